@@ -1,0 +1,117 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "catalog",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "catalog", targets: ["catalog"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CXXHash",
+            pkgConfig: "libxxhash",
+            providers: [.apt(["libxxhash-dev"])]
+        ),
+        .target(
+            name: "CatalogCore",
+            dependencies: ["CXXHash"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CatalogStore",
+            dependencies: [
+                "CatalogCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HTTPSupport",
+            dependencies: [
+                "CatalogCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FrameIOClient",
+            dependencies: [
+                "CatalogCore",
+                "HTTPSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Crawler",
+            dependencies: [
+                "CatalogCore",
+                "CatalogStore",
+                "FrameIOClient",
+                "HTTPSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CatalogSandbox",
+            dependencies: [
+                "CatalogCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "catalog",
+            dependencies: [
+                "CatalogCore",
+                "CatalogStore",
+                "Crawler",
+                "FrameIOClient",
+                "HTTPSupport",
+                "CatalogSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "CatalogCoreTests", dependencies: ["CatalogCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "CatalogCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPSupportTests", dependencies: ["HTTPSupport", "CatalogCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FrameIOClientTests",
+            dependencies: ["FrameIOClient", "HTTPSupport", "CatalogCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CrawlerTests",
+            dependencies: ["Crawler", "CatalogStore", "CatalogSandbox", "FrameIOClient", "HTTPSupport", "CatalogCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CatalogSandboxTests",
+            dependencies: ["CatalogSandbox", "CatalogCore"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

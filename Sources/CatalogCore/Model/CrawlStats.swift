@@ -1,0 +1,24 @@
+/// What a crawl did: request accounting from the clients and item accounting from the store.
+public struct CrawlStats: Sendable, Equatable {
+    /// Items read from the service (after de-duplication).
+    public var items = 0
+    /// HTTP requests sent, retries included.
+    public var requests = 0
+    /// Requests sent again after a 429, 5xx, timeout or connection error.
+    public var retries = 0
+    /// Times a request waited for the rate limit (pacing or 429).
+    public var rateLimitWaits = 0
+    /// Responses with status 429.
+    public var throttled = 0
+    /// Items new since the previous complete crawl.
+    public var added = 0
+    /// Items whose record, path or searchable text changed.
+    public var changed = 0
+    /// Items gone from the service, removed from the catalog.
+    public var deleted = 0
+    /// Items identical to the previous complete crawl.
+    public var unchanged = 0
+
+    /// Creates empty stats.
+    public init() {}
+}

@@ -1,0 +1,28 @@
+/// What an item in the catalog stands for, independent of the service it came from.
+public enum ItemKind: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    /// A Frame.io account.
+    case account
+    /// A Frame.io team.
+    case team
+    /// A Frame.io project (team project or shared project).
+    case project
+    /// A folder inside a project.
+    case folder
+    /// A file (a media asset with bytes).
+    case file
+    /// A Frame.io version stack: a container whose children are the versions of one asset.
+    case versionStack = "version_stack"
+    /// A Dash asset.
+    case asset
+
+    /// The name used in queries, JSON and CSV (`version_stack`, …).
+    public var description: String { rawValue }
+
+    /// Whether the kind can hold other items.
+    public var isContainer: Bool {
+        switch self {
+        case .account, .team, .project, .folder, .versionStack: true
+        case .file, .asset: false
+        }
+    }
+}

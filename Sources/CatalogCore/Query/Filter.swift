@@ -1,0 +1,48 @@
+import Foundation
+
+/// A structured condition on catalog items, written `name:value` in a query.
+public enum Filter: Sendable, Equatable {
+    /// `kind:file,folder`: the item is of one of these kinds.
+    case kind([ItemKind])
+    /// `source:frameio`: the item came from one of these services.
+    case source([Source])
+    /// `project:NAME`: the item belongs to a project of that name (case-insensitive; `*` is a wildcard).
+    case project(String)
+    /// `ext:mov,mp4`: the file name ends in one of these extensions (case-insensitive).
+    case ext([String])
+    /// `label:approved`: the review label is this (case-insensitive).
+    case label(String)
+    /// `size:>1GB`: the size compares so with this many bytes.
+    case size(Comparison, Int64)
+    /// `updated:>=2025-01-01`, `created:`, `uploaded:`: the time falls in `[lower, upper)`.
+    case date(DateField, lower: Date?, upper: Date?)
+    /// `xxh64:HEX` / `md5:HEX`: the content digest is this.
+    case digest(Digest.Algorithm, String)
+
+    /// A comparison operator in `size:` filters.
+    public enum Comparison: String, Sendable, Equatable {
+        /// `<`
+        case less = "<"
+        /// `<=`
+        case lessOrEqual = "<="
+        /// `>`
+        case greater = ">"
+        /// `>=`
+        case greaterOrEqual = ">="
+        /// `=` (or no operator)
+        case equal = "="
+    }
+
+    /// The time columns date filters can test.
+    public enum DateField: String, Sendable, Equatable, CaseIterable {
+        /// `created:`, the service's creation time.
+        case created
+        /// `updated:`, the service's last-change time.
+        case updated
+        /// `uploaded:`, when the bytes finished uploading.
+        case uploaded
+    }
+
+    /// The filter names the query language knows, for help and suggestions.
+    public static let names = ["kind", "source", "project", "ext", "label", "size", "created", "updated", "uploaded", "xxh64", "md5"]
+}

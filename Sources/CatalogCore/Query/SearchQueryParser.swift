@@ -1,0 +1,254 @@
+import Foundation
+
+/// Parses the `catalog search` query language (docs/query-language.md) into a ``SearchQuery``.
+public struct SearchQueryParser: Sendable {
+    /// The longest query accepted; longer input is cut there (terms past it are ignored).
+    public static let maxLength = 4096
+    /// The most terms used; further terms are ignored so a pasted document cannot stall the index.
+    public static let maxTerms = 64
+
+    /// Creates a parser.
+    public init() {}
+
+    private enum Token: Equatable {
+        case word(String, negated: Bool)
+        case phrase(String, negated: Bool)
+        case filter(name: String, value: String, negated: Bool)
+        case or
+    }
+
+    /// Parses `text`. Throws only for filters with unknown names or bad values, and for an empty query.
+    public func parse(_ text: String) throws(SearchQueryError) -> SearchQuery {
+        let tokens = tokenize(String(text.prefix(Self.maxLength)))
+        var query = SearchQuery()
+        var pendingOr = false
+        var termCount = 0
+        for token in tokens {
+            switch token {
+            case .or:
+                pendingOr = !query.clauses.isEmpty
+            case .filter(let name, let value, let negated):
+                pendingOr = false
+                query.filters.append(.init(try parseFilter(name: name, value: value), negated: negated))
+            case .word(let raw, let negated), .phrase(let raw, let negated):
+                var isPrefix = false
+                var body = raw
+                if case .word = token {
+                    while body.hasSuffix("*") {
+                        body.removeLast()
+                        isPrefix = true
+                    }
+                } else if body.hasSuffix("*") {
+                    body.removeLast()
+                    isPrefix = true
+                }
+                var isPhrase = false
+                if case .phrase = token { isPhrase = true }
+                guard SearchQuery.isSearchable(body), termCount < Self.maxTerms else {
+                    pendingOr = false
+                    continue
+                }
+                termCount += 1
+                let term = SearchQuery.Term(text: body, isPhrase: isPhrase, isPrefix: isPrefix)
+                if negated {
+                    query.exclusions.append(term)
+                    pendingOr = false
+                } else if pendingOr, !query.clauses.isEmpty {
+                    query.clauses[query.clauses.count - 1].append(term)
+                    pendingOr = false
+                } else {
+                    query.clauses.append([term])
+                }
+            }
+        }
+        if query.clauses.isEmpty && query.filters.isEmpty {
+            // Only exclusions (or nothing searchable): there is nothing to rank or list.
+            if query.exclusions.isEmpty { throw .empty }
+        }
+        return query
+    }
+
+    // MARK: - Tokens
+
+    private func tokenize(_ text: String) -> [Token] {
+        var tokens: [Token] = []
+        let chars = Array(text.unicodeScalars)
+        var i = 0
+        func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace || c.value < 0x20 || c.value == 0x7F }
+        while i < chars.count {
+            if isSpace(chars[i]) {
+                i += 1
+                continue
+            }
+            var negated = false
+            if chars[i] == "-", i + 1 < chars.count, !isSpace(chars[i + 1]) {
+                negated = true
+                i += 1
+            }
+            if chars[i] == "\"" {
+                i += 1
+                var body = String.UnicodeScalarView()
+                while i < chars.count, chars[i] != "\"" {
+                    body.append(chars[i])
+                    i += 1
+                }
+                i += 1  // closing quote (or past the end)
+                var phrase = String(body)
+                if i < chars.count, chars[i] == "*" {
+                    phrase += "*"
+                    i += 1
+                }
+                tokens.append(.phrase(phrase, negated: negated))
+                continue
+            }
+            var word = String.UnicodeScalarView()
+            var filterName: String?
+            while i < chars.count, !isSpace(chars[i]) {
+                if chars[i] == ":", filterName == nil, isFilterName(word) {
+                    filterName = String(word)
+                    i += 1
+                    if i < chars.count, chars[i] == "\"" {
+                        // name:"quoted value"
+                        i += 1
+                        var value = String.UnicodeScalarView()
+                        while i < chars.count, chars[i] != "\"" {
+                            value.append(chars[i])
+                            i += 1
+                        }
+                        i += 1
+                        word = value
+                        break
+                    }
+                    word = String.UnicodeScalarView()
+                    continue
+                }
+                word.append(chars[i])
+                i += 1
+            }
+            let text = String(word)
+            if let filterName {
+                tokens.append(.filter(name: filterName.lowercased(), value: text, negated: negated))
+            } else if text == "OR" && !negated {
+                tokens.append(.or)
+            } else {
+                tokens.append(.word(text, negated: negated))
+            }
+        }
+        return tokens
+    }
+
+    /// A filter name is ASCII letters (and `_`), 2 to 32 of them, so `12:30` or `C:\x` stay text.
+    private func isFilterName(_ word: String.UnicodeScalarView) -> Bool {
+        guard word.count >= 2, word.count <= 32 else { return false }
+        return word.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || $0 == "_" }
+    }
+
+    // MARK: - Filters
+
+    private func parseFilter(name: String, value: String) throws(SearchQueryError) -> Filter {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        switch name {
+        case "kind", "type":
+            var kinds: [ItemKind] = []
+            for part in list(trimmed) {
+                let normalized = part.lowercased().replacingOccurrences(of: "-", with: "_")
+                let alias = ["stack": "version_stack", "versionstack": "version_stack", "version": "file"][normalized] ?? normalized
+                guard let kind = ItemKind(rawValue: alias) else {
+                    throw .invalidValue(filter: name, value: part, expected: "one of \(ItemKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                kinds.append(kind)
+            }
+            guard !kinds.isEmpty else { throw .invalidValue(filter: name, value: value, expected: "a kind such as file or folder") }
+            return .kind(kinds)
+        case "source":
+            var sources: [Source] = []
+            for part in list(trimmed) {
+                let normalized = part.lowercased().replacingOccurrences(of: ".", with: "")
+                guard let source = Source(rawValue: normalized) else {
+                    throw .invalidValue(filter: name, value: part, expected: "one of \(Source.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                sources.append(source)
+            }
+            guard !sources.isEmpty else { throw .invalidValue(filter: name, value: value, expected: "frameio or dash") }
+            return .source(sources)
+        case "project":
+            guard !trimmed.isEmpty else { throw .invalidValue(filter: name, value: value, expected: "a project name, quoted if it has spaces") }
+            return .project(trimmed)
+        case "ext":
+            let exts = list(trimmed).map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")) }.filter { !$0.isEmpty }
+            guard !exts.isEmpty else { throw .invalidValue(filter: name, value: value, expected: "a file extension such as mov") }
+            return .ext(exts)
+        case "label":
+            guard !trimmed.isEmpty else { throw .invalidValue(filter: name, value: value, expected: "a label such as approved") }
+            return .label(trimmed)
+        case "size":
+            return try parseSize(trimmed)
+        case "created", "updated", "uploaded":
+            return try parseDate(field: Filter.DateField(rawValue: name)!, value: trimmed)
+        case "xxh64":
+            guard Digest.isXXH64Hex(trimmed) else { throw .invalidValue(filter: name, value: value, expected: "16 hex digits") }
+            return .digest(.xxh64, trimmed.lowercased())
+        case "md5":
+            guard Digest.isMD5Hex(trimmed) else { throw .invalidValue(filter: name, value: value, expected: "32 hex digits") }
+            return .digest(.md5, trimmed.lowercased())
+        default:
+            throw .unknownFilter(name: name, suggestions: Suggestions.closest(to: name, among: Filter.names))
+        }
+    }
+
+    private func list(_ value: String) -> [String] {
+        value.split(whereSeparator: { $0 == "," || $0 == "|" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    private func splitComparison(_ value: String) -> (Filter.Comparison, String) {
+        for op in [Filter.Comparison.greaterOrEqual, .lessOrEqual, .greater, .less, .equal] where value.hasPrefix(op.rawValue) {
+            return (op, String(value.dropFirst(op.rawValue.count)).trimmingCharacters(in: .whitespaces))
+        }
+        return (.equal, value)
+    }
+
+    private static let sizeUnits: [String: Double] = [
+        "": 1, "b": 1,
+        "k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9, "t": 1e12, "tb": 1e12,
+        "kib": 1024, "mib": 1_048_576, "gib": 1_073_741_824, "tib": 1_099_511_627_776,
+    ]
+
+    private func parseSize(_ value: String) throws(SearchQueryError) -> Filter {
+        let (op, rest) = splitComparison(value)
+        let expected = "a size such as >1GB, <10MB, >=500KiB or 1234 (units B KB MB GB TB = powers of 1000, KiB MiB GiB TiB = powers of 1024)"
+        let numberPart = rest.prefix { $0.isNumber || $0 == "." }
+        let unit = rest.dropFirst(numberPart.count).trimmingCharacters(in: .whitespaces).lowercased()
+        guard let number = Double(numberPart), number.isFinite, let scale = Self.sizeUnits[unit] else {
+            throw .invalidValue(filter: "size", value: value, expected: expected)
+        }
+        let bytes = number * scale
+        guard bytes < 9e18 else { throw .invalidValue(filter: "size", value: value, expected: expected) }
+        return .size(op, Int64(bytes.rounded()))
+    }
+
+    private func parseDate(field: Filter.DateField, value: String) throws(SearchQueryError) -> Filter {
+        let (op, rest) = splitComparison(value)
+        let expected = "a date such as >=2025-01-01, <2025-06, 2024 or >2025-01-31T12:00:00Z"
+        guard let start = Timestamp.parse(rest) else {
+            throw .invalidValue(filter: field.rawValue, value: value, expected: expected)
+        }
+        // The period the value names: a year, a month, a day, or an instant.
+        let end: Date
+        switch rest.count {
+        case 4: end = Timestamp.parse(String(Int(rest)! + 1))!
+        case 7:
+            let parts = rest.split(separator: "-")
+            let (y, m) = (Int(parts[0])!, Int(parts[1])!)
+            end = start.addingTimeInterval(Double(Timestamp.daysInMonth(year: y, month: m) * 86400))
+        case 10: end = start.addingTimeInterval(86400)
+        default: end = start.addingTimeInterval(1)
+        }
+        switch op {
+        case .equal: return .date(field, lower: start, upper: end)
+        case .greaterOrEqual: return .date(field, lower: start, upper: nil)
+        case .greater: return .date(field, lower: end, upper: nil)
+        case .less: return .date(field, lower: nil, upper: start)
+        case .lessOrEqual: return .date(field, lower: nil, upper: end)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import CatalogCore
+import Foundation
+import GRDB
+
+/// One source's state in the catalog, for `catalog status`.
+public struct SourceStatus: Sendable, Equatable {
+    /// The source.
+    public var source: Source
+    /// Items of the source in the catalog, by kind.
+    public var counts: [ItemKind: Int]
+    /// The last complete crawl, if any.
+    public var lastComplete: CrawlRecord?
+    /// The most recent crawl of any status, if any.
+    public var lastAttempt: CrawlRecord?
+}
+
+/// A row of the `crawl` table.
+public struct CrawlRecord: Sendable, Equatable {
+    /// Its id.
+    public var id: Int64
+    /// The source crawled.
+    public var source: String
+    /// `full` or `delta`.
+    public var mode: String
+    /// When it started (UTC, ISO 8601).
+    public var startedAt: String
+    /// When it ended, if it did.
+    public var finishedAt: String?
+    /// `running`, `complete` or `failed`.
+    public var status: String
+    /// Items seen.
+    public var itemCount: Int
+    /// Items added.
+    public var added: Int
+    /// Items changed.
+    public var changed: Int
+    /// Items deleted.
+    public var deleted: Int
+    /// Requests sent.
+    public var requests: Int
+    /// Retries.
+    public var retries: Int
+    /// Why it failed, if it did.
+    public var error: String?
+
+    init(row: Row) {
+        id = row["id"]
+        source = row["source"]
+        mode = row["mode"]
+        startedAt = row["started_at"]
+        finishedAt = row["finished_at"]
+        status = row["status"]
+        itemCount = row["item_count"]
+        added = row["added_count"]
+        changed = row["changed_count"]
+        deleted = row["deleted_count"]
+        requests = row["request_count"]
+        retries = row["retry_count"]
+        error = row["error"]
+    }
+}
+
+extension CatalogDatabase {
+    /// Items matching `query`, best first (bm25, name above path) or by path for filter-only queries.
+    public func search(_ query: SearchQuery, limit: Int = 50) throws(StoreError) -> [CatalogItem] {
+        let statement = SearchSQL(query: query, limit: max(0, limit))
+        return try read { db in
+            try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map(ItemRow.item(from:))
+        }
+    }
+
+    /// Calls `body` with every item, ordered by source and path, streaming from the database
+    /// (memory stays constant whatever the catalog's size).
+    public func forEachItem(_ body: (CatalogItem) throws -> Void) throws {
+        do {
+            try writer.unsafeReentrantRead { db in
+                let rows = try Row.fetchCursor(db, sql: "SELECT \(ItemRow.selection) FROM item ORDER BY source, path, id")
+                while let row = try rows.next() {
+                    try body(ItemRow.item(from: row))
+                }
+            }
+        } catch let error as DatabaseError {
+            throw Self.map(error, path: path)
+        }
+    }
+
+    /// The number of items, per source when given.
+    public func itemCount(source: Source? = nil) throws(StoreError) -> Int {
+        try read { db in
+            if let source {
+                return try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE source = ?", arguments: [source.rawValue]) ?? 0
+            }
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0
+        }
+    }
+
+    /// Every source's counts and crawls.
+    public func status() throws(StoreError) -> [SourceStatus] {
+        try read { db in
+            try Source.allCases.map { source in
+                var counts: [ItemKind: Int] = [:]
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT kind, count(*) FROM item WHERE source = ? GROUP BY kind", arguments: [source.rawValue])
+                {
+                    if let kind = ItemKind(rawValue: row[0]) { counts[kind] = row[1] }
+                }
+                let complete = try Row.fetchOne(
+                    db, sql: "SELECT * FROM crawl WHERE source = ? AND status = 'complete' ORDER BY id DESC LIMIT 1",
+                    arguments: [source.rawValue])
+                let last = try Row.fetchOne(
+                    db, sql: "SELECT * FROM crawl WHERE source = ? ORDER BY id DESC LIMIT 1", arguments: [source.rawValue])
+                return SourceStatus(
+                    source: source, counts: counts, lastComplete: complete.map(CrawlRecord.init(row:)),
+                    lastAttempt: last.map(CrawlRecord.init(row:)))
+            }
+        }
+    }
+
+    /// Every crawl, newest first.
+    public func crawls(limit: Int = 20) throws(StoreError) -> [CrawlRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM crawl ORDER BY id DESC LIMIT ?", arguments: [limit]).map(CrawlRecord.init(row:))
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import GRDB
+
+/// The catalog's migrations. A shipped migration is never edited: changes go in a new one.
+///
+/// The schema is documented for sqlite3 and Datasette users in docs/schema.md.
+enum CatalogSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE crawl (
+                        id INTEGER PRIMARY KEY,
+                        source TEXT NOT NULL,
+                        mode TEXT NOT NULL DEFAULT 'full',
+                        started_at TEXT NOT NULL,
+                        finished_at TEXT,
+                        status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
+                        item_count INTEGER NOT NULL DEFAULT 0,
+                        added_count INTEGER NOT NULL DEFAULT 0,
+                        changed_count INTEGER NOT NULL DEFAULT 0,
+                        deleted_count INTEGER NOT NULL DEFAULT 0,
+                        unchanged_count INTEGER NOT NULL DEFAULT 0,
+                        request_count INTEGER NOT NULL DEFAULT 0,
+                        retry_count INTEGER NOT NULL DEFAULT 0,
+                        throttled_count INTEGER NOT NULL DEFAULT 0,
+                        error TEXT
+                    );
+                    CREATE INDEX crawl_source_status ON crawl(source, status, id);
+
+                    CREATE TABLE item (
+                        seq INTEGER PRIMARY KEY,
+                        source TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        parent_id TEXT,
+                        project_id TEXT,
+                        path TEXT NOT NULL,
+                        size INTEGER,
+                        mime TEXT,
+                        ext TEXT,
+                        created_at TEXT,
+                        updated_at TEXT,
+                        uploaded_at TEXT,
+                        label TEXT,
+                        xxh64 TEXT,
+                        md5 TEXT,
+                        text TEXT NOT NULL DEFAULT '',
+                        digest TEXT NOT NULL,
+                        record TEXT NOT NULL,
+                        crawl_id INTEGER NOT NULL REFERENCES crawl(id),
+                        UNIQUE (source, id)
+                    );
+                    CREATE INDEX item_parent ON item(source, parent_id);
+                    CREATE INDEX item_project ON item(project_id);
+                    CREATE INDEX item_kind_name ON item(kind, name COLLATE NOCASE);
+                    CREATE INDEX item_xxh64 ON item(xxh64) WHERE xxh64 IS NOT NULL;
+                    CREATE INDEX item_md5 ON item(md5) WHERE md5 IS NOT NULL;
+                    CREATE INDEX item_path ON item(path);
+
+                    CREATE VIRTUAL TABLE item_fts USING fts5(
+                        name, path, label, text,
+                        content = 'item', content_rowid = 'seq',
+                        tokenize = 'unicode61 remove_diacritics 2',
+                        prefix = '2 3'
+                    );
+
+                    CREATE TABLE crawl_item (
+                        crawl_id INTEGER NOT NULL,
+                        id TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        parent_id TEXT,
+                        project_id TEXT,
+                        path TEXT NOT NULL,
+                        size INTEGER,
+                        mime TEXT,
+                        ext TEXT,
+                        created_at TEXT,
+                        updated_at TEXT,
+                        uploaded_at TEXT,
+                        label TEXT,
+                        xxh64 TEXT,
+                        md5 TEXT,
+                        text TEXT NOT NULL DEFAULT '',
+                        digest TEXT NOT NULL,
+                        record TEXT NOT NULL,
+                        PRIMARY KEY (crawl_id, id)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        return migrator
+    }
+
+    /// The item columns shared by `item` and `crawl_item`, in insert order.
+    static let itemColumns = [
+        "id", "kind", "name", "parent_id", "project_id", "path", "size", "mime", "ext",
+        "created_at", "updated_at", "uploaded_at", "label", "xxh64", "md5", "text", "digest", "record",
+    ]
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// An exclusive advisory lock (`flock`) on `<catalog>.lock`, held while a crawl writes.
+///
+/// The kernel drops the lock when the process dies, so a killed crawl never blocks the next one.
+final class CrawlLock: Sendable {
+    private let fd: Int32
+
+    /// Takes the lock for the catalog at `databasePath`, or throws ``StoreError/crawlInProgress(path:)``.
+    init(databasePath: String) throws(StoreError) {
+        let lockPath = databasePath + ".lock"
+        let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .cannotOpen(path: lockPath, reason: String(cString: strerror(errno))) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw .crawlInProgress(path: databasePath)
+        }
+        self.fd = fd
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}

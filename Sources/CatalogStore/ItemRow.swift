@@ -1,0 +1,43 @@
+import CatalogCore
+import Foundation
+import GRDB
+
+/// Maps ``CatalogItem`` to and from rows of `item` / `crawl_item`.
+enum ItemRow {
+    /// The values for ``CatalogSchema/itemColumns`` in order.
+    static func arguments(_ item: CatalogItem) -> StatementArguments {
+        [
+            item.id, item.kind.rawValue, item.name, item.parentID, item.projectID, item.path, item.size,
+            item.mime, item.fileExtension, item.createdAt.map(Timestamp.format), item.updatedAt.map(Timestamp.format),
+            item.uploadedAt.map(Timestamp.format), item.label, item.xxh64, item.md5, item.text, item.digest, item.record,
+        ]
+    }
+
+    /// The `SELECT` list that ``item(from:)`` reads.
+    static let selection =
+        "item.source, item.id, item.kind, item.name, item.parent_id, item.project_id, item.path, item.size, item.mime, item.created_at, item.updated_at, item.uploaded_at, item.label, item.xxh64, item.md5, item.text, item.digest, item.record"
+
+    /// An item from a row selected with ``selection``.
+    static func item(from row: Row) -> CatalogItem {
+        CatalogItem(
+            source: Source(rawValue: row[0]) ?? .frameio,
+            id: row[1],
+            kind: ItemKind(rawValue: row[2]) ?? .file,
+            name: row[3],
+            parentID: row[4],
+            projectID: row[5],
+            path: row[6],
+            size: row[7],
+            mime: row[8],
+            createdAt: (row[9] as String?).flatMap(Timestamp.parse),
+            updatedAt: (row[10] as String?).flatMap(Timestamp.parse),
+            uploadedAt: (row[11] as String?).flatMap(Timestamp.parse),
+            label: row[12],
+            xxh64: row[13],
+            md5: row[14],
+            text: row[15],
+            digest: row[16],
+            record: row[17]
+        )
+    }
+}

@@ -1,0 +1,45 @@
+/// Errors of the catalog store, with messages that say what happened and what to do.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    /// The directory that should hold the catalog file does not exist.
+    case missingDirectory(path: String)
+    /// The file could not be opened or created.
+    case cannotOpen(path: String, reason: String)
+    /// The file exists but is not an SQLite database or not a catalog.
+    case notACatalog(path: String)
+    /// The catalog was written by a newer version of catalog.
+    case newerSchema(path: String)
+    /// Another process holds the database locked for longer than the busy timeout.
+    case locked(path: String)
+    /// Another crawl of this catalog is running.
+    case crawlInProgress(path: String)
+    /// The disk is full.
+    case diskFull(path: String)
+    /// The crawl id is unknown or not running.
+    case unknownCrawl(Int64)
+    /// Any other database failure.
+    case database(String)
+
+    /// A message for people.
+    public var description: String {
+        switch self {
+        case .missingDirectory(let path):
+            "the directory for the catalog \(path) does not exist. Create it, or choose another path with --db or CATALOG_DB."
+        case .cannotOpen(let path, let reason):
+            "cannot open the catalog \(path): \(reason). Check the path and its permissions, or choose another with --db or CATALOG_DB."
+        case .notACatalog(let path):
+            "\(path) is not a catalog database (not SQLite, or not made by catalog). Point --db or CATALOG_DB at a catalog file or at a new path."
+        case .newerSchema(let path):
+            "the catalog \(path) was written by a newer version of catalog. Upgrade catalog to use it; it was left unchanged."
+        case .locked(let path):
+            "the catalog \(path) is locked by another process. Wait for it to finish and try again."
+        case .crawlInProgress(let path):
+            "another crawl is already writing to \(path). Wait for it to finish (searches work meanwhile)."
+        case .diskFull(let path):
+            "the disk holding \(path) is full. Free some space and run the command again; the catalog was left as it was."
+        case .unknownCrawl(let id):
+            "crawl \(id) is not running in this catalog."
+        case .database(let message):
+            "catalog database error: \(message)"
+        }
+    }
+}
