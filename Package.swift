@@ -8,7 +8,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "catalog",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "catalog", targets: ["catalog"])
     ],
@@ -36,6 +36,11 @@ let package = Package(
                 "CatalogCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CatalogReports",
+            dependencies: ["CatalogCore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -86,16 +91,15 @@ let package = Package(
                 "FrameIOClient",
                 "HTTPSupport",
                 "CatalogSandbox",
+                "CatalogReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CatalogCoreTests", dependencies: ["CatalogCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "CatalogCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CatalogReportsTests", dependencies: ["CatalogReports", "CatalogCore"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPSupportTests", dependencies: ["HTTPSupport", "CatalogCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FrameIOClientTests",

@@ -3,7 +3,8 @@
 /// Canonical mode sorts object members by the UTF-8 bytes of their keys, so the same record
 /// always gives the same text (and so the same record digest) whatever order the service sent.
 public struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+    /// The text written so far.
+    public private(set) var bytes: [UInt8] = []
 
     /// Creates an empty writer.
     public init() { bytes.reserveCapacity(1024) }
@@ -40,6 +41,11 @@ public struct JSONWriter {
             }
             bytes.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Appends text as-is (for numbers, literals and punctuation the caller knows to be valid JSON).
+    public mutating func appendRaw(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
     }
 
     private mutating func append(_ literal: StaticString) {

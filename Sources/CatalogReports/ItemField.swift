@@ -1,0 +1,37 @@
+import CatalogCore
+import Foundation
+
+/// The columns of an item in every report, in order; the same names are the JSON keys.
+/// Documented in docs/reports.md.
+public enum ItemField: String, CaseIterable, Sendable {
+    case source, id, kind, name, path
+    case parentID = "parent_id"
+    case projectID = "project_id"
+    case size, mime
+    case createdAt = "created_at"
+    case updatedAt = "updated_at"
+    case uploadedAt = "uploaded_at"
+    case label, xxh64, md5, digest
+
+    /// The field's value for `item` as text (nil for absent values); sizes as decimal bytes.
+    public func text(of item: CatalogItem) -> String? {
+        switch self {
+        case .source: item.source.rawValue
+        case .id: item.id
+        case .kind: item.kind.rawValue
+        case .name: item.name
+        case .path: item.path
+        case .parentID: item.parentID
+        case .projectID: item.projectID
+        case .size: item.size.map(String.init)
+        case .mime: item.mime
+        case .createdAt: item.createdAt.map(Timestamp.format)
+        case .updatedAt: item.updatedAt.map(Timestamp.format)
+        case .uploadedAt: item.uploadedAt.map(Timestamp.format)
+        case .label: item.label
+        case .xxh64: item.xxh64
+        case .md5: item.md5
+        case .digest: item.digest
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import CatalogCore
+import Foundation
+
+/// Writes items in one ``OutputFormat`` to a byte sink, one at a time (constant memory for
+/// JSON, NDJSON and CSV; the table buffers only what it shows).
+public struct ItemWriter {
+    /// The report schema version written in JSON documents.
+    public static let schemaVersion = 1
+
+    private let format: OutputFormat
+    private let sink: (borrowing [UInt8]) throws -> Void
+    private var count = 0
+    private var tableRows: [CatalogItem] = []
+    private var buffer: [UInt8] = []
+    private let report: String
+
+    /// Creates a writer sending bytes to `sink`; `report` names the report in JSON documents.
+    public init(format: OutputFormat, report: String, sink: @escaping (borrowing [UInt8]) throws -> Void) {
+        self.format = format
+        self.sink = sink
+        self.report = report
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    /// Writes whatever opens the document (CSV header, JSON envelope).
+    public mutating func begin() throws {
+        switch format {
+        case .csv:
+            append(CSV.row(ItemField.allCases.map(\.rawValue)))
+        case .json:
+            append("{\"version\":\(Self.schemaVersion),\"report\":\"\(report)\",\"items\":[")
+        case .ndjson, .table:
+            break
+        }
+    }
+
+    /// Writes one item.
+    public mutating func write(_ item: CatalogItem) throws {
+        switch format {
+        case .csv:
+            append(CSV.row(ItemField.allCases.map { $0.text(of: item) ?? "" }))
+        case .json:
+            if count > 0 { append(",") }
+            appendJSON(item)
+        case .ndjson:
+            appendJSON(item)
+            append("\n")
+        case .table:
+            tableRows.append(item)
+        }
+        count += 1
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Closes the document and flushes.
+    public mutating func end() throws {
+        switch format {
+        case .json: append("]}\n")
+        case .table: append(TableRenderer.render(tableRows))
+        case .csv, .ndjson: break
+        }
+        try flush()
+    }
+
+    /// Items written so far.
+    public var itemCount: Int { count }
+
+    private mutating func appendJSON(_ item: CatalogItem) {
+        var w = JSONWriter()
+        w.appendRaw("{")
+        for (i, field) in ItemField.allCases.enumerated() {
+            if i > 0 { w.appendRaw(",") }
+            w.writeString(field.rawValue)
+            w.appendRaw(":")
+            switch field {
+            case .size:
+                w.appendRaw(item.size.map(String.init) ?? "null")
+            default:
+                if let text = field.text(of: item) { w.writeString(text) } else { w.appendRaw("null") }
+            }
+        }
+        w.appendRaw("}")
+        buffer.append(contentsOf: w.bytes)
+    }
+
+    private mutating func append(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+    }
+
+    private mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try sink(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,50 @@
+import CatalogCore
+import Foundation
+
+/// A plain-text table of items for terminals: name, kind, size, path, updated.
+public enum TableRenderer {
+    /// The table, with a header; long names and paths are cut with `…`.
+    public static func render(_ items: [CatalogItem], width: Int = 160) -> String {
+        guard !items.isEmpty else { return "no items found\n" }
+        let rows = items.map { item in
+            [
+                clean(item.name), item.kind.rawValue, item.size.map(ByteCount.format) ?? "", clean(item.path),
+                item.updatedAt.map { String(Timestamp.format($0).prefix(10)) } ?? "",
+            ]
+        }
+        let header = ["NAME", "KIND", "SIZE", "PATH", "UPDATED"]
+        let limits = [40, 13, 9, max(20, width - 40 - 13 - 9 - 10 - 8), 10]
+        var widths = header.map(\.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() { widths[i] = min(limits[i], max(widths[i], cell.count)) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                let cut = cell.count > widths[i] ? String(cell.prefix(widths[i] - 1)) + "…" : cell
+                let pad = String(repeating: " ", count: max(0, widths[i] - cut.count))
+                return i == 2 ? pad + cut : cut + pad
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+        }
+        return line(header) + rows.map(line).joined()
+    }
+
+    /// Control characters (newlines, escapes) shown as `?` so a hostile name cannot move the cursor.
+    static func clean(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) ? "?" : $0 }))
+    }
+}
+
+/// Human byte counts.
+public enum ByteCount {
+    /// `1.2 GB`, `512 KB`, `12 B` (powers of 1000).
+    public static func format(_ bytes: Int64) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB", "PB"]
+        var value = Double(bytes)
+        var unit = 0
+        while abs(value) >= 1000, unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: value < 10 ? "%.1f" : "%.0f", value) + " " + units[unit]
+    }
+}

@@ -1,0 +1,326 @@
+import CatalogCore
+import Foundation
+import Synchronization
+
+/// The fake Frame.io v2 API: routes, header pagination, rate limits, faults and payloads shaped
+/// as documented (see ../shared/docs/api-facts.md). Independent of the HTTP server so it can be
+/// tested directly.
+public final class FrameIOSandboxAPI: Sendable {
+    /// The data served.
+    public let dataset: FrameIODataset
+    /// Limits and faults.
+    public let configuration: SandboxConfiguration
+    private let bucket: LeakyBucket?
+    private let counters = Mutex(Counters())
+    private let random: Mutex<SeededGenerator>
+    private let projectsByID: [String: Int]
+    private let teamsByID: [String: Int]
+
+    /// Requests answered so far, by outcome.
+    public struct Counters: Sendable, Equatable {
+        /// All requests.
+        public var requests = 0
+        /// 429s sent.
+        public var throttled = 0
+        /// Injected 5xx sent.
+        public var failures = 0
+    }
+
+    /// Creates the API over a dataset.
+    public init(dataset: FrameIODataset, configuration: SandboxConfiguration) {
+        self.dataset = dataset
+        self.configuration = configuration
+        bucket = configuration.rateLimit.map { LeakyBucket(limit: $0, windowMilliseconds: configuration.rateWindowMilliseconds) }
+        random = Mutex(SeededGenerator(seed: configuration.faultSeed))
+        projectsByID = Dictionary(dataset.projects.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        teamsByID = Dictionary(dataset.teams.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The counters so far.
+    public var counts: Counters { counters.withLock { $0 } }
+
+    /// Answers one request. `path` is below the API root (e.g. `/assets/ID/children`).
+    public func handle(method: String, path: String, query: [String: String], authorization: String?) async -> SandboxResponse {
+        counters.withLock { $0.requests += 1 }
+        if configuration.latencyMilliseconds > 0 {
+            try? await Task.sleep(for: .milliseconds(configuration.latencyMilliseconds))
+        }
+        // Authentication: a bearer token is always required; a specific one when configured.
+        guard let authorization, authorization.hasPrefix("Bearer "), authorization.count > 7 else {
+            return .frameIOError(status: 401, title: "Unauthorized", detail: "Missing bearer token")
+        }
+        let token = String(authorization.dropFirst(7))
+        if let required = configuration.requiredToken, token != required {
+            return .frameIOError(status: 401, title: "Unauthorized", detail: "Invalid or expired token")
+        }
+        var rateHeaders: [(name: String, value: String)] = []
+        if let bucket {
+            let verdict = bucket.take(token)
+            rateHeaders = [
+                ("x-ratelimit-limit", String(bucket.limit)), ("x-ratelimit-remaining", String(verdict.remaining)),
+                ("x-ratelimit-window", String(configuration.rateWindowMilliseconds)),
+            ]
+            if !verdict.allowed {
+                counters.withLock { $0.throttled += 1 }
+                var headers = rateHeaders
+                if configuration.sendRetryAfter { headers.append(("Retry-After", String(Int(verdict.retryAfterSeconds.rounded(.up))))) }
+                return .frameIOError(status: 429, title: "Too Many Requests", detail: "Rate limit exceeded", headers: headers)
+            }
+        } else {
+            rateHeaders = [("x-ratelimit-limit", "100000"), ("x-ratelimit-remaining", "100000"), ("x-ratelimit-window", "60000")]
+        }
+        if configuration.failRate > 0 {
+            let roll = random.withLock { Double($0.next() % 1_000_000) / 1_000_000 }
+            if roll < configuration.failRate {
+                counters.withLock { $0.failures += 1 }
+                let status = [500, 502, 503][Int(roll * 1_000_000) % 3]
+                return .frameIOError(status: status, title: "Server Error", detail: "Injected failure", headers: rateHeaders)
+            }
+        }
+        var response = route(method: method, path: path, query: query)
+        response.headers += rateHeaders
+        return response
+    }
+
+    private func route(method: String, path: String, query: [String: String]) -> SandboxResponse {
+        let parts = path.split(separator: "/").map(String.init)
+        guard method == "GET" else { return .frameIOError(status: 405, title: "Method Not Allowed", detail: "\(method) \(path)") }
+        switch parts.count {
+        case 1 where parts[0] == "me":
+            var w = JSONWriter()
+            w.appendRaw("{\"id\":")
+            w.writeString(dataset.userID)
+            w.appendRaw(",\"name\":")
+            w.writeString(dataset.userName)
+            w.appendRaw(",\"email\":")
+            w.writeString(dataset.userEmail)
+            w.appendRaw(",\"_type\":\"user\"}")
+            return .json(w.bytes)
+        case 1 where parts[0] == "accounts":
+            return paginate(dataset.accounts, query: query, render: renderAccount)
+        case 3 where parts[0] == "accounts" && parts[2] == "teams":
+            guard dataset.accounts.contains(where: { $0.id == parts[1] }) else { return notFound(path) }
+            return paginate(dataset.teams.filter { $0.accountID == parts[1] }, query: query, render: renderTeam)
+        case 3 where parts[0] == "teams" && parts[2] == "projects":
+            guard teamsByID[parts[1]] != nil else { return notFound(path) }
+            let projects = dataset.projects.filter { $0.teamID == parts[1] && $0.isTeamProject && archived($0, query) }
+            return paginate(projects, query: query) { renderProject($0, &$1, embedRoot: false) }
+        case 2 where parts[0] == "projects" && parts[1] == "shared":
+            let accountFilter = query["filter[account_id]"]
+            let projects = dataset.projects.filter { project in
+                project.isShared && archived(project, query) && (accountFilter == nil || accountFilter == project.accountID)
+            }
+            return paginate(projects, query: query) { renderProject($0, &$1, embedRoot: false) }
+        case 2 where parts[0] == "projects":
+            guard let index = projectsByID[parts[1]] else { return notFound(path) }
+            var w = JSONWriter()
+            renderProject(dataset.projects[index], &w, embedRoot: true)
+            return .json(w.bytes)
+        case 3 where parts[0] == "projects" && parts[2] == "trash":
+            guard let index = projectsByID[parts[1]] else { return notFound(path) }
+            let projectID = dataset.projects[index].id
+            let deleted = dataset.assets.filter { $0.projectID == projectID && $0.deletedAt != nil }
+            return paginate(deleted, query: query, render: renderAsset)
+        case 2 where parts[0] == "assets":
+            let includeDeleted = query["include_deleted"] == "true"
+            guard let index = dataset.assetIndex[parts[1]], includeDeleted || dataset.assets[index].deletedAt == nil else {
+                return notFound(path)
+            }
+            var w = JSONWriter()
+            renderAsset(dataset.assets[index], &w)
+            return .json(w.bytes)
+        case 3 where parts[0] == "assets" && parts[2] == "children":
+            let parent = parts[1]
+            guard dataset.assetIndex[parent] != nil || dataset.projects.contains(where: { $0.rootAssetID == parent }) else {
+                return notFound(path)
+            }
+            let includeDeleted = query["include_deleted"] == "true"
+            let type = query["type"]
+            let children = (dataset.childrenByParent[parent] ?? []).lazy.map { self.dataset.assets[$0] }.filter {
+                (includeDeleted || $0.deletedAt == nil) && (type == nil || $0.type == type)
+            }
+            return paginate(Array(children), query: query, render: renderAsset)
+        default:
+            return notFound(path)
+        }
+    }
+
+    private func archived(_ project: FrameIODataset.Project, _ query: [String: String]) -> Bool {
+        switch query["filter[archived]"] ?? "false" {
+        case "all": true
+        case "true": project.archivedAt != nil
+        default: project.archivedAt == nil
+        }
+    }
+
+    private func notFound(_ path: String) -> SandboxResponse {
+        .frameIOError(status: 404, title: "Not Found", detail: "No resource at \(path)")
+    }
+
+    /// Header pagination: `page` (1-based), `page_size` capped at the configured maximum.
+    private func paginate<Element>(_ elements: [Element], query: [String: String], render: (Element, inout JSONWriter) -> Void) -> SandboxResponse {
+        let requested = query["page_size"].flatMap(Int.init) ?? configuration.defaultPageSize
+        let pageSize = max(1, min(requested, configuration.maxPageSize))
+        let page = max(1, query["page"].flatMap(Int.init) ?? 1)
+        let totalPages = max(1, (elements.count + pageSize - 1) / pageSize)
+        let start = min(elements.count, (page - 1) * pageSize)
+        let end = min(elements.count, start + pageSize)
+        var w = JSONWriter()
+        w.appendRaw("[")
+        for i in start..<end {
+            if i > start { w.appendRaw(",") }
+            render(elements[i], &w)
+        }
+        w.appendRaw("]")
+        return .json(
+            w.bytes,
+            headers: [
+                ("page-number", String(page)), ("per-page", String(pageSize)), ("total", String(elements.count)),
+                ("total-pages", String(totalPages)),
+            ])
+    }
+
+    // MARK: - Payloads
+
+    private func member(_ w: inout JSONWriter, _ key: String, _ value: String?, first: Bool = false) {
+        w.appendRaw(first ? "" : ",")
+        w.writeString(key)
+        w.appendRaw(":")
+        if let value { w.writeString(value) } else { w.appendRaw("null") }
+    }
+
+    private func number(_ w: inout JSONWriter, _ key: String, _ value: Int64?) {
+        w.appendRaw(",")
+        w.writeString(key)
+        w.appendRaw(value.map { ":\($0)" } ?? ":null")
+    }
+
+    /// A fresh pre-signed URL: different on every request, as the real service's are.
+    private func signedURL(_ kind: String, _ id: String) -> String {
+        let signature = random.withLock { String($0.next(), radix: 16) }
+        return "https://assets.sandbox.invalid/\(id)/\(kind)?Expires=1790000000&Signature=\(signature)&Key-Pair-Id=SANDBOX"
+    }
+
+    private func renderAccount(_ account: FrameIODataset.Account, _ w: inout JSONWriter) {
+        w.appendRaw("{")
+        member(&w, "id", account.id, first: true)
+        member(&w, "display_name", account.displayName)
+        w.appendRaw(",\"owner\":{")
+        member(&w, "name", account.ownerName, first: true)
+        member(&w, "email", account.ownerEmail)
+        w.appendRaw("}")
+        member(&w, "image", signedURL("image", account.id))
+        member(&w, "_type", "account")
+        w.appendRaw("}")
+    }
+
+    private func renderTeam(_ team: FrameIODataset.Team, _ w: inout JSONWriter) {
+        w.appendRaw("{")
+        member(&w, "id", team.id, first: true)
+        member(&w, "name", team.name)
+        member(&w, "account_id", team.accountID)
+        member(&w, "team_image", signedURL("team", team.id))
+        let projects = dataset.projects.filter { $0.teamID == team.id }
+        number(&w, "project_count", Int64(projects.count))
+        member(&w, "_type", "team")
+        w.appendRaw("}")
+    }
+
+    private func renderProject(_ project: FrameIODataset.Project, _ w: inout JSONWriter, embedRoot: Bool) {
+        w.appendRaw("{")
+        member(&w, "id", project.id, first: true)
+        member(&w, "name", project.name)
+        member(&w, "root_asset_id", project.rootAssetID)
+        member(&w, "team_id", project.teamID)
+        w.appendRaw(",\"team\":{")
+        member(&w, "id", project.teamID, first: true)
+        member(&w, "account_id", project.accountID)
+        if let team = teamsByID[project.teamID] { member(&w, "name", dataset.teams[team].name) }
+        w.appendRaw("}")
+        w.appendRaw(",\"private\":false")
+        member(&w, "inserted_at", project.insertedAt)
+        member(&w, "updated_at", project.updatedAt)
+        member(&w, "archived_at", project.archivedAt)
+        member(&w, "deleted_at", nil)
+        var files: Int64 = 0
+        var folders: Int64 = 0
+        var storage: Int64 = 0
+        var stack = [project.rootAssetID]
+        while let parent = stack.popLast() {
+            for i in dataset.childrenByParent[parent] ?? [] where dataset.assets[i].deletedAt == nil {
+                let asset = dataset.assets[i]
+                if asset.type == "folder" { folders += 1 } else { files += 1 }
+                storage += asset.filesize ?? 0
+                if asset.type != "file" { stack.append(asset.id) }
+            }
+        }
+        number(&w, "file_count", files)
+        number(&w, "folder_count", folders)
+        number(&w, "storage", storage)
+        member(&w, "_type", "project")
+        if embedRoot {
+            w.appendRaw(",\"root_asset\":{")
+            member(&w, "id", project.rootAssetID, first: true)
+            member(&w, "name", "root")
+            member(&w, "type", "folder")
+            member(&w, "project_id", project.id)
+            w.appendRaw("}")
+        }
+        w.appendRaw("}")
+    }
+
+    private func renderAsset(_ asset: FrameIODataset.Asset, _ w: inout JSONWriter) {
+        w.appendRaw("{")
+        member(&w, "id", asset.id, first: true)
+        member(&w, "name", asset.name)
+        member(&w, "type", asset.type)
+        member(&w, "_type", asset.type)
+        member(&w, "parent_id", asset.parentID)
+        member(&w, "project_id", asset.projectID)
+        if let project = projectsByID[asset.projectID] {
+            member(&w, "team_id", dataset.projects[project].teamID)
+            member(&w, "account_id", dataset.projects[project].accountID)
+        }
+        member(&w, "inserted_at", asset.insertedAt)
+        member(&w, "updated_at", asset.updatedAt)
+        member(&w, "deleted_at", asset.deletedAt)
+        number(&w, "index", Int64(asset.index))
+        number(&w, "view_count", random.withLock { Int64($0.next() % 1000) })
+        if asset.type == "file" {
+            number(&w, "filesize", asset.filesize)
+            member(&w, "filetype", asset.filetype)
+            member(&w, "asset_type", (asset.filetype ?? "").split(separator: "/").first.map(String.init))
+            member(&w, "uploaded_at", asset.insertedAt)
+            member(&w, "upload_completed_at", asset.insertedAt)
+            member(&w, "label", asset.label ?? "none")
+            if asset.hasChecksums {
+                w.appendRaw(",\"checksums\":")
+                if let hash = asset.xxHash {
+                    w.appendRaw("{\"xx_hash\":")
+                    w.writeString(hash)
+                    w.appendRaw("}")
+                } else {
+                    w.appendRaw("null")
+                }
+            }
+            member(&w, "original", signedURL("original", asset.id))
+            member(&w, "thumb", signedURL("thumb", asset.id))
+        } else {
+            number(&w, "item_count", Int64(dataset.childrenByParent[asset.id]?.count ?? 0))
+            number(&w, "filesize", 0)
+            member(&w, "label", asset.label ?? "none")
+            if asset.type == "version_stack" {
+                number(&w, "versions", Int64(dataset.childrenByParent[asset.id]?.count ?? 0))
+                member(&w, "cover_asset_id", dataset.childrenByParent[asset.id]?.last.map { dataset.assets[$0].id })
+                member(&w, "thumb", signedURL("thumb", asset.id))
+            }
+        }
+        for member in asset.extra {
+            w.appendRaw(",")
+            w.writeString(member.key)
+            w.appendRaw(":")
+            w.write(member.value, canonical: false)
+        }
+        w.appendRaw("}")
+    }
+}

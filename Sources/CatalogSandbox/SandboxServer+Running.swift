@@ -1,0 +1,18 @@
+extension SandboxServer {
+    /// Starts the server, runs `body` with its Frame.io base URL, then stops the server.
+    public func withRunning<T: Sendable>(_ body: @Sendable (_ frameIOBaseURL: String) async throws -> T) async throws -> T {
+        let (ready, continuation) = AsyncStream<String>.makeStream()
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await self.run { url in continuation.yield(url) }
+                return nil
+            }
+            var iterator = ready.makeAsyncIterator()
+            guard let url = await iterator.next() else { throw CancellationError() }
+            let result = try await body(url)
+            group.cancelAll()
+            while let _ = try? await group.next() {}
+            return result
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The sandbox's HTTP server: serves ``FrameIOSandboxAPI`` under `/v2` on loopback.
+public struct SandboxServer: Sendable {
+    /// The Frame.io API.
+    public let frameIO: FrameIOSandboxAPI
+    /// Where to listen.
+    public let configuration: SandboxConfiguration
+    let logger: Logger
+
+    /// Creates a server for a dataset.
+    public init(frameIO: FrameIODataset, configuration: SandboxConfiguration, logger: Logger = Logger(label: "catalog.sandbox")) {
+        self.frameIO = FrameIOSandboxAPI(dataset: frameIO, configuration: configuration)
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs until cancelled; `onReady` receives the Frame.io base URL (e.g. `http://127.0.0.1:8421/v2`) once listening.
+    public func run(onReady: @escaping @Sendable (_ frameIOBaseURL: String) async -> Void = { _ in }) async throws {
+        let api = frameIO
+        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            let path = request.uri.path
+            guard path == "/v2" || path.hasPrefix("/v2/") else {
+                let body = SandboxResponse.frameIOError(status: 404, title: "Not Found", detail: "The Frame.io sandbox lives under /v2")
+                return Self.response(body)
+            }
+            let query = Self.parseQuery(request.uri.query)
+            let answer = await api.handle(
+                method: request.method.rawValue, path: String(path.dropFirst(3)), query: query,
+                authorization: request.headers[.authorization])
+            return Self.response(answer)
+        }
+        let host = configuration.host
+        var quietLogger = logger
+        quietLogger.logLevel = .warning
+        let app = Application(
+            responder: responder,
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "catalog-sandbox"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                let shownHost = host.contains(":") ? "[\(host)]" : host
+                await onReady("http://\(shownHost):\(port)/v2")
+            },
+            logger: quietLogger)
+        try await app.run()
+    }
+
+    static func response(_ answer: SandboxResponse) -> Response {
+        var fields = HTTPFields()
+        for header in answer.headers {
+            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: answer.status), headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    /// Decodes `a=b&c=d` (percent-decoding names and values; `+` is a space).
+    static func parseQuery(_ query: String?) -> [String: String] {
+        guard let query, !query.isEmpty else { return [:] }
+        var result: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
+            result[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
+        return result
+    }
+}

@@ -1,0 +1,20 @@
+import CatalogStore
+import FrameIOClient
+import HTTPSupport
+import Logging
+
+/// Builds crawlers wired to the real HTTP transport.
+public enum CrawlerFactory {
+    /// A Frame.io crawler for `token` against `baseURL`.
+    public static func frameIO(
+        token: String, baseURL: String, database: CatalogDatabase, options: CrawlOptions,
+        pageSize: Int = FrameIOClient.defaultPageSize, transport: any HTTPTransport = AsyncHTTPClientTransport(),
+        retry: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "catalog.crawl")
+    ) -> FrameIOCrawler {
+        let requester = APIRequester(
+            service: "Frame.io", unauthorizedHint: FrameIOClient.unauthorizedHint, transport: transport,
+            token: { _ in token }, secrets: [token], retry: retry, logger: logger)
+        let client = FrameIOClient(baseURL: baseURL, requester: requester, pageSize: pageSize)
+        return FrameIOCrawler(client: client, database: database, options: options, logger: logger)
+    }
+}

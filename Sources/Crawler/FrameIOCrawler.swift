@@ -1,0 +1,306 @@
+import CatalogCore
+import CatalogStore
+import FrameIOClient
+import Foundation
+import HTTPSupport
+import Logging
+
+/// Crawls a whole Frame.io v2 tree into the catalog: accounts, teams, team and shared projects
+/// (archived included, de-duplicated by id), and every folder, file, version stack and version.
+///
+/// Pages are fetched with bounded concurrency; as soon as a list's first page tells how many
+/// pages it has, the rest are queued. Items are staged in batches and merged into the catalog
+/// in one transaction at the end, so an interrupted or failed crawl leaves the previous catalog
+/// as it was.
+public struct FrameIOCrawler: Sendable {
+    let client: FrameIOClient
+    let database: CatalogDatabase
+    let options: CrawlOptions
+    let mapper = FrameIOItemMapper()
+    let logger: Logger
+
+    /// Creates a crawler.
+    public init(client: FrameIOClient, database: CatalogDatabase, options: CrawlOptions = CrawlOptions(), logger: Logger = Logger(label: "catalog.crawl.frameio")) {
+        self.client = client
+        self.database = database
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Runs a full crawl and commits it. Throws (leaving the catalog as it was) if any page cannot be read.
+    public func run() async throws -> CrawlReport {
+        let started = Date()
+        // Check the token before touching the catalog.
+        let user = try await client.me()
+        logger.info("crawling Frame.io", metadata: ["user": "\(user.id)"])
+        let session = try database.beginCrawl(source: .frameio)
+        var walk = Walk(crawler: self, session: session, started: started)
+        do {
+            try await walk.run()
+            try await walk.flush()
+            var stats = walk.stats()
+            let storeStart = Date()
+            let merge = try await database.complete(session, stats: stats)
+            walk.storeSeconds += Date().timeIntervalSince(storeStart)
+            stats.added = merge.added
+            stats.changed = merge.changed
+            stats.deleted = merge.deleted
+            stats.unchanged = merge.unchanged
+            stats.items = merge.added + merge.changed + merge.unchanged
+            return CrawlReport(
+                crawlID: session.id, source: Source.frameio.rawValue, stats: stats,
+                elapsed: Date().timeIntervalSince(started), storeSeconds: walk.storeSeconds,
+                transportSeconds: client.requester.stats.snapshot.transportSeconds,
+                minimumRequests: walk.minimumRequests)
+        } catch {
+            let message = "\(error)"
+            try? await database.fail(session, error: message, stats: walk.stats())
+            throw error
+        }
+    }
+}
+
+/// Where a container's children go in the catalog.
+struct Container: Sendable {
+    /// The asset whose children are listed (a project's root asset, a folder, a version stack).
+    var assetID: String
+    /// The catalog item that is the children's parent (the project for a root asset).
+    var parentItemID: String
+    /// The parent's path.
+    var path: String
+    /// The project.
+    var projectID: String
+}
+
+extension FrameIOCrawler {
+    /// The state of one crawl: the queue of pages, the staged batch, counters.
+    struct Walk {
+        let crawler: FrameIOCrawler
+        let session: CrawlSession
+        let started: Date
+        var batch: [CatalogItem] = []
+        var itemsRead = 0
+        var storeSeconds = 0.0
+        var minimumRequests = 1  // /me
+        var estimatedTotal: Int?
+        var seenContainers = Set<String>()
+        /// For each container: the highest page queued so far.
+        var queuedPages: [String: Int] = [:]
+        /// For each container: elements counted and the page size honoured, for the minimum.
+        var listSizes: [String: (count: Int, perPage: Int)] = [:]
+
+        init(crawler: FrameIOCrawler, session: CrawlSession, started: Date) {
+            self.crawler = crawler
+            self.session = session
+            self.started = started
+        }
+
+        var client: FrameIOClient { crawler.client }
+
+        func stats() -> CrawlStats {
+            let snapshot = client.requester.stats.snapshot
+            var stats = CrawlStats()
+            stats.items = itemsRead
+            stats.requests = snapshot.requests
+            stats.retries = snapshot.retries
+            stats.throttled = snapshot.throttled
+            stats.rateLimitWaits = snapshot.rateLimitWaits
+            return stats
+        }
+
+        mutating func run() async throws {
+            let roots = try await walkHierarchy()
+            try await walkAssets(roots)
+            minimumRequests += listSizes.values.reduce(0) { $0 + Swift.max(1, ($1.count + $1.perPage - 1) / $1.perPage) }
+        }
+
+        /// Accounts, teams and projects (team and shared), de-duplicated; returns the project roots.
+        mutating func walkHierarchy() async throws -> [Container] {
+            let client = self.client
+            let accounts = try await listAll("accounts") { try await client.accounts(page: $0) }
+            var accountPaths: [String: String] = [:]
+            for account in accounts {
+                let item = crawler.mapper.item(for: account)
+                accountPaths[account.id] = item.path
+                try await emit(item)
+            }
+            var teamPaths: [String: String] = [:]
+            for account in accounts {
+                let teams = try await listAll("teams:\(account.id)") { try await client.teams(accountID: account.id, page: $0) }
+                for team in teams where teamPaths[team.id] == nil {
+                    var team = team
+                    if team.accountID == nil { team.accountID = account.id }
+                    let item = crawler.mapper.item(for: team, accountPath: accountPaths[account.id] ?? account.displayName)
+                    teamPaths[team.id] = item.path
+                    try await emit(item)
+                }
+            }
+            // Team projects, fetched concurrently per team.
+            let teamIDs = Array(teamPaths.keys).sorted()
+            var projectsByTeam: [String: [FrameIOProject]] = [:]
+            var sizes: [(String, Int, Int)] = []
+            try await withThrowingTaskGroup(of: (String, [FrameIOProject], [(String, Int, Int)]).self) { group in
+                var next = 0
+                func add(_ group: inout ThrowingTaskGroup<(String, [FrameIOProject], [(String, Int, Int)]), any Error>) {
+                    guard next < teamIDs.count else { return }
+                    let teamID = teamIDs[next]
+                    next += 1
+                    group.addTask {
+                        var collected: [FrameIOProject] = []
+                        var pageSizes: [(String, Int, Int)] = []
+                        var page = 1
+                        while true {
+                            let result = try await client.projects(teamID: teamID, page: page)
+                            collected += result.elements
+                            guard result.hasNextPage else {
+                                pageSizes.append(("projects:\(teamID)", collected.count, result.perPage ?? client.pageSize))
+                                break
+                            }
+                            page += 1
+                        }
+                        return (teamID, collected, pageSizes)
+                    }
+                }
+                for _ in 0..<crawler.options.concurrency { add(&group) }
+                while let (teamID, projects, pageSizes) = try await group.next() {
+                    projectsByTeam[teamID] = projects
+                    sizes += pageSizes
+                    add(&group)
+                }
+            }
+            for (key, count, perPage) in sizes { listSizes[key] = (count, perPage) }
+            let shared = try await listAll("shared") { try await client.sharedProjects(page: $0) }
+
+            var roots: [Container] = []
+            var seenProjects = Set<String>()
+            var estimate = itemsRead
+            func addProject(_ project: FrameIOProject, teamPath: String, parentID: String?) async throws {
+                guard seenProjects.insert(project.id).inserted else { return }
+                let item = crawler.mapper.item(for: project, teamPath: teamPath, parentID: parentID)
+                try await emit(item)
+                estimate += 1 + Int(project.fileCount ?? 0) + Int(project.folderCount ?? 0)
+                roots.append(Container(assetID: project.rootAssetID, parentItemID: project.id, path: item.path, projectID: project.id))
+            }
+            for teamID in teamIDs {
+                for project in projectsByTeam[teamID] ?? [] {
+                    try await addProject(project, teamPath: teamPaths[teamID]!, parentID: teamID)
+                }
+            }
+            for project in shared {
+                // A shared project of a team we crawled sits under that team; others under "Shared with me".
+                if let teamID = project.teamID, let teamPath = teamPaths[teamID] {
+                    try await addProject(project, teamPath: teamPath, parentID: teamID)
+                } else {
+                    try await addProject(project, teamPath: Self.sharedRoot, parentID: project.teamID)
+                }
+            }
+            estimatedTotal = estimate
+            return roots
+        }
+
+        /// The path prefix of shared projects whose team is not one of the user's.
+        static let sharedRoot = "Shared with me"
+
+        /// Every page of a short list, in order.
+        mutating func listAll<Element>(_ key: String, _ fetch: (Int) async throws -> FrameIOPage<Element>) async throws -> [Element] {
+            var elements: [Element] = []
+            var page = 1
+            while true {
+                let result = try await fetch(page)
+                elements += result.elements
+                guard result.hasNextPage else {
+                    listSizes[key] = (elements.count, result.perPage ?? client.pageSize)
+                    return elements
+                }
+                page += 1
+            }
+        }
+
+        struct PageResult: Sendable {
+            var container: Container
+            var page: FrameIOPage<FrameIOAsset>
+        }
+
+        /// Walks every asset under the project roots with bounded concurrency.
+        mutating func walkAssets(_ roots: [Container]) async throws {
+            var queue: [(Container, Int)] = []
+            var containers: [String: Container] = [:]
+            for root in roots where seenContainers.insert(root.assetID).inserted {
+                queue.append((root, 1))
+                queuedPages[root.assetID] = 1
+                containers[root.assetID] = root
+            }
+            let client = self.client
+            let concurrency = crawler.options.concurrency
+            try await withThrowingTaskGroup(of: PageResult.self) { group in
+                var running = 0
+                func fill(_ group: inout ThrowingTaskGroup<PageResult, any Error>) {
+                    while running < concurrency, let (container, page) = queue.popLast() {
+                        running += 1
+                        group.addTask {
+                            PageResult(container: container, page: try await client.children(of: container.assetID, page: page))
+                        }
+                    }
+                }
+                fill(&group)
+                while let result = try await group.next() {
+                    running -= 1
+                    let container = result.container
+                    let page = result.page
+                    // Queue the rest of this list as soon as its size is known.
+                    let queued = queuedPages[container.assetID] ?? 1
+                    let last = page.totalPages ?? (page.hasNextPage ? page.pageNumber + 1 : page.pageNumber)
+                    if last > queued {
+                        for next in (queued + 1)...last { queue.append((container, next)) }
+                        queuedPages[container.assetID] = last
+                    }
+                    var size = listSizes[container.assetID] ?? (0, page.perPage ?? client.pageSize)
+                    size.count += page.elements.count
+                    listSizes[container.assetID] = size
+                    var items: [CatalogItem] = []
+                    items.reserveCapacity(page.elements.count)
+                    for asset in page.elements {
+                        let item = crawler.mapper.item(
+                            for: asset, parentID: container.parentItemID, parentPath: container.path, projectID: container.projectID)
+                        if asset.isContainer, seenContainers.insert(asset.id).inserted {
+                            let child = Container(assetID: asset.id, parentItemID: asset.id, path: item.path, projectID: container.projectID)
+                            queue.append((child, 1))
+                            queuedPages[asset.id] = 1
+                        }
+                        items.append(item)
+                    }
+                    fill(&group)
+                    for item in items { try await emit(item) }
+                    report(pending: queue.count + running)
+                }
+            }
+        }
+
+        mutating func emit(_ item: CatalogItem) async throws {
+            batch.append(item)
+            itemsRead += 1
+            if batch.count >= crawler.options.batchSize { try await flush() }
+        }
+
+        mutating func flush() async throws {
+            guard !batch.isEmpty else { return }
+            let start = Date()
+            try await crawler.database.stage(batch, in: session)
+            storeSeconds += Date().timeIntervalSince(start)
+            batch.removeAll(keepingCapacity: true)
+        }
+
+        func report(pending: Int) {
+            let snapshot = client.requester.stats.snapshot
+            var progress = CrawlProgress(source: Source.frameio.rawValue)
+            progress.items = itemsRead
+            progress.estimatedTotal = estimatedTotal
+            progress.requests = snapshot.requests
+            progress.retries = snapshot.retries
+            progress.rateLimitWaits = snapshot.rateLimitWaits
+            progress.pendingPages = pending
+            progress.elapsed = Date().timeIntervalSince(started)
+            crawler.options.progress(progress)
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import CatalogCore
+import Foundation
+import HTTPSupport
+
+/// A client for the Frame.io v2 API: one method per call the crawler needs, each returning decoded
+/// models. Raw JSON stays inside; HTTP failures surface as ``APIError``.
+public struct FrameIOClient: Sendable {
+    /// `https://api.frame.io/v2`.
+    public static let defaultBaseURL = "https://api.frame.io/v2"
+    /// The page size asked for; the server may honour less (its `per-page` header says).
+    public static let defaultPageSize = 1000
+
+    /// The API base URL, without a trailing slash.
+    public let baseURL: String
+    /// Sends the requests.
+    public let requester: APIRequester
+    /// The page size asked for.
+    public let pageSize: Int
+
+    /// Creates a client.
+    public init(baseURL: String = defaultBaseURL, requester: APIRequester, pageSize: Int = defaultPageSize) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.requester = requester
+        self.pageSize = pageSize
+    }
+
+    /// The hint shown on a 401.
+    public static let unauthorizedHint =
+        "Set FRAMEIO_TOKEN to a valid Frame.io developer or OAuth token (https://developer.frame.io), then run the crawl again."
+
+    /// `GET /me`: checks the token and names its user.
+    public func me() async throws -> FrameIOUser {
+        let what = "the current user (/me)"
+        let json = try await getJSON("/me", query: [], what: what)
+        return try FrameIOUser(json: json, what: what)
+    }
+
+    /// One page of `GET /accounts`.
+    public func accounts(page: Int) async throws -> FrameIOPage<FrameIOAccount> {
+        try await list("/accounts", query: [], page: page, what: "accounts") { try FrameIOAccount(json: $0, what: $1) }
+    }
+
+    /// One page of `GET /accounts/{id}/teams`.
+    public func teams(accountID: String, page: Int) async throws -> FrameIOPage<FrameIOTeam> {
+        try await list("/accounts/\(escape(accountID))/teams", query: [], page: page, what: "teams of account \(accountID)") {
+            try FrameIOTeam(json: $0, what: $1)
+        }
+    }
+
+    /// One page of `GET /teams/{id}/projects?filter[archived]=all` (archived projects included).
+    public func projects(teamID: String, page: Int) async throws -> FrameIOPage<FrameIOProject> {
+        try await list(
+            "/teams/\(escape(teamID))/projects", query: [("filter[archived]", "all")], page: page,
+            what: "projects of team \(teamID)"
+        ) { try FrameIOProject(json: $0, what: $1) }
+    }
+
+    /// One page of `GET /projects/shared?filter[archived]=all`.
+    public func sharedProjects(page: Int) async throws -> FrameIOPage<FrameIOProject> {
+        try await list("/projects/shared", query: [("filter[archived]", "all")], page: page, what: "shared projects") {
+            try FrameIOProject(json: $0, what: $1)
+        }
+    }
+
+    /// One page of `GET /assets/{id}/children` (all types; deleted assets excluded).
+    public func children(of assetID: String, page: Int) async throws -> FrameIOPage<FrameIOAsset> {
+        try await list("/assets/\(escape(assetID))/children", query: [], page: page, what: "children of asset \(assetID)") {
+            try FrameIOAsset(json: $0, what: $1)
+        }
+    }
+
+    /// Every page of a list, fetched one after another (for the short lists: accounts, teams, projects).
+    public func all<Element>(_ fetch: (Int) async throws -> FrameIOPage<Element>) async throws -> [Element] {
+        var elements: [Element] = []
+        var page = 1
+        while true {
+            let result = try await fetch(page)
+            elements += result.elements
+            guard result.hasNextPage, page < 100_000 else { return elements }
+            page += 1
+        }
+    }
+
+    // MARK: - Plumbing
+
+    private func list<Element>(
+        _ path: String, query: [(String, String)], page: Int, what: String,
+        decode: (JSONValue, String) throws -> Element
+    ) async throws -> FrameIOPage<Element> {
+        let pageWhat = "\(what) (page \(page))"
+        let response = try await requester.send(
+            HTTPRequest(url: url(path, query: query + [("page", String(page)), ("page_size", String(pageSize))]),
+                        headers: [("Accept", "application/json")]),
+            what: pageWhat)
+        let json = try parse(response, what: pageWhat)
+        guard case .array(let values) = json else {
+            throw APIError.malformedResponse(service: "Frame.io", what: pageWhat, detail: "expected a JSON array, found \(json.typeName)")
+        }
+        var elements: [Element] = []
+        elements.reserveCapacity(values.count)
+        for (index, value) in values.enumerated() {
+            elements.append(try decode(value, "\(pageWhat), element \(index)"))
+        }
+        return FrameIOPage(
+            elements: elements,
+            pageNumber: response.intHeader("page-number") ?? page,
+            totalPages: response.intHeader("total-pages"),
+            perPage: response.intHeader("per-page"),
+            total: response.intHeader("total"),
+            requestedPageSize: pageSize)
+    }
+
+    private func getJSON(_ path: String, query: [(String, String)], what: String) async throws -> JSONValue {
+        let response = try await requester.send(HTTPRequest(url: url(path, query: query), headers: [("Accept", "application/json")]), what: what)
+        return try parse(response, what: what)
+    }
+
+    private func parse(_ response: HTTPResponse, what: String) throws -> JSONValue {
+        do {
+            return try JSONParser.parse(response.body)
+        } catch {
+            throw APIError.malformedResponse(service: "Frame.io", what: what, detail: "invalid JSON (\(error))")
+        }
+    }
+
+    private func url(_ path: String, query: [(String, String)]) -> String {
+        guard !query.isEmpty else { return baseURL + path }
+        return baseURL + path + "?" + query.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
+    }
+
+    private func escape(_ component: String) -> String {
+        component.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? component
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+}

@@ -1,0 +1,67 @@
+import CatalogCore
+import Foundation
+import HTTPSupport
+
+extension FrameIOUser {
+    init(json: JSONValue, what: String) throws {
+        let reader = try JSONObjectReader(json, what: what)
+        id = try reader.requiredString("id")
+        name = reader.string("name")
+    }
+}
+
+extension FrameIOAccount {
+    init(json: JSONValue, what: String) throws {
+        let reader = try JSONObjectReader(json, what: what)
+        id = try reader.requiredString("id")
+        let owner = reader.object("owner")
+        if let display = reader.string("display_name"), !display.isEmpty {
+            displayName = display
+        } else if let name = owner?["name"]?.stringValue, !name.isEmpty {
+            displayName = "\(name)'s Account"
+        } else if let email = owner?["email"]?.stringValue, !email.isEmpty {
+            displayName = "\(email)'s Account"
+        } else {
+            displayName = "Account \(id)"
+        }
+        record = json
+    }
+}
+
+extension FrameIOTeam {
+    init(json: JSONValue, what: String) throws {
+        let reader = try JSONObjectReader(json, what: what)
+        id = try reader.requiredString("id")
+        name = reader.string("name").flatMap { $0.isEmpty ? nil : $0 } ?? "Team \(id)"
+        accountID = reader.string("account_id")
+        record = json
+    }
+}
+
+extension FrameIOProject {
+    init(json: JSONValue, what: String) throws {
+        let reader = try JSONObjectReader(json, what: what)
+        id = try reader.requiredString("id")
+        name = reader.string("name").flatMap { $0.isEmpty ? nil : $0 } ?? "Project \(id)"
+        rootAssetID = try reader.requiredString("root_asset_id")
+        teamID = reader.string("team_id") ?? reader.object("team")?["id"]?.stringValue
+        accountID = reader.object("team")?["account_id"]?.stringValue ?? reader.string("account_id")
+        fileCount = reader.int64("file_count")
+        folderCount = reader.int64("folder_count")
+        record = json
+    }
+}
+
+extension FrameIOAsset {
+    init(json: JSONValue, what: String) throws {
+        let reader = try JSONObjectReader(json, what: what)
+        id = try reader.requiredString("id")
+        let typeName = try reader.requiredString("type")
+        guard let type = AssetType(rawValue: typeName) else {
+            throw APIError.malformedResponse(service: "Frame.io", what: what, detail: "asset \(id) has unknown type \"\(typeName)\"")
+        }
+        self.type = type
+        name = reader.string("name") ?? ""
+        record = json
+    }
+}

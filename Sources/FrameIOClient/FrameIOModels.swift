@@ -1,0 +1,101 @@
+import CatalogCore
+import Foundation
+
+/// The user a token belongs to (`GET /me`).
+public struct FrameIOUser: Sendable, Equatable {
+    /// The user id.
+    public var id: String
+    /// The user's name, if given.
+    public var name: String?
+}
+
+/// A Frame.io account (`GET /accounts`).
+public struct FrameIOAccount: Sendable, Equatable {
+    /// The account id.
+    public var id: String
+    /// The name shown for it: display_name, else "owner.name's Account", else "owner.email's Account".
+    public var displayName: String
+    /// The record as received.
+    public var record: JSONValue
+}
+
+/// A Frame.io team (`GET /accounts/{id}/teams`).
+public struct FrameIOTeam: Sendable, Equatable {
+    /// The team id.
+    public var id: String
+    /// The team name.
+    public var name: String
+    /// The owning account's id.
+    public var accountID: String?
+    /// The record as received.
+    public var record: JSONValue
+}
+
+/// A Frame.io project (`GET /teams/{id}/projects`, `GET /projects/shared`).
+public struct FrameIOProject: Sendable, Equatable {
+    /// The project id.
+    public var id: String
+    /// The project name.
+    public var name: String
+    /// The hidden folder standing for the project's root.
+    public var rootAssetID: String
+    /// The owning team's id.
+    public var teamID: String?
+    /// The owning account's id, when the payload carries it (`team.account_id`).
+    public var accountID: String?
+    /// `file_count`, for progress estimates.
+    public var fileCount: Int64?
+    /// `folder_count`, for progress estimates.
+    public var folderCount: Int64?
+    /// The record as received.
+    public var record: JSONValue
+}
+
+/// A Frame.io asset: a file, folder, version stack (or bundle).
+public struct FrameIOAsset: Sendable, Equatable {
+    /// The asset's `type`.
+    public enum AssetType: String, Sendable, Equatable {
+        /// A file with bytes.
+        case file
+        /// A folder.
+        case folder
+        /// A version stack; its children are the versions.
+        case versionStack = "version_stack"
+        /// A bundle (a multi-file asset such as an image sequence); treated as a file.
+        case bundle
+    }
+
+    /// The asset id.
+    public var id: String
+    /// The asset name.
+    public var name: String
+    /// The asset type.
+    public var type: AssetType
+    /// The record as received.
+    public var record: JSONValue
+
+    /// Whether the crawler must list its children.
+    public var isContainer: Bool { type == .folder || type == .versionStack }
+}
+
+/// One page of a paginated list, with the pagination headers.
+public struct FrameIOPage<Element: Sendable>: Sendable {
+    /// The elements on this page.
+    public var elements: [Element]
+    /// `page-number`, or the page requested when the header is missing.
+    public var pageNumber: Int
+    /// `total-pages`, when sent.
+    public var totalPages: Int?
+    /// `per-page`, when sent (the page size the server honoured).
+    public var perPage: Int?
+    /// `total`, when sent.
+    public var total: Int?
+    /// The page size requested.
+    public var requestedPageSize: Int
+
+    /// Whether another page follows: by `total-pages` when sent, else only when this page was full.
+    public var hasNextPage: Bool {
+        if let totalPages { return pageNumber < totalPages }
+        return elements.count >= (perPage ?? requestedPageSize) && !elements.isEmpty
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Logging
+
+/// Sends a service's requests with authentication, pacing, retries and accounting.
+///
+/// Every request waits for the ``RateLimitPacer``; 429s wait for `Retry-After` (or ~1 s, then
+/// exponential backoff with jitter); 5xx, 408, timeouts and connection errors are retried up to
+/// ``RetryPolicy/maxAttempts``; after that the request fails with ``APIError/gaveUp(service:what:attempts:lastFailure:)``
+/// naming what could not be read. Tokens never reach logs or errors.
+public struct APIRequester: Sendable {
+    /// Supplies the bearer token for each attempt; `forceRefresh` asks for a new one after a 401.
+    public typealias TokenProvider = @Sendable (_ forceRefresh: Bool) async throws -> String
+
+    /// The service's name in messages (`Frame.io`, `Dash`).
+    public let service: String
+    /// What to tell a user on a 401.
+    public let unauthorizedHint: String
+    let transport: any HTTPTransport
+    let token: TokenProvider
+    let canRefreshToken: Bool
+    /// The pacer shared by every request to this service.
+    public let pacer: RateLimitPacer
+    /// Retry policy.
+    public let retry: RetryPolicy
+    /// Counters.
+    public let stats: RequestStats
+    let clock: any PacingClock
+    let logger: Logger
+    let redact: Redactor
+
+    /// Creates a requester.
+    public init(
+        service: String,
+        unauthorizedHint: String,
+        transport: any HTTPTransport,
+        token: @escaping TokenProvider,
+        canRefreshToken: Bool = false,
+        secrets: [String] = [],
+        retry: RetryPolicy = RetryPolicy(),
+        clock: any PacingClock = SystemPacingClock(),
+        stats: RequestStats = RequestStats(),
+        logger: Logger = Logger(label: "catalog.http")
+    ) {
+        self.service = service
+        self.unauthorizedHint = unauthorizedHint
+        self.transport = transport
+        self.token = token
+        self.canRefreshToken = canRefreshToken
+        self.retry = retry
+        self.clock = clock
+        self.pacer = RateLimitPacer(clock: clock)
+        self.stats = stats
+        self.logger = logger
+        self.redact = Redactor(secrets: secrets)
+    }
+
+    /// Sends `request` (an `Authorization` header is added) and returns a 2xx response.
+    ///
+    /// - Parameter what: names the resource in errors, e.g. `children of folder 123 (page 4)`.
+    public func send(_ request: HTTPRequest, what: String) async throws -> HTTPResponse {
+        var attempt = 0
+        var refreshedToken = false
+        var lastFailure = ""
+        while true {
+            attempt += 1
+            try Task.checkCancellation()
+            let waited = try await pacer.acquire()
+            if waited > 0 {
+                stats.update {
+                    $0.rateLimitWaits += 1
+                    $0.rateLimitWaitSeconds += waited
+                }
+            }
+            var authorized = request
+            let bearer = try await token(refreshedToken)
+            authorized.headers.append(("Authorization", "Bearer \(bearer)"))
+            stats.update {
+                $0.requests += 1
+                if attempt > 1 { $0.retries += 1 }
+            }
+            let started = clock.now()
+            let response: HTTPResponse
+            do {
+                response = try await transport.send(authorized, timeout: retry.timeout)
+            } catch let error as TransportError {
+                lastFailure = redact(error.isTimeout ? "timeout (\(error.reason))" : error.reason)
+                logger.debug("request failed", metadata: ["what": "\(what)", "failure": "\(lastFailure)", "attempt": "\(attempt)"])
+                guard attempt < retry.maxAttempts else { break }
+                try await clock.sleep(seconds: retry.delay(afterAttempt: attempt, throttled: false))
+                continue
+            }
+            let elapsed = clock.now() - started
+            stats.update {
+                $0.transportSeconds += elapsed
+                $0.bytes += response.body.count
+            }
+            await pacer.observe(
+                limit: response.intHeader("x-ratelimit-limit"),
+                remaining: response.intHeader("x-ratelimit-remaining"),
+                windowMilliseconds: response.intHeader("x-ratelimit-window"))
+            logger.trace("response", metadata: ["what": "\(what)", "status": "\(response.status)"])
+            switch response.status {
+            case 200..<300:
+                return response
+            case 401:
+                if canRefreshToken && !refreshedToken {
+                    refreshedToken = true
+                    attempt -= 1
+                    continue
+                }
+                throw APIError.unauthorized(service: service, what: what, hint: unauthorizedHint)
+            case 429:
+                stats.update { $0.throttled += 1 }
+                let delay = Self.retryAfter(response) ?? retry.delay(afterAttempt: attempt, throttled: true)
+                await pacer.throttled(for: min(delay, retry.maxDelay * 4))
+                lastFailure = "429 Too Many Requests"
+                guard attempt < retry.maxAttempts + 4 else { break }  // throttling is expected: allow more patience
+                continue
+            case 408, 500..<600:
+                lastFailure = "HTTP \(response.status)\(Self.errorMessage(response.body).map { ": \($0)" } ?? "")"
+                lastFailure = redact(lastFailure)
+                guard attempt < retry.maxAttempts else { break }
+                try await clock.sleep(seconds: retry.delay(afterAttempt: attempt, throttled: false))
+                continue
+            default:
+                throw APIError.rejected(
+                    service: service, what: what, status: response.status,
+                    message: redact(Self.errorMessage(response.body) ?? ""))
+            }
+        }
+        throw APIError.gaveUp(service: service, what: what, attempts: attempt, lastFailure: lastFailure)
+    }
+
+    /// Seconds from a `Retry-After` header (delta-seconds or an HTTP date), if present and sane.
+    static func retryAfter(_ response: HTTPResponse) -> Double? {
+        guard let value = response.header("Retry-After")?.trimmingCharacters(in: .whitespaces) else { return nil }
+        if let seconds = Double(value), seconds >= 0, seconds.isFinite { return min(seconds, 300) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        if let date = formatter.date(from: value) { return min(max(0, date.timeIntervalSinceNow), 300) }
+        return nil
+    }
+
+    /// A short message from a JSON error body (`message`, `error`, or the first `errors[].detail`).
+    static func errorMessage(_ body: [UInt8]) -> String? {
+        guard !body.isEmpty, body.count < 65536,
+            let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+        else { return nil }
+        if let errors = object["errors"] as? [[String: Any]], let first = errors.first {
+            if let detail = first["detail"] as? String { return String(detail.prefix(300)) }
+            if let title = first["title"] as? String { return String(title.prefix(300)) }
+        }
+        if let message = object["message"] as? String { return String(message.prefix(300)) }
+        if let error = object["error"] as? String { return String(error.prefix(300)) }
+        return nil
+    }
+}

@@ -1,0 +1,81 @@
+/// Paces requests to a leaky-bucket rate limit learnt from `x-ratelimit-*` headers, so that the
+/// bucket is not emptied and 429s stay rare; and holds every request back after a 429.
+///
+/// It keeps an estimate of the bucket's level: each request adds one, the bucket drains at
+/// `limit / window`; responses correct the estimate upwards with `limit - remaining` (other
+/// clients of the same user share the bucket). A request that would push the level past
+/// `limit - headroom` waits until enough has drained.
+public actor RateLimitPacer {
+    private let clock: any PacingClock
+    private var limit: Double?
+    private var window: Double = 1
+    private var level: Double = 0
+    private var updatedAt: Double
+    private var pausedUntil: Double = 0
+    /// Fraction of the bucket kept free for in-flight requests and clock skew.
+    public let headroom: Double
+
+    /// Creates a pacer that knows no limit until a response tells it one.
+    public init(clock: any PacingClock = SystemPacingClock(), headroom: Double = 0.1) {
+        self.clock = clock
+        self.headroom = headroom
+        updatedAt = clock.now()
+    }
+
+    /// Waits until a request may be sent; returns the seconds waited.
+    @discardableResult
+    public func acquire() async throws -> Double {
+        var waited = 0.0
+        while true {
+            let now = clock.now()
+            drain(now)
+            if pausedUntil > now {
+                let delay = pausedUntil - now
+                waited += delay
+                try await clock.sleep(seconds: delay)
+                continue
+            }
+            guard let limit else { return waited }
+            let ceiling = max(1, limit - max(1, (limit * headroom).rounded(.down)))
+            if level + 1 <= ceiling {
+                level += 1
+                return waited
+            }
+            let delay = (level + 1 - ceiling) * window / limit
+            waited += delay
+            try await clock.sleep(seconds: delay)
+        }
+    }
+
+    /// Learns from a response's `x-ratelimit-limit`, `-remaining` and `-window` (milliseconds).
+    public func observe(limit: Int?, remaining: Int?, windowMilliseconds: Int?) {
+        let now = clock.now()
+        drain(now)
+        if let limit, limit > 0 { self.limit = Double(limit) }
+        if let windowMilliseconds, windowMilliseconds > 0 { window = Double(windowMilliseconds) / 1000 }
+        if let limit = self.limit, let remaining {
+            level = max(level, limit - Double(max(0, remaining)))
+        }
+    }
+
+    /// Holds all requests for `seconds` after a 429, and marks the bucket full.
+    public func throttled(for seconds: Double) {
+        let now = clock.now()
+        drain(now)
+        pausedUntil = max(pausedUntil, now + seconds)
+        if let limit { level = limit }
+    }
+
+    /// The current estimate of the bucket's level (for tests and progress).
+    public var estimatedLevel: Double {
+        drain(clock.now())
+        return level
+    }
+
+    private func drain(_ now: Double) {
+        if let limit, now > updatedAt {
+            level = max(0, level - (now - updatedAt) * limit / window)
+        }
+        updatedAt = now
+    }
+}

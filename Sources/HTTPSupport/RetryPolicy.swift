@@ -1,0 +1,30 @@
+/// How often and how long to retry a request that failed in a way worth retrying.
+public struct RetryPolicy: Sendable {
+    /// Attempts in all, the first included.
+    public var maxAttempts: Int
+    /// First wait after a 5xx, timeout or connection error, in seconds.
+    public var baseDelay: Double
+    /// First wait after a 429 without `Retry-After`, in seconds (Frame.io advises ~1 s).
+    public var throttleDelay: Double
+    /// The longest single wait, in seconds.
+    public var maxDelay: Double
+    /// The timeout of one attempt.
+    public var timeout: Duration
+
+    /// Creates a policy.
+    public init(maxAttempts: Int = 6, baseDelay: Double = 0.5, throttleDelay: Double = 1, maxDelay: Double = 30, timeout: Duration = .seconds(60)) {
+        self.maxAttempts = maxAttempts
+        self.baseDelay = baseDelay
+        self.throttleDelay = throttleDelay
+        self.maxDelay = maxDelay
+        self.timeout = timeout
+    }
+
+    /// The wait before attempt `attempt + 1` (`attempt` ≥ 1 failed ones so far): exponential,
+    /// capped, with "equal jitter" (half fixed, half random) so concurrent clients spread out.
+    public func delay(afterAttempt attempt: Int, throttled: Bool, jitter: Double = Double.random(in: 0...1)) -> Double {
+        let base = throttled ? throttleDelay : baseDelay
+        let exponential = min(maxDelay, base * Double(1 << min(attempt - 1, 20)))
+        return exponential / 2 + exponential / 2 * jitter
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `catalog`: an offline, searchable copy of a team's Frame.io holdings.
+@main
+struct Catalog: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog",
+        abstract: "Keep an offline, searchable catalog of your Frame.io holdings.",
+        discussion: """
+            Crawl once with `catalog crawl` (FRAMEIO_TOKEN must be set), then search offline with
+            `catalog search`. Try it without an account: `catalog demo` crawls a local sandbox.
+            Exit codes: 0 success, 1 error, 2 configuration or authentication error (token, URL),
+            3 catalog database error, 4 the service could not be read completely, 64 bad usage.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            CrawlCommand.self, SearchCommand.self, ExportCommand.self, StatusCommand.self, SandboxCommand.self, DemoCommand.self,
+        ]
+    )
+
+    static func bootstrapLogging(verbose: Bool) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = verbose ? .debug : .warning
+            return handler
+        }
+    }
+}

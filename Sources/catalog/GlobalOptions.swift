@@ -1,0 +1,28 @@
+import ArgumentParser
+import CatalogStore
+import Foundation
+
+/// Flags every subcommand shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The catalog file (default: $CATALOG_DB, else $XDG_DATA_HOME/catalog/catalog.sqlite, else ~/.local/share/catalog/catalog.sqlite).", valueName: "path"))
+    var db: String?
+
+    @Flag(name: .shortAndLong, help: "No progress and no summary on stderr.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Log requests and retries on stderr.")
+    var verbose = false
+
+    /// The resolved catalog path and whether it is the default one.
+    var databasePath: (path: String, isDefault: Bool) {
+        if let db { return (db, false) }
+        let environment = ProcessInfo.processInfo.environment
+        return (CatalogLocation.defaultPath(environment: environment), environment["CATALOG_DB"]?.isEmpty ?? true)
+    }
+
+    /// Opens the catalog (creating the default directory when needed).
+    func openDatabase() throws -> CatalogDatabase {
+        let (path, isDefault) = databasePath
+        return try CatalogDatabase(path: path, createDirectory: isDefault)
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import CatalogCore
+import CatalogReports
+import CatalogStore
+import Foundation
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `catalog search QUERY`: query the catalog offline.
+struct SearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search the catalog offline.",
+        discussion: """
+            Words must all match (prefix* for prefixes, "quoted phrases", a OR b, -excluded).
+            Filters: kind:file|folder|version_stack|project|team|account  source:frameio
+            project:NAME  ext:mov  label:approved  size:>1GB  size:<10MB  updated:>=2025-01-01
+            created:2025  uploaded:<2025-06  xxh64:HEX. A query of filters only lists matches by path.
+            Full reference: docs/query-language.md.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The query (several arguments are joined with spaces).")
+    var query: [String] = []
+
+    @Option(help: "table (default on a terminal), json, ndjson or csv (default when piped: ndjson).")
+    var format: OutputFormat?
+
+    @Option(help: "The most results shown.")
+    var limit = 50
+
+    func validate() throws {
+        guard (0...1_000_000).contains(limit) else { throw ValidationError("--limit must be between 0 and 1000000") }
+    }
+
+    func run() async throws {
+        Catalog.bootstrapLogging(verbose: global.verbose)
+        let text = query.joined(separator: " ")
+        do {
+            let parsed = try SearchQueryParser().parse(text)
+            let database = try global.openDatabase()
+            let items = try database.search(parsed, limit: limit)
+            let chosen = format ?? (Terminal.stdoutIsTerminal ? .table : .ndjson)
+            var writer = ItemWriter(format: chosen, report: "search") { bytes in
+                bytes.withUnsafeBytes { FileHandle.standardOutput.write(Data($0)) }
+            }
+            try writer.begin()
+            for item in items { try writer.write(item) }
+            try writer.end()
+        } catch {
+            throw Failure.exit(error)
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import CatalogCore
+import CatalogReports
+import CatalogStore
+import Foundation
+
+/// `catalog status`: what the catalog holds and when it was last refreshed.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the catalog's path, size and each source's last crawl.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        Catalog.bootstrapLogging(verbose: global.verbose)
+        do {
+            let database = try global.openDatabase()
+            var lines = ["catalog: \(database.path) (\(ByteCount.format(database.fileSize)))"]
+            for status in try database.status() {
+                let total = status.counts.values.reduce(0, +)
+                lines.append("\(status.source): \(total) items")
+                if total > 0 {
+                    let kinds = ItemKind.allCases.compactMap { kind in status.counts[kind].map { "\($0) \(kind.rawValue)" } }
+                    lines.append("  " + kinds.joined(separator: ", "))
+                }
+                if let crawl = status.lastComplete {
+                    lines.append(
+                        "  last complete crawl #\(crawl.id) (\(crawl.mode)) \(crawl.startedAt) → \(crawl.finishedAt ?? "?"): \(crawl.itemCount) items, \(crawl.added) new, \(crawl.changed) changed, \(crawl.deleted) deleted, \(crawl.requests) requests")
+                } else {
+                    lines.append("  never crawled completely")
+                }
+                if let last = status.lastAttempt, last.status != "complete" {
+                    lines.append("  latest crawl #\(last.id) \(last.status)\(last.error.map { ": \($0)" } ?? "")")
+                }
+            }
+            print(lines.joined(separator: "\n"))
+        } catch {
+            throw Failure.exit(error)
+        }
+    }
+}
