@@ -79,7 +79,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Resources")],
+            resources: [.embedInCode("Resources/frameio-tree.json")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -8,26 +8,25 @@ extension FrameIODataset {
         public var description: String
     }
 
-    /// The hand-written default tree bundled with the sandbox (Fixtures/sandbox/frameio-tree.json).
+    /// The hand-written default tree (Fixtures/sandbox/frameio-tree.json), embedded in the binary.
     public static func bundledFixture() throws -> FrameIODataset {
-        guard let url = Bundle.module.url(forResource: "frameio-tree", withExtension: "json", subdirectory: "Resources")
-            ?? Bundle.module.url(forResource: "frameio-tree", withExtension: "json")
-        else { throw LoadError(description: "the bundled sandbox fixture frameio-tree.json is missing from the build") }
-        return try load(contentsOf: url)
+        try load(bytes: PackageResources.frameio_tree_json, name: "frameio-tree.json")
     }
 
-    /// Loads a tree in the fixture format (documented in Fixtures/README.md).
+    /// Loads a tree in the fixture format from a file (documented in Fixtures/README.md).
     public static func load(contentsOf url: URL) throws -> FrameIODataset {
-        let data = try Data(contentsOf: url)
+        try load(bytes: Array(try Data(contentsOf: url)), name: url.lastPathComponent)
+    }
+
+    static func load(bytes: [UInt8], name: String) throws -> FrameIODataset {
         let json: JSONValue
-        do { json = try JSONParser.parse(Array(data)) } catch {
-            throw LoadError(description: "\(url.path): \(error)")
+        do { json = try JSONParser.parse(bytes) } catch {
+            throw LoadError(description: "\(name): \(error)")
         }
-        var reader = FixtureReader(source: url.lastPathComponent)
+        var reader = FixtureReader(source: name)
         return try reader.read(json)
     }
 }
-
 private struct FixtureReader {
     let source: String
     var dataset = FrameIODataset(userID: "", userName: "", userEmail: "")

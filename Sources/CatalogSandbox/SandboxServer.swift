@@ -36,7 +36,7 @@ public struct SandboxServer: Sendable {
         }
         let host = configuration.host
         var quietLogger = logger
-        quietLogger.logLevel = .warning
+        quietLogger.logLevel = .critical
         let app = Application(
             responder: responder,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "catalog-sandbox"),

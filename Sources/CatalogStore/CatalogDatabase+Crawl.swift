@@ -12,6 +12,14 @@ public struct MergeResult: Sendable, Equatable {
     public var deleted = 0
     /// Items left as they were.
     public var unchanged = 0
+
+    /// Creates a result.
+    public init(added: Int = 0, changed: Int = 0, deleted: Int = 0, unchanged: Int = 0) {
+        self.added = added
+        self.changed = changed
+        self.deleted = deleted
+        self.unchanged = unchanged
+    }
 }
 
 extension CatalogDatabase {

@@ -93,6 +93,16 @@ public struct FrameIOPage<Element: Sendable>: Sendable {
     /// The page size requested.
     public var requestedPageSize: Int
 
+    /// Creates a page.
+    public init(elements: [Element], pageNumber: Int, totalPages: Int?, perPage: Int?, total: Int?, requestedPageSize: Int) {
+        self.elements = elements
+        self.pageNumber = pageNumber
+        self.totalPages = totalPages
+        self.perPage = perPage
+        self.total = total
+        self.requestedPageSize = requestedPageSize
+    }
+
     /// Whether another page follows: by `total-pages` when sent, else only when this page was full.
     public var hasNextPage: Bool {
         if let totalPages { return pageNumber < totalPages }

@@ -30,22 +30,22 @@ struct DemoCommand: AsyncParsableCommand {
             let text = query.joined(separator: " ")
             let parsed = try SearchQueryParser().parse(text)
             let report = try await server.withRunning { url in
-                print("sandbox listening at \(url); crawling into \(database.path)")
+                Terminal.output("sandbox listening at \(url); crawling into \(database.path)")
                 let crawler = CrawlerFactory.frameIO(
                     token: "sandbox-demo-token", baseURL: url, database: database,
                     options: CrawlOptions(progress: Terminal.progressPrinter(quiet: false)))
                 return try await crawler.run()
             }
             Terminal.endProgress(quiet: false)
-            print(Summary.line(report))
-            print("\n$ catalog search --db \(db) \(text)")
+            Terminal.output(Summary.line(report))
+            Terminal.output("\n$ catalog search --db \(db) \(text)")
             var writer = ItemWriter(format: .table, report: "search") { bytes in
                 bytes.withUnsafeBytes { FileHandle.standardOutput.write(Data($0)) }
             }
             try writer.begin()
             for item in try database.search(parsed, limit: 20) { try writer.write(item) }
             try writer.end()
-            print("\nTry more: catalog search --db \(db) 'kind:file ext:mov' | 'label:approved' | 'size:>1GB' --format json")
+            Terminal.output("\nTry more: catalog search --db \(db) 'kind:file ext:mov' | 'label:approved' | 'size:>1GB' --format json")
         } catch {
             throw Failure.exit(error)
         }

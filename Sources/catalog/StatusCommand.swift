@@ -32,7 +32,7 @@ struct StatusCommand: AsyncParsableCommand {
                     lines.append("  latest crawl #\(last.id) \(last.status)\(last.error.map { ": \($0)" } ?? "")")
                 }
             }
-            print(lines.joined(separator: "\n"))
+            Terminal.output(lines.joined(separator: "\n"))
         } catch {
             throw Failure.exit(error)
         }

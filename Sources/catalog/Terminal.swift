@@ -7,6 +7,11 @@ enum Terminal {
     static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
     static let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
 
+    /// Writes a line to stdout (unbuffered, so it interleaves correctly with streamed results).
+    static func output(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     static func error(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }

@@ -1,0 +1,33 @@
+import CatalogCore
+import Foundation
+import Testing
+
+@Suite struct DigestTests {
+    @Test func xxh64MatchesPublishedVectors() {
+        // Reference values from the xxHash project (XXH64, seed 0), as `xxhsum -H1` prints them.
+        #expect(Digest.xxh64("").hex == "ef46db3751d8e999")
+        #expect(Digest.xxh64("a").hex == "d24ec4f1a98c6e5b")
+        #expect(Digest.xxh64("abc").hex == "44bc2cf5ad770999")
+    }
+
+    @Test func streamingFileHashEqualsOneShot() throws {
+        var rng = SystemRandomNumberGenerator()
+        let bytes = (0..<(3 << 20) + 17).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("xxh-\(UUID().uuidString)").path
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        defer { unlink(path) }
+        let streamed = try XXH64Hasher.hashFile(atPath: path, chunkSize: 65_536)
+        #expect(streamed == Digest.xxh64(bytes))
+    }
+
+    @Test func missingFileIsAClearError() {
+        #expect(throws: CatalogError.self) { try XXH64Hasher.hashFile(atPath: "/nonexistent/file.mov") }
+    }
+
+    @Test func xxh3DigestIs128BitHex() {
+        let digest = Digest.xxh3_128("hello")
+        #expect(digest.hex.count == 32)
+        #expect(digest != Digest.xxh3_128("hello!"))
+        #expect(digest == Digest.xxh3_128("hello"))
+    }
+}

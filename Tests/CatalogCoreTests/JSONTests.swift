@@ -1,0 +1,34 @@
+import CatalogCore
+import Testing
+
+@Suite struct JSONTests {
+    @Test func parsesAndWritesCanonically() throws {
+        let value = try JSONParser.parse(#"{"b": [1, 2.50, -3e2, true, null], "a": "x\"\u00e9\n", "c": {}}"#)
+        #expect(JSONWriter.string(value) == #"{"a":"x\"é\n","b":[1,2.50,-3e2,true,null],"c":{}}"#)
+        #expect(JSONWriter.string(value, canonical: false).hasPrefix(#"{"b":"#))
+    }
+
+    @Test func surrogatePairsDecode() throws {
+        #expect(try JSONParser.parse(#""\ud83c\udfac""#) == .string("🎬"))
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "\"abc", "01", "1.", "tru", "[1] x", "\"\\ud800\"", "\"a\u{01}\""])
+    func rejectsMalformedJSON(_ text: String) {
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func rejectsHostileNesting() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(deep) }
+    }
+
+    @Test func canonicalizerDropsVolatileMembersAndSignedURLs() throws {
+        let canonicalizer = RecordCanonicalizer(volatileKeys: ["view_count"])
+        let first = try JSONParser.parse(
+            #"{"id":"1","view_count":3,"thumb":"https://x/y?X-Amz-Signature=aa","nested":{"u":"https://c/d?Expires=1&Signature=z"}}"#)
+        let second = try JSONParser.parse(
+            #"{"nested":{"u":"https://c/d?Expires=2&Signature=q"},"thumb":"https://x/y?X-Amz-Signature=bb","view_count":9,"id":"1"}"#)
+        #expect(canonicalizer.canonicalText(first) == #"{"id":"1","nested":{}}"#)
+        #expect(canonicalizer.canonicalText(first) == canonicalizer.canonicalText(second))
+    }
+}

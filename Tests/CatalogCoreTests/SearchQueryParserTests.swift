@@ -1,0 +1,70 @@
+import CatalogCore
+import Foundation
+import Testing
+
+@Suite struct SearchQueryParserTests {
+    let parser = SearchQueryParser()
+
+    @Test func wordsPhrasesPrefixesOrAndExclusions() throws {
+        let query = try parser.parse(#"interview "harbour at dawn" drone* mov OR mxf -draft"#)
+        #expect(query.clauses.count == 4)
+        #expect(query.clauses[0] == [.init(text: "interview")])
+        #expect(query.clauses[1] == [.init(text: "harbour at dawn", isPhrase: true)])
+        #expect(query.clauses[2] == [.init(text: "drone", isPrefix: true)])
+        #expect(query.clauses[3] == [.init(text: "mov"), .init(text: "mxf")])
+        #expect(query.exclusions == [.init(text: "draft")])
+    }
+
+    @Test func filters() throws {
+        let query = try parser.parse(#"kind:file,version-stack source:frameio project:"Spring Campaign" ext:.MOV label:approved size:>1GB -size:<=10MiB"#)
+        #expect(query.clauses.isEmpty)
+        #expect(query.filters[0].filter == .kind([.file, .versionStack]))
+        #expect(query.filters[1].filter == .source([.frameio]))
+        #expect(query.filters[2].filter == .project("Spring Campaign"))
+        #expect(query.filters[3].filter == .ext(["mov"]))
+        #expect(query.filters[4].filter == .label("approved"))
+        #expect(query.filters[5].filter == .size(.greater, 1_000_000_000))
+        #expect(query.filters[6] == .init(.size(.lessOrEqual, 10 * 1_048_576), negated: true))
+    }
+
+    @Test func dateFiltersCoverTheNamedPeriod() throws {
+        let day = try parser.parse("updated:2025-01-31").filters[0].filter
+        #expect(day == .date(.updated, lower: Timestamp.parse("2025-01-31"), upper: Timestamp.parse("2025-02-01")))
+        let after = try parser.parse("created:>2024").filters[0].filter
+        #expect(after == .date(.created, lower: Timestamp.parse("2025"), upper: nil))
+        let before = try parser.parse("uploaded:<=2024-02").filters[0].filter
+        #expect(before == .date(.uploaded, lower: nil, upper: Timestamp.parse("2024-03-01")))
+    }
+
+    @Test func badFiltersAreNamed() {
+        #expect(throws: SearchQueryError.unknownFilter(name: "knd", suggestions: ["kind"])) { try parser.parse("knd:file") }
+        #expect {
+            try parser.parse("size:huge")
+        } throws: { error in
+            "\(error)".contains("'huge'") && "\(error)".contains("size:")
+        }
+        #expect {
+            try parser.parse("updated:>=yesterday")
+        } throws: { "\($0)".contains("updated:") }
+        #expect { try parser.parse("kind:movie") } throws: { "\($0)".contains("version_stack") }
+    }
+
+    @Test func emptyQueriesAskForHelp() {
+        for text in ["", "   ", "*", "\"\"", "- -- ---", "( ) OR"] {
+            #expect(throws: SearchQueryError.empty, "\(text)") { try parser.parse(text) }
+        }
+    }
+
+    @Test func textThatLooksLikeSyntaxIsKeptAsText() throws {
+        #expect(try parser.parse("12:30").clauses == [[.init(text: "12:30")]])
+        #expect(try parser.parse(#""kind:file""#).clauses == [[.init(text: "kind:file", isPhrase: true)]])
+        #expect(try parser.parse("multi-agent").clauses == [[.init(text: "multi-agent")]])
+    }
+
+    @Test func timestampsRoundTrip() {
+        let date = Timestamp.parse("2025-02-11T10:00:00.123456+02:00")!
+        #expect(Timestamp.format(date) == "2025-02-11T08:00:00Z")
+        #expect(Timestamp.parse("2025-02-30") == nil)
+        #expect(Timestamp.parse("garbage") == nil)
+    }
+}

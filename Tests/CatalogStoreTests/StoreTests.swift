@@ -1,0 +1,163 @@
+import CatalogCore
+import CatalogStore
+import Foundation
+import Testing
+
+func makeItem(_ id: String, name: String, kind: ItemKind = .file, path: String? = nil, size: Int64? = nil, label: String? = nil, project: String = "p1", text: String = "", version: Int = 1) -> CatalogItem {
+    CatalogItem(
+        source: .frameio, id: id, kind: kind, name: name, parentID: project, projectID: project, path: path ?? "Acct/Team/Proj/\(name)",
+        size: size, mime: nil, createdAt: Timestamp.parse("2025-01-0\(min(9, version))"), updatedAt: Timestamp.parse("2025-03-01"),
+        label: label, text: text, record: #"{"id":"\#(id)","name":"\#(name)","v":\#(version)}"#)
+}
+
+func temporaryDatabasePath() -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-tests-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory.appendingPathComponent("catalog.sqlite").path
+}
+
+@Suite struct StoreTests {
+    @Test func newCatalogFileIsPrivateAndWAL() throws {
+        let path = temporaryDatabasePath()
+        let database = try CatalogDatabase(path: path)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! Int
+        #expect(mode & 0o077 == 0)
+        #expect(try database.integrityCheck() == "ok")
+    }
+
+    @Test func completeCrawlReplacesItemsAndKeepsIndexInStep() async throws {
+        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let first = try database.beginCrawl(source: .frameio)
+        try await database.stage([makeItem("1", name: "interview.mov"), makeItem("2", name: "drone.mp4"), makeItem("3", name: "logo.png")], in: first)
+        let r1 = try await database.complete(first, stats: CrawlStats())
+        #expect(r1 == MergeResult(added: 3, changed: 0, deleted: 0, unchanged: 0))
+
+        let second = try database.beginCrawl(source: .frameio)
+        try await database.stage(
+            [makeItem("1", name: "interview.mov"), makeItem("2", name: "harbour.mp4", version: 2), makeItem("4", name: "new.wav")], in: second)
+        let r2 = try await database.complete(second, stats: CrawlStats())
+        #expect(r2 == MergeResult(added: 1, changed: 1, deleted: 1, unchanged: 1))
+
+        let parser = SearchQueryParser()
+        #expect(try database.search(parser.parse("drone")).isEmpty)
+        #expect(try database.search(parser.parse("harbour")).map(\.id) == ["2"])
+        #expect(try database.search(parser.parse("logo")).isEmpty)
+        #expect(try database.search(parser.parse("new")).map(\.id) == ["4"])
+        #expect(try database.itemCount() == 3)
+        #expect(try database.integrityCheck() == "ok")
+    }
+
+    @Test func failedCrawlLeavesPreviousCatalog() async throws {
+        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let first = try database.beginCrawl(source: .frameio)
+        try await database.stage([makeItem("1", name: "keep.mov")], in: first)
+        try await database.complete(first, stats: CrawlStats())
+
+        let second = try database.beginCrawl(source: .frameio)
+        try await database.stage([makeItem("9", name: "partial.mov")], in: second)
+        try await database.fail(second, error: "page 3 unreadable", stats: CrawlStats())
+        #expect(try database.search(SearchQueryParser().parse("keep")).map(\.id) == ["1"])
+        #expect(try database.search(SearchQueryParser().parse("partial")).isEmpty)
+        let status = try database.status().first { $0.source == .frameio }!
+        #expect(status.lastComplete?.id == first.id)
+        #expect(status.lastAttempt?.status == "failed")
+    }
+
+    @Test func interruptedCrawlIsCleanedUpByTheNext() async throws {
+        let path = temporaryDatabasePath()
+        do {
+            let database = try CatalogDatabase(path: path)
+            let first = try database.beginCrawl(source: .frameio)
+            try await database.stage([makeItem("1", name: "done.mov")], in: first)
+            try await database.complete(first, stats: CrawlStats())
+            let killed = try database.beginCrawl(source: .frameio)
+            try await database.stage([makeItem("2", name: "halfway.mov")], in: killed)
+            // The process "dies" here: no complete, no fail.
+        }
+        let reopened = try CatalogDatabase(path: path)
+        #expect(try reopened.search(SearchQueryParser().parse("done")).count == 1)
+        #expect(try reopened.search(SearchQueryParser().parse("halfway")).isEmpty)
+        let next = try reopened.beginCrawl(source: .frameio)
+        try await reopened.stage([makeItem("1", name: "done.mov")], in: next)
+        try await reopened.complete(next, stats: CrawlStats())
+        #expect(try reopened.crawls().map(\.status) == ["complete", "failed", "complete"])
+        #expect(try reopened.crawls()[1].error == "interrupted")
+    }
+
+    @Test func secondConcurrentCrawlIsRefused() throws {
+        let path = temporaryDatabasePath()
+        let database = try CatalogDatabase(path: path)
+        let other = try CatalogDatabase(path: path)
+        let session = try database.beginCrawl(source: .frameio)
+        #expect(throws: StoreError.self) { try other.beginCrawl(source: .frameio) }
+        _ = session
+    }
+
+    @Test func notACatalogIsRefusedAndLeftAlone() throws {
+        let path = temporaryDatabasePath()
+        let junk = Data("this is not sqlite at all, just text\n".utf8)
+        FileManager.default.createFile(atPath: path, contents: junk)
+        #expect { try CatalogDatabase(path: path) } throws: { "\($0)".contains("not a catalog") }
+        #expect(FileManager.default.contents(atPath: path) == junk)
+    }
+
+    @Test func missingDirectoryIsAClearError() {
+        #expect { try CatalogDatabase(path: "/nonexistent-dir-\(UUID())/c.sqlite") } throws: { "\($0)".contains("does not exist") }
+    }
+
+    @Test func filtersAndRanking() async throws {
+        let database = try CatalogDatabase.inMemory()
+        let session = try database.beginCrawl(source: .frameio)
+        try await database.stage(
+            [
+                makeItem("p1", name: "Spring Campaign", kind: .project, path: "A/T/Spring Campaign"),
+                makeItem("1", name: "harbour.mov", path: "A/T/Spring Campaign/interview/harbour.mov", size: 2_000_000_000, label: "approved"),
+                makeItem("2", name: "interview.mov", path: "A/T/Spring Campaign/x/interview.mov", size: 5_000_000),
+                makeItem("3", name: "interview.wav", path: "A/T/Other/interview.wav", size: 100, project: "p2"),
+                makeItem("4", name: "Île.mov", path: "A/T/Spring Campaign/Île.mov", size: 10, text: "camera: ARRI"),
+            ], in: session)
+        try await database.complete(session, stats: CrawlStats())
+        let parser = SearchQueryParser()
+        func ids(_ q: String) throws -> [String] { try database.search(parser.parse(q)).map(\.id) }
+        #expect(try ids("interview") == ["2", "3", "1"])  // name hits above the path hit
+        #expect(try ids("interview ext:mov") == ["2", "1"])
+        #expect(try ids("size:>1GB") == ["1"])
+        #expect(try ids("label:APPROVED") == ["1"])
+        #expect(try ids("project:\"spring campaign\" kind:file") == ["1", "4", "2"])
+        #expect(try ids("ile") == ["4"])  // diacritics folded
+        #expect(try ids("arri") == ["4"])
+        #expect(try ids("interv*") == ["2", "3", "1"])
+        #expect(try ids("interview -wav") == ["2", "1"])
+        #expect(try ids("-interview kind:file") == ["4"])
+        #expect(try ids("harbour OR wav") == ["1", "3"])
+    }
+
+    @Test func hostileQueriesNeverReachSQLite() async throws {
+        let database = try CatalogDatabase.inMemory()
+        let session = try database.beginCrawl(source: .frameio)
+        try await database.stage([makeItem("1", name: "a'b multi-agent file.mov")], in: session)
+        try await database.complete(session, stats: CrawlStats())
+        let parser = SearchQueryParser()
+        let fixed = ["a'b", "multi-agent", "file.mov", "\"", "\"\"\"", "*", "NEAR(", "NEAR(a b)", "a AND", "OR OR", "(", ")", "{x}", "col:val",
+                     "name:x", "^a", "a NOT b", "'; DROP TABLE item; --", String(repeating: "x", count: 10_000), "a\u{0}b", "\u{202E}evil",
+                     "-", "--", "-*", "a*b*", "\"unterminated", "size:>", "updated:", "kind:", ":", "::::"]
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("ab \"'*-():^{}[]+,.;ÉéñOR AND NOT NEAR 09\u{0}\t\n\\/%_kind:size:>=<project:ext:")
+        var inputs = fixed
+        for _ in 0..<10_000 {
+            inputs.append(String((0..<Int.random(in: 0...24, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }))
+        }
+        for input in inputs {
+            do {
+                _ = try database.search(parser.parse(input), limit: 5)
+            } catch let error as SearchQueryError {
+                _ = error  // a named, user-facing query error is the documented outcome
+            } catch {
+                Issue.record("query \(input.debugDescription) raised \(error)")
+            }
+        }
+        #expect(try database.search(parser.parse("a'b")).count == 1)
+        #expect(try database.search(parser.parse("multi-agent")).count == 1)
+        #expect(try database.search(parser.parse("file.mov")).count == 1)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import HTTPSupport
+import Synchronization
+import Testing
+
+/// A clock that only moves when the code under test sleeps.
+final class ManualClock: PacingClock {
+    private let time = Mutex(0.0)
+    func now() -> Double { time.withLock { $0 } }
+    func sleep(seconds: Double) async throws { time.withLock { $0 += max(0, seconds) } }
+    var slept: Double { now() }
+}
+
+/// A transport answering from a script of responses.
+final class ScriptedTransport: HTTPTransport {
+    private let script: Mutex<[Result<HTTPResponse, TransportError>]>
+    let sent = Mutex<[HTTPRequest]>([])
+
+    init(_ script: [Result<HTTPResponse, TransportError>]) { self.script = Mutex(script) }
+
+    func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        sent.withLock { $0.append(request) }
+        let next = script.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+        guard let next else { return HTTPResponse(status: 200) }
+        return try next.get()
+    }
+}
+
+@Suite struct RequesterTests {
+    func requester(_ transport: ScriptedTransport, clock: ManualClock, token: String = "secret-token-123") -> APIRequester {
+        APIRequester(
+            service: "Test", unauthorizedHint: "Set TEST_TOKEN.", transport: transport, token: { _ in token }, secrets: [token],
+            retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.5, throttleDelay: 1, maxDelay: 8), clock: clock)
+    }
+
+    @Test func retriesServerErrorsThenSucceeds() async throws {
+        let transport = ScriptedTransport([.success(.init(status: 502)), .failure(TransportError(reason: "reset")), .success(.init(status: 200, body: [1]))])
+        let clock = ManualClock()
+        let r = requester(transport, clock: clock)
+        let response = try await r.send(HTTPRequest(url: "http://x/a"), what: "thing")
+        #expect(response.body == [1])
+        #expect(r.stats.snapshot.requests == 3)
+        #expect(r.stats.snapshot.retries == 2)
+        #expect(clock.slept >= 0.25 + 0.5)  // two backoffs, equal jitter: at least half of 0.5 and 1.0
+        #expect(transport.sent.withLock { $0.allSatisfy { $0.headers.contains { $0.name == "Authorization" && $0.value == "Bearer secret-token-123" } } })
+    }
+
+    @Test func givesUpNamingWhatFailed() async {
+        let transport = ScriptedTransport(Array(repeating: .success(.init(status: 503)), count: 5))
+        let r = requester(transport, clock: ManualClock())
+        await #expect {
+            try await r.send(HTTPRequest(url: "http://x/a"), what: "children of folder F1 (page 3)")
+        } throws: { error in
+            "\(error)".contains("children of folder F1 (page 3)") && "\(error)".contains("3 attempts")
+        }
+    }
+
+    @Test func honoursRetryAfterOn429() async throws {
+        let throttled = HTTPResponse(status: 429, headers: [("Retry-After", "7")])
+        let transport = ScriptedTransport([.success(throttled), .success(.init(status: 200))])
+        let clock = ManualClock()
+        let r = requester(transport, clock: clock)
+        _ = try await r.send(HTTPRequest(url: "http://x/a"), what: "a")
+        #expect(clock.slept >= 7)
+        #expect(r.stats.snapshot.throttled == 1)
+    }
+
+    @Test func unauthorizedIsNotRetriedAndHidesTheToken() async {
+        let transport = ScriptedTransport([.success(.init(status: 401, body: Array(#"{"message":"bad token secret-token-123"}"#.utf8)))])
+        let r = requester(transport, clock: ManualClock())
+        await #expect {
+            try await r.send(HTTPRequest(url: "http://x/me"), what: "the current user")
+        } throws: { error in
+            guard case APIError.unauthorized = error else { return false }
+            return "\(error)".contains("TEST_TOKEN") && !"\(error)".contains("secret-token-123")
+        }
+        #expect(transport.sent.withLock { $0.count } == 1)
+    }
+
+    @Test func pacerSpacesRequestsToTheBucketRate() async throws {
+        let clock = ManualClock()
+        let pacer = RateLimitPacer(clock: clock, headroom: 0.1)
+        await pacer.observe(limit: 10, remaining: 10, windowMilliseconds: 1000)
+        for _ in 0..<109 { try await pacer.acquire() }
+        // 9 requests fit at once (10 minus 10% headroom); the other 100 drain at 10 per second.
+        #expect(abs(clock.now() - 10.0) < 0.2)
+    }
+
+    @Test func pacerAdoptsTheServersView() async throws {
+        let clock = ManualClock()
+        let pacer = RateLimitPacer(clock: clock)
+        await pacer.observe(limit: 40, remaining: 0, windowMilliseconds: 60_000)
+        try await pacer.acquire()
+        // The bucket was full: the first request waits until 5 slots (4 headroom + 1) drained: 5 × 1.5 s.
+        #expect(abs(clock.now() - 7.5) < 0.01)
+    }
+}
