@@ -75,6 +75,7 @@ extension CatalogDatabase {
     public func complete(_ session: CrawlSession, stats: CrawlStats) async throws(StoreError) -> MergeResult {
         let crawlID = session.id
         let source = session.source.rawValue
+        defer { session.finish() }
         return try await write { db in
             let result = try Self.merge(crawlID: crawlID, source: source, db: db)
             try db.execute(
@@ -95,6 +96,7 @@ extension CatalogDatabase {
     /// Marks a crawl failed and drops what it staged; the catalog stays as it was.
     public func fail(_ session: CrawlSession, error: String, stats: CrawlStats) async throws(StoreError) {
         let crawlID = session.id
+        defer { session.finish() }
         try await write { db in
             try db.execute(sql: "DELETE FROM crawl_item WHERE crawl_id = ?", arguments: [crawlID])
             try db.execute(

@@ -1,10 +1,11 @@
 import Foundation
+import Synchronization
 
 /// An exclusive advisory lock (`flock`) on `<catalog>.lock`, held while a crawl writes.
 ///
 /// The kernel drops the lock when the process dies, so a killed crawl never blocks the next one.
 final class CrawlLock: Sendable {
-    private let fd: Int32
+    private let fd: Mutex<Int32?>
 
     /// Takes the lock for the catalog at `databasePath`, or throws ``StoreError/crawlInProgress(path:)``.
     init(databasePath: String) throws(StoreError) {
@@ -15,11 +16,18 @@ final class CrawlLock: Sendable {
             close(fd)
             throw .crawlInProgress(path: databasePath)
         }
-        self.fd = fd
+        self.fd = Mutex(fd)
     }
 
-    deinit {
-        flock(fd, LOCK_UN)
-        close(fd)
+    /// Releases the lock (idempotent).
+    func release() {
+        fd.withLock { fd in
+            guard let open = fd else { return }
+            flock(open, LOCK_UN)
+            close(open)
+            fd = nil
+        }
     }
+
+    deinit { release() }
 }

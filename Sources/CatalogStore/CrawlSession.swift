@@ -16,4 +16,7 @@ public final class CrawlSession: Sendable {
         self.source = source
         self.lock = lock
     }
+
+    /// Lets the next crawl start (called when the crawl completes or fails).
+    func finish() { lock?.release() }
 }

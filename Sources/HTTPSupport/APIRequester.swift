@@ -61,7 +61,7 @@ public struct APIRequester: Sendable {
         var attempt = 0
         var refreshedToken = false
         var lastFailure = ""
-        while true {
+        attempts: while true {
             attempt += 1
             try Task.checkCancellation()
             let waited = try await pacer.acquire()
@@ -85,7 +85,7 @@ public struct APIRequester: Sendable {
             } catch let error as TransportError {
                 lastFailure = redact(error.isTimeout ? "timeout (\(error.reason))" : error.reason)
                 logger.debug("request failed", metadata: ["what": "\(what)", "failure": "\(lastFailure)", "attempt": "\(attempt)"])
-                guard attempt < retry.maxAttempts else { break }
+                guard attempt < retry.maxAttempts else { break attempts }
                 try await clock.sleep(seconds: retry.delay(afterAttempt: attempt, throttled: false))
                 continue
             }
@@ -114,12 +114,12 @@ public struct APIRequester: Sendable {
                 let delay = Self.retryAfter(response) ?? retry.delay(afterAttempt: attempt, throttled: true)
                 await pacer.throttled(for: min(delay, retry.maxDelay * 4))
                 lastFailure = "429 Too Many Requests"
-                guard attempt < retry.maxAttempts + 4 else { break }  // throttling is expected: allow more patience
+                guard attempt < retry.maxAttempts + 4 else { break attempts }  // throttling is expected: allow more patience
                 continue
             case 408, 500..<600:
                 lastFailure = "HTTP \(response.status)\(Self.errorMessage(response.body).map { ": \($0)" } ?? "")"
                 lastFailure = redact(lastFailure)
-                guard attempt < retry.maxAttempts else { break }
+                guard attempt < retry.maxAttempts else { break attempts }
                 try await clock.sleep(seconds: retry.delay(afterAttempt: attempt, throttled: false))
                 continue
             default:
