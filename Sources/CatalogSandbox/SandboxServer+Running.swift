@@ -9,10 +9,11 @@ extension SandboxServer {
             }
             var iterator = ready.makeAsyncIterator()
             guard let url = await iterator.next() else { throw CancellationError() }
-            let result = try await body(url)
+            let result: Result<T, any Error>
+            do { result = .success(try await body(url)) } catch { result = .failure(error) }
             group.cancelAll()
             while let _ = try? await group.next() {}
-            return result
+            return try result.get()
         }
     }
 }
