@@ -37,11 +37,13 @@ public actor RateLimitPacer {
             }
             guard let limit else { return waited }
             let ceiling = max(1, limit - max(1, (limit * headroom).rounded(.down)))
-            if level + 1 <= ceiling {
+            // A small tolerance: after waiting exactly the computed drain time, rounding must not
+            // leave the level a hair above the ceiling (which would spin on ever tinier waits).
+            if level + 1 <= ceiling + 1e-6 {
                 level += 1
                 return waited
             }
-            let delay = (level + 1 - ceiling) * window / limit
+            let delay = max(0.001, (level + 1 - ceiling) * window / limit)
             waited += delay
             try await clock.sleep(seconds: delay)
         }
