@@ -224,11 +224,9 @@ extension FrameIOCrawler {
         /// Walks every asset under the project roots with bounded concurrency.
         mutating func walkAssets(_ roots: [Container]) async throws {
             var queue: [(Container, Int)] = []
-            var containers: [String: Container] = [:]
             for root in roots where seenContainers.insert(root.assetID).inserted {
                 queue.append((root, 1))
                 queuedPages[root.assetID] = 1
-                containers[root.assetID] = root
             }
             let client = self.client
             let concurrency = crawler.options.concurrency

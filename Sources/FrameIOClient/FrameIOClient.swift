@@ -71,18 +71,6 @@ public struct FrameIOClient: Sendable {
         }
     }
 
-    /// Every page of a list, fetched one after another (for the short lists: accounts, teams, projects).
-    public func all<Element>(_ fetch: (Int) async throws -> FrameIOPage<Element>) async throws -> [Element] {
-        var elements: [Element] = []
-        var page = 1
-        while true {
-            let result = try await fetch(page)
-            elements += result.elements
-            guard result.hasNextPage, page < 100_000 else { return elements }
-            page += 1
-        }
-    }
-
     // MARK: - Plumbing
 
     private func list<Element>(

@@ -66,7 +66,7 @@ public struct FrameIOItemMapper: Sendable {
             source: .frameio, id: asset.id, kind: kind, name: name, parentID: parentID, projectID: projectID,
             path: ItemPath.join(parentPath, name),
             size: reader?.int64("filesize"),
-            mime: reader?.string("filetype").flatMap { $0.isEmpty ? nil : $0 },
+            mime: reader?.nonEmptyString("filetype"),
             createdAt: reader?.date("inserted_at"), updatedAt: reader?.date("updated_at"),
             uploadedAt: reader?.date("upload_completed_at") ?? reader?.date("uploaded_at"),
             label: reader?.string("label").flatMap { $0.isEmpty || $0 == "none" ? nil : $0 },

@@ -32,7 +32,7 @@ extension FrameIOTeam {
     init(json: JSONValue, what: String) throws {
         let reader = try JSONObjectReader(json, what: what)
         id = try reader.requiredString("id")
-        name = reader.string("name").flatMap { $0.isEmpty ? nil : $0 } ?? "Team \(id)"
+        name = reader.nonEmptyString("name") ?? "Team \(id)"
         accountID = reader.string("account_id")
         record = json
     }
@@ -42,7 +42,7 @@ extension FrameIOProject {
     init(json: JSONValue, what: String) throws {
         let reader = try JSONObjectReader(json, what: what)
         id = try reader.requiredString("id")
-        name = reader.string("name").flatMap { $0.isEmpty ? nil : $0 } ?? "Project \(id)"
+        name = reader.nonEmptyString("name") ?? "Project \(id)"
         rootAssetID = try reader.requiredString("root_asset_id")
         teamID = reader.string("team_id") ?? reader.object("team")?["id"]?.stringValue
         accountID = reader.object("team")?["account_id"]?.stringValue ?? reader.string("account_id")

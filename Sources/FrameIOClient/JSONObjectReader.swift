@@ -31,6 +31,11 @@ struct JSONObjectReader {
         return nil
     }
 
+    /// The string member, or nil when it is missing, not a string, or empty.
+    func nonEmptyString(_ key: String) -> String? {
+        string(key).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     func int64(_ key: String) -> Int64? { value[key]?.int64Value }
 
     func date(_ key: String) -> Date? { string(key).flatMap(Timestamp.parse) }

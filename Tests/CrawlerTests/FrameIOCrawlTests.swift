@@ -128,4 +128,23 @@ func crawl(_ url: String, into database: CatalogDatabase, token: String = "sandb
         }
         #expect(try database.crawls().isEmpty)
     }
+
+    @Test func failedCrawlLeavesThePreviousCatalogSearchable() async throws {
+        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let good = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: SandboxConfiguration())
+        let first = try await good.withRunning { url in try await crawl(url, into: database) }
+        var broken = SandboxConfiguration()
+        broken.failRate = 0.5
+        let bad = SandboxServer(frameIO: FrameIODataset.generated(assets: 2000, seed: 3), configuration: broken)
+        await #expect(throws: APIError.self) {
+            try await bad.withRunning { url in
+                try await crawl(url, into: database, pageSize: 20, retry: RetryPolicy(maxAttempts: 1, baseDelay: 0.01))
+            }
+        }
+        #expect(try database.itemCount() == first.stats.items)
+        #expect(try database.search(SearchQueryParser().parse("interview")).count == 3)
+        #expect(try database.integrityCheck() == "ok")
+        let status = try database.status().first { $0.source == .frameio }!
+        #expect(status.lastComplete?.id == first.crawlID)
+    }
 }
