@@ -97,8 +97,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "catalog-bench",
+            dependencies: [
+                "CatalogCore",
+                "CatalogStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CatalogCoreTests", dependencies: ["CatalogCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "CatalogCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CatalogStoreTests",
+            dependencies: ["CatalogStore", "CatalogCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CatalogReportsTests", dependencies: ["CatalogReports", "CatalogCore"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPSupportTests", dependencies: ["HTTPSupport", "CatalogCore"], swiftSettings: swiftSettings),
         .testTarget(

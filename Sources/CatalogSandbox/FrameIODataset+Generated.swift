@@ -84,7 +84,9 @@ extension FrameIODataset {
         return data
     }
 
-    private static func makeFile(_ rng: inout SeededGenerator, id: String, parent: String, project: String, index: Int, checksums: inout [String]) -> Asset {
+    private static func makeFile(_ rng: inout SeededGenerator, id: String, parent: String, project: String, index: Int, checksums: inout [String])
+        -> Asset
+    {
         let name = fileName(&rng, index: index)
         let ext = CatalogItem.fileExtension(of: name) ?? "mov"
         var asset = Asset(
@@ -126,9 +128,14 @@ extension FrameIODataset {
             (number >> 48) & 0xFFF, number & 0xFFFF_FFFF_FFFF)
     }
 
-    static let projectWords = ["Spring Campaign", "Documentary", "Brand Film", "Product Launch", "Festival Cut", "Series S01", "Podcast Video", "Trailer"]
+    static let projectWords = [
+        "Spring Campaign", "Documentary", "Brand Film", "Product Launch", "Festival Cut", "Series S01", "Podcast Video", "Trailer",
+    ]
     static let folderWords = ["Dailies", "Selects", "Audio", "Graphics", "Exports", "Drone", "Interviews", "B-Roll", "Color", "VFX"]
-    static let fileWords = ["interview", "broll", "drone_shot", "scene", "take", "master", "mix", "logo_anim", "titles", "cutdown", "teaser", "still", "timelapse", "gimbal", "voiceover"]
+    static let fileWords = [
+        "interview", "broll", "drone_shot", "scene", "take", "master", "mix", "logo_anim", "titles", "cutdown", "teaser", "still", "timelapse",
+        "gimbal", "voiceover",
+    ]
     static let labels: [String?] = [nil, nil, "approved", "needs_review", "in_progress"]
     static let mimeTypes = [
         "mov": "video/quicktime", "mp4": "video/mp4", "wav": "audio/wav", "jpg": "image/jpeg", "png": "image/png",

@@ -12,7 +12,7 @@ extension SandboxServer {
             let result: Result<T, any Error>
             do { result = .success(try await body(url)) } catch { result = .failure(error) }
             group.cancelAll()
-            while let _ = try? await group.next() {}
+            while (try? await group.next()) != nil {}
             return try result.get()
         }
     }

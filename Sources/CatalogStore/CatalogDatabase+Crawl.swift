@@ -59,7 +59,8 @@ extension CatalogDatabase {
     private static func insertStaged(_ items: [CatalogItem], crawlID: Int64, db: Database) throws {
         let columns = CatalogSchema.itemColumns
         let statement = try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO crawl_item (crawl_id, \(columns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))"
+            sql:
+                "INSERT OR REPLACE INTO crawl_item (crawl_id, \(columns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))"
         )
         for item in items {
             var arguments: StatementArguments = [crawlID]

@@ -28,15 +28,19 @@ struct SearchSQL {
         let negative = query.exclusions.isEmpty ? nil : Self.alternatives(query.exclusions)
         if let positive {
             let match = negative.map { "(\(positive)) NOT \($0)" } ?? positive
-            var sql = "SELECT \(ItemRow.selection) FROM item_fts JOIN item ON item.seq = item_fts.rowid WHERE item_fts MATCH ?"
+            // Rank in a narrow inner query (rowid, score, path) and fetch the full rows only for
+            // the page returned: sorting whole rows, raw JSON included, for every match doubled
+            // the time of a broad query.
+            var inner = "SELECT item.seq AS hit, bm25(item_fts, \(Self.weights)) AS score, item.path AS path"
+            inner += " FROM item_fts JOIN item ON item.seq = item_fts.rowid WHERE item_fts MATCH ?"
             var all = StatementArguments([match])
             if !conditions.isEmpty {
-                sql += " AND " + conditions.joined(separator: " AND ")
+                inner += " AND " + conditions.joined(separator: " AND ")
                 all += arguments
             }
-            sql += " ORDER BY bm25(item_fts, \(Self.weights)), item.path LIMIT ?"
+            inner += " ORDER BY score, path LIMIT ?"
             all += [limit]
-            self.sql = sql
+            sql = "SELECT \(ItemRow.selection) FROM (\(inner)) AS top JOIN item ON item.seq = top.hit ORDER BY top.score, top.path"
             self.arguments = all
         } else {
             if let negative {

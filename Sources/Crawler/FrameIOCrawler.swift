@@ -1,7 +1,7 @@
 import CatalogCore
 import CatalogStore
-import FrameIOClient
 import Foundation
+import FrameIOClient
 import HTTPSupport
 import Logging
 
@@ -20,7 +20,10 @@ public struct FrameIOCrawler: Sendable {
     let logger: Logger
 
     /// Creates a crawler.
-    public init(client: FrameIOClient, database: CatalogDatabase, options: CrawlOptions = CrawlOptions(), logger: Logger = Logger(label: "catalog.crawl.frameio")) {
+    public init(
+        client: FrameIOClient, database: CatalogDatabase, options: CrawlOptions = CrawlOptions(),
+        logger: Logger = Logger(label: "catalog.crawl.frameio")
+    ) {
         self.client = client
         self.database = database
         self.options = options

@@ -79,8 +79,9 @@ public struct FrameIOClient: Sendable {
     ) async throws -> FrameIOPage<Element> {
         let pageWhat = "\(what) (page \(page))"
         let response = try await requester.send(
-            HTTPRequest(url: url(path, query: query + [("page", String(page)), ("page_size", String(pageSize))]),
-                        headers: [("Accept", "application/json")]),
+            HTTPRequest(
+                url: url(path, query: query + [("page", String(page)), ("page_size", String(pageSize))]),
+                headers: [("Accept", "application/json")]),
             what: pageWhat)
         let json = try parse(response, what: pageWhat)
         guard case .array(let values) = json else {

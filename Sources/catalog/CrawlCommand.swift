@@ -2,8 +2,8 @@ import ArgumentParser
 import CatalogCore
 import CatalogStore
 import Crawler
-import FrameIOClient
 import Foundation
+import FrameIOClient
 
 /// `catalog crawl [frameio]`: refresh the catalog from the services.
 struct CrawlCommand: AsyncParsableCommand {
@@ -44,7 +44,9 @@ struct CrawlCommand: AsyncParsableCommand {
         do {
             guard let token = environment["FRAMEIO_TOKEN"], !token.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw ConfigurationError(
-                    description: "FRAMEIO_TOKEN is not set. Export a Frame.io developer token (https://developer.frame.io) as FRAMEIO_TOKEN and run the crawl again; the catalog was not touched.")
+                    description:
+                        "FRAMEIO_TOKEN is not set. Export a Frame.io developer token (https://developer.frame.io) as FRAMEIO_TOKEN and run the crawl again; the catalog was not touched."
+                )
             }
             let baseURL = frameioURL ?? environment["FRAMEIO_API_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? FrameIOClient.defaultBaseURL
             guard let url = URL(string: baseURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
@@ -68,7 +70,7 @@ enum Summary {
     static func line(_ report: CrawlReport) -> String {
         let s = report.stats
         return "\(report.source): \(s.items) items (\(s.added) new, \(s.changed) changed, \(s.deleted) deleted, \(s.unchanged) unchanged), "
-            + "\(s.requests) requests, \(s.retries) retries, \(s.rateLimitWaits) rate-limit waits, "
-            + String(format: "%.1fs", report.elapsed)
+            + "\(s.requests) requests (minimum \(report.minimumRequests)), \(s.retries) retries, \(s.throttled) throttled (429), "
+            + "\(s.rateLimitWaits) rate-limit waits, " + String(format: "%.1fs (store %.1fs)", report.elapsed, report.storeSeconds)
     }
 }

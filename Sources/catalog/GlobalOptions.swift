@@ -4,7 +4,11 @@ import Foundation
 
 /// Flags every subcommand shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The catalog file (default: $CATALOG_DB, else $XDG_DATA_HOME/catalog/catalog.sqlite, else ~/.local/share/catalog/catalog.sqlite).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The catalog file (default: $CATALOG_DB, else $XDG_DATA_HOME/catalog/catalog.sqlite, else ~/.local/share/catalog/catalog.sqlite).",
+            valueName: "path"))
     var db: String?
 
     @Flag(name: .shortAndLong, help: "No progress and no summary on stderr.")

@@ -24,7 +24,8 @@ struct StatusCommand: AsyncParsableCommand {
                 }
                 if let crawl = status.lastComplete {
                     lines.append(
-                        "  last complete crawl #\(crawl.id) (\(crawl.mode)) \(crawl.startedAt) → \(crawl.finishedAt ?? "?"): \(crawl.itemCount) items, \(crawl.added) new, \(crawl.changed) changed, \(crawl.deleted) deleted, \(crawl.requests) requests")
+                        "  last complete crawl #\(crawl.id) (\(crawl.mode)) \(crawl.startedAt) → \(crawl.finishedAt ?? "?"): \(crawl.itemCount) items, \(crawl.added) new, \(crawl.changed) changed, \(crawl.deleted) deleted, \(crawl.requests) requests"
+                    )
                 } else {
                     lines.append("  never crawled completely")
                 }

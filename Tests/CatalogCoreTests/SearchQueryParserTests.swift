@@ -16,7 +16,8 @@ import Testing
     }
 
     @Test func filters() throws {
-        let query = try parser.parse(#"kind:file,version-stack source:frameio project:"Spring Campaign" ext:.MOV label:approved size:>1GB -size:<=10MiB"#)
+        let query = try parser.parse(
+            #"kind:file,version-stack source:frameio project:"Spring Campaign" ext:.MOV label:approved size:>1GB -size:<=10MiB"#)
         #expect(query.clauses.isEmpty)
         #expect(query.filters[0].filter == .kind([.file, .versionStack]))
         #expect(query.filters[1].filter == .source([.frameio]))

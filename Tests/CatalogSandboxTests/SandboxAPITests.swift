@@ -14,7 +14,8 @@ import Testing
 
     @Test func paginatesWithHeadersAndCapsThePageSize() async throws {
         let api = try api { $0.maxPageSize = 2 }
-        let page = await api.handle(method: "GET", path: "/assets/fold-doc-day01/children", query: ["page_size": "100", "page": "3"], authorization: "Bearer t")
+        let page = await api.handle(
+            method: "GET", path: "/assets/fold-doc-day01/children", query: ["page_size": "100", "page": "3"], authorization: "Bearer t")
         #expect(page.status == 200)
         #expect(header(page, "per-page") == "2")
         #expect(header(page, "total") == "5")
@@ -27,11 +28,13 @@ import Testing
     @Test func archivedAndDeletedFilters() async throws {
         let api = try api()
         let active = await api.handle(method: "GET", path: "/teams/team-post-0001/projects", query: [:], authorization: "Bearer t")
-        let all = await api.handle(method: "GET", path: "/teams/team-post-0001/projects", query: ["filter[archived]": "all"], authorization: "Bearer t")
+        let all = await api.handle(
+            method: "GET", path: "/teams/team-post-0001/projects", query: ["filter[archived]": "all"], authorization: "Bearer t")
         #expect(try JSONParser.parse(active.body).arrayValue?.count == 1)
         #expect(try JSONParser.parse(all.body).arrayValue?.count == 2)
         let live = await api.handle(method: "GET", path: "/assets/fold-doc-day02/children", query: [:], authorization: "Bearer t")
-        let withDeleted = await api.handle(method: "GET", path: "/assets/fold-doc-day02/children", query: ["include_deleted": "true"], authorization: "Bearer t")
+        let withDeleted = await api.handle(
+            method: "GET", path: "/assets/fold-doc-day02/children", query: ["include_deleted": "true"], authorization: "Bearer t")
         #expect(try JSONParser.parse(live.body).arrayValue?.count == 2)
         #expect(try JSONParser.parse(withDeleted.body).arrayValue?.count == 3)
     }

@@ -3,7 +3,10 @@ import CatalogStore
 import Foundation
 import Testing
 
-func makeItem(_ id: String, name: String, kind: ItemKind = .file, path: String? = nil, size: Int64? = nil, label: String? = nil, project: String = "p1", text: String = "", version: Int = 1) -> CatalogItem {
+func makeItem(
+    _ id: String, name: String, kind: ItemKind = .file, path: String? = nil, size: Int64? = nil, label: String? = nil, project: String = "p1",
+    text: String = "", version: Int = 1
+) -> CatalogItem {
     CatalogItem(
         source: .frameio, id: id, kind: kind, name: name, parentID: project, projectID: project, path: path ?? "Acct/Team/Proj/\(name)",
         size: size, mime: nil, createdAt: Timestamp.parse("2025-01-0\(min(9, version))"), updatedAt: Timestamp.parse("2025-03-01"),
@@ -28,7 +31,8 @@ func temporaryDatabasePath() -> String {
     @Test func completeCrawlReplacesItemsAndKeepsIndexInStep() async throws {
         let database = try CatalogDatabase(path: temporaryDatabasePath())
         let first = try database.beginCrawl(source: .frameio)
-        try await database.stage([makeItem("1", name: "interview.mov"), makeItem("2", name: "drone.mp4"), makeItem("3", name: "logo.png")], in: first)
+        try await database.stage(
+            [makeItem("1", name: "interview.mov"), makeItem("2", name: "drone.mp4"), makeItem("3", name: "logo.png")], in: first)
         let r1 = try await database.complete(first, stats: CrawlStats())
         #expect(r1 == MergeResult(added: 3, changed: 0, deleted: 0, unchanged: 0))
 
@@ -139,9 +143,11 @@ func temporaryDatabasePath() -> String {
         try await database.stage([makeItem("1", name: "a'b multi-agent file.mov")], in: session)
         try await database.complete(session, stats: CrawlStats())
         let parser = SearchQueryParser()
-        let fixed = ["a'b", "multi-agent", "file.mov", "\"", "\"\"\"", "*", "NEAR(", "NEAR(a b)", "a AND", "OR OR", "(", ")", "{x}", "col:val",
-                     "name:x", "^a", "a NOT b", "'; DROP TABLE item; --", String(repeating: "x", count: 10_000), "a\u{0}b", "\u{202E}evil",
-                     "-", "--", "-*", "a*b*", "\"unterminated", "size:>", "updated:", "kind:", ":", "::::"]
+        let fixed = [
+            "a'b", "multi-agent", "file.mov", "\"", "\"\"\"", "*", "NEAR(", "NEAR(a b)", "a AND", "OR OR", "(", ")", "{x}", "col:val",
+            "name:x", "^a", "a NOT b", "'; DROP TABLE item; --", String(repeating: "x", count: 10_000), "a\u{0}b", "\u{202E}evil",
+            "-", "--", "-*", "a*b*", "\"unterminated", "size:>", "updated:", "kind:", ":", "::::",
+        ]
         var rng = SystemRandomNumberGenerator()
         let alphabet = Array("ab \"'*-():^{}[]+,.;ÉéñOR AND NOT NEAR 09\u{0}\t\n\\/%_kind:size:>=<project:ext:")
         var inputs = fixed

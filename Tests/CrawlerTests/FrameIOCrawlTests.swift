@@ -43,7 +43,10 @@ func expectedCatalog(_ dataset: FrameIODataset) -> [String: (path: String, kind:
     return expected
 }
 
-func crawl(_ url: String, into database: CatalogDatabase, token: String = "sandbox-token-abc", pageSize: Int = 1000, retry: RetryPolicy = RetryPolicy(maxAttempts: 6, baseDelay: 0.01, throttleDelay: 0.05, maxDelay: 0.5)) async throws -> CrawlReport {
+func crawl(
+    _ url: String, into database: CatalogDatabase, token: String = "sandbox-token-abc", pageSize: Int = 1000,
+    retry: RetryPolicy = RetryPolicy(maxAttempts: 6, baseDelay: 0.01, throttleDelay: 0.05, maxDelay: 0.5)
+) async throws -> CrawlReport {
     try await CrawlerFactory.frameIO(
         token: token, baseURL: url, database: database, options: CrawlOptions(concurrency: 8), pageSize: pageSize, retry: retry
     ).run()

@@ -17,14 +17,16 @@ struct CannedTransport: HTTPTransport {
 }
 
 func client(body: [UInt8], headers: [(name: String, value: String)] = []) -> FrameIOClient {
-    let requester = APIRequester(service: "Frame.io", unauthorizedHint: "", transport: CannedTransport(body: body, headers: headers), token: { _ in "t" })
+    let requester = APIRequester(
+        service: "Frame.io", unauthorizedHint: "", transport: CannedTransport(body: body, headers: headers), token: { _ in "t" })
     return FrameIOClient(baseURL: "http://sandbox/v2/", requester: requester, pageSize: 3)
 }
 
 @Suite struct DecodingTests {
     @Test func decodesAChildrenPageIntoItems() async throws {
         let body = Array(try Data(contentsOf: fixtures.appendingPathComponent("frameio/children-page.json")))
-        let page = try await client(body: body, headers: [("page-number", "1"), ("total-pages", "2"), ("per-page", "3")]).children(of: "root", page: 1)
+        let page = try await client(body: body, headers: [("page-number", "1"), ("total-pages", "2"), ("per-page", "3")]).children(
+            of: "root", page: 1)
         #expect(page.elements.map(\.type) == [.file, .folder, .versionStack])
         #expect(page.hasNextPage)
         let mapper = FrameIOItemMapper()
@@ -51,7 +53,9 @@ func client(body: [UInt8], headers: [(name: String, value: String)] = []) -> Fra
         let mapper = FrameIOItemMapper()
         let a = try await client(body: Array(one.utf8)).children(of: "r", page: 1).elements[0]
         let b = try await client(body: Array(two.utf8)).children(of: "r", page: 1).elements[0]
-        #expect(mapper.item(for: a, parentID: "p", parentPath: "", projectID: "p").digest == mapper.item(for: b, parentID: "p", parentPath: "", projectID: "p").digest)
+        #expect(
+            mapper.item(for: a, parentID: "p", parentPath: "", projectID: "p").digest
+                == mapper.item(for: b, parentID: "p", parentPath: "", projectID: "p").digest)
     }
 
     @Test(arguments: [

@@ -34,7 +34,9 @@ final class ScriptedTransport: HTTPTransport {
     }
 
     @Test func retriesServerErrorsThenSucceeds() async throws {
-        let transport = ScriptedTransport([.success(.init(status: 502)), .failure(TransportError(reason: "reset")), .success(.init(status: 200, body: [1]))])
+        let transport = ScriptedTransport([
+            .success(.init(status: 502)), .failure(TransportError(reason: "reset")), .success(.init(status: 200, body: [1])),
+        ])
         let clock = ManualClock()
         let r = requester(transport, clock: clock)
         let response = try await r.send(HTTPRequest(url: "http://x/a"), what: "thing")
@@ -42,7 +44,8 @@ final class ScriptedTransport: HTTPTransport {
         #expect(r.stats.snapshot.requests == 3)
         #expect(r.stats.snapshot.retries == 2)
         #expect(clock.slept >= 0.25 + 0.5)  // two backoffs, equal jitter: at least half of 0.5 and 1.0
-        #expect(transport.sent.withLock { $0.allSatisfy { $0.headers.contains { $0.name == "Authorization" && $0.value == "Bearer secret-token-123" } } })
+        #expect(
+            transport.sent.withLock { $0.allSatisfy { $0.headers.contains { $0.name == "Authorization" && $0.value == "Bearer secret-token-123" } } })
     }
 
     @Test func givesUpNamingWhatFailed() async {

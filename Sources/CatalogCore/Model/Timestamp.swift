@@ -23,11 +23,18 @@ public enum Timestamp {
             return v
         }
         func accept(_ c: UInt8) -> Bool {
-            if utf8[i] == c { i += 1; return true }
+            if utf8[i] == c {
+                i += 1
+                return true
+            }
             return false
         }
         guard let year = number(4) else { return nil }
-        var month = 1, day = 1, hour = 0, minute = 0, second = 0
+        var month = 1
+        var day = 1
+        var hour = 0
+        var minute = 0
+        var second = 0
         var fraction = 0.0
         var offset = 0
         if accept(UInt8(ascii: "-")) {

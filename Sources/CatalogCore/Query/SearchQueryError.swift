@@ -11,7 +11,8 @@ public enum SearchQueryError: Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .empty:
-            return "the query is empty. Give words to find and/or filters, e.g. `catalog search interview kind:file ext:mov`; see `catalog search --help`."
+            return
+                "the query is empty. Give words to find and/or filters, e.g. `catalog search interview kind:file ext:mov`; see `catalog search --help`."
         case .unknownFilter(let name, let suggestions):
             var text = "unknown filter '\(name):'."
             if !suggestions.isEmpty { text += " Did you mean \(suggestions.map { "'\($0):'" }.joined(separator: " or "))?" }
