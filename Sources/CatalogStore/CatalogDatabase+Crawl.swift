@@ -28,12 +28,12 @@ extension CatalogDatabase {
     public func beginCrawl(source: Source, mode: String = "full") throws(StoreError) -> CrawlSession {
         let lock = path == ":memory:" ? nil : try CrawlLock(databasePath: path)
         let now = Timestamp.format(Date())
+        try attachStaging()
         let id = try writeSync { db -> Int64 in
             // Holding the lock, any crawl still marked running was interrupted (killed, crashed).
             try db.execute(
                 sql: "UPDATE crawl SET status = 'failed', finished_at = ?, error = 'interrupted' WHERE status = 'running'",
                 arguments: [now])
-            try db.execute(sql: "DELETE FROM crawl_item")
             try db.execute(
                 sql: "INSERT INTO crawl (source, mode, started_at, status) VALUES (?, ?, ?, 'running')",
                 arguments: [source.rawValue, mode, now])
@@ -60,7 +60,7 @@ extension CatalogDatabase {
         let columns = CatalogSchema.itemColumns
         let statement = try db.cachedStatement(
             sql:
-                "INSERT OR REPLACE INTO crawl_item (crawl_id, \(columns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))"
+                "INSERT OR REPLACE INTO staging.crawl_item (crawl_id, \(columns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))"
         )
         for item in items {
             var arguments: StatementArguments = [crawlID]
@@ -76,7 +76,10 @@ extension CatalogDatabase {
     public func complete(_ session: CrawlSession, stats: CrawlStats) async throws(StoreError) -> MergeResult {
         let crawlID = session.id
         let source = session.source.rawValue
-        defer { session.finish() }
+        defer {
+            detachStaging()
+            session.finish()
+        }
         return try await write { db in
             let result = try Self.merge(crawlID: crawlID, source: source, db: db)
             try db.execute(
@@ -97,9 +100,11 @@ extension CatalogDatabase {
     /// Marks a crawl failed and drops what it staged; the catalog stays as it was.
     public func fail(_ session: CrawlSession, error: String, stats: CrawlStats) async throws(StoreError) {
         let crawlID = session.id
-        defer { session.finish() }
+        defer {
+            detachStaging()
+            session.finish()
+        }
         try await write { db in
-            try db.execute(sql: "DELETE FROM crawl_item WHERE crawl_id = ?", arguments: [crawlID])
             try db.execute(
                 sql: """
                     UPDATE crawl SET status = 'failed', finished_at = ?, error = ?, item_count = ?, request_count = ?,
@@ -115,14 +120,14 @@ extension CatalogDatabase {
     private static func merge(crawlID: Int64, source: String, db: Database) throws -> MergeResult {
         var result = MergeResult()
         let columns = CatalogSchema.itemColumns.joined(separator: ", ")
-        let staged = try Int.fetchOne(db, sql: "SELECT count(*) FROM crawl_item WHERE crawl_id = ?", arguments: [crawlID]) ?? 0
+        let staged = try Int.fetchOne(db, sql: "SELECT count(*) FROM staging.crawl_item WHERE crawl_id = ?", arguments: [crawlID]) ?? 0
         let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE source = ?", arguments: [source]) ?? 0
 
         if existing == 0 {
             // Bulk path: plain inserts, then index the new rows in one pass.
             let catalogWasEmpty = try Int.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM item)") == 1
             try db.execute(
-                sql: "INSERT INTO item (source, \(columns), crawl_id) SELECT ?, \(columns), crawl_id FROM crawl_item WHERE crawl_id = ?",
+                sql: "INSERT INTO item (source, \(columns), crawl_id) SELECT ?, \(columns), crawl_id FROM staging.crawl_item WHERE crawl_id = ?",
                 arguments: [source, crawlID])
             if catalogWasEmpty {
                 try db.execute(sql: "INSERT INTO item_fts(item_fts) VALUES ('rebuild')")
@@ -143,7 +148,7 @@ extension CatalogDatabase {
                 sql: """
                     INSERT INTO item_fts (item_fts, rowid, \(ftsColumns))
                     SELECT 'delete', i.seq, i.name, i.path, i.label, i.text FROM item i
-                    LEFT JOIN crawl_item c ON c.crawl_id = ? AND c.id = i.id
+                    LEFT JOIN staging.crawl_item c ON c.crawl_id = ? AND c.id = i.id
                     WHERE i.source = ? AND (c.id IS NULL OR \(differs))
                     """,
                 arguments: [crawlID, source])
@@ -151,7 +156,7 @@ extension CatalogDatabase {
             try db.execute(
                 sql: """
                     DELETE FROM item WHERE source = ?
-                      AND NOT EXISTS (SELECT 1 FROM crawl_item c WHERE c.crawl_id = ? AND c.id = item.id)
+                      AND NOT EXISTS (SELECT 1 FROM staging.crawl_item c WHERE c.crawl_id = ? AND c.id = item.id)
                     """,
                 arguments: [source, crawlID])
             result.deleted = db.changesCount
@@ -160,7 +165,7 @@ extension CatalogDatabase {
             try db.execute(
                 sql: """
                     UPDATE item AS i SET \(assignments), crawl_id = c.crawl_id
-                    FROM crawl_item AS c
+                    FROM staging.crawl_item AS c
                     WHERE c.crawl_id = ? AND i.source = ? AND c.id = i.id AND \(differs)
                     """,
                 arguments: [crawlID, source])
@@ -169,7 +174,7 @@ extension CatalogDatabase {
             try db.execute(
                 sql: """
                     INSERT INTO item (source, \(columns), crawl_id)
-                    SELECT ?, \(columns), crawl_id FROM crawl_item c
+                    SELECT ?, \(columns), crawl_id FROM staging.crawl_item c
                     WHERE c.crawl_id = ? AND NOT EXISTS (SELECT 1 FROM item i WHERE i.source = ? AND i.id = c.id)
                     """,
                 arguments: [source, crawlID, source])
@@ -180,7 +185,6 @@ extension CatalogDatabase {
                 arguments: [source, crawlID])
             result.unchanged = staged - result.added - result.changed
         }
-        try db.execute(sql: "DELETE FROM crawl_item WHERE crawl_id = ?", arguments: [crawlID])
         return result
     }
 }

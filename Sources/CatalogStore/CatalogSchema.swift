@@ -104,10 +104,14 @@ enum CatalogSchema {
                     CREATE INDEX item_label_path ON item(label COLLATE NOCASE, path);
                     """)
         }
+        // Staging moved to a separate scratch file (CatalogDatabase+Staging.swift).
+        migrator.registerMigration("v3-staging-file") { db in
+            try db.execute(sql: "DROP TABLE crawl_item")
+        }
         return migrator
     }
 
-    /// The item columns shared by `item` and `crawl_item`, in insert order.
+    /// The item columns shared by `item` and the staging table `crawl_item`, in insert order.
     static let itemColumns = [
         "id", "kind", "name", "parent_id", "project_id", "path", "size", "mime", "ext",
         "created_at", "updated_at", "uploaded_at", "label", "xxh64", "md5", "text", "digest", "record",

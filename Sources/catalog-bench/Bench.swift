@@ -6,11 +6,11 @@ import Foundation
 /// Not installed for users; it links the same libraries as `catalog` so what it measures is
 /// the shipped code.
 @main
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog-bench",
         abstract: "Benchmarks for catalog (see scripts/bench and docs/benchmarks.md).",
-        subcommands: [SearchBench.self])
+        subcommands: [SearchBench.self, IngestBench.self])
 
     /// Appends lines to a file, creating it when missing.
     static func append(_ lines: [String], to path: String) throws {

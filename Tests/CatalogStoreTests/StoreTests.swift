@@ -76,14 +76,19 @@ func temporaryDatabasePath() -> String {
             try await database.complete(first, stats: CrawlStats())
             let killed = try database.beginCrawl(source: .frameio)
             try await database.stage([makeItem("2", name: "halfway.mov")], in: killed)
+            // Staged rows live in a private scratch file beside the catalog, not in it.
+            let mode = try FileManager.default.attributesOfItem(atPath: path + ".staging")[.posixPermissions] as! Int
+            #expect(mode & 0o077 == 0)
             // The process "dies" here: no complete, no fail.
         }
+        #expect(FileManager.default.fileExists(atPath: path + ".staging"))
         let reopened = try CatalogDatabase(path: path)
         #expect(try reopened.search(SearchQueryParser().parse("done")).count == 1)
         #expect(try reopened.search(SearchQueryParser().parse("halfway")).isEmpty)
         let next = try reopened.beginCrawl(source: .frameio)
         try await reopened.stage([makeItem("1", name: "done.mov")], in: next)
         try await reopened.complete(next, stats: CrawlStats())
+        #expect(!FileManager.default.fileExists(atPath: path + ".staging"))
         #expect(try reopened.crawls().map(\.status) == ["complete", "failed", "complete"])
         #expect(try reopened.crawls()[1].error == "interrupted")
     }
