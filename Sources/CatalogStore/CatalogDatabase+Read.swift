@@ -61,11 +61,32 @@ public struct CrawlRecord: Sendable, Equatable {
 }
 
 extension CatalogDatabase {
-    /// Items matching `query`, best first (bm25, name above path) or by path for filter-only queries.
+    /// Items matching `query`, best first (bm25, name above path) or by path for filter-only
+    /// queries. A query matching more than ``SearchSQL/candidateLimit`` rows is ranked in tiers
+    /// (name matches first), which bounds its cost whatever the catalog's size.
     public func search(_ query: SearchQuery, limit: Int = 50) throws(StoreError) -> [CatalogItem] {
-        let statement = SearchSQL(query: query, limit: max(0, limit))
+        let plan = SearchSQL(query: query, limit: max(0, limit))
+        guard plan.limit > 0 else { return [] }
         return try read { db in
-            try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map(ItemRow.item(from:))
+            func fetch(_ statement: SearchSQL.Statement) throws -> [CatalogItem] {
+                try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map(ItemRow.item(from:))
+            }
+            guard let match = plan.match, let nameMatch = plan.nameMatch else { return try fetch(plan.listing) }
+            let probe = plan.probe(match)
+            if try Int.fetchOne(db, sql: probe.sql, arguments: probe.arguments) ?? 0 <= SearchSQL.candidateLimit {
+                return try fetch(plan.ranked(match, maxRowID: nil, limit: plan.limit))
+            }
+            // A broad query: rank the name matches first, then, if the page is not full, the rest.
+            func tier(_ expression: String, limit: Int) throws -> [CatalogItem] {
+                let boundary = plan.boundary(expression)
+                let maxRowID = try Int64.fetchOne(db, sql: boundary.sql, arguments: boundary.arguments)
+                return try fetch(plan.ranked(expression, maxRowID: maxRowID, limit: limit))
+            }
+            var results = try tier(nameMatch, limit: plan.limit)
+            if results.count < plan.limit {
+                results += try tier("(\(match)) NOT (\(nameMatch))", limit: plan.limit - results.count)
+            }
+            return results
         }
     }
 

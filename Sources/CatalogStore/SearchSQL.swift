@@ -2,19 +2,44 @@ import CatalogCore
 import Foundation
 import GRDB
 
-/// Translates a ``SearchQuery`` into one parameterised SQL statement.
+/// Translates a ``SearchQuery`` into parameterised SQL statements.
 ///
 /// User text never reaches SQL or FTS5 syntax: every term becomes an FTS5 string literal
 /// (double quotes doubled), combined with the operators the query language allows; filter
 /// values are bound as statement arguments.
+///
+/// A query with words is ranked with bm25. Ranking costs about 1 µs per matching row, so a word
+/// found in most of a large catalog would take ~100 ms per 100 000 items. Queries matching more
+/// than ``candidateLimit`` rows are therefore ranked in tiers (docs/query-language.md): first
+/// the rows whose *name* matches, then the others; each tier ranks its first
+/// ``candidateLimit`` rows in catalog order, so any query costs a few thousand bm25 calls.
 struct SearchSQL {
-    /// The statement text.
-    let sql: String
-    /// Its arguments.
-    let arguments: StatementArguments
+    /// One statement and its arguments.
+    struct Statement {
+        /// The statement text.
+        var sql: String
+        /// Its arguments.
+        var arguments: StatementArguments
+    }
 
     /// bm25 column weights for (name, path, label, text): a name hit outranks a path hit.
     static let weights = "10.0, 2.0, 4.0, 1.0"
+
+    /// The most rows a tier ranks (see the type's documentation).
+    static let candidateLimit = 2_000
+
+    /// The FTS5 expression every result must match (nil for a filter-only query).
+    let match: String?
+    /// The FTS5 expression for matches in the name column (nil for a filter-only query).
+    let nameMatch: String?
+    /// SQL conditions on `item` for the filters, all of which must hold.
+    let conditions: [String]
+    /// The conditions' arguments.
+    let conditionArguments: StatementArguments
+    /// The exclusions, for a query that has no positive words.
+    let negative: String?
+    /// The most rows returned.
+    let limit: Int
 
     init(query: SearchQuery, limit: Int) {
         var conditions: [String] = []
@@ -24,34 +49,72 @@ struct SearchSQL {
             conditions.append(clause.isNegated ? "NOT coalesce((\(condition)), 0)" : "(\(condition))")
             arguments += values
         }
+        self.conditions = conditions
+        self.conditionArguments = arguments
+        self.limit = limit
         let positive = Self.matchExpression(query.clauses)
         let negative = query.exclusions.isEmpty ? nil : Self.alternatives(query.exclusions)
+        self.negative = negative
         if let positive {
-            let match = negative.map { "(\(positive)) NOT \($0)" } ?? positive
-            // Rank in a narrow inner query (rowid, score, path) and fetch the full rows only for
-            // the page returned: sorting whole rows, raw JSON included, for every match doubled
-            // the time of a broad query.
-            var inner = "SELECT item.seq AS hit, bm25(item_fts, \(Self.weights)) AS score, item.path AS path"
-            inner += " FROM item_fts JOIN item ON item.seq = item_fts.rowid WHERE item_fts MATCH ?"
-            var all = StatementArguments([match])
-            if !conditions.isEmpty {
-                inner += " AND " + conditions.joined(separator: " AND ")
-                all += arguments
-            }
-            inner += " ORDER BY score, path LIMIT ?"
-            all += [limit]
-            sql = "SELECT \(ItemRow.selection) FROM (\(inner)) AS top JOIN item ON item.seq = top.hit ORDER BY top.score, top.path"
-            self.arguments = all
+            match = negative.map { "(\(positive)) NOT \($0)" } ?? positive
+            let inName = "{name} : (\(positive))"
+            nameMatch = negative.map { "\(inName) NOT \($0)" } ?? inName
         } else {
-            if let negative {
-                conditions.append("item.seq NOT IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ?)")
-                arguments += [negative]
-            }
-            let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-            sql = "SELECT \(ItemRow.selection) FROM item\(whereClause) ORDER BY item.path LIMIT ?"
-            arguments += [limit]
-            self.arguments = arguments
+            match = nil
+            nameMatch = nil
         }
+    }
+
+    /// The filter conditions joined for a WHERE clause that already has a first condition.
+    private var andConditions: String {
+        conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
+    }
+
+    /// Filter-only (or exclusion-only) queries: the first page by path.
+    var listing: Statement {
+        var conditions = self.conditions
+        var arguments = conditionArguments
+        if let negative {
+            conditions.append("item.seq NOT IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ?)")
+            arguments += [negative]
+        }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        arguments += [limit]
+        return Statement(sql: "SELECT \(ItemRow.selection) FROM item\(whereClause) ORDER BY item.path LIMIT ?", arguments: arguments)
+    }
+
+    /// Counts the rows matching `expression` (filters ignored), stopping at ``candidateLimit`` + 1.
+    func probe(_ expression: String) -> Statement {
+        Statement(
+            sql: "SELECT count(*) FROM (SELECT rowid FROM item_fts WHERE item_fts MATCH ? LIMIT ?)",
+            arguments: [expression, Self.candidateLimit + 1])
+    }
+
+    /// The rowid of the ``candidateLimit``-th row (in rowid order) matching `expression` and the
+    /// filters; no row when fewer match.
+    func boundary(_ expression: String) -> Statement {
+        Statement(
+            sql: "SELECT item_fts.rowid FROM item_fts JOIN item ON item.seq = item_fts.rowid WHERE item_fts MATCH ?"
+                + andConditions + " ORDER BY item_fts.rowid LIMIT 1 OFFSET ?",
+            arguments: [expression] + conditionArguments + [Self.candidateLimit - 1])
+    }
+
+    /// The best `limit` rows matching `expression` and the filters, up to rowid `maxRowID` when
+    /// given: bm25 in a narrow inner query (rowid, score, path), full rows only for the page.
+    func ranked(_ expression: String, maxRowID: Int64?, limit: Int) -> Statement {
+        var inner = "SELECT item.seq AS hit, bm25(item_fts, \(Self.weights)) AS score, item.path AS path"
+        inner += " FROM item_fts JOIN item ON item.seq = item_fts.rowid WHERE item_fts MATCH ?"
+        var arguments = StatementArguments([expression])
+        if let maxRowID {
+            inner += " AND item_fts.rowid <= ?"
+            arguments += [maxRowID]
+        }
+        inner += andConditions + " ORDER BY score, path LIMIT ?"
+        arguments += conditionArguments
+        arguments += [limit]
+        return Statement(
+            sql: "SELECT \(ItemRow.selection) FROM (\(inner)) AS top JOIN item ON item.seq = top.hit ORDER BY top.score, top.path",
+            arguments: arguments)
     }
 
     /// The FTS5 expression for clauses that must all match, or nil when there are none.

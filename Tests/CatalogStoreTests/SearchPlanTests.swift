@@ -35,7 +35,7 @@ import Testing
     func filterOnlyQueriesUseAnIndexInPathOrder(_ text: String) async throws {
         let (database, items) = try await makeCatalog()
         let query = try SearchQueryParser().parse(text)
-        let statement = SearchSQL(query: query, limit: 50)
+        let statement = SearchSQL(query: query, limit: 50).listing
         let plan = try database.read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + statement.sql, arguments: statement.arguments)
                 .map { $0["detail"] as String }.joined(separator: "\n")
@@ -54,5 +54,46 @@ import Testing
             }
         }.sorted { $0.path < $1.path }.prefix(50).map(\.id)
         #expect(try database.search(query, limit: 50).map(\.id) == Array(expected))
+    }
+
+    /// A word in every path: more matches than one tier ranks, so the tiered plan runs.
+    @Test func broadQueriesRankNameMatchesFirstAndStillApplyEveryFilter() async throws {
+        let database = try CatalogDatabase.inMemory()
+        let session = try database.beginCrawl(source: .frameio)
+        var items: [CatalogItem] = []
+        for i in 0..<6_000 {
+            let ext = i >= 5_500 ? "wav" : "mov"
+            let name = i % 10 == 0 ? "broad_\(i).\(ext)" : "clip_\(i).\(ext)"
+            items.append(makeItem("i\(i)", name: name, path: "A/T/Broad Project/\(i % 40)/\(name)", label: i % 7 == 0 ? "approved" : nil))
+        }
+        try await database.stage(items, in: session)
+        try await database.complete(session, stats: CrawlStats())
+        #expect(SearchSQL.candidateLimit < items.count)
+        let parser = SearchQueryParser()
+        let byID = Dictionary(uniqueKeysWithValues: items.map { ($0.id, $0) })
+
+        // 600 names match; the page holds only name matches.
+        let broad = try database.search(parser.parse("broad"), limit: 50)
+        #expect(broad.count == 50)
+        #expect(broad.allSatisfy { $0.name.hasPrefix("broad_") })
+
+        // A page larger than the name matches: all 600 name matches come first, then path matches.
+        let long = try database.search(parser.parse("broad"), limit: 700)
+        #expect(long.count == 700)
+        #expect(long.prefix(600).allSatisfy { $0.name.hasPrefix("broad_") })
+        #expect(long.dropFirst(600).allSatisfy { $0.name.hasPrefix("clip_") })
+        #expect(Set(long.map(\.id)).count == 700)
+
+        // Filters hold even when the only rows passing them lie past the first candidates.
+        let wav = try database.search(parser.parse("broad ext:wav"), limit: 100)
+        #expect(wav.count == 100)
+        #expect(wav.allSatisfy { byID[$0.id]?.fileExtension == "wav" })
+        #expect(wav.prefix(50).allSatisfy { $0.name.hasPrefix("broad_") })
+
+        let approved = try database.search(parser.parse("broad label:approved -clip"), limit: 500)
+        #expect(approved.count == (0..<6_000).filter { $0 % 70 == 0 }.count)
+        #expect(approved.allSatisfy { $0.label == "approved" && $0.name.hasPrefix("broad_") })
+
+        #expect(try database.search(parser.parse("broad kind:folder")).isEmpty)
     }
 }
