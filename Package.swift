@@ -62,11 +62,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "DashClient",
+            dependencies: [
+                "CatalogCore",
+                "HTTPSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Crawler",
             dependencies: [
                 "CatalogCore",
                 "CatalogStore",
                 "FrameIOClient",
+                "DashClient",
                 "HTTPSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -79,7 +89,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.embedInCode("Resources/frameio-tree.json")],
+            resources: [.embedInCode("Resources/frameio-tree.json"), .embedInCode("Resources/dash-tenant.json")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -89,6 +99,7 @@ let package = Package(
                 "CatalogStore",
                 "Crawler",
                 "FrameIOClient",
+                "DashClient",
                 "HTTPSupport",
                 "CatalogSandbox",
                 "CatalogReports",

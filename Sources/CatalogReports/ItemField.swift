@@ -12,8 +12,10 @@ public enum ItemField: String, CaseIterable, Sendable {
     case updatedAt = "updated_at"
     case uploadedAt = "uploaded_at"
     case label, xxh64, md5, digest
+    case state, folders, metadata
 
-    /// The field's value for `item` as text (nil for absent values); sizes as decimal bytes.
+    /// The field's value for `item` as text (nil for absent values); sizes as decimal bytes;
+    /// folders and metadata as their JSON (an array, an object).
     public func text(of item: CatalogItem) -> String? {
         switch self {
         case .source: item.source.rawValue
@@ -32,6 +34,9 @@ public enum ItemField: String, CaseIterable, Sendable {
         case .xxh64: item.xxh64
         case .md5: item.md5
         case .digest: item.digest
+        case .state: item.state
+        case .folders: item.foldersJSON
+        case .metadata: item.metadataJSON
         }
     }
 }

@@ -75,6 +75,10 @@ public struct ItemWriter {
             switch field {
             case .size:
                 w.appendRaw(item.size.map(String.init) ?? "null")
+            case .folders:
+                w.appendRaw(item.foldersJSON ?? "[]")
+            case .metadata:
+                w.appendRaw(item.metadataJSON ?? "{}")
             default:
                 if let text = field.text(of: item) { w.writeString(text) } else { w.appendRaw("null") }
             }

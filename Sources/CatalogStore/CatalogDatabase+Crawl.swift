@@ -73,7 +73,9 @@ extension CatalogDatabase {
     /// updating and deleting items of its source, keeping the full-text index in step) and marks it
     /// complete. Until this returns, searches see the previous complete catalog.
     @discardableResult
-    public func complete(_ session: CrawlSession, stats: CrawlStats) async throws(StoreError) -> MergeResult {
+    public func complete(
+        _ session: CrawlSession, stats: CrawlStats, fields: [CatalogField]? = nil, options: [CatalogFieldOption]? = nil
+    ) async throws(StoreError) -> MergeResult {
         let crawlID = session.id
         let source = session.source.rawValue
         defer {
@@ -81,6 +83,7 @@ extension CatalogDatabase {
             session.finish()
         }
         return try await write { db in
+            if let fields { try Self.replaceFields(fields, options: options ?? [], source: source, db: db) }
             let result = try Self.merge(crawlID: crawlID, source: source, db: db)
             try db.execute(
                 sql: """
@@ -117,6 +120,30 @@ extension CatalogDatabase {
 
     private static let ftsColumns = "name, path, label, text"
 
+    /// Replaces a source's fields and options (they are small: a full set comes with every crawl).
+    private static func replaceFields(_ fields: [CatalogField], options: [CatalogFieldOption], source: String, db: Database) throws {
+        try db.execute(sql: "DELETE FROM field WHERE source = ?", arguments: [source])
+        try db.execute(sql: "DELETE FROM field_option WHERE source = ?", arguments: [source])
+        let insertField = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO field (source, id, name, position, has_fixed_options, hierarchical, multi_value, is_folders, record)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for f in fields {
+            try insertField.execute(arguments: [
+                source, f.id, f.name, f.position, f.hasFixedOptions, f.hierarchical, f.multiValue, f.isFolders, f.record,
+            ])
+        }
+        let insertOption = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO field_option (source, id, field_id, parent_id, value, position, path, record)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for o in options {
+            try insertOption.execute(arguments: [source, o.id, o.fieldID, o.parentID, o.value, o.position, o.path, o.record])
+        }
+    }
+
     private static func merge(crawlID: Int64, source: String, db: Database) throws -> MergeResult {
         var result = MergeResult()
         let columns = CatalogSchema.itemColumns.joined(separator: ", ")
@@ -141,7 +168,8 @@ extension CatalogDatabase {
             // Incremental path: touch only rows that differ.
             let differs = """
                 (c.digest IS NOT i.digest OR c.path IS NOT i.path OR c.parent_id IS NOT i.parent_id
-                 OR c.project_id IS NOT i.project_id OR c.text IS NOT i.text OR c.name IS NOT i.name)
+                 OR c.project_id IS NOT i.project_id OR c.text IS NOT i.text OR c.name IS NOT i.name
+                 OR c.folders IS NOT i.folders OR c.metadata IS NOT i.metadata)
                 """
             // 1. Take changed and vanished rows out of the full-text index (old values needed).
             try db.execute(

@@ -143,4 +143,41 @@ extension CatalogDatabase {
             try Row.fetchAll(db, sql: "SELECT * FROM crawl ORDER BY id DESC LIMIT ?", arguments: [limit]).map(CrawlRecord.init(row:))
         }
     }
+
+    /// The custom fields of a source (or of all), in the service's order.
+    public func fields(source: Source? = nil) throws(StoreError) -> [CatalogField] {
+        try read { db in
+            let rows =
+                if let source {
+                    try Row.fetchAll(db, sql: "SELECT * FROM field WHERE source = ? ORDER BY position, name", arguments: [source.rawValue])
+                } else {
+                    try Row.fetchAll(db, sql: "SELECT * FROM field ORDER BY source, position, name")
+                }
+            return rows.map { row in
+                CatalogField(
+                    source: Source(rawValue: row["source"]) ?? .dash, id: row["id"], name: row["name"], position: row["position"],
+                    hasFixedOptions: row["has_fixed_options"], hierarchical: row["hierarchical"], multiValue: row["multi_value"],
+                    isFolders: row["is_folders"], record: row["record"])
+            }
+        }
+    }
+
+    /// The options of a field (or of every field of the source), ordered by path.
+    public func fieldOptions(source: Source, fieldID: String? = nil) throws(StoreError) -> [CatalogFieldOption] {
+        try read { db in
+            let rows =
+                if let fieldID {
+                    try Row.fetchAll(
+                        db, sql: "SELECT * FROM field_option WHERE source = ? AND field_id = ? ORDER BY path",
+                        arguments: [source.rawValue, fieldID])
+                } else {
+                    try Row.fetchAll(db, sql: "SELECT * FROM field_option WHERE source = ? ORDER BY field_id, path", arguments: [source.rawValue])
+                }
+            return rows.map { row in
+                CatalogFieldOption(
+                    source: source, id: row["id"], fieldID: row["field_id"], parentID: row["parent_id"], value: row["value"],
+                    position: row["position"], path: row["path"], record: row["record"])
+            }
+        }
+    }
 }

@@ -108,6 +108,42 @@ enum CatalogSchema {
         migrator.registerMigration("v3-staging-file") { db in
             try db.execute(sql: "DROP TABLE crawl_item")
         }
+        // Dash: lifecycle state, folder paths and resolved metadata on items; fields and options.
+        migrator.registerMigration("v4-fields") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE item ADD COLUMN state TEXT;
+                    ALTER TABLE item ADD COLUMN folders TEXT;
+                    ALTER TABLE item ADD COLUMN metadata TEXT;
+                    CREATE INDEX item_state_path ON item(state COLLATE NOCASE, path);
+                    CREATE INDEX item_mime_path ON item(mime, path);
+
+                    CREATE TABLE field (
+                        source TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        has_fixed_options INTEGER NOT NULL,
+                        hierarchical INTEGER NOT NULL,
+                        multi_value INTEGER NOT NULL,
+                        is_folders INTEGER NOT NULL,
+                        record TEXT NOT NULL,
+                        PRIMARY KEY (source, id)
+                    );
+                    CREATE TABLE field_option (
+                        source TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        field_id TEXT NOT NULL,
+                        parent_id TEXT,
+                        value TEXT NOT NULL,
+                        position INTEGER,
+                        path TEXT NOT NULL,
+                        record TEXT NOT NULL,
+                        PRIMARY KEY (source, id)
+                    );
+                    CREATE INDEX field_option_path ON field_option(source, field_id, path);
+                    """)
+        }
         return migrator
     }
 
@@ -115,5 +151,6 @@ enum CatalogSchema {
     static let itemColumns = [
         "id", "kind", "name", "parent_id", "project_id", "path", "size", "mime", "ext",
         "created_at", "updated_at", "uploaded_at", "label", "xxh64", "md5", "text", "digest", "record",
+        "state", "folders", "metadata",
     ]
 }

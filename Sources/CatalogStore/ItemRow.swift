@@ -10,16 +10,17 @@ enum ItemRow {
             item.id, item.kind.rawValue, item.name, item.parentID, item.projectID, item.path, item.size,
             item.mime, item.fileExtension, item.createdAt.map(Timestamp.format), item.updatedAt.map(Timestamp.format),
             item.uploadedAt.map(Timestamp.format), item.label, item.xxh64, item.md5, item.text, item.digest, item.record,
+            item.state, item.foldersJSON, item.metadataJSON,
         ]
     }
 
     /// The `SELECT` list that ``item(from:)`` reads.
     static let selection =
-        "item.source, item.id, item.kind, item.name, item.parent_id, item.project_id, item.path, item.size, item.mime, item.created_at, item.updated_at, item.uploaded_at, item.label, item.xxh64, item.md5, item.text, item.digest, item.record"
+        "item.source, item.id, item.kind, item.name, item.parent_id, item.project_id, item.path, item.size, item.mime, item.created_at, item.updated_at, item.uploaded_at, item.label, item.xxh64, item.md5, item.text, item.digest, item.record, item.state, item.folders, item.metadata"
 
     /// An item from a row selected with ``selection``.
     static func item(from row: Row) -> CatalogItem {
-        CatalogItem(
+        var item = CatalogItem(
             source: Source(rawValue: row[0]) ?? .frameio,
             id: row[1],
             kind: ItemKind(rawValue: row[2]) ?? .file,
@@ -39,5 +40,9 @@ enum ItemRow {
             digest: row[16],
             record: row[17]
         )
+        item.state = row[18]
+        item.folders = CatalogItem.folders(fromJSON: row[19])
+        item.metadata = CatalogItem.metadata(fromJSON: row[20])
+        return item
     }
 }

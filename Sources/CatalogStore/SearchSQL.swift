@@ -169,6 +169,29 @@ struct SearchSQL {
             return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), values)
         case .digest(let algorithm, let hex):
             return ("item.\(algorithm == .md5 ? "md5" : "xxh64") = ?", [hex])
+        case .state(let states):
+            return ("item.state COLLATE NOCASE IN (\(placeholders(states.count)))", StatementArguments(states))
+        case .mediaType(let types):
+            var patterns: [String] = []
+            for type in types {
+                if type == "document" { patterns += ["application/%", "text/%"] } else { patterns.append(type + "/%") }
+            }
+            return ("(" + patterns.map { _ in "item.mime LIKE ?" }.joined(separator: " OR ") + ")", StatementArguments(patterns))
+        case .folder(let path):
+            return (
+                "EXISTS (SELECT 1 FROM json_each(item.folders) AS f WHERE f.value LIKE ? ESCAPE '\\' OR f.value LIKE ? ESCAPE '\\')",
+                [likePattern(path), likePattern(path) + "/%"]
+            )
+        case .field(let name, let value):
+            // The value itself (case-insensitive, `*` wildcard) or, for a tree, an option below it.
+            let pattern = likePattern(value)
+            return (
+                """
+                EXISTS (SELECT 1 FROM json_each(item.metadata) AS f, json_each(f.value) AS v
+                WHERE f.key = ? AND (v.value LIKE ? ESCAPE '\\' OR v.value LIKE ? ESCAPE '\\'))
+                """,
+                [name, pattern, pattern + CatalogFieldOption.pathSeparator + "%"]
+            )
         }
     }
 

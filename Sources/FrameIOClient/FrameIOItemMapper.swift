@@ -1,5 +1,6 @@
 import CatalogCore
 import Foundation
+import HTTPSupport
 
 /// Turns Frame.io models into source-neutral ``CatalogItem``s, given their place in the tree.
 public struct FrameIOItemMapper: Sendable {
@@ -20,7 +21,7 @@ public struct FrameIOItemMapper: Sendable {
 
     /// The item for an account.
     public func item(for account: FrameIOAccount) -> CatalogItem {
-        let reader = try? JSONObjectReader(account.record, what: "account")
+        let reader = try? JSONObjectReader(account.record, service: "Frame.io", what: "account")
         return CatalogItem(
             source: .frameio, id: account.id, kind: .account, name: account.displayName, parentID: nil, projectID: nil,
             path: account.displayName, createdAt: reader?.date("inserted_at"), updatedAt: reader?.date("updated_at"),
@@ -31,7 +32,7 @@ public struct FrameIOItemMapper: Sendable {
 
     /// The item for a team under `accountPath`.
     public func item(for team: FrameIOTeam, accountPath: String) -> CatalogItem {
-        let reader = try? JSONObjectReader(team.record, what: "team")
+        let reader = try? JSONObjectReader(team.record, service: "Frame.io", what: "team")
         return CatalogItem(
             source: .frameio, id: team.id, kind: .team, name: team.name, parentID: team.accountID, projectID: nil,
             path: ItemPath.join(accountPath, team.name), size: reader?.int64("storage"),
@@ -42,7 +43,7 @@ public struct FrameIOItemMapper: Sendable {
 
     /// The item for a project under `teamPath`, its parent being `parentID` (its team, when catalogued).
     public func item(for project: FrameIOProject, teamPath: String, parentID: String?) -> CatalogItem {
-        let reader = try? JSONObjectReader(project.record, what: "project")
+        let reader = try? JSONObjectReader(project.record, service: "Frame.io", what: "project")
         return CatalogItem(
             source: .frameio, id: project.id, kind: .project, name: project.name, parentID: parentID, projectID: project.id,
             path: ItemPath.join(teamPath, project.name), size: reader?.int64("storage"),
@@ -53,7 +54,7 @@ public struct FrameIOItemMapper: Sendable {
 
     /// The item for an asset whose parent item is `parentID` at `parentPath` in project `projectID`.
     public func item(for asset: FrameIOAsset, parentID: String, parentPath: String, projectID: String) -> CatalogItem {
-        let reader = try? JSONObjectReader(asset.record, what: "asset")
+        let reader = try? JSONObjectReader(asset.record, service: "Frame.io", what: "asset")
         let kind: ItemKind =
             switch asset.type {
             case .file, .bundle: .file

@@ -4,7 +4,7 @@ import HTTPSupport
 
 extension FrameIOUser {
     init(json: JSONValue, what: String) throws {
-        let reader = try JSONObjectReader(json, what: what)
+        let reader = try JSONObjectReader(json, service: "Frame.io", what: what)
         id = try reader.requiredString("id")
         name = reader.string("name")
     }
@@ -12,7 +12,7 @@ extension FrameIOUser {
 
 extension FrameIOAccount {
     init(json: JSONValue, what: String) throws {
-        let reader = try JSONObjectReader(json, what: what)
+        let reader = try JSONObjectReader(json, service: "Frame.io", what: what)
         id = try reader.requiredString("id")
         let owner = reader.object("owner")
         if let display = reader.string("display_name"), !display.isEmpty {
@@ -30,7 +30,7 @@ extension FrameIOAccount {
 
 extension FrameIOTeam {
     init(json: JSONValue, what: String) throws {
-        let reader = try JSONObjectReader(json, what: what)
+        let reader = try JSONObjectReader(json, service: "Frame.io", what: what)
         id = try reader.requiredString("id")
         name = reader.nonEmptyString("name") ?? "Team \(id)"
         accountID = reader.string("account_id")
@@ -40,7 +40,7 @@ extension FrameIOTeam {
 
 extension FrameIOProject {
     init(json: JSONValue, what: String) throws {
-        let reader = try JSONObjectReader(json, what: what)
+        let reader = try JSONObjectReader(json, service: "Frame.io", what: what)
         id = try reader.requiredString("id")
         name = reader.nonEmptyString("name") ?? "Project \(id)"
         rootAssetID = try reader.requiredString("root_asset_id")
@@ -54,7 +54,7 @@ extension FrameIOProject {
 
 extension FrameIOAsset {
     init(json: JSONValue, what: String) throws {
-        let reader = try JSONObjectReader(json, what: what)
+        let reader = try JSONObjectReader(json, service: "Frame.io", what: what)
         id = try reader.requiredString("id")
         let typeName = try reader.requiredString("type")
         guard let type = AssetType(rawValue: typeName) else {

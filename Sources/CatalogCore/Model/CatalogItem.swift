@@ -41,6 +41,14 @@ public struct CatalogItem: Sendable, Hashable {
     public var digest: String
     /// The item's canonical JSON record as the service gave it, volatile fields removed.
     public var record: String
+    /// The lifecycle state (Dash `lifecycleStatus.state`, e.g. `LIVE`), if any.
+    public var state: String?
+    /// Every folder path the item is filed under (Dash: an asset may sit in several folders),
+    /// `Folder/Sub/Sub`; empty when it is in none or the source has no such notion.
+    public var folders: [String] = []
+    /// Custom metadata resolved for people: field name → values (option values as full paths,
+    /// `Campaigns / 2026 / Spring`); empty when the source has none.
+    public var metadata: [String: [String]] = [:]
 
     /// Creates an item; `digest` is computed from `record`.
     public init(

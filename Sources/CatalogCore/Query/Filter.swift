@@ -18,6 +18,14 @@ public enum Filter: Sendable, Equatable {
     case date(DateField, lower: Date?, upper: Date?)
     /// `xxh64:HEX` / `md5:HEX`: the content digest is this.
     case digest(Digest.Algorithm, String)
+    /// `state:live`: lifecycle state, any of these (upper case).
+    case state([String])
+    /// `type:video`: the MIME type's top level, any of these (`document` = application/* and text/*).
+    case mediaType([String])
+    /// `folder:"Campaigns/2026"`: filed in this folder or below it (levels joined by `/`).
+    case folder(String)
+    /// `Brand:Acme`: a custom field (canonical name) holding this value, or an option below it.
+    case field(name: String, value: String)
 
     /// A comparison operator in `size:` filters.
     public enum Comparison: String, Sendable, Equatable {
@@ -44,5 +52,10 @@ public enum Filter: Sendable, Equatable {
     }
 
     /// The filter names the query language knows, for help and suggestions.
-    public static let names = ["kind", "source", "project", "ext", "label", "size", "created", "updated", "uploaded", "xxh64", "md5"]
+    public static let names = [
+        "kind", "source", "project", "ext", "label", "size", "created", "updated", "uploaded", "xxh64", "md5", "state", "type", "folder",
+    ]
+
+    /// The values `type:` accepts.
+    public static let mediaTypes = ["image", "video", "audio", "document"]
 }

@@ -3,7 +3,7 @@ public enum SearchQueryError: Error, Sendable, Equatable, CustomStringConvertibl
     /// The query holds nothing to search for.
     case empty
     /// `name:` is not a known filter.
-    case unknownFilter(name: String, suggestions: [String])
+    case unknownFilter(name: String, suggestions: [String], fields: [String] = [])
     /// A known filter got a value it cannot use.
     case invalidValue(filter: String, value: String, expected: String)
 
@@ -13,14 +13,24 @@ public enum SearchQueryError: Error, Sendable, Equatable, CustomStringConvertibl
         case .empty:
             return
                 "the query is empty. Give words to find and/or filters, e.g. `catalog search interview kind:file ext:mov`; see `catalog search --help`."
-        case .unknownFilter(let name, let suggestions):
+        case .unknownFilter(let name, let suggestions, let fields):
             var text = "unknown filter '\(name):'."
-            if !suggestions.isEmpty { text += " Did you mean \(suggestions.map { "'\($0):'" }.joined(separator: " or "))?" }
-            text += " Known filters: \(Filter.names.joined(separator: ", ")). To search for the text itself, put it in quotes: \"\(name):…\"."
+            if !suggestions.isEmpty { text += " Did you mean \(suggestions.map { "'\(Self.quoted($0)):'" }.joined(separator: " or "))?" }
+            text += " Known filters: \(Filter.names.joined(separator: ", "))."
+            if !fields.isEmpty {
+                let shown = fields.prefix(20).map(Self.quoted).joined(separator: ", ")
+                text += " Dash fields: \(shown)\(fields.count > 20 ? ", …" : "")."
+            }
+            text += " To search for the text itself, put it in quotes: \"\(name):…\"."
             return text
         case .invalidValue(let filter, let value, let expected):
             let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
             return "invalid value '\(shown)' for filter '\(filter):': expected \(expected)."
         }
+    }
+
+    /// A field name as it must be typed: quoted when it holds anything but letters, digits and `_`.
+    static func quoted(_ name: String) -> String {
+        name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? name : "\"\(name)\""
     }
 }

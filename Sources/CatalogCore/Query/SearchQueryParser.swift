@@ -7,13 +7,18 @@ public struct SearchQueryParser: Sendable {
     /// The most terms used; further terms are ignored so a pasted document cannot stall the index.
     public static let maxTerms = 64
 
-    /// Creates a parser.
-    public init() {}
+    /// The custom field names `Name:value` filters may use (Dash fields), canonical spelling.
+    public let fields: [String]
+
+    /// Creates a parser; `fields` are the custom fields the catalog knows (for `Brand:Acme`).
+    public init(fields: [String] = []) {
+        self.fields = fields
+    }
 
     private enum Token: Equatable {
         case word(String, negated: Bool)
         case phrase(String, negated: Bool)
-        case filter(name: String, value: String, negated: Bool)
+        case filter(name: String, value: String, negated: Bool, quotedName: Bool = false)
         case or
     }
 
@@ -27,9 +32,9 @@ public struct SearchQueryParser: Sendable {
             switch token {
             case .or:
                 pendingOr = !query.clauses.isEmpty
-            case .filter(let name, let value, let negated):
+            case .filter(let name, let value, let negated, let quotedName):
                 pendingOr = false
-                query.filters.append(.init(try parseFilter(name: name, value: value), negated: negated))
+                query.filters.append(.init(try parseFilter(name: name, value: value, quotedName: quotedName), negated: negated))
             case .word(let raw, let negated), .phrase(let raw, let negated):
                 var isPrefix = false
                 var body = raw
@@ -93,6 +98,13 @@ public struct SearchQueryParser: Sendable {
                     i += 1
                 }
                 i += 1  // closing quote (or past the end)
+                if i < chars.count, chars[i] == ":", !body.isEmpty, i + 1 < chars.count, !isSpace(chars[i + 1]) {
+                    // "Field Name":value or "Field Name":"quoted value"
+                    i += 1
+                    let value = readValue(chars, &i, isSpace: isSpace)
+                    tokens.append(.filter(name: String(body), value: value, negated: negated, quotedName: true))
+                    continue
+                }
                 var phrase = String(body)
                 if i < chars.count, chars[i] == "*" {
                     phrase += "*"
@@ -127,7 +139,7 @@ public struct SearchQueryParser: Sendable {
             }
             let text = String(word)
             if let filterName {
-                tokens.append(.filter(name: filterName.lowercased(), value: text, negated: negated))
+                tokens.append(.filter(name: filterName, value: text, negated: negated))
             } else if text == "OR" && !negated {
                 tokens.append(.or)
             } else {
@@ -135,6 +147,25 @@ public struct SearchQueryParser: Sendable {
             }
         }
         return tokens
+    }
+
+    /// A filter value after `:`: `"quoted"` (spaces allowed) or up to the next space.
+    private func readValue(_ chars: [Unicode.Scalar], _ i: inout Int, isSpace: (Unicode.Scalar) -> Bool) -> String {
+        var value = String.UnicodeScalarView()
+        if i < chars.count, chars[i] == "\"" {
+            i += 1
+            while i < chars.count, chars[i] != "\"" {
+                value.append(chars[i])
+                i += 1
+            }
+            i += 1
+        } else {
+            while i < chars.count, !isSpace(chars[i]) {
+                value.append(chars[i])
+                i += 1
+            }
+        }
+        return String(value)
     }
 
     /// A filter name is ASCII letters (and `_`), 2 to 32 of them, so `12:30` or `C:\x` stay text.
@@ -145,10 +176,38 @@ public struct SearchQueryParser: Sendable {
 
     // MARK: - Filters
 
-    private func parseFilter(name: String, value: String) throws(SearchQueryError) -> Filter {
+    private func parseFilter(name rawName: String, value: String, quotedName: Bool) throws(SearchQueryError) -> Filter {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let name = rawName.lowercased()
+        // A quoted name is always a custom field, so a field called "Type" stays reachable ("Type":x).
+        if quotedName || !Filter.names.contains(name) {
+            guard let field = fields.first(where: { $0.lowercased() == name }) else {
+                throw .unknownFilter(
+                    name: rawName, suggestions: Suggestions.closest(to: rawName, among: Filter.names + fields), fields: fields)
+            }
+            guard !trimmed.isEmpty else {
+                throw .invalidValue(filter: field, value: value, expected: "a value, quoted if it has spaces (\"\(field)\":\"some value\")")
+            }
+            return .field(name: field, value: trimmed)
+        }
         switch name {
-        case "kind", "type":
+        case "state":
+            let states = list(trimmed).map { $0.uppercased() }
+            guard !states.isEmpty, states.allSatisfy({ $0.allSatisfy { $0.isLetter || $0 == "_" } }) else {
+                throw .invalidValue(filter: name, value: value, expected: "a lifecycle state such as live, staged, pending_approval or binned")
+            }
+            return .state(states)
+        case "type":
+            let types = list(trimmed).map { $0.lowercased() }
+            guard !types.isEmpty, types.allSatisfy(Filter.mediaTypes.contains) else {
+                throw .invalidValue(filter: name, value: value, expected: "one of \(Filter.mediaTypes.joined(separator: ", "))")
+            }
+            return .mediaType(types)
+        case "folder":
+            let path = trimmed.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard !path.isEmpty else { throw .invalidValue(filter: name, value: value, expected: "a folder path such as \"Campaigns/2026\"") }
+            return .folder(path.joined(separator: "/"))
+        case "kind":
             var kinds: [ItemKind] = []
             for part in list(trimmed) {
                 let normalized = part.lowercased().replacingOccurrences(of: "-", with: "_")
@@ -192,7 +251,7 @@ public struct SearchQueryParser: Sendable {
             guard Digest.isMD5Hex(trimmed) else { throw .invalidValue(filter: name, value: value, expected: "32 hex digits") }
             return .digest(.md5, trimmed.lowercased())
         default:
-            throw .unknownFilter(name: name, suggestions: Suggestions.closest(to: name, among: Filter.names))
+            throw .unknownFilter(name: rawName, suggestions: Suggestions.closest(to: rawName, among: Filter.names + fields), fields: fields)
         }
     }
 

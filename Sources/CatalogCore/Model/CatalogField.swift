@@ -1,0 +1,72 @@
+/// A custom metadata field of a source (Dash fields), as the catalog keeps it.
+public struct CatalogField: Sendable, Hashable {
+    /// The service the field belongs to.
+    public var source: Source
+    /// The service's id for the field.
+    public var id: String
+    /// The display name, used in `Name:value` search filters.
+    public var name: String
+    /// The field's order in the service's list.
+    public var position: Int
+    /// Values are option ids rather than free text.
+    public var hasFixedOptions: Bool
+    /// Options form a tree.
+    public var hierarchical: Bool
+    /// An asset may hold several values.
+    public var multiValue: Bool
+    /// This is the source's folders field (Dash folder settings).
+    public var isFolders: Bool
+    /// The canonical JSON the service sent.
+    public var record: String
+
+    /// Creates a field.
+    public init(
+        source: Source, id: String, name: String, position: Int, hasFixedOptions: Bool, hierarchical: Bool, multiValue: Bool,
+        isFolders: Bool, record: String
+    ) {
+        self.source = source
+        self.id = id
+        self.name = name
+        self.position = position
+        self.hasFixedOptions = hasFixedOptions
+        self.hierarchical = hierarchical
+        self.multiValue = multiValue
+        self.isFolders = isFolders
+        self.record = record
+    }
+}
+
+/// One option of a fixed-options field; in a hierarchical field, a node of its tree.
+public struct CatalogFieldOption: Sendable, Hashable {
+    /// The service the option belongs to.
+    public var source: Source
+    /// The service's id for the option.
+    public var id: String
+    /// The field's id.
+    public var fieldID: String
+    /// The parent option's id (nil at the root).
+    public var parentID: String?
+    /// The option's own value, e.g. `Spring`.
+    public var value: String
+    /// Its position among its siblings.
+    public var position: Int?
+    /// The full path from the root, e.g. `Campaigns / 2026 / Spring`.
+    public var path: String
+    /// The canonical JSON the service sent.
+    public var record: String
+
+    /// The separator between the levels of ``path``.
+    public static let pathSeparator = " / "
+
+    /// Creates an option.
+    public init(source: Source, id: String, fieldID: String, parentID: String?, value: String, position: Int?, path: String, record: String) {
+        self.source = source
+        self.id = id
+        self.fieldID = fieldID
+        self.parentID = parentID
+        self.value = value
+        self.position = position
+        self.path = path
+        self.record = record
+    }
+}

@@ -1,0 +1,321 @@
+import CatalogCore
+import CatalogStore
+import DashClient
+import Foundation
+import HTTPSupport
+import Logging
+
+/// Crawls a Dash tenant into the catalog: fields, every fixed-options field's option tree (level
+/// by level, since a flat search may not give parents), and every asset.
+///
+/// Asset searches page only to 10 000 results, so the assets are read in windows of
+/// `DATE_LAST_MODIFIED`: a window whose count (a `pageSize: 0` search) reaches the cap is split in
+/// two at the midpoint of its own earliest and latest times, until every window fits. Windows
+/// are sorted by `ADDED_ORDER`, results de-duplicated by id, and the number of distinct assets
+/// read is checked against the tenant's total before anything is committed.
+public struct DashCrawler: Sendable {
+    let client: DashClient
+    let database: CatalogDatabase
+    let options: CrawlOptions
+    let logger: Logger
+
+    /// Creates a crawler.
+    public init(client: DashClient, database: CatalogDatabase, options: CrawlOptions = CrawlOptions(), logger: Logger = Logger(label: "catalog.crawl.dash")) {
+        self.client = client
+        self.database = database
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Why a Dash crawl could not be completed.
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        /// More assets share one modification time than one search can page through.
+        case windowTooDense(time: String, count: Int)
+        /// The distinct assets read do not add up to the tenant's total.
+        case countMismatch(read: Int, expected: Int)
+
+        public var description: String {
+            switch self {
+            case .windowTooDense(let time, let count):
+                return
+                    "Dash reports \(count) assets last modified at the same instant (\(time)), more than one search can page through (\(DashClient.pagingCap)); the catalog was not changed. Report this: it needs a finer partition."
+            case .countMismatch(let read, let expected):
+                return
+                    "Dash returned \(read) distinct assets but reports \(expected); the tenant probably changed during the crawl. The catalog was not changed: run the crawl again."
+            }
+        }
+    }
+
+    /// Runs a full crawl and commits it. Throws (leaving the catalog as it was) if any page cannot be read.
+    public func run() async throws -> CrawlReport {
+        let started = Date()
+        let user = try await client.currentUser()  // checks the token before the catalog is touched
+        logger.info("crawling Dash", metadata: ["user": "\(user.id)"])
+        let session = try database.beginCrawl(source: .dash)
+        var walk = Walk(crawler: self, session: session, started: started)
+        do {
+            let (mapper, fields, options) = try await walk.readSchema()
+            try await walk.readAssets(mapper: mapper)
+            try await walk.flush()
+            var stats = walk.stats()
+            let storeStart = Date()
+            let merge = try await database.complete(session, stats: stats, fields: fields, options: options)
+            walk.storeSeconds += Date().timeIntervalSince(storeStart)
+            stats.added = merge.added
+            stats.changed = merge.changed
+            stats.deleted = merge.deleted
+            stats.unchanged = merge.unchanged
+            stats.items = merge.added + merge.changed + merge.unchanged
+            return CrawlReport(
+                crawlID: session.id, source: Source.dash.rawValue, stats: stats, elapsed: Date().timeIntervalSince(started),
+                storeSeconds: walk.storeSeconds, transportSeconds: client.requester.stats.snapshot.transportSeconds,
+                minimumRequests: walk.minimumRequests)
+        } catch {
+            try? await database.fail(session, error: "\(error)", stats: walk.stats())
+            throw error
+        }
+    }
+}
+
+extension DashCrawler {
+    /// A window of modification times, both ends inclusive (nil: open).
+    struct Window: Sendable {
+        var from: Int64?
+        var to: Int64?
+        var count: Int
+        var criterion: JSONValue { DashCriterion.lastModified(from: from, to: to) }
+        var label: String { "assets modified \(from.map(DashTime.format) ?? "*") … \(to.map(DashTime.format) ?? "*")" }
+    }
+
+    struct Walk {
+        let crawler: DashCrawler
+        let session: CrawlSession
+        let started: Date
+        var batch: [CatalogItem] = []
+        var itemsRead = 0
+        var storeSeconds = 0.0
+        var minimumRequests = 3  // current user, fields, folder settings
+        var expectedTotal: Int?
+
+        init(crawler: DashCrawler, session: CrawlSession, started: Date) {
+            self.crawler = crawler
+            self.session = session
+            self.started = started
+        }
+
+        var client: DashClient { crawler.client }
+
+        func stats() -> CrawlStats {
+            let snapshot = client.requester.stats.snapshot
+            var stats = CrawlStats()
+            stats.items = itemsRead
+            stats.requests = snapshot.requests
+            stats.retries = snapshot.retries
+            stats.throttled = snapshot.throttled
+            stats.rateLimitWaits = snapshot.rateLimitWaits
+            return stats
+        }
+
+        /// Fields, the folders field, and every option tree.
+        mutating func readSchema() async throws -> (DashItemMapper, [CatalogField], [CatalogFieldOption]) {
+            let fields = try await client.fields()
+            let foldersFieldID = try await client.foldersFieldID()
+            var found: [(option: DashFieldOption, fieldID: String, parentID: String?)] = []
+            // Each level of every tree: (field, parent or nil for the roots).
+            var level: [(fieldID: String, parentID: String?)] = fields.filter(\.hasFixedOptions).map { ($0.id, nil) }
+            let client = self.client
+            let concurrency = crawler.options.concurrency
+            while !level.isEmpty {
+                var next: [(String, String?)] = []
+                let results = try await Self.bounded(level, concurrency: concurrency) { node in
+                    try await Self.allOptions(client, fieldID: node.fieldID, parentID: node.parentID)
+                }
+                for (node, (options, requests)) in zip(level, results) {
+                    minimumRequests += requests
+                    for option in options {
+                        found.append((option, node.fieldID, node.parentID))
+                        let field = fields.first { $0.id == node.fieldID }
+                        if field?.hierarchical == true, option.mayHaveChildren { next.append((node.fieldID, option.id)) }
+                    }
+                }
+                level = next
+                report(phase: "options", total: nil)
+            }
+            let mapper = DashItemMapper(fields: fields, foldersFieldID: foldersFieldID, options: found.map { ($0.option, $0.parentID) })
+            let options = found.map { mapper.catalogOption($0.option, fieldID: $0.fieldID, parentID: $0.parentID) }
+            return (mapper, mapper.catalogFields(), options)
+        }
+
+        /// Every page of the options under one parent (or the roots of a field), in position order.
+        static func allOptions(_ client: DashClient, fieldID: String, parentID: String?) async throws -> ([DashFieldOption], Int) {
+            let criterion = DashCriterion.and([
+                DashCriterion.optionField("FIELD_ID", equals: fieldID),
+                parentID.map { DashCriterion.optionField("PARENT_ID", equals: $0) } ?? DashCriterion.optionFieldIsEmpty("PARENT_ID"),
+            ])
+            let what = parentID.map { "options under \($0) of field \(fieldID)" } ?? "root options of field \(fieldID)"
+            var options: [DashFieldOption] = []
+            var seen = Set<String>()
+            var requests = 0
+            while true {
+                let page = try await client.searchOptions(
+                    criterion: criterion, sorts: [DashCriterion.sort(optionField: "POSITION")], from: options.count, what: what)
+                requests += 1
+                for option in page.elements where seen.insert(option.id).inserted { options.append(option) }
+                if page.elements.isEmpty || options.count >= page.totalResults { break }
+                guard options.count < DashClient.pagingCap else {
+                    throw APIError.malformedResponse(
+                        service: "Dash", what: what, detail: "more than \(DashClient.pagingCap) options under one parent cannot be paged")
+                }
+            }
+            return (options, requests)
+        }
+
+        /// Every asset, through windows of modification time that each fit under the paging cap.
+        mutating func readAssets(mapper: DashItemMapper) async throws {
+            let total = try await count(DashCriterion.matchAll, what: "all assets")
+            expectedTotal = total
+            var windows: [Window] = []
+            try await partition(Window(from: nil, to: nil, count: total), into: &windows)
+            var seen = Set<String>()
+            seen.reserveCapacity(total)
+            let client = self.client
+            let sorts = [DashCriterion.sort(fixed: "ADDED_ORDER", ascending: true)]
+            let nonEmpty = windows.filter { $0.count > 0 }
+            guard let firstWindow = nonEmpty.first else { return try await verify(seen: 0, total: total) }
+            // The first page tells how many results a page really holds (the service may cap it).
+            let first = try await client.searchAssets(criterion: firstWindow.criterion, sorts: sorts, from: 0, what: firstWindow.label)
+            let pageSize = max(1, first.elements.count < min(client.pageSize, firstWindow.count) ? first.elements.count : client.pageSize)
+            minimumRequests += 1 + (total + pageSize - 1) / pageSize
+            for asset in first.elements where seen.insert(asset.id).inserted { try await emit(mapper.item(for: asset)) }
+            var pages: [(Window, Int)] = []
+            for (index, window) in nonEmpty.enumerated() {
+                var from = index == 0 ? first.elements.count : 0
+                while from < window.count {
+                    pages.append((window, from))
+                    from += pageSize
+                }
+            }
+            pages.reverse()  // popped from the end: oldest windows first
+            let concurrency = crawler.options.concurrency
+            try await withThrowingTaskGroup(of: (Window, Int, [DashAsset]).self) { group in
+                var running = 0
+                while !pages.isEmpty || running > 0 {
+                    while running < concurrency, let (window, from) = pages.popLast() {
+                        running += 1
+                        group.addTask {
+                            let page = try await client.searchAssets(
+                                criterion: window.criterion, sorts: sorts, from: from, pageSize: pageSize, what: window.label)
+                            return (window, from, page.elements)
+                        }
+                    }
+                    guard let (window, from, assets) = try await group.next() else { break }
+                    running -= 1
+                    // A short page inside the window: ask for the rest rather than lose it.
+                    let end = from + assets.count
+                    if !assets.isEmpty, assets.count < pageSize, end < window.count, end < DashClient.pagingCap {
+                        pages.append((window, end))
+                    }
+                    for asset in assets where seen.insert(asset.id).inserted { try await emit(mapper.item(for: asset)) }
+                    report(phase: "assets", total: total)
+                }
+            }
+            try await verify(seen: seen.count, total: total)
+        }
+
+        /// Accepts the assets read only if their number agrees with the tenant's total (recounted
+        /// once, in case the tenant changed while it was read).
+        func verify(seen: Int, total: Int) async throws {
+            if seen != total {
+                let now = try await count(DashCriterion.matchAll, what: "all assets (recount)")
+                guard now == seen else { throw Failure.countMismatch(read: seen, expected: now) }
+            }
+        }
+
+        /// Splits `window` until every part holds fewer assets than the paging cap.
+        mutating func partition(_ window: Window, into windows: inout [Window]) async throws {
+            guard window.count >= DashClient.pagingCap else {
+                windows.append(window)
+                return
+            }
+            guard let first = try await boundary(window, ascending: true), let last = try await boundary(window, ascending: false) else {
+                windows.append(window)
+                return
+            }
+            guard first < last else { throw Failure.windowTooDense(time: DashTime.format(first), count: window.count) }
+            let middle = first + (last - first) / 2
+            let left = Window(from: first, to: middle, count: 0)
+            let right = Window(from: middle + 1, to: last, count: 0)
+            for var part in [left, right] {
+                part.count = try await count(part.criterion, what: part.label)
+                try await partition(part, into: &windows)
+            }
+        }
+
+        /// The earliest (or latest) modification time in a window.
+        func boundary(_ window: Window, ascending: Bool) async throws -> Int64? {
+            let page = try await client.searchAssets(
+                criterion: window.criterion, sorts: [DashCriterion.sort(fixed: "DATE_LAST_MODIFIED", ascending: ascending)], from: 0,
+                pageSize: 1, what: "\(ascending ? "earliest" : "latest") of \(window.label)")
+            guard let asset = page.elements.first else { return nil }
+            guard let text = asset.dateLastModified, let time = DashTime.parse(text) else {
+                throw APIError.malformedResponse(
+                    service: "Dash", what: window.label, detail: "asset \(asset.id) has no usable dateLastModified (\(asset.dateLastModified ?? "missing"))")
+            }
+            return time
+        }
+
+        func count(_ criterion: JSONValue, what: String) async throws -> Int {
+            try await client.searchAssets(criterion: criterion, sorts: [], from: 0, pageSize: 0, what: "the number of \(what)").totalResults
+        }
+
+        /// Runs `body` over `inputs` with at most `concurrency` at once; results in input order.
+        static func bounded<Input: Sendable, Output: Sendable>(
+            _ inputs: [Input], concurrency: Int, _ body: @escaping @Sendable (Input) async throws -> Output
+        ) async throws -> [Output] {
+            try await withThrowingTaskGroup(of: (Int, Output).self) { group in
+                var results = [Output?](repeating: nil, count: inputs.count)
+                var next = 0
+                while next < min(concurrency, inputs.count) {
+                    let i = next
+                    group.addTask { (i, try await body(inputs[i])) }
+                    next += 1
+                }
+                while let (i, output) = try await group.next() {
+                    results[i] = output
+                    if next < inputs.count {
+                        let j = next
+                        group.addTask { (j, try await body(inputs[j])) }
+                        next += 1
+                    }
+                }
+                return results.map { $0! }
+            }
+        }
+
+        mutating func emit(_ item: CatalogItem) async throws {
+            batch.append(item)
+            itemsRead += 1
+            if batch.count >= crawler.options.batchSize { try await flush() }
+        }
+
+        mutating func flush() async throws {
+            guard !batch.isEmpty else { return }
+            let start = Date()
+            try await crawler.database.stage(batch, in: session)
+            storeSeconds += Date().timeIntervalSince(start)
+            batch.removeAll(keepingCapacity: true)
+        }
+
+        func report(phase: String, total: Int?) {
+            let snapshot = client.requester.stats.snapshot
+            var progress = CrawlProgress(source: Source.dash.rawValue)
+            progress.items = itemsRead
+            progress.estimatedTotal = total
+            progress.requests = snapshot.requests
+            progress.retries = snapshot.retries
+            progress.rateLimitWaits = snapshot.rateLimitWaits
+            progress.elapsed = Date().timeIntervalSince(started)
+            crawler.options.progress(progress)
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import CatalogCore
+import Foundation
+import HTTPSupport
+
+/// The Dash API v2 calls the catalog needs: the current user, fields, folder settings, option
+/// searches and asset searches. Decodes envelopes into models; raw JSON never leaves it except
+/// as each model's `record`.
+public struct DashClient: Sendable {
+    /// The production API.
+    public static let defaultBaseURL = "https://api-v2.dash.app"
+    /// The production token endpoint's host.
+    public static let defaultAuthURL = "https://login.dash.app"
+    /// The page size asked for (the service may honour less).
+    public static let defaultPageSize = 1000
+    /// How deep paging reaches: `from + pageSize` may not pass this.
+    public static let pagingCap = 10_000
+
+    /// The API base URL, without a trailing slash.
+    public let baseURL: String
+    /// Sends requests with pacing, retries and auth.
+    public let requester: APIRequester
+    /// Results asked per page.
+    public let pageSize: Int
+
+    /// Creates a client.
+    public init(baseURL: String = defaultBaseURL, requester: APIRequester, pageSize: Int = defaultPageSize) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.requester = requester
+        self.pageSize = min(pageSize, Self.pagingCap)
+    }
+
+    /// What to do about a refused token.
+    public static let unauthorizedHint =
+        "Set DASH_TOKEN to a valid bearer token, or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and DASH_CLIENT_SECRET, then run the crawl again."
+
+    /// `GET /current-user`.
+    public func currentUser() async throws -> DashUser {
+        let what = "the current user (/current-user)"
+        let json = try await send("GET", "/current-user", body: nil, what: what)
+        return try DashUser(json: try Self.result(json, what: what), what: what)
+    }
+
+    /// `GET /fields` (a bare array of `{result, permittedActions}`).
+    public func fields() async throws -> [DashField] {
+        let what = "fields (/fields)"
+        let json = try await send("GET", "/fields", body: nil, what: what)
+        guard let items = json.arrayValue else {
+            throw APIError.malformedResponse(service: "Dash", what: what, detail: "expected a JSON array, found \(json.typeName)")
+        }
+        return try items.enumerated().map { index, item in
+            let itemWhat = "\(what), element \(index)"
+            return try DashField(json: try Self.result(item, what: itemWhat), what: itemWhat)
+        }
+    }
+
+    /// `GET /folder-settings`: the folders field's id.
+    public func foldersFieldID() async throws -> String {
+        let what = "folder settings (/folder-settings)"
+        let json = try await send("GET", "/folder-settings", body: nil, what: what)
+        return try JSONObjectReader(try Self.result(json, what: what), service: "Dash", what: what).requiredString("fieldId")
+    }
+
+    /// `POST /field-option-searches`: one page of options matching `criterion`.
+    public func searchOptions(criterion: JSONValue, sorts: [JSONValue], from: Int, what: String) async throws -> DashPage<DashFieldOption> {
+        try await search("/field-option-searches", criterion: criterion, sorts: sorts, from: from, pageSize: pageSize, what: what) {
+            try DashFieldOption(json: $0, what: $1)
+        }
+    }
+
+    /// `POST /asset-searches`: one page of assets matching `criterion` (`pageSize` 0: the count only).
+    public func searchAssets(criterion: JSONValue, sorts: [JSONValue], from: Int, pageSize: Int? = nil, what: String) async throws -> DashPage<
+        DashAsset
+    > {
+        try await search("/asset-searches", criterion: criterion, sorts: sorts, from: from, pageSize: pageSize ?? self.pageSize, what: what) {
+            try DashAsset(json: $0, what: $1)
+        }
+    }
+
+    // MARK: - Plumbing
+
+    private func search<Element>(
+        _ path: String, criterion: JSONValue, sorts: [JSONValue], from: Int, pageSize: Int, what: String,
+        decode: (JSONValue, String) throws -> Element
+    ) async throws -> DashPage<Element> {
+        let size = max(0, min(pageSize, Self.pagingCap - from))
+        let body = JSONValue.object([
+            ("from", .number(String(from))), ("pageSize", .number(String(size))), ("criterion", criterion), ("sorts", .array(sorts)),
+        ])
+        let pageWhat = "\(what) (from \(from))"
+        let json = try await send("POST", path, body: body, what: pageWhat)
+        guard let results = json["results"]?.arrayValue, let total = json["totalResults"]?.int64Value else {
+            throw APIError.malformedResponse(
+                service: "Dash", what: pageWhat, detail: "expected {results: [...], totalResults: N}, found \(json.typeName)")
+        }
+        var elements: [Element] = []
+        elements.reserveCapacity(results.count)
+        for (index, item) in results.enumerated() {
+            let itemWhat = "\(pageWhat), result \(index)"
+            elements.append(try decode(try Self.result(item, what: itemWhat), itemWhat))
+        }
+        return DashPage(elements: elements, totalResults: Int(total))
+    }
+
+    /// The `result` of a `{result, permittedActions}` envelope.
+    static func result(_ envelope: JSONValue, what: String) throws -> JSONValue {
+        guard let result = envelope["result"] else {
+            throw APIError.malformedResponse(service: "Dash", what: what, detail: "expected {result, permittedActions}, found \(envelope.typeName)")
+        }
+        return result
+    }
+
+    private func send(_ method: String, _ path: String, body: JSONValue?, what: String) async throws -> JSONValue {
+        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        var bytes: [UInt8]?
+        if let body {
+            headers.append(("Content-Type", "application/json"))
+            var writer = JSONWriter()
+            writer.write(body, canonical: false)
+            bytes = writer.bytes
+        }
+        let response = try await requester.send(HTTPRequest(method: method, url: baseURL + path, headers: headers, body: bytes), what: what)
+        do {
+            return try JSONParser.parse(response.body)
+        } catch {
+            throw APIError.malformedResponse(service: "Dash", what: what, detail: "invalid JSON (\(error))")
+        }
+    }
+}

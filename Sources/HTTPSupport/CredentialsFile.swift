@@ -1,0 +1,58 @@
+import CatalogCore
+import Foundation
+
+/// A small JSON file of secrets (mode 0600, in a 0700 directory) that outlive a process: a
+/// rotated refresh token must be kept, or the next run cannot sign in. Never the catalog.
+///
+/// Location: `CATALOG_CREDENTIALS`, else `$XDG_CONFIG_HOME/catalog/credentials.json`, else
+/// `~/.config/catalog/credentials.json`. Writes are atomic (temporary file, then rename).
+public struct CredentialsFile: Sendable {
+    /// The file's path.
+    public let path: String
+
+    /// A file at `path`.
+    public init(path: String) { self.path = path }
+
+    /// The file the environment names (see the type's documentation).
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> CredentialsFile {
+        if let explicit = environment["CATALOG_CREDENTIALS"], !explicit.isEmpty { return CredentialsFile(path: explicit) }
+        let config =
+            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
+        return CredentialsFile(path: config + "/catalog/credentials.json")
+    }
+
+    /// The section `name` (e.g. `dash`): string keys to string values; empty when absent.
+    public func section(_ name: String) -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: path), let json = try? JSONParser.parse(Array(data)),
+            let members = json[name]?.objectMembers
+        else { return [:] }
+        var result: [String: String] = [:]
+        for (key, value) in members { if let s = value.stringValue { result[key] = s } }
+        return result
+    }
+
+    /// Replaces the section `name`, keeping the others.
+    public func write(section name: String, _ values: [String: String]) throws {
+        var members: [(key: String, value: JSONValue)] = []
+        if let data = FileManager.default.contents(atPath: path), let json = try? JSONParser.parse(Array(data)),
+            let existing = json.objectMembers
+        {
+            members = existing.filter { $0.key != name }
+        }
+        members.append((name, .object(values.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        let bytes = Array(JSONWriter.string(.object(members)).utf8) + [0x0A]
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = open(temporary, O_CREAT | O_TRUNC | O_WRONLY, 0o600)
+        guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary]) }
+        let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+        fsync(fd)
+        close(fd)
+        guard written == bytes.count, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+    }
+}
