@@ -10,78 +10,41 @@ public final class FrameIOSandboxAPI: Sendable {
     public let dataset: FrameIODataset
     /// Limits and faults.
     public let configuration: SandboxConfiguration
-    private let bucket: LeakyBucket?
-    private let counters = Mutex(Counters())
+    private let gate: SandboxGate
+    /// Varies signed URLs and view counts between responses.
     private let random: Mutex<SeededGenerator>
     private let projectsByID: [String: Int]
     private let teamsByID: [String: Int]
 
     /// Requests answered so far, by outcome.
-    public struct Counters: Sendable, Equatable {
-        /// All requests.
-        public var requests = 0
-        /// 429s sent.
-        public var throttled = 0
-        /// Injected 5xx sent.
-        public var failures = 0
-    }
+    public typealias Counters = SandboxCounters
 
     /// Creates the API over a dataset.
     public init(dataset: FrameIODataset, configuration: SandboxConfiguration) {
         self.dataset = dataset
         self.configuration = configuration
-        bucket = configuration.rateLimit.map { LeakyBucket(limit: $0, windowMilliseconds: configuration.rateWindowMilliseconds) }
-        random = Mutex(SeededGenerator(seed: configuration.faultSeed))
+        gate = SandboxGate(configuration: configuration)
+        random = Mutex(SeededGenerator(seed: configuration.faultSeed ^ 0x5151))
         projectsByID = Dictionary(dataset.projects.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         teamsByID = Dictionary(dataset.teams.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The counters so far.
-    public var counts: Counters { counters.withLock { $0 } }
+    public var counts: Counters { gate.counts }
 
     /// Answers one request. `path` is below the API root (e.g. `/assets/ID/children`).
     public func handle(method: String, path: String, query: [String: String], authorization: String?) async -> SandboxResponse {
-        counters.withLock { $0.requests += 1 }
-        if configuration.latencyMilliseconds > 0 {
-            try? await Task.sleep(for: .milliseconds(configuration.latencyMilliseconds))
+        let required = configuration.requiredToken
+        switch await gate.check(authorization: authorization, accepts: { required == nil || $0 == required }) {
+        case .refuse(let status, let reason, let headers):
+            let title = status == 401 ? "Unauthorized" : status == 429 ? "Too Many Requests" : "Server Error"
+            return .frameIOError(status: status, title: title, detail: reason, headers: headers)
+        case .admit(let rateHeaders):
+            var response = route(method: method, path: path, query: query)
+            response.headers += rateHeaders
+            return response
         }
-        // Authentication: a bearer token is always required; a specific one when configured.
-        guard let authorization, authorization.hasPrefix("Bearer "), authorization.count > 7 else {
-            return .frameIOError(status: 401, title: "Unauthorized", detail: "Missing bearer token")
-        }
-        let token = String(authorization.dropFirst(7))
-        if let required = configuration.requiredToken, token != required {
-            return .frameIOError(status: 401, title: "Unauthorized", detail: "Invalid or expired token")
-        }
-        var rateHeaders: [(name: String, value: String)] = []
-        if let bucket {
-            let verdict = bucket.take(token)
-            rateHeaders = [
-                ("x-ratelimit-limit", String(bucket.limit)), ("x-ratelimit-remaining", String(verdict.remaining)),
-                ("x-ratelimit-window", String(configuration.rateWindowMilliseconds)),
-            ]
-            if !verdict.allowed {
-                counters.withLock { $0.throttled += 1 }
-                var headers = rateHeaders
-                if configuration.sendRetryAfter { headers.append(("Retry-After", String(Int(verdict.retryAfterSeconds.rounded(.up))))) }
-                return .frameIOError(status: 429, title: "Too Many Requests", detail: "Rate limit exceeded", headers: headers)
-            }
-        } else {
-            rateHeaders = [("x-ratelimit-limit", "100000"), ("x-ratelimit-remaining", "100000"), ("x-ratelimit-window", "60000")]
-        }
-        if configuration.failRate > 0 {
-            let roll = random.withLock { Double($0.next() % 1_000_000) / 1_000_000 }
-            if roll < configuration.failRate {
-                counters.withLock { $0.failures += 1 }
-                let status = [500, 502, 503][Int(roll * 1_000_000) % 3]
-                return .frameIOError(status: status, title: "Server Error", detail: "Injected failure", headers: rateHeaders)
-            }
-        }
-        var response = route(method: method, path: path, query: query)
-        response.headers += rateHeaders
-        return response
     }
-
     private func route(method: String, path: String, query: [String: String]) -> SandboxResponse {
         let parts = path.split(separator: "/").map(String.init)
         guard method == "GET" else { return .frameIOError(status: 405, title: "Method Not Allowed", detail: "\(method) \(path)") }

@@ -25,4 +25,28 @@ public struct SandboxConfiguration: Sendable {
 
     /// Creates the default configuration.
     public init() {}
+
+    /// When set, the Dash API accepts only access tokens issued by its token endpoint, which
+    /// exchanges (and rotates) refresh tokens for this client.
+    public var dashAuth: DashAuthSettings? = nil
+}
+
+/// The Dash sandbox's OAuth client and token lifetimes.
+public struct DashAuthSettings: Sendable {
+    /// The client id the token endpoint accepts.
+    public var clientID: String
+    /// The client secret it accepts.
+    public var clientSecret: String
+    /// The first refresh token it accepts (each use rotates it).
+    public var refreshToken: String
+    /// Seconds an access token lives.
+    public var accessTokenLifetime: Double
+
+    /// Creates the settings.
+    public init(clientID: String, clientSecret: String, refreshToken: String, accessTokenLifetime: Double = 300) {
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.refreshToken = refreshToken
+        self.accessTokenLifetime = accessTokenLifetime
+    }
 }

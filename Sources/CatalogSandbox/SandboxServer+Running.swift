@@ -1,10 +1,10 @@
 extension SandboxServer {
     /// Starts the server, runs `body` with its Frame.io base URL, then stops the server.
-    public func withRunning<T: Sendable>(_ body: @Sendable (_ frameIOBaseURL: String) async throws -> T) async throws -> T {
-        let (ready, continuation) = AsyncStream<String>.makeStream()
+    public func withRunning<T: Sendable>(_ body: @Sendable (_ urls: SandboxURLs) async throws -> T) async throws -> T {
+        let (ready, continuation) = AsyncStream<SandboxURLs>.makeStream()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
-                try await self.run { url in continuation.yield(url) }
+                try await self.run { urls in continuation.yield(urls) }
                 return nil
             }
             var iterator = ready.makeAsyncIterator()

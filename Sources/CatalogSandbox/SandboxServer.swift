@@ -8,24 +8,43 @@ import NIOCore
 public struct SandboxServer: Sendable {
     /// The Frame.io API.
     public let frameIO: FrameIOSandboxAPI
+    /// The fake Dash API, served under `/dash`, its token endpoint under `/dash-login`.
+    public let dash: DashSandboxAPI
     /// Where to listen.
     public let configuration: SandboxConfiguration
     let logger: Logger
 
     /// Creates a server for a dataset.
-    public init(frameIO: FrameIODataset, configuration: SandboxConfiguration, logger: Logger = Logger(label: "catalog.sandbox")) {
+    public init(
+        frameIO: FrameIODataset, dash: DashDataset = .empty, configuration: SandboxConfiguration,
+        logger: Logger = Logger(label: "catalog.sandbox")
+    ) {
         self.frameIO = FrameIOSandboxAPI(dataset: frameIO, configuration: configuration)
+        self.dash = DashSandboxAPI(dataset: dash, configuration: configuration)
         self.configuration = configuration
         self.logger = logger
     }
 
     /// Runs until cancelled; `onReady` receives the Frame.io base URL (e.g. `http://127.0.0.1:8421/v2`) once listening.
-    public func run(onReady: @escaping @Sendable (_ frameIOBaseURL: String) async -> Void = { _ in }) async throws {
+    public func run(onReady: @escaping @Sendable (_ urls: SandboxURLs) async -> Void = { _ in }) async throws {
         let api = frameIO
+        let dash = self.dash
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             let path = request.uri.path
+            if path == "/dash-login/oauth/token", request.method == .post {
+                let body = try await request.body.collect(upTo: 1 << 16)
+                return Self.response(dash.token(body: Array(buffer: body)))
+            }
+            if path.hasPrefix("/dash/") {
+                let body = try await request.body.collect(upTo: 1 << 20)
+                let answer = await dash.handle(
+                    method: request.method.rawValue, path: String(path.dropFirst(5)), body: Array(buffer: body),
+                    authorization: request.headers[.authorization])
+                return Self.response(answer)
+            }
             guard path == "/v2" || path.hasPrefix("/v2/") else {
-                let body = SandboxResponse.frameIOError(status: 404, title: "Not Found", detail: "The Frame.io sandbox lives under /v2")
+                let body = SandboxResponse.frameIOError(
+                    status: 404, title: "Not Found", detail: "The Frame.io sandbox lives under /v2, the Dash sandbox under /dash")
                 return Self.response(body)
             }
             let query = Self.parseQuery(request.uri.query)
@@ -43,7 +62,8 @@ public struct SandboxServer: Sendable {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 let shownHost = host.contains(":") ? "[\(host)]" : host
-                await onReady("http://\(shownHost):\(port)/v2")
+                let root = "http://\(shownHost):\(port)"
+                await onReady(SandboxURLs(frameIO: root + "/v2", dash: root + "/dash", dashAuth: root + "/dash-login"))
             },
             logger: quietLogger)
         try await app.run()
@@ -71,4 +91,14 @@ public struct SandboxServer: Sendable {
         }
         return result
     }
+}
+
+/// Where a running sandbox answers.
+public struct SandboxURLs: Sendable {
+    /// The Frame.io API base (`FRAMEIO_API_URL`).
+    public var frameIO: String
+    /// The Dash API base (`DASH_API_URL`).
+    public var dash: String
+    /// The Dash token endpoint's base (`DASH_AUTH_URL`; the endpoint is `/oauth/token` below it).
+    public var dashAuth: String
 }

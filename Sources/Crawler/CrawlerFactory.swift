@@ -1,4 +1,5 @@
 import CatalogStore
+import DashClient
 import FrameIOClient
 import HTTPSupport
 import Logging
@@ -16,5 +17,19 @@ public enum CrawlerFactory {
             token: { _ in token }, secrets: [token], retry: retry, logger: logger)
         let client = FrameIOClient(baseURL: baseURL, requester: requester, pageSize: pageSize)
         return FrameIOCrawler(client: client, database: database, options: options, logger: logger)
+    }
+
+    /// A Dash crawler signing in through `auth` against `baseURL`.
+    public static func dash(
+        auth: DashAuth, baseURL: String, database: CatalogDatabase, options: CrawlOptions, pageSize: Int = DashClient.defaultPageSize,
+        transport: any HTTPTransport = AsyncHTTPClientTransport(), retry: RetryPolicy = RetryPolicy(),
+        logger: Logger = Logger(label: "catalog.crawl")
+    ) -> DashCrawler {
+        let requester = APIRequester(
+            service: "Dash", unauthorizedHint: DashClient.unauthorizedHint, transport: transport,
+            token: { force in try await auth.token(forceRefresh: force) }, canRefreshToken: auth.canRefresh, secrets: auth.secrets,
+            retry: retry, logger: logger)
+        let client = DashClient(baseURL: baseURL, requester: requester, pageSize: pageSize)
+        return DashCrawler(client: client, database: database, options: options, logger: logger)
     }
 }

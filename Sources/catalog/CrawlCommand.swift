@@ -2,27 +2,36 @@ import ArgumentParser
 import CatalogCore
 import CatalogStore
 import Crawler
+import DashClient
 import Foundation
+import HTTPSupport
 import FrameIOClient
 
-/// `catalog crawl [frameio]`: refresh the catalog from the services.
+/// `catalog crawl [frameio|dash]`: refresh the catalog from the services.
 struct CrawlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crawl",
-        abstract: "Snapshot a whole Frame.io tree into the catalog.",
+        abstract: "Snapshot whole Frame.io trees and Dash tenants into the catalog.",
         discussion: """
-            Reads FRAMEIO_TOKEN (required) and FRAMEIO_API_URL (default \(FrameIOClient.defaultBaseURL)).
-            Nothing in the catalog changes until the crawl has read everything; a failed or
+            With no source, crawls every configured one: Frame.io when FRAMEIO_TOKEN is set, Dash
+            when DASH_TOKEN or DASH_REFRESH_TOKEN is set.
+            Frame.io: FRAMEIO_TOKEN, FRAMEIO_API_URL (default \(FrameIOClient.defaultBaseURL)).
+            Dash: DASH_TOKEN, or DASH_REFRESH_TOKEN + DASH_CLIENT_ID + DASH_CLIENT_SECRET (exchanged at
+            DASH_AUTH_URL, default \(DashClient.defaultAuthURL)); DASH_API_URL (default \(DashClient.defaultBaseURL)).
+            Nothing in the catalog changes until a crawl has read everything; a failed or
             interrupted crawl leaves the previous catalog searchable.
             """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The source to crawl: frameio (the default).")
-    var source: String = "frameio"
+    @Argument(help: "The source to crawl: frameio or dash (default: every configured source).")
+    var source: String?
 
     @Option(name: .long, help: ArgumentHelp("The Frame.io API base URL (overrides FRAMEIO_API_URL).", valueName: "url"))
     var frameioURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("The Dash API base URL (overrides DASH_API_URL).", valueName: "url"))
+    var dashURL: String?
 
     @Option(help: "Pages fetched at once.")
     var concurrency = 8
@@ -31,8 +40,8 @@ struct CrawlCommand: AsyncParsableCommand {
     var pageSize = FrameIOClient.defaultPageSize
 
     func validate() throws {
-        guard source == "frameio" else {
-            throw ValidationError("unknown source '\(source)': the sources that can be crawled are: frameio")
+        if let source, Source(rawValue: source.lowercased()) == nil {
+            throw ValidationError("unknown source '\(source)': the sources that can be crawled are: frameio, dash")
         }
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
         guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size must be between 1 and 10000") }
@@ -42,26 +51,93 @@ struct CrawlCommand: AsyncParsableCommand {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let environment = ProcessInfo.processInfo.environment
         do {
-            guard let token = environment["FRAMEIO_TOKEN"], !token.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw ConfigurationError(
-                    description:
-                        "FRAMEIO_TOKEN is not set. Export a Frame.io developer token (https://developer.frame.io) as FRAMEIO_TOKEN and run the crawl again; the catalog was not touched."
-                )
-            }
-            let baseURL = frameioURL ?? environment["FRAMEIO_API_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? FrameIOClient.defaultBaseURL
-            guard let url = URL(string: baseURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-                throw ConfigurationError(description: "the Frame.io URL '\(baseURL)' is not an http(s) URL. Fix --frameio-url or FRAMEIO_API_URL.")
+            let sources: [Source]
+            if let source {
+                sources = [Source(rawValue: source.lowercased())!]
+            } else {
+                sources = Source.allCases.filter { Self.isConfigured($0, environment) }
+                guard !sources.isEmpty else {
+                    throw ConfigurationError(
+                        description:
+                            "no source is configured. Set FRAMEIO_TOKEN for Frame.io, and/or DASH_TOKEN (or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and DASH_CLIENT_SECRET) for Dash, then run the crawl again."
+                    )
+                }
             }
             let database = try global.openDatabase()
-            let options = CrawlOptions(concurrency: concurrency, progress: Terminal.progressPrinter(quiet: global.quiet))
-            let crawler = CrawlerFactory.frameIO(token: token, baseURL: baseURL, database: database, options: options, pageSize: pageSize)
-            let report = try await crawler.run()
-            Terminal.endProgress(quiet: global.quiet)
-            if !global.quiet { Terminal.error(Summary.line(report)) }
+            for source in sources {
+                let options = CrawlOptions(concurrency: concurrency, progress: Terminal.progressPrinter(quiet: global.quiet))
+                let report =
+                    switch source {
+                    case .frameio: try await crawlFrameIO(environment, database: database, options: options)
+                    case .dash: try await crawlDash(environment, database: database, options: options)
+                    }
+                Terminal.endProgress(quiet: global.quiet)
+                if !global.quiet { Terminal.error(Summary.line(report)) }
+            }
         } catch {
             Terminal.endProgress(quiet: global.quiet)
             throw Failure.exit(error)
         }
+    }
+
+    static func isConfigured(_ source: Source, _ environment: [String: String]) -> Bool {
+        func set(_ name: String) -> Bool { !(environment[name] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+        switch source {
+        case .frameio: return set("FRAMEIO_TOKEN")
+        case .dash: return set("DASH_TOKEN") || set("DASH_REFRESH_TOKEN")
+        }
+    }
+
+    func crawlFrameIO(_ environment: [String: String], database: CatalogDatabase, options: CrawlOptions) async throws -> CrawlReport {
+        guard let token = environment["FRAMEIO_TOKEN"], !token.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ConfigurationError(
+                description:
+                    "FRAMEIO_TOKEN is not set. Export a Frame.io developer token (https://developer.frame.io) as FRAMEIO_TOKEN and run the crawl again; the catalog was not touched."
+            )
+        }
+        let baseURL = try Self.url(frameioURL ?? environment["FRAMEIO_API_URL"], default: FrameIOClient.defaultBaseURL, name: "--frameio-url or FRAMEIO_API_URL")
+        let crawler = CrawlerFactory.frameIO(token: token, baseURL: baseURL, database: database, options: options, pageSize: pageSize)
+        return try await crawler.run()
+    }
+
+    func crawlDash(_ environment: [String: String], database: CatalogDatabase, options: CrawlOptions) async throws -> CrawlReport {
+        func value(_ name: String) -> String? {
+            environment[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        }
+        let mode: DashAuth.Mode
+        if let token = value("DASH_TOKEN") {
+            mode = .token(token)
+        } else if let refresh = value("DASH_REFRESH_TOKEN") {
+            guard let clientID = value("DASH_CLIENT_ID"), let secret = value("DASH_CLIENT_SECRET") else {
+                throw ConfigurationError(
+                    description:
+                        "DASH_REFRESH_TOKEN is set but DASH_CLIENT_ID or DASH_CLIENT_SECRET is not. Set both (from your Dash custom integration settings) and run the crawl again; the catalog was not touched."
+                )
+            }
+            let authURL = try Self.url(value("DASH_AUTH_URL"), default: DashClient.defaultAuthURL, name: "DASH_AUTH_URL")
+            mode = .refresh(clientID: clientID, clientSecret: secret, refreshToken: refresh, authURL: authURL)
+        } else {
+            throw ConfigurationError(
+                description:
+                    "Dash is not configured. Set DASH_TOKEN to a bearer token, or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and DASH_CLIENT_SECRET, and run the crawl again; the catalog was not touched."
+            )
+        }
+        let baseURL = try Self.url(dashURL ?? value("DASH_API_URL"), default: DashClient.defaultBaseURL, name: "--dash-url or DASH_API_URL")
+        let transport = AsyncHTTPClientTransport()
+        let auth = DashAuth(mode: mode, transport: transport, credentials: CredentialsFile.fromEnvironment(environment))
+        let crawler = CrawlerFactory.dash(
+            auth: auth, baseURL: baseURL, database: database, options: options, pageSize: min(pageSize, DashClient.defaultPageSize),
+            transport: transport)
+        return try await crawler.run()
+    }
+
+    /// A checked http(s) base URL from a flag or the environment, or the default.
+    static func url(_ given: String?, default fallback: String, name: String) throws -> String {
+        let text = given.flatMap { $0.isEmpty ? nil : $0 } ?? fallback
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw ConfigurationError(description: "'\(text)' is not an http(s) URL. Fix \(name).")
+        }
+        return text
     }
 }
 

@@ -4,7 +4,9 @@ import CatalogReports
 import CatalogSandbox
 import CatalogStore
 import Crawler
+import DashClient
 import Foundation
+import HTTPSupport
 
 /// `catalog demo`: the quick start — start the embedded sandbox, crawl it, search it.
 struct DemoCommand: AsyncParsableCommand {
@@ -25,19 +27,26 @@ struct DemoCommand: AsyncParsableCommand {
         Catalog.bootstrapLogging(verbose: false)
         do {
             let dataset = try sandbox.dataset()
-            let server = SandboxServer(frameIO: dataset, configuration: sandbox.configuration())
+            let dash = try sandbox.dashDataset()
+            var configuration = sandbox.configuration()
+            configuration.dashAuth = nil  // the demo signs in to Dash with a plain token
+            let server = SandboxServer(frameIO: dataset, dash: dash, configuration: configuration)
             let database = try CatalogDatabase(path: db)
             let text = query.joined(separator: " ")
-            let parsed = try SearchQueryParser().parse(text)
-            let report = try await server.withRunning { url in
-                Terminal.output("sandbox listening at \(url); crawling into \(database.path)")
-                let crawler = CrawlerFactory.frameIO(
-                    token: "sandbox-demo-token", baseURL: url, database: database,
-                    options: CrawlOptions(progress: Terminal.progressPrinter(quiet: false)))
-                return try await crawler.run()
+            let reports = try await server.withRunning { urls in
+                Terminal.output("sandbox listening at \(urls.frameIO) (Frame.io) and \(urls.dash) (Dash); crawling into \(database.path)")
+                let options = CrawlOptions(progress: Terminal.progressPrinter(quiet: false))
+                let frameIO = try await CrawlerFactory.frameIO(
+                    token: "sandbox-demo-token", baseURL: urls.frameIO, database: database, options: options
+                ).run()
+                Terminal.endProgress(quiet: false)
+                let auth = DashAuth(mode: .token("sandbox-demo-token"), transport: AsyncHTTPClientTransport(), credentials: nil)
+                let dash = try await CrawlerFactory.dash(auth: auth, baseURL: urls.dash, database: database, options: options).run()
+                return [frameIO, dash]
             }
             Terminal.endProgress(quiet: false)
-            Terminal.output(Summary.line(report))
+            for report in reports { Terminal.output(Summary.line(report)) }
+            let parsed = try SearchQueryParser(fields: try database.fields().map(\.name)).parse(text)
             Terminal.output("\n$ catalog search --db \(db) \(text)")
             var writer = ItemWriter(format: .table, report: "search") { bytes in
                 bytes.withUnsafeBytes { FileHandle.standardOutput.write(Data($0)) }
@@ -45,7 +54,9 @@ struct DemoCommand: AsyncParsableCommand {
             try writer.begin()
             for item in try database.search(parsed, limit: 20) { try writer.write(item) }
             try writer.end()
-            Terminal.output("\nTry more: catalog search --db \(db) 'kind:file ext:mov' | 'label:approved' | 'size:>1GB' --format json")
+            Terminal.output(
+                "\nTry more: catalog search --db \(db) 'kind:file ext:mov' | 'label:approved' | 'size:>1GB' | 'Brand:Acme state:live' | 'folder:Campaigns/2026' --format json"
+            )
         } catch {
             throw Failure.exit(error)
         }

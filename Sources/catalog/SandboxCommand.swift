@@ -6,10 +6,10 @@ import Foundation
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Serve a local fake of the Frame.io v2 API (loopback only unless --host says otherwise).",
+        abstract: "Serve local fakes of the Frame.io v2 and Dash v2 APIs (loopback only unless --host says otherwise).",
         discussion: """
-            Prints its base URL, then serves until interrupted. Point a crawl at it:
-              FRAMEIO_TOKEN=any FRAMEIO_API_URL=<printed URL> catalog crawl
+            Prints the base URLs, then serves until interrupted. Point a crawl at it:
+              FRAMEIO_TOKEN=any FRAMEIO_API_URL=<printed /v2 URL> DASH_TOKEN=any DASH_API_URL=<printed /dash URL> catalog crawl
             """)
 
     @OptionGroup var sandbox: SandboxOptions
@@ -22,11 +22,18 @@ struct SandboxCommand: AsyncParsableCommand {
 
     func run() async throws {
         let dataset = try sandbox.dataset()
-        let server = SandboxServer(frameIO: dataset, configuration: sandbox.configuration(host: host, port: port))
-        try await server.run { url in
+        let dash = try sandbox.dashDataset()
+        let configuration = sandbox.configuration(host: host, port: port)
+        let server = SandboxServer(frameIO: dataset, dash: dash, configuration: configuration)
+        try await server.run { urls in
+            let dashAuth =
+                configuration.dashAuth.map {
+                    "DASH_AUTH_URL=\(urls.dashAuth) DASH_CLIENT_ID=\($0.clientID) DASH_CLIENT_SECRET=\($0.clientSecret) DASH_REFRESH_TOKEN=\($0.refreshToken)"
+                } ?? "DASH_TOKEN=sandbox"
             let text = """
-                Frame.io sandbox: \(url)  (\(dataset.liveAssetCount) assets in \(dataset.projects.count) projects)
-                Crawl it with: FRAMEIO_TOKEN=sandbox FRAMEIO_API_URL=\(url) catalog crawl
+                Frame.io sandbox: \(urls.frameIO)  (\(dataset.liveAssetCount) assets in \(dataset.projects.count) projects)
+                Dash sandbox:     \(urls.dash)  (\(dash.assets.count) assets, \(dash.fields.count) fields, \(dash.options.count) options)
+                Crawl both with:  FRAMEIO_TOKEN=sandbox FRAMEIO_API_URL=\(urls.frameIO) \(dashAuth) DASH_API_URL=\(urls.dash) catalog crawl
 
                 """
             FileHandle.standardOutput.write(Data(text.utf8))

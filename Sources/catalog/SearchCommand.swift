@@ -13,9 +13,11 @@ struct SearchCommand: AsyncParsableCommand {
         abstract: "Search the catalog offline.",
         discussion: """
             Words must all match (prefix* for prefixes, "quoted phrases", a OR b, -excluded).
-            Filters: kind:file|folder|version_stack|project|team|account  source:frameio
+            Filters: kind:file|folder|version_stack|project|team|account|asset  source:frameio|dash
             project:NAME  ext:mov  label:approved  size:>1GB  size:<10MB  updated:>=2025-01-01
-            created:2025  uploaded:<2025-06  xxh64:HEX. A query of filters only lists matches by path.
+            created:2025  uploaded:<2025-06  xxh64:HEX  md5:HEX  state:live  type:image|video|audio|document
+            folder:"Campaigns/2026"  and Dash fields: Brand:Acme  "Usage Rights":"Web only".
+            A query of filters only lists matches by path.
             Full reference: docs/query-language.md.
             """)
 
@@ -38,8 +40,8 @@ struct SearchCommand: AsyncParsableCommand {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let text = query.joined(separator: " ")
         do {
-            let parsed = try SearchQueryParser().parse(text)
             let database = try global.openDatabase()
+            let parsed = try SearchQueryParser(fields: try database.fields().map(\.name)).parse(text)
             let items = try database.search(parsed, limit: limit)
             let chosen = format ?? (Terminal.stdoutIsTerminal ? .table : .ndjson)
             var writer = ItemWriter(format: chosen, report: "search") { bytes in

@@ -1,0 +1,351 @@
+import CatalogCore
+import Foundation
+import Synchronization
+
+/// The fake Dash API v2: `{result, permittedActions}` envelopes, option and asset searches with
+/// the criteria the crawler uses, the 10 000-result paging cap, rate limits and faults shared
+/// with the Frame.io fake, and an OAuth token endpoint that issues short-lived access tokens and
+/// rotates refresh tokens. Independent of the HTTP server so it can be tested directly.
+public final class DashSandboxAPI: Sendable {
+    /// The tenant served.
+    public let dataset: DashDataset
+    /// Limits and faults.
+    public let configuration: SandboxConfiguration
+    private let gate: SandboxGate
+    private let auth: Mutex<AuthState>
+    private let signature = Mutex<UInt64>(0)
+    /// Assets in ADDED_ORDER, with their modification times in milliseconds.
+    private let assets: [(asset: DashDataset.Asset, modified: Int64)]
+    private let childCounts: [String: Int]
+    private let optionParents: [String: String]
+
+    /// How deep a search may page (`from + pageSize`).
+    public static let pagingCap = 10_000
+
+    struct AuthState {
+        var refreshToken: String?
+        var accessTokens: [String: Date] = [:]
+        var issued = 0
+    }
+
+    /// Creates the API over a tenant.
+    public init(dataset: DashDataset, configuration: SandboxConfiguration) {
+        self.dataset = dataset
+        self.configuration = configuration
+        gate = SandboxGate(configuration: configuration)
+        auth = Mutex(AuthState(refreshToken: configuration.dashAuth?.refreshToken))
+        assets = dataset.assets.map { ($0, DashTime.parse($0.dateLastModified) ?? 0) }.sorted { $0.asset.addedOrder < $1.asset.addedOrder }
+        var counts: [String: Int] = [:]
+        var parents: [String: String] = [:]
+        for option in dataset.options {
+            if let parent = option.parentID {
+                counts[parent, default: 0] += 1
+                parents[option.id] = parent
+            }
+        }
+        childCounts = counts
+        optionParents = parents
+    }
+
+    /// Requests answered so far, by outcome.
+    public var counts: SandboxCounters { gate.counts }
+
+    /// Access tokens issued by the token endpoint so far.
+    public var issuedTokens: Int { auth.withLock { $0.issued } }
+
+    /// Answers one API request. `path` is below the API root (e.g. `/asset-searches`).
+    public func handle(method: String, path: String, body: [UInt8], authorization: String?) async -> SandboxResponse {
+        let required = configuration.requiredToken
+        let issuing = configuration.dashAuth != nil
+        let verdict = await gate.check(authorization: authorization) { token in
+            if issuing { return auth.withLock { ($0.accessTokens[token] ?? .distantPast) > Date() } }
+            return required == nil || token == required
+        }
+        switch verdict {
+        case .refuse(let status, let reason, let headers):
+            return Self.error(status: status, message: reason, path: path, headers: headers)
+        case .admit(let headers):
+            var response = route(method: method, path: path, body: body)
+            response.headers += headers
+            return response
+        }
+    }
+
+    private func route(method: String, path: String, body: [UInt8]) -> SandboxResponse {
+        switch (method, path) {
+        case ("GET", "/current-user"):
+            return envelope(
+                .object([("id", .string(dataset.userID)), ("accountId", .string(dataset.accountID)), ("email", .string(dataset.userEmail))]))
+        case ("GET", "/fields"):
+            return .json(Array(JSONWriter.string(.array(dataset.fields.map { wrap(render($0)) }), canonical: false).utf8))
+        case ("GET", "/folder-settings"):
+            return envelope(.object([("fieldId", .string(dataset.foldersFieldID))]))
+        case ("POST", "/field-option-searches"):
+            return search(body, path: path) { criterion, sorts in try optionSearch(criterion, sorts) }
+        case ("POST", "/asset-searches"):
+            return search(body, path: path) { criterion, sorts in try assetSearch(criterion, sorts) }
+        default:
+            if method == "GET", path.hasPrefix("/fields/") {
+                let id = String(path.dropFirst("/fields/".count))
+                if let field = dataset.fields.first(where: { $0.id == id }) { return envelope(render(field)) }
+            }
+            return Self.error(status: 404, message: "No route for \(method) \(path)", path: path)
+        }
+    }
+
+    // MARK: - Searches
+
+    struct BadRequest: Error {
+        var message: String
+    }
+
+    private func search(_ body: [UInt8], path: String, run: (JSONValue, [JSONValue]) throws -> [JSONValue]) -> SandboxResponse {
+        guard let json = try? JSONParser.parse(body), case .object = json else {
+            return Self.error(status: 400, message: "Request body must be a JSON object", path: path)
+        }
+        guard let from = json["from"]?.int64Value, let size = json["pageSize"]?.int64Value, let criterion = json["criterion"],
+            let sorts = json["sorts"]?.arrayValue
+        else {
+            return Self.error(status: 400, message: "from, pageSize, criterion and sorts are all required", path: path)
+        }
+        guard from >= 0, size >= 0 else { return Self.error(status: 400, message: "from and pageSize must not be negative", path: path) }
+        guard from + size <= Int64(Self.pagingCap) else {
+            return Self.error(
+                status: 400, message: "Result window is too large, from + size must be less than or equal to: [\(Self.pagingCap)]",
+                path: path)
+        }
+        let matches: [JSONValue]
+        do { matches = try run(criterion, sorts) } catch let error as BadRequest {
+            return Self.error(status: 400, message: error.message, path: path)
+        } catch {
+            return Self.error(status: 500, message: "\(error)", path: path)
+        }
+        let pageSize = min(Int(size), configuration.maxPageSize)
+        let start = min(Int(from), matches.count)
+        let page = matches[start..<min(matches.count, start + pageSize)]
+        let document = JSONValue.object([("results", .array(page.map { wrap($0) })), ("totalResults", .number(String(matches.count)))])
+        return .json(Array(JSONWriter.string(document, canonical: false).utf8))
+    }
+
+    private func optionSearch(_ criterion: JSONValue, _ sorts: [JSONValue]) throws -> [JSONValue] {
+        // A flat search (not by parent) gives `parent: null`, as the real service may.
+        let byParent = Self.mentions(criterion, field: "PARENT_ID")
+        var options = try dataset.options.filter { try matches(option: $0, criterion) }
+        for sort in sorts.reversed() {
+            let name = sort["field"]?.stringValue ?? ""
+            let descending = sort["order"]?.stringValue == "DESC"
+            options.sort { a, b in
+                let ordered: Bool
+                switch name {
+                case "POSITION": ordered = a.position < b.position
+                case "VALUE": ordered = a.value < b.value
+                case "ID": ordered = a.id < b.id
+                default: ordered = false
+                }
+                return descending ? !ordered && a.id != b.id : ordered
+            }
+        }
+        return options.map { option in
+            let children = childCounts[option.id] ?? 0
+            var members: [(key: String, value: JSONValue)] = [
+                ("id", .string(option.id)), ("value", .string(option.value)), ("fieldId", .string(option.fieldID)),
+                ("position", .number(String(option.position))), ("leaf", .bool(children == 0)),
+                ("numberOfChildren", .number(String(children))),
+            ]
+            if byParent, let parent = option.parentID { members.append(("parent", .object([("id", .string(parent))]))) } else {
+                members.append(("parent", .null))
+            }
+            return .object(members)
+        }
+    }
+
+    private func matches(option: DashDataset.Option, _ criterion: JSONValue) throws -> Bool {
+        let type = criterion["type"]?.stringValue ?? ""
+        func value(_ field: String) throws -> String? {
+            switch field {
+            case "FIELD_ID": return option.fieldID
+            case "PARENT_ID": return option.parentID
+            case "ID": return option.id
+            case "VALUE": return option.value
+            default: throw BadRequest(message: "Unknown option search field \(field)")
+            }
+        }
+        switch type {
+        case "MATCH_ALL": return true
+        case "AND": return try (criterion["criteria"]?.arrayValue ?? []).allSatisfy { try matches(option: option, $0) }
+        case "FIELD_EQUALS": return try value(criterion["field"]?.stringValue ?? "") == criterion["value"]?.stringValue
+        case "FIELD_IN":
+            let values = criterion["values"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            return try value(criterion["field"]?.stringValue ?? "").map(values.contains) ?? false
+        case "FIELD_IS_EMPTY": return try (value(criterion["field"]?.stringValue ?? "") ?? "").isEmpty
+        default: throw BadRequest(message: "Unsupported criterion type \(type)")
+        }
+    }
+
+    private func assetSearch(_ criterion: JSONValue, _ sorts: [JSONValue]) throws -> [JSONValue] {
+        var found = try assets.filter { try matches(asset: $0.asset, modified: $0.modified, criterion) }
+        if let sort = sorts.first {
+            let name = sort["field"]?["fieldName"]?.stringValue ?? ""
+            let descending = sort["order"]?.stringValue == "DESC"
+            switch name {
+            case "ADDED_ORDER": if descending { found.reverse() }
+            case "DATE_LAST_MODIFIED":
+                found.sort { descending ? $0.modified > $1.modified : $0.modified < $1.modified }
+            case "FILENAME":
+                found.sort { descending ? $0.asset.filename > $1.asset.filename : $0.asset.filename < $1.asset.filename }
+            default: throw BadRequest(message: "Unsupported sort field \(name)")
+            }
+        }
+        return found.map { render($0.asset) }
+    }
+
+    private func matches(asset: DashDataset.Asset, modified: Int64, _ criterion: JSONValue) throws -> Bool {
+        let type = criterion["type"]?.stringValue ?? ""
+        switch type {
+        case "MATCH_ALL": return true
+        case "AND": return try (criterion["criteria"]?.arrayValue ?? []).allSatisfy { try matches(asset: asset, modified: modified, $0) }
+        default: break
+        }
+        guard let field = criterion["field"] else { throw BadRequest(message: "\(type) needs a field") }
+        let values: [String]
+        switch (field["type"]?.stringValue, field["fieldName"]?.stringValue, field["fieldId"]?.stringValue) {
+        case ("FIXED", "DATE_LAST_MODIFIED", _):
+            guard type == "FIELD_MATCHES", let range = criterion["value"]?.stringValue else {
+                throw BadRequest(message: "DATE_LAST_MODIFIED supports FIELD_MATCHES with a range")
+            }
+            return try Self.inRange(modified, range)
+        case ("FIXED", "FILENAME", _): values = [asset.filename]
+        case ("FIXED", "FILE_TYPE", _): values = [asset.fileType]
+        case ("FIELD", _, let id?): values = asset.metadata.first { $0.fieldID == id }?.values ?? []
+        default: throw BadRequest(message: "Unsupported criterion field \(JSONWriter.string(field))")
+        }
+        switch type {
+        case "FIELD_EQUALS": return values.contains(criterion["value"]?.stringValue ?? "")
+        case "FIELD_IN", "FIELD_HAS_ANY_EQUAL":
+            let wanted = Set(criterion["values"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            return values.contains(where: wanted.contains)
+        case "FIELD_IS_EMPTY": return values.isEmpty
+        default: throw BadRequest(message: "Unsupported criterion type \(type)")
+        }
+    }
+
+    /// Lucene-style `[a TO b]` / `{a TO b}` (mixed allowed), `*` for an open end.
+    static func inRange(_ time: Int64, _ range: String) throws -> Bool {
+        let text = range.trimmingCharacters(in: .whitespaces)
+        guard let open = text.first, let close = text.last, "[{".contains(open), "]}".contains(close) else {
+            throw BadRequest(message: "Range must look like [a TO b]: \(range)")
+        }
+        let parts = text.dropFirst().dropLast().components(separatedBy: " TO ")
+        guard parts.count == 2 else { throw BadRequest(message: "Range must look like [a TO b]: \(range)") }
+        func bound(_ s: String) throws -> Int64? {
+            let t = s.trimmingCharacters(in: .whitespaces)
+            if t == "*" { return nil }
+            guard let value = DashTime.parse(t) ?? Timestamp.parse(t).map({ Int64($0.timeIntervalSince1970 * 1000) }) else {
+                throw BadRequest(message: "Not a date: \(t)")
+            }
+            return value
+        }
+        if let low = try bound(parts[0]), open == "[" ? time < low : time <= low { return false }
+        if let high = try bound(parts[1]), close == "]" ? time > high : time >= high { return false }
+        return true
+    }
+
+    static func mentions(_ criterion: JSONValue, field: String) -> Bool {
+        if criterion["field"]?.stringValue == field { return true }
+        return (criterion["criteria"]?.arrayValue ?? []).contains { mentions($0, field: field) }
+    }
+
+    // MARK: - Rendering
+
+    private func wrap(_ result: JSONValue) -> JSONValue {
+        .object([("result", result), ("permittedActions", .array([.string("VIEW")]))])
+    }
+
+    private func envelope(_ result: JSONValue) -> SandboxResponse {
+        .json(Array(JSONWriter.string(wrap(result), canonical: false).utf8))
+    }
+
+    private func render(_ field: DashDataset.Field) -> JSONValue {
+        .object([
+            ("id", .string(field.id)), ("name", .string(field.name)), ("hasFixedOptions", .bool(field.hasFixedOptions)),
+            ("hierarchical", .bool(field.hierarchical)), ("multiValue", .bool(field.multiValue)),
+            ("editControl", .string(field.editControl)), ("indestructible", .bool(field.id == dataset.foldersFieldID)),
+        ])
+    }
+
+    private func render(_ asset: DashDataset.Asset) -> JSONValue {
+        let n = signature.withLock {
+            $0 &+= 1
+            return $0
+        }
+        var file: [(key: String, value: JSONValue)] = [
+            ("id", .string(asset.id + "-file")), ("filename", .string(asset.filename)), ("fileType", .string(asset.fileType)),
+            ("size", .number(String(asset.size))),
+        ]
+        file.append(("checksum", asset.checksum.map { .string($0) } ?? .null))
+        file += [
+            ("dateAdded", .string(asset.dateAdded)),
+            ("mediaType", .object([("type", .string(asset.mediaType)), ("subType", .string(asset.subType))])),
+            ("previewUrl", .string("https://previews.dash.example/\(asset.id)?X-Amz-Signature=\(String(n, radix: 16))&X-Amz-Expires=3600")),
+        ]
+        return .object([
+            ("id", .string(asset.id)), ("accountId", .string(dataset.accountID)), ("dateLastModified", .string(asset.dateLastModified)),
+            ("lifecycleStatus", .object([("state", .string(asset.state))])),
+            ("metadata", .object([("values", .object(asset.metadata.map { ($0.fieldID, .array($0.values.map { .string($0) })) }))])),
+            ("currentAssetFile", .object(file)),
+        ])
+    }
+
+    static func error(status: Int, message: String, path: String, headers: [(name: String, value: String)] = []) -> SandboxResponse {
+        let reason = [400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests"][status] ?? "Internal Server Error"
+        let body = JSONValue.object([
+            ("timestamp", .string(Timestamp.format(Date()))), ("status", .number(String(status))), ("error", .string(reason)),
+            ("message", .string(message)), ("path", .string(path)),
+        ])
+        return .json(Array(JSONWriter.string(body, canonical: false).utf8), status: status, headers: headers)
+    }
+
+    // MARK: - OAuth
+
+    /// `POST /oauth/token` with `grant_type=refresh_token`: a new access token and a rotated
+    /// refresh token (the old one stops working).
+    public func token(body: [UInt8]) -> SandboxResponse {
+        guard let settings = configuration.dashAuth else {
+            return Self.error(status: 404, message: "This sandbox issues no tokens (start it with --dash-client-id)", path: "/oauth/token")
+        }
+        var form: [String: String] = [:]
+        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+            if parts.count == 2 { form[parts[0]] = parts[1] }
+        }
+        func refuse(_ message: String) -> SandboxResponse {
+            .json(
+                Array(JSONWriter.string(.object([("error", .string("invalid_grant")), ("error_description", .string(message))])).utf8),
+                status: 403)
+        }
+        guard form["grant_type"] == "refresh_token" else { return refuse("Unsupported grant type") }
+        guard form["client_id"] == settings.clientID, form["client_secret"] == settings.clientSecret else {
+            return refuse("Unknown client")
+        }
+        let issued: (String, String)? = auth.withLock { state in
+            guard let presented = form["refresh_token"], presented == state.refreshToken else { return nil }
+            state.issued += 1
+            let access = "dash-access-\(state.issued)-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+            let refresh = "dash-refresh-\(state.issued)-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+            state.accessTokens[access] = Date().addingTimeInterval(settings.accessTokenLifetime)
+            state.refreshToken = refresh
+            return (access, refresh)
+        }
+        guard let (access, refresh) = issued else { return refuse("Unknown or already used refresh token") }
+        let document = JSONValue.object([
+            ("access_token", .string(access)), ("refresh_token", .string(refresh)),
+            ("expires_in", .number(String(Int(settings.accessTokenLifetime)))), ("token_type", .string("Bearer")),
+        ])
+        return .json(Array(JSONWriter.string(document).utf8))
+    }
+
+    /// Expires every access token issued so far (to test refresh on 401).
+    public func expireAccessTokens() {
+        auth.withLock { $0.accessTokens.removeAll() }
+    }
+}
