@@ -131,8 +131,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DashClientTests",
+            dependencies: ["DashClient", "HTTPSupport", "CatalogCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CrawlerTests",
-            dependencies: ["Crawler", "CatalogStore", "CatalogSandbox", "FrameIOClient", "HTTPSupport", "CatalogCore"],
+            dependencies: ["Crawler", "CatalogStore", "CatalogSandbox", "FrameIOClient", "DashClient", "HTTPSupport", "CatalogCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

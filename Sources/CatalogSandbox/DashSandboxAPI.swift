@@ -152,7 +152,9 @@ public final class DashSandboxAPI: Sendable {
                 ("position", .number(String(option.position))), ("leaf", .bool(children == 0)),
                 ("numberOfChildren", .number(String(children))),
             ]
-            if byParent, let parent = option.parentID { members.append(("parent", .object([("id", .string(parent))]))) } else {
+            if byParent, let parent = option.parentID {
+                members.append(("parent", .object([("id", .string(parent))])))
+            } else {
                 members.append(("parent", .null))
             }
             return .object(members)

@@ -27,7 +27,7 @@ public enum CrawlerFactory {
     ) -> DashCrawler {
         let requester = APIRequester(
             service: "Dash", unauthorizedHint: DashClient.unauthorizedHint, transport: transport,
-            token: { force in try await auth.token(forceRefresh: force) }, canRefreshToken: auth.canRefresh, secrets: auth.secrets,
+            token: { rejected in try await auth.token(rejected: rejected) }, canRefreshToken: auth.canRefresh, secrets: auth.secrets,
             retry: retry, logger: logger)
         let client = DashClient(baseURL: baseURL, requester: requester, pageSize: pageSize)
         return DashCrawler(client: client, database: database, options: options, logger: logger)

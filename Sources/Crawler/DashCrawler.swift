@@ -20,7 +20,9 @@ public struct DashCrawler: Sendable {
     let logger: Logger
 
     /// Creates a crawler.
-    public init(client: DashClient, database: CatalogDatabase, options: CrawlOptions = CrawlOptions(), logger: Logger = Logger(label: "catalog.crawl.dash")) {
+    public init(
+        client: DashClient, database: CatalogDatabase, options: CrawlOptions = CrawlOptions(), logger: Logger = Logger(label: "catalog.crawl.dash")
+    ) {
         self.client = client
         self.database = database
         self.options = options
@@ -259,7 +261,8 @@ extension DashCrawler {
             guard let asset = page.elements.first else { return nil }
             guard let text = asset.dateLastModified, let time = DashTime.parse(text) else {
                 throw APIError.malformedResponse(
-                    service: "Dash", what: window.label, detail: "asset \(asset.id) has no usable dateLastModified (\(asset.dateLastModified ?? "missing"))")
+                    service: "Dash", what: window.label,
+                    detail: "asset \(asset.id) has no usable dateLastModified (\(asset.dateLastModified ?? "missing"))")
             }
             return time
         }

@@ -22,7 +22,6 @@ public actor DashAuth {
     private var refreshToken: String?
     private var accessToken: String?
     private var expiresAt = Date.distantPast
-    private var lastRefresh = Date.distantPast
     private var refreshing: Task<String, any Error>?
     /// Access tokens issued during this run (for redaction checks in tests).
     public private(set) var refreshCount = 0
@@ -60,15 +59,16 @@ public actor DashAuth {
         }
     }
 
-    /// A valid access token; `forceRefresh` after a 401.
-    public func token(forceRefresh: Bool) async throws -> String {
+    /// A valid access token; `rejected` is the token a 401 refused, if any.
+    public func token(rejected: String? = nil) async throws -> String {
         guard case .refresh = mode else {
             if case .token(let token) = mode { return token }
             fatalError("unreachable")
         }
         if let refreshing { return try await refreshing.value }
-        // After a 401, refresh unless another request just did (they race on the same expiry).
-        if let accessToken, Date() < expiresAt.addingTimeInterval(-Self.margin), !forceRefresh || Date().timeIntervalSince(lastRefresh) < 5 {
+        // After a 401, refresh only if the refused token is still the current one: requests
+        // refused together share one refresh.
+        if let accessToken, Date() < expiresAt.addingTimeInterval(-Self.margin), rejected == nil || rejected != accessToken {
             return accessToken
         }
         let task = Task { try await self.exchange() }
@@ -117,7 +117,6 @@ public actor DashAuth {
             let lifetime = json["expires_in"]?.int64Value.map(Double.init) ?? 3600
             accessToken = access
             expiresAt = Date().addingTimeInterval(lifetime)
-            lastRefresh = Date()
             refreshCount += 1
             if let rotated = json["refresh_token"]?.stringValue, !rotated.isEmpty, rotated != current {
                 refreshToken = rotated
@@ -133,7 +132,8 @@ public actor DashAuth {
     static func fingerprint(_ token: String) -> String { Digest.xxh64(token).hex }
 
     static func formEscape(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"))
+        value.addingPercentEncoding(
+            withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"))
             ?? value
     }
 }

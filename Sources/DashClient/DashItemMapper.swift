@@ -39,11 +39,11 @@ public struct DashItemMapper: Sendable {
     /// The catalog's copy of the fields.
     public func catalogFields() -> [CatalogField] {
         fields.enumerated().map { position, field in
-                CatalogField(
-                    source: .dash, id: field.id, name: field.name, position: position, hasFixedOptions: field.hasFixedOptions,
-                    hierarchical: field.hierarchical, multiValue: field.multiValue, isFolders: field.id == foldersFieldID,
-                    record: canonicalizer.canonicalText(field.record))
-            }
+            CatalogField(
+                source: .dash, id: field.id, name: field.name, position: position, hasFixedOptions: field.hasFixedOptions,
+                hierarchical: field.hierarchical, multiValue: field.multiValue, isFolders: field.id == foldersFieldID,
+                record: canonicalizer.canonicalText(field.record))
+        }
     }
 
     /// The catalog's copy of an option.

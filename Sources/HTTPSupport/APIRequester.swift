@@ -8,8 +8,8 @@ import Logging
 /// ``RetryPolicy/maxAttempts``; after that the request fails with ``APIError/gaveUp(service:what:attempts:lastFailure:)``
 /// naming what could not be read. Tokens never reach logs or errors.
 public struct APIRequester: Sendable {
-    /// Supplies the bearer token for each attempt; `forceRefresh` asks for a new one after a 401.
-    public typealias TokenProvider = @Sendable (_ forceRefresh: Bool) async throws -> String
+    /// Supplies the bearer token for each attempt; after a 401 it is given the refused token.
+    public typealias TokenProvider = @Sendable (_ rejected: String?) async throws -> String
 
     /// The service's name in messages (`Frame.io`, `Dash`).
     public let service: String
@@ -60,6 +60,7 @@ public struct APIRequester: Sendable {
     public func send(_ request: HTTPRequest, what: String) async throws -> HTTPResponse {
         var attempt = 0
         var refreshedToken = false
+        var rejected: String?
         var lastFailure = ""
         attempts: while true {
             attempt += 1
@@ -72,7 +73,7 @@ public struct APIRequester: Sendable {
                 }
             }
             var authorized = request
-            let bearer = try await token(refreshedToken)
+            let bearer = try await token(rejected)
             authorized.headers.append(("Authorization", "Bearer \(bearer)"))
             stats.update {
                 $0.requests += 1
@@ -105,6 +106,7 @@ public struct APIRequester: Sendable {
             case 401:
                 if canRefreshToken && !refreshedToken {
                     refreshedToken = true
+                    rejected = bearer
                     attempt -= 1
                     continue
                 }

@@ -4,8 +4,8 @@ import CatalogStore
 import Crawler
 import DashClient
 import Foundation
-import HTTPSupport
 import FrameIOClient
+import HTTPSupport
 
 /// `catalog crawl [frameio|dash]`: refresh the catalog from the services.
 struct CrawlCommand: AsyncParsableCommand {
@@ -95,7 +95,8 @@ struct CrawlCommand: AsyncParsableCommand {
                     "FRAMEIO_TOKEN is not set. Export a Frame.io developer token (https://developer.frame.io) as FRAMEIO_TOKEN and run the crawl again; the catalog was not touched."
             )
         }
-        let baseURL = try Self.url(frameioURL ?? environment["FRAMEIO_API_URL"], default: FrameIOClient.defaultBaseURL, name: "--frameio-url or FRAMEIO_API_URL")
+        let baseURL = try Self.url(
+            frameioURL ?? environment["FRAMEIO_API_URL"], default: FrameIOClient.defaultBaseURL, name: "--frameio-url or FRAMEIO_API_URL")
         let crawler = CrawlerFactory.frameIO(token: token, baseURL: baseURL, database: database, options: options, pageSize: pageSize)
         return try await crawler.run()
     }

@@ -68,4 +68,27 @@ import Testing
         #expect(Timestamp.parse("2025-02-30") == nil)
         #expect(Timestamp.parse("garbage") == nil)
     }
+
+    @Test func dashFiltersAndCustomFields() throws {
+        let dash = SearchQueryParser(fields: ["Brand", "Usage Rights", "Type", "Folders"])
+        func filters(_ text: String) throws -> [Filter] { try dash.parse(text).filters.map(\.filter) }
+        #expect(try filters("state:live,binned") == [.state(["LIVE", "BINNED"])])
+        #expect(try filters("type:video|audio") == [.mediaType(["video", "audio"])])
+        #expect(try filters(#"folder:" Campaigns / 2026/ ""#) == [.folder("Campaigns/2026")])
+        #expect(try filters("brand:Acme") == [.field(name: "Brand", value: "Acme")])
+        #expect(try filters(#""Usage Rights":"Web only" drone"#) == [.field(name: "Usage Rights", value: "Web only")])
+        #expect(try dash.parse(#""Usage Rights":"Web only" drone"#).clauses == [[.init(text: "drone")]])
+        // A quoted name is a custom field even where a built-in filter has the same name.
+        #expect(try filters(#""Type":Photo"#) == [.field(name: "Type", value: "Photo")])
+        #expect(try filters("type:image") == [.mediaType(["image"])])
+        #expect(try dash.parse("-brand:Acme").filters.first?.isNegated == true)
+        #expect { try dash.parse("Brnd:Acme") } throws: { error in
+            let text = "\(error)"
+            return text.contains("Did you mean 'Brand:'") && text.contains(#""Usage Rights""#)
+        }
+        #expect { try dash.parse("type:spreadsheet") } throws: { "\($0)".contains("image, video, audio, document") }
+        #expect { try dash.parse("state:li-ve") } throws: { "\($0)".contains("state:") }
+        // Without Dash fields the same text is an unknown filter.
+        #expect(throws: SearchQueryError.self) { try parser.parse("Brand:Acme") }
+    }
 }

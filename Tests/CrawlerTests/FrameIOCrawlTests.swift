@@ -57,7 +57,7 @@ func crawl(
         let dataset = try FrameIODataset.bundledFixture()
         let server = SandboxServer(frameIO: dataset, configuration: SandboxConfiguration())
         let database = try CatalogDatabase(path: temporaryDatabasePath())
-        let report = try await server.withRunning { url in try await crawl(url, into: database) }
+        let report = try await server.withRunning { urls in try await crawl(urls.frameIO, into: database) }
 
         let expected = expectedCatalog(dataset)
         var seen: [String: CatalogItem] = [:]
@@ -85,8 +85,8 @@ func crawl(
     @Test func recrawlOfAnUnchangedTreeChangesNothing() async throws {
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: SandboxConfiguration())
         let database = try CatalogDatabase(path: temporaryDatabasePath())
-        let (first, second) = try await server.withRunning { url in
-            (try await crawl(url, into: database), try await crawl(url, into: database))
+        let (first, second) = try await server.withRunning { urls in
+            (try await crawl(urls.frameIO, into: database), try await crawl(urls.frameIO, into: database))
         }
         #expect(first.stats.added == first.stats.items)
         #expect(second.stats.unchanged == first.stats.items)
@@ -103,7 +103,7 @@ func crawl(
         configuration.failRate = 0.05
         let server = SandboxServer(frameIO: dataset, configuration: configuration)
         let database = try CatalogDatabase(path: temporaryDatabasePath())
-        let report = try await server.withRunning { url in try await crawl(url, into: database) }
+        let report = try await server.withRunning { urls in try await crawl(urls.frameIO, into: database) }
         let expected = expectedCatalog(dataset)
         var ids = Set<String>()
         var paths: [String: String] = [:]
@@ -125,7 +125,7 @@ func crawl(
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: configuration)
         let database = try CatalogDatabase(path: temporaryDatabasePath())
         await #expect {
-            try await server.withRunning { url in try await crawl(url, into: database, token: "a-wrong-token") }
+            try await server.withRunning { urls in try await crawl(urls.frameIO, into: database, token: "a-wrong-token") }
         } throws: { error in
             "\(error)".contains("FRAMEIO_TOKEN") && !"\(error)".contains("a-wrong-token")
         }
@@ -135,13 +135,13 @@ func crawl(
     @Test func failedCrawlLeavesThePreviousCatalogSearchable() async throws {
         let database = try CatalogDatabase(path: temporaryDatabasePath())
         let good = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: SandboxConfiguration())
-        let first = try await good.withRunning { url in try await crawl(url, into: database) }
+        let first = try await good.withRunning { urls in try await crawl(urls.frameIO, into: database) }
         var broken = SandboxConfiguration()
         broken.failRate = 0.5
         let bad = SandboxServer(frameIO: FrameIODataset.generated(assets: 2000, seed: 3), configuration: broken)
         await #expect(throws: APIError.self) {
-            try await bad.withRunning { url in
-                try await crawl(url, into: database, pageSize: 20, retry: RetryPolicy(maxAttempts: 1, baseDelay: 0.01))
+            try await bad.withRunning { urls in
+                try await crawl(urls.frameIO, into: database, pageSize: 20, retry: RetryPolicy(maxAttempts: 1, baseDelay: 0.01))
             }
         }
         #expect(try database.itemCount() == first.stats.items)

@@ -1,0 +1,173 @@
+import CatalogCore
+import CatalogSandbox
+import CatalogStore
+import Crawler
+import DashClient
+import Foundation
+import HTTPSupport
+import Testing
+
+/// What a complete crawl of `dataset` must produce, worked out from the dataset alone.
+func expectedDashCatalog(_ dataset: DashDataset) -> [String: (
+    path: String, md5: String?, state: String, folders: [String], metadata: [String: [String]]
+)] {
+    let fields = Dictionary(uniqueKeysWithValues: dataset.fields.map { ($0.id, $0) })
+    var result: [String: (String, String?, String, [String], [String: [String]])] = [:]
+    for asset in dataset.assets {
+        var folders: [String] = []
+        var metadata: [String: [String]] = [:]
+        for (fieldID, values) in asset.metadata {
+            let field = fields[fieldID]!
+            for value in values {
+                if field.hasFixedOptions, let levels = dataset.optionLevels(value) {
+                    metadata[field.name, default: []].append(levels.joined(separator: " / "))
+                    if fieldID == dataset.foldersFieldID { folders.append(levels.joined(separator: "/")) }
+                } else {
+                    metadata[field.name, default: []].append(value)
+                }
+            }
+        }
+        let path = folders.first.map { "\($0)/\(asset.filename)" } ?? asset.filename
+        result[asset.id] = (path, asset.checksum, asset.state, folders, metadata)
+    }
+    return result
+}
+
+func crawlDash(
+    _ url: String, into database: CatalogDatabase,
+    auth: DashAuth = DashAuth(mode: .token("dash-test-token"), transport: AsyncHTTPClientTransport(), credentials: nil),
+    pageSize: Int = 1000
+) async throws -> CrawlReport {
+    try await CrawlerFactory.dash(
+        auth: auth, baseURL: url, database: database, options: CrawlOptions(concurrency: 8), pageSize: pageSize,
+        retry: RetryPolicy(maxAttempts: 6, baseDelay: 0.01, throttleDelay: 0.05, maxDelay: 0.5)
+    ).run()
+}
+
+func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
+    let expected = expectedDashCatalog(dataset)
+    var seen = 0
+    try database.forEachItem { item in
+        guard item.source == .dash else { return }
+        seen += 1
+        guard let want = expected[item.id] else {
+            Issue.record("unexpected item \(item.id)")
+            return
+        }
+        #expect(item.path == want.path, "\(item.id)")
+        #expect(item.md5 == want.md5, "\(item.id)")
+        #expect(item.state == want.state, "\(item.id)")
+        #expect(item.folders == want.folders, "\(item.id)")
+        #expect(item.metadata == want.metadata, "\(item.id)")
+    }
+    #expect(seen == expected.count)
+}
+
+@Suite(.serialized) struct DashCrawlTests {
+    @Test func crawlOfTheFixtureMatchesTheTenantExactly() async throws {
+        let dataset = try DashDataset.bundledFixture()
+        let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: dataset, configuration: SandboxConfiguration())
+        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let report = try await server.withRunning { urls in try await crawlDash(urls.dash, into: database) }
+        #expect(report.stats.added == dataset.assets.count)
+        #expect(report.stats.requests == report.minimumRequests)
+        try checkMatches(database, dataset)
+        let fields = try database.fields(source: .dash)
+        #expect(fields.map(\.name) == dataset.fields.map(\.name))
+        #expect(fields.filter(\.isFolders).map(\.id) == [dataset.foldersFieldID])
+        let options = try database.fieldOptions(source: .dash)
+        #expect(options.count == dataset.options.count)
+        #expect(options.contains { $0.path == #"Campaigns / 2026 / Spring / Hero Images / Final "Approved""# })
+
+        // Field-scoped search over what was crawled.
+        let parser = SearchQueryParser(fields: fields.map(\.name))
+        func ids(_ q: String) throws -> Set<String> { Set(try database.search(parser.parse(q), limit: 100).map(\.id)) }
+        #expect(try ids("Brand:Acme") == ["dash-0001", "dash-0002", "dash-0003", "dash-0005", "dash-0009"])
+        #expect(try ids(#""Usage Rights":"Web only""#) == ["dash-0003", "dash-0010"])
+        #expect(try ids("folder:Campaigns/2026 state:live") == ["dash-0001", "dash-0003"])
+        #expect(try ids("Folders:\"Campaigns / 2026\" type:audio") == ["dash-0010"])
+        #expect(try ids("state:binned") == ["dash-0009"])
+        #expect(try ids("golden hour source:dash") == ["dash-0001"])
+        #expect(throws: SearchQueryError.self) { try parser.parse("Brnd:Acme") }
+
+        // A second crawl changes nothing, although every preview URL was re-signed.
+        let again = try await server.withRunning { urls in try await crawlDash(urls.dash, into: database) }
+        #expect(again.stats.unchanged == dataset.assets.count && again.stats.changed == 0)
+    }
+
+    /// More assets than one search can page through: the windows must still find every one,
+    /// including a bulk import of 300 assets sharing one modification time.
+    @Test func crawlPastThePagingCapMissesNothing() async throws {
+        let dataset = DashDataset.generated(assets: 12_500, seed: 7)
+        var configuration = SandboxConfiguration()
+        configuration.maxPageSize = 500
+        let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: dataset, configuration: configuration)
+        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let report = try await server.withRunning { urls in try await crawlDash(urls.dash, into: database) }
+        #expect(report.stats.added == 12_500)
+        try checkMatches(database, dataset)
+        // Pages at the honoured size, plus a few counts and boundaries for the split.
+        #expect(report.stats.requests <= report.minimumRequests + 12)
+    }
+
+    @Test func refreshTokensAreRotatedKeptAndNeverWrittenElsewhere() async throws {
+        let dataset = try DashDataset.bundledFixture()
+        var configuration = SandboxConfiguration()
+        configuration.dashAuth = DashAuthSettings(clientID: "client-1", clientSecret: "secret-s3cr3t-value", refreshToken: "refresh-original-0001")
+        let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: dataset, configuration: configuration)
+        let path = temporaryDatabasePath()
+        let database = try CatalogDatabase(path: path)
+        let credentials = CredentialsFile(path: (path as NSString).deletingLastPathComponent + "/config/catalog/credentials.json")
+        try await server.withRunning { urls in
+            let mode = DashAuth.Mode.refresh(
+                clientID: "client-1", clientSecret: "secret-s3cr3t-value", refreshToken: "refresh-original-0001", authURL: urls.dashAuth)
+            let auth = DashAuth(mode: mode, transport: AsyncHTTPClientTransport(), credentials: credentials)
+            _ = try await crawlDash(urls.dash, into: database, auth: auth)
+            #expect(server.dash.issuedTokens == 1)
+            // The access token is revoked: the next request gets a 401, refreshes once, and goes on.
+            server.dash.expireAccessTokens()
+            let second = try await crawlDash(urls.dash, into: database, auth: auth)
+            #expect(second.stats.unchanged == dataset.assets.count)
+            #expect(server.dash.issuedTokens == 2)
+            // The original refresh token is spent; a new process must use the saved rotation.
+            let saved = credentials.section("dash")
+            #expect(saved["refresh_token"]?.hasPrefix("dash-refresh-2-") == true)
+            let mode2 = try #require(credentials.section("dash")["refresh_token"])
+            let mode0600 = try FileManager.default.attributesOfItem(atPath: credentials.path)[.posixPermissions] as! Int
+            #expect(mode0600 & 0o077 == 0)
+            let fresh = DashAuth(mode: mode, transport: AsyncHTTPClientTransport(), credentials: credentials)
+            _ = try await crawlDash(urls.dash, into: database, auth: fresh)
+            #expect(server.dash.issuedTokens == 3)
+
+            // No secret in the catalog, its WAL or anything else beside it but the credentials file.
+            let secrets = ["secret-s3cr3t-value", "refresh-original-0001", mode2, "dash-access-", "dash-refresh-"]
+            let directory = (path as NSString).deletingLastPathComponent
+            for file in try FileManager.default.subpathsOfDirectory(atPath: directory) where !file.hasSuffix("credentials.json") {
+                guard let data = FileManager.default.contents(atPath: directory + "/" + file) else { continue }
+                for secret in secrets {
+                    #expect(data.range(of: Data(secret.utf8)) == nil, "\(secret) found in \(file)")
+                }
+            }
+        }
+    }
+
+    @Test func aRefusedClientSecretFailsClearlyWithoutLeakingIt() async throws {
+        var configuration = SandboxConfiguration()
+        configuration.dashAuth = DashAuthSettings(clientID: "client-1", clientSecret: "right-secret", refreshToken: "refresh-xyz-123")
+        let server = SandboxServer(
+            frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: try DashDataset.bundledFixture(), configuration: configuration)
+        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        await #expect {
+            try await server.withRunning { urls in
+                let auth = DashAuth(
+                    mode: .refresh(clientID: "client-1", clientSecret: "wrong-secret-777", refreshToken: "refresh-xyz-123", authURL: urls.dashAuth),
+                    transport: AsyncHTTPClientTransport(), credentials: nil)
+                _ = try await crawlDash(urls.dash, into: database, auth: auth)
+            }
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("DASH_REFRESH_TOKEN") && !text.contains("wrong-secret-777") && !text.contains("refresh-xyz-123")
+        }
+        #expect(try database.crawls().isEmpty)  // refused before the catalog was touched
+    }
+}
