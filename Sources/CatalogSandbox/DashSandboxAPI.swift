@@ -185,7 +185,8 @@ public final class DashSandboxAPI: Sendable {
     }
 
     private func assetSearch(_ criterion: JSONValue, _ sorts: [JSONValue]) throws -> [JSONValue] {
-        var found = try assets.filter { try matches(asset: $0.asset, modified: $0.modified, criterion) }
+        let test = try predicate(criterion)
+        var found = assets.filter { test($0.asset, $0.modified) }
         if let sort = sorts.first {
             let name = sort["field"]?["fieldName"]?.stringValue ?? ""
             let descending = sort["order"]?.stringValue == "DESC"
@@ -201,38 +202,46 @@ public final class DashSandboxAPI: Sendable {
         return found.map { render($0.asset) }
     }
 
-    private func matches(asset: DashDataset.Asset, modified: Int64, _ criterion: JSONValue) throws -> Bool {
+    typealias AssetPredicate = (DashDataset.Asset, Int64) -> Bool
+
+    /// Compiles an asset criterion once, so a search over many assets does not re-read the JSON.
+    private func predicate(_ criterion: JSONValue) throws -> AssetPredicate {
         let type = criterion["type"]?.stringValue ?? ""
         switch type {
-        case "MATCH_ALL": return true
-        case "AND": return try (criterion["criteria"]?.arrayValue ?? []).allSatisfy { try matches(asset: asset, modified: modified, $0) }
+        case "MATCH_ALL": return { _, _ in true }
+        case "AND":
+            let parts = try (criterion["criteria"]?.arrayValue ?? []).map(predicate)
+            return { asset, modified in parts.allSatisfy { $0(asset, modified) } }
         default: break
         }
         guard let field = criterion["field"] else { throw BadRequest(message: "\(type) needs a field") }
-        let values: [String]
+        let values: (DashDataset.Asset) -> [String]
         switch (field["type"]?.stringValue, field["fieldName"]?.stringValue, field["fieldId"]?.stringValue) {
         case ("FIXED", "DATE_LAST_MODIFIED", _):
             guard type == "FIELD_MATCHES", let range = criterion["value"]?.stringValue else {
                 throw BadRequest(message: "DATE_LAST_MODIFIED supports FIELD_MATCHES with a range")
             }
-            return try Self.inRange(modified, range)
-        case ("FIXED", "FILENAME", _): values = [asset.filename]
-        case ("FIXED", "FILE_TYPE", _): values = [asset.fileType]
-        case ("FIELD", _, let id?): values = asset.metadata.first { $0.fieldID == id }?.values ?? []
+            let (low, high) = try Self.range(range)
+            return { _, modified in (low.map { $0(modified) } ?? true) && (high.map { $0(modified) } ?? true) }
+        case ("FIXED", "FILENAME", _): values = { [$0.filename] }
+        case ("FIXED", "FILE_TYPE", _): values = { [$0.fileType] }
+        case ("FIELD", _, let id?): values = { asset in asset.metadata.first { $0.fieldID == id }?.values ?? [] }
         default: throw BadRequest(message: "Unsupported criterion field \(JSONWriter.string(field))")
         }
         switch type {
-        case "FIELD_EQUALS": return values.contains(criterion["value"]?.stringValue ?? "")
+        case "FIELD_EQUALS":
+            let wanted = criterion["value"]?.stringValue ?? ""
+            return { asset, _ in values(asset).contains(wanted) }
         case "FIELD_IN", "FIELD_HAS_ANY_EQUAL":
             let wanted = Set(criterion["values"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-            return values.contains(where: wanted.contains)
-        case "FIELD_IS_EMPTY": return values.isEmpty
+            return { asset, _ in values(asset).contains(where: wanted.contains) }
+        case "FIELD_IS_EMPTY": return { asset, _ in values(asset).isEmpty }
         default: throw BadRequest(message: "Unsupported criterion type \(type)")
         }
     }
 
-    /// Lucene-style `[a TO b]` / `{a TO b}` (mixed allowed), `*` for an open end.
-    static func inRange(_ time: Int64, _ range: String) throws -> Bool {
+    /// Lucene-style `[a TO b]` / `{a TO b}` (mixed allowed), `*` for an open end: a test per end.
+    static func range(_ range: String) throws -> (((Int64) -> Bool)?, ((Int64) -> Bool)?) {
         let text = range.trimmingCharacters(in: .whitespaces)
         guard let open = text.first, let close = text.last, "[{".contains(open), "]}".contains(close) else {
             throw BadRequest(message: "Range must look like [a TO b]: \(range)")
@@ -247,9 +256,9 @@ public final class DashSandboxAPI: Sendable {
             }
             return value
         }
-        if let low = try bound(parts[0]), open == "[" ? time < low : time <= low { return false }
-        if let high = try bound(parts[1]), close == "]" ? time > high : time >= high { return false }
-        return true
+        let low: ((Int64) -> Bool)? = try bound(parts[0]).map { low in open == "[" ? { $0 >= low } : { $0 > low } }
+        let high: ((Int64) -> Bool)? = try bound(parts[1]).map { high in close == "]" ? { $0 <= high } : { $0 < high } }
+        return (low, high)
     }
 
     static func mentions(_ criterion: JSONValue, field: String) -> Bool {

@@ -233,7 +233,9 @@ extension DashCrawler {
             }
         }
 
-        /// Splits `window` until every part holds fewer assets than the paging cap.
+        /// Splits `window` until every part holds fewer assets than the paging cap: into as many
+        /// equal time slices as its count suggests (with room for uneven spread), each counted,
+        /// and any slice still too full split again.
         mutating func partition(_ window: Window, into windows: inout [Window]) async throws {
             guard window.count >= DashClient.pagingCap else {
                 windows.append(window)
@@ -244,12 +246,15 @@ extension DashCrawler {
                 return
             }
             guard first < last else { throw Failure.windowTooDense(time: DashTime.format(first), count: window.count) }
-            let middle = first + (last - first) / 2
-            let left = Window(from: first, to: middle, count: 0)
-            let right = Window(from: middle + 1, to: last, count: 0)
-            for var part in [left, right] {
+            let slices = Int64(min(64, max(2, (window.count * 10 + DashClient.pagingCap * 7 - 1) / (DashClient.pagingCap * 7))))
+            let width = max(1, (last - first + 1 + slices - 1) / slices)
+            var from = first
+            while from <= last {
+                let to = min(last, from + width - 1)
+                var part = Window(from: from, to: to, count: 0)
                 part.count = try await count(part.criterion, what: part.label)
                 try await partition(part, into: &windows)
+                from = to + 1
             }
         }
 
