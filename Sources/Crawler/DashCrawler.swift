@@ -58,22 +58,13 @@ public struct DashCrawler: Sendable {
         do {
             let (mapper, fields, options) = try await walk.readSchema()
             try await walk.readAssets(mapper: mapper)
-            try await walk.flush()
-            var stats = walk.stats()
+            try await walk.recorder.flush()
             let storeStart = Date()
-            let merge = try await database.complete(session, stats: stats, fields: fields, options: options)
-            walk.storeSeconds += Date().timeIntervalSince(storeStart)
-            stats.added = merge.added
-            stats.changed = merge.changed
-            stats.deleted = merge.deleted
-            stats.unchanged = merge.unchanged
-            stats.items = merge.added + merge.changed + merge.unchanged
-            return CrawlReport(
-                crawlID: session.id, source: Source.dash.rawValue, stats: stats, elapsed: Date().timeIntervalSince(started),
-                storeSeconds: walk.storeSeconds, transportSeconds: client.requester.stats.snapshot.transportSeconds,
-                minimumRequests: walk.minimumRequests)
+            let merge = try await database.complete(session, stats: walk.recorder.stats(), fields: fields, options: options)
+            walk.recorder.storeSeconds += Date().timeIntervalSince(storeStart)
+            return walk.recorder.report(merge: merge, minimumRequests: walk.minimumRequests)
         } catch {
-            try? await database.fail(session, error: "\(error)", stats: walk.stats())
+            try? await database.fail(session, error: "\(error)", stats: walk.recorder.stats())
             throw error
         }
     }
@@ -93,9 +84,7 @@ extension DashCrawler {
         let crawler: DashCrawler
         let session: CrawlSession
         let started: Date
-        var batch: [CatalogItem] = []
-        var itemsRead = 0
-        var storeSeconds = 0.0
+        var recorder: CrawlRecorder
         var minimumRequests = 3  // current user, fields, folder settings
         var expectedTotal: Int?
 
@@ -103,20 +92,12 @@ extension DashCrawler {
             self.crawler = crawler
             self.session = session
             self.started = started
+            recorder = CrawlRecorder(
+                source: .dash, database: crawler.database, session: session, options: crawler.options,
+                requester: crawler.client.requester, started: started)
         }
 
         var client: DashClient { crawler.client }
-
-        func stats() -> CrawlStats {
-            let snapshot = client.requester.stats.snapshot
-            var stats = CrawlStats()
-            stats.items = itemsRead
-            stats.requests = snapshot.requests
-            stats.retries = snapshot.retries
-            stats.throttled = snapshot.throttled
-            stats.rateLimitWaits = snapshot.rateLimitWaits
-            return stats
-        }
 
         /// Fields, the folders field, and every option tree.
         mutating func readSchema() async throws -> (DashItemMapper, [CatalogField], [CatalogFieldOption]) {
@@ -141,7 +122,7 @@ extension DashCrawler {
                     }
                 }
                 level = next
-                report(phase: "options", total: nil)
+                report(total: nil)
             }
             let mapper = DashItemMapper(fields: fields, foldersFieldID: foldersFieldID, options: found.map { ($0.option, $0.parentID) })
             let options = found.map { mapper.catalogOption($0.option, fieldID: $0.fieldID, parentID: $0.parentID) }
@@ -218,7 +199,7 @@ extension DashCrawler {
                         pages.append((window, end))
                     }
                     for asset in assets where seen.insert(asset.id).inserted { try await emit(mapper.item(for: asset)) }
-                    report(phase: "assets", total: total)
+                    report(total: total)
                 }
             }
             try await verify(seen: seen.count, total: total)
@@ -300,30 +281,8 @@ extension DashCrawler {
             }
         }
 
-        mutating func emit(_ item: CatalogItem) async throws {
-            batch.append(item)
-            itemsRead += 1
-            if batch.count >= crawler.options.batchSize { try await flush() }
-        }
+        mutating func emit(_ item: CatalogItem) async throws { try await recorder.emit(item) }
 
-        mutating func flush() async throws {
-            guard !batch.isEmpty else { return }
-            let start = Date()
-            try await crawler.database.stage(batch, in: session)
-            storeSeconds += Date().timeIntervalSince(start)
-            batch.removeAll(keepingCapacity: true)
-        }
-
-        func report(phase: String, total: Int?) {
-            let snapshot = client.requester.stats.snapshot
-            var progress = CrawlProgress(source: Source.dash.rawValue)
-            progress.items = itemsRead
-            progress.estimatedTotal = total
-            progress.requests = snapshot.requests
-            progress.retries = snapshot.retries
-            progress.rateLimitWaits = snapshot.rateLimitWaits
-            progress.elapsed = Date().timeIntervalSince(started)
-            crawler.options.progress(progress)
-        }
+        func report(total: Int?) { recorder.report(estimatedTotal: total) }
     }
 }

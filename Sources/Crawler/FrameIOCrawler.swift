@@ -40,24 +40,14 @@ public struct FrameIOCrawler: Sendable {
         var walk = Walk(crawler: self, session: session, started: started)
         do {
             try await walk.run()
-            try await walk.flush()
-            var stats = walk.stats()
+            try await walk.recorder.flush()
             let storeStart = Date()
-            let merge = try await database.complete(session, stats: stats)
-            walk.storeSeconds += Date().timeIntervalSince(storeStart)
-            stats.added = merge.added
-            stats.changed = merge.changed
-            stats.deleted = merge.deleted
-            stats.unchanged = merge.unchanged
-            stats.items = merge.added + merge.changed + merge.unchanged
-            return CrawlReport(
-                crawlID: session.id, source: Source.frameio.rawValue, stats: stats,
-                elapsed: Date().timeIntervalSince(started), storeSeconds: walk.storeSeconds,
-                transportSeconds: client.requester.stats.snapshot.transportSeconds,
-                minimumRequests: walk.minimumRequests)
+            let merge = try await database.complete(session, stats: walk.recorder.stats())
+            walk.recorder.storeSeconds += Date().timeIntervalSince(storeStart)
+            return walk.recorder.report(merge: merge, minimumRequests: walk.minimumRequests)
         } catch {
             let message = "\(error)"
-            try? await database.fail(session, error: message, stats: walk.stats())
+            try? await database.fail(session, error: message, stats: walk.recorder.stats())
             throw error
         }
     }
@@ -81,9 +71,7 @@ extension FrameIOCrawler {
         let crawler: FrameIOCrawler
         let session: CrawlSession
         let started: Date
-        var batch: [CatalogItem] = []
-        var itemsRead = 0
-        var storeSeconds = 0.0
+        var recorder: CrawlRecorder
         var minimumRequests = 1  // /me
         var estimatedTotal: Int?
         var seenContainers = Set<String>()
@@ -96,20 +84,12 @@ extension FrameIOCrawler {
             self.crawler = crawler
             self.session = session
             self.started = started
+            recorder = CrawlRecorder(
+                source: .frameio, database: crawler.database, session: session, options: crawler.options,
+                requester: crawler.client.requester, started: started)
         }
 
         var client: FrameIOClient { crawler.client }
-
-        func stats() -> CrawlStats {
-            let snapshot = client.requester.stats.snapshot
-            var stats = CrawlStats()
-            stats.items = itemsRead
-            stats.requests = snapshot.requests
-            stats.retries = snapshot.retries
-            stats.throttled = snapshot.throttled
-            stats.rateLimitWaits = snapshot.rateLimitWaits
-            return stats
-        }
 
         mutating func run() async throws {
             let roots = try await walkHierarchy()
@@ -176,7 +156,7 @@ extension FrameIOCrawler {
 
             var roots: [Container] = []
             var seenProjects = Set<String>()
-            var estimate = itemsRead
+            var estimate = recorder.itemsRead
             func addProject(_ project: FrameIOProject, teamPath: String, parentID: String?) async throws {
                 guard seenProjects.insert(project.id).inserted else { return }
                 let item = crawler.mapper.item(for: project, teamPath: teamPath, parentID: parentID)
@@ -277,31 +257,8 @@ extension FrameIOCrawler {
             }
         }
 
-        mutating func emit(_ item: CatalogItem) async throws {
-            batch.append(item)
-            itemsRead += 1
-            if batch.count >= crawler.options.batchSize { try await flush() }
-        }
+        mutating func emit(_ item: CatalogItem) async throws { try await recorder.emit(item) }
 
-        mutating func flush() async throws {
-            guard !batch.isEmpty else { return }
-            let start = Date()
-            try await crawler.database.stage(batch, in: session)
-            storeSeconds += Date().timeIntervalSince(start)
-            batch.removeAll(keepingCapacity: true)
-        }
-
-        func report(pending: Int) {
-            let snapshot = client.requester.stats.snapshot
-            var progress = CrawlProgress(source: Source.frameio.rawValue)
-            progress.items = itemsRead
-            progress.estimatedTotal = estimatedTotal
-            progress.requests = snapshot.requests
-            progress.retries = snapshot.retries
-            progress.rateLimitWaits = snapshot.rateLimitWaits
-            progress.pendingPages = pending
-            progress.elapsed = Date().timeIntervalSince(started)
-            crawler.options.progress(progress)
-        }
+        func report(pending: Int) { recorder.report(estimatedTotal: estimatedTotal, pendingPages: pending) }
     }
 }

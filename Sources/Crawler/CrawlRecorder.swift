@@ -1,0 +1,84 @@
+import CatalogCore
+import CatalogStore
+import Foundation
+import HTTPSupport
+
+/// What every crawl keeps while it walks a service: the batch of items staged into the store,
+/// counters, and progress reports built from the requester's statistics.
+struct CrawlRecorder {
+    let source: Source
+    let database: CatalogDatabase
+    let session: CrawlSession
+    let options: CrawlOptions
+    let requester: APIRequester
+    let started: Date
+    private var batch: [CatalogItem] = []
+    /// Items read so far.
+    private(set) var itemsRead = 0
+    /// Seconds spent writing to the store.
+    var storeSeconds = 0.0
+
+    init(source: Source, database: CatalogDatabase, session: CrawlSession, options: CrawlOptions, requester: APIRequester, started: Date) {
+        self.source = source
+        self.database = database
+        self.session = session
+        self.options = options
+        self.requester = requester
+        self.started = started
+    }
+
+    /// Adds an item, staging the batch when it is full.
+    mutating func emit(_ item: CatalogItem) async throws {
+        batch.append(item)
+        itemsRead += 1
+        if batch.count >= options.batchSize { try await flush() }
+    }
+
+    /// Stages what is batched.
+    mutating func flush() async throws {
+        guard !batch.isEmpty else { return }
+        let start = Date()
+        try await database.stage(batch, in: session)
+        storeSeconds += Date().timeIntervalSince(start)
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    /// The counts so far.
+    func stats() -> CrawlStats {
+        let snapshot = requester.stats.snapshot
+        var stats = CrawlStats()
+        stats.items = itemsRead
+        stats.requests = snapshot.requests
+        stats.retries = snapshot.retries
+        stats.throttled = snapshot.throttled
+        stats.rateLimitWaits = snapshot.rateLimitWaits
+        return stats
+    }
+
+    /// Reports progress to the crawl's observer.
+    func report(estimatedTotal: Int?, pendingPages: Int = 0) {
+        let snapshot = requester.stats.snapshot
+        var progress = CrawlProgress(source: source.rawValue)
+        progress.items = itemsRead
+        progress.estimatedTotal = estimatedTotal
+        progress.requests = snapshot.requests
+        progress.retries = snapshot.retries
+        progress.rateLimitWaits = snapshot.rateLimitWaits
+        progress.pendingPages = pendingPages
+        progress.elapsed = Date().timeIntervalSince(started)
+        options.progress(progress)
+    }
+
+    /// The report of the committed crawl.
+    func report(merge: MergeResult, minimumRequests: Int) -> CrawlReport {
+        var stats = stats()
+        stats.added = merge.added
+        stats.changed = merge.changed
+        stats.deleted = merge.deleted
+        stats.unchanged = merge.unchanged
+        stats.items = merge.added + merge.changed + merge.unchanged
+        return CrawlReport(
+            crawlID: session.id, source: source.rawValue, stats: stats, elapsed: Date().timeIntervalSince(started),
+            storeSeconds: storeSeconds, transportSeconds: requester.stats.snapshot.transportSeconds, minimumRequests: minimumRequests)
+    }
+}
