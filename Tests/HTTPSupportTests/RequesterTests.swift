@@ -98,3 +98,18 @@ final class ScriptedTransport: HTTPTransport {
         #expect(abs(clock.now() - 7.5) < 0.01)
     }
 }
+
+@Suite struct RedactorTests {
+    @Test func removesConfiguredSecretsAndCredentialShapes() {
+        let redact = Redactor(secrets: ["s3cret-value"])
+        let text = redact(
+            #"failed with s3cret-value; Authorization: Bearer dash-access-7-abc; {"access_token":"zz9","refresh_token": "rt-1"} eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.sig"#
+        )
+        #expect(!text.contains("s3cret-value"))
+        #expect(!text.contains("dash-access-7-abc"))
+        #expect(!text.contains("zz9") && !text.contains("rt-1"))
+        #expect(!text.contains("eyJhbGciOiJIUzI1"))
+        #expect(text.contains("Bearer [REDACTED]") && text.contains("failed with [REDACTED]"))
+        #expect(redact("nothing secret here: 12:30, file.mov") == "nothing secret here: 12:30, file.mov")
+    }
+}
