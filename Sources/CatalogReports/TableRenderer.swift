@@ -14,6 +14,12 @@ public enum TableRenderer {
         }
         let header = ["NAME", "KIND", "SIZE", "PATH", "UPDATED"]
         let limits = [40, 13, 9, max(20, width - 40 - 13 - 9 - 10 - 8), 10]
+        return grid(header: header, rows: rows, limits: limits, rightAligned: [2])
+    }
+
+    /// A table of text cells: each column as wide as its widest cell up to its limit (longer
+    /// cells cut with `…`), two spaces between columns.
+    public static func grid(header: [String], rows: [[String]], limits: [Int], rightAligned: Set<Int> = []) -> String {
         var widths = header.map(\.count)
         for row in rows {
             for (i, cell) in row.enumerated() { widths[i] = min(limits[i], max(widths[i], cell.count)) }
@@ -22,7 +28,7 @@ public enum TableRenderer {
             cells.enumerated().map { i, cell in
                 let cut = cell.count > widths[i] ? String(cell.prefix(widths[i] - 1)) + "…" : cell
                 let pad = String(repeating: " ", count: max(0, widths[i] - cut.count))
-                return i == 2 ? pad + cut : cut + pad
+                return rightAligned.contains(i) ? pad + cut : cut + pad
             }.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
         }
         return line(header) + rows.map(line).joined()

@@ -7,17 +7,37 @@ import Synchronization
 /// with the Frame.io fake, and an OAuth token endpoint that issues short-lived access tokens and
 /// rotates refresh tokens. Independent of the HTTP server so it can be tested directly.
 public final class DashSandboxAPI: Sendable {
-    /// The tenant served.
-    public let dataset: DashDataset
+    /// The tenant served now (it changes when mutated).
+    public var dataset: DashDataset { state.withLock { $0.dataset } }
     /// Limits and faults.
     public let configuration: SandboxConfiguration
     private let gate: SandboxGate
     private let auth: Mutex<AuthState>
     private let signature = Mutex<UInt64>(0)
     /// Assets in ADDED_ORDER, with their modification times in milliseconds.
-    private let assets: [(asset: DashDataset.Asset, modified: Int64)]
-    private let childCounts: [String: Int]
-    private let optionParents: [String: String]
+    private let state: Mutex<Snapshot>
+    private var assets: [(asset: DashDataset.Asset, modified: Int64)] { state.withLock { $0.assets } }
+    private var childCounts: [String: Int] { state.withLock { $0.childCounts } }
+
+    /// The tenant and what is derived from it for fast answers.
+    struct Snapshot: Sendable {
+        var dataset: DashDataset
+        /// Assets in ADDED_ORDER, with their modification times in milliseconds.
+        var assets: [(asset: DashDataset.Asset, modified: Int64)]
+        var childCounts: [String: Int]
+        var optionsByID: [String: DashDataset.Option]
+
+        init(_ dataset: DashDataset) {
+            self.dataset = dataset
+            assets = dataset.assets.map { ($0, DashTime.parse($0.dateLastModified) ?? 0) }.sorted { $0.asset.addedOrder < $1.asset.addedOrder }
+            var counts: [String: Int] = [:]
+            for option in dataset.options {
+                if let parent = option.parentID { counts[parent, default: 0] += 1 }
+            }
+            childCounts = counts
+            optionsByID = Dictionary(dataset.options.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+    }
 
     /// How deep a search may page (`from + pageSize`).
     public static let pagingCap = 10_000
@@ -30,21 +50,37 @@ public final class DashSandboxAPI: Sendable {
 
     /// Creates the API over a tenant.
     public init(dataset: DashDataset, configuration: SandboxConfiguration) {
-        self.dataset = dataset
         self.configuration = configuration
         gate = SandboxGate(configuration: configuration)
         auth = Mutex(AuthState(refreshToken: configuration.dashAuth?.refreshToken))
-        assets = dataset.assets.map { ($0, DashTime.parse($0.dateLastModified) ?? 0) }.sorted { $0.asset.addedOrder < $1.asset.addedOrder }
-        var counts: [String: Int] = [:]
-        var parents: [String: String] = [:]
-        for option in dataset.options {
-            if let parent = option.parentID {
-                counts[parent, default: 0] += 1
-                parents[option.id] = parent
-            }
+        state = Mutex(Snapshot(dataset))
+    }
+
+    /// Serves `dataset` from now on.
+    public func replace(_ dataset: DashDataset) {
+        state.withLock { $0 = Snapshot(dataset) }
+    }
+
+    /// Changes about `rate` of the tenant's assets (see ``DashDataset/mutate(rate:seed:now:)``).
+    @discardableResult
+    public func mutate(rate: Double, seed: UInt64) -> DashMutationReport {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        return state.withLock { snapshot in
+            var dataset = snapshot.dataset
+            let report = dataset.mutate(rate: rate, seed: seed, now: now)
+            snapshot = Snapshot(dataset)
+            return report
         }
-        childCounts = counts
-        optionParents = parents
+    }
+
+    /// `POST /_admin/mutate?rate=R&seed=S` (no token needed; the sandbox binds loopback).
+    public func admin(path: String, query: [String: String]) -> SandboxResponse {
+        guard path == "/_admin/mutate" else { return Self.error(status: 404, message: "Unknown admin endpoint \(path)", path: path) }
+        guard let rate = Double(query["rate"] ?? "0.01"), (0...1).contains(rate) else {
+            return Self.error(status: 400, message: "rate must be a number between 0 and 1", path: path)
+        }
+        let report = mutate(rate: rate, seed: UInt64(query["seed"] ?? "") ?? UInt64.random(in: 0...UInt64.max))
+        return .json(Array(JSONWriter.string(report.json, canonical: false).utf8))
     }
 
     /// Requests answered so far, by outcome.
@@ -85,6 +121,15 @@ public final class DashSandboxAPI: Sendable {
         case ("POST", "/asset-searches"):
             return search(body, path: path) { criterion, sorts in try assetSearch(criterion, sorts) }
         default:
+            if method == "GET", path.hasPrefix("/assets/") {
+                let id = String(path.dropFirst("/assets/".count))
+                if let found = assets.first(where: { $0.asset.id == id }) { return envelope(render(found.asset)) }
+            }
+            if method == "GET", path.hasPrefix("/field-options/") {
+                let id = String(path.dropFirst("/field-options/".count))
+                let options = state.withLock { $0.optionsByID }
+                if let option = options[id] { return envelope(renderWithParents(option, options)) }
+            }
             if method == "GET", path.hasPrefix("/fields/") {
                 let id = String(path.dropFirst("/fields/".count))
                 if let field = dataset.fields.first(where: { $0.id == id }) { return envelope(render(field)) }
@@ -274,6 +319,17 @@ public final class DashSandboxAPI: Sendable {
 
     private func envelope(_ result: JSONValue) -> SandboxResponse {
         .json(Array(JSONWriter.string(wrap(result), canonical: false).utf8))
+    }
+
+    /// An option with its parent chain nested in `parent` (what `GET /field-options/{id}` sends).
+    private func renderWithParents(_ option: DashDataset.Option, _ options: [String: DashDataset.Option]) -> JSONValue {
+        let children = childCounts[option.id] ?? 0
+        let parent: JSONValue = option.parentID.flatMap { options[$0] }.map { renderWithParents($0, options) } ?? .null
+        return .object([
+            ("id", .string(option.id)), ("value", .string(option.value)), ("fieldId", .string(option.fieldID)),
+            ("position", .number(String(option.position))), ("leaf", .bool(children == 0)), ("numberOfChildren", .number(String(children))),
+            ("parent", parent),
+        ])
     }
 
     private func render(_ field: DashDataset.Field) -> JSONValue {

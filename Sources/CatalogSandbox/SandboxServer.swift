@@ -35,6 +35,9 @@ public struct SandboxServer: Sendable {
                 let body = try await request.body.collect(upTo: 1 << 16)
                 return Self.response(dash.token(body: Array(buffer: body)))
             }
+            if path.hasPrefix("/dash/_admin/"), request.method == .post {
+                return Self.response(dash.admin(path: String(path.dropFirst(5)), query: Self.parseQuery(request.uri.query)))
+            }
             if path.hasPrefix("/dash/") {
                 let body = try await request.body.collect(upTo: 1 << 20)
                 let answer = await dash.handle(

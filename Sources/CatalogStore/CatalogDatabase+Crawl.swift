@@ -12,20 +12,23 @@ public struct MergeResult: Sendable, Equatable {
     public var deleted = 0
     /// Items left as they were.
     public var unchanged = 0
+    /// Changed items whose path or parent changed.
+    public var moved = 0
 
     /// Creates a result.
-    public init(added: Int = 0, changed: Int = 0, deleted: Int = 0, unchanged: Int = 0) {
+    public init(added: Int = 0, changed: Int = 0, deleted: Int = 0, unchanged: Int = 0, moved: Int = 0) {
         self.added = added
         self.changed = changed
         self.deleted = deleted
         self.unchanged = unchanged
+        self.moved = moved
     }
 }
 
 extension CatalogDatabase {
     /// Starts a crawl of `source`: takes the crawl lock, records a `running` crawl, and clears
     /// what interrupted crawls left staged.
-    public func beginCrawl(source: Source, mode: String = "full") throws(StoreError) -> CrawlSession {
+    public func beginCrawl(source: Source, mode: CrawlMode = .full, since: Date? = nil) throws(StoreError) -> CrawlSession {
         let lock = path == ":memory:" ? nil : try CrawlLock(databasePath: path)
         let now = Timestamp.format(Date())
         try attachStaging()
@@ -35,11 +38,11 @@ extension CatalogDatabase {
                 sql: "UPDATE crawl SET status = 'failed', finished_at = ?, error = 'interrupted' WHERE status = 'running'",
                 arguments: [now])
             try db.execute(
-                sql: "INSERT INTO crawl (source, mode, started_at, status) VALUES (?, ?, ?, 'running')",
-                arguments: [source.rawValue, mode, now])
+                sql: "INSERT INTO crawl (source, mode, started_at, status, since) VALUES (?, ?, ?, 'running', ?)",
+                arguments: [source.rawValue, mode.rawValue, now, since.map(Timestamp.format)])
             return db.lastInsertedRowID
         }
-        return CrawlSession(id: id, source: source, lock: lock)
+        return CrawlSession(id: id, source: source, mode: mode, startedAt: Timestamp.parse(now) ?? Date(), lock: lock)
     }
 
     /// Stages a batch of items for the crawl (invisible to searches until ``complete(_:stats:)``).
@@ -51,6 +54,15 @@ extension CatalogDatabase {
     }
 
     /// Synchronous form of ``stage(_:in:)``, for benchmarks and tests.
+    /// Marks items of a delta crawl as deleted on the service (applied when the crawl completes).
+    public func stageDeletions(_ ids: [String], in session: CrawlSession) async throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        try await write { db in
+            let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO staging.crawl_deleted (id) VALUES (?)")
+            for id in ids { try statement.execute(arguments: [id]) }
+        }
+    }
+
     public func stageSync(_ items: [CatalogItem], in session: CrawlSession) throws(StoreError) {
         let crawlID = session.id
         try writeSync { db in try Self.insertStaged(items, crawlID: crawlID, db: db) }
@@ -78,23 +90,25 @@ extension CatalogDatabase {
     ) async throws(StoreError) -> MergeResult {
         let crawlID = session.id
         let source = session.source.rawValue
+        let mode = session.mode
         defer {
             detachStaging()
             session.finish()
         }
         return try await write { db in
             if let fields { try Self.replaceFields(fields, options: options ?? [], source: source, db: db) }
-            let result = try Self.merge(crawlID: crawlID, source: source, db: db)
+            let result = try Self.merge(crawlID: crawlID, source: source, mode: mode, db: db)
             try db.execute(
                 sql: """
                     UPDATE crawl SET status = 'complete', finished_at = ?, item_count = ?, added_count = ?,
                       changed_count = ?, deleted_count = ?, unchanged_count = ?, request_count = ?, retry_count = ?,
-                      throttled_count = ?
+                      throttled_count = ?, moved_count = ?
                     WHERE id = ?
                     """,
                 arguments: [
-                    Timestamp.format(Date()), result.added + result.changed + result.unchanged, result.added,
-                    result.changed, result.deleted, result.unchanged, stats.requests, stats.retries, stats.throttled, crawlID,
+                    Timestamp.format(Date()),
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE source = ?", arguments: [source]) ?? 0, result.added,
+                    result.changed, result.deleted, result.unchanged, stats.requests, stats.retries, stats.throttled, result.moved, crawlID,
                 ])
             return result
         }
@@ -144,9 +158,13 @@ extension CatalogDatabase {
         }
     }
 
-    private static func merge(crawlID: Int64, source: String, db: Database) throws -> MergeResult {
+    private static func merge(crawlID: Int64, source: String, mode: CrawlMode, db: Database) throws -> MergeResult {
         var result = MergeResult()
         let columns = CatalogSchema.itemColumns.joined(separator: ", ")
+        if mode == .delta {
+            // An item both re-read and found gone (e.g. re-mapped, then purged) is gone.
+            try db.execute(sql: "DELETE FROM staging.crawl_item WHERE id IN (SELECT id FROM staging.crawl_deleted)")
+        }
         let staged = try Int.fetchOne(db, sql: "SELECT count(*) FROM staging.crawl_item WHERE crawl_id = ?", arguments: [crawlID]) ?? 0
         let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE source = ?", arguments: [source]) ?? 0
 
@@ -165,28 +183,67 @@ extension CatalogDatabase {
             }
             result.added = staged
         } else {
-            // Incremental path: touch only rows that differ.
+            // Incremental path: touch only rows that differ, and log every change.
             let differs = """
                 (c.digest IS NOT i.digest OR c.path IS NOT i.path OR c.parent_id IS NOT i.parent_id
                  OR c.project_id IS NOT i.project_id OR c.text IS NOT i.text OR c.name IS NOT i.name
                  OR c.folders IS NOT i.folders OR c.metadata IS NOT i.metadata)
                 """
+            // Which rows vanish: a full crawl removes what it did not see; a delta removes only
+            // what it was told is gone.
+            let vanished =
+                mode == .full
+                ? "NOT EXISTS (SELECT 1 FROM staging.crawl_item c WHERE c.crawl_id = \(crawlID) AND c.id = i.id)"
+                : "i.id IN (SELECT id FROM staging.crawl_deleted)"
+            // 0. The change log, and the outgoing versions of changed and vanished rows.
+            try db.execute(
+                sql: """
+                    INSERT INTO item_change (crawl_id, source, id, change, kind, name, old_path, new_path, old_digest, new_digest, fields)
+                    SELECT ?, ?, c.id, 'added', c.kind, c.name, NULL, c.path, NULL, c.digest, NULL FROM staging.crawl_item c
+                    WHERE c.crawl_id = ? AND NOT EXISTS (SELECT 1 FROM item i WHERE i.source = ? AND i.id = c.id)
+                    """,
+                arguments: [crawlID, source, crawlID, source])
+            try db.execute(
+                sql: """
+                    INSERT INTO item_change (crawl_id, source, id, change, kind, name, old_path, new_path, old_digest, new_digest, fields)
+                    SELECT ?, ?, c.id,
+                      CASE WHEN c.path IS NOT i.path OR c.parent_id IS NOT i.parent_id THEN 'moved' ELSE 'modified' END,
+                      c.kind, c.name, i.path, c.path, i.digest, c.digest,
+                      (SELECT group_concat(key, ',') FROM (
+                        SELECT n.key AS key FROM json_each(c.record) n
+                          WHERE NOT EXISTS (SELECT 1 FROM json_each(i.record) o WHERE o.key = n.key AND o.type = n.type AND o.value IS n.value)
+                        UNION
+                        SELECT o.key FROM json_each(i.record) o WHERE NOT EXISTS (SELECT 1 FROM json_each(c.record) n WHERE n.key = o.key)
+                        ORDER BY 1))
+                    FROM staging.crawl_item c JOIN item i ON i.source = ? AND i.id = c.id
+                    WHERE c.crawl_id = ? AND \(differs)
+                    """,
+                arguments: [crawlID, source, source, crawlID])
+            try db.execute(
+                sql: """
+                    INSERT INTO item_change (crawl_id, source, id, change, kind, name, old_path, new_path, old_digest, new_digest, fields)
+                    SELECT ?, ?, i.id, 'deleted', i.kind, i.name, i.path, NULL, i.digest, NULL, NULL FROM item i
+                    WHERE i.source = ? AND \(vanished)
+                    """,
+                arguments: [crawlID, source, source])
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO item_version (digest, record)
+                    SELECT i.digest, i.record FROM item_change ch JOIN item i ON i.source = ch.source AND i.id = ch.id
+                    WHERE ch.crawl_id = ? AND ch.change IN ('modified', 'moved', 'deleted') AND ch.old_digest IS NOT ch.new_digest
+                    """,
+                arguments: [crawlID])
             // 1. Take changed and vanished rows out of the full-text index (old values needed).
             try db.execute(
                 sql: """
                     INSERT INTO item_fts (item_fts, rowid, \(ftsColumns))
                     SELECT 'delete', i.seq, i.name, i.path, i.label, i.text FROM item i
                     LEFT JOIN staging.crawl_item c ON c.crawl_id = ? AND c.id = i.id
-                    WHERE i.source = ? AND (c.id IS NULL OR \(differs))
+                    WHERE i.source = ? AND ((c.id IS NULL AND \(vanished)) OR (c.id IS NOT NULL AND \(differs)))
                     """,
                 arguments: [crawlID, source])
             // 2. Delete vanished rows.
-            try db.execute(
-                sql: """
-                    DELETE FROM item WHERE source = ?
-                      AND NOT EXISTS (SELECT 1 FROM staging.crawl_item c WHERE c.crawl_id = ? AND c.id = item.id)
-                    """,
-                arguments: [source, crawlID])
+            try db.execute(sql: "DELETE FROM item AS i WHERE i.source = ? AND \(vanished)", arguments: [source])
             result.deleted = db.changesCount
             // 3. Update changed rows in place (their seq, and so their rowid in the index, stays).
             let assignments = CatalogSchema.itemColumns.filter { $0 != "id" }.map { "\($0) = c.\($0)" }.joined(separator: ", ")
@@ -198,6 +255,8 @@ extension CatalogDatabase {
                     """,
                 arguments: [crawlID, source])
             result.changed = db.changesCount
+            result.moved =
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM item_change WHERE crawl_id = ? AND change = 'moved'", arguments: [crawlID]) ?? 0
             // 4. Insert new rows.
             try db.execute(
                 sql: """

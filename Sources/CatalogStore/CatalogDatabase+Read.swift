@@ -42,6 +42,10 @@ public struct CrawlRecord: Sendable, Equatable {
     public var retries: Int
     /// Why it failed, if it did.
     public var error: String?
+    /// Items moved (counted among the changed).
+    public var moved: Int
+    /// For a delta: the time it asked for changes from.
+    public var since: String?
 
     init(row: Row) {
         id = row["id"]
@@ -57,6 +61,8 @@ public struct CrawlRecord: Sendable, Equatable {
         requests = row["request_count"]
         retries = row["retry_count"]
         error = row["error"]
+        moved = row["moved_count"]
+        since = row["since"]
     }
 }
 
@@ -92,10 +98,16 @@ extension CatalogDatabase {
 
     /// Calls `body` with every item, ordered by source and path, streaming from the database
     /// (memory stays constant whatever the catalog's size).
-    public func forEachItem(_ body: (CatalogItem) throws -> Void) throws {
+    public func forEachItem(source: Source? = nil, _ body: (CatalogItem) throws -> Void) throws {
         do {
             try writer.unsafeReentrantRead { db in
-                let rows = try Row.fetchCursor(db, sql: "SELECT \(ItemRow.selection) FROM item ORDER BY source, path, id")
+                let rows =
+                    if let source {
+                        try Row.fetchCursor(
+                            db, sql: "SELECT \(ItemRow.selection) FROM item WHERE source = ? ORDER BY path, id", arguments: [source.rawValue])
+                    } else {
+                        try Row.fetchCursor(db, sql: "SELECT \(ItemRow.selection) FROM item ORDER BY source, path, id")
+                    }
                 while let row = try rows.next() {
                     try body(ItemRow.item(from: row))
                 }
@@ -134,6 +146,56 @@ extension CatalogDatabase {
                     source: source, counts: counts, lastComplete: complete.map(CrawlRecord.init(row:)),
                     lastAttempt: last.map(CrawlRecord.init(row:)))
             }
+        }
+    }
+
+    /// The last complete crawl of a source, if any.
+    public func lastCompleteCrawl(source: Source) throws(StoreError) -> CrawlRecord? {
+        try read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM crawl WHERE source = ? AND status = 'complete' ORDER BY id DESC LIMIT 1", arguments: [source.rawValue]
+            ).map(CrawlRecord.init(row:))
+        }
+    }
+
+    /// Calls `body` with every change made by the complete crawls after crawl `afterCrawl` (or
+    /// finished at or after `since`), of one source or all, oldest first, streaming.
+    public func forEachChange(
+        afterCrawl: Int64? = nil, since: Date? = nil, source: Source? = nil, _ body: (CatalogChange) throws -> Void
+    ) throws {
+        var conditions = ["c.status = 'complete'"]
+        var arguments = StatementArguments()
+        if let afterCrawl {
+            conditions.append("c.id > ?")
+            arguments += [afterCrawl]
+        }
+        if let since {
+            conditions.append("c.finished_at >= ?")
+            arguments += [Timestamp.format(since)]
+        }
+        if let source {
+            conditions.append("ch.source = ?")
+            arguments += [source.rawValue]
+        }
+        let sql = """
+            SELECT ch.*, c.finished_at FROM item_change ch JOIN crawl c ON c.id = ch.crawl_id
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY ch.crawl_id, ch.change, coalesce(ch.new_path, ch.old_path), ch.id
+            """
+        do {
+            try writer.unsafeReentrantRead { db in
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                while let row = try rows.next() {
+                    try body(
+                        CatalogChange(
+                            crawlID: row["crawl_id"], finishedAt: (row["finished_at"] as String?).flatMap(Timestamp.parse),
+                            source: Source(rawValue: row["source"]) ?? .frameio, id: row["id"],
+                            change: CatalogChange.Kind(rawValue: row["change"]) ?? .modified, kind: row["kind"], name: row["name"],
+                            oldPath: row["old_path"], newPath: row["new_path"], oldDigest: row["old_digest"], newDigest: row["new_digest"],
+                            fields: (row["fields"] as String?).map { $0.split(separator: ",").map(String.init) } ?? []))
+                }
+            }
+        } catch let error as DatabaseError {
+            throw Self.map(error, path: path)
         }
     }
 

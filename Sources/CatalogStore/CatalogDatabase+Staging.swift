@@ -31,6 +31,7 @@ extension CatalogDatabase {
                 try db.execute(sql: "PRAGMA staging.journal_mode = OFF")
                 try db.execute(sql: "PRAGMA staging.synchronous = OFF")
                 try db.execute(sql: "CREATE TABLE staging.crawl_item (crawl_id INTEGER NOT NULL, \(columns))")
+                try db.execute(sql: "CREATE TABLE staging.crawl_deleted (id TEXT PRIMARY KEY) WITHOUT ROWID")
             }
         } catch {
             throw Self.map(error, path: stagingPath)

@@ -144,6 +144,33 @@ enum CatalogSchema {
                     CREATE INDEX field_option_path ON field_option(source, field_id, path);
                     """)
         }
+        // Snapshots: the change log of every crawl, past versions by record digest, delta watermarks.
+        migrator.registerMigration("v5-changes") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE crawl ADD COLUMN since TEXT;
+                    ALTER TABLE crawl ADD COLUMN moved_count INTEGER NOT NULL DEFAULT 0;
+                    CREATE TABLE item_change (
+                        crawl_id INTEGER NOT NULL REFERENCES crawl(id),
+                        source TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        change TEXT NOT NULL CHECK (change IN ('added', 'modified', 'moved', 'deleted')),
+                        kind TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        old_path TEXT,
+                        new_path TEXT,
+                        old_digest TEXT,
+                        new_digest TEXT,
+                        fields TEXT
+                    );
+                    CREATE INDEX item_change_crawl ON item_change(crawl_id, change);
+                    CREATE INDEX item_change_item ON item_change(source, id);
+                    CREATE TABLE item_version (
+                        digest TEXT PRIMARY KEY,
+                        record TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 

@@ -1,4 +1,5 @@
 import CatalogCore
+import Foundation
 
 /// A crawl in progress: its row in the `crawl` table and the lock that keeps other crawls out.
 ///
@@ -9,14 +10,29 @@ public final class CrawlSession: Sendable {
     public let id: Int64
     /// The source being crawled.
     public let source: Source
+    /// Full (what is not seen is deleted) or delta (only what is staged or marked deleted changes).
+    public let mode: CrawlMode
+    /// When the crawl began, before any request: the next delta's watermark.
+    public let startedAt: Date
     private let lock: CrawlLock?
 
-    init(id: Int64, source: Source, lock: CrawlLock?) {
+    init(id: Int64, source: Source, mode: CrawlMode, startedAt: Date, lock: CrawlLock?) {
         self.id = id
         self.source = source
+        self.mode = mode
+        self.startedAt = startedAt
         self.lock = lock
     }
 
     /// Lets the next crawl start (called when the crawl completes or fails).
     func finish() { lock?.release() }
+}
+
+/// How a crawl's items replace the catalog's.
+public enum CrawlMode: String, Sendable {
+    /// Everything of the source was read: items not seen are deleted.
+    case full
+    /// Only changes were read: staged items are added or updated, and only items staged as
+    /// deleted are removed.
+    case delta
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Settings shared by every crawler.
 public struct CrawlOptions: Sendable {
     /// Pages fetched at once.
@@ -6,6 +8,23 @@ public struct CrawlOptions: Sendable {
     public var batchSize: Int
     /// Called after every page (on the crawl's task; keep it cheap).
     public var progress: @Sendable (CrawlProgress) -> Void
+    /// How a crawl chooses between full and delta.
+    public var mode: ModeChoice = .automatic
+    /// Changes asked from this time instead of the last complete crawl's start (`--since`).
+    public var since: Date?
+    /// Apply a mass disappearance (more than 10% and more than 5 items) anyway (`--force`).
+    public var force = false
+
+    /// Full or delta.
+    public enum ModeChoice: Sendable {
+        /// Delta after a complete crawl of the source, full otherwise.
+        case automatic
+        /// Always full (`--full`; for Dash also `--verify`).
+        case full
+    }
+
+    /// Overlap subtracted from the watermark, to absorb clock skew between us and the service.
+    public static let deltaOverlap: TimeInterval = 600
 
     /// Creates options.
     public init(concurrency: Int = 8, batchSize: Int = 2000, progress: @escaping @Sendable (CrawlProgress) -> Void = { _ in }) {

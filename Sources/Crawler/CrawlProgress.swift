@@ -26,6 +26,8 @@ public struct CrawlReport: Sendable {
     public var crawlID: Int64
     /// The source crawled.
     public var source: String
+    /// `full` or `delta`.
+    public var mode = "full"
     /// Counts of items and requests.
     public var stats: CrawlStats
     /// Wall time in seconds.

@@ -76,9 +76,12 @@ struct CrawlRecorder {
         stats.changed = merge.changed
         stats.deleted = merge.deleted
         stats.unchanged = merge.unchanged
+        stats.moved = merge.moved
         stats.items = merge.added + merge.changed + merge.unchanged
-        return CrawlReport(
+        var report = CrawlReport(
             crawlID: session.id, source: source.rawValue, stats: stats, elapsed: Date().timeIntervalSince(started),
             storeSeconds: storeSeconds, transportSeconds: requester.stats.snapshot.transportSeconds, minimumRequests: minimumRequests)
+        report.mode = session.mode.rawValue
+        return report
     }
 }

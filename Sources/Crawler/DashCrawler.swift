@@ -53,6 +53,11 @@ public struct DashCrawler: Sendable {
         let started = Date()
         let user = try await client.currentUser()  // checks the token before the catalog is touched
         logger.info("crawling Dash", metadata: ["user": "\(user.id)"])
+        if options.mode == .automatic, let last = try database.lastCompleteCrawl(source: .dash), let lastStart = Timestamp.parse(last.startedAt) {
+            let since = options.since ?? lastStart.addingTimeInterval(-CrawlOptions.deltaOverlap)
+            let session = try database.beginCrawl(source: .dash, mode: .delta, since: since)
+            return try await runDelta(since: Int64(since.timeIntervalSince1970 * 1000), session: session, started: started)
+        }
         let session = try database.beginCrawl(source: .dash)
         var walk = Walk(crawler: self, session: session, started: started)
         do {
@@ -85,6 +90,8 @@ extension DashCrawler {
         let session: CrawlSession
         let started: Date
         var recorder: CrawlRecorder
+        /// In a delta: the items staged and their modification second.
+        var touched: [String: Int64] = [:]
         var minimumRequests = 3  // current user, fields, folder settings
         var expectedTotal: Int?
 
@@ -154,17 +161,22 @@ extension DashCrawler {
         }
 
         /// Every asset, through windows of modification time that each fit under the paging cap.
-        mutating func readAssets(mapper: DashItemMapper) async throws {
-            let total = try await count(DashCriterion.matchAll, what: "all assets")
+        @discardableResult
+        mutating func readAssets(mapper: DashItemMapper, modifiedFrom: Int64? = nil) async throws -> Set<String> {
+            let base = Window(from: modifiedFrom, to: nil, count: 0)
+            let total = try await count(base.criterion, what: modifiedFrom == nil ? "all assets" : base.label)
             expectedTotal = total
             var windows: [Window] = []
-            try await partition(Window(from: nil, to: nil, count: total), into: &windows)
+            try await partition(Window(from: modifiedFrom, to: nil, count: total), into: &windows)
             var seen = Set<String>()
             seen.reserveCapacity(total)
             let client = self.client
             let sorts = [DashCriterion.sort(fixed: "ADDED_ORDER", ascending: true)]
             let nonEmpty = windows.filter { $0.count > 0 }
-            guard let firstWindow = nonEmpty.first else { return try await verify(seen: 0, total: total) }
+            guard let firstWindow = nonEmpty.first else {
+                try await verify(seen: 0, total: total, criterion: base.criterion)
+                return seen
+            }
             // The first page tells how many results a page really holds (the service may cap it).
             let first = try await client.searchAssets(criterion: firstWindow.criterion, sorts: sorts, from: 0, what: firstWindow.label)
             let pageSize = max(1, first.elements.count < min(client.pageSize, firstWindow.count) ? first.elements.count : client.pageSize)
@@ -202,14 +214,15 @@ extension DashCrawler {
                     report(total: total)
                 }
             }
-            try await verify(seen: seen.count, total: total)
+            try await verify(seen: seen.count, total: total, criterion: base.criterion)
+            return seen
         }
 
         /// Accepts the assets read only if their number agrees with the tenant's total (recounted
         /// once, in case the tenant changed while it was read).
-        func verify(seen: Int, total: Int) async throws {
+        func verify(seen: Int, total: Int, criterion: JSONValue) async throws {
             if seen != total {
-                let now = try await count(DashCriterion.matchAll, what: "all assets (recount)")
+                let now = try await count(criterion, what: "assets (recount)")
                 guard now == seen else { throw Failure.countMismatch(read: seen, expected: now) }
             }
         }
@@ -281,7 +294,10 @@ extension DashCrawler {
             }
         }
 
-        mutating func emit(_ item: CatalogItem) async throws { try await recorder.emit(item) }
+        mutating func emit(_ item: CatalogItem) async throws {
+            if session.mode == .delta { touched[item.id] = item.updatedAt.map { Int64($0.timeIntervalSince1970) } ?? 0 }
+            try await recorder.emit(item)
+        }
 
         func report(total: Int?) { recorder.report(estimatedTotal: total) }
     }

@@ -62,6 +62,26 @@ public struct DashClient: Sendable {
         return try JSONObjectReader(try Self.result(json, what: what), service: "Dash", what: what).requiredString("fieldId")
     }
 
+    /// `GET /field-options/{id}`: one option and its parent's id (the response nests the parent chain).
+    public func fieldOption(id: String) async throws -> (option: DashFieldOption, parentID: String?) {
+        let what = "option \(id) (/field-options)"
+        let encoded = id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? id
+        let json = try Self.result(try await send("GET", "/field-options/\(encoded)", body: nil, what: what), what: what)
+        return (try DashFieldOption(json: json, what: what), json["parent"]?["id"]?.stringValue)
+    }
+
+    /// `GET /assets/{id}`: one asset, or nil when the service says it does not exist (404).
+    public func asset(id: String) async throws -> DashAsset? {
+        let what = "asset \(id) (/assets)"
+        let encoded = id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? id
+        do {
+            let json = try Self.result(try await send("GET", "/assets/\(encoded)", body: nil, what: what), what: what)
+            return try DashAsset(json: json, what: what)
+        } catch APIError.rejected(_, _, 404, _) {
+            return nil
+        }
+    }
+
     /// `POST /field-option-searches`: one page of options matching `criterion`.
     public func searchOptions(criterion: JSONValue, sorts: [JSONValue], from: Int, what: String) async throws -> DashPage<DashFieldOption> {
         try await search("/field-option-searches", criterion: criterion, sorts: sorts, from: from, pageSize: pageSize, what: what) {

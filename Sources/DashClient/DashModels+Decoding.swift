@@ -36,12 +36,15 @@ extension DashFieldOption {
         position = reader.int64("position").map { Int($0) }
         leaf = reader.bool("leaf")
         numberOfChildren = reader.int64("numberOfChildren").map { Int($0) }
-        record = json
+        parentID = json["parent"]?["id"]?.stringValue
+        // The parent is where the option sits, not part of its content (and flat searches omit it).
+        if case .object(let members) = json { record = .object(members.filter { $0.key != "parent" }) } else { record = json }
     }
 }
 
 extension DashAsset {
-    init(json: JSONValue, what: String) throws {
+    /// Decodes an asset (the `result` of an envelope); `what` names it in errors.
+    public init(json: JSONValue, what: String) throws {
         let reader = try JSONObjectReader(json, service: "Dash", what: what)
         id = try reader.requiredString("id")
         state = json["lifecycleStatus"]?["state"]?.stringValue

@@ -40,6 +40,8 @@ public struct DashFieldOption: Sendable, Equatable {
     public var leaf: Bool?
     /// How many children it has, when sent.
     public var numberOfChildren: Int?
+    /// The parent's id when the response names it (a flat search may send `parent: null`).
+    public var parentID: String? = nil
     /// The object as sent.
     public var record: JSONValue
 

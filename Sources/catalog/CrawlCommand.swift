@@ -13,6 +13,9 @@ struct CrawlCommand: AsyncParsableCommand {
         commandName: "crawl",
         abstract: "Snapshot whole Frame.io trees and Dash tenants into the catalog.",
         discussion: """
+            After a complete crawl of Dash, the next Dash crawl is a delta refresh (only what changed
+            since the last crawl started, minus 10 minutes); --full or --verify force a full pass.
+            Frame.io crawls are always full for now.
             With no source, crawls every configured one: Frame.io when FRAMEIO_TOKEN is set, Dash
             when DASH_TOKEN or DASH_REFRESH_TOKEN is set.
             Frame.io: FRAMEIO_TOKEN, FRAMEIO_API_URL (default \(FrameIOClient.defaultBaseURL)).
@@ -36,6 +39,18 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(help: "Pages fetched at once.")
     var concurrency = 8
 
+    @Flag(help: "A full crawl even when a delta refresh is possible.")
+    var full = false
+
+    @Flag(help: "Dash: a full pass that compares every asset (catches files replaced by older ones, whose date moves into the past).")
+    var verify = false
+
+    @Option(help: ArgumentHelp("Delta: ask for changes since this time instead of the last crawl's start.", valueName: "date"))
+    var since: String?
+
+    @Flag(help: "Apply a delta even when more than 10% of a source's items vanished at once.")
+    var force = false
+
     @Option(help: "Page size asked of the service (it may honour less).")
     var pageSize = FrameIOClient.defaultPageSize
 
@@ -44,6 +59,10 @@ struct CrawlCommand: AsyncParsableCommand {
             throw ValidationError("unknown source '\(source)': the sources that can be crawled are: frameio, dash")
         }
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
+        if let since, Timestamp.parse(since) == nil {
+            throw ValidationError("--since takes a date such as 2026-11-01 or 2026-11-01T09:00:00Z")
+        }
+        if since != nil, full || verify { throw ValidationError("--since is for a delta refresh; it cannot be combined with --full or --verify") }
         guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size must be between 1 and 10000") }
     }
 
@@ -65,7 +84,10 @@ struct CrawlCommand: AsyncParsableCommand {
             }
             let database = try global.openDatabase()
             for source in sources {
-                let options = CrawlOptions(concurrency: concurrency, progress: Terminal.progressPrinter(quiet: global.quiet))
+                var options = CrawlOptions(concurrency: concurrency, progress: Terminal.progressPrinter(quiet: global.quiet))
+                options.mode = full || verify ? .full : .automatic
+                options.since = since.flatMap(Timestamp.parse)
+                options.force = force
                 let report =
                     switch source {
                     case .frameio: try await crawlFrameIO(environment, database: database, options: options)
@@ -146,7 +168,8 @@ struct CrawlCommand: AsyncParsableCommand {
 enum Summary {
     static func line(_ report: CrawlReport) -> String {
         let s = report.stats
-        return "\(report.source): \(s.items) items (\(s.added) new, \(s.changed) changed, \(s.deleted) deleted, \(s.unchanged) unchanged), "
+        return
+            "\(report.source) \(report.mode): \(s.items) items (\(s.added) new, \(s.changed - s.moved) changed, \(s.moved) moved, \(s.deleted) deleted, \(s.unchanged) unchanged), "
             + "\(s.requests) requests (minimum \(report.minimumRequests)), \(s.retries) retries, \(s.throttled) throttled (429), "
             + "\(s.rateLimitWaits) rate-limit waits, " + String(format: "%.1fs (store %.1fs)", report.elapsed, report.storeSeconds)
     }

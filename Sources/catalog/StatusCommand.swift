@@ -2,6 +2,7 @@ import ArgumentParser
 import CatalogCore
 import CatalogReports
 import CatalogStore
+import Crawler
 import Foundation
 
 /// `catalog status`: what the catalog holds and when it was last refreshed.
@@ -24,8 +25,10 @@ struct StatusCommand: AsyncParsableCommand {
                 }
                 if let crawl = status.lastComplete {
                     lines.append(
-                        "  last complete crawl #\(crawl.id) (\(crawl.mode)) \(crawl.startedAt) → \(crawl.finishedAt ?? "?"): \(crawl.itemCount) items, \(crawl.added) new, \(crawl.changed) changed, \(crawl.deleted) deleted, \(crawl.requests) requests"
+                        "  last complete crawl #\(crawl.id) (\(crawl.mode)\(crawl.since.map { " since \($0)" } ?? "")) \(crawl.startedAt) → \(crawl.finishedAt ?? "?"): \(crawl.itemCount) items, \(crawl.added) new, \(crawl.changed - crawl.moved) changed, \(crawl.moved) moved, \(crawl.deleted) deleted, \(crawl.requests) requests"
                     )
+                    lines.append(
+                        "  watermark for the next delta: \(crawl.startedAt) (minus \(Int(CrawlOptions.deltaOverlap / 60)) minutes of overlap)")
                 } else {
                     lines.append("  never crawled completely")
                 }

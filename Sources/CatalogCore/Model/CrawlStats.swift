@@ -18,6 +18,8 @@ public struct CrawlStats: Sendable, Equatable {
     public var deleted = 0
     /// Items identical to the previous complete crawl.
     public var unchanged = 0
+    /// Items whose path or parent changed (counted among the changed).
+    public var moved = 0
 
     /// Creates empty stats.
     public init() {}
