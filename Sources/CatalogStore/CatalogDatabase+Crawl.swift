@@ -12,7 +12,7 @@ public struct MergeResult: Sendable, Equatable {
     public var deleted = 0
     /// Items left as they were.
     public var unchanged = 0
-    /// Changed items whose path or parent changed.
+    /// Changed items that moved: a new parent, or a new path under the same name (an ancestor renamed or moved).
     public var moved = 0
 
     /// Creates a result.
@@ -207,7 +207,7 @@ extension CatalogDatabase {
                 sql: """
                     INSERT INTO item_change (crawl_id, source, id, change, kind, name, old_path, new_path, old_digest, new_digest, fields)
                     SELECT ?, ?, c.id,
-                      CASE WHEN c.path IS NOT i.path OR c.parent_id IS NOT i.parent_id THEN 'moved' ELSE 'modified' END,
+                      CASE WHEN c.parent_id IS NOT i.parent_id OR (c.path IS NOT i.path AND c.name IS i.name) THEN 'moved' ELSE 'modified' END,
                       c.kind, c.name, i.path, c.path, i.digest, c.digest,
                       (SELECT group_concat(key, ',') FROM (
                         SELECT n.key AS key FROM json_each(c.record) n

@@ -172,4 +172,39 @@ func temporaryDatabasePath() -> String {
         #expect(try database.search(parser.parse("multi-agent")).count == 1)
         #expect(try database.search(parser.parse("file.mov")).count == 1)
     }
+
+    @Test func mergesLogChangesAndKeepOldVersions() async throws {
+        let database = try CatalogDatabase.inMemory()
+        let first = try database.beginCrawl(source: .frameio)
+        try await database.stage(
+            [
+                makeItem("1", name: "a.mov", path: "A/T/P/x/a.mov"), makeItem("2", name: "b.mov"), makeItem("3", name: "c.mov"),
+                makeItem("4", name: "d.mov"),
+            ], in: first)
+        try await database.complete(first, stats: CrawlStats())
+
+        // A full crawl: 1 moved to another folder, 2 edited, 3 gone, 5 new, 4 unchanged.
+        let second = try database.beginCrawl(source: .frameio)
+        var moved = makeItem("1", name: "a.mov", path: "A/T/P/y/a.mov")
+        moved.parentID = "y"
+        try await database.stage(
+            [moved, makeItem("2", name: "b.mov", version: 2), makeItem("4", name: "d.mov"), makeItem("5", name: "e.mov")], in: second)
+        let merge = try await database.complete(second, stats: CrawlStats())
+        #expect(merge == MergeResult(added: 1, changed: 2, deleted: 1, unchanged: 1, moved: 1))
+        var log: [String: CatalogChange] = [:]
+        try database.forEachChange(afterCrawl: first.id) { log[$0.id] = $0 }
+        #expect(log["1"]?.change == .moved && log["1"]?.oldPath == "A/T/P/x/a.mov" && log["1"]?.newPath == "A/T/P/y/a.mov")
+        #expect(log["2"]?.change == .modified && log["2"]?.fields == ["v"])
+        #expect(log["3"]?.change == .deleted && log["3"]?.newPath == nil)
+        #expect(log["5"]?.change == .added)
+        #expect(log["4"] == nil)
+
+        // A delta: only what is staged changes, and only what is marked deleted goes.
+        let delta = try database.beginCrawl(source: .frameio, mode: .delta)
+        try await database.stage([makeItem("6", name: "f.mov")], in: delta)
+        try await database.stageDeletions(["5"], in: delta)
+        let deltaMerge = try await database.complete(delta, stats: CrawlStats())
+        #expect(deltaMerge.added == 1 && deltaMerge.deleted == 1)
+        #expect(try database.itemCount(source: .frameio) == 4)  // 1, 2, 4, 6
+    }
 }
