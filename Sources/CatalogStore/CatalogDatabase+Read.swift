@@ -96,6 +96,17 @@ extension CatalogDatabase {
         }
     }
 
+    /// The rowids the plain FTS5 query gives (MATCH, ORDER BY bm25, LIMIT): the baseline the
+    /// benchmark compares ``search(_:limit:)`` with.
+    public func plainFTS(_ query: SearchQuery, limit: Int) throws(StoreError) -> [Int64] {
+        guard let match = SearchSQL.matchExpression(query.clauses) else { return [] }
+        return try read { db in
+            try Int64.fetchAll(
+                db, sql: "SELECT rowid FROM item_fts WHERE item_fts MATCH ? ORDER BY bm25(item_fts, \(SearchSQL.weights)) LIMIT ?",
+                arguments: [match, limit])
+        }
+    }
+
     /// Calls `body` with every item, ordered by source and path, streaming from the database
     /// (memory stays constant whatever the catalog's size).
     public func forEachItem(source: Source? = nil, _ body: (CatalogItem) throws -> Void) throws {

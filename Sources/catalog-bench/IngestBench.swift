@@ -18,12 +18,16 @@ struct IngestBench: AsyncParsableCommand {
     @Option(help: "Write the result as Markdown table rows to this file (appended).")
     var markdown: String?
 
+    @Option(help: "Also write the same rows as CSV (the item columns, with a header), for the sqlite3 CLI to load.")
+    var csv: String?
+
     func run() async throws {
         guard !FileManager.default.fileExists(atPath: db) else {
             throw ValidationError("\(db) exists; give a path for a new catalog")
         }
         let database = try CatalogDatabase(path: db)
         let generated = Self.generate(items)
+        if let csv { try Self.writeCSV(generated, to: csv) }
         let session = try database.beginCrawl(source: .frameio)
         let start = ContinuousClock.now
         var batch: [CatalogItem] = []
@@ -54,6 +58,31 @@ struct IngestBench: AsyncParsableCommand {
                         items, stageSeconds, mergeSeconds, total, Double(items) / total)
                 ], to: markdown)
         }
+    }
+
+    /// The rows as CSV in the store's column order (RFC 4180 quoting), for the CLI comparison.
+    static func writeCSV(_ items: [CatalogItem], to path: String) throws {
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        func cell(_ value: String?) -> String {
+            guard let value else { return "" }
+            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        var text = "source,id,kind,name,parent_id,project_id,path,size,mime,ext,created_at,updated_at,label,xxh64,text,digest,record\n"
+        for item in items {
+            let cells: [String?] = [
+                item.source.rawValue, item.id, item.kind.rawValue, item.name, item.parentID, item.projectID, item.path,
+                item.size.map(String.init), item.mime, item.fileExtension, item.createdAt.map(Timestamp.format),
+                item.updatedAt.map(Timestamp.format), item.label, item.xxh64, item.text, item.digest, item.record,
+            ]
+            text += cells.map(cell).joined(separator: ",") + "\n"
+            if text.utf8.count > 1 << 20 {
+                try handle.write(contentsOf: Data(text.utf8))
+                text = ""
+            }
+        }
+        try handle.write(contentsOf: Data(text.utf8))
     }
 
     /// Items shaped like a crawl's: nested paths, file names, digests, a ~1 KB record.

@@ -23,6 +23,9 @@ struct SearchBench: ParsableCommand {
     @Option(help: "Write the results as Markdown table rows to this file (appended).")
     var markdown: String?
 
+    @Flag(help: "Also time the plain FTS5 query (MATCH, ORDER BY bm25, LIMIT) for the text queries, as the sqlite3 CLI would run it.")
+    var compareFTS = false
+
     @Argument(help: "Queries, each `label=query` (default: a standard mix).")
     var queries: [String] = []
 
@@ -45,7 +48,7 @@ struct SearchBench: ParsableCommand {
         let database = try CatalogDatabase(path: db)
         let parser = SearchQueryParser(fields: try database.fields().map(\.name))
         var rows: [String] = []
-        print("query".padding(toLength: 24, withPad: " ", startingAt: 0) + "    hits     p50 ms     p99 ms")
+        print("query".padding(toLength: 24, withPad: " ", startingAt: 0) + "    hits     p50 ms     p99 ms   plain FTS5 p50/p99 ms")
         for entry in queries.isEmpty ? Self.standard : queries {
             let (label, text) = Self.split(entry)
             guard let query = try? parser.parse(text) else {
@@ -63,10 +66,22 @@ struct SearchBench: ParsableCommand {
             samples.sort()
             let p50 = Self.percentile(samples, 0.50)
             let p99 = Self.percentile(samples, 0.99)
+            var plain = "—"
+            if compareFTS, query.filters.isEmpty, query.exclusions.isEmpty, !query.clauses.isEmpty {
+                var fts: [Double] = []
+                for _ in 0..<runs {
+                    let start = ContinuousClock.now
+                    _ = try database.plainFTS(query, limit: limit)
+                    fts.append(Self.milliseconds(ContinuousClock.now - start))
+                }
+                fts.sort()
+                plain = String(format: "%.2f / %.2f", Self.percentile(fts, 0.5), Self.percentile(fts, 0.99))
+            }
             print(
                 label.padding(toLength: 24, withPad: " ", startingAt: 0)
-                    + String(format: "%8d %10.2f %10.2f", hits, p50, p99))
-            rows.append(String(format: "| search: %@ (`%@`) | %d hits | p50 %.2f ms, p99 %.2f ms |", label, text, hits, p50, p99))
+                    + String(format: "%8d %10.2f %10.2f   %@", hits, p50, p99, plain))
+            rows.append(
+                String(format: "| search: %@ (`%@`) | %d hits | p50 %.2f ms, p99 %.2f ms | plain FTS5 %@ ms |", label, text, hits, p50, p99, plain))
         }
         if let markdown { try Bench.append(rows, to: markdown) }
     }

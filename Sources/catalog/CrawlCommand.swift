@@ -95,6 +95,12 @@ struct CrawlCommand: AsyncParsableCommand {
                     }
                 Terminal.endProgress(quiet: global.quiet)
                 if !global.quiet { Terminal.error(Summary.line(report)) }
+                if global.verbose {
+                    Terminal.error(
+                        String(
+                            format: "%@ timing: wall %.2f s, store %.2f s, HTTP %.2f s summed over concurrent requests",
+                            report.source, report.elapsed, report.storeSeconds, report.transportSeconds))
+                }
             }
         } catch {
             Terminal.endProgress(quiet: global.quiet)
