@@ -171,9 +171,21 @@ extension CatalogDatabase {
         if existing == 0 {
             // Bulk path: plain inserts, then index the new rows in one pass.
             let catalogWasEmpty = try Int.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM item)") == 1
+            // Into an empty table, building each secondary index once from sorted rows beats
+            // updating ten indexes row by row (1M items: the merge took 106 s that way).
+            let indexes =
+                catalogWasEmpty
+                ? try Row.fetchAll(
+                    db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'item' AND sql IS NOT NULL")
+                : []
+            for index in indexes { try db.execute(sql: "DROP INDEX \(index["name"] as String)") }
             try db.execute(
-                sql: "INSERT INTO item (source, \(columns), crawl_id) SELECT ?, \(columns), crawl_id FROM staging.crawl_item WHERE crawl_id = ?",
+                sql: """
+                    INSERT INTO item (source, \(columns), crawl_id)
+                    SELECT ?, \(columns), crawl_id FROM staging.crawl_item WHERE crawl_id = ? ORDER BY id
+                    """,
                 arguments: [source, crawlID])
+            for index in indexes { try db.execute(sql: index["sql"] as String) }
             if catalogWasEmpty {
                 try db.execute(sql: "INSERT INTO item_fts(item_fts) VALUES ('rebuild')")
             } else {

@@ -47,8 +47,9 @@ public final class CatalogDatabase: Sendable {
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // 64 MiB of page cache (the default is 2 MiB): a crawl's merge updates nine indexes.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // The writer gets 64 MiB of page cache (the default is 2 MiB): a crawl's merge updates
+            // ten indexes. Readers (search, export) keep the default, so they stay small.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
             // Debian's SQLite zeroes deleted content (SECURE_DELETE); the catalog holds no secrets,
             // and zeroing doubled the cost of replacing rows.
             try db.execute(sql: "PRAGMA secure_delete = OFF")

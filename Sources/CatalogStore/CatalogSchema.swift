@@ -171,6 +171,10 @@ enum CatalogSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        // Dash-only filters (folder:, Field:value) read only the Dash rows, in path order.
+        migrator.registerMigration("v6-source-path") { db in
+            try db.execute(sql: "CREATE INDEX item_source_path ON item(source, path)")
+        }
         return migrator
     }
 

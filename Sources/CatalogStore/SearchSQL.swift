@@ -179,7 +179,7 @@ struct SearchSQL {
             return ("(" + patterns.map { _ in "item.mime LIKE ?" }.joined(separator: " OR ") + ")", StatementArguments(patterns))
         case .folder(let path):
             return (
-                "EXISTS (SELECT 1 FROM json_each(item.folders) AS f WHERE f.value LIKE ? ESCAPE '\\' OR f.value LIKE ? ESCAPE '\\')",
+                "item.source = 'dash' AND item.folders IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(item.folders) AS f WHERE f.value LIKE ? ESCAPE '\\' OR f.value LIKE ? ESCAPE '\\')",
                 [likePattern(path), likePattern(path) + "/%"]
             )
         case .field(let name, let value):
@@ -187,7 +187,7 @@ struct SearchSQL {
             let pattern = likePattern(value)
             return (
                 """
-                EXISTS (SELECT 1 FROM json_each(item.metadata) AS f, json_each(f.value) AS v
+                item.source = 'dash' AND item.metadata IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(item.metadata) AS f, json_each(f.value) AS v
                 WHERE f.key = ? AND (v.value LIKE ? ESCAPE '\\' OR v.value LIKE ? ESCAPE '\\'))
                 """,
                 [name, pattern, pattern + CatalogFieldOption.pathSeparator + "%"]
