@@ -4,49 +4,121 @@ import Synchronization
 
 /// The fake Frame.io v2 API: routes, header pagination, rate limits, faults and payloads shaped
 /// as documented (see ../shared/docs/api-facts.md). Independent of the HTTP server so it can be
-/// tested directly.
+/// tested directly. The dataset can change between crawls (``mutate(rate:seed:)``).
 public final class FrameIOSandboxAPI: Sendable {
-    /// The data served.
-    public let dataset: FrameIODataset
     /// Limits and faults.
     public let configuration: SandboxConfiguration
     private let gate: SandboxGate
     /// Varies signed URLs and view counts between responses.
     private let random: Mutex<SeededGenerator>
-    private let projectsByID: [String: Int]
-    private let teamsByID: [String: Int]
+    private let state: Mutex<FrameIOSandboxView.Snapshot>
 
     /// Requests answered so far, by outcome.
     public typealias Counters = SandboxCounters
 
     /// Creates the API over a dataset.
     public init(dataset: FrameIODataset, configuration: SandboxConfiguration) {
-        self.dataset = dataset
         self.configuration = configuration
         gate = SandboxGate(configuration: configuration)
         random = Mutex(SeededGenerator(seed: configuration.faultSeed ^ 0x5151))
-        projectsByID = Dictionary(dataset.projects.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        teamsByID = Dictionary(dataset.teams.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        state = Mutex(FrameIOSandboxView.Snapshot(dataset))
     }
+
+    /// The data served now (it changes when mutated).
+    public var dataset: FrameIODataset { state.withLock { $0.dataset } }
 
     /// The counters so far.
     public var counts: Counters { gate.counts }
 
+    /// Serves `dataset` from now on.
+    public func replace(_ dataset: FrameIODataset) {
+        state.withLock { $0 = FrameIOSandboxView.Snapshot(dataset) }
+    }
+
+    /// Changes about `rate` of the assets (see ``FrameIODataset/mutate(rate:seed:now:)``).
+    @discardableResult
+    public func mutate(rate: Double, seed: UInt64, purge: Bool = false) -> FrameIOMutationReport {
+        state.withLock { snapshot in
+            var dataset = snapshot.dataset
+            let report = dataset.mutate(rate: rate, seed: seed, now: Date(), purge: purge)
+            snapshot = FrameIOSandboxView.Snapshot(dataset)
+            return report
+        }
+    }
+
+    /// `POST /_admin/mutate?rate=R&seed=S[&purge=true]` (no token needed; the sandbox binds loopback).
+    public func admin(path: String, query: [String: String]) -> SandboxResponse {
+        guard path == "/_admin/mutate" else { return .frameIOError(status: 404, title: "Not Found", detail: "Unknown admin endpoint \(path)") }
+        guard let rate = Double(query["rate"] ?? "0.01"), (0...1).contains(rate) else {
+            return .frameIOError(status: 400, title: "Bad Request", detail: "rate must be a number between 0 and 1")
+        }
+        let report = mutate(
+            rate: rate, seed: UInt64(query["seed"] ?? "") ?? UInt64.random(in: 0...UInt64.max), purge: query["purge"] == "true")
+        return .json(Array(JSONWriter.string(report.json, canonical: false).utf8))
+    }
+
     /// Answers one request. `path` is below the API root (e.g. `/assets/ID/children`).
-    public func handle(method: String, path: String, query: [String: String], authorization: String?) async -> SandboxResponse {
+    public func handle(
+        method: String, path: String, query: [String: String], body: [UInt8] = [], authorization: String?
+    ) async -> SandboxResponse {
         let required = configuration.requiredToken
         switch await gate.check(authorization: authorization, accepts: { required == nil || $0 == required }) {
         case .refuse(let status, let reason, let headers):
             let title = status == 401 ? "Unauthorized" : status == 429 ? "Too Many Requests" : "Server Error"
             return .frameIOError(status: status, title: title, detail: reason, headers: headers)
         case .admit(let rateHeaders):
-            var response = route(method: method, path: path, query: query)
+            let view = FrameIOSandboxView(
+                snapshot: state.withLock { $0 }, configuration: configuration,
+                nextRandom: { [self] in random.withLock { $0.next() } })
+            var response = view.route(method: method, path: path, query: query, body: body)
             response.headers += rateHeaders
             return response
         }
     }
-    private func route(method: String, path: String, query: [String: String]) -> SandboxResponse {
+}
+
+/// One consistent view of the dataset answering one request.
+struct FrameIOSandboxView {
+    /// The dataset and its lookup tables, rebuilt when the dataset changes.
+    struct Snapshot: Sendable {
+        var dataset: FrameIODataset
+        var projectsByID: [String: Int]
+        var teamsByID: [String: Int]
+        /// Live files (version stacks and versions included), folders and bytes per project.
+        var projectCounts: [String: (files: Int64, folders: Int64, storage: Int64)]
+
+        init(_ dataset: FrameIODataset) {
+            self.dataset = dataset
+            projectsByID = Dictionary(dataset.projects.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+            teamsByID = Dictionary(dataset.teams.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+            projectCounts = [:]
+            for project in dataset.projects {
+                var counts: (files: Int64, folders: Int64, storage: Int64) = (0, 0, 0)
+                var stack = [project.rootAssetID]
+                while let parent = stack.popLast() {
+                    for i in dataset.childrenByParent[parent] ?? [] where dataset.assets[i].deletedAt == nil {
+                        let asset = dataset.assets[i]
+                        if asset.type == "folder" { counts.folders += 1 } else { counts.files += 1 }
+                        counts.storage += asset.filesize ?? 0
+                        if asset.type != "file" { stack.append(asset.id) }
+                    }
+                }
+                projectCounts[project.id] = counts
+            }
+        }
+    }
+
+    let snapshot: Snapshot
+    let configuration: SandboxConfiguration
+    let nextRandom: @Sendable () -> UInt64
+
+    var dataset: FrameIODataset { snapshot.dataset }
+    var projectsByID: [String: Int] { snapshot.projectsByID }
+    var teamsByID: [String: Int] { snapshot.teamsByID }
+
+    func route(method: String, path: String, query: [String: String], body: [UInt8]) -> SandboxResponse {
         let parts = path.split(separator: "/").map(String.init)
+        if method == "POST", parts == ["search", "library"] { return searchLibrary(body: body) }
         guard method == "GET" else { return .frameIOError(status: 405, title: "Method Not Allowed", detail: "\(method) \(path)") }
         switch parts.count {
         case 1 where parts[0] == "me":
@@ -108,6 +180,62 @@ public final class FrameIOSandboxAPI: Sendable {
         }
     }
 
+    /// `POST /search/library`: live assets of an account (and project) updated since a time,
+    /// newest first. Like the real service, pages past the first 100 results are unreliable:
+    /// some results there are silently left out, so a page holds fewer than `page_size`.
+    func searchLibrary(body: [UInt8]) -> SandboxResponse {
+        guard let json = try? JSONParser.parse(body), let accountID = json["account_id"]?.stringValue else {
+            return .frameIOError(status: 422, title: "Unprocessable Entity", detail: "search needs a JSON body with account_id")
+        }
+        let filter = json["filter"]
+        let projectID = filter?["project_id"]?["value"]?.stringValue
+        let since = filter?["updated_at"]?["value"]?.stringValue.flatMap(Timestamp.parse)
+        if filter?["updated_at"] != nil, since == nil || filter?["updated_at"]?["op"]?.stringValue != "gte" {
+            return .frameIOError(status: 422, title: "Unprocessable Entity", detail: "filter.updated_at needs op gte and an ISO 8601 value")
+        }
+        var found: [(date: Date, index: Int)] = []
+        for (i, asset) in dataset.assets.enumerated() where asset.deletedAt == nil && asset.projectID == (projectID ?? asset.projectID) {
+            guard let project = projectsByID[asset.projectID], dataset.projects[project].accountID == accountID, isLive(i),
+                let updated = Timestamp.parse(asset.updatedAt)
+            else { continue }
+            if let since, updated < since { continue }
+            found.append((updated, i))
+        }
+        found.sort { $0.date != $1.date ? $0.date > $1.date : $0.index < $1.index }
+        let pageSize = max(1, min(json["page_size"]?.int64Value.map(Int.init) ?? configuration.defaultPageSize, configuration.maxPageSize))
+        let page = max(1, json["page"]?.int64Value.map(Int.init) ?? 1)
+        let start = min(found.count, (page - 1) * pageSize)
+        let end = min(found.count, start + pageSize)
+        var w = JSONWriter()
+        w.appendRaw("[")
+        var first = true
+        for position in start..<end {
+            // The documented bug: past ~100 results, some are dropped.
+            if position >= 100, position % 7 == 3 { continue }
+            if !first { w.appendRaw(",") }
+            first = false
+            renderAsset(dataset.assets[found[position].index], &w)
+        }
+        w.appendRaw("]")
+        let totalPages = max(1, (found.count + pageSize - 1) / pageSize)
+        return .json(
+            w.bytes,
+            headers: [
+                ("page-number", String(page)), ("per-page", String(pageSize)), ("total", String(found.count)),
+                ("total-pages", String(totalPages)),
+            ])
+    }
+
+    /// Whether the asset and all its ancestors are live.
+    private func isLive(_ index: Int) -> Bool {
+        var asset = dataset.assets[index]
+        while true {
+            if asset.deletedAt != nil { return false }
+            guard let parent = dataset.assetIndex[asset.parentID] else { return true }
+            asset = dataset.assets[parent]
+        }
+    }
+
     private func archived(_ project: FrameIODataset.Project, _ query: [String: String]) -> Bool {
         switch query["filter[archived]"] ?? "false" {
         case "all": true
@@ -160,7 +288,7 @@ public final class FrameIOSandboxAPI: Sendable {
 
     /// A fresh pre-signed URL: different on every request, as the real service's are.
     private func signedURL(_ kind: String, _ id: String) -> String {
-        let signature = random.withLock { String($0.next(), radix: 16) }
+        let signature = String(nextRandom(), radix: 16)
         return "https://assets.sandbox.invalid/\(id)/\(kind)?Expires=1790000000&Signature=\(signature)&Key-Pair-Id=SANDBOX"
     }
 
@@ -205,18 +333,7 @@ public final class FrameIOSandboxAPI: Sendable {
         member(&w, "updated_at", project.updatedAt)
         member(&w, "archived_at", project.archivedAt)
         member(&w, "deleted_at", nil)
-        var files: Int64 = 0
-        var folders: Int64 = 0
-        var storage: Int64 = 0
-        var stack = [project.rootAssetID]
-        while let parent = stack.popLast() {
-            for i in dataset.childrenByParent[parent] ?? [] where dataset.assets[i].deletedAt == nil {
-                let asset = dataset.assets[i]
-                if asset.type == "folder" { folders += 1 } else { files += 1 }
-                storage += asset.filesize ?? 0
-                if asset.type != "file" { stack.append(asset.id) }
-            }
-        }
+        let (files, folders, storage) = snapshot.projectCounts[project.id] ?? (0, 0, 0)
         number(&w, "file_count", files)
         number(&w, "folder_count", folders)
         number(&w, "storage", storage)
@@ -248,7 +365,7 @@ public final class FrameIOSandboxAPI: Sendable {
         member(&w, "updated_at", asset.updatedAt)
         member(&w, "deleted_at", asset.deletedAt)
         number(&w, "index", Int64(asset.index))
-        number(&w, "view_count", random.withLock { Int64($0.next() % 1000) })
+        number(&w, "view_count", Int64(nextRandom() % 1000))
         if asset.type == "file" {
             number(&w, "filesize", asset.filesize)
             member(&w, "filetype", asset.filetype)

@@ -51,8 +51,12 @@ public struct SandboxServer: Sendable {
                 return Self.response(body)
             }
             let query = Self.parseQuery(request.uri.query)
+            if path.hasPrefix("/v2/_admin/"), request.method == .post {
+                return Self.response(api.admin(path: String(path.dropFirst(3)), query: query))
+            }
+            let body = request.method == .post ? Array(buffer: try await request.body.collect(upTo: 1 << 20)) : []
             let answer = await api.handle(
-                method: request.method.rawValue, path: String(path.dropFirst(3)), query: query,
+                method: request.method.rawValue, path: String(path.dropFirst(3)), query: query, body: body,
                 authorization: request.headers[.authorization])
             return Self.response(answer)
         }

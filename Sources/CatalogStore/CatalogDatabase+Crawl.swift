@@ -282,7 +282,11 @@ extension CatalogDatabase {
             try db.execute(
                 sql: "INSERT INTO item_fts (rowid, \(ftsColumns)) SELECT seq, \(ftsColumns) FROM item WHERE source = ? AND crawl_id = ?",
                 arguments: [source, crawlID])
-            result.unchanged = staged - result.added - result.changed
+            // A delta reads only what changed: everything else it kept is unchanged.
+            result.unchanged =
+                mode == .delta
+                ? (try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE source = ?", arguments: [source]) ?? 0) - result.added - result.changed
+                : staged - result.added - result.changed
         }
         return result
     }

@@ -128,6 +128,53 @@ extension CatalogDatabase {
         }
     }
 
+    /// The items of `source` with these ids (those not catalogued are left out), by id.
+    public func items(source: Source, ids: [String]) throws(StoreError) -> [String: CatalogItem] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in
+            var found: [String: CatalogItem] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT \(ItemRow.selection) FROM item WHERE source = ? AND id = ?")
+            for id in ids {
+                if let row = try Row.fetchOne(statement, arguments: [source.rawValue, id]) { found[id] = ItemRow.item(from: row) }
+            }
+            return found
+        }
+    }
+
+    /// The items of `source` whose parent is one of `parentIDs`.
+    public func children(source: Source, of parentIDs: [String]) throws(StoreError) -> [CatalogItem] {
+        guard !parentIDs.isEmpty else { return [] }
+        return try read { db in
+            var found: [CatalogItem] = []
+            let statement = try db.cachedStatement(sql: "SELECT \(ItemRow.selection) FROM item WHERE source = ? AND parent_id = ?")
+            for id in parentIDs {
+                found += try Row.fetchAll(statement, arguments: [source.rawValue, id]).map(ItemRow.item(from:))
+            }
+            return found
+        }
+    }
+
+    /// The ids of the items of `source` in project `projectID` (the project included).
+    public func itemIDs(source: Source, projectID: String) throws(StoreError) -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM item WHERE project_id = ? AND source = ?", arguments: [projectID, source.rawValue])
+        }
+    }
+
+    /// Per project of `source`: how many of its items are of each kind.
+    public func projectKindCounts(source: Source) throws(StoreError) -> [String: [ItemKind: Int]] {
+        try read { db in
+            var counts: [String: [ItemKind: Int]] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT project_id, kind, count(*) FROM item WHERE source = ? AND project_id IS NOT NULL GROUP BY project_id, kind",
+                arguments: [source.rawValue])
+            while let row = try rows.next() {
+                if let kind = ItemKind(rawValue: row[1]) { counts[row[0], default: [:]][kind] = row[2] }
+            }
+            return counts
+        }
+    }
+
     /// The number of items, per source when given.
     public func itemCount(source: Source? = nil) throws(StoreError) -> Int {
         try read { db in

@@ -36,6 +36,13 @@ public struct FrameIOCrawler: Sendable {
         // Check the token before touching the catalog.
         let user = try await client.me()
         logger.info("crawling Frame.io", metadata: ["user": "\(user.id)"])
+        if options.mode == .automatic, let last = try database.lastCompleteCrawl(source: .frameio),
+            let lastStart = Timestamp.parse(last.startedAt)
+        {
+            let since = options.since ?? lastStart.addingTimeInterval(-CrawlOptions.deltaOverlap)
+            let session = try database.beginCrawl(source: .frameio, mode: .delta, since: since)
+            return try await runDelta(since: since, session: session, started: started)
+        }
         let session = try database.beginCrawl(source: .frameio)
         var walk = Walk(crawler: self, session: session, started: started)
         do {
@@ -51,6 +58,15 @@ public struct FrameIOCrawler: Sendable {
             throw error
         }
     }
+}
+
+/// A project as listed, with what a delta needs to know of it.
+struct ListedProject: Sendable {
+    var project: FrameIOProject
+    var item: CatalogItem
+    var root: Container
+    /// The account to search it in.
+    var accountID: String?
 }
 
 /// Where a container's children go in the catalog.
@@ -79,6 +95,10 @@ extension FrameIOCrawler {
         var queuedPages: [String: Int] = [:]
         /// For each container: elements counted and the page size honoured, for the minimum.
         var listSizes: [String: (count: Int, perPage: Int)] = [:]
+        /// Every project listed, with its item, its root and the account it belongs to.
+        var projects: [String: ListedProject] = [:]
+        /// In a delta: the ids staged so far.
+        var emitted: Set<String>?
 
         init(crawler: FrameIOCrawler, session: CrawlSession, started: Date) {
             self.crawler = crawler
@@ -108,6 +128,7 @@ extension FrameIOCrawler {
                 try await emit(item)
             }
             var teamPaths: [String: String] = [:]
+            var teamAccounts: [String: String] = [:]
             for account in accounts {
                 let teams = try await listAll("teams:\(account.id)") { try await client.teams(accountID: account.id, page: $0) }
                 for team in teams where teamPaths[team.id] == nil {
@@ -115,6 +136,7 @@ extension FrameIOCrawler {
                     if team.accountID == nil { team.accountID = account.id }
                     let item = crawler.mapper.item(for: team, accountPath: accountPaths[account.id] ?? account.displayName)
                     teamPaths[team.id] = item.path
+                    teamAccounts[team.id] = account.id
                     try await emit(item)
                 }
             }
@@ -161,8 +183,11 @@ extension FrameIOCrawler {
                 guard seenProjects.insert(project.id).inserted else { return }
                 let item = crawler.mapper.item(for: project, teamPath: teamPath, parentID: parentID)
                 try await emit(item)
+                let root = Container(assetID: project.rootAssetID, parentItemID: project.id, path: item.path, projectID: project.id)
+                let accountID = project.teamID.flatMap { teamAccounts[$0] } ?? project.accountID
+                projects[project.id] = ListedProject(project: project, item: item, root: root, accountID: accountID)
                 estimate += 1 + Int(project.fileCount ?? 0) + Int(project.folderCount ?? 0)
-                roots.append(Container(assetID: project.rootAssetID, parentItemID: project.id, path: item.path, projectID: project.id))
+                roots.append(root)
             }
             for teamID in teamIDs {
                 for project in projectsByTeam[teamID] ?? [] {
@@ -257,7 +282,10 @@ extension FrameIOCrawler {
             }
         }
 
-        mutating func emit(_ item: CatalogItem) async throws { try await recorder.emit(item) }
+        mutating func emit(_ item: CatalogItem) async throws {
+            emitted?.insert(item.id)
+            try await recorder.emit(item)
+        }
 
         func report(pending: Int) { recorder.report(estimatedTotal: estimatedTotal, pendingPages: pending) }
     }

@@ -71,6 +71,37 @@ public struct FrameIOClient: Sendable {
         }
     }
 
+    /// One page of `GET /projects/{id}/trash`: the project's soft-deleted assets.
+    public func trash(projectID: String, page: Int) async throws -> FrameIOPage<FrameIOAsset> {
+        try await list("/projects/\(escape(projectID))/trash", query: [], page: page, what: "trash of project \(projectID)") {
+            try FrameIOAsset(json: $0, what: $1)
+        }
+    }
+
+    /// The most results a library search is trusted for: the vendor says not to page past about 100.
+    public static let searchTrustLimit = 100
+
+    /// The first page (at most ``searchTrustLimit`` results, newest first) of `POST /search/library`
+    /// for live assets of an account, or of one project, updated at or after `since`.
+    public func searchLibrary(accountID: String, projectID: String? = nil, updatedSince since: Date) async throws -> FrameIOPage<FrameIOAsset> {
+        var filter: [(String, JSONValue)] = [
+            ("updated_at", .object([("op", .string("gte")), ("value", .string(Timestamp.format(since)))]))
+        ]
+        if let projectID { filter.append(("project_id", .object([("op", .string("eq")), ("value", .string(projectID))]))) }
+        let body = JSONValue.object([
+            ("account_id", .string(accountID)), ("q", .string("")), ("sort", .string("-updated_at")),
+            ("page", .number("1")), ("page_size", .number(String(Self.searchTrustLimit))), ("filter", .object(filter)),
+        ])
+        let what = "assets updated since \(Timestamp.format(since)) in \(projectID.map { "project \($0)" } ?? "account \(accountID)")"
+        let response = try await requester.send(
+            HTTPRequest(
+                method: "POST", url: url("/search/library", query: []),
+                headers: [("Accept", "application/json"), ("Content-Type", "application/json")],
+                body: Array(JSONWriter.string(body, canonical: false).utf8)),
+            what: what)
+        return try decodePage(response, page: 1, pageSize: Self.searchTrustLimit, what: what) { try FrameIOAsset(json: $0, what: $1) }
+    }
+
     // MARK: - Plumbing
 
     private func list<Element>(
@@ -83,6 +114,12 @@ public struct FrameIOClient: Sendable {
                 url: url(path, query: query + [("page", String(page)), ("page_size", String(pageSize))]),
                 headers: [("Accept", "application/json")]),
             what: pageWhat)
+        return try decodePage(response, page: page, pageSize: pageSize, what: pageWhat, decode: decode)
+    }
+
+    private func decodePage<Element>(
+        _ response: HTTPResponse, page: Int, pageSize: Int, what pageWhat: String, decode: (JSONValue, String) throws -> Element
+    ) throws -> FrameIOPage<Element> {
         let json = try parse(response, what: pageWhat)
         guard case .array(let values) = json else {
             throw APIError.malformedResponse(service: "Frame.io", what: pageWhat, detail: "expected a JSON array, found \(json.typeName)")

@@ -12,6 +12,9 @@ public struct FrameIOItemMapper: Sendable {
         "downloads", "h264_360", "h264_540", "h264_720", "h264_1080_best", "h264_2160",
         "page_proxy", "audio_proxy", "webm_360", "stream_url", "transcodes",
         "view_count", "views", "last_viewed_at", "viewed_at", "is_session_watermarked",
+        // Counts of children: they change when a child comes or goes, without the container's
+        // updated_at moving, and the catalog holds the children themselves.
+        "item_count", "versions",
     ]
 
     let canonicalizer = RecordCanonicalizer(volatileKeys: volatileKeys)

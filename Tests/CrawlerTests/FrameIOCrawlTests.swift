@@ -45,11 +45,23 @@ func expectedCatalog(_ dataset: FrameIODataset) -> [String: (path: String, kind:
 
 func crawl(
     _ url: String, into database: CatalogDatabase, token: String = "sandbox-token-abc", pageSize: Int = 1000,
-    retry: RetryPolicy = RetryPolicy(maxAttempts: 6, baseDelay: 0.01, throttleDelay: 0.05, maxDelay: 0.5)
+    retry: RetryPolicy = RetryPolicy(maxAttempts: 6, baseDelay: 0.01, throttleDelay: 0.05, maxDelay: 0.5),
+    mode: CrawlOptions.ModeChoice = .automatic, force: Bool = false
 ) async throws -> CrawlReport {
-    try await CrawlerFactory.frameIO(
-        token: token, baseURL: url, database: database, options: CrawlOptions(concurrency: 8), pageSize: pageSize, retry: retry
-    ).run()
+    var options = CrawlOptions(concurrency: 8)
+    options.mode = mode
+    options.force = force
+    return try await CrawlerFactory.frameIO(token: token, baseURL: url, database: database, options: options, pageSize: pageSize, retry: retry)
+        .run()
+}
+
+/// Every item of a source as id → digest, path, parent, kind: two catalogs are equal when these are.
+func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [String: String] {
+    var result: [String: String] = [:]
+    try database.forEachItem(source: source) {
+        result[$0.id] = [$0.digest, $0.path, $0.parentID ?? "-", $0.projectID ?? "-", $0.kind.rawValue].joined(separator: "|")
+    }
+    return result
 }
 
 @Suite(.serialized) struct FrameIOCrawlTests {
@@ -149,5 +161,82 @@ func crawl(
         #expect(try database.integrityCheck() == "ok")
         let status = try database.status().first { $0.source == .frameio }!
         #expect(status.lastComplete?.id == first.crawlID)
+    }
+    @Test func deltaAfterChangesEqualsAFreshFullCrawl() async throws {
+        let dataset = FrameIODataset.generated(assets: 6_000, seed: 21)
+        var configuration = SandboxConfiguration()
+        configuration.maxPageSize = 200
+        let server = SandboxServer(frameIO: dataset, configuration: configuration)
+        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let fresh = try CatalogDatabase(path: temporaryDatabasePath())
+        try await server.withRunning { urls in
+            let full = try await crawl(urls.frameIO, into: database)
+            let report = server.frameIO.mutate(rate: 0.01, seed: 9)
+            #expect(report.total >= 30 && !report.deleted.isEmpty && !report.renamedFolders.isEmpty && !report.deletedFolders.isEmpty)
+            #expect(report.purged.isEmpty && report.addedProjects.count == 1)
+            let delta = try await crawl(urls.frameIO, into: database)
+            #expect(delta.mode == "delta")
+            // Searches per changed project, their trash, the hierarchy, and one new project walked.
+            #expect(delta.stats.requests * 10 < full.stats.requests, "delta \(delta.stats.requests) vs full \(full.stats.requests)")
+            #expect(delta.stats.requests == delta.minimumRequests)
+            var changes: [CatalogChange.Kind: Set<String>] = [:]
+            try database.forEachChange(afterCrawl: full.crawlID, source: .frameio) { changes[$0.change, default: []].insert($0.id) }
+            let added = Set(report.added + report.versioned)
+            #expect(added.isSubset(of: changes[.added] ?? []))
+            #expect(Set(report.deleted + report.deletedFolders).isSubset(of: changes[.deleted] ?? []))
+            #expect(Set(report.moved).isSubset(of: changes[.moved] ?? []))
+            #expect(Set(report.edited).isSubset(of: changes[.modified] ?? []))
+            // The unchanged count is the catalog's, not the delta's.
+            #expect(delta.stats.items == (try database.itemCount(source: .frameio)))
+            _ = try await crawl(urls.frameIO, into: fresh)
+        }
+        let a = try catalogFingerprint(database, source: .frameio)
+        let b = try catalogFingerprint(fresh, source: .frameio)
+        #expect(a.count == b.count)
+        let differing = Set(a.keys).symmetricDifference(b.keys).union(a.keys.filter { b[$0] != nil && a[$0] != b[$0] })
+        #expect(differing.isEmpty, "\(differing.count) differ: \(differing.sorted().map { "\($0): \(a[$0] ?? "-") vs \(b[$0] ?? "-")" })")
+    }
+
+    @Test func aPurgeTheSearchCannotSeeIsFoundByRewalkingOnlyItsProject() async throws {
+        let dataset = FrameIODataset.generated(assets: 4_000, seed: 5)
+        let server = SandboxServer(frameIO: dataset, configuration: SandboxConfiguration())
+        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let fresh = try CatalogDatabase(path: temporaryDatabasePath())
+        try await server.withRunning { urls in
+            let full = try await crawl(urls.frameIO, into: database)
+            // A file removed for good: no date query and no trash shows it; only the counts do.
+            var changed = server.frameIO.dataset
+            let victim = changed.assets.firstIndex { $0.type == "file" && $0.deletedAt == nil && changed.assetIndex[$0.parentID] == nil }!
+            let victimID = changed.assets[victim].id
+            let projectID = changed.assets[victim].projectID
+            changed.assets.remove(at: victim)
+            if let p = changed.projects.firstIndex(where: { $0.id == projectID }) { changed.projects[p].updatedAt = "2026-11-01T00:00:00.000000Z" }
+            changed.reindex()
+            server.frameIO.replace(changed)
+            let delta = try await crawl(urls.frameIO, into: database)
+            #expect(delta.stats.deleted == 1)
+            #expect(try database.items(source: .frameio, ids: [victimID]).isEmpty)
+            #expect(delta.stats.requests == delta.minimumRequests)
+            #expect(delta.stats.requests < full.stats.requests * 3 / 4, "delta \(delta.stats.requests) vs full \(full.stats.requests)")
+            _ = try await crawl(urls.frameIO, into: fresh)
+        }
+        #expect(try catalogFingerprint(database, source: .frameio) == catalogFingerprint(fresh, source: .frameio))
+    }
+
+    @Test func aMassDisappearanceIsNotAppliedWithoutForce() async throws {
+        let dataset = FrameIODataset.generated(assets: 2_000, seed: 4)
+        let server = SandboxServer(frameIO: dataset, configuration: SandboxConfiguration())
+        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        try await server.withRunning { urls in
+            let full = try await crawl(urls.frameIO, into: database)
+            var shrunk = dataset
+            shrunk.projects.removeFirst()  // lost access to a project
+            shrunk.reindex()
+            server.frameIO.replace(shrunk)
+            await #expect { try await crawl(urls.frameIO, into: database) } throws: { "\($0)".contains("--force") }
+            #expect(try database.itemCount(source: .frameio) == full.stats.items)
+            let forced = try await crawl(urls.frameIO, into: database, force: true)
+            #expect(forced.stats.deleted > 100)
+        }
     }
 }
