@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Tests only: an independent CSV parser for round trips of exported reports.
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -123,7 +125,12 @@ let package = Package(
             dependencies: ["CatalogStore", "CatalogCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CatalogReportsTests", dependencies: ["CatalogReports", "CatalogCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CatalogReportsTests",
+            dependencies: ["CatalogReports", "CatalogCore", .product(name: "SwiftCSV", package: "SwiftCSV")],
+            resources: [.copy("Golden")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "HTTPSupportTests", dependencies: ["HTTPSupport", "CatalogCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FrameIOClientTests",

@@ -16,8 +16,8 @@ struct Catalog: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            CrawlCommand.self, SearchCommand.self, ChangesCommand.self, ExportCommand.self, StatusCommand.self, SandboxCommand.self,
-            DemoCommand.self,
+            CrawlCommand.self, SearchCommand.self, DupesCommand.self, ChangesCommand.self, ExportCommand.self, StatusCommand.self,
+            SandboxCommand.self, DemoCommand.self,
         ]
     )
 

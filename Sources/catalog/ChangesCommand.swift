@@ -43,27 +43,32 @@ struct ChangesCommand: AsyncParsableCommand {
         Catalog.bootstrapLogging(verbose: global.verbose)
         do {
             let database = try global.openDatabase()
-            let only = source.flatMap { Source(rawValue: $0.lowercased()) }
             let chosen = format ?? (output == nil && Terminal.stdoutIsTerminal ? .table : .ndjson)
-            try AtomicOutput.write(to: output) { sink in
-                var writer = ChangeWriter(format: chosen, sink: sink)
-                try writer.begin()
-                if let since, let crawlID = Int64(since) {
-                    try database.forEachChange(afterCrawl: crawlID, source: only) { try writer.write($0) }
-                } else if let since, let date = Timestamp.parse(since) {
-                    try database.forEachChange(since: date, source: only) { try writer.write($0) }
-                } else {
-                    for source in only.map({ [$0] }) ?? Source.allCases {
-                        guard let last = try database.lastCompleteCrawl(source: source) else { continue }
-                        try database.forEachChange(afterCrawl: last.id - 1, source: source) { change in
-                            if change.crawlID == last.id { try writer.write(change) }
-                        }
-                    }
-                }
-                try writer.end()
-            }
+            try Self.write(
+                database: database, since: since, source: source.flatMap { Source(rawValue: $0.lowercased()) }, format: chosen, output: output)
         } catch {
             throw Failure.exit(error)
+        }
+    }
+
+    /// Writes the changes after crawl `since` (an id), since a date, or of each source's last crawl.
+    static func write(database: CatalogDatabase, since: String?, source only: Source?, format: OutputFormat, output: String?) throws {
+        try AtomicOutput.write(to: output) { sink in
+            var writer = ChangeWriter(format: format, sink: sink)
+            try writer.begin()
+            if let since, let crawlID = Int64(since) {
+                try database.forEachChange(afterCrawl: crawlID, source: only) { try writer.write($0) }
+            } else if let since, let date = Timestamp.parse(since) {
+                try database.forEachChange(since: date, source: only) { try writer.write($0) }
+            } else {
+                for source in only.map({ [$0] }) ?? Source.allCases {
+                    guard let last = try database.lastCompleteCrawl(source: source) else { continue }
+                    try database.forEachChange(afterCrawl: last.id - 1, source: source) { change in
+                        if change.crawlID == last.id { try writer.write(change) }
+                    }
+                }
+            }
+            try writer.end()
         }
     }
 }

@@ -1,16 +1,33 @@
 import ArgumentParser
+import CatalogCore
 import CatalogReports
 import CatalogStore
 import Foundation
 
-/// `catalog export`: every item, streamed.
+/// `catalog export REPORT`: a report, streamed, to stdout or atomically to a file.
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write every item of the catalog (the inventory) as NDJSON, JSON or CSV.",
-        discussion: "Streams in constant memory. With --output the file is written to a temporary name and renamed when complete.")
+        abstract: "Write a report — inventory (every item), search QUERY, dupes or changes — as NDJSON, JSON or CSV.",
+        discussion: """
+            Examples: `catalog export inventory --format csv -o inventory.csv`,
+            `catalog export search 'kind:file size:>1GB' --format json`, `catalog export dupes --min-size 100MB`,
+            `catalog export changes --since 12`. Inventory, search and changes stream in constant
+            memory. With --output the file is written to a temporary name and renamed when
+            complete. Columns and keys: docs/reports.md.
+            """)
+
+    enum Report: String, ExpressibleByArgument, CaseIterable {
+        case inventory, search, dupes, changes
+    }
 
     @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "inventory (default), search, dupes or changes.")
+    var report: Report = .inventory
+
+    @Argument(help: "For search: the query (several arguments are joined with spaces).")
+    var query: [String] = []
 
     @Option(help: "ndjson (default), json or csv.")
     var format: OutputFormat = .ndjson
@@ -18,19 +35,51 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"))
     var output: String?
 
+    @Option(help: "For search: the most results written.")
+    var limit = 1_000_000
+
+    @Option(help: ArgumentHelp("For changes: a crawl id (changes after it) or a date (changes since it).", valueName: "crawl-id|date"))
+    var since: String?
+
+    @OptionGroup(title: "For dupes (--source also for changes)") var dupes: DupesOptions
+
     func validate() throws {
-        if format == .table { throw ValidationError("--format table is for search; export writes ndjson, json or csv") }
+        if format == .table { throw ValidationError("--format table is for the terminal; export writes ndjson, json or csv") }
+        if report == .search, query.isEmpty { throw ValidationError("export search needs a query, e.g. catalog export search 'kind:file ext:mov'") }
+        if report != .search, !query.isEmpty {
+            throw ValidationError("unexpected argument '\(query.joined(separator: " "))': only export search takes a query")
+        }
+        guard (0...10_000_000).contains(limit) else { throw ValidationError("--limit must be between 0 and 10000000") }
+        if since != nil, report != .changes { throw ValidationError("--since is for export changes") }
+        _ = try dupes.filter()
     }
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
         do {
             let database = try global.openDatabase()
-            try AtomicOutput.write(to: output) { sink in
-                var writer = ItemWriter(format: format, report: "inventory", sink: sink)
-                try writer.begin()
-                try database.forEachItem { try writer.write($0) }
-                try writer.end()
+            switch report {
+            case .inventory:
+                try AtomicOutput.write(to: output) { sink in
+                    var writer = ItemWriter(format: format, report: "inventory", sink: sink)
+                    try writer.begin()
+                    try database.forEachItem { try writer.write($0) }
+                    try writer.end()
+                }
+            case .search:
+                let parsed = try SearchQueryParser(fields: try database.fields().map(\.name)).parse(query.joined(separator: " "))
+                let items = try database.search(parsed, limit: limit)
+                try AtomicOutput.write(to: output) { sink in
+                    var writer = ItemWriter(format: format, report: "search", sink: sink)
+                    try writer.begin()
+                    for item in items { try writer.write(item) }
+                    try writer.end()
+                }
+            case .dupes:
+                let summary = try DupesCommand.write(database: database, filter: try dupes.filter(), format: format, output: output)
+                FileHandle.standardError.write(Data((DuplicateWriter.summaryLine(summary) + "\n").utf8))
+            case .changes:
+                try ChangesCommand.write(database: database, since: since, source: try dupes.filter().source, format: format, output: output)
             }
         } catch {
             throw Failure.exit(error)

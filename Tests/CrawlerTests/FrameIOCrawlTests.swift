@@ -240,3 +240,27 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
         }
     }
 }
+
+@Suite struct DuplicateCrawlTests {
+    @Test func dupesOfAGeneratedTreeAreExactlyItsDuplicateUploads() async throws {
+        let dataset = FrameIODataset.generated(assets: 5_000, seed: 13)
+        let server = SandboxServer(frameIO: dataset, configuration: SandboxConfiguration())
+        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        _ = try await server.withRunning { urls in try await crawl(urls.frameIO, into: database) }
+        // Known groups, from the dataset alone: live files sharing a checksum, in two or more
+        // places (the versions of one stack are one place).
+        let live = Set(expectedCatalog(dataset).keys)
+        var byHash: [String: [FrameIODataset.Asset]] = [:]
+        for asset in dataset.assets where asset.type == "file" && live.contains(asset.id) {
+            if let hash = asset.xxHash?.lowercased() { byHash[hash, default: []].append(asset) }
+        }
+        let expected = Set(
+            byHash.values.filter { copies in
+                Set(copies.map { dataset.assets[dataset.assetIndex[$0.parentID] ?? 0].type == "version_stack" ? $0.parentID : $0.id }).count > 1
+            }.map { Set($0.map(\.id)) })
+        let groups = try database.duplicateGroups(DuplicateFilter())
+        #expect(expected.count > 20)
+        #expect(Set(groups.map { Set($0.copies.map(\.id)) }) == expected)
+        #expect(groups.map(\.wastedBytes) == groups.map(\.wastedBytes).sorted(by: >))
+    }
+}

@@ -272,6 +272,14 @@ public struct SearchQueryParser: Sendable {
         "kib": 1024, "mib": 1_048_576, "gib": 1_073_741_824, "tib": 1_099_511_627_776,
     ]
 
+    /// A byte count written as in `size:` filters (`500MB`, `1GiB`, `1234`).
+    public func byteCount(_ value: String) throws(SearchQueryError) -> Int64 {
+        guard case .size(_, let bytes) = try parseSize(value), value.first.map({ !"<>=".contains($0) }) ?? false else {
+            throw .invalidValue(filter: "size", value: value, expected: "a size such as 500MB, 1GiB or 1234")
+        }
+        return bytes
+    }
+
     private func parseSize(_ value: String) throws(SearchQueryError) -> Filter {
         let (op, rest) = splitComparison(value)
         let expected = "a size such as >1GB, <10MB, >=500KiB or 1234 (units B KB MB GB TB = powers of 1000, KiB MiB GiB TiB = powers of 1024)"

@@ -1,0 +1,97 @@
+import ArgumentParser
+import CatalogCore
+import CatalogReports
+import CatalogStore
+import Foundation
+
+/// What `catalog dupes` and `catalog export dupes` look at.
+struct DupesOptions: ParsableArguments {
+    @Option(help: "Only this source: frameio or dash.")
+    var source: String?
+
+    @Option(help: ArgumentHelp("Leave out files smaller than this (e.g. 100MB, 1GiB).", valueName: "size"))
+    var minSize: String?
+
+    @Option(help: ArgumentHelp("Only this project (its id or its name, case-insensitive).", valueName: "project"))
+    var project: String?
+
+    @Option(help: ArgumentHelp("Kinds compared, comma-separated: file, asset, version_stack (default file,asset).", valueName: "kinds"))
+    var kind: String?
+
+    @Flag(help: "Also group files without a digest by size and name, labelled probable (never mixed with proven groups).")
+    var probable = false
+
+    func filter() throws -> DuplicateFilter {
+        var filter = DuplicateFilter(probable: probable)
+        if let source {
+            guard let parsed = Source(rawValue: source.lowercased()) else { throw ValidationError("unknown source '\(source)': use frameio or dash") }
+            filter.source = parsed
+        }
+        if let minSize {
+            do {
+                filter.minSize = try SearchQueryParser().byteCount(minSize)
+            } catch {
+                throw ValidationError("--min-size takes a size such as 500MB, 1GiB or 1234, not '\(minSize)'")
+            }
+        }
+        filter.project = project
+        if let kind {
+            let kinds = kind.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let parsed = kinds.compactMap(ItemKind.init(rawValue:))
+            guard parsed.count == kinds.count, !parsed.isEmpty else {
+                throw ValidationError("--kind takes kinds such as file, asset or version_stack, comma-separated, not '\(kind)'")
+            }
+            filter.kinds = Set(parsed)
+        }
+        return filter
+    }
+}
+
+/// `catalog dupes`: groups of items with the same content.
+struct DupesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dupes",
+        abstract: "List groups of files with the same content (XXH64 for Frame.io, MD5 for Dash), most wasted bytes first.",
+        discussion: """
+            Each group gives its copies' paths, the size of one copy and the wasted bytes (size ×
+            (places − 1)); versions inside one version stack count as one place. An item carrying
+            both digests joins groups across sources. The summary line goes to standard error for
+            json, ndjson and csv. Formats: docs/reports.md.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: DupesOptions
+
+    @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
+    var format: OutputFormat?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"))
+    var output: String?
+
+    func validate() throws { _ = try options.filter() }
+
+    func run() async throws {
+        Catalog.bootstrapLogging(verbose: global.verbose)
+        do {
+            let database = try global.openDatabase()
+            let chosen = format ?? (output == nil && Terminal.stdoutIsTerminal ? .table : .ndjson)
+            let summary = try Self.write(database: database, filter: try options.filter(), format: chosen, output: output)
+            if chosen != .table { FileHandle.standardError.write(Data((DuplicateWriter.summaryLine(summary) + "\n").utf8)) }
+        } catch {
+            throw Failure.exit(error)
+        }
+    }
+
+    static func write(database: CatalogDatabase, filter: DuplicateFilter, format: OutputFormat, output: String?) throws -> DuplicateSummary {
+        let groups = try database.duplicateGroups(filter)
+        var summary = DuplicateSummary()
+        try AtomicOutput.write(to: output) { sink in
+            var writer = DuplicateWriter(format: format, sink: sink)
+            try writer.begin()
+            for group in groups { try writer.write(group) }
+            try writer.end()
+            summary = writer.totals
+        }
+        return summary
+    }
+}
