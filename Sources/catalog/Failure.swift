@@ -1,6 +1,7 @@
 import ArgumentParser
 import CatalogCore
 import CatalogStore
+import Crawler
 import Foundation
 import HTTPSupport
 
@@ -13,6 +14,8 @@ enum Failure {
         case let error as APIError:
             if case .unauthorized = error { code = 2 } else { code = 4 }
         case is ConfigurationError: code = 2
+        // The service's answers could not be trusted to make a complete catalog.
+        case is DashCrawler.Failure, is DashCrawler.DeltaRefusal, is FrameIOCrawler.DeltaRefusal: code = 4
         case is SearchQueryError: code = 64
         default: code = 1
         }
