@@ -161,17 +161,12 @@ extension CatalogDatabase {
         }
     }
 
-    /// Per project of `source`: how many of its items are of each kind.
-    public func projectKindCounts(source: Source) throws(StoreError) -> [String: [ItemKind: Int]] {
+    /// The items of `source` of one kind (e.g. every project).
+    public func items(source: Source, kind: ItemKind) throws(StoreError) -> [CatalogItem] {
         try read { db in
-            var counts: [String: [ItemKind: Int]] = [:]
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT project_id, kind, count(*) FROM item WHERE source = ? AND project_id IS NOT NULL GROUP BY project_id, kind",
-                arguments: [source.rawValue])
-            while let row = try rows.next() {
-                if let kind = ItemKind(rawValue: row[1]) { counts[row[0], default: [:]][kind] = row[2] }
-            }
-            return counts
+            try Row.fetchAll(
+                db, sql: "SELECT \(ItemRow.selection) FROM item WHERE source = ? AND kind = ?", arguments: [source.rawValue, kind.rawValue]
+            ).map(ItemRow.item(from:))
         }
     }
 

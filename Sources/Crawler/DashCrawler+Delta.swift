@@ -8,20 +8,6 @@ import HTTPSupport
 /// last complete crawl, with fields and options re-checked cheaply and deletions found by
 /// comparing counts.
 extension DashCrawler {
-    /// Why a delta was not applied.
-    public enum DeltaRefusal: Error, Sendable, CustomStringConvertible {
-        /// Too many assets vanished at once to trust it.
-        case massDisappearance(gone: Int, of: Int)
-
-        public var description: String {
-            switch self {
-            case .massDisappearance(let gone, let total):
-                return
-                    "Dash no longer shows \(gone) of the \(total) catalogued assets. A sudden mass disappearance usually means lost permissions or a partial answer, not deletion, so the catalog was not changed. Check the token's access; if the assets really were deleted, run `catalog crawl dash --force`."
-            }
-        }
-    }
-
     /// Runs a delta refresh from `since` (milliseconds) and commits it.
     func runDelta(since: Int64, session: CrawlSession, started: Date) async throws -> CrawlReport {
         var walk = Walk(crawler: self, session: session, started: started)
@@ -32,9 +18,7 @@ extension DashCrawler {
             try await walk.remap(affectedBy: schema.changedOptionIDs, skipping: seen, mapper: schema.mapper)
             let deleted = try await walk.findDeletions(seen: seen, mapper: schema.mapper)
             let catalogued = try database.itemCount(source: .dash)
-            if deleted.count > 5, deleted.count * 10 > catalogued, !options.force {
-                throw DeltaRefusal.massDisappearance(gone: deleted.count, of: catalogued)
-            }
+            try DeltaRefusal.check(source: .dash, gone: deleted.count, catalogued: catalogued, force: options.force)
             try await walk.recorder.flush()
             try await database.stageDeletions(Array(deleted), in: session)
             let storeStart = Date()

@@ -53,8 +53,7 @@ public struct DashCrawler: Sendable {
         let started = Date()
         let user = try await client.currentUser()  // checks the token before the catalog is touched
         logger.info("crawling Dash", metadata: ["user": "\(user.id)"])
-        if options.mode == .automatic, let last = try database.lastCompleteCrawl(source: .dash), let lastStart = Timestamp.parse(last.startedAt) {
-            let since = options.since ?? lastStart.addingTimeInterval(-CrawlOptions.deltaOverlap)
+        if let since = try options.deltaStart(of: .dash, in: database) {
             let session = try database.beginCrawl(source: .dash, mode: .delta, since: since)
             return try await runDelta(since: Int64(since.timeIntervalSince1970 * 1000), session: session, started: started)
         }

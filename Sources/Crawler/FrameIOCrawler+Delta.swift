@@ -10,20 +10,6 @@ import Logging
 /// (`updated_at gte` the watermark), deletions from the trash of changed projects, and a project
 /// whose change the search cannot account for is re-walked, alone.
 extension FrameIOCrawler {
-    /// Why a delta was not applied.
-    public enum DeltaRefusal: Error, Sendable, CustomStringConvertible {
-        /// Too many items vanished at once to trust it.
-        case massDisappearance(gone: Int, of: Int)
-
-        public var description: String {
-            switch self {
-            case .massDisappearance(let gone, let total):
-                return
-                    "Frame.io no longer shows \(gone) of the \(total) catalogued items. A sudden mass disappearance usually means lost permissions or a partial answer, not deletion, so the catalog was not changed. Check the token's access; if the items really were deleted, run `catalog crawl frameio --force`."
-            }
-        }
-    }
-
     /// Runs a delta refresh from `since` and commits it.
     func runDelta(since: Date, session: CrawlSession, started: Date) async throws -> CrawlReport {
         var walk = Walk(crawler: self, session: session, started: started)
@@ -34,9 +20,7 @@ extension FrameIOCrawler {
             let deleted = try await walk.refresh(&delta, since: since)
             walk.minimumRequests += walk.listSizes.values.reduce(0) { $0 + Swift.max(1, ($1.count + $1.perPage - 1) / $1.perPage) }
             let catalogued = try database.itemCount(source: .frameio)
-            if deleted.count > 5, deleted.count * 10 > catalogued, !options.force {
-                throw DeltaRefusal.massDisappearance(gone: deleted.count, of: catalogued)
-            }
+            try DeltaRefusal.check(source: .frameio, gone: deleted.count, catalogued: catalogued, force: options.force)
             try await walk.recorder.flush()
             try await database.stageDeletions(Array(deleted), in: session)
             let storeStart = Date()
@@ -57,17 +41,10 @@ struct FrameIODelta {
     private var cache: [String: CatalogItem?] = [:]
     /// Catalogued projects by id.
     let catalogProjects: [String: CatalogItem]
-    /// Per catalogued project: its items by kind.
-    let kindCounts: [String: [ItemKind: Int]]
 
     init(database: CatalogDatabase) throws {
         self.database = database
-        var projects: [String: CatalogItem] = [:]
-        let counts = try database.projectKindCounts(source: .frameio)
-        let found = try database.items(source: .frameio, ids: Array(counts.keys))
-        for (id, item) in found where item.kind == .project { projects[id] = item }
-        catalogProjects = projects
-        kindCounts = counts
+        catalogProjects = Dictionary(try database.items(source: .frameio, kind: .project).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The catalogued item with this id, if any.

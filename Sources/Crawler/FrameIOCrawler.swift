@@ -36,10 +36,7 @@ public struct FrameIOCrawler: Sendable {
         // Check the token before touching the catalog.
         let user = try await client.me()
         logger.info("crawling Frame.io", metadata: ["user": "\(user.id)"])
-        if options.mode == .automatic, let last = try database.lastCompleteCrawl(source: .frameio),
-            let lastStart = Timestamp.parse(last.startedAt)
-        {
-            let since = options.since ?? lastStart.addingTimeInterval(-CrawlOptions.deltaOverlap)
+        if let since = try options.deltaStart(of: .frameio, in: database) {
             let session = try database.beginCrawl(source: .frameio, mode: .delta, since: since)
             return try await runDelta(since: since, session: session, started: started)
         }
