@@ -152,6 +152,12 @@ let package = Package(
             dependencies: ["CatalogSandbox", "CatalogCore"],
             swiftSettings: swiftSettings
         ),
+        // Runs the built `catalog` executable (built by `swift build --build-tests`) on bad files and paths.
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["CatalogSandbox", "CatalogStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -93,21 +93,21 @@ public final class DashSandboxAPI: Sendable {
     public func handle(method: String, path: String, body: [UInt8], authorization: String?) async -> SandboxResponse {
         let required = configuration.requiredToken
         let issuing = configuration.dashAuth != nil
-        let verdict = await gate.check(authorization: authorization) { token in
+        let verdict = await gate.check(authorization: authorization, expiring: !issuing) { token in
             if issuing { return auth.withLock { ($0.accessTokens[token] ?? .distantPast) > Date() } }
             return required == nil || token == required
         }
         switch verdict {
         case .refuse(let status, let reason, let headers):
             return Self.error(status: status, message: reason, path: path, headers: headers)
-        case .admit(let headers):
-            var response = route(method: method, path: path, body: body)
+        case .admit(let headers, let pageFault, let bodyFault):
+            var response = route(method: method, path: path, body: body, pageFault: pageFault)
             response.headers += headers
-            return response
+            return SandboxGate.corrupt(response, with: bodyFault)
         }
     }
 
-    private func route(method: String, path: String, body: [UInt8]) -> SandboxResponse {
+    private func route(method: String, path: String, body: [UInt8], pageFault: PageFault?) -> SandboxResponse {
         switch (method, path) {
         case ("GET", "/current-user"):
             return envelope(
@@ -117,9 +117,9 @@ public final class DashSandboxAPI: Sendable {
         case ("GET", "/folder-settings"):
             return envelope(.object([("fieldId", .string(dataset.foldersFieldID))]))
         case ("POST", "/field-option-searches"):
-            return search(body, path: path) { criterion, sorts in try optionSearch(criterion, sorts) }
+            return search(body, path: path, pageFault: pageFault) { criterion, sorts in try optionSearch(criterion, sorts) }
         case ("POST", "/asset-searches"):
-            return search(body, path: path) { criterion, sorts in try assetSearch(criterion, sorts) }
+            return search(body, path: path, pageFault: pageFault) { criterion, sorts in try assetSearch(criterion, sorts) }
         default:
             if method == "GET", path.hasPrefix("/assets/") {
                 let id = String(path.dropFirst("/assets/".count))
@@ -144,7 +144,8 @@ public final class DashSandboxAPI: Sendable {
         var message: String
     }
 
-    private func search(_ body: [UInt8], path: String, run: (JSONValue, [JSONValue]) throws -> [JSONValue]) -> SandboxResponse {
+    private func search(_ body: [UInt8], path: String, pageFault: PageFault?, run: (JSONValue, [JSONValue]) throws -> [JSONValue]) -> SandboxResponse
+    {
         guard let json = try? JSONParser.parse(body), case .object = json else {
             return Self.error(status: 400, message: "Request body must be a JSON object", path: path)
         }
@@ -167,8 +168,13 @@ public final class DashSandboxAPI: Sendable {
         }
         let pageSize = min(Int(size), configuration.maxPageSize)
         let start = min(Int(from), matches.count)
-        let page = matches[start..<min(matches.count, start + pageSize)]
-        let document = JSONValue.object([("results", .array(page.map { wrap($0) })), ("totalResults", .number(String(matches.count)))])
+        let end = min(matches.count, start + pageSize)
+        let (range, total) =
+            pageSize == 0
+            ? (start..<end, matches.count)
+            : pageFault?.apply(start: start, end: end, count: matches.count, page: start > 0 ? 2 : 1) ?? (start..<end, matches.count)
+        let page = matches[range]
+        let document = JSONValue.object([("results", .array(page.map { wrap($0) })), ("totalResults", .number(String(total)))])
         return .json(Array(JSONWriter.string(document, canonical: false).utf8))
     }
 

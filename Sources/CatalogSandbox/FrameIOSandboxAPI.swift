@@ -66,13 +66,13 @@ public final class FrameIOSandboxAPI: Sendable {
         case .refuse(let status, let reason, let headers):
             let title = status == 401 ? "Unauthorized" : status == 429 ? "Too Many Requests" : "Server Error"
             return .frameIOError(status: status, title: title, detail: reason, headers: headers)
-        case .admit(let rateHeaders):
+        case .admit(let rateHeaders, let pageFault, let bodyFault):
             let view = FrameIOSandboxView(
-                snapshot: state.withLock { $0 }, configuration: configuration,
+                snapshot: state.withLock { $0 }, configuration: configuration, pageFault: pageFault,
                 nextRandom: { [self] in random.withLock { $0.next() } })
             var response = view.route(method: method, path: path, query: query, body: body)
             response.headers += rateHeaders
-            return response
+            return SandboxGate.corrupt(response, with: bodyFault)
         }
     }
 }
@@ -110,6 +110,8 @@ struct FrameIOSandboxView {
 
     let snapshot: Snapshot
     let configuration: SandboxConfiguration
+    /// How this request's list page is distorted, if at all.
+    var pageFault: PageFault? = nil
     let nextRandom: @Sendable () -> UInt64
 
     var dataset: FrameIODataset { snapshot.dataset }
@@ -253,21 +255,21 @@ struct FrameIOSandboxView {
         let requested = query["page_size"].flatMap(Int.init) ?? configuration.defaultPageSize
         let pageSize = max(1, min(requested, configuration.maxPageSize))
         let page = max(1, query["page"].flatMap(Int.init) ?? 1)
-        let totalPages = max(1, (elements.count + pageSize - 1) / pageSize)
         let start = min(elements.count, (page - 1) * pageSize)
         let end = min(elements.count, start + pageSize)
+        let (range, total) = pageFault?.apply(start: start, end: end, count: elements.count, page: page) ?? (start..<end, elements.count)
         var w = JSONWriter()
         w.appendRaw("[")
-        for i in start..<end {
-            if i > start { w.appendRaw(",") }
+        for i in range {
+            if i > range.lowerBound { w.appendRaw(",") }
             render(elements[i], &w)
         }
         w.appendRaw("]")
         return .json(
             w.bytes,
             headers: [
-                ("page-number", String(page)), ("per-page", String(pageSize)), ("total", String(elements.count)),
-                ("total-pages", String(totalPages)),
+                ("page-number", String(page)), ("per-page", String(pageSize)), ("total", String(total)),
+                ("total-pages", String(max(1, (total + pageSize - 1) / pageSize))),
             ])
     }
 

@@ -22,6 +22,15 @@ public struct SandboxConfiguration: Sendable {
     public var requiredToken: String? = nil
     /// Seed for fault injection.
     public var faultSeed: UInt64 = 42
+    /// Injected faults: each fault's fraction of requests (0…1). At most one fault hits a request.
+    public var faults: [SandboxFault: Double] = [:]
+    /// How long a ``SandboxFault/slow`` response takes, in milliseconds.
+    public var slowMilliseconds = 3000
+    /// How many consecutive requests a ``SandboxFault/throttleBurst`` refuses.
+    public var burstLength = 5
+    /// After this many requests every bearer token is refused with 401, as if it had expired
+    /// (Dash access tokens issued later by the token endpoint are accepted again).
+    public var tokenExpiresAfterRequests: Int? = nil
 
     /// Creates the default configuration.
     public init() {}
@@ -48,5 +57,70 @@ public struct DashAuthSettings: Sendable {
         self.clientSecret = clientSecret
         self.refreshToken = refreshToken
         self.accessTokenLifetime = accessTokenLifetime
+    }
+}
+
+/// A fault the sandbox can inject into its answers (`catalog sandbox --fault NAME=RATE`).
+public enum SandboxFault: String, CaseIterable, Sendable, Hashable {
+    /// A burst of ``SandboxConfiguration/burstLength`` consecutive 429s (with `Retry-After` when
+    /// ``SandboxConfiguration/sendRetryAfter`` is set).
+    case throttleBurst = "throttle-burst"
+    /// A 500, 502 or 503.
+    case serverError = "server-error"
+    /// The answer comes after ``SandboxConfiguration/slowMilliseconds`` (beyond a client's timeout).
+    case slow
+    /// The status line, headers and half the body are sent, then the connection is closed.
+    case reset
+    /// A 200 whose JSON body is cut in half (with a matching Content-Length).
+    case truncated
+    /// A 200 whose first listed element has an `id` of the wrong type (an object).
+    case wrongType = "wrong-type"
+    /// A 200 whose first listed element has no `id`.
+    case missingField = "missing-field"
+    /// A later page served as if an item had been added to (or removed from) the front of the
+    /// list since page 1: shifted by one, with the `total` changed to match.
+    case shiftedPage = "shifted-page"
+    /// A later page that starts with the previous page's last item (and so ends one early),
+    /// with the `total` unchanged: the same item on two pages.
+    case duplicateItem = "duplicate-item"
+    /// A page with no elements though the `total` says there are more.
+    case emptyPage = "empty-page"
+
+    /// Faults that change the body of a successful answer.
+    var corruptsBody: Bool { [.reset, .truncated, .wrongType, .missingField].contains(self) }
+    /// Faults that change which elements a page holds.
+    var changesPage: Bool { [.shiftedPage, .duplicateItem, .emptyPage].contains(self) }
+
+    /// Parses `NAME=RATE` (e.g. `truncated=0.05`); a bare name means every request.
+    public static func parse(_ text: String) -> (SandboxFault, Double)? {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard let fault = SandboxFault(rawValue: parts[0]) else { return nil }
+        guard parts.count == 2 else { return (fault, 1) }
+        guard let rate = Double(parts[1]), (0...1).contains(rate) else { return nil }
+        return (fault, rate)
+    }
+}
+
+/// How one page of a list is served under a page fault.
+struct PageFault: Sendable {
+    let fault: SandboxFault
+    /// +1 or -1 for ``SandboxFault/shiftedPage``.
+    let direction: Int
+
+    /// The elements `start..<end` of `count` to serve, and the total to report.
+    func apply(start: Int, end: Int, count: Int, page: Int) -> (range: Range<Int>, total: Int) {
+        switch fault {
+        case .emptyPage where count > 0:
+            return (start..<start, count)
+        case .duplicateItem where page > 1 && start > 0:
+            return ((start - 1)..<(end - 1), count)
+        case .shiftedPage where page > 1 && start > 0:
+            // An item added at the front pushes everything one place back: this page starts one
+            // early; one removed pulls everything forward: it starts one late.
+            let shifted = max(0, min(count, start - direction))
+            return (shifted..<max(shifted, min(count, end - direction)), count + direction)
+        default:
+            return (start..<end, count)
+        }
     }
 }

@@ -8,6 +8,9 @@ public struct SandboxResponse: Sendable {
     public var headers: [(name: String, value: String)]
     /// The body.
     public var body: [UInt8]
+    /// When set, only this many bytes of the body are sent before the connection is closed
+    /// (the headers announce the whole body).
+    public var resetAfter: Int? = nil
 
     /// Creates a response.
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {

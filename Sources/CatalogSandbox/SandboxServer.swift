@@ -81,10 +81,22 @@ public struct SandboxServer: Sendable {
         for header in answer.headers {
             if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
         }
+        if let cut = answer.resetAfter {
+            let body = answer.body
+            return Response(
+                status: HTTPResponse.Status(code: answer.status), headers: fields,
+                body: ResponseBody(contentLength: body.count) { writer in
+                    try await writer.write(ByteBuffer(bytes: body.prefix(cut)))
+                    throw ConnectionReset()
+                })
+        }
         return Response(
             status: HTTPResponse.Status(code: answer.status), headers: fields,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
+
+    /// Thrown while writing a body to make the server drop the connection mid-body.
+    struct ConnectionReset: Error {}
 
     /// Decodes `a=b&c=d` (percent-decoding names and values; `+` is a space).
     static func parseQuery(_ query: String?) -> [String: String] {

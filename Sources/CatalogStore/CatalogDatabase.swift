@@ -11,8 +11,10 @@ public final class CatalogDatabase: Sendable {
     public let path: String
     let writer: any DatabaseWriter
 
-    /// How long a statement waits for another process's lock before failing with ``StoreError/locked(path:)``.
-    public static let busyTimeout: TimeInterval = 10
+    /// How long a statement waits for another process's lock before failing with
+    /// ``StoreError/locked(path:)``: 10 s, or `CATALOG_BUSY_TIMEOUT` seconds.
+    public static let busyTimeout: TimeInterval =
+        ProcessInfo.processInfo.environment["CATALOG_BUSY_TIMEOUT"].flatMap(TimeInterval.init).map { max(0, $0) } ?? 10
 
     /// Opens (creating when missing) the catalog at `path` and migrates it to the current schema.
     ///
@@ -55,6 +57,16 @@ public final class CatalogDatabase: Sendable {
             try db.execute(sql: "PRAGMA secure_delete = OFF")
         }
         do {
+            // Look before opening for writing: a pool switches the file to WAL and checkpoints it,
+            // which must not happen to a file that is not a catalog or is a newer one.
+            if (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 > 0 {
+                var inspection = Configuration()
+                inspection.readonly = true
+                inspection.busyMode = .timeout(Self.busyTimeout)
+                let queue = try DatabaseQueue(path: path, configuration: inspection)
+                defer { try? queue.close() }
+                try Self.checkMigrations(queue, path: path)
+            }
             let pool = try DatabasePool(path: path, configuration: configuration)
             writer = pool
             try Self.migrate(pool, path: path)
@@ -84,21 +96,22 @@ public final class CatalogDatabase: Sendable {
     }
 
     private static func migrate(_ writer: any DatabaseWriter, path: String) throws {
-        let migrator = CatalogSchema.migrator
-        let superseded: Bool
-        do {
-            superseded = try writer.read { db in
-                if try db.tableExists("grdb_migrations") == false {
-                    // An existing non-catalog database (tables but no migrations) is refused.
-                    let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
-                    if tables > 0 { throw StoreError.notACatalog(path: path) }
-                    return false
-                }
-                return try migrator.hasBeenSuperseded(db)
+        try checkMigrations(writer, path: path)
+        try CatalogSchema.migrator.migrate(writer)
+    }
+
+    /// Refuses a database that is not a catalog (tables but no catalog migrations) or that a
+    /// newer catalog migrated further than this one knows.
+    private static func checkMigrations(_ reader: any DatabaseReader, path: String) throws {
+        let superseded = try reader.read { db in
+            if try db.tableExists("grdb_migrations") == false {
+                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+                if tables > 0 { throw StoreError.notACatalog(path: path) }
+                return false
             }
+            return try CatalogSchema.migrator.hasBeenSuperseded(db)
         }
         if superseded { throw StoreError.newerSchema(path: path) }
-        try migrator.migrate(writer)
     }
 
     /// Translates GRDB and SQLite errors into ``StoreError``.
@@ -109,6 +122,7 @@ public final class CatalogDatabase: Sendable {
             case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .notACatalog(path: path)
             case .SQLITE_BUSY, .SQLITE_LOCKED: return .locked(path: path)
             case .SQLITE_FULL: return .diskFull(path: path)
+            case .SQLITE_IOERR: return .writeFailed(path: path, reason: error.message ?? "disk I/O error")
             case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH:
                 return .cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
             default: return .database(error.message ?? "\(error)")

@@ -14,6 +14,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case crawlInProgress(path: String)
     /// The disk is full.
     case diskFull(path: String)
+    /// Writing the file failed (an I/O error, a file-size limit, a disk that went away).
+    case writeFailed(path: String, reason: String)
     /// The crawl id is unknown or not running.
     case unknownCrawl(Int64)
     /// Any other database failure.
@@ -36,6 +38,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "another crawl is already writing to \(path). Wait for it to finish (searches work meanwhile)."
         case .diskFull(let path):
             "the disk holding \(path) is full. Free some space and run the command again; the catalog was left as it was."
+        case .writeFailed(let path, let reason):
+            "could not write the catalog \(path) (\(reason)); the disk may be full or failing. Free some space or check the disk and run the command again; what was committed before is intact."
         case .unknownCrawl(let id):
             "crawl \(id) is not running in this catalog."
         case .database(let message):

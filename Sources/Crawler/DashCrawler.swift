@@ -40,10 +40,10 @@ public struct DashCrawler: Sendable {
             switch self {
             case .windowTooDense(let time, let count):
                 return
-                    "Dash reports \(count) assets last modified at the same instant (\(time)), more than one search can page through (\(DashClient.pagingCap)); the catalog was not changed. Report this: it needs a finer partition."
+                    "Dash reports \(count) assets last modified at the same instant (\(time)), more than one search can page through (\(DashClient.pagingCap)); the catalog is unchanged. Report this: it needs a finer partition."
             case .countMismatch(let read, let expected):
                 return
-                    "Dash returned \(read) distinct assets but reports \(expected); the tenant probably changed during the crawl. The catalog was not changed: run the crawl again."
+                    "Dash returned \(read) distinct assets but reports \(expected); the tenant probably changed during the crawl. Nothing was committed: the catalog is unchanged; run the crawl again."
             }
         }
     }
@@ -142,21 +142,28 @@ extension DashCrawler {
                 parentID.map { DashCriterion.optionField("PARENT_ID", equals: $0) } ?? DashCriterion.optionFieldIsEmpty("PARENT_ID"),
             ])
             let what = parentID.map { "options under \($0) of field \(fieldID)" } ?? "root options of field \(fieldID)"
-            var options: [DashFieldOption] = []
-            var seen = Set<String>()
+            var tally = ListTally(what: what)
             var requests = 0
             while true {
-                let page = try await client.searchOptions(
-                    criterion: criterion, sorts: [DashCriterion.sort(optionField: "POSITION")], from: options.count, what: what)
-                requests += 1
-                for option in page.elements where seen.insert(option.id).inserted { options.append(option) }
-                if page.elements.isEmpty || options.count >= page.totalResults { break }
-                guard options.count < DashClient.pagingCap else {
-                    throw APIError.malformedResponse(
-                        service: "Dash", what: what, detail: "more than \(DashClient.pagingCap) options under one parent cannot be paged")
+                var options: [DashFieldOption] = []
+                var seen = Set<String>()
+                var expected: Int?
+                while true {
+                    let page = try await client.searchOptions(
+                        criterion: criterion, sorts: [DashCriterion.sort(optionField: "POSITION")], from: options.count, what: what)
+                    requests += 1
+                    expected = expected ?? page.totalResults
+                    tally.add(total: page.totalResults, ids: page.elements.lazy.map(\.id))
+                    for option in page.elements where seen.insert(option.id).inserted { options.append(option) }
+                    if page.elements.isEmpty || options.count >= expected ?? 0 { break }
+                    guard options.count < DashClient.pagingCap else {
+                        throw APIError.malformedResponse(
+                            service: "Dash", what: what, detail: "more than \(DashClient.pagingCap) options under one parent cannot be paged")
+                    }
                 }
+                if try tally.finish() == .complete { return (options, requests) }
+                client.requester.stats.update { $0.relisted += 1 }
             }
-            return (options, requests)
         }
 
         /// Every asset, through windows of modification time that each fit under the paging cap.
@@ -181,40 +188,73 @@ extension DashCrawler {
             let pageSize = max(1, first.elements.count < min(client.pageSize, firstWindow.count) ? first.elements.count : client.pageSize)
             minimumRequests += 1 + (total + pageSize - 1) / pageSize
             for asset in first.elements where seen.insert(asset.id).inserted { try await emit(mapper.item(for: asset)) }
-            var pages: [(Window, Int)] = []
-            for (index, window) in nonEmpty.enumerated() {
-                var from = index == 0 ? first.elements.count : 0
-                while from < window.count {
-                    pages.append((window, from))
+            // Each window's pages are tallied: a window whose distinct assets fall short of its
+            // count lost some to a page that shifted, repeated an asset or came back empty while
+            // it was read, and is read again (up to three readings; the final count check decides).
+            var tallies = nonEmpty.map { _ in WindowTally() }
+            tallies[0].ids = Set(first.elements.map(\.id))
+            var pages: [(window: Int, from: Int)] = []
+            func queueWindow(_ index: Int, from start: Int) {
+                var from = start
+                while from < nonEmpty[index].count {
+                    pages.append((index, from))
+                    tallies[index].outstanding += 1
                     from += pageSize
                 }
             }
-            pages.reverse()  // popped from the end: oldest windows first
+            for index in nonEmpty.indices.reversed() { queueWindow(index, from: index == 0 ? first.elements.count : 0) }
+            // Popped from the end: oldest windows first.
             let concurrency = crawler.options.concurrency
-            try await withThrowingTaskGroup(of: (Window, Int, [DashAsset]).self) { group in
+            try await withThrowingTaskGroup(of: (Int, Int, [DashAsset]).self) { group in
                 var running = 0
                 while !pages.isEmpty || running > 0 {
-                    while running < concurrency, let (window, from) = pages.popLast() {
+                    while running < concurrency, let (index, from) = pages.popLast() {
                         running += 1
+                        let window = nonEmpty[index]
                         group.addTask {
                             let page = try await client.searchAssets(
                                 criterion: window.criterion, sorts: sorts, from: from, pageSize: pageSize, what: window.label)
-                            return (window, from, page.elements)
+                            return (index, from, page.elements)
                         }
                     }
-                    guard let (window, from, assets) = try await group.next() else { break }
+                    guard let (index, from, assets) = try await group.next() else { break }
                     running -= 1
+                    let window = nonEmpty[index]
+                    tallies[index].outstanding -= 1
                     // A short page inside the window: ask for the rest rather than lose it.
                     let end = from + assets.count
                     if !assets.isEmpty, assets.count < pageSize, end < window.count, end < DashClient.pagingCap {
-                        pages.append((window, end))
+                        pages.append((index, end))
+                        tallies[index].outstanding += 1
                     }
-                    for asset in assets where seen.insert(asset.id).inserted { try await emit(mapper.item(for: asset)) }
+                    for asset in assets {
+                        tallies[index].ids.insert(asset.id)
+                        if seen.insert(asset.id).inserted { try await emit(mapper.item(for: asset)) }
+                    }
+                    if tallies[index].outstanding == 0 {
+                        if tallies[index].ids.count < window.count && tallies[index].readings < ListTally.maxReadings {
+                            client.requester.stats.update { $0.relisted += 1 }
+                            tallies[index].readings += 1
+                            tallies[index].ids = []
+                            let before = pages.count
+                            queueWindow(index, from: 0)
+                            pages[before...].reverse()
+                        } else {
+                            tallies[index].ids = []
+                        }
+                    }
                     report(total: total)
                 }
             }
             try await verify(seen: seen.count, total: total, criterion: base.criterion)
             return seen
+        }
+
+        /// The pages of one window still to come and the distinct assets they held.
+        struct WindowTally {
+            var outstanding = 0
+            var ids = Set<String>()
+            var readings = 1
         }
 
         /// Accepts the assets read only if their number agrees with the tenant's total (recounted

@@ -118,7 +118,9 @@ extension FrameIOCrawler.Walk {
         var trashed = Set<String>()
         for projectID in changed.subtracting(rewalk).sorted() {
             let client = self.client
-            let assets = try await listAll("trash:\(projectID)") { try await client.trash(projectID: projectID, page: $0) }
+            let assets = try await listAll("trash:\(projectID)", what: "trash of project \(projectID)") {
+                try await client.trash(projectID: projectID, page: $0)
+            }
             trashed.formUnion(assets.map(\.id))
         }
         try delta.prefetch(Array(found.keys) + Array(trashed))

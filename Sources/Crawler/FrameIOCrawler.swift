@@ -117,7 +117,7 @@ extension FrameIOCrawler {
         /// Accounts, teams and projects (team and shared), de-duplicated; returns the project roots.
         mutating func walkHierarchy() async throws -> [Container] {
             let client = self.client
-            let accounts = try await listAll("accounts") { try await client.accounts(page: $0) }
+            let accounts = try await listAll("accounts", what: "accounts") { try await client.accounts(page: $0) }
             var accountPaths: [String: String] = [:]
             for account in accounts {
                 let item = crawler.mapper.item(for: account)
@@ -127,7 +127,9 @@ extension FrameIOCrawler {
             var teamPaths: [String: String] = [:]
             var teamAccounts: [String: String] = [:]
             for account in accounts {
-                let teams = try await listAll("teams:\(account.id)") { try await client.teams(accountID: account.id, page: $0) }
+                let teams = try await listAll("teams:\(account.id)", what: "teams of account \(account.id)") {
+                    try await client.teams(accountID: account.id, page: $0)
+                }
                 for team in teams where teamPaths[team.id] == nil {
                     var team = team
                     if team.accountID == nil { team.accountID = account.id }
@@ -148,19 +150,10 @@ extension FrameIOCrawler {
                     let teamID = teamIDs[next]
                     next += 1
                     group.addTask {
-                        var collected: [FrameIOProject] = []
-                        var pageSizes: [(String, Int, Int)] = []
-                        var page = 1
-                        while true {
-                            let result = try await client.projects(teamID: teamID, page: page)
-                            collected += result.elements
-                            guard result.hasNextPage else {
-                                pageSizes.append(("projects:\(teamID)", collected.count, result.perPage ?? client.pageSize))
-                                break
-                            }
-                            page += 1
-                        }
-                        return (teamID, collected, pageSizes)
+                        let (projects, perPage) = try await FrameIOCrawler.readList(
+                            "projects of team \(teamID)", stats: client.requester.stats, pageSize: client.pageSize
+                        ) { try await client.projects(teamID: teamID, page: $0) }
+                        return (teamID, projects, [("projects:\(teamID)", projects.count, perPage)])
                     }
                 }
                 for _ in 0..<crawler.options.concurrency { add(&group) }
@@ -171,7 +164,7 @@ extension FrameIOCrawler {
                 }
             }
             for (key, count, perPage) in sizes { listSizes[key] = (count, perPage) }
-            let shared = try await listAll("shared") { try await client.sharedProjects(page: $0) }
+            let shared = try await listAll("shared", what: "shared projects") { try await client.sharedProjects(page: $0) }
 
             var roots: [Container] = []
             var seenProjects = Set<String>()
@@ -206,19 +199,13 @@ extension FrameIOCrawler {
         /// The path prefix of shared projects whose team is not one of the user's.
         static let sharedRoot = "Shared with me"
 
-        /// Every page of a short list, in order.
-        mutating func listAll<Element>(_ key: String, _ fetch: (Int) async throws -> FrameIOPage<Element>) async throws -> [Element] {
-            var elements: [Element] = []
-            var page = 1
-            while true {
-                let result = try await fetch(page)
-                elements += result.elements
-                guard result.hasNextPage else {
-                    listSizes[key] = (elements.count, result.perPage ?? client.pageSize)
-                    return elements
-                }
-                page += 1
-            }
+        /// Every page of a short list, in order, checked to add up (``FrameIOCrawler/readList(_:stats:pageSize:_:)``).
+        mutating func listAll<Element: FrameIOListed>(
+            _ key: String, what: String, _ fetch: (Int) async throws -> FrameIOPage<Element>
+        ) async throws -> [Element] {
+            let (elements, perPage) = try await FrameIOCrawler.readList(what, stats: client.requester.stats, pageSize: client.pageSize, fetch)
+            listSizes[key] = (elements.count, perPage)
+            return elements
         }
 
         struct PageResult: Sendable {
@@ -235,6 +222,8 @@ extension FrameIOCrawler {
             }
             let client = self.client
             let concurrency = crawler.options.concurrency
+            // Each list being read: its tally and the pages of this reading still to come.
+            var tallies: [String: (tally: ListTally, outstanding: Int)] = [:]
             try await withThrowingTaskGroup(of: PageResult.self) { group in
                 var running = 0
                 func fill(_ group: inout ThrowingTaskGroup<PageResult, any Error>) {
@@ -250,16 +239,32 @@ extension FrameIOCrawler {
                     running -= 1
                     let container = result.container
                     let page = result.page
+                    var entry = tallies[container.assetID] ?? (ListTally(what: "children of asset \(container.assetID)"), 1)
                     // Queue the rest of this list as soon as its size is known.
                     let queued = queuedPages[container.assetID] ?? 1
                     let last = page.totalPages ?? (page.hasNextPage ? page.pageNumber + 1 : page.pageNumber)
                     if last > queued {
                         for next in (queued + 1)...last { queue.append((container, next)) }
                         queuedPages[container.assetID] = last
+                        entry.outstanding += last - queued
                     }
-                    var size = listSizes[container.assetID] ?? (0, page.perPage ?? client.pageSize)
-                    size.count += page.elements.count
-                    listSizes[container.assetID] = size
+                    entry.tally.add(page)
+                    entry.outstanding -= 1
+                    if entry.outstanding == 0, try entry.tally.finish() == .readAgain {
+                        // The list changed while it was read: read it again from page 1 (items
+                        // already staged stay; any it had missed are staged on this reading).
+                        client.requester.stats.update { $0.relisted += 1 }
+                        queue.append((container, 1))
+                        queuedPages[container.assetID] = 1
+                        listSizes[container.assetID] = nil
+                        entry.outstanding = 1
+                        tallies[container.assetID] = entry
+                    } else {
+                        tallies[container.assetID] = entry.outstanding == 0 ? nil : entry
+                        var size = listSizes[container.assetID] ?? (0, page.perPage ?? client.pageSize)
+                        size.count += page.elements.count
+                        listSizes[container.assetID] = size
+                    }
                     var items: [CatalogItem] = []
                     items.reserveCapacity(page.elements.count)
                     for asset in page.elements {

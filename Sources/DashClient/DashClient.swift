@@ -38,36 +38,39 @@ public struct DashClient: Sendable {
     /// `GET /current-user`.
     public func currentUser() async throws -> DashUser {
         let what = "the current user (/current-user)"
-        let json = try await send("GET", "/current-user", body: nil, what: what)
-        return try DashUser(json: try Self.result(json, what: what), what: what)
+        return try await send("GET", "/current-user", body: nil, what: what) { try DashUser(json: try Self.result($0, what: what), what: what) }
     }
 
     /// `GET /fields` (a bare array of `{result, permittedActions}`).
     public func fields() async throws -> [DashField] {
         let what = "fields (/fields)"
-        let json = try await send("GET", "/fields", body: nil, what: what)
-        guard let items = json.arrayValue else {
-            throw APIError.malformedResponse(service: "Dash", what: what, detail: "expected a JSON array, found \(json.typeName)")
-        }
-        return try items.enumerated().map { index, item in
-            let itemWhat = "\(what), element \(index)"
-            return try DashField(json: try Self.result(item, what: itemWhat), what: itemWhat)
+        return try await send("GET", "/fields", body: nil, what: what) { json in
+            guard let items = json.arrayValue else {
+                throw APIError.malformedResponse(service: "Dash", what: what, detail: "expected a JSON array, found \(json.typeName)")
+            }
+            return try items.enumerated().map { index, item in
+                let itemWhat = "\(what), element \(index)"
+                return try DashField(json: try Self.result(item, what: itemWhat), what: itemWhat)
+            }
         }
     }
 
     /// `GET /folder-settings`: the folders field's id.
     public func foldersFieldID() async throws -> String {
         let what = "folder settings (/folder-settings)"
-        let json = try await send("GET", "/folder-settings", body: nil, what: what)
-        return try JSONObjectReader(try Self.result(json, what: what), service: "Dash", what: what).requiredString("fieldId")
+        return try await send("GET", "/folder-settings", body: nil, what: what) {
+            try JSONObjectReader(try Self.result($0, what: what), service: "Dash", what: what).requiredString("fieldId")
+        }
     }
 
     /// `GET /field-options/{id}`: one option and its parent's id (the response nests the parent chain).
     public func fieldOption(id: String) async throws -> (option: DashFieldOption, parentID: String?) {
         let what = "option \(id) (/field-options)"
         let encoded = id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? id
-        let json = try Self.result(try await send("GET", "/field-options/\(encoded)", body: nil, what: what), what: what)
-        return (try DashFieldOption(json: json, what: what), json["parent"]?["id"]?.stringValue)
+        return try await send("GET", "/field-options/\(encoded)", body: nil, what: what) {
+            let json = try Self.result($0, what: what)
+            return (try DashFieldOption(json: json, what: what), json["parent"]?["id"]?.stringValue)
+        }
     }
 
     /// `GET /assets/{id}`: one asset, or nil when the service says it does not exist (404).
@@ -75,8 +78,9 @@ public struct DashClient: Sendable {
         let what = "asset \(id) (/assets)"
         let encoded = id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? id
         do {
-            let json = try Self.result(try await send("GET", "/assets/\(encoded)", body: nil, what: what), what: what)
-            return try DashAsset(json: json, what: what)
+            return try await send("GET", "/assets/\(encoded)", body: nil, what: what) {
+                try DashAsset(json: try Self.result($0, what: what), what: what)
+            }
         } catch APIError.rejected(_, _, 404, _) {
             return nil
         }
@@ -109,18 +113,19 @@ public struct DashClient: Sendable {
             ("from", .number(String(from))), ("pageSize", .number(String(size))), ("criterion", criterion), ("sorts", .array(sorts)),
         ])
         let pageWhat = "\(what) (from \(from))"
-        let json = try await send("POST", path, body: body, what: pageWhat)
-        guard let results = json["results"]?.arrayValue, let total = json["totalResults"]?.int64Value else {
-            throw APIError.malformedResponse(
-                service: "Dash", what: pageWhat, detail: "expected {results: [...], totalResults: N}, found \(json.typeName)")
+        return try await send("POST", path, body: body, what: pageWhat) { json in
+            guard let results = json["results"]?.arrayValue, let total = json["totalResults"]?.int64Value else {
+                throw APIError.malformedResponse(
+                    service: "Dash", what: pageWhat, detail: "expected {results: [...], totalResults: N}, found \(json.typeName)")
+            }
+            var elements: [Element] = []
+            elements.reserveCapacity(results.count)
+            for (index, item) in results.enumerated() {
+                let itemWhat = "\(pageWhat), result \(index)"
+                elements.append(try decode(try Self.result(item, what: itemWhat), itemWhat))
+            }
+            return DashPage(elements: elements, totalResults: Int(total))
         }
-        var elements: [Element] = []
-        elements.reserveCapacity(results.count)
-        for (index, item) in results.enumerated() {
-            let itemWhat = "\(pageWhat), result \(index)"
-            elements.append(try decode(try Self.result(item, what: itemWhat), itemWhat))
-        }
-        return DashPage(elements: elements, totalResults: Int(total))
     }
 
     /// The `result` of a `{result, permittedActions}` envelope.
@@ -131,7 +136,8 @@ public struct DashClient: Sendable {
         return result
     }
 
-    private func send(_ method: String, _ path: String, body: JSONValue?, what: String) async throws -> JSONValue {
+    /// Sends a request and decodes its JSON answer with `decode` (an undecodable answer is asked for again).
+    private func send<T>(_ method: String, _ path: String, body: JSONValue?, what: String, decode: (JSONValue) throws -> T) async throws -> T {
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         var bytes: [UInt8]?
         if let body {
@@ -140,11 +146,13 @@ public struct DashClient: Sendable {
             writer.write(body, canonical: false)
             bytes = writer.bytes
         }
-        let response = try await requester.send(HTTPRequest(method: method, url: baseURL + path, headers: headers, body: bytes), what: what)
-        do {
-            return try JSONParser.parse(response.body)
-        } catch {
-            throw APIError.malformedResponse(service: "Dash", what: what, detail: "invalid JSON (\(error))")
+        return try await requester.send(HTTPRequest(method: method, url: baseURL + path, headers: headers, body: bytes), what: what) {
+            response in
+            let json: JSONValue
+            do { json = try JSONParser.parse(response.body) } catch {
+                throw APIError.malformedResponse(service: "Dash", what: what, detail: "invalid JSON (\(error))")
+            }
+            return try decode(json)
         }
     }
 }

@@ -33,8 +33,7 @@ public struct FrameIOClient: Sendable {
     /// `GET /me`: checks the token and names its user.
     public func me() async throws -> FrameIOUser {
         let what = "the current user (/me)"
-        let json = try await getJSON("/me", query: [], what: what)
-        return try FrameIOUser(json: json, what: what)
+        return try await getJSON("/me", query: [], what: what) { try FrameIOUser(json: $0, what: what) }
     }
 
     /// One page of `GET /accounts`.
@@ -93,13 +92,15 @@ public struct FrameIOClient: Sendable {
             ("page", .number("1")), ("page_size", .number(String(Self.searchTrustLimit))), ("filter", .object(filter)),
         ])
         let what = "assets updated since \(Timestamp.format(since)) in \(projectID.map { "project \($0)" } ?? "account \(accountID)")"
-        let response = try await requester.send(
+        return try await requester.send(
             HTTPRequest(
                 method: "POST", url: url("/search/library", query: []),
                 headers: [("Accept", "application/json"), ("Content-Type", "application/json")],
                 body: Array(JSONWriter.string(body, canonical: false).utf8)),
-            what: what)
-        return try decodePage(response, page: 1, pageSize: Self.searchTrustLimit, what: what) { try FrameIOAsset(json: $0, what: $1) }
+            what: what
+        ) { response in
+            try decodePage(response, page: 1, pageSize: Self.searchTrustLimit, what: what) { try FrameIOAsset(json: $0, what: $1) }
+        }
     }
 
     // MARK: - Plumbing
@@ -109,12 +110,12 @@ public struct FrameIOClient: Sendable {
         decode: (JSONValue, String) throws -> Element
     ) async throws -> FrameIOPage<Element> {
         let pageWhat = "\(what) (page \(page))"
-        let response = try await requester.send(
+        return try await requester.send(
             HTTPRequest(
                 url: url(path, query: query + [("page", String(page)), ("page_size", String(pageSize))]),
                 headers: [("Accept", "application/json")]),
-            what: pageWhat)
-        return try decodePage(response, page: page, pageSize: pageSize, what: pageWhat, decode: decode)
+            what: pageWhat
+        ) { response in try decodePage(response, page: page, pageSize: pageSize, what: pageWhat, decode: decode) }
     }
 
     private func decodePage<Element>(
@@ -138,9 +139,10 @@ public struct FrameIOClient: Sendable {
             requestedPageSize: pageSize)
     }
 
-    private func getJSON(_ path: String, query: [(String, String)], what: String) async throws -> JSONValue {
-        let response = try await requester.send(HTTPRequest(url: url(path, query: query), headers: [("Accept", "application/json")]), what: what)
-        return try parse(response, what: what)
+    private func getJSON<T>(_ path: String, query: [(String, String)], what: String, decode: (JSONValue) throws -> T) async throws -> T {
+        try await requester.send(HTTPRequest(url: url(path, query: query), headers: [("Accept", "application/json")]), what: what) {
+            try decode(try parse($0, what: what))
+        }
     }
 
     private func parse(_ response: HTTPResponse, what: String) throws -> JSONValue {

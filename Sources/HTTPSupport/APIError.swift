@@ -14,11 +14,11 @@ public enum APIError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unauthorized(let service, let what, let hint):
-            "\(service) refused the token (401) for \(what). \(hint)"
+            "\(service) refused the token (401) for \(what). \(hint) Nothing was committed: the catalog is unchanged."
         case .rejected(let service, let what, let status, let message):
-            "\(service) answered \(status) for \(what)\(message.isEmpty ? "" : ": \(message)")."
+            "\(service) answered \(status) for \(what)\(message.isEmpty ? "" : ": \(message)"). Nothing was committed: the catalog is unchanged."
         case .gaveUp(let service, let what, let attempts, let lastFailure):
-            "could not read \(what) from \(service) after \(attempts) attempts (last: \(lastFailure)). Nothing was skipped: the crawl stopped and the catalog is unchanged; try again later or lower --concurrency."
+            "could not read \(what) from \(service) after \(attempts) attempts (last: \(lastFailure)). Nothing was skipped: the crawl stopped and the catalog is unchanged; try again later, lower --concurrency or raise --timeout."
         case .malformedResponse(let service, let what, let detail):
             "\(service) sent a response for \(what) that catalog cannot read: \(detail). The crawl stopped and the catalog is unchanged."
         }

@@ -59,7 +59,7 @@ public struct APIRequester: Sendable {
     /// - Parameter what: names the resource in errors, e.g. `children of folder 123 (page 4)`.
     public func send(_ request: HTTPRequest, what: String) async throws -> HTTPResponse {
         var attempt = 0
-        var refreshedToken = false
+        var refreshes = 0
         var rejected: String?
         var lastFailure = ""
         attempts: while true {
@@ -104,8 +104,10 @@ public struct APIRequester: Sendable {
             case 200..<300:
                 return response
             case 401:
-                if canRefreshToken && !refreshedToken {
-                    refreshedToken = true
+                // A refreshable token may expire again during a long crawl: refresh up to three
+                // times for one request; a token refused right after its refresh is a real refusal.
+                if canRefreshToken && refreshes < 3 {
+                    refreshes += 1
                     rejected = bearer
                     attempt -= 1
                     continue
@@ -131,6 +133,27 @@ public struct APIRequester: Sendable {
             }
         }
         throw APIError.gaveUp(service: service, what: what, attempts: attempt, lastFailure: lastFailure)
+    }
+
+    /// Sends `request` and decodes the answer with `decode`. An answer that cannot be decoded
+    /// (``APIError/malformedResponse(service:what:detail:)``: truncated JSON, a missing or mistyped
+    /// member) is asked for again up to ``RetryPolicy/malformedAttempts`` times, since proxies and
+    /// overloaded services do send broken bodies now and then; if it stays broken, the error is thrown.
+    public func send<T>(_ request: HTTPRequest, what: String, decode: (HTTPResponse) throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let response = try await send(request, what: what)
+            do {
+                return try decode(response)
+            } catch let error as APIError {
+                guard case .malformedResponse = error else { throw error }
+                stats.update { $0.malformed += 1 }
+                logger.debug("malformed response", metadata: ["what": "\(what)", "error": "\(error)", "attempt": "\(attempt)"])
+                guard attempt < retry.malformedAttempts else { throw error }
+                try await clock.sleep(seconds: retry.delay(afterAttempt: attempt, throttled: false))
+            }
+        }
     }
 
     /// Seconds from a `Retry-After` header (delta-seconds or an HTTP date), if present and sane.

@@ -10,6 +10,8 @@ public struct RetryPolicy: Sendable {
     public var maxDelay: Double
     /// The timeout of one attempt.
     public var timeout: Duration
+    /// Times in all an answer that cannot be decoded is asked for.
+    public var malformedAttempts = 4
 
     /// Creates a policy.
     public init(maxAttempts: Int = 6, baseDelay: Double = 0.5, throttleDelay: Double = 1, maxDelay: Double = 30, timeout: Duration = .seconds(60)) {

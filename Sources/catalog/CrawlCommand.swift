@@ -54,6 +54,11 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(help: "Page size asked of the service (it may honour less).")
     var pageSize = FrameIOClient.defaultPageSize
 
+    @Option(help: "Seconds one request may take before it is abandoned and retried.")
+    var timeout = 60.0
+
+    var retry: RetryPolicy { RetryPolicy(timeout: .milliseconds(Int64(timeout * 1000))) }
+
     func validate() throws {
         if let source, Source(rawValue: source.lowercased()) == nil {
             throw ValidationError("unknown source '\(source)': the sources that can be crawled are: frameio, dash")
@@ -64,6 +69,7 @@ struct CrawlCommand: AsyncParsableCommand {
         }
         if since != nil, full || verify { throw ValidationError("--since is for a delta refresh; it cannot be combined with --full or --verify") }
         guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size must be between 1 and 10000") }
+        guard (0.1...3600).contains(timeout) else { throw ValidationError("--timeout must be between 0.1 and 3600 seconds") }
     }
 
     func run() async throws {
@@ -125,7 +131,7 @@ struct CrawlCommand: AsyncParsableCommand {
         }
         let baseURL = try Self.url(
             frameioURL ?? environment["FRAMEIO_API_URL"], default: FrameIOClient.defaultBaseURL, name: "--frameio-url or FRAMEIO_API_URL")
-        let crawler = CrawlerFactory.frameIO(token: token, baseURL: baseURL, database: database, options: options, pageSize: pageSize)
+        let crawler = CrawlerFactory.frameIO(token: token, baseURL: baseURL, database: database, options: options, pageSize: pageSize, retry: retry)
         return try await crawler.run()
     }
 
@@ -156,7 +162,7 @@ struct CrawlCommand: AsyncParsableCommand {
         let auth = DashAuth(mode: mode, transport: transport, credentials: CredentialsFile.fromEnvironment(environment))
         let crawler = CrawlerFactory.dash(
             auth: auth, baseURL: baseURL, database: database, options: options, pageSize: min(pageSize, DashClient.defaultPageSize),
-            transport: transport)
+            transport: transport, retry: retry)
         return try await crawler.run()
     }
 

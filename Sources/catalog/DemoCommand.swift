@@ -28,7 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             let dataset = try sandbox.dataset()
             let dash = try sandbox.dashDataset()
-            var configuration = sandbox.configuration()
+            var configuration = try sandbox.configuration()
             configuration.dashAuth = nil  // the demo signs in to Dash with a plain token
             let server = SandboxServer(frameIO: dataset, dash: dash, configuration: configuration)
             let database = try CatalogDatabase(path: db)

@@ -15,7 +15,7 @@ enum Failure {
             if case .unauthorized = error { code = 2 } else { code = 4 }
         case is ConfigurationError: code = 2
         // The service's answers could not be trusted to make a complete catalog.
-        case is DashCrawler.Failure, is DeltaRefusal: code = 4
+        case is DashCrawler.Failure, is DeltaRefusal, is InconsistentListing: code = 4
         case is SearchQueryError: code = 64
         default: code = 1
         }

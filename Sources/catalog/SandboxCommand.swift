@@ -23,15 +23,16 @@ struct SandboxCommand: AsyncParsableCommand {
     func run() async throws {
         let dataset = try sandbox.dataset()
         let dash = try sandbox.dashDataset()
-        let configuration = sandbox.configuration(host: host, port: port)
+        let configuration = try sandbox.configuration(host: host, port: port)
         let server = SandboxServer(frameIO: dataset, dash: dash, configuration: configuration)
         try await server.run { urls in
             let dashAuth =
                 configuration.dashAuth.map {
                     "DASH_AUTH_URL=\(urls.dashAuth) DASH_CLIENT_ID=\($0.clientID) DASH_CLIENT_SECRET=\($0.clientSecret) DASH_REFRESH_TOKEN=\($0.refreshToken)"
                 } ?? "DASH_TOKEN=sandbox"
+            let faults = configuration.faults.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value * 100)%" }
             let text = """
-                Frame.io sandbox: \(urls.frameIO)  (\(dataset.liveAssetCount) assets in \(dataset.projects.count) projects)
+                \(faults.isEmpty ? "" : "Injecting faults: \(faults.joined(separator: ", ")) of requests\n")Frame.io sandbox: \(urls.frameIO)  (\(dataset.liveAssetCount) assets in \(dataset.projects.count) projects)
                 Dash sandbox:     \(urls.dash)  (\(dash.assets.count) assets, \(dash.fields.count) fields, \(dash.options.count) options)
                 Crawl both with:  FRAMEIO_TOKEN=sandbox FRAMEIO_API_URL=\(urls.frameIO) \(dashAuth) DASH_API_URL=\(urls.dash) catalog crawl
 

@@ -45,6 +45,36 @@ struct SandboxOptions: ParsableArguments {
     @Option(help: "Accept only this bearer token (default: any).")
     var requireToken: String?
 
+    @Option(
+        name: .customLong("fault"),
+        help: ArgumentHelp(
+            "Inject a fault into this fraction of requests (repeatable), e.g. truncated=0.05. Faults: \(SandboxFault.allCases.map(\.rawValue).joined(separator: ", ")).",
+            valueName: "name=rate"))
+    var faults: [String] = []
+
+    @Option(help: "How long a 'slow' fault makes a response wait, in milliseconds.")
+    var slowMs = 3000
+
+    @Option(help: "How many consecutive 429s a 'throttle-burst' fault sends.")
+    var burstLength = 5
+
+    @Option(help: "Refuse every static bearer token with 401 after this many requests, as if it had expired.")
+    var tokenExpiresAfter: Int?
+
+    func parsedFaults() throws -> [SandboxFault: Double] {
+        var parsed: [SandboxFault: Double] = [:]
+        for text in faults {
+            guard let (fault, rate) = SandboxFault.parse(text) else {
+                throw ValidationError(
+                    "--fault \(text): expected NAME=RATE with a rate from 0 to 1 and NAME one of \(SandboxFault.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            parsed[fault] = rate
+        }
+        guard parsed.values.reduce(0, +) <= 1 else { throw ValidationError("--fault rates add up to more than 1") }
+        return parsed
+    }
+
     func validate() throws {
         if let assets, !(0...5_000_000).contains(assets) { throw ValidationError("--assets must be between 0 and 5000000") }
         if let dashAssets, !(0...5_000_000).contains(dashAssets) { throw ValidationError("--dash-assets must be between 0 and 5000000") }
@@ -54,9 +84,13 @@ struct SandboxOptions: ParsableArguments {
         guard rateWindowMs >= 1 else { throw ValidationError("--rate-window-ms must be at least 1") }
         guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
         guard (0...60_000).contains(latencyMs) else { throw ValidationError("--latency-ms must be between 0 and 60000") }
+        guard (0...600_000).contains(slowMs) else { throw ValidationError("--slow-ms must be between 0 and 600000") }
+        guard burstLength >= 1 else { throw ValidationError("--burst-length must be at least 1") }
+        if let tokenExpiresAfter, tokenExpiresAfter < 0 { throw ValidationError("--token-expires-after must not be negative") }
+        _ = try parsedFaults()
     }
 
-    func configuration(host: String = "127.0.0.1", port: Int = 0) -> SandboxConfiguration {
+    func configuration(host: String = "127.0.0.1", port: Int = 0) throws -> SandboxConfiguration {
         var configuration = SandboxConfiguration()
         configuration.host = host
         configuration.port = port
@@ -67,6 +101,10 @@ struct SandboxOptions: ParsableArguments {
         configuration.latencyMilliseconds = latencyMs
         configuration.failRate = failRate
         configuration.requiredToken = requireToken
+        configuration.faults = try parsedFaults()
+        configuration.slowMilliseconds = slowMs
+        configuration.burstLength = burstLength
+        configuration.tokenExpiresAfterRequests = tokenExpiresAfter
         if let dashClientID {
             configuration.dashAuth = DashAuthSettings(
                 clientID: dashClientID, clientSecret: dashClientSecret, refreshToken: dashRefreshToken,

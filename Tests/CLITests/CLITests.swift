@@ -1,0 +1,233 @@
+import CatalogSandbox
+import CatalogStore
+import Foundation
+import GRDB
+import Testing
+
+/// The `catalog` executable built next to this test bundle.
+let catalogBinary: String = {
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("catalog").path
+    if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+    // `swift test` may run the bundle through a helper: look in the package's build directory.
+    let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let build = package.appendingPathComponent(".build/debug/catalog").path
+    return build
+}()
+
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs `catalog` with `arguments`, an environment holding only `environment` (and PATH), and,
+/// when given, a file-size limit in KiB (SIGXFSZ ignored, so writes past it fail with EFBIG the
+/// way they fail on a full disk); `asUser` runs it as that uid (when this process is root).
+func runCatalog(
+    _ arguments: [String], environment: [String: String] = [:], fileSizeLimitKiB: Int? = nil, asUser uid: Int? = nil
+) async throws -> Run {
+    #expect(FileManager.default.isExecutableFile(atPath: catalogBinary), "catalog binary missing at \(catalogBinary): run swift build first")
+    let process = Process()
+    var argv = [catalogBinary] + arguments
+    if let fileSizeLimitKiB { argv = ["/bin/bash", "-c", "ulimit -f \(fileSizeLimitKiB); trap '' XFSZ; exec \"$@\"", "bash"] + argv }
+    if let uid { argv = ["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups"] + argv }
+    process.executableURL = URL(fileURLWithPath: argv[0])
+    process.arguments = Array(argv.dropFirst())
+    process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]) { a, _ in a }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+        do { try process.run() } catch { continuation.resume(throwing: error) }
+    }
+    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return Run(status: status, stdout: stdout, stderr: stderr)
+}
+
+func scratchDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "catalog-cli-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+    return path
+}
+
+func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
+
+/// Item ids and digests, read straight from the file with SQLite (no catalog code involved).
+func itemsOnDisk(_ path: String) throws -> [String: String] {
+    let queue = try DatabaseQueue(path: path)
+    return try queue.read { db in
+        Dictionary(
+            uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, digest FROM item").map { ($0["id"] as String, $0["digest"] as String) })
+    }
+}
+
+/// Bad catalog files and paths through the real executable: a clear message, exit code 3 (the
+/// catalog database) or 64 (bad usage), and the file left exactly as it was.
+@Suite(.serialized) struct CLITests {
+    @Test func aDatabaseInAMissingDirectoryIsAClearError() async throws {
+        let directory = try scratchDirectory() + "/not/there"
+        let run = try await runCatalog(["search", "interview", "--db", directory + "/catalog.sqlite"])
+        #expect(run.status == 3)
+        #expect(run.stderr.contains("does not exist") && run.stderr.contains("--db"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory))
+    }
+
+    @Test func aFileThatIsNotSQLiteIsRefusedAndLeftAlone() async throws {
+        let path = try scratchDirectory() + "/notes.txt"
+        let content = Data("these are my notes, not a database\n".utf8) + Data(repeating: 7, count: 5000)
+        try content.write(to: URL(fileURLWithPath: path))
+        for arguments in [["status"], ["search", "notes"], ["export", "inventory"]] {
+            let run = try await runCatalog(arguments + ["--db", path])
+            #expect(run.status == 3, "\(arguments)")
+            #expect(run.stderr.contains("is not a catalog database"), "\(run.stderr)")
+        }
+        #expect(bytes(path) == content)
+    }
+
+    @Test func anSQLiteFileOfAnotherProgramIsRefusedAndLeftAlone() async throws {
+        let path = try scratchDirectory() + "/other.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write {
+            try $0.execute(sql: "CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL); INSERT INTO invoices VALUES (1, 9.5)")
+        }
+        try queue.close()
+        let before = bytes(path)
+        let run = try await runCatalog(["status", "--db", path])
+        #expect(run.status == 3)
+        #expect(run.stderr.contains("is not a catalog database"), "\(run.stderr)")
+        #expect(bytes(path) == before)
+    }
+
+    @Test func anUnreadableCatalogIsAClearError() async throws {
+        let directory = try scratchDirectory()
+        let path = directory + "/catalog.sqlite"
+        _ = try CatalogDatabase(path: path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: path)
+        // Root reads anything: run as nobody then.
+        let run = try await runCatalog(["status", "--db", path], asUser: getuid() == 0 ? 65534 : nil)
+        #expect(run.status == 3)
+        #expect(run.stderr.contains("cannot open the catalog") && run.stderr.contains("ermission denied"), "\(run.stderr)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        #expect(try CatalogDatabase(path: path).integrityCheck() == "ok")
+    }
+
+    @Test func aCatalogFromANewerVersionIsRefusedUnchanged() async throws {
+        let path = try scratchDirectory() + "/catalog.sqlite"
+        _ = try CatalogDatabase(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }
+        try queue.close()
+        let before = bytes(path)
+        for arguments in [["status"], ["search", "x"], ["crawl", "frameio"]] {
+            let run = try await runCatalog(
+                arguments + ["--db", path], environment: ["FRAMEIO_TOKEN": "t", "FRAMEIO_API_URL": "http://127.0.0.1:9/v2"])
+            #expect(run.status == 3, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains("newer version of catalog"), "\(run.stderr)")
+        }
+        #expect(bytes(path) == before)
+    }
+
+    @Test func badFlagsAndQueriesAreUsageErrors() async throws {
+        let path = try scratchDirectory() + "/catalog.sqlite"
+        let flag = try await runCatalog(["search", "x", "--db", path, "--no-such-flag"])
+        #expect(flag.status == 64)
+        #expect(flag.stderr.contains("--no-such-flag"))
+        let query = try await runCatalog(["search", "size:>lots", "--db", path])
+        #expect(query.status == 64, "\(query.stderr)")
+        #expect(!query.stderr.lowercased().contains("sql"), "\(query.stderr)")
+    }
+
+    @Test func aLockedCatalogMakesTheCrawlWaitThenFailCleanly() async throws {
+        let directory = try scratchDirectory()
+        let path = directory + "/catalog.sqlite"
+        let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: SandboxConfiguration())
+        try await server.withRunning { urls in
+            let environment = ["FRAMEIO_TOKEN": "sandbox", "FRAMEIO_API_URL": urls.frameIO, "CATALOG_BUSY_TIMEOUT": "0.5"]
+            let first = try await runCatalog(["crawl", "frameio", "--db", path, "--quiet"], environment: environment)
+            #expect(first.status == 0, "\(first.stderr)")
+            let before = try itemsOnDisk(path)
+            // Another program holds the write lock for the whole second crawl.
+            var configuration = Configuration()
+            configuration.allowsUnsafeTransactions = true
+            let other = try DatabaseQueue(path: path, configuration: configuration)
+            try other.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
+            let run = try await runCatalog(["crawl", "frameio", "--full", "--db", path], environment: environment)
+            #expect(run.status == 3, "\(run.stderr)")
+            #expect(run.stderr.contains("is locked by another process"), "\(run.stderr)")
+            try other.inDatabase { try $0.execute(sql: "ROLLBACK") }
+            try other.close()
+            #expect(try itemsOnDisk(path) == before)
+            // Searches still work, and the next crawl succeeds.
+            let search = try await runCatalog(["search", "interview", "--db", path], environment: environment)
+            #expect(search.status == 0 && search.stdout.contains("Interview"), "\(search.stderr)")
+            let again = try await runCatalog(["crawl", "frameio", "--db", path, "--quiet"], environment: environment)
+            #expect(again.status == 0, "\(again.stderr)")
+        }
+    }
+
+    @Test func aFullDiskFailsTheCrawlAndKeepsTheLastCompleteCatalog() async throws {
+        let directory = try scratchDirectory()
+        let path = directory + "/catalog.sqlite"
+        let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: SandboxConfiguration())
+        let bigger = SandboxServer(frameIO: FrameIODataset.generated(assets: 6000, seed: 4), configuration: SandboxConfiguration())
+        try await server.withRunning { urls in
+            let environment = ["FRAMEIO_TOKEN": "sandbox", "FRAMEIO_API_URL": urls.frameIO]
+            let first = try await runCatalog(["crawl", "frameio", "--db", path, "--quiet"], environment: environment)
+            #expect(first.status == 0, "\(first.stderr)")
+        }
+        let before = try itemsOnDisk(path)
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        try await bigger.withRunning { urls in
+            let environment = ["FRAMEIO_TOKEN": "sandbox", "FRAMEIO_API_URL": urls.frameIO]
+            // Room for the catalog as it is, not for 6 000 more items.
+            let full = try await runCatalog(
+                ["crawl", "frameio", "--db", path], environment: environment, fileSizeLimitKiB: size / 1024 + 256)
+            #expect(full.status == 3, "\(full.stderr)")
+            #expect(full.stderr.contains("could not write the catalog") || full.stderr.contains("is full"), "\(full.stderr)")
+            #expect(try itemsOnDisk(path) == before)
+            #expect(try CatalogDatabase(path: path).integrityCheck() == "ok")
+            let status = try await runCatalog(["status", "--db", path])
+            #expect(status.status == 0 && status.stdout.contains("failed"), "\(status.stdout)")
+            // With room again, the crawl goes through (--full: the new tree is a different one).
+            let again = try await runCatalog(["crawl", "frameio", "--full", "--db", path, "--quiet"], environment: environment)
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(try itemsOnDisk(path).count > 6000)
+        }
+    }
+
+    @Test func tokensNeverAppearInOutputLogsOrFiles() async throws {
+        let directory = try scratchDirectory()
+        let path = directory + "/catalog.sqlite"
+        let token = "fio-secret-token-\(UUID().uuidString)"
+        var configuration = SandboxConfiguration()
+        configuration.requiredToken = token
+        configuration.failRate = 0.1
+        let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: configuration)
+        try await server.withRunning { urls in
+            let environment = ["FRAMEIO_TOKEN": token, "FRAMEIO_API_URL": urls.frameIO]
+            var outputs: [String] = []
+            for arguments in [["crawl", "frameio", "--verbose"], ["crawl", "frameio", "--full", "--verbose"], ["status"], ["search", "interview"]] {
+                let run = try await runCatalog(arguments + ["--db", path], environment: environment)
+                #expect(run.status == 0, "\(arguments): \(run.stderr)")
+                outputs += [run.stdout, run.stderr]
+            }
+            // A refused token's error names the variable, never the value.
+            let refused = try await runCatalog(
+                ["crawl", "frameio", "--db", path], environment: ["FRAMEIO_TOKEN": token + "-wrong", "FRAMEIO_API_URL": urls.frameIO])
+            #expect(refused.status == 2)
+            outputs += [refused.stdout, refused.stderr]
+            #expect(outputs.joined().contains("debug") || outputs.joined().contains("timing"))
+            for output in outputs { #expect(!output.contains(token)) }
+        }
+        for file in try FileManager.default.subpathsOfDirectory(atPath: directory) {
+            let data = try #require(bytes(directory + "/" + file))
+            #expect(data.range(of: Data(token.utf8)) == nil, "\(file)")
+            let mode = try FileManager.default.attributesOfItem(atPath: directory + "/" + file)[.posixPermissions] as! Int
+            #expect(mode & 0o077 == 0, "\(file) is \(String(mode, radix: 8))")
+        }
+    }
+}

@@ -1,0 +1,247 @@
+import CatalogCore
+import CatalogSandbox
+import CatalogStore
+import Crawler
+import DashClient
+import Foundation
+import HTTPSupport
+import Testing
+
+/// The outcome of a full crawl through a faulty sandbox, over a catalog that already holds a
+/// complete crawl of an earlier state of the same data.
+struct FaultOutcome {
+    /// The crawl's report, when it completed.
+    var report: CrawlReport?
+    /// Why it failed, when it did.
+    var error: (any Error)?
+    /// The catalog before the faulty crawl, after it, and what a fault-free crawl of the new data gives.
+    var before: [String: String]
+    var after: [String: String]
+    var expected: [String: String]
+    /// The last complete crawl before and after.
+    var lastCompleteBefore: Int64?
+    var lastCompleteAfter: Int64?
+    var integrity: String
+    /// What the faulty sandbox sent.
+    var counts: SandboxCounters
+    /// Dash access tokens the faulty sandbox issued.
+    var tokensIssued = 0
+
+    var message: String { error.map { "\($0)" } ?? "" }
+
+    /// Completed with exactly the catalog a fault-free crawl gives, and is shown as the latest complete crawl.
+    func expectExactCatalog(_ comment: Comment, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(error == nil, "\(comment): \(message)", sourceLocation: sourceLocation)
+        #expect(after == expected, "\(comment): \(difference(after, expected))", sourceLocation: sourceLocation)
+        #expect(after != before, "the data changed between the crawls", sourceLocation: sourceLocation)
+        #expect(lastCompleteAfter != lastCompleteBefore, comment, sourceLocation: sourceLocation)
+        #expect(integrity == "ok", sourceLocation: sourceLocation)
+    }
+
+    /// Failed with a message holding `words`, leaving the previous catalog and its status as they were.
+    func expectCleanFailure(mentioning words: [String], _ comment: Comment, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(error != nil, comment, sourceLocation: sourceLocation)
+        for word in words { #expect(message.contains(word), "\(comment): \(message)", sourceLocation: sourceLocation) }
+        #expect(message.contains("unchanged"), "\(comment): \(message)", sourceLocation: sourceLocation)
+        #expect(after == before, "\(comment): \(difference(after, before))", sourceLocation: sourceLocation)
+        #expect(lastCompleteAfter == lastCompleteBefore, comment, sourceLocation: sourceLocation)
+        #expect(integrity == "ok", sourceLocation: sourceLocation)
+    }
+}
+
+/// How two catalog fingerprints differ, in a few words.
+func difference(_ a: [String: String], _ b: [String: String]) -> String {
+    let missing = b.keys.filter { a[$0] == nil }.count
+    let extra = a.keys.filter { b[$0] == nil }.count
+    let changed = a.keys.filter { b[$0] != nil && b[$0] != a[$0] }.sorted()
+    return "\(a.count) vs \(b.count) items: \(missing) missing, \(extra) extra, \(changed.count) different (e.g. \(changed.prefix(3)))"
+}
+
+/// Quick retries so that the suite runs in seconds; the timeout is what a `slow` answer exceeds.
+let faultRetry = RetryPolicy(maxAttempts: 6, baseDelay: 0.005, throttleDelay: 0.02, maxDelay: 0.2, timeout: .milliseconds(500))
+
+/// Runs one Frame.io case: a clean crawl of a generated tree, a 2% mutation, then a full crawl
+/// through a sandbox with `configure`'s faults.
+func frameIOFaultRun(
+    assets: Int = 1500, token: String = "sandbox-token-abc", _ configure: (inout SandboxConfiguration) -> Void
+) async throws -> FaultOutcome {
+    let before = FrameIODataset.generated(assets: assets, seed: 31)
+    var mutated = before
+    _ = mutated.mutate(rate: 0.02, seed: 5, now: Date())
+    let changed = mutated
+    var clean = SandboxConfiguration()
+    clean.maxPageSize = 40
+    let cleanServer = SandboxServer(frameIO: before, configuration: clean)
+    let database = try CatalogDatabase(path: temporaryDatabasePath())
+    let reference = try CatalogDatabase(path: temporaryDatabasePath())
+    try await cleanServer.withRunning { urls in
+        _ = try await crawl(urls.frameIO, into: database, pageSize: 40, retry: faultRetry)
+        cleanServer.frameIO.replace(changed)
+        _ = try await crawl(urls.frameIO, into: reference, pageSize: 40, retry: faultRetry)
+    }
+    var faulty = clean
+    faulty.faultSeed = 1234
+    configure(&faulty)
+    let server = SandboxServer(frameIO: changed, configuration: faulty)
+    let beforePrint = try catalogFingerprint(database, source: .frameio)
+    let lastBefore = try database.lastCompleteCrawl(source: .frameio)?.id
+    var outcome = FaultOutcome(
+        before: beforePrint, after: [:], expected: try catalogFingerprint(reference, source: .frameio), lastCompleteBefore: lastBefore,
+        integrity: "", counts: SandboxCounters())
+    do {
+        outcome.report = try await server.withRunning { urls in
+            try await crawl(urls.frameIO, into: database, token: token, pageSize: 40, retry: faultRetry, mode: .full)
+        }
+    } catch {
+        outcome.error = error
+    }
+    outcome.after = try catalogFingerprint(database, source: .frameio)
+    outcome.lastCompleteAfter = try database.lastCompleteCrawl(source: .frameio)?.id
+    outcome.integrity = try database.integrityCheck()
+    outcome.counts = server.frameIO.counts
+    return outcome
+}
+
+/// The Dash counterpart of ``frameIOFaultRun(token:_:)``.
+func dashFaultRun(auth: (@Sendable (SandboxURLs) -> DashAuth)? = nil, _ configure: (inout SandboxConfiguration) -> Void) async throws -> FaultOutcome
+{
+    let before = DashDataset.generated(assets: 1200, seed: 17)
+    var mutated = before
+    _ = mutated.mutate(rate: 0.02, seed: 5, now: Int64(Date().timeIntervalSince1970 * 1000))
+    let changed = mutated
+    var clean = SandboxConfiguration()
+    clean.maxPageSize = 60
+    let empty = FrameIODataset.generated(assets: 0, seed: 1)
+    let cleanServer = SandboxServer(frameIO: empty, dash: before, configuration: clean)
+    let database = try CatalogDatabase(path: temporaryDatabasePath())
+    let reference = try CatalogDatabase(path: temporaryDatabasePath())
+    try await cleanServer.withRunning { urls in
+        _ = try await crawlDash(urls.dash, into: database)
+        cleanServer.dash.replace(changed)
+        _ = try await crawlDash(urls.dash, into: reference)
+    }
+    var faulty = clean
+    faulty.faultSeed = 1234
+    configure(&faulty)
+    let server = SandboxServer(frameIO: empty, dash: changed, configuration: faulty)
+    var outcome = FaultOutcome(
+        before: try catalogFingerprint(database, source: .dash), after: [:], expected: try catalogFingerprint(reference, source: .dash),
+        lastCompleteBefore: try database.lastCompleteCrawl(source: .dash)?.id, integrity: "", counts: SandboxCounters())
+    do {
+        outcome.report = try await server.withRunning { urls in
+            var options = CrawlOptions(concurrency: 8)
+            options.mode = .full
+            let auth = auth?(urls) ?? DashAuth(mode: .token("dash-test-token"), transport: AsyncHTTPClientTransport(), credentials: nil)
+            return try await CrawlerFactory.dash(
+                auth: auth, baseURL: urls.dash, database: database, options: options, pageSize: 1000, retry: faultRetry
+            ).run()
+        }
+    } catch {
+        outcome.error = error
+    }
+    outcome.after = try catalogFingerprint(database, source: .dash)
+    outcome.lastCompleteAfter = try database.lastCompleteCrawl(source: .dash)?.id
+    outcome.integrity = try database.integrityCheck()
+    outcome.counts = server.dash.counts
+    outcome.tokensIssued = server.dash.issuedTokens
+    return outcome
+}
+
+/// Every fault of issue 6, switched on in the sandbox, against both crawlers: each crawl either
+/// completes with the exact catalog or fails with a clear message and leaves the previous
+/// catalog, and its status, as they were.
+@Suite(.serialized) struct FaultMatrixTests {
+    @Test(arguments: [false, true])
+    func throttleBurstsAreWaitedOut(retryAfter: Bool) async throws {
+        // A small tree: each 429 with Retry-After pauses every request for a second.
+        let outcome = try await frameIOFaultRun(assets: 500) {
+            $0.faults = [.throttleBurst: 0.03]
+            $0.burstLength = 3
+            $0.sendRetryAfter = retryAfter
+        }
+        outcome.expectExactCatalog("429 bursts, Retry-After \(retryAfter)")
+        #expect(outcome.counts.throttled >= 3)
+        #expect(outcome.report?.stats.throttled == outcome.counts.throttled)
+    }
+
+    @Test func serverErrorsAreRetried() async throws {
+        let outcome = try await frameIOFaultRun { $0.faults = [.serverError: 0.08] }
+        outcome.expectExactCatalog("500/502/503")
+        #expect(outcome.counts.failures > 0)
+        #expect((outcome.report?.stats.retries ?? 0) >= outcome.counts.failures)
+    }
+
+    @Test func answersSlowerThanTheTimeoutAreAbandonedAndRetried() async throws {
+        let outcome = try await frameIOFaultRun {
+            $0.faults = [.slow: 0.04]
+            $0.slowMilliseconds = 2500
+        }
+        outcome.expectExactCatalog("slow answers")
+        #expect((outcome.report?.stats.retries ?? 0) > 0)
+    }
+
+    @Test(arguments: [SandboxFault.reset, .truncated, .wrongType, .missingField])
+    func brokenBodiesAreAskedForAgain(fault: SandboxFault) async throws {
+        let outcome = try await frameIOFaultRun { $0.faults = [fault: 0.04] }
+        outcome.expectExactCatalog("\(fault)")
+        #expect(outcome.counts.faults > 0)
+        #expect(outcome.counts.requests > outcome.report?.minimumRequests ?? .max)
+    }
+
+    @Test(arguments: [SandboxFault.shiftedPage, .duplicateItem, .emptyPage])
+    func listsWhosePagesDoNotAddUpAreReadAgain(fault: SandboxFault) async throws {
+        let outcome = try await frameIOFaultRun { $0.faults = [fault: 0.03] }
+        outcome.expectExactCatalog("\(fault)")
+        #expect(outcome.counts.faults > 0)
+    }
+
+    @Test func aFieldThatIsAlwaysMistypedFailsNamingIt() async throws {
+        let outcome = try await frameIOFaultRun { $0.faults = [.wrongType: 1] }
+        outcome.expectCleanFailure(mentioning: ["\"id\"", "object"], "persistent wrong type")
+    }
+
+    @Test(arguments: [SandboxFault.duplicateItem, .shiftedPage, .emptyPage])
+    func aListThatNeverAddsUpFailsTheCrawl(fault: SandboxFault) async throws {
+        let outcome = try await frameIOFaultRun { $0.faults = [fault: 1] }
+        outcome.expectCleanFailure(mentioning: ["did not add up", "3 readings"], "persistent \(fault)")
+        #expect(outcome.error is InconsistentListing)
+    }
+
+    @Test func anExpiredTokenMidCrawlStopsItCleanly() async throws {
+        let outcome = try await frameIOFaultRun(token: "mid-crawl-secret-token") { $0.tokenExpiresAfterRequests = 40 }
+        outcome.expectCleanFailure(mentioning: ["401", "FRAMEIO_TOKEN"], "expired token")
+        #expect(!outcome.message.contains("mid-crawl-secret-token"))
+        #expect(outcome.counts.requests > 40)
+    }
+
+    @Test(arguments: [SandboxFault.serverError, .reset, .truncated, .missingField, .shiftedPage, .duplicateItem, .emptyPage])
+    func dashCrawlsGetTheExactCatalogThroughTransientFaults(fault: SandboxFault) async throws {
+        let outcome = try await dashFaultRun { $0.faults = [fault: 0.04] }
+        outcome.expectExactCatalog("Dash \(fault)")
+        #expect(outcome.counts.faults + outcome.counts.failures > 0)
+    }
+
+    @Test func dashListsThatNeverAddUpFailTheCrawl() async throws {
+        let outcome = try await dashFaultRun { $0.faults = [.emptyPage: 1] }
+        outcome.expectCleanFailure(mentioning: ["did not add up"], "Dash empty pages")
+    }
+
+    @Test func dashAccessTokensThatExpireMidCrawlAreRefreshed() async throws {
+        let signIn: @Sendable (SandboxURLs) -> DashAuth = { urls in
+            DashAuth(
+                mode: .refresh(clientID: "client-1", clientSecret: "secret-1", refreshToken: "refresh-1", authURL: urls.dashAuth),
+                transport: AsyncHTTPClientTransport(), credentials: nil)
+        }
+        let outcome = try await dashFaultRun(auth: signIn) {
+            $0.dashAuth = DashAuthSettings(clientID: "client-1", clientSecret: "secret-1", refreshToken: "refresh-1", accessTokenLifetime: 0.15)
+            $0.latencyMilliseconds = 10
+        }
+        outcome.expectExactCatalog("Dash token refresh mid-crawl")
+        #expect(outcome.tokensIssued >= 2, "the access token expired during the crawl")
+    }
+
+    @Test func aStaticDashTokenThatExpiresMidCrawlStopsItCleanly() async throws {
+        let outcome = try await dashFaultRun { $0.tokenExpiresAfterRequests = 10 }
+        outcome.expectCleanFailure(mentioning: ["401", "DASH_TOKEN"], "expired Dash token")
+    }
+}
