@@ -49,6 +49,23 @@ struct FaultOutcome {
     }
 }
 
+extension FaultOutcome {
+    /// Runs a faulty `crawl` of `source` over `database` (which holds the previous snapshot) and
+    /// records what it left, next to what a fault-free crawl gave in `reference`.
+    static func observe(
+        _ source: Source, in database: CatalogDatabase, expecting reference: CatalogDatabase, _ crawl: () async throws -> CrawlReport
+    ) async throws -> FaultOutcome {
+        var outcome = FaultOutcome(
+            before: try catalogFingerprint(database, source: source), after: [:], expected: try catalogFingerprint(reference, source: source),
+            lastCompleteBefore: try database.lastCompleteCrawl(source: source)?.id, integrity: "", counts: SandboxCounters())
+        do { outcome.report = try await crawl() } catch { outcome.error = error }
+        outcome.after = try catalogFingerprint(database, source: source)
+        outcome.lastCompleteAfter = try database.lastCompleteCrawl(source: source)?.id
+        outcome.integrity = try database.integrityCheck()
+        return outcome
+    }
+}
+
 /// How two catalog fingerprints differ, in a few words.
 func difference(_ a: [String: String], _ b: [String: String]) -> String {
     let missing = b.keys.filter { a[$0] == nil }.count
@@ -83,21 +100,11 @@ func frameIOFaultRun(
     faulty.faultSeed = 1234
     configure(&faulty)
     let server = SandboxServer(frameIO: changed, configuration: faulty)
-    let beforePrint = try catalogFingerprint(database, source: .frameio)
-    let lastBefore = try database.lastCompleteCrawl(source: .frameio)?.id
-    var outcome = FaultOutcome(
-        before: beforePrint, after: [:], expected: try catalogFingerprint(reference, source: .frameio), lastCompleteBefore: lastBefore,
-        integrity: "", counts: SandboxCounters())
-    do {
-        outcome.report = try await server.withRunning { urls in
+    var outcome = try await FaultOutcome.observe(.frameio, in: database, expecting: reference) {
+        try await server.withRunning { urls in
             try await crawl(urls.frameIO, into: database, token: token, pageSize: 40, retry: faultRetry, mode: .full)
         }
-    } catch {
-        outcome.error = error
     }
-    outcome.after = try catalogFingerprint(database, source: .frameio)
-    outcome.lastCompleteAfter = try database.lastCompleteCrawl(source: .frameio)?.id
-    outcome.integrity = try database.integrityCheck()
     outcome.counts = server.frameIO.counts
     return outcome
 }
@@ -124,11 +131,8 @@ func dashFaultRun(auth: (@Sendable (SandboxURLs) -> DashAuth)? = nil, _ configur
     faulty.faultSeed = 1234
     configure(&faulty)
     let server = SandboxServer(frameIO: empty, dash: changed, configuration: faulty)
-    var outcome = FaultOutcome(
-        before: try catalogFingerprint(database, source: .dash), after: [:], expected: try catalogFingerprint(reference, source: .dash),
-        lastCompleteBefore: try database.lastCompleteCrawl(source: .dash)?.id, integrity: "", counts: SandboxCounters())
-    do {
-        outcome.report = try await server.withRunning { urls in
+    var outcome = try await FaultOutcome.observe(.dash, in: database, expecting: reference) {
+        try await server.withRunning { urls in
             var options = CrawlOptions(concurrency: 8)
             options.mode = .full
             let auth = auth?(urls) ?? DashAuth(mode: .token("dash-test-token"), transport: AsyncHTTPClientTransport(), credentials: nil)
@@ -136,12 +140,7 @@ func dashFaultRun(auth: (@Sendable (SandboxURLs) -> DashAuth)? = nil, _ configur
                 auth: auth, baseURL: urls.dash, database: database, options: options, pageSize: 1000, retry: faultRetry
             ).run()
         }
-    } catch {
-        outcome.error = error
     }
-    outcome.after = try catalogFingerprint(database, source: .dash)
-    outcome.lastCompleteAfter = try database.lastCompleteCrawl(source: .dash)?.id
-    outcome.integrity = try database.integrityCheck()
     outcome.counts = server.dash.counts
     outcome.tokensIssued = server.dash.issuedTokens
     return outcome
