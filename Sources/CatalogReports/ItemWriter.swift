@@ -38,7 +38,7 @@ public struct ItemWriter {
     public mutating func write(_ item: CatalogItem) throws {
         switch format {
         case .csv:
-            append(CSV.row(ItemField.allCases.map { $0.text(of: item) ?? "" }))
+            CSV.appendRow(ItemField.allCases.lazy.map { $0.text(of: item) ?? "" }, to: &buffer)
         case .json:
             if count > 0 { append(",") }
             appendJSON(item)
@@ -66,7 +66,9 @@ public struct ItemWriter {
     public var itemCount: Int { count }
 
     private mutating func appendJSON(_ item: CatalogItem) {
-        var w = JSONWriter()
+        var w = JSONWriter(appendingTo: buffer)
+        buffer = []
+        defer { buffer = w.bytes }
         w.appendRaw("{")
         for (i, field) in ItemField.allCases.enumerated() {
             if i > 0 { w.appendRaw(",") }
@@ -84,7 +86,6 @@ public struct ItemWriter {
             }
         }
         w.appendRaw("}")
-        buffer.append(contentsOf: w.bytes)
     }
 
     private mutating func append(_ text: String) {

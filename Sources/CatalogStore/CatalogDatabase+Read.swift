@@ -108,16 +108,18 @@ extension CatalogDatabase {
     }
 
     /// Calls `body` with every item, ordered by source and path, streaming from the database
-    /// (memory stays constant whatever the catalog's size).
-    public func forEachItem(source: Source? = nil, _ body: (CatalogItem) throws -> Void) throws {
+    /// (memory stays constant whatever the catalog's size). Without `records`, items come with an
+    /// empty `record` and `text` (what reports need, read at a third of the cost).
+    public func forEachItem(source: Source? = nil, records: Bool = true, _ body: (CatalogItem) throws -> Void) throws {
+        let selection = records ? ItemRow.selection : ItemRow.selectionWithoutRecord
         do {
             try writer.unsafeReentrantRead { db in
                 let rows =
                     if let source {
                         try Row.fetchCursor(
-                            db, sql: "SELECT \(ItemRow.selection) FROM item WHERE source = ? ORDER BY path, id", arguments: [source.rawValue])
+                            db, sql: "SELECT \(selection) FROM item WHERE source = ? ORDER BY path, id", arguments: [source.rawValue])
                     } else {
-                        try Row.fetchCursor(db, sql: "SELECT \(ItemRow.selection) FROM item ORDER BY source, path, id")
+                        try Row.fetchCursor(db, sql: "SELECT \(selection) FROM item ORDER BY source, path, id")
                     }
                 while let row = try rows.next() {
                     try body(ItemRow.item(from: row))

@@ -18,7 +18,11 @@ enum ItemRow {
     static let selection =
         "item.source, item.id, item.kind, item.name, item.parent_id, item.project_id, item.path, item.size, item.mime, item.created_at, item.updated_at, item.uploaded_at, item.label, item.xxh64, item.md5, item.text, item.digest, item.record, item.state, item.folders, item.metadata"
 
-    /// An item from a row selected with ``selection``.
+    /// ``selection`` with an empty `text` and `record` in their places.
+    static let selectionWithoutRecord = selection.replacingOccurrences(of: "item.text,", with: "'',").replacingOccurrences(
+        of: "item.record,", with: "'',")
+
+    /// An item from a row selected with ``selection`` (or ``selectionWithoutRecord``).
     static func item(from row: Row) -> CatalogItem {
         var item = CatalogItem(
             source: Source(rawValue: row[0]) ?? .frameio,

@@ -63,7 +63,7 @@ struct ExportCommand: AsyncParsableCommand {
                 try AtomicOutput.write(to: output) { sink in
                     var writer = ItemWriter(format: format, report: "inventory", sink: sink)
                     try writer.begin()
-                    try database.forEachItem { try writer.write($0) }
+                    try database.forEachItem(records: false) { try writer.write($0) }
                     try writer.end()
                 }
             case .search:

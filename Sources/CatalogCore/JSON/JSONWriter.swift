@@ -9,6 +9,10 @@ public struct JSONWriter {
     /// Creates an empty writer.
     public init() { bytes.reserveCapacity(1024) }
 
+    /// Creates a writer that appends to `bytes` (take them back from ``bytes``), saving a copy
+    /// when many small documents go into one buffer.
+    public init(appendingTo bytes: [UInt8]) { self.bytes = bytes }
+
     /// The compact JSON text of `value`; canonical (sorted keys) when `canonical` is true.
     public static func string(_ value: JSONValue, canonical: Bool = true) -> String {
         var writer = JSONWriter()
@@ -57,29 +61,33 @@ public struct JSONWriter {
     /// Appends a JSON string literal: `"`, `\` and control characters escaped, everything else raw UTF-8.
     public mutating func writeString(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        for c in s.utf8 {
-            switch c {
-            case UInt8(ascii: "\""):
-                bytes.append(0x5C)
-                bytes.append(c)
-            case UInt8(ascii: "\\"):
-                bytes.append(0x5C)
-                bytes.append(c)
-            case 0x0A:
-                bytes.append(0x5C)
-                bytes.append(UInt8(ascii: "n"))
-            case 0x0D:
-                bytes.append(0x5C)
-                bytes.append(UInt8(ascii: "r"))
-            case 0x09:
-                bytes.append(0x5C)
-                bytes.append(UInt8(ascii: "t"))
-            case 0..<0x20:
-                bytes.append(contentsOf: Array("\\u00".utf8))
-                bytes.append(Self.hex[Int(c >> 4)])
-                bytes.append(Self.hex[Int(c & 0xF)])
-            default: bytes.append(c)
+        var s = s
+        s.withUTF8 { utf8 in
+            // Copy runs that need no escaping in one go; most strings are one run.
+            var start = 0
+            for i in 0..<utf8.count {
+                let c = utf8[i]
+                guard c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") else { continue }
+                if i > start { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i])) }
+                start = i + 1
+                switch c {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    bytes.append(0x5C)
+                    bytes.append(c)
+                case 0x0A:
+                    bytes.append(0x5C)
+                    bytes.append(UInt8(ascii: "n"))
+                case 0x0D:
+                    bytes.append(0x5C)
+                    bytes.append(UInt8(ascii: "r"))
+                case 0x09:
+                    bytes.append(0x5C)
+                    bytes.append(UInt8(ascii: "t"))
+                default:
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), Self.hex[Int(c >> 4)], Self.hex[Int(c & 0xF)]])
+                }
             }
+            if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
         }
         bytes.append(UInt8(ascii: "\""))
     }

@@ -92,6 +92,31 @@ public enum Timestamp {
             days -= 1
         }
         let (y, m, d) = civilFromDays(days)
+        if (0...9999).contains(y) {
+            // The common case, written straight into the string's storage (reports format millions).
+            return String(unsafeUninitializedCapacity: 20) { buffer in
+                func put(_ value: Int, _ width: Int, at index: Int) {
+                    var v = value
+                    for i in stride(from: index + width - 1, through: index, by: -1) {
+                        buffer[i] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+                        v /= 10
+                    }
+                }
+                put(y, 4, at: 0)
+                put(m, 2, at: 5)
+                put(d, 2, at: 8)
+                put(rem / 3600, 2, at: 11)
+                put(rem % 3600 / 60, 2, at: 14)
+                put(rem % 60, 2, at: 17)
+                buffer[4] = UInt8(ascii: "-")
+                buffer[7] = UInt8(ascii: "-")
+                buffer[10] = UInt8(ascii: "T")
+                buffer[13] = UInt8(ascii: ":")
+                buffer[16] = UInt8(ascii: ":")
+                buffer[19] = UInt8(ascii: "Z")
+                return 20
+            }
+        }
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)
             return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
