@@ -84,7 +84,9 @@ public struct JSONWriter {
                     bytes.append(0x5C)
                     bytes.append(UInt8(ascii: "t"))
                 default:
-                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), Self.hex[Int(c >> 4)], Self.hex[Int(c & 0xF)]])
+                    bytes.append(contentsOf: [
+                        0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), Self.hex[Int(c >> 4)], Self.hex[Int(c & 0xF)],
+                    ])
                 }
             }
             if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
