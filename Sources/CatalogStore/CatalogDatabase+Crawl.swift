@@ -134,6 +134,9 @@ extension CatalogDatabase {
 
     private static let ftsColumns = "name, path, label, text"
 
+    /// The full-text indexes over `item` and the columns each holds.
+    private static let ftsIndexes = [("item_fts", ftsColumns), ("item_name_fts", "name")]
+
     /// Replaces a source's fields and options (they are small: a full set comes with every crawl).
     private static func replaceFields(_ fields: [CatalogField], options: [CatalogFieldOption], source: String, db: Database) throws {
         try db.execute(sql: "DELETE FROM field WHERE source = ?", arguments: [source])
@@ -186,12 +189,13 @@ extension CatalogDatabase {
                     """,
                 arguments: [source, crawlID])
             for index in indexes { try db.execute(sql: index["sql"] as String) }
-            if catalogWasEmpty {
-                try db.execute(sql: "INSERT INTO item_fts(item_fts) VALUES ('rebuild')")
-            } else {
-                try db.execute(
-                    sql: "INSERT INTO item_fts (rowid, \(ftsColumns)) SELECT seq, \(ftsColumns) FROM item WHERE source = ?",
-                    arguments: [source])
+            for (index, indexed) in Self.ftsIndexes {
+                if catalogWasEmpty {
+                    try db.execute(sql: "INSERT INTO \(index)(\(index)) VALUES ('rebuild')")
+                } else {
+                    try db.execute(
+                        sql: "INSERT INTO \(index) (rowid, \(indexed)) SELECT seq, \(indexed) FROM item WHERE source = ?", arguments: [source])
+                }
             }
             result.added = staged
         } else {
@@ -245,15 +249,18 @@ extension CatalogDatabase {
                     WHERE ch.crawl_id = ? AND ch.change IN ('modified', 'moved', 'deleted') AND ch.old_digest IS NOT ch.new_digest
                     """,
                 arguments: [crawlID])
-            // 1. Take changed and vanished rows out of the full-text index (old values needed).
-            try db.execute(
-                sql: """
-                    INSERT INTO item_fts (item_fts, rowid, \(ftsColumns))
-                    SELECT 'delete', i.seq, i.name, i.path, i.label, i.text FROM item i
-                    LEFT JOIN staging.crawl_item c ON c.crawl_id = ? AND c.id = i.id
-                    WHERE i.source = ? AND ((c.id IS NULL AND \(vanished)) OR (c.id IS NOT NULL AND \(differs)))
-                    """,
-                arguments: [crawlID, source])
+            // 1. Take changed and vanished rows out of the full-text indexes (old values needed).
+            for (index, indexed) in Self.ftsIndexes {
+                let old = indexed.split(separator: ",").map { "i." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+                try db.execute(
+                    sql: """
+                        INSERT INTO \(index) (\(index), rowid, \(indexed))
+                        SELECT 'delete', i.seq, \(old) FROM item i
+                        LEFT JOIN staging.crawl_item c ON c.crawl_id = ? AND c.id = i.id
+                        WHERE i.source = ? AND ((c.id IS NULL AND \(vanished)) OR (c.id IS NOT NULL AND \(differs)))
+                        """,
+                    arguments: [crawlID, source])
+            }
             // 2. Delete vanished rows.
             try db.execute(sql: "DELETE FROM item AS i WHERE i.source = ? AND \(vanished)", arguments: [source])
             result.deleted = db.changesCount
@@ -279,9 +286,11 @@ extension CatalogDatabase {
                 arguments: [source, crawlID, source])
             result.added = db.changesCount
             // 5. Index the changed and new rows.
-            try db.execute(
-                sql: "INSERT INTO item_fts (rowid, \(ftsColumns)) SELECT seq, \(ftsColumns) FROM item WHERE source = ? AND crawl_id = ?",
-                arguments: [source, crawlID])
+            for (index, indexed) in Self.ftsIndexes {
+                try db.execute(
+                    sql: "INSERT INTO \(index) (rowid, \(indexed)) SELECT seq, \(indexed) FROM item WHERE source = ? AND crawl_id = ?",
+                    arguments: [source, crawlID])
+            }
             // A delta reads only what changed: everything else it kept is unchanged.
             result.unchanged =
                 mode == .delta

@@ -68,8 +68,8 @@ public struct CrawlRecord: Sendable, Equatable {
 
 extension CatalogDatabase {
     /// Items matching `query`, best first (bm25, name above path) or by path for filter-only
-    /// queries. A query matching more than ``SearchSQL/candidateLimit`` rows is ranked in tiers
-    /// (name matches first), which bounds its cost whatever the catalog's size.
+    /// queries. A query matching more than ``SearchSQL/candidateLimit`` rows is ordered in tiers
+    /// (name matches first, without bm25), which bounds its cost whatever the catalog's size.
     public func search(_ query: SearchQuery, limit: Int = 50) throws(StoreError) -> [CatalogItem] {
         let plan = SearchSQL(query: query, limit: max(0, limit))
         guard plan.limit > 0 else { return [] }
@@ -82,17 +82,31 @@ extension CatalogDatabase {
             if try Int.fetchOne(db, sql: probe.sql, arguments: probe.arguments) ?? 0 <= SearchSQL.candidateLimit {
                 return try fetch(plan.ranked(match, maxRowID: nil, limit: plan.limit))
             }
-            // A broad query: rank the name matches first, then, if the page is not full, the rest.
-            func tier(_ expression: String, limit: Int) throws -> [CatalogItem] {
-                let boundary = plan.boundary(expression)
-                let maxRowID = try Int64.fetchOne(db, sql: boundary.sql, arguments: boundary.arguments)
-                return try fetch(plan.ranked(expression, maxRowID: maxRowID, limit: limit))
+            // A broad query: the name matches first (shortest names first), then, if the page
+            // is not full, the other matches (shortest paths first). Candidates are taken in
+            // catalog order, ``SearchSQL/candidateLimit`` at a time, until the page is full.
+            var rows: [Row] = []
+            var seen = Set<Int64>()
+            for (expression, index, order, alsoMatching) in [
+                (nameMatch, "item_name_fts", "length(item.name)", plan.negative == nil ? nil : match),
+                (match, "item_fts", "length(item.path)", nil),
+            ] {
+                var after: Int64 = 0
+                while rows.count < plan.limit {
+                    let window = plan.window(expression, in: index, after: after)
+                    let through = try Int64.fetchOne(db, sql: window.sql, arguments: window.arguments)
+                    // The second tier also meets the first tier's rows again: ask for that many more.
+                    let tier = plan.tier(
+                        expression, in: index, after: after, through: through, order: order, alsoMatching: alsoMatching,
+                        limit: plan.limit - rows.count + seen.count)
+                    for row in try Row.fetchAll(db, sql: tier.sql, arguments: tier.arguments) where rows.count < plan.limit {
+                        if seen.insert(row["hit"]).inserted { rows.append(row) }
+                    }
+                    guard let through else { break }
+                    after = through
+                }
             }
-            var results = try tier(nameMatch, limit: plan.limit)
-            if results.count < plan.limit {
-                results += try tier("(\(match)) NOT (\(nameMatch))", limit: plan.limit - results.count)
-            }
-            return results
+            return rows.map(ItemRow.item(from:))
         }
     }
 

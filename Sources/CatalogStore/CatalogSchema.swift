@@ -175,6 +175,18 @@ enum CatalogSchema {
         migrator.registerMigration("v6-source-path") { db in
             try db.execute(sql: "CREATE INDEX item_source_path ON item(source, path)")
         }
+        // Names alone: a broad search's first tier (name matches) reads only names' doclists
+        // instead of scanning every position of a common word in the full index (docs/query-language.md).
+        migrator.registerMigration("v7-name-index") { db in
+            try db.execute(
+                sql: """
+                    CREATE VIRTUAL TABLE item_name_fts USING fts5(
+                        name, content = 'item', content_rowid = 'seq',
+                        tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+                    );
+                    INSERT INTO item_name_fts(item_name_fts) VALUES ('rebuild');
+                    """)
+        }
         return migrator
     }
 

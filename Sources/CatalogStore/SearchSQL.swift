@@ -8,11 +8,13 @@ import GRDB
 /// (double quotes doubled), combined with the operators the query language allows; filter
 /// values are bound as statement arguments.
 ///
-/// A query with words is ranked with bm25. Ranking costs about 1 µs per matching row, so a word
-/// found in most of a large catalog would take ~100 ms per 100 000 items. Queries matching more
-/// than ``candidateLimit`` rows are therefore ranked in tiers (docs/query-language.md): first
-/// the rows whose *name* matches, then the others; each tier ranks its first
-/// ``candidateLimit`` rows in catalog order, so any query costs a few thousand bm25 calls.
+/// A query with words matching at most ``candidateLimit`` rows is ranked with bm25. bm25 costs
+/// more than the rows it ranks: it counts every row holding each word in the whole catalog, so a
+/// common word costs tens of milliseconds at a million items however few rows are ranked.
+/// Broader queries are therefore ordered without it, in tiers (docs/query-language.md): first
+/// the rows whose *name* matches (read from the names-only index `item_name_fts`), shortest
+/// name first, then the others, shortest path first; each tier orders only its first
+/// ``candidateLimit`` rows in catalog order, so any query costs a few thousand rows.
 struct SearchSQL {
     /// One statement and its arguments.
     struct Statement {
@@ -30,7 +32,7 @@ struct SearchSQL {
 
     /// The FTS5 expression every result must match (nil for a filter-only query).
     let match: String?
-    /// The FTS5 expression for matches in the name column (nil for a filter-only query).
+    /// The FTS5 expression of the words alone, without exclusions, for the names-only index.
     let nameMatch: String?
     /// SQL conditions on `item` for the filters, all of which must hold.
     let conditions: [String]
@@ -57,8 +59,7 @@ struct SearchSQL {
         self.negative = negative
         if let positive {
             match = negative.map { "(\(positive)) NOT \($0)" } ?? positive
-            let inName = "{name} : (\(positive))"
-            nameMatch = negative.map { "\(inName) NOT \($0)" } ?? inName
+            nameMatch = positive
         } else {
             match = nil
             nameMatch = nil
@@ -90,13 +91,42 @@ struct SearchSQL {
             arguments: [expression, Self.candidateLimit + 1])
     }
 
-    /// The rowid of the ``candidateLimit``-th row (in rowid order) matching `expression` and the
-    /// filters; no row when fewer match.
-    func boundary(_ expression: String) -> Statement {
+    /// The rowid of the ``candidateLimit``-th row (in rowid order) after `after` matching
+    /// `expression` in the full-text index `index`; no row when fewer match. Filters are not
+    /// looked at: that would read an `item` row for every match.
+    func window(_ expression: String, in index: String, after: Int64) -> Statement {
         Statement(
-            sql: "SELECT item_fts.rowid FROM item_fts JOIN item ON item.seq = item_fts.rowid WHERE item_fts MATCH ?"
-                + andConditions + " ORDER BY item_fts.rowid LIMIT 1 OFFSET ?",
-            arguments: [expression] + conditionArguments + [Self.candidateLimit - 1])
+            sql: "SELECT rowid FROM \(index) WHERE \(index) MATCH ? AND rowid > ? ORDER BY rowid LIMIT 1 OFFSET ?",
+            arguments: [expression, after, Self.candidateLimit - 1])
+    }
+
+    /// A broad query's tier, one window of candidates: the first `limit` rows by `order` (then
+    /// path) among those matching `expression` in `index` and the filters with a rowid after
+    /// `after` and up to `through` (to the end when nil), and, when `alsoMatching` is given,
+    /// matching it in the full index too (how exclusions reach the names-only index; the
+    /// window bounds that lookup). No bm25: see the type's documentation. Rows carry their
+    /// rowid in a last column, `hit`.
+    func tier(
+        _ expression: String, in index: String, after: Int64, through: Int64?, order: String, alsoMatching: String?, limit: Int
+    ) -> Statement {
+        func range(_ column: String) -> String { "\(column) > ?" + (through == nil ? "" : " AND \(column) <= ?") }
+        var bounds: StatementArguments = [after]
+        if let through { bounds += [through] }
+        var inner = "SELECT item.seq AS hit, \(order) AS o, item.path AS path FROM \(index) JOIN item ON item.seq = \(index).rowid"
+        inner += " WHERE \(index) MATCH ? AND " + range("\(index).rowid")
+        var arguments: StatementArguments = [expression]
+        arguments += bounds
+        if let alsoMatching {
+            inner += " AND item.seq IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ? AND " + range("rowid") + ")"
+            arguments += [alsoMatching]
+            arguments += bounds
+        }
+        inner += andConditions + " ORDER BY o, path LIMIT ?"
+        arguments += conditionArguments
+        arguments += [limit]
+        return Statement(
+            sql: "SELECT \(ItemRow.selection), top.hit AS hit FROM (\(inner)) AS top JOIN item ON item.seq = top.hit ORDER BY top.o, top.path",
+            arguments: arguments)
     }
 
     /// The best `limit` rows matching `expression` and the filters, up to rowid `maxRowID` when
@@ -195,7 +225,7 @@ struct SearchSQL {
         }
     }
 
-    private static func placeholders(_ count: Int) -> String {
+    static func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ", ")
     }
 

@@ -1,6 +1,7 @@
 import CatalogCore
 import CatalogStore
 import Foundation
+import GRDB
 import Testing
 
 func makeItem(
@@ -29,7 +30,8 @@ func temporaryDatabasePath() -> String {
     }
 
     @Test func completeCrawlReplacesItemsAndKeepsIndexInStep() async throws {
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let path = temporaryDatabasePath()
+        let database = try CatalogDatabase(path: path)
         let first = try database.beginCrawl(source: .frameio)
         try await database.stage(
             [makeItem("1", name: "interview.mov"), makeItem("2", name: "drone.mp4"), makeItem("3", name: "logo.png")], in: first)
@@ -49,6 +51,13 @@ func temporaryDatabasePath() -> String {
         #expect(try database.search(parser.parse("new")).map(\.id) == ["4"])
         #expect(try database.itemCount() == 3)
         #expect(try database.integrityCheck() == "ok")
+        // Both full-text indexes hold exactly what `item` holds (FTS5 compares them; a mismatch throws).
+        let queue = try DatabaseQueue(path: path)
+        for index in ["item_fts", "item_name_fts"] {
+            try await queue.write { try $0.execute(sql: "INSERT INTO \(index)(\(index), rank) VALUES ('integrity-check', 1)") }
+        }
+        try queue.close()
+        #expect(try database.search(parser.parse("harbour")).map(\.name) == ["harbour.mp4"])
     }
 
     @Test func failedCrawlLeavesPreviousCatalog() async throws {
