@@ -78,13 +78,16 @@ extension CatalogDatabase {
                 try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map(ItemRow.item(from:))
             }
             guard let match = plan.match, let nameMatch = plan.nameMatch else { return try fetch(plan.listing) }
-            let probe = plan.probe(match)
-            if try Int.fetchOne(db, sql: probe.sql, arguments: probe.arguments) ?? 0 <= SearchSQL.candidateLimit {
-                return try fetch(plan.ranked(match, maxRowID: nil, limit: plan.limit))
+            func isBroad(_ probe: SearchSQL.Statement) throws -> Bool {
+                try Int.fetchOne(db, sql: probe.sql, arguments: probe.arguments) ?? 0 > SearchSQL.candidateLimit
+            }
+            // Many name matches make a query broad without probing the larger full index.
+            if try !isBroad(plan.probe(nameMatch, in: "item_name_fts")), try !isBroad(plan.probe(match)) {
+                return try fetch(plan.ranked(match, limit: plan.limit))
             }
             // A broad query: the name matches first (shortest names first), then, if the page
             // is not full, the other matches (shortest paths first). Candidates are taken in
-            // catalog order, ``SearchSQL/candidateLimit`` at a time, until the page is full.
+            // catalog order, ``SearchSQL/windowSize`` at a time, until the page is full.
             var rows: [Row] = []
             var seen = Set<Int64>()
             for (expression, index, order, alsoMatching) in [

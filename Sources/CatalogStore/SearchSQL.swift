@@ -14,7 +14,7 @@ import GRDB
 /// Broader queries are therefore ordered without it, in tiers (docs/query-language.md): first
 /// the rows whose *name* matches (read from the names-only index `item_name_fts`), shortest
 /// name first, then the others, shortest path first; each tier orders only its first
-/// ``candidateLimit`` rows in catalog order, so any query costs a few thousand rows.
+/// ``windowSize`` rows in catalog order at a time, so any query costs a few thousand rows.
 struct SearchSQL {
     /// One statement and its arguments.
     struct Statement {
@@ -29,6 +29,9 @@ struct SearchSQL {
 
     /// The most rows a tier ranks (see the type's documentation).
     static let candidateLimit = 2_000
+
+    /// How many candidates a broad query's tier orders at a time.
+    static let windowSize = 1_000
 
     /// The FTS5 expression every result must match (nil for a filter-only query).
     let match: String?
@@ -84,20 +87,20 @@ struct SearchSQL {
         return Statement(sql: "SELECT \(ItemRow.selection) FROM item\(whereClause) ORDER BY item.path LIMIT ?", arguments: arguments)
     }
 
-    /// Counts the rows matching `expression` (filters ignored), stopping at ``candidateLimit`` + 1.
-    func probe(_ expression: String) -> Statement {
+    /// Counts the rows matching `expression` in `index` (filters ignored), stopping at ``candidateLimit`` + 1.
+    func probe(_ expression: String, in index: String = "item_fts") -> Statement {
         Statement(
-            sql: "SELECT count(*) FROM (SELECT rowid FROM item_fts WHERE item_fts MATCH ? LIMIT ?)",
+            sql: "SELECT count(*) FROM (SELECT rowid FROM \(index) WHERE \(index) MATCH ? LIMIT ?)",
             arguments: [expression, Self.candidateLimit + 1])
     }
 
-    /// The rowid of the ``candidateLimit``-th row (in rowid order) after `after` matching
+    /// The rowid of the ``windowSize``-th row (in rowid order) after `after` matching
     /// `expression` in the full-text index `index`; no row when fewer match. Filters are not
     /// looked at: that would read an `item` row for every match.
     func window(_ expression: String, in index: String, after: Int64) -> Statement {
         Statement(
             sql: "SELECT rowid FROM \(index) WHERE \(index) MATCH ? AND rowid > ? ORDER BY rowid LIMIT 1 OFFSET ?",
-            arguments: [expression, after, Self.candidateLimit - 1])
+            arguments: [expression, after, Self.windowSize - 1])
     }
 
     /// A broad query's tier, one window of candidates: the first `limit` rows by `order` (then
@@ -129,21 +132,20 @@ struct SearchSQL {
             arguments: arguments)
     }
 
-    /// The best `limit` rows matching `expression` and the filters, up to rowid `maxRowID` when
-    /// given: bm25 in a narrow inner query (rowid, score, path), full rows only for the page.
-    func ranked(_ expression: String, maxRowID: Int64?, limit: Int) -> Statement {
-        var inner = "SELECT item.seq AS hit, bm25(item_fts, \(Self.weights)) AS score, item.path AS path"
-        inner += " FROM item_fts JOIN item ON item.seq = item_fts.rowid WHERE item_fts MATCH ?"
+    /// The best `limit` rows matching `expression` and the filters by bm25: scores in a narrow
+    /// inner query, full rows only for the page. Without filters the inner query never reads
+    /// `item` (equal scores are then cut by rowid, and ordered by path within the page).
+    func ranked(_ expression: String, limit: Int) -> Statement {
+        let inner =
+            conditions.isEmpty
+            ? "SELECT rowid AS hit, bm25(item_fts, \(Self.weights)) AS score FROM item_fts WHERE item_fts MATCH ? ORDER BY score, rowid LIMIT ?"
+            : "SELECT item.seq AS hit, bm25(item_fts, \(Self.weights)) AS score FROM item_fts JOIN item ON item.seq = item_fts.rowid"
+                + " WHERE item_fts MATCH ?" + andConditions + " ORDER BY score, item.path LIMIT ?"
         var arguments = StatementArguments([expression])
-        if let maxRowID {
-            inner += " AND item_fts.rowid <= ?"
-            arguments += [maxRowID]
-        }
-        inner += andConditions + " ORDER BY score, path LIMIT ?"
         arguments += conditionArguments
         arguments += [limit]
         return Statement(
-            sql: "SELECT \(ItemRow.selection) FROM (\(inner)) AS top JOIN item ON item.seq = top.hit ORDER BY top.score, top.path",
+            sql: "SELECT \(ItemRow.selection) FROM (\(inner)) AS top JOIN item ON item.seq = top.hit ORDER BY top.score, item.path",
             arguments: arguments)
     }
 
