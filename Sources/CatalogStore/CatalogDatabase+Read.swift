@@ -81,8 +81,10 @@ extension CatalogDatabase {
             func isBroad(_ probe: SearchSQL.Statement) throws -> Bool {
                 try Int.fetchOne(db, sql: probe.sql, arguments: probe.arguments) ?? 0 > SearchSQL.candidateLimit
             }
-            // Many name matches make a query broad without probing the larger full index.
-            if try !isBroad(plan.probe(nameMatch, in: "item_name_fts")), try !isBroad(plan.probe(match)) {
+            // A prefix is cheap to count in the names-only index (it indexes longer prefixes):
+            // many name matches make the query broad without probing the full index.
+            let broadByName = plan.hasPrefix ? try isBroad(plan.probe(nameMatch, in: "item_name_fts")) : false
+            if !broadByName, try !isBroad(plan.probe(match)) {
                 return try fetch(plan.ranked(match, limit: plan.limit))
             }
             // A broad query: the name matches first (shortest names first), then, if the page

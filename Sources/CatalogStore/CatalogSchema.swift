@@ -176,13 +176,15 @@ enum CatalogSchema {
             try db.execute(sql: "CREATE INDEX item_source_path ON item(source, path)")
         }
         // Names alone: a broad search's first tier (name matches) reads only names' doclists
-        // instead of scanning every position of a common word in the full index (docs/query-language.md).
+        // instead of scanning every position of a common word in the full index, and prefixes
+        // up to 6 characters are indexed so `interv*` does not merge every matching word's
+        // postings (docs/query-language.md).
         migrator.registerMigration("v7-name-index") { db in
             try db.execute(
                 sql: """
                     CREATE VIRTUAL TABLE item_name_fts USING fts5(
                         name, content = 'item', content_rowid = 'seq',
-                        tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+                        tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6'
                     );
                     INSERT INTO item_name_fts(item_name_fts) VALUES ('rebuild');
                     """)

@@ -45,6 +45,8 @@ struct SearchSQL {
     let negative: String?
     /// The most rows returned.
     let limit: Int
+    /// Whether a word is a prefix (`interv*`).
+    let hasPrefix: Bool
 
     init(query: SearchQuery, limit: Int) {
         var conditions: [String] = []
@@ -57,6 +59,7 @@ struct SearchSQL {
         self.conditions = conditions
         self.conditionArguments = arguments
         self.limit = limit
+        hasPrefix = query.clauses.contains { $0.contains(where: \.isPrefix) }
         let positive = Self.matchExpression(query.clauses)
         let negative = query.exclusions.isEmpty ? nil : Self.alternatives(query.exclusions)
         self.negative = negative
