@@ -100,10 +100,10 @@ extension CatalogDatabase {
                 while rows.count < plan.limit {
                     let window = plan.window(expression, in: index, after: after)
                     let through = try Int64.fetchOne(db, sql: window.sql, arguments: window.arguments)
-                    // The second tier also meets the first tier's rows again: ask for that many more.
+                    // The second tier also meets the first tier's rows again, so each window asks
+                    // for a whole page (what is missing plus what may be met again).
                     let tier = plan.tier(
-                        expression, in: index, after: after, through: through, order: order, alsoMatching: alsoMatching,
-                        limit: plan.limit - rows.count + seen.count)
+                        expression, in: index, after: after, through: through, order: order, alsoMatching: alsoMatching, limit: plan.limit)
                     for row in try Row.fetchAll(db, sql: tier.sql, arguments: tier.arguments) where rows.count < plan.limit {
                         if seen.insert(row["hit"]).inserted { rows.append(row) }
                     }

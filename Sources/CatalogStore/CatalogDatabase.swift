@@ -58,7 +58,8 @@ public final class CatalogDatabase: Sendable {
         }
         do {
             // Look before opening for writing: a pool switches the file to WAL and checkpoints it,
-            // which must not happen to a file that is not a catalog or is a newer one.
+            // which must not happen to a file that is not a catalog or is a newer one. (An empty
+            // file is one this init just created.)
             if (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 > 0 {
                 var inspection = Configuration()
                 inspection.readonly = true
@@ -69,7 +70,7 @@ public final class CatalogDatabase: Sendable {
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
             writer = pool
-            try Self.migrate(pool, path: path)
+            try CatalogSchema.migrator.migrate(pool)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -86,18 +87,13 @@ public final class CatalogDatabase: Sendable {
     public static func inMemory() throws(StoreError) -> CatalogDatabase {
         do {
             let queue = try DatabaseQueue()
-            try migrate(queue, path: ":memory:")
+            try CatalogSchema.migrator.migrate(queue)
             return CatalogDatabase(writer: queue, path: ":memory:")
         } catch let error as StoreError {
             throw error
         } catch {
             throw map(error, path: ":memory:")
         }
-    }
-
-    private static func migrate(_ writer: any DatabaseWriter, path: String) throws {
-        try checkMigrations(writer, path: path)
-        try CatalogSchema.migrator.migrate(writer)
     }
 
     /// Refuses a database that is not a catalog (tables but no catalog migrations) or that a

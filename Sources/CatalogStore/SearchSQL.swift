@@ -230,7 +230,7 @@ struct SearchSQL {
         }
     }
 
-    static func placeholders(_ count: Int) -> String {
+    private static func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ", ")
     }
 

@@ -162,7 +162,6 @@ extension DashCrawler {
                     }
                 }
                 if try tally.finish() == .complete { return (options, requests) }
-                client.requester.stats.update { $0.relisted += 1 }
             }
         }
 
@@ -233,7 +232,6 @@ extension DashCrawler {
                     }
                     if tallies[index].outstanding == 0 {
                         if tallies[index].ids.count < window.count && tallies[index].readings < ListTally.maxReadings {
-                            client.requester.stats.update { $0.relisted += 1 }
                             tallies[index].readings += 1
                             tallies[index].ids = []
                             let before = pages.count

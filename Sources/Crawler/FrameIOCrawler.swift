@@ -150,9 +150,9 @@ extension FrameIOCrawler {
                     let teamID = teamIDs[next]
                     next += 1
                     group.addTask {
-                        let (projects, perPage) = try await FrameIOCrawler.readList(
-                            "projects of team \(teamID)", stats: client.requester.stats, pageSize: client.pageSize
-                        ) { try await client.projects(teamID: teamID, page: $0) }
+                        let (projects, perPage) = try await FrameIOCrawler.readList("projects of team \(teamID)", pageSize: client.pageSize) {
+                            try await client.projects(teamID: teamID, page: $0)
+                        }
                         return (teamID, projects, [("projects:\(teamID)", projects.count, perPage)])
                     }
                 }
@@ -199,11 +199,11 @@ extension FrameIOCrawler {
         /// The path prefix of shared projects whose team is not one of the user's.
         static let sharedRoot = "Shared with me"
 
-        /// Every page of a short list, in order, checked to add up (``FrameIOCrawler/readList(_:stats:pageSize:_:)``).
+        /// Every page of a short list, in order, checked to add up (``FrameIOCrawler/readList(_:pageSize:_:)``).
         mutating func listAll<Element: FrameIOListed>(
             _ key: String, what: String, _ fetch: (Int) async throws -> FrameIOPage<Element>
         ) async throws -> [Element] {
-            let (elements, perPage) = try await FrameIOCrawler.readList(what, stats: client.requester.stats, pageSize: client.pageSize, fetch)
+            let (elements, perPage) = try await FrameIOCrawler.readList(what, pageSize: client.pageSize, fetch)
             listSizes[key] = (elements.count, perPage)
             return elements
         }
@@ -253,7 +253,6 @@ extension FrameIOCrawler {
                     if entry.outstanding == 0, try entry.tally.finish() == .readAgain {
                         // The list changed while it was read: read it again from page 1 (items
                         // already staged stay; any it had missed are staged on this reading).
-                        client.requester.stats.update { $0.relisted += 1 }
                         queue.append((container, 1))
                         queuedPages[container.assetID] = 1
                         listSizes[container.assetID] = nil
@@ -290,5 +289,30 @@ extension FrameIOCrawler {
         }
 
         func report(pending: Int) { recorder.report(estimatedTotal: estimatedTotal, pendingPages: pending) }
+    }
+}
+
+extension FrameIOCrawler {
+    /// Every page of a short list, in order, read again while its pages do not add up; also
+    /// returns the page size the service honoured.
+    static func readList<Element: FrameIOListed>(
+        _ what: String, pageSize: Int, _ fetch: (Int) async throws -> FrameIOPage<Element>
+    ) async throws -> (elements: [Element], perPage: Int) {
+        var tally = ListTally(what: what)
+        while true {
+            var elements: [Element] = []
+            var seen = Set<String>()
+            var page = 1
+            var perPage = pageSize
+            while true {
+                let result = try await fetch(page)
+                tally.add(result)
+                perPage = result.perPage ?? perPage
+                for element in result.elements where seen.insert(element.id).inserted { elements.append(element) }
+                guard result.hasNextPage else { break }
+                page += 1
+            }
+            if try tally.finish() == .complete { return (elements, perPage) }
+        }
     }
 }

@@ -1,5 +1,4 @@
 import FrameIOClient
-import HTTPSupport
 
 /// Checks that the pages of one list add up: every page reported the same `total`, and
 /// the distinct elements read equal it. A list that does not add up changed while it was read
@@ -15,9 +14,9 @@ struct ListTally: Sendable {
     let what: String
     /// This reading (1-based).
     private(set) var reading = 1
-    private(set) var total: Int?
-    private(set) var totalChanged = false
-    private(set) var ids = Set<String>()
+    private var total: Int?
+    private var totalChanged = false
+    private var ids = Set<String>()
     private var previous: Set<String>?
     /// What each reading saw, for the failure message.
     private var history: [String] = []
@@ -73,31 +72,5 @@ public struct InconsistentListing: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         "the pages of \(what) did not add up in \(readings.count) readings (\(readings.joined(separator: "; "))): the list kept changing while it was read. Nothing was committed: the catalog is unchanged; run the crawl again."
-    }
-}
-
-extension FrameIOCrawler {
-    /// Every page of a short list, in order, read again while its pages do not add up; also
-    /// returns the page size the service honoured.
-    static func readList<Element: FrameIOListed>(
-        _ what: String, stats: RequestStats, pageSize: Int, _ fetch: (Int) async throws -> FrameIOPage<Element>
-    ) async throws -> (elements: [Element], perPage: Int) {
-        var tally = ListTally(what: what)
-        while true {
-            var elements: [Element] = []
-            var seen = Set<String>()
-            var page = 1
-            var perPage = pageSize
-            while true {
-                let result = try await fetch(page)
-                tally.add(result)
-                perPage = result.perPage ?? perPage
-                for element in result.elements where seen.insert(element.id).inserted { elements.append(element) }
-                guard result.hasNextPage else { break }
-                page += 1
-            }
-            if try tally.finish() == .complete { return (elements, perPage) }
-            stats.update { $0.relisted += 1 }
-        }
     }
 }

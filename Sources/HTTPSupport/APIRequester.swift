@@ -148,7 +148,7 @@ public struct APIRequester: Sendable {
                 return try decode(response)
             } catch let error as APIError {
                 guard case .malformedResponse = error else { throw error }
-                stats.update { $0.malformed += 1 }
+                stats.update { $0.retries += 1 }  // the next attempt is a retry like any other
                 logger.debug("malformed response", metadata: ["what": "\(what)", "error": "\(error)", "attempt": "\(attempt)"])
                 guard attempt < retry.malformedAttempts else { throw error }
                 try await clock.sleep(seconds: retry.delay(afterAttempt: attempt, throttled: false))

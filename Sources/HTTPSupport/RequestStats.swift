@@ -18,11 +18,6 @@ public final class RequestStats: Sendable {
         public var transportSeconds = 0.0
         /// Response bytes received.
         public var bytes = 0
-        /// Answers that could not be decoded and were asked for again.
-        public var malformed = 0
-        /// Lists read again because their pages did not add up (a total changed, an item was
-        /// missing or repeated).
-        public var relisted = 0
     }
 
     private let state = Mutex(Snapshot())
