@@ -169,10 +169,9 @@ public final class DashSandboxAPI: Sendable {
         let pageSize = min(Int(size), configuration.maxPageSize)
         let start = min(Int(from), matches.count)
         let end = min(matches.count, start + pageSize)
-        let (range, total) =
-            pageSize == 0
-            ? (start..<end, matches.count)
-            : pageFault?.apply(start: start, end: end, count: matches.count, page: start > 0 ? 2 : 1) ?? (start..<end, matches.count)
+        // A count (page size 0) is not a page: page faults leave it alone.
+        let fault = pageSize == 0 ? nil : pageFault
+        let (range, total) = fault?.apply(start: start, end: end, count: matches.count, page: start > 0 ? 2 : 1) ?? (start..<end, matches.count)
         let page = matches[range]
         let document = JSONValue.object([("results", .array(page.map { wrap($0) })), ("totalResults", .number(String(total)))])
         return .json(Array(JSONWriter.string(document, canonical: false).utf8))
