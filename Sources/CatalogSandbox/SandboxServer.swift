@@ -27,6 +27,11 @@ public struct SandboxServer: Sendable {
 
     /// Runs until cancelled; `onReady` receives the Frame.io base URL (e.g. `http://127.0.0.1:8421/v2`) once listening.
     public func run(onReady: @escaping @Sendable (_ urls: SandboxURLs) async -> Void = { _ in }) async throws {
+        try await application(onReady: onReady).run()
+    }
+
+    /// The Hummingbird application serving both APIs.
+    func application(onReady: @escaping @Sendable (_ urls: SandboxURLs) async -> Void) -> some ApplicationProtocol {
         let api = frameIO
         let dash = self.dash
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
@@ -73,7 +78,7 @@ public struct SandboxServer: Sendable {
                 await onReady(SandboxURLs(frameIO: root + "/v2", dash: root + "/dash", dashAuth: root + "/dash-login"))
             },
             logger: quietLogger)
-        try await app.run()
+        return app
     }
 
     static func response(_ answer: SandboxResponse) -> Response {
