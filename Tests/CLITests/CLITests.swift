@@ -210,8 +210,13 @@ func itemsOnDisk(_ path: String) throws -> [String: String] {
         try await server.withRunning { urls in
             let environment = ["FRAMEIO_TOKEN": token, "FRAMEIO_API_URL": urls.frameIO]
             var outputs: [String] = []
-            for arguments in [["crawl", "frameio", "--verbose"], ["crawl", "frameio", "--full", "--verbose"], ["status"], ["search", "interview"]] {
-                let run = try await runCatalog(arguments + ["--db", path], environment: environment)
+            // The second crawl logs every request (CATALOG_LOG_LEVEL=trace).
+            let runs: [([String], [String: String])] = [
+                (["crawl", "frameio", "--verbose"], [:]), (["crawl", "frameio", "--full"], ["CATALOG_LOG_LEVEL": "trace"]), (["status"], [:]),
+                (["search", "interview"], [:]),
+            ]
+            for (arguments, extra) in runs {
+                let run = try await runCatalog(arguments + ["--db", path], environment: environment.merging(extra) { $1 })
                 #expect(run.status == 0, "\(arguments): \(run.stderr)")
                 outputs += [run.stdout, run.stderr]
             }
@@ -221,6 +226,7 @@ func itemsOnDisk(_ path: String) throws -> [String: String] {
             #expect(refused.status == 2)
             outputs += [refused.stdout, refused.stderr]
             #expect(outputs.joined().contains("debug") || outputs.joined().contains("timing"))
+            #expect(outputs.joined().contains("trace"))
             for output in outputs { #expect(!output.contains(token)) }
         }
         for file in try FileManager.default.subpathsOfDirectory(atPath: directory) {
