@@ -190,6 +190,8 @@ public final class DashSandboxAPI: Sendable {
                 case "POSITION": ordered = a.position < b.position
                 case "VALUE": ordered = a.value < b.value
                 case "ID": ordered = a.id < b.id
+                case "FIELD_ID": ordered = a.fieldID < b.fieldID
+                case "PARENT_ID": ordered = (a.parentID ?? "") < (b.parentID ?? "")
                 default: ordered = false
                 }
                 return descending ? !ordered && a.id != b.id : ordered
@@ -213,6 +215,9 @@ public final class DashSandboxAPI: Sendable {
 
     private func matches(option: DashDataset.Option, _ criterion: JSONValue) throws -> Bool {
         let type = criterion["type"]?.stringValue ?? ""
+        if let accepted = configuration.dashOptionCriteria, !accepted.contains(type) {
+            throw BadRequest(message: "Unsupported criterion type \(type)")
+        }
         func value(_ field: String) throws -> String? {
             switch field {
             case "FIELD_ID": return option.fieldID

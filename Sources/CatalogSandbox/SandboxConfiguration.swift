@@ -32,6 +32,11 @@ public struct SandboxConfiguration: Sendable {
     /// (Dash access tokens issued later by the token endpoint are accepted again).
     public var tokenExpiresAfterRequests: Int? = nil
 
+    /// The criterion types Dash's option search accepts, nil for all the sandbox knows. The real
+    /// service documents `FIELD_EQUALS` and `FIELD_IS_EMPTY` on options; narrowing this shows how
+    /// a crawl copes with a service that refuses the rest.
+    public var dashOptionCriteria: Set<String>? = nil
+
     /// Creates the default configuration.
     public init() {}
 

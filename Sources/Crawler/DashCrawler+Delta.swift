@@ -3,6 +3,7 @@ import CatalogStore
 import DashClient
 import Foundation
 import HTTPSupport
+import Logging
 
 /// The Dash delta refresh (docs/architecture.md, "Delta refresh"): only what changed since the
 /// last complete crawl, with fields and options re-checked cheaply and deletions found by
@@ -16,7 +17,7 @@ extension DashCrawler {
             let seen = try await walk.readAssets(mapper: schema.mapper, modifiedFrom: since)
             // Assets filed under renamed or moved options change path without changing date.
             try await walk.remap(affectedBy: schema.changedOptionIDs, skipping: seen, mapper: schema.mapper)
-            let deleted = try await walk.findDeletions(seen: seen, mapper: schema.mapper)
+            let deleted = try await walk.findDeletions(mapper: schema.mapper)
             let catalogued = try database.itemCount(source: .dash)
             try DeltaRefusal.check(source: .dash, gone: deleted.count, catalogued: catalogued, force: options.force)
             try await walk.recorder.flush()
@@ -41,28 +42,22 @@ extension DashCrawler.Walk {
         var changedOptionIDs: Set<String>
     }
 
-    /// Fields and options without walking the trees: one flat search per fixed-options field,
-    /// parents taken from the catalog, and `GET /field-options/{id}` only for options not seen before.
+    /// Fields and options without walking the trees: one flat search over every fixed-options
+    /// field, parents taken from the catalog, and `GET /field-options/{id}` only for options of
+    /// a tree not seen before. A service that refuses the flat search, leaves out the field of an
+    /// option, or holds more options than one search can page through gets the full walk instead.
     mutating func recheckSchema() async throws -> Schema {
         let fields = try await client.fields()
         let foldersFieldID = try await client.foldersFieldID()
         let known = Dictionary(
             try crawler.database.fieldOptions(source: .dash).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var found: [(option: DashFieldOption, fieldID: String, parentID: String?)] = []
-        for field in fields where field.hasFixedOptions {
-            var options: [DashFieldOption] = []
-            var seen = Set<String>()
-            while true {
-                let page = try await client.searchOptions(
-                    criterion: DashCriterion.optionField("FIELD_ID", equals: field.id),
-                    sorts: [DashCriterion.sort(optionField: "ID")], from: options.count, what: "options of field \(field.name)")
-                minimumRequests += 1
-                for option in page.elements where seen.insert(option.id).inserted { options.append(option) }
-                if page.elements.isEmpty || options.count >= page.totalResults || options.count >= DashClient.pagingCap { break }
-            }
-            for option in options {
+        let (mapper, catalogFields, options): (DashItemMapper, [CatalogField], [CatalogFieldOption])
+        if let listed = try await flatOptions(of: fields.filter(\.hasFixedOptions)) {
+            let hierarchical = Set(fields.filter(\.hierarchical).map(\.id))
+            var found: [(option: DashFieldOption, fieldID: String, parentID: String?)] = []
+            for (option, fieldID) in listed {
                 var parentID = option.parentID
-                if parentID == nil, field.hierarchical {
+                if parentID == nil, hierarchical.contains(fieldID) {
                     if let catalogued = known[option.id] {
                         parentID = catalogued.parentID
                     } else {
@@ -70,14 +65,53 @@ extension DashCrawler.Walk {
                         minimumRequests += 1
                     }
                 }
-                found.append((option, field.id, parentID))
+                found.append((option, fieldID, parentID))
             }
+            mapper = DashItemMapper(fields: fields, foldersFieldID: foldersFieldID, options: found.map { ($0.option, $0.parentID) })
+            catalogFields = mapper.catalogFields()
+            options = found.map { mapper.catalogOption($0.option, fieldID: $0.fieldID, parentID: $0.parentID) }
+        } else {
+            (mapper, catalogFields, options) = try await walkOptions(fields: fields, foldersFieldID: foldersFieldID)
         }
-        let mapper = DashItemMapper(fields: fields, foldersFieldID: foldersFieldID, options: found.map { ($0.option, $0.parentID) })
-        let options = found.map { mapper.catalogOption($0.option, fieldID: $0.fieldID, parentID: $0.parentID) }
         let now = Dictionary(options.map { ($0.id, $0.path) }, uniquingKeysWith: { a, _ in a })
         let changed = Set(known.values.filter { now[$0.id] != $0.path }.map(\.id))
-        return Schema(mapper: mapper, fields: mapper.catalogFields(), options: options, changedOptionIDs: changed)
+        return Schema(mapper: mapper, fields: catalogFields, options: options, changedOptionIDs: changed)
+    }
+
+    /// Every option of `fields` with its field, from one flat search (`FIELD_IN` on `FIELD_ID`,
+    /// sorted by field and id, its pages tallied), or nil when that search cannot serve: the
+    /// service refuses it, an option comes without its field, or there are more options than
+    /// one search can page through.
+    mutating func flatOptions(of fields: [DashField]) async throws -> [(option: DashFieldOption, fieldID: String)]? {
+        guard !fields.isEmpty else { return [] }
+        let ids = fields.map(\.id)
+        let criterion = ids.count == 1 ? DashCriterion.optionField("FIELD_ID", equals: ids[0]) : DashCriterion.optionField("FIELD_ID", in: ids)
+        let sorts = [DashCriterion.sort(optionField: "FIELD_ID"), DashCriterion.sort(optionField: "ID")]
+        let what = "options of \(fields.count == 1 ? "field \(fields[0].name)" : "\(fields.count) fields")"
+        let wanted = Set(ids)
+        var tally = ListTally(what: what)
+        while true {
+            var options: [(option: DashFieldOption, fieldID: String)] = []
+            var seen = Set<String>()
+            while true {
+                let page: DashPage<DashFieldOption>
+                do {
+                    page = try await client.searchOptions(criterion: criterion, sorts: sorts, from: options.count, what: what)
+                } catch APIError.rejected(_, _, let status, let message) where status == 400 || status == 422 {
+                    crawler.logger.info("flat option search refused; walking the option trees", metadata: ["message": "\(message)"])
+                    return nil
+                }
+                minimumRequests += 1
+                guard page.totalResults < DashClient.pagingCap else { return nil }
+                tally.add(total: page.totalResults, ids: page.elements.lazy.map(\.id))
+                for option in page.elements where seen.insert(option.id).inserted {
+                    guard let fieldID = option.fieldID, wanted.contains(fieldID) else { return nil }
+                    options.append((option, fieldID))
+                }
+                if page.elements.isEmpty || options.count >= page.totalResults { break }
+            }
+            if try tally.finish() == .complete { return options }
+        }
     }
 
     /// Re-maps, from their stored records, catalogued assets that use a changed option.
@@ -95,62 +129,134 @@ extension DashCrawler.Walk {
         for item in affected { try await emit(item) }
     }
 
-    /// Assets the service no longer has: the total is compared with what the catalog will hold;
-    /// when they differ, windows of modification time are halved where the counts disagree, and
-    /// only small disagreeing windows are listed id by id.
-    mutating func findDeletions(seen: Set<String>, mapper: DashItemMapper) async throws -> Set<String> {
+    /// Assets the service no longer has. The total is compared with what the catalog will hold;
+    /// when they differ, the catalog's assets (ordered by modification second) are split in
+    /// halves, each half's window counted on the service, and only halves holding fewer assets
+    /// there than in the catalog are followed, down to windows one page lists (docs/architecture.md).
+    mutating func findDeletions(mapper: DashItemMapper) async throws -> Set<String> {
         let total = try await count(DashCriterion.matchAll, what: "all assets")
         minimumRequests += 1
-        // What the catalog will hold after this delta: id → second of last modification.
-        var local: [String: Int64] = [:]
+        var catalogued: [String: Int64] = [:]
         try crawler.database.forEachItem(source: .dash) { item in
-            local[item.id] = item.updatedAt.map { Int64($0.timeIntervalSince1970) } ?? 0
+            catalogued[item.id] = item.updatedAt.map { Int64($0.timeIntervalSince1970) } ?? 0
         }
-        for (id, second) in touched { local[id] = second }
-        guard local.count != total else { return [] }
-        let entries = local.map { (second: $0.value, id: $0.key) }.sorted { $0.second < $1.second }
-        var candidates = Set<String>()
-        try await bisect(entries[...], low: entries.first?.second ?? 0, high: entries.last?.second ?? 0, serviceCount: total, into: &candidates)
-        // An asset missing from its window may only have moved in time (a file replaced by an
-        // older one): ask for it by id before calling it deleted.
         var deleted = Set<String>()
-        for id in candidates.sorted() {
-            minimumRequests += 1
-            if let asset = try await client.asset(id: id) {
-                try await emit(mapper.item(for: asset))
-            } else {
-                deleted.insert(id)
+        for _ in 0..<ListTally.maxReadings {
+            // What the catalog will hold after this delta: id → second of last modification.
+            var local = catalogued
+            for (id, second) in touched { local[id] = second }
+            for id in deleted { local[id] = nil }
+            if local.count < total {
+                crawler.logger.warning(
+                    "Dash holds more assets than this refresh found (\(total) against \(local.count)): some were probably added with a date in the past. Run `catalog crawl dash --verify` to read every asset."
+                )
             }
+            guard local.count > total else { break }
+            let entries = local.map { (second: $0.value, id: $0.key) }.sorted { ($0.second, $0.id) < ($1.second, $1.id) }
+            var found = Reconciliation(local: local)
+            try await locate(entries[...], in: Span(low: nil, high: nil), serviceCount: total, listed: nil, into: &found)
+            // Assets a listing showed at another time than the catalog holds moved in time (a
+            // file replaced by an older one); one missing from its window may have done the same,
+            // so it is asked for by id before it is called deleted.
+            let client = self.client
+            let unlisted = found.missing.subtracting(found.moved.keys).sorted()
+            let answers = try await DashCrawler.Walk.bounded(unlisted, concurrency: crawler.options.concurrency) { id in
+                (id, try await client.asset(id: id))
+            }
+            minimumRequests += answers.count
+            var moved = found.moved
+            for (id, asset) in answers {
+                if let asset { moved[id] = asset } else { deleted.insert(id) }
+            }
+            for asset in moved.values.sorted(by: { $0.id < $1.id }) { try await emit(mapper.item(for: asset)) }
+            // An asset that moved into a window with a deletion hid it from the counts: with the
+            // asset at its new time, look again.
+            guard !moved.isEmpty else { break }
         }
         return deleted
     }
 
-    /// `entries` are the catalog's assets modified in seconds `low…high`; the service has `serviceCount` there.
-    mutating func bisect(
-        _ entries: ArraySlice<(second: Int64, id: String)>, low: Int64, high: Int64, serviceCount: Int, into deleted: inout Set<String>
-    ) async throws {
-        guard entries.count > serviceCount else { return }
-        if entries.count <= client.pageSize * 2 || low >= high {
-            let window = DashCrawler.Window(from: low * 1000, to: high * 1000 + 999, count: serviceCount)
-            var present = Set<String>()
-            var from = 0
-            while true {
-                let page = try await client.searchAssets(
-                    criterion: window.criterion, sorts: [DashCriterion.sort(fixed: "ADDED_ORDER", ascending: true)], from: from,
-                    what: "ids of \(window.label)")
-                for asset in page.elements { present.insert(asset.id) }
-                from += page.elements.count
-                if page.elements.isEmpty || from >= page.totalResults || from >= DashClient.pagingCap { break }
-            }
-            for entry in entries where !present.contains(entry.id) { deleted.insert(entry.id) }
-            return
+    /// Seconds of last modification, both ends inclusive (nil: open).
+    struct Span {
+        var low: Int64?
+        var high: Int64?
+        func window(count: Int) -> DashCrawler.Window {
+            DashCrawler.Window(from: low.map { $0 * 1000 }, to: high.map { $0 * 1000 + 999 }, count: count)
         }
-        let middle = low + (high - low) / 2
+    }
+
+    /// What locating deletions found.
+    struct Reconciliation {
+        /// What the catalog will hold: id → second of last modification.
+        let local: [String: Int64]
+        /// Catalogued assets a window did not list.
+        var missing = Set<String>()
+        /// Assets a window listed at a time the catalog does not hold them at.
+        var moved: [String: DashAsset] = [:]
+
+        /// Compares a window's complete listing with the catalog's `entries` in it.
+        mutating func compare(_ entries: ArraySlice<(second: Int64, id: String)>, listed: [DashAsset]) {
+            var present = Set<String>()
+            for asset in listed {
+                present.insert(asset.id)
+                let second = asset.dateLastModified.flatMap(DashTime.parse).map { $0 / 1000 }
+                if local[asset.id] != second { moved[asset.id] = asset }
+            }
+            for entry in entries where !present.contains(entry.id) { missing.insert(entry.id) }
+        }
+    }
+
+    /// Finds which of `entries` (the catalog's assets in `span`) the service does not hold
+    /// there; it holds `serviceCount` assets in `span`, and `listed` are all of them when one
+    /// page already listed them.
+    mutating func locate(
+        _ entries: ArraySlice<(second: Int64, id: String)>, in span: Span, serviceCount: Int, listed: [DashAsset]?,
+        into found: inout Reconciliation
+    ) async throws {
+        let missing = entries.count - serviceCount
+        guard missing > 0 else { return }
+        if let listed { return found.compare(entries, listed: listed) }
+        let pageSize = servedPageSize ?? client.pageSize
+        let pages = (max(entries.count, serviceCount) + pageSize - 1) / pageSize
+        // Split at the median second, keeping both halves' spans non-empty.
+        let median = entries[entries.startIndex + (entries.count - 1) / 2].second
+        let middle = span.high.map { min(median, $0 - 1) } ?? median
+        let splittable = span.low.map { middle >= $0 } ?? true
+        // One page lists it, or listing costs no more than finding each missing asset would.
+        if !splittable || pages <= 1 || (pages <= missing && serviceCount < DashClient.pagingCap) {
+            return found.compare(entries, listed: try await list(span.window(count: serviceCount)))
+        }
         let split = entries.partitioningIndex { $0.second > middle }
-        let left = DashCrawler.Window(from: low * 1000, to: middle * 1000 + 999, count: 0)
-        let leftCount = try await count(left.criterion, what: left.label)
-        try await bisect(entries[..<split], low: low, high: middle, serviceCount: leftCount, into: &deleted)
-        try await bisect(entries[split...], low: middle + 1, high: high, serviceCount: serviceCount - leftCount, into: &deleted)
+        let left = Span(low: span.low, high: middle)
+        let right = Span(low: middle + 1, high: span.high)
+        // A half one page can list is asked for as that page: its count and its assets in one request.
+        let leftEntries = entries[..<split]
+        let window = left.window(count: 0)
+        let probeSize = leftEntries.count <= pageSize ? pageSize : 0
+        let page = try await client.searchAssets(
+            criterion: window.criterion, sorts: [DashCriterion.sort(fixed: "ADDED_ORDER", ascending: true)], from: 0, pageSize: probeSize,
+            what: probeSize == 0 ? "the number of \(window.label)" : window.label)
+        learnPageSize(asked: probeSize, from: 0, page)
+        let leftCount = page.totalResults
+        let leftListed = probeSize > 0 && page.elements.count >= leftCount ? page.elements : nil
+        try await locate(leftEntries, in: left, serviceCount: leftCount, listed: leftListed, into: &found)
+        try await locate(entries[split...], in: right, serviceCount: serviceCount - leftCount, listed: nil, into: &found)
+    }
+
+    /// Every asset in `window`, page by page.
+    mutating func list(_ window: DashCrawler.Window) async throws -> [DashAsset] {
+        var assets: [DashAsset] = []
+        var seen = Set<String>()
+        while true {
+            let asked = servedPageSize ?? client.pageSize
+            let page = try await client.searchAssets(
+                criterion: window.criterion, sorts: [DashCriterion.sort(fixed: "ADDED_ORDER", ascending: true)], from: seen.count,
+                pageSize: asked, what: window.label)
+            learnPageSize(asked: asked, from: seen.count, page)
+            for asset in page.elements where seen.insert(asset.id).inserted { assets.append(asset) }
+            if page.elements.isEmpty || seen.count >= page.totalResults || seen.count >= DashClient.pagingCap { break }
+        }
+        return assets
     }
 }
 

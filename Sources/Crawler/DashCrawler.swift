@@ -93,6 +93,8 @@ extension DashCrawler {
         var touched: [String: Int64] = [:]
         var minimumRequests = 3  // current user, fields, folder settings
         var expectedTotal: Int?
+        /// How many results a search page really holds, once a page has shown it.
+        var servedPageSize: Int?
 
         init(crawler: DashCrawler, session: CrawlSession, started: Date) {
             self.crawler = crawler
@@ -109,6 +111,13 @@ extension DashCrawler {
         mutating func readSchema() async throws -> (DashItemMapper, [CatalogField], [CatalogFieldOption]) {
             let fields = try await client.fields()
             let foldersFieldID = try await client.foldersFieldID()
+            return try await walkOptions(fields: fields, foldersFieldID: foldersFieldID)
+        }
+
+        /// Every option tree of `fields`, level by level (each level's lists read concurrently).
+        mutating func walkOptions(fields: [DashField], foldersFieldID: String) async throws -> (
+            DashItemMapper, [CatalogField], [CatalogFieldOption]
+        ) {
             var found: [(option: DashFieldOption, fieldID: String, parentID: String?)] = []
             // Each level of every tree: (field, parent or nil for the roots).
             var level: [(fieldID: String, parentID: String?)] = fields.filter(\.hasFixedOptions).map { ($0.id, nil) }
@@ -168,24 +177,35 @@ extension DashCrawler {
         /// Every asset, through windows of modification time that each fit under the paging cap.
         @discardableResult
         mutating func readAssets(mapper: DashItemMapper, modifiedFrom: Int64? = nil) async throws -> Set<String> {
-            let base = Window(from: modifiedFrom, to: nil, count: 0)
-            let total = try await count(base.criterion, what: modifiedFrom == nil ? "all assets" : base.label)
-            expectedTotal = total
-            var windows: [Window] = []
-            try await partition(Window(from: modifiedFrom, to: nil, count: total), into: &windows)
-            var seen = Set<String>()
-            seen.reserveCapacity(total)
             let client = self.client
             let sorts = [DashCriterion.sort(fixed: "ADDED_ORDER", ascending: true)]
+            var base = Window(from: modifiedFrom, to: nil, count: 0)
+            // The first page of everything also counts it: when that fits under the paging cap
+            // it is the first page of the only window.
+            let opening = try await client.searchAssets(criterion: base.criterion, sorts: sorts, from: 0, what: base.label)
+            learnPageSize(asked: client.pageSize, from: 0, opening)
+            let total = opening.totalResults
+            base.count = total
+            expectedTotal = total
+            var windows: [Window] = []
+            try await partition(base, into: &windows)
+            var seen = Set<String>()
+            seen.reserveCapacity(total)
             let nonEmpty = windows.filter { $0.count > 0 }
             guard let firstWindow = nonEmpty.first else {
                 try await verify(seen: 0, total: total, criterion: base.criterion)
                 return seen
             }
-            // The first page tells how many results a page really holds (the service may cap it).
-            let first = try await client.searchAssets(criterion: firstWindow.criterion, sorts: sorts, from: 0, what: firstWindow.label)
-            let pageSize = max(1, first.elements.count < min(client.pageSize, firstWindow.count) ? first.elements.count : client.pageSize)
-            minimumRequests += 1 + (total + pageSize - 1) / pageSize
+            let first: DashPage<DashAsset>
+            if windows.count == 1 {
+                first = opening
+            } else {
+                first = try await client.searchAssets(criterion: firstWindow.criterion, sorts: sorts, from: 0, what: firstWindow.label)
+                learnPageSize(asked: client.pageSize, from: 0, first)
+                minimumRequests += 1  // the opening page served as a count
+            }
+            let pageSize = servedPageSize ?? client.pageSize
+            minimumRequests += max(1, (total + pageSize - 1) / pageSize)
             for asset in first.elements where seen.insert(asset.id).inserted { try await emit(mapper.item(for: asset)) }
             // Each window's pages are tallied: a window whose distinct assets fall short of its
             // count lost some to a page that shifted, repeated an asset or came back empty while
@@ -301,6 +321,15 @@ extension DashCrawler {
                     detail: "asset \(asset.id) has no usable dateLastModified (\(asset.dateLastModified ?? "missing"))")
             }
             return time
+        }
+
+        /// Notes the page size the service really serves when a page came back shorter than
+        /// asked although more results follow (the service caps page sizes).
+        mutating func learnPageSize<Element>(asked: Int, from: Int, _ page: DashPage<Element>) {
+            let served = page.elements.count
+            if served > 0, served < asked, from + served < min(page.totalResults, DashClient.pagingCap) {
+                servedPageSize = min(servedPageSize ?? served, served)
+            }
         }
 
         func count(_ criterion: JSONValue, what: String) async throws -> Int {

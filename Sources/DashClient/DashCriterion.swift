@@ -15,6 +15,11 @@ public enum DashCriterion {
         .object([("type", .string("FIELD_EQUALS")), ("field", .string(name)), ("value", .string(value))])
     }
 
+    /// A bare option-search field (`FIELD_ID`) equal to one of `values`.
+    public static func optionField(_ name: String, in values: [String]) -> JSONValue {
+        .object([("type", .string("FIELD_IN")), ("field", .string(name)), ("values", .array(values.map { .string($0) }))])
+    }
+
     /// A bare option-search field that is empty (roots: `PARENT_ID`).
     public static func optionFieldIsEmpty(_ name: String) -> JSONValue {
         .object([("type", .string("FIELD_IS_EMPTY")), ("field", .string(name))])
