@@ -140,6 +140,10 @@ extension DashCrawler.Walk {
         try crawler.database.forEachItem(source: .dash) { item in
             catalogued[item.id] = item.updatedAt.map { Int64($0.timeIntervalSince1970) } ?? 0
         }
+        // The shortfall is the number of purges: refuse a mass disappearance before spending
+        // requests on finding it.
+        let expected = catalogued.count + touched.keys.filter { catalogued[$0] == nil }.count
+        try DeltaRefusal.check(source: .dash, gone: expected - total, catalogued: catalogued.count, force: crawler.options.force)
         var deleted = Set<String>()
         for _ in 0..<ListTally.maxReadings {
             // What the catalog will hold after this delta: id → second of last modification.

@@ -36,10 +36,11 @@ func expectedDashCatalog(_ dataset: DashDataset) -> [String: (
 func crawlDash(
     _ url: String, into database: CatalogDatabase,
     auth: DashAuth = DashAuth(mode: .token("dash-test-token"), transport: AsyncHTTPClientTransport(), credentials: nil),
-    pageSize: Int = 1000, mode: CrawlOptions.ModeChoice = .automatic
+    pageSize: Int = 1000, mode: CrawlOptions.ModeChoice = .automatic, force: Bool = false
 ) async throws -> CrawlReport {
     var options = CrawlOptions(concurrency: 8)
     options.mode = mode
+    options.force = force
     return try await CrawlerFactory.dash(
         auth: auth, baseURL: url, database: database, options: options, pageSize: pageSize,
         retry: RetryPolicy(maxAttempts: 6, baseDelay: 0.01, throttleDelay: 0.05, maxDelay: 0.5)
@@ -297,6 +298,9 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
             server.dash.replace(shrunk)
             await #expect { try await crawlDash(urls.dash, into: database) } throws: { "\($0)".contains("--force") }
             #expect(try database.itemCount(source: .dash) == 300)
+            let forced = try await crawlDash(urls.dash, into: database, force: true)
+            #expect(forced.stats.deleted == 100)
+            #expect(try database.itemCount(source: .dash) == 200)
         }
     }
 }
