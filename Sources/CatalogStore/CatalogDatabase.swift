@@ -49,9 +49,11 @@ public final class CatalogDatabase: Sendable {
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // The writer gets 64 MiB of page cache (the default is 2 MiB): a crawl's merge updates
-            // ten indexes. Readers (search, export) keep the default, so they stay small.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
+            // The writer gets 16 MiB of page cache (the default is 2 MiB): a crawl's merge updates
+            // ten indexes. Measured on a 1M-item crawl, 64 MiB doubled peak RSS (207 against 103
+            // MB) and was no faster; 8–32 MiB ran alike (docs/benchmarks-notes.md, 1a). Readers
+            // (search, export) keep the default, so they stay small.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -16384") }
             // Debian's SQLite zeroes deleted content (SECURE_DELETE); the catalog holds no secrets,
             // and zeroing doubled the cost of replacing rows.
             try db.execute(sql: "PRAGMA secure_delete = OFF")
