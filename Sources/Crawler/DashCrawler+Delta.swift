@@ -15,11 +15,8 @@ extension DashCrawler {
         do {
             let schema = try await walk.recheckSchema()
             let seen = try await walk.readAssets(mapper: schema.mapper, modifiedFrom: since)
-            // Assets filed under renamed or moved options change path without changing date.
-            try await walk.remap(affectedBy: schema.changedOptionIDs, skipping: seen, mapper: schema.mapper)
-            let deleted = try await walk.findDeletions(mapper: schema.mapper)
-            let catalogued = try database.itemCount(source: .dash)
-            try DeltaRefusal.check(source: .dash, gone: deleted.count, catalogued: catalogued, force: options.force)
+            let catalogued = try await walk.readCatalogue(remapping: schema.changedOptionIDs, skipping: seen, mapper: schema.mapper)
+            let deleted = try await walk.findDeletions(catalogued: catalogued, mapper: schema.mapper)
             try await walk.recorder.flush()
             try await database.stageDeletions(Array(deleted), in: session)
             let storeStart = Date()
@@ -89,37 +86,35 @@ extension DashCrawler.Walk {
         let sorts = [DashCriterion.sort(optionField: "FIELD_ID"), DashCriterion.sort(optionField: "ID")]
         let what = "options of \(fields.count == 1 ? "field \(fields[0].name)" : "\(fields.count) fields")"
         let wanted = Set(ids)
-        var tally = ListTally(what: what)
-        while true {
-            var options: [(option: DashFieldOption, fieldID: String)] = []
-            var seen = Set<String>()
-            while true {
-                let page: DashPage<DashFieldOption>
-                do {
-                    page = try await client.searchOptions(criterion: criterion, sorts: sorts, from: options.count, what: what)
-                } catch APIError.rejected(_, _, let status, let message) where status == 400 || status == 422 {
-                    crawler.logger.info("flat option search refused; walking the option trees", metadata: ["message": "\(message)"])
-                    return nil
-                }
-                minimumRequests += 1
-                guard page.totalResults < DashClient.pagingCap else { return nil }
-                tally.add(total: page.totalResults, ids: page.elements.lazy.map(\.id))
-                for option in page.elements where seen.insert(option.id).inserted {
-                    guard let fieldID = option.fieldID, wanted.contains(fieldID) else { return nil }
-                    options.append((option, fieldID))
-                }
-                if page.elements.isEmpty || options.count >= page.totalResults { break }
-            }
-            if try tally.finish() == .complete { return options }
+        let listed: [DashFieldOption]?
+        do {
+            let read = try await DashCrawler.Walk.optionList(client, criterion: criterion, sorts: sorts, what: what)
+            minimumRequests += read.requests
+            listed = read.options
+        } catch APIError.rejected(_, _, let status, let message) where status == 400 || status == 422 {
+            crawler.logger.info("flat option search refused; walking the option trees", metadata: ["message": "\(message)"])
+            return nil
         }
+        guard let listed else { return nil }
+        var options: [(option: DashFieldOption, fieldID: String)] = []
+        for option in listed {
+            guard let fieldID = option.fieldID, wanted.contains(fieldID) else { return nil }
+            options.append((option, fieldID))
+        }
+        return options
     }
 
-    /// Re-maps, from their stored records, catalogued assets that use a changed option.
-    mutating func remap(affectedBy optionIDs: Set<String>, skipping seen: Set<String>, mapper: DashItemMapper) async throws {
-        guard !optionIDs.isEmpty else { return }
+    /// One pass over the catalogued assets: each one's second of last modification and, when
+    /// options changed, the re-mapping (from its stored record) of each asset filed under one of
+    /// them that this delta did not read: it changes path without changing date.
+    mutating func readCatalogue(remapping optionIDs: Set<String>, skipping seen: Set<String>, mapper: DashItemMapper) async throws
+        -> [String: Int64]
+    {
+        var seconds: [String: Int64] = [:]
         var affected: [CatalogItem] = []
-        try crawler.database.forEachItem(source: .dash) { item in
-            guard !seen.contains(item.id), let json = try? JSONParser.parse(item.record),
+        try crawler.database.forEachItem(source: .dash, records: !optionIDs.isEmpty) { item in
+            seconds[item.id] = DashCrawler.second(item.updatedAt)
+            guard !optionIDs.isEmpty, !seen.contains(item.id), let json = try? JSONParser.parse(item.record),
                 let values = json["metadata"]?["values"]?.objectMembers,
                 values.contains(where: { $0.value.arrayValue?.contains { $0.stringValue.map(optionIDs.contains) ?? false } ?? false }),
                 let asset = try? DashAsset(json: json, what: "catalogued asset \(item.id)")
@@ -127,29 +122,28 @@ extension DashCrawler.Walk {
             affected.append(mapper.item(for: asset))
         }
         for item in affected { try await emit(item) }
+        return seconds
     }
 
     /// Assets the service no longer has. The total is compared with what the catalog will hold;
     /// when they differ, the catalog's assets (ordered by modification second) are split in
     /// halves, each half's window counted on the service, and only halves holding fewer assets
     /// there than in the catalog are followed, down to windows one page lists (docs/architecture.md).
-    mutating func findDeletions(mapper: DashItemMapper) async throws -> Set<String> {
+    /// A mass disappearance is refused (see ``DeltaRefusal``) from the shortfall, before any
+    /// request is spent finding it, and again from the deletions found.
+    mutating func findDeletions(catalogued: [String: Int64], mapper: DashItemMapper) async throws -> Set<String> {
         let total = try await count(DashCriterion.matchAll, what: "all assets")
         minimumRequests += 1
-        var catalogued: [String: Int64] = [:]
-        try crawler.database.forEachItem(source: .dash) { item in
-            catalogued[item.id] = item.updatedAt.map { Int64($0.timeIntervalSince1970) } ?? 0
+        func refuse(_ gone: Int) throws {
+            try DeltaRefusal.check(source: .dash, gone: gone, catalogued: catalogued.count, force: crawler.options.force)
         }
-        // The shortfall is the number of purges: refuse a mass disappearance before spending
-        // requests on finding it.
-        let expected = catalogued.count + touched.keys.filter { catalogued[$0] == nil }.count
-        try DeltaRefusal.check(source: .dash, gone: expected - total, catalogued: catalogued.count, force: crawler.options.force)
         var deleted = Set<String>()
-        for _ in 0..<ListTally.maxReadings {
+        for pass in 0..<ListTally.maxReadings {
             // What the catalog will hold after this delta: id → second of last modification.
             var local = catalogued
             for (id, second) in touched { local[id] = second }
             for id in deleted { local[id] = nil }
+            if pass == 0 { try refuse(local.count - total) }
             if local.count < total {
                 crawler.logger.warning(
                     "Dash holds more assets than this refresh found (\(total) against \(local.count)): some were probably added with a date in the past. Run `catalog crawl dash --verify` to read every asset."
@@ -177,6 +171,7 @@ extension DashCrawler.Walk {
             // asset at its new time, look again.
             guard !moved.isEmpty else { break }
         }
+        try refuse(deleted.count)
         return deleted
     }
 
@@ -203,8 +198,7 @@ extension DashCrawler.Walk {
             var present = Set<String>()
             for asset in listed {
                 present.insert(asset.id)
-                let second = asset.dateLastModified.flatMap(DashTime.parse).map { $0 / 1000 }
-                if local[asset.id] != second { moved[asset.id] = asset }
+                if local[asset.id] != DashCrawler.second(asset.dateLastModified.flatMap(DashItemMapper.date)) { moved[asset.id] = asset }
             }
             for entry in entries where !present.contains(entry.id) { missing.insert(entry.id) }
         }
@@ -238,7 +232,7 @@ extension DashCrawler.Walk {
         let window = left.window(count: 0)
         let probeSize = leftEntries.count <= pageSize ? pageSize : 0
         let page = try await client.searchAssets(
-            criterion: window.criterion, sorts: [DashCriterion.sort(fixed: "ADDED_ORDER", ascending: true)], from: 0, pageSize: probeSize,
+            criterion: window.criterion, sorts: DashCrawler.addedOrder, from: 0, pageSize: probeSize,
             what: probeSize == 0 ? "the number of \(window.label)" : window.label)
         learnPageSize(asked: probeSize, from: 0, page)
         let leftCount = page.totalResults
@@ -254,7 +248,7 @@ extension DashCrawler.Walk {
         while true {
             let asked = servedPageSize ?? client.pageSize
             let page = try await client.searchAssets(
-                criterion: window.criterion, sorts: [DashCriterion.sort(fixed: "ADDED_ORDER", ascending: true)], from: seen.count,
+                criterion: window.criterion, sorts: DashCrawler.addedOrder, from: seen.count,
                 pageSize: asked, what: window.label)
             learnPageSize(asked: asked, from: seen.count, page)
             for asset in page.elements where seen.insert(asset.id).inserted { assets.append(asset) }

@@ -75,6 +75,12 @@ public struct DashCrawler: Sendable {
 }
 
 extension DashCrawler {
+    /// Asset pages are read in the order assets were added, so paging is stable.
+    static let addedOrder = [DashCriterion.sort(fixed: "ADDED_ORDER", ascending: true)]
+
+    /// The second an item was last modified at, as a delta compares catalog and service (0: unknown).
+    static func second(_ date: Date?) -> Int64 { date.map { Int64($0.timeIntervalSince1970) } ?? 0 }
+
     /// A window of modification times, both ends inclusive (nil: open).
     struct Window: Sendable {
         var from: Int64?
@@ -151,6 +157,21 @@ extension DashCrawler {
                 parentID.map { DashCriterion.optionField("PARENT_ID", equals: $0) } ?? DashCriterion.optionFieldIsEmpty("PARENT_ID"),
             ])
             let what = parentID.map { "options under \($0) of field \(fieldID)" } ?? "root options of field \(fieldID)"
+            let (options, requests) = try await optionList(
+                client, criterion: criterion, sorts: [DashCriterion.sort(optionField: "POSITION")], what: what)
+            guard let options else {
+                throw APIError.malformedResponse(
+                    service: "Dash", what: what, detail: "more than \(DashClient.pagingCap) options under one parent cannot be paged")
+            }
+            return (options, requests)
+        }
+
+        /// Every page of one option list, tallied and read again until its pages add up (see
+        /// ``ListTally``), with the requests it took; nil options when the list holds more than
+        /// one search can page through.
+        static func optionList(_ client: DashClient, criterion: JSONValue, sorts: [JSONValue], what: String) async throws -> (
+            options: [DashFieldOption]?, requests: Int
+        ) {
             var tally = ListTally(what: what)
             var requests = 0
             while true {
@@ -158,17 +179,13 @@ extension DashCrawler {
                 var seen = Set<String>()
                 var expected: Int?
                 while true {
-                    let page = try await client.searchOptions(
-                        criterion: criterion, sorts: [DashCriterion.sort(optionField: "POSITION")], from: options.count, what: what)
+                    let page = try await client.searchOptions(criterion: criterion, sorts: sorts, from: options.count, what: what)
                     requests += 1
+                    guard page.totalResults <= DashClient.pagingCap else { return (nil, requests) }
                     expected = expected ?? page.totalResults
                     tally.add(total: page.totalResults, ids: page.elements.lazy.map(\.id))
                     for option in page.elements where seen.insert(option.id).inserted { options.append(option) }
                     if page.elements.isEmpty || options.count >= expected ?? 0 { break }
-                    guard options.count < DashClient.pagingCap else {
-                        throw APIError.malformedResponse(
-                            service: "Dash", what: what, detail: "more than \(DashClient.pagingCap) options under one parent cannot be paged")
-                    }
                 }
                 if try tally.finish() == .complete { return (options, requests) }
             }
@@ -178,7 +195,7 @@ extension DashCrawler {
         @discardableResult
         mutating func readAssets(mapper: DashItemMapper, modifiedFrom: Int64? = nil) async throws -> Set<String> {
             let client = self.client
-            let sorts = [DashCriterion.sort(fixed: "ADDED_ORDER", ascending: true)]
+            let sorts = DashCrawler.addedOrder
             var base = Window(from: modifiedFrom, to: nil, count: 0)
             // The first page of everything also counts it: when that fits under the paging cap
             // it is the first page of the only window.
@@ -361,7 +378,7 @@ extension DashCrawler {
         }
 
         mutating func emit(_ item: CatalogItem) async throws {
-            if session.mode == .delta { touched[item.id] = item.updatedAt.map { Int64($0.timeIntervalSince1970) } ?? 0 }
+            if session.mode == .delta { touched[item.id] = DashCrawler.second(item.updatedAt) }
             try await recorder.emit(item)
         }
 

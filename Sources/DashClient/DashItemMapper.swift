@@ -92,7 +92,8 @@ public struct DashItemMapper: Sendable {
         return item
     }
 
-    static func date(_ text: String) -> Date? {
+    /// A Dash date (`2026-07-01T09:00:00.123Z`, or any ISO 8601 instant) to the second.
+    public static func date(_ text: String) -> Date? {
         DashTime.parse(text).map { Date(timeIntervalSince1970: Double($0 / 1000)) } ?? Timestamp.parse(text)
     }
 }
