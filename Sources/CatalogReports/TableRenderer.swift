@@ -34,11 +34,9 @@ public enum TableRenderer {
         return line(header) + rows.map(line).joined()
     }
 
-    /// Control characters (newlines, escapes) shown as `?` so a hostile name cannot move the cursor.
-    static func clean(_ text: String) -> String {
-        String(
-            String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) ? "?" : $0 }))
-    }
+    /// A cell made safe for a terminal (``TerminalText/sanitize(_:keepingLines:)``): control
+    /// and bidi characters shown, never obeyed.
+    static func clean(_ text: String) -> String { TerminalText.sanitize(text) }
 }
 
 /// Human byte counts.

@@ -68,16 +68,74 @@ extension CatalogDatabase {
         try writeSync { db in try Self.insertStaged(items, crawlID: crawlID, db: db) }
     }
 
+    /// Stages items. An id staged again at the same path replaces what was staged (a list read
+    /// again); an id staged at another path (listed in two projects, or under its own descendant)
+    /// keeps the smaller path whatever the order the pages arrived in, so two identical crawls
+    /// never disagree on where it is, and is recorded in `staging.crawl_conflict`
+    /// (``stagedConflicts(limit:)``).
     private static func insertStaged(_ items: [CatalogItem], crawlID: Int64, db: Database) throws {
         let columns = CatalogSchema.itemColumns
+        let updates = (["crawl_id"] + columns).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         let statement = try db.cachedStatement(
-            sql:
-                "INSERT OR REPLACE INTO staging.crawl_item (crawl_id, \(columns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))"
+            sql: """
+                INSERT INTO staging.crawl_item (crawl_id, \(columns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))
+                ON CONFLICT (id) DO UPDATE SET \(updates) WHERE excluded.path <= crawl_item.path
+                """
         )
         for item in items {
             var arguments: StatementArguments = [crawlID]
             arguments += ItemRow.arguments(item)
             try statement.execute(arguments: arguments)
+        }
+    }
+
+    /// How many items of the session's source the catalog holds that this full crawl did not
+    /// stage: what completing it would delete. With ``itemCount(source:)``, what the
+    /// mass-disappearance guard needs before a full crawl is applied.
+    public func unstagedCount(in session: CrawlSession) throws(StoreError) -> Int {
+        let source = session.source.rawValue
+        let crawlID = session.id
+        // On the writer: the staging file is attached to its connection only.
+        return try writeSync { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM item i WHERE i.source = ?
+                    AND NOT EXISTS (SELECT 1 FROM staging.crawl_item c WHERE c.id = i.id AND c.crawl_id = ?)
+                    """,
+                arguments: [source, crawlID]) ?? 0
+        }
+    }
+
+    /// Ids this crawl staged at two different paths (an asset listed in two projects, or a
+    /// folder listed under its own descendant): how many, and the first `limit` as (id, the two
+    /// paths). The catalog keeps the smaller path of each.
+    public func stagedConflicts(limit: Int = 5) throws(StoreError) -> (count: Int, examples: [(id: String, paths: [String])]) {
+        // On the writer: the staging file is attached to its connection only.
+        try writeSync { db in
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM staging.crawl_conflict") ?? 0
+            let examples = try Row.fetchAll(
+                db, sql: "SELECT id, first_path, second_path FROM staging.crawl_conflict ORDER BY id LIMIT ?", arguments: [limit]
+            ).map { row in (id: row["id"] as String, paths: [row["first_path"] as String? ?? "", row["second_path"] as String? ?? ""]) }
+            return (count, examples)
+        }
+    }
+
+    /// Stages again, unchanged, every item the catalog holds in project `projectID` but the
+    /// project itself: for a project whose contents could not be read this time, so a full crawl
+    /// keeps them rather than deleting them. Returns how many were kept.
+    public func stageKept(projectID: String, in session: CrawlSession) async throws(StoreError) -> Int {
+        let crawlID = session.id
+        let source = session.source.rawValue
+        let columns = CatalogSchema.itemColumns.joined(separator: ", ")
+        return try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO staging.crawl_item (crawl_id, \(columns))
+                    SELECT ?, \(columns) FROM item WHERE source = ? AND project_id = ? AND id != ?
+                    """,
+                arguments: [crawlID, source, projectID, projectID])
+            return db.changesCount
         }
     }
 
@@ -102,13 +160,14 @@ extension CatalogDatabase {
                 sql: """
                     UPDATE crawl SET status = 'complete', finished_at = ?, item_count = ?, added_count = ?,
                       changed_count = ?, deleted_count = ?, unchanged_count = ?, request_count = ?, retry_count = ?,
-                      throttled_count = ?, moved_count = ?
+                      throttled_count = ?, moved_count = ?, warning_count = ?, warnings = ?
                     WHERE id = ?
                     """,
                 arguments: [
                     Timestamp.format(Date()),
                     try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE source = ?", arguments: [source]) ?? 0, result.added,
-                    result.changed, result.deleted, result.unchanged, stats.requests, stats.retries, stats.throttled, result.moved, crawlID,
+                    result.changed, result.deleted, result.unchanged, stats.requests, stats.retries, stats.throttled, result.moved,
+                    stats.warningCount, stats.warningsText, crawlID,
                 ])
             return result
         }
@@ -125,10 +184,13 @@ extension CatalogDatabase {
             try db.execute(
                 sql: """
                     UPDATE crawl SET status = 'failed', finished_at = ?, error = ?, item_count = ?, request_count = ?,
-                      retry_count = ?, throttled_count = ?
+                      retry_count = ?, throttled_count = ?, warning_count = ?, warnings = ?
                     WHERE id = ?
                     """,
-                arguments: [Timestamp.format(Date()), error, stats.items, stats.requests, stats.retries, stats.throttled, crawlID])
+                arguments: [
+                    Timestamp.format(Date()), error, stats.items, stats.requests, stats.retries, stats.throttled, stats.warningCount,
+                    stats.warningsText, crawlID,
+                ])
         }
     }
 

@@ -46,6 +46,10 @@ public struct CrawlRecord: Sendable, Equatable {
     public var moved: Int
     /// For a delta: the time it asked for changes from.
     public var since: String?
+    /// What it carried past instead of failing on (an unknown type, repaired text, …).
+    public var warningCount: Int
+    /// The first of those warnings, one per line.
+    public var warnings: [String]
 
     init(row: Row) {
         id = row["id"]
@@ -63,6 +67,8 @@ public struct CrawlRecord: Sendable, Equatable {
         error = row["error"]
         moved = row["moved_count"]
         since = row["since"]
+        warningCount = row["warning_count"] ?? 0
+        warnings = (row["warnings"] as String?).map { $0.split(separator: "\n").map(String.init) } ?? []
     }
 }
 

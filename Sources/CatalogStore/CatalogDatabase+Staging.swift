@@ -32,6 +32,18 @@ extension CatalogDatabase {
                 try db.execute(sql: "PRAGMA staging.synchronous = OFF")
                 try db.execute(sql: "CREATE TABLE staging.crawl_item (crawl_id INTEGER NOT NULL, \(columns))")
                 try db.execute(sql: "CREATE TABLE staging.crawl_deleted (id TEXT PRIMARY KEY) WITHOUT ROWID")
+                // An id staged again at another path is a conflict: recorded here (the upsert in
+                // insertStaged keeps the smaller path).
+                try db.execute(
+                    sql: """
+                        CREATE TABLE staging.crawl_conflict (id TEXT PRIMARY KEY, first_path TEXT, second_path TEXT) WITHOUT ROWID;
+                        CREATE TRIGGER staging.crawl_item_conflict BEFORE INSERT ON crawl_item
+                        WHEN EXISTS (SELECT 1 FROM crawl_item c WHERE c.id = NEW.id AND c.path IS NOT NEW.path)
+                        BEGIN
+                          INSERT OR IGNORE INTO crawl_conflict (id, first_path, second_path)
+                          VALUES (NEW.id, (SELECT path FROM crawl_item c WHERE c.id = NEW.id), NEW.path);
+                        END;
+                        """)
             }
         } catch {
             throw Self.map(error, path: stagingPath)

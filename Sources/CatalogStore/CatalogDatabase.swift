@@ -13,8 +13,24 @@ public final class CatalogDatabase: Sendable {
 
     /// How long a statement waits for another process's lock before failing with
     /// ``StoreError/locked(path:)``: 10 s, or `CATALOG_BUSY_TIMEOUT` seconds.
-    public static let busyTimeout: TimeInterval =
-        ProcessInfo.processInfo.environment["CATALOG_BUSY_TIMEOUT"].flatMap(TimeInterval.init).map { max(0, $0) } ?? 10
+    ///
+    /// Throws ``StoreError/invalidSetting(name:value:expected:)`` when the variable is set to
+    /// anything but a number of seconds from 0 to ``maxBusyTimeout``.
+    public static func busyTimeout(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(StoreError) -> TimeInterval {
+        guard let text = environment["CATALOG_BUSY_TIMEOUT"] else { return 10 }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // SQLite takes the timeout as an Int32 of milliseconds: anything above ~24 days overflows.
+        guard let seconds = TimeInterval(trimmed), seconds.isFinite, (0...maxBusyTimeout).contains(seconds) else {
+            throw .invalidSetting(
+                name: "CATALOG_BUSY_TIMEOUT", value: text, expected: "a number of seconds from 0 to \(Int(maxBusyTimeout)), such as 10 or 0.5")
+        }
+        return seconds
+    }
+
+    /// The longest `CATALOG_BUSY_TIMEOUT` accepted: one day.
+    public static let maxBusyTimeout: TimeInterval = 86_400
 
     /// Opens (creating when missing) the catalog at `path` and migrates it to the current schema.
     ///
@@ -45,8 +61,9 @@ public final class CatalogDatabase: Sendable {
         } else if access(path, R_OK | W_OK) != 0 {
             throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
+        let busyTimeout = try Self.busyTimeout()
         var configuration = Configuration()
-        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // The writer gets 16 MiB of page cache (the default is 2 MiB): a crawl's merge updates
@@ -65,7 +82,7 @@ public final class CatalogDatabase: Sendable {
             if (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 > 0 {
                 var inspection = Configuration()
                 inspection.readonly = true
-                inspection.busyMode = .timeout(Self.busyTimeout)
+                inspection.busyMode = .timeout(busyTimeout)
                 let queue = try DatabaseQueue(path: path, configuration: inspection)
                 defer { try? queue.close() }
                 try Self.checkMigrations(queue, path: path)

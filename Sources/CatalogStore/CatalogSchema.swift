@@ -189,6 +189,15 @@ enum CatalogSchema {
                     INSERT INTO item_name_fts(item_name_fts) VALUES ('rebuild');
                     """)
         }
+        // What a crawl carried past instead of failing on (an unknown asset type, repaired text,
+        // an unreadable project root, an item listed twice): counted, the first few kept.
+        migrator.registerMigration("v8-crawl-warnings") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE crawl ADD COLUMN warning_count INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE crawl ADD COLUMN warnings TEXT;
+                    """)
+        }
         return migrator
     }
 

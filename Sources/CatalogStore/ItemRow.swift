@@ -5,13 +5,24 @@ import GRDB
 /// Maps ``CatalogItem`` to and from rows of `item` / `crawl_item`.
 enum ItemRow {
     /// The values for ``CatalogSchema/itemColumns`` in order.
+    ///
+    /// Text goes through ``storable(_:)``: GRDB binds and reads strings as C strings, so a NUL
+    /// inside a name would cut it short (`nul\0byte.mov` stored as `nul`).
     static func arguments(_ item: CatalogItem) -> StatementArguments {
         [
-            item.id, item.kind.rawValue, item.name, item.parentID, item.projectID, item.path, item.size,
-            item.mime, item.fileExtension, item.createdAt.map(Timestamp.format), item.updatedAt.map(Timestamp.format),
-            item.uploadedAt.map(Timestamp.format), item.label, item.xxh64, item.md5, item.text, item.digest, item.record,
-            item.state, item.foldersJSON, item.metadataJSON,
+            storable(item.id), item.kind.rawValue, storable(item.name), storable(item.parentID), storable(item.projectID),
+            storable(item.path), item.size, storable(item.mime), storable(item.fileExtension), item.createdAt.map(Timestamp.format),
+            item.updatedAt.map(Timestamp.format), item.uploadedAt.map(Timestamp.format), storable(item.label), item.xxh64, item.md5,
+            storable(item.text), item.digest, storable(item.record), storable(item.state), storable(item.foldersJSON),
+            storable(item.metadataJSON),
         ]
+    }
+
+    /// `text` with each NUL shown as U+2400 (␀), so the whole text is stored; the record keeps the
+    /// service's own bytes as the JSON escape `\u0000`.
+    static func storable(_ text: String?) -> String? {
+        guard let text, text.utf8.contains(0) else { return text }
+        return text.replacingOccurrences(of: "\u{0}", with: "\u{2400}")
     }
 
     /// The `SELECT` list that ``item(from:)`` reads.

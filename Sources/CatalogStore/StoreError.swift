@@ -18,6 +18,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case writeFailed(path: String, reason: String)
     /// The crawl id is unknown or not running.
     case unknownCrawl(Int64)
+    /// A setting of the store (an environment variable) holds a value it cannot use.
+    case invalidSetting(name: String, value: String, expected: String)
     /// Any other database failure.
     case database(String)
 
@@ -42,6 +44,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "could not write the catalog \(path) (\(reason)); the disk may be full or failing. Free some space or check the disk and run the command again; what was committed before is intact."
         case .unknownCrawl(let id):
             "crawl \(id) is not running in this catalog."
+        case .invalidSetting(let name, let value, let expected):
+            "\(name) is set to \"\(value)\", which is not \(expected). Fix or unset it."
         case .database(let message):
             "catalog database error: \(message)"
         }

@@ -17,6 +17,8 @@ struct CrawlRecorder {
     private(set) var itemsRead = 0
     /// Seconds spent writing to the store.
     var storeSeconds = 0.0
+    /// What the crawl carried past instead of failing on.
+    private(set) var warnings = CrawlStats()
 
     init(source: Source, database: CatalogDatabase, session: CrawlSession, options: CrawlOptions, requester: APIRequester, started: Date) {
         self.source = source
@@ -32,6 +34,22 @@ struct CrawlRecorder {
         batch.append(item)
         itemsRead += 1
         if batch.count >= options.batchSize { try await flush() }
+    }
+
+    /// Records something carried past instead of failing the crawl (see ``CrawlStats/warn(_:)``).
+    mutating func warn(_ message: String) {
+        warnings.warn(message)
+    }
+
+    /// Warns about ids staged at two paths (an asset listed in two projects, a folder listed under
+    /// its own descendant): the catalog keeps the smaller path of each, the same on every crawl.
+    mutating func warnAboutConflicts() throws {
+        let conflicts = try database.stagedConflicts()
+        guard conflicts.count > 0 else { return }
+        let shown = conflicts.examples.map { "\($0.id) at \($0.paths.joined(separator: " and "))" }.joined(separator: "; ")
+        warn(
+            "\(conflicts.count) item\(conflicts.count == 1 ? " was" : "s were") listed at two places (in two projects, or a folder inside itself), kept at the first path in sort order: \(shown)\(conflicts.count > conflicts.examples.count ? "; …" : "")"
+        )
     }
 
     /// Stages what is batched.
@@ -52,6 +70,13 @@ struct CrawlRecorder {
         stats.retries = snapshot.retries
         stats.throttled = snapshot.throttled
         stats.rateLimitWaits = snapshot.rateLimitWaits
+        stats.warningCount = warnings.warningCount
+        stats.warnings = warnings.warnings
+        if snapshot.repairedText > 0 {
+            stats.warn(
+                "\(snapshot.repairedText) string\(snapshot.repairedText == 1 ? " was" : "s were") not valid Unicode (invalid UTF-8 or an unpaired surrogate) and \(snapshot.repairedText == 1 ? "was" : "were") kept with U+FFFD in place of the bad characters"
+            )
+        }
         return stats
     }
 

@@ -63,6 +63,7 @@ public struct DashCrawler: Sendable {
             let (mapper, fields, options) = try await walk.readSchema()
             try await walk.readAssets(mapper: mapper)
             try await walk.recorder.flush()
+            try DeltaRefusal.checkFull(session, database: database, force: self.options.force)
             let storeStart = Date()
             let merge = try await database.complete(session, stats: walk.recorder.stats(), fields: fields, options: options)
             walk.recorder.storeSeconds += Date().timeIntervalSince(storeStart)

@@ -12,12 +12,21 @@ public enum DeltaRefusal: Error, Sendable, CustomStringConvertible {
         if gone > 5, gone * 10 > catalogued, !force { throw massDisappearance(source: source, gone: gone, of: catalogued) }
     }
 
+    /// The same guard for a full crawl (`--full`, Dash `--verify`, or a first crawl after a failed
+    /// one): what it staged is compared with what the catalog holds before anything is deleted.
+    static func checkFull(_ session: CrawlSession, database: CatalogDatabase, force: Bool) throws {
+        guard !force else { return }
+        let catalogued = try database.itemCount(source: session.source)
+        guard catalogued > 0 else { return }
+        try check(source: session.source, gone: try database.unstagedCount(in: session), catalogued: catalogued, force: force)
+    }
+
     public var description: String {
         switch self {
         case .massDisappearance(let source, let gone, let total):
             let name = source == .dash ? "Dash" : "Frame.io"
             return
-                "\(name) no longer shows \(gone) of the \(total) catalogued items. A sudden mass disappearance usually means lost permissions or a partial answer, not deletion, so the catalog was not changed. Check the token's access; if the items really were deleted, run `catalog crawl \(source.rawValue) --force`."
+                "\(name) no longer shows \(gone) of the \(total) catalogued items. A sudden mass disappearance usually means lost permissions or a partial answer, not deletion, so the catalog was not changed. Check the token's access; if the items really were deleted, run the same `catalog crawl \(source.rawValue)` again with --force."
         }
     }
 }

@@ -18,10 +18,11 @@ extension FrameIOCrawler {
             var delta = try FrameIODelta(database: database)
             _ = try await walk.walkHierarchy()
             let deleted = try await walk.refresh(&delta, since: since)
-            walk.minimumRequests += walk.listSizes.values.reduce(0) { $0 + Swift.max(1, ($1.count + $1.perPage - 1) / $1.perPage) }
+            walk.minimumRequests += walk.listSizes.values.reduce(0) { $0 + Swift.max(1, ($1.count + $1.perPage - 1) / Swift.max(1, $1.perPage)) }
             let catalogued = try database.itemCount(source: .frameio)
             try DeltaRefusal.check(source: .frameio, gone: deleted.count, catalogued: catalogued, force: options.force)
             try await walk.recorder.flush()
+            try walk.recorder.warnAboutConflicts()
             try await database.stageDeletions(Array(deleted), in: session)
             let storeStart = Date()
             let merge = try await database.complete(session, stats: walk.recorder.stats())

@@ -45,6 +45,8 @@ public struct FrameIOCrawler: Sendable {
         do {
             try await walk.run()
             try await walk.recorder.flush()
+            try walk.recorder.warnAboutConflicts()
+            try DeltaRefusal.checkFull(session, database: database, force: options.force)
             let storeStart = Date()
             let merge = try await database.complete(session, stats: walk.recorder.stats())
             walk.recorder.storeSeconds += Date().timeIntervalSince(storeStart)
@@ -111,7 +113,7 @@ extension FrameIOCrawler {
         mutating func run() async throws {
             let roots = try await walkHierarchy()
             try await walkAssets(roots)
-            minimumRequests += listSizes.values.reduce(0) { $0 + Swift.max(1, ($1.count + $1.perPage - 1) / $1.perPage) }
+            minimumRequests += listSizes.values.reduce(0) { $0 + Swift.max(1, ($1.count + $1.perPage - 1) / Swift.max(1, $1.perPage)) }
         }
 
         /// Accounts, teams and projects (team and shared), de-duplicated; returns the project roots.
@@ -181,7 +183,7 @@ extension FrameIOCrawler {
             }
             for teamID in teamIDs {
                 for project in projectsByTeam[teamID] ?? [] {
-                    try await addProject(project, teamPath: teamPaths[teamID]!, parentID: teamID)
+                    try await addProject(project, teamPath: teamPaths[teamID] ?? Self.sharedRoot, parentID: teamID)
                 }
             }
             for project in shared {
@@ -210,27 +212,85 @@ extension FrameIOCrawler {
 
         struct PageResult: Sendable {
             var container: Container
-            var page: FrameIOPage<FrameIOAsset>
+            /// The page, or nil when the container is a project root the service refused to list.
+            var page: FrameIOPage<FrameIOAsset>?
+            /// Why the root could not be listed.
+            var refusal: APIError?
+        }
+
+        /// Whether `error`, on the first page of `container`, makes it an unreadable project root:
+        /// the project is listed but its root asset answers 403, 404 or 410. Such a project is
+        /// carried past with a warning (its contents kept as the catalog had them) rather than
+        /// failing every crawl of the account.
+        static func isUnreadableRoot(_ error: any Error, container: Container, page: Int) -> APIError? {
+            guard page == 1, container.parentItemID == container.projectID, let error = error as? APIError,
+                case .rejected(_, _, let status, _) = error, [403, 404, 410].contains(status)
+            else { return nil }
+            return error
+        }
+
+        /// One list of children being read: its tally and the pages of this reading.
+        struct Reading {
+            var container: Container
+            var tally: ListTally
+            /// The next page to ask for.
+            var nextPage = 1
+            /// The last page worth asking for: 1 until the first page has told; nil while the list
+            /// goes on as long as its pages are full (no total declared).
+            var lastPage: Int? = 1
+            /// The highest page asked for in an open-ended list that came back full.
+            var fullThrough = 0
+            /// Pages asked for and not yet in.
+            var outstanding = 0
+
+            /// Whether another page of this reading may be asked for now.
+            var hasPageToAsk: Bool {
+                if let lastPage { return nextPage <= lastPage }
+                return nextPage <= fullThrough + 1
+            }
         }
 
         /// Walks every asset under the project roots with bounded concurrency.
+        ///
+        /// Pages are asked for lazily: a list's later pages become askable once its first page
+        /// has said how many there are (bounded by ``ListTally/lastPage(from:what:)``), so the
+        /// queue holds lists, never page numbers, whatever a server declares. A page that comes
+        /// back empty ends its list; a list past its plan or repeating a page is read again and
+        /// then fails.
         mutating func walkAssets(_ roots: [Container]) async throws {
-            var queue: [(Container, Int)] = []
-            for root in roots where seenContainers.insert(root.assetID).inserted {
-                queue.append((root, 1))
-                queuedPages[root.assetID] = 1
+            var readings: [String: Reading] = [:]
+            /// Lists with a page that may be asked for now (depth first: the newest list first).
+            var askable: [String] = []
+            func start(_ container: Container) {
+                readings[container.assetID] = Reading(
+                    container: container, tally: ListTally(what: "children of asset \(container.assetID)"))
+                askable.append(container.assetID)
             }
+            for root in roots where seenContainers.insert(root.assetID).inserted { start(root) }
             let client = self.client
             let concurrency = crawler.options.concurrency
-            // Each list being read: its tally and the pages of this reading still to come.
-            var tallies: [String: (tally: ListTally, outstanding: Int)] = [:]
             try await withThrowingTaskGroup(of: PageResult.self) { group in
                 var running = 0
                 func fill(_ group: inout ThrowingTaskGroup<PageResult, any Error>) {
-                    while running < concurrency, let (container, page) = queue.popLast() {
+                    while running < concurrency, let id = askable.last {
+                        guard var reading = readings[id], reading.hasPageToAsk else {
+                            askable.removeLast()
+                            continue
+                        }
+                        let page = reading.nextPage
+                        reading.nextPage += 1
+                        reading.outstanding += 1
+                        if !reading.hasPageToAsk { askable.removeLast() }
+                        readings[id] = reading
                         running += 1
+                        let container = reading.container
                         group.addTask {
-                            PageResult(container: container, page: try await client.children(of: container.assetID, page: page))
+                            do {
+                                return PageResult(container: container, page: try await client.children(of: container.assetID, page: page))
+                            } catch {
+                                guard let refusal = Walk.isUnreadableRoot(error, container: container, page: page) else { throw error }
+                                return PageResult(container: container, page: nil, refusal: refusal)
+                            }
                         }
                     }
                 }
@@ -238,31 +298,51 @@ extension FrameIOCrawler {
                 while let result = try await group.next() {
                     running -= 1
                     let container = result.container
-                    let page = result.page
-                    var entry = tallies[container.assetID] ?? (ListTally(what: "children of asset \(container.assetID)"), 1)
-                    // Queue the rest of this list as soon as its size is known.
-                    let queued = queuedPages[container.assetID] ?? 1
-                    let last = page.totalPages ?? (page.hasNextPage ? page.pageNumber + 1 : page.pageNumber)
-                    if last > queued {
-                        for next in (queued + 1)...last { queue.append((container, next)) }
-                        queuedPages[container.assetID] = last
-                        entry.outstanding += last - queued
+                    guard let page = result.page else {
+                        readings[container.assetID] = nil
+                        let kept = try await crawler.database.stageKept(projectID: container.projectID, in: session)
+                        recorder.warn(
+                            "project \(container.path) (\(container.projectID)) could not be listed: its root asset \(container.assetID) answered \(result.refusal.map { "\($0)" } ?? "an error"); its \(kept) items were kept as the last crawl had them"
+                        )
+                        fill(&group)
+                        continue
                     }
-                    entry.tally.add(page)
-                    entry.outstanding -= 1
-                    if entry.outstanding == 0, try entry.tally.finish() == .readAgain {
-                        // The list changed while it was read: read it again from page 1 (items
-                        // already staged stay; any it had missed are staged on this reading).
-                        queue.append((container, 1))
-                        queuedPages[container.assetID] = 1
-                        listSizes[container.assetID] = nil
-                        entry.outstanding = 1
-                        tallies[container.assetID] = entry
+                    guard var reading = readings[container.assetID] else { continue }
+                    let couldAsk = reading.hasPageToAsk
+                    reading.outstanding -= 1
+                    if page.pageNumber == 1 {
+                        reading.lastPage = try ListTally.lastPage(from: page, what: reading.tally.what)
+                    }
+                    if page.elements.isEmpty {
+                        // An empty page ends the list: ask for nothing past it.
+                        let end = page.pageNumber - 1
+                        reading.lastPage = Swift.max(0, Swift.min(reading.lastPage ?? end, end))
+                    } else if reading.lastPage == nil, page.hasNextPage {
+                        reading.fullThrough = Swift.max(reading.fullThrough, page.pageNumber)
+                        if reading.fullThrough >= ListTally.maxPages {
+                            throw UnboundedListing(
+                                what: reading.tally.what, detail: "it sent \(ListTally.maxPages) full pages without declaring a total")
+                        }
+                    }
+                    reading.tally.add(page)
+                    if reading.tally.isBroken { reading.lastPage = Swift.min(reading.lastPage ?? 0, reading.nextPage - 1) }
+                    var size = listSizes[container.assetID] ?? (0, page.perPage ?? client.pageSize)
+                    size.count += page.elements.count
+                    listSizes[container.assetID] = size
+                    if !couldAsk && reading.hasPageToAsk { askable.append(container.assetID) }
+                    if reading.outstanding == 0 && !reading.hasPageToAsk {
+                        if try reading.tally.finish() == .readAgain {
+                            // The list changed while it was read: read it again from page 1 (items
+                            // already staged stay; any it had missed are staged on this reading).
+                            reading = Reading(container: container, tally: reading.tally)
+                            listSizes[container.assetID] = nil
+                            askable.append(container.assetID)
+                            readings[container.assetID] = reading
+                        } else {
+                            readings[container.assetID] = nil
+                        }
                     } else {
-                        tallies[container.assetID] = entry.outstanding == 0 ? nil : entry
-                        var size = listSizes[container.assetID] ?? (0, page.perPage ?? client.pageSize)
-                        size.count += page.elements.count
-                        listSizes[container.assetID] = size
+                        readings[container.assetID] = reading
                     }
                     var items: [CatalogItem] = []
                     items.reserveCapacity(page.elements.count)
@@ -270,15 +350,13 @@ extension FrameIOCrawler {
                         let item = crawler.mapper.item(
                             for: asset, parentID: container.parentItemID, parentPath: container.path, projectID: container.projectID)
                         if asset.isContainer, seenContainers.insert(asset.id).inserted {
-                            let child = Container(assetID: asset.id, parentItemID: asset.id, path: item.path, projectID: container.projectID)
-                            queue.append((child, 1))
-                            queuedPages[asset.id] = 1
+                            start(Container(assetID: asset.id, parentItemID: asset.id, path: item.path, projectID: container.projectID))
                         }
                         items.append(item)
                     }
                     fill(&group)
                     for item in items { try await emit(item) }
-                    report(pending: queue.count + running)
+                    report(pending: askable.count + running)
                 }
             }
         }
@@ -304,12 +382,18 @@ extension FrameIOCrawler {
             var seen = Set<String>()
             var page = 1
             var perPage = pageSize
+            var lastPage: Int?
             while true {
                 let result = try await fetch(page)
+                if page == 1 { lastPage = try ListTally.lastPage(from: result, what: what) }
                 tally.add(result)
                 perPage = result.perPage ?? perPage
                 for element in result.elements where seen.insert(element.id).inserted { elements.append(element) }
-                guard result.hasNextPage else { break }
+                // An empty page ends the list; so does the plan, or a page that is not full when none was declared.
+                guard !result.elements.isEmpty, !tally.isBroken, page < lastPage ?? (result.hasNextPage ? page + 1 : page) else { break }
+                guard page < ListTally.maxPages else {
+                    throw UnboundedListing(what: what, detail: "it sent \(ListTally.maxPages) full pages without declaring a total")
+                }
                 page += 1
             }
             if try tally.finish() == .complete { return (elements, perPage) }

@@ -6,7 +6,7 @@ import FrameIOClient
 /// page) and may be missing items, so it is read again, up to ``maxReadings`` times. A list that
 /// reads the same twice with more elements than its `total` is accepted; one that keeps changing
 /// or keeps holding fewer elements than its `total` fails the crawl.
-struct ListTally: Sendable {
+public struct ListTally: Sendable {
     /// Readings of one list before the crawl gives up.
     static let maxReadings = 3
 
@@ -20,6 +20,10 @@ struct ListTally: Sendable {
     private var previous: Set<String>?
     /// What each reading saw, for the failure message.
     private var history: [String] = []
+    /// Why this reading cannot add up whatever its totals say, if it cannot.
+    private var broken: String?
+    /// A hash of each page's ids in this reading, to notice a page served again.
+    private var pageSignatures = Set<Int>()
 
     init(what: String) { self.what = what }
 
@@ -32,9 +36,59 @@ struct ListTally: Sendable {
         ids.formUnion(pageIDs)
     }
 
-    /// Counts one Frame.io page.
+    /// Counts one Frame.io page. A page holding exactly the ids of an earlier page of this reading
+    /// is a repeat (a server serving one page for every page number): the reading cannot add up.
     mutating func add<Element: FrameIOListed>(_ page: FrameIOPage<Element>) {
+        if page.elements.count > 1 {
+            var hasher = Hasher()
+            for element in page.elements { hasher.combine(element.id) }
+            let signature = hasher.finalize()
+            if !pageSignatures.insert(signature).inserted
+                && page.elements.allSatisfy({ ids.contains($0.id) })
+            {
+                broken = broken ?? "page \(page.pageNumber) repeats an earlier page"
+            }
+        }
         add(total: page.total, ids: page.elements.lazy.map(\.id))
+    }
+
+    /// The most pages one list may have: at the 1 000 asked for, ten million children of one
+    /// folder. A list that declares more, or keeps going past it with no total, fails the crawl.
+    static let maxPages = 10_000
+    /// ``maxPages``, for tests that check a crawl stops there.
+    public static var maxPagesForTests: Int { maxPages }
+
+    /// The last page of this reading worth asking for, from what its first page proves: the
+    /// declared `total-pages`, but never more than the declared `total` divided by the elements the
+    /// first page held (a server cannot mean more pages than that). Nil when the first page
+    /// declares neither (the list goes on while its pages are full, up to ``maxPages``). Throws
+    /// ``UnboundedListing`` when the plan passes ``maxPages``.
+    static func lastPage<Element: FrameIOListed>(from first: FrameIOPage<Element>, what: String) throws -> Int? {
+        let held = first.elements.count
+        guard held > 0 else { return 1 }  // an empty first page ends the list; the tally checks its total
+        var last = first.totalPages
+        if let total = first.total {
+            let proven = total / held + (total % held == 0 ? 0 : 1)
+            last = Swift.min(last ?? proven, proven)
+        }
+        if last == nil, !first.hasNextPage { last = 1 }
+        if let last, last > maxPages {
+            throw UnboundedListing(
+                what: what,
+                detail:
+                    "its first page declares \(last) pages (total \(first.total.map(String.init) ?? "not sent"), total-pages \(first.totalPages.map(String.init) ?? "not sent"), \(held) on the first page)"
+            )
+        }
+        return last.map { Swift.max(1, $0) }
+    }
+
+    /// Whether this reading already cannot add up (a page repeated another): ask for no more of it.
+    var isBroken: Bool { broken != nil }
+
+    /// Marks this reading as not adding up, whatever its totals say (a list that ran past its
+    /// plan, or a page that repeats another).
+    mutating func reject(_ reason: String) {
+        broken = broken ?? reason
     }
 
     /// What to do once every page of this reading is in.
@@ -48,6 +102,12 @@ struct ListTally: Sendable {
     /// Decides after the last page of a reading; throws ``InconsistentListing`` when the list
     /// kept changing for ``maxReadings`` readings.
     mutating func finish() throws -> Verdict {
+        if let broken {
+            history.append("\(broken), \(ids.count) distinct")
+            guard reading < Self.maxReadings else { throw InconsistentListing(what: what, readings: history) }
+            startReading()
+            return .readAgain
+        }
         if !totalChanged && (total == nil || total == ids.count) { return .complete }
         // Read the same twice, holding at least what the service counts: its total may count
         // something the list leaves out, but nothing is missing.
@@ -55,11 +115,30 @@ struct ListTally: Sendable {
         history.append(totalChanged ? "totals changed between pages, \(ids.count) distinct" : "total \(total ?? 0), \(ids.count) distinct")
         guard reading < Self.maxReadings else { throw InconsistentListing(what: what, readings: history) }
         previous = ids
+        startReading()
+        return .readAgain
+    }
+
+    private mutating func startReading() {
         ids = []
         total = nil
         totalChanged = false
+        broken = nil
+        pageSignatures = []
         reading += 1
-        return .readAgain
+    }
+}
+
+/// A list that declares, or runs to, more pages than any list may have: the service's paging
+/// headers cannot be believed, and following them would never end.
+public struct UnboundedListing: Error, Sendable, CustomStringConvertible {
+    /// The list.
+    public var what: String
+    /// What the service declared or did.
+    public var detail: String
+
+    public var description: String {
+        "\(what) cannot be read: \(detail), more than the \(ListTally.maxPages) pages a list may have. The service's paging is not believable; nothing was committed: the catalog is unchanged."
     }
 }
 

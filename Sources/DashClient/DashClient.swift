@@ -102,6 +102,9 @@ public struct DashClient: Sendable {
         }
     }
 
+    /// The largest `totalResults` believed: more assets than any tenant holds (2^31 - 1).
+    public static let maxTotalResults: Int64 = 2_147_483_647
+
     // MARK: - Plumbing
 
     private func search<Element>(
@@ -117,6 +120,15 @@ public struct DashClient: Sendable {
             guard let results = json["results"]?.arrayValue, let total = json["totalResults"]?.int64Value else {
                 throw APIError.malformedResponse(
                     service: "Dash", what: pageWhat, detail: "expected {results: [...], totalResults: N}, found \(json.typeName)")
+            }
+            // Counts a server cannot mean, and pages larger than asked for, are not pages of this
+            // search: every later computation (windows, page plans) can then trust them.
+            guard (0...Self.maxTotalResults).contains(total) else {
+                throw APIError.malformedResponse(
+                    service: "Dash", what: pageWhat, detail: "totalResults \(total) is not a count from 0 to \(Self.maxTotalResults)")
+            }
+            guard results.count <= size else {
+                throw APIError.malformedResponse(service: "Dash", what: pageWhat, detail: "\(results.count) results on a page of at most \(size)")
             }
             var elements: [Element] = []
             elements.reserveCapacity(results.count)
@@ -149,7 +161,11 @@ public struct DashClient: Sendable {
         return try await requester.send(HTTPRequest(method: method, url: baseURL + path, headers: headers, body: bytes), what: what) {
             response in
             let json: JSONValue
-            do { json = try JSONParser.parse(response.body) } catch {
+            do {
+                let repairs: Int
+                (json, repairs) = try JSONParser.parseRepairingText(response.body)
+                if repairs > 0 { requester.stats.update { $0.repairedText += repairs } }
+            } catch {
                 throw APIError.malformedResponse(service: "Dash", what: what, detail: "invalid JSON (\(error))")
             }
             return try decode(json)

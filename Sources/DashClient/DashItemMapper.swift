@@ -83,7 +83,7 @@ public struct DashItemMapper: Sendable {
         let firstFolder = folders.first
         var item = CatalogItem(
             source: .dash, id: asset.id, kind: .asset, name: name, parentID: folderIDs.first, projectID: nil,
-            path: firstFolder.map { "\($0)/\(name)" } ?? name, size: asset.size, mime: asset.mime,
+            path: firstFolder.map { "\($0)/\(name)" } ?? name, size: asset.size.flatMap(CatalogItem.plausibleSize), mime: asset.mime,
             createdAt: asset.dateAdded.flatMap(Self.date), updatedAt: asset.dateLastModified.flatMap(Self.date), md5: asset.checksum,
             text: text.joined(separator: "\n"), record: canonicalizer.canonicalText(asset.record))
         item.state = asset.state

@@ -125,6 +125,11 @@ public struct FrameIOClient: Sendable {
         guard case .array(let values) = json else {
             throw APIError.malformedResponse(service: "Frame.io", what: pageWhat, detail: "expected a JSON array, found \(json.typeName)")
         }
+        // A page never holds more than was asked for; one that does is not a page of this list.
+        guard values.count <= pageSize else {
+            throw APIError.malformedResponse(
+                service: "Frame.io", what: pageWhat, detail: "\(values.count) elements on a page of at most \(pageSize)")
+        }
         var elements: [Element] = []
         elements.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {
@@ -132,7 +137,7 @@ public struct FrameIOClient: Sendable {
         }
         return FrameIOPage(
             elements: elements,
-            pageNumber: response.intHeader("page-number") ?? page,
+            pageNumber: page,
             totalPages: response.intHeader("total-pages"),
             perPage: response.intHeader("per-page"),
             total: response.intHeader("total"),
@@ -147,7 +152,9 @@ public struct FrameIOClient: Sendable {
 
     private func parse(_ response: HTTPResponse, what: String) throws -> JSONValue {
         do {
-            return try JSONParser.parse(response.body)
+            let (value, repairs) = try JSONParser.parseRepairingText(response.body)
+            if repairs > 0 { requester.stats.update { $0.repairedText += repairs } }
+            return value
         } catch {
             throw APIError.malformedResponse(service: "Frame.io", what: what, detail: "invalid JSON (\(error))")
         }

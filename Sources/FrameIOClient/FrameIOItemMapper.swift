@@ -38,7 +38,7 @@ public struct FrameIOItemMapper: Sendable {
         let reader = try? JSONObjectReader(team.record, service: "Frame.io", what: "team")
         return CatalogItem(
             source: .frameio, id: team.id, kind: .team, name: team.name, parentID: team.accountID, projectID: nil,
-            path: ItemPath.join(accountPath, team.name), size: reader?.int64("storage"),
+            path: ItemPath.join(accountPath, team.name), size: reader?.int64("storage").flatMap(CatalogItem.plausibleSize),
             createdAt: reader?.date("inserted_at"), updatedAt: reader?.date("updated_at"),
             text: reader?.string("description") ?? "",
             record: canonicalizer.canonicalText(team.record))
@@ -49,7 +49,7 @@ public struct FrameIOItemMapper: Sendable {
         let reader = try? JSONObjectReader(project.record, service: "Frame.io", what: "project")
         return CatalogItem(
             source: .frameio, id: project.id, kind: .project, name: project.name, parentID: parentID, projectID: project.id,
-            path: ItemPath.join(teamPath, project.name), size: reader?.int64("storage"),
+            path: ItemPath.join(teamPath, project.name), size: reader?.int64("storage").flatMap(CatalogItem.plausibleSize),
             createdAt: reader?.date("inserted_at"), updatedAt: reader?.date("updated_at"),
             text: reader?.string("description") ?? "",
             record: canonicalizer.canonicalText(project.record))
@@ -63,13 +63,14 @@ public struct FrameIOItemMapper: Sendable {
             case .file, .bundle: .file
             case .folder: .folder
             case .versionStack: .versionStack
+            case .other: .other
             }
         let checksum = asset.record["checksums"]?["xx_hash"]?.stringValue?.lowercased()
         let name = asset.name.isEmpty ? asset.id : asset.name
         return CatalogItem(
             source: .frameio, id: asset.id, kind: kind, name: name, parentID: parentID, projectID: projectID,
             path: ItemPath.join(parentPath, name),
-            size: reader?.int64("filesize"),
+            size: reader?.int64("filesize").flatMap(CatalogItem.plausibleSize),
             mime: reader?.nonEmptyString("filetype"),
             createdAt: reader?.date("inserted_at"), updatedAt: reader?.date("updated_at"),
             uploadedAt: reader?.date("upload_completed_at") ?? reader?.date("uploaded_at"),

@@ -56,11 +56,7 @@ extension FrameIOAsset {
     init(json: JSONValue, what: String) throws {
         let reader = try JSONObjectReader(json, service: "Frame.io", what: what)
         id = try reader.requiredString("id")
-        let typeName = try reader.requiredString("type")
-        guard let type = AssetType(rawValue: typeName) else {
-            throw APIError.malformedResponse(service: "Frame.io", what: what, detail: "asset \(id) has unknown type \"\(typeName)\"")
-        }
-        self.type = type
+        type = AssetType(name: try reader.requiredString("type"))
         name = reader.string("name") ?? ""
         record = json
     }

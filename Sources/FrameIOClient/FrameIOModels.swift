@@ -54,15 +54,40 @@ public struct FrameIOProject: FrameIOListed, Equatable {
 /// A Frame.io asset: a file, folder, version stack (or bundle).
 public struct FrameIOAsset: FrameIOListed, Equatable {
     /// The asset's `type`.
-    public enum AssetType: String, Sendable, Equatable {
+    public enum AssetType: Sendable, Equatable {
         /// A file with bytes.
         case file
         /// A folder.
         case folder
         /// A version stack; its children are the versions.
-        case versionStack = "version_stack"
+        case versionStack
         /// A bundle (a multi-file asset such as an image sequence); treated as a file.
         case bundle
+        /// A type this client does not know, as the service named it: kept as data (an item of
+        /// kind `other`), never a reason to fail the crawl.
+        case other(String)
+
+        /// The type named `name` by the service.
+        public init(name: String) {
+            switch name {
+            case "file": self = .file
+            case "folder": self = .folder
+            case "version_stack": self = .versionStack
+            case "bundle": self = .bundle
+            default: self = .other(name)
+            }
+        }
+
+        /// The name the service uses.
+        public var name: String {
+            switch self {
+            case .file: "file"
+            case .folder: "folder"
+            case .versionStack: "version_stack"
+            case .bundle: "bundle"
+            case .other(let name): name
+            }
+        }
     }
 
     /// The asset id.
@@ -82,7 +107,7 @@ public struct FrameIOAsset: FrameIOListed, Equatable {
 public struct FrameIOPage<Element: Sendable>: Sendable {
     /// The elements on this page.
     public var elements: [Element]
-    /// `page-number`, or the page requested when the header is missing.
+    /// The page requested (1-based); the `page-number` header is not trusted over it.
     public var pageNumber: Int
     /// `total-pages`, when sent.
     public var totalPages: Int?
@@ -93,14 +118,16 @@ public struct FrameIOPage<Element: Sendable>: Sendable {
     /// The page size requested.
     public var requestedPageSize: Int
 
-    /// Creates a page.
+    /// Creates a page. Header values a server cannot mean are dropped, as if not sent: a
+    /// `per-page` below 1 (or above the size asked for), a negative `total` or `total-pages`, a
+    /// `page-number` below 1; so no arithmetic on them can divide by zero or go negative.
     public init(elements: [Element], pageNumber: Int, totalPages: Int?, perPage: Int?, total: Int?, requestedPageSize: Int) {
         self.elements = elements
-        self.pageNumber = pageNumber
-        self.totalPages = totalPages
-        self.perPage = perPage
-        self.total = total
-        self.requestedPageSize = requestedPageSize
+        self.requestedPageSize = Swift.max(1, requestedPageSize)
+        self.pageNumber = Swift.max(1, pageNumber)
+        self.totalPages = totalPages.flatMap { $0 >= 0 ? $0 : nil }
+        self.perPage = perPage.flatMap { (1...self.requestedPageSize).contains($0) ? $0 : nil }
+        self.total = total.flatMap { $0 >= 0 ? $0 : nil }
     }
 
     /// Whether another page follows: by `total-pages` when sent, else only when this page was full.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CatalogCore
 import Foundation
 import Logging
 
@@ -21,13 +22,30 @@ struct Catalog: AsyncParsableCommand {
         ]
     )
 
+    /// The most command-line arguments accepted. swift-argument-parser's parsing grows with the
+    /// square of their number (5 000 words took 22 s), so a pasted document is refused before it
+    /// is parsed; a query needs no more than one quoted argument.
+    static let maxArguments = 512
+
+    /// Checks the size of the command line, then parses and runs it.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard arguments.count <= maxArguments else {
+            Terminal.error(
+                "catalog: \(arguments.count) arguments is more than the \(maxArguments) accepted. Quote a long query as one argument (it may hold up to \(SearchQueryParser.maxLength) characters)."
+            )
+            Foundation.exit(64)
+        }
+        await main(arguments)
+    }
+
     /// `--verbose` logs at debug level; `CATALOG_LOG_LEVEL` (trace, debug, info, notice, warning,
     /// error, critical) overrides either, e.g. `trace` logs every request.
     static func bootstrapLogging(verbose: Bool) {
         let named = ProcessInfo.processInfo.environment["CATALOG_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) }
         let level = named ?? (verbose ? .debug : .warning)
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = TerminalLogHandler(label: label)
             handler.logLevel = level
             return handler
         }

@@ -122,8 +122,23 @@ struct CrawlCommand: AsyncParsableCommand {
         }
     }
 
+    /// The secret in the environment variable `name` (spaces around it trimmed), or nil when unset
+    /// or blank. A secret holding a control character (a CR or LF pasted with it), a space or a
+    /// non-ASCII character cannot be sent in an HTTP header: refused before any request, naming
+    /// the variable and never the value.
+    static func secret(_ name: String, in environment: [String: String]) throws -> String? {
+        guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard value.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
+            throw ConfigurationError(
+                description:
+                    "\(name) holds a line break, a control character, a space or a non-ASCII character, which no token has. Set it to the token alone (e.g. export \(name)=\"$(cat token.txt | tr -d '\\r\\n')\") and run the command again; the catalog was not touched."
+            )
+        }
+        return value
+    }
+
     func crawlFrameIO(_ environment: [String: String], database: CatalogDatabase, options: CrawlOptions) async throws -> CrawlReport {
-        guard let token = environment["FRAMEIO_TOKEN"], !token.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let token = try Self.secret("FRAMEIO_TOKEN", in: environment) else {
             throw ConfigurationError(
                 description:
                     "FRAMEIO_TOKEN is not set. Export a Frame.io developer token (https://developer.frame.io) as FRAMEIO_TOKEN and run the crawl again; the catalog was not touched."
@@ -140,10 +155,12 @@ struct CrawlCommand: AsyncParsableCommand {
             environment[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         }
         let mode: DashAuth.Mode
-        if let token = value("DASH_TOKEN") {
+        if let token = try Self.secret("DASH_TOKEN", in: environment) {
             mode = .token(token)
-        } else if let refresh = value("DASH_REFRESH_TOKEN") {
-            guard let clientID = value("DASH_CLIENT_ID"), let secret = value("DASH_CLIENT_SECRET") else {
+        } else if let refresh = try Self.secret("DASH_REFRESH_TOKEN", in: environment) {
+            guard let clientID = try Self.secret("DASH_CLIENT_ID", in: environment),
+                let secret = try Self.secret("DASH_CLIENT_SECRET", in: environment)
+            else {
                 throw ConfigurationError(
                     description:
                         "DASH_REFRESH_TOKEN is set but DASH_CLIENT_ID or DASH_CLIENT_SECRET is not. Set both (from your Dash custom integration settings) and run the crawl again; the catalog was not touched."
@@ -184,5 +201,15 @@ enum Summary {
             "\(report.source) \(report.mode): \(s.items) items (\(s.added) new, \(s.changed - s.moved) changed, \(s.moved) moved, \(s.deleted) deleted, \(s.unchanged) unchanged), "
             + "\(s.requests) requests (minimum \(report.minimumRequests)), \(s.retries) retries, \(s.throttled) throttled (429), "
             + "\(s.rateLimitWaits) rate-limit waits, " + String(format: "%.1fs (store %.1fs)", report.elapsed, report.storeSeconds)
+            + warnings(count: s.warningCount, kept: s.warnings)
+    }
+
+    /// `, N warnings` and the first few, one per line (the rest are in `catalog status`).
+    static func warnings(count: Int, kept: [String]) -> String {
+        guard count > 0 else { return "" }
+        var text = ", \(count) warning\(count == 1 ? "" : "s")"
+        for warning in kept.prefix(5) { text += "\n  warning: \(warning)" }
+        if count > 5 { text += "\n  … and \(count - 5) more (catalog status lists \(min(count, CrawlStats.maxKeptWarnings)))" }
+        return text
     }
 }

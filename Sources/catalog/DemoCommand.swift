@@ -49,7 +49,7 @@ struct DemoCommand: AsyncParsableCommand {
             let parsed = try SearchQueryParser(fields: try database.fields().map(\.name)).parse(text)
             Terminal.output("\n$ catalog search --db \(db) \(text)")
             var writer = ItemWriter(format: .table, report: "search") { bytes in
-                bytes.withUnsafeBytes { FileHandle.standardOutput.write(Data($0)) }
+                Terminal.writeOutput(bytes)
             }
             try writer.begin()
             for item in try database.search(parsed, limit: 20) { try writer.write(item) }

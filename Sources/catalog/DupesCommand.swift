@@ -76,7 +76,7 @@ struct DupesCommand: AsyncParsableCommand {
             let database = try global.openDatabase()
             let chosen = format ?? (output == nil && Terminal.stdoutIsTerminal ? .table : .ndjson)
             let summary = try Self.write(database: database, filter: try options.filter(), format: chosen, output: output)
-            if chosen != .table { FileHandle.standardError.write(Data((DuplicateWriter.summaryLine(summary) + "\n").utf8)) }
+            if chosen != .table { Terminal.error(DuplicateWriter.summaryLine(summary)) }
         } catch {
             throw Failure.exit(error)
         }

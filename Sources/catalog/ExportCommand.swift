@@ -77,7 +77,7 @@ struct ExportCommand: AsyncParsableCommand {
                 }
             case .dupes:
                 let summary = try DupesCommand.write(database: database, filter: try dupes.filter(), format: format, output: output)
-                FileHandle.standardError.write(Data((DuplicateWriter.summaryLine(summary) + "\n").utf8))
+                Terminal.error(DuplicateWriter.summaryLine(summary))
             case .changes:
                 try ChangesCommand.write(database: database, since: since, source: try dupes.filter().source, format: format, output: output)
             }
@@ -91,7 +91,7 @@ struct ExportCommand: AsyncParsableCommand {
 enum AtomicOutput {
     static func write(to path: String?, _ body: (@escaping (borrowing [UInt8]) throws -> Void) throws -> Void) throws {
         guard let path else {
-            try body { bytes in bytes.withUnsafeBytes { FileHandle.standardOutput.write(Data($0)) } }
+            try body { bytes in Terminal.writeOutput(bytes) }
             return
         }
         let url = URL(fileURLWithPath: path)

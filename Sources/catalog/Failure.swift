@@ -10,12 +10,13 @@ enum Failure {
     static func exit(_ error: any Error) -> ExitCode {
         let code: Int32
         switch error {
-        case is StoreError: code = 3
+        case let error as StoreError:
+            if case .invalidSetting = error { code = 2 } else { code = 3 }
         case let error as APIError:
             if case .unauthorized = error { code = 2 } else { code = 4 }
         case is ConfigurationError: code = 2
         // The service's answers could not be trusted to make a complete catalog.
-        case is DashCrawler.Failure, is DeltaRefusal, is InconsistentListing: code = 4
+        case is DashCrawler.Failure, is DeltaRefusal, is InconsistentListing, is UnboundedListing: code = 4
         case is SearchQueryError: code = 64
         default: code = 1
         }

@@ -45,7 +45,7 @@ struct SearchCommand: AsyncParsableCommand {
             let items = try database.search(parsed, limit: limit)
             let chosen = format ?? (Terminal.stdoutIsTerminal ? .table : .ndjson)
             var writer = ItemWriter(format: chosen, report: "search") { bytes in
-                bytes.withUnsafeBytes { FileHandle.standardOutput.write(Data($0)) }
+                Terminal.writeOutput(bytes)
             }
             try writer.begin()
             for item in items { try writer.write(item) }

@@ -27,6 +27,11 @@ struct StatusCommand: AsyncParsableCommand {
                     lines.append(
                         "  last complete crawl #\(crawl.id) (\(crawl.mode)\(crawl.since.map { " since \($0)" } ?? "")) \(crawl.startedAt) → \(crawl.finishedAt ?? "?"): \(crawl.itemCount) items, \(crawl.added) new, \(crawl.changed - crawl.moved) changed, \(crawl.moved) moved, \(crawl.deleted) deleted, \(crawl.requests) requests"
                     )
+                    if crawl.warningCount > 0 {
+                        lines.append("  \(crawl.warningCount) warning\(crawl.warningCount == 1 ? "" : "s") in that crawl:")
+                        lines += crawl.warnings.map { "    \($0)" }
+                        if crawl.warningCount > crawl.warnings.count { lines.append("    … and \(crawl.warningCount - crawl.warnings.count) more") }
+                    }
                     lines.append(
                         "  watermark for the next delta: \(crawl.startedAt) (minus \(Int(CrawlOptions.deltaOverlap / 60)) minutes of overlap)")
                 } else {

@@ -1,3 +1,4 @@
+import CatalogCore
 import Crawler
 import Foundation
 import Synchronization
@@ -8,12 +9,29 @@ enum Terminal {
     static let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
 
     /// Writes a line to stdout (unbuffered, so it interleaves correctly with streamed results).
+    /// On a terminal it goes through ``TerminalText/sanitize(_:keepingLines:)``; piped, the data
+    /// (CSV, JSON) is written as it is.
     static func output(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        let shown = stdoutIsTerminal ? TerminalText.sanitize(text, keepingLines: true) : text
+        FileHandle.standardOutput.write(Data((shown + "\n").utf8))
     }
 
+    /// Writes a writer's bytes to stdout: through ``TerminalText/sanitize(_:keepingLines:)`` on a
+    /// terminal (a CSV or JSON of hostile names shown raw could drive it), as they are when piped.
+    /// Writers flush whole records, so a chunk never ends inside a character.
+    static func writeOutput(_ bytes: borrowing [UInt8]) {
+        if stdoutIsTerminal {
+            let text = bytes.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+            FileHandle.standardOutput.write(Data(TerminalText.sanitize(text, keepingLines: true).utf8))
+        } else {
+            bytes.withUnsafeBytes { FileHandle.standardOutput.write(Data($0)) }
+        }
+    }
+
+    /// Writes a message to stderr through ``TerminalText/sanitize(_:keepingLines:)``, always:
+    /// messages carry text from servers (error bodies, names, ids), and stderr is read by people.
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.sanitize(text, keepingLines: true) + "\n").utf8))
     }
 
     /// A progress callback drawing one updating line on stderr at most 10 times a second.
@@ -22,7 +40,7 @@ enum Terminal {
         let last = LockedDouble()
         return { progress in
             guard last.advance(to: progress.elapsed, minimumStep: 0.1) else { return }
-            var line = "\r\u{1B}[2K\(progress.source): \(progress.items) items"
+            var line = "\r\u{1B}[2K\(TerminalText.sanitize("\(progress.source)")): \(progress.items) items"
             if let total = progress.estimatedTotal, total > 0 {
                 line += String(format: " of ~%d (%.0f%%)", total, min(100, 100 * Double(progress.items) / Double(total)))
             }

@@ -192,8 +192,9 @@ func itemsOnDisk(_ path: String) throws -> [String: String] {
             #expect(try CatalogDatabase(path: path).integrityCheck() == "ok")
             let status = try await runCatalog(["status", "--db", path])
             #expect(status.status == 0 && status.stdout.contains("failed"), "\(status.stdout)")
-            // With room again, the crawl goes through (--full: the new tree is a different one).
-            let again = try await runCatalog(["crawl", "frameio", "--full", "--db", path, "--quiet"], environment: environment)
+            // With room again, the crawl goes through (--full: the new tree is a different one;
+            // --force: none of the old tree's items is in it, which the guard would refuse).
+            let again = try await runCatalog(["crawl", "frameio", "--full", "--force", "--db", path, "--quiet"], environment: environment)
             #expect(again.status == 0, "\(again.stderr)")
             #expect(try itemsOnDisk(path).count > 6000)
         }

@@ -17,6 +17,21 @@ import Testing
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }
     }
 
+    @Test func textThatIsNotUnicodeIsRepairedAndCountedWhenAsked() throws {
+        let invalid: [UInt8] =
+            Array(#"{"name":"a"#.utf8) + [0xFF, 0xFE] + Array(#"b","n":"\ud800x","m":"\udc00","ok":"\ud83c\udfac"}"#.utf8)
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(invalid) }
+        let (value, repairs) = try JSONParser.parseRepairingText(invalid)
+        #expect(repairs == 3)
+        #expect(value["name"] == .string("a\u{FFFD}\u{FFFD}b"))
+        #expect(value["n"] == .string("\u{FFFD}x"))
+        #expect(value["m"] == .string("\u{FFFD}"))
+        #expect(value["ok"] == .string("🎬"))
+        // A high surrogate followed by another escape keeps that escape.
+        #expect(try JSONParser.parseRepairingText(Array(#""\ud800\u0041""#.utf8)).value == .string("\u{FFFD}A"))
+        #expect(try JSONParser.parseRepairingText(Array(#""plain""#.utf8)).repairs == 0)
+    }
+
     @Test func rejectsHostileNesting() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(deep) }

@@ -37,6 +37,35 @@ import Testing
         #expect(before == .date(.uploaded, lower: nil, upper: Timestamp.parse("2024-03-01")))
     }
 
+    /// Years at the ends of the calendar name a period like any other (these trapped before).
+    @Test func datesAtTheEndsOfTheCalendarHaveAnEnd() throws {
+        let last = try parser.parse("updated:9999").filters[0].filter
+        #expect(last == .date(.updated, lower: Timestamp.parse("9999"), upper: Date(timeIntervalSince1970: 253_402_300_800)))
+        let first = try parser.parse("updated:0000").filters[0].filter
+        #expect(first == .date(.updated, lower: Timestamp.parse("0000"), upper: Timestamp.parse("0001")))
+        let december = try parser.parse("created:<=9999-12").filters[0].filter
+        #expect(december == .date(.created, lower: nil, upper: Date(timeIntervalSince1970: 253_402_300_800)))
+        #expect { try parser.parse("updated:10000") } throws: { "\($0)".contains("updated:") }
+    }
+
+    @Test func aQueryLongerThanTheLimitIsRefusedSayingSo() throws {
+        let long = String(repeating: "ab ", count: SearchQueryParser.maxLength / 3 + 1)
+        #expect(throws: SearchQueryError.tooLong(length: long.count, maximum: SearchQueryParser.maxLength)) { try parser.parse(long) }
+        #expect("\(SearchQueryError.tooLong(length: 5000, maximum: 4096))".contains("5000 characters"))
+        // Just under the limit, a query of 2 000 words parses, keeping the first 64 terms.
+        let words = (0..<1365).map { "w\($0)" }.joined(separator: " ").prefix(SearchQueryParser.maxLength)
+        #expect(try parser.parse(String(words)).clauses.count == SearchQueryParser.maxTerms)
+    }
+
+    @Test func dashTimesTakeOnlyASCIIDigits() {
+        #expect(DashTime.parse("2026-03-04T10:11:12.345Z") == 1_772_619_072_345)
+        #expect(DashTime.parse("2026-03-04T10:11:12.5Z") == 1_772_619_072_500)
+        // Arabic-Indic and fullwidth digits, a vulgar fraction: not a Dash time (these trapped before).
+        for text in ["2026-03-04T10:11:12.٣٤٥Z", "2026-03-04T10:11:12.１２３Z", "2026-03-04T10:11:12.½Z"] {
+            #expect(DashTime.parse(text) == nil, "\(text)")
+        }
+    }
+
     @Test func badFiltersAreNamed() {
         #expect(throws: SearchQueryError.unknownFilter(name: "knd", suggestions: ["kind"])) { try parser.parse("knd:file") }
         #expect {

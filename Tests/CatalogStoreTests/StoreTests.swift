@@ -21,6 +21,39 @@ func temporaryDatabasePath() -> String {
 }
 
 @Suite struct StoreTests {
+    @Test(arguments: ["inf", "-inf", "nan", "2200000", "abc", "", "-1", "1e300"])
+    func aBusyTimeoutThatIsNotASaneNumberOfSecondsIsRefused(value: String) {
+        #expect {
+            try CatalogDatabase.busyTimeout(environment: ["CATALOG_BUSY_TIMEOUT": value])
+        } throws: { error in
+            "\(error)".contains("CATALOG_BUSY_TIMEOUT") && "\(error)".contains("from 0 to 86400")
+        }
+    }
+
+    @Test func aBusyTimeoutIsReadInSeconds() throws {
+        #expect(try CatalogDatabase.busyTimeout(environment: [:]) == 10)
+        #expect(try CatalogDatabase.busyTimeout(environment: ["CATALOG_BUSY_TIMEOUT": " 0.5 "]) == 0.5)
+        #expect(try CatalogDatabase.busyTimeout(environment: ["CATALOG_BUSY_TIMEOUT": "86400"]) == 86400)
+    }
+
+    /// A NUL inside a name cut it short (`nul\0byte.mov` was stored as `nul`).
+    @Test func aNameHoldingANulIsStoredWhole() async throws {
+        let database = try CatalogDatabase.inMemory()
+        let crawl = try database.beginCrawl(source: .frameio)
+        var item = makeItem("1", name: "nul\u{0}byte.mov")
+        item.record = #"{"id":"1","name":"nul\u0000byte.mov"}"#
+        try await database.stage([item], in: crawl)
+        try await database.complete(crawl, stats: CrawlStats())
+        let stored = try database.search(SearchQueryParser().parse("byte"))
+        #expect(stored.map(\.name) == ["nul\u{2400}byte.mov"])
+        #expect(stored.first?.path == "Acct/Team/Proj/nul\u{2400}byte.mov")
+        #expect(stored.first?.record.contains(#"nul\u0000byte.mov"#) == true)
+        // A second crawl of the same item changes nothing.
+        let again = try database.beginCrawl(source: .frameio)
+        try await database.stage([item], in: again)
+        #expect(try await database.complete(again, stats: CrawlStats()).unchanged == 1)
+    }
+
     @Test func newCatalogFileIsPrivateAndWAL() throws {
         let path = temporaryDatabasePath()
         let database = try CatalogDatabase(path: path)

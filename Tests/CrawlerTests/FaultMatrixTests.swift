@@ -102,7 +102,9 @@ func frameIOFaultRun(
     let server = SandboxServer(frameIO: changed, configuration: faulty)
     var outcome = try await FaultOutcome.observe(.frameio, in: database, expecting: reference) {
         try await server.withRunning { urls in
-            try await crawl(urls.frameIO, into: database, token: token, pageSize: 40, retry: faultRetry, mode: .full)
+            // --force: the mutation may delete a whole folder, more than the mass-disappearance
+            // guard lets through (that guard has tests of its own); here only the faults matter.
+            try await crawl(urls.frameIO, into: database, token: token, pageSize: 40, retry: faultRetry, mode: .full, force: true)
         }
     }
     outcome.counts = server.frameIO.counts

@@ -61,7 +61,10 @@ func client(body: [UInt8], headers: [(name: String, value: String)] = []) -> Fra
     @Test(arguments: [
         ("{\"not\":\"an array\"}", "expected a JSON array"),
         ("[{\"name\":\"no id\",\"type\":\"file\"}]", "\"id\""),
-        ("[{\"id\":\"1\",\"type\":\"hologram\"}]", "unknown type"),
+        (
+            "[{\"id\":\"1\",\"type\":\"file\"},{\"id\":\"2\",\"type\":\"file\"},{\"id\":\"3\",\"type\":\"file\"},{\"id\":\"4\",\"type\":\"file\"}]",
+            "4 elements on a page of at most 3"
+        ),
         ("[{\"id\":\"1\",\"type\":\"file\"", "invalid JSON"),
         ("[42]", "expected an object"),
     ])
@@ -71,6 +74,34 @@ func client(body: [UInt8], headers: [(name: String, value: String)] = []) -> Fra
         } throws: { error in
             "\(error)".contains(expected) && "\(error)".contains("children of asset F9 (page 2)")
         }
+    }
+
+    @Test func anAssetOfAnUnknownTypeIsCarriedAsData() async throws {
+        let body = #"[{"id":"1","name":"site","type":"link","url":"https://example.com"},{"id":"2","name":"seq","type":"bundle"}]"#
+        let page = try await client(body: Array(body.utf8)).children(of: "r", page: 1)
+        #expect(page.elements.map(\.type) == [.other("link"), .bundle])
+        let mapper = FrameIOItemMapper()
+        let link = mapper.item(for: page.elements[0], parentID: "p", parentPath: "P", projectID: "p")
+        #expect(link.kind == .other && link.path == "P/site" && link.record.contains("\"type\":\"link\""))
+        #expect(mapper.item(for: page.elements[1], parentID: "p", parentPath: "P", projectID: "p").kind == .file)
+    }
+
+    @Test(arguments: [Int64(-1), Int64.min, Int64.max, (Int64(1) << 50) + 1])
+    func aSizeThatCannotBeTrueIsStoredAsUnknown(size: Int64) async throws {
+        let body = #"[{"id":"1","name":"x.mov","type":"file","filesize":\#(size)}]"#
+        let page = try await client(body: Array(body.utf8)).children(of: "r", page: 1)
+        let item = FrameIOItemMapper().item(for: page.elements[0], parentID: "p", parentPath: "P", projectID: "p")
+        #expect(item.size == nil)
+    }
+
+    /// Header values no server can mean are dropped, so no page arithmetic divides by zero.
+    @Test(arguments: ["0", "-5", "99999999999"])
+    func anImpossiblePerPageIsIgnored(perPage: String) async throws {
+        let body = #"[{"id":"1","type":"file"}]"#
+        let page = try await client(body: Array(body.utf8), headers: [("per-page", perPage), ("total-pages", "-1"), ("total", "-3")])
+            .children(of: "r", page: 1)
+        #expect(page.perPage == nil && page.totalPages == nil && page.total == nil)
+        #expect(!page.hasNextPage)
     }
 
     @Test func shortPageWithoutHeadersStopsOnlyWhenNotFull() {

@@ -26,25 +26,65 @@ public struct JSONParser {
         return try copy.withUnsafeBufferPointer { buffer throws(Failure) in try parseBuffer(buffer) }
     }
 
+    /// Parses a complete JSON text as ``parse(_:)`` does, but repairs text instead of refusing it:
+    /// a string holding bytes that are not UTF-8, or a `\u` escape of an unpaired surrogate, gets
+    /// U+FFFD in their place (as WHATWG decoders do). Returns the value and how many repairs were
+    /// made, so a caller can count what it carried past. Everything else stays strict.
+    public static func parseRepairingText<Bytes: Collection>(_ bytes: Bytes) throws(Failure) -> (value: JSONValue, repairs: Int)
+    where Bytes.Element == UInt8 {
+        let copy = Array(bytes)
+        return try copy.withUnsafeBufferPointer { buffer throws(Failure) in
+            var parser = Cursor(bytes: buffer, repairingText: true)
+            let value = try parser.parseDocument()
+            return (value, parser.repairs)
+        }
+    }
+
     /// Parses a complete JSON text from a string.
     public static func parse(_ text: String) throws(Failure) -> JSONValue {
         try parse(Array(text.utf8))
     }
 
     private static func parseBuffer(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
-        var parser = Cursor(bytes: buffer)
-        parser.skipWhitespace()
-        let value = try parser.parseValue(depth: 0)
-        parser.skipWhitespace()
-        guard parser.position == buffer.count else { throw parser.failure("unexpected text after the JSON value") }
-        return value
+        var parser = Cursor(bytes: buffer, repairingText: false)
+        return try parser.parseDocument()
     }
 
     private struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var position = 0
+        /// Whether text that is not valid Unicode is repaired (U+FFFD) rather than refused.
+        let repairingText: Bool
+        /// Repairs made.
+        var repairs = 0
 
-        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+        init(bytes: UnsafeBufferPointer<UInt8>, repairingText: Bool) {
+            self.bytes = bytes
+            self.repairingText = repairingText
+        }
+
+        mutating func parseDocument() throws(Failure) -> JSONValue {
+            skipWhitespace()
+            let value = try parseValue(depth: 0)
+            skipWhitespace()
+            guard position == bytes.count else { throw failure("unexpected text after the JSON value") }
+            return value
+        }
+
+        /// The string of `utf8`, repaired when allowed; nil when it is not UTF-8 and may not be repaired.
+        mutating func text(_ utf8: UnsafeBufferPointer<UInt8>) -> String? {
+            if let s = String(validating: utf8, as: UTF8.self) { return s }
+            guard repairingText else { return nil }
+            repairs += 1
+            return String(decoding: utf8, as: UTF8.self)
+        }
+
+        /// U+FFFD in place of an unpaired surrogate, when repairs are allowed.
+        mutating func replaceSurrogate(_ scalars: inout [UInt8]) throws(Failure) {
+            guard repairingText else { throw failure("unpaired surrogate in a string") }
+            repairs += 1
+            scalars.append(contentsOf: [0xEF, 0xBF, 0xBD])
+        }
 
         func failure(_ reason: String) -> Failure { Failure(offset: position, reason: reason) }
 
@@ -181,8 +221,9 @@ public struct JSONParser {
             while position < bytes.count {
                 let c = bytes[position]
                 if c == UInt8(ascii: "\"") {
-                    let s = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-                    guard let s else { throw failure("invalid UTF-8 in a string") }
+                    guard let s = text(UnsafeBufferPointer(rebasing: bytes[start..<position])) else {
+                        throw failure("invalid UTF-8 in a string")
+                    }
                     position += 1
                     return s
                 }
@@ -195,10 +236,9 @@ public struct JSONParser {
                 let c = bytes[position]
                 if c == UInt8(ascii: "\"") {
                     position += 1
-                    guard let s = String(validating: scalars, as: UTF8.self) else {
-                        throw failure("invalid UTF-8 in a string")
-                    }
-                    return s
+                    let decoded = scalars.withUnsafeBufferPointer { text($0) }
+                    guard let decoded else { throw failure("invalid UTF-8 in a string") }
+                    return decoded
                 }
                 if c < 0x20 { throw failure("unescaped control character in a string") }
                 if c != UInt8(ascii: "\\") {
@@ -222,18 +262,26 @@ public struct JSONParser {
                 case UInt8(ascii: "u"):
                     var code = try parseHex4()
                     if (0xD800...0xDBFF).contains(code) {
-                        guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                            bytes[position + 1] == UInt8(ascii: "u")
-                        else { throw failure("unpaired surrogate in a string") }
-                        position += 2
-                        let low = try parseHex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw failure("unpaired surrogate in a string") }
+                        // A high surrogate must be followed by an escaped low one; when repairing,
+                        // whatever follows instead is read as itself.
+                        let resume = position
+                        var low: UInt32 = 0
+                        if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+                            position += 2
+                            low = try parseHex4()
+                        }
+                        guard (0xDC00...0xDFFF).contains(low) else {
+                            position = resume
+                            try replaceSurrogate(&scalars)
+                            continue
+                        }
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     } else if (0xDC00...0xDFFF).contains(code) {
-                        throw failure("unpaired surrogate in a string")
+                        try replaceSurrogate(&scalars)
+                        continue
                     }
                     guard let scalar = Unicode.Scalar(code) else { throw failure("invalid \\u escape") }
-                    scalars.append(contentsOf: UTF8.encode(scalar)!)
+                    scalars.append(contentsOf: String(Character(scalar)).utf8)
                 default: throw failure("invalid escape in a string")
                 }
             }

@@ -19,7 +19,7 @@ public struct CatalogItem: Sendable, Hashable {
     public var projectID: String?
     /// The human path, `Account/Team/Project/Folder/…/name`.
     public var path: String
-    /// The size in bytes, when the service gives one.
+    /// The size in bytes, when the service gives one that can be true (``plausibleSize(_:)``).
     public var size: Int64?
     /// The MIME type, when the service gives one.
     public var mime: String?
@@ -127,5 +127,16 @@ public struct CatalogItem: Sendable, Hashable {
         let ext = name[name.index(after: dot)...]
         guard !ext.isEmpty, ext.count <= 16, !ext.contains(" "), !ext.contains("/") else { return nil }
         return ext.lowercased()
+    }
+}
+
+extension CatalogItem {
+    /// The largest size believed: 1 PiB. No file or project holds more; a service sending more
+    /// (or a negative size) sent something else, which must not count as wasted bytes.
+    public static let maxPlausibleSize: Int64 = 1 << 50
+
+    /// `bytes` when it can be a size (0 to ``maxPlausibleSize``), else nil: stored as unknown.
+    public static func plausibleSize(_ bytes: Int64) -> Int64? {
+        (0...maxPlausibleSize).contains(bytes) ? bytes : nil
     }
 }

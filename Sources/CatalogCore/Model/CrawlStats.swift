@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a crawl did: request accounting from the clients and item accounting from the store.
 public struct CrawlStats: Sendable, Equatable {
     /// Items read from the service (after de-duplication).
@@ -20,6 +22,24 @@ public struct CrawlStats: Sendable, Equatable {
     public var unchanged = 0
     /// Items whose path or parent changed (counted among the changed).
     public var moved = 0
+
+    /// What the crawl carried past instead of failing on: an asset of an unknown type, text that
+    /// was not valid Unicode (repaired), a project whose root could not be read, an item listed
+    /// in two places.
+    public var warningCount = 0
+    /// The first ``maxKeptWarnings`` warnings, for the summary and `catalog status`.
+    public var warnings: [String] = []
+    /// How many warnings are kept word for word.
+    public static let maxKeptWarnings = 20
+
+    /// Records a warning: counted, and kept while fewer than ``maxKeptWarnings`` are.
+    public mutating func warn(_ message: String) {
+        warningCount += 1
+        if warnings.count < Self.maxKeptWarnings { warnings.append(message.replacingOccurrences(of: "\n", with: " ")) }
+    }
+
+    /// The kept warnings, one per line, or nil when there are none.
+    public var warningsText: String? { warnings.isEmpty ? nil : warnings.joined(separator: "\n") }
 
     /// Creates empty stats.
     public init() {}

@@ -18,9 +18,13 @@ public enum DashTime {
         guard let date = Timestamp.parse(secondsText) else { return nil }
         var millis: Int64 = 0
         if chars.count > 20, chars[19] == "." {
-            let fraction = String(chars[20..<(chars.count - 1)])
-            guard !fraction.isEmpty, fraction.allSatisfy(\.isNumber) else { return nil }
-            millis = Int64(String((fraction + "00").prefix(3)))!
+            // ASCII digits only: `Character.isNumber` also accepts other scripts' digits and fractions.
+            let fraction = chars[20..<(chars.count - 1)]
+            guard !fraction.isEmpty, fraction.allSatisfy({ $0.isASCII && $0.isWholeNumber }) else { return nil }
+            for digit in (Array(fraction) + ["0", "0"]).prefix(3) {
+                guard let value = digit.wholeNumberValue else { return nil }
+                millis = millis * 10 + Int64(value)
+            }
         } else if chars.count != 20 {
             return nil
         }

@@ -14,6 +14,9 @@ public enum ItemKind: String, Sendable, Hashable, Codable, CaseIterable, CustomS
     case versionStack = "version_stack"
     /// A Dash asset.
     case asset
+    /// Something a service listed with a type catalog does not know (a Frame.io `link`, say):
+    /// kept, searchable by name and path, with the service's type in its record.
+    case other
 
     /// The name used in queries, JSON and CSV (`version_stack`, …).
     public var description: String { rawValue }
@@ -22,7 +25,7 @@ public enum ItemKind: String, Sendable, Hashable, Codable, CaseIterable, CustomS
     public var isContainer: Bool {
         switch self {
         case .account, .team, .project, .folder, .versionStack: true
-        case .file, .asset: false
+        case .file, .asset, .other: false
         }
     }
 }

@@ -82,6 +82,28 @@ public enum Timestamp {
         return Date(timeIntervalSince1970: seconds)
     }
 
+    /// The end (exclusive) of the period `text` names, `start` being what ``parse(_:)`` gave for it:
+    /// the next year for `2025`, the next month for `2025-01`, the next day for `2025-01-31`, the
+    /// next second for an instant. Computed from the calendar, so any year ``parse(_:)`` accepts
+    /// (0000–9999) has an end.
+    public static func endOfPeriod(_ text: String, from start: Date) -> Date? {
+        let digits = text.utf8.prefix(4)
+        guard digits.count == 4, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        let year = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        switch text.utf8.count {
+        case 4:
+            return Date(timeIntervalSince1970: Double(daysFromCivil(year: year + 1, month: 1, day: 1) * 86400))
+        case 7:
+            let monthDigits = Array(text.utf8.dropFirst(5))
+            guard monthDigits.count == 2 else { return nil }
+            let month = Int(monthDigits[0] &- 0x30) * 10 + Int(monthDigits[1] &- 0x30)
+            guard (1...12).contains(month) else { return nil }
+            return start.addingTimeInterval(Double(daysInMonth(year: year, month: month) * 86400))
+        case 10: return start.addingTimeInterval(86400)
+        default: return start.addingTimeInterval(1)
+        }
+    }
+
     /// `YYYY-MM-DDTHH:MM:SSZ` in UTC (sub-second precision dropped).
     public static func format(_ date: Date) -> String {
         let total = Int(date.timeIntervalSince1970.rounded(.down))

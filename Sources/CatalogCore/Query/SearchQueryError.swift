@@ -6,6 +6,8 @@ public enum SearchQueryError: Error, Sendable, Equatable, CustomStringConvertibl
     case unknownFilter(name: String, suggestions: [String], fields: [String] = [])
     /// A known filter got a value it cannot use.
     case invalidValue(filter: String, value: String, expected: String)
+    /// The query is longer than ``SearchQueryParser/maxLength``.
+    case tooLong(length: Int, maximum: Int)
 
     /// A message for people.
     public var description: String {
@@ -23,6 +25,9 @@ public enum SearchQueryError: Error, Sendable, Equatable, CustomStringConvertibl
             }
             text += " To search for the text itself, put it in quotes: \"\(name):…\"."
             return text
+        case .tooLong(let length, let maximum):
+            return
+                "the query is \(length) characters long, more than the \(maximum) accepted. Search for fewer words: a few distinctive ones find as much."
         case .invalidValue(let filter, let value, let expected):
             let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
             return "invalid value '\(shown)' for filter '\(filter):': expected \(expected)."

@@ -2,7 +2,7 @@ import Foundation
 
 /// Parses the `catalog search` query language (docs/query-language.md) into a ``SearchQuery``.
 public struct SearchQueryParser: Sendable {
-    /// The longest query accepted; longer input is cut there (terms past it are ignored).
+    /// The longest query accepted, in characters; a longer one is refused (``SearchQueryError/tooLong(length:maximum:)``).
     public static let maxLength = 4096
     /// The most terms used; further terms are ignored so a pasted document cannot stall the index.
     public static let maxTerms = 64
@@ -24,7 +24,9 @@ public struct SearchQueryParser: Sendable {
 
     /// Parses `text`. Throws only for filters with unknown names or bad values, and for an empty query.
     public func parse(_ text: String) throws(SearchQueryError) -> SearchQuery {
-        let tokens = tokenize(String(text.prefix(Self.maxLength)))
+        let length = text.count
+        guard length <= Self.maxLength else { throw .tooLong(length: length, maximum: Self.maxLength) }
+        let tokens = tokenize(text)
         var query = SearchQuery()
         var pendingOr = false
         var termCount = 0
@@ -243,7 +245,8 @@ public struct SearchQueryParser: Sendable {
         case "size":
             return try parseSize(trimmed)
         case "created", "updated", "uploaded":
-            return try parseDate(field: Filter.DateField(rawValue: name)!, value: trimmed)
+            guard let dateField = Filter.DateField(rawValue: name) else { throw .unknownFilter(name: rawName, suggestions: [], fields: fields) }
+            return try parseDate(field: dateField, value: trimmed)
         case "xxh64":
             guard Digest.isXXH64Hex(trimmed) else { throw .invalidValue(filter: name, value: value, expected: "16 hex digits") }
             return .digest(.xxh64, trimmed.lowercased())
@@ -296,19 +299,8 @@ public struct SearchQueryParser: Sendable {
     private func parseDate(field: Filter.DateField, value: String) throws(SearchQueryError) -> Filter {
         let (op, rest) = splitComparison(value)
         let expected = "a date such as >=2025-01-01, <2025-06, 2024 or >2025-01-31T12:00:00Z"
-        guard let start = Timestamp.parse(rest) else {
+        guard let start = Timestamp.parse(rest), let end = Timestamp.endOfPeriod(rest, from: start) else {
             throw .invalidValue(filter: field.rawValue, value: value, expected: expected)
-        }
-        // The period the value names: a year, a month, a day, or an instant.
-        let end: Date
-        switch rest.count {
-        case 4: end = Timestamp.parse(String(Int(rest)! + 1))!
-        case 7:
-            let parts = rest.split(separator: "-")
-            let (y, m) = (Int(parts[0])!, Int(parts[1])!)
-            end = start.addingTimeInterval(Double(Timestamp.daysInMonth(year: y, month: m) * 86400))
-        case 10: end = start.addingTimeInterval(86400)
-        default: end = start.addingTimeInterval(1)
         }
         switch op {
         case .equal: return .date(field, lower: start, upper: end)

@@ -1,0 +1,134 @@
+import Foundation
+import HTTPSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A one-connection-at-a-time HTTP server on loopback that answers every request with `respond`,
+/// written with plain sockets so the test controls every byte and every pause.
+final class RawHTTPServer: @unchecked Sendable {
+    let port: Int
+    private let socket: Int32
+    private let thread: Thread
+
+    init(respond: @escaping @Sendable (Int32) -> Void) throws {
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        socket = fd
+        thread = Thread {
+            while true {
+                let client = accept(fd, nil, nil)
+                guard client >= 0 else { return }
+                // Read the request head (up to the blank line), then answer.
+                var head: [UInt8] = []
+                var byte: UInt8 = 0
+                while read(client, &byte, 1) == 1 {
+                    head.append(byte)
+                    if head.suffix(4) == [13, 10, 13, 10] { break }
+                }
+                respond(client)
+                close(client)
+            }
+        }
+        thread.start()
+    }
+
+    deinit {
+        shutdown(socket, Int32(SHUT_RDWR))
+        close(socket)
+    }
+
+    static func write(_ fd: Int32, _ text: String) { write(fd, Array(text.utf8)) }
+    static func write(_ fd: Int32, _ bytes: [UInt8]) {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { return }
+            sent += n
+        }
+    }
+}
+
+let hostileFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fixtures/hostile").standardized
+
+@Suite(.serialized) struct TransportBoundsTests {
+    /// Before: a body trickled a byte every 3 s held a crawl 57 s under `--timeout 2`.
+    @Test func theTimeoutCoversTheBodyNotOnlyTheHeaders() async throws {
+        let server = try RawHTTPServer { fd in
+            RawHTTPServer.write(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n[")
+            for _ in 0..<39 {
+                Thread.sleep(forTimeInterval: 0.5)
+                RawHTTPServer.write(fd, " ")
+            }
+        }
+        let transport = AsyncHTTPClientTransport()
+        let clock = ContinuousClock()
+        let started = clock.now
+        await #expect {
+            _ = try await transport.send(HTTPRequest(url: "http://127.0.0.1:\(server.port)/slow"), timeout: .seconds(1))
+        } throws: { error in
+            (error as? TransportError)?.isTimeout == true
+        }
+        let elapsed = clock.now - started
+        // The body takes 20 s to arrive; the 1 s deadline ends the request long before (a bound with
+        // room for a loaded machine, not a speed target).
+        #expect(elapsed < .seconds(10), "took \(elapsed)")
+    }
+
+    @Test func aDecompressionBombStopsAtTheBodyLimit() async throws {
+        let bomb = Array(try Data(contentsOf: hostileFixtures.appendingPathComponent("bomb-64MiB.json.gz")))
+        let server = try RawHTTPServer { fd in
+            RawHTTPServer.write(
+                fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(bomb.count)\r\n\r\n")
+            RawHTTPServer.write(fd, bomb)
+        }
+        let transport = AsyncHTTPClientTransport()
+        await #expect {
+            _ = try await transport.send(HTTPRequest(url: "http://127.0.0.1:\(server.port)/bomb"), timeout: .seconds(10))
+        } throws: { error in
+            "\(error)".contains("grows past the 33554432 bytes accepted")
+        }
+    }
+
+    /// Before: the shared client's 25× ratio refused this real-looking page (84× compressed).
+    @Test func aValidPageCompressedFarBeyond25TimesIsRead() async throws {
+        let page = Array(try Data(contentsOf: hostileFixtures.appendingPathComponent("page-1000-assets.json.gz")))
+        let server = try RawHTTPServer { fd in
+            RawHTTPServer.write(
+                fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(page.count)\r\n\r\n")
+            RawHTTPServer.write(fd, page)
+        }
+        let response = try await AsyncHTTPClientTransport().send(
+            HTTPRequest(url: "http://127.0.0.1:\(server.port)/page", headers: [("Accept-Encoding", "gzip")]), timeout: .seconds(10))
+        #expect(response.status == 200)
+        #expect(response.body.count == 735_001)
+        #expect(response.body.first == UInt8(ascii: "["))
+    }
+
+    @Test func aBodyLargerThanTheLimitIsRefusedBeforeItIsRead() async throws {
+        let server = try RawHTTPServer { fd in
+            RawHTTPServer.write(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 240000000\r\n\r\n[")
+        }
+        await #expect {
+            _ = try await AsyncHTTPClientTransport().send(HTTPRequest(url: "http://127.0.0.1:\(server.port)/huge"), timeout: .seconds(5))
+        } throws: { error in
+            "\(error)".contains("240000000 bytes")
+        }
+    }
+}
