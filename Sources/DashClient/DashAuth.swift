@@ -61,10 +61,7 @@ public actor DashAuth {
 
     /// A valid access token; `rejected` is the token a 401 refused, if any.
     public func token(rejected: String? = nil) async throws -> String {
-        guard case .refresh = mode else {
-            if case .token(let token) = mode { return token }
-            fatalError("unreachable")
-        }
+        if case .token(let token) = mode { return token }
         if let refreshing { return try await refreshing.value }
         // After a 401, refresh only if the refused token is still the current one: requests
         // refused together share one refresh.
@@ -79,7 +76,8 @@ public actor DashAuth {
 
     private func exchange() async throws -> String {
         guard case .refresh(let clientID, let clientSecret, let configured, let authURL) = mode, let current = refreshToken else {
-            fatalError("unreachable")
+            // Only a refresh-token mode exchanges; a static token is returned as it is above.
+            throw APIError.unauthorized(service: "Dash", what: "the access token", hint: DashClient.unauthorizedHint)
         }
         var base = authURL
         while base.hasSuffix("/") { base.removeLast() }

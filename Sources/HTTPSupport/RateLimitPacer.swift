@@ -53,12 +53,21 @@ public actor RateLimitPacer {
     public func observe(limit: Int?, remaining: Int?, windowMilliseconds: Int?) {
         let now = clock.now()
         drain(now)
-        if let limit, limit > 0 { self.limit = Double(limit) }
-        if let windowMilliseconds, windowMilliseconds > 0 { window = Double(windowMilliseconds) / 1000 }
+        // Values no service means (a window of years, a limit of billions) are ignored: believed,
+        // they would make the pacer wait for ever.
+        if let limit, (1...Self.maxLimit).contains(limit) { self.limit = Double(limit) }
+        if let windowMilliseconds, (1...Self.maxWindowMilliseconds).contains(windowMilliseconds) {
+            window = Double(windowMilliseconds) / 1000
+        }
         if let limit = self.limit, let remaining {
             level = max(level, limit - Double(max(0, remaining)))
         }
     }
+
+    /// The largest `x-ratelimit-limit` believed.
+    public static let maxLimit = 1_000_000
+    /// The longest `x-ratelimit-window` believed: one hour.
+    public static let maxWindowMilliseconds = 3_600_000
 
     /// Holds all requests for `seconds` after a 429, and marks the bucket full.
     public func throttled(for seconds: Double) {

@@ -97,6 +97,17 @@ final class ScriptedTransport: HTTPTransport {
         // The bucket was full: the first request waits until 5 slots (4 headroom + 1) drained: 5 × 1.5 s.
         #expect(abs(clock.now() - 7.5) < 0.01)
     }
+
+    /// A window of years or a limit of billions would make every request wait for ever.
+    @Test func pacerIgnoresRateLimitsNoServiceMeans() async throws {
+        let clock = ManualClock()
+        let pacer = RateLimitPacer(clock: clock)
+        await pacer.observe(limit: 40, remaining: 40, windowMilliseconds: 60_000)
+        await pacer.observe(limit: Int.max, remaining: 0, windowMilliseconds: Int.max)
+        try await pacer.acquire()
+        // Still the 40-per-minute bucket, now full: the same 7.5 s wait as above, not centuries.
+        #expect(abs(clock.now() - 7.5) < 0.01)
+    }
 }
 
 @Suite struct RedactorTests {
