@@ -32,16 +32,37 @@ public final class CatalogDatabase: Sendable {
     /// The longest `CATALOG_BUSY_TIMEOUT` accepted: one day.
     public static let maxBusyTimeout: TimeInterval = 86_400
 
-    /// Opens (creating when missing) the catalog at `path` and migrates it to the current schema.
+    /// How a command uses the catalog.
+    public enum Access: Sendable {
+        /// Crawls: the file is created when missing and migrated to the current schema.
+        case readWrite
+        /// Searches and reports: the file must exist; it is opened read-only (immutable when its
+        /// directory cannot be written, so a catalog on a read-only disk or mode 0400 is searchable)
+        /// and never migrated, created or switched to WAL.
+        case readOnly
+    }
+
+    /// The `application_id` in every catalog's header ("CTLG"): how a catalog is told from
+    /// another program's SQLite file.
+    public static let applicationID: Int32 = 0x4354_4C47
+
+    /// Opens the catalog at `path`: for ``Access/readWrite`` creating it when missing and migrating
+    /// it to the current schema.
+    ///
+    /// The path must be a regular file (or a symbolic link to one) or, for writing, a new path: a
+    /// directory, FIFO or device is refused before SQLite touches it. An existing file is inspected
+    /// read-only first and refused, byte for byte unchanged, unless it is a catalog (its
+    /// ``applicationID``, or the tables of a catalog made before the id was set) or an empty
+    /// SQLite file.
     ///
     /// - Parameter createDirectory: create the parent directory when it is missing (for the default path).
-    public init(path: String, createDirectory: Bool = false) throws(StoreError) {
+    public init(path: String, createDirectory: Bool = false, access mode: Access = .readWrite) throws(StoreError) {
         self.path = path
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            guard createDirectory else { throw .missingDirectory(path: path) }
+            guard createDirectory, mode == .readWrite else { throw .missingDirectory(path: path) }
             do {
                 try FileManager.default.createDirectory(
                     atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -51,41 +72,54 @@ public final class CatalogDatabase: Sendable {
         } else if !isDirectory.boolValue {
             throw .cannotOpen(path: path, reason: "\(directory) is not a directory")
         }
-        // Create the file ourselves so that it is private (0600) from its first byte.
-        if !FileManager.default.fileExists(atPath: path) {
+        var info = stat()
+        let exists = stat(path, &info) == 0
+        if exists, let kind = Self.nonRegularKind(info.st_mode) { throw .notARegularFile(path: path, kind: kind) }
+        if !exists {
+            guard mode == .readWrite else { throw .noCatalog(path: path) }
+            // Create the file ourselves so that it is private (0600) from its first byte.
             let fd = open(path, O_CREAT | O_EXCL | O_RDWR, 0o600)
             if fd < 0 && errno != EEXIST {
                 throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
             }
             if fd >= 0 { close(fd) }
-        } else if access(path, R_OK | W_OK) != 0 {
+        } else if access(path, mode == .readWrite ? R_OK | W_OK : R_OK) != 0 {
             throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
         let busyTimeout = try Self.busyTimeout()
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
+        configuration.readonly = mode == .readOnly
         configuration.prepareDatabase { db in
+            guard !db.configuration.readonly else { return }
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // The writer gets 16 MiB of page cache (the default is 2 MiB): a crawl's merge updates
             // ten indexes. Measured on a 1M-item crawl, 64 MiB doubled peak RSS (207 against 103
             // MB) and was no faster; 8–32 MiB ran alike (docs/benchmarks-notes.md, 1a). Readers
             // (search, export) keep the default, so they stay small.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -16384") }
+            try db.execute(sql: "PRAGMA cache_size = -16384")
             // Debian's SQLite zeroes deleted content (SECURE_DELETE); the catalog holds no secrets,
             // and zeroing doubled the cost of replacing rows.
             try db.execute(sql: "PRAGMA secure_delete = OFF")
         }
+        let empty = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) == 0
         do {
+            if mode == .readOnly {
+                guard !empty else { throw StoreError.noCatalog(path: path) }
+                let reader = try Self.openReadOnly(path: path, configuration: configuration)
+                try Self.identify(reader, path: path)
+                writer = reader
+                return
+            }
             // Look before opening for writing: a pool switches the file to WAL and checkpoints it,
             // which must not happen to a file that is not a catalog or is a newer one. (An empty
             // file is one this init just created.)
-            if (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 > 0 {
-                var inspection = Configuration()
+            if !empty {
+                var inspection = configuration
                 inspection.readonly = true
-                inspection.busyMode = .timeout(busyTimeout)
-                let queue = try DatabaseQueue(path: path, configuration: inspection)
+                let queue = try Self.openReadOnly(path: path, configuration: inspection)
                 defer { try? queue.close() }
-                try Self.checkMigrations(queue, path: path)
+                try Self.identify(queue, path: path)
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
             writer = pool
@@ -94,6 +128,33 @@ public final class CatalogDatabase: Sendable {
             throw error
         } catch {
             throw Self.map(error, path: path)
+        }
+    }
+
+    /// What a path that is not a regular file is, for the message refusing it; nil for a regular file.
+    public static func nonRegularKind(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFDIR: "a directory"
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        default: "not a regular file"
+        }
+    }
+
+    /// A read-only connection to `path`: a WAL pool when SQLite can share it with a writer; when
+    /// it cannot (the directory or the file cannot be written, so no `-shm` can be made), the file
+    /// opened immutable, which no crawl can change while it is unwritable.
+    static func openReadOnly(path: String, configuration: Configuration) throws -> any DatabaseWriter {
+        do {
+            return try DatabaseQueue(path: path, configuration: configuration)
+        } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            guard access(directory, W_OK) != 0 || access(path, W_OK) != 0 else { throw error }
+            let escaped = URL(fileURLWithPath: path).standardized.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+            return try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: configuration)
         }
     }
 
@@ -115,18 +176,38 @@ public final class CatalogDatabase: Sendable {
         }
     }
 
-    /// Refuses a database that is not a catalog (tables but no catalog migrations) or that a
-    /// newer catalog migrated further than this one knows.
-    private static func checkMigrations(_ reader: any DatabaseReader, path: String) throws {
+    /// Refuses a database that is not a catalog, or that a newer catalog migrated further than
+    /// this one knows. A catalog carries ``applicationID``; one made before that id was set is
+    /// known by its migrations and tables; an SQLite file with nothing in it (no schema, no
+    /// application id, no user version) may become one. Anything else, a GRDB app with a
+    /// migration named `v1` or a file with only a view, is another program's.
+    static func identify(_ reader: any DatabaseReader, path: String) throws {
         let superseded = try reader.read { db in
-            if try db.tableExists("grdb_migrations") == false {
-                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
-                if tables > 0 { throw StoreError.notACatalog(path: path) }
-                return false
+            let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+            switch applicationID {
+            case Self.applicationID:
+                break
+            case 0:
+                let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                let userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                if objects == 0 && userVersion == 0 { return false }
+                guard try Self.hasCatalogTables(db) else { throw StoreError.notACatalog(path: path) }
+            default:
+                throw StoreError.notACatalog(path: path)
             }
             return try CatalogSchema.migrator.hasBeenSuperseded(db)
         }
         if superseded { throw StoreError.newerSchema(path: path) }
+    }
+
+    /// Whether `db` has the first migration's tables and the catalog's migration log.
+    private static func hasCatalogTables(_ db: Database) throws -> Bool {
+        guard try db.tableExists("grdb_migrations"), try db.tableExists("item"), try db.tableExists("crawl"),
+            try db.tableExists("item_fts"),
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM grdb_migrations WHERE identifier = 'v1')") == true
+        else { return false }
+        let itemColumns = Set(try db.columns(in: "item").map(\.name))
+        return ["source", "id", "kind", "path", "digest", "record"].allSatisfy(itemColumns.contains)
     }
 
     /// Translates GRDB and SQLite errors into ``StoreError``.

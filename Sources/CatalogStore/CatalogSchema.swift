@@ -198,6 +198,11 @@ enum CatalogSchema {
                     ALTER TABLE crawl ADD COLUMN warnings TEXT;
                     """)
         }
+        // The header's application_id says "this is a catalog" (CatalogDatabase.applicationID),
+        // so another program's SQLite file is never taken for one.
+        migrator.registerMigration("v9-application-id") { db in
+            try db.execute(sql: "PRAGMA application_id = \(CatalogDatabase.applicationID)")
+        }
         return migrator
     }
 

@@ -8,8 +8,15 @@ final class CrawlLock: Sendable {
     private let fd: Mutex<Int32?>
 
     /// Takes the lock for the catalog at `databasePath`, or throws ``StoreError/crawlInProgress(path:)``.
+    ///
+    /// The lock file sits beside the resolved file, so two paths to one catalog (a symbolic link,
+    /// `a/../b`) share one lock.
     init(databasePath: String) throws(StoreError) {
-        let lockPath = databasePath + ".lock"
+        let resolved = realpath(databasePath, nil).map { pointer in
+            defer { free(pointer) }
+            return String(cString: pointer)
+        }
+        let lockPath = (resolved ?? databasePath) + ".lock"
         let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .cannotOpen(path: lockPath, reason: String(cString: strerror(errno))) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {

@@ -6,6 +6,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     /// The file exists but is not an SQLite database or not a catalog.
     case notACatalog(path: String)
+    /// The path is a directory, FIFO, device or socket.
+    case notARegularFile(path: String, kind: String)
+    /// A read command found no catalog at the path.
+    case noCatalog(path: String)
     /// The catalog was written by a newer version of catalog.
     case newerSchema(path: String)
     /// Another process holds the database locked for longer than the busy timeout.
@@ -31,7 +35,11 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .cannotOpen(let path, let reason):
             "cannot open the catalog \(path): \(reason). Check the path and its permissions, or choose another with --db or CATALOG_DB."
         case .notACatalog(let path):
-            "\(path) is not a catalog database (not SQLite, or not made by catalog). Point --db or CATALOG_DB at a catalog file or at a new path."
+            "\(path) is not a catalog database (not SQLite, or another program's database); it was left unchanged. Point --db or CATALOG_DB at a catalog file or at a new path."
+        case .notARegularFile(let path, let kind):
+            "\(path) is \(kind), not a catalog file; nothing was written to it. Point --db or CATALOG_DB at a catalog file or at a new path."
+        case .noCatalog(let path):
+            "no catalog at \(path); run `catalog crawl` first (or point --db or CATALOG_DB at an existing catalog)."
         case .newerSchema(let path):
             "the catalog \(path) was written by a newer version of catalog. Upgrade catalog to use it; it was left unchanged."
         case .locked(let path):

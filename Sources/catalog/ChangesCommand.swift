@@ -30,6 +30,9 @@ struct ChangesCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"))
     var output: String?
 
+    @Flag(help: "When --output is a symbolic link, replace the link itself with the report.")
+    var replaceLink = false
+
     func validate() throws {
         if let source, Source(rawValue: source.lowercased()) == nil {
             throw ValidationError("unknown source '\(source)': use frameio or dash")
@@ -45,14 +48,15 @@ struct ChangesCommand: AsyncParsableCommand {
             let database = try global.openDatabase()
             let chosen = format ?? (output == nil && Terminal.stdoutIsTerminal ? .table : .ndjson)
             try Self.write(
-                database: database, since: since, source: source.flatMap { Source(rawValue: $0.lowercased()) }, format: chosen, output: output)
+                database: database, since: since, source: source.flatMap { Source(rawValue: $0.lowercased()) }, format: chosen,
+                output: OutputTarget(path: output, replacingLink: replaceLink))
         } catch {
             throw Failure.exit(error)
         }
     }
 
     /// Writes the changes after crawl `since` (an id), since a date, or of each source's last crawl.
-    static func write(database: CatalogDatabase, since: String?, source only: Source?, format: OutputFormat, output: String?) throws {
+    static func write(database: CatalogDatabase, since: String?, source only: Source?, format: OutputFormat, output: OutputTarget) throws {
         try AtomicOutput.write(to: output) { sink in
             var writer = ChangeWriter(format: format, sink: sink)
             try writer.begin()

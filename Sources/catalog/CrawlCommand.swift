@@ -88,7 +88,7 @@ struct CrawlCommand: AsyncParsableCommand {
                     )
                 }
             }
-            let database = try global.openDatabase()
+            let database = try global.openDatabase(.readWrite)
             for source in sources {
                 var options = CrawlOptions(concurrency: concurrency, progress: Terminal.progressPrinter(quiet: global.quiet))
                 options.mode = full || verify ? .full : .automatic

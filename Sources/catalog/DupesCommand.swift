@@ -68,6 +68,9 @@ struct DupesCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"))
     var output: String?
 
+    @Flag(help: "When --output is a symbolic link, replace the link itself with the report.")
+    var replaceLink = false
+
     func validate() throws { _ = try options.filter() }
 
     func run() async throws {
@@ -75,14 +78,15 @@ struct DupesCommand: AsyncParsableCommand {
         do {
             let database = try global.openDatabase()
             let chosen = format ?? (output == nil && Terminal.stdoutIsTerminal ? .table : .ndjson)
-            let summary = try Self.write(database: database, filter: try options.filter(), format: chosen, output: output)
+            let summary = try Self.write(
+                database: database, filter: try options.filter(), format: chosen, output: OutputTarget(path: output, replacingLink: replaceLink))
             if chosen != .table { Terminal.error(DuplicateWriter.summaryLine(summary)) }
         } catch {
             throw Failure.exit(error)
         }
     }
 
-    static func write(database: CatalogDatabase, filter: DuplicateFilter, format: OutputFormat, output: String?) throws -> DuplicateSummary {
+    static func write(database: CatalogDatabase, filter: DuplicateFilter, format: OutputFormat, output: OutputTarget) throws -> DuplicateSummary {
         let groups = try database.duplicateGroups(filter)
         var summary = DuplicateSummary()
         try AtomicOutput.write(to: output) { sink in

@@ -32,8 +32,14 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "ndjson (default), json or csv.")
     var format: OutputFormat = .ndjson
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "Write to this file instead of stdout (atomically; a FIFO or device is written through; - is stdout).", valueName: "file"))
     var output: String?
+
+    @Flag(help: "When --output is a symbolic link, replace the link itself with the report.")
+    var replaceLink = false
 
     @Option(help: "For search: the most results written.")
     var limit = 1_000_000
@@ -60,7 +66,7 @@ struct ExportCommand: AsyncParsableCommand {
             let database = try global.openDatabase()
             switch report {
             case .inventory:
-                try AtomicOutput.write(to: output) { sink in
+                try AtomicOutput.write(to: OutputTarget(path: output, replacingLink: replaceLink)) { sink in
                     var writer = ItemWriter(format: format, report: "inventory", sink: sink)
                     try writer.begin()
                     try database.forEachItem(records: false) { try writer.write($0) }
@@ -69,17 +75,20 @@ struct ExportCommand: AsyncParsableCommand {
             case .search:
                 let parsed = try SearchQueryParser(fields: try database.fields().map(\.name)).parse(query.joined(separator: " "))
                 let items = try database.search(parsed, limit: limit)
-                try AtomicOutput.write(to: output) { sink in
+                try AtomicOutput.write(to: OutputTarget(path: output, replacingLink: replaceLink)) { sink in
                     var writer = ItemWriter(format: format, report: "search", sink: sink)
                     try writer.begin()
                     for item in items { try writer.write(item) }
                     try writer.end()
                 }
             case .dupes:
-                let summary = try DupesCommand.write(database: database, filter: try dupes.filter(), format: format, output: output)
+                let summary = try DupesCommand.write(
+                    database: database, filter: try dupes.filter(), format: format, output: OutputTarget(path: output, replacingLink: replaceLink))
                 Terminal.error(DuplicateWriter.summaryLine(summary))
             case .changes:
-                try ChangesCommand.write(database: database, since: since, source: try dupes.filter().source, format: format, output: output)
+                try ChangesCommand.write(
+                    database: database, since: since, source: try dupes.filter().source, format: format,
+                    output: OutputTarget(path: output, replacingLink: replaceLink))
             }
         } catch {
             throw Failure.exit(error)
@@ -87,12 +96,48 @@ struct ExportCommand: AsyncParsableCommand {
     }
 }
 
-/// Writes to stdout, or to a file atomically (temporary file in the same directory, then rename).
+/// Where a report goes: stdout, a file written atomically, or straight through to a pipe or device.
+struct OutputTarget {
+    /// The `--output` path; nil or `-` for stdout.
+    var path: String?
+    /// Whether a symbolic link at `path` may be replaced by the file (`--replace-link`).
+    var replacingLink = false
+}
+
+/// Writes a report where ``OutputTarget`` says, never turning a pipe, a device or a symbolic link
+/// into a regular file behind the user's back:
+/// - stdout for no path or `-`;
+/// - a new path or a regular file: written to a temporary file in the same directory, then renamed
+///   over it, so a reader never sees half a report;
+/// - a FIFO or a character device (`/dev/stdout`, `/dev/null`, a named pipe): written through;
+/// - a symbolic link: refused unless `--replace-link` (give the target's path to replace the target);
+/// - a directory, socket or block device: refused.
 enum AtomicOutput {
-    static func write(to path: String?, _ body: (@escaping (borrowing [UInt8]) throws -> Void) throws -> Void) throws {
-        guard let path else {
+    static func write(to target: OutputTarget, _ body: (@escaping (borrowing [UInt8]) throws -> Void) throws -> Void) throws {
+        guard let path = target.path, path != "-" else {
             try body { bytes in Terminal.writeOutput(bytes) }
             return
+        }
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFLNK:
+                guard target.replacingLink else {
+                    let destination = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { " (to \($0))" } ?? ""
+                    throw ConfigurationError(
+                        description:
+                            "\(path) is a symbolic link\(destination): give the path of the file it points to, or add --replace-link to replace the link itself with the report"
+                    )
+                }
+            case S_IFIFO, S_IFCHR:
+                try writeThrough(path, body)
+                return
+            default:
+                throw ConfigurationError(
+                    description: "\(path) is \(CatalogDatabase.nonRegularKind(info.st_mode) ?? "not a regular file"): choose a file path for --output"
+                )
+            }
         }
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
@@ -113,5 +158,14 @@ enum AtomicOutput {
             unlink(temporary.path)
             throw error
         }
+    }
+
+    /// Writes straight into a pipe or device, which is neither truncated nor replaced.
+    private static func writeThrough(_ path: String, _ body: (@escaping (borrowing [UInt8]) throws -> Void) throws -> Void) throws {
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw ConfigurationError(description: "cannot write to \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { try? handle.close() }
+        try body { bytes in try bytes.withUnsafeBytes { try handle.write(contentsOf: Data($0)) } }
     }
 }

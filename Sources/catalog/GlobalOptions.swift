@@ -24,9 +24,11 @@ struct GlobalOptions: ParsableArguments {
         return (CatalogLocation.defaultPath(environment: environment), environment["CATALOG_DB"]?.isEmpty ?? true)
     }
 
-    /// Opens the catalog (creating the default directory when needed).
-    func openDatabase() throws -> CatalogDatabase {
+    /// Opens the catalog: for crawls, creating it (and the default directory) when needed; for
+    /// every other command read-only, so they never create, migrate or lock a catalog and work on
+    /// one they cannot write.
+    func openDatabase(_ access: CatalogDatabase.Access = .readOnly) throws -> CatalogDatabase {
         let (path, isDefault) = databasePath
-        return try CatalogDatabase(path: path, createDirectory: isDefault)
+        return try CatalogDatabase(path: path, createDirectory: isDefault && access == .readWrite, access: access)
     }
 }

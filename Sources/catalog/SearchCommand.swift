@@ -40,7 +40,17 @@ struct SearchCommand: AsyncParsableCommand {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let text = query.joined(separator: " ")
         do {
-            let database = try global.openDatabase()
+            let database: CatalogDatabase
+            do {
+                database = try global.openDatabase()
+            } catch StoreError.noCatalog(let path) {
+                // A query that cannot be parsed is a usage error whatever the catalog: say that
+                // first (a custom field name needs the catalog to be known, so it is left out).
+                if case .failure(let error) = Result(catching: { try SearchQueryParser().parse(text) }) {
+                    if case SearchQueryError.unknownFilter = error {} else { throw error }
+                }
+                throw StoreError.noCatalog(path: path)
+            }
             let parsed = try SearchQueryParser(fields: try database.fields().map(\.name)).parse(text)
             let items = try database.search(parsed, limit: limit)
             let chosen = format ?? (Terminal.stdoutIsTerminal ? .table : .ndjson)
