@@ -57,12 +57,29 @@ public final class FrameIOSandboxAPI: Sendable {
         return .json(Array(JSONWriter.string(report.json, canonical: false).utf8))
     }
 
+    /// The rate-limit class of a request, as the service limits them: each endpoint has its own
+    /// bucket (`children` for `GET /assets/{id}/children`, `asset` for `GET /assets/{id}`,
+    /// `search` for `POST /search/library`, else the method and the path with ids left out).
+    public static func endpoint(method: String, path: String) -> String {
+        let parts = path.split(separator: "/")
+        switch (method, parts.first, parts.count, parts.last) {
+        case ("GET", "assets", 3, "children"): return "children"
+        case ("GET", "assets", 2, _): return "asset"
+        case ("POST", "search", 2, "library"): return "search"
+        default:
+            let shape = parts.enumerated().map { $0.offset % 2 == 1 && parts.count > 1 && $0.element != "shared" ? "{id}" : String($0.element) }
+            return "\(method) /" + shape.joined(separator: "/")
+        }
+    }
+
     /// Answers one request. `path` is below the API root (e.g. `/assets/ID/children`).
     public func handle(
         method: String, path: String, query: [String: String], body: [UInt8] = [], authorization: String?
     ) async -> SandboxResponse {
         let required = configuration.requiredToken
-        switch await gate.check(authorization: authorization, accepts: { required == nil || $0 == required }) {
+        switch await gate.check(
+            authorization: authorization, endpoint: Self.endpoint(method: method, path: path), accepts: { required == nil || $0 == required })
+        {
         case .refuse(let status, let reason, let headers):
             let title = status == 401 ? "Unauthorized" : status == 429 ? "Too Many Requests" : "Server Error"
             return .frameIOError(status: status, title: title, detail: reason, headers: headers)
@@ -118,7 +135,42 @@ struct FrameIOSandboxView {
     var projectsByID: [String: Int] { snapshot.projectsByID }
     var teamsByID: [String: Int] { snapshot.teamsByID }
 
+    /// The values `filter[archived]` takes: `all` on team projects, a boolean on shared projects
+    /// (the v2 reference: get-projects-by-team, get-shared-projects).
+    static let archivedValues: Set<String> = ["true", "false", "all"]
+    /// The `sort` keys children lists take, comma-separated, each with `-` for descending (the v2
+    /// reference, getAssets).
+    static let sortKeys: Set<String> = ["comment_count", "filesize", "filetype", "id", "label", "name", "uploaded_at"]
+
+    /// The service answers 422 for a parameter it cannot use, rather than guessing.
+    func invalidParameter(_ query: [String: String]) -> SandboxResponse? {
+        func refuse(_ name: String, _ expected: String) -> SandboxResponse {
+            .frameIOError(
+                status: 422, title: "Unprocessable Entity", detail: "Invalid parameter \(name)=\(query[name] ?? ""): expected \(expected)")
+        }
+        if let page = query["page"], (Int(page) ?? 0) < 1 { return refuse("page", "an integer of at least 1") }
+        if let size = query["page_size"], (Int(size) ?? 0) < 1 { return refuse("page_size", "an integer of at least 1") }
+        if let size = query["page_size"].flatMap(Int.init), let refused = configuration.refusePageSizeAbove, size > refused {
+            return refuse("page_size", "at most \(refused)")
+        }
+        if let archived = query["filter[archived]"], !Self.archivedValues.contains(archived) {
+            return refuse("filter[archived]", "true, false or all")
+        }
+        if let sort = query["sort"],
+            !sort.split(separator: ",", omittingEmptySubsequences: false).allSatisfy({
+                Self.sortKeys.contains(String($0.hasPrefix("-") ? $0.dropFirst() : $0))
+            })
+        {
+            return refuse("sort", "keys among \(Self.sortKeys.sorted().joined(separator: ", ")), comma-separated, - for descending")
+        }
+        if let type = query["type"], !["file", "folder", "version_stack"].contains(type) {
+            return refuse("type", "file, folder or version_stack")
+        }
+        return nil
+    }
+
     func route(method: String, path: String, query: [String: String], body: [UInt8]) -> SandboxResponse {
+        if let refusal = invalidParameter(query) { return refusal }
         let parts = path.split(separator: "/").map(String.init)
         if method == "POST", parts == ["search", "library"] { return searchLibrary(body: body) }
         guard method == "GET" else { return .frameIOError(status: 405, title: "Method Not Allowed", detail: "\(method) \(path)") }
@@ -134,20 +186,25 @@ struct FrameIOSandboxView {
             w.appendRaw(",\"_type\":\"user\"}")
             return .json(w.bytes)
         case 1 where parts[0] == "accounts":
-            return paginate(dataset.accounts, query: query, render: renderAccount)
+            return paginate(dataset.accounts, query: query, path: path, render: renderAccount)
         case 3 where parts[0] == "accounts" && parts[2] == "teams":
             guard dataset.accounts.contains(where: { $0.id == parts[1] }) else { return notFound(path) }
-            return paginate(dataset.teams.filter { $0.accountID == parts[1] }, query: query, render: renderTeam)
+            return paginate(dataset.teams.filter { $0.accountID == parts[1] }, query: query, path: path, render: renderTeam)
         case 3 where parts[0] == "teams" && parts[2] == "projects":
             guard teamsByID[parts[1]] != nil else { return notFound(path) }
             let projects = dataset.projects.filter { $0.teamID == parts[1] && $0.isTeamProject && archived($0, query) }
-            return paginate(projects, query: query) { renderProject($0, &$1, embedRoot: false) }
+            return paginate(projects, query: query, path: path) { renderProject($0, &$1, embedRoot: false) }
         case 2 where parts[0] == "projects" && parts[1] == "shared":
+            // Documented as a boolean here (default false): `all` is not a value of it.
+            if let archived = query["filter[archived]"], archived != "true" && archived != "false" {
+                return .frameIOError(
+                    status: 422, title: "Unprocessable Entity", detail: "Invalid parameter filter[archived]=\(archived): expected true or false")
+            }
             let accountFilter = query["filter[account_id]"]
             let projects = dataset.projects.filter { project in
                 project.isShared && archived(project, query) && (accountFilter == nil || accountFilter == project.accountID)
             }
-            return paginate(projects, query: query) { renderProject($0, &$1, embedRoot: false) }
+            return paginate(projects, query: query, path: path) { renderProject($0, &$1, embedRoot: false) }
         case 2 where parts[0] == "projects":
             guard let index = projectsByID[parts[1]] else { return notFound(path) }
             var w = JSONWriter()
@@ -157,9 +214,15 @@ struct FrameIOSandboxView {
             guard let index = projectsByID[parts[1]] else { return notFound(path) }
             let projectID = dataset.projects[index].id
             let deleted = dataset.assets.filter { $0.projectID == projectID && $0.deletedAt != nil }
-            return paginate(deleted, query: query, render: renderAsset)
+            return paginate(deleted, query: query, path: path, render: renderAsset)
         case 2 where parts[0] == "assets":
             let includeDeleted = query["include_deleted"] == "true"
+            if let project = dataset.projects.first(where: { $0.rootAssetID == parts[1] }) {
+                // A project's root asset is a readable hidden folder, as on the service.
+                var w = JSONWriter()
+                renderRoot(project, &w)
+                return .json(w.bytes)
+            }
             guard let index = dataset.assetIndex[parts[1]], includeDeleted || dataset.assets[index].deletedAt == nil else {
                 return notFound(path)
             }
@@ -173,10 +236,11 @@ struct FrameIOSandboxView {
             }
             let includeDeleted = query["include_deleted"] == "true"
             let type = query["type"]
-            let children = (dataset.childrenByParent[parent] ?? []).lazy.map { self.dataset.assets[$0] }.filter {
+            var children = (dataset.childrenByParent[parent] ?? []).map { self.dataset.assets[$0] }.filter {
                 (includeDeleted || $0.deletedAt == nil) && (type == nil || $0.type == type)
             }
-            return paginate(Array(children), query: query, render: renderAsset)
+            if let sort = query["sort"] { children = Self.sorted(children, by: sort) }
+            return paginate(children, query: query, path: path, render: renderAsset)
         default:
             return notFound(path)
         }
@@ -228,6 +292,30 @@ struct FrameIOSandboxView {
             ])
     }
 
+    /// `children` in the order `sort` names (`name`, `-filesize,id`, …); ties keep the service's order.
+    static func sorted(_ children: [FrameIODataset.Asset], by sort: String) -> [FrameIODataset.Asset] {
+        let keys = sort.split(separator: ",").map { key in (descending: key.hasPrefix("-"), name: String(key.hasPrefix("-") ? key.dropFirst() : key))
+        }
+        func value(_ asset: FrameIODataset.Asset, _ key: String) -> String {
+            switch key {
+            case "name": asset.name.lowercased()
+            case "uploaded_at": asset.insertedAt
+            case "filesize": String(format: "%020lld", asset.filesize ?? 0)
+            case "filetype": asset.filetype ?? ""
+            case "label": asset.label ?? "none"
+            case "id": asset.id
+            default: "0"  // comment_count: the sandbox keeps no comments
+            }
+        }
+        return children.enumerated().sorted { a, b in
+            for key in keys {
+                let (x, y) = (value(a.element, key.name), value(b.element, key.name))
+                if x != y { return key.descending ? x > y : x < y }
+            }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
     /// Whether the asset and all its ancestors are live.
     private func isLive(_ index: Int) -> Bool {
         var asset = dataset.assets[index]
@@ -250,8 +338,11 @@ struct FrameIOSandboxView {
         .frameIOError(status: 404, title: "Not Found", detail: "No resource at \(path)")
     }
 
-    /// Header pagination: `page` (1-based), `page_size` capped at the configured maximum.
-    private func paginate<Element>(_ elements: [Element], query: [String: String], render: (Element, inout JSONWriter) -> Void) -> SandboxResponse {
+    /// Header pagination: `page` (1-based), `page_size` capped at the configured maximum, and an
+    /// RFC 8288 `link` header (`<…?page=2&page_size=50>; rel="next"`, with first, prev and last).
+    private func paginate<Element>(
+        _ elements: [Element], query: [String: String], path: String = "", render: (Element, inout JSONWriter) -> Void
+    ) -> SandboxResponse {
         let requested = query["page_size"].flatMap(Int.init) ?? configuration.defaultPageSize
         let pageSize = max(1, min(requested, configuration.maxPageSize))
         let page = max(1, query["page"].flatMap(Int.init) ?? 1)
@@ -265,12 +356,23 @@ struct FrameIOSandboxView {
             render(elements[i], &w)
         }
         w.appendRaw("]")
-        return .json(
-            w.bytes,
-            headers: [
-                ("page-number", String(page)), ("per-page", String(pageSize)), ("total", String(total)),
-                ("total-pages", String(max(1, (total + pageSize - 1) / pageSize))),
-            ])
+        let totalPages = max(1, (total + pageSize - 1) / pageSize)
+        var headers = [
+            ("page-number", String(page)), ("per-page", String(pageSize)), ("total", String(total)),
+            ("total-pages", String(totalPages)),
+        ]
+        if !path.isEmpty {
+            func link(_ number: Int, _ relation: String) -> String {
+                let others = query.filter { $0.key != "page" && $0.key != "page_size" }.sorted { $0.key < $1.key }
+                    .map { "&\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0.value)" }.joined()
+                return "<\(configuration.publicBaseURL)\(path)?page=\(number)&page_size=\(pageSize)\(others)>; rel=\"\(relation)\""
+            }
+            var links = [link(1, "first"), link(totalPages, "last")]
+            if page > 1 { links.append(link(min(page - 1, totalPages), "prev")) }
+            if page < totalPages { links.append(link(page + 1, "next")) }
+            headers.append(("link", links.joined(separator: ", ")))
+        }
+        return .json(w.bytes, headers: headers)
     }
 
     // MARK: - Payloads
@@ -315,6 +417,10 @@ struct FrameIOSandboxView {
         member(&w, "team_image", signedURL("team", team.id))
         let projects = dataset.projects.filter { $0.teamID == team.id }
         number(&w, "project_count", Int64(projects.count))
+        let counts = projects.map { snapshot.projectCounts[$0.id] ?? (0, 0, 0) }
+        number(&w, "file_count", counts.reduce(0) { $0 + $1.files })
+        number(&w, "folder_count", counts.reduce(0) { $0 + $1.folders })
+        number(&w, "storage", counts.reduce(0) { $0 + $1.storage })
         member(&w, "_type", "team")
         w.appendRaw("}")
     }
@@ -327,7 +433,9 @@ struct FrameIOSandboxView {
         member(&w, "team_id", project.teamID)
         w.appendRaw(",\"team\":{")
         member(&w, "id", project.teamID, first: true)
-        member(&w, "account_id", project.accountID)
+        // The reference's example of a shared project carries no team.account_id: a project
+        // shared from a team the user is not on comes without it here too.
+        if project.isTeamProject || teamsByID[project.teamID] != nil { member(&w, "account_id", project.accountID) }
         if let team = teamsByID[project.teamID] { member(&w, "name", dataset.teams[team].name) }
         w.appendRaw("}")
         w.appendRaw(",\"private\":false")
@@ -351,6 +459,33 @@ struct FrameIOSandboxView {
         w.appendRaw("}")
     }
 
+    /// The documented `asset_type` of a MIME type: `stream` (video, audio), `image` or `document`.
+    static func assetType(_ mime: String?) -> String {
+        let mime = (mime ?? "").lowercased()
+        if mime.hasPrefix("video/") || mime.hasPrefix("audio/") { return "stream" }
+        if mime.hasPrefix("image/") { return "image" }
+        return "document"
+    }
+
+    /// A project's root asset: the hidden folder standing for the project.
+    private func renderRoot(_ project: FrameIODataset.Project, _ w: inout JSONWriter) {
+        w.appendRaw("{")
+        member(&w, "id", project.rootAssetID, first: true)
+        member(&w, "name", "root")
+        member(&w, "type", "folder")
+        member(&w, "_type", "folder")
+        member(&w, "parent_id", nil)
+        member(&w, "project_id", project.id)
+        member(&w, "team_id", project.teamID)
+        member(&w, "account_id", project.accountID)
+        member(&w, "inserted_at", project.insertedAt)
+        member(&w, "updated_at", project.updatedAt)
+        member(&w, "deleted_at", nil)
+        let live = (dataset.childrenByParent[project.rootAssetID] ?? []).filter { dataset.assets[$0].deletedAt == nil }
+        number(&w, "item_count", Int64(live.count))
+        w.appendRaw("}")
+    }
+
     private func renderAsset(_ asset: FrameIODataset.Asset, _ w: inout JSONWriter) {
         w.appendRaw("{")
         member(&w, "id", asset.id, first: true)
@@ -366,12 +501,16 @@ struct FrameIOSandboxView {
         member(&w, "inserted_at", asset.insertedAt)
         member(&w, "updated_at", asset.updatedAt)
         member(&w, "deleted_at", asset.deletedAt)
+        member(&w, "archived_at", nil)
         number(&w, "index", Int64(asset.index))
         number(&w, "view_count", Int64(nextRandom() % 1000))
         if asset.type == "file" {
             number(&w, "filesize", asset.filesize)
             member(&w, "filetype", asset.filetype)
-            member(&w, "asset_type", (asset.filetype ?? "").split(separator: "/").first.map(String.init))
+            member(&w, "asset_type", Self.assetType(asset.filetype))
+            let isStream = Self.assetType(asset.filetype) == "stream"
+            w.appendRaw(isStream ? ",\"duration\":\(Double(asset.index % 600) + 12.5)" : ",\"duration\":null")
+            w.appendRaw((asset.filetype ?? "").hasPrefix("video/") ? ",\"fps\":23.976" : ",\"fps\":null")
             member(&w, "uploaded_at", asset.insertedAt)
             member(&w, "upload_completed_at", asset.insertedAt)
             member(&w, "label", asset.label ?? "none")
@@ -388,11 +527,13 @@ struct FrameIOSandboxView {
             member(&w, "original", signedURL("original", asset.id))
             member(&w, "thumb", signedURL("thumb", asset.id))
         } else {
-            number(&w, "item_count", Int64(dataset.childrenByParent[asset.id]?.count ?? 0))
+            // Live children only: deleted ones are in the project's trash, not counted here.
+            let live = (dataset.childrenByParent[asset.id] ?? []).filter { dataset.assets[$0].deletedAt == nil }
+            number(&w, "item_count", Int64(live.count))
             number(&w, "filesize", 0)
             member(&w, "label", asset.label ?? "none")
             if asset.type == "version_stack" {
-                number(&w, "versions", Int64(dataset.childrenByParent[asset.id]?.count ?? 0))
+                number(&w, "versions", Int64(live.count))
                 member(&w, "cover_asset_id", dataset.childrenByParent[asset.id]?.last.map { dataset.assets[$0].id })
                 member(&w, "thumb", signedURL("thumb", asset.id))
             }

@@ -17,11 +17,14 @@ final class LeakyBucket: Sendable {
 
     let limit: Int
     let window: Double
+    /// The window as the `x-ratelimit-window` header gives it.
+    let windowMilliseconds: Int
     private let states = Mutex<[String: State]>([:])
 
     init(limit: Int, windowMilliseconds: Int) {
         self.limit = limit
         self.window = Double(windowMilliseconds) / 1000
+        self.windowMilliseconds = windowMilliseconds
     }
 
     /// Counts one request for `key` if the bucket has room.

@@ -10,6 +10,19 @@ public struct SandboxConfiguration: Sendable {
     public var defaultPageSize = 50
     /// Requests allowed per window per token (leaky bucket), nil for no limit (headers are still sent).
     public var rateLimit: Int? = nil
+    /// Limits of single endpoint classes (`children`, `asset`, `search`, …: see
+    /// `FrameIOSandboxAPI.endpoint(method:path:)`) as (requests, window in ms), overriding
+    /// ``rateLimit`` for them. ``frameIOServiceRateLimits`` are the documented ones.
+    public var endpointRateLimits: [String: (Int, Int)] = [:]
+    /// The v2 reference's documented limits: children 40 a minute, asset reads 5 a second,
+    /// search 200 a minute.
+    public static let frameIOServiceRateLimits: [String: (Int, Int)] = [
+        "children": (40, 60_000), "asset": (5, 1_000), "search": (200, 60_000),
+    ]
+    /// A `page_size` above this is refused with 422 (a service that will not clamp it), if set.
+    public var refusePageSizeAbove: Int? = nil
+    /// The base URL of the Frame.io API as clients reach it, for `link` headers (`/v2` paths).
+    public var publicBaseURL = "/v2"
     /// The bucket's window in milliseconds.
     public var rateWindowMilliseconds = 1000
     /// Whether 429 responses carry `Retry-After`.

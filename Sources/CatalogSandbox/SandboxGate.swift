@@ -15,7 +15,10 @@ final class SandboxGate: Sendable {
     }
 
     let configuration: SandboxConfiguration
-    private let bucket: LeakyBucket?
+    /// One bucket per endpoint class: ``SandboxConfiguration/endpointRateLimits`` where given,
+    /// else ``SandboxConfiguration/rateLimit`` for each class separately. Keyed by user, not by
+    /// token: the service limits a user across all of the user's tokens.
+    private let buckets: Mutex<[String: LeakyBucket]> = Mutex([:])
     private let counters = Mutex(SandboxCounters())
     private let random: Mutex<SeededGenerator>
     /// 429s still to send in the current burst.
@@ -23,7 +26,6 @@ final class SandboxGate: Sendable {
 
     init(configuration: SandboxConfiguration) {
         self.configuration = configuration
-        bucket = configuration.rateLimit.map { LeakyBucket(limit: $0, windowMilliseconds: configuration.rateWindowMilliseconds) }
         random = Mutex(SeededGenerator(seed: configuration.faultSeed))
     }
 
@@ -31,7 +33,19 @@ final class SandboxGate: Sendable {
 
     /// Checks one request; `accepts` says whether a bearer token is valid. `expiring`: the token
     /// is a static one that ``SandboxConfiguration/tokenExpiresAfterRequests`` expires.
-    func check(authorization: String?, expiring: Bool = true, accepts: (String) -> Bool) async -> Verdict {
+    /// The bucket of `endpoint`, made on first use; nil when it is not limited.
+    private func bucket(_ endpoint: String) -> LeakyBucket? {
+        buckets.withLock { buckets in
+            if let bucket = buckets[endpoint] { return bucket }
+            let limit = configuration.endpointRateLimits[endpoint] ?? configuration.rateLimit.map { ($0, configuration.rateWindowMilliseconds) }
+            guard let limit else { return nil }
+            let bucket = LeakyBucket(limit: limit.0, windowMilliseconds: limit.1)
+            buckets[endpoint] = bucket
+            return bucket
+        }
+    }
+
+    func check(authorization: String?, endpoint: String = "", expiring: Bool = true, accepts: (String) -> Bool) async -> Verdict {
         let number = counters.withLock {
             $0.requests += 1
             return $0.requests
@@ -49,11 +63,12 @@ final class SandboxGate: Sendable {
         }
         var headers: [(name: String, value: String)]
         var throttled = false
-        if let bucket {
-            let verdict = bucket.take(token)
+        if let bucket = bucket(endpoint) {
+            // Every token of the sandbox belongs to its one user: one bucket per endpoint for all of them.
+            let verdict = bucket.take("user")
             headers = [
                 ("x-ratelimit-limit", String(bucket.limit)), ("x-ratelimit-remaining", String(verdict.remaining)),
-                ("x-ratelimit-window", String(configuration.rateWindowMilliseconds)),
+                ("x-ratelimit-window", String(bucket.windowMilliseconds)),
             ]
             if !verdict.allowed {
                 throttled = true

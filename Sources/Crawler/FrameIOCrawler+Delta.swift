@@ -93,6 +93,17 @@ extension FrameIOCrawler.Walk {
         // 2. Changed assets: one search per account; where it holds more than the search can be
         //    trusted for, one per changed project; where that is still too many, a re-walk.
         var found: [String: FrameIOAsset] = [:]
+        // A project shared from a team the user is not on may come without its account (the
+        // reference's example has no team.account_id): its root asset names it; failing that,
+        // the project is walked again, so a delta never leaves it stale.
+        for (id, listed) in projects.sorted(by: { $0.key < $1.key }) where listed.accountID == nil && !rewalk.contains(id) {
+            minimumRequests += 1
+            if let account = try? await client.asset(id: listed.root.assetID).accountID {
+                projects[id]?.accountID = account
+            } else {
+                rewalk.insert(id)
+            }
+        }
         let accounts = Set(projects.values.compactMap(\.accountID)).sorted()
         for account in accounts {
             let inAccount = projects.values.filter { $0.accountID == account }.map(\.project.id)

@@ -166,7 +166,9 @@ extension FrameIOCrawler {
                 }
             }
             for (key, count, perPage) in sizes { listSizes[key] = (count, perPage) }
-            let shared = try await listAll("shared", what: "shared projects") { try await client.sharedProjects(page: $0) }
+            let shared =
+                try await listAll("shared", what: "shared projects") { try await client.sharedProjects(archived: false, page: $0) }
+                + listAll("shared-archived", what: "archived shared projects") { try await client.sharedProjects(archived: true, page: $0) }
 
             var roots: [Container] = []
             var seenProjects = Set<String>()
@@ -326,7 +328,7 @@ extension FrameIOCrawler {
                     }
                     reading.tally.add(page)
                     if reading.tally.isBroken { reading.lastPage = Swift.min(reading.lastPage ?? 0, reading.nextPage - 1) }
-                    var size = listSizes[container.assetID] ?? (0, page.perPage ?? client.pageSize)
+                    var size = listSizes[container.assetID] ?? (0, page.perPage ?? page.requestedPageSize)
                     size.count += page.elements.count
                     listSizes[container.assetID] = size
                     if !couldAsk && reading.hasPageToAsk { askable.append(container.assetID) }

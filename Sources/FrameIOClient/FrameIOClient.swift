@@ -1,6 +1,8 @@
 import CatalogCore
 import Foundation
 import HTTPSupport
+import Logging
+import Synchronization
 
 /// A client for the Frame.io v2 API: one method per call the crawler needs, each returning decoded
 /// models. Raw JSON stays inside; HTTP failures surface as ``APIError``.
@@ -14,8 +16,12 @@ public struct FrameIOClient: Sendable {
     public let baseURL: String
     /// Sends the requests.
     public let requester: APIRequester
-    /// The page size asked for.
-    public let pageSize: Int
+    /// The page size asked for: the one configured, until the service refuses it (422 or 400 on
+    /// a list); then half of it, for the rest of this client's requests.
+    public var pageSize: Int { pageSizes.current }
+    private let pageSizes: PageSizeLearner
+    /// The smallest page size tried after refusals; a refusal at this size is an error.
+    public static let minimumPageSize = 10
 
     /// Creates a client.
     public init(baseURL: String = defaultBaseURL, requester: APIRequester, pageSize: Int = defaultPageSize) {
@@ -23,7 +29,7 @@ public struct FrameIOClient: Sendable {
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.requester = requester
-        self.pageSize = pageSize
+        self.pageSizes = PageSizeLearner(pageSize)
     }
 
     /// The hint shown on a 401.
@@ -56,11 +62,14 @@ public struct FrameIOClient: Sendable {
         ) { try FrameIOProject(json: $0, what: $1) }
     }
 
-    /// One page of `GET /projects/shared?filter[archived]=all`.
-    public func sharedProjects(page: Int) async throws -> FrameIOPage<FrameIOProject> {
-        try await list("/projects/shared", query: [("filter[archived]", "all")], page: page, what: "shared projects") {
-            try FrameIOProject(json: $0, what: $1)
-        }
+    /// One page of `GET /projects/shared?filter[archived]=…`. The reference documents the filter
+    /// here as a boolean (default false), not `all` as on team projects: the crawler asks for
+    /// both values and joins them.
+    public func sharedProjects(archived: Bool, page: Int) async throws -> FrameIOPage<FrameIOProject> {
+        try await list(
+            "/projects/shared", query: [("filter[archived]", archived ? "true" : "false")], page: page,
+            what: archived ? "archived shared projects" : "shared projects"
+        ) { try FrameIOProject(json: $0, what: $1) }
     }
 
     /// One page of `GET /assets/{id}/children` (all types; deleted assets excluded).
@@ -68,6 +77,12 @@ public struct FrameIOClient: Sendable {
         try await list("/assets/\(escape(assetID))/children", query: [], page: page, what: "children of asset \(assetID)") {
             try FrameIOAsset(json: $0, what: $1)
         }
+    }
+
+    /// `GET /assets/{id}`: one asset (a project's root asset too, the hidden folder standing for it).
+    public func asset(id: String) async throws -> FrameIOAsset {
+        let what = "asset \(id)"
+        return try await getJSON("/assets/\(escape(id))", query: [], what: what) { try FrameIOAsset(json: $0, what: what) }
     }
 
     /// One page of `GET /projects/{id}/trash`: the project's soft-deleted assets.
@@ -96,10 +111,24 @@ public struct FrameIOClient: Sendable {
             HTTPRequest(
                 method: "POST", url: url("/search/library", query: []),
                 headers: [("Accept", "application/json"), ("Content-Type", "application/json")],
-                body: Array(JSONWriter.string(body, canonical: false).utf8)),
+                body: Array(JSONWriter.string(body, canonical: false).utf8), rateLimitGroup: "search"),
             what: what
         ) { response in
             try decodePage(response, page: 1, pageSize: Self.searchTrustLimit, what: what) { try FrameIOAsset(json: $0, what: $1) }
+        }
+    }
+
+    /// The rate-limit bucket a path draws on, as the service limits them: an asset's children,
+    /// one asset, a project's trash, or the path's own bucket (`/accounts`, `/me`, …).
+    static func rateLimitGroup(_ path: String) -> String {
+        let parts = path.split(separator: "/")
+        switch (parts.first, parts.count, parts.last) {
+        case ("assets", 3, "children"): return "children"
+        case ("assets", 2, _): return "asset"
+        case ("projects", 3, "trash"): return "trash"
+        case ("teams", 3, "projects"): return "projects"
+        case ("accounts", 3, "teams"): return "teams"
+        default: return parts.first.map(String.init) ?? ""
         }
     }
 
@@ -110,12 +139,27 @@ public struct FrameIOClient: Sendable {
         decode: (JSONValue, String) throws -> Element
     ) async throws -> FrameIOPage<Element> {
         let pageWhat = "\(what) (page \(page))"
-        return try await requester.send(
-            HTTPRequest(
-                url: url(path, query: query + [("page", String(page)), ("page_size", String(pageSize))]),
-                headers: [("Accept", "application/json")]),
-            what: pageWhat
-        ) { response in try decodePage(response, page: page, pageSize: pageSize, what: pageWhat, decode: decode) }
+        while true {
+            let size = pageSize
+            do {
+                return try await requester.send(
+                    HTTPRequest(
+                        url: url(path, query: query + [("page", String(page)), ("page_size", String(size))]),
+                        headers: [("Accept", "application/json")], rateLimitGroup: Self.rateLimitGroup(path)),
+                    what: pageWhat
+                ) { response in try decodePage(response, page: page, pageSize: size, what: pageWhat, decode: decode) }
+            } catch APIError.rejected(let service, let what, let status, let message) where [400, 422].contains(status) {
+                // A service that will not serve pages this large says so: ask with smaller pages
+                // from now on (a list read partly at the old size does not add up, and is read again).
+                guard size > Self.minimumPageSize else {
+                    throw APIError.rejected(service: service, what: what, status: status, message: message)
+                }
+                let smaller = pageSizes.lower(from: size)
+                requester.logger.notice(
+                    "the service refused a page size; asking for smaller pages",
+                    metadata: ["what": "\(pageWhat)", "refused": "\(size)", "now": "\(smaller)", "status": "\(status)"])
+            }
+        }
     }
 
     private func decodePage<Element>(
@@ -145,7 +189,10 @@ public struct FrameIOClient: Sendable {
     }
 
     private func getJSON<T>(_ path: String, query: [(String, String)], what: String, decode: (JSONValue) throws -> T) async throws -> T {
-        try await requester.send(HTTPRequest(url: url(path, query: query), headers: [("Accept", "application/json")]), what: what) {
+        try await requester.send(
+            HTTPRequest(url: url(path, query: query), headers: [("Accept", "application/json")], rateLimitGroup: Self.rateLimitGroup(path)),
+            what: what
+        ) {
             try decode(try parse($0, what: what))
         }
     }
@@ -170,4 +217,23 @@ public struct FrameIOClient: Sendable {
     }
 
     private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+}
+
+/// The page size a client asks for, lowered when the service refuses it; shared by the client's
+/// concurrent requests.
+final class PageSizeLearner: Sendable {
+    private let value: Mutex<Int>
+
+    init(_ initial: Int) { value = Mutex(max(1, initial)) }
+
+    var current: Int { value.withLock { $0 } }
+
+    /// Halves the size below `refused` (never under ``FrameIOClient/minimumPageSize``) and returns
+    /// the size to use now: a size refused by several requests at once is halved once.
+    func lower(from refused: Int) -> Int {
+        value.withLock { size in
+            if size >= refused { size = max(FrameIOClient.minimumPageSize, refused / 2) }
+            return size
+        }
+    }
 }

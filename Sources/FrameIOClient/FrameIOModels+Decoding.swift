@@ -58,6 +58,7 @@ extension FrameIOAsset {
         id = try reader.requiredString("id")
         type = AssetType(name: try reader.requiredString("type"))
         name = reader.string("name") ?? ""
+        accountID = reader.nonEmptyString("account_id")
         record = json
     }
 }

@@ -96,6 +96,8 @@ public struct FrameIOAsset: FrameIOListed, Equatable {
     public var name: String
     /// The asset type.
     public var type: AssetType
+    /// The account it belongs to (`account_id`), when the payload carries it.
+    public var accountID: String? = nil
     /// The record as received.
     public var record: JSONValue
 

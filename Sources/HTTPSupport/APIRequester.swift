@@ -18,14 +18,18 @@ public struct APIRequester: Sendable {
     let transport: any HTTPTransport
     let token: TokenProvider
     let canRefreshToken: Bool
-    /// The pacer shared by every request to this service.
-    public let pacer: RateLimitPacer
+    /// One pacer per rate-limit group (``HTTPRequest/rateLimitGroup``), shared by every request of
+    /// that group: the services limit each endpoint separately (Frame.io: children 40 a minute,
+    /// asset reads 5 a second, search 200 a minute), so a throttled endpoint does not hold back
+    /// the others.
+    public let pacers: RateLimitPacers
     /// Retry policy.
     public let retry: RetryPolicy
     /// Counters.
     public let stats: RequestStats
     let clock: any PacingClock
-    let logger: Logger
+    /// The logger of this service's requests.
+    public let logger: Logger
     let redact: Redactor
 
     /// Creates a requester.
@@ -48,7 +52,7 @@ public struct APIRequester: Sendable {
         self.canRefreshToken = canRefreshToken
         self.retry = retry
         self.clock = clock
-        self.pacer = RateLimitPacer(clock: clock)
+        self.pacers = RateLimitPacers(clock: clock)
         self.stats = stats
         self.logger = logger
         self.redact = Redactor(secrets: secrets)
@@ -65,6 +69,7 @@ public struct APIRequester: Sendable {
         attempts: while true {
             attempt += 1
             try Task.checkCancellation()
+            let pacer = await pacers.pacer(for: request.rateLimitGroup)
             let waited = try await pacer.acquire()
             if waited > 0 {
                 stats.update {

@@ -10,13 +10,19 @@ public struct HTTPRequest: Sendable, Equatable {
     public var headers: [(name: String, value: String)]
     /// The body, if any.
     public var body: [UInt8]?
+    /// The service's rate-limit bucket this request draws on (e.g. `children`, `asset`, `search`):
+    /// services limit each endpoint separately, so each group is paced on its own.
+    public var rateLimitGroup: String
 
     /// Creates a request.
-    public init(method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil) {
+    public init(
+        method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil, rateLimitGroup: String = ""
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.rateLimitGroup = rateLimitGroup
     }
 
     public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {

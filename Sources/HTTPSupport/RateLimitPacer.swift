@@ -90,3 +90,20 @@ public actor RateLimitPacer {
         updatedAt = now
     }
 }
+
+/// The pacers of one service, one per rate-limit group, made on first use.
+public actor RateLimitPacers {
+    private let clock: any PacingClock
+    private var pacers: [String: RateLimitPacer] = [:]
+
+    /// Creates an empty set whose pacers use `clock`.
+    public init(clock: any PacingClock) { self.clock = clock }
+
+    /// The pacer of `group` (the empty group for requests that name none).
+    public func pacer(for group: String) -> RateLimitPacer {
+        if let pacer = pacers[group] { return pacer }
+        let pacer = RateLimitPacer(clock: clock)
+        pacers[group] = pacer
+        return pacer
+    }
+}

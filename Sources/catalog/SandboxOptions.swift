@@ -27,8 +27,17 @@ struct SandboxOptions: ParsableArguments {
     @Option(help: "Largest page_size honoured.")
     var maxPageSize = 500
 
-    @Option(help: "Requests allowed per window per token (leaky bucket); unlimited when absent.")
+    @Option(help: "Requests allowed per window on each endpoint, per user (leaky bucket); unlimited when absent.")
     var rateLimit: Int?
+
+    @Flag(
+        help:
+            "Limit endpoints as the Frame.io v2 reference documents: children 40 a minute, asset reads 5 a second, search 200 a minute (each its own bucket)."
+    )
+    var serviceRateLimits = false
+
+    @Option(help: ArgumentHelp("Refuse (422) a page_size above this, as a service that will not clamp it would.", valueName: "n"))
+    var refusePageSizeAbove: Int?
 
     @Option(help: "The rate-limit window in milliseconds.")
     var rateWindowMs = 1000
@@ -96,6 +105,8 @@ struct SandboxOptions: ParsableArguments {
         configuration.port = port
         configuration.maxPageSize = maxPageSize
         configuration.rateLimit = rateLimit
+        if serviceRateLimits { configuration.endpointRateLimits = SandboxConfiguration.frameIOServiceRateLimits }
+        configuration.refusePageSizeAbove = refusePageSizeAbove
         configuration.rateWindowMilliseconds = rateWindowMs
         configuration.sendRetryAfter = retryAfter
         configuration.latencyMilliseconds = latencyMs
