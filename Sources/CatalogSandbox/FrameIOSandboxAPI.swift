@@ -185,6 +185,9 @@ struct FrameIOSandboxView {
             w.writeString(dataset.userEmail)
             w.appendRaw(",\"_type\":\"user\"}")
             return .json(w.bytes)
+        case 1 where parts[0] == "teams":
+            // Every team of every account the user is on (the official SDK's `teams.list_all`).
+            return paginate(dataset.teams, query: query, path: path, render: renderTeam)
         case 1 where parts[0] == "accounts":
             return paginate(dataset.accounts, query: query, path: path, render: renderAccount)
         case 3 where parts[0] == "accounts" && parts[2] == "teams":
