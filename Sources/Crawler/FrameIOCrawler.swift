@@ -327,6 +327,10 @@ extension FrameIOCrawler {
                         }
                     }
                     reading.tally.add(page)
+                    if reading.tally.distinctCount > ListTally.maxElements {
+                        throw UnboundedListing(
+                            what: reading.tally.what, detail: "it sent more than \(ListTally.maxElements) elements")
+                    }
                     if reading.tally.isBroken { reading.lastPage = Swift.min(reading.lastPage ?? 0, reading.nextPage - 1) }
                     var size = listSizes[container.assetID] ?? (0, page.perPage ?? page.requestedPageSize)
                     size.count += page.elements.count
@@ -389,6 +393,9 @@ extension FrameIOCrawler {
                 let result = try await fetch(page)
                 if page == 1 { lastPage = try ListTally.lastPage(from: result, what: what) }
                 tally.add(result)
+                guard tally.distinctCount <= ListTally.maxElements else {
+                    throw UnboundedListing(what: what, detail: "it sent more than \(ListTally.maxElements) elements")
+                }
                 perPage = result.perPage ?? perPage
                 for element in result.elements where seen.insert(element.id).inserted { elements.append(element) }
                 // An empty page ends the list; so does the plan, or a page that is not full when none was declared.

@@ -55,6 +55,14 @@ public struct ListTally: Sendable {
     /// The most pages one list may have: at the 1 000 asked for, ten million children of one
     /// folder. A list that declares more, or keeps going past it with no total, fails the crawl.
     static let maxPages = 10_000
+    /// The most elements one list may hold: a million children of one folder. A list that
+    /// declares more, or sends more, fails the crawl; so the ids a reading keeps stay bounded
+    /// (about 100 MB at most).
+    static let maxElements = 1_000_000
+
+    /// Distinct elements counted so far in this reading.
+    var distinctCount: Int { ids.count }
+
     /// ``maxPages``, for tests that check a crawl stops there.
     public static var maxPagesForTests: Int { maxPages }
 
@@ -67,6 +75,9 @@ public struct ListTally: Sendable {
         let held = first.elements.count
         guard held > 0 else { return 1 }  // an empty first page ends the list; the tally checks its total
         var last = first.totalPages
+        if let total = first.total, total > maxElements {
+            throw UnboundedListing(what: what, detail: "its first page declares \(total) elements")
+        }
         if let total = first.total {
             let proven = total / held + (total % held == 0 ? 0 : 1)
             last = Swift.min(last ?? proven, proven)
@@ -138,7 +149,7 @@ public struct UnboundedListing: Error, Sendable, CustomStringConvertible {
     public var detail: String
 
     public var description: String {
-        "\(what) cannot be read: \(detail), more than the \(ListTally.maxPages) pages a list may have. The service's paging is not believable; nothing was committed: the catalog is unchanged."
+        "\(what) cannot be read: \(detail). A list may have at most \(ListTally.maxPages) pages and \(ListTally.maxElements) elements, so the service's paging is not believable; nothing was committed: the catalog is unchanged."
     }
 }
 
