@@ -122,20 +122,23 @@ extension CatalogDatabase {
     }
 
     /// Stages again, unchanged, every item the catalog holds in project `projectID` but the
-    /// project itself: for a project whose contents could not be read this time, so a full crawl
-    /// keeps them rather than deleting them. Returns how many were kept.
-    public func stageKept(projectID: String, in session: CrawlSession) async throws(StoreError) -> Int {
+    /// project itself and what this crawl staged already: for a project whose contents could not
+    /// be read this time, so the crawl keeps them rather than deleting them. Returns their ids.
+    public func stageKept(projectID: String, in session: CrawlSession) async throws(StoreError) -> [String] {
         let crawlID = session.id
         let source = session.source.rawValue
         let columns = CatalogSchema.itemColumns.joined(separator: ", ")
+        let selected = CatalogSchema.itemColumns.map { "i.\($0)" }.joined(separator: ", ")
         return try await write { db in
-            try db.execute(
+            try String.fetchAll(
+                db,
                 sql: """
-                    INSERT OR IGNORE INTO staging.crawl_item (crawl_id, \(columns))
-                    SELECT ?, \(columns) FROM item WHERE source = ? AND project_id = ? AND id != ?
+                    INSERT INTO staging.crawl_item (crawl_id, \(columns))
+                    SELECT ?, \(selected) FROM item i WHERE i.source = ? AND i.project_id = ? AND i.id != ?
+                    AND NOT EXISTS (SELECT 1 FROM staging.crawl_item c WHERE c.id = i.id)
+                    RETURNING id
                     """,
                 arguments: [crawlID, source, projectID, projectID])
-            return db.changesCount
         }
     }
 

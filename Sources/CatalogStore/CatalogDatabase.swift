@@ -106,8 +106,21 @@ public final class CatalogDatabase: Sendable {
         do {
             if mode == .readOnly {
                 guard !empty else { throw StoreError.noCatalog(path: path) }
-                let reader = try Self.openReadOnly(path: path, configuration: configuration)
+                var reader = try Self.openReadOnly(path: path, configuration: configuration)
                 try Self.identify(reader, path: path)
+                if try !reader.read({ try CatalogSchema.migrator.hasCompletedMigrations($0) }) {
+                    // A catalog from an older catalog: brought up to date once (as any command
+                    // did before reads were read-only), or refused when it cannot be written.
+                    try reader.close()
+                    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+                    guard access(path, W_OK) == 0, access(directory, W_OK) == 0 else { throw StoreError.needsUpgrade(path: path) }
+                    var writing = configuration
+                    writing.readonly = false
+                    let pool = try DatabasePool(path: path, configuration: writing)
+                    try CatalogSchema.migrator.migrate(pool)
+                    try pool.close()
+                    reader = try Self.openReadOnly(path: path, configuration: configuration)
+                }
                 writer = reader
                 return
             }
@@ -153,6 +166,10 @@ public final class CatalogDatabase: Sendable {
         } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             guard access(directory, W_OK) != 0 || access(path, W_OK) != 0 else { throw error }
+            // Immutable ignores a write-ahead log: only when there is none with content, else a
+            // reader would see stale or broken pages.
+            let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+            guard wal == 0 else { throw error }
             let escaped = URL(fileURLWithPath: path).standardized.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
             return try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: configuration)
         }

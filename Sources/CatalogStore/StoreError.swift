@@ -10,6 +10,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case notARegularFile(path: String, kind: String)
     /// A read command found no catalog at the path.
     case noCatalog(path: String)
+    /// A catalog from an older catalog that a read command cannot upgrade (it cannot be written).
+    case needsUpgrade(path: String)
     /// The catalog was written by a newer version of catalog.
     case newerSchema(path: String)
     /// Another process holds the database locked for longer than the busy timeout.
@@ -38,6 +40,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "\(path) is not a catalog database (not SQLite, or another program's database); it was left unchanged. Point --db or CATALOG_DB at a catalog file or at a new path."
         case .notARegularFile(let path, let kind):
             "\(path) is \(kind), not a catalog file; nothing was written to it. Point --db or CATALOG_DB at a catalog file or at a new path."
+        case .needsUpgrade(let path):
+            "the catalog \(path) was written by an older version of catalog and must be upgraded, which needs write access: run `catalog crawl` (or any command) as a user who can write it and its directory."
         case .noCatalog(let path):
             "no catalog at \(path); run `catalog crawl` first (or point --db or CATALOG_DB at an existing catalog)."
         case .newerSchema(let path):

@@ -19,6 +19,8 @@ struct CrawlRecorder {
     var storeSeconds = 0.0
     /// What the crawl carried past instead of failing on.
     private(set) var warnings = CrawlStats()
+    /// Items of a type the service named that catalog does not know, by that type.
+    private var unknownTypes: [String: Int] = [:]
 
     init(source: Source, database: CatalogDatabase, session: CrawlSession, options: CrawlOptions, requester: APIRequester, started: Date) {
         self.source = source
@@ -34,6 +36,11 @@ struct CrawlRecorder {
         batch.append(item)
         itemsRead += 1
         if batch.count >= options.batchSize { try await flush() }
+    }
+
+    /// Counts an item of a type catalog does not know, kept as kind `other` (one warning per type).
+    mutating func keptUnknownType(_ type: String) {
+        unknownTypes[type, default: 0] += 1
     }
 
     /// Records something carried past instead of failing the crawl (see ``CrawlStats/warn(_:)``).
@@ -72,6 +79,10 @@ struct CrawlRecorder {
         stats.rateLimitWaits = snapshot.rateLimitWaits
         stats.warningCount = warnings.warningCount
         stats.warnings = warnings.warnings
+        for (type, count) in unknownTypes.sorted(by: { $0.key < $1.key }) {
+            stats.warn(
+                "\(count) item\(count == 1 ? "" : "s") of type \"\(type)\", which catalog does not know, kept as kind other (search kind:other)")
+        }
         if snapshot.repairedText > 0 {
             stats.warn(
                 "\(snapshot.repairedText) string\(snapshot.repairedText == 1 ? " was" : "s were") not valid Unicode (invalid UTF-8 or an unpaired surrogate) and \(snapshot.repairedText == 1 ? "was" : "were") kept with U+FFFD in place of the bad characters"

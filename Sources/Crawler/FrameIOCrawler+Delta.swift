@@ -226,7 +226,7 @@ extension FrameIOCrawler.Walk {
         // 7. Re-walk the projects that need it; what they no longer hold is gone.
         let roots = rewalk.sorted().compactMap { projects[$0]?.root }
         if !roots.isEmpty {
-            try await walkAssets(roots)
+            try await walkAll(roots)
             for projectID in rewalk where delta.catalogProjects[projectID] != nil {
                 for id in try crawler.database.itemIDs(source: .frameio, projectID: projectID) where !(emitted?.contains(id) ?? false) {
                     gone.insert(id)

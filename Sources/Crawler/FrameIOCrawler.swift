@@ -78,6 +78,8 @@ struct Container: Sendable {
     var path: String
     /// The project.
     var projectID: String
+    /// Folders above it in its project (0 for the root).
+    var depth = 0
 }
 
 extension FrameIOCrawler {
@@ -98,6 +100,13 @@ extension FrameIOCrawler {
         var projects: [String: ListedProject] = [:]
         /// In a delta: the ids staged so far.
         var emitted: Set<String>?
+        /// Project roots the service refused to list, and what it answered.
+        var refusedRoots: [(container: Container, answer: String)] = []
+        /// For each container walked: the path it was walked at.
+        var containerPaths: [String: String] = [:]
+        /// Containers met again at a smaller path than the one walked: walked again there, so an
+        /// id listed at two places keeps the same path, its descendants too, on every crawl.
+        var smallerPaths: [String: Container] = [:]
 
         init(crawler: FrameIOCrawler, session: CrawlSession, started: Date) {
             self.crawler = crawler
@@ -112,7 +121,7 @@ extension FrameIOCrawler {
 
         mutating func run() async throws {
             let roots = try await walkHierarchy()
-            try await walkAssets(roots)
+            try await walkAll(roots)
             minimumRequests += listSizes.values.reduce(0) { $0 + Swift.max(1, ($1.count + $1.perPage - 1) / Swift.max(1, $1.perPage)) }
         }
 
@@ -252,6 +261,39 @@ extension FrameIOCrawler {
             }
         }
 
+        /// Walks every asset under `roots`, then again under any container met at a smaller path
+        /// than the one it was walked at (each pass only for strictly smaller paths, so it ends,
+        /// parent cycles included), then keeps the items of projects whose root was refused.
+        mutating func walkAll(_ roots: [Container]) async throws {
+            try await walkAssets(roots)
+            while !smallerPaths.isEmpty {
+                let again = smallerPaths.values.sorted { $0.assetID < $1.assetID }
+                smallerPaths = [:]
+                seenContainers = []
+                try await walkAssets(again)
+            }
+            try await keepRefusedProjects()
+        }
+
+        /// Stages, unchanged, the catalogued items of every project whose root could not be listed
+        /// (only ids this crawl did not stage: the walk is over, so nothing it read is
+        /// overwritten), and warns, naming each.
+        mutating func keepRefusedProjects() async throws {
+            try await recorder.flush()
+            for (container, answer) in refusedRoots {
+                let kept = try await crawler.database.stageKept(projectID: container.projectID, in: session)
+                emitted?.formUnion(kept)
+                recorder.warn(
+                    "project \(container.path) (\(container.projectID)) could not be listed: its root asset \(container.assetID) answered \(answer); its \(kept.count) items were kept as the last crawl had them"
+                )
+            }
+            refusedRoots = []
+        }
+
+        /// Folders nested deeper than this fail the crawl: a server answering every folder with a
+        /// new subfolder would otherwise never end.
+        static let maxDepth = 256
+
         /// Walks every asset under the project roots with bounded concurrency.
         ///
         /// Pages are asked for lazily: a list's later pages become askable once its first page
@@ -264,6 +306,7 @@ extension FrameIOCrawler {
             /// Lists with a page that may be asked for now (depth first: the newest list first).
             var askable: [String] = []
             func start(_ container: Container) {
+                containerPaths[container.assetID] = container.path
                 readings[container.assetID] = Reading(
                     container: container, tally: ListTally(what: "children of asset \(container.assetID)"))
                 askable.append(container.assetID)
@@ -302,10 +345,7 @@ extension FrameIOCrawler {
                     let container = result.container
                     guard let page = result.page else {
                         readings[container.assetID] = nil
-                        let kept = try await crawler.database.stageKept(projectID: container.projectID, in: session)
-                        recorder.warn(
-                            "project \(container.path) (\(container.projectID)) could not be listed: its root asset \(container.assetID) answered \(result.refusal.map { "\($0)" } ?? "an error"); its \(kept) items were kept as the last crawl had them"
-                        )
+                        refusedRoots.append((container, result.refusal.map { "\($0)" } ?? "an error"))
                         fill(&group)
                         continue
                     }
@@ -353,10 +393,23 @@ extension FrameIOCrawler {
                     var items: [CatalogItem] = []
                     items.reserveCapacity(page.elements.count)
                     for asset in page.elements {
+                        if case .other(let type) = asset.type { recorder.keptUnknownType(type) }
                         let item = crawler.mapper.item(
                             for: asset, parentID: container.parentItemID, parentPath: container.path, projectID: container.projectID)
-                        if asset.isContainer, seenContainers.insert(asset.id).inserted {
-                            start(Container(assetID: asset.id, parentItemID: asset.id, path: item.path, projectID: container.projectID))
+                        if asset.isContainer {
+                            let child = Container(
+                                assetID: asset.id, parentItemID: asset.id, path: item.path, projectID: container.projectID,
+                                depth: container.depth + 1)
+                            guard child.depth <= Self.maxDepth else {
+                                throw UnboundedListing(
+                                    what: "children of asset \(container.assetID)", detail: "folders are nested deeper than \(Self.maxDepth) levels")
+                            }
+                            if seenContainers.insert(asset.id).inserted {
+                                start(child)
+                            } else if let walked = containerPaths[asset.id], item.path < walked {
+                                containerPaths[asset.id] = item.path
+                                smallerPaths[asset.id] = child
+                            }
                         }
                         items.append(item)
                     }

@@ -39,6 +39,12 @@ public struct ListTally: Sendable {
     /// Counts one Frame.io page. A page holding exactly the ids of an earlier page of this reading
     /// is a repeat (a server serving one page for every page number): the reading cannot add up.
     mutating func add<Element: FrameIOListed>(_ page: FrameIOPage<Element>) {
+        if !page.elements.isEmpty, page.elements.count == (page.perPage ?? page.requestedPageSize),
+            page.elements.allSatisfy({ ids.contains($0.id) })
+        {
+            // A full page that adds nothing new (one element repeated page after page, say).
+            broken = broken ?? "page \(page.pageNumber) repeats elements already listed"
+        }
         if page.elements.count > 1 {
             var hasher = Hasher()
             for element in page.elements { hasher.combine(element.id) }

@@ -151,7 +151,8 @@ public struct FrameIOClient: Sendable {
             } catch APIError.rejected(let service, let what, let status, let message) where [400, 422].contains(status) {
                 // A service that will not serve pages this large says so: ask with smaller pages
                 // from now on (a list read partly at the old size does not add up, and is read again).
-                guard size > Self.minimumPageSize else {
+                // Only for a refusal about paging: another 400/422 is not the page size's fault.
+                guard size > Self.minimumPageSize, message.lowercased().contains("page") else {
                     throw APIError.rejected(service: service, what: what, status: status, message: message)
                 }
                 let smaller = pageSizes.lower(from: size)

@@ -1,3 +1,4 @@
+import CatalogCore
 import Foundation
 import Logging
 
@@ -173,8 +174,14 @@ public struct APIRequester: Sendable {
         return nil
     }
 
-    /// A short message from a JSON error body (`message`, `error`, or the first `errors[].detail`).
+    /// A short message from a JSON error body (`message`, `error`, or the first `errors[].detail`),
+    /// on one line with control and bidi characters made visible: it is the service's text, and
+    /// a line break in it could forge a line of catalog's own output.
     static func errorMessage(_ body: [UInt8]) -> String? {
+        rawErrorMessage(body).map { TerminalText.sanitize($0) }
+    }
+
+    private static func rawErrorMessage(_ body: [UInt8]) -> String? {
         guard !body.isEmpty, body.count < 65536,
             let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
         else { return nil }

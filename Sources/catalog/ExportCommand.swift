@@ -123,6 +123,12 @@ enum AtomicOutput {
             switch info.st_mode & S_IFMT {
             case S_IFREG: break
             case S_IFLNK:
+                // A link to a pipe or device (/dev/stdout is one on Linux) is written through.
+                var resolved = stat()
+                if stat(path, &resolved) == 0, [S_IFIFO, S_IFCHR].contains(resolved.st_mode & S_IFMT) {
+                    try writeThrough(path, body)
+                    return
+                }
                 guard target.replacingLink else {
                     let destination = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { " (to \($0))" } ?? ""
                     throw ConfigurationError(
@@ -166,6 +172,15 @@ enum AtomicOutput {
             throw ConfigurationError(description: "cannot write to \(path): \(String(cString: strerror(errno)))")
         }
         defer { try? handle.close() }
-        try body { bytes in try bytes.withUnsafeBytes { try handle.write(contentsOf: Data($0)) } }
+        // A terminal (`-o /dev/tty`) gets what stdout on a terminal gets: sanitized text.
+        let isTerminal = isatty(handle.fileDescriptor) == 1
+        try body { bytes in
+            if isTerminal {
+                let text = bytes.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+                try handle.write(contentsOf: Data(TerminalText.sanitize(text, keepingLines: true).utf8))
+            } else {
+                try bytes.withUnsafeBytes { try handle.write(contentsOf: Data($0)) }
+            }
+        }
     }
 }

@@ -99,6 +99,38 @@ import Testing
         chmod(directory, 0o755)
     }
 
+    /// A catalog made by an older catalog is upgraded by a read command that can write it, and
+    /// refused, unchanged, by one that cannot (the review found reads trapped on missing columns).
+    @Test func aCatalogFromAnOlderVersionIsUpgradedOrRefusedNeverTrapped() async throws {
+        let directory = try scratchDirectory()
+        let path = directory + "/catalog.sqlite"
+        try await crawledCatalog(at: path)
+        // Make it a catalog of before migrations v8 and v9.
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM grdb_migrations WHERE identifier IN ('v8-crawl-warnings', 'v9-application-id');
+                    ALTER TABLE crawl DROP COLUMN warning_count; ALTER TABLE crawl DROP COLUMN warnings;
+                    PRAGMA application_id = 0;
+                    """)
+        }
+        try queue.close()
+        let nobody = 65534
+        if getuid() == 0 {
+            for file in [path, directory] { #expect(chown(file, uid_t(nobody), gid_t(nobody)) == 0) }
+            #expect(chmod(path, 0o400) == 0 && chmod(directory, 0o555) == 0)
+            let before = bytes(path)
+            let refused = try await runCatalog(["status", "--db", path], asUser: nobody)
+            #expect(refused.status == 3 && refused.stderr.contains("older version of catalog"), "\(refused.stderr)")
+            #expect(bytes(path) == before)
+            #expect(chmod(directory, 0o755) == 0 && chmod(path, 0o600) == 0)
+        }
+        let status = try await runCatalog(["status", "--db", path])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("frameio: 45 items"), "\(status.stdout)")
+    }
+
     /// Before: a symbolic link to the catalog let two crawls write it at once.
     @Test func aLinkToACatalogSharesItsCrawlLock() async throws {
         let directory = try scratchDirectory()

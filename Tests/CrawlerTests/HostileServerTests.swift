@@ -115,7 +115,7 @@ func files(_ ids: some Sequence<Int>) -> String {
         await #expect {
             try await hostileCrawl(transport, database: database, pageSize: 2)
         } throws: { error in
-            error is InconsistentListing && "\(error)".contains("repeats an earlier page")
+            error is InconsistentListing && "\(error)".contains("page 2 repeats")
         }
         #expect(transport.requests.count < 20)
     }
@@ -238,6 +238,85 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
             paths.formUnion(item.map(\.path))
         }
         #expect(paths == ["Acme/Team/One/shared.mov"])
+    }
+
+    /// Before: an asset of an unknown type failed every crawl with exit 4.
+    @Test func unknownTypesAreKeptCountedAndSearchable() async throws {
+        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let transport = ScriptedFrameIO(
+            answer: twoProjects { asset, _ in
+                asset == "R1"
+                    ? .json(
+                        #"[{"id":"L1","name":"site","type":"link"},{"id":"L2","name":"wiki","type":"link"},{"id":"F","name":"a.mov","type":"file"}]"#)
+                    : .json("[]")
+            })
+        let report = try await scriptedCrawl(transport, database: database, options: crawlOptions(mode: .full))
+        #expect(report.stats.warnings == [#"2 items of type "link", which catalog does not know, kept as kind other (search kind:other)"#])
+        #expect(try database.search(SearchQueryParser().parse("kind:other")).map(\.id).sorted() == ["L1", "L2"])
+    }
+
+    /// A folder listed in two projects: it and everything under it keep one path, crawl after crawl.
+    @Test func aFolderListedInTwoProjectsKeepsItsSubtreeAtOnePlace() async throws {
+        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let transport = ScriptedFrameIO(
+            answer: twoProjects { asset, _ in
+                switch asset {
+                case "R1", "R2": return .json(#"[{"id":"X","name":"shared folder","type":"folder"}]"#)
+                case "X": return .json(#"[{"id":"Y","name":"inner","type":"folder"},{"id":"c","name":"c.mov","type":"file"}]"#)
+                case "Y": return .json(#"[{"id":"d","name":"d.mov","type":"file"}]"#)
+                default: return .json("[]")
+                }
+            })
+        for run in 0..<4 {
+            let report = try await scriptedCrawl(transport, database: database, options: crawlOptions(mode: .full))
+            if run > 0 { #expect(report.stats.moved == 0 && report.stats.changed == 0, "run \(run)") }
+            let files = try database.items(source: .frameio, kind: .file)
+            #expect(Set(files.map(\.path)) == ["Acme/Team/One/shared folder/c.mov", "Acme/Team/One/shared folder/inner/d.mov"], "run \(run)")
+        }
+    }
+
+    /// Every folder answering with a new subfolder: fails cleanly instead of never ending.
+    @Test func foldersNestedWithoutEndFailCleanly() async throws {
+        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let transport = ScriptedFrameIO(
+            answer: twoProjects { asset, _ in
+                .json(#"[{"id":"\#(asset)-sub","name":"sub","type":"folder"}]"#)
+            })
+        await #expect {
+            try await scriptedCrawl(transport, database: database, options: crawlOptions(mode: .full))
+        } throws: { error in
+            error is UnboundedListing && "\(error)".contains("nested deeper than 256 levels")
+        }
+    }
+
+    /// A delta that must re-walk a shared project without its account, whose root is refused:
+    /// the project's items are kept, not deleted (the review found the delta deleted them).
+    @Test func aDeltaKeepsTheItemsOfAProjectWhoseRootIsRefused() async throws {
+        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let broken = Toggle()
+        let base = twoProjects { asset, _ in
+            switch asset {
+            case "R1": return .json(files(0..<3))
+            case "R3": return broken.state == 1 ? HTTPResponse(status: 403, body: Array(#"{"message":"Forbidden"}"#.utf8)) : .json(files(20..<30))
+            default: return .json("[]")
+            }
+        }
+        let transport = ScriptedFrameIO { path, page in
+            switch path {
+            case "/projects/shared":
+                // Shared from a team the user is not on, without team.account_id.
+                return .json(#"[{"id":"P3","name":"Theirs","root_asset_id":"R3","team_id":"X"}]"#)
+            case "/assets/R3" where broken.state == 1: return HTTPResponse(status: 403, body: Array(#"{"message":"Forbidden"}"#.utf8))
+            case "/assets/R3": return .json(#"{"id":"R3","name":"root","type":"folder"}"#)
+            default: return base(path, page)
+            }
+        }
+        let first = try await scriptedCrawl(transport, database: database, options: crawlOptions())
+        broken.set(1)
+        let delta = try await scriptedCrawl(transport, database: database, options: crawlOptions())
+        #expect(delta.mode == "delta")
+        #expect(delta.stats.deleted == 0 && delta.stats.items == first.stats.items)
+        #expect(delta.stats.warnings.contains { $0.contains("project Shared with me/Theirs (P3) could not be listed") })
     }
 
     /// A folder listed inside itself: walked once, reported, never a loop.

@@ -68,6 +68,19 @@ final class ScriptedTransport: HTTPTransport {
         #expect(r.stats.snapshot.throttled == 1)
     }
 
+    /// The service's message is its text: one line, escapes shown, so it cannot forge output.
+    @Test func anErrorMessageFromTheServiceStaysOnOneLine() async {
+        let body = #"{"message":"bad request\nframeio full: 45 items, crawl complete \u001b[32mOK"}"#
+        let transport = ScriptedTransport([.success(.init(status: 422, body: Array(body.utf8)))])
+        let r = requester(transport, clock: ManualClock())
+        await #expect {
+            try await r.send(HTTPRequest(url: "http://x/accounts"), what: "accounts")
+        } throws: { error in
+            let text = "\(error)"
+            return !text.contains("\n") && !text.unicodeScalars.contains("\u{1B}") && text.contains("bad request␊frameio full")
+        }
+    }
+
     @Test func unauthorizedIsNotRetriedAndHidesTheToken() async {
         let transport = ScriptedTransport([.success(.init(status: 401, body: Array(#"{"message":"bad token secret-token-123"}"#.utf8)))])
         let r = requester(transport, clock: ManualClock())
