@@ -32,6 +32,13 @@ import Testing
         #expect(try JSONParser.parseRepairingText(Array(#""plain""#.utf8)).repairs == 0)
     }
 
+    @Test func rejectsADocumentOfMillionsOfTinyValues() throws {
+        let dense = "[" + String(repeating: "0,", count: JSONParser.maxValues) + "0]"
+        #expect { try JSONParser.parse(dense) } throws: { "\($0)".contains("more than 1000000 values") }
+        let fits = "[" + String(repeating: "0,", count: 1000) + "0]"
+        #expect(try JSONParser.parse(fits).arrayValue?.count == 1001)
+    }
+
     @Test func rejectsHostileNesting() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(deep) }

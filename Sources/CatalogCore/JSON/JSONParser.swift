@@ -5,6 +5,10 @@
 public struct JSONParser {
     /// The deepest nesting accepted.
     public static let maxDepth = 256
+    /// The most values one document may hold: a full page of 1 000 Frame.io assets holds about
+    /// 60 000. A body within the byte cap but made of tiny values (`[0,0,0,…]`) would otherwise
+    /// parse into a tree ten times its size.
+    public static let maxValues = 1_000_000
 
     /// A parse failure at a byte offset.
     public struct Failure: Error, Sendable, CustomStringConvertible {
@@ -57,6 +61,8 @@ public struct JSONParser {
         let repairingText: Bool
         /// Repairs made.
         var repairs = 0
+        /// Values parsed so far.
+        var values = 0
 
         init(bytes: UnsafeBufferPointer<UInt8>, repairingText: Bool) {
             self.bytes = bytes
@@ -99,6 +105,8 @@ public struct JSONParser {
 
         mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
             guard depth < JSONParser.maxDepth else { throw failure("JSON nested deeper than \(JSONParser.maxDepth) levels") }
+            values += 1
+            guard values <= JSONParser.maxValues else { throw failure("JSON holding more than \(JSONParser.maxValues) values") }
             guard position < bytes.count else { throw failure("unexpected end of JSON") }
             switch bytes[position] {
             case UInt8(ascii: "{"): return try parseObject(depth: depth)
