@@ -18,7 +18,7 @@ extension FrameIOCrawler {
             var delta = try FrameIODelta(database: database)
             _ = try await walk.walkHierarchy()
             let deleted = try await walk.refresh(&delta, since: since)
-            walk.minimumRequests += walk.listSizes.values.reduce(0) { $0 + Swift.max(1, ($1.count + $1.perPage - 1) / Swift.max(1, $1.perPage)) }
+            walk.minimumRequests += walk.minimumListRequests
             let catalogued = try database.itemCount(source: .frameio)
             try DeltaRefusal.check(source: .frameio, gone: deleted.count, catalogued: catalogued, force: options.force)
             try await walk.recorder.flush()

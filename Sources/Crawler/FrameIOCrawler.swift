@@ -122,7 +122,12 @@ extension FrameIOCrawler {
         mutating func run() async throws {
             let roots = try await walkHierarchy()
             try await walkAll(roots)
-            minimumRequests += listSizes.values.reduce(0) { $0 + Swift.max(1, ($1.count + $1.perPage - 1) / Swift.max(1, $1.perPage)) }
+            minimumRequests += minimumListRequests
+        }
+
+        /// The fewest requests the lists read so far could have taken at the page sizes honoured.
+        var minimumListRequests: Int {
+            listSizes.values.reduce(0) { $0 + Swift.max(1, ($1.count + $1.perPage - 1) / Swift.max(1, $1.perPage)) }
         }
 
         /// Accounts, teams and projects (team and shared), de-duplicated; returns the project roots.
@@ -361,16 +366,9 @@ extension FrameIOCrawler {
                         reading.lastPage = Swift.max(0, Swift.min(reading.lastPage ?? end, end))
                     } else if reading.lastPage == nil, page.hasNextPage {
                         reading.fullThrough = Swift.max(reading.fullThrough, page.pageNumber)
-                        if reading.fullThrough >= ListTally.maxPages {
-                            throw UnboundedListing(
-                                what: reading.tally.what, detail: "it sent \(ListTally.maxPages) full pages without declaring a total")
-                        }
                     }
                     reading.tally.add(page)
-                    if reading.tally.distinctCount > ListTally.maxElements {
-                        throw UnboundedListing(
-                            what: reading.tally.what, detail: "it sent more than \(ListTally.maxElements) elements")
-                    }
+                    try reading.tally.checkBounds(fullPages: reading.fullThrough)
                     if reading.tally.isBroken { reading.lastPage = Swift.min(reading.lastPage ?? 0, reading.nextPage - 1) }
                     var size = listSizes[container.assetID] ?? (0, page.perPage ?? page.requestedPageSize)
                     size.count += page.elements.count
@@ -446,16 +444,11 @@ extension FrameIOCrawler {
                 let result = try await fetch(page)
                 if page == 1 { lastPage = try ListTally.lastPage(from: result, what: what) }
                 tally.add(result)
-                guard tally.distinctCount <= ListTally.maxElements else {
-                    throw UnboundedListing(what: what, detail: "it sent more than \(ListTally.maxElements) elements")
-                }
+                try tally.checkBounds(fullPages: lastPage == nil ? page : 0)
                 perPage = result.perPage ?? perPage
                 for element in result.elements where seen.insert(element.id).inserted { elements.append(element) }
                 // An empty page ends the list; so does the plan, or a page that is not full when none was declared.
                 guard !result.elements.isEmpty, !tally.isBroken, page < lastPage ?? (result.hasNextPage ? page + 1 : page) else { break }
-                guard page < ListTally.maxPages else {
-                    throw UnboundedListing(what: what, detail: "it sent \(ListTally.maxPages) full pages without declaring a total")
-                }
                 page += 1
             }
             if try tally.finish() == .complete { return (elements, perPage) }

@@ -60,17 +60,11 @@ public struct ListTally: Sendable {
 
     /// The most pages one list may have: at the 1 000 asked for, ten million children of one
     /// folder. A list that declares more, or keeps going past it with no total, fails the crawl.
-    static let maxPages = 10_000
+    public static let maxPages = 10_000
     /// The most elements one list may hold: a million children of one folder. A list that
     /// declares more, or sends more, fails the crawl; so the ids a reading keeps stay bounded
     /// (about 100 MB at most).
-    static let maxElements = 1_000_000
-
-    /// Distinct elements counted so far in this reading.
-    var distinctCount: Int { ids.count }
-
-    /// ``maxPages``, for tests that check a crawl stops there.
-    public static var maxPagesForTests: Int { maxPages }
+    public static let maxElements = 1_000_000
 
     /// The last page of this reading worth asking for, from what its first page proves: the
     /// declared `total-pages`, but never more than the declared `total` divided by the elements the
@@ -101,6 +95,17 @@ public struct ListTally: Sendable {
 
     /// Whether this reading already cannot add up (a page repeated another): ask for no more of it.
     var isBroken: Bool { broken != nil }
+
+    /// Throws ``UnboundedListing`` when this reading holds more than ``maxElements``, or an
+    /// open-ended list (no total declared) has sent `fullPages` full pages reaching ``maxPages``.
+    func checkBounds(fullPages: Int) throws {
+        if ids.count > Self.maxElements {
+            throw UnboundedListing(what: what, detail: "it sent more than \(Self.maxElements) elements")
+        }
+        if fullPages >= Self.maxPages {
+            throw UnboundedListing(what: what, detail: "it sent \(Self.maxPages) full pages without declaring a total")
+        }
+    }
 
     /// Marks this reading as not adding up, whatever its totals say (a list that ran past its
     /// plan, or a page that repeats another).

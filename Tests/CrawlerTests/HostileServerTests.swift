@@ -106,7 +106,7 @@ func files(_ ids: some Sequence<Int>) -> String {
         } throws: { error in
             error is UnboundedListing && "\(error)".contains("without declaring a total")
         }
-        #expect(transport.requests.count <= ListTally.maxPagesForTests + 10)
+        #expect(transport.requests.count <= ListTally.maxPages + 10)
     }
 
     @Test func theSamePageForeverIsAListThatDoesNotAddUp() async throws {
