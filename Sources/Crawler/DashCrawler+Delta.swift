@@ -8,29 +8,17 @@ import Logging
 /// The Dash delta refresh (docs/architecture.md, "Delta refresh"): only what changed since the
 /// last complete crawl, with fields and options re-checked cheaply and deletions found by
 /// comparing counts.
-extension DashCrawler {
-    /// Runs a delta refresh from `since` (milliseconds) and commits it.
-    func runDelta(since: Int64, session: CrawlSession, started: Date) async throws -> CrawlReport {
-        var walk = Walk(crawler: self, session: session, started: started)
-        do {
-            let schema = try await walk.recheckSchema()
-            let seen = try await walk.readAssets(mapper: schema.mapper, modifiedFrom: since)
-            let catalogued = try await walk.readCatalogue(remapping: schema.changedOptionIDs, skipping: seen, mapper: schema.mapper)
-            let deleted = try await walk.findDeletions(catalogued: catalogued, mapper: schema.mapper)
-            try await walk.recorder.flush()
-            try await database.stageDeletions(Array(deleted), in: session)
-            let storeStart = Date()
-            let merge = try await database.complete(session, stats: walk.recorder.stats(), fields: schema.fields, options: schema.options)
-            walk.recorder.storeSeconds += Date().timeIntervalSince(storeStart)
-            return walk.recorder.report(merge: merge, minimumRequests: walk.minimumRequests)
-        } catch {
-            try? await database.fail(session, error: "\(error)", stats: walk.recorder.stats())
-            throw error
-        }
-    }
-}
-
 extension DashCrawler.Walk {
+    /// Reads what changed from `since` (milliseconds): the schema re-checked, assets modified
+    /// since, assets re-filed under changed options, and the deletions.
+    mutating func refresh(since: Int64) async throws -> WalkOutcome {
+        let schema = try await recheckSchema()
+        let seen = try await readAssets(mapper: schema.mapper, modifiedFrom: since)
+        let catalogued = try await readCatalogue(remapping: schema.changedOptionIDs, skipping: seen, mapper: schema.mapper)
+        let deleted = try await findDeletions(catalogued: catalogued, mapper: schema.mapper)
+        return WalkOutcome(deletions: deleted, fields: schema.fields, fieldOptions: schema.options)
+    }
+
     struct Schema {
         var mapper: DashItemMapper
         var fields: [CatalogField]
@@ -114,10 +102,8 @@ extension DashCrawler.Walk {
         var affected: [CatalogItem] = []
         try crawler.database.forEachItem(source: .dash, records: !optionIDs.isEmpty) { item in
             seconds[item.id] = DashCrawler.second(item.updatedAt)
-            guard !optionIDs.isEmpty, !seen.contains(item.id), let json = try? JSONParser.parse(item.record),
-                let values = json["metadata"]?["values"]?.objectMembers,
-                values.contains(where: { $0.value.arrayValue?.contains { $0.stringValue.map(optionIDs.contains) ?? false } ?? false }),
-                let asset = try? DashAsset(json: json, what: "catalogued asset \(item.id)")
+            guard !optionIDs.isEmpty, !seen.contains(item.id), let asset = DashAsset(storedRecord: item.record),
+                asset.isFiled(underAnyOf: optionIDs)
             else { return }
             affected.append(mapper.item(for: asset))
         }

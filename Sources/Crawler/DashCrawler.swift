@@ -53,24 +53,8 @@ public struct DashCrawler: Sendable {
         let started = Date()
         let user = try await client.currentUser()  // checks the token before the catalog is touched
         logger.info("crawling Dash", metadata: ["user": "\(user.id)"])
-        if let since = try options.deltaStart(of: .dash, in: database) {
-            let session = try database.beginCrawl(source: .dash, mode: .delta, since: since)
-            return try await runDelta(since: Int64(since.timeIntervalSince1970 * 1000), session: session, started: started)
-        }
-        let session = try database.beginCrawl(source: .dash)
-        var walk = Walk(crawler: self, session: session, started: started)
-        do {
-            let (mapper, fields, options) = try await walk.readSchema()
-            try await walk.readAssets(mapper: mapper)
-            try await walk.recorder.flush()
-            try DeltaRefusal.checkFull(session, database: database, force: self.options.force)
-            let storeStart = Date()
-            let merge = try await database.complete(session, stats: walk.recorder.stats(), fields: fields, options: options)
-            walk.recorder.storeSeconds += Date().timeIntervalSince(storeStart)
-            return walk.recorder.report(merge: merge, minimumRequests: walk.minimumRequests)
-        } catch {
-            try? await database.fail(session, error: "\(error)", stats: walk.recorder.stats())
-            throw error
+        return try await CrawlRun.run(source: .dash, database: database, options: options) {
+            Walk(crawler: self, session: $0, started: started)
         }
     }
 }
@@ -91,7 +75,7 @@ extension DashCrawler {
         var label: String { "assets modified \(from.map(DashTime.format) ?? "*") … \(to.map(DashTime.format) ?? "*")" }
     }
 
-    struct Walk {
+    struct Walk: SourceWalk {
         let crawler: DashCrawler
         let session: CrawlSession
         let started: Date
@@ -113,6 +97,15 @@ extension DashCrawler {
         }
 
         var client: DashClient { crawler.client }
+
+        mutating func walk(since: Date?) async throws -> WalkOutcome {
+            guard let since else {
+                let (mapper, fields, options) = try await readSchema()
+                try await readAssets(mapper: mapper)
+                return WalkOutcome(fields: fields, fieldOptions: options)
+            }
+            return try await refresh(since: Int64(since.timeIntervalSince1970 * 1000))
+        }
 
         /// Fields, the folders field, and every option tree.
         mutating func readSchema() async throws -> (DashItemMapper, [CatalogField], [CatalogFieldOption]) {

@@ -9,32 +9,6 @@ import Logging
 /// projects are re-listed (a few requests), changed assets come from `POST /search/library`
 /// (`updated_at gte` the watermark), deletions from the trash of changed projects, and a project
 /// whose change the search cannot account for is re-walked, alone.
-extension FrameIOCrawler {
-    /// Runs a delta refresh from `since` and commits it.
-    func runDelta(since: Date, session: CrawlSession, started: Date) async throws -> CrawlReport {
-        var walk = Walk(crawler: self, session: session, started: started)
-        walk.emitted = []
-        do {
-            var delta = try FrameIODelta(database: database)
-            _ = try await walk.walkHierarchy()
-            let deleted = try await walk.refresh(&delta, since: since)
-            walk.minimumRequests += walk.minimumListRequests
-            let catalogued = try database.itemCount(source: .frameio)
-            try DeltaRefusal.check(source: .frameio, gone: deleted.count, catalogued: catalogued, force: options.force)
-            try await walk.recorder.flush()
-            try walk.recorder.warnAboutConflicts()
-            try await database.stageDeletions(Array(deleted), in: session)
-            let storeStart = Date()
-            let merge = try await database.complete(session, stats: walk.recorder.stats())
-            walk.recorder.storeSeconds += Date().timeIntervalSince(storeStart)
-            return walk.recorder.report(merge: merge, minimumRequests: walk.minimumRequests)
-        } catch {
-            try? await database.fail(session, error: "\(error)", stats: walk.recorder.stats())
-            throw error
-        }
-    }
-}
-
 /// What the catalog held before a Frame.io delta, read lazily.
 struct FrameIODelta {
     let database: CatalogDatabase
@@ -63,11 +37,9 @@ struct FrameIODelta {
         for id in missing { cache[id] = found[id] }
     }
 
-    /// `file_count` and `folder_count` as a project record gives them.
-    static func serviceCounts(_ record: String) -> (files: Int64, folders: Int64)? {
-        guard let json = try? JSONParser.parse(record), let files = json["file_count"]?.int64Value,
-            let folders = json["folder_count"]?.int64Value
-        else { return nil }
+    /// `file_count` and `folder_count` of a project, as its service record gives them.
+    static func serviceCounts(_ project: FrameIOProject?) -> (files: Int64, folders: Int64)? {
+        guard let files = project?.fileCount, let folders = project?.folderCount else { return nil }
         return (files, folders)
     }
 }
@@ -114,7 +86,7 @@ extension FrameIOCrawler.Walk {
                 continue
             }
             // The first page still names projects that changed, whatever their records say.
-            for asset in page.elements { if let p = asset.record["project_id"]?.stringValue, projects[p] != nil { changed.insert(p) } }
+            for asset in page.elements { if let p = asset.projectID, projects[p] != nil { changed.insert(p) } }
             for projectID in inAccount.sorted() where changed.contains(projectID) && !rewalk.contains(projectID) {
                 let page = try await client.searchLibrary(accountID: account, projectID: projectID, updatedSince: since)
                 minimumRequests += 1
@@ -125,7 +97,7 @@ extension FrameIOCrawler.Walk {
                 }
             }
         }
-        for asset in found.values { if let p = asset.record["project_id"]?.stringValue, projects[p] != nil { changed.insert(p) } }
+        for asset in found.values { if let p = asset.projectID, projects[p] != nil { changed.insert(p) } }
         // 3. Deletions: the trash of every changed project, with everything under a deleted container.
         var trashed = Set<String>()
         for projectID in changed.subtracting(rewalk).sorted() {
@@ -153,12 +125,12 @@ extension FrameIOCrawler.Walk {
         var resolver = PathResolver(projects: projects)
         var staged: [CatalogItem] = []
         for asset in found.values.sorted(by: { $0.id < $1.id }) {
-            guard let projectID = asset.record["project_id"]?.stringValue, projects[projectID] != nil, !rewalk.contains(projectID),
-                let parent = asset.record["parent_id"]?.stringValue,
+            guard let projectID = asset.projectID, projects[projectID] != nil, !rewalk.contains(projectID),
+                let parent = asset.parentID,
                 let (parentItemID, parentPath) = try resolver.parent(parent, found: found, delta: &delta)
             else {
                 // Not placeable from what is known (e.g. under a folder the catalog never saw).
-                if let projectID = asset.record["project_id"]?.stringValue, projects[projectID] != nil { rewalk.insert(projectID) }
+                if let projectID = asset.projectID, projects[projectID] != nil { rewalk.insert(projectID) }
                 continue
             }
             staged.append(crawler.mapper.item(for: asset, parentID: parentItemID, parentPath: parentPath, projectID: projectID))
@@ -182,7 +154,8 @@ extension FrameIOCrawler.Walk {
         for id in gone { if let old = try delta.item(id) { count(old.kind, old.projectID, -1) } }
         for projectID in changed.subtracting(rewalk) {
             guard let listed = projects[projectID], let old = delta.catalogProjects[projectID],
-                let before = FrameIODelta.serviceCounts(old.record), let after = FrameIODelta.serviceCounts(listed.item.record)
+                let before = FrameIODelta.serviceCounts(FrameIOProject(storedRecord: old.record)),
+                let after = FrameIODelta.serviceCounts(listed.project)
             else { continue }
             let ours = net[projectID] ?? (0, 0)
             if ours.files != after.files - before.files || ours.folders != after.folders - before.folders {
@@ -270,7 +243,7 @@ struct PathResolver {
         guard depth < 64 else { return nil }
         let name: String
         let parentID: String
-        if let asset = found[id], let parent = asset.record["parent_id"]?.stringValue {
+        if let asset = found[id], let parent = asset.parentID {
             name = asset.name.isEmpty ? asset.id : asset.name
             parentID = rootOwner[parent] ?? parent
         } else if let item = try delta.item(id), let parent = item.parentID, item.kind != .project {

@@ -36,25 +36,8 @@ public struct FrameIOCrawler: Sendable {
         // Check the token before touching the catalog.
         let user = try await client.me()
         logger.info("crawling Frame.io", metadata: ["user": "\(user.id)"])
-        if let since = try options.deltaStart(of: .frameio, in: database) {
-            let session = try database.beginCrawl(source: .frameio, mode: .delta, since: since)
-            return try await runDelta(since: since, session: session, started: started)
-        }
-        let session = try database.beginCrawl(source: .frameio)
-        var walk = Walk(crawler: self, session: session, started: started)
-        do {
-            try await walk.run()
-            try await walk.recorder.flush()
-            try walk.recorder.warnAboutConflicts()
-            try DeltaRefusal.checkFull(session, database: database, force: options.force)
-            let storeStart = Date()
-            let merge = try await database.complete(session, stats: walk.recorder.stats())
-            walk.recorder.storeSeconds += Date().timeIntervalSince(storeStart)
-            return walk.recorder.report(merge: merge, minimumRequests: walk.minimumRequests)
-        } catch {
-            let message = "\(error)"
-            try? await database.fail(session, error: message, stats: walk.recorder.stats())
-            throw error
+        return try await CrawlRun.run(source: .frameio, database: database, options: options) {
+            Walk(crawler: self, session: $0, started: started)
         }
     }
 }
@@ -84,7 +67,7 @@ struct Container: Sendable {
 
 extension FrameIOCrawler {
     /// The state of one crawl: the queue of pages, the staged batch, counters.
-    struct Walk {
+    struct Walk: SourceWalk {
         let crawler: FrameIOCrawler
         let session: CrawlSession
         let started: Date
@@ -119,10 +102,19 @@ extension FrameIOCrawler {
 
         var client: FrameIOClient { crawler.client }
 
-        mutating func run() async throws {
-            let roots = try await walkHierarchy()
-            try await walkAll(roots)
+        mutating func walk(since: Date?) async throws -> WalkOutcome {
+            guard let since else {
+                let roots = try await walkHierarchy()
+                try await walkAll(roots)
+                minimumRequests += minimumListRequests
+                return WalkOutcome()
+            }
+            emitted = []
+            var delta = try FrameIODelta(database: crawler.database)
+            _ = try await walkHierarchy()
+            let deleted = try await refresh(&delta, since: since)
             minimumRequests += minimumListRequests
+            return WalkOutcome(deletions: deleted)
         }
 
         /// The fewest requests the lists read so far could have taken at the page sizes honoured.

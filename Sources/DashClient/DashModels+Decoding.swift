@@ -81,4 +81,18 @@ extension DashAsset {
         }
         record = json
     }
+
+    /// The asset a catalog item's stored record describes (the object as it was received), or
+    /// nil when the record is not an asset's.
+    public init?(storedRecord: String) {
+        guard let json = try? JSONParser.parse(storedRecord), let asset = try? DashAsset(json: json, what: "catalogued asset") else {
+            return nil
+        }
+        self = asset
+    }
+
+    /// Whether any of its metadata values is one of `optionIDs`.
+    public func isFiled(underAnyOf optionIDs: Set<String>) -> Bool {
+        metadata.contains { $0.values.contains(where: optionIDs.contains) }
+    }
 }

@@ -50,6 +50,14 @@ extension FrameIOProject {
         folderCount = reader.int64("folder_count")
         record = json
     }
+
+    /// The project a catalog item's stored record describes (the record as it was received,
+    /// less its volatile members), or nil when the record is not a project's.
+    public init?(storedRecord: String) {
+        guard let json = try? JSONParser.parse(storedRecord), let project = try? FrameIOProject(json: json, what: "catalogued project")
+        else { return nil }
+        self = project
+    }
 }
 
 extension FrameIOAsset {
@@ -59,6 +67,8 @@ extension FrameIOAsset {
         type = AssetType(name: try reader.requiredString("type"))
         name = reader.string("name") ?? ""
         accountID = reader.nonEmptyString("account_id")
+        projectID = reader.nonEmptyString("project_id")
+        parentID = reader.nonEmptyString("parent_id")
         record = json
     }
 }

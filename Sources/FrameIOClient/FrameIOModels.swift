@@ -98,6 +98,10 @@ public struct FrameIOAsset: FrameIOListed, Equatable {
     public var type: AssetType
     /// The account it belongs to (`account_id`), when the payload carries it.
     public var accountID: String? = nil
+    /// The project it belongs to (`project_id`), when the payload carries it.
+    public var projectID: String? = nil
+    /// The asset it sits in (`parent_id`), when the payload carries it.
+    public var parentID: String? = nil
     /// The record as received.
     public var record: JSONValue
 

@@ -1,0 +1,58 @@
+import CatalogCore
+import CatalogStore
+import Foundation
+
+/// What a source's walk hands back to the shared crawl path once it has read the service.
+struct WalkOutcome: Sendable {
+    /// Ids the service no longer has (a delta; a full crawl deletes whatever it did not stage).
+    var deletions: Set<String> = []
+    /// The source's fields and options, when it has them: replaced in the same transaction.
+    var fields: [CatalogField]?
+    var fieldOptions: [CatalogFieldOption]?
+}
+
+/// One crawl of one source, full or delta: reads the service and stages what it reads through
+/// its ``CrawlRecorder``. ``CrawlRun`` drives every source through the same begin → walk →
+/// flush → complete or fail path.
+protocol SourceWalk {
+    /// Stages items and keeps the counters.
+    var recorder: CrawlRecorder { get set }
+    /// The fewest requests the walk could have taken (reported beside those it took).
+    var minimumRequests: Int { get }
+    /// Reads the service: everything when `since` is nil, else what changed from `since`.
+    mutating func walk(since: Date?) async throws -> WalkOutcome
+}
+
+/// The one path every crawl takes: begin a session (delta after a complete crawl unless the
+/// options say full), walk, flush the last batch, refuse a mass disappearance, and commit in
+/// one transaction; on any error, mark the crawl failed and leave the catalog as it was.
+enum CrawlRun {
+    static func run<Walk: SourceWalk>(
+        source: Source, database: CatalogDatabase, options: CrawlOptions, makeWalk: (CrawlSession) -> Walk
+    ) async throws -> CrawlReport {
+        let since = try options.deltaStart(of: source, in: database)
+        let session =
+            if let since { try database.beginCrawl(source: source, mode: .delta, since: since) } else { try database.beginCrawl(source: source) }
+        var walk = makeWalk(session)
+        do {
+            let outcome = try await walk.walk(since: since)
+            try await walk.recorder.flush()
+            try walk.recorder.warnAboutConflicts()
+            if since != nil {
+                let catalogued = try database.itemCount(source: source)
+                try DeltaRefusal.check(source: source, gone: outcome.deletions.count, catalogued: catalogued, force: options.force)
+                try await database.stageDeletions(outcome.deletions.sorted(), in: session)
+            } else {
+                try DeltaRefusal.checkFull(session, database: database, force: options.force)
+            }
+            let storeStart = Date()
+            let merge = try await database.complete(
+                session, stats: walk.recorder.stats(), fields: outcome.fields, options: outcome.fieldOptions)
+            walk.recorder.storeSeconds += Date().timeIntervalSince(storeStart)
+            return walk.recorder.report(merge: merge, minimumRequests: walk.minimumRequests)
+        } catch {
+            try? await database.fail(session, error: "\(error)", stats: walk.recorder.stats())
+            throw error
+        }
+    }
+}
