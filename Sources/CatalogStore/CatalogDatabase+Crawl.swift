@@ -53,7 +53,6 @@ extension CatalogDatabase {
         try await write { db in try Self.insertStaged(items, crawlID: crawlID, db: db) }
     }
 
-    /// Synchronous form of ``stage(_:in:)``, for benchmarks and tests.
     /// Marks items of a delta crawl as deleted on the service (applied when the crawl completes).
     public func stageDeletions(_ ids: [String], in session: CrawlSession) async throws(StoreError) {
         guard !ids.isEmpty else { return }
@@ -61,11 +60,6 @@ extension CatalogDatabase {
             let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO staging.crawl_deleted (id) VALUES (?)")
             for id in ids { try statement.execute(arguments: [id]) }
         }
-    }
-
-    public func stageSync(_ items: [CatalogItem], in session: CrawlSession) throws(StoreError) {
-        let crawlID = session.id
-        try writeSync { db in try Self.insertStaged(items, crawlID: crawlID, db: db) }
     }
 
     /// Stages items. An id staged again at the same path replaces what was staged (a list read
@@ -84,7 +78,7 @@ extension CatalogDatabase {
         )
         for item in items {
             var arguments: StatementArguments = [crawlID]
-            arguments += ItemRow.arguments(item)
+            arguments += ItemRecord.arguments(item)
             try statement.execute(arguments: arguments)
         }
     }

@@ -81,7 +81,7 @@ extension CatalogDatabase {
         guard plan.limit > 0 else { return [] }
         return try read { db in
             func fetch(_ statement: SearchSQL.Statement) throws -> [CatalogItem] {
-                try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map(ItemRow.item(from:))
+                try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map { try ItemRecord(row: $0).item }
             }
             guard let match = plan.match, let nameMatch = plan.nameMatch else { return try fetch(plan.listing) }
             func isBroad(_ probe: SearchSQL.Statement) throws -> Bool {
@@ -117,7 +117,7 @@ extension CatalogDatabase {
                     after = through
                 }
             }
-            return rows.map(ItemRow.item(from:))
+            return try rows.map { try ItemRecord(row: $0).item }
         }
     }
 
@@ -136,7 +136,7 @@ extension CatalogDatabase {
     /// (memory stays constant whatever the catalog's size). Without `records`, items come with an
     /// empty `record` and `text` (what reports need, read at a third of the cost).
     public func forEachItem(source: Source? = nil, records: Bool = true, _ body: (CatalogItem) throws -> Void) throws {
-        let selection = records ? ItemRow.selection : ItemRow.selectionWithoutRecord
+        let selection = records ? ItemRecord.selection : ItemRecord.selection(withRecords: false)
         do {
             try writer.unsafeReentrantRead { db in
                 let rows =
@@ -147,7 +147,7 @@ extension CatalogDatabase {
                         try Row.fetchCursor(db, sql: "SELECT \(selection) FROM item ORDER BY source, path, id")
                     }
                 while let row = try rows.next() {
-                    try body(ItemRow.item(from: row))
+                    try body(ItemRecord(row: row).item)
                 }
             }
         } catch let error as DatabaseError {
@@ -160,9 +160,9 @@ extension CatalogDatabase {
         guard !ids.isEmpty else { return [:] }
         return try read { db in
             var found: [String: CatalogItem] = [:]
-            let statement = try db.cachedStatement(sql: "SELECT \(ItemRow.selection) FROM item WHERE source = ? AND id = ?")
+            let statement = try db.cachedStatement(sql: "SELECT \(ItemRecord.selection) FROM item WHERE source = ? AND id = ?")
             for id in ids {
-                if let row = try Row.fetchOne(statement, arguments: [source.rawValue, id]) { found[id] = ItemRow.item(from: row) }
+                if let row = try Row.fetchOne(statement, arguments: [source.rawValue, id]) { found[id] = try ItemRecord(row: row).item }
             }
             return found
         }
@@ -173,9 +173,9 @@ extension CatalogDatabase {
         guard !parentIDs.isEmpty else { return [] }
         return try read { db in
             var found: [CatalogItem] = []
-            let statement = try db.cachedStatement(sql: "SELECT \(ItemRow.selection) FROM item WHERE source = ? AND parent_id = ?")
+            let statement = try db.cachedStatement(sql: "SELECT \(ItemRecord.selection) FROM item WHERE source = ? AND parent_id = ?")
             for id in parentIDs {
-                found += try Row.fetchAll(statement, arguments: [source.rawValue, id]).map(ItemRow.item(from:))
+                found += try Row.fetchAll(statement, arguments: [source.rawValue, id]).map { try ItemRecord(row: $0).item }
             }
             return found
         }
@@ -192,8 +192,8 @@ extension CatalogDatabase {
     public func items(source: Source, kind: ItemKind) throws(StoreError) -> [CatalogItem] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT \(ItemRow.selection) FROM item WHERE source = ? AND kind = ?", arguments: [source.rawValue, kind.rawValue]
-            ).map(ItemRow.item(from:))
+                db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE source = ? AND kind = ?", arguments: [source.rawValue, kind.rawValue]
+            ).map { try ItemRecord(row: $0).item }
         }
     }
 

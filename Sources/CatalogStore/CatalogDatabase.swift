@@ -241,6 +241,9 @@ public final class CatalogDatabase: Sendable {
             default: return .database(error.message ?? "\(error)")
             }
         }
+        if let error = error as? RowDecodingError {
+            return .database("the catalog holds a value this version of catalog cannot read: \(error)")
+        }
         return .database("\(error)")
     }
 

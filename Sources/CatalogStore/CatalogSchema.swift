@@ -207,9 +207,5 @@ enum CatalogSchema {
     }
 
     /// The item columns shared by `item` and the staging table `crawl_item`, in insert order.
-    static let itemColumns = [
-        "id", "kind", "name", "parent_id", "project_id", "path", "size", "mime", "ext",
-        "created_at", "updated_at", "uploaded_at", "label", "xxh64", "md5", "text", "digest", "record",
-        "state", "folders", "metadata",
-    ]
+    static let itemColumns = ItemRecord.Columns.allCases.map(\.name)
 }

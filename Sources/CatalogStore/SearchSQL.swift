@@ -87,7 +87,7 @@ struct SearchSQL {
         }
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         arguments += [limit]
-        return Statement(sql: "SELECT \(ItemRow.selection) FROM item\(whereClause) ORDER BY item.path LIMIT ?", arguments: arguments)
+        return Statement(sql: "SELECT \(ItemRecord.selection) FROM item\(whereClause) ORDER BY item.path LIMIT ?", arguments: arguments)
     }
 
     /// Counts the rows matching `expression` in `index` (filters ignored), stopping at ``candidateLimit`` + 1.
@@ -131,7 +131,7 @@ struct SearchSQL {
         arguments += conditionArguments
         arguments += [limit]
         return Statement(
-            sql: "SELECT \(ItemRow.selection), top.hit AS hit FROM (\(inner)) AS top JOIN item ON item.seq = top.hit ORDER BY top.o, top.path",
+            sql: "SELECT \(ItemRecord.selection), top.hit AS hit FROM (\(inner)) AS top JOIN item ON item.seq = top.hit ORDER BY top.o, top.path",
             arguments: arguments)
     }
 
@@ -148,7 +148,7 @@ struct SearchSQL {
         arguments += conditionArguments
         arguments += [limit]
         return Statement(
-            sql: "SELECT \(ItemRow.selection) FROM (\(inner)) AS top JOIN item ON item.seq = top.hit ORDER BY top.score, item.path",
+            sql: "SELECT \(ItemRecord.selection) FROM (\(inner)) AS top JOIN item ON item.seq = top.hit ORDER BY top.score, item.path",
             arguments: arguments)
     }
 

@@ -81,15 +81,12 @@ public struct DashItemMapper: Sendable {
         }
         if let fileType = asset.fileType, !fileType.isEmpty { text.append(fileType) }
         let firstFolder = folders.first
-        var item = CatalogItem(
+        return CatalogItem(
             source: .dash, id: asset.id, kind: .asset, name: name, parentID: folderIDs.first, projectID: nil,
             path: firstFolder.map { "\($0)/\(name)" } ?? name, size: asset.size.flatMap(CatalogItem.plausibleSize), mime: asset.mime,
             createdAt: asset.dateAdded.flatMap(Self.date), updatedAt: asset.dateLastModified.flatMap(Self.date), md5: asset.checksum,
-            text: text.joined(separator: "\n"), record: canonicalizer.canonicalText(asset.record))
-        item.state = asset.state
-        item.folders = folders
-        item.metadata = metadata
-        return item
+            text: text.joined(separator: "\n"), record: canonicalizer.canonicalText(asset.record), state: asset.state, folders: folders,
+            metadata: metadata)
     }
 
     /// A Dash date (`2026-07-01T09:00:00.123Z`, or any ISO 8601 instant) to the second.

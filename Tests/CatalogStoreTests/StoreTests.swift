@@ -54,6 +54,24 @@ func temporaryDatabasePath() -> String {
         #expect(try await database.complete(again, stats: CrawlStats()).unchanged == 1)
     }
 
+    /// An unknown kind or source read back as `file` or `frameio`; now reading it fails, naming it.
+    @Test func aValueThisVersionCannotReadIsAnErrorNotADefault() async throws {
+        let path = temporaryDatabasePath()
+        let database = try CatalogDatabase(path: path)
+        let crawl = try database.beginCrawl(source: .frameio)
+        try await database.stage([makeItem("1", name: "a.mov")], in: crawl)
+        try await database.complete(crawl, stats: CrawlStats())
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in try db.execute(sql: "UPDATE item SET kind = 'hologram' WHERE id = '1'") }
+        try queue.close()
+        #expect(throws: StoreError.self) { try database.items(source: .frameio, ids: ["1"]) }
+        do {
+            _ = try database.items(source: .frameio, ids: ["1"])
+        } catch {
+            #expect("\(error)".contains("hologram"))
+        }
+    }
+
     @Test func newCatalogFileIsPrivateAndWAL() throws {
         let path = temporaryDatabasePath()
         let database = try CatalogDatabase(path: path)

@@ -2,16 +2,12 @@
 public enum CatalogError: Error, Sendable, CustomStringConvertible {
     /// A local file could not be read.
     case fileUnreadable(path: String, reason: String)
-    /// JSON text could not be parsed.
-    case malformedJSON(context: String, detail: String)
 
     /// A message for people.
     public var description: String {
         switch self {
         case .fileUnreadable(let path, let reason):
             "cannot read \(path): \(reason). Check that the file exists and is readable."
-        case .malformedJSON(let context, let detail):
-            "malformed JSON in \(context): \(detail)"
         }
     }
 }

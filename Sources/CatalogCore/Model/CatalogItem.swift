@@ -38,19 +38,22 @@ public struct CatalogItem: Sendable, Hashable {
     /// Further searchable text (descriptions, properties, metadata values), one value per line.
     public var text: String
     /// The record digest: XXH3-128 of ``record``; changes exactly when the record changes.
-    public var digest: String
+    public private(set) var digest: String
     /// The item's canonical JSON record as the service gave it, volatile fields removed.
-    public var record: String
+    public var record: String {
+        didSet { digest = Digest.xxh3_128(record).hex }
+    }
     /// The lifecycle state (Dash `lifecycleStatus.state`, e.g. `LIVE`), if any.
     public var state: String?
     /// Every folder path the item is filed under (Dash: an asset may sit in several folders),
     /// `Folder/Sub/Sub`; empty when it is in none or the source has no such notion.
-    public var folders: [String] = []
+    public var folders: [String]
     /// Custom metadata resolved for people: field name → values (option values as full paths,
     /// `Campaigns / 2026 / Spring`); empty when the source has none.
-    public var metadata: [String: [String]] = [:]
+    public var metadata: [String: [String]]
 
-    /// Creates an item; `digest` is computed from `record`.
+    /// Creates an item. `digest` is computed from `record` unless given: only an item read back
+    /// from storage passes the digest stored with it.
     public init(
         source: Source,
         id: String,
@@ -68,7 +71,11 @@ public struct CatalogItem: Sendable, Hashable {
         xxh64: String? = nil,
         md5: String? = nil,
         text: String = "",
-        record: String
+        digest: String? = nil,
+        record: String,
+        state: String? = nil,
+        folders: [String] = [],
+        metadata: [String: [String]] = [:]
     ) {
         self.source = source
         self.id = id
@@ -87,33 +94,10 @@ public struct CatalogItem: Sendable, Hashable {
         self.md5 = md5
         self.text = text
         self.record = record
-        self.digest = Digest.xxh3_128(record).hex
-    }
-
-    /// Restores an item read back from storage, with its stored digest (not recomputed).
-    public init(
-        source: Source, id: String, kind: ItemKind, name: String, parentID: String?, projectID: String?,
-        path: String, size: Int64?, mime: String?, createdAt: Date?, updatedAt: Date?, uploadedAt: Date?,
-        label: String?, xxh64: String?, md5: String?, text: String, digest: String, record: String
-    ) {
-        self.source = source
-        self.id = id
-        self.kind = kind
-        self.name = name
-        self.parentID = parentID
-        self.projectID = projectID
-        self.path = path
-        self.size = size
-        self.mime = mime
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-        self.uploadedAt = uploadedAt
-        self.label = label
-        self.xxh64 = xxh64
-        self.md5 = md5
-        self.text = text
-        self.record = record
-        self.digest = digest
+        self.digest = digest ?? Digest.xxh3_128(record).hex
+        self.state = state
+        self.folders = folders
+        self.metadata = metadata
     }
 
     /// The lowercased file extension of the name (`mov` for `Clip.MOV`), or nil when it has none.
