@@ -153,7 +153,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CatalogSandboxTests",
-            dependencies: ["CatalogSandbox", "CatalogCore"],
+            dependencies: ["CatalogSandbox", "CatalogCore", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         // Runs the built `catalog` executable (built by `swift build --build-tests`) on bad files and paths.

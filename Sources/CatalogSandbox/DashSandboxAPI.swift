@@ -1,5 +1,6 @@
 import CatalogCore
 import Foundation
+import Hummingbird
 import Synchronization
 
 /// The fake Dash API v2: `{result, permittedActions}` envelopes, option and asset searches with
@@ -15,8 +16,8 @@ public final class DashSandboxAPI: Sendable {
     private let auth: Mutex<AuthState>
     private let signature = Mutex<UInt64>(0)
     /// Assets in ADDED_ORDER, with their modification times in milliseconds.
-    private let state: Mutex<Snapshot>
-    private var assets: [(asset: DashDataset.Asset, modified: Int64)] { state.withLock { $0.assets } }
+    let state: Mutex<Snapshot>
+    var assets: [(asset: DashDataset.Asset, modified: Int64)] { state.withLock { $0.assets } }
     private var childCounts: [String: Int] { state.withLock { $0.childCounts } }
 
     /// The tenant and what is derived from it for fast answers.
@@ -74,13 +75,12 @@ public final class DashSandboxAPI: Sendable {
     }
 
     /// `POST /_admin/mutate?rate=R&seed=S` (no token needed; the sandbox binds loopback).
-    public func admin(path: String, query: [String: String]) -> SandboxResponse {
-        guard path == "/_admin/mutate" else { return Self.error(status: 404, message: "Unknown admin endpoint \(path)", path: path) }
+    func admin(query: [String: String], path: String) -> SandboxResponse {
         guard let rate = Double(query["rate"] ?? "0.01"), (0...1).contains(rate) else {
             return Self.error(status: 400, message: "rate must be a number between 0 and 1", path: path)
         }
         let report = mutate(rate: rate, seed: UInt64(query["seed"] ?? "") ?? UInt64.random(in: 0...UInt64.max))
-        return .json(Array(JSONWriter.string(report.json, canonical: false).utf8))
+        return .json(report.json)
     }
 
     /// Requests answered so far, by outcome.
@@ -89,52 +89,70 @@ public final class DashSandboxAPI: Sendable {
     /// Access tokens issued by the token endpoint so far.
     public var issuedTokens: Int { auth.withLock { $0.issued } }
 
-    /// Answers one API request. `path` is below the API root (e.g. `/asset-searches`).
-    public func handle(method: String, path: String, body: [UInt8], authorization: String?) async -> SandboxResponse {
+    /// Adds the Dash API routes to `group` (mounted at `/dash`).
+    func addRoutes<Context: RequestContext>(to group: RouterGroup<Context>) {
+        func route(
+            _ method: HTTPRequest.Method, _ path: RouterPath,
+            _ answer: @escaping @Sendable (DashSandboxAPI, SandboxRequest, PageFault?) -> SandboxResponse
+        ) {
+            group.sandbox(method, path) { [self] request in await serve(request) { answer(self, request, $0) } }
+        }
+        route(.get, "current-user") { api, _, _ in
+            api.envelope(
+                .object([
+                    ("id", .string(api.dataset.userID)), ("accountId", .string(api.dataset.accountID)), ("email", .string(api.dataset.userEmail)),
+                ]))
+        }
+        route(.get, "fields") { api, _, _ in .json(.array(api.dataset.fields.map { api.wrap(api.render($0)) })) }
+        route(.get, "folder-settings") { api, _, _ in api.envelope(.object([("fieldId", .string(api.dataset.foldersFieldID))])) }
+        route(.post, "field-option-searches") { api, request, fault in
+            api.search(request.body, path: request.path, pageFault: fault) { criterion, sorts in try api.optionSearch(criterion, sorts) }
+        }
+        route(.post, "asset-searches") { api, request, fault in
+            api.search(request.body, path: request.path, pageFault: fault) { criterion, sorts in try api.assetSearch(criterion, sorts) }
+        }
+        route(.get, "assets/:id") { api, request, _ in
+            let id = request.parameter("id")
+            guard let found = api.assets.first(where: { $0.asset.id == id }) else { return api.noRoute(request) }
+            return api.envelope(api.render(found.asset))
+        }
+        route(.get, "field-options/:id") { api, request, _ in
+            let options = api.state.withLock { $0.optionsByID }
+            guard let option = options[request.parameter("id")] else { return api.noRoute(request) }
+            return api.envelope(api.renderWithParents(option, options))
+        }
+        route(.get, "fields/:id") { api, request, _ in
+            guard let field = api.dataset.fields.first(where: { $0.id == request.parameter("id") }) else { return api.noRoute(request) }
+            return api.envelope(api.render(field))
+        }
+        group.sandbox(.post, "_admin/mutate") { [self] request in admin(query: request.query, path: request.path) }
+        group.sandboxFallback { method, path in Self.error(status: 404, message: "No route for \(method) \(path)", path: path) }
+    }
+
+    /// Adds the OAuth token endpoint to `group` (mounted at `/dash-login`).
+    func addTokenRoute<Context: RequestContext>(to group: RouterGroup<Context>) {
+        group.sandbox(.post, "oauth/token", bodyLimit: 1 << 16) { [self] request in token(body: request.body) }
+    }
+
+    private func noRoute(_ request: SandboxRequest) -> SandboxResponse {
+        Self.error(status: 404, message: "No route for GET \(request.path)", path: request.path)
+    }
+
+    /// Answers one request: the gate first (token, rate limit, faults), then `answer`.
+    private func serve(_ request: SandboxRequest, _ answer: (PageFault?) -> SandboxResponse) async -> SandboxResponse {
         let required = configuration.requiredToken
         let issuing = configuration.dashAuth != nil
-        let verdict = await gate.check(authorization: authorization, expiring: !issuing) { token in
+        let verdict = await gate.check(authorization: request.authorization, expiring: !issuing) { token in
             if issuing { return auth.withLock { ($0.accessTokens[token] ?? .distantPast) > Date() } }
             return required == nil || token == required
         }
         switch verdict {
         case .refuse(let status, let reason, let headers):
-            return Self.error(status: status, message: reason, path: path, headers: headers)
+            return Self.error(status: status, message: reason, path: request.path, headers: headers)
         case .admit(let headers, let pageFault, let bodyFault):
-            var response = route(method: method, path: path, body: body, pageFault: pageFault)
+            var response = answer(pageFault)
             response.headers += headers
             return SandboxGate.corrupt(response, with: bodyFault)
-        }
-    }
-
-    private func route(method: String, path: String, body: [UInt8], pageFault: PageFault?) -> SandboxResponse {
-        switch (method, path) {
-        case ("GET", "/current-user"):
-            return envelope(
-                .object([("id", .string(dataset.userID)), ("accountId", .string(dataset.accountID)), ("email", .string(dataset.userEmail))]))
-        case ("GET", "/fields"):
-            return .json(Array(JSONWriter.string(.array(dataset.fields.map { wrap(render($0)) }), canonical: false).utf8))
-        case ("GET", "/folder-settings"):
-            return envelope(.object([("fieldId", .string(dataset.foldersFieldID))]))
-        case ("POST", "/field-option-searches"):
-            return search(body, path: path, pageFault: pageFault) { criterion, sorts in try optionSearch(criterion, sorts) }
-        case ("POST", "/asset-searches"):
-            return search(body, path: path, pageFault: pageFault) { criterion, sorts in try assetSearch(criterion, sorts) }
-        default:
-            if method == "GET", path.hasPrefix("/assets/") {
-                let id = String(path.dropFirst("/assets/".count))
-                if let found = assets.first(where: { $0.asset.id == id }) { return envelope(render(found.asset)) }
-            }
-            if method == "GET", path.hasPrefix("/field-options/") {
-                let id = String(path.dropFirst("/field-options/".count))
-                let options = state.withLock { $0.optionsByID }
-                if let option = options[id] { return envelope(renderWithParents(option, options)) }
-            }
-            if method == "GET", path.hasPrefix("/fields/") {
-                let id = String(path.dropFirst("/fields/".count))
-                if let field = dataset.fields.first(where: { $0.id == id }) { return envelope(render(field)) }
-            }
-            return Self.error(status: 404, message: "No route for \(method) \(path)", path: path)
         }
     }
 
@@ -144,8 +162,7 @@ public final class DashSandboxAPI: Sendable {
         var message: String
     }
 
-    private func search(_ body: [UInt8], path: String, pageFault: PageFault?, run: (JSONValue, [JSONValue]) throws -> [JSONValue]) -> SandboxResponse
-    {
+    func search(_ body: [UInt8], path: String, pageFault: PageFault?, run: (JSONValue, [JSONValue]) throws -> [JSONValue]) -> SandboxResponse {
         guard let json = try? JSONParser.parse(body), case .object = json else {
             return Self.error(status: 400, message: "Request body must be a JSON object", path: path)
         }
@@ -174,10 +191,10 @@ public final class DashSandboxAPI: Sendable {
         let (range, total) = fault?.apply(start: start, end: end, count: matches.count, page: start > 0 ? 2 : 1) ?? (start..<end, matches.count)
         let page = matches[range]
         let document = JSONValue.object([("results", .array(page.map { wrap($0) })), ("totalResults", .number(String(total)))])
-        return .json(Array(JSONWriter.string(document, canonical: false).utf8))
+        return .json(document)
     }
 
-    private func optionSearch(_ criterion: JSONValue, _ sorts: [JSONValue]) throws -> [JSONValue] {
+    func optionSearch(_ criterion: JSONValue, _ sorts: [JSONValue]) throws -> [JSONValue] {
         // A flat search (not by parent) gives `parent: null`, as the real service may.
         let byParent = Self.mentions(criterion, field: "PARENT_ID")
         var options = try dataset.options.filter { try matches(option: $0, criterion) }
@@ -239,7 +256,7 @@ public final class DashSandboxAPI: Sendable {
         }
     }
 
-    private func assetSearch(_ criterion: JSONValue, _ sorts: [JSONValue]) throws -> [JSONValue] {
+    func assetSearch(_ criterion: JSONValue, _ sorts: [JSONValue]) throws -> [JSONValue] {
         let test = try predicate(criterion)
         var found = assets.filter { test($0.asset, $0.modified) }
         if let sort = sorts.first {
@@ -323,16 +340,16 @@ public final class DashSandboxAPI: Sendable {
 
     // MARK: - Rendering
 
-    private func wrap(_ result: JSONValue) -> JSONValue {
+    func wrap(_ result: JSONValue) -> JSONValue {
         .object([("result", result), ("permittedActions", .array([.string("VIEW")]))])
     }
 
-    private func envelope(_ result: JSONValue) -> SandboxResponse {
-        .json(Array(JSONWriter.string(wrap(result), canonical: false).utf8))
+    func envelope(_ result: JSONValue) -> SandboxResponse {
+        .json(wrap(result))
     }
 
     /// An option with its parent chain nested in `parent` (what `GET /field-options/{id}` sends).
-    private func renderWithParents(_ option: DashDataset.Option, _ options: [String: DashDataset.Option]) -> JSONValue {
+    func renderWithParents(_ option: DashDataset.Option, _ options: [String: DashDataset.Option]) -> JSONValue {
         let children = childCounts[option.id] ?? 0
         let parent: JSONValue = option.parentID.flatMap { options[$0] }.map { renderWithParents($0, options) } ?? .null
         return .object([
@@ -342,7 +359,7 @@ public final class DashSandboxAPI: Sendable {
         ])
     }
 
-    private func render(_ field: DashDataset.Field) -> JSONValue {
+    func render(_ field: DashDataset.Field) -> JSONValue {
         .object([
             ("id", .string(field.id)), ("name", .string(field.name)), ("hasFixedOptions", .bool(field.hasFixedOptions)),
             ("hierarchical", .bool(field.hierarchical)), ("multiValue", .bool(field.multiValue)),
@@ -350,7 +367,7 @@ public final class DashSandboxAPI: Sendable {
         ])
     }
 
-    private func render(_ asset: DashDataset.Asset) -> JSONValue {
+    func render(_ asset: DashDataset.Asset) -> JSONValue {
         let n = signature.withLock {
             $0 &+= 1
             return $0
@@ -379,7 +396,7 @@ public final class DashSandboxAPI: Sendable {
             ("timestamp", .string(Timestamp.format(Date()))), ("status", .number(String(status))), ("error", .string(reason)),
             ("message", .string(message)), ("path", .string(path)),
         ])
-        return .json(Array(JSONWriter.string(body, canonical: false).utf8), status: status, headers: headers)
+        return .json(body, status: status, headers: headers)
     }
 
     // MARK: - OAuth
@@ -397,7 +414,7 @@ public final class DashSandboxAPI: Sendable {
         }
         func refuse(_ message: String) -> SandboxResponse {
             .json(
-                Array(JSONWriter.string(.object([("error", .string("invalid_grant")), ("error_description", .string(message))])).utf8),
+                .object([("error", .string("invalid_grant")), ("error_description", .string(message))]),
                 status: 403)
         }
         guard form["grant_type"] == "refresh_token" else { return refuse("Unsupported grant type") }
@@ -418,7 +435,7 @@ public final class DashSandboxAPI: Sendable {
             ("access_token", .string(access)), ("refresh_token", .string(refresh)),
             ("expires_in", .number(String(Int(settings.accessTokenLifetime)))), ("token_type", .string("Bearer")),
         ])
-        return .json(Array(JSONWriter.string(document).utf8))
+        return .json(document)
     }
 
     /// Expires every access token issued so far (to test refresh on 401).

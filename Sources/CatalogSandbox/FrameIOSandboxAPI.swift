@@ -1,5 +1,6 @@
 import CatalogCore
 import Foundation
+import Hummingbird
 import Synchronization
 
 /// The fake Frame.io v2 API: routes, header pagination, rate limits, faults and payloads shaped
@@ -47,39 +48,50 @@ public final class FrameIOSandboxAPI: Sendable {
     }
 
     /// `POST /_admin/mutate?rate=R&seed=S[&purge=true]` (no token needed; the sandbox binds loopback).
-    public func admin(path: String, query: [String: String]) -> SandboxResponse {
-        guard path == "/_admin/mutate" else { return .frameIOError(status: 404, title: "Not Found", detail: "Unknown admin endpoint \(path)") }
+    func admin(query: [String: String]) -> SandboxResponse {
         guard let rate = Double(query["rate"] ?? "0.01"), (0...1).contains(rate) else {
             return .frameIOError(status: 400, title: "Bad Request", detail: "rate must be a number between 0 and 1")
         }
         let report = mutate(
             rate: rate, seed: UInt64(query["seed"] ?? "") ?? UInt64.random(in: 0...UInt64.max), purge: query["purge"] == "true")
-        return .json(Array(JSONWriter.string(report.json, canonical: false).utf8))
+        return .json(report.json)
     }
 
-    /// The rate-limit class of a request, as the service limits them: each endpoint has its own
-    /// bucket (`children` for `GET /assets/{id}/children`, `asset` for `GET /assets/{id}`,
-    /// `search` for `POST /search/library`, else the method and the path with ids left out).
-    public static func endpoint(method: String, path: String) -> String {
-        let parts = path.split(separator: "/")
-        switch (method, parts.first, parts.count, parts.last) {
-        case ("GET", "assets", 3, "children"): return "children"
-        case ("GET", "assets", 2, _): return "asset"
-        case ("POST", "search", 2, "library"): return "search"
-        default:
-            let shape = parts.enumerated().map { $0.offset % 2 == 1 && parts.count > 1 && $0.element != "shared" ? "{id}" : String($0.element) }
-            return "\(method) /" + shape.joined(separator: "/")
+    /// Adds the v2 routes to `group` (mounted at `/v2`). Each names its rate-limit class as the
+    /// service limits them: `children` for `GET /assets/{id}/children`, `asset` for
+    /// `GET /assets/{id}`, `search` for `POST /search/library`, else the method and the path
+    /// with ids left out (the keys of ``SandboxConfiguration/endpointRateLimits``).
+    func addRoutes<Context: RequestContext>(to group: RouterGroup<Context>) {
+        func get(_ path: RouterPath, _ endpoint: String, _ answer: @escaping @Sendable (FrameIOSandboxView, SandboxRequest) -> SandboxResponse) {
+            group.sandbox(.get, path) { [self] request in await serve(request, endpoint: endpoint, answer) }
+        }
+        get("me", "GET /me") { view, _ in view.me() }
+        // Every team of every account the user is on (the official SDK's `teams.list_all`).
+        get("teams", "GET /teams") { view, request in view.paginate(view.dataset.teams, request, render: view.renderTeam) }
+        get("accounts", "GET /accounts") { view, request in view.paginate(view.dataset.accounts, request, render: view.renderAccount) }
+        get("accounts/:account/teams", "GET /accounts/{id}/teams") { view, request in view.teams(ofAccount: request.parameter("account"), request) }
+        get("teams/:team/projects", "GET /teams/{id}/projects") { view, request in view.projects(ofTeam: request.parameter("team"), request) }
+        get("projects/shared", "GET /projects/shared") { view, request in view.sharedProjects(request) }
+        get("projects/:project", "GET /projects/{id}") { view, request in view.project(request.parameter("project"), request) }
+        get("projects/:project/trash", "GET /projects/{id}/trash") { view, request in view.trash(ofProject: request.parameter("project"), request) }
+        get("assets/:asset", "asset") { view, request in view.asset(request.parameter("asset"), request) }
+        get("assets/:asset/children", "children") { view, request in view.children(of: request.parameter("asset"), request) }
+        group.sandbox(.post, "search/library") { [self] request in
+            await serve(request, endpoint: "search") { view, request in view.searchLibrary(body: request.body) }
+        }
+        group.sandbox(.post, "_admin/mutate") { [self] request in admin(query: request.query) }
+        group.sandboxFallback { method, path in
+            .frameIOError(status: 404, title: "Not Found", detail: "No resource at \(method) \(path)")
         }
     }
 
-    /// Answers one request. `path` is below the API root (e.g. `/assets/ID/children`).
-    public func handle(
-        method: String, path: String, query: [String: String], body: [UInt8] = [], authorization: String?
+    /// Answers one admitted request: the gate first (token, rate limit, faults), then the
+    /// parameters every v2 list checks, then `answer` over one consistent view of the dataset.
+    private func serve(
+        _ request: SandboxRequest, endpoint: String, _ answer: (FrameIOSandboxView, SandboxRequest) -> SandboxResponse
     ) async -> SandboxResponse {
         let required = configuration.requiredToken
-        switch await gate.check(
-            authorization: authorization, endpoint: Self.endpoint(method: method, path: path), accepts: { required == nil || $0 == required })
-        {
+        switch await gate.check(authorization: request.authorization, endpoint: endpoint, accepts: { required == nil || $0 == required }) {
         case .refuse(let status, let reason, let headers):
             let title = status == 401 ? "Unauthorized" : status == 429 ? "Too Many Requests" : "Server Error"
             return .frameIOError(status: status, title: title, detail: reason, headers: headers)
@@ -87,7 +99,7 @@ public final class FrameIOSandboxAPI: Sendable {
             let view = FrameIOSandboxView(
                 snapshot: state.withLock { $0 }, configuration: configuration, pageFault: pageFault,
                 nextRandom: { [self] in random.withLock { $0.next() } })
-            var response = view.route(method: method, path: path, query: query, body: body)
+            var response = view.invalidParameter(request.query) ?? answer(view, request)
             response.headers += rateHeaders
             return SandboxGate.corrupt(response, with: bodyFault)
         }
@@ -169,84 +181,70 @@ struct FrameIOSandboxView {
         return nil
     }
 
-    func route(method: String, path: String, query: [String: String], body: [UInt8]) -> SandboxResponse {
-        if let refusal = invalidParameter(query) { return refusal }
-        let parts = path.split(separator: "/").map(String.init)
-        if method == "POST", parts == ["search", "library"] { return searchLibrary(body: body) }
-        guard method == "GET" else { return .frameIOError(status: 405, title: "Method Not Allowed", detail: "\(method) \(path)") }
-        switch parts.count {
-        case 1 where parts[0] == "me":
-            var w = JSONWriter()
-            w.appendRaw("{\"id\":")
-            w.writeString(dataset.userID)
-            w.appendRaw(",\"name\":")
-            w.writeString(dataset.userName)
-            w.appendRaw(",\"email\":")
-            w.writeString(dataset.userEmail)
-            w.appendRaw(",\"_type\":\"user\"}")
-            return .json(w.bytes)
-        case 1 where parts[0] == "teams":
-            // Every team of every account the user is on (the official SDK's `teams.list_all`).
-            return paginate(dataset.teams, query: query, path: path, render: renderTeam)
-        case 1 where parts[0] == "accounts":
-            return paginate(dataset.accounts, query: query, path: path, render: renderAccount)
-        case 3 where parts[0] == "accounts" && parts[2] == "teams":
-            guard dataset.accounts.contains(where: { $0.id == parts[1] }) else { return notFound(path) }
-            return paginate(dataset.teams.filter { $0.accountID == parts[1] }, query: query, path: path, render: renderTeam)
-        case 3 where parts[0] == "teams" && parts[2] == "projects":
-            guard teamsByID[parts[1]] != nil else { return notFound(path) }
-            let projects = dataset.projects.filter { $0.teamID == parts[1] && $0.isTeamProject && archived($0, query) }
-            return paginate(projects, query: query, path: path) { renderProject($0, &$1, embedRoot: false) }
-        case 2 where parts[0] == "projects" && parts[1] == "shared":
-            // Documented as a boolean here (default false): `all` is not a value of it.
-            if let archived = query["filter[archived]"], archived != "true" && archived != "false" {
-                return .frameIOError(
-                    status: 422, title: "Unprocessable Entity", detail: "Invalid parameter filter[archived]=\(archived): expected true or false")
-            }
-            let accountFilter = query["filter[account_id]"]
-            let projects = dataset.projects.filter { project in
-                project.isShared && archived(project, query) && (accountFilter == nil || accountFilter == project.accountID)
-            }
-            return paginate(projects, query: query, path: path) { renderProject($0, &$1, embedRoot: false) }
-        case 2 where parts[0] == "projects":
-            guard let index = projectsByID[parts[1]] else { return notFound(path) }
-            var w = JSONWriter()
-            renderProject(dataset.projects[index], &w, embedRoot: true)
-            return .json(w.bytes)
-        case 3 where parts[0] == "projects" && parts[2] == "trash":
-            guard let index = projectsByID[parts[1]] else { return notFound(path) }
-            let projectID = dataset.projects[index].id
-            let deleted = dataset.assets.filter { $0.projectID == projectID && $0.deletedAt != nil }
-            return paginate(deleted, query: query, path: path, render: renderAsset)
-        case 2 where parts[0] == "assets":
-            let includeDeleted = query["include_deleted"] == "true"
-            if let project = dataset.projects.first(where: { $0.rootAssetID == parts[1] }) {
-                // A project's root asset is a readable hidden folder, as on the service.
-                var w = JSONWriter()
-                renderRoot(project, &w)
-                return .json(w.bytes)
-            }
-            guard let index = dataset.assetIndex[parts[1]], includeDeleted || dataset.assets[index].deletedAt == nil else {
-                return notFound(path)
-            }
-            var w = JSONWriter()
-            renderAsset(dataset.assets[index], &w)
-            return .json(w.bytes)
-        case 3 where parts[0] == "assets" && parts[2] == "children":
-            let parent = parts[1]
-            guard dataset.assetIndex[parent] != nil || dataset.projects.contains(where: { $0.rootAssetID == parent }) else {
-                return notFound(path)
-            }
-            let includeDeleted = query["include_deleted"] == "true"
-            let type = query["type"]
-            var children = (dataset.childrenByParent[parent] ?? []).map { self.dataset.assets[$0] }.filter {
-                (includeDeleted || $0.deletedAt == nil) && (type == nil || $0.type == type)
-            }
-            if let sort = query["sort"] { children = Self.sorted(children, by: sort) }
-            return paginate(children, query: query, path: path, render: renderAsset)
-        default:
-            return notFound(path)
+    func me() -> SandboxResponse {
+        .json(
+            .object([
+                ("id", .string(dataset.userID)), ("name", .string(dataset.userName)), ("email", .string(dataset.userEmail)),
+                ("_type", .string("user")),
+            ]))
+    }
+
+    func teams(ofAccount accountID: String, _ request: SandboxRequest) -> SandboxResponse {
+        guard dataset.accounts.contains(where: { $0.id == accountID }) else { return notFound(request.path) }
+        return paginate(dataset.teams.filter { $0.accountID == accountID }, request, render: renderTeam)
+    }
+
+    func projects(ofTeam teamID: String, _ request: SandboxRequest) -> SandboxResponse {
+        guard teamsByID[teamID] != nil else { return notFound(request.path) }
+        let projects = dataset.projects.filter { $0.teamID == teamID && $0.isTeamProject && archived($0, request.query) }
+        return paginate(projects, request) { renderProject($0, embedRoot: false) }
+    }
+
+    func sharedProjects(_ request: SandboxRequest) -> SandboxResponse {
+        // Documented as a boolean here (default false): `all` is not a value of it.
+        if let archived = request.query["filter[archived]"], archived != "true" && archived != "false" {
+            return .frameIOError(
+                status: 422, title: "Unprocessable Entity", detail: "Invalid parameter filter[archived]=\(archived): expected true or false")
         }
+        let accountFilter = request.query["filter[account_id]"]
+        let projects = dataset.projects.filter { project in
+            project.isShared && archived(project, request.query) && (accountFilter == nil || accountFilter == project.accountID)
+        }
+        return paginate(projects, request) { renderProject($0, embedRoot: false) }
+    }
+
+    func project(_ id: String, _ request: SandboxRequest) -> SandboxResponse {
+        guard let index = projectsByID[id] else { return notFound(request.path) }
+        return .json(renderProject(dataset.projects[index], embedRoot: true))
+    }
+
+    func trash(ofProject id: String, _ request: SandboxRequest) -> SandboxResponse {
+        guard let index = projectsByID[id] else { return notFound(request.path) }
+        let projectID = dataset.projects[index].id
+        let deleted = dataset.assets.filter { $0.projectID == projectID && $0.deletedAt != nil }
+        return paginate(deleted, request, render: renderAsset)
+    }
+
+    func asset(_ id: String, _ request: SandboxRequest) -> SandboxResponse {
+        // A project's root asset is a readable hidden folder, as on the service.
+        if let project = dataset.projects.first(where: { $0.rootAssetID == id }) { return .json(renderRoot(project)) }
+        guard let index = dataset.assetIndex[id], request.query["include_deleted"] == "true" || dataset.assets[index].deletedAt == nil else {
+            return notFound(request.path)
+        }
+        return .json(renderAsset(dataset.assets[index]))
+    }
+
+    func children(of parent: String, _ request: SandboxRequest) -> SandboxResponse {
+        guard dataset.assetIndex[parent] != nil || dataset.projects.contains(where: { $0.rootAssetID == parent }) else {
+            return notFound(request.path)
+        }
+        let includeDeleted = request.query["include_deleted"] == "true"
+        let type = request.query["type"]
+        var children = (dataset.childrenByParent[parent] ?? []).map { self.dataset.assets[$0] }.filter {
+            (includeDeleted || $0.deletedAt == nil) && (type == nil || $0.type == type)
+        }
+        if let sort = request.query["sort"] { children = Self.sorted(children, by: sort) }
+        return paginate(children, request, render: renderAsset)
     }
 
     /// `POST /search/library`: live assets of an account (and project) updated since a time,
@@ -275,20 +273,11 @@ struct FrameIOSandboxView {
         let page = max(1, json["page"]?.int64Value.map(Int.init) ?? 1)
         let start = min(found.count, (page - 1) * pageSize)
         let end = min(found.count, start + pageSize)
-        var w = JSONWriter()
-        w.appendRaw("[")
-        var first = true
-        for position in start..<end {
-            // The documented bug: past ~100 results, some are dropped.
-            if position >= 100, position % 7 == 3 { continue }
-            if !first { w.appendRaw(",") }
-            first = false
-            renderAsset(dataset.assets[found[position].index], &w)
-        }
-        w.appendRaw("]")
+        // The documented bug: past ~100 results, some are dropped.
+        let results = (start..<end).filter { !($0 >= 100 && $0 % 7 == 3) }.map { renderAsset(dataset.assets[found[$0].index]) }
         let totalPages = max(1, (found.count + pageSize - 1) / pageSize)
         return .json(
-            w.bytes,
+            .array(results),
             headers: [
                 ("page-number", String(page)), ("per-page", String(pageSize)), ("total", String(found.count)),
                 ("total-pages", String(totalPages)),
@@ -343,123 +332,85 @@ struct FrameIOSandboxView {
 
     /// Header pagination: `page` (1-based), `page_size` capped at the configured maximum, and an
     /// RFC 8288 `link` header (`<…?page=2&page_size=50>; rel="next"`, with first, prev and last).
-    private func paginate<Element>(
-        _ elements: [Element], query: [String: String], path: String = "", render: (Element, inout JSONWriter) -> Void
-    ) -> SandboxResponse {
+    func paginate<Element>(_ elements: [Element], _ request: SandboxRequest, render: (Element) -> JSONValue) -> SandboxResponse {
+        let query = request.query
         let requested = query["page_size"].flatMap(Int.init) ?? configuration.defaultPageSize
         let pageSize = max(1, min(requested, configuration.maxPageSize))
         let page = max(1, query["page"].flatMap(Int.init) ?? 1)
         let start = min(elements.count, (page - 1) * pageSize)
         let end = min(elements.count, start + pageSize)
         let (range, total) = pageFault?.apply(start: start, end: end, count: elements.count, page: page) ?? (start..<end, elements.count)
-        var w = JSONWriter()
-        w.appendRaw("[")
-        for i in range {
-            if i > range.lowerBound { w.appendRaw(",") }
-            render(elements[i], &w)
-        }
-        w.appendRaw("]")
         let totalPages = max(1, (total + pageSize - 1) / pageSize)
-        var headers = [
-            ("page-number", String(page)), ("per-page", String(pageSize)), ("total", String(total)),
-            ("total-pages", String(totalPages)),
-        ]
-        if !path.isEmpty {
-            func link(_ number: Int, _ relation: String) -> String {
-                let others = query.filter { $0.key != "page" && $0.key != "page_size" }.sorted { $0.key < $1.key }
-                    .map { "&\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0.value)" }.joined()
-                return "<\(configuration.publicBaseURL)\(path)?page=\(number)&page_size=\(pageSize)\(others)>; rel=\"\(relation)\""
-            }
-            var links = [link(1, "first"), link(totalPages, "last")]
-            if page > 1 { links.append(link(min(page - 1, totalPages), "prev")) }
-            if page < totalPages { links.append(link(page + 1, "next")) }
-            headers.append(("link", links.joined(separator: ", ")))
+        // The path below the API root, as the link header names it.
+        let path = request.path.hasPrefix("/v2") ? String(request.path.dropFirst(3)) : request.path
+        func link(_ number: Int, _ relation: String) -> String {
+            let others = query.filter { $0.key != "page" && $0.key != "page_size" }.sorted { $0.key < $1.key }
+                .map { "&\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0.value)" }.joined()
+            return "<\(configuration.publicBaseURL)\(path)?page=\(number)&page_size=\(pageSize)\(others)>; rel=\"\(relation)\""
         }
-        return .json(w.bytes, headers: headers)
+        var links = [link(1, "first"), link(totalPages, "last")]
+        if page > 1 { links.append(link(min(page - 1, totalPages), "prev")) }
+        if page < totalPages { links.append(link(page + 1, "next")) }
+        return .json(
+            .array(range.map { render(elements[$0]) }),
+            headers: [
+                ("page-number", String(page)), ("per-page", String(pageSize)), ("total", String(total)),
+                ("total-pages", String(totalPages)), ("link", links.joined(separator: ", ")),
+            ])
     }
 
     // MARK: - Payloads
 
-    private func member(_ w: inout JSONWriter, _ key: String, _ value: String?, first: Bool = false) {
-        w.appendRaw(first ? "" : ",")
-        w.writeString(key)
-        w.appendRaw(":")
-        if let value { w.writeString(value) } else { w.appendRaw("null") }
-    }
-
-    private func number(_ w: inout JSONWriter, _ key: String, _ value: Int64?) {
-        w.appendRaw(",")
-        w.writeString(key)
-        w.appendRaw(value.map { ":\($0)" } ?? ":null")
-    }
-
     /// A fresh pre-signed URL: different on every request, as the real service's are.
-    private func signedURL(_ kind: String, _ id: String) -> String {
+    private func signedURL(_ kind: String, _ id: String) -> JSONValue {
         let signature = String(nextRandom(), radix: 16)
-        return "https://assets.sandbox.invalid/\(id)/\(kind)?Expires=1790000000&Signature=\(signature)&Key-Pair-Id=SANDBOX"
+        return .string("https://assets.sandbox.invalid/\(id)/\(kind)?Expires=1790000000&Signature=\(signature)&Key-Pair-Id=SANDBOX")
     }
 
-    private func renderAccount(_ account: FrameIODataset.Account, _ w: inout JSONWriter) {
-        w.appendRaw("{")
-        member(&w, "id", account.id, first: true)
-        member(&w, "display_name", account.displayName)
-        w.appendRaw(",\"owner\":{")
-        member(&w, "name", account.ownerName, first: true)
-        member(&w, "email", account.ownerEmail)
-        w.appendRaw("}")
-        member(&w, "image", signedURL("image", account.id))
-        member(&w, "_type", "account")
-        w.appendRaw("}")
+    func renderAccount(_ account: FrameIODataset.Account) -> JSONValue {
+        .object([
+            ("id", .string(account.id)), ("display_name", .text(account.displayName)),
+            ("owner", .object([("name", .text(account.ownerName)), ("email", .text(account.ownerEmail))])),
+            ("image", signedURL("image", account.id)), ("_type", .string("account")),
+        ])
     }
 
-    private func renderTeam(_ team: FrameIODataset.Team, _ w: inout JSONWriter) {
-        w.appendRaw("{")
-        member(&w, "id", team.id, first: true)
-        member(&w, "name", team.name)
-        member(&w, "account_id", team.accountID)
-        member(&w, "team_image", signedURL("team", team.id))
+    func renderTeam(_ team: FrameIODataset.Team) -> JSONValue {
         let projects = dataset.projects.filter { $0.teamID == team.id }
-        number(&w, "project_count", Int64(projects.count))
         let counts = projects.map { snapshot.projectCounts[$0.id] ?? (0, 0, 0) }
-        number(&w, "file_count", counts.reduce(0) { $0 + $1.files })
-        number(&w, "folder_count", counts.reduce(0) { $0 + $1.folders })
-        number(&w, "storage", counts.reduce(0) { $0 + $1.storage })
-        member(&w, "_type", "team")
-        w.appendRaw("}")
+        return .object([
+            ("id", .string(team.id)), ("name", .string(team.name)), ("account_id", .string(team.accountID)),
+            ("team_image", signedURL("team", team.id)), ("project_count", .integer(projects.count)),
+            ("file_count", .integer(counts.reduce(0) { $0 + $1.files })), ("folder_count", .integer(counts.reduce(0) { $0 + $1.folders })),
+            ("storage", .integer(counts.reduce(0) { $0 + $1.storage })), ("_type", .string("team")),
+        ])
     }
 
-    private func renderProject(_ project: FrameIODataset.Project, _ w: inout JSONWriter, embedRoot: Bool) {
-        w.appendRaw("{")
-        member(&w, "id", project.id, first: true)
-        member(&w, "name", project.name)
-        member(&w, "root_asset_id", project.rootAssetID)
-        member(&w, "team_id", project.teamID)
-        w.appendRaw(",\"team\":{")
-        member(&w, "id", project.teamID, first: true)
+    func renderProject(_ project: FrameIODataset.Project, embedRoot: Bool) -> JSONValue {
+        var team: [(key: String, value: JSONValue)] = [("id", .string(project.teamID))]
         // The reference's example of a shared project carries no team.account_id: a project
         // shared from a team the user is not on comes without it here too.
-        if project.isTeamProject || teamsByID[project.teamID] != nil { member(&w, "account_id", project.accountID) }
-        if let team = teamsByID[project.teamID] { member(&w, "name", dataset.teams[team].name) }
-        w.appendRaw("}")
-        w.appendRaw(",\"private\":false")
-        member(&w, "inserted_at", project.insertedAt)
-        member(&w, "updated_at", project.updatedAt)
-        member(&w, "archived_at", project.archivedAt)
-        member(&w, "deleted_at", nil)
+        if project.isTeamProject || teamsByID[project.teamID] != nil { team.append(("account_id", .string(project.accountID))) }
+        if let index = teamsByID[project.teamID] { team.append(("name", .string(dataset.teams[index].name))) }
         let (files, folders, storage) = snapshot.projectCounts[project.id] ?? (0, 0, 0)
-        number(&w, "file_count", files)
-        number(&w, "folder_count", folders)
-        number(&w, "storage", storage)
-        member(&w, "_type", "project")
+        var members: [(key: String, value: JSONValue)] = [
+            ("id", .string(project.id)), ("name", .string(project.name)), ("root_asset_id", .string(project.rootAssetID)),
+            ("team_id", .string(project.teamID)), ("team", .object(team)), ("private", .bool(false)),
+            ("inserted_at", .text(project.insertedAt)), ("updated_at", .text(project.updatedAt)), ("archived_at", .text(project.archivedAt)),
+            ("deleted_at", .null), ("file_count", .integer(files)), ("folder_count", .integer(folders)), ("storage", .integer(storage)),
+            ("_type", .string("project")),
+        ]
         if embedRoot {
-            w.appendRaw(",\"root_asset\":{")
-            member(&w, "id", project.rootAssetID, first: true)
-            member(&w, "name", "root")
-            member(&w, "type", "folder")
-            member(&w, "project_id", project.id)
-            w.appendRaw("}")
+            members.append(
+                (
+                    "root_asset",
+                    .object([
+                        ("id", .string(project.rootAssetID)), ("name", .string("root")), ("type", .string("folder")),
+                        ("project_id", .string(project.id)),
+                    ])
+                ))
         }
-        w.appendRaw("}")
+        return .object(members)
     }
 
     /// The documented `asset_type` of a MIME type: `stream` (video, audio), `image` or `document`.
@@ -471,82 +422,52 @@ struct FrameIOSandboxView {
     }
 
     /// A project's root asset: the hidden folder standing for the project.
-    private func renderRoot(_ project: FrameIODataset.Project, _ w: inout JSONWriter) {
-        w.appendRaw("{")
-        member(&w, "id", project.rootAssetID, first: true)
-        member(&w, "name", "root")
-        member(&w, "type", "folder")
-        member(&w, "_type", "folder")
-        member(&w, "parent_id", nil)
-        member(&w, "project_id", project.id)
-        member(&w, "team_id", project.teamID)
-        member(&w, "account_id", project.accountID)
-        member(&w, "inserted_at", project.insertedAt)
-        member(&w, "updated_at", project.updatedAt)
-        member(&w, "deleted_at", nil)
+    func renderRoot(_ project: FrameIODataset.Project) -> JSONValue {
         let live = (dataset.childrenByParent[project.rootAssetID] ?? []).filter { dataset.assets[$0].deletedAt == nil }
-        number(&w, "item_count", Int64(live.count))
-        w.appendRaw("}")
+        return .object([
+            ("id", .string(project.rootAssetID)), ("name", .string("root")), ("type", .string("folder")), ("_type", .string("folder")),
+            ("parent_id", .null), ("project_id", .string(project.id)), ("team_id", .string(project.teamID)),
+            ("account_id", .string(project.accountID)), ("inserted_at", .text(project.insertedAt)), ("updated_at", .text(project.updatedAt)),
+            ("deleted_at", .null), ("item_count", .integer(live.count)),
+        ])
     }
 
-    private func renderAsset(_ asset: FrameIODataset.Asset, _ w: inout JSONWriter) {
-        w.appendRaw("{")
-        member(&w, "id", asset.id, first: true)
-        member(&w, "name", asset.name)
-        member(&w, "type", asset.type)
-        member(&w, "_type", asset.type)
-        member(&w, "parent_id", asset.parentID)
-        member(&w, "project_id", asset.projectID)
+    func renderAsset(_ asset: FrameIODataset.Asset) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("id", .string(asset.id)), ("name", .string(asset.name)), ("type", .string(asset.type)), ("_type", .string(asset.type)),
+            ("parent_id", .string(asset.parentID)), ("project_id", .string(asset.projectID)),
+        ]
         if let project = projectsByID[asset.projectID] {
-            member(&w, "team_id", dataset.projects[project].teamID)
-            member(&w, "account_id", dataset.projects[project].accountID)
+            members += [("team_id", .string(dataset.projects[project].teamID)), ("account_id", .string(dataset.projects[project].accountID))]
         }
-        member(&w, "inserted_at", asset.insertedAt)
-        member(&w, "updated_at", asset.updatedAt)
-        member(&w, "deleted_at", asset.deletedAt)
-        member(&w, "archived_at", nil)
-        number(&w, "index", Int64(asset.index))
-        number(&w, "view_count", Int64(nextRandom() % 1000))
+        members += [
+            ("inserted_at", .text(asset.insertedAt)), ("updated_at", .text(asset.updatedAt)), ("deleted_at", .text(asset.deletedAt)),
+            ("archived_at", .null), ("index", .integer(asset.index)), ("view_count", .integer(Int64(nextRandom() % 1000))),
+        ]
         if asset.type == "file" {
-            number(&w, "filesize", asset.filesize)
-            member(&w, "filetype", asset.filetype)
-            member(&w, "asset_type", Self.assetType(asset.filetype))
-            let isStream = Self.assetType(asset.filetype) == "stream"
-            w.appendRaw(isStream ? ",\"duration\":\(Double(asset.index % 600) + 12.5)" : ",\"duration\":null")
-            w.appendRaw((asset.filetype ?? "").hasPrefix("video/") ? ",\"fps\":23.976" : ",\"fps\":null")
-            member(&w, "uploaded_at", asset.insertedAt)
-            member(&w, "upload_completed_at", asset.insertedAt)
-            member(&w, "label", asset.label ?? "none")
-            if asset.hasChecksums {
-                w.appendRaw(",\"checksums\":")
-                if let hash = asset.xxHash {
-                    w.appendRaw("{\"xx_hash\":")
-                    w.writeString(hash)
-                    w.appendRaw("}")
-                } else {
-                    w.appendRaw("null")
-                }
-            }
-            member(&w, "original", signedURL("original", asset.id))
-            member(&w, "thumb", signedURL("thumb", asset.id))
+            let assetType = Self.assetType(asset.filetype)
+            members += [
+                ("filesize", .integer(asset.filesize)), ("filetype", .text(asset.filetype)), ("asset_type", .string(assetType)),
+                ("duration", assetType == "stream" ? .number("\(Double(asset.index % 600) + 12.5)") : .null),
+                ("fps", (asset.filetype ?? "").hasPrefix("video/") ? .number("23.976") : .null),
+                ("uploaded_at", .text(asset.insertedAt)), ("upload_completed_at", .text(asset.insertedAt)),
+                ("label", .string(asset.label ?? "none")),
+            ]
+            if asset.hasChecksums { members.append(("checksums", asset.xxHash.map { .object([("xx_hash", .string($0))]) } ?? .null)) }
+            members += [("original", signedURL("original", asset.id)), ("thumb", signedURL("thumb", asset.id))]
         } else {
             // Live children only: deleted ones are in the project's trash, not counted here.
             let live = (dataset.childrenByParent[asset.id] ?? []).filter { dataset.assets[$0].deletedAt == nil }
-            number(&w, "item_count", Int64(live.count))
-            number(&w, "filesize", 0)
-            member(&w, "label", asset.label ?? "none")
+            members += [("item_count", .integer(live.count)), ("filesize", .integer(0)), ("label", .string(asset.label ?? "none"))]
             if asset.type == "version_stack" {
-                number(&w, "versions", Int64(live.count))
-                member(&w, "cover_asset_id", dataset.childrenByParent[asset.id]?.last.map { dataset.assets[$0].id })
-                member(&w, "thumb", signedURL("thumb", asset.id))
+                members += [
+                    ("versions", .integer(live.count)),
+                    ("cover_asset_id", .text(dataset.childrenByParent[asset.id]?.last.map { dataset.assets[$0].id })),
+                    ("thumb", signedURL("thumb", asset.id)),
+                ]
             }
         }
-        for member in asset.extra {
-            w.appendRaw(",")
-            w.writeString(member.key)
-            w.appendRaw(":")
-            w.write(member.value, canonical: false)
-        }
-        w.appendRaw("}")
+        members += asset.extra.map { ($0.key, $0.value) }
+        return .object(members)
     }
 }

@@ -1,8 +1,6 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 import Logging
-import NIOCore
 
 /// The sandbox's HTTP server: serves ``FrameIOSandboxAPI`` under `/v2` on loopback.
 public struct SandboxServer: Sendable {
@@ -30,46 +28,26 @@ public struct SandboxServer: Sendable {
         try await application(onReady: onReady).run()
     }
 
-    /// The Hummingbird application serving both APIs.
-    func application(onReady: @escaping @Sendable (_ urls: SandboxURLs) async -> Void) -> some ApplicationProtocol {
-        let api = frameIO
-        let dash = self.dash
-        let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            let path = request.uri.path
-            if path == "/dash-login/oauth/token", request.method == .post {
-                let body = try await request.body.collect(upTo: 1 << 16)
-                return Self.response(dash.token(body: Array(buffer: body)))
-            }
-            if path.hasPrefix("/dash/_admin/"), request.method == .post {
-                return Self.response(dash.admin(path: String(path.dropFirst(5)), query: Self.parseQuery(request.uri.query)))
-            }
-            if path.hasPrefix("/dash/") {
-                let body = try await request.body.collect(upTo: 1 << 20)
-                let answer = await dash.handle(
-                    method: request.method.rawValue, path: String(path.dropFirst(5)), body: Array(buffer: body),
-                    authorization: request.headers[.authorization])
-                return Self.response(answer)
-            }
-            guard path == "/v2" || path.hasPrefix("/v2/") else {
-                let body = SandboxResponse.frameIOError(
-                    status: 404, title: "Not Found", detail: "The Frame.io sandbox lives under /v2, the Dash sandbox under /dash")
-                return Self.response(body)
-            }
-            let query = Self.parseQuery(request.uri.query)
-            if path.hasPrefix("/v2/_admin/"), request.method == .post {
-                return Self.response(api.admin(path: String(path.dropFirst(3)), query: query))
-            }
-            let body = request.method == .post ? Array(buffer: try await request.body.collect(upTo: 1 << 20)) : []
-            let answer = await api.handle(
-                method: request.method.rawValue, path: String(path.dropFirst(3)), query: query, body: body,
-                authorization: request.headers[.authorization])
-            return Self.response(answer)
+    /// The router: one route group per API (Frame.io v2 under `/v2`, Dash under `/dash`, the
+    /// Dash token endpoint under `/dash-login`); anything else is a 404 naming where they live.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        frameIO.addRoutes(to: router.group("v2"))
+        dash.addRoutes(to: router.group("dash"))
+        dash.addTokenRoute(to: router.group("dash-login"))
+        router.sandboxFallback { _, _ in
+            .frameIOError(status: 404, title: "Not Found", detail: "The Frame.io sandbox lives under /v2, the Dash sandbox under /dash")
         }
+        return router
+    }
+
+    /// The Hummingbird application serving every API.
+    func application(onReady: @escaping @Sendable (_ urls: SandboxURLs) async -> Void) -> some ApplicationProtocol {
         let host = configuration.host
         var quietLogger = logger
         quietLogger.logLevel = .critical
-        let app = Application(
-            responder: responder,
+        return Application(
+            router: router(),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "catalog-sandbox"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -78,42 +56,6 @@ public struct SandboxServer: Sendable {
                 await onReady(SandboxURLs(frameIO: root + "/v2", dash: root + "/dash", dashAuth: root + "/dash-login"))
             },
             logger: quietLogger)
-        return app
-    }
-
-    static func response(_ answer: SandboxResponse) -> Response {
-        var fields = HTTPFields()
-        for header in answer.headers {
-            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
-        }
-        if let cut = answer.resetAfter {
-            let body = answer.body
-            return Response(
-                status: HTTPResponse.Status(code: answer.status), headers: fields,
-                body: ResponseBody(contentLength: body.count) { writer in
-                    try await writer.write(ByteBuffer(bytes: body.prefix(cut)))
-                    throw ConnectionReset()
-                })
-        }
-        return Response(
-            status: HTTPResponse.Status(code: answer.status), headers: fields,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
-    }
-
-    /// Thrown while writing a body to make the server drop the connection mid-body.
-    struct ConnectionReset: Error {}
-
-    /// Decodes `a=b&c=d` (percent-decoding names and values; `+` is a space).
-    static func parseQuery(_ query: String?) -> [String: String] {
-        guard let query, !query.isEmpty else { return [:] }
-        var result: [String: String] = [:]
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
-            }
-            result[parts[0]] = parts.count > 1 ? parts[1] : ""
-        }
-        return result
     }
 }
 

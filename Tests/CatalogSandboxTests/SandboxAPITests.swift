@@ -4,18 +4,18 @@ import Foundation
 import Testing
 
 @Suite struct SandboxAPITests {
-    func api(_ configure: (inout SandboxConfiguration) -> Void = { _ in }) throws -> FrameIOSandboxAPI {
+    func api(_ configure: (inout SandboxConfiguration) -> Void = { _ in }) throws -> RoutedSandbox {
         var configuration = SandboxConfiguration()
         configure(&configuration)
-        return FrameIOSandboxAPI(dataset: try FrameIODataset.bundledFixture(), configuration: configuration)
+        return RoutedSandbox(try FrameIODataset.bundledFixture(), configuration: configuration)
     }
 
     func header(_ response: SandboxResponse, _ name: String) -> String? { response.headers.first { $0.name == name }?.value }
 
     @Test func paginatesWithHeadersAndCapsThePageSize() async throws {
         let api = try api { $0.maxPageSize = 2 }
-        let page = await api.handle(
-            method: "GET", path: "/assets/fold-doc-day01/children", query: ["page_size": "100", "page": "3"], authorization: "Bearer t")
+        let page = try await api.handle(
+            path: "/assets/fold-doc-day01/children", query: ["page_size": "100", "page": "3"], authorization: "Bearer t")
         #expect(page.status == 200)
         #expect(header(page, "per-page") == "2")
         #expect(header(page, "total") == "5")
@@ -27,14 +27,14 @@ import Testing
 
     @Test func archivedAndDeletedFilters() async throws {
         let api = try api()
-        let active = await api.handle(method: "GET", path: "/teams/team-post-0001/projects", query: [:], authorization: "Bearer t")
-        let all = await api.handle(
-            method: "GET", path: "/teams/team-post-0001/projects", query: ["filter[archived]": "all"], authorization: "Bearer t")
+        let active = try await api.handle(path: "/teams/team-post-0001/projects", query: [:], authorization: "Bearer t")
+        let all = try await api.handle(
+            path: "/teams/team-post-0001/projects", query: ["filter[archived]": "all"], authorization: "Bearer t")
         #expect(try JSONParser.parse(active.body).arrayValue?.count == 1)
         #expect(try JSONParser.parse(all.body).arrayValue?.count == 2)
-        let live = await api.handle(method: "GET", path: "/assets/fold-doc-day02/children", query: [:], authorization: "Bearer t")
-        let withDeleted = await api.handle(
-            method: "GET", path: "/assets/fold-doc-day02/children", query: ["include_deleted": "true"], authorization: "Bearer t")
+        let live = try await api.handle(path: "/assets/fold-doc-day02/children", query: [:], authorization: "Bearer t")
+        let withDeleted = try await api.handle(
+            path: "/assets/fold-doc-day02/children", query: ["include_deleted": "true"], authorization: "Bearer t")
         #expect(try JSONParser.parse(live.body).arrayValue?.count == 2)
         #expect(try JSONParser.parse(withDeleted.body).arrayValue?.count == 3)
     }
@@ -45,10 +45,10 @@ import Testing
             $0.rateWindowMilliseconds = 60_000
             $0.sendRetryAfter = true
         }
-        _ = await api.handle(method: "GET", path: "/me", query: [:], authorization: "Bearer t")
-        let second = await api.handle(method: "GET", path: "/me", query: [:], authorization: "Bearer t")
+        _ = try await api.handle(path: "/me", query: [:], authorization: "Bearer t")
+        let second = try await api.handle(path: "/me", query: [:], authorization: "Bearer t")
         #expect(header(second, "x-ratelimit-remaining") == "0")
-        let third = await api.handle(method: "GET", path: "/me", query: [:], authorization: "Bearer t")
+        let third = try await api.handle(path: "/me", query: [:], authorization: "Bearer t")
         #expect(third.status == 429)
         #expect(header(third, "Retry-After") != nil)
         let body = try JSONParser.parse(third.body)
@@ -58,8 +58,8 @@ import Testing
 
     @Test func requiresABearerToken() async throws {
         let api = try api()
-        #expect(await api.handle(method: "GET", path: "/me", query: [:], authorization: nil).status == 401)
-        #expect(await api.handle(method: "GET", path: "/nope", query: [:], authorization: "Bearer t").status == 404)
+        #expect(try await api.handle(path: "/me", query: [:], authorization: nil).status == 401)
+        #expect(try await api.handle(path: "/nope", query: [:], authorization: "Bearer t").status == 404)
     }
 
     @Test func generatedTreesAreDeterministic() {

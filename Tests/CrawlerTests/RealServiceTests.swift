@@ -49,7 +49,8 @@ import Testing
         let server = SandboxServer(frameIO: dataset, configuration: SandboxConfiguration())
         let database = try CatalogDatabase(path: temporaryDatabasePath())
         try await server.withRunning { urls in
-            let listing = await server.frameIO.handle(method: "GET", path: "/projects/shared", query: [:], authorization: "Bearer t")
+            let listing = try await AsyncHTTPClientTransport().send(
+                HTTPRequest(method: "GET", url: urls.frameIO + "/projects/shared", headers: [("Authorization", "Bearer t")]), timeout: .seconds(10))
             let shared = try JSONParser.parse(listing.body).arrayValue ?? []
             let served = try #require(shared.first { $0["id"]?.stringValue == foreign.id })
             #expect(served["team"]?["account_id"] == nil)
