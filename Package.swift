@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
@@ -53,6 +54,7 @@ let package = Package(
                 "CatalogCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -62,6 +64,7 @@ let package = Package(
             dependencies: [
                 "CatalogCore",
                 "HTTPSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -71,6 +74,7 @@ let package = Package(
             dependencies: [
                 "CatalogCore",
                 "HTTPSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -135,20 +139,27 @@ let package = Package(
             resources: [.copy("Golden")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "HTTPSupportTests", dependencies: ["HTTPSupport", "CatalogCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HTTPSupportTests",
+            dependencies: ["HTTPSupport", "CatalogCore", .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FrameIOClientTests",
-            dependencies: ["FrameIOClient", "HTTPSupport", "CatalogCore"],
+            dependencies: ["FrameIOClient", "HTTPSupport", "CatalogCore", .product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DashClientTests",
-            dependencies: ["DashClient", "HTTPSupport", "CatalogCore"],
+            dependencies: ["DashClient", "HTTPSupport", "CatalogCore", .product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CrawlerTests",
-            dependencies: ["Crawler", "CatalogStore", "CatalogSandbox", "FrameIOClient", "DashClient", "HTTPSupport", "CatalogCore"],
+            dependencies: [
+                "Crawler", "CatalogStore", "CatalogSandbox", "FrameIOClient", "DashClient", "HTTPSupport", "CatalogCore",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

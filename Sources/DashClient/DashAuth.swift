@@ -1,6 +1,7 @@
 import CatalogCore
 import Foundation
 import HTTPSupport
+import HTTPTypes
 
 /// Where Dash access tokens come from: a fixed bearer token, or a refresh token exchanged at
 /// `{authURL}/oauth/token` for short-lived access tokens, refreshed before they expire and once
@@ -85,12 +86,12 @@ public actor DashAuth {
             ("grant_type", "refresh_token"), ("client_id", clientID), ("client_secret", clientSecret), ("refresh_token", current),
         ]
         .map { "\($0.0)=\(Self.formEscape($0.1))" }.joined(separator: "&")
-        let request = HTTPRequest(
-            method: "POST", url: base + "/oauth/token",
-            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")], body: Array(form.utf8))
+        let request = APIRequest(
+            method: .post, url: base + "/oauth/token",
+            headerFields: [.contentType: "application/x-www-form-urlencoded", .accept: "application/json"], body: Array(form.utf8))
         var lastFailure = ""
         for attempt in 1...3 {
-            let response: HTTPResponse
+            let response: APIResponse
             do {
                 response = try await transport.send(request, timeout: .seconds(30))
             } catch let error as TransportError {
@@ -98,16 +99,16 @@ public actor DashAuth {
                 try await Task.sleep(for: .milliseconds(200 * attempt))
                 continue
             }
-            if response.status >= 500 || response.status == 429 {
-                lastFailure = "HTTP \(response.status)"
+            if response.status.code >= 500 || response.status == .tooManyRequests {
+                lastFailure = "HTTP \(response.status.code)"
                 try await Task.sleep(for: .milliseconds(200 * attempt))
                 continue
             }
-            guard response.status == 200, let json = try? JSONParser.parse(response.body),
+            guard response.status == .ok, let json = try? JSONParser.parse(response.body),
                 let access = json["access_token"]?.stringValue, !access.isEmpty
             else {
                 throw APIError.unauthorized(
-                    service: "Dash", what: "the token refresh at \(base)/oauth/token (HTTP \(response.status))",
+                    service: "Dash", what: "the token refresh at \(base)/oauth/token (HTTP \(response.status.code))",
                     hint:
                         "The refresh token, client id or client secret was refused. Sign in again to get a new DASH_REFRESH_TOKEN (or set DASH_TOKEN), then run the crawl again."
                 )

@@ -1,6 +1,7 @@
 import CatalogCore
 import Foundation
 import HTTPSupport
+import HTTPTypes
 
 /// The Dash API v2 calls the catalog needs: the current user, fields, folder settings, option
 /// searches and asset searches. Decodes envelopes into models; raw JSON never leaves it except
@@ -38,13 +39,13 @@ public struct DashClient: Sendable {
     /// `GET /current-user`.
     public func currentUser() async throws -> DashUser {
         let what = "the current user (/current-user)"
-        return try await send("GET", "/current-user", body: nil, what: what) { try DashUser(json: try Self.result($0, what: what), what: what) }
+        return try await send(.get, "/current-user", body: nil, what: what) { try DashUser(json: try Self.result($0, what: what), what: what) }
     }
 
     /// `GET /fields` (a bare array of `{result, permittedActions}`).
     public func fields() async throws -> [DashField] {
         let what = "fields (/fields)"
-        return try await send("GET", "/fields", body: nil, what: what) { json in
+        return try await send(.get, "/fields", body: nil, what: what) { json in
             guard let items = json.arrayValue else {
                 throw APIError.malformedResponse(service: "Dash", what: what, detail: "expected a JSON array, found \(json.typeName)")
             }
@@ -58,7 +59,7 @@ public struct DashClient: Sendable {
     /// `GET /folder-settings`: the folders field's id.
     public func foldersFieldID() async throws -> String {
         let what = "folder settings (/folder-settings)"
-        return try await send("GET", "/folder-settings", body: nil, what: what) {
+        return try await send(.get, "/folder-settings", body: nil, what: what) {
             try JSONObjectReader(try Self.result($0, what: what), service: "Dash", what: what).requiredString("fieldId")
         }
     }
@@ -67,7 +68,7 @@ public struct DashClient: Sendable {
     public func fieldOption(id: String) async throws -> (option: DashFieldOption, parentID: String?) {
         let what = "option \(id) (/field-options)"
         let encoded = id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? id
-        return try await send("GET", "/field-options/\(encoded)", body: nil, what: what) {
+        return try await send(.get, "/field-options/\(encoded)", body: nil, what: what) {
             let json = try Self.result($0, what: what)
             return (try DashFieldOption(json: json, what: what), json["parent"]?["id"]?.stringValue)
         }
@@ -78,7 +79,7 @@ public struct DashClient: Sendable {
         let what = "asset \(id) (/assets)"
         let encoded = id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? id
         do {
-            return try await send("GET", "/assets/\(encoded)", body: nil, what: what) {
+            return try await send(.get, "/assets/\(encoded)", body: nil, what: what) {
                 try DashAsset(json: try Self.result($0, what: what), what: what)
             }
         } catch APIError.rejected(_, _, 404, _) {
@@ -116,7 +117,7 @@ public struct DashClient: Sendable {
             ("from", .number(String(from))), ("pageSize", .number(String(size))), ("criterion", criterion), ("sorts", .array(sorts)),
         ])
         let pageWhat = "\(what) (from \(from))"
-        return try await send("POST", path, body: body, what: pageWhat) { json in
+        return try await send(.post, path, body: body, what: pageWhat) { json in
             guard let results = json["results"]?.arrayValue, let total = json["totalResults"]?.int64Value else {
                 throw APIError.malformedResponse(
                     service: "Dash", what: pageWhat, detail: "expected {results: [...], totalResults: N}, found \(json.typeName)")
@@ -149,16 +150,18 @@ public struct DashClient: Sendable {
     }
 
     /// Sends a request and decodes its JSON answer with `decode` (an undecodable answer is asked for again).
-    private func send<T>(_ method: String, _ path: String, body: JSONValue?, what: String, decode: (JSONValue) throws -> T) async throws -> T {
-        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+    private func send<T>(
+        _ method: HTTPRequest.Method, _ path: String, body: JSONValue?, what: String, decode: (JSONValue) throws -> T
+    ) async throws -> T {
+        var headers: HTTPFields = [.accept: "application/json"]
         var bytes: [UInt8]?
         if let body {
-            headers.append(("Content-Type", "application/json"))
+            headers[.contentType] = "application/json"
             var writer = JSONWriter()
             writer.write(body, canonical: false)
             bytes = writer.bytes
         }
-        return try await requester.send(HTTPRequest(method: method, url: baseURL + path, headers: headers, body: bytes), what: what) {
+        return try await requester.send(APIRequest(method: method, url: baseURL + path, headerFields: headers, body: bytes), what: what) {
             response in
             let json: JSONValue
             do {

@@ -1,6 +1,7 @@
 import CatalogCore
 import Foundation
 import HTTPSupport
+import HTTPTypes
 import Logging
 import Synchronization
 
@@ -108,9 +109,8 @@ public struct FrameIOClient: Sendable {
         ])
         let what = "assets updated since \(Timestamp.format(since)) in \(projectID.map { "project \($0)" } ?? "account \(accountID)")"
         return try await requester.send(
-            HTTPRequest(
-                method: "POST", url: url("/search/library", query: []),
-                headers: [("Accept", "application/json"), ("Content-Type", "application/json")],
+            APIRequest(
+                method: .post, url: url("/search/library", query: []), headerFields: [.accept: "application/json", .contentType: "application/json"],
                 body: Array(JSONWriter.string(body, canonical: false).utf8), rateLimitGroup: "search"),
             what: what
         ) { response in
@@ -143,9 +143,9 @@ public struct FrameIOClient: Sendable {
             let size = pageSize
             do {
                 return try await requester.send(
-                    HTTPRequest(
+                    APIRequest(
                         url: url(path, query: query + [("page", String(page)), ("page_size", String(size))]),
-                        headers: [("Accept", "application/json")], rateLimitGroup: Self.rateLimitGroup(path)),
+                        headerFields: [.accept: "application/json"], rateLimitGroup: Self.rateLimitGroup(path)),
                     what: pageWhat
                 ) { response in try decodePage(response, page: page, pageSize: size, what: pageWhat, decode: decode) }
             } catch APIError.rejected(let service, let what, let status, let message) where [400, 422].contains(status) {
@@ -164,7 +164,7 @@ public struct FrameIOClient: Sendable {
     }
 
     private func decodePage<Element>(
-        _ response: HTTPResponse, page: Int, pageSize: Int, what pageWhat: String, decode: (JSONValue, String) throws -> Element
+        _ response: APIResponse, page: Int, pageSize: Int, what pageWhat: String, decode: (JSONValue, String) throws -> Element
     ) throws -> FrameIOPage<Element> {
         let json = try parse(response, what: pageWhat)
         guard case .array(let values) = json else {
@@ -183,22 +183,20 @@ public struct FrameIOClient: Sendable {
         return FrameIOPage(
             elements: elements,
             pageNumber: page,
-            totalPages: response.intHeader("total-pages"),
-            perPage: response.intHeader("per-page"),
-            total: response.intHeader("total"),
+            totalPages: response.intHeader(.totalPages), perPage: response.intHeader(.perPage), total: response.intHeader(.total),
             requestedPageSize: pageSize)
     }
 
     private func getJSON<T>(_ path: String, query: [(String, String)], what: String, decode: (JSONValue) throws -> T) async throws -> T {
         try await requester.send(
-            HTTPRequest(url: url(path, query: query), headers: [("Accept", "application/json")], rateLimitGroup: Self.rateLimitGroup(path)),
+            APIRequest(url: url(path, query: query), headerFields: [.accept: "application/json"], rateLimitGroup: Self.rateLimitGroup(path)),
             what: what
         ) {
             try decode(try parse($0, what: what))
         }
     }
 
-    private func parse(_ response: HTTPResponse, what: String) throws -> JSONValue {
+    private func parse(_ response: APIResponse, what: String) throws -> JSONValue {
         do {
             let (value, repairs) = try JSONParser.parseRepairingText(response.body)
             if repairs > 0 { requester.stats.update { $0.repairedText += repairs } }
@@ -237,4 +235,13 @@ final class PageSizeLearner: Sendable {
             return size
         }
     }
+}
+
+extension HTTPField.Name {
+    /// v2 paging: the page count.
+    static let totalPages = HTTPField.Name("total-pages")!
+    /// v2 paging: the page size honoured.
+    static let perPage = HTTPField.Name("per-page")!
+    /// v2 paging: the element count.
+    static let total = HTTPField.Name("total")!
 }

@@ -1,5 +1,6 @@
 import CatalogCore
 import Foundation
+import HTTPTypes
 import Logging
 
 /// Sends a service's requests with authentication, pacing, retries and accounting.
@@ -19,7 +20,7 @@ public struct APIRequester: Sendable {
     let transport: any HTTPTransport
     let token: TokenProvider
     let canRefreshToken: Bool
-    /// One pacer per rate-limit group (``HTTPRequest/rateLimitGroup``), shared by every request of
+    /// One pacer per rate-limit group (``APIRequest/rateLimitGroup``), shared by every request of
     /// that group: the services limit each endpoint separately (Frame.io: children 40 a minute,
     /// asset reads 5 a second, search 200 a minute), so a throttled endpoint does not hold back
     /// the others.
@@ -28,7 +29,7 @@ public struct APIRequester: Sendable {
     public let retry: RetryPolicy
     /// Counters.
     public let stats: RequestStats
-    let clock: any PacingClock
+    let clock: ElapsedTime
     /// The logger of this service's requests.
     public let logger: Logger
     let redact: Redactor
@@ -42,7 +43,7 @@ public struct APIRequester: Sendable {
         canRefreshToken: Bool = false,
         secrets: [String] = [],
         retry: RetryPolicy = RetryPolicy(),
-        clock: any PacingClock = SystemPacingClock(),
+        clock: any Clock<Duration> = ContinuousClock(),
         stats: RequestStats = RequestStats(),
         logger: Logger = Logger(label: "catalog.http")
     ) {
@@ -52,7 +53,7 @@ public struct APIRequester: Sendable {
         self.token = token
         self.canRefreshToken = canRefreshToken
         self.retry = retry
-        self.clock = clock
+        self.clock = ElapsedTime(clock)
         self.pacers = RateLimitPacers(clock: clock)
         self.stats = stats
         self.logger = logger
@@ -62,7 +63,7 @@ public struct APIRequester: Sendable {
     /// Sends `request` (an `Authorization` header is added) and returns a 2xx response.
     ///
     /// - Parameter what: names the resource in errors, e.g. `children of folder 123 (page 4)`.
-    public func send(_ request: HTTPRequest, what: String) async throws -> HTTPResponse {
+    public func send(_ request: APIRequest, what: String) async throws -> APIResponse {
         var attempt = 0
         var refreshes = 0
         var rejected: String?
@@ -80,13 +81,13 @@ public struct APIRequester: Sendable {
             }
             var authorized = request
             let bearer = try await token(rejected)
-            authorized.headers.append(("Authorization", "Bearer \(bearer)"))
+            authorized.headerFields[.authorization] = "Bearer \(bearer)"
             stats.update {
                 $0.requests += 1
                 if attempt > 1 { $0.retries += 1 }
             }
             let started = clock.now()
-            let response: HTTPResponse
+            let response: APIResponse
             do {
                 response = try await transport.send(authorized, timeout: retry.timeout)
             } catch let error as TransportError {
@@ -102,11 +103,10 @@ public struct APIRequester: Sendable {
                 $0.bytes += response.body.count
             }
             await pacer.observe(
-                limit: response.intHeader("x-ratelimit-limit"),
-                remaining: response.intHeader("x-ratelimit-remaining"),
-                windowMilliseconds: response.intHeader("x-ratelimit-window"))
+                limit: response.intHeader(.rateLimitLimit), remaining: response.intHeader(.rateLimitRemaining),
+                windowMilliseconds: response.intHeader(.rateLimitWindow))
             logger.trace("response", metadata: ["what": "\(what)", "status": "\(response.status)"])
-            switch response.status {
+            switch response.status.code {
             case 200..<300:
                 return response
             case 401:
@@ -127,14 +127,14 @@ public struct APIRequester: Sendable {
                 guard attempt < retry.maxAttempts + 4 else { break attempts }  // throttling is expected: allow more patience
                 continue
             case 408, 500..<600:
-                lastFailure = "HTTP \(response.status)\(Self.errorMessage(response.body).map { ": \($0)" } ?? "")"
+                lastFailure = "HTTP \(response.status.code)\(Self.errorMessage(response.body).map { ": \($0)" } ?? "")"
                 lastFailure = redact(lastFailure)
                 guard attempt < retry.maxAttempts else { break attempts }
                 try await clock.sleep(seconds: retry.delay(afterAttempt: attempt, throttled: false))
                 continue
             default:
                 throw APIError.rejected(
-                    service: service, what: what, status: response.status,
+                    service: service, what: what, status: response.status.code,
                     message: redact(Self.errorMessage(response.body) ?? ""))
             }
         }
@@ -145,7 +145,7 @@ public struct APIRequester: Sendable {
     /// (``APIError/malformedResponse(service:what:detail:)``: truncated JSON, a missing or mistyped
     /// member) is asked for again up to ``RetryPolicy/malformedAttempts`` times, since proxies and
     /// overloaded services do send broken bodies now and then; if it stays broken, the error is thrown.
-    public func send<T>(_ request: HTTPRequest, what: String, decode: (HTTPResponse) throws -> T) async throws -> T {
+    public func send<T>(_ request: APIRequest, what: String, decode: (APIResponse) throws -> T) async throws -> T {
         var attempt = 0
         while true {
             attempt += 1
@@ -163,8 +163,8 @@ public struct APIRequester: Sendable {
     }
 
     /// Seconds from a `Retry-After` header (delta-seconds or an HTTP date), if present and sane.
-    static func retryAfter(_ response: HTTPResponse) -> Double? {
-        guard let value = response.header("Retry-After")?.trimmingCharacters(in: .whitespaces) else { return nil }
+    static func retryAfter(_ response: APIResponse) -> Double? {
+        guard let value = response.headerFields[.retryAfter]?.trimmingCharacters(in: .whitespaces) else { return nil }
         if let seconds = Double(value), seconds >= 0, seconds.isFinite { return min(seconds, 300) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -182,15 +182,13 @@ public struct APIRequester: Sendable {
     }
 
     private static func rawErrorMessage(_ body: [UInt8]) -> String? {
-        guard !body.isEmpty, body.count < 65536,
-            let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
-        else { return nil }
-        if let errors = object["errors"] as? [[String: Any]], let first = errors.first {
-            if let detail = first["detail"] as? String { return String(detail.prefix(300)) }
-            if let title = first["title"] as? String { return String(title.prefix(300)) }
+        guard !body.isEmpty, body.count < 65536, let object = try? JSONParser.parse(body), object.objectMembers != nil else { return nil }
+        if let first = object["errors"]?.arrayValue?.first {
+            if let detail = first["detail"]?.stringValue { return String(detail.prefix(300)) }
+            if let title = first["title"]?.stringValue { return String(title.prefix(300)) }
         }
-        if let message = object["message"] as? String { return String(message.prefix(300)) }
-        if let error = object["error"] as? String { return String(error.prefix(300)) }
+        if let message = object["message"]?.stringValue { return String(message.prefix(300)) }
+        if let error = object["error"]?.stringValue { return String(error.prefix(300)) }
         return nil
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
@@ -40,8 +41,8 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     }
 
     /// Sends the request and collects the body; the whole exchange must end within `timeout`.
-    public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
-        try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
+    public func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
+        try await withThrowingTaskGroup(of: APIResponse?.self) { group in
             group.addTask { try await exchange(request, timeout: timeout) }
             group.addTask {
                 try await Task.sleep(for: timeout)
@@ -56,10 +57,10 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         }
     }
 
-    private func exchange(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+    private func exchange(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
         var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = HTTPMethod(rawValue: request.method)
-        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+        for field in request.headerFields { outgoing.headers.add(name: field.name.rawName, value: field.value) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
         do {
@@ -68,10 +69,12 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
                 throw TransportError(reason: "response body of \(length) bytes, larger than the \(maxBodyBytes) accepted")
             }
             let buffer = try await response.body.collect(upTo: maxBodyBytes)
-            return HTTPResponse(
-                status: Int(response.status.code),
-                headers: response.headers.map { ($0.name, $0.value) },
-                body: Array(buffer.readableBytesView))
+            var fields = HTTPFields()
+            for header in response.headers {
+                if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+            }
+            return APIResponse(
+                status: HTTPResponse.Status(code: Int(response.status.code)), headerFields: fields, body: Array(buffer.readableBytesView))
         } catch let error as HTTPClientError {
             let isTimeout = error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
             throw TransportError(reason: "\(error)", isTimeout: isTimeout)

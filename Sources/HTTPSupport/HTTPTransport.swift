@@ -5,7 +5,7 @@
 /// below HTTP (connection refused or reset, timeout, truncated body).
 public protocol HTTPTransport: Sendable {
     /// Sends `request`, giving up after `timeout`.
-    func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse
+    func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse
 }
 
 /// A failure below HTTP: no status code was received.

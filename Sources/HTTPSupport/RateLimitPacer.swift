@@ -6,7 +6,7 @@
 /// clients of the same user share the bucket). A request that would push the level past
 /// `limit - headroom` waits until enough has drained.
 public actor RateLimitPacer {
-    private let clock: any PacingClock
+    private let clock: ElapsedTime
     private var limit: Double?
     private var window: Double = 1
     private var level: Double = 0
@@ -16,10 +16,10 @@ public actor RateLimitPacer {
     public let headroom: Double
 
     /// Creates a pacer that knows no limit until a response tells it one.
-    public init(clock: any PacingClock = SystemPacingClock(), headroom: Double = 0.1) {
-        self.clock = clock
+    public init(clock: any Clock<Duration> = ContinuousClock(), headroom: Double = 0.1) {
+        self.clock = ElapsedTime(clock)
         self.headroom = headroom
-        updatedAt = clock.now()
+        updatedAt = self.clock.now()
     }
 
     /// Waits until a request may be sent; returns the seconds waited.
@@ -93,11 +93,11 @@ public actor RateLimitPacer {
 
 /// The pacers of one service, one per rate-limit group, made on first use.
 public actor RateLimitPacers {
-    private let clock: any PacingClock
+    private let clock: any Clock<Duration>
     private var pacers: [String: RateLimitPacer] = [:]
 
     /// Creates an empty set whose pacers use `clock`.
-    public init(clock: any PacingClock) { self.clock = clock }
+    public init(clock: any Clock<Duration>) { self.clock = clock }
 
     /// The pacer of `group` (the empty group for requests that name none).
     public func pacer(for group: String) -> RateLimitPacer {

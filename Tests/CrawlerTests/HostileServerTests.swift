@@ -3,6 +3,7 @@ import CatalogStore
 import Crawler
 import Foundation
 import HTTPSupport
+import HTTPTypes
 import Synchronization
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
 /// memory, whatever it says.
 struct ScriptedFrameIO: HTTPTransport {
     /// Answers one request: path (without the base URL and query), the page asked for.
-    var answer: @Sendable (_ path: String, _ page: Int) -> HTTPResponse
+    var answer: @Sendable (_ path: String, _ page: Int) -> APIResponse
     /// Requests seen.
     let requests = Counter()
 
@@ -21,7 +22,7 @@ struct ScriptedFrameIO: HTTPTransport {
         var count: Int { value.load(ordering: .relaxed) }
     }
 
-    func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+    func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
         requests.increment()
         let url = request.url.dropFirst("http://hostile/v2".count)
         let path = String(url.prefix { $0 != "?" })
@@ -35,14 +36,14 @@ struct ScriptedFrameIO: HTTPTransport {
     }
 }
 
-extension HTTPResponse {
-    static func json(_ body: String, headers: [(String, String)] = []) -> HTTPResponse {
-        HTTPResponse(status: 200, headers: headers.map { (name: $0.0, value: $0.1) }, body: Array(body.utf8))
+extension APIResponse {
+    static func json(_ body: String, headers: [(String, String)] = []) -> APIResponse {
+        APIResponse(status: 200, headers: headers, body: Array(body.utf8))
     }
 }
 
 /// One account, one team, one project whose root's children `children` answers.
-func oneProject(children: @escaping @Sendable (Int) -> HTTPResponse) -> @Sendable (String, Int) -> HTTPResponse {
+func oneProject(children: @escaping @Sendable (Int) -> APIResponse) -> @Sendable (String, Int) -> APIResponse {
     { path, page in
         switch path {
         case "/accounts": return .json(#"[{"id":"A","display_name":"Acme"}]"#)
@@ -50,7 +51,7 @@ func oneProject(children: @escaping @Sendable (Int) -> HTTPResponse) -> @Sendabl
         case "/teams/T/projects": return .json(#"[{"id":"P","name":"Proj","root_asset_id":"R","team_id":"T"}]"#)
         case "/projects/shared": return .json("[]")
         case "/assets/R/children": return children(page)
-        default: return HTTPResponse(status: 404, body: Array(#"{"message":"not found"}"#.utf8))
+        default: return APIResponse(status: 404, body: Array(#"{"message":"not found"}"#.utf8))
         }
     }
 }
@@ -72,7 +73,7 @@ func files(_ ids: some Sequence<Int>) -> String {
         let script = oneProject { _ in .json(files(0..<3), headers: [("per-page", "0"), ("total", "3"), ("total-pages", "1")]) }
         let transport = ScriptedFrameIO { path, page in
             var answer = script(path, page)
-            answer.headers += [("per-page", "0")]
+            answer.headerFields[.perPage] = "0"
             return answer
         }
         let report = try await hostileCrawl(transport, database: database)
@@ -163,7 +164,7 @@ final class Toggle: Sendable {
 }
 
 /// Two projects: P1 (root R1) and P2 (root R2), whose roots' children `children` answers.
-func twoProjects(children: @escaping @Sendable (String, Int) -> HTTPResponse) -> @Sendable (String, Int) -> HTTPResponse {
+func twoProjects(children: @escaping @Sendable (String, Int) -> APIResponse) -> @Sendable (String, Int) -> APIResponse {
     { path, page in
         switch path {
         case "/accounts": return .json(#"[{"id":"A","display_name":"Acme"}]"#)
@@ -203,7 +204,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
             answer: twoProjects { asset, _ in
                 switch asset {
                 case "R1": return .json(files(0..<3))
-                case "R2" where broken.state == 1: return HTTPResponse(status: 404, body: Array(#"{"message":"Not Found"}"#.utf8))
+                case "R2" where broken.state == 1: return APIResponse(status: 404, body: Array(#"{"message":"Not Found"}"#.utf8))
                 case "R2": return .json(files(10..<14))
                 default: return .json("[]")
                 }
@@ -297,7 +298,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
         let base = twoProjects { asset, _ in
             switch asset {
             case "R1": return .json(files(0..<3))
-            case "R3": return broken.state == 1 ? HTTPResponse(status: 403, body: Array(#"{"message":"Forbidden"}"#.utf8)) : .json(files(20..<30))
+            case "R3": return broken.state == 1 ? APIResponse(status: 403, body: Array(#"{"message":"Forbidden"}"#.utf8)) : .json(files(20..<30))
             default: return .json("[]")
             }
         }
@@ -306,7 +307,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
             case "/projects/shared":
                 // Shared from a team the user is not on, without team.account_id.
                 return .json(#"[{"id":"P3","name":"Theirs","root_asset_id":"R3","team_id":"X"}]"#)
-            case "/assets/R3" where broken.state == 1: return HTTPResponse(status: 403, body: Array(#"{"message":"Forbidden"}"#.utf8))
+            case "/assets/R3" where broken.state == 1: return APIResponse(status: 403, body: Array(#"{"message":"Forbidden"}"#.utf8))
             case "/assets/R3": return .json(#"{"id":"R3","name":"root","type":"folder"}"#)
             default: return base(path, page)
             }
@@ -356,5 +357,18 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
         #expect(try database.itemCount(source: .frameio) == before)
         let forced = try await scriptedCrawl(transport, database: database, options: crawlOptions(mode: .full, force: true))
         #expect(forced.stats.deleted == 39)
+    }
+}
+
+extension HTTPField.Name {
+    static let perPage = HTTPField.Name("per-page")!
+}
+
+extension APIResponse {
+    /// A response with header fields given as name–value pairs.
+    init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+        var fields = HTTPFields()
+        for (name, value) in headers { if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) } }
+        self.init(status: HTTPResponse.Status(code: status), headerFields: fields, body: body)
     }
 }

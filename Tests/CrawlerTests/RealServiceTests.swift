@@ -4,6 +4,7 @@ import CatalogStore
 import Crawler
 import Foundation
 import HTTPSupport
+import HTTPTypes
 import Testing
 
 /// The crawler against a sandbox that behaves like the service where the service is strict:
@@ -50,7 +51,7 @@ import Testing
         let database = try CatalogDatabase(path: temporaryDatabasePath())
         try await server.withRunning { urls in
             let listing = try await AsyncHTTPClientTransport().send(
-                HTTPRequest(method: "GET", url: urls.frameIO + "/projects/shared", headers: [("Authorization", "Bearer t")]), timeout: .seconds(10))
+                APIRequest(url: urls.frameIO + "/projects/shared", headerFields: [.authorization: "Bearer t"]), timeout: .seconds(10))
             let shared = try JSONParser.parse(listing.body).arrayValue ?? []
             let served = try #require(shared.first { $0["id"]?.stringValue == foreign.id })
             #expect(served["team"]?["account_id"] == nil)

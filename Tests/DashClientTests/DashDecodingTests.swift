@@ -1,6 +1,7 @@
 import CatalogCore
 import Foundation
 import HTTPSupport
+import HTTPTypes
 import Testing
 
 @testable import DashClient
@@ -10,8 +11,8 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
 /// Answers every request with one canned body.
 struct CannedTransport: HTTPTransport {
     var body: [UInt8]
-    func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
-        HTTPResponse(status: 200, body: body)
+    func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
+        APIResponse(status: 200, body: body)
     }
 }
 

@@ -2,6 +2,7 @@ import CatalogCore
 import Foundation
 import FrameIOClient
 import HTTPSupport
+import HTTPTypes
 import Synchronization
 import Testing
 
@@ -11,8 +12,8 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
 struct CannedTransport: HTTPTransport {
     var body: [UInt8]
     var headers: [(name: String, value: String)] = []
-    func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
-        HTTPResponse(status: 200, headers: headers, body: body)
+    func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
+        APIResponse(status: 200, headers: headers.map { ($0.name, $0.value) }, body: body)
     }
 }
 
@@ -111,5 +112,14 @@ func client(body: [UInt8], headers: [(name: String, value: String)] = []) -> Fra
         #expect(full.hasNextPage)
         #expect(!short.hasNextPage)
         #expect(shortButMore.hasNextPage)
+    }
+}
+
+extension APIResponse {
+    /// A response with header fields given as name–value pairs.
+    init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+        var fields = HTTPFields()
+        for (name, value) in headers { if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) } }
+        self.init(status: HTTPResponse.Status(code: status), headerFields: fields, body: body)
     }
 }

@@ -1,27 +1,47 @@
 import Foundation
 import HTTPSupport
+import HTTPTypes
 import Synchronization
 import Testing
 
-/// A clock that only moves when the code under test sleeps.
-final class ManualClock: PacingClock {
-    private let time = Mutex(0.0)
-    func now() -> Double { time.withLock { $0 } }
-    func sleep(seconds: Double) async throws { time.withLock { $0 += max(0, seconds) } }
-    var slept: Double { now() }
+/// A clock that only moves when the code under test sleeps: a sleep returns at once, the time
+/// advanced by it. (pointfreeco/swift-clocks' ImmediateClock does this, but its 1.1.1 needs
+/// swift-tools 6.4.)
+final class ManualClock: Clock {
+    struct Instant: InstantProtocol {
+        var offset: Duration
+        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        func duration(to other: Instant) -> Duration { other.offset - offset }
+        static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+    }
+
+    private let time = Mutex(Duration.zero)
+    var now: Instant { Instant(offset: time.withLock { $0 }) }
+    var minimumResolution: Duration { .zero }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        try Task.checkCancellation()
+        time.withLock { $0 = max($0, deadline.offset) }
+    }
+
+    /// Seconds slept so far.
+    var slept: Double {
+        let elapsed = time.withLock { $0 }
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
 }
 
 /// A transport answering from a script of responses.
 final class ScriptedTransport: HTTPTransport {
-    private let script: Mutex<[Result<HTTPResponse, TransportError>]>
-    let sent = Mutex<[HTTPRequest]>([])
+    private let script: Mutex<[Result<APIResponse, TransportError>]>
+    let sent = Mutex<[APIRequest]>([])
 
-    init(_ script: [Result<HTTPResponse, TransportError>]) { self.script = Mutex(script) }
+    init(_ script: [Result<APIResponse, TransportError>]) { self.script = Mutex(script) }
 
-    func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+    func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
         sent.withLock { $0.append(request) }
         let next = script.withLock { $0.isEmpty ? nil : $0.removeFirst() }
-        guard let next else { return HTTPResponse(status: 200) }
+        guard let next else { return APIResponse(status: .ok) }
         return try next.get()
     }
 }
@@ -39,31 +59,31 @@ final class ScriptedTransport: HTTPTransport {
         ])
         let clock = ManualClock()
         let r = requester(transport, clock: clock)
-        let response = try await r.send(HTTPRequest(url: "http://x/a"), what: "thing")
+        let response = try await r.send(APIRequest(url: "http://x/a"), what: "thing")
         #expect(response.body == [1])
         #expect(r.stats.snapshot.requests == 3)
         #expect(r.stats.snapshot.retries == 2)
         #expect(clock.slept >= 0.25 + 0.5)  // two backoffs, equal jitter: at least half of 0.5 and 1.0
         #expect(
-            transport.sent.withLock { $0.allSatisfy { $0.headers.contains { $0.name == "Authorization" && $0.value == "Bearer secret-token-123" } } })
+            transport.sent.withLock { $0.allSatisfy { $0.headerFields[.authorization] == "Bearer secret-token-123" } })
     }
 
     @Test func givesUpNamingWhatFailed() async {
         let transport = ScriptedTransport(Array(repeating: .success(.init(status: 503)), count: 5))
         let r = requester(transport, clock: ManualClock())
         await #expect {
-            try await r.send(HTTPRequest(url: "http://x/a"), what: "children of folder F1 (page 3)")
+            try await r.send(APIRequest(url: "http://x/a"), what: "children of folder F1 (page 3)")
         } throws: { error in
             "\(error)".contains("children of folder F1 (page 3)") && "\(error)".contains("3 attempts")
         }
     }
 
     @Test func honoursRetryAfterOn429() async throws {
-        let throttled = HTTPResponse(status: 429, headers: [("Retry-After", "7")])
+        let throttled = APIResponse(status: 429, headers: [("Retry-After", "7")])
         let transport = ScriptedTransport([.success(throttled), .success(.init(status: 200))])
         let clock = ManualClock()
         let r = requester(transport, clock: clock)
-        _ = try await r.send(HTTPRequest(url: "http://x/a"), what: "a")
+        _ = try await r.send(APIRequest(url: "http://x/a"), what: "a")
         #expect(clock.slept >= 7)
         #expect(r.stats.snapshot.throttled == 1)
     }
@@ -74,7 +94,7 @@ final class ScriptedTransport: HTTPTransport {
         let transport = ScriptedTransport([.success(.init(status: 422, body: Array(body.utf8)))])
         let r = requester(transport, clock: ManualClock())
         await #expect {
-            try await r.send(HTTPRequest(url: "http://x/accounts"), what: "accounts")
+            try await r.send(APIRequest(url: "http://x/accounts"), what: "accounts")
         } throws: { error in
             let text = "\(error)"
             return !text.contains("\n") && !text.unicodeScalars.contains("\u{1B}") && text.contains("bad request␊frameio full")
@@ -85,7 +105,7 @@ final class ScriptedTransport: HTTPTransport {
         let transport = ScriptedTransport([.success(.init(status: 401, body: Array(#"{"message":"bad token secret-token-123"}"#.utf8)))])
         let r = requester(transport, clock: ManualClock())
         await #expect {
-            try await r.send(HTTPRequest(url: "http://x/me"), what: "the current user")
+            try await r.send(APIRequest(url: "http://x/me"), what: "the current user")
         } throws: { error in
             guard case APIError.unauthorized = error else { return false }
             return "\(error)".contains("TEST_TOKEN") && !"\(error)".contains("secret-token-123")
@@ -99,7 +119,7 @@ final class ScriptedTransport: HTTPTransport {
         await pacer.observe(limit: 10, remaining: 10, windowMilliseconds: 1000)
         for _ in 0..<109 { try await pacer.acquire() }
         // 9 requests fit at once (10 minus 10% headroom); the other 100 drain at 10 per second.
-        #expect(abs(clock.now() - 10.0) < 0.2)
+        #expect(abs(clock.slept - 10.0) < 0.2)
     }
 
     @Test func pacerAdoptsTheServersView() async throws {
@@ -108,7 +128,7 @@ final class ScriptedTransport: HTTPTransport {
         await pacer.observe(limit: 40, remaining: 0, windowMilliseconds: 60_000)
         try await pacer.acquire()
         // The bucket was full: the first request waits until 5 slots (4 headroom + 1) drained: 5 × 1.5 s.
-        #expect(abs(clock.now() - 7.5) < 0.01)
+        #expect(abs(clock.slept - 7.5) < 0.01)
     }
 
     /// A window of years or a limit of billions would make every request wait for ever.
@@ -119,7 +139,7 @@ final class ScriptedTransport: HTTPTransport {
         await pacer.observe(limit: Int.max, remaining: 0, windowMilliseconds: Int.max)
         try await pacer.acquire()
         // Still the 40-per-minute bucket, now full: the same 7.5 s wait as above, not centuries.
-        #expect(abs(clock.now() - 7.5) < 0.01)
+        #expect(abs(clock.slept - 7.5) < 0.01)
     }
 }
 
@@ -135,5 +155,14 @@ final class ScriptedTransport: HTTPTransport {
         #expect(!text.contains("eyJhbGciOiJIUzI1"))
         #expect(text.contains("Bearer [REDACTED]") && text.contains("failed with [REDACTED]"))
         #expect(redact("nothing secret here: 12:30, file.mov") == "nothing secret here: 12:30, file.mov")
+    }
+}
+
+extension APIResponse {
+    /// A response with header fields given as name–value pairs.
+    init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+        var fields = HTTPFields()
+        for (name, value) in headers { if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) } }
+        self.init(status: HTTPResponse.Status(code: status), headerFields: fields, body: body)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPSupport
+import HTTPTypes
 import Testing
 
 #if canImport(Glibc)
@@ -81,7 +82,7 @@ let hostileFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
         let clock = ContinuousClock()
         let started = clock.now
         await #expect {
-            _ = try await transport.send(HTTPRequest(url: "http://127.0.0.1:\(server.port)/slow"), timeout: .seconds(1))
+            _ = try await transport.send(APIRequest(url: "http://127.0.0.1:\(server.port)/slow"), timeout: .seconds(1))
         } throws: { error in
             (error as? TransportError)?.isTimeout == true
         }
@@ -100,7 +101,7 @@ let hostileFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
         }
         let transport = AsyncHTTPClientTransport()
         await #expect {
-            _ = try await transport.send(HTTPRequest(url: "http://127.0.0.1:\(server.port)/bomb"), timeout: .seconds(10))
+            _ = try await transport.send(APIRequest(url: "http://127.0.0.1:\(server.port)/bomb"), timeout: .seconds(10))
         } throws: { error in
             "\(error)".contains("grows past the 33554432 bytes accepted")
         }
@@ -115,7 +116,7 @@ let hostileFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
             RawHTTPServer.write(fd, page)
         }
         let response = try await AsyncHTTPClientTransport().send(
-            HTTPRequest(url: "http://127.0.0.1:\(server.port)/page", headers: [("Accept-Encoding", "gzip")]), timeout: .seconds(10))
+            APIRequest(url: "http://127.0.0.1:\(server.port)/page", headerFields: [.acceptEncoding: "gzip"]), timeout: .seconds(10))
         #expect(response.status == 200)
         #expect(response.body.count == 735_001)
         #expect(response.body.first == UInt8(ascii: "["))
@@ -126,7 +127,7 @@ let hostileFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
             RawHTTPServer.write(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 240000000\r\n\r\n[")
         }
         await #expect {
-            _ = try await AsyncHTTPClientTransport().send(HTTPRequest(url: "http://127.0.0.1:\(server.port)/huge"), timeout: .seconds(5))
+            _ = try await AsyncHTTPClientTransport().send(APIRequest(url: "http://127.0.0.1:\(server.port)/huge"), timeout: .seconds(5))
         } throws: { error in
             "\(error)".contains("240000000 bytes")
         }
