@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Tests only: an independent CSV parser for round trips of exported reports.
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        // Tests only: property-based tests of the JSON parser and writer.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -127,7 +129,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CatalogCoreTests", dependencies: ["CatalogCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CatalogCoreTests",
+            dependencies: ["CatalogCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CatalogStoreTests",
             dependencies: ["CatalogStore", "CatalogCore", .product(name: "GRDB", package: "GRDB.swift")],

@@ -10,7 +10,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog-bench",
         abstract: "Benchmarks for catalog (see scripts/bench and docs/benchmarks.md).",
-        subcommands: [SearchBench.self, IngestBench.self, HashBench.self])
+        subcommands: [SearchBench.self, IngestBench.self, HashBench.self, JSONBench.self])
 
     /// Appends lines to a file, creating it when missing.
     static func append(_ lines: [String], to path: String) throws {
