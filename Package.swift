@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
@@ -72,6 +73,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "FrameIOV4Client",
+            dependencies: [
+                "CatalogCore",
+                "HTTPSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DashClient",
             dependencies: [
                 "CatalogCore",
@@ -87,6 +97,7 @@ let package = Package(
                 "CatalogCore",
                 "CatalogStore",
                 "FrameIOClient",
+                "FrameIOV4Client",
                 "DashClient",
                 "HTTPSupport",
                 .product(name: "Logging", package: "swift-log"),
@@ -97,6 +108,7 @@ let package = Package(
             name: "CatalogSandbox",
             dependencies: [
                 "CatalogCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -111,6 +123,11 @@ let package = Package(
                 "CatalogStore",
                 "Crawler",
                 "FrameIOClient",
+                "FrameIOV4Client",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "DashClient",
                 "HTTPSupport",
                 "CatalogSandbox",
@@ -163,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "CrawlerTests",
             dependencies: [
-                "Crawler", "CatalogStore", "CatalogSandbox", "FrameIOClient", "DashClient", "HTTPSupport", "CatalogCore",
+                "Crawler", "CatalogStore", "CatalogSandbox", "FrameIOClient", "FrameIOV4Client", "DashClient", "HTTPSupport", "CatalogCore",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

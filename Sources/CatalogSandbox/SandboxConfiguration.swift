@@ -10,8 +10,8 @@ public struct SandboxConfiguration: Sendable {
     public var defaultPageSize = 50
     /// Requests allowed per window per token (leaky bucket), nil for no limit (headers are still sent).
     public var rateLimit: Int? = nil
-    /// Limits of single endpoint classes (`children`, `asset`, `search`, …: see
-    /// `FrameIOSandboxAPI.endpoint(method:path:)`) as (requests, window in ms), overriding
+    /// Limits of single endpoint classes (v2 `children`, `asset`, `search`, …; V4 `v4:children`,
+    /// `v4:files`, …: each route names its class) as (requests, window in ms), overriding
     /// ``rateLimit`` for them. ``frameIOServiceRateLimits`` are the documented ones.
     public var endpointRateLimits: [String: (Int, Int)] = [:]
     /// The v2 reference's documented limits: children 40 a minute, asset reads 5 a second,
@@ -56,6 +56,45 @@ public struct SandboxConfiguration: Sendable {
     /// When set, the Dash API accepts only access tokens issued by its token endpoint, which
     /// exchanges (and rotates) refresh tokens for this client.
     public var dashAuth: DashAuthSettings? = nil
+    /// The fake Adobe IMS: when set, the V4 API accepts only access tokens it issued.
+    public var ims: IMSSettings? = nil
+
+    /// The V4 limits the official SDK's docstrings give, per user: most calls 100 a minute, the
+    /// typed folder lists 5 a second each, a file read 10 a second.
+    public static let frameIOV4ServiceRateLimits: [String: (Int, Int)] = [
+        "v4:me": (100, 60_000), "v4:accounts": (100, 60_000), "v4:workspaces": (100, 60_000), "v4:projects": (100, 60_000),
+        "v4:invited_projects": (100, 60_000), "v4:project": (100, 60_000), "v4:users": (100, 60_000), "v4:children": (100, 60_000),
+        "v4:files": (5, 1_000), "v4:folders": (5, 1_000), "v4:version_stacks": (5, 1_000), "v4:version_stack_children": (100, 60_000),
+        "v4:file": (10, 1_000), "v4:folder": (100, 60_000), "v4:version_stack": (100, 60_000), "v4:field_definitions": (100, 60_000),
+        "v4:file_metadata": (100, 60_000),
+    ]
+
+    /// The documented limits of every API (v2 and V4), each window divided by `speedup` (60: a
+    /// minute's allowance every second).
+    public static func serviceRateLimits(speedup: Double = 1) -> [String: (Int, Int)] {
+        frameIOServiceRateLimits.merging(frameIOV4ServiceRateLimits) { a, _ in a }.mapValues { limit, window in
+            (limit, max(1, Int((Double(window) / max(speedup, 1e-3)).rounded())))
+        }
+    }
+}
+
+/// The fake Adobe IMS's clients and token lifetimes.
+public struct IMSSettings: Sendable {
+    /// The OAuth client id accepted.
+    public var clientID: String
+    /// Its secret (required for `client_credentials` and, when sent, checked on other grants).
+    public var clientSecret: String
+    /// The first refresh token accepted for the refresh grant (each use rotates it).
+    public var refreshToken: String
+    /// Seconds an access token lives.
+    public var accessTokenLifetime: Double
+
+    public init(clientID: String, clientSecret: String, refreshToken: String, accessTokenLifetime: Double = 3600) {
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.refreshToken = refreshToken
+        self.accessTokenLifetime = accessTokenLifetime
+    }
 }
 
 /// The Dash sandbox's OAuth client and token lifetimes.

@@ -8,16 +8,23 @@ public struct SandboxServer: Sendable {
     public let frameIO: FrameIOSandboxAPI
     /// The fake Dash API, served under `/dash`, its token endpoint under `/dash-login`.
     public let dash: DashSandboxAPI
+    /// The Frame.io V4 API, served under `/v4`.
+    public let frameIOV4: FrameIOV4SandboxAPI
+    /// The fake Adobe IMS, served under `/ims`, when configured (``SandboxConfiguration/ims``).
+    public let ims: IMSSandbox?
     /// Where to listen.
     public let configuration: SandboxConfiguration
     let logger: Logger
 
     /// Creates a server for a dataset.
     public init(
-        frameIO: FrameIODataset, dash: DashDataset = .empty, configuration: SandboxConfiguration,
-        logger: Logger = Logger(label: "catalog.sandbox")
+        frameIO: FrameIODataset, frameIOV4: FrameIOV4Dataset = .fixture(), dash: DashDataset = .empty,
+        configuration: SandboxConfiguration, logger: Logger = Logger(label: "catalog.sandbox")
     ) {
         self.frameIO = FrameIOSandboxAPI(dataset: frameIO, configuration: configuration)
+        let ims = configuration.ims.map(IMSSandbox.init(settings:))
+        self.ims = ims
+        self.frameIOV4 = FrameIOV4SandboxAPI(dataset: frameIOV4, configuration: configuration, ims: ims)
         self.dash = DashSandboxAPI(dataset: dash, configuration: configuration)
         self.configuration = configuration
         self.logger = logger
@@ -33,10 +40,12 @@ public struct SandboxServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         frameIO.addRoutes(to: router.group("v2"))
+        frameIOV4.addRoutes(to: router.group("v4"))
+        ims?.addRoutes(to: router.group("ims"))
         dash.addRoutes(to: router.group("dash"))
         dash.addTokenRoute(to: router.group("dash-login"))
         router.sandboxFallback { _, _ in
-            .frameIOError(status: 404, title: "Not Found", detail: "The Frame.io sandbox lives under /v2, the Dash sandbox under /dash")
+            .frameIOError(status: 404, title: "Not Found", detail: "The Frame.io sandbox lives under /v2 and /v4, the Dash sandbox under /dash")
         }
         return router
     }
@@ -53,7 +62,8 @@ public struct SandboxServer: Sendable {
                 let port = channel.localAddress?.port ?? 0
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 let root = "http://\(shownHost):\(port)"
-                await onReady(SandboxURLs(frameIO: root + "/v2", dash: root + "/dash", dashAuth: root + "/dash-login"))
+                await onReady(
+                    SandboxURLs(frameIO: root + "/v2", frameIOV4: root + "/v4", ims: root, dash: root + "/dash", dashAuth: root + "/dash-login"))
             },
             logger: quietLogger)
     }
@@ -61,8 +71,12 @@ public struct SandboxServer: Sendable {
 
 /// Where a running sandbox answers.
 public struct SandboxURLs: Sendable {
-    /// The Frame.io API base (`FRAMEIO_API_URL`).
+    /// The Frame.io v2 API base (`FRAMEIO_API_URL` ending in `/v2`).
     public var frameIO: String
+    /// The Frame.io V4 API base (`FRAMEIO_API_URL` ending in `/v4`).
+    public var frameIOV4: String
+    /// The IMS base (`FRAMEIO_AUTH_URL`; its endpoints are `/ims/authorize/v2` and `/ims/token/v3`).
+    public var ims: String
     /// The Dash API base (`DASH_API_URL`).
     public var dash: String
     /// The Dash token endpoint's base (`DASH_AUTH_URL`; the endpoint is `/oauth/token` below it).

@@ -28,7 +28,7 @@ public struct MergeResult: Sendable, Equatable {
 extension CatalogDatabase {
     /// Starts a crawl of `source`: takes the crawl lock, records a `running` crawl, and clears
     /// what interrupted crawls left staged.
-    public func beginCrawl(source: Source, mode: CrawlMode = .full, since: Date? = nil) throws(StoreError) -> CrawlSession {
+    public func beginCrawl(source: Source, mode: CrawlMode = .full, since: Date? = nil, api: ServiceAPI = .v2) throws(StoreError) -> CrawlSession {
         let lock = path == ":memory:" ? nil : try CrawlLock(databasePath: path)
         let now = Timestamp.format(Date())
         try attachStaging()
@@ -38,11 +38,11 @@ extension CatalogDatabase {
                 sql: "UPDATE crawl SET status = 'failed', finished_at = ?, error = 'interrupted' WHERE status = 'running'",
                 arguments: [now])
             try db.execute(
-                sql: "INSERT INTO crawl (source, mode, started_at, status, since) VALUES (?, ?, ?, 'running', ?)",
-                arguments: [source.rawValue, mode.rawValue, now, since.map(Timestamp.format)])
+                sql: "INSERT INTO crawl (source, mode, started_at, status, since, api) VALUES (?, ?, ?, 'running', ?, ?)",
+                arguments: [source.rawValue, mode.rawValue, now, since.map(Timestamp.format), api.rawValue])
             return db.lastInsertedRowID
         }
-        return CrawlSession(id: id, source: source, mode: mode, startedAt: Timestamp.parse(now) ?? Date(), lock: lock)
+        return CrawlSession(id: id, source: source, mode: mode, api: api, startedAt: Timestamp.parse(now) ?? Date(), lock: lock)
     }
 
     /// Stages a batch of items for the crawl (invisible to searches until ``complete(_:stats:)``).
@@ -267,47 +267,50 @@ extension CatalogDatabase {
             // Which rows vanish: a full crawl removes what it did not see; a delta removes only
             // what it was told is gone.
             let vanished =
-                mode == .full
+                mode != .delta
                 ? "NOT EXISTS (SELECT 1 FROM staging.crawl_item c WHERE c.crawl_id = \(crawlID) AND c.id = i.id)"
                 : "i.id IN (SELECT id FROM staging.crawl_deleted)"
             // 0. The change log, and the outgoing versions of changed and vanished rows.
-            try db.execute(
-                sql: """
-                    INSERT INTO item_change (crawl_id, source, id, change, kind, name, old_path, new_path, old_digest, new_digest, fields)
-                    SELECT ?, ?, c.id, 'added', c.kind, c.name, NULL, c.path, NULL, c.digest, NULL FROM staging.crawl_item c
-                    WHERE c.crawl_id = ? AND NOT EXISTS (SELECT 1 FROM item i WHERE i.source = ? AND i.id = c.id)
-                    """,
-                arguments: [crawlID, source, crawlID, source])
-            try db.execute(
-                sql: """
-                    INSERT INTO item_change (crawl_id, source, id, change, kind, name, old_path, new_path, old_digest, new_digest, fields)
-                    SELECT ?, ?, c.id,
-                      CASE WHEN c.parent_id IS NOT i.parent_id OR (c.path IS NOT i.path AND c.name IS i.name) THEN 'moved' ELSE 'modified' END,
-                      c.kind, c.name, i.path, c.path, i.digest, c.digest,
-                      (SELECT group_concat(key, ',') FROM (
-                        SELECT n.key AS key FROM json_each(c.record) n
-                          WHERE NOT EXISTS (SELECT 1 FROM json_each(i.record) o WHERE o.key = n.key AND o.type = n.type AND o.value IS n.value)
-                        UNION
-                        SELECT o.key FROM json_each(i.record) o WHERE NOT EXISTS (SELECT 1 FROM json_each(c.record) n WHERE n.key = o.key)
-                        ORDER BY 1))
-                    FROM staging.crawl_item c JOIN item i ON i.source = ? AND i.id = c.id
-                    WHERE c.crawl_id = ? AND \(differs)
-                    """,
-                arguments: [crawlID, source, source, crawlID])
-            try db.execute(
-                sql: """
-                    INSERT INTO item_change (crawl_id, source, id, change, kind, name, old_path, new_path, old_digest, new_digest, fields)
-                    SELECT ?, ?, i.id, 'deleted', i.kind, i.name, i.path, NULL, i.digest, NULL, NULL FROM item i
-                    WHERE i.source = ? AND \(vanished)
-                    """,
-                arguments: [crawlID, source, source])
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO item_version (digest, record)
-                    SELECT i.digest, i.record FROM item_change ch JOIN item i ON i.source = ch.source AND i.id = ch.id
-                    WHERE ch.crawl_id = ? AND ch.change IN ('modified', 'moved', 'deleted') AND ch.old_digest IS NOT ch.new_digest
-                    """,
-                arguments: [crawlID])
+            // A replacement (another API) logs no row per item: the crawl counts say it.
+            if mode != .replace {
+                try db.execute(
+                    sql: """
+                        INSERT INTO item_change (crawl_id, source, id, change, kind, name, old_path, new_path, old_digest, new_digest, fields)
+                        SELECT ?, ?, c.id, 'added', c.kind, c.name, NULL, c.path, NULL, c.digest, NULL FROM staging.crawl_item c
+                        WHERE c.crawl_id = ? AND NOT EXISTS (SELECT 1 FROM item i WHERE i.source = ? AND i.id = c.id)
+                        """,
+                    arguments: [crawlID, source, crawlID, source])
+                try db.execute(
+                    sql: """
+                        INSERT INTO item_change (crawl_id, source, id, change, kind, name, old_path, new_path, old_digest, new_digest, fields)
+                        SELECT ?, ?, c.id,
+                          CASE WHEN c.parent_id IS NOT i.parent_id OR (c.path IS NOT i.path AND c.name IS i.name) THEN 'moved' ELSE 'modified' END,
+                          c.kind, c.name, i.path, c.path, i.digest, c.digest,
+                          (SELECT group_concat(key, ',') FROM (
+                            SELECT n.key AS key FROM json_each(c.record) n
+                              WHERE NOT EXISTS (SELECT 1 FROM json_each(i.record) o WHERE o.key = n.key AND o.type = n.type AND o.value IS n.value)
+                            UNION
+                            SELECT o.key FROM json_each(i.record) o WHERE NOT EXISTS (SELECT 1 FROM json_each(c.record) n WHERE n.key = o.key)
+                            ORDER BY 1))
+                        FROM staging.crawl_item c JOIN item i ON i.source = ? AND i.id = c.id
+                        WHERE c.crawl_id = ? AND \(differs)
+                        """,
+                    arguments: [crawlID, source, source, crawlID])
+                try db.execute(
+                    sql: """
+                        INSERT INTO item_change (crawl_id, source, id, change, kind, name, old_path, new_path, old_digest, new_digest, fields)
+                        SELECT ?, ?, i.id, 'deleted', i.kind, i.name, i.path, NULL, i.digest, NULL, NULL FROM item i
+                        WHERE i.source = ? AND \(vanished)
+                        """,
+                    arguments: [crawlID, source, source])
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO item_version (digest, record)
+                        SELECT i.digest, i.record FROM item_change ch JOIN item i ON i.source = ch.source AND i.id = ch.id
+                        WHERE ch.crawl_id = ? AND ch.change IN ('modified', 'moved', 'deleted') AND ch.old_digest IS NOT ch.new_digest
+                        """,
+                    arguments: [crawlID])
+            }
             // 1. Take changed and vanished rows out of the full-text indexes (old values needed).
             for (index, indexed) in Self.ftsIndexes {
                 let old = indexed.split(separator: ",").map { "i." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")

@@ -46,6 +46,8 @@ public struct CrawlRecord: Sendable, Equatable {
     public var moved: Int
     /// For a delta: the time it asked for changes from.
     public var since: String?
+    /// The API the crawl read through (`v2` for crawls made before V4 was known).
+    public var api: ServiceAPI
     /// What it carried past instead of failing on (an unknown type, repaired text, …).
     public var warningCount: Int
     /// The first of those warnings, one per line.
@@ -67,6 +69,7 @@ public struct CrawlRecord: Sendable, Equatable {
         error = row["error"]
         moved = row["moved_count"]
         since = row["since"]
+        api = (row["api"] as String?).flatMap(ServiceAPI.init(rawValue:)) ?? .v2
         warningCount = row["warning_count"] ?? 0
         warnings = (row["warnings"] as String?).map { $0.split(separator: "\n").map(String.init) } ?? []
     }

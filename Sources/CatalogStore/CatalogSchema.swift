@@ -203,6 +203,10 @@ enum CatalogSchema {
         migrator.registerMigration("v9-application-id") { db in
             try db.execute(sql: "PRAGMA application_id = \(CatalogDatabase.applicationID)")
         }
+        // Which API each crawl read through (Frame.io v2 or V4); older crawls read v2.
+        migrator.registerMigration("v10-crawl-api") { db in
+            try db.execute(sql: "ALTER TABLE crawl ADD COLUMN api TEXT")
+        }
         return migrator
     }
 

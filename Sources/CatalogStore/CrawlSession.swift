@@ -14,12 +14,15 @@ public final class CrawlSession: Sendable {
     public let mode: CrawlMode
     /// When the crawl began, before any request: the next delta's watermark.
     public let startedAt: Date
+    /// The API it reads through.
+    public let api: ServiceAPI
     private let lock: CrawlLock?
 
-    init(id: Int64, source: Source, mode: CrawlMode, startedAt: Date, lock: CrawlLock?) {
+    init(id: Int64, source: Source, mode: CrawlMode, api: ServiceAPI, startedAt: Date, lock: CrawlLock?) {
         self.id = id
         self.source = source
         self.mode = mode
+        self.api = api
         self.startedAt = startedAt
         self.lock = lock
     }
@@ -32,6 +35,10 @@ public final class CrawlSession: Sendable {
 public enum CrawlMode: String, Sendable {
     /// Everything of the source was read: items not seen are deleted.
     case full
+    /// A full crawl through another API than the catalogued items came from (an account moved
+    /// from Frame.io v2 to V4): items not seen are deleted, as for a full crawl, but the change
+    /// log gets no row per item; the crawl's counts say how many were replaced.
+    case replace
     /// Only changes were read: staged items are added or updated, and only items staged as
     /// deleted are removed.
     case delta

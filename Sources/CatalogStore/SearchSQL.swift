@@ -222,7 +222,7 @@ struct SearchSQL {
             let pattern = likePattern(value)
             return (
                 """
-                item.source = 'dash' AND item.metadata IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(item.metadata) AS f, json_each(f.value) AS v
+                item.metadata IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(item.metadata) AS f, json_each(f.value) AS v
                 WHERE f.key = ? AND (v.value LIKE ? ESCAPE '\\' OR v.value LIKE ? ESCAPE '\\'))
                 """,
                 [name, pattern, pattern + CatalogFieldOption.pathSeparator + "%"]

@@ -26,24 +26,39 @@ protocol SourceWalk {
 /// The one path every crawl takes: begin a session (delta after a complete crawl unless the
 /// options say full), walk, flush the last batch, refuse a mass disappearance, and commit in
 /// one transaction; on any error, mark the crawl failed and leave the catalog as it was.
+///
+/// A source whose catalogued items came through another API than this crawl's (a Frame.io
+/// account moved from v2 to V4) gets a full crawl that replaces them (``CrawlMode/replace``):
+/// no mass-disappearance refusal, no change-log row per replaced item, one warning saying how
+/// many were replaced.
 enum CrawlRun {
     static func run<Walk: SourceWalk>(
-        source: Source, database: CatalogDatabase, options: CrawlOptions, makeWalk: (CrawlSession) -> Walk
+        source: Source, api: ServiceAPI = .v2, canDelta: Bool = true, database: CatalogDatabase, options: CrawlOptions,
+        makeWalk: (CrawlSession) -> Walk
     ) async throws -> CrawlReport {
-        let since = try options.deltaStart(of: source, in: database)
-        let session =
-            if let since { try database.beginCrawl(source: source, mode: .delta, since: since) } else { try database.beginCrawl(source: source) }
+        let previousAPI = try database.lastCompleteCrawl(source: source)?.api
+        let catalogued = try database.itemCount(source: source)
+        let replacing = previousAPI != nil && previousAPI != api && catalogued > 0
+        let since = replacing || !canDelta ? nil : try options.deltaStart(of: source, in: database)
+        let mode: CrawlMode = replacing ? .replace : since != nil ? .delta : .full
+        let session = try database.beginCrawl(source: source, mode: mode, since: since, api: api)
         var walk = makeWalk(session)
         do {
             let outcome = try await walk.walk(since: since)
             try await walk.recorder.flush()
             try walk.recorder.warnAboutConflicts()
-            if since != nil {
+            switch mode {
+            case .delta:
                 let catalogued = try database.itemCount(source: source)
                 try DeltaRefusal.check(source: source, gone: outcome.deletions.count, catalogued: catalogued, force: options.force)
                 try await database.stageDeletions(outcome.deletions.sorted(), in: session)
-            } else {
+            case .full:
                 try DeltaRefusal.checkFull(session, database: database, force: options.force)
+            case .replace:
+                let replaced = try database.unstagedCount(in: session)
+                walk.recorder.warn(
+                    "the catalog's \(source == .dash ? "Dash" : "Frame.io") items came from the \(previousAPI?.description ?? "other") API and this crawl read \(api): \(replaced) item\(replaced == 1 ? "" : "s") no longer listed were replaced, not reported one by one (catalog changes lists no row for them)"
+                )
             }
             let storeStart = Date()
             let merge = try await database.complete(

@@ -1,6 +1,7 @@
 import CatalogStore
 import DashClient
 import FrameIOClient
+import FrameIOV4Client
 import HTTPSupport
 import Logging
 
@@ -17,6 +18,20 @@ public enum CrawlerFactory {
             token: { _ in token }, secrets: [token], retry: retry, logger: logger)
         let client = FrameIOClient(baseURL: baseURL, requester: requester, pageSize: pageSize)
         return FrameIOCrawler(client: client, database: database, options: options, logger: logger)
+    }
+
+    /// A Frame.io V4 crawler signing in through `auth` against `baseURL` (ending in `/v4`).
+    public static func frameIOV4(
+        auth: IMSAuth, baseURL: String, database: CatalogDatabase, options: CrawlOptions, pageSize: Int = FrameIOV4Client.maxPageSize,
+        transport: any HTTPTransport = AsyncHTTPClientTransport(), retry: RetryPolicy = RetryPolicy(),
+        logger: Logger = Logger(label: "catalog.crawl")
+    ) -> FrameIOV4Crawler {
+        let requester = APIRequester(
+            service: "Frame.io V4", unauthorizedHint: FrameIOV4Client.unauthorizedHint, transport: transport,
+            token: { rejected in try await auth.token(rejected: rejected) }, canRefreshToken: auth.canRefresh, secrets: auth.secrets,
+            retry: retry, logger: logger)
+        let client = FrameIOV4Client(baseURL: baseURL, requester: requester, pageSize: pageSize)
+        return FrameIOV4Crawler(client: client, database: database, options: options, logger: logger)
     }
 
     /// A Dash crawler signing in through `auth` against `baseURL`.

@@ -10,7 +10,8 @@ struct Catalog: AsyncParsableCommand {
         commandName: "catalog",
         abstract: "Keep an offline, searchable catalog of your Frame.io and Dash holdings.",
         discussion: """
-            Crawl once with `catalog crawl` (FRAMEIO_TOKEN and/or DASH_TOKEN must be set), then search
+            Crawl once with `catalog crawl` (sign in with `catalog login frameio` or set FRAMEIO_TOKEN,
+            and/or set DASH_TOKEN), then search
             offline with `catalog search`. Try it without an account: `catalog demo` crawls a local sandbox.
             Exit codes: 0 success, 1 error, 2 configuration or authentication error (token, URL),
             3 catalog database error, 4 the service could not be read completely, 64 bad usage.
@@ -18,7 +19,7 @@ struct Catalog: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             CrawlCommand.self, SearchCommand.self, DupesCommand.self, ChangesCommand.self, ExportCommand.self, StatusCommand.self,
-            SandboxCommand.self, DemoCommand.self,
+            LoginCommand.self, SandboxCommand.self, DemoCommand.self,
         ]
     )
 

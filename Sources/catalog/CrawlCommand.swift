@@ -5,6 +5,7 @@ import Crawler
 import DashClient
 import Foundation
 import FrameIOClient
+import FrameIOV4Client
 import HTTPSupport
 
 /// `catalog crawl [frameio|dash]`: refresh the catalog from the services.
@@ -13,12 +14,19 @@ struct CrawlCommand: AsyncParsableCommand {
         commandName: "crawl",
         abstract: "Snapshot whole Frame.io trees and Dash tenants into the catalog.",
         discussion: """
-            After a complete crawl of Dash, the next Dash crawl is a delta refresh (only what changed
-            since the last crawl started, minus 10 minutes); --full or --verify force a full pass.
-            Frame.io crawls are always full for now.
-            With no source, crawls every configured one: Frame.io when FRAMEIO_TOKEN is set, Dash
-            when DASH_TOKEN or DASH_REFRESH_TOKEN is set.
-            Frame.io: FRAMEIO_TOKEN, FRAMEIO_API_URL (default \(FrameIOClient.defaultBaseURL)).
+            After a complete crawl of Dash or Frame.io v2, the next crawl of it is a delta refresh
+            (only what changed since the last crawl started, minus 10 minutes); --full or --verify
+            force a full pass. Frame.io V4 crawls are full for now.
+            With no source, crawls every configured one: Frame.io when FRAMEIO_TOKEN,
+            FRAMEIO_REFRESH_TOKEN or FRAMEIO_CLIENT_ID is set (or `catalog login frameio` saved a
+            sign-in), Dash when DASH_TOKEN or DASH_REFRESH_TOKEN is set.
+            Frame.io: FRAMEIO_API_URL (default \(FrameIOV4Client.defaultBaseURL)) ends in /v4 for
+            Frame.io V4 or /v2 for accounts not yet moved. V4 signs in through Adobe IMS
+            (FRAMEIO_AUTH_URL, default \(IMSAuth.defaultAuthURL)): FRAMEIO_TOKEN (an access token, used as
+            is), or FRAMEIO_REFRESH_TOKEN + FRAMEIO_CLIENT_ID (+ FRAMEIO_CLIENT_SECRET), or
+            FRAMEIO_CLIENT_ID + FRAMEIO_CLIENT_SECRET for server-to-server (FRAMEIO_SCOPES, default
+            \(IMSAuth.defaultServerScopes)), or the sign-in `catalog login frameio` saved. v2 takes
+            FRAMEIO_TOKEN.
             Dash: DASH_TOKEN, or DASH_REFRESH_TOKEN + DASH_CLIENT_ID + DASH_CLIENT_SECRET (exchanged at
             DASH_AUTH_URL, default \(DashClient.defaultAuthURL)); DASH_API_URL (default \(DashClient.defaultBaseURL)).
             Nothing in the catalog changes until a crawl has read everything; a failed or
@@ -30,7 +38,7 @@ struct CrawlCommand: AsyncParsableCommand {
     @Argument(help: "The source to crawl: frameio or dash (default: every configured source).")
     var source: String?
 
-    @Option(name: .long, help: ArgumentHelp("The Frame.io API base URL (overrides FRAMEIO_API_URL).", valueName: "url"))
+    @Option(name: .long, help: ArgumentHelp("The Frame.io API base URL, ending in /v4 or /v2 (overrides FRAMEIO_API_URL).", valueName: "url"))
     var frameioURL: String?
 
     @Option(name: .long, help: ArgumentHelp("The Dash API base URL (overrides DASH_API_URL).", valueName: "url"))
@@ -117,9 +125,57 @@ struct CrawlCommand: AsyncParsableCommand {
     static func isConfigured(_ source: Source, _ environment: [String: String]) -> Bool {
         func set(_ name: String) -> Bool { !(environment[name] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
         switch source {
-        case .frameio: return set("FRAMEIO_TOKEN")
+        case .frameio:
+            return set("FRAMEIO_TOKEN") || set("FRAMEIO_REFRESH_TOKEN") || set("FRAMEIO_CLIENT_ID")
+                || CredentialsFile.fromEnvironment(environment).section(IMSAuth.credentialsSection)["refresh_token"] != nil
         case .dash: return set("DASH_TOKEN") || set("DASH_REFRESH_TOKEN")
         }
+    }
+
+    /// The Frame.io API a base URL names: `…/v4` or `…/v2`; anything else is refused, naming both.
+    static func frameIOAPI(_ url: String, name: String) throws -> ServiceAPI {
+        var trimmed = url
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        if trimmed.hasSuffix("/v4") { return .v4 }
+        if trimmed.hasSuffix("/v2") { return .v2 }
+        throw ConfigurationError(
+            description:
+                "'\(url)' names neither Frame.io API: \(name) must end in /v4 for Frame.io V4 (e.g. \(FrameIOV4Client.defaultBaseURL)) or /v2 for accounts not yet moved to V4 (e.g. \(FrameIOClient.defaultBaseURL)); the catalog was not touched."
+        )
+    }
+
+    /// How Frame.io V4 signs in, from the environment or the saved `catalog login frameio`.
+    static func imsMode(_ environment: [String: String]) throws -> IMSAuth.Mode {
+        func value(_ name: String) -> String? {
+            environment[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
+        }
+        let authURL = try url(value("FRAMEIO_AUTH_URL"), default: IMSAuth.defaultAuthURL, name: "FRAMEIO_AUTH_URL")
+        if let token = try secret("FRAMEIO_TOKEN", in: environment) { return .token(token) }
+        let clientID = try secret("FRAMEIO_CLIENT_ID", in: environment)
+        let clientSecret = try secret("FRAMEIO_CLIENT_SECRET", in: environment)
+        if let refresh = try secret("FRAMEIO_REFRESH_TOKEN", in: environment) {
+            guard let clientID else {
+                throw ConfigurationError(
+                    description:
+                        "FRAMEIO_REFRESH_TOKEN is set but FRAMEIO_CLIENT_ID is not. Set it to the client id of your Adobe Developer Console project (and FRAMEIO_CLIENT_SECRET for a confidential client), then run the crawl again; the catalog was not touched."
+                )
+            }
+            return .refresh(clientID: clientID, clientSecret: clientSecret, refreshToken: refresh, authURL: authURL)
+        }
+        let saved = CredentialsFile.fromEnvironment(environment).section(IMSAuth.credentialsSection)
+        if let refresh = saved["refresh_token"], let savedClient = saved["client_id"], clientID == nil || clientID == savedClient {
+            return .refresh(
+                clientID: savedClient, clientSecret: clientSecret, refreshToken: refresh,
+                authURL: value("FRAMEIO_AUTH_URL") == nil ? (saved["auth_url"] ?? authURL) : authURL)
+        }
+        if let clientID, let clientSecret {
+            return .clientCredentials(
+                clientID: clientID, clientSecret: clientSecret, scopes: value("FRAMEIO_SCOPES") ?? IMSAuth.defaultServerScopes, authURL: authURL)
+        }
+        throw ConfigurationError(
+            description:
+                "Frame.io V4 is not configured. Run `catalog login frameio` (with FRAMEIO_CLIENT_ID set), or set FRAMEIO_TOKEN to an access token, FRAMEIO_REFRESH_TOKEN with FRAMEIO_CLIENT_ID, or FRAMEIO_CLIENT_ID with FRAMEIO_CLIENT_SECRET, then run the crawl again; the catalog was not touched."
+        )
     }
 
     /// The secret in the environment variable `name` (spaces around it trimmed), or nil when unset
@@ -138,14 +194,22 @@ struct CrawlCommand: AsyncParsableCommand {
     }
 
     func crawlFrameIO(_ environment: [String: String], database: CatalogDatabase, options: CrawlOptions) async throws -> CrawlReport {
+        let name = frameioURL != nil ? "--frameio-url" : "FRAMEIO_API_URL"
+        let baseURL = try Self.url(frameioURL ?? environment["FRAMEIO_API_URL"], default: FrameIOV4Client.defaultBaseURL, name: name)
+        guard try Self.frameIOAPI(baseURL, name: name) == .v2 else {
+            let transport = AsyncHTTPClientTransport()
+            let auth = IMSAuth(mode: try Self.imsMode(environment), transport: transport, credentials: CredentialsFile.fromEnvironment(environment))
+            let crawler = CrawlerFactory.frameIOV4(
+                auth: auth, baseURL: baseURL, database: database, options: options, pageSize: min(pageSize, FrameIOV4Client.maxPageSize),
+                transport: transport, retry: retry)
+            return try await crawler.run()
+        }
         guard let token = try Self.secret("FRAMEIO_TOKEN", in: environment) else {
             throw ConfigurationError(
                 description:
                     "FRAMEIO_TOKEN is not set. Export a Frame.io developer token (https://developer.frame.io) as FRAMEIO_TOKEN and run the crawl again; the catalog was not touched."
             )
         }
-        let baseURL = try Self.url(
-            frameioURL ?? environment["FRAMEIO_API_URL"], default: FrameIOClient.defaultBaseURL, name: "--frameio-url or FRAMEIO_API_URL")
         let crawler = CrawlerFactory.frameIO(token: token, baseURL: baseURL, database: database, options: options, pageSize: pageSize, retry: retry)
         return try await crawler.run()
     }

@@ -21,6 +21,25 @@ struct SandboxOptions: ParsableArguments {
     @Option(help: "Dash: seconds an issued access token lives.")
     var dashTokenLifetime = 300.0
 
+    @Option(help: "Serve a generated Frame.io V4 account of about this many assets instead of the hand-written V4 fixture.")
+    var v4Assets: Int?
+
+    @Option(help: "V4: require Adobe IMS tokens — a fake IMS under /ims issues them to this client id.")
+    var imsClientID: String?
+
+    @Option(help: "V4: the client secret the fake IMS accepts (with --ims-client-id).")
+    var imsClientSecret = "sandbox-ims-secret"
+
+    @Option(help: "V4: the first refresh token the fake IMS accepts; each use rotates it (with --ims-client-id).")
+    var imsRefreshToken = "sandbox-ims-refresh-1"
+
+    @Option(help: "V4: seconds an IMS access token lives.")
+    var imsTokenLifetime = 3600.0
+
+    @Option(
+        help: ArgumentHelp("With --service-rate-limits: every window divided by this (60: a minute's allowance each second).", valueName: "factor"))
+    var rateSpeedup = 1.0
+
     @Option(help: "Seed of the generated tree and tenant.")
     var seed: UInt64 = 1
 
@@ -87,6 +106,9 @@ struct SandboxOptions: ParsableArguments {
     func validate() throws {
         if let assets, !(0...5_000_000).contains(assets) { throw ValidationError("--assets must be between 0 and 5000000") }
         if let dashAssets, !(0...5_000_000).contains(dashAssets) { throw ValidationError("--dash-assets must be between 0 and 5000000") }
+        if let v4Assets, !(0...5_000_000).contains(v4Assets) { throw ValidationError("--v4-assets must be between 0 and 5000000") }
+        guard imsTokenLifetime >= 1 else { throw ValidationError("--ims-token-lifetime must be at least 1 second") }
+        guard (0.001...10_000).contains(rateSpeedup) else { throw ValidationError("--rate-speedup must be between 0.001 and 10000") }
         guard dashTokenLifetime >= 1 else { throw ValidationError("--dash-token-lifetime must be at least 1 second") }
         guard (1...100_000).contains(maxPageSize) else { throw ValidationError("--max-page-size must be between 1 and 100000") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1") }
@@ -105,7 +127,7 @@ struct SandboxOptions: ParsableArguments {
         configuration.port = port
         configuration.maxPageSize = maxPageSize
         configuration.rateLimit = rateLimit
-        if serviceRateLimits { configuration.endpointRateLimits = SandboxConfiguration.frameIOServiceRateLimits }
+        if serviceRateLimits { configuration.endpointRateLimits = SandboxConfiguration.serviceRateLimits(speedup: rateSpeedup) }
         configuration.refusePageSizeAbove = refusePageSizeAbove
         configuration.rateWindowMilliseconds = rateWindowMs
         configuration.sendRetryAfter = retryAfter
@@ -121,7 +143,16 @@ struct SandboxOptions: ParsableArguments {
                 clientID: dashClientID, clientSecret: dashClientSecret, refreshToken: dashRefreshToken,
                 accessTokenLifetime: dashTokenLifetime)
         }
+        if let imsClientID {
+            configuration.ims = IMSSettings(
+                clientID: imsClientID, clientSecret: imsClientSecret, refreshToken: imsRefreshToken, accessTokenLifetime: imsTokenLifetime)
+        }
         return configuration
+    }
+
+    func v4Dataset() -> FrameIOV4Dataset {
+        if let v4Assets { return FrameIOV4Dataset.generated(assets: v4Assets, seed: seed) }
+        return FrameIOV4Dataset.fixture()
     }
 
     func dashDataset() throws -> DashDataset {

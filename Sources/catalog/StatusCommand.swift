@@ -25,7 +25,7 @@ struct StatusCommand: AsyncParsableCommand {
                 }
                 if let crawl = status.lastComplete {
                     lines.append(
-                        "  last complete crawl #\(crawl.id) (\(crawl.mode)\(crawl.since.map { " since \($0)" } ?? "")) \(crawl.startedAt) → \(crawl.finishedAt ?? "?"): \(crawl.itemCount) items, \(crawl.added) new, \(crawl.changed - crawl.moved) changed, \(crawl.moved) moved, \(crawl.deleted) deleted, \(crawl.requests) requests"
+                        "  last complete crawl #\(crawl.id) (\(crawl.mode)\(crawl.since.map { " since \($0)" } ?? ""), API \(crawl.api)) \(crawl.startedAt) → \(crawl.finishedAt ?? "?"): \(crawl.itemCount) items, \(crawl.added) new, \(crawl.changed - crawl.moved) changed, \(crawl.moved) moved, \(crawl.deleted) deleted, \(crawl.requests) requests"
                     )
                     if crawl.warningCount > 0 {
                         lines.append("  \(crawl.warningCount) warning\(crawl.warningCount == 1 ? "" : "s") in that crawl:")

@@ -2,8 +2,10 @@
 public enum ItemKind: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     /// A Frame.io account.
     case account
-    /// A Frame.io team.
+    /// A Frame.io team (v2).
     case team
+    /// A Frame.io workspace (V4).
+    case workspace
     /// A Frame.io project (team project or shared project).
     case project
     /// A folder inside a project.
@@ -24,7 +26,7 @@ public enum ItemKind: String, Sendable, Hashable, Codable, CaseIterable, CustomS
     /// Whether the kind can hold other items.
     public var isContainer: Bool {
         switch self {
-        case .account, .team, .project, .folder, .versionStack: true
+        case .account, .team, .workspace, .project, .folder, .versionStack: true
         case .file, .asset, .other: false
         }
     }

@@ -1,0 +1,282 @@
+import CatalogCore
+import CatalogStore
+import Foundation
+import FrameIOV4Client
+import HTTPSupport
+import Logging
+
+/// Crawls a whole Frame.io V4 account tree into the catalog: accounts, their workspaces and
+/// projects (invited projects included, each once), every folder, file and version stack, each
+/// version of every stack, and the accounts' custom metadata fields with each file's values.
+///
+/// Folders are listed with `/folders/{id}/children` (100 calls a minute), version stacks with
+/// `/version_stacks/{id}/children` (100 a minute, a bucket of its own). The three typed lists
+/// (`/files`, `/folders`, `/version_stacks`, 5 calls a second each) would list a folder about
+/// three times as fast, but they hold only those three types: an asset of any other type (a
+/// type the service adds) would never be seen, and the catalog must hold every asset. Each
+/// bucket has its own queue and its own share of the concurrency, so a bucket that is waiting
+/// never holds up the others. Every list is read to its end by cursor and checked to add up
+/// against its `total_count`; one that does not is read again.
+public struct FrameIOV4Crawler: Sendable {
+    let client: FrameIOV4Client
+    let database: CatalogDatabase
+    let options: CrawlOptions
+    let logger: Logger
+
+    public init(
+        client: FrameIOV4Client, database: CatalogDatabase, options: CrawlOptions = CrawlOptions(),
+        logger: Logger = Logger(label: "catalog.crawl.frameio")
+    ) {
+        self.client = client
+        self.database = database
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Runs a full crawl and commits it (V4 delta refresh is not built yet: every V4 crawl is full).
+    public func run() async throws -> CrawlReport {
+        let started = Date()
+        let user = try await client.me()
+        logger.info("crawling Frame.io V4", metadata: ["user": "\(user.id)"])
+        return try await CrawlRun.run(source: .frameio, api: .v4, canDelta: false, database: database, options: options) {
+            Walk(crawler: self, session: $0, started: started)
+        }
+    }
+}
+
+extension FrameIOV4Crawler {
+    /// The lists a folder's children are read from: `/children` alone, which holds every type.
+    static let folderLists: [FrameIOV4Client.ChildList] = [.all]
+
+    /// A container whose children are listed, and where they go.
+    struct Container: Sendable {
+        var accountID: String
+        /// The folder or version stack whose children are listed (a project's root folder).
+        var assetID: String
+        /// The catalog item that is the children's parent (the project for a root folder).
+        var parentItemID: String
+        var path: String
+        var projectID: String
+        var depth: Int
+        var isStack: Bool
+    }
+
+    /// One list being read: which, its cursor, its tally.
+    struct Reading: Sendable {
+        var container: Container
+        var list: FrameIOV4Client.ChildList?
+        var tally: ListTally
+        var cursor: String?
+        var count = 0
+        var pages = 0
+
+        var bucket: String { list?.rawValue ?? "versions" }
+    }
+
+    struct PageResult: Sendable {
+        var reading: Reading
+        var page: V4Page<V4Asset>
+    }
+
+    struct Walk: SourceWalk {
+        let crawler: FrameIOV4Crawler
+        let session: CrawlSession
+        var recorder: CrawlRecorder
+        var minimumRequests = 1  // /me
+        var estimatedTotal: Int?
+        var mapper = FrameIOV4ItemMapper()
+        var seenContainers = Set<String>()
+        var definitions: [V4FieldDefinition] = []
+
+        init(crawler: FrameIOV4Crawler, session: CrawlSession, started: Date) {
+            self.crawler = crawler
+            self.session = session
+            recorder = CrawlRecorder(
+                source: .frameio, database: crawler.database, session: session, options: crawler.options, requester: crawler.client.requester,
+                started: started)
+        }
+
+        var client: FrameIOV4Client { crawler.client }
+
+        mutating func walk(since: Date?) async throws -> WalkOutcome {
+            let roots = try await walkHierarchy()
+            try await walkAssets(roots)
+            let (fields, options) = mapper.fields(definitions)
+            return WalkOutcome(fields: fields, fieldOptions: options)
+        }
+
+        /// The fewest requests a cursor list of `count` elements takes.
+        func minimum(_ count: Int) -> Int { Swift.max(1, (count + client.pageSize - 1) / client.pageSize) }
+
+        /// Every element of a short list, read to its end and checked to add up.
+        mutating func readList<Element: V4Listed>(_ what: String, _ fetch: (String?) async throws -> V4Page<Element>) async throws -> [Element] {
+            var tally = ListTally(what: what)
+            while true {
+                var elements: [Element] = []
+                var seen = Set<String>()
+                var cursor: String?
+                var pages = 0
+                repeat {
+                    let page = try await fetch(cursor)
+                    pages += 1
+                    tally.add(total: page.totalCount, ids: page.elements.lazy.map(\.id))
+                    try tally.checkBounds(fullPages: pages)
+                    for element in page.elements where seen.insert(element.id).inserted { elements.append(element) }
+                    if page.nextCursor != nil, page.nextCursor == cursor { tally.reject("links.next repeats the cursor of the page it is on") }
+                    cursor = page.nextCursor
+                } while cursor != nil && !tally.isBroken
+                if try tally.finish() == .complete {
+                    minimumRequests += minimum(elements.count)
+                    return elements
+                }
+            }
+        }
+
+        /// Accounts, their users and fields, workspaces, projects (workspace and invited, each
+        /// once); returns the project roots.
+        mutating func walkHierarchy() async throws -> [Container] {
+            let client = self.client
+            let accounts = try await readList("accounts") { try await client.accounts(after: $0) }
+            var roots: [Container] = []
+            var seenProjects = Set<String>()
+            var estimate = 0
+            for account in accounts {
+                let accountItem = mapper.item(for: account)
+                try await emit(accountItem)
+                let users = try await readList("users of account \(account.id)") { try await client.users(accountID: account.id, after: $0) }
+                for user in users { mapper.userNames[user.id] = user.name ?? user.email ?? user.id }
+                definitions += try await readList("metadata fields of account \(account.id)") {
+                    try await client.fieldDefinitions(accountID: account.id, after: $0)
+                }
+                let workspaces = try await readList("workspaces of account \(account.id)") {
+                    try await client.workspaces(accountID: account.id, after: $0)
+                }
+                var projects: [(V4Project, parentID: String, parentPath: String)] = []
+                for workspace in workspaces {
+                    let workspaceItem = mapper.item(for: workspace, account: accountItem)
+                    try await emit(workspaceItem)
+                    let listed = try await readList("projects of workspace \(workspace.id)") {
+                        try await client.projects(accountID: account.id, workspaceID: workspace.id, after: $0)
+                    }
+                    projects += listed.map { ($0, workspaceItem.id, workspaceItem.path) }
+                }
+                let invited = try await readList("invited projects of account \(account.id)") {
+                    try await client.invitedProjects(accountID: account.id, after: $0)
+                }
+                projects += invited.map { ($0, accountItem.id, ItemPath.join(accountItem.path, FrameIOV4ItemMapper.invitedRoot)) }
+                for (project, parentID, parentPath) in projects where seenProjects.insert(project.id).inserted {
+                    let item = mapper.item(for: project, parentID: parentID, parentPath: parentPath)
+                    try await emit(item)
+                    estimate += 1
+                    roots.append(
+                        Container(
+                            accountID: account.id, assetID: project.rootFolderID, parentItemID: project.id, path: item.path, projectID: project.id,
+                            depth: 0, isStack: false))
+                }
+            }
+            estimatedTotal = nil
+            _ = estimate
+            return roots
+        }
+
+        /// Folders nested deeper than this fail the crawl (a server answering every folder with a
+        /// new subfolder would otherwise never end).
+        static let maxDepth = 256
+
+        /// Lists every folder and version stack under `roots`: each list kind has its own queue
+        /// and at most its share of the concurrency in flight.
+        mutating func walkAssets(_ roots: [Container]) async throws {
+            var queues: [String: [Reading]] = [:]
+            var running: [String: Int] = [:]
+            let buckets = FrameIOV4Crawler.folderLists.map(\.rawValue) + ["versions"]
+            let share = Swift.max(1, crawler.options.concurrency / buckets.count)
+            func start(_ container: Container) {
+                guard seenContainers.insert(container.assetID).inserted else { return }
+                if container.isStack {
+                    queues["versions", default: []].append(
+                        Reading(container: container, list: nil, tally: ListTally(what: "versions of \(container.assetID)")))
+                } else {
+                    for list in FrameIOV4Crawler.folderLists {
+                        queues[list.rawValue, default: []].append(
+                            Reading(container: container, list: list, tally: ListTally(what: "\(list.rawValue) in folder \(container.assetID)")))
+                    }
+                }
+            }
+            for root in roots { start(root) }
+            let client = self.client
+            try await withThrowingTaskGroup(of: PageResult.self) { group in
+                func fill(_ group: inout ThrowingTaskGroup<PageResult, any Error>) {
+                    for bucket in buckets {
+                        while running[bucket, default: 0] < share, let reading = queues[bucket]?.popLast() {
+                            running[bucket, default: 0] += 1
+                            group.addTask {
+                                let container = reading.container
+                                let page =
+                                    if let list = reading.list {
+                                        try await client.folderChildren(
+                                            list, accountID: container.accountID, folderID: container.assetID, after: reading.cursor)
+                                    } else {
+                                        try await client.versions(accountID: container.accountID, stackID: container.assetID, after: reading.cursor)
+                                    }
+                                return PageResult(reading: reading, page: page)
+                            }
+                        }
+                    }
+                }
+                fill(&group)
+                while let result = try await group.next() {
+                    var reading = result.reading
+                    let page = result.page
+                    running[reading.bucket, default: 0] -= 1
+                    reading.pages += 1
+                    reading.count += page.elements.count
+                    reading.tally.add(total: page.totalCount, ids: page.elements.lazy.map(\.id))
+                    try reading.tally.checkBounds(fullPages: reading.pages)
+                    if page.nextCursor != nil, page.nextCursor == reading.cursor {
+                        reading.tally.reject("links.next repeats the cursor of the page it is on")
+                    }
+                    reading.cursor = page.nextCursor
+                    if reading.cursor == nil || reading.tally.isBroken {
+                        if try reading.tally.finish() == .readAgain {
+                            reading = Reading(container: reading.container, list: reading.list, tally: reading.tally)
+                            queues[reading.bucket, default: []].append(reading)
+                        } else {
+                            minimumRequests += minimum(reading.count)
+                        }
+                    } else {
+                        queues[reading.bucket, default: []].append(reading)
+                    }
+                    var items: [CatalogItem] = []
+                    items.reserveCapacity(page.elements.count)
+                    let container = reading.container
+                    for asset in page.elements {
+                        if case .other(let type) = asset.type { recorder.keptUnknownType(type) }
+                        let item = crawler.mapperItem(mapper, asset, container)
+                        if asset.isContainer {
+                            let child = Container(
+                                accountID: container.accountID, assetID: asset.id, parentItemID: asset.id, path: item.path,
+                                projectID: container.projectID, depth: container.depth + 1, isStack: asset.type == .versionStack)
+                            guard child.depth <= Self.maxDepth else {
+                                throw UnboundedListing(
+                                    what: "children of folder \(container.assetID)", detail: "folders are nested deeper than \(Self.maxDepth) levels")
+                            }
+                            start(child)
+                        }
+                        items.append(item)
+                    }
+                    fill(&group)
+                    for item in items { try await emit(item) }
+                    recorder.report(estimatedTotal: estimatedTotal, pendingPages: queues.values.reduce(0) { $0 + $1.count })
+                }
+            }
+        }
+
+        mutating func emit(_ item: CatalogItem) async throws {
+            try await recorder.emit(item)
+        }
+    }
+
+    func mapperItem(_ mapper: FrameIOV4ItemMapper, _ asset: V4Asset, _ container: Container) -> CatalogItem {
+        mapper.item(for: asset, parentID: container.parentItemID, parentPath: container.path, projectID: container.projectID)
+    }
+}

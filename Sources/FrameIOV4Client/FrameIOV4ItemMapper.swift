@@ -1,0 +1,115 @@
+import CatalogCore
+import Foundation
+import HTTPSupport
+
+/// Turns Frame.io V4 models into source-neutral ``CatalogItem``s, given their place in the tree,
+/// and the account's metadata fields into ``CatalogField``s.
+public struct FrameIOV4ItemMapper: Sendable {
+    /// Members that change between two reads of an unchanged item (signed media links, images)
+    /// and are removed from stored records; strings that look like signed URLs go wherever they are.
+    public static let volatileKeys: Set<String> = ["media_links", "image", "avatar_url", "thumbnail", "download_url", "inline_url"]
+
+    let canonicalizer = RecordCanonicalizer(volatileKeys: volatileKeys)
+    /// Names of the people user fields hold, by user id.
+    public var userNames: [String: String]
+
+    public init(userNames: [String: String] = [:]) { self.userNames = userNames }
+
+    /// The path prefix of invited projects whose workspace the user cannot see.
+    public static let invitedRoot = "Invited"
+
+    public func item(for account: V4Account) -> CatalogItem {
+        let reader = try? JSONObjectReader(account.record, service: "Frame.io V4", what: "account")
+        return CatalogItem(
+            source: .frameio, id: account.id, kind: .account, name: account.displayName, parentID: nil, projectID: nil,
+            path: account.displayName, size: reader?.int64("storage_usage").flatMap(CatalogItem.plausibleSize),
+            createdAt: reader?.date("created_at"), updatedAt: reader?.date("updated_at"), record: canonicalizer.canonicalText(account.record))
+    }
+
+    public func item(for workspace: V4Workspace, account: CatalogItem) -> CatalogItem {
+        let reader = try? JSONObjectReader(workspace.record, service: "Frame.io V4", what: "workspace")
+        return CatalogItem(
+            source: .frameio, id: workspace.id, kind: .workspace, name: workspace.name, parentID: account.id, projectID: nil,
+            path: ItemPath.join(account.path, workspace.name), createdAt: reader?.date("created_at"), updatedAt: reader?.date("updated_at"),
+            record: canonicalizer.canonicalText(workspace.record))
+    }
+
+    /// A project under `parent` (its workspace, or the account's "Invited" branch).
+    public func item(for project: V4Project, parentID: String, parentPath: String) -> CatalogItem {
+        let reader = try? JSONObjectReader(project.record, service: "Frame.io V4", what: "project")
+        return CatalogItem(
+            source: .frameio, id: project.id, kind: .project, name: project.name, parentID: parentID, projectID: project.id,
+            path: ItemPath.join(parentPath, project.name), size: reader?.int64("storage").flatMap(CatalogItem.plausibleSize),
+            createdAt: reader?.date("created_at"), updatedAt: reader?.date("updated_at"), text: reader?.string("description") ?? "",
+            record: canonicalizer.canonicalText(project.record), state: project.status)
+    }
+
+    /// An asset whose parent item is `parentID` at `parentPath` in project `projectID`.
+    public func item(for asset: V4Asset, parentID: String, parentPath: String, projectID: String) -> CatalogItem {
+        let reader = try? JSONObjectReader(asset.record, service: "Frame.io V4", what: "asset")
+        let kind: ItemKind =
+            switch asset.type {
+            case .file: .file
+            case .folder: .folder
+            case .versionStack: .versionStack
+            case .other: .other
+            }
+        let name = asset.name.isEmpty ? asset.id : asset.name
+        let metadata = resolved(asset.metadata)
+        var text = metadata.sorted { $0.key < $1.key }.flatMap { field in field.value.map { "\(field.key): \($0)" } }
+        if let description = reader?.nonEmptyString("description") { text.insert(description, at: 0) }
+        return CatalogItem(
+            source: .frameio, id: asset.id, kind: kind, name: name, parentID: parentID, projectID: projectID,
+            path: ItemPath.join(parentPath, name), size: asset.type == .file ? reader?.int64("file_size").flatMap(CatalogItem.plausibleSize) : nil,
+            mime: reader?.nonEmptyString("media_type"), createdAt: reader?.date("created_at"), updatedAt: reader?.date("updated_at"),
+            text: text.joined(separator: "\n"), record: canonicalizer.canonicalText(asset.record), state: reader?.nonEmptyString("status"),
+            metadata: metadata)
+    }
+
+    /// Field name → values as text: select options by name, people by name, numbers as sent,
+    /// toggles as `true`/`false`; empty values left out.
+    func resolved(_ values: [V4MetadataValue]) -> [String: [String]] {
+        var metadata: [String: [String]] = [:]
+        for entry in values {
+            let texts = text(of: entry.value)
+            if !texts.isEmpty { metadata[entry.fieldName, default: []] += texts }
+        }
+        return metadata
+    }
+
+    func text(of value: JSONValue) -> [String] {
+        switch value {
+        case .null: return []
+        case .string(let s): return s.isEmpty ? [] : [s]
+        case .number(let n): return [n]
+        case .bool(let b): return [b ? "true" : "false"]
+        case .array(let elements): return elements.flatMap(text(of:))
+        case .object:
+            if let name = value["display_name"]?.stringValue { return [name] }
+            if let id = value["id"]?.stringValue { return [userNames[id] ?? value["name"]?.stringValue ?? id] }
+            return [JSONWriter.string(value)]
+        }
+    }
+
+    /// The account's fields as the catalog keeps them, and the options of its select fields.
+    public func fields(_ definitions: [V4FieldDefinition]) -> (fields: [CatalogField], options: [CatalogFieldOption]) {
+        var fields: [CatalogField] = []
+        var options: [CatalogFieldOption] = []
+        for (position, definition) in definitions.enumerated() {
+            let selects = definition.fieldType.hasPrefix("select")
+            fields.append(
+                CatalogField(
+                    source: .frameio, id: definition.id, name: definition.name, position: position, hasFixedOptions: selects,
+                    hierarchical: false, multiValue: ["select_multi", "user_multi", "users"].contains(definition.fieldType), isFolders: false,
+                    record: canonicalizer.canonicalText(definition.record)))
+            for (index, option) in definition.options.enumerated() {
+                options.append(
+                    CatalogFieldOption(
+                        source: .frameio, id: option.id, fieldID: definition.id, parentID: nil, value: option.displayName, position: index,
+                        path: option.displayName,
+                        record: JSONWriter.string(.object([("id", .string(option.id)), ("display_name", .string(option.displayName))]))))
+            }
+        }
+        return (fields, options)
+    }
+}

@@ -1,0 +1,165 @@
+import CatalogCore
+import Foundation
+import HTTPSupport
+import HTTPTypes
+
+/// Where Frame.io V4 access tokens come from (Adobe IMS): a fixed bearer token; a refresh token
+/// exchanged at `{authURL}/ims/token/v3` for short-lived access tokens; or the server-to-server
+/// `client_credentials` grant. Tokens are refreshed a minute before they expire and once on a
+/// 401. A rotated refresh token is saved to the credentials file at once (the old one stops
+/// working), keyed to the refresh token it descends from, so a new one set in the environment
+/// wins over an old saved rotation.
+public actor IMSAuth {
+    /// The configured way to sign in.
+    public enum Mode: Sendable {
+        /// `FRAMEIO_TOKEN`: used as it is.
+        case token(String)
+        /// `FRAMEIO_REFRESH_TOKEN` with `FRAMEIO_CLIENT_ID` (and the secret, for confidential clients).
+        case refresh(clientID: String, clientSecret: String?, refreshToken: String, authURL: String)
+        /// `FRAMEIO_CLIENT_ID` with `FRAMEIO_CLIENT_SECRET` and no refresh token: server to server.
+        case clientCredentials(clientID: String, clientSecret: String, scopes: String, authURL: String)
+    }
+
+    /// `https://ims-na1.adobelogin.com`.
+    public static let defaultAuthURL = "https://ims-na1.adobelogin.com"
+    /// The scopes asked for by the server-to-server grant unless `FRAMEIO_SCOPES` says otherwise.
+    public static let defaultServerScopes = "openid,AdobeID,frame.s2s.all"
+    /// The scopes of the user login.
+    public static let defaultUserScopes = "openid,AdobeID,profile,email,offline_access,additional_info.roles"
+    /// The credentials file section.
+    public static let credentialsSection = "frameio"
+
+    private let mode: Mode
+    private let transport: any HTTPTransport
+    private let credentials: CredentialsFile?
+    private var refreshToken: String?
+    private var accessToken: String?
+    private var expiresAt = Date.distantPast
+    private var refreshing: Task<String, any Error>?
+    /// Access tokens obtained during this run.
+    public private(set) var exchanges = 0
+
+    /// Refresh this long before the access token expires.
+    static let margin: TimeInterval = 60
+
+    public init(mode: Mode, transport: any HTTPTransport, credentials: CredentialsFile?) {
+        self.mode = mode
+        self.transport = transport
+        self.credentials = credentials
+        if case .refresh(let clientID, _, let configured, _) = mode {
+            let saved = credentials?.section(Self.credentialsSection) ?? [:]
+            if saved["client_id"] == clientID, saved["origin"] == Self.fingerprint(configured), let rotated = saved["refresh_token"] {
+                refreshToken = rotated
+            } else {
+                refreshToken = configured
+            }
+        }
+    }
+
+    /// Whether a 401 can be cured by getting a new token.
+    public nonisolated var canRefresh: Bool {
+        if case .token = mode { return false }
+        return true
+    }
+
+    /// The configured secrets, to redact from messages (issued tokens are redacted by shape).
+    public nonisolated var secrets: [String] {
+        switch mode {
+        case .token(let token): [token]
+        case .refresh(_, let secret, let refresh, _): [refresh] + (secret.map { [$0] } ?? [])
+        case .clientCredentials(_, let secret, _, _): [secret]
+        }
+    }
+
+    /// A valid access token; `rejected` is the token a 401 refused, if any.
+    public func token(rejected: String? = nil) async throws -> String {
+        if case .token(let token) = mode { return token }
+        if let refreshing { return try await refreshing.value }
+        if let accessToken, Date() < expiresAt.addingTimeInterval(-Self.margin), rejected == nil || rejected != accessToken {
+            return accessToken
+        }
+        let task = Task { try await self.exchange() }
+        refreshing = task
+        defer { refreshing = nil }
+        return try await task.value
+    }
+
+    private func exchange() async throws -> String {
+        var form: [(String, String)]
+        let authURL: String
+        switch mode {
+        case .token(let token):
+            return token
+        case .refresh(let clientID, let secret, _, let url):
+            guard let current = refreshToken else { throw APIError.unauthorized(service: "Adobe IMS", what: "the refresh token", hint: Self.hint) }
+            form = [("grant_type", "refresh_token"), ("client_id", clientID), ("refresh_token", current)]
+            if let secret { form.append(("client_secret", secret)) }
+            authURL = url
+        case .clientCredentials(let clientID, let secret, let scopes, let url):
+            form = [("grant_type", "client_credentials"), ("client_id", clientID), ("client_secret", secret), ("scope", scopes)]
+            authURL = url
+        }
+        let json = try await Self.post(form: form, authURL: authURL, transport: transport)
+        guard let access = json["access_token"]?.stringValue, !access.isEmpty else {
+            throw APIError.malformedResponse(service: "Adobe IMS", what: "the token answer", detail: "no access_token")
+        }
+        let lifetime = json["expires_in"]?.int64Value.map { Double(min(max($0, 1), 86_400 * 30)) } ?? 3600
+        accessToken = access
+        expiresAt = Date().addingTimeInterval(lifetime)
+        exchanges += 1
+        if case .refresh(let clientID, _, let configured, _) = mode, let rotated = json["refresh_token"]?.stringValue, !rotated.isEmpty,
+            rotated != refreshToken
+        {
+            refreshToken = rotated
+            try credentials?.write(
+                section: Self.credentialsSection, ["client_id": clientID, "origin": Self.fingerprint(configured), "refresh_token": rotated])
+        }
+        return access
+    }
+
+    static let hint =
+        "Adobe IMS refused the sign-in. Run `catalog login frameio` to sign in again (or set a new FRAMEIO_REFRESH_TOKEN, or FRAMEIO_CLIENT_ID with FRAMEIO_CLIENT_SECRET for a server-to-server credential), then run the crawl again."
+
+    /// Posts a form to `{authURL}/ims/token/v3` and returns its JSON answer, retrying transport
+    /// failures, 5xx and 429 a few times; a refusal is ``APIError/unauthorized(service:what:hint:)``.
+    public static func post(form: [(String, String)], authURL: String, transport: any HTTPTransport) async throws -> JSONValue {
+        var base = authURL
+        while base.hasSuffix("/") { base.removeLast() }
+        let body = form.map { "\($0.0)=\(formEscape($0.1))" }.joined(separator: "&")
+        let request = APIRequest(
+            method: .post, url: base + "/ims/token/v3",
+            headerFields: [.contentType: "application/x-www-form-urlencoded", .accept: "application/json"], body: Array(body.utf8))
+        var lastFailure = ""
+        for attempt in 1...3 {
+            let response: APIResponse
+            do {
+                response = try await transport.send(request, timeout: .seconds(30))
+            } catch let error as TransportError {
+                lastFailure = error.reason
+                try await Task.sleep(for: .milliseconds(200 * attempt))
+                continue
+            }
+            if response.status.code >= 500 || response.status == .tooManyRequests {
+                lastFailure = "HTTP \(response.status.code)"
+                try await Task.sleep(for: .milliseconds(200 * attempt))
+                continue
+            }
+            guard response.status == .ok, let json = try? JSONParser.parse(response.body) else {
+                let reason = (try? JSONParser.parse(response.body))?["error"]?.stringValue.map { " (\(TerminalText.sanitize($0)))" } ?? ""
+                throw APIError.unauthorized(
+                    service: "Adobe IMS", what: "the token request at \(base)/ims/token/v3 (HTTP \(response.status.code)\(reason))", hint: hint)
+            }
+            return json
+        }
+        throw APIError.gaveUp(service: "Adobe IMS", what: "the token request at \(base)/ims/token/v3", attempts: 3, lastFailure: lastFailure)
+    }
+
+    /// A non-secret fingerprint of a token (XXH64), to recognise it later without storing it.
+    static func fingerprint(_ token: String) -> String { Digest.xxh64(token).hex }
+
+    static func formEscape(_ value: String) -> String {
+        value.addingPercentEncoding(
+            withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"))
+            ?? value
+    }
+}
