@@ -107,12 +107,13 @@ public actor IMSAuth {
         accessToken = access
         expiresAt = Date().addingTimeInterval(lifetime)
         exchanges += 1
-        if case .refresh(let clientID, _, let configured, _) = mode, let rotated = json["refresh_token"]?.stringValue, !rotated.isEmpty,
-            rotated != refreshToken
+        if case .refresh(let clientID, _, let configured, let authURL) = mode, let rotated = json["refresh_token"]?.stringValue,
+            !rotated.isEmpty, rotated != refreshToken
         {
             refreshToken = rotated
             try credentials?.write(
-                section: Self.credentialsSection, ["client_id": clientID, "origin": Self.fingerprint(configured), "refresh_token": rotated])
+                section: Self.credentialsSection,
+                ["client_id": clientID, "origin": Self.fingerprint(configured), "refresh_token": rotated, "auth_url": authURL])
         }
         return access
     }
