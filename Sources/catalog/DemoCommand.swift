@@ -5,6 +5,7 @@ import CatalogSandbox
 import CatalogStore
 import Crawler
 import DashClient
+import FrameIOV4Client
 import Foundation
 import HTTPSupport
 
@@ -21,24 +22,25 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var sandbox: SandboxOptions
 
     @Argument(help: "The search to run after the crawl.")
-    var query: [String] = ["interview"]
+    var query: [String] = ["A001"]
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: false)
         do {
             let dataset = try sandbox.dataset()
+            let v4 = sandbox.v4Dataset()
             let dash = try sandbox.dashDataset()
             var configuration = try sandbox.configuration()
-            configuration.dashAuth = nil  // the demo signs in to Dash with a plain token
-            let server = SandboxServer(frameIO: dataset, dash: dash, configuration: configuration)
+            configuration.dashAuth = nil  // the demo signs in with plain tokens
+            configuration.ims = nil
+            let server = SandboxServer(frameIO: dataset, frameIOV4: v4, dash: dash, configuration: configuration)
             let database = try CatalogDatabase(path: db)
             let text = query.joined(separator: " ")
             let reports = try await server.withRunning { urls in
-                Terminal.output("sandbox listening at \(urls.frameIO) (Frame.io) and \(urls.dash) (Dash); crawling into \(database.path)")
+                Terminal.output("sandbox listening at \(urls.frameIOV4) (Frame.io V4) and \(urls.dash) (Dash); crawling into \(database.path)")
                 let options = CrawlOptions(progress: Terminal.progressPrinter(quiet: false))
-                let frameIO = try await CrawlerFactory.frameIO(
-                    token: "sandbox-demo-token", baseURL: urls.frameIO, database: database, options: options
-                ).run()
+                let ims = IMSAuth(mode: .token("sandbox-demo-token"), transport: AsyncHTTPClientTransport(), credentials: nil)
+                let frameIO = try await CrawlerFactory.frameIOV4(auth: ims, baseURL: urls.frameIOV4, database: database, options: options).run()
                 Terminal.endProgress(quiet: false)
                 let auth = DashAuth(mode: .token("sandbox-demo-token"), transport: AsyncHTTPClientTransport(), credentials: nil)
                 let dash = try await CrawlerFactory.dash(auth: auth, baseURL: urls.dash, database: database, options: options).run()
@@ -55,7 +57,7 @@ struct DemoCommand: AsyncParsableCommand {
             for item in try database.search(parsed, limit: 20) { try writer.write(item) }
             try writer.end()
             Terminal.output(
-                "\nTry more: catalog search --db \(db) 'kind:file ext:mov' | 'label:approved' | 'size:>1GB' | 'Brand:Acme state:live' | 'folder:Campaigns/2026' --format json"
+                "\nTry more: catalog search --db \(db) 'kind:file ext:mov' | '\"Review Status\":Approved' | 'size:>1GB' | 'Brand:Acme state:live' | 'folder:Campaigns/2026' --format json"
             )
         } catch {
             throw Failure.exit(error)
