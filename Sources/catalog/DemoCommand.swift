@@ -5,8 +5,8 @@ import CatalogSandbox
 import CatalogStore
 import Crawler
 import DashClient
-import FrameIOV4Client
 import Foundation
+import FrameIOV4Client
 import HTTPSupport
 
 /// `catalog demo`: the quick start — start the embedded sandbox, crawl it, search it.
