@@ -105,7 +105,7 @@ public struct APIRequester: Sendable {
             await pacer.observe(
                 limit: response.intHeader(.rateLimitLimit), remaining: response.intHeader(.rateLimitRemaining),
                 windowMilliseconds: response.intHeader(.rateLimitWindow))
-            logger.trace("response", metadata: ["what": "\(what)", "status": "\(response.status)"])
+            logger.trace("response", metadata: ["what": "\(what)", "status": "\(response.status.code)", "group": "\(request.rateLimitGroup)"])
             switch response.status.code {
             case 200..<300:
                 return response
