@@ -173,6 +173,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "FrameIOV4ClientTests",
+            dependencies: ["FrameIOV4Client", "HTTPSupport", "CatalogCore", .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DashClientTests",
             dependencies: ["DashClient", "HTTPSupport", "CatalogCore", .product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: swiftSettings

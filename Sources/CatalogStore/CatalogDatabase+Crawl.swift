@@ -202,12 +202,12 @@ extension CatalogDatabase {
         try db.execute(sql: "DELETE FROM field_option WHERE source = ?", arguments: [source])
         let insertField = try db.cachedStatement(
             sql: """
-                INSERT OR REPLACE INTO field (source, id, name, position, has_fixed_options, hierarchical, multi_value, is_folders, record)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO field (source, id, name, position, has_fixed_options, hierarchical, multi_value, is_folders, type, record)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         for f in fields {
             try insertField.execute(arguments: [
-                source, f.id, f.name, f.position, f.hasFixedOptions, f.hierarchical, f.multiValue, f.isFolders, f.record,
+                source, f.id, f.name, f.position, f.hasFixedOptions, f.hierarchical, f.multiValue, f.isFolders, f.type, f.record,
             ])
         }
         let insertOption = try db.cachedStatement(

@@ -298,11 +298,11 @@ extension CatalogDatabase {
                 } else {
                     try Row.fetchAll(db, sql: "SELECT * FROM field ORDER BY source, position, name")
                 }
-            return rows.map { row in
+            return try rows.map { row in
                 CatalogField(
-                    source: Source(rawValue: row["source"]) ?? .dash, id: row["id"], name: row["name"], position: row["position"],
+                    source: try row.decode(forColumn: "source"), id: row["id"], name: row["name"], position: row["position"],
                     hasFixedOptions: row["has_fixed_options"], hierarchical: row["hierarchical"], multiValue: row["multi_value"],
-                    isFolders: row["is_folders"], record: row["record"])
+                    isFolders: row["is_folders"], type: row["type"] ?? "", record: row["record"])
             }
         }
     }
@@ -322,6 +322,35 @@ extension CatalogDatabase {
                 CatalogFieldOption(
                     source: source, id: row["id"], fieldID: row["field_id"], parentID: row["parent_id"], value: row["value"],
                     position: row["position"], path: row["path"], record: row["record"])
+            }
+        }
+    }
+}
+
+/// How many items hold one value of a custom field.
+public struct FieldValueCount: Sendable, Hashable {
+    public var source: Source
+    /// The field's name (as items hold it in `metadata`).
+    public var field: String
+    public var value: String
+    public var items: Int
+}
+
+extension CatalogDatabase {
+    /// For every custom field value items hold: how many items hold it, by source, field and value.
+    public func fieldValueCounts(source: Source? = nil) throws(StoreError) -> [FieldValueCount] {
+        try read { db in
+            let filter = source == nil ? "" : "AND i.source = ?"
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.source AS source, f.key AS field, CAST(v.value AS TEXT) AS value, count(DISTINCT i.seq) AS items
+                    FROM item i, json_each(i.metadata) f, json_each(f.value) v
+                    WHERE i.metadata IS NOT NULL \(filter)
+                    GROUP BY 1, 2, 3 ORDER BY 1, 2, 4 DESC, 3
+                    """, arguments: StatementArguments(source.map { [$0.rawValue] } ?? []))
+            return try rows.map { row in
+                FieldValueCount(source: try row.decode(forColumn: "source"), field: row["field"], value: row["value"] ?? "", items: row["items"])
             }
         }
     }

@@ -207,6 +207,10 @@ enum CatalogSchema {
         migrator.registerMigration("v10-crawl-api") { db in
             try db.execute(sql: "ALTER TABLE crawl ADD COLUMN api TEXT")
         }
+        // The kind of value a custom field holds (V4 `field_type`, Dash `editControl`).
+        migrator.registerMigration("v11-field-type") { db in
+            try db.execute(sql: "ALTER TABLE field ADD COLUMN type TEXT")
+        }
         return migrator
     }
 

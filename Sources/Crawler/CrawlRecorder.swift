@@ -13,6 +13,9 @@ struct CrawlRecorder {
     let requester: APIRequester
     let started: Date
     private var batch: [CatalogItem] = []
+    /// The batch being written while the walk goes on (at most one at a time), returning the
+    /// seconds it took.
+    private var writing: Task<Double, any Error>?
     /// Items read so far.
     private(set) var itemsRead = 0
     /// Seconds spent writing to the store.
@@ -31,11 +34,34 @@ struct CrawlRecorder {
         self.started = started
     }
 
-    /// Adds an item, staging the batch when it is full.
+    /// Adds an item; a full batch is written behind the walk (the previous one must be done
+    /// first), so requests keep going out while the store works.
     mutating func emit(_ item: CatalogItem) async throws {
         batch.append(item)
         itemsRead += 1
-        if batch.count >= options.batchSize { try await flush() }
+        if batch.count >= options.batchSize { try await writeBehind() }
+    }
+
+    /// Starts writing the batch once the previous write is done.
+    private mutating func writeBehind() async throws {
+        try await finishWriting()
+        guard !batch.isEmpty else { return }
+        let items = batch
+        batch.removeAll(keepingCapacity: true)
+        let database = self.database
+        let session = self.session
+        writing = Task {
+            let start = Date()
+            try await database.stage(items, in: session)
+            return Date().timeIntervalSince(start)
+        }
+    }
+
+    /// Waits for the write in progress, if any.
+    private mutating func finishWriting() async throws {
+        guard let writing else { return }
+        self.writing = nil
+        storeSeconds += try await writing.value
     }
 
     /// Counts an item of a type catalog does not know, kept as kind `other` (one warning per type).
@@ -59,13 +85,16 @@ struct CrawlRecorder {
         )
     }
 
-    /// Stages what is batched.
+    /// Waits for a write in progress without starting another (a failed crawl, before it is marked failed).
+    mutating func settle() async {
+        _ = try? await writing?.value
+        writing = nil
+    }
+
+    /// Stages everything emitted so far, and waits until it is written.
     mutating func flush() async throws {
-        guard !batch.isEmpty else { return }
-        let start = Date()
-        try await database.stage(batch, in: session)
-        storeSeconds += Date().timeIntervalSince(start)
-        batch.removeAll(keepingCapacity: true)
+        try await writeBehind()
+        try await finishWriting()
     }
 
     /// The counts so far.

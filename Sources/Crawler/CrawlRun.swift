@@ -66,6 +66,7 @@ enum CrawlRun {
             walk.recorder.storeSeconds += Date().timeIntervalSince(storeStart)
             return walk.recorder.report(merge: merge, minimumRequests: walk.minimumRequests)
         } catch {
+            await walk.recorder.settle()
             try? await database.fail(session, error: "\(error)", stats: walk.recorder.stats())
             throw error
         }

@@ -42,7 +42,7 @@ public struct DashItemMapper: Sendable {
             CatalogField(
                 source: .dash, id: field.id, name: field.name, position: position, hasFixedOptions: field.hasFixedOptions,
                 hierarchical: field.hierarchical, multiValue: field.multiValue, isFolders: field.id == foldersFieldID,
-                record: canonicalizer.canonicalText(field.record))
+                type: field.record["editControl"]?.stringValue ?? "", record: canonicalizer.canonicalText(field.record))
         }
     }
 

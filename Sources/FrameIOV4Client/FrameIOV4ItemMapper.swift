@@ -101,6 +101,7 @@ public struct FrameIOV4ItemMapper: Sendable {
                 CatalogField(
                     source: .frameio, id: definition.id, name: definition.name, position: position, hasFixedOptions: selects,
                     hierarchical: false, multiValue: ["select_multi", "user_multi", "users"].contains(definition.fieldType), isFolders: false,
+                    type: definition.fieldType,
                     record: canonicalizer.canonicalText(definition.record)))
             for (index, option) in definition.options.enumerated() {
                 options.append(

@@ -18,7 +18,7 @@ struct Catalog: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            CrawlCommand.self, SearchCommand.self, DupesCommand.self, ChangesCommand.self, ExportCommand.self, StatusCommand.self,
+            CrawlCommand.self, SearchCommand.self, DupesCommand.self, ChangesCommand.self, ExportCommand.self, FieldsCommand.self, StatusCommand.self,
             LoginCommand.self, SandboxCommand.self, DemoCommand.self,
         ]
     )

@@ -147,3 +147,32 @@ func curl(_ arguments: [String]) async throws -> String {
     process.waitUntilExit()
     return String(decoding: data, as: UTF8.self)
 }
+
+/// `catalog fields` over a crawled V4 fixture: every field with its type, options and how many
+/// items hold each value.
+@Suite(.serialized) struct FieldsCLITests {
+    @Test func fieldsListTypesOptionsAndCounts() async throws {
+        let directory = try scratchDirectory()
+        let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: SandboxConfiguration())
+        try await server.withRunning { urls in
+            let crawl = try await runCatalog(
+                ["crawl", "frameio", "--db", directory + "/c.sqlite"], environment: ["FRAMEIO_TOKEN": "t", "FRAMEIO_API_URL": urls.frameIOV4])
+            #expect(crawl.status == 0, "\(crawl.stderr)")
+        }
+        let csv = try await runCatalog(["fields", "--db", directory + "/c.sqlite", "--format", "csv"])
+        #expect(csv.status == 0)
+        let lines = Set(csv.stdout.components(separatedBy: "\r\n"))
+        #expect(lines.contains("frameio,Review Status,select,Approved,2"))
+        #expect(lines.contains("frameio,Review Status,select,Needs Review,1"))
+        #expect(lines.contains("frameio,Tags,select_multi,Behind the Scenes,0"))
+        #expect(lines.contains("frameio,Assignee,user_single,Ravi Producer,1"))
+        #expect(lines.contains("frameio,Rating,rating,4,1"))
+        let json = try await runCatalog(["fields", "--db", directory + "/c.sqlite", "--format", "json", "--source", "frameio"])
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(fields.count == 11)
+        #expect(
+            Set(fields.compactMap { $0["type"] as? String }).isSuperset(of: [
+                "text", "long_text", "select", "select_multi", "rating", "number", "toggle", "date", "user_single", "user_multi",
+            ]))
+    }
+}

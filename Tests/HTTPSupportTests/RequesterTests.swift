@@ -131,6 +131,32 @@ final class ScriptedTransport: HTTPTransport {
         #expect(abs(clock.slept - 7.5) < 0.01)
     }
 
+    /// Two endpoints with different limits, interleaved: each is paced by its own bucket, learned
+    /// from its own answers, so the slow one never teaches the fast one its limit (no oscillation).
+    /// On the manual clock the whole run takes what the 5-a-second bucket needs, and no more.
+    @Test func interleavedEndpointsWithDifferentLimitsArePacedApart() async throws {
+        final class TwoBuckets: HTTPTransport {
+            func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
+                let (limit, window) = request.rateLimitGroup == "slow" ? ("5", "1000") : ("100", "60000")
+                return APIResponse(
+                    status: 200, headers: [("x-ratelimit-limit", limit), ("x-ratelimit-remaining", limit), ("x-ratelimit-window", window)])
+            }
+        }
+        let clock = ManualClock()
+        let r = APIRequester(service: "Test", unauthorizedHint: "", transport: TwoBuckets(), token: { _ in "t" }, clock: clock)
+        var fastWaits = 0.0
+        for i in 0..<200 {
+            let before = clock.slept
+            _ = try await r.send(APIRequest(url: "http://x/\(i)", rateLimitGroup: i % 2 == 0 ? "fast" : "slow"), what: "request \(i)")
+            if i % 2 == 0 { fastWaits += clock.slept - before }
+        }
+        // The slow bucket (5 a second, one slot kept free as headroom) lets 4 through at once,
+        // then one every 0.2 s: 96 × 0.2 = 19.2 s. The fast one (100 a minute) never makes a
+        // request wait: its 100 requests fit in its 90 at once plus what drains in 19 s.
+        #expect(abs(clock.slept - 19.2) < 0.3, "\(clock.slept) s")
+        #expect(fastWaits < 0.01, "the fast endpoint waited \(fastWaits) s")
+    }
+
     /// A window of years or a limit of billions would make every request wait for ever.
     @Test func pacerIgnoresRateLimitsNoServiceMeans() async throws {
         let clock = ManualClock()

@@ -1,4 +1,4 @@
-/// A custom metadata field of a source (Dash fields), as the catalog keeps it.
+/// A custom metadata field of a source (Dash fields, Frame.io V4 metadata fields), as the catalog keeps it.
 public struct CatalogField: Sendable, Hashable {
     /// The service the field belongs to.
     public var source: Source
@@ -16,13 +16,16 @@ public struct CatalogField: Sendable, Hashable {
     public var multiValue: Bool
     /// This is the source's folders field (Dash folder settings).
     public var isFolders: Bool
+    /// The kind of value it holds, as the service names it (V4 `field_type`: `select`, `rating`,
+    /// `user_multi`, …; Dash `editControl`), or empty when unknown.
+    public var type: String
     /// The canonical JSON the service sent.
     public var record: String
 
     /// Creates a field.
     public init(
         source: Source, id: String, name: String, position: Int, hasFixedOptions: Bool, hierarchical: Bool, multiValue: Bool,
-        isFolders: Bool, record: String
+        isFolders: Bool, type: String = "", record: String
     ) {
         self.source = source
         self.id = id
@@ -32,6 +35,7 @@ public struct CatalogField: Sendable, Hashable {
         self.hierarchical = hierarchical
         self.multiValue = multiValue
         self.isFolders = isFolders
+        self.type = type
         self.record = record
     }
 }

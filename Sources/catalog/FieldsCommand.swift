@@ -1,0 +1,105 @@
+import ArgumentParser
+import CatalogCore
+import CatalogReports
+import CatalogStore
+import Foundation
+
+/// `catalog fields`: every custom field of the catalogued sources (Dash fields, Frame.io V4
+/// metadata fields), with its type, its options, and how many items hold each value.
+struct FieldsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fields",
+        abstract: "List the custom fields (Dash, Frame.io V4): type, options, and how many items hold each value.",
+        discussion: """
+            Each field's name is a search filter (`"Review Status":Approved`, `Brand:Acme`). The table
+            shows each field's most used values; json gives every field with all its options and
+            values; csv one row per field and value (options no item holds have a count of 0).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Only this source: frameio or dash.")
+    var source: String?
+
+    @Option(help: "table (default on a terminal), json (default when piped) or csv.")
+    var format: OutputFormat?
+
+    func validate() throws {
+        if let source, Source(rawValue: source.lowercased()) == nil { throw ValidationError("unknown source '\(source)': use frameio or dash") }
+        if format == .ndjson { throw ValidationError("--format for fields is table, json or csv") }
+    }
+
+    struct Listed {
+        var field: CatalogField
+        var options: [CatalogFieldOption]
+        /// Value → items holding it, most held first.
+        var values: [(value: String, items: Int)]
+    }
+
+    func run() async throws {
+        Catalog.bootstrapLogging(verbose: global.verbose)
+        do {
+            let database = try global.openDatabase()
+            let only = source.flatMap { Source(rawValue: $0.lowercased()) }
+            let counts = try database.fieldValueCounts(source: only)
+            var listed: [Listed] = []
+            for field in try database.fields(source: only) {
+                let options = field.hasFixedOptions ? try database.fieldOptions(source: field.source, fieldID: field.id) : []
+                var values = counts.filter { $0.source == field.source && $0.field == field.name }.map { ($0.value, $0.items) }
+                let held = Set(values.map(\.0))
+                values += options.filter { !held.contains($0.path) }.map { ($0.path, 0) }
+                listed.append(Listed(field: field, options: options, values: values))
+            }
+            switch format ?? (Terminal.stdoutIsTerminal ? .table : .json) {
+            case .table:
+                guard !listed.isEmpty else {
+                    Terminal.output("no custom fields in the catalog (Dash fields and Frame.io V4 metadata fields come with a crawl)")
+                    return
+                }
+                let rows = listed.map { entry -> [String] in
+                    let used = entry.values.filter { $0.items > 0 }
+                    let top = used.prefix(3).map { "\($0.value) (\($0.items))" }.joined(separator: ", ") + (used.count > 3 ? ", …" : "")
+                    return [
+                        entry.field.source.rawValue, entry.field.name, Self.type(of: entry.field),
+                        entry.options.isEmpty ? "" : String(entry.options.count),
+                        String(used.count), top,
+                    ]
+                }
+                Terminal.output(
+                    TableRenderer.grid(
+                        header: ["SOURCE", "FIELD", "TYPE", "OPTIONS", "VALUES", "MOST USED"], rows: rows, limits: [7, 30, 16, 7, 6, 60],
+                        rightAligned: [3, 4]))
+            case .json, .ndjson:
+                let document = JSONValue.array(
+                    listed.map { entry in
+                        .object([
+                            ("source", .string(entry.field.source.rawValue)), ("id", .string(entry.field.id)), ("name", .string(entry.field.name)),
+                            ("type", .string(Self.type(of: entry.field))), ("multi_value", .bool(entry.field.multiValue)),
+                            ("options", .array(entry.options.map { .object([("id", .string($0.id)), ("value", .string($0.path))]) })),
+                            ("values", .array(entry.values.map { .object([("value", .string($0.value)), ("items", .number(String($0.items)))]) })),
+                        ])
+                    })
+                Terminal.output(JSONWriter.string(document, canonical: false))
+            case .csv:
+                var bytes: [UInt8] = []
+                CSV.appendRow(["source", "field", "type", "value", "items"], to: &bytes)
+                for entry in listed {
+                    for value in entry.values {
+                        CSV.appendRow(
+                            [entry.field.source.rawValue, entry.field.name, Self.type(of: entry.field), value.value, String(value.items)], to: &bytes)
+                    }
+                }
+                Terminal.writeOutput(bytes)
+            }
+        } catch {
+            throw Failure.exit(error)
+        }
+    }
+
+    /// The field's type as the service names it, else what the catalog knows of it.
+    static func type(of field: CatalogField) -> String {
+        if !field.type.isEmpty { return field.type }
+        if field.hasFixedOptions { return field.hierarchical ? "option tree" : field.multiValue ? "options (several)" : "options" }
+        return field.multiValue ? "text (several)" : "text"
+    }
+}
