@@ -58,6 +58,8 @@ public struct SandboxConfiguration: Sendable {
     public var dashAuth: DashAuthSettings? = nil
     /// The fake Adobe IMS: when set, the V4 API accepts only access tokens it issued.
     public var ims: IMSSettings? = nil
+    /// V4: refuse the audit log (403), as the service does for a user who is not an account admin.
+    public var auditLogForbidden = false
 
     /// The V4 limits the official SDK's docstrings give, per user: most calls 100 a minute, the
     /// typed folder lists 5 a second each, a file read 10 a second.
@@ -66,7 +68,7 @@ public struct SandboxConfiguration: Sendable {
         "v4:invited_projects": (100, 60_000), "v4:project": (100, 60_000), "v4:users": (100, 60_000), "v4:children": (100, 60_000),
         "v4:files": (5, 1_000), "v4:folders": (5, 1_000), "v4:version_stacks": (5, 1_000), "v4:version_stack_children": (100, 60_000),
         "v4:file": (10, 1_000), "v4:folder": (100, 60_000), "v4:version_stack": (100, 60_000), "v4:field_definitions": (100, 60_000),
-        "v4:file_metadata": (100, 60_000),
+        "v4:file_metadata": (100, 60_000), "v4:recently_deleted": (5, 1_000), "v4:audit_logs": (100, 60_000),
     ]
 
     /// The documented limits of every API (v2 and V4), each window divided by `speedup` (60: a

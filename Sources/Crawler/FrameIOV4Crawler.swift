@@ -33,12 +33,12 @@ public struct FrameIOV4Crawler: Sendable {
         self.logger = logger
     }
 
-    /// Runs a full crawl and commits it (V4 delta refresh is not built yet: every V4 crawl is full).
+    /// Runs a crawl, full or (after a complete V4 crawl) a delta refresh, and commits it.
     public func run() async throws -> CrawlReport {
         let started = Date()
         let user = try await client.me()
         logger.info("crawling Frame.io V4", metadata: ["user": "\(user.id)"])
-        return try await CrawlRun.run(source: .frameio, api: .v4, canDelta: false, database: database, options: options) {
+        return try await CrawlRun.run(source: .frameio, api: .v4, database: database, options: options) {
             Walk(crawler: self, session: $0, started: started)
         }
     }
@@ -87,6 +87,12 @@ extension FrameIOV4Crawler {
         var mapper = FrameIOV4ItemMapper()
         var seenContainers = Set<String>()
         var definitions: [V4FieldDefinition] = []
+        /// Every project listed: its item, its account and its root.
+        var listedProjects: [String: (item: CatalogItem, root: Container)] = [:]
+        /// The accounts listed.
+        var accountIDs: [String] = []
+        /// In a delta: the ids staged so far.
+        var emitted: Set<String>?
 
         init(crawler: FrameIOV4Crawler, session: CrawlSession, started: Date) {
             self.crawler = crawler
@@ -99,10 +105,17 @@ extension FrameIOV4Crawler {
         var client: FrameIOV4Client { crawler.client }
 
         mutating func walk(since: Date?) async throws -> WalkOutcome {
-            let roots = try await walkHierarchy()
-            try await walkAssets(roots)
+            guard let since else {
+                let roots = try await walkHierarchy()
+                try await walkAssets(roots)
+                let (fields, options) = mapper.fields(definitions)
+                return WalkOutcome(fields: fields, fieldOptions: options)
+            }
+            emitted = []
+            _ = try await walkHierarchy()
+            let deletions = try await refresh(since: since)
             let (fields, options) = mapper.fields(definitions)
-            return WalkOutcome(fields: fields, fieldOptions: options)
+            return WalkOutcome(deletions: deletions, fields: fields, fieldOptions: options)
         }
 
         /// The fewest requests a cursor list of `count` elements takes.
@@ -141,6 +154,7 @@ extension FrameIOV4Crawler {
             var seenProjects = Set<String>()
             var estimate = 0
             for account in accounts {
+                accountIDs.append(account.id)
                 let accountItem = mapper.item(for: account)
                 try await emit(accountItem)
                 let users = try await readList("users of account \(account.id)") { try await client.users(accountID: account.id, after: $0) }
@@ -168,10 +182,11 @@ extension FrameIOV4Crawler {
                     let item = mapper.item(for: project, parentID: parentID, parentPath: parentPath)
                     try await emit(item)
                     estimate += 1
-                    roots.append(
-                        Container(
-                            accountID: account.id, assetID: project.rootFolderID, parentItemID: project.id, path: item.path, projectID: project.id,
-                            depth: 0, isStack: false))
+                    let root = Container(
+                        accountID: account.id, assetID: project.rootFolderID, parentItemID: project.id, path: item.path, projectID: project.id,
+                        depth: 0, isStack: false)
+                    listedProjects[project.id] = (item, root)
+                    roots.append(root)
                 }
             }
             estimatedTotal = nil
@@ -272,6 +287,7 @@ extension FrameIOV4Crawler {
         }
 
         mutating func emit(_ item: CatalogItem) async throws {
+            emitted?.insert(item.id)
             try await recorder.emit(item)
         }
     }

@@ -33,7 +33,7 @@ public struct FrameIOV4Client: Sendable {
 
     /// The hint shown on a 401.
     public static let unauthorizedHint =
-        "The Frame.io V4 token was refused or has expired. Sign in again with `catalog login frameio`, or set FRAMEIO_REFRESH_TOKEN with FRAMEIO_CLIENT_ID (and FRAMEIO_CLIENT_SECRET), or a fresh FRAMEIO_TOKEN from the Adobe Developer Console, then run the crawl again."
+        "The Frame.io V4 token was refused or has expired. Sign in again with `catalog login frameio`, or set FRAMEIO_REFRESH_TOKEN with FRAMEIO_CLIENT_ID (and FRAMEIO_CLIENT_SECRET), or a fresh FRAMEIO_TOKEN from the Adobe Developer Console, then run the crawl again. (A v2 developer token works only for an account not yet moved to V4: set FRAMEIO_API_URL=https://api.frame.io/v2 for it.)"
 
     /// `GET /me`.
     public func me() async throws -> V4User {
@@ -117,6 +117,53 @@ public struct FrameIOV4Client: Sendable {
         return try await getData(
             "/accounts/\(escape(accountID))/files/\(escape(id))", query: [("include", "metadata")], rateLimitGroup: "v4:file", what: what
         ) { try V4Asset(json: $0, what: what) }
+    }
+
+    /// The account's audit log from `day` (`filters[from_date]`, a UTC day), oldest first.
+    public func auditLog(accountID: String, from day: Date, after cursor: String?) async throws -> V4Page<V4AuditEvent> {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return try await list(
+            "/accounts/\(escape(accountID))/audit_logs", query: [("filters[from_date]", formatter.string(from: day))], group: "v4:audit_logs",
+            cursor: cursor, what: "audit log of account \(accountID)"
+        ) { try V4AuditEvent(json: $0, what: $1) }
+    }
+
+    /// A project's recently deleted assets, newest first.
+    public func recentlyDeleted(accountID: String, projectID: String, after cursor: String?) async throws -> V4Page<V4DeletedAsset> {
+        try await list(
+            "/accounts/\(escape(accountID))/projects/\(escape(projectID))/recently_deleted", query: [("sort", "deleted_at_desc")],
+            group: "v4:recently_deleted", cursor: cursor, what: "recently deleted of project \(projectID)"
+        ) { try V4DeletedAsset(json: $0, what: $1) }
+    }
+
+    /// `GET /accounts/{a}/folders/{id}` (a project's root folder too).
+    public func folder(accountID: String, id: String) async throws -> V4Asset {
+        let what = "folder \(id)"
+        return try await getData(
+            "/accounts/\(escape(accountID))/folders/\(escape(id))", query: [("include", "metadata")], rateLimitGroup: "v4:folder", what: what
+        ) { try V4Asset(json: $0, what: what) }
+    }
+
+    /// `GET /accounts/{a}/version_stacks/{id}`.
+    public func versionStack(accountID: String, id: String) async throws -> V4Asset {
+        let what = "version stack \(id)"
+        return try await getData(
+            "/accounts/\(escape(accountID))/version_stacks/\(escape(id))", query: [("include", "metadata")], rateLimitGroup: "v4:version_stack",
+            what: what
+        ) { try V4Asset(json: $0, what: what) }
+    }
+
+    /// Whether `error` says the thing asked for is not there (404 or 410): deleted, or never was.
+    public static func isGone(_ error: any Error) -> Bool {
+        guard case .rejected(_, _, let status, _) = error as? APIError else { return false }
+        return status == 404 || status == 410
+    }
+
+    /// Whether `error` is a refusal for lack of rights (403).
+    public static func isForbidden(_ error: any Error) -> Bool {
+        guard case .rejected(_, _, let status, _) = error as? APIError else { return false }
+        return status == 403
     }
 
     // MARK: - Plumbing

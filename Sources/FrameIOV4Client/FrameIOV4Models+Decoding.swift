@@ -101,3 +101,26 @@ extension V4FieldDefinition {
         record = json
     }
 }
+
+extension V4AuditEvent {
+    init(json: JSONValue, what: String) throws {
+        let reader = try JSONObjectReader(json, service: service, what: what)
+        resourceID = try reader.requiredString("resource_id")
+        eventType = reader.nonEmptyString("event_type") ?? ""
+        resourceType = reader.nonEmptyString("resource_type") ?? ""
+        projectID = reader.nonEmptyString("project_id")
+        insertedAt = reader.date("inserted_at")
+        // Entries may come without an id: the event, resource and time name one.
+        id = reader.nonEmptyString("id") ?? "\(eventType):\(resourceID):\(reader.string("inserted_at") ?? "")"
+    }
+}
+
+extension V4DeletedAsset {
+    init(json: JSONValue, what: String) throws {
+        let reader = try JSONObjectReader(json, service: service, what: what)
+        id = try reader.requiredString("id")
+        type = V4Asset.AssetType(name: reader.nonEmptyString("type") ?? "")
+        projectID = reader.nonEmptyString("project_id")
+        deletedAt = reader.date("deleted_at")
+    }
+}

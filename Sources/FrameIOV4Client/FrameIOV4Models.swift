@@ -116,3 +116,22 @@ public struct V4Page<Element: Sendable>: Sendable {
     /// The page size asked for.
     public var requestedPageSize: Int
 }
+
+/// One entry of an account's audit log.
+public struct V4AuditEvent: V4Listed, Equatable {
+    public var id: String
+    public var eventType: String
+    public var resourceType: String
+    public var resourceID: String
+    public var projectID: String?
+    /// When it happened.
+    public var insertedAt: Date?
+}
+
+/// An asset in a project's recently deleted list.
+public struct V4DeletedAsset: V4Listed, Equatable {
+    public var id: String
+    public var type: V4Asset.AssetType
+    public var projectID: String?
+    public var deletedAt: Date?
+}

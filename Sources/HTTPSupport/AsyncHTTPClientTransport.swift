@@ -41,19 +41,63 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     }
 
     /// Sends the request and collects the body; the whole exchange must end within `timeout`.
+    ///
+    /// At the deadline the answer is a timeout at once: the exchange is cancelled and left to
+    /// wind down on its own, so a connection that is slow to notice (a body trickling in on a
+    /// busy event loop) never holds the caller past its deadline.
     public func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
-        try await withThrowingTaskGroup(of: APIResponse?.self) { group in
-            group.addTask { try await exchange(request, timeout: timeout) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
+        let outcome = Outcome()
+        let exchange = Task { try await self.exchange(request, timeout: timeout) }
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            exchange.cancel()
+            outcome.finish(.failure(TransportError(reason: "no complete answer within \(timeout) (headers and body)", isTimeout: true)))
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                outcome.wait(continuation)
+                Task {
+                    let result = await exchange.result
+                    timer.cancel()
+                    outcome.finish(result)
+                }
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let response = first else {
-                try Task.checkCancellation()
-                throw TransportError(reason: "no complete answer within \(timeout) (headers and body)", isTimeout: true)
+        } onCancel: {
+            exchange.cancel()
+            timer.cancel()
+            outcome.finish(.failure(CancellationError()))
+        }
+    }
+
+    /// The first result of a race (the exchange, its deadline, or the caller's cancellation),
+    /// handed once to the waiting caller.
+    private final class Outcome: @unchecked Sendable {
+        private let lock = NSLock()
+        private var result: Result<APIResponse, any Error>?
+        private var continuation: CheckedContinuation<APIResponse, any Error>?
+
+        func wait(_ continuation: CheckedContinuation<APIResponse, any Error>) {
+            lock.lock()
+            if let result {
+                lock.unlock()
+                continuation.resume(with: result)
+                return
             }
-            return response
+            self.continuation = continuation
+            lock.unlock()
+        }
+
+        func finish(_ result: Result<APIResponse, any Error>) {
+            lock.lock()
+            guard self.result == nil else {
+                lock.unlock()
+                return
+            }
+            self.result = result
+            let waiting = continuation
+            continuation = nil
+            lock.unlock()
+            waiting?.resume(with: result)
         }
     }
 

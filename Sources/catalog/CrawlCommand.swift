@@ -14,9 +14,9 @@ struct CrawlCommand: AsyncParsableCommand {
         commandName: "crawl",
         abstract: "Snapshot whole Frame.io trees and Dash tenants into the catalog.",
         discussion: """
-            After a complete crawl of Dash or Frame.io v2, the next crawl of it is a delta refresh
-            (only what changed since the last crawl started, minus 10 minutes); --full or --verify
-            force a full pass. Frame.io V4 crawls are full for now.
+            After a complete crawl of a source, the next crawl of it is a delta refresh (only what
+            changed since the last crawl started, minus 10 minutes; Frame.io V4 reads it from the
+            accounts' audit logs); --full or --verify force a full pass.
             With no source, crawls every configured one: Frame.io when FRAMEIO_TOKEN,
             FRAMEIO_REFRESH_TOKEN or FRAMEIO_CLIENT_ID is set (or `catalog login frameio` saved a
             sign-in), Dash when DASH_TOKEN or DASH_REFRESH_TOKEN is set.

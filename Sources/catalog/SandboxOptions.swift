@@ -40,6 +40,9 @@ struct SandboxOptions: ParsableArguments {
         help: ArgumentHelp("With --service-rate-limits: every window divided by this (60: a minute's allowance each second).", valueName: "factor"))
     var rateSpeedup = 1.0
 
+    @Flag(help: "V4: refuse the audit log (403), as the service does for a user who is not an account admin.")
+    var v4AuditForbidden = false
+
     @Option(help: "Seed of the generated tree and tenant.")
     var seed: UInt64 = 1
 
@@ -143,6 +146,7 @@ struct SandboxOptions: ParsableArguments {
                 clientID: dashClientID, clientSecret: dashClientSecret, refreshToken: dashRefreshToken,
                 accessTokenLifetime: dashTokenLifetime)
         }
+        configuration.auditLogForbidden = v4AuditForbidden
         if let imsClientID {
             configuration.ims = IMSSettings(
                 clientID: imsClientID, clientSecret: imsClientSecret, refreshToken: imsRefreshToken, accessTokenLifetime: imsTokenLifetime)

@@ -51,12 +51,16 @@ final class RecordingTransport: HTTPTransport {
 func crawlV4(
     _ url: String, into database: CatalogDatabase, mode: IMSAuth.Mode = .token("sandbox-v4-token"),
     transport: any HTTPTransport = AsyncHTTPClientTransport(),
-    credentials: CredentialsFile? = nil, concurrency: Int = 8,
+    credentials: CredentialsFile? = nil, concurrency: Int = 8, pageSize: Int = 100, full: Bool = false,
     retry: RetryPolicy = RetryPolicy(maxAttempts: 6, baseDelay: 0.01, throttleDelay: 0.05, maxDelay: 0.5)
 ) async throws -> CrawlReport {
     let auth = IMSAuth(mode: mode, transport: transport, credentials: credentials)
+    var options = CrawlOptions(concurrency: concurrency)
+    if full { options.mode = .full }
+    options.force = full
     return try await CrawlerFactory.frameIOV4(
-        auth: auth, baseURL: url, database: database, options: CrawlOptions(concurrency: concurrency), transport: transport, retry: retry
+        auth: auth, baseURL: url, database: database, options: options, pageSize: pageSize,
+        transport: transport, retry: retry
     ).run()
 }
 

@@ -65,6 +65,22 @@ public struct FrameIOV4Dataset: Sendable {
         public var metadata: [(fieldID: String, value: JSONValue)]
         /// Members the service may add that the client does not know.
         public var extra: [(key: String, value: JSONValue)]
+        /// When it was deleted (it is in its project's recently deleted list, not in its folder).
+        public var deletedAt: String? = nil
+    }
+
+    /// One entry of an account's audit log.
+    public struct AuditEvent: Sendable {
+        public var id: String
+        public var accountID: String
+        /// `asset_created`, `asset_updated`, `asset_moved`, `asset_deleted`, `asset_restored`,
+        /// `asset_versioned`, `metadata_value_updated`, `project_created`, …
+        public var eventType: String
+        /// `file`, `folder`, `version_stack`, `project`, …
+        public var resourceType: String
+        public var resourceID: String
+        public var projectID: String?
+        public var insertedAt: String
     }
 
     /// A custom metadata field of an account.
@@ -90,6 +106,8 @@ public struct FrameIOV4Dataset: Sendable {
         didSet { reindex() }
     }
     public var fields: [FieldDefinition] = []
+    /// The audit log, oldest first.
+    public var auditLog: [AuditEvent] = []
 
     /// Asset positions by id, and children positions by parent id, in listing order.
     public private(set) var assetIndex: [String: Int] = [:]

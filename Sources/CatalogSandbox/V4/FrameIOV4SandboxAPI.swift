@@ -30,6 +30,20 @@ public final class FrameIOV4SandboxAPI: Sendable {
     /// Serves `dataset` from now on.
     public func replace(_ dataset: FrameIOV4Dataset) { state.withLock { $0 = dataset } }
 
+    /// Changes about `rate` of the assets (see ``FrameIOV4Dataset/mutate(rate:seed:now:)``).
+    @discardableResult
+    public func mutate(rate: Double, seed: UInt64) -> FrameIOV4MutationReport {
+        state.withLock { $0.mutate(rate: rate, seed: seed, now: Date()) }
+    }
+
+    /// `POST /v4/_admin/mutate?rate=R&seed=S` (no token needed; the sandbox binds loopback).
+    func admin(query: [String: String]) -> SandboxResponse {
+        guard let rate = Double(query["rate"] ?? "0.01"), (0...1).contains(rate) else {
+            return FrameIOV4SandboxView.error(400, "Bad Request", "rate must be a number between 0 and 1")
+        }
+        return .json(mutate(rate: rate, seed: UInt64(query["seed"] ?? "") ?? UInt64.random(in: 0...UInt64.max)).json)
+    }
+
     /// Requests answered so far, by outcome.
     public var counts: SandboxCounters { gate.counts }
 
@@ -62,6 +76,14 @@ public final class FrameIOV4SandboxAPI: Sendable {
         get("accounts/:account/folders/:folder", "folder") { view, request in view.asset(request, type: "folder") }
         get("accounts/:account/version_stacks/:stack", "version_stack") { view, request in view.asset(request, type: "version_stack") }
         get("accounts/:account/files/:id/metadata", "file_metadata") { view, request in view.fileMetadata(request) }
+        get("accounts/:account/projects/:project/recently_deleted", "recently_deleted") { view, request in view.recentlyDeleted(request) }
+        let auditForbidden = configuration.auditLogForbidden
+        get("accounts/:account/audit_logs", "audit_logs") { view, request in
+            auditForbidden
+                ? FrameIOV4SandboxView.error(403, "Forbidden", "Audit logs are available to account admins only")
+                : view.auditLogs(request)
+        }
+        group.sandbox(.post, "_admin/mutate") { [self] request in admin(query: request.query) }
         group.sandboxFallback { method, path in FrameIOV4SandboxView.error(404, "Not Found", "No route for \(method) \(path)") }
     }
 
@@ -245,7 +267,7 @@ struct FrameIOV4SandboxView {
         }
         let folderID = request.parameter("folder")
         guard isFolder(folderID, in: request.parameter("account")) else { return notFound(request) }
-        var children = (dataset.childrenByParent[folderID] ?? []).map { dataset.assets[$0] }
+        var children = (dataset.childrenByParent[folderID] ?? []).map { dataset.assets[$0] }.filter { $0.deletedAt == nil }
         if let types { children = children.filter { types.contains($0.type) } }
         children = Self.sorted(children, request.query["sort"])
         let includes = includes(request)
@@ -258,7 +280,8 @@ struct FrameIOV4SandboxView {
         guard let index = dataset.assetIndex[stackID], dataset.assets[index].type == "version_stack", inAccount(dataset.assets[index], request)
         else { return notFound(request) }
         let includes = includes(request)
-        let versions = Self.sorted((dataset.childrenByParent[stackID] ?? []).map { dataset.assets[$0] }, request.query["sort"])
+        let versions = Self.sorted(
+            (dataset.childrenByParent[stackID] ?? []).map { dataset.assets[$0] }.filter { $0.deletedAt == nil }, request.query["sort"])
         return page(versions, request) { render($0, includes: includes) }
     }
 
@@ -267,9 +290,9 @@ struct FrameIOV4SandboxView {
         if type == "folder", let project = dataset.projects.first(where: { $0.rootFolderID == id && $0.accountID == request.parameter("account") }) {
             return Self.one(renderRoot(project))
         }
-        guard let index = dataset.assetIndex[id], dataset.assets[index].type == type, inAccount(dataset.assets[index], request) else {
-            return notFound(request)
-        }
+        guard let index = dataset.assetIndex[id], dataset.assets[index].type == type, inAccount(dataset.assets[index], request),
+            dataset.isLive(index)
+        else { return notFound(request) }
         return Self.one(render(dataset.assets[index], includes: includes(request)))
     }
 
@@ -279,6 +302,59 @@ struct FrameIOV4SandboxView {
             return notFound(request)
         }
         return Self.one(.object([("file_id", .string(id)), ("metadata", metadata(dataset.assets[index]))]))
+    }
+
+    /// A project's deleted assets, newest first (`sort` may say otherwise).
+    func recentlyDeleted(_ request: SandboxRequest) -> SandboxResponse {
+        if let refusal = checkList(request, sorts: ["deleted_at_asc", "deleted_at_desc", "name_asc", "name_desc"], includes: []) { return refusal }
+        guard let project = dataset.projects.first(where: { $0.id == request.parameter("project") && $0.accountID == request.parameter("account") })
+        else { return notFound(request) }
+        var deleted = dataset.assets.filter { $0.projectID == project.id && $0.deletedAt != nil }
+        switch request.query["sort"] ?? "deleted_at_desc" {
+        case "deleted_at_asc": deleted.sort { ($0.deletedAt ?? "", $0.id) < ($1.deletedAt ?? "", $1.id) }
+        case "name_asc": deleted.sort { $0.name.lowercased() < $1.name.lowercased() }
+        case "name_desc": deleted.sort { $0.name.lowercased() > $1.name.lowercased() }
+        default: deleted.sort { ($0.deletedAt ?? "", $0.id) > ($1.deletedAt ?? "", $1.id) }
+        }
+        return page(deleted, request) { asset in
+            var members: [(key: String, value: JSONValue)] = [
+                ("id", .string(asset.id)), ("type", .string(asset.type)), ("name", .string(asset.name)), ("project_id", .string(asset.projectID)),
+                ("parent_id", .string(asset.parentID)), ("created_at", .string(asset.createdAt)), ("updated_at", .string(asset.updatedAt)),
+                ("deleted_at", .text(asset.deletedAt)),
+            ]
+            if asset.type == "file" {
+                members += [("file_size", .integer(asset.fileSize)), ("media_type", .text(asset.mediaType)), ("status", .text(asset.status))]
+            }
+            return .object(members)
+        }
+    }
+
+    /// The account's audit log, oldest first, with `filters[from_date]` (a day), `[to_date]`,
+    /// `[event_type]`, `[resource_type]`, `[project_id]`, `[resource_id]`.
+    func auditLogs(_ request: SandboxRequest) -> SandboxResponse {
+        if let refusal = checkList(request, sorts: [], includes: ["user"]) { return refusal }
+        guard let account = account(request) else { return notFound(request) }
+        let query = request.query
+        for name in ["from_date", "to_date"] {
+            if let day = query["filters[\(name)]"], Timestamp.parse(day) == nil || day.count != 10 {
+                return Self.invalid("filters[\(name)]", day, "a date YYYY-MM-DD")
+            }
+        }
+        let events = dataset.auditLog.filter { event in
+            event.accountID == account.id && query["filters[from_date]"].map { String(event.insertedAt.prefix(10)) >= $0 } ?? true
+                && query["filters[to_date]"].map { String(event.insertedAt.prefix(10)) <= $0 } ?? true
+                && query["filters[event_type]"].map { Set($0.split(separator: ",").map(String.init)).contains(event.eventType) } ?? true
+                && query["filters[resource_type]"].map { $0 == event.resourceType } ?? true
+                && query["filters[project_id]"].map { $0 == event.projectID } ?? true
+                && query["filters[resource_id]"].map { $0 == event.resourceID } ?? true
+        }
+        return page(events, request) { event in
+            .object([
+                ("id", .string(event.id)), ("account_id", .string(event.accountID)), ("event_type", .string(event.eventType)),
+                ("inserted_at", .string(event.insertedAt)), ("ip_address", .string("127.0.0.1")), ("resource_id", .string(event.resourceID)),
+                ("resource_type", .string(event.resourceType)), ("project_id", .text(event.projectID)), ("user_id", .string(dataset.user.id)),
+            ])
+        }
     }
 
     // MARK: Helpers

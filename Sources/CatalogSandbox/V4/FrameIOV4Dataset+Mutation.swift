@@ -1,0 +1,154 @@
+import CatalogCore
+import Foundation
+
+/// What ``FrameIOV4Dataset/mutate(rate:seed:now:)`` changed, by kind of change.
+public struct FrameIOV4MutationReport: Sendable {
+    public var counts: [String: Int] = [:]
+
+    /// The report as JSON (`{"renamed": 12, …}`), for `POST /v4/_admin/mutate`.
+    public var json: JSONValue {
+        .object(counts.sorted { $0.key < $1.key }.map { ($0.key, .number(String($0.value))) })
+    }
+}
+
+extension FrameIOV4Dataset {
+    /// Changes about `rate` of the live assets, as people do between two crawls, each change
+    /// stamped `now` and written to the account's audit log: renames, moves, metadata edits,
+    /// uploads, new versions, deleted files and whole folders (into the project's recently
+    /// deleted), a renamed folder, a restored file and a new project.
+    @discardableResult
+    public mutating func mutate(rate: Double, seed: UInt64, now: Date = Date()) -> FrameIOV4MutationReport {
+        var rng = SeededGenerator(seed: seed ^ 0x7734)
+        var report = FrameIOV4MutationReport()
+        let stamp = Timestamp.format(now).replacingOccurrences(of: "Z", with: ".000000Z")
+        var events = 0
+        func log(_ type: String, _ resourceType: String, _ resourceID: String, project: String?) {
+            events += 1
+            let account = project.flatMap { id in projects.first { $0.id == id }?.accountID } ?? accounts.first?.id ?? ""
+            auditLog.append(
+                AuditEvent(
+                    id: "audit-\(seed)-\(auditLog.count + 1)", accountID: account, eventType: type, resourceType: resourceType,
+                    resourceID: resourceID, projectID: project, insertedAt: stamp))
+        }
+        func pick(_ candidates: [Int]) -> Int? { candidates.isEmpty ? nil : candidates[Int(rng.next() % UInt64(candidates.count))] }
+        var live = liveIndices()
+        let changes = max(8, Int((Double(live.count) * rate).rounded()))
+        var assets = self.assets
+        for n in 0..<changes {
+            let kind = n % 8
+            let files = live.filter { assets[$0].type == "file" && assets[$0].deletedAt == nil }
+            let folders = live.filter { assets[$0].type == "folder" && assets[$0].deletedAt == nil }
+            switch kind {
+            case 0:  // rename a file
+                guard let i = pick(files) else { continue }
+                assets[i].name = "renamed \(n) " + assets[i].name
+                assets[i].updatedAt = stamp
+                log("asset_updated", "file", assets[i].id, project: assets[i].projectID)
+                report.counts["renamed", default: 0] += 1
+            case 1:  // move a file to another folder of its project
+                guard let i = pick(files),
+                    let target = pick(folders.filter { assets[$0].projectID == assets[i].projectID && assets[$0].id != assets[i].parentID })
+                else { continue }
+                assets[i].parentID = assets[target].id
+                assets[i].updatedAt = stamp
+                log("asset_moved", "file", assets[i].id, project: assets[i].projectID)
+                report.counts["moved", default: 0] += 1
+            case 2:  // edit metadata
+                guard let i = pick(files), let field = fields.first(where: { $0.fieldType == "text" }) else { continue }
+                assets[i].metadata.removeAll { $0.fieldID == field.id }
+                assets[i].metadata.append((field.id, .string("edited in change \(n)")))
+                assets[i].updatedAt = stamp
+                log("metadata_value_updated", "file", assets[i].id, project: assets[i].projectID)
+                report.counts["metadata", default: 0] += 1
+            case 3:  // upload a file
+                guard let parent = pick(folders) else { continue }
+                let id = "v4-new-\(seed)-\(n)"
+                assets.append(
+                    Asset(
+                        id: id, type: "file", name: "upload_\(n).mov", parentID: assets[parent].id, projectID: assets[parent].projectID,
+                        createdAt: stamp, updatedAt: stamp, fileSize: Int64(1_000 + n), mediaType: "video/quicktime", status: "uploaded",
+                        metadata: [], extra: []))
+                live.append(assets.count - 1)
+                log("asset_created", "file", id, project: assets[parent].projectID)
+                report.counts["uploaded", default: 0] += 1
+            case 4:  // a new version in a stack
+                guard let stack = pick(live.filter { assets[$0].type == "version_stack" }) else { continue }
+                let id = "v4-version-\(seed)-\(n)"
+                assets.append(
+                    Asset(
+                        id: id, type: "file", name: "version \(n).mov", parentID: assets[stack].id, projectID: assets[stack].projectID,
+                        createdAt: stamp, updatedAt: stamp, fileSize: Int64(2_000 + n), mediaType: "video/mp4", status: "transcoded",
+                        metadata: [], extra: []))
+                live.append(assets.count - 1)
+                assets[stack].updatedAt = stamp
+                log("asset_versioned", "version_stack", assets[stack].id, project: assets[stack].projectID)
+                report.counts["versioned", default: 0] += 1
+            case 5:  // delete a file
+                guard let i = pick(files) else { continue }
+                assets[i].deletedAt = stamp
+                live.removeAll { $0 == i }
+                log("asset_deleted", "file", assets[i].id, project: assets[i].projectID)
+                report.counts["deleted", default: 0] += 1
+            case 6:  // rename a folder (its subtree's paths change), or every other time delete a small one
+                guard let i = pick(folders) else { continue }
+                let small = folders.filter { folder in
+                    let children = self.childrenByParent[assets[folder].id] ?? []
+                    return children.count <= 30 && children.allSatisfy { assets[$0].type == "file" }
+                }
+                if n % 16 == 6, let i = pick(small) {
+                    assets[i].deletedAt = stamp
+                    // Its whole subtree leaves the folders with it.
+                    self.assets = assets
+                    live = self.liveIndices()
+                    log("asset_deleted", "folder", assets[i].id, project: assets[i].projectID)
+                    report.counts["deletedFolders", default: 0] += 1
+                } else {
+                    assets[i].name += " (renamed)"
+                    assets[i].updatedAt = stamp
+                    log("asset_updated", "folder", assets[i].id, project: assets[i].projectID)
+                    report.counts["renamedFolders", default: 0] += 1
+                }
+            default:  // restore a deleted file
+                guard let i = pick(assets.indices.filter { assets[$0].deletedAt != nil && assets[$0].type == "file" }) else { continue }
+                assets[i].deletedAt = nil
+                assets[i].updatedAt = stamp
+                self.assets = assets
+                live = self.liveIndices()
+                log("asset_restored", "file", assets[i].id, project: assets[i].projectID)
+                report.counts["restored", default: 0] += 1
+            }
+        }
+        self.assets = assets
+        if changes >= 50, let workspace = workspaces.first(where: \.isMember) {
+            let id = "v4-project-\(seed)"
+            projects.append(
+                Project(
+                    id: id, accountID: workspace.accountID, workspaceID: workspace.id, name: "New Project \(seed)", rootFolderID: id + "-root",
+                    status: "active", createdAt: stamp, updatedAt: stamp, isInvited: false))
+            self.assets.append(
+                Asset(
+                    id: id + "-file", type: "file", name: "brief.pdf", parentID: id + "-root", projectID: id, createdAt: stamp, updatedAt: stamp,
+                    fileSize: 4_096, mediaType: "application/pdf", status: "uploaded", metadata: [], extra: []))
+            log("project_created", "project", id, project: id)
+            report.counts["newProjects", default: 0] += 1
+        }
+        report.counts["events"] = events
+        return report
+    }
+
+    /// The positions of the assets that are live.
+    func liveIndices() -> [Int] { assets.indices.filter { isLive($0) } }
+
+    /// Whether an asset and every folder above it are live (not deleted).
+    public func isLive(_ index: Int) -> Bool {
+        var asset = assets[index]
+        var depth = 0
+        while depth < 300 {
+            if asset.deletedAt != nil { return false }
+            guard let parent = assetIndex[asset.parentID] else { return true }
+            asset = assets[parent]
+            depth += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,227 @@
+import CatalogCore
+import CatalogStore
+import Foundation
+import FrameIOV4Client
+import HTTPSupport
+
+/// The Frame.io V4 delta refresh (docs/architecture.md, "Frame.io V4 delta"): the hierarchy is
+/// re-listed (a few requests), what changed comes from each account's audit log since the
+/// watermark, each changed asset is read once in its current state, a renamed or moved folder
+/// carries its catalogued subtree to its new path without a request, deletions come from the log
+/// and from each changed project's recently deleted list, and a new folder or project is walked.
+/// When the audit log cannot be read (403: it may need admin rights), every project is walked
+/// again, as a full crawl does, and the summary says so.
+extension FrameIOV4Crawler.Walk {
+    /// The event types after which a resource is gone.
+    static func isDeletion(_ type: String) -> Bool { type.contains("deleted") && !type.contains("metadata") }
+
+    /// Reads what changed from `since`, stages it, and returns the ids gone.
+    mutating func refresh(since: Date) async throws -> Set<String> {
+        let database = crawler.database
+        let client = self.client
+        let catalogProjects = Dictionary(
+            try database.items(source: .frameio, kind: .project).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var rewalk = Set<String>()
+        var gone = Set<String>()
+        // 1. Projects: new ones are walked whole; vanished ones go with what they hold.
+        for id in listedProjects.keys where catalogProjects[id] == nil { rewalk.insert(id) }
+        for id in catalogProjects.keys where listedProjects[id] == nil {
+            gone.formUnion(try database.itemIDs(source: .frameio, projectID: id))
+        }
+        // 2. The audit logs, from the watermark's day; events before the watermark are dropped.
+        var events: [V4AuditEvent] = []
+        var readable = true
+        for accountID in accountIDs {
+            do {
+                events += try await readList("audit log of account \(accountID)") {
+                    try await client.auditLog(accountID: accountID, from: since, after: $0)
+                }
+            } catch  where FrameIOV4Client.isForbidden(error) {
+                readable = false
+                recorder.warn(
+                    "the audit log of account \(accountID) is not readable for this user (403: it may need account admin rights), so this refresh read every project again, as a full crawl does"
+                )
+                break
+            }
+        }
+        guard readable else {
+            try await walkAssets(listedProjects.values.map(\.root).sorted { $0.projectID < $1.projectID })
+            for id in try catalogued(kinds: nil) where !(emitted?.contains(id) ?? false) { gone.insert(id) }
+            return gone.subtracting(emitted ?? [])
+        }
+        events = events.filter { ($0.insertedAt ?? .distantFuture) >= since }.sorted {
+            ($0.insertedAt ?? .distantPast) < ($1.insertedAt ?? .distantPast)
+        }
+        // The last event of each resource decides: deleted, or to be read as it is now.
+        var last: [String: V4AuditEvent] = [:]
+        for event in events where event.resourceType != "project" { last[event.resourceID] = event }
+        var changedProjects = Set(events.compactMap(\.projectID)).filter { listedProjects[$0] != nil && !rewalk.contains($0) }
+        for event in events where event.resourceType == "project" && listedProjects[event.resourceID] != nil {
+            changedProjects.insert(event.resourceID)
+        }
+        var deleted = Set(last.values.filter { Self.isDeletion($0.eventType) }.map(\.resourceID))
+        // 3. Deletions the log may not itemise (a bulk deletion): each changed project's recently
+        //    deleted list, newest first, down to the watermark.
+        for projectID in changedProjects.sorted() {
+            guard let root = listedProjects[projectID]?.root else { continue }
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let page = try await client.recentlyDeleted(accountID: root.accountID, projectID: projectID, after: cursor)
+                pages += 1
+                minimumRequests += 1
+                for asset in page.elements
+                where (asset.deletedAt ?? .distantFuture) >= since && last[asset.id].map({ Self.isDeletion($0.eventType) }) ?? true {
+                    deleted.insert(asset.id)
+                }
+                let older = page.elements.contains { ($0.deletedAt ?? .distantFuture) < since }
+                cursor = older || pages >= ListTally.maxPages ? nil : page.nextCursor
+            } while cursor != nil
+        }
+        // 4. Each changed asset as it is now: one read (a file 10 a second, a folder or stack
+        //    100 a minute); a stack's versions are listed again.
+        var found: [String: V4Asset] = [:]
+        var stacks: [V4Asset] = []
+        for (id, event) in last.sorted(by: { $0.key < $1.key }) where !deleted.contains(id) {
+            guard let projectID = event.projectID, let root = listedProjects[projectID]?.root, !rewalk.contains(projectID) else { continue }
+            do {
+                minimumRequests += 1
+                switch event.resourceType {
+                case "folder":
+                    found[id] = try await client.folder(accountID: root.accountID, id: id)
+                case "version_stack":
+                    let stack = try await client.versionStack(accountID: root.accountID, id: id)
+                    found[id] = stack
+                    stacks.append(stack)
+                default:
+                    found[id] = try await client.file(accountID: root.accountID, id: id)
+                }
+            } catch  where FrameIOV4Client.isGone(error) {
+                deleted.insert(id)
+            }
+        }
+        // 5. Deleted items and everything catalogued under them.
+        let known = try database.items(source: .frameio, ids: Array(deleted) + Array(found.keys))
+        var frontier = deleted.filter { known[$0] != nil }
+        gone.formUnion(frontier)
+        while !frontier.isEmpty {
+            let children = try database.children(source: .frameio, of: Array(frontier))
+            frontier = []
+            for child in children where found[child.id] == nil && gone.insert(child.id).inserted { frontier.insert(child.id) }
+        }
+        // 6. Items for what was read, under their parents' new paths.
+        var resolver = V4PathResolver(projects: listedProjects.mapValues { ($0.item, $0.root.assetID) })
+        var moved: [(id: String, path: String)] = []
+        var newContainers: [FrameIOV4Crawler.Container] = []
+        for asset in found.values.sorted(by: { $0.id < $1.id }) {
+            guard let projectID = asset.projectID, let root = listedProjects[projectID]?.root, let parent = asset.parentID,
+                let (parentItemID, parentPath) = try resolver.parent(parent, found: found, database: database)
+            else {
+                // Not placeable from what is known: its project is walked again.
+                if let projectID = asset.projectID, listedProjects[projectID] != nil { rewalk.insert(projectID) }
+                continue
+            }
+            let item = mapper.item(for: asset, parentID: parentItemID, parentPath: parentPath, projectID: projectID)
+            if case .other(let type) = asset.type { recorder.keptUnknownType(type) }
+            try await emit(item)
+            if asset.isContainer {
+                if let old = known[asset.id] {
+                    if old.path != item.path { moved.append((asset.id, item.path)) }
+                } else {
+                    newContainers.append(
+                        FrameIOV4Crawler.Container(
+                            accountID: root.accountID, assetID: asset.id, parentItemID: asset.id, path: item.path, projectID: projectID, depth: 1,
+                            isStack: asset.type == .versionStack))
+                }
+            }
+        }
+        // A changed stack lists its versions again (a new version is an event on the stack).
+        for stack in stacks where known[stack.id] != nil {
+            guard let projectID = stack.projectID, let root = listedProjects[projectID]?.root,
+                let item = try? resolver.path(of: stack.id, found: found, database: database)
+            else { continue }
+            newContainers.append(
+                FrameIOV4Crawler.Container(
+                    accountID: root.accountID, assetID: stack.id, parentItemID: stack.id, path: item, projectID: projectID, depth: 1, isStack: true))
+        }
+        // 7. Containers whose path changed carry their catalogued subtree along (no requests).
+        for (id, listed) in listedProjects where !rewalk.contains(id) {
+            if let old = catalogProjects[id], old.path != listed.item.path { moved.append((id, listed.item.path)) }
+        }
+        let read = Set(found.keys)
+        while !moved.isEmpty {
+            let paths = Dictionary(moved.map { ($0.id, $0.path) }, uniquingKeysWith: { a, _ in a })
+            moved = []
+            for child in try database.children(source: .frameio, of: Array(paths.keys)) {
+                guard !read.contains(child.id), !gone.contains(child.id), let parentPath = paths[child.parentID ?? ""] else { continue }
+                var item = child
+                item.path = ItemPath.join(parentPath, child.name)
+                try await emit(item)
+                if child.kind.isContainer { moved.append((child.id, item.path)) }
+            }
+        }
+        // 8. New folders and changed stacks are listed; projects that need it are walked again,
+        //    and what they no longer hold is gone.
+        try await walkAssets(newContainers.filter { !rewalk.contains($0.projectID) })
+        let roots = rewalk.sorted().compactMap { listedProjects[$0]?.root }
+        if !roots.isEmpty {
+            try await walkAssets(roots)
+            for projectID in rewalk where catalogProjects[projectID] != nil {
+                for id in try database.itemIDs(source: .frameio, projectID: projectID) where !(emitted?.contains(id) ?? false) { gone.insert(id) }
+            }
+        }
+        // Accounts and workspaces no longer listed.
+        for id in try catalogued(kinds: [.account, .workspace]) where !(emitted?.contains(id) ?? false) { gone.insert(id) }
+        return gone.subtracting(emitted ?? [])
+    }
+
+    /// The ids of the catalogued Frame.io items of `kinds` (every kind when nil).
+    func catalogued(kinds: [ItemKind]?) throws -> [String] {
+        var ids: [String] = []
+        try crawler.database.forEachItem(source: .frameio, records: false) { item in
+            if kinds?.contains(item.kind) ?? true { ids.append(item.id) }
+        }
+        return ids
+    }
+}
+
+/// New paths of folders and stacks, resolved through the re-listed projects, the assets read by
+/// the delta and, for the rest, the catalog.
+struct V4PathResolver {
+    private var rootOwner: [String: String] = [:]
+    private var resolved: [String: String] = [:]
+
+    init(projects: [String: (item: CatalogItem, rootFolderID: String)]) {
+        for (id, project) in projects {
+            rootOwner[project.rootFolderID] = id
+            resolved[id] = project.item.path
+        }
+    }
+
+    /// The catalog parent (item id and new path) of an asset whose `parent_id` is `parentAssetID`.
+    mutating func parent(_ parentAssetID: String, found: [String: V4Asset], database: CatalogDatabase) throws -> (String, String)? {
+        let id = rootOwner[parentAssetID] ?? parentAssetID
+        guard let path = try path(of: id, found: found, database: database) else { return nil }
+        return (id, path)
+    }
+
+    mutating func path(of id: String, found: [String: V4Asset], database: CatalogDatabase, depth: Int = 0) throws -> String? {
+        if let path = resolved[id] { return path }
+        guard depth < 256 else { return nil }
+        let name: String
+        let parentID: String
+        if let asset = found[id], let parent = asset.parentID {
+            name = asset.name.isEmpty ? asset.id : asset.name
+            parentID = rootOwner[parent] ?? parent
+        } else if let item = try database.items(source: .frameio, ids: [id])[id], let parent = item.parentID, item.kind != .project {
+            name = item.name
+            parentID = parent
+        } else {
+            return nil
+        }
+        guard let parentPath = try path(of: parentID, found: found, database: database, depth: depth + 1) else { return nil }
+        let path = ItemPath.join(parentPath, name)
+        resolved[id] = path
+        return path
+    }
+}

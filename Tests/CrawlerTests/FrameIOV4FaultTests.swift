@@ -1,0 +1,54 @@
+import CatalogCore
+import CatalogSandbox
+import CatalogStore
+import Crawler
+import Foundation
+import HTTPSupport
+import Testing
+
+/// The sandbox's faults against the V4 crawler: transient ones end in exactly the catalog a
+/// fault-free crawl gives; persistent ones fail the crawl cleanly, the catalog untouched.
+@Suite(.serialized) struct FrameIOV4FaultTests {
+    /// A fault-free crawl of a generated account into `reference`, then a crawl through a sandbox
+    /// with `configure`'s faults into a catalog holding the fixture's crawl.
+    func run(_ configure: (inout SandboxConfiguration) -> Void) async throws -> FaultOutcome {
+        let dataset = FrameIOV4Dataset.generated(assets: 500, seed: 23)
+        let reference = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let clean = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), frameIOV4: dataset, configuration: SandboxConfiguration())
+        try await clean.withRunning { urls in
+            _ = try await crawlV4(urls.frameIOV4, into: reference, pageSize: 40, retry: faultRetry)
+            // The catalog starts from another state (the fixture), so the faulty crawl must change it.
+            clean.frameIOV4.replace(.fixture())
+            _ = try await crawlV4(urls.frameIOV4, into: database, pageSize: 40, retry: faultRetry)
+        }
+        var faulty = SandboxConfiguration()
+        faulty.faultSeed = 99
+        configure(&faulty)
+        let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), frameIOV4: dataset, configuration: faulty)
+        var outcome = try await FaultOutcome.observe(.frameio, in: database, expecting: reference) {
+            try await server.withRunning { urls in
+                // --full --force: a full crawl through the faults, replacing the fixture's items.
+                try await crawlV4(urls.frameIOV4, into: database, pageSize: 40, full: true, retry: faultRetry)
+            }
+        }
+        outcome.counts = server.frameIOV4.counts
+        return outcome
+    }
+
+    @Test(arguments: [
+        SandboxFault.serverError, .throttleBurst, .reset, .truncated, .wrongType, .missingField, .shiftedPage, .duplicateItem, .emptyPage,
+    ])
+    func transientFaultsEndInTheExactCatalog(fault: SandboxFault) async throws {
+        let outcome = try await run { $0.faults = [fault: 0.04] }
+        outcome.expectExactCatalog("V4 \(fault)")
+        #expect(outcome.counts.faults + outcome.counts.failures + outcome.counts.throttled > 0, "no fault was sent")
+    }
+
+    @Test(arguments: [SandboxFault.duplicateItem, .emptyPage])
+    func aListThatNeverAddsUpFailsTheCrawl(fault: SandboxFault) async throws {
+        let outcome = try await run { $0.faults = [fault: 1] }
+        outcome.expectCleanFailure(mentioning: ["did not add up"], "persistent \(fault)")
+        #expect(outcome.error is InconsistentListing)
+    }
+}
