@@ -7,10 +7,11 @@ import HTTPSupport
 public struct FrameIOV4ItemMapper: Sendable {
     /// Members that change between two reads of an unchanged item (signed media links, images)
     /// and are removed from stored records; strings that look like signed URLs go wherever they are.
-    /// `cover_file_id` goes too: it follows a folder's files (one moved or deleted changes it)
-    /// without the folder's `updated_at` moving, and the catalog holds the files themselves.
+    /// `cover_file_id` and a stack's `head_version` go too: they follow a container's files (one
+    /// moved or deleted changes them) without an event on the container, and the catalog holds
+    /// the files themselves (a stack's versions are its children).
     public static let volatileKeys: Set<String> = [
-        "media_links", "image", "avatar_url", "thumbnail", "download_url", "inline_url", "cover_file_id",
+        "media_links", "image", "avatar_url", "thumbnail", "download_url", "inline_url", "cover_file_id", "head_version",
     ]
 
     let canonicalizer = RecordCanonicalizer(volatileKeys: volatileKeys)

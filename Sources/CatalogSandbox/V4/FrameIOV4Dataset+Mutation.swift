@@ -97,9 +97,13 @@ extension FrameIOV4Dataset {
                 }
                 if n % 16 == 6, let i = pick(small) {
                     assets[i].deletedAt = stamp
-                    // Its whole subtree leaves the folders with it.
-                    self.assets = assets
-                    live = self.liveIndices()
+                    // Its whole subtree leaves with it.
+                    var gone: Set<Int> = [i]
+                    var frontier = [assets[i].id]
+                    while let id = frontier.popLast() {
+                        for child in self.childrenByParent[id] ?? [] where gone.insert(child).inserted { frontier.append(assets[child].id) }
+                    }
+                    live.removeAll { gone.contains($0) }
                     log("asset_deleted", "folder", assets[i].id, project: assets[i].projectID)
                     report.counts["deletedFolders", default: 0] += 1
                 } else {
@@ -112,8 +116,9 @@ extension FrameIOV4Dataset {
                 guard let i = pick(assets.indices.filter { assets[$0].deletedAt != nil && assets[$0].type == "file" }) else { continue }
                 assets[i].deletedAt = nil
                 assets[i].updatedAt = stamp
-                self.assets = assets
-                live = self.liveIndices()
+                // Live again when the folder it was in still is (a project's root always is).
+                let parent = self.assetIndex[assets[i].parentID]
+                if parent.map({ live.contains($0) }) ?? true { live.append(i) }
                 log("asset_restored", "file", assets[i].id, project: assets[i].projectID)
                 report.counts["restored", default: 0] += 1
             }
