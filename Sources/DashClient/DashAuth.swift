@@ -21,14 +21,13 @@ public actor DashAuth {
     private let transport: any HTTPTransport
     private let credentials: CredentialsFile?
     private var refreshToken: String?
-    private var accessToken: String?
-    private var expiresAt = Date.distantPast
+    private var accessToken: AccessToken?
     private var refreshing: Task<String, any Error>?
     /// Access tokens issued during this run (for redaction checks in tests).
     public private(set) var refreshCount = 0
 
-    /// Refresh this long before the access token expires.
-    static let margin: TimeInterval = 60
+    /// The credentials file section.
+    static let credentialsSection = "dash"
 
     /// Creates the token source; `credentials` keeps rotated refresh tokens.
     public init(mode: Mode, transport: any HTTPTransport, credentials: CredentialsFile?) {
@@ -36,13 +35,8 @@ public actor DashAuth {
         self.transport = transport
         self.credentials = credentials
         if case .refresh(let clientID, _, let configured, _) = mode {
-            let saved = credentials?.section("dash") ?? [:]
-            // Use the saved rotation only if it descends from the refresh token configured now.
-            if saved["client_id"] == clientID, saved["origin"] == Self.fingerprint(configured), let rotated = saved["refresh_token"] {
-                refreshToken = rotated
-            } else {
-                refreshToken = configured
-            }
+            refreshToken =
+                credentials?.refreshToken(section: Self.credentialsSection, clientID: clientID, configured: configured) ?? configured
         }
     }
 
@@ -64,75 +58,33 @@ public actor DashAuth {
     public func token(rejected: String? = nil) async throws -> String {
         if case .token(let token) = mode { return token }
         if let refreshing { return try await refreshing.value }
-        // After a 401, refresh only if the refused token is still the current one: requests
-        // refused together share one refresh.
-        if let accessToken, Date() < expiresAt.addingTimeInterval(-Self.margin), rejected == nil || rejected != accessToken {
-            return accessToken
-        }
+        if let current = accessToken?.usable(rejected: rejected) { return current }
         let task = Task { try await self.exchange() }
         refreshing = task
         defer { refreshing = nil }
         return try await task.value
     }
 
+    static let hint =
+        "The refresh token, client id or client secret was refused. Sign in again to get a new DASH_REFRESH_TOKEN (or set DASH_TOKEN), then run the crawl again."
+
     private func exchange() async throws -> String {
         guard case .refresh(let clientID, let clientSecret, let configured, let authURL) = mode, let current = refreshToken else {
             // Only a refresh-token mode exchanges; a static token is returned as it is above.
             throw APIError.unauthorized(service: "Dash", what: "the access token", hint: DashClient.unauthorizedHint)
         }
-        var base = authURL
-        while base.hasSuffix("/") { base.removeLast() }
-        let form = [
-            ("grant_type", "refresh_token"), ("client_id", clientID), ("client_secret", clientSecret), ("refresh_token", current),
-        ]
-        .map { "\($0.0)=\(Self.formEscape($0.1))" }.joined(separator: "&")
-        let request = APIRequest(
-            method: .post, url: base + "/oauth/token",
-            headerFields: [.contentType: "application/x-www-form-urlencoded", .accept: "application/json"], body: Array(form.utf8))
-        var lastFailure = ""
-        for attempt in 1...3 {
-            let response: APIResponse
-            do {
-                response = try await transport.send(request, timeout: .seconds(30))
-            } catch let error as TransportError {
-                lastFailure = error.reason
-                try await Task.sleep(for: .milliseconds(200 * attempt))
-                continue
-            }
-            if response.status.code >= 500 || response.status == .tooManyRequests {
-                lastFailure = "HTTP \(response.status.code)"
-                try await Task.sleep(for: .milliseconds(200 * attempt))
-                continue
-            }
-            guard response.status == .ok, let json = try? JSONParser.parse(response.body),
-                let access = json["access_token"]?.stringValue, !access.isEmpty
-            else {
-                throw APIError.unauthorized(
-                    service: "Dash", what: "the token refresh at \(base)/oauth/token (HTTP \(response.status.code))",
-                    hint:
-                        "The refresh token, client id or client secret was refused. Sign in again to get a new DASH_REFRESH_TOKEN (or set DASH_TOKEN), then run the crawl again."
-                )
-            }
-            let lifetime = json["expires_in"]?.int64Value.map(Double.init) ?? 3600
-            accessToken = access
-            expiresAt = Date().addingTimeInterval(lifetime)
-            refreshCount += 1
-            if let rotated = json["refresh_token"]?.stringValue, !rotated.isEmpty, rotated != current {
-                refreshToken = rotated
-                try credentials?.write(
-                    section: "dash", ["client_id": clientID, "origin": Self.fingerprint(configured), "refresh_token": rotated])
-            }
-            return access
+        let json = try await OAuthTokenEndpoint.post(
+            form: [("grant_type", "refresh_token"), ("client_id", clientID), ("client_secret", clientSecret), ("refresh_token", current)],
+            to: APIURL.base(authURL) + "/oauth/token", transport: transport, service: "Dash", what: "the token refresh", hint: Self.hint)
+        guard let token = AccessToken(answer: json) else {
+            throw APIError.unauthorized(service: "Dash", what: "the token refresh (no access token in the answer)", hint: Self.hint)
         }
-        throw APIError.gaveUp(service: "Dash", what: "the token refresh at \(base)/oauth/token", attempts: 3, lastFailure: lastFailure)
-    }
-
-    /// A non-secret fingerprint of a token (XXH64), to recognise it later without storing it.
-    static func fingerprint(_ token: String) -> String { Digest.xxh64(token).hex }
-
-    static func formEscape(_ value: String) -> String {
-        value.addingPercentEncoding(
-            withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"))
-            ?? value
+        accessToken = token
+        refreshCount += 1
+        if let rotated = json["refresh_token"]?.stringValue, !rotated.isEmpty, rotated != current {
+            refreshToken = rotated
+            try credentials?.saveRotation(section: Self.credentialsSection, clientID: clientID, configured: configured, rotated: rotated)
+        }
+        return token.value
     }
 }

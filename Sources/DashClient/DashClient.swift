@@ -25,9 +25,7 @@ public struct DashClient: Sendable {
 
     /// Creates a client.
     public init(baseURL: String = defaultBaseURL, requester: APIRequester, pageSize: Int = defaultPageSize) {
-        var base = baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        self.baseURL = base
+        self.baseURL = APIURL.base(baseURL)
         self.requester = requester
         self.pageSize = min(pageSize, Self.pagingCap)
     }
@@ -67,7 +65,7 @@ public struct DashClient: Sendable {
     /// `GET /field-options/{id}`: one option and its parent's id (the response nests the parent chain).
     public func fieldOption(id: String) async throws -> (option: DashFieldOption, parentID: String?) {
         let what = "option \(id) (/field-options)"
-        let encoded = id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? id
+        let encoded = APIURL.escape(id)
         return try await send(.get, "/field-options/\(encoded)", body: nil, what: what) {
             let json = try Self.result($0, what: what)
             return (try DashFieldOption(json: json, what: what), json["parent"]?["id"]?.stringValue)
@@ -77,7 +75,7 @@ public struct DashClient: Sendable {
     /// `GET /assets/{id}`: one asset, or nil when the service says it does not exist (404).
     public func asset(id: String) async throws -> DashAsset? {
         let what = "asset \(id) (/assets)"
-        let encoded = id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? id
+        let encoded = APIURL.escape(id)
         do {
             return try await send(.get, "/assets/\(encoded)", body: nil, what: what) {
                 try DashAsset(json: try Self.result($0, what: what), what: what)
@@ -162,16 +160,7 @@ public struct DashClient: Sendable {
             bytes = writer.bytes
         }
         return try await requester.send(APIRequest(method: method, url: baseURL + path, headerFields: headers, body: bytes), what: what) {
-            response in
-            let json: JSONValue
-            do {
-                let repairs: Int
-                (json, repairs) = try JSONParser.parseRepairingText(response.body)
-                if repairs > 0 { requester.stats.update { $0.repairedText += repairs } }
-            } catch {
-                throw APIError.malformedResponse(service: "Dash", what: what, detail: "invalid JSON (\(error))")
-            }
-            return try decode(json)
+            try decode(try requester.json($0, what: what))
         }
     }
 }

@@ -26,9 +26,7 @@ public struct FrameIOClient: Sendable {
 
     /// Creates a client.
     public init(baseURL: String = defaultBaseURL, requester: APIRequester, pageSize: Int = defaultPageSize) {
-        var base = baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        self.baseURL = base
+        self.baseURL = APIURL.base(baseURL)
         self.requester = requester
         self.pageSizes = PageSizeLearner(pageSize)
     }
@@ -196,26 +194,11 @@ public struct FrameIOClient: Sendable {
         }
     }
 
-    private func parse(_ response: APIResponse, what: String) throws -> JSONValue {
-        do {
-            let (value, repairs) = try JSONParser.parseRepairingText(response.body)
-            if repairs > 0 { requester.stats.update { $0.repairedText += repairs } }
-            return value
-        } catch {
-            throw APIError.malformedResponse(service: "Frame.io", what: what, detail: "invalid JSON (\(error))")
-        }
-    }
+    private func parse(_ response: APIResponse, what: String) throws -> JSONValue { try requester.json(response, what: what) }
 
-    private func url(_ path: String, query: [(String, String)]) -> String {
-        guard !query.isEmpty else { return baseURL + path }
-        return baseURL + path + "?" + query.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
-    }
+    private func url(_ path: String, query: [(String, String)]) -> String { APIURL.make(baseURL, path, query: query) }
 
-    private func escape(_ component: String) -> String {
-        component.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? component
-    }
-
-    private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+    private func escape(_ component: String) -> String { APIURL.escape(component) }
 }
 
 /// The page size a client asks for, lowered when the service refuses it; shared by the client's

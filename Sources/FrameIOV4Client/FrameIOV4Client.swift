@@ -24,9 +24,7 @@ public struct FrameIOV4Client: Sendable {
     public let pageSize: Int
 
     public init(baseURL: String = defaultBaseURL, requester: APIRequester, pageSize: Int = maxPageSize) {
-        var base = baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        self.baseURL = base
+        self.baseURL = APIURL.base(baseURL)
         self.requester = requester
         self.pageSize = max(1, min(pageSize, Self.maxPageSize))
     }
@@ -98,9 +96,6 @@ public struct FrameIOV4Client: Sendable {
         case files, folders
         case versionStacks = "version_stacks"
         case all = "children"
-
-        /// The lists that together give every child, one per kind.
-        public static let byKind: [ChildList] = [.folders, .versionStacks, .files]
     }
 
     /// A version stack's versions (files), with their metadata.
@@ -113,10 +108,7 @@ public struct FrameIOV4Client: Sendable {
 
     /// `GET /accounts/{a}/files/{id}`.
     public func file(accountID: String, id: String) async throws -> V4Asset {
-        let what = "file \(id)"
-        return try await getData(
-            "/accounts/\(escape(accountID))/files/\(escape(id))", query: [("include", "metadata")], rateLimitGroup: "v4:file", what: what
-        ) { try V4Asset(json: $0, what: what) }
+        try await asset("files", group: "v4:file", accountID: accountID, id: id, what: "file \(id)")
     }
 
     /// The account's audit log from `day` (`filters[from_date]`, a UTC day), oldest first.
@@ -139,18 +131,18 @@ public struct FrameIOV4Client: Sendable {
 
     /// `GET /accounts/{a}/folders/{id}` (a project's root folder too).
     public func folder(accountID: String, id: String) async throws -> V4Asset {
-        let what = "folder \(id)"
-        return try await getData(
-            "/accounts/\(escape(accountID))/folders/\(escape(id))", query: [("include", "metadata")], rateLimitGroup: "v4:folder", what: what
-        ) { try V4Asset(json: $0, what: what) }
+        try await asset("folders", group: "v4:folder", accountID: accountID, id: id, what: "folder \(id)")
     }
 
     /// `GET /accounts/{a}/version_stacks/{id}`.
     public func versionStack(accountID: String, id: String) async throws -> V4Asset {
-        let what = "version stack \(id)"
-        return try await getData(
-            "/accounts/\(escape(accountID))/version_stacks/\(escape(id))", query: [("include", "metadata")], rateLimitGroup: "v4:version_stack",
-            what: what
+        try await asset("version_stacks", group: "v4:version_stack", accountID: accountID, id: id, what: "version stack \(id)")
+    }
+
+    /// One asset of `collection` (`files`, `folders`, `version_stacks`), with its metadata.
+    private func asset(_ collection: String, group: String, accountID: String, id: String, what: String) async throws -> V4Asset {
+        try await getData(
+            "/accounts/\(escape(accountID))/\(collection)/\(escape(id))", query: [("include", "metadata")], rateLimitGroup: group, what: what
         ) { try V4Asset(json: $0, what: what) }
     }
 
@@ -229,24 +221,9 @@ public struct FrameIOV4Client: Sendable {
         }
     }
 
-    private func parse(_ response: APIResponse, what: String) throws -> JSONValue {
-        do {
-            let (value, repairs) = try JSONParser.parseRepairingText(response.body)
-            if repairs > 0 { requester.stats.update { $0.repairedText += repairs } }
-            return value
-        } catch {
-            throw APIError.malformedResponse(service: "Frame.io V4", what: what, detail: "invalid JSON (\(error))")
-        }
-    }
+    private func parse(_ response: APIResponse, what: String) throws -> JSONValue { try requester.json(response, what: what) }
 
-    private func url(_ path: String, query: [(String, String)]) -> String {
-        guard !query.isEmpty else { return baseURL + path }
-        return baseURL + path + "?" + query.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
-    }
+    private func url(_ path: String, query: [(String, String)]) -> String { APIURL.make(baseURL, path, query: query) }
 
-    private func escape(_ component: String) -> String {
-        component.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? component
-    }
-
-    private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+    private func escape(_ component: String) -> String { APIURL.escape(component) }
 }

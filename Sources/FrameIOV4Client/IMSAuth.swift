@@ -33,26 +33,18 @@ public actor IMSAuth {
     private let transport: any HTTPTransport
     private let credentials: CredentialsFile?
     private var refreshToken: String?
-    private var accessToken: String?
-    private var expiresAt = Date.distantPast
+    private var accessToken: AccessToken?
     private var refreshing: Task<String, any Error>?
     /// Access tokens obtained during this run.
     public private(set) var exchanges = 0
-
-    /// Refresh this long before the access token expires.
-    static let margin: TimeInterval = 60
 
     public init(mode: Mode, transport: any HTTPTransport, credentials: CredentialsFile?) {
         self.mode = mode
         self.transport = transport
         self.credentials = credentials
         if case .refresh(let clientID, _, let configured, _) = mode {
-            let saved = credentials?.section(Self.credentialsSection) ?? [:]
-            if saved["client_id"] == clientID, saved["origin"] == Self.fingerprint(configured), let rotated = saved["refresh_token"] {
-                refreshToken = rotated
-            } else {
-                refreshToken = configured
-            }
+            refreshToken =
+                credentials?.refreshToken(section: Self.credentialsSection, clientID: clientID, configured: configured) ?? configured
         }
     }
 
@@ -75,9 +67,7 @@ public actor IMSAuth {
     public func token(rejected: String? = nil) async throws -> String {
         if case .token(let token) = mode { return token }
         if let refreshing { return try await refreshing.value }
-        if let accessToken, Date() < expiresAt.addingTimeInterval(-Self.margin), rejected == nil || rejected != accessToken {
-            return accessToken
-        }
+        if let current = accessToken?.usable(rejected: rejected) { return current }
         let task = Task { try await self.exchange() }
         refreshing = task
         defer { refreshing = nil }
@@ -100,67 +90,28 @@ public actor IMSAuth {
             authURL = url
         }
         let json = try await Self.post(form: form, authURL: authURL, transport: transport)
-        guard let access = json["access_token"]?.stringValue, !access.isEmpty else {
+        guard let token = AccessToken(answer: json) else {
             throw APIError.malformedResponse(service: "Adobe IMS", what: "the token answer", detail: "no access_token")
         }
-        let lifetime = json["expires_in"]?.int64Value.map { Double(min(max($0, 1), 86_400 * 30)) } ?? 3600
-        accessToken = access
-        expiresAt = Date().addingTimeInterval(lifetime)
+        accessToken = token
         exchanges += 1
         if case .refresh(let clientID, _, let configured, let authURL) = mode, let rotated = json["refresh_token"]?.stringValue,
             !rotated.isEmpty, rotated != refreshToken
         {
             refreshToken = rotated
-            try credentials?.write(
-                section: Self.credentialsSection,
-                ["client_id": clientID, "origin": Self.fingerprint(configured), "refresh_token": rotated, "auth_url": authURL])
+            try credentials?.saveRotation(
+                section: Self.credentialsSection, clientID: clientID, configured: configured, rotated: rotated, extra: ["auth_url": authURL])
         }
-        return access
+        return token.value
     }
 
     static let hint =
         "Adobe IMS refused the sign-in. Run `catalog login frameio` to sign in again (or set a new FRAMEIO_REFRESH_TOKEN, or FRAMEIO_CLIENT_ID with FRAMEIO_CLIENT_SECRET for a server-to-server credential), then run the crawl again."
 
-    /// Posts a form to `{authURL}/ims/token/v3` and returns its JSON answer, retrying transport
-    /// failures, 5xx and 429 a few times; a refusal is ``APIError/unauthorized(service:what:hint:)``.
+    /// Posts a form to `{authURL}/ims/token/v3` and returns its JSON answer (see ``OAuthTokenEndpoint/post(form:to:transport:service:what:hint:)``).
     public static func post(form: [(String, String)], authURL: String, transport: any HTTPTransport) async throws -> JSONValue {
-        var base = authURL
-        while base.hasSuffix("/") { base.removeLast() }
-        let body = form.map { "\($0.0)=\(formEscape($0.1))" }.joined(separator: "&")
-        let request = APIRequest(
-            method: .post, url: base + "/ims/token/v3",
-            headerFields: [.contentType: "application/x-www-form-urlencoded", .accept: "application/json"], body: Array(body.utf8))
-        var lastFailure = ""
-        for attempt in 1...3 {
-            let response: APIResponse
-            do {
-                response = try await transport.send(request, timeout: .seconds(30))
-            } catch let error as TransportError {
-                lastFailure = error.reason
-                try await Task.sleep(for: .milliseconds(200 * attempt))
-                continue
-            }
-            if response.status.code >= 500 || response.status == .tooManyRequests {
-                lastFailure = "HTTP \(response.status.code)"
-                try await Task.sleep(for: .milliseconds(200 * attempt))
-                continue
-            }
-            guard response.status == .ok, let json = try? JSONParser.parse(response.body) else {
-                let reason = (try? JSONParser.parse(response.body))?["error"]?.stringValue.map { " (\(TerminalText.sanitize($0)))" } ?? ""
-                throw APIError.unauthorized(
-                    service: "Adobe IMS", what: "the token request at \(base)/ims/token/v3 (HTTP \(response.status.code)\(reason))", hint: hint)
-            }
-            return json
-        }
-        throw APIError.gaveUp(service: "Adobe IMS", what: "the token request at \(base)/ims/token/v3", attempts: 3, lastFailure: lastFailure)
-    }
-
-    /// A non-secret fingerprint of a token (XXH64), to recognise it later without storing it.
-    static func fingerprint(_ token: String) -> String { Digest.xxh64(token).hex }
-
-    static func formEscape(_ value: String) -> String {
-        value.addingPercentEncoding(
-            withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"))
-            ?? value
+        try await OAuthTokenEndpoint.post(
+            form: form, to: APIURL.base(authURL) + "/ims/token/v3", transport: transport, service: "Adobe IMS", what: "the token request",
+            hint: hint)
     }
 }

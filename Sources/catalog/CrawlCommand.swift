@@ -134,8 +134,7 @@ struct CrawlCommand: AsyncParsableCommand {
 
     /// The Frame.io API a base URL names: `…/v4` or `…/v2`; anything else is refused, naming both.
     static func frameIOAPI(_ url: String, name: String) throws -> ServiceAPI {
-        var trimmed = url
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        let trimmed = APIURL.base(url)
         if trimmed.hasSuffix("/v4") { return .v4 }
         if trimmed.hasSuffix("/v2") { return .v2 }
         throw ConfigurationError(

@@ -79,7 +79,7 @@ struct LoginCommand: AsyncParsableCommand {
                 }
                 try credentials.write(
                     section: IMSAuth.credentialsSection,
-                    ["client_id": clientID, "refresh_token": refresh, "origin": Digest.xxh64(refresh).hex, "auth_url": authURL])
+                    ["client_id": clientID, "refresh_token": refresh, "origin": CredentialsFile.fingerprint(refresh), "auth_url": authURL])
             }
             @Sendable func authorizeURL(redirect: String) -> String {
                 var components = URLComponents(string: authURL + "/ims/authorize/v2") ?? URLComponents()

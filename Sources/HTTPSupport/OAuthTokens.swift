@@ -1,0 +1,90 @@
+import CatalogCore
+import Foundation
+import HTTPTypes
+
+/// The token endpoint of an OAuth 2.0 service (Dash's `/oauth/token`, Adobe IMS's
+/// `/ims/token/v3`): what every sign-in that exchanges a refresh token or client credentials
+/// needs, in one copy.
+public enum OAuthTokenEndpoint {
+    /// Posts `form` (form-encoded) to `url` and returns the JSON of its 200 answer. Transport
+    /// failures, 5xx and 429 are tried three times; any other answer is a refusal,
+    /// ``APIError/unauthorized(service:what:hint:)`` naming the status and the service's `error`.
+    public static func post(
+        form: [(String, String)], to url: String, transport: any HTTPTransport, service: String, what: String, hint: String
+    ) async throws -> JSONValue {
+        let request = APIRequest(
+            method: .post, url: url, headerFields: [.contentType: "application/x-www-form-urlencoded", .accept: "application/json"],
+            body: Array(APIURL.form(form).utf8))
+        var lastFailure = ""
+        for attempt in 1...3 {
+            let response: APIResponse
+            do {
+                response = try await transport.send(request, timeout: .seconds(30))
+            } catch let error as TransportError {
+                lastFailure = error.reason
+                try await Task.sleep(for: .milliseconds(200 * attempt))
+                continue
+            }
+            if response.status.code >= 500 || response.status == .tooManyRequests {
+                lastFailure = "HTTP \(response.status.code)"
+                try await Task.sleep(for: .milliseconds(200 * attempt))
+                continue
+            }
+            let json = try? JSONParser.parse(response.body)
+            guard response.status == .ok, let json else {
+                let reason = json?["error"]?.stringValue.map { " (\(TerminalText.sanitize($0)))" } ?? ""
+                throw APIError.unauthorized(service: service, what: "\(what) at \(url) (HTTP \(response.status.code)\(reason))", hint: hint)
+            }
+            return json
+        }
+        throw APIError.gaveUp(service: service, what: "\(what) at \(url)", attempts: 3, lastFailure: lastFailure)
+    }
+}
+
+/// An access token as a sign-in keeps it: the value and when it stops being good.
+public struct AccessToken: Sendable {
+    public var value: String
+    public var expiresAt: Date
+
+    /// A token is refreshed this long before it expires.
+    public static let margin: TimeInterval = 60
+
+    /// The token of a token answer (`access_token`, `expires_in` in seconds, default an hour,
+    /// at most 30 days); nil when it holds none.
+    public init?(answer: JSONValue, now: Date = Date()) {
+        guard let value = answer["access_token"]?.stringValue, !value.isEmpty else { return nil }
+        self.value = value
+        expiresAt = now.addingTimeInterval(answer["expires_in"]?.int64Value.map { Double(min(max($0, 1), 86_400 * 30)) } ?? 3600)
+    }
+
+    /// The token, unless it is about to expire or is the one a 401 just refused (requests
+    /// refused together then share one refresh: a token refused earlier is not the current one).
+    public func usable(rejected: String?, now: Date = Date()) -> String? {
+        guard now < expiresAt.addingTimeInterval(-Self.margin), rejected == nil || rejected != value else { return nil }
+        return value
+    }
+}
+
+extension CredentialsFile {
+    /// The refresh token to use for `clientID`: the rotation saved in `section` when it descends
+    /// from the `configured` one (a new token set in the environment wins over an old rotation),
+    /// else the configured one.
+    public func refreshToken(section: String, clientID: String, configured: String) -> String {
+        let saved = self.section(section)
+        if saved["client_id"] == clientID, saved["origin"] == Self.fingerprint(configured), let rotated = saved["refresh_token"] {
+            return rotated
+        }
+        return configured
+    }
+
+    /// Saves a rotated refresh token (the old one no longer works) with the fingerprint of the
+    /// configured token it descends from, and `extra` values.
+    public func saveRotation(section: String, clientID: String, configured: String, rotated: String, extra: [String: String] = [:]) throws {
+        try write(
+            section: section,
+            extra.merging(["client_id": clientID, "origin": Self.fingerprint(configured), "refresh_token": rotated]) { _, new in new })
+    }
+
+    /// A non-secret fingerprint of a token (XXH64), to recognise it later without storing it.
+    public static func fingerprint(_ token: String) -> String { Digest.xxh64(token).hex }
+}
