@@ -142,18 +142,13 @@ public final class DashSandboxAPI: Sendable {
     private func serve(_ request: SandboxRequest, _ answer: (PageFault?) -> SandboxResponse) async -> SandboxResponse {
         let required = configuration.requiredToken
         let issuing = configuration.dashAuth != nil
-        let verdict = await gate.check(authorization: request.authorization, expiring: !issuing) { token in
-            if issuing { return auth.withLock { ($0.accessTokens[token] ?? .distantPast) > Date() } }
-            return required == nil || token == required
-        }
-        switch verdict {
-        case .refuse(let status, let reason, let headers):
-            return Self.error(status: status, message: reason, path: request.path, headers: headers)
-        case .admit(let headers, let pageFault, let bodyFault):
-            var response = answer(pageFault)
-            response.headers += headers
-            return SandboxGate.corrupt(response, with: bodyFault)
-        }
+        return await gate.serve(
+            authorization: request.authorization, expiring: !issuing,
+            accepts: { token in
+                if issuing { return auth.withLock { ($0.accessTokens[token] ?? .distantPast) > Date() } }
+                return required == nil || token == required
+            },
+            refuse: { Self.error(status: $0, message: $1, path: request.path, headers: $2) }, answer: answer)
     }
 
     // MARK: - Searches
@@ -407,11 +402,7 @@ public final class DashSandboxAPI: Sendable {
         guard let settings = configuration.dashAuth else {
             return Self.error(status: 404, message: "This sandbox issues no tokens (start it with --dash-client-id)", path: "/oauth/token")
         }
-        var form: [String: String] = [:]
-        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-            if parts.count == 2 { form[parts[0]] = parts[1] }
-        }
+        let form = SandboxRequest.form(body)
         func refuse(_ message: String) -> SandboxResponse {
             .json(
                 .object([("error", .string("invalid_grant")), ("error_description", .string(message))]),

@@ -91,18 +91,15 @@ public final class FrameIOSandboxAPI: Sendable {
         _ request: SandboxRequest, endpoint: String, _ answer: (FrameIOSandboxView, SandboxRequest) -> SandboxResponse
     ) async -> SandboxResponse {
         let required = configuration.requiredToken
-        switch await gate.check(authorization: request.authorization, endpoint: endpoint, accepts: { required == nil || $0 == required }) {
-        case .refuse(let status, let reason, let headers):
-            let title = status == 401 ? "Unauthorized" : status == 429 ? "Too Many Requests" : "Server Error"
-            return .frameIOError(status: status, title: title, detail: reason, headers: headers)
-        case .admit(let rateHeaders, let pageFault, let bodyFault):
-            let view = FrameIOSandboxView(
-                snapshot: state.withLock { $0 }, configuration: configuration, pageFault: pageFault,
-                nextRandom: { [self] in random.withLock { $0.next() } })
-            var response = view.invalidParameter(request.query) ?? answer(view, request)
-            response.headers += rateHeaders
-            return SandboxGate.corrupt(response, with: bodyFault)
-        }
+        return await gate.serve(
+            authorization: request.authorization, endpoint: endpoint, accepts: { required == nil || $0 == required },
+            refuse: { .frameIOError(status: $0, title: SandboxGate.title(of: $0), detail: $1, headers: $2) },
+            answer: { pageFault in
+                let view = FrameIOSandboxView(
+                    snapshot: state.withLock { $0 }, configuration: configuration, pageFault: pageFault,
+                    nextRandom: { [self] in random.withLock { $0.next() } })
+                return view.invalidParameter(request.query) ?? answer(view, request)
+            })
     }
 }
 

@@ -185,3 +185,29 @@ public struct SandboxCounters: Sendable, Equatable {
     /// Zero counts.
     public init() {}
 }
+
+extension SandboxGate {
+    /// The title of a refusal's status, for the APIs whose error bodies carry one.
+    static func title(of status: Int) -> String {
+        status == 401 ? "Unauthorized" : status == 429 ? "Too Many Requests" : "Server Error"
+    }
+
+    /// The path every sandbox API answers through: the gate first (latency, token, rate limit,
+    /// faults); a refusal becomes `refuse`'s error body (each API has its own); otherwise
+    /// `answer` (told how a list page is to be distorted), with the rate-limit headers added and
+    /// the body corrupted when a body fault was drawn.
+    func serve(
+        authorization: String?, endpoint: String = "", expiring: Bool = true, accepts: (String) -> Bool,
+        refuse: (_ status: Int, _ reason: String, _ headers: [(name: String, value: String)]) -> SandboxResponse,
+        answer: (PageFault?) -> SandboxResponse
+    ) async -> SandboxResponse {
+        switch await check(authorization: authorization, endpoint: endpoint, expiring: expiring, accepts: accepts) {
+        case .refuse(let status, let reason, let headers):
+            return refuse(status, reason, headers)
+        case .admit(let rateHeaders, let pageFault, let bodyFault):
+            var response = answer(pageFault)
+            response.headers += rateHeaders
+            return Self.corrupt(response, with: bodyFault)
+        }
+    }
+}

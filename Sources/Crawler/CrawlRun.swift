@@ -49,7 +49,7 @@ enum CrawlRun {
             try walk.recorder.warnAboutConflicts()
             switch mode {
             case .delta:
-                let catalogued = try database.itemCount(source: source)
+                // The catalog is as it was when the crawl began: the count taken then still holds.
                 try DeltaRefusal.check(source: source, gone: outcome.deletions.count, catalogued: catalogued, force: options.force)
                 try await database.stageDeletions(outcome.deletions.sorted(), in: session)
             case .full:

@@ -122,12 +122,17 @@ extension FrameIOCrawler.Walk {
             for child in children where found[child.id] == nil && gone.insert(child.id).inserted { frontier.append(child.id) }
         }
         // 4. Items for what was found, with paths resolved through the new tree.
-        var resolver = PathResolver(projects: projects)
+        var resolver = PathResolver(projects: projects.values.map { ($0.project.id, $0.project.rootAssetID, $0.item.path) })
+        func place(_ id: String) throws -> PathResolver.Place? {
+            if let asset = found[id], let parent = asset.parentID { return (asset.name.isEmpty ? asset.id : asset.name, parent) }
+            if let item = try delta.item(id), let parent = item.parentID, item.kind != .project { return (item.name, parent) }
+            return nil
+        }
         var staged: [CatalogItem] = []
         for asset in found.values.sorted(by: { $0.id < $1.id }) {
             guard let projectID = asset.projectID, projects[projectID] != nil, !rewalk.contains(projectID),
                 let parent = asset.parentID,
-                let (parentItemID, parentPath) = try resolver.parent(parent, found: found, delta: &delta)
+                let (parentItemID, parentPath) = try resolver.parent(parent, place: place)
             else {
                 // Not placeable from what is known (e.g. under a folder the catalog never saw).
                 if let projectID = asset.projectID, projects[projectID] != nil { rewalk.insert(projectID) }
@@ -214,47 +219,5 @@ extension FrameIOCrawler.Walk {
     static func isComplete(_ page: FrameIOPage<FrameIOAsset>) -> Bool {
         guard let total = page.total else { return page.elements.count < FrameIOClient.searchTrustLimit }
         return total <= FrameIOClient.searchTrustLimit && page.elements.count == total
-    }
-}
-
-/// New paths of containers, resolved through the re-listed projects, the assets found by the
-/// search and, for the rest, the catalog.
-struct PathResolver {
-    /// Project id by root asset id, and each project's new path.
-    private var rootOwner: [String: String] = [:]
-    private var resolved: [String: String] = [:]
-
-    init(projects: [String: ListedProject]) {
-        for listed in projects.values {
-            rootOwner[listed.project.rootAssetID] = listed.project.id
-            resolved[listed.project.id] = listed.item.path
-        }
-    }
-
-    /// The catalog parent (item id and new path) of an asset whose `parent_id` is `parentAssetID`.
-    mutating func parent(_ parentAssetID: String, found: [String: FrameIOAsset], delta: inout FrameIODelta) throws -> (String, String)? {
-        let id = rootOwner[parentAssetID] ?? parentAssetID
-        guard let path = try path(of: id, found: found, delta: &delta, depth: 0) else { return nil }
-        return (id, path)
-    }
-
-    private mutating func path(of id: String, found: [String: FrameIOAsset], delta: inout FrameIODelta, depth: Int) throws -> String? {
-        if let path = resolved[id] { return path }
-        guard depth < 64 else { return nil }
-        let name: String
-        let parentID: String
-        if let asset = found[id], let parent = asset.parentID {
-            name = asset.name.isEmpty ? asset.id : asset.name
-            parentID = rootOwner[parent] ?? parent
-        } else if let item = try delta.item(id), let parent = item.parentID, item.kind != .project {
-            name = item.name
-            parentID = parent
-        } else {
-            return nil
-        }
-        guard let parentPath = try path(of: parentID, found: found, delta: &delta, depth: depth + 1) else { return nil }
-        let path = ItemPath.join(parentPath, name)
-        resolved[id] = path
-        return path
     }
 }

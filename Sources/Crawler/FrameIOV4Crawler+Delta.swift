@@ -46,7 +46,9 @@ extension FrameIOV4Crawler.Walk {
         }
         guard readable else {
             try await walkAssets(listedProjects.values.map(\.root).sorted { $0.projectID < $1.projectID })
-            for id in try catalogued(kinds: nil) where !(emitted?.contains(id) ?? false) { gone.insert(id) }
+            try database.forEachItem(source: .frameio, records: false) { item in
+                if !(emitted?.contains(item.id) ?? false) { gone.insert(item.id) }
+            }
             return gone.subtracting(emitted ?? [])
         }
         events = events.filter { ($0.insertedAt ?? .distantFuture) >= since }.sorted {
@@ -110,12 +112,19 @@ extension FrameIOV4Crawler.Walk {
             for child in children where found[child.id] == nil && gone.insert(child.id).inserted { frontier.insert(child.id) }
         }
         // 6. Items for what was read, under their parents' new paths.
-        var resolver = V4PathResolver(projects: listedProjects.mapValues { ($0.item, $0.root.assetID) })
+        var resolver = PathResolver(projects: listedProjects.map { ($0.key, $0.value.root.assetID, $0.value.item.path) })
+        func place(_ id: String) throws -> PathResolver.Place? {
+            if let asset = found[id], let parent = asset.parentID { return (asset.name.isEmpty ? asset.id : asset.name, parent) }
+            if let item = try database.items(source: .frameio, ids: [id])[id], let parent = item.parentID, item.kind != .project {
+                return (item.name, parent)
+            }
+            return nil
+        }
         var moved: [(id: String, path: String)] = []
         var newContainers: [FrameIOV4Crawler.Container] = []
         for asset in found.values.sorted(by: { $0.id < $1.id }) {
             guard let projectID = asset.projectID, let root = listedProjects[projectID]?.root, let parent = asset.parentID,
-                let (parentItemID, parentPath) = try resolver.parent(parent, found: found, database: database)
+                let (parentItemID, parentPath) = try resolver.parent(parent, place: place)
             else {
                 // Not placeable from what is known: its project is walked again.
                 if let projectID = asset.projectID, listedProjects[projectID] != nil { rewalk.insert(projectID) }
@@ -138,7 +147,7 @@ extension FrameIOV4Crawler.Walk {
         // A changed stack lists its versions again (a new version is an event on the stack).
         for stack in stacks where known[stack.id] != nil {
             guard let projectID = stack.projectID, let root = listedProjects[projectID]?.root,
-                let item = try? resolver.path(of: stack.id, found: found, database: database)
+                let item = try? resolver.path(of: stack.id, place: place)
             else { continue }
             newContainers.append(
                 FrameIOV4Crawler.Container(
@@ -171,57 +180,9 @@ extension FrameIOV4Crawler.Walk {
             }
         }
         // Accounts and workspaces no longer listed.
-        for id in try catalogued(kinds: [.account, .workspace]) where !(emitted?.contains(id) ?? false) { gone.insert(id) }
+        for kind in [ItemKind.account, .workspace] {
+            for item in try database.items(source: .frameio, kind: kind) where !(emitted?.contains(item.id) ?? false) { gone.insert(item.id) }
+        }
         return gone.subtracting(emitted ?? [])
-    }
-
-    /// The ids of the catalogued Frame.io items of `kinds` (every kind when nil).
-    func catalogued(kinds: [ItemKind]?) throws -> [String] {
-        var ids: [String] = []
-        try crawler.database.forEachItem(source: .frameio, records: false) { item in
-            if kinds?.contains(item.kind) ?? true { ids.append(item.id) }
-        }
-        return ids
-    }
-}
-
-/// New paths of folders and stacks, resolved through the re-listed projects, the assets read by
-/// the delta and, for the rest, the catalog.
-struct V4PathResolver {
-    private var rootOwner: [String: String] = [:]
-    private var resolved: [String: String] = [:]
-
-    init(projects: [String: (item: CatalogItem, rootFolderID: String)]) {
-        for (id, project) in projects {
-            rootOwner[project.rootFolderID] = id
-            resolved[id] = project.item.path
-        }
-    }
-
-    /// The catalog parent (item id and new path) of an asset whose `parent_id` is `parentAssetID`.
-    mutating func parent(_ parentAssetID: String, found: [String: V4Asset], database: CatalogDatabase) throws -> (String, String)? {
-        let id = rootOwner[parentAssetID] ?? parentAssetID
-        guard let path = try path(of: id, found: found, database: database) else { return nil }
-        return (id, path)
-    }
-
-    mutating func path(of id: String, found: [String: V4Asset], database: CatalogDatabase, depth: Int = 0) throws -> String? {
-        if let path = resolved[id] { return path }
-        guard depth < 256 else { return nil }
-        let name: String
-        let parentID: String
-        if let asset = found[id], let parent = asset.parentID {
-            name = asset.name.isEmpty ? asset.id : asset.name
-            parentID = rootOwner[parent] ?? parent
-        } else if let item = try database.items(source: .frameio, ids: [id])[id], let parent = item.parentID, item.kind != .project {
-            name = item.name
-            parentID = parent
-        } else {
-            return nil
-        }
-        guard let parentPath = try path(of: parentID, found: found, database: database, depth: depth + 1) else { return nil }
-        let path = ItemPath.join(parentPath, name)
-        resolved[id] = path
-        return path
     }
 }

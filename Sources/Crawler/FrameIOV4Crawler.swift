@@ -132,10 +132,8 @@ extension FrameIOV4Crawler {
                 repeat {
                     let page = try await fetch(cursor)
                     pages += 1
-                    tally.add(total: page.totalCount, ids: page.elements.lazy.map(\.id))
-                    try tally.checkBounds(fullPages: pages)
+                    try tally.add(page, readFrom: cursor, pages: pages)
                     for element in page.elements where seen.insert(element.id).inserted { elements.append(element) }
-                    if page.nextCursor != nil, page.nextCursor == cursor { tally.reject("links.next repeats the cursor of the page it is on") }
                     cursor = page.nextCursor
                 } while cursor != nil && !tally.isBroken
                 if try tally.finish() == .complete {
@@ -152,7 +150,6 @@ extension FrameIOV4Crawler {
             let accounts = try await readList("accounts") { try await client.accounts(after: $0) }
             var roots: [Container] = []
             var seenProjects = Set<String>()
-            var estimate = 0
             for account in accounts {
                 accountIDs.append(account.id)
                 let accountItem = mapper.item(for: account)
@@ -181,7 +178,6 @@ extension FrameIOV4Crawler {
                 for (project, parentID, parentPath) in projects where seenProjects.insert(project.id).inserted {
                     let item = mapper.item(for: project, parentID: parentID, parentPath: parentPath)
                     try await emit(item)
-                    estimate += 1
                     let root = Container(
                         accountID: account.id, assetID: project.rootFolderID, parentItemID: project.id, path: item.path, projectID: project.id,
                         depth: 0, isStack: false)
@@ -189,8 +185,6 @@ extension FrameIOV4Crawler {
                     roots.append(root)
                 }
             }
-            estimatedTotal = nil
-            _ = estimate
             return roots
         }
 
@@ -245,11 +239,7 @@ extension FrameIOV4Crawler {
                     running[reading.bucket, default: 0] -= 1
                     reading.pages += 1
                     reading.count += page.elements.count
-                    reading.tally.add(total: page.totalCount, ids: page.elements.lazy.map(\.id))
-                    try reading.tally.checkBounds(fullPages: reading.pages)
-                    if page.nextCursor != nil, page.nextCursor == reading.cursor {
-                        reading.tally.reject("links.next repeats the cursor of the page it is on")
-                    }
+                    try reading.tally.add(page, readFrom: reading.cursor, pages: reading.pages)
                     reading.cursor = page.nextCursor
                     if reading.cursor == nil || reading.tally.isBroken {
                         if try reading.tally.finish() == .readAgain {
@@ -266,7 +256,8 @@ extension FrameIOV4Crawler {
                     let container = reading.container
                     for asset in page.elements {
                         if case .other(let type) = asset.type { recorder.keptUnknownType(type) }
-                        let item = crawler.mapperItem(mapper, asset, container)
+                        let item = mapper.item(
+                            for: asset, parentID: container.parentItemID, parentPath: container.path, projectID: container.projectID)
                         if asset.isContainer {
                             let child = Container(
                                 accountID: container.accountID, assetID: asset.id, parentItemID: asset.id, path: item.path,
@@ -291,8 +282,15 @@ extension FrameIOV4Crawler {
             try await recorder.emit(item)
         }
     }
+}
 
-    func mapperItem(_ mapper: FrameIOV4ItemMapper, _ asset: V4Asset, _ container: Container) -> CatalogItem {
-        mapper.item(for: asset, parentID: container.parentItemID, parentPath: container.path, projectID: container.projectID)
+extension ListTally {
+    /// Adds the `pages`-th page of a cursor list, read from `cursor`: its ids and total are
+    /// tallied, the list's bounds checked, and a next link repeating the page's own cursor (a
+    /// list that would never end) breaks the reading.
+    mutating func add<Element: V4Listed>(_ page: V4Page<Element>, readFrom cursor: String?, pages: Int) throws {
+        add(total: page.totalCount, ids: page.elements.lazy.map(\.id))
+        try checkBounds(fullPages: pages)
+        if page.nextCursor != nil, page.nextCursor == cursor { reject("links.next repeats the cursor of the page it is on") }
     }
 }

@@ -112,14 +112,21 @@ public struct FrameIOV4Dataset: Sendable {
     /// Asset positions by id, and children positions by parent id, in listing order.
     public private(set) var assetIndex: [String: Int] = [:]
     public private(set) var childrenByParent: [String: [Int]] = [:]
+    /// Bytes of the live-listed files (deleted ones excluded) by project, for `storage`.
+    public private(set) var storageByProject: [String: Int64] = [:]
 
     public init(user: User) { self.user = user }
 
     mutating func reindex() {
         assetIndex = Dictionary(assets.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         var children: [String: [Int]] = [:]
-        for (index, asset) in assets.enumerated() { children[asset.parentID, default: []].append(index) }
+        var storage: [String: Int64] = [:]
+        for (index, asset) in assets.enumerated() {
+            children[asset.parentID, default: []].append(index)
+            if asset.deletedAt == nil { storage[asset.projectID, default: 0] += asset.fileSize ?? 0 }
+        }
         childrenByParent = children
+        storageByProject = storage
     }
 
     /// Every asset under the projects' root folders (version stacks' files included).

@@ -92,21 +92,15 @@ public final class FrameIOV4SandboxAPI: Sendable {
     ) async -> SandboxResponse {
         let required = configuration.requiredToken
         let ims = self.ims
-        let verdict = await gate.check(authorization: request.authorization, endpoint: endpoint, expiring: ims == nil) { token in
-            if let ims { return ims.accepts(token) }
-            return required == nil || token == required
-        }
-        switch verdict {
-        case .refuse(let status, let reason, let headers):
-            let title = status == 401 ? "Unauthorized" : status == 429 ? "Too Many Requests" : "Server Error"
-            return FrameIOV4SandboxView.error(status, title, reason, headers: headers)
-        case .admit(let rateHeaders, let pageFault, let bodyFault):
-            let view = FrameIOV4SandboxView(
-                dataset: state.withLock { $0 }, pageFault: pageFault, nextRandom: { [self] in random.withLock { $0.next() } })
-            var response = answer(view, request)
-            response.headers += rateHeaders
-            return SandboxGate.corrupt(response, with: bodyFault)
-        }
+        return await gate.serve(
+            authorization: request.authorization, endpoint: endpoint, expiring: ims == nil,
+            accepts: { token in ims.map { $0.accepts(token) } ?? (required == nil || token == required) },
+            refuse: { FrameIOV4SandboxView.error($0, SandboxGate.title(of: $0), $1, headers: $2) },
+            answer: { pageFault in
+                let view = FrameIOV4SandboxView(
+                    dataset: state.withLock { $0 }, pageFault: pageFault, nextRandom: { [self] in random.withLock { $0.next() } })
+                return answer(view, request)
+            })
     }
 }
 
@@ -397,9 +391,7 @@ struct FrameIOV4SandboxView {
     // MARK: Rendering
 
     func render(_ account: FrameIOV4Dataset.Account) -> JSONValue {
-        let storage = dataset.assets.reduce(Int64(0)) { sum, asset in
-            dataset.projects.contains { $0.id == asset.projectID && $0.accountID == account.id } ? sum + (asset.fileSize ?? 0) : sum
-        }
+        let storage = dataset.projects.filter { $0.accountID == account.id }.reduce(Int64(0)) { $0 + (dataset.storageByProject[$1.id] ?? 0) }
         return .object([
             ("id", .string(account.id)), ("display_name", .string(account.displayName)), ("roles", .array([.string("member")])),
             ("storage_usage", .integer(storage)), ("storage_limit", .null), ("created_at", .string(account.createdAt)),
@@ -416,7 +408,7 @@ struct FrameIOV4SandboxView {
     }
 
     func render(_ project: FrameIOV4Dataset.Project) -> JSONValue {
-        let storage = dataset.assets.reduce(Int64(0)) { $1.projectID == project.id ? $0 + ($1.fileSize ?? 0) : $0 }
+        let storage = dataset.storageByProject[project.id] ?? 0
         return .object([
             ("id", .string(project.id)), ("name", .string(project.name)), ("root_folder_id", .string(project.rootFolderID)),
             ("workspace_id", .string(project.workspaceID)), ("status", .string(project.status)), ("storage", .integer(storage)),

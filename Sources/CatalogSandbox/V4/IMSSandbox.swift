@@ -37,7 +37,7 @@ public final class IMSSandbox: Sendable {
     /// Adds `/ims/authorize/v2` and `/ims/token/v3` to `group` (mounted at `/ims`).
     func addRoutes<Context: RequestContext>(to group: RouterGroup<Context>) {
         group.sandbox(.get, "authorize/v2") { [self] request in authorize(request.query) }
-        group.sandbox(.post, "token/v3", bodyLimit: 1 << 16) { [self] request in token(form: Self.form(request.body)) }
+        group.sandbox(.post, "token/v3", bodyLimit: 1 << 16) { [self] request in token(form: SandboxRequest.form(request.body)) }
     }
 
     /// The user "consents" at once: redirects to `redirect_uri` with a code (and the state).
@@ -112,17 +112,6 @@ public final class IMSSandbox: Sendable {
     static func challenge(for verifier: String) -> String {
         Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    static func form(_ body: [UInt8]) -> [String: String] {
-        var form: [String: String] = [:]
-        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
-            }
-            form[parts[0]] = parts.count > 1 ? parts[1] : ""
-        }
-        return form
     }
 
     static func error(_ status: Int, _ code: String, _ description: String) -> SandboxResponse {
