@@ -21,8 +21,7 @@ public actor DashAuth {
     private let transport: any HTTPTransport
     private let credentials: CredentialsFile?
     private var refreshToken: String?
-    private var accessToken: AccessToken?
-    private var refreshing: Task<String, any Error>?
+    private let accessToken = AccessTokenCache()
     /// Access tokens issued during this run (for redaction checks in tests).
     public private(set) var refreshCount = 0
 
@@ -57,18 +56,13 @@ public actor DashAuth {
     /// A valid access token; `rejected` is the token a 401 refused, if any.
     public func token(rejected: String? = nil) async throws -> String {
         if case .token(let token) = mode { return token }
-        if let refreshing { return try await refreshing.value }
-        if let current = accessToken?.usable(rejected: rejected) { return current }
-        let task = Task { try await self.exchange() }
-        refreshing = task
-        defer { refreshing = nil }
-        return try await task.value
+        return try await accessToken.token(rejected: rejected) { try await self.exchange() }
     }
 
     static let hint =
         "The refresh token, client id or client secret was refused. Sign in again to get a new DASH_REFRESH_TOKEN (or set DASH_TOKEN), then run the crawl again."
 
-    private func exchange() async throws -> String {
+    private func exchange() async throws -> AccessToken {
         guard case .refresh(let clientID, let clientSecret, let configured, let authURL) = mode, let current = refreshToken else {
             // Only a refresh-token mode exchanges; a static token is returned as it is above.
             throw APIError.unauthorized(service: "Dash", what: "the access token", hint: DashClient.unauthorizedHint)
@@ -79,12 +73,11 @@ public actor DashAuth {
         guard let token = AccessToken(answer: json) else {
             throw APIError.unauthorized(service: "Dash", what: "the token refresh (no access token in the answer)", hint: Self.hint)
         }
-        accessToken = token
         refreshCount += 1
         if let rotated = json["refresh_token"]?.stringValue, !rotated.isEmpty, rotated != current {
             refreshToken = rotated
             try credentials?.saveRotation(section: Self.credentialsSection, clientID: clientID, configured: configured, rotated: rotated)
         }
-        return token.value
+        return token
     }
 }

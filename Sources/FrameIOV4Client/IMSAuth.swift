@@ -33,8 +33,7 @@ public actor IMSAuth {
     private let transport: any HTTPTransport
     private let credentials: CredentialsFile?
     private var refreshToken: String?
-    private var accessToken: AccessToken?
-    private var refreshing: Task<String, any Error>?
+    private let accessToken = AccessTokenCache()
     /// Access tokens obtained during this run.
     public private(set) var exchanges = 0
 
@@ -66,20 +65,15 @@ public actor IMSAuth {
     /// A valid access token; `rejected` is the token a 401 refused, if any.
     public func token(rejected: String? = nil) async throws -> String {
         if case .token(let token) = mode { return token }
-        if let refreshing { return try await refreshing.value }
-        if let current = accessToken?.usable(rejected: rejected) { return current }
-        let task = Task { try await self.exchange() }
-        refreshing = task
-        defer { refreshing = nil }
-        return try await task.value
+        return try await accessToken.token(rejected: rejected) { try await self.exchange() }
     }
 
-    private func exchange() async throws -> String {
+    private func exchange() async throws -> AccessToken {
         var form: [(String, String)]
         let authURL: String
         switch mode {
         case .token(let token):
-            return token
+            return AccessToken(value: token, expiresAt: .distantFuture)
         case .refresh(let clientID, let secret, _, let url):
             guard let current = refreshToken else { throw APIError.unauthorized(service: "Adobe IMS", what: "the refresh token", hint: Self.hint) }
             form = [("grant_type", "refresh_token"), ("client_id", clientID), ("refresh_token", current)]
@@ -93,7 +87,6 @@ public actor IMSAuth {
         guard let token = AccessToken(answer: json) else {
             throw APIError.malformedResponse(service: "Adobe IMS", what: "the token answer", detail: "no access_token")
         }
-        accessToken = token
         exchanges += 1
         if case .refresh(let clientID, _, let configured, let authURL) = mode, let rotated = json["refresh_token"]?.stringValue,
             !rotated.isEmpty, rotated != refreshToken
@@ -102,7 +95,7 @@ public actor IMSAuth {
             try credentials?.saveRotation(
                 section: Self.credentialsSection, clientID: clientID, configured: configured, rotated: rotated, extra: ["auth_url": authURL])
         }
-        return token.value
+        return token
     }
 
     static let hint =

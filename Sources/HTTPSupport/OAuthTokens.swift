@@ -49,6 +49,11 @@ public struct AccessToken: Sendable {
     /// A token is refreshed this long before it expires.
     public static let margin: TimeInterval = 60
 
+    public init(value: String, expiresAt: Date) {
+        self.value = value
+        self.expiresAt = expiresAt
+    }
+
     /// The token of a token answer (`access_token`, `expires_in` in seconds, default an hour,
     /// at most 30 days); nil when it holds none.
     public init?(answer: JSONValue, now: Date = Date()) {
@@ -62,6 +67,29 @@ public struct AccessToken: Sendable {
     public func usable(rejected: String?, now: Date = Date()) -> String? {
         guard now < expiresAt.addingTimeInterval(-Self.margin), rejected == nil || rejected != value else { return nil }
         return value
+    }
+}
+
+/// The access token of a sign-in that exchanges tokens, and the one exchange in progress:
+/// requests that find the token about to expire, or refused together by a 401, share one
+/// exchange instead of each starting their own.
+public actor AccessTokenCache {
+    private var current: AccessToken?
+    private var exchanging: Task<AccessToken, any Error>?
+
+    public init() {}
+
+    /// The current token unless it is about to expire or is `rejected` (the one a 401 refused);
+    /// otherwise the one `exchange` gets.
+    public func token(rejected: String?, exchange: @escaping @Sendable () async throws -> AccessToken) async throws -> String {
+        if let exchanging { return try await exchanging.value.value }
+        if let usable = current?.usable(rejected: rejected) { return usable }
+        let task = Task { try await exchange() }
+        exchanging = task
+        defer { exchanging = nil }
+        let token = try await task.value
+        current = token
+        return token.value
     }
 }
 
