@@ -184,6 +184,20 @@ extension CatalogDatabase {
         }
     }
 
+    /// How many items of `source` each of `parentIDs` holds (those holding none are left out).
+    public func childCounts(source: Source, of parentIDs: [String]) throws(StoreError) -> [String: Int] {
+        guard !parentIDs.isEmpty else { return [:] }
+        return try read { db in
+            var counts: [String: Int] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT count(*) FROM item WHERE source = ? AND parent_id = ?")
+            for id in parentIDs {
+                let count = try Int.fetchOne(statement, arguments: [source.rawValue, id]) ?? 0
+                if count > 0 { counts[id] = count }
+            }
+            return counts
+        }
+    }
+
     /// The ids of the items of `source` in project `projectID` (the project included).
     public func itemIDs(source: Source, projectID: String) throws(StoreError) -> [String] {
         try read { db in

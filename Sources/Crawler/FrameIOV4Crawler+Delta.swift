@@ -54,17 +54,18 @@ extension FrameIOV4Crawler.Walk {
         events = events.filter { ($0.insertedAt ?? .distantFuture) >= since }.sorted {
             ($0.insertedAt ?? .distantPast) < ($1.insertedAt ?? .distantPast)
         }
-        // The last event of each resource decides: deleted, or to be read as it is now.
+        // The last event of each asset decides: deleted, or to be read as it is now.
         var last: [String: V4AuditEvent] = [:]
-        for event in events where event.resourceType != "project" { last[event.resourceID] = event }
+        for event in events where Self.assetResourceTypes.contains(event.resourceType) { last[event.resourceID] = event }
         var changedProjects = Set(events.compactMap(\.projectID)).filter { listedProjects[$0] != nil && !rewalk.contains($0) }
         for event in events where event.resourceType == "project" && listedProjects[event.resourceID] != nil {
             changedProjects.insert(event.resourceID)
         }
         var deleted = Set(last.values.filter { Self.isDeletion($0.eventType) }.map(\.resourceID))
-        // 3. Deletions the log may not itemise (a bulk deletion): each changed project's recently
-        //    deleted list, newest first, down to the watermark.
-        for projectID in changedProjects.sorted() {
+        // 3. Deletions the log may not itemise (a bulk deletion): the recently deleted list of each
+        //    project the log shows a deletion in, newest first, down to the watermark.
+        let deletingProjects = Set(events.filter { Self.isDeletion($0.eventType) }.compactMap(\.projectID))
+        for projectID in changedProjects.intersection(deletingProjects).sorted() {
             guard let root = listedProjects[projectID]?.root else { continue }
             var cursor: String?
             var pages = 0
@@ -80,28 +81,13 @@ extension FrameIOV4Crawler.Walk {
                 cursor = older || pages >= ListTally.maxPages ? nil : page.nextCursor
             } while cursor != nil
         }
-        // 4. Each changed asset as it is now: one read (a file 10 a second, a folder or stack
-        //    100 a minute); a stack's versions are listed again.
-        var found: [String: V4Asset] = [:]
-        var stacks: [V4Asset] = []
-        for (id, event) in last.sorted(by: { $0.key < $1.key }) where !deleted.contains(id) {
-            guard let projectID = event.projectID, let root = listedProjects[projectID]?.root, !rewalk.contains(projectID) else { continue }
-            do {
-                minimumRequests += 1
-                switch event.resourceType {
-                case "folder":
-                    found[id] = try await client.folder(accountID: root.accountID, id: id)
-                case "version_stack":
-                    let stack = try await client.versionStack(accountID: root.accountID, id: id)
-                    found[id] = stack
-                    stacks.append(stack)
-                default:
-                    found[id] = try await client.file(accountID: root.accountID, id: id)
-                }
-            } catch  where FrameIOV4Client.isGone(error) {
-                deleted.insert(id)
-            }
+        // 4. Each changed asset as it is now, and what new containers hold.
+        let changed = last.filter { id, event in
+            !deleted.contains(id) && event.projectID.map { listedProjects[$0] != nil && !rewalk.contains($0) } ?? false
         }
+        let moves = Set(events.filter { $0.eventType.contains("moved") }.map(\.resourceID))
+        let (found, vanished) = try await readChanged(changed, moved: moves)
+        deleted.formUnion(vanished)
         // 5. Deleted items and everything catalogued under them.
         let known = try database.items(source: .frameio, ids: Array(deleted) + Array(found.keys))
         var frontier = deleted.filter { known[$0] != nil }
@@ -121,9 +107,8 @@ extension FrameIOV4Crawler.Walk {
             return nil
         }
         var moved: [(id: String, path: String)] = []
-        var newContainers: [FrameIOV4Crawler.Container] = []
         for asset in found.values.sorted(by: { $0.id < $1.id }) {
-            guard let projectID = asset.projectID, let root = listedProjects[projectID]?.root, let parent = asset.parentID,
+            guard let projectID = asset.projectID, listedProjects[projectID] != nil, let parent = asset.parentID,
                 let (parentItemID, parentPath) = try resolver.parent(parent, place: place)
             else {
                 // Not placeable from what is known: its project is walked again.
@@ -133,25 +118,7 @@ extension FrameIOV4Crawler.Walk {
             let item = mapper.item(for: asset, parentID: parentItemID, parentPath: parentPath, projectID: projectID)
             if case .other(let type) = asset.type { recorder.keptUnknownType(type) }
             try await emit(item)
-            if asset.isContainer {
-                if let old = known[asset.id] {
-                    if old.path != item.path { moved.append((asset.id, item.path)) }
-                } else {
-                    newContainers.append(
-                        FrameIOV4Crawler.Container(
-                            accountID: root.accountID, assetID: asset.id, parentItemID: asset.id, path: item.path, projectID: projectID, depth: 1,
-                            isStack: asset.type == .versionStack))
-                }
-            }
-        }
-        // A changed stack lists its versions again (a new version is an event on the stack).
-        for stack in stacks where known[stack.id] != nil {
-            guard let projectID = stack.projectID, let root = listedProjects[projectID]?.root,
-                let item = try? resolver.path(of: stack.id, place: place)
-            else { continue }
-            newContainers.append(
-                FrameIOV4Crawler.Container(
-                    accountID: root.accountID, assetID: stack.id, parentItemID: stack.id, path: item, projectID: projectID, depth: 1, isStack: true))
+            if asset.isContainer, let old = known[asset.id], old.path != item.path { moved.append((asset.id, item.path)) }
         }
         // 7. Containers whose path changed carry their catalogued subtree along (no requests).
         for (id, listed) in listedProjects where !rewalk.contains(id) {
@@ -169,11 +136,11 @@ extension FrameIOV4Crawler.Walk {
                 if child.kind.isContainer { moved.append((child.id, item.path)) }
             }
         }
-        // 8. New folders and changed stacks are listed; projects that need it are walked again,
-        //    and what they no longer hold is gone.
-        try await walkAssets(newContainers.filter { !rewalk.contains($0.projectID) })
+        // 8. Projects that need it are walked again, and what they no longer hold is gone.
         let roots = rewalk.sorted().compactMap { listedProjects[$0]?.root }
         if !roots.isEmpty {
+            // Containers the reads listed are listed again as part of their projects' walks.
+            seenContainers.removeAll()
             try await walkAssets(roots)
             for projectID in rewalk where catalogProjects[projectID] != nil {
                 for id in try database.itemIDs(source: .frameio, projectID: projectID) where !(emitted?.contains(id) ?? false) { gone.insert(id) }

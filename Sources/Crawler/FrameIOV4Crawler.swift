@@ -93,6 +93,9 @@ extension FrameIOV4Crawler {
         var accountIDs: [String] = []
         /// In a delta: the ids staged so far.
         var emitted: Set<String>?
+        /// In a delta's reads: the assets listed or read, by id, kept to be placed once all are
+        /// read (``walkAssets(_:)`` collects here instead of staging while it is set).
+        var collected: [String: V4Asset]?
 
         init(crawler: FrameIOV4Crawler, session: CrawlSession, started: Date) {
             self.crawler = crawler
@@ -254,13 +257,19 @@ extension FrameIOV4Crawler {
                     var items: [CatalogItem] = []
                     items.reserveCapacity(page.elements.count)
                     let container = reading.container
-                    for asset in page.elements {
-                        if case .other(let type) = asset.type { recorder.keptUnknownType(type) }
-                        let item = mapper.item(
-                            for: asset, parentID: container.parentItemID, parentPath: container.path, projectID: container.projectID)
+                    for var asset in page.elements {
+                        var item: CatalogItem?
+                        if collected != nil {
+                            if asset.parentID == nil { asset.parentID = container.assetID }
+                            collected?[asset.id] = asset
+                        } else {
+                            if case .other(let type) = asset.type { recorder.keptUnknownType(type) }
+                            item = mapper.item(
+                                for: asset, parentID: container.parentItemID, parentPath: container.path, projectID: container.projectID)
+                        }
                         if asset.isContainer {
                             let child = Container(
-                                accountID: container.accountID, assetID: asset.id, parentItemID: asset.id, path: item.path,
+                                accountID: container.accountID, assetID: asset.id, parentItemID: asset.id, path: item?.path ?? "",
                                 projectID: container.projectID, depth: container.depth + 1, isStack: asset.type == .versionStack)
                             guard child.depth <= Self.maxDepth else {
                                 throw UnboundedListing(
@@ -268,7 +277,7 @@ extension FrameIOV4Crawler {
                             }
                             start(child)
                         }
-                        items.append(item)
+                        if let item { items.append(item) }
                     }
                     fill(&group)
                     for item in items { try await emit(item) }

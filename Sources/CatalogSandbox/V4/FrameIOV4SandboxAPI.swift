@@ -30,18 +30,22 @@ public final class FrameIOV4SandboxAPI: Sendable {
     /// Serves `dataset` from now on.
     public func replace(_ dataset: FrameIOV4Dataset) { state.withLock { $0 = dataset } }
 
-    /// Changes about `rate` of the assets (see ``FrameIOV4Dataset/mutate(rate:seed:now:)``).
+    /// Changes about `rate` of the assets (see ``FrameIOV4Dataset/mutate(rate:seed:now:spread:)``).
     @discardableResult
-    public func mutate(rate: Double, seed: UInt64) -> FrameIOV4MutationReport {
-        state.withLock { $0.mutate(rate: rate, seed: seed, now: Date()) }
+    public func mutate(rate: Double, seed: UInt64, spread: FrameIOV4MutationSpread = .clustered) -> FrameIOV4MutationReport {
+        state.withLock { $0.mutate(rate: rate, seed: seed, now: Date(), spread: spread) }
     }
 
-    /// `POST /v4/_admin/mutate?rate=R&seed=S` (no token needed; the sandbox binds loopback).
+    /// `POST /v4/_admin/mutate?rate=R&seed=S&spread=clustered|uniform` (no token needed; the
+    /// sandbox binds loopback).
     func admin(query: [String: String]) -> SandboxResponse {
         guard let rate = Double(query["rate"] ?? "0.01"), (0...1).contains(rate) else {
             return FrameIOV4SandboxView.error(400, "Bad Request", "rate must be a number between 0 and 1")
         }
-        return .json(mutate(rate: rate, seed: UInt64(query["seed"] ?? "") ?? UInt64.random(in: 0...UInt64.max)).json)
+        guard let spread = FrameIOV4MutationSpread(rawValue: query["spread"] ?? "clustered") else {
+            return FrameIOV4SandboxView.error(400, "Bad Request", "spread must be clustered or uniform")
+        }
+        return .json(mutate(rate: rate, seed: UInt64(query["seed"] ?? "") ?? UInt64.random(in: 0...UInt64.max), spread: spread).json)
     }
 
     /// Requests answered so far, by outcome.
