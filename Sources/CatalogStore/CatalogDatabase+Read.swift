@@ -76,6 +76,12 @@ public struct CrawlRecord: Sendable, Equatable {
 }
 
 extension CatalogDatabase {
+    /// Parses `text` in the query language with this catalog's fields as filters (a Dash field
+    /// name works as `Field:value`): the one place a query meets the catalog it will run on.
+    public func parseQuery(_ text: String) throws -> SearchQuery {
+        try SearchQueryParser(fields: try fields().map(\.name)).parse(text)
+    }
+
     /// Items matching `query`, best first (bm25, name above path) or by path for filter-only
     /// queries. A query matching more than ``SearchSQL/candidateLimit`` rows is ordered in tiers
     /// (name matches first, without bm25), which bounds its cost whatever the catalog's size.

@@ -1,5 +1,7 @@
-/// Errors of the catalog store, with messages that say what happened and what to do.
-public enum StoreError: Error, Sendable, CustomStringConvertible {
+import CatalogCore
+
+/// Errors of the catalog store, with messages that say what happened.
+public enum StoreError: CatalogFailure, Sendable {
     /// The directory that should hold the catalog file does not exist.
     case missingDirectory(path: String)
     /// The file could not be opened or created.
@@ -33,17 +35,17 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingDirectory(let path):
-            "the directory for the catalog \(path) does not exist. Create it, or choose another path with --db or CATALOG_DB."
+            "the directory for the catalog \(path) does not exist; create it."
         case .cannotOpen(let path, let reason):
-            "cannot open the catalog \(path): \(reason). Check the path and its permissions, or choose another with --db or CATALOG_DB."
+            "cannot open the catalog \(path): \(reason). Check the path and its permissions."
         case .notACatalog(let path):
-            "\(path) is not a catalog database (not SQLite, or another program's database); it was left unchanged. Point --db or CATALOG_DB at a catalog file or at a new path."
+            "\(path) is not a catalog database (not SQLite, or another program's database); it was left unchanged."
         case .notARegularFile(let path, let kind):
-            "\(path) is \(kind), not a catalog file; nothing was written to it. Point --db or CATALOG_DB at a catalog file or at a new path."
+            "\(path) is \(kind), not a catalog file; nothing was written to it."
         case .needsUpgrade(let path):
-            "the catalog \(path) was written by an older version of catalog and must be upgraded, which needs write access: run `catalog crawl` (or any command) as a user who can write it and its directory."
+            "the catalog \(path) was written by an older version of catalog and must be upgraded, which needs write access to it and its directory."
         case .noCatalog(let path):
-            "no catalog at \(path); run `catalog crawl` first (or point --db or CATALOG_DB at an existing catalog)."
+            "no catalog at \(path)."
         case .newerSchema(let path):
             "the catalog \(path) was written by a newer version of catalog. Upgrade catalog to use it; it was left unchanged."
         case .locked(let path):
@@ -60,6 +62,20 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "\(name) is set to \"\(value)\", which is not \(expected). Fix or unset it."
         case .database(let message):
             "catalog database error: \(message)"
+        }
+    }
+
+    public var failureClass: FailureClass {
+        if case .invalidSetting = self { return .configuration }
+        return .database
+    }
+
+    public var remedy: Remedy? {
+        switch self {
+        case .missingDirectory, .cannotOpen, .notACatalog, .notARegularFile: .chooseCatalog
+        case .noCatalog: .crawlFirst
+        case .needsUpgrade: .upgradeWithWriteAccess
+        default: nil
         }
     }
 }

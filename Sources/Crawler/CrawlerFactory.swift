@@ -1,3 +1,4 @@
+import CatalogCore
 import CatalogStore
 import DashClient
 import FrameIOClient
@@ -14,7 +15,7 @@ public enum CrawlerFactory {
         retry: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "catalog.crawl")
     ) -> FrameIOCrawler {
         let requester = APIRequester(
-            service: "Frame.io", unauthorizedHint: FrameIOClient.unauthorizedHint, transport: transport,
+            service: "Frame.io", credentials: .frameIOV2, transport: transport,
             token: { _ in token }, secrets: [token], retry: retry, logger: logger)
         let client = FrameIOClient(baseURL: baseURL, requester: requester, pageSize: pageSize)
         return FrameIOCrawler(client: client, database: database, options: options, logger: logger)
@@ -27,7 +28,7 @@ public enum CrawlerFactory {
         logger: Logger = Logger(label: "catalog.crawl")
     ) -> FrameIOV4Crawler {
         let requester = APIRequester(
-            service: "Frame.io V4", unauthorizedHint: FrameIOV4Client.unauthorizedHint, transport: transport,
+            service: "Frame.io V4", credentials: .frameIOV4, transport: transport,
             token: { rejected in try await auth.token(rejected: rejected) }, canRefreshToken: auth.canRefresh, secrets: auth.secrets,
             retry: retry, logger: logger)
         let client = FrameIOV4Client(baseURL: baseURL, requester: requester, pageSize: pageSize)
@@ -41,7 +42,7 @@ public enum CrawlerFactory {
         logger: Logger = Logger(label: "catalog.crawl")
     ) -> DashCrawler {
         let requester = APIRequester(
-            service: "Dash", unauthorizedHint: DashClient.unauthorizedHint, transport: transport,
+            service: "Dash", credentials: .dash, transport: transport,
             token: { rejected in try await auth.token(rejected: rejected) }, canRefreshToken: auth.canRefresh, secrets: auth.secrets,
             retry: retry, logger: logger)
         let client = DashClient(baseURL: baseURL, requester: requester, pageSize: pageSize)

@@ -30,7 +30,9 @@ public struct DashCrawler: Sendable {
     }
 
     /// Why a Dash crawl could not be completed.
-    public enum Failure: Error, Sendable, CustomStringConvertible {
+    public enum Failure: CatalogFailure, Sendable {
+        public var failureClass: FailureClass { .service }
+
         /// More assets share one modification time than one search can page through.
         case windowTooDense(time: String, count: Int)
         /// The distinct assets read do not add up to the tenant's total.

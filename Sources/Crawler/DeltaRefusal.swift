@@ -3,7 +3,7 @@ import CatalogStore
 import Foundation
 
 /// Why a delta refresh was not applied.
-public enum DeltaRefusal: Error, Sendable, CustomStringConvertible {
+public enum DeltaRefusal: CatalogFailure, Sendable {
     /// Too many items vanished at once to trust it.
     case massDisappearance(source: Source, gone: Int, of: Int)
 
@@ -26,7 +26,16 @@ public enum DeltaRefusal: Error, Sendable, CustomStringConvertible {
         case .massDisappearance(let source, let gone, let total):
             let name = source == .dash ? "Dash" : "Frame.io"
             return
-                "\(name) no longer shows \(gone) of the \(total) catalogued items. A sudden mass disappearance usually means lost permissions or a partial answer, not deletion, so the catalog was not changed. Check the token's access; if the items really were deleted, run the same `catalog crawl \(source.rawValue)` again with --force."
+                "\(name) no longer shows \(gone) of the \(total) catalogued items. A sudden mass disappearance usually means lost permissions or a partial answer, not deletion, so the catalog was not changed. Check the token's access."
+        }
+    }
+
+    public var failureClass: FailureClass { .service }
+
+    /// If the items really were deleted: the same crawl again, forced.
+    public var remedy: Remedy? {
+        switch self {
+        case .massDisappearance(let source, _, _): .force(source)
         }
     }
 }

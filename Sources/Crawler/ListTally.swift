@@ -1,3 +1,4 @@
+import CatalogCore
 import FrameIOClient
 
 /// Checks that the pages of one list add up: every page reported the same `total`, and
@@ -153,7 +154,8 @@ public struct ListTally: Sendable {
 
 /// A list that declares, or runs to, more pages than any list may have: the service's paging
 /// headers cannot be believed, and following them would never end.
-public struct UnboundedListing: Error, Sendable, CustomStringConvertible {
+public struct UnboundedListing: CatalogFailure, Sendable {
+    public var failureClass: FailureClass { .service }
     /// The list.
     public var what: String
     /// What the service declared or did.
@@ -165,7 +167,8 @@ public struct UnboundedListing: Error, Sendable, CustomStringConvertible {
 }
 
 /// A list whose pages never added up: the service changed it on every reading.
-public struct InconsistentListing: Error, Sendable, CustomStringConvertible {
+public struct InconsistentListing: CatalogFailure, Sendable {
+    public var failureClass: FailureClass { .service }
     /// The list.
     public var what: String
     /// What each reading saw.

@@ -59,19 +59,16 @@ public actor DashAuth {
         return try await accessToken.token(rejected: rejected) { try await self.exchange() }
     }
 
-    static let hint =
-        "The refresh token, client id or client secret was refused. Sign in again to get a new DASH_REFRESH_TOKEN (or set DASH_TOKEN), then run the crawl again."
-
     private func exchange() async throws -> AccessToken {
         guard case .refresh(let clientID, let clientSecret, let configured, let authURL) = mode, let current = refreshToken else {
             // Only a refresh-token mode exchanges; a static token is returned as it is above.
-            throw APIError.unauthorized(service: "Dash", what: "the access token", hint: DashClient.unauthorizedHint)
+            throw APIError.unauthorized(service: "Dash", what: "the access token", credentials: .dash)
         }
         let json = try await OAuthTokenEndpoint.post(
             form: [("grant_type", "refresh_token"), ("client_id", clientID), ("client_secret", clientSecret), ("refresh_token", current)],
-            to: APIURL.base(authURL) + "/oauth/token", transport: transport, service: "Dash", what: "the token refresh", hint: Self.hint)
+            to: APIURL.base(authURL) + "/oauth/token", transport: transport, service: "Dash", what: "the token refresh", credentials: .dash)
         guard let token = AccessToken(answer: json) else {
-            throw APIError.unauthorized(service: "Dash", what: "the token refresh (no access token in the answer)", hint: Self.hint)
+            throw APIError.unauthorized(service: "Dash", what: "the token refresh (no access token in the answer)", credentials: .dash, signIn: true)
         }
         refreshCount += 1
         if let rotated = json["refresh_token"]?.stringValue, !rotated.isEmpty, rotated != current {

@@ -30,10 +30,6 @@ public struct DashClient: Sendable {
         self.pageSize = min(pageSize, Self.pagingCap)
     }
 
-    /// What to do about a refused token.
-    public static let unauthorizedHint =
-        "Set DASH_TOKEN to a valid bearer token, or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and DASH_CLIENT_SECRET, then run the crawl again."
-
     /// `GET /current-user`.
     public func currentUser() async throws -> DashUser {
         let what = "the current user (/current-user)"

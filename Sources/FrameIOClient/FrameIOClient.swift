@@ -31,10 +31,6 @@ public struct FrameIOClient: Sendable {
         self.pageSizes = PageSizeLearner(pageSize)
     }
 
-    /// The hint shown on a 401.
-    public static let unauthorizedHint =
-        "Set FRAMEIO_TOKEN to a valid Frame.io developer or OAuth token (https://developer.frame.io), then run the crawl again."
-
     /// `GET /me`: checks the token and names its user.
     public func me() async throws -> FrameIOUser {
         let what = "the current user (/me)"

@@ -29,10 +29,6 @@ public struct FrameIOV4Client: Sendable {
         self.pageSize = max(1, min(pageSize, Self.maxPageSize))
     }
 
-    /// The hint shown on a 401.
-    public static let unauthorizedHint =
-        "The Frame.io V4 token was refused or has expired. Sign in again with `catalog login frameio`, or set FRAMEIO_REFRESH_TOKEN with FRAMEIO_CLIENT_ID (and FRAMEIO_CLIENT_SECRET), or a fresh FRAMEIO_TOKEN from the Adobe Developer Console, then run the crawl again. (A v2 developer token works only for an account not yet moved to V4: set FRAMEIO_API_URL=https://api.frame.io/v2 for it.)"
-
     /// `GET /me`.
     public func me() async throws -> V4User {
         let what = "the current user (/me)"

@@ -75,7 +75,9 @@ public actor IMSAuth {
         case .token(let token):
             return AccessToken(value: token, expiresAt: .distantFuture)
         case .refresh(let clientID, let secret, _, let url):
-            guard let current = refreshToken else { throw APIError.unauthorized(service: "Adobe IMS", what: "the refresh token", hint: Self.hint) }
+            guard let current = refreshToken else {
+                throw APIError.unauthorized(service: "Adobe IMS", what: "the refresh token", credentials: .frameIOV4, signIn: true)
+            }
             form = [("grant_type", "refresh_token"), ("client_id", clientID), ("refresh_token", current)]
             if let secret { form.append(("client_secret", secret)) }
             authURL = url
@@ -98,13 +100,10 @@ public actor IMSAuth {
         return token
     }
 
-    static let hint =
-        "Adobe IMS refused the sign-in. Run `catalog login frameio` to sign in again (or set a new FRAMEIO_REFRESH_TOKEN, or FRAMEIO_CLIENT_ID with FRAMEIO_CLIENT_SECRET for a server-to-server credential), then run the crawl again."
-
-    /// Posts a form to `{authURL}/ims/token/v3` and returns its JSON answer (see ``OAuthTokenEndpoint/post(form:to:transport:service:what:hint:)``).
+    /// Posts a form to `{authURL}/ims/token/v3` and returns its JSON answer (see ``OAuthTokenEndpoint/post(form:to:transport:service:what:credentials:)``).
     public static func post(form: [(String, String)], authURL: String, transport: any HTTPTransport) async throws -> JSONValue {
         try await OAuthTokenEndpoint.post(
             form: form, to: APIURL.base(authURL) + "/ims/token/v3", transport: transport, service: "Adobe IMS", what: "the token request",
-            hint: hint)
+            credentials: .frameIOV4)
     }
 }

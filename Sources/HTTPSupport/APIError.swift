@@ -1,8 +1,11 @@
-/// Failures talking to a service's API, with messages that say what failed and what to do.
-/// Messages never contain tokens.
-public enum APIError: Error, Sendable, CustomStringConvertible {
-    /// The token is missing, wrong or expired (401).
-    case unauthorized(service: String, what: String, hint: String)
+import CatalogCore
+
+/// Failures talking to a service's API, with messages that say what failed. Messages never
+/// contain tokens.
+public enum APIError: CatalogFailure, Sendable {
+    /// The token is missing, wrong or expired (401), or a sign-in was refused: `credentials`
+    /// names whose credential to fix (nil when the caller did not say).
+    case unauthorized(service: String, what: String, credentials: CredentialService?, signIn: Bool = false)
     /// The service refused the request (4xx other than 401 and 429).
     case rejected(service: String, what: String, status: Int, message: String)
     /// A request kept failing (429, 5xx, timeouts, connection errors) after every retry.
@@ -13,14 +16,27 @@ public enum APIError: Error, Sendable, CustomStringConvertible {
     /// A message for people.
     public var description: String {
         switch self {
-        case .unauthorized(let service, let what, let hint):
-            "\(service) refused the token (401) for \(what). \(hint) Nothing was committed: the catalog is unchanged."
+        case .unauthorized(let service, let what, _, let signIn):
+            "\(service) refused \(signIn ? "the sign-in" : "the token (401)") for \(what). Nothing was committed: the catalog is unchanged."
         case .rejected(let service, let what, let status, let message):
             "\(service) answered \(status) for \(what)\(message.isEmpty ? "" : ": \(message)"). Nothing was committed: the catalog is unchanged."
         case .gaveUp(let service, let what, let attempts, let lastFailure):
-            "could not read \(what) from \(service) after \(attempts) attempts (last: \(lastFailure)). Nothing was skipped: the crawl stopped and the catalog is unchanged; try again later, lower --concurrency or raise --timeout."
+            "could not read \(what) from \(service) after \(attempts) attempts (last: \(lastFailure)). Nothing was skipped: the crawl stopped and the catalog is unchanged."
         case .malformedResponse(let service, let what, let detail):
             "\(service) sent a response for \(what) that catalog cannot read: \(detail). The crawl stopped and the catalog is unchanged."
+        }
+    }
+
+    public var failureClass: FailureClass {
+        if case .unauthorized = self { return .configuration }
+        return .service
+    }
+
+    public var remedy: Remedy? {
+        switch self {
+        case .unauthorized(_, _, let credentials, let signIn): credentials.map { .credentials(service: $0, signIn: signIn) }
+        case .gaveUp: .easeOff
+        default: nil
         }
     }
 }

@@ -15,8 +15,8 @@ public struct APIRequester: Sendable {
 
     /// The service's name in messages (`Frame.io`, `Dash`).
     public let service: String
-    /// What to tell a user on a 401.
-    public let unauthorizedHint: String
+    /// Whose credential a 401 refuses (what the person is told to fix).
+    public let credentials: CredentialService?
     let transport: any HTTPTransport
     let token: TokenProvider
     let canRefreshToken: Bool
@@ -37,7 +37,7 @@ public struct APIRequester: Sendable {
     /// Creates a requester.
     public init(
         service: String,
-        unauthorizedHint: String,
+        credentials: CredentialService?,
         transport: any HTTPTransport,
         token: @escaping TokenProvider,
         canRefreshToken: Bool = false,
@@ -48,7 +48,7 @@ public struct APIRequester: Sendable {
         logger: Logger = Logger(label: "catalog.http")
     ) {
         self.service = service
-        self.unauthorizedHint = unauthorizedHint
+        self.credentials = credentials
         self.transport = transport
         self.token = token
         self.canRefreshToken = canRefreshToken
@@ -118,7 +118,7 @@ public struct APIRequester: Sendable {
                     attempt -= 1
                     continue
                 }
-                throw APIError.unauthorized(service: service, what: what, hint: unauthorizedHint)
+                throw APIError.unauthorized(service: service, what: what, credentials: credentials)
             case 429:
                 stats.update { $0.throttled += 1 }
                 let delay = Self.retryAfter(response) ?? retry.delay(afterAttempt: attempt, throttled: true)

@@ -8,9 +8,11 @@ import HTTPTypes
 public enum OAuthTokenEndpoint {
     /// Posts `form` (form-encoded) to `url` and returns the JSON of its 200 answer. Transport
     /// failures, 5xx and 429 are tried three times; any other answer is a refusal,
-    /// ``APIError/unauthorized(service:what:hint:)`` naming the status and the service's `error`.
+    /// ``APIError/unauthorized(service:what:credentials:signIn:)`` (a refused sign-in to
+    /// `credentials`) naming the status and the service's `error`.
     public static func post(
-        form: [(String, String)], to url: String, transport: any HTTPTransport, service: String, what: String, hint: String
+        form: [(String, String)], to url: String, transport: any HTTPTransport, service: String, what: String,
+        credentials: CredentialService
     ) async throws -> JSONValue {
         let request = APIRequest(
             method: .post, url: url, headerFields: [.contentType: "application/x-www-form-urlencoded", .accept: "application/json"],
@@ -33,7 +35,8 @@ public enum OAuthTokenEndpoint {
             let json = try? JSONParser.parse(response.body)
             guard response.status == .ok, let json else {
                 let reason = json?["error"]?.stringValue.map { " (\(TerminalText.sanitize($0)))" } ?? ""
-                throw APIError.unauthorized(service: service, what: "\(what) at \(url) (HTTP \(response.status.code)\(reason))", hint: hint)
+                throw APIError.unauthorized(
+                    service: service, what: "\(what) at \(url) (HTTP \(response.status.code)\(reason))", credentials: credentials, signIn: true)
             }
             return json
         }

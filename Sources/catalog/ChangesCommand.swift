@@ -21,8 +21,8 @@ struct ChangesCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A crawl id (changes after it) or a date (changes since it).", valueName: "crawl-id|date"))
     var since: String?
 
-    @Option(help: "Only this source: frameio or dash.")
-    var source: String?
+    @Option(help: "Only this source.")
+    var source: Source?
 
     @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
     var format: OutputFormat?
@@ -34,9 +34,6 @@ struct ChangesCommand: AsyncParsableCommand {
     var replaceLink = false
 
     func validate() throws {
-        if let source, Source(rawValue: source.lowercased()) == nil {
-            throw ValidationError("unknown source '\(source)': use frameio or dash")
-        }
         if let since, Int64(since) == nil, Timestamp.parse(since) == nil {
             throw ValidationError("--since takes a crawl id (e.g. 12) or a date (e.g. 2026-11-01 or 2026-11-01T09:00:00Z)")
         }
@@ -48,10 +45,10 @@ struct ChangesCommand: AsyncParsableCommand {
             let database = try global.openDatabase()
             let chosen = format ?? (output == nil && Terminal.stdoutIsTerminal ? .table : .ndjson)
             try Self.write(
-                database: database, since: since, source: source.flatMap { Source(rawValue: $0.lowercased()) }, format: chosen,
+                database: database, since: since, source: source, format: chosen,
                 output: OutputTarget(path: output, replacingLink: replaceLink))
         } catch {
-            throw Failure.exit(error)
+            throw ErrorReport.exit(error)
         }
     }
 

@@ -35,8 +35,8 @@ struct CrawlCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The source to crawl: frameio or dash (default: every configured source).")
-    var source: String?
+    @Argument(help: "The source to crawl (default: every configured source).")
+    var source: Source?
 
     @Option(name: .long, help: ArgumentHelp("The Frame.io API base URL, ending in /v4 or /v2 (overrides FRAMEIO_API_URL).", valueName: "url"))
     var frameioURL: String?
@@ -68,9 +68,6 @@ struct CrawlCommand: AsyncParsableCommand {
     var retry: RetryPolicy { RetryPolicy(timeout: .milliseconds(Int64(timeout * 1000))) }
 
     func validate() throws {
-        if let source, Source(rawValue: source.lowercased()) == nil {
-            throw ValidationError("unknown source '\(source)': the sources that can be crawled are: frameio, dash")
-        }
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
         if let since, Timestamp.parse(since) == nil {
             throw ValidationError("--since takes a date such as 2026-11-01 or 2026-11-01T09:00:00Z")
@@ -86,7 +83,7 @@ struct CrawlCommand: AsyncParsableCommand {
         do {
             let sources: [Source]
             if let source {
-                sources = [Source(rawValue: source.lowercased())!]
+                sources = [source]
             } else {
                 sources = Source.allCases.filter { Self.isConfigured($0, environment) }
                 guard !sources.isEmpty else {
@@ -118,7 +115,7 @@ struct CrawlCommand: AsyncParsableCommand {
             }
         } catch {
             Terminal.endProgress(quiet: global.quiet)
-            throw Failure.exit(error)
+            throw ErrorReport.exit(error)
         }
     }
 

@@ -48,7 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
             }
             Terminal.endProgress(quiet: false)
             for report in reports { Terminal.output(Summary.line(report)) }
-            let parsed = try SearchQueryParser(fields: try database.fields().map(\.name)).parse(text)
+            let parsed = try database.parseQuery(text)
             Terminal.output("\n$ catalog search --db \(db) \(text)")
             var writer = ItemWriter(format: .table, report: "search") { bytes in
                 Terminal.writeOutput(bytes)
@@ -60,7 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
                 "\nTry more: catalog search --db \(db) 'kind:file ext:mov' | '\"Review Status\":Approved' | 'size:>1GB' | 'Brand:Acme state:live' | 'folder:Campaigns/2026' --format json"
             )
         } catch {
-            throw Failure.exit(error)
+            throw ErrorReport.exit(error)
         }
     }
 }

@@ -6,8 +6,8 @@ import Foundation
 
 /// What `catalog dupes` and `catalog export dupes` look at.
 struct DupesOptions: ParsableArguments {
-    @Option(help: "Only this source: frameio or dash.")
-    var source: String?
+    @Option(help: "Only this source.")
+    var source: Source?
 
     @Option(help: ArgumentHelp("Leave out files smaller than this (e.g. 100MB, 1GiB).", valueName: "size"))
     var minSize: String?
@@ -16,17 +16,14 @@ struct DupesOptions: ParsableArguments {
     var project: String?
 
     @Option(help: ArgumentHelp("Kinds compared, comma-separated: file, asset, version_stack (default file,asset).", valueName: "kinds"))
-    var kind: String?
+    var kind: ItemKinds?
 
     @Flag(help: "Also group files without a digest by size and name, labelled probable (never mixed with proven groups).")
     var probable = false
 
     func filter() throws -> DuplicateFilter {
         var filter = DuplicateFilter(probable: probable)
-        if let source {
-            guard let parsed = Source(rawValue: source.lowercased()) else { throw ValidationError("unknown source '\(source)': use frameio or dash") }
-            filter.source = parsed
-        }
+        filter.source = source
         if let minSize {
             do {
                 filter.minSize = try SearchQueryParser().byteCount(minSize)
@@ -35,14 +32,7 @@ struct DupesOptions: ParsableArguments {
             }
         }
         filter.project = project
-        if let kind {
-            let kinds = kind.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            let parsed = kinds.compactMap(ItemKind.init(rawValue:))
-            guard parsed.count == kinds.count, !parsed.isEmpty else {
-                throw ValidationError("--kind takes kinds such as file, asset or version_stack, comma-separated, not '\(kind)'")
-            }
-            filter.kinds = Set(parsed)
-        }
+        if let kind { filter.kinds = kind.kinds }
         return filter
     }
 }
@@ -82,7 +72,7 @@ struct DupesCommand: AsyncParsableCommand {
                 database: database, filter: try options.filter(), format: chosen, output: OutputTarget(path: output, replacingLink: replaceLink))
             if chosen != .table { Terminal.error(DuplicateWriter.summaryLine(summary)) }
         } catch {
-            throw Failure.exit(error)
+            throw ErrorReport.exit(error)
         }
     }
 

@@ -73,7 +73,7 @@ struct ExportCommand: AsyncParsableCommand {
                     try writer.end()
                 }
             case .search:
-                let parsed = try SearchQueryParser(fields: try database.fields().map(\.name)).parse(query.joined(separator: " "))
+                let parsed = try database.parseQuery(query.joined(separator: " "))
                 let items = try database.search(parsed, limit: limit)
                 try AtomicOutput.write(to: OutputTarget(path: output, replacingLink: replaceLink)) { sink in
                     var writer = ItemWriter(format: format, report: "search", sink: sink)
@@ -91,7 +91,7 @@ struct ExportCommand: AsyncParsableCommand {
                     output: OutputTarget(path: output, replacingLink: replaceLink))
             }
         } catch {
-            throw Failure.exit(error)
+            throw ErrorReport.exit(error)
         }
     }
 }

@@ -18,14 +18,13 @@ struct FieldsCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Only this source: frameio or dash.")
-    var source: String?
+    @Option(help: "Only this source.")
+    var source: Source?
 
     @Option(help: "table (default on a terminal), json (default when piped) or csv.")
     var format: OutputFormat?
 
     func validate() throws {
-        if let source, Source(rawValue: source.lowercased()) == nil { throw ValidationError("unknown source '\(source)': use frameio or dash") }
         if format == .ndjson { throw ValidationError("--format for fields is table, json or csv") }
     }
 
@@ -40,7 +39,7 @@ struct FieldsCommand: AsyncParsableCommand {
         Catalog.bootstrapLogging(verbose: global.verbose)
         do {
             let database = try global.openDatabase()
-            let only = source.flatMap { Source(rawValue: $0.lowercased()) }
+            let only = source
             let counts = try database.fieldValueCounts(source: only)
             var listed: [Listed] = []
             for field in try database.fields(source: only) {
@@ -92,7 +91,7 @@ struct FieldsCommand: AsyncParsableCommand {
                 Terminal.writeOutput(bytes)
             }
         } catch {
-            throw Failure.exit(error)
+            throw ErrorReport.exit(error)
         }
     }
 

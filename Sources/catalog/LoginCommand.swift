@@ -135,7 +135,7 @@ struct LoginCommand: AsyncParsableCommand {
                 Foundation.exit(0)
             }
         } catch {
-            throw Failure.exit(error)
+            throw ErrorReport.exit(error)
         }
     }
 }

@@ -51,7 +51,7 @@ struct SearchCommand: AsyncParsableCommand {
                 }
                 throw StoreError.noCatalog(path: path)
             }
-            let parsed = try SearchQueryParser(fields: try database.fields().map(\.name)).parse(text)
+            let parsed = try database.parseQuery(text)
             let items = try database.search(parsed, limit: limit)
             let chosen = format ?? (Terminal.stdoutIsTerminal ? .table : .ndjson)
             var writer = ItemWriter(format: chosen, report: "search") { bytes in
@@ -61,7 +61,7 @@ struct SearchCommand: AsyncParsableCommand {
             for item in items { try writer.write(item) }
             try writer.end()
         } catch {
-            throw Failure.exit(error)
+            throw ErrorReport.exit(error)
         }
     }
 }

@@ -43,7 +43,7 @@ struct StatusCommand: AsyncParsableCommand {
             }
             Terminal.output(lines.joined(separator: "\n"))
         } catch {
-            throw Failure.exit(error)
+            throw ErrorReport.exit(error)
         }
     }
 }

@@ -40,7 +40,7 @@ import Testing
         for arguments in [["status"], ["search", "x"], ["dupes"], ["changes"], ["export", "inventory"]] {
             let run = try await runCatalog(arguments + ["--db", path])
             #expect(run.status == 3, "\(arguments)")
-            #expect(run.stderr.contains("no catalog at \(path); run `catalog crawl` first"), "\(run.stderr)")
+            #expect(run.stderr.contains("no catalog at \(path). Run `catalog crawl` first"), "\(run.stderr)")
             #expect(!FileManager.default.fileExists(atPath: path))
         }
     }

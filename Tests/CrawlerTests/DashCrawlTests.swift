@@ -171,7 +171,8 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
             }
         } throws: { error in
             let text = "\(error)"
-            return text.contains("DASH_REFRESH_TOKEN") && !text.contains("wrong-secret-777") && !text.contains("refresh-xyz-123")
+            return (error as? APIError)?.remedy == .credentials(service: .dash, signIn: true) && !text.contains("wrong-secret-777")
+                && !text.contains("refresh-xyz-123")
         }
         #expect(try database.crawls().isEmpty)  // refused before the catalog was touched
     }
@@ -296,7 +297,7 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
             var shrunk = dataset
             shrunk.assets.removeLast(100)
             server.dash.replace(shrunk)
-            await #expect { try await crawlDash(urls.dash, into: database) } throws: { "\($0)".contains("--force") }
+            await #expect { try await crawlDash(urls.dash, into: database) } throws: { ($0 as? DeltaRefusal)?.remedy == .force(.dash) }
             #expect(try database.itemCount(source: .dash) == 300)
             let forced = try await crawlDash(urls.dash, into: database, force: true)
             #expect(forced.stats.deleted == 100)

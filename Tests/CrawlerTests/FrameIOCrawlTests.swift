@@ -139,7 +139,7 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
         await #expect {
             try await server.withRunning { urls in try await crawl(urls.frameIO, into: database, token: "a-wrong-token") }
         } throws: { error in
-            "\(error)".contains("FRAMEIO_TOKEN") && !"\(error)".contains("a-wrong-token")
+            (error as? APIError)?.remedy == .credentials(service: .frameIOV2, signIn: false) && !"\(error)".contains("a-wrong-token")
         }
         #expect(try database.crawls().isEmpty)
     }
@@ -233,7 +233,7 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
             shrunk.projects.removeFirst()  // lost access to a project
             shrunk.reindex()
             server.frameIO.replace(shrunk)
-            await #expect { try await crawl(urls.frameIO, into: database) } throws: { "\($0)".contains("--force") }
+            await #expect { try await crawl(urls.frameIO, into: database) } throws: { ($0 as? DeltaRefusal)?.remedy == .force(.frameio) }
             #expect(try database.itemCount(source: .frameio) == full.stats.items)
             let forced = try await crawl(urls.frameIO, into: database, force: true)
             #expect(forced.stats.deleted > 100)

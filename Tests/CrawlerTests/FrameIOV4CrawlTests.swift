@@ -146,7 +146,7 @@ func crawlV4(
 
     /// The service pages at most 100: a page size above it is never asked for.
     @Test func pageSizesAboveTheServiceMaximumAreNotAskedFor() {
-        let requester = APIRequester(service: "t", unauthorizedHint: "", transport: AsyncHTTPClientTransport(), token: { _ in "t" })
+        let requester = APIRequester(service: "t", credentials: nil, transport: AsyncHTTPClientTransport(), token: { _ in "t" })
         #expect(FrameIOV4Client(requester: requester, pageSize: 1000).pageSize == 100)
         #expect(FrameIOV4Client(requester: requester, pageSize: 0).pageSize == 1)
     }
@@ -228,7 +228,8 @@ func crawlV4(
                 try await crawlV4(urls.frameIOV4, into: database, mode: .token("expired-access-token"))
             } throws: { error in
                 guard case .unauthorized = error as? APIError else { return false }
-                return "\(error)".contains("catalog login frameio") && !"\(error)".contains("expired-access-token")
+                return (error as? APIError)?.remedy == .credentials(service: .frameIOV4, signIn: false)
+                    && !"\(error)".contains("expired-access-token")
             }
         }
         #expect(try database.itemCount(source: .frameio) == 0)

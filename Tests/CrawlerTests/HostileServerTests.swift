@@ -352,7 +352,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
         await #expect {
             try await scriptedCrawl(transport, database: database, options: crawlOptions(mode: .full))
         } throws: { error in
-            "\(error)".contains("no longer shows 39 of the \(before) catalogued items") && "\(error)".contains("--force")
+            "\(error)".contains("no longer shows 39 of the \(before) catalogued items") && (error as? DeltaRefusal)?.remedy == .force(.frameio)
         }
         #expect(try database.itemCount(source: .frameio) == before)
         let forced = try await scriptedCrawl(transport, database: database, options: crawlOptions(mode: .full, force: true))

@@ -17,7 +17,7 @@ struct CannedTransport: HTTPTransport {
 }
 
 func client(_ body: [UInt8]) -> DashClient {
-    let requester = APIRequester(service: "Dash", unauthorizedHint: "", transport: CannedTransport(body: body), token: { _ in "t" })
+    let requester = APIRequester(service: "Dash", credentials: nil, transport: CannedTransport(body: body), token: { _ in "t" })
     return DashClient(baseURL: "http://sandbox/dash/", requester: requester, pageSize: 100)
 }
 

@@ -19,7 +19,7 @@ struct CannedTransport: HTTPTransport {
 
 func client(body: [UInt8], headers: [(name: String, value: String)] = []) -> FrameIOClient {
     let requester = APIRequester(
-        service: "Frame.io", unauthorizedHint: "", transport: CannedTransport(body: body, headers: headers), token: { _ in "t" })
+        service: "Frame.io", credentials: nil, transport: CannedTransport(body: body, headers: headers), token: { _ in "t" })
     return FrameIOClient(baseURL: "http://sandbox/v2/", requester: requester, pageSize: 3)
 }
 

@@ -27,7 +27,7 @@ func v4Client(_ transport: CannedV4Transport) -> FrameIOV4Client {
     FrameIOV4Client(
         baseURL: "https://api.frame.io/v4/",
         requester: APIRequester(
-            service: "Frame.io V4", unauthorizedHint: "", transport: transport, token: { _ in "t" },
+            service: "Frame.io V4", credentials: nil, transport: transport, token: { _ in "t" },
             retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.001, throttleDelay: 0.001, maxDelay: 0.01)))
 }
 

@@ -1,3 +1,4 @@
+import CatalogCore
 import Foundation
 import HTTPSupport
 import HTTPTypes
@@ -49,7 +50,7 @@ final class ScriptedTransport: HTTPTransport {
 @Suite struct RequesterTests {
     func requester(_ transport: ScriptedTransport, clock: ManualClock, token: String = "secret-token-123") -> APIRequester {
         APIRequester(
-            service: "Test", unauthorizedHint: "Set TEST_TOKEN.", transport: transport, token: { _ in token }, secrets: [token],
+            service: "Test", credentials: .dash, transport: transport, token: { _ in token }, secrets: [token],
             retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.5, throttleDelay: 1, maxDelay: 8), clock: clock)
     }
 
@@ -108,7 +109,7 @@ final class ScriptedTransport: HTTPTransport {
             try await r.send(APIRequest(url: "http://x/me"), what: "the current user")
         } throws: { error in
             guard case APIError.unauthorized = error else { return false }
-            return "\(error)".contains("TEST_TOKEN") && !"\(error)".contains("secret-token-123")
+            return (error as? APIError)?.remedy == .credentials(service: .dash, signIn: false) && !"\(error)".contains("secret-token-123")
         }
         #expect(transport.sent.withLock { $0.count } == 1)
     }
@@ -143,7 +144,7 @@ final class ScriptedTransport: HTTPTransport {
             }
         }
         let clock = ManualClock()
-        let r = APIRequester(service: "Test", unauthorizedHint: "", transport: TwoBuckets(), token: { _ in "t" }, clock: clock)
+        let r = APIRequester(service: "Test", credentials: nil, transport: TwoBuckets(), token: { _ in "t" }, clock: clock)
         var fastWaits = 0.0
         for i in 0..<200 {
             let before = clock.slept

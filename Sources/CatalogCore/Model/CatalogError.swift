@@ -1,5 +1,7 @@
-/// Errors raised by the core types, with messages that tell a user what to do.
-public enum CatalogError: Error, Sendable, CustomStringConvertible {
+/// Errors raised by the core types, with messages that say what happened.
+public enum CatalogError: CatalogFailure, Sendable {
+    public var failureClass: FailureClass { .failure }
+
     /// A local file could not be read.
     case fileUnreadable(path: String, reason: String)
 

@@ -1,5 +1,8 @@
 /// Why a search query could not be understood, with a message that names the culprit.
-public enum SearchQueryError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum SearchQueryError: CatalogFailure, Sendable, Equatable {
+    public var failureClass: FailureClass { .usage }
+    public var remedy: Remedy? { self == .empty ? .writeAQuery : nil }
+
     /// The query holds nothing to search for.
     case empty
     /// `name:` is not a known filter.
@@ -14,7 +17,7 @@ public enum SearchQueryError: Error, Sendable, Equatable, CustomStringConvertibl
         switch self {
         case .empty:
             return
-                "the query is empty. Give words to find and/or filters, e.g. `catalog search interview kind:file ext:mov`; see `catalog search --help`."
+                "the query is empty. Give words to find and/or filters, e.g. `interview kind:file ext:mov`."
         case .unknownFilter(let name, let suggestions, let fields):
             var text = "unknown filter '\(name):'."
             if !suggestions.isEmpty { text += " Did you mean \(suggestions.map { "'\(Self.quoted($0)):'" }.joined(separator: " or "))?" }

@@ -1,0 +1,52 @@
+import ArgumentParser
+import CatalogCore
+
+/// Reports an error on stderr, with the remedy in this command line's words, and returns the
+/// exit status its class has (docs/reliability.md, "Exit codes"). Library errors say what
+/// happened and declare their class and remedy (``CatalogFailure``); only the command line
+/// knows the flags, environment variables and commands a remedy names.
+enum ErrorReport {
+    static func exit(_ error: any Error) -> ExitCode {
+        let failure = error as? any CatalogFailure
+        var message = "\(error)"
+        if let remedy = failure?.remedy { message += " " + remedy.words }
+        Terminal.error("catalog: \(message)")
+        return ExitCode(failure?.failureClass.rawValue ?? FailureClass.failure.rawValue)
+    }
+}
+
+extension Remedy {
+    /// The remedy as the command line puts it.
+    var words: String {
+        switch self {
+        case .chooseCatalog:
+            "To use another catalog, point --db or CATALOG_DB at it."
+        case .crawlFirst:
+            "Run `catalog crawl` first, or choose an existing catalog with --db or CATALOG_DB."
+        case .upgradeWithWriteAccess:
+            "Run `catalog crawl` (or any command) once as a user who can write the catalog and its directory."
+        case .easeOff:
+            "Try again later, or lower --concurrency or raise --timeout."
+        case .force(let source):
+            "If the items really were deleted, run `catalog crawl \(source.rawValue) --force`."
+        case .writeAQuery:
+            "See `catalog search --help`."
+        case .credentials(.frameIOV4, signIn: false):
+            "Sign in again with `catalog login frameio`, or set FRAMEIO_REFRESH_TOKEN with FRAMEIO_CLIENT_ID (and FRAMEIO_CLIENT_SECRET), or a fresh FRAMEIO_TOKEN from the Adobe Developer Console, then run the crawl again. (A v2 developer token works only for an account not yet moved to V4: set FRAMEIO_API_URL=https://api.frame.io/v2 for it.)"
+        case .credentials(.frameIOV4, signIn: true):
+            "Run `catalog login frameio` to sign in again (or set a new FRAMEIO_REFRESH_TOKEN, or FRAMEIO_CLIENT_ID with FRAMEIO_CLIENT_SECRET for a server-to-server credential), then run the crawl again."
+        case .credentials(.frameIOV2, _):
+            "Set FRAMEIO_TOKEN to a valid Frame.io developer or OAuth token (https://developer.frame.io), then run the crawl again."
+        case .credentials(.dash, signIn: false):
+            "Set DASH_TOKEN to a valid bearer token, or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and DASH_CLIENT_SECRET, then run the crawl again."
+        case .credentials(.dash, signIn: true):
+            "The refresh token, client id or client secret was refused: sign in again to get a new DASH_REFRESH_TOKEN (or set DASH_TOKEN), then run the crawl again."
+        }
+    }
+}
+
+/// A missing or invalid setting, with what to set.
+struct ConfigurationError: CatalogFailure {
+    var description: String
+    var failureClass: FailureClass { .configuration }
+}
