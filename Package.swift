@@ -146,6 +146,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What several test targets share: a canned transport, the fixtures, a fresh catalog path.
+        .target(
+            name: "TestSupport", dependencies: ["HTTPSupport", .product(name: "HTTPTypes", package: "swift-http-types")], path: "Tests/TestSupport",
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "CatalogCoreTests",
             dependencies: ["CatalogCore", .product(name: "PropertyBased", package: "swift-property-based")],
@@ -153,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CatalogStoreTests",
-            dependencies: ["CatalogStore", "CatalogCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TestSupport", "CatalogStore", "CatalogCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -164,29 +168,30 @@ let package = Package(
         ),
         .testTarget(
             name: "HTTPSupportTests",
-            dependencies: ["HTTPSupport", "CatalogCore", .product(name: "HTTPTypes", package: "swift-http-types")],
+            dependencies: ["TestSupport", "HTTPSupport", "CatalogCore", .product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FrameIOClientTests",
-            dependencies: ["FrameIOClient", "HTTPSupport", "CatalogCore", .product(name: "HTTPTypes", package: "swift-http-types")],
+            dependencies: ["TestSupport", "FrameIOClient", "HTTPSupport", "CatalogCore", .product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FrameIOV4ClientTests",
-            dependencies: ["FrameIOV4Client", "HTTPSupport", "CatalogCore", .product(name: "HTTPTypes", package: "swift-http-types")],
+            dependencies: ["TestSupport", "FrameIOV4Client", "HTTPSupport", "CatalogCore", .product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DashClientTests",
-            dependencies: ["DashClient", "HTTPSupport", "CatalogCore", .product(name: "HTTPTypes", package: "swift-http-types")],
+            dependencies: ["TestSupport", "DashClient", "HTTPSupport", "CatalogCore", .product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CrawlerTests",
             dependencies: [
+                "TestSupport",
                 "Crawler", "CatalogStore", "CatalogSandbox", "FrameIOClient", "FrameIOV4Client", "DashClient", "HTTPSupport", "CatalogCore",
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -198,7 +203,7 @@ let package = Package(
         // Runs the built `catalog` executable (built by `swift build --build-tests`) on bad files and paths.
         .testTarget(
             name: "CLITests",
-            dependencies: ["CatalogSandbox", "CatalogStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TestSupport", "CatalogSandbox", "CatalogStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
     ],

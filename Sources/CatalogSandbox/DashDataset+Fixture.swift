@@ -50,7 +50,7 @@ extension DashDataset {
                 metadata.append((fieldID, values.arrayValue?.compactMap(\.stringValue) ?? []))
             }
             let modified = try string(asset, "dateLastModified", "asset \(id)")
-            guard DashTime.parse(modified) != nil else { throw fail("asset \(id): dateLastModified is not a UTC time") }
+            guard DashWireTime.parse(modified) != nil else { throw fail("asset \(id): dateLastModified is not a UTC time") }
             dataset.assets.append(
                 Asset(
                     id: id, filename: try string(asset, "filename", "asset \(id)"), fileType: asset["fileType"]?.stringValue ?? "",

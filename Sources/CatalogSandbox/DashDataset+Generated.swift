@@ -95,7 +95,7 @@ extension DashDataset {
             dataset.assets.append(
                 Asset(
                     id: uuid(5, UInt64(i + 1), seed), filename: name, fileType: fileType, size: Int64(1_000 + rng.next() % 4_000_000_000),
-                    checksum: checksum, dateAdded: DashTime.format(added), dateLastModified: DashTime.format(modified), mediaType: type,
+                    checksum: checksum, dateAdded: DashWireTime.format(added), dateLastModified: DashWireTime.format(modified), mediaType: type,
                     subType: sub, state: state, metadata: metadata, addedOrder: i + 1))
         }
         return dataset

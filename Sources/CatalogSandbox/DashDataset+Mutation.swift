@@ -43,7 +43,7 @@ extension DashDataset {
         var report = DashMutationReport()
         guard !assets.isEmpty else { return report }
         let count = max(7, Int((Double(assets.count) * rate).rounded()))
-        let stamp = DashTime.format(now)
+        let stamp = DashWireTime.format(now)
         let fieldsByName = Dictionary(fields.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let folderOptions = options.filter { $0.fieldID == foldersFieldID }.map(\.id)
         let brand = fieldsByName["Brand"].map { field in (field.id, options.filter { $0.fieldID == field.id }.map(\.id)) }
@@ -109,9 +109,9 @@ extension DashDataset {
                 // The file replaced by an older one: date moves into the past.
                 assets[i].checksum = String(format: "%016llx%016llx", rng.next(), rng.next())
                 assets[i].size += 1
-                let past = (DashTime.parse(assets[i].dateAdded) ?? now) - 86_400_000
-                assets[i].dateAdded = DashTime.format(past)
-                assets[i].dateLastModified = DashTime.format(past)
+                let past = (DashWireTime.parse(assets[i].dateAdded) ?? now) - 86_400_000
+                assets[i].dateAdded = DashWireTime.format(past)
+                assets[i].dateLastModified = DashWireTime.format(past)
                 report.replaced.append(assets[i].id)
             }
         }

@@ -30,7 +30,7 @@ public final class DashSandboxAPI: Sendable {
 
         init(_ dataset: DashDataset) {
             self.dataset = dataset
-            assets = dataset.assets.map { ($0, DashTime.parse($0.dateLastModified) ?? 0) }.sorted { $0.asset.addedOrder < $1.asset.addedOrder }
+            assets = dataset.assets.map { ($0, DashWireTime.parse($0.dateLastModified) ?? 0) }.sorted { $0.asset.addedOrder < $1.asset.addedOrder }
             var counts: [String: Int] = [:]
             for option in dataset.options {
                 if let parent = option.parentID { counts[parent, default: 0] += 1 }
@@ -318,7 +318,7 @@ public final class DashSandboxAPI: Sendable {
         func bound(_ s: String) throws -> Int64? {
             let t = s.trimmingCharacters(in: .whitespaces)
             if t == "*" { return nil }
-            guard let value = DashTime.parse(t) ?? Timestamp.parse(t).map({ Int64($0.timeIntervalSince1970 * 1000) }) else {
+            guard let value = DashWireTime.parse(t) ?? Timestamp.parse(t).map({ Int64($0.timeIntervalSince1970 * 1000) }) else {
                 throw BadRequest(message: "Not a date: \(t)")
             }
             return value

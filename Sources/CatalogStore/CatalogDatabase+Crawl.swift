@@ -2,29 +2,6 @@ import CatalogCore
 import Foundation
 import GRDB
 
-/// What merging a complete crawl did to the catalog.
-public struct MergeResult: Sendable, Equatable {
-    /// Items new to the catalog.
-    public var added = 0
-    /// Items whose record, path or text changed.
-    public var changed = 0
-    /// Items removed because the service no longer has them.
-    public var deleted = 0
-    /// Items left as they were.
-    public var unchanged = 0
-    /// Changed items that moved: a new parent, or a new path under the same name (an ancestor renamed or moved).
-    public var moved = 0
-
-    /// Creates a result.
-    public init(added: Int = 0, changed: Int = 0, deleted: Int = 0, unchanged: Int = 0, moved: Int = 0) {
-        self.added = added
-        self.changed = changed
-        self.deleted = deleted
-        self.unchanged = unchanged
-        self.moved = moved
-    }
-}
-
 extension CatalogDatabase {
     /// Starts a crawl of `source`: takes the crawl lock, records a `running` crawl, and clears
     /// what interrupted crawls left staged.

@@ -37,9 +37,9 @@ enum Terminal {
     /// A progress callback drawing one updating line on stderr at most 10 times a second.
     static func progressPrinter(quiet: Bool) -> @Sendable (CrawlProgress) -> Void {
         guard !quiet, stderrIsTerminal else { return { _ in } }
-        let last = LockedDouble()
+        let throttle = RedrawThrottle(interval: 0.1)
         return { progress in
-            guard last.advance(to: progress.elapsed, minimumStep: 0.1) else { return }
+            guard throttle.shouldDraw(at: progress.elapsed) else { return }
             var line = "\r\u{1B}[2K\(TerminalText.sanitize("\(progress.source)")): \(progress.items) items"
             if let total = progress.estimatedTotal, total > 0 {
                 line += String(format: " of ~%d (%.0f%%)", total, min(100, 100 * Double(progress.items) / Double(total)))
@@ -57,14 +57,18 @@ enum Terminal {
     }
 }
 
-/// A thread-safe "last time printed".
-final class LockedDouble: Sendable {
-    private let value = Mutex(-1.0)
+/// Lets a redraw through at most once per `interval` of crawl time, from any thread.
+final class RedrawThrottle: Sendable {
+    private let interval: Double
+    private let lastDrawn = Mutex(-Double.infinity)
 
-    func advance(to new: Double, minimumStep: Double) -> Bool {
-        value.withLock { value in
-            guard new - value >= minimumStep else { return false }
-            value = new
+    init(interval: Double) { self.interval = interval }
+
+    /// Whether to draw at `elapsed` seconds (and if so, remembers it as the last drawing).
+    func shouldDraw(at elapsed: Double) -> Bool {
+        lastDrawn.withLock { last in
+            guard elapsed - last >= interval else { return false }
+            last = elapsed
             return true
         }
     }

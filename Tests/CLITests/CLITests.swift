@@ -39,13 +39,27 @@ func runCatalog(
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
-    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-        do { try process.run() } catch { continuation.resume(throwing: error) }
+    let (exits, exited) = AsyncStream<Int32>.makeStream()
+    process.terminationHandler = {
+        exited.yield($0.terminationStatus)
+        exited.finish()
     }
-    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    return Run(status: status, stdout: stdout, stderr: stderr)
+    try process.run()
+    // Both pipes are drained while the process runs: one that filled its pipe buffer (64 KiB)
+    // would otherwise block on its next write and never exit.
+    async let stdout = drain(out)
+    async let stderr = drain(err)
+    var status: Int32 = -1
+    for await code in exits { status = code }
+    return Run(status: status, stdout: String(decoding: await stdout, as: UTF8.self), stderr: String(decoding: await stderr, as: UTF8.self))
+}
+
+/// Reads a pipe to its end on a thread of its own: a blocking read on the concurrency pool's few
+/// threads would starve the sandbox serving the very process being read.
+func drain(_ pipe: Pipe) async -> Data {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(returning: pipe.fileHandleForReading.readDataToEndOfFile()) }
+    }
 }
 
 func scratchDirectory() throws -> String {

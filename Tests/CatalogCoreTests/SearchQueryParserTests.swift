@@ -30,19 +30,19 @@ import Testing
 
     @Test func dateFiltersCoverTheNamedPeriod() throws {
         let day = try parser.parse("updated:2025-01-31").filters[0].filter
-        #expect(day == .date(.updated, lower: Timestamp.parse("2025-01-31"), upper: Timestamp.parse("2025-02-01")))
+        #expect(day == .date(.updated, lower: Date(timeIntervalSince1970: 1_738_281_600), upper: Date(timeIntervalSince1970: 1_738_368_000)))
         let after = try parser.parse("created:>2024").filters[0].filter
-        #expect(after == .date(.created, lower: Timestamp.parse("2025"), upper: nil))
+        #expect(after == .date(.created, lower: Date(timeIntervalSince1970: 1_735_689_600), upper: nil))
         let before = try parser.parse("uploaded:<=2024-02").filters[0].filter
-        #expect(before == .date(.uploaded, lower: nil, upper: Timestamp.parse("2024-03-01")))
+        #expect(before == .date(.uploaded, lower: nil, upper: Date(timeIntervalSince1970: 1_709_251_200)))
     }
 
     /// Years at the ends of the calendar name a period like any other (these trapped before).
     @Test func datesAtTheEndsOfTheCalendarHaveAnEnd() throws {
         let last = try parser.parse("updated:9999").filters[0].filter
-        #expect(last == .date(.updated, lower: Timestamp.parse("9999"), upper: Date(timeIntervalSince1970: 253_402_300_800)))
+        #expect(last == .date(.updated, lower: Date(timeIntervalSince1970: 253_370_764_800), upper: Date(timeIntervalSince1970: 253_402_300_800)))
         let first = try parser.parse("updated:0000").filters[0].filter
-        #expect(first == .date(.updated, lower: Timestamp.parse("0000"), upper: Timestamp.parse("0001")))
+        #expect(first == .date(.updated, lower: Date(timeIntervalSince1970: -62_167_219_200), upper: Date(timeIntervalSince1970: -62_135_596_800)))
         let december = try parser.parse("created:<=9999-12").filters[0].filter
         #expect(december == .date(.created, lower: nil, upper: Date(timeIntervalSince1970: 253_402_300_800)))
         #expect { try parser.parse("updated:10000") } throws: { "\($0)".contains("updated:") }
@@ -55,15 +55,6 @@ import Testing
         // Just under the limit, a query of 2 000 words parses, keeping the first 64 terms.
         let words = (0..<1365).map { "w\($0)" }.joined(separator: " ").prefix(SearchQueryParser.maxLength)
         #expect(try parser.parse(String(words)).clauses.count == SearchQueryParser.maxTerms)
-    }
-
-    @Test func dashTimesTakeOnlyASCIIDigits() {
-        #expect(DashTime.parse("2026-03-04T10:11:12.345Z") == 1_772_619_072_345)
-        #expect(DashTime.parse("2026-03-04T10:11:12.5Z") == 1_772_619_072_500)
-        // Arabic-Indic and fullwidth digits, a vulgar fraction: not a Dash time (these trapped before).
-        for text in ["2026-03-04T10:11:12.٣٤٥Z", "2026-03-04T10:11:12.１２３Z", "2026-03-04T10:11:12.½Z"] {
-            #expect(DashTime.parse(text) == nil, "\(text)")
-        }
     }
 
     @Test func badFiltersAreNamed() {

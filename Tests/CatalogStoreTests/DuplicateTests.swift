@@ -1,6 +1,7 @@
 import CatalogCore
 import CatalogStore
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct DuplicateTests {
@@ -18,7 +19,7 @@ import Testing
     /// places), B (two copies), C (joined across sources through an item carrying both digests),
     /// D (Dash only), a stack whose identical versions are no group, and two probable copies.
     func catalog() async throws -> CatalogDatabase {
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let a = String(repeating: "a", count: 16)
         let frameio = try database.beginCrawl(source: .frameio)
         try await database.stage(

@@ -2,6 +2,7 @@ import CatalogCore
 import CatalogStore
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 func makeItem(
@@ -12,12 +13,6 @@ func makeItem(
         source: .frameio, id: id, kind: kind, name: name, parentID: project, projectID: project, path: path ?? "Acct/Team/Proj/\(name)",
         size: size, mime: nil, createdAt: Timestamp.parse("2025-01-0\(min(9, version))"), updatedAt: Timestamp.parse("2025-03-01"),
         label: label, text: text, record: #"{"id":"\#(id)","name":"\#(name)","v":\#(version)}"#)
-}
-
-func temporaryDatabasePath() -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-tests-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    return directory.appendingPathComponent("catalog.sqlite").path
 }
 
 @Suite struct StoreTests {
@@ -56,7 +51,7 @@ func temporaryDatabasePath() -> String {
 
     /// An unknown kind or source read back as `file` or `frameio`; now reading it fails, naming it.
     @Test func aValueThisVersionCannotReadIsAnErrorNotADefault() async throws {
-        let path = temporaryDatabasePath()
+        let path = try temporaryDatabasePath()
         let database = try CatalogDatabase(path: path)
         let crawl = try database.beginCrawl(source: .frameio)
         try await database.stage([makeItem("1", name: "a.mov")], in: crawl)
@@ -73,7 +68,7 @@ func temporaryDatabasePath() -> String {
     }
 
     @Test func newCatalogFileIsPrivateAndWAL() throws {
-        let path = temporaryDatabasePath()
+        let path = try temporaryDatabasePath()
         let database = try CatalogDatabase(path: path)
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! Int
         #expect(mode & 0o077 == 0)
@@ -81,7 +76,7 @@ func temporaryDatabasePath() -> String {
     }
 
     @Test func completeCrawlReplacesItemsAndKeepsIndexInStep() async throws {
-        let path = temporaryDatabasePath()
+        let path = try temporaryDatabasePath()
         let database = try CatalogDatabase(path: path)
         let first = try database.beginCrawl(source: .frameio)
         try await database.stage(
@@ -112,7 +107,7 @@ func temporaryDatabasePath() -> String {
     }
 
     @Test func failedCrawlLeavesPreviousCatalog() async throws {
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let first = try database.beginCrawl(source: .frameio)
         try await database.stage([makeItem("1", name: "keep.mov")], in: first)
         try await database.complete(first, stats: CrawlStats())
@@ -128,7 +123,7 @@ func temporaryDatabasePath() -> String {
     }
 
     @Test func interruptedCrawlIsCleanedUpByTheNext() async throws {
-        let path = temporaryDatabasePath()
+        let path = try temporaryDatabasePath()
         do {
             let database = try CatalogDatabase(path: path)
             let first = try database.beginCrawl(source: .frameio)
@@ -154,7 +149,7 @@ func temporaryDatabasePath() -> String {
     }
 
     @Test func secondConcurrentCrawlIsRefused() throws {
-        let path = temporaryDatabasePath()
+        let path = try temporaryDatabasePath()
         let database = try CatalogDatabase(path: path)
         let other = try CatalogDatabase(path: path)
         let session = try database.beginCrawl(source: .frameio)
@@ -163,7 +158,7 @@ func temporaryDatabasePath() -> String {
     }
 
     @Test func notACatalogIsRefusedAndLeftAlone() throws {
-        let path = temporaryDatabasePath()
+        let path = try temporaryDatabasePath()
         let junk = Data("this is not sqlite at all, just text\n".utf8)
         FileManager.default.createFile(atPath: path, contents: junk)
         #expect { try CatalogDatabase(path: path) } throws: { "\($0)".contains("not a catalog") }
@@ -213,11 +208,36 @@ func temporaryDatabasePath() -> String {
             "name:x", "^a", "a NOT b", "'; DROP TABLE item; --", String(repeating: "x", count: 10_000), "a\u{0}b", "\u{202E}evil",
             "-", "--", "-*", "a*b*", "\"unterminated", "size:>", "updated:", "kind:", ":", "::::",
         ]
-        var rng = SystemRandomNumberGenerator()
+        // Generated queries: loose characters, and every filter with values from its grammar and
+        // around it (comparisons, dates of every precision and impossible ones, sizes with units,
+        // overflowing numbers), mixed with words, phrases, negations and operators.
+        var rng = SeededRandom(environment: "CATALOG_FUZZ_SEED")
+        print("hostile query fuzz: seed \(rng.seed) (CATALOG_FUZZ_SEED=\(rng.seed) replays it)")
         let alphabet = Array("ab \"'*-():^{}[]+,.;ÉéñOR AND NOT NEAR 09\u{0}\t\n\\/%_kind:size:>=<project:ext:")
+        let comparisons = ["", ">", ">=", "<", "<=", "=", "=>", "<<"]
+        let values = [
+            "2026", "2026-11", "2026-11-30", "2026-11-30T09:00:00Z", "2026-11-30T09:00:00+02:00", "2026-13-45", "0000-00-00",
+            "9999-12-31T23:59:59Z", "1969-12-31", "yesterday", "-1", "1GB", "1.5GiB", "0", "-5", "10TB", "1e309",
+            "999999999999999999999KB", "12 MB", "file", "folder,file", "version_stack", "other", "image", "video", "frameio", "dash",
+            "\"quoted value\"", "a/b/c", "", "ÉÉ", "\u{0}", String(repeating: "9", count: 40),
+        ]
+        func pick<T>(_ list: [T]) -> T { list[Int(rng.next() % UInt64(list.count))] }
         var inputs = fixed
-        for _ in 0..<10_000 {
-            inputs.append(String((0..<Int.random(in: 0...24, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }))
+        for n in 0..<10_000 {
+            if n % 2 == 0 {
+                inputs.append(String((0..<Int(rng.next() % 25)).map { _ in pick(alphabet) }))
+                continue
+            }
+            var tokens: [String] = []
+            for _ in 0...(rng.next() % 3) {
+                switch rng.next() % 5 {
+                case 0, 1: tokens.append("\(pick(Filter.names)):\(pick(comparisons))\(pick(values))")
+                case 2: tokens.append(pick(["interview", "-interview", "\"multi agent\"", "OR", "NOT", "a*", "(", ")"]))
+                case 3: tokens.append("\(pick(Filter.names))\(pick([":", "::", ": ", ""]))")
+                default: tokens.append(String((0..<Int(rng.next() % 8)).map { _ in pick(alphabet) }))
+                }
+            }
+            inputs.append(tokens.joined(separator: pick([" ", "  ", "\t"])))
         }
         for input in inputs {
             do {
@@ -225,7 +245,7 @@ func temporaryDatabasePath() -> String {
             } catch let error as SearchQueryError {
                 _ = error  // a named, user-facing query error is the documented outcome
             } catch {
-                Issue.record("query \(input.debugDescription) raised \(error)")
+                Issue.record("query \(input.debugDescription) raised \(error) (CATALOG_FUZZ_SEED=\(rng.seed))")
             }
         }
         #expect(try database.search(parser.parse("a'b")).count == 1)

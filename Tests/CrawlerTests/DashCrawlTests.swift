@@ -5,6 +5,7 @@ import Crawler
 import DashClient
 import Foundation
 import HTTPSupport
+import TestSupport
 import Testing
 
 /// What a complete crawl of `dataset` must produce, worked out from the dataset alone.
@@ -43,7 +44,7 @@ func crawlDash(
     options.force = force
     return try await CrawlerFactory.dash(
         auth: auth, baseURL: url, database: database, options: options, pageSize: pageSize,
-        retry: RetryPolicy(maxAttempts: 6, baseDelay: 0.01, throttleDelay: 0.05, maxDelay: 0.5)
+        retry: RetryPolicy(maxAttempts: 6, baseDelay: 0.01, throttleDelay: 0.05, maxDelay: 0.5), logger: testLogger()
     ).run()
 }
 
@@ -70,7 +71,7 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
     @Test func crawlOfTheFixtureMatchesTheTenantExactly() async throws {
         let dataset = try DashDataset.bundledFixture()
         let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: dataset, configuration: SandboxConfiguration())
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let report = try await server.withRunning { urls in try await crawlDash(urls.dash, into: database) }
         #expect(report.stats.added == dataset.assets.count)
         #expect(report.stats.requests == report.minimumRequests)
@@ -107,7 +108,7 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
         var configuration = SandboxConfiguration()
         configuration.maxPageSize = 500
         let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: dataset, configuration: configuration)
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let report = try await server.withRunning { urls in try await crawlDash(urls.dash, into: database) }
         #expect(report.stats.added == 12_500)
         try checkMatches(database, dataset)
@@ -120,7 +121,7 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
         var configuration = SandboxConfiguration()
         configuration.dashAuth = DashAuthSettings(clientID: "client-1", clientSecret: "secret-s3cr3t-value", refreshToken: "refresh-original-0001")
         let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: dataset, configuration: configuration)
-        let path = temporaryDatabasePath()
+        let path = try temporaryDatabasePath()
         let database = try CatalogDatabase(path: path)
         let credentials = CredentialsFile(path: (path as NSString).deletingLastPathComponent + "/config/catalog/credentials.json")
         try await server.withRunning { urls in
@@ -161,7 +162,7 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
         configuration.dashAuth = DashAuthSettings(clientID: "client-1", clientSecret: "right-secret", refreshToken: "refresh-xyz-123")
         let server = SandboxServer(
             frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: try DashDataset.bundledFixture(), configuration: configuration)
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         await #expect {
             try await server.withRunning { urls in
                 let auth = DashAuth(
@@ -185,8 +186,8 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
         var configuration = SandboxConfiguration()
         configuration.maxPageSize = 100
         let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: dataset, configuration: configuration)
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
-        let fresh = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
+        let fresh = try CatalogDatabase(path: try temporaryDatabasePath())
         try await server.withRunning { urls in
             let full = try await crawlDash(urls.dash, into: database)
             let report = server.dash.mutate(rate: 0.01, seed: 5)
@@ -230,7 +231,7 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
         var configuration = SandboxConfiguration()
         configuration.maxPageSize = 100
         let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: dataset, configuration: configuration)
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         var changed = dataset
         let byTime = changed.assets.indices.sorted {
             (DashTime.parse(changed.assets[$0].dateLastModified)!, $0) < (DashTime.parse(changed.assets[$1].dateLastModified)!, $1)
@@ -266,8 +267,8 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
         var configuration = SandboxConfiguration()
         configuration.dashOptionCriteria = ["AND", "FIELD_EQUALS", "FIELD_IS_EMPTY"]
         let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: dataset, configuration: configuration)
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
-        let fresh = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
+        let fresh = try CatalogDatabase(path: try temporaryDatabasePath())
         let report = try await server.withRunning { urls in
             _ = try await crawlDash(urls.dash, into: database)
             let report = server.dash.mutate(rate: 0.02, seed: 3)
@@ -291,7 +292,7 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
     @Test func aMassDisappearanceIsNotAppliedWithoutForce() async throws {
         let dataset = DashDataset.generated(assets: 300, seed: 3)
         let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: dataset, configuration: SandboxConfiguration())
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         try await server.withRunning { urls in
             _ = try await crawlDash(urls.dash, into: database)
             var shrunk = dataset

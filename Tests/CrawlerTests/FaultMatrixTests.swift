@@ -5,6 +5,7 @@ import Crawler
 import DashClient
 import Foundation
 import HTTPSupport
+import TestSupport
 import Testing
 
 /// The outcome of a full crawl through a faulty sandbox, over a catalog that already holds a
@@ -39,8 +40,11 @@ struct FaultOutcome {
     }
 
     /// Failed with a message holding `words`, leaving the previous catalog and its status as they were.
-    func expectCleanFailure(mentioning words: [String], _ comment: Comment, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectCleanFailure(
+        mentioning words: [String], remedy: Remedy? = nil, _ comment: Comment, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(error != nil, comment, sourceLocation: sourceLocation)
+        if let remedy { #expect((error as? any CatalogFailure)?.remedy == remedy, "\(comment): \(message)", sourceLocation: sourceLocation) }
         for word in words { #expect(message.contains(word), "\(comment): \(message)", sourceLocation: sourceLocation) }
         #expect(message.contains("unchanged"), "\(comment): \(message)", sourceLocation: sourceLocation)
         #expect(after == before, "\(comment): \(difference(after, before))", sourceLocation: sourceLocation)
@@ -89,8 +93,8 @@ func frameIOFaultRun(
     var clean = SandboxConfiguration()
     clean.maxPageSize = 40
     let cleanServer = SandboxServer(frameIO: before, configuration: clean)
-    let database = try CatalogDatabase(path: temporaryDatabasePath())
-    let reference = try CatalogDatabase(path: temporaryDatabasePath())
+    let database = try CatalogDatabase(path: try temporaryDatabasePath())
+    let reference = try CatalogDatabase(path: try temporaryDatabasePath())
     try await cleanServer.withRunning { urls in
         _ = try await crawl(urls.frameIO, into: database, pageSize: 40, retry: faultRetry)
         cleanServer.frameIO.replace(changed)
@@ -122,8 +126,8 @@ func dashFaultRun(auth: (@Sendable (SandboxURLs) -> DashAuth)? = nil, _ configur
     clean.maxPageSize = 60
     let empty = FrameIODataset.generated(assets: 0, seed: 1)
     let cleanServer = SandboxServer(frameIO: empty, dash: before, configuration: clean)
-    let database = try CatalogDatabase(path: temporaryDatabasePath())
-    let reference = try CatalogDatabase(path: temporaryDatabasePath())
+    let database = try CatalogDatabase(path: try temporaryDatabasePath())
+    let reference = try CatalogDatabase(path: try temporaryDatabasePath())
     try await cleanServer.withRunning { urls in
         _ = try await crawlDash(urls.dash, into: database)
         cleanServer.dash.replace(changed)
@@ -139,7 +143,7 @@ func dashFaultRun(auth: (@Sendable (SandboxURLs) -> DashAuth)? = nil, _ configur
             options.mode = .full
             let auth = auth?(urls) ?? DashAuth(mode: .token("dash-test-token"), transport: AsyncHTTPClientTransport(), credentials: nil)
             return try await CrawlerFactory.dash(
-                auth: auth, baseURL: urls.dash, database: database, options: options, pageSize: 1000, retry: faultRetry
+                auth: auth, baseURL: urls.dash, database: database, options: options, pageSize: 1000, retry: faultRetry, logger: testLogger()
             ).run()
         }
     }
@@ -175,7 +179,7 @@ func dashFaultRun(auth: (@Sendable (SandboxURLs) -> DashAuth)? = nil, _ configur
     @Test func answersSlowerThanTheTimeoutAreAbandonedAndRetried() async throws {
         let outcome = try await frameIOFaultRun {
             $0.faults = [.slow: 0.04]
-            $0.slowMilliseconds = 2500
+            $0.slowMilliseconds = 1200
         }
         outcome.expectExactCatalog("slow answers")
         #expect((outcome.report?.stats.retries ?? 0) > 0)
@@ -210,7 +214,7 @@ func dashFaultRun(auth: (@Sendable (SandboxURLs) -> DashAuth)? = nil, _ configur
 
     @Test func anExpiredTokenMidCrawlStopsItCleanly() async throws {
         let outcome = try await frameIOFaultRun(token: "mid-crawl-secret-token") { $0.tokenExpiresAfterRequests = 40 }
-        outcome.expectCleanFailure(mentioning: ["401", "FRAMEIO_TOKEN"], "expired token")
+        outcome.expectCleanFailure(mentioning: ["401"], remedy: .credentials(service: .frameIOV2, signIn: false), "expired token")
         #expect(!outcome.message.contains("mid-crawl-secret-token"))
         #expect(outcome.counts.requests > 40)
     }
@@ -243,6 +247,6 @@ func dashFaultRun(auth: (@Sendable (SandboxURLs) -> DashAuth)? = nil, _ configur
 
     @Test func aStaticDashTokenThatExpiresMidCrawlStopsItCleanly() async throws {
         let outcome = try await dashFaultRun { $0.tokenExpiresAfterRequests = 10 }
-        outcome.expectCleanFailure(mentioning: ["401", "DASH_TOKEN"], "expired Dash token")
+        outcome.expectCleanFailure(mentioning: ["401"], remedy: .credentials(service: .dash, signIn: false), "expired Dash token")
     }
 }

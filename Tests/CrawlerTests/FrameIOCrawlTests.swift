@@ -4,13 +4,9 @@ import CatalogStore
 import Crawler
 import Foundation
 import HTTPSupport
+import Logging
+import TestSupport
 import Testing
-
-func temporaryDatabasePath() -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-crawl-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    return directory.appendingPathComponent("catalog.sqlite").path
-}
 
 /// What a complete crawl of `dataset` must produce, worked out from the dataset alone: (id → path, kind, xxh64).
 func expectedCatalog(_ dataset: FrameIODataset) -> [String: (path: String, kind: String, xxh64: String?)] {
@@ -43,6 +39,14 @@ func expectedCatalog(_ dataset: FrameIODataset) -> [String: (path: String, kind:
     return expected
 }
 
+/// The crawlers' logger in tests: errors only, so a passing run is quiet; `CATALOG_TEST_LOG=info`
+/// (or `debug`, `trace`) shows a failing test's crawl as the command line would log it.
+func testLogger() -> Logger {
+    var logger = Logger(label: "catalog.crawl")
+    logger.logLevel = ProcessInfo.processInfo.environment["CATALOG_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+    return logger
+}
+
 func crawl(
     _ url: String, into database: CatalogDatabase, token: String = "sandbox-token-abc", pageSize: Int = 1000,
     retry: RetryPolicy = RetryPolicy(maxAttempts: 6, baseDelay: 0.01, throttleDelay: 0.05, maxDelay: 0.5),
@@ -51,8 +55,9 @@ func crawl(
     var options = CrawlOptions(concurrency: 8)
     options.mode = mode
     options.force = force
-    return try await CrawlerFactory.frameIO(token: token, baseURL: url, database: database, options: options, pageSize: pageSize, retry: retry)
-        .run()
+    return try await CrawlerFactory.frameIO(
+        token: token, baseURL: url, database: database, options: options, pageSize: pageSize, retry: retry, logger: testLogger()
+    ).run()
 }
 
 /// Every item of a source as id → digest, path, parent, kind: two catalogs are equal when these are.
@@ -68,7 +73,7 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
     @Test func crawlOfTheFixtureMatchesTheDatasetExactly() async throws {
         let dataset = try FrameIODataset.bundledFixture()
         let server = SandboxServer(frameIO: dataset, configuration: SandboxConfiguration())
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let report = try await server.withRunning { urls in try await crawl(urls.frameIO, into: database) }
 
         let expected = expectedCatalog(dataset)
@@ -96,7 +101,7 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
 
     @Test func recrawlOfAnUnchangedTreeChangesNothing() async throws {
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: SandboxConfiguration())
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let (first, second) = try await server.withRunning { urls in
             (try await crawl(urls.frameIO, into: database), try await crawl(urls.frameIO, into: database))
         }
@@ -114,7 +119,7 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
         configuration.sendRetryAfter = false
         configuration.failRate = 0.05
         let server = SandboxServer(frameIO: dataset, configuration: configuration)
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let report = try await server.withRunning { urls in try await crawl(urls.frameIO, into: database) }
         let expected = expectedCatalog(dataset)
         var ids = Set<String>()
@@ -135,7 +140,7 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
         var configuration = SandboxConfiguration()
         configuration.requiredToken = "the-right-token"
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: configuration)
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         await #expect {
             try await server.withRunning { urls in try await crawl(urls.frameIO, into: database, token: "a-wrong-token") }
         } throws: { error in
@@ -145,7 +150,7 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
     }
 
     @Test func failedCrawlLeavesThePreviousCatalogSearchable() async throws {
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let good = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: SandboxConfiguration())
         let first = try await good.withRunning { urls in try await crawl(urls.frameIO, into: database) }
         var broken = SandboxConfiguration()
@@ -167,8 +172,8 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
         var configuration = SandboxConfiguration()
         configuration.maxPageSize = 200
         let server = SandboxServer(frameIO: dataset, configuration: configuration)
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
-        let fresh = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
+        let fresh = try CatalogDatabase(path: try temporaryDatabasePath())
         try await server.withRunning { urls in
             let full = try await crawl(urls.frameIO, into: database)
             let report = server.frameIO.mutate(rate: 0.01, seed: 9)
@@ -200,8 +205,8 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
     @Test func aPurgeTheSearchCannotSeeIsFoundByRewalkingOnlyItsProject() async throws {
         let dataset = FrameIODataset.generated(assets: 4_000, seed: 5)
         let server = SandboxServer(frameIO: dataset, configuration: SandboxConfiguration())
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
-        let fresh = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
+        let fresh = try CatalogDatabase(path: try temporaryDatabasePath())
         try await server.withRunning { urls in
             let full = try await crawl(urls.frameIO, into: database)
             // A file removed for good: no date query and no trash shows it; only the counts do.
@@ -226,7 +231,7 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
     @Test func aMassDisappearanceIsNotAppliedWithoutForce() async throws {
         let dataset = FrameIODataset.generated(assets: 2_000, seed: 4)
         let server = SandboxServer(frameIO: dataset, configuration: SandboxConfiguration())
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         try await server.withRunning { urls in
             let full = try await crawl(urls.frameIO, into: database)
             var shrunk = dataset
@@ -245,7 +250,7 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
     @Test func dupesOfAGeneratedTreeAreExactlyItsDuplicateUploads() async throws {
         let dataset = FrameIODataset.generated(assets: 5_000, seed: 13)
         let server = SandboxServer(frameIO: dataset, configuration: SandboxConfiguration())
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         _ = try await server.withRunning { urls in try await crawl(urls.frameIO, into: database) }
         // Known groups, from the dataset alone: live files sharing a checksum, in two or more
         // places (the versions of one stack are one place).

@@ -6,6 +6,7 @@ import Foundation
 import FrameIOV4Client
 import HTTPSupport
 import Synchronization
+import TestSupport
 import Testing
 
 /// What a complete V4 crawl of `dataset` must produce, worked out from the dataset alone:
@@ -60,7 +61,7 @@ func crawlV4(
     options.force = full
     return try await CrawlerFactory.frameIOV4(
         auth: auth, baseURL: url, database: database, options: options, pageSize: pageSize,
-        transport: transport, retry: retry
+        transport: transport, retry: retry, logger: testLogger()
     ).run()
 }
 
@@ -68,7 +69,7 @@ func crawlV4(
     @Test func theFixtureIsCataloguedExactly() async throws {
         let dataset = FrameIOV4Dataset.fixture()
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), frameIOV4: dataset, configuration: SandboxConfiguration())
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let report = try await server.withRunning { urls in try await crawlV4(urls.frameIOV4, into: database) }
         var catalogued: [String: (path: String, kind: String)] = [:]
         try database.forEachItem(source: .frameio, records: false) { catalogued[$0.id] = ($0.path, $0.kind.rawValue) }
@@ -108,7 +109,7 @@ func crawlV4(
 
     @Test func customMetadataIsSearchableByFieldAndText() async throws {
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: SandboxConfiguration())
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         _ = try await server.withRunning { urls in try await crawlV4(urls.frameIOV4, into: database) }
         let fields = try database.fields().map(\.name)
         #expect(fields.contains("Review Status") && fields.contains("Assignee"))
@@ -122,7 +123,7 @@ func crawlV4(
     @Test func aGeneratedTreeIsCataloguedExactlyWithTheFewestRequests() async throws {
         let dataset = FrameIOV4Dataset.generated(assets: 4_000, seed: 5)
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), frameIOV4: dataset, configuration: SandboxConfiguration())
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let transport = RecordingTransport()
         let report = try await server.withRunning { urls in try await crawlV4(urls.frameIOV4, into: database, transport: transport) }
         var catalogued: [String: (path: String, kind: String, size: Int64?)] = [:]
@@ -155,7 +156,7 @@ func crawlV4(
     /// one crawl: no mass-disappearance refusal, no change row per replaced item, one warning.
     @Test func aMovedAccountIsReplacedNotRefusedNorListedItemByItem() async throws {
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: SandboxConfiguration())
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let report = try await server.withRunning { urls in
             _ = try await crawl(urls.frameIO, into: database)
             return try await crawlV4(urls.frameIOV4, into: database)
@@ -178,7 +179,7 @@ func crawlV4(
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: configuration)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("creds-\(UUID().uuidString)").path
         let credentials = CredentialsFile(path: directory + "/credentials.json")
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         try await server.withRunning { urls in
             let mode = IMSAuth.Mode.refresh(clientID: "cid", clientSecret: "csecret", refreshToken: "refresh-0", authURL: urls.ims)
             _ = try await crawlV4(urls.frameIOV4, into: database, mode: mode, credentials: credentials)
@@ -200,7 +201,7 @@ func crawlV4(
         var configuration = SandboxConfiguration()
         configuration.ims = IMSSettings(clientID: "s2s", clientSecret: "s2s-secret", refreshToken: "unused", accessTokenLifetime: 3600)
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: configuration)
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         try await server.withRunning { urls in
             let good = IMSAuth.Mode.clientCredentials(
                 clientID: "s2s", clientSecret: "s2s-secret", scopes: IMSAuth.defaultServerScopes, authURL: urls.ims)
@@ -222,7 +223,7 @@ func crawlV4(
         var configuration = SandboxConfiguration()
         configuration.ims = IMSSettings(clientID: "cid", clientSecret: "x", refreshToken: "r", accessTokenLifetime: 3600)
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: configuration)
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         try await server.withRunning { urls in
             await #expect {
                 try await crawlV4(urls.frameIOV4, into: database, mode: .token("expired-access-token"))
@@ -244,7 +245,7 @@ func crawlV4(
         let server = SandboxServer(
             frameIO: try FrameIODataset.bundledFixture(), frameIOV4: FrameIOV4Dataset.generated(assets: 3_000, seed: 2),
             configuration: configuration)
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let report = try await server.withRunning { urls in try await crawlV4(urls.frameIOV4, into: database) }
         #expect(report.stats.throttled * 100 <= max(1, report.stats.requests), "\(report.stats.throttled) of \(report.stats.requests) throttled")
         #expect(report.stats.requests <= report.minimumRequests + report.stats.throttled)

@@ -4,6 +4,7 @@ import CatalogStore
 import Crawler
 import Foundation
 import HTTPSupport
+import TestSupport
 import Testing
 
 /// V4 delta refreshes: after changes of every kind, a delta ends with exactly the catalog a fresh
@@ -17,8 +18,8 @@ import Testing
         let server = SandboxServer(
             frameIO: try FrameIODataset.bundledFixture(), frameIOV4: FrameIOV4Dataset.generated(assets: 4_000, seed: 41), configuration: configuration
         )
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
-        let reference = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
+        let reference = try CatalogDatabase(path: try temporaryDatabasePath())
         return try await server.withRunning { urls in
             let first = try await crawlV4(urls.frameIOV4, into: database)
             let report = server.frameIOV4.mutate(rate: 0.02, seed: 7, spread: spread)

@@ -4,6 +4,7 @@ import CatalogStore
 import Crawler
 import Foundation
 import HTTPSupport
+import TestSupport
 import Testing
 
 /// The sandbox's faults against the V4 crawler: transient ones end in exactly the catalog a
@@ -13,8 +14,8 @@ import Testing
     /// with `configure`'s faults into a catalog holding the fixture's crawl.
     func run(_ configure: (inout SandboxConfiguration) -> Void) async throws -> FaultOutcome {
         let dataset = FrameIOV4Dataset.generated(assets: 500, seed: 23)
-        let reference = try CatalogDatabase(path: temporaryDatabasePath())
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let reference = try CatalogDatabase(path: try temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let clean = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), frameIOV4: dataset, configuration: SandboxConfiguration())
         try await clean.withRunning { urls in
             _ = try await crawlV4(urls.frameIOV4, into: reference, pageSize: 40, retry: faultRetry)

@@ -5,6 +5,7 @@ import Foundation
 import HTTPSupport
 import HTTPTypes
 import Synchronization
+import TestSupport
 import Testing
 
 /// A Frame.io v2 server that lies: each test scripts the answer to every path, and the crawl must
@@ -59,7 +60,7 @@ func oneProject(children: @escaping @Sendable (Int) -> APIResponse) -> @Sendable
 func hostileCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, pageSize: Int = 100) async throws -> CrawlReport {
     try await CrawlerFactory.frameIO(
         token: "t", baseURL: "http://hostile/v2", database: database, options: CrawlOptions(concurrency: 8), pageSize: pageSize,
-        transport: transport, retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.001, throttleDelay: 0.001, maxDelay: 0.01)
+        transport: transport, retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.001, throttleDelay: 0.001, maxDelay: 0.01), logger: testLogger()
     ).run()
 }
 
@@ -191,14 +192,14 @@ func crawlOptions(mode: CrawlOptions.ModeChoice = .automatic, force: Bool = fals
 func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, options: CrawlOptions) async throws -> CrawlReport {
     try await CrawlerFactory.frameIO(
         token: "t", baseURL: "http://hostile/v2", database: database, options: options, pageSize: 100, transport: transport,
-        retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.001, throttleDelay: 0.001, maxDelay: 0.01)
+        retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.001, throttleDelay: 0.001, maxDelay: 0.01), logger: testLogger()
     ).run()
 }
 
 @Suite struct OneBadElementTests {
     /// Before: a project whose root answered 404 failed every crawl of the account with exit 4.
     @Test func aProjectWhoseRootCannotBeReadIsSkippedAndItsItemsKept() async throws {
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let broken = Toggle()
         let transport = ScriptedFrameIO(
             answer: twoProjects { asset, _ in
@@ -223,7 +224,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
     /// Before: an id in two projects was kept wherever its last page landed, and showed as
     /// "moved" between two identical crawls.
     @Test func anIdListedInTwoProjectsIsKeptAtOnePlaceAndReported() async throws {
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let transport = ScriptedFrameIO(
             answer: twoProjects { asset, _ in
                 asset == "R1" || asset == "R2" ? .json(#"[{"id":"X","name":"shared.mov","type":"file"}]"#) : .json("[]")
@@ -243,7 +244,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
 
     /// Before: an asset of an unknown type failed every crawl with exit 4.
     @Test func unknownTypesAreKeptCountedAndSearchable() async throws {
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let transport = ScriptedFrameIO(
             answer: twoProjects { asset, _ in
                 asset == "R1"
@@ -258,7 +259,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
 
     /// A folder listed in two projects: it and everything under it keep one path, crawl after crawl.
     @Test func aFolderListedInTwoProjectsKeepsItsSubtreeAtOnePlace() async throws {
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let transport = ScriptedFrameIO(
             answer: twoProjects { asset, _ in
                 switch asset {
@@ -278,7 +279,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
 
     /// Every folder answering with a new subfolder: fails cleanly instead of never ending.
     @Test func foldersNestedWithoutEndFailCleanly() async throws {
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let transport = ScriptedFrameIO(
             answer: twoProjects { asset, _ in
                 .json(#"[{"id":"\#(asset)-sub","name":"sub","type":"folder"}]"#)
@@ -293,7 +294,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
     /// A delta that must re-walk a shared project without its account, whose root is refused:
     /// the project's items are kept, not deleted (the review found the delta deleted them).
     @Test func aDeltaKeepsTheItemsOfAProjectWhoseRootIsRefused() async throws {
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let broken = Toggle()
         let base = twoProjects { asset, _ in
             switch asset {
@@ -322,7 +323,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
 
     /// A folder listed inside itself: walked once, reported, never a loop.
     @Test func aParentCycleIsWalkedOnceAndReported() async throws {
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let transport = ScriptedFrameIO(
             answer: twoProjects { asset, _ in
                 switch asset {
@@ -340,7 +341,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
 
     /// Before: `crawl --full` that saw 3 of 45 items deleted 42 with exit 0.
     @Test func aFullCrawlThatLosesMostItemsIsNotAppliedWithoutForce() async throws {
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let shrunk = Toggle()
         let transport = ScriptedFrameIO(
             answer: twoProjects { asset, _ in
@@ -362,13 +363,4 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
 
 extension HTTPField.Name {
     static let perPage = HTTPField.Name("per-page")!
-}
-
-extension APIResponse {
-    /// A response with header fields given as name–value pairs.
-    init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
-        var fields = HTTPFields()
-        for (name, value) in headers { if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) } }
-        self.init(status: HTTPResponse.Status(code: status), headerFields: fields, body: body)
-    }
 }

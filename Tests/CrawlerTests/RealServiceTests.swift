@@ -5,6 +5,7 @@ import Crawler
 import Foundation
 import HTTPSupport
 import HTTPTypes
+import TestSupport
 import Testing
 
 /// The crawler against a sandbox that behaves like the service where the service is strict:
@@ -16,9 +17,9 @@ import Testing
         var strict = SandboxConfiguration()
         strict.refusePageSizeAbove = 100
         let server = SandboxServer(frameIO: dataset, configuration: strict)
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let report = try await server.withRunning { urls in try await crawl(urls.frameIO, into: database, pageSize: 1000) }
-        let reference = try CatalogDatabase(path: temporaryDatabasePath())
+        let reference = try CatalogDatabase(path: try temporaryDatabasePath())
         let plain = SandboxServer(frameIO: dataset, configuration: SandboxConfiguration())
         _ = try await plain.withRunning { urls in try await crawl(urls.frameIO, into: reference, pageSize: 100) }
         #expect(try catalogFingerprint(database, source: .frameio) == catalogFingerprint(reference, source: .frameio))
@@ -34,7 +35,7 @@ import Testing
         var limited = SandboxConfiguration()
         limited.endpointRateLimits = ["children": (10, 500), "GET /accounts": (2, 60_000)]
         let server = SandboxServer(frameIO: dataset, configuration: limited)
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let report = try await server.withRunning { urls in try await crawl(urls.frameIO, into: database, pageSize: 100) }
         #expect(report.stats.items == expectedCatalog(dataset).count)
         // The pacer learns each bucket from its headers before it empties: 429s stay rare.
@@ -48,7 +49,7 @@ import Testing
         let teams = Set(dataset.teams.map(\.id))
         let foreign = try #require(dataset.projects.first { !$0.isTeamProject && !teams.contains($0.teamID) })
         let server = SandboxServer(frameIO: dataset, configuration: SandboxConfiguration())
-        let database = try CatalogDatabase(path: temporaryDatabasePath())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
         try await server.withRunning { urls in
             let listing = try await AsyncHTTPClientTransport().send(
                 APIRequest(url: urls.frameIO + "/projects/shared", headerFields: [.authorization: "Bearer t"]), timeout: .seconds(10))

@@ -2,30 +2,28 @@ import CatalogCore
 import Foundation
 import HTTPSupport
 import HTTPTypes
+import TestSupport
 import Testing
 
 @testable import DashClient
-
-let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fixtures").standardized
-
-/// Answers every request with one canned body.
-struct CannedTransport: HTTPTransport {
-    var body: [UInt8]
-    func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
-        APIResponse(status: 200, body: body)
-    }
-}
 
 func client(_ body: [UInt8]) -> DashClient {
     let requester = APIRequester(service: "Dash", credentials: nil, transport: CannedTransport(body: body), token: { _ in "t" })
     return DashClient(baseURL: "http://sandbox/dash/", requester: requester, pageSize: 100)
 }
 
-func fixture(_ name: String) throws -> [UInt8] {
-    Array(try Data(contentsOf: fixtures.appendingPathComponent("dash/\(name)")))
-}
+func fixture(_ name: String) throws -> [UInt8] { try TestSupport.fixture("dash/\(name)") }
 
 @Suite struct DashDecodingTests {
+    @Test func dashTimesTakeOnlyASCIIDigits() {
+        #expect(DashTime.parse("2026-03-04T10:11:12.345Z") == 1_772_619_072_345)
+        #expect(DashTime.parse("2026-03-04T10:11:12.5Z") == 1_772_619_072_500)
+        // Arabic-Indic and fullwidth digits, a vulgar fraction: not a Dash time (these trapped before).
+        for text in ["2026-03-04T10:11:12.٣٤٥Z", "2026-03-04T10:11:12.１２３Z", "2026-03-04T10:11:12.½Z"] {
+            #expect(DashTime.parse(text) == nil, "\(text)")
+        }
+    }
+
     @Test func decodesTheBareFieldsArray() async throws {
         let fields = try await client(try fixture("fields.json")).fields()
         #expect(fields.map(\.name) == ["Folders", "Brand", "Description"])

@@ -4,18 +4,8 @@ import FrameIOClient
 import HTTPSupport
 import HTTPTypes
 import Synchronization
+import TestSupport
 import Testing
-
-let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fixtures").standardized
-
-/// Serves one canned body with pagination headers.
-struct CannedTransport: HTTPTransport {
-    var body: [UInt8]
-    var headers: [(name: String, value: String)] = []
-    func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
-        APIResponse(status: 200, headers: headers.map { ($0.name, $0.value) }, body: body)
-    }
-}
 
 func client(body: [UInt8], headers: [(name: String, value: String)] = []) -> FrameIOClient {
     let requester = APIRequester(
@@ -25,7 +15,7 @@ func client(body: [UInt8], headers: [(name: String, value: String)] = []) -> Fra
 
 @Suite struct DecodingTests {
     @Test func decodesAChildrenPageIntoItems() async throws {
-        let body = Array(try Data(contentsOf: fixtures.appendingPathComponent("frameio/children-page.json")))
+        let body = try fixture("frameio/children-page.json")
         let page = try await client(body: body, headers: [("page-number", "1"), ("total-pages", "2"), ("per-page", "3")]).children(
             of: "root", page: 1)
         #expect(page.elements.map(\.type) == [.file, .folder, .versionStack])
@@ -112,14 +102,5 @@ func client(body: [UInt8], headers: [(name: String, value: String)] = []) -> Fra
         #expect(full.hasNextPage)
         #expect(!short.hasNextPage)
         #expect(shortButMore.hasNextPage)
-    }
-}
-
-extension APIResponse {
-    /// A response with header fields given as name–value pairs.
-    init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
-        var fields = HTTPFields()
-        for (name, value) in headers { if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) } }
-        self.init(status: HTTPResponse.Status(code: status), headerFields: fields, body: body)
     }
 }

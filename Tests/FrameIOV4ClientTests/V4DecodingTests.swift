@@ -3,27 +3,14 @@ import Foundation
 import HTTPSupport
 import HTTPTypes
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import FrameIOV4Client
 
-/// A transport that answers every request with one body and records the URLs asked for.
-final class CannedV4Transport: HTTPTransport {
-    let body: [UInt8]
-    let urls = Mutex<[String]>([])
-    init(body: [UInt8]) { self.body = body }
-    func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
-        urls.withLock { $0.append(request.url) }
-        return APIResponse(status: 200, body: body)
-    }
-}
+func fixture(_ name: String) throws -> [UInt8] { try TestSupport.fixture("frameio-v4/\(name)") }
 
-func fixture(_ name: String) throws -> [UInt8] {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return Array(try Data(contentsOf: root.appendingPathComponent("Fixtures/frameio-v4/\(name)")))
-}
-
-func v4Client(_ transport: CannedV4Transport) -> FrameIOV4Client {
+func v4Client(_ transport: CannedTransport) -> FrameIOV4Client {
     FrameIOV4Client(
         baseURL: "https://api.frame.io/v4/",
         requester: APIRequester(
@@ -33,7 +20,7 @@ func v4Client(_ transport: CannedV4Transport) -> FrameIOV4Client {
 
 @Suite struct V4DecodingTests {
     @Test func aChildrenPageDecodesEveryTypeAndItsCursor() async throws {
-        let transport = CannedV4Transport(body: try fixture("children-page.json"))
+        let transport = CannedTransport(body: try fixture("children-page.json"))
         let page = try await v4Client(transport).folderChildren(
             .all, accountID: "acc-1", folderID: "5a8b3c1e-0000-4c2d-9e4f-0000000000ff", after: nil)
         #expect(page.elements.map(\.type) == [.folder, .file, .versionStack, .file, .other("review_link")])
@@ -56,7 +43,7 @@ func v4Client(_ transport: CannedV4Transport) -> FrameIOV4Client {
     }
 
     @Test func itemsCarryMetadataAsTextAndNoSignedLinks() async throws {
-        let page = try await v4Client(CannedV4Transport(body: try fixture("children-page.json"))).folderChildren(
+        let page = try await v4Client(CannedTransport(body: try fixture("children-page.json"))).folderChildren(
             .all, accountID: "acc-1", folderID: "5a8b3c1e-0000-4c2d-9e4f-0000000000ff", after: nil)
         let mapper = FrameIOV4ItemMapper(userNames: ["u-1": "Ravi Producer"])
         let item = mapper.item(for: page.elements[1], parentID: "p", parentPath: "Acct/WS/Proj", projectID: "p")
@@ -85,7 +72,7 @@ func v4Client(_ transport: CannedV4Transport) -> FrameIOV4Client {
     ])
     func malformedPagesAreRefusedNamingWhy(body: String, expected: String) async throws {
         await #expect {
-            _ = try await v4Client(CannedV4Transport(body: Array(body.utf8))).folderChildren(.all, accountID: "acc-1", folderID: "f", after: nil)
+            _ = try await v4Client(CannedTransport(body: Array(body.utf8))).folderChildren(.all, accountID: "acc-1", folderID: "f", after: nil)
         } throws: { error in
             "\(error)".contains(expected)
         }

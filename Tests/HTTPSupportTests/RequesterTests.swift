@@ -3,6 +3,7 @@ import Foundation
 import HTTPSupport
 import HTTPTypes
 import Synchronization
+import TestSupport
 import Testing
 
 /// A clock that only moves when the code under test sleeps: a sleep returns at once, the time
@@ -182,14 +183,5 @@ final class ScriptedTransport: HTTPTransport {
         #expect(!text.contains("eyJhbGciOiJIUzI1"))
         #expect(text.contains("Bearer [REDACTED]") && text.contains("failed with [REDACTED]"))
         #expect(redact("nothing secret here: 12:30, file.mov") == "nothing secret here: 12:30, file.mov")
-    }
-}
-
-extension APIResponse {
-    /// A response with header fields given as name–value pairs.
-    init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
-        var fields = HTTPFields()
-        for (name, value) in headers { if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) } }
-        self.init(status: HTTPResponse.Status(code: status), headerFields: fields, body: body)
     }
 }

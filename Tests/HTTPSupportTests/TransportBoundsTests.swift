@@ -1,6 +1,7 @@
 import Foundation
 import HTTPSupport
 import HTTPTypes
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -66,8 +67,6 @@ final class RawHTTPServer: @unchecked Sendable {
     }
 }
 
-let hostileFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fixtures/hostile").standardized
-
 @Suite(.serialized) struct TransportBoundsTests {
     /// Before: a body trickled a byte every 3 s held a crawl 57 s under `--timeout 2`.
     @Test func theTimeoutCoversTheBodyNotOnlyTheHeaders() async throws {
@@ -94,7 +93,7 @@ let hostileFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
     }
 
     @Test func aDecompressionBombStopsAtTheBodyLimit() async throws {
-        let bomb = Array(try Data(contentsOf: hostileFixtures.appendingPathComponent("bomb-64MiB.json.gz")))
+        let bomb = try fixture("hostile/bomb-64MiB.json.gz")
         let server = try RawHTTPServer { fd in
             RawHTTPServer.write(
                 fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(bomb.count)\r\n\r\n")
@@ -110,7 +109,7 @@ let hostileFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
 
     /// Before: the shared client's 25× ratio refused this real-looking page (84× compressed).
     @Test func aValidPageCompressedFarBeyond25TimesIsRead() async throws {
-        let page = Array(try Data(contentsOf: hostileFixtures.appendingPathComponent("page-1000-assets.json.gz")))
+        let page = try fixture("hostile/page-1000-assets.json.gz")
         let server = try RawHTTPServer { fd in
             RawHTTPServer.write(
                 fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(page.count)\r\n\r\n")

@@ -1,3 +1,4 @@
+import CatalogCore
 import Foundation
 
 /// Dash times: UTC ISO 8601 with milliseconds (`2026-03-04T10:11:12.345Z`), as milliseconds.

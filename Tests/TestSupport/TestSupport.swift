@@ -1,0 +1,74 @@
+import Foundation
+import HTTPSupport
+import HTTPTypes
+import Synchronization
+
+// What several test targets need, in one copy: a transport that answers with a canned body,
+// the repository's fixtures, and a fresh catalog path.
+
+/// Answers every request with one canned 200 body (and headers), recording the URLs asked for.
+public final class CannedTransport: HTTPTransport {
+    public let body: [UInt8]
+    public let headers: [(name: String, value: String)]
+    /// The URLs asked for, in order.
+    public let urls = Mutex<[String]>([])
+
+    public init(body: [UInt8], headers: [(name: String, value: String)] = []) {
+        self.body = body
+        self.headers = headers
+    }
+
+    public func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
+        urls.withLock { $0.append(request.url) }
+        return APIResponse(status: 200, headers: headers.map { ($0.name, $0.value) }, body: body)
+    }
+}
+
+/// The repository's `Fixtures` directory.
+public let fixturesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fixtures")
+    .standardized
+
+/// The bytes of `Fixtures/<path>`.
+public func fixture(_ path: String) throws -> [UInt8] {
+    Array(try Data(contentsOf: fixturesDirectory.appendingPathComponent(path)))
+}
+
+/// A catalog path in a new, empty temporary directory.
+public func temporaryDatabasePath() throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory.appendingPathComponent("catalog.sqlite").path
+}
+
+extension APIResponse {
+    /// A response with header fields given as name–value pairs (a name HTTP does not allow is left out).
+    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+        var fields = HTTPFields()
+        for (name, value) in headers { if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) } }
+        self.init(status: HTTPResponse.Status(code: status), headerFields: fields, body: body)
+    }
+}
+
+/// A seeded random number generator (SplitMix64), so a generated test input can be replayed.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    public let seed: UInt64
+    private var state: UInt64
+
+    public init(seed: UInt64) {
+        self.seed = seed
+        state = seed
+    }
+
+    /// Seeded from `variable` in the environment when set (to replay a failure), else at random.
+    public init(environment variable: String) {
+        self.init(seed: ProcessInfo.processInfo.environment[variable].flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64.max))
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
