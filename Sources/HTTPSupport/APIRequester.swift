@@ -60,6 +60,12 @@ public struct APIRequester: Sendable {
         self.redact = Redactor(secrets: secrets)
     }
 
+    /// `scheme://host[:port]` of `url`, for messages (no path, query or credentials).
+    static func origin(of url: String) -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return url }
+        return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+    }
+
     /// Sends `request` (an `Authorization` header is added) and returns a 2xx response.
     ///
     /// - Parameter what: names the resource in errors, e.g. `children of folder 123 (page 4)`.
@@ -93,6 +99,12 @@ public struct APIRequester: Sendable {
             } catch let error as TransportError {
                 lastFailure = redact(error.isTimeout ? "timeout (\(error.reason))" : error.reason)
                 logger.debug("request failed", metadata: ["what": "\(what)", "failure": "\(lastFailure)", "attempt": "\(attempt)"])
+                // Nothing has ever answered at this address: after one quick second try, it is the
+                // address that is wrong, not the moment (a server gone mid-crawl is waited for).
+                if error.isUnreachable, stats.snapshot.responses == 0, attempt >= 2 {
+                    throw APIError.unreachable(
+                        service: service, what: what, address: Self.origin(of: request.url), reason: lastFailure, credentials: credentials)
+                }
                 guard attempt < retry.maxAttempts else { break attempts }
                 try await clock.sleep(seconds: retry.delay(afterAttempt: attempt, throttled: false))
                 continue
@@ -101,6 +113,7 @@ public struct APIRequester: Sendable {
             stats.update {
                 $0.transportSeconds += elapsed
                 $0.bytes += response.body.count
+                $0.responses += 1
             }
             await pacer.observe(
                 limit: response.intHeader(.rateLimitLimit), remaining: response.intHeader(.rateLimitRemaining),

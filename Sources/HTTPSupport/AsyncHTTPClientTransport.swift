@@ -4,6 +4,7 @@ import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
+import NIOPosix
 
 /// ``HTTPTransport`` over AsyncHTTPClient (SwiftNIO): pooled keep-alive connections, HTTP/1.1 and
 /// HTTP/2, TLS through swift-nio-ssl.
@@ -25,12 +26,15 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     /// Like `HTTPClient.shared`, but a compressed body is limited by its decompressed size
     /// (``defaultMaxBodyBytes``), not by a ratio: the shared client's limit of 25× refused real
     /// JSON pages (repeated member names compress further than that), while a size limit still
-    /// stops a decompression bomb at the same bound as any other body. Connections give up after
-    /// 10 s (a refused connection fails at once).
+    /// stops a decompression bomb at the same bound as any other body. A connection that cannot
+    /// be made fails at once (a silent host after 10 s) instead of being tried again by the pool
+    /// until the connect timeout: ``APIRequester`` decides what to retry, and it fails a crawl
+    /// fast when nothing has ever answered at the address.
     public static let sharedClient: HTTPClient = {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.decompression = .enabled(limit: .size(defaultMaxBodyBytes))
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(90))
+        configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
@@ -131,10 +135,28 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
             throw TransportError(reason: "response body larger than the \(maxBodyBytes) bytes accepted (\(error))")
         } catch let error as TransportError {
             throw error
+        } catch let error as IOError where [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL].contains(error.errnoCode) {
+            throw TransportError(reason: Self.unreachable(error.errnoCode), isUnreachable: true)
+        } catch let error as NIOConnectionError {
+            // Every address of the host refused, or its name did not resolve.
+            let refused = error.connectionErrors.contains { ($0.error as? IOError)?.errnoCode == ECONNREFUSED }
+            throw TransportError(reason: refused ? "connection refused" : "unknown host \(error.host)", isUnreachable: true)
+        } catch is SocketAddressError {
+            throw TransportError(reason: "unknown host", isUnreachable: true)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             throw TransportError(reason: "\(error)")
+        }
+    }
+
+    /// A connection error as people say it.
+    static func unreachable(_ code: CInt) -> String {
+        switch code {
+        case ECONNREFUSED: "connection refused"
+        case EHOSTUNREACH: "no route to the host"
+        case ENETUNREACH: "the network is unreachable"
+        default: "the address is not available"
         }
     }
 }

@@ -14,11 +14,15 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var reason: String
     /// Whether the request timed out.
     public var isTimeout: Bool
+    /// Whether nothing answered at the address: the connection was refused, the host is unknown
+    /// or cannot be routed to (rather than a connection that broke or an answer that was bad).
+    public var isUnreachable: Bool
 
     /// Creates a transport error.
-    public init(reason: String, isTimeout: Bool = false) {
+    public init(reason: String, isTimeout: Bool = false, isUnreachable: Bool = false) {
         self.reason = reason
         self.isTimeout = isTimeout
+        self.isUnreachable = isUnreachable
     }
 
     /// The reason.

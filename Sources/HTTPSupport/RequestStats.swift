@@ -18,6 +18,8 @@ public final class RequestStats: Sendable {
         public var transportSeconds = 0.0
         /// Response bytes received.
         public var bytes = 0
+        /// HTTP answers received, whatever their status.
+        public var responses = 0
         /// Strings in answers that were not valid Unicode and were repaired (U+FFFD) rather than refused.
         public var repairedText = 0
     }

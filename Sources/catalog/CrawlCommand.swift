@@ -93,29 +93,44 @@ struct CrawlCommand: AsyncParsableCommand {
                     )
                 }
             }
+            let path = global.databasePath.path
+            let existed = FileManager.default.fileExists(atPath: path)
             let database = try global.openDatabase(.readWrite)
-            for source in sources {
-                var options = CrawlOptions(concurrency: concurrency, progress: Terminal.progressPrinter(quiet: global.quiet))
-                options.mode = full || verify ? .full : .automatic
-                options.since = since.flatMap(Timestamp.parse)
-                options.force = force
-                let report =
-                    switch source {
-                    case .frameio: try await crawlFrameIO(environment, database: database, options: options)
-                    case .dash: try await crawlDash(environment, database: database, options: options)
-                    }
-                Terminal.endProgress(quiet: global.quiet)
-                if !global.quiet { Terminal.error(Summary.line(report)) }
-                if global.verbose {
-                    Terminal.error(
-                        String(
-                            format: "%@ timing: wall %.2f s, store %.2f s, HTTP %.2f s summed over concurrent requests",
-                            report.source, report.elapsed, report.storeSeconds, report.transportSeconds))
+            do {
+                try await crawl(sources, into: database, environment: environment)
+            } catch {
+                // A first crawl that failed leaves no catalog behind: nothing would be in it.
+                if !existed, (try? Source.allCases.allSatisfy({ try database.lastCompleteCrawl(source: $0) == nil })) == true {
+                    for file in [path, path + "-wal", path + "-shm", path + ".lock"] { try? FileManager.default.removeItem(atPath: file) }
                 }
+                throw error
             }
         } catch {
             Terminal.endProgress(quiet: global.quiet)
             throw ErrorReport.exit(error)
+        }
+    }
+
+    /// Crawls each of `sources` into `database` in turn, printing each one's summary.
+    func crawl(_ sources: [Source], into database: CatalogDatabase, environment: [String: String]) async throws {
+        for source in sources {
+            var options = CrawlOptions(concurrency: concurrency, progress: Terminal.progressPrinter(quiet: global.quiet))
+            options.mode = full || verify ? .full : .automatic
+            options.since = since.flatMap(Timestamp.parse)
+            options.force = force
+            let report =
+                switch source {
+                case .frameio: try await crawlFrameIO(environment, database: database, options: options)
+                case .dash: try await crawlDash(environment, database: database, options: options)
+                }
+            Terminal.endProgress(quiet: global.quiet)
+            if !global.quiet { Terminal.error(Summary.line(report)) }
+            if global.verbose {
+                Terminal.error(
+                    String(
+                        format: "%@ timing: wall %.2f s, store %.2f s, HTTP %.2f s summed over concurrent requests",
+                        report.source, report.elapsed, report.storeSeconds, report.transportSeconds))
+            }
         }
     }
 

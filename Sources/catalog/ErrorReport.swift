@@ -1,5 +1,6 @@
 import ArgumentParser
 import CatalogCore
+import DashClient
 
 /// Reports an error on stderr, with the remedy in this command line's words, and returns the
 /// exit status its class has (docs/reliability.md, "Exit codes"). Library errors say what
@@ -29,6 +30,10 @@ extension Remedy {
             "Try again later, or lower --concurrency or raise --timeout."
         case .force(let source):
             "If the items really were deleted, run `catalog crawl \(source.rawValue) --force`."
+        case .checkAddress(.frameIOV4), .checkAddress(.frameIOV2):
+            "Check the address given by --frameio-url or FRAMEIO_API_URL (default https://api.frame.io/v4), and that the service is up."
+        case .checkAddress(.dash):
+            "Check the address given by --dash-url or DASH_API_URL (default \(DashClient.defaultBaseURL)), and that the service is up."
         case .writeAQuery:
             "See `catalog search --help`."
         case .credentials(.frameIOV4, signIn: false):

@@ -82,6 +82,23 @@ func itemsOnDisk(_ path: String) throws -> [String: String] {
 /// Bad catalog files and paths through the real executable: a clear message, exit code 3 (the
 /// catalog database) or 64 (bad usage), and the file left exactly as it was.
 @Suite(.serialized) struct CLITests {
+    /// A crawl against an address where nothing listens, or a host that does not exist, fails
+    /// within seconds naming the address and the settings that give it, and leaves no catalog.
+    @Test(arguments: ["http://127.0.0.1:9/v4", "http://no-such-host.invalid/v4"])
+    func aCrawlWhereNothingAnswersFailsFastAndLeavesNoCatalog(url: String) async throws {
+        let path = try scratchDirectory() + "/catalog.sqlite"
+        let started = ContinuousClock.now
+        let run = try await runCatalog(["crawl", "frameio", "--db", path], environment: ["FRAMEIO_TOKEN": "t", "FRAMEIO_API_URL": url])
+        let took = ContinuousClock.now - started
+        #expect(run.status == 4, "\(run.stderr)")
+        #expect(run.stderr.contains("nothing answers at \(url.replacingOccurrences(of: "/v4", with: ""))"), "\(run.stderr)")
+        #expect(run.stderr.contains("--frameio-url or FRAMEIO_API_URL"), "\(run.stderr)")
+        #expect(!run.stderr.contains("--concurrency"), "\(run.stderr)")
+        // Seconds, not the minutes of six attempts with backoff (the bound is loose for loaded machines).
+        #expect(took < .seconds(15), "took \(took)")
+        for file in [path, path + "-wal", path + "-shm", path + ".lock"] { #expect(!FileManager.default.fileExists(atPath: file), "\(file)") }
+    }
+
     @Test func aDatabaseInAMissingDirectoryIsAClearError() async throws {
         let directory = try scratchDirectory() + "/not/there"
         let run = try await runCatalog(["search", "interview", "--db", directory + "/catalog.sqlite"])

@@ -55,6 +55,33 @@ final class ScriptedTransport: HTTPTransport {
             retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.5, throttleDelay: 1, maxDelay: 8), clock: clock)
     }
 
+    @Test func anAddressWhereNothingHasEverAnsweredFailsAfterOneQuickSecondTry() async {
+        let refused = TransportError(reason: "connection refused", isUnreachable: true)
+        let transport = ScriptedTransport([.failure(refused), .failure(refused), .failure(refused)])
+        let r = requester(transport, clock: ManualClock())
+        await #expect {
+            try await r.send(APIRequest(url: "http://127.0.0.1:9/v4/me?x=1"), what: "the current user")
+        } throws: { error in
+            guard case .unreachable(_, _, let address, let reason, _) = error as? APIError else { return false }
+            return address == "http://127.0.0.1:9" && reason == "connection refused"
+                && (error as? APIError)?.remedy == .checkAddress(.dash) && (error as? APIError)?.failureClass == .service
+        }
+        #expect(transport.sent.withLock { $0.count } == 2)
+    }
+
+    @Test func aServiceThatAnsweredBeforeIsWaitedForWhenItStopsAnswering() async throws {
+        let refused = TransportError(reason: "connection refused", isUnreachable: true)
+        let transport = ScriptedTransport([
+            .success(.init(status: 200, body: [1])), .failure(refused), .failure(refused), .success(.init(status: 200, body: [2])),
+        ])
+        let r = requester(transport, clock: ManualClock())
+        _ = try await r.send(APIRequest(url: "http://x/a"), what: "a")
+        // Gone mid-crawl (a restart): retried with backoff like any other failure, not given up at once.
+        let second = try await r.send(APIRequest(url: "http://x/b"), what: "b")
+        #expect(second.body == [2])
+        #expect(transport.sent.withLock { $0.count } == 4)
+    }
+
     @Test func retriesServerErrorsThenSucceeds() async throws {
         let transport = ScriptedTransport([
             .success(.init(status: 502)), .failure(TransportError(reason: "reset")), .success(.init(status: 200, body: [1])),

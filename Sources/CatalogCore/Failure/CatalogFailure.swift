@@ -43,6 +43,8 @@ public enum Remedy: Sendable, Equatable {
     /// Give the service a working credential: `signIn` when the sign-in itself (refresh token,
     /// client id or secret) was refused, otherwise the access token.
     case credentials(service: CredentialService, signIn: Bool)
+    /// Check the service's address (the setting that gave it), or whether the service is up.
+    case checkAddress(CredentialService)
     /// Write a query that holds something to search for.
     case writeAQuery
 }
