@@ -8,6 +8,8 @@ public struct SourceStatus: Sendable, Equatable {
     public var source: Source
     /// Items of the source in the catalog, by kind.
     public var counts: [ItemKind: Int]
+    /// The bytes of its files (the sizes the service gives).
+    public var bytes: Int64 = 0
     /// The last complete crawl, if any.
     public var lastComplete: CrawlRecord?
     /// The most recent crawl of any status, if any.
@@ -245,9 +247,15 @@ extension CatalogDatabase {
                     arguments: [source.rawValue])
                 let last = try Row.fetchOne(
                     db, sql: "SELECT * FROM crawl WHERE source = ? ORDER BY id DESC LIMIT 1", arguments: [source.rawValue])
+                var attempt = last.map(CrawlRecord.init(row:))
+                // Recorded as running but holding no lock: killed (the next crawl records it so).
+                if attempt?.status == "running", !CrawlLock.isHeld(databasePath: path) { attempt?.status = "interrupted" }
+                let bytes =
+                    try Int64.fetchOne(
+                        db, sql: "SELECT coalesce(sum(size), 0) FROM item WHERE source = ? AND kind IN ('file', 'asset')",
+                        arguments: [source.rawValue]) ?? 0
                 return SourceStatus(
-                    source: source, counts: counts, lastComplete: complete.map(CrawlRecord.init(row:)),
-                    lastAttempt: last.map(CrawlRecord.init(row:)))
+                    source: source, counts: counts, bytes: bytes, lastComplete: complete.map(CrawlRecord.init(row:)), lastAttempt: attempt)
             }
         }
     }

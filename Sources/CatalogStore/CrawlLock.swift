@@ -26,6 +26,22 @@ final class CrawlLock: Sendable {
         self.fd = Mutex(fd)
     }
 
+    /// Whether a crawl holds the lock of the catalog at `databasePath` now (read-only: the lock
+    /// file is neither created nor written). A crawl recorded as running that holds no lock was
+    /// killed.
+    static func isHeld(databasePath: String) -> Bool {
+        let resolved = realpath(databasePath, nil).map { pointer in
+            defer { free(pointer) }
+            return String(cString: pointer)
+        }
+        let fd = open((resolved ?? databasePath) + ".lock", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return true }
+        flock(fd, LOCK_UN)
+        return false
+    }
+
     /// Releases the lock (idempotent).
     func release() {
         fd.withLock { fd in

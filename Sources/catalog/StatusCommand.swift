@@ -16,34 +16,84 @@ struct StatusCommand: AsyncParsableCommand {
         do {
             let database = try global.openDatabase()
             var lines = ["catalog: \(database.path) (\(ByteCount.format(database.fileSize)))"]
-            for status in try database.status() {
-                let total = status.counts.values.reduce(0, +)
-                lines.append("\(status.source): \(total) items")
-                if total > 0 {
-                    let kinds = ItemKind.allCases.compactMap { kind in status.counts[kind].map { "\($0) \(kind.rawValue)" } }
-                    lines.append("  " + kinds.joined(separator: ", "))
-                }
-                if let crawl = status.lastComplete {
-                    lines.append(
-                        "  last complete crawl #\(crawl.id) (\(crawl.mode)\(crawl.since.map { " since \($0)" } ?? ""), API \(crawl.api)) \(crawl.startedAt) → \(crawl.finishedAt ?? "?"): \(crawl.itemCount) items, \(crawl.added) new, \(crawl.changed - crawl.moved) changed, \(crawl.moved) moved, \(crawl.deleted) deleted, \(crawl.requests) requests"
-                    )
-                    if crawl.warningCount > 0 {
-                        lines.append("  \(crawl.warningCount) warning\(crawl.warningCount == 1 ? "" : "s") in that crawl:")
-                        lines += crawl.warnings.map { "    \($0)" }
-                        if crawl.warningCount > crawl.warnings.count { lines.append("    … and \(crawl.warningCount - crawl.warnings.count) more") }
-                    }
-                    lines.append(
-                        "  watermark for the next delta: \(crawl.startedAt) (minus \(Int(CrawlOptions.deltaOverlap / 60)) minutes of overlap)")
-                } else {
-                    lines.append("  never crawled completely")
-                }
-                if let last = status.lastAttempt, last.status != "complete" {
-                    lines.append("  latest crawl #\(last.id) \(last.status)\(last.error.map { ": \($0)" } ?? "")")
-                }
-            }
+            for status in try database.status() { lines += Self.lines(for: status, now: Date()) }
             Terminal.output(lines.joined(separator: "\n"))
         } catch {
             throw ErrorReport.exit(error)
+        }
+    }
+
+    /// One source's part of the status, short enough for 80 columns (warnings aside).
+    static func lines(for status: SourceStatus, now: Date) -> [String] {
+        let total = status.counts.values.reduce(0, +)
+        var lines: [String] = []
+        guard total > 0 || status.lastAttempt != nil else { return ["\(status.source): empty, never crawled"] }
+        let files = (status.counts[.file] ?? 0) + (status.counts[.asset] ?? 0)
+        lines.append("\(status.source): \(Count.of(total, "item")), \(ByteCount.format(status.bytes)) in \(Count.of(files, "file"))")
+        if total > 0 {
+            let kinds = ItemKind.allCases.compactMap { kind in status.counts[kind].map { Count.of($0, kind.displayName) } }
+            lines.append("  " + kinds.joined(separator: ", "))
+        }
+        if let crawl = status.lastComplete {
+            let api = crawl.api == .v4 ? "the V4 API" : status.source == .dash ? "the Dash API" : "the v2 API"
+            lines.append(
+                "  refreshed \(RelativeTime.since(crawl.finishedAt ?? crawl.startedAt, now: now)): crawl #\(crawl.id), \(crawl.mode) through \(api)")
+            lines.append(
+                "    \(crawl.added) new, \(crawl.changed - crawl.moved) changed, \(crawl.moved) moved, \(crawl.deleted) deleted; \(Count.of(crawl.requests, "request"))"
+            )
+            if crawl.warningCount > 0 {
+                lines.append("  \(Count.of(crawl.warningCount, "warning")) in that crawl:")
+                lines += crawl.warnings.map { "    \($0)" }
+                if crawl.warningCount > crawl.warnings.count { lines.append("    … and \(crawl.warningCount - crawl.warnings.count) more") }
+            }
+            let from = Timestamp.parse(crawl.startedAt).map { Timestamp.format($0.addingTimeInterval(-CrawlOptions.deltaOverlap)) } ?? crawl.startedAt
+            lines.append("  next refresh: a delta of what changed since \(from)")
+        } else {
+            lines.append("  never crawled completely")
+        }
+        if let last = status.lastAttempt, last.status != "complete" {
+            lines.append(
+                "  latest crawl #\(last.id) \(last.status) \(RelativeTime.since(last.finishedAt ?? last.startedAt, now: now))\(last.error.map { ": \($0)" } ?? "")"
+            )
+        }
+        return lines
+    }
+}
+
+/// Counts for people: `1 file`, `2 814 files` (digits grouped in threes by spaces).
+enum Count {
+    static func of(_ count: Int, _ noun: String) -> String {
+        "\(grouped(count)) \(count == 1 ? noun : plural(noun))"
+    }
+
+    static func grouped(_ count: Int) -> String {
+        let digits = String(count.magnitude)
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(" ") }
+            out.append(digit)
+        }
+        return (count < 0 ? "-" : "") + out
+    }
+
+    static func plural(_ noun: String) -> String {
+        if noun.hasSuffix("s") || noun.hasSuffix("sh") || noun.hasSuffix("ch") { return noun + "es" }
+        return noun + "s"
+    }
+}
+
+/// `just now`, `5 min ago`, `3 h ago`, `2 days ago`, and the date itself past a month.
+enum RelativeTime {
+    static func since(_ timestamp: String, now: Date) -> String {
+        guard let date = Timestamp.parse(timestamp) else { return timestamp }
+        let seconds = now.timeIntervalSince(date)
+        switch seconds {
+        case ..<0: return "at \(timestamp)"
+        case ..<60: return "just now"
+        case ..<3600: return "\(Int(seconds / 60)) min ago"
+        case ..<172_800: return "\(Int(seconds / 3600)) h ago"
+        case ..<2_592_000: return "\(Int(seconds / 86400)) days ago"
+        default: return "on \(timestamp.prefix(10))"
         }
     }
 }

@@ -99,6 +99,43 @@ func itemsOnDisk(_ path: String) throws -> [String: String] {
         for file in [path, path + "-wal", path + "-shm", path + ".lock"] { #expect(!FileManager.default.fileExists(atPath: file), "\(file)") }
     }
 
+    /// `status` while a crawl runs, and after it was killed: a crawl recorded as running whose
+    /// process is gone (it holds no lock) is shown as interrupted; sizes, plurals and relative times.
+    @Test func statusTellsARunningCrawlFromAKilledOne() async throws {
+        let path = try scratchDirectory() + "/c.sqlite"
+        var configuration = SandboxConfiguration()
+        configuration.latencyMilliseconds = 400
+        let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: configuration)
+        try await server.withRunning { urls in
+            let environment = ["FRAMEIO_TOKEN": "sandbox", "FRAMEIO_API_URL": urls.frameIO]
+            let first = try await runCatalog(
+                ["crawl", "frameio", "--db", path, "--quiet"], environment: ["FRAMEIO_TOKEN": "sandbox", "FRAMEIO_API_URL": urls.frameIO])
+            #expect(first.status == 0, "\(first.stderr)")
+            let done = try await runCatalog(["status", "--db", path])
+            #expect(done.stdout.contains("refreshed just now: crawl #1, full through the v2 API"), "\(done.stdout)")
+            #expect(done.stdout.contains(" projects, ") && done.stdout.contains(" version stacks"), "\(done.stdout)")
+            #expect(done.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(done.stdout)")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: catalogBinary)
+            process.arguments = ["crawl", "frameio", "--full", "--db", path, "--quiet"]
+            process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]) { a, _ in a }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var running = ""
+            for _ in 0..<100 where !running.contains("latest crawl #2 running") {
+                try await Task.sleep(for: .milliseconds(100))
+                running = try await runCatalog(["status", "--db", path]).stdout
+            }
+            #expect(running.contains("latest crawl #2 running"), "\(running)")
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let after = try await runCatalog(["status", "--db", path])
+            #expect(after.stdout.contains("latest crawl #2 interrupted"), "\(after.stdout)")
+            #expect(after.stdout.contains("refreshed"), "the last complete crawl is still shown: \(after.stdout)")
+        }
+    }
+
     @Test func aDatabaseInAMissingDirectoryIsAClearError() async throws {
         let directory = try scratchDirectory() + "/not/there"
         let run = try await runCatalog(["search", "interview", "--db", directory + "/catalog.sqlite"])

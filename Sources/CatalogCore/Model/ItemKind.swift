@@ -23,6 +23,15 @@ public enum ItemKind: String, Sendable, Hashable, Codable, CaseIterable, CustomS
     /// The name used in queries, JSON and CSV (`version_stack`, …).
     public var description: String { rawValue }
 
+    /// The kind in words, for people (`version stack`; `item of another type` for ``other``).
+    public var displayName: String {
+        switch self {
+        case .versionStack: "version stack"
+        case .other: "other item"
+        default: rawValue
+        }
+    }
+
     /// Whether the kind can hold other items.
     public var isContainer: Bool {
         switch self {
