@@ -203,7 +203,7 @@ let package = Package(
         // Runs the built `catalog` executable (built by `swift build --build-tests`) on bad files and paths.
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "CatalogSandbox", "CatalogStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CatalogCore", "TestSupport", "CatalogSandbox", "CatalogStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
     ],

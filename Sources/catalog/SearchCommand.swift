@@ -29,11 +29,11 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(help: "table (default on a terminal), json, ndjson or csv (default when piped: ndjson).")
     var format: OutputFormat?
 
-    @Option(help: "The most results shown.")
+    @Option(help: "The most results shown; 0 for all.")
     var limit = 50
 
     func validate() throws {
-        guard (0...1_000_000).contains(limit) else { throw ValidationError("--limit must be between 0 and 1000000") }
+        guard (0...1_000_000).contains(limit) else { throw ValidationError("--limit must be between 0 (all) and 1000000") }
     }
 
     func run() async throws {
@@ -52,7 +52,10 @@ struct SearchCommand: AsyncParsableCommand {
                 throw StoreError.noCatalog(path: path)
             }
             let parsed = try database.parseQuery(text)
-            let items = try database.search(parsed, limit: limit)
+            // One more than shown tells whether more match, at the cost of one row.
+            var items = try database.search(parsed, limit: limit == 0 ? Int.max : limit + 1)
+            let more = limit > 0 && items.count > limit
+            if more { items.removeLast() }
             let chosen = format ?? (Terminal.stdoutIsTerminal ? .table : .ndjson)
             var writer = ItemWriter(format: chosen, report: "search") { bytes in
                 Terminal.writeOutput(bytes)
@@ -60,6 +63,12 @@ struct SearchCommand: AsyncParsableCommand {
             try writer.begin()
             for item in items { try writer.write(item) }
             try writer.end()
+            if !global.quiet {
+                Terminal.error(
+                    more
+                        ? "\(Count.of(items.count, "result")) shown; more match (--limit 0 for all, or narrow the query)"
+                        : items.isEmpty ? "no results" : Count.of(items.count, "result"))
+            }
         } catch {
             throw ErrorReport.exit(error)
         }

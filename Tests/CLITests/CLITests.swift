@@ -1,3 +1,4 @@
+import CatalogCore
 import CatalogSandbox
 import CatalogStore
 import Foundation
@@ -134,6 +135,33 @@ func itemsOnDisk(_ path: String) throws -> [String: String] {
             #expect(after.stdout.contains("latest crawl #2 interrupted"), "\(after.stdout)")
             #expect(after.stdout.contains("refreshed"), "the last complete crawl is still shown: \(after.stdout)")
         }
+    }
+
+    /// `search` says how many it shows and whether more match; `--limit 0` shows them all.
+    @Test func searchSaysWhetherMoreMatchAndLimitZeroShowsAll() async throws {
+        let path = try scratchDirectory() + "/c.sqlite"
+        let database = try CatalogDatabase(path: path)
+        let session = try database.beginCrawl(source: .frameio)
+        try await database.stage(
+            (1...5).map {
+                CatalogItem(
+                    source: .frameio, id: "f\($0)", kind: .file, name: "clip \($0).mov", parentID: "p", projectID: "p", path: "A/W/P/clip \($0).mov",
+                    record: #"{"id":"f\#($0)"}"#)
+            }, in: session)
+        try await database.complete(session, stats: CrawlStats())
+        let some = try await runCatalog(["search", "clip", "--limit", "3", "--db", path])
+        #expect(some.status == 0)
+        #expect(some.stdout.split(separator: "\n").count == 3, "\(some.stdout)")
+        #expect(some.stderr.contains("3 results shown; more match (--limit 0 for all"), "\(some.stderr)")
+        let all = try await runCatalog(["search", "clip", "--limit", "0", "--db", path])
+        #expect(all.stdout.split(separator: "\n").count == 5, "\(all.stdout)")
+        #expect(all.stderr.contains("5 results") && !all.stderr.contains("more match"), "\(all.stderr)")
+        let exact = try await runCatalog(["search", "clip", "--limit", "5", "--db", path])
+        #expect(exact.stderr.contains("5 results") && !exact.stderr.contains("more match"), "\(exact.stderr)")
+        let none = try await runCatalog(["search", "nothing", "--db", path])
+        #expect(none.status == 0 && none.stdout.isEmpty && none.stderr.contains("no results"), "\(none.stderr)")
+        let quiet = try await runCatalog(["search", "clip", "--quiet", "--db", path])
+        #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
     }
 
     @Test func aDatabaseInAMissingDirectoryIsAClearError() async throws {
