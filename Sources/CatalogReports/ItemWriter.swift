@@ -8,6 +8,8 @@ public struct ItemWriter {
     public static let schemaVersion = 1
 
     private let format: OutputFormat
+    /// The terminal cells a table may take.
+    private let width: Int
     private let sink: (borrowing [UInt8]) throws -> Void
     private var count = 0
     private var tableRows: [CatalogItem] = []
@@ -15,8 +17,9 @@ public struct ItemWriter {
     private let report: String
 
     /// Creates a writer sending bytes to `sink`; `report` names the report in JSON documents.
-    public init(format: OutputFormat, report: String, sink: @escaping (borrowing [UInt8]) throws -> Void) {
+    public init(format: OutputFormat, report: String, width: Int = 160, sink: @escaping (borrowing [UInt8]) throws -> Void) {
         self.format = format
+        self.width = width
         self.sink = sink
         self.report = report
         buffer.reserveCapacity(1 << 16)
@@ -56,7 +59,7 @@ public struct ItemWriter {
     public mutating func end() throws {
         switch format {
         case .json: append("]}\n")
-        case .table: append(TableRenderer.render(tableRows))
+        case .table: append(TableRenderer.render(tableRows, width: width))
         case .csv, .ndjson: break
         }
         try flush()

@@ -50,7 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
             for report in reports { Terminal.output(Summary.line(report)) }
             let parsed = try database.parseQuery(text)
             Terminal.output("\n$ catalog search --db \(db) \(text)")
-            var writer = ItemWriter(format: .table, report: "search") { bytes in
+            var writer = ItemWriter(format: .table, report: "search", width: Terminal.columns) { bytes in
                 Terminal.writeOutput(bytes)
             }
             try writer.begin()

@@ -67,7 +67,7 @@ struct ExportCommand: AsyncParsableCommand {
             switch report {
             case .inventory:
                 try AtomicOutput.write(to: OutputTarget(path: output, replacingLink: replaceLink)) { sink in
-                    var writer = ItemWriter(format: format, report: "inventory", sink: sink)
+                    var writer = ItemWriter(format: format, report: "inventory", width: Terminal.columns, sink: sink)
                     try writer.begin()
                     try database.forEachItem(records: false) { try writer.write($0) }
                     try writer.end()
@@ -76,7 +76,7 @@ struct ExportCommand: AsyncParsableCommand {
                 let parsed = try database.parseQuery(query.joined(separator: " "))
                 let items = try database.search(parsed, limit: limit)
                 try AtomicOutput.write(to: OutputTarget(path: output, replacingLink: replaceLink)) { sink in
-                    var writer = ItemWriter(format: format, report: "search", sink: sink)
+                    var writer = ItemWriter(format: format, report: "search", width: Terminal.columns, sink: sink)
                     try writer.begin()
                     for item in items { try writer.write(item) }
                     try writer.end()

@@ -57,7 +57,7 @@ struct SearchCommand: AsyncParsableCommand {
             let more = limit > 0 && items.count > limit
             if more { items.removeLast() }
             let chosen = format ?? (Terminal.stdoutIsTerminal ? .table : .ndjson)
-            var writer = ItemWriter(format: chosen, report: "search") { bytes in
+            var writer = ItemWriter(format: chosen, report: "search", width: Terminal.columns) { bytes in
                 Terminal.writeOutput(bytes)
             }
             try writer.begin()

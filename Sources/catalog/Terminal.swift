@@ -8,6 +8,15 @@ enum Terminal {
     static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
     static let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
 
+    /// The width tables are fitted to: `COLUMNS` when it holds a sane number, else the terminal's
+    /// width, else 160 (a table written to a file or pipe).
+    static let columns: Int = {
+        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let value = Int(text), (20...1000).contains(value) { return value }
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 20 { return Int(size.ws_col) }
+        return 160
+    }()
+
     /// Writes a line to stdout (unbuffered, so it interleaves correctly with streamed results).
     /// On a terminal it goes through ``TerminalText/sanitize(_:keepingLines:)``; piped, the data
     /// (CSV, JSON) is written as it is.
