@@ -10,11 +10,9 @@ struct Catalog: AsyncParsableCommand {
         commandName: "catalog",
         abstract: "Keep an offline, searchable catalog of your Frame.io and Dash holdings.",
         discussion: """
-            Crawl once with `catalog crawl` (sign in with `catalog login frameio` or set FRAMEIO_TOKEN,
-            and/or set DASH_TOKEN), then search
-            offline with `catalog search`. Try it without an account: `catalog demo` crawls a local sandbox.
-            Exit codes: 0 success, 1 error, 2 configuration or authentication error (token, URL),
-            3 catalog database error, 4 the service could not be read completely, 64 bad usage.
+            Crawl once with `catalog crawl` (sign in with `catalog login frameio` or set FRAMEIO_TOKEN, and/or set DASH_TOKEN), then search offline with `catalog search`. Try it without an account: `catalog demo` crawls a local sandbox.
+
+            Exit codes: 0 success, 1 error, 2 configuration or authentication error (token, URL), 3 catalog database error, 4 the service could not be read completely, 64 bad usage.
             """,
         version: "0.1.0",
         subcommands: [
@@ -37,7 +35,26 @@ struct Catalog: AsyncParsableCommand {
             )
             Foundation.exit(64)
         }
+        if let problem = unknownCommand(arguments) {
+            Terminal.error("catalog: \(problem)")
+            Foundation.exit(64)
+        }
         await main(arguments)
+    }
+
+    /// The subcommands' names.
+    static var commandNames: [String] { configuration.subcommands.compactMap { $0.configuration.commandName } }
+
+    /// What is wrong when the first argument names no subcommand (`catalog serch`, `catalog help
+    /// nosuch`), with the closest names; nil when it is fine (a subcommand, a flag, nothing).
+    static func unknownCommand(_ arguments: [String]) -> String? {
+        var words = arguments
+        if words.first == "help" { words.removeFirst() }
+        guard let first = words.first, !first.hasPrefix("-"), !commandNames.contains(first) else { return nil }
+        let close = Suggestions.closest(to: first, among: commandNames)
+        let suggestion = close.isEmpty ? "" : " Did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))?"
+        return
+            "'\(TerminalText.sanitize(first))' is not a catalog command.\(suggestion) Commands: \(commandNames.joined(separator: ", ")); see `catalog --help`."
     }
 
     /// `--verbose` logs at debug level; `CATALOG_LOG_LEVEL` (trace, debug, info, notice, warning,

@@ -10,10 +10,7 @@ struct ChangesCommand: AsyncParsableCommand {
         commandName: "changes",
         abstract: "List what crawls added, modified (which fields), moved (old → new path) and deleted.",
         discussion: """
-            By default, the changes made by the last complete crawl of each source. --since N lists
-            the changes of every complete crawl after crawl N (see `catalog status`); --since DATE
-            those of crawls that finished at or after DATE. A first crawl into an empty catalog is
-            not itemised (everything was added): use `catalog export` for it.
+            By default, the changes made by the last complete crawl of each source. --since N lists the changes of every complete crawl after crawl N (see `catalog status`); --since DATE those of crawls that finished at or after DATE. A first crawl into an empty catalog is not itemised (everything was added): use `catalog export` for it.
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -17,15 +17,7 @@ struct LoginCommand: AsyncParsableCommand {
         commandName: "login",
         abstract: "Sign in to Frame.io V4 (Adobe IMS) and keep the refresh token for crawls.",
         discussion: """
-            Needs FRAMEIO_CLIENT_ID (the client id of your Adobe Developer Console project, whose
-            redirect URI allows http://127.0.0.1), and FRAMEIO_CLIENT_SECRET for a confidential
-            client. Prints a URL to open in a browser; after you sign in, the browser is sent back
-            to a listener on 127.0.0.1 and the sign-in completes by itself. On a machine without a
-            browser, open the URL elsewhere and paste the address you were sent to (or its code)
-            here. FRAMEIO_AUTH_URL (default \(IMSAuth.defaultAuthURL)) and FRAMEIO_SCOPES (default
-            \(IMSAuth.defaultUserScopes)) change where and what it asks. The refresh token is written
-            to the credentials file ($CATALOG_CREDENTIALS, else ~/.config/catalog/credentials.json),
-            never printed.
+            Needs FRAMEIO_CLIENT_ID (the client id of your Adobe Developer Console project, whose redirect URI allows http://127.0.0.1), and FRAMEIO_CLIENT_SECRET for a confidential client. Prints a URL to open in a browser; after you sign in, the browser is sent back to a listener on 127.0.0.1 and the sign-in completes by itself. On a machine without a browser, open the URL elsewhere and paste the address you were sent to (or its code) here. FRAMEIO_AUTH_URL (default \(IMSAuth.defaultAuthURL)) and FRAMEIO_SCOPES (default \(IMSAuth.defaultUserScopes)) change where and what it asks. The refresh token is written to the credentials file ($CATALOG_CREDENTIALS, else ~/.config/catalog/credentials.json), never printed.
             """)
 
     @Argument(help: "The service to sign in to: frameio.")

@@ -9,6 +9,7 @@ struct SandboxCommand: AsyncParsableCommand {
         abstract: "Serve local fakes of the Frame.io V4 and v2, Adobe IMS and Dash v2 APIs (loopback only unless --host says otherwise).",
         discussion: """
             Prints the base URLs, then serves until interrupted. Point a crawl at it:
+
               FRAMEIO_TOKEN=any FRAMEIO_API_URL=<printed /v4 or /v2 URL> DASH_TOKEN=any DASH_API_URL=<printed /dash URL> catalog crawl
             """)
 

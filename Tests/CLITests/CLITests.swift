@@ -164,6 +164,17 @@ func itemsOnDisk(_ path: String) throws -> [String: String] {
         #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
     }
 
+    /// A mistyped command is refused with the closest names (exit 64), also after `help`.
+    @Test func aMistypedCommandSuggestsTheRightOne() async throws {
+        let typo = try await runCatalog(["serch", "interview"])
+        #expect(typo.status == 64)
+        #expect(typo.stderr.contains("'serch' is not a catalog command. Did you mean 'search'?"), "\(typo.stderr)")
+        let help = try await runCatalog(["help", "nosuch"])
+        #expect(help.status == 64 && help.stderr.contains("'nosuch' is not a catalog command"), "\(help.stderr)")
+        let fine = try await runCatalog(["help", "search"])
+        #expect(fine.status == 0 && fine.stdout.contains("Search the catalog offline"), "\(fine.stdout)")
+    }
+
     @Test func aDatabaseInAMissingDirectoryIsAClearError() async throws {
         let directory = try scratchDirectory() + "/not/there"
         let run = try await runCatalog(["search", "interview", "--db", directory + "/catalog.sqlite"])
