@@ -12,12 +12,17 @@ struct SearchCommand: AsyncParsableCommand {
         commandName: "search",
         abstract: "Search the catalog offline.",
         discussion: """
-            Words must all match (prefix* for prefixes, "quoted phrases", a OR b, -excluded).
-            Filters: kind:file|folder|version_stack|project|team|account|asset  source:frameio|dash
-            project:NAME  ext:mov  label:approved  size:>1GB  size:<10MB  updated:>=2025-01-01
-            created:2025  uploaded:<2025-06  xxh64:HEX  md5:HEX  state:live  type:image|video|audio|document
-            folder:"Campaigns/2026"  and Dash fields: Brand:Acme  "Usage Rights":"Web only".
-            A query of filters only lists matches by path.
+            Words must all match (prefix* for prefixes, "quoted phrases", a OR b, -excluded). A query of filters only lists matches by path.
+
+            Filters:
+              kind:file|folder|version_stack|project|workspace|team|account|asset
+              source:frameio|dash  project:NAME  ext:mov  label:approved
+              size:>1GB  size:<10MB  state:live  type:image|video|audio|document
+              updated:>=2025-01-01  created:2025  uploaded:<2025-06
+              updated:>7d  updated:<=2w  created:today
+              xxh64:HEX  md5:HEX  folder:"Campaigns/2026"
+              and custom fields: Brand:Acme  "Usage Rights":"Web only"
+
             Full reference: docs/query-language.md.
             """)
 

@@ -37,6 +37,27 @@ import Testing
         #expect(before == .date(.uploaded, lower: nil, upper: Date(timeIntervalSince1970: 1_709_251_200)))
     }
 
+    /// Relative dates count back from the parser's `now` (2026-11-30T12:00:00Z here): an age is
+    /// a moment (later is newer), `today` and `yesterday` are UTC days.
+    @Test func relativeDatesCountBackFromNow() throws {
+        let parser = SearchQueryParser(now: Date(timeIntervalSince1970: 1_796_040_000))
+        func filter(_ text: String) throws -> Filter { try parser.parse(text).filters[0].filter }
+        #expect(try filter("updated:>7d") == .date(.updated, lower: Date(timeIntervalSince1970: 1_795_435_200), upper: nil))
+        #expect(try filter("updated:7d") == .date(.updated, lower: Date(timeIntervalSince1970: 1_795_435_200), upper: nil))
+        #expect(try filter("updated:<=2w") == .date(.updated, lower: nil, upper: Date(timeIntervalSince1970: 1_794_830_400)))
+        #expect(try filter("created:>=12h") == .date(.created, lower: Date(timeIntervalSince1970: 1_795_996_800), upper: nil))
+        #expect(
+            try filter("created:today")
+                == .date(.created, lower: Date(timeIntervalSince1970: 1_795_996_800), upper: Date(timeIntervalSince1970: 1_796_083_200)))
+        #expect(
+            try filter("uploaded:yesterday")
+                == .date(.uploaded, lower: Date(timeIntervalSince1970: 1_795_910_400), upper: Date(timeIntervalSince1970: 1_795_996_800)))
+        #expect(try filter("updated:>today") == .date(.updated, lower: Date(timeIntervalSince1970: 1_796_083_200), upper: nil))
+        for bad in ["updated:>7x", "updated:-3d", "updated:99999999w", "updated:d"] {
+            #expect(throws: SearchQueryError.self, "\(bad)") { try parser.parse(bad) }
+        }
+    }
+
     /// Years at the ends of the calendar name a period like any other (these trapped before).
     @Test func datesAtTheEndsOfTheCalendarHaveAnEnd() throws {
         let last = try parser.parse("updated:9999").filters[0].filter
@@ -65,7 +86,7 @@ import Testing
             "\(error)".contains("'huge'") && "\(error)".contains("size:")
         }
         #expect {
-            try parser.parse("updated:>=yesterday")
+            try parser.parse("updated:>=someday")
         } throws: { "\($0)".contains("updated:") }
         #expect { try parser.parse("kind:movie") } throws: { "\($0)".contains("version_stack") }
     }

@@ -10,9 +10,14 @@ public struct SearchQueryParser: Sendable {
     /// The custom field names `Name:value` filters may use (Dash fields), canonical spelling.
     public let fields: [String]
 
-    /// Creates a parser; `fields` are the custom fields the catalog knows (for `Brand:Acme`).
-    public init(fields: [String] = []) {
+    /// The moment relative dates (`updated:>7d`, `created:today`) count from.
+    public let now: Date
+
+    /// Creates a parser; `fields` are the custom fields the catalog knows (for `Brand:Acme`);
+    /// relative dates count back from `now`.
+    public init(fields: [String] = [], now: Date = Date()) {
         self.fields = fields
+        self.now = now
     }
 
     private enum Token: Equatable {
@@ -298,8 +303,23 @@ public struct SearchQueryParser: Sendable {
 
     private func parseDate(field: Filter.DateField, value: String) throws(SearchQueryError) -> Filter {
         let (op, rest) = splitComparison(value)
-        let expected = "a date such as >=2025-01-01, <2025-06, 2024 or >2025-01-31T12:00:00Z"
-        guard let start = Timestamp.parse(rest), let end = Timestamp.endOfPeriod(rest, from: start) else {
+        let expected = "a date such as >=2025-01-01, <2025-06, 2024 or >2025-01-31T12:00:00Z, or a relative one: >7d, <=2w, 12h, today, yesterday"
+        // An age (`7d`: the moment 7 days ago): later than it is newer, earlier is older; alone,
+        // it means since then.
+        if let moment = relativeMoment(rest) {
+            switch op {
+            case .equal, .greaterOrEqual, .greater: return .date(field, lower: moment, upper: nil)
+            case .less, .lessOrEqual: return .date(field, lower: nil, upper: moment)
+            }
+        }
+        let day: (Date, Date)? =
+            switch rest.lowercased() {
+            case "today": todayUTC()
+            case "yesterday": todayUTC().map { ($0.0.addingTimeInterval(-86_400), $0.0) }
+            default: nil
+            }
+        guard let (start, end) = day ?? Timestamp.parse(rest).flatMap({ start in Timestamp.endOfPeriod(rest, from: start).map { (start, $0) } })
+        else {
             throw .invalidValue(filter: field.rawValue, value: value, expected: expected)
         }
         switch op {
@@ -309,5 +329,25 @@ public struct SearchQueryParser: Sendable {
         case .less: return .date(field, lower: nil, upper: start)
         case .lessOrEqual: return .date(field, lower: nil, upper: end)
         }
+    }
+
+    /// `12h`, `7d`, `2w` (hours, days, weeks; up to 100 years) as the moment that long before ``now``.
+    private func relativeMoment(_ text: String) -> Date? {
+        guard let unit = text.last, let count = Int(text.dropLast()), count >= 0 else { return nil }
+        let seconds: Double
+        switch unit {
+        case "h", "H": seconds = 3_600
+        case "d", "D": seconds = 86_400
+        case "w", "W": seconds = 604_800
+        default: return nil
+        }
+        guard Double(count) * seconds <= 100 * 365.25 * 86_400 else { return nil }
+        return now.addingTimeInterval(-Double(count) * seconds)
+    }
+
+    /// Today (UTC) as a period: its midnight and the next.
+    private func todayUTC() -> (Date, Date)? {
+        let midnight = (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
+        return (Date(timeIntervalSince1970: midnight), Date(timeIntervalSince1970: midnight + 86_400))
     }
 }
