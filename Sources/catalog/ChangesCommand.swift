@@ -41,6 +41,7 @@ struct ChangesCommand: AsyncParsableCommand {
         do {
             let database = try global.openDatabase()
             let chosen = format ?? (output == nil && Terminal.stdoutIsTerminal ? .table : .ndjson)
+            Terminal.indentJSON(chosen)
             try Self.write(
                 database: database, since: since, source: source, format: chosen,
                 output: OutputTarget(path: output, replacingLink: replaceLink))

@@ -65,6 +65,7 @@ struct DupesCommand: AsyncParsableCommand {
         do {
             let database = try global.openDatabase()
             let chosen = format ?? (output == nil && Terminal.stdoutIsTerminal ? .table : .ndjson)
+            Terminal.indentJSON(chosen)
             let summary = try Self.write(
                 database: database, filter: try options.filter(), format: chosen, output: OutputTarget(path: output, replacingLink: replaceLink))
             if chosen != .table { Terminal.error(DuplicateWriter.summaryLine(summary)) }

@@ -58,6 +58,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
+        if output == nil || output == "-" { Terminal.indentJSON(format) }
         do {
             let database = try global.openDatabase()
             switch report {

@@ -47,7 +47,9 @@ struct FieldsCommand: AsyncParsableCommand {
                 values += options.filter { !held.contains($0.path) }.map { ($0.path, 0) }
                 listed.append(Listed(field: field, options: options, values: values))
             }
-            switch format ?? (Terminal.stdoutIsTerminal ? .table : .json) {
+            let chosen = format ?? (Terminal.stdoutIsTerminal ? .table : .json)
+            Terminal.indentJSON(chosen)
+            switch chosen {
             case .table:
                 guard !listed.isEmpty else {
                     Terminal.output("no custom fields in the catalog (Dash fields and Frame.io V4 metadata fields come with a crawl)")

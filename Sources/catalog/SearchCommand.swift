@@ -62,6 +62,7 @@ struct SearchCommand: AsyncParsableCommand {
             let more = limit > 0 && items.count > limit
             if more { items.removeLast() }
             let chosen = format ?? (Terminal.stdoutIsTerminal ? .table : .ndjson)
+            Terminal.indentJSON(chosen)
             var writer = ItemWriter(format: chosen, report: "search", width: Terminal.columns) { bytes in
                 Terminal.writeOutput(bytes)
             }

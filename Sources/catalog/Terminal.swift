@@ -1,4 +1,5 @@
 import CatalogCore
+import CatalogReports
 import Crawler
 import Foundation
 import Synchronization
@@ -30,11 +31,26 @@ enum Terminal {
     /// Writers flush whole records, so a chunk never ends inside a character.
     static func writeOutput(_ bytes: borrowing [UInt8]) {
         if stdoutIsTerminal {
-            let text = bytes.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+            let chunk = copy bytes
+            let shown: [UInt8] = jsonIndenter.withLock { state in
+                guard var indenter = state else { return chunk }
+                defer { state = indenter }
+                return indenter.feed(chunk)
+            }
+            let text = shown.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
             FileHandle.standardOutput.write(Data(TerminalText.sanitize(text, keepingLines: true).utf8))
         } else {
             bytes.withUnsafeBytes { FileHandle.standardOutput.write(Data($0)) }
         }
+    }
+
+    /// Re-indents the JSON written to a terminal (`--format json` read by a person); piped, JSON
+    /// stays compact.
+    private static let jsonIndenter = Mutex<JSONIndenter?>(nil)
+
+    /// Whether what follows on stdout is a JSON document to indent (on a terminal only).
+    static func indentJSON(_ format: OutputFormat) {
+        jsonIndenter.withLock { $0 = format == .json && stdoutIsTerminal ? JSONIndenter() : nil }
     }
 
     /// Writes a message to stderr through ``TerminalText/sanitize(_:keepingLines:)``, always:

@@ -175,6 +175,25 @@ func itemsOnDisk(_ path: String) throws -> [String: String] {
         #expect(fine.status == 0 && fine.stdout.contains("Search the catalog offline"), "\(fine.stdout)")
     }
 
+    /// `--format json` is indented for a person on a terminal and stays compact in a pipe.
+    @Test func jsonIsIndentedOnATerminalAndCompactInAPipe() async throws {
+        let path = try scratchDirectory() + "/c.sqlite"
+        let database = try CatalogDatabase(path: path)
+        let session = try database.beginCrawl(source: .frameio)
+        try await database.stage(
+            [
+                CatalogItem(
+                    source: .frameio, id: "f1", kind: .file, name: "clip.mov", parentID: "p", projectID: "p", path: "A/W/P/clip.mov", record: "{}")
+            ],
+            in: session)
+        try await database.complete(session, stats: CrawlStats())
+        let onTerminal = try await runScript("\(catalogBinary) search clip --format json --db \(path)")
+        #expect(onTerminal.contains("{\r\n  \"version\": 1,") || onTerminal.contains("{\n  \"version\": 1,"), "\(onTerminal)")
+        #expect(onTerminal.contains("\"name\": \"clip.mov\""), "\(onTerminal)")
+        let piped = try await runCatalog(["search", "clip", "--format", "json", "--db", path])
+        #expect(piped.stdout.hasPrefix("{\"version\":1,\"report\":\"search\",\"items\":[{"), "\(piped.stdout)")
+    }
+
     @Test func aDatabaseInAMissingDirectoryIsAClearError() async throws {
         let directory = try scratchDirectory() + "/not/there"
         let run = try await runCatalog(["search", "interview", "--db", directory + "/catalog.sqlite"])
