@@ -53,6 +53,18 @@ enum AtomicOutput {
         do {
             try body { bytes in try bytes.withUnsafeBytes { try handle.write(contentsOf: Data($0)) } }
             try handle.synchronize()
+            // A report is an ordinary file: the replaced file's permissions, or a new file's
+            // under the umask (0644 usually); only while it is written is it private.
+            var existing = stat()
+            let mode: mode_t
+            if lstat(path, &existing) == 0 {
+                mode = existing.st_mode & 0o777
+            } else {
+                let mask = umask(0)
+                umask(mask)
+                mode = 0o666 & ~mask
+            }
+            fchmod(handle.fileDescriptor, mode)
             try handle.close()
             if rename(temporary.path, url.path) != 0 {
                 throw ConfigurationError(description: "cannot rename the export into \(path): \(String(cString: strerror(errno)))")

@@ -145,6 +145,29 @@ import Testing
     }
 
     /// Before: `export --output` replaced a FIFO, a device or a symbolic link with a regular file.
+    /// A report is an ordinary file (the umask's permissions, or those of the file it replaces);
+    /// the catalog stays private.
+    @Test func reportsGetOrdinaryPermissionsAndTheCatalogStaysPrivate() async throws {
+        let directory = try scratchDirectory()
+        let path = directory + "/catalog.sqlite"
+        try await crawledCatalog(at: path)
+        let mask = umask(0)
+        umask(mask)
+        func mode(_ file: String) -> mode_t {
+            var info = stat()
+            return stat(file, &info) == 0 ? info.st_mode & 0o777 : 0
+        }
+        let report = directory + "/inventory.csv"
+        let made = try await runCatalog(["export", "inventory", "--db", path, "--format", "csv", "--output", report])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(mode(report) == 0o666 & ~mask, "\(String(mode(report), radix: 8))")
+        #expect(chmod(report, 0o640) == 0)
+        let replaced = try await runCatalog(["export", "inventory", "--db", path, "--format", "csv", "--output", report])
+        #expect(replaced.status == 0 && mode(report) == 0o640, "\(String(mode(report), radix: 8))")
+        #expect(mode(path) == 0o600)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).allSatisfy { !$0.hasSuffix(".tmp") })
+    }
+
     @Test func exportWritesThroughPipesAndDevicesAndRefusesLinks() async throws {
         let directory = try scratchDirectory()
         let path = directory + "/catalog.sqlite"
