@@ -16,7 +16,7 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Start the embedded sandbox, crawl it into a catalog, and run a search.",
         discussion: "Uses ./catalog-demo.sqlite unless --db is given; your real catalog is not touched.")
 
-    @Option(name: .long, help: ArgumentHelp("The catalog file for the demo.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The catalog file for the demo.", valueName: "path"), completion: .file())
     var db = "catalog-demo.sqlite"
 
     @OptionGroup var sandbox: SandboxOptions

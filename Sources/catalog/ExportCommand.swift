@@ -31,7 +31,8 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(
         name: .shortAndLong,
         help: ArgumentHelp(
-            "Write to this file instead of stdout (atomically; a FIFO or device is written through; - is stdout).", valueName: "file"))
+            "Write to this file instead of stdout (atomically; a FIFO or device is written through; - is stdout).", valueName: "file"),
+        completion: .file())
     var output: String?
 
     @Flag(help: "When --output is a symbolic link, replace the link itself with the report.")

@@ -8,7 +8,7 @@ struct GlobalOptions: ParsableArguments {
         name: .long,
         help: ArgumentHelp(
             "The catalog file (default: $CATALOG_DB, else $XDG_DATA_HOME/catalog/catalog.sqlite, else ~/.local/share/catalog/catalog.sqlite).",
-            valueName: "path"))
+            valueName: "path"), completion: .file(extensions: ["sqlite"]))
     var db: String?
 
     @Flag(name: .shortAndLong, help: "No progress and no summary on stderr.")

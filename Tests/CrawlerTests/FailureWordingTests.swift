@@ -38,6 +38,10 @@ struct FailureWordingTests {
             APIError.unauthorized(service: "Dash", what: "the token refresh", credentials: .dash, signIn: true), .configuration,
             .credentials(service: .dash, signIn: true)),
         Case(APIError.gaveUp(service: "Dash", what: "page 3", attempts: 6, lastFailure: "HTTP 503"), .service, .easeOff),
+        Case(
+            APIError.unreachable(
+                service: "Dash", what: "the current user", address: "http://127.0.0.1:9", reason: "connection refused", credentials: .dash),
+            .service, .checkAddress(.dash)),
         Case(APIError.rejected(service: "Dash", what: "page 3", status: 400, message: "bad"), .service, nil),
         Case(APIError.malformedResponse(service: "Dash", what: "page 3", detail: "not JSON"), .service, nil),
         Case(DeltaRefusal.massDisappearance(source: .frameio, gone: 40, of: 100), .service, .force(.frameio)),
