@@ -148,7 +148,8 @@ let package = Package(
         ),
         // What several test targets share: a canned transport, the fixtures, a fresh catalog path.
         .target(
-            name: "TestSupport", dependencies: ["HTTPSupport", .product(name: "HTTPTypes", package: "swift-http-types")], path: "Tests/TestSupport",
+            name: "TestSupport", dependencies: ["HTTPSupport", "CatalogSandbox", .product(name: "HTTPTypes", package: "swift-http-types")],
+            path: "Tests/TestSupport",
             swiftSettings: swiftSettings),
         .testTarget(
             name: "CatalogCoreTests",

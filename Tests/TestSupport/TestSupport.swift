@@ -1,3 +1,4 @@
+import CatalogSandbox
 import Foundation
 import HTTPSupport
 import HTTPTypes
@@ -49,14 +50,15 @@ extension APIResponse {
     }
 }
 
-/// A seeded random number generator (SplitMix64), so a generated test input can be replayed.
+/// A seeded random generator that remembers its seed, so a generated test input can be replayed:
+/// the sandbox's ``SeededGenerator`` (SplitMix64) with the seed kept to print.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     public let seed: UInt64
-    private var state: UInt64
+    private var generator: SeededGenerator
 
     public init(seed: UInt64) {
         self.seed = seed
-        state = seed
+        generator = SeededGenerator(seed: seed)
     }
 
     /// Seeded from `variable` in the environment when set (to replay a failure), else at random.
@@ -64,11 +66,5 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         self.init(seed: ProcessInfo.processInfo.environment[variable].flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64.max))
     }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 }
