@@ -31,14 +31,17 @@ public enum DisplayWidth {
     }
 
     /// A path cut to at most `width` cells in its middle, keeping its top folder and as many of
-    /// its last components (the file name first) as fit: `Studio/…/Day 2/A001_C003.mov`. A name
+    /// its last components (the file name first) as fit: `Studio/…/Day 2/A001_C003.mov`; when
+    /// the top folder leaves no room, the file name still shows whole: `…/A001_C003.mov`. A name
     /// too long even for that keeps its start and end.
     public static func elidePath(_ path: String, to width: Int) -> String {
         guard of(path) > width else { return path }
         let components = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        if components.count > 2, let top = components.first, let last = components.last {
+        if components.count > 1, let top = components.first, let last = components.last {
             var tail = [last]
-            func candidate(_ tail: [String]) -> String { ([top, "…"] + tail).joined(separator: "/") }
+            var head = components.count > 2 ? [top, "…"] : ["…"]
+            func candidate(_ tail: [String]) -> String { (head + tail).joined(separator: "/") }
+            if of(candidate(tail)) > width { head = ["…"] }
             guard of(candidate(tail)) <= width else { return elideMiddle(path, to: width) }
             for component in components.dropFirst().dropLast().reversed() {
                 let longer = [component] + tail

@@ -27,6 +27,8 @@ struct DisplayWidthTests {
         #expect(DisplayWidth.elidePath(path, to: 40) == "Generated Studio/…/Color 5/upload_22.mov")
         #expect(DisplayWidth.elidePath(path, to: 33) == "Generated Studio/…/upload_22.mov")
         #expect(DisplayWidth.elidePath(path, to: 200) == path)
+        // No room for the top folder: the file name still shows whole.
+        #expect(DisplayWidth.elidePath("Northlight Studios/Feature Film/Day 1/A001_C001_0301.mov", to: 34) == "…/Day 1/A001_C001_0301.mov")
         let squeezed = DisplayWidth.elidePath(path, to: 20)
         #expect(DisplayWidth.of(squeezed) <= 20 && squeezed.hasSuffix(".mov") && squeezed.contains("…"), "\(squeezed)")
     }
