@@ -119,7 +119,7 @@ extension CatalogDatabase {
     @discardableResult
     public func complete(
         _ session: CrawlSession, stats: CrawlStats, fields: [CatalogField]? = nil, options: [CatalogFieldOption]? = nil
-    ) async throws(StoreError) -> MergeResult {
+    ) async throws(StoreError) -> ItemChanges {
         let crawlID = session.id
         let source = session.source.rawValue
         let mode = session.mode
@@ -140,7 +140,7 @@ extension CatalogDatabase {
                 arguments: [
                     Timestamp.format(Date()),
                     try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE source = ?", arguments: [source]) ?? 0, result.added,
-                    result.changed, result.deleted, result.unchanged, stats.requests, stats.retries, stats.throttled, result.moved,
+                    result.changed, result.deleted, result.unchanged, stats.http.requests, stats.http.retries, stats.http.throttled, result.moved,
                     stats.warningCount, stats.warningsText, crawlID,
                 ])
             return result
@@ -162,7 +162,7 @@ extension CatalogDatabase {
                     WHERE id = ?
                     """,
                 arguments: [
-                    Timestamp.format(Date()), error, stats.items, stats.requests, stats.retries, stats.throttled, stats.warningCount,
+                    Timestamp.format(Date()), error, stats.items, stats.http.requests, stats.http.retries, stats.http.throttled, stats.warningCount,
                     stats.warningsText, crawlID,
                 ])
         }
@@ -197,8 +197,8 @@ extension CatalogDatabase {
         }
     }
 
-    private static func merge(crawlID: Int64, source: String, mode: CrawlMode, db: Database) throws -> MergeResult {
-        var result = MergeResult()
+    private static func merge(crawlID: Int64, source: String, mode: CrawlMode, db: Database) throws -> ItemChanges {
+        var result = ItemChanges()
         let columns = CatalogSchema.itemColumns.joined(separator: ", ")
         if mode == .delta {
             // An item both re-read and found gone (e.g. re-mapped, then purged) is gone.

@@ -8,12 +8,8 @@ public struct CrawlProgress: Sendable {
     public var items = 0
     /// The expected total, when the service says (Frame.io projects' file and folder counts).
     public var estimatedTotal: Int?
-    /// Requests sent (retries included).
-    public var requests = 0
-    /// Retries so far.
-    public var retries = 0
-    /// Rate-limit waits so far.
-    public var rateLimitWaits = 0
+    /// The requests so far.
+    public var http = RequestCounts()
     /// Pages queued or in flight.
     public var pendingPages = 0
     /// Seconds since the crawl started.

@@ -102,10 +102,7 @@ struct CrawlRecorder {
         let snapshot = requester.stats.snapshot
         var stats = CrawlStats()
         stats.items = itemsRead
-        stats.requests = snapshot.requests
-        stats.retries = snapshot.retries
-        stats.throttled = snapshot.throttled
-        stats.rateLimitWaits = snapshot.rateLimitWaits
+        stats.http = snapshot
         stats.warningCount = warnings.warningCount
         stats.warnings = warnings.warnings
         for (type, count) in unknownTypes.sorted(by: { $0.key < $1.key }) {
@@ -126,26 +123,20 @@ struct CrawlRecorder {
         var progress = CrawlProgress(source: source.rawValue)
         progress.items = itemsRead
         progress.estimatedTotal = estimatedTotal
-        progress.requests = snapshot.requests
-        progress.retries = snapshot.retries
-        progress.rateLimitWaits = snapshot.rateLimitWaits
+        progress.http = snapshot
         progress.pendingPages = pendingPages
         progress.elapsed = Date().timeIntervalSince(started)
         options.progress(progress)
     }
 
     /// The report of the committed crawl.
-    func report(merge: MergeResult, minimumRequests: Int) -> CrawlReport {
+    func report(merge: ItemChanges, minimumRequests: Int) -> CrawlReport {
         var stats = stats()
-        stats.added = merge.added
-        stats.changed = merge.changed
-        stats.deleted = merge.deleted
-        stats.unchanged = merge.unchanged
-        stats.moved = merge.moved
-        stats.items = merge.added + merge.changed + merge.unchanged
+        stats.changes = merge
+        stats.items = merge.items
         var report = CrawlReport(
             crawlID: session.id, source: source.rawValue, stats: stats, elapsed: Date().timeIntervalSince(started),
-            storeSeconds: storeSeconds, transportSeconds: requester.stats.snapshot.transportSeconds, minimumRequests: minimumRequests)
+            storeSeconds: storeSeconds, transportSeconds: stats.http.transportSeconds, minimumRequests: minimumRequests)
         report.mode = session.mode.rawValue
         return report
     }

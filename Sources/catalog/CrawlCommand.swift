@@ -264,10 +264,11 @@ struct CrawlCommand: AsyncParsableCommand {
 enum Summary {
     static func line(_ report: CrawlReport) -> String {
         let s = report.stats
+        let (c, h) = (s.changes, s.http)
         return
-            "\(report.source) \(report.mode): \(s.items) items (\(s.added) new, \(s.changed - s.moved) changed, \(s.moved) moved, \(s.deleted) deleted, \(s.unchanged) unchanged), "
-            + "\(s.requests) requests (minimum \(report.minimumRequests)), \(s.retries) retries, \(s.throttled) throttled (429), "
-            + "\(s.rateLimitWaits) rate-limit waits, " + String(format: "%.1fs (store %.1fs)", report.elapsed, report.storeSeconds)
+            "\(report.source) \(report.mode): \(s.items) items (\(c.added) new, \(c.changed - c.moved) changed, \(c.moved) moved, \(c.deleted) deleted, \(c.unchanged) unchanged), "
+            + "\(h.requests) requests (minimum \(report.minimumRequests)), \(h.retries) retries, \(h.throttled) throttled (429), "
+            + "\(h.rateLimitWaits) rate-limit waits, " + String(format: "%.1fs (store %.1fs)", report.elapsed, report.storeSeconds)
             + warnings(count: s.warningCount, kept: s.warnings)
     }
 

@@ -69,9 +69,9 @@ enum Terminal {
             if let total = progress.estimatedTotal, total > 0 {
                 line += String(format: " of ~%d (%.0f%%)", total, min(100, 100 * Double(progress.items) / Double(total)))
             }
-            line += ", \(progress.requests) requests"
-            if progress.retries > 0 { line += ", \(progress.retries) retries" }
-            if progress.rateLimitWaits > 0 { line += ", \(progress.rateLimitWaits) rate-limit waits" }
+            line += ", \(progress.http.requests) requests"
+            if progress.http.retries > 0 { line += ", \(progress.http.retries) retries" }
+            if progress.http.rateLimitWaits > 0 { line += ", \(progress.http.rateLimitWaits) rate-limit waits" }
             line += String(format: ", %.1fs", progress.elapsed)
             FileHandle.standardError.write(Data(line.utf8))
         }

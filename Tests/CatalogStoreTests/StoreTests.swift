@@ -82,13 +82,13 @@ func makeItem(
         try await database.stage(
             [makeItem("1", name: "interview.mov"), makeItem("2", name: "drone.mp4"), makeItem("3", name: "logo.png")], in: first)
         let r1 = try await database.complete(first, stats: CrawlStats())
-        #expect(r1 == MergeResult(added: 3, changed: 0, deleted: 0, unchanged: 0))
+        #expect(r1 == ItemChanges(added: 3, changed: 0, deleted: 0, unchanged: 0))
 
         let second = try database.beginCrawl(source: .frameio)
         try await database.stage(
             [makeItem("1", name: "interview.mov"), makeItem("2", name: "harbour.mp4", version: 2), makeItem("4", name: "new.wav")], in: second)
         let r2 = try await database.complete(second, stats: CrawlStats())
-        #expect(r2 == MergeResult(added: 1, changed: 1, deleted: 1, unchanged: 1))
+        #expect(r2 == ItemChanges(added: 1, changed: 1, deleted: 1, unchanged: 1))
 
         let parser = SearchQueryParser()
         #expect(try database.search(parser.parse("drone")).isEmpty)
@@ -270,7 +270,7 @@ func makeItem(
         try await database.stage(
             [moved, makeItem("2", name: "b.mov", version: 2), makeItem("4", name: "d.mov"), makeItem("5", name: "e.mov")], in: second)
         let merge = try await database.complete(second, stats: CrawlStats())
-        #expect(merge == MergeResult(added: 1, changed: 2, deleted: 1, unchanged: 1, moved: 1))
+        #expect(merge == ItemChanges(added: 1, changed: 2, deleted: 1, unchanged: 1, moved: 1))
         var log: [String: CatalogChange] = [:]
         try database.forEachChange(afterCrawl: first.id) { log[$0.id] = $0 }
         #expect(log["1"]?.change == .moved && log["1"]?.oldPath == "A/T/P/x/a.mov" && log["1"]?.newPath == "A/T/P/y/a.mov")

@@ -73,8 +73,8 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
         let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: dataset, configuration: SandboxConfiguration())
         let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let report = try await server.withRunning { urls in try await crawlDash(urls.dash, into: database) }
-        #expect(report.stats.added == dataset.assets.count)
-        #expect(report.stats.requests == report.minimumRequests)
+        #expect(report.stats.changes.added == dataset.assets.count)
+        #expect(report.stats.http.requests == report.minimumRequests)
         try checkMatches(database, dataset)
         let fields = try database.fields(source: .dash)
         #expect(fields.map(\.name) == dataset.fields.map(\.name))
@@ -97,7 +97,7 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
         // A second crawl changes nothing, although every preview URL was re-signed.
         let again = try await server.withRunning { urls in try await crawlDash(urls.dash, into: database) }
         #expect(again.mode == "delta")
-        #expect(again.stats.changed == 0 && again.stats.added == 0 && again.stats.deleted == 0)
+        #expect(again.stats.changes.changed == 0 && again.stats.changes.added == 0 && again.stats.changes.deleted == 0)
         try checkMatches(database, dataset)
     }
 
@@ -110,10 +110,10 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
         let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: dataset, configuration: configuration)
         let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let report = try await server.withRunning { urls in try await crawlDash(urls.dash, into: database) }
-        #expect(report.stats.added == 12_500)
+        #expect(report.stats.changes.added == 12_500)
         try checkMatches(database, dataset)
         // Pages at the honoured size, plus a few counts and boundaries for the split.
-        #expect(report.stats.requests <= report.minimumRequests + 12)
+        #expect(report.stats.http.requests <= report.minimumRequests + 12)
     }
 
     @Test func refreshTokensAreRotatedKeptAndNeverWrittenElsewhere() async throws {
@@ -133,7 +133,7 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
             // The access token is revoked: the next request gets a 401, refreshes once, and goes on.
             server.dash.expireAccessTokens()
             let second = try await crawlDash(urls.dash, into: database, auth: auth)
-            #expect(second.stats.changed == 0 && second.stats.deleted == 0)
+            #expect(second.stats.changes.changed == 0 && second.stats.changes.deleted == 0)
             #expect(server.dash.issuedTokens == 2)
             // The original refresh token is spent; a new process must use the saved rotation.
             let saved = credentials.section("dash")
@@ -196,14 +196,15 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
             #expect(delta.mode == "delta")
             // Cost: a fixed part (user, fields, options, counts), the changed pages, and a few
             // counts per purged or back-dated asset to find it (docs/architecture.md).
-            #expect(delta.stats.requests * 2 < full.stats.requests, "delta \(delta.stats.requests) vs full \(full.stats.requests)")
+            #expect(
+                delta.stats.http.requests * 2 < full.stats.http.requests, "delta \(delta.stats.http.requests) vs full \(full.stats.http.requests)")
             // The change log names what changed.
             var changes: [CatalogChange.Kind: Set<String>] = [:]
             try database.forEachChange(afterCrawl: full.crawlID, source: .dash) { changes[$0.change, default: []].insert($0.id) }
             #expect(
-                delta.stats.added == report.added.count,
-                "added \(delta.stats.added), report \(report.added.count), changes \(changes.mapValues(\.count))")
-            #expect(delta.stats.deleted == report.deleted.count)
+                delta.stats.changes.added == report.added.count,
+                "added \(delta.stats.changes.added), report \(report.added.count), changes \(changes.mapValues(\.count))")
+            #expect(delta.stats.changes.deleted == report.deleted.count)
 
             #expect(changes[.added] == Set(report.added))
             #expect(changes[.deleted] == Set(report.deleted))
@@ -251,9 +252,9 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
             server.dash.replace(tenant)
             let delta = try await crawlDash(urls.dash, into: database)
             #expect(delta.mode == "delta")
-            #expect(delta.stats.deleted == purged.count)
+            #expect(delta.stats.changes.deleted == purged.count)
             // Three dozen windows and a page each at most, not a re-read of 30 pages of ids.
-            #expect(delta.stats.requests < full.stats.requests, "delta \(delta.stats.requests) vs full \(full.stats.requests)")
+            #expect(delta.stats.http.requests < full.stats.http.requests, "delta \(delta.stats.http.requests) vs full \(full.stats.http.requests)")
             return full.crawlID
         }
         var deleted = Set<String>()
@@ -301,7 +302,7 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
             await #expect { try await crawlDash(urls.dash, into: database) } throws: { ($0 as? DeltaRefusal)?.remedy == .force(.dash) }
             #expect(try database.itemCount(source: .dash) == 300)
             let forced = try await crawlDash(urls.dash, into: database, force: true)
-            #expect(forced.stats.deleted == 100)
+            #expect(forced.stats.changes.deleted == 100)
             #expect(try database.itemCount(source: .dash) == 200)
         }
     }

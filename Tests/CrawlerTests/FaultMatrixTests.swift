@@ -166,14 +166,14 @@ func dashFaultRun(auth: (@Sendable (SandboxURLs) -> DashAuth)? = nil, _ configur
         }
         outcome.expectExactCatalog("429 bursts, Retry-After \(retryAfter)")
         #expect(outcome.counts.throttled >= 3)
-        #expect(outcome.report?.stats.throttled == outcome.counts.throttled)
+        #expect(outcome.report?.stats.http.throttled == outcome.counts.throttled)
     }
 
     @Test func serverErrorsAreRetried() async throws {
         let outcome = try await frameIOFaultRun { $0.faults = [.serverError: 0.08] }
         outcome.expectExactCatalog("500/502/503")
         #expect(outcome.counts.failures > 0)
-        #expect((outcome.report?.stats.retries ?? 0) >= outcome.counts.failures)
+        #expect((outcome.report?.stats.http.retries ?? 0) >= outcome.counts.failures)
     }
 
     @Test func answersSlowerThanTheTimeoutAreAbandonedAndRetried() async throws {
@@ -182,7 +182,7 @@ func dashFaultRun(auth: (@Sendable (SandboxURLs) -> DashAuth)? = nil, _ configur
             $0.slowMilliseconds = 1200
         }
         outcome.expectExactCatalog("slow answers")
-        #expect((outcome.report?.stats.retries ?? 0) > 0)
+        #expect((outcome.report?.stats.http.retries ?? 0) > 0)
     }
 
     @Test(arguments: [SandboxFault.reset, .truncated, .wrongType, .missingField])

@@ -96,7 +96,7 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
         #expect(seen["file-doc-b003"] == nil)
         #expect(seen["file-arch-master"] != nil)
         #expect(seen["file-doc-a004"]?.xxh64 == nil && seen["file-doc-a005"]?.xxh64 == nil)
-        #expect(report.stats.requests == report.minimumRequests)
+        #expect(report.stats.http.requests == report.minimumRequests)
     }
 
     @Test func recrawlOfAnUnchangedTreeChangesNothing() async throws {
@@ -105,9 +105,9 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
         let (first, second) = try await server.withRunning { urls in
             (try await crawl(urls.frameIO, into: database), try await crawl(urls.frameIO, into: database))
         }
-        #expect(first.stats.added == first.stats.items)
-        #expect(second.stats.unchanged == first.stats.items)
-        #expect(second.stats.changed == 0 && second.stats.added == 0 && second.stats.deleted == 0)
+        #expect(first.stats.changes.added == first.stats.items)
+        #expect(second.stats.changes.unchanged == first.stats.items)
+        #expect(second.stats.changes.changed == 0 && second.stats.changes.added == 0 && second.stats.changes.deleted == 0)
     }
 
     @Test func smallPagesRateLimitsAndFailuresStillGiveTheExactCatalog() async throws {
@@ -130,10 +130,10 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
         }
         #expect(ids == Set(expected.keys))
         #expect(expected.allSatisfy { paths[$0.key] == $0.value.path })
-        #expect(report.stats.retries > 0)
+        #expect(report.stats.http.retries > 0)
         let counts = server.frameIO.counts
         #expect(counts.failures > 0)
-        #expect(report.stats.requests == counts.requests)
+        #expect(report.stats.http.requests == counts.requests)
     }
 
     @Test func wrongTokenFailsBeforeTheCatalogIsTouched() async throws {
@@ -182,8 +182,9 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
             let delta = try await crawl(urls.frameIO, into: database)
             #expect(delta.mode == "delta")
             // Searches per changed project, their trash, the hierarchy, and one new project walked.
-            #expect(delta.stats.requests * 10 < full.stats.requests, "delta \(delta.stats.requests) vs full \(full.stats.requests)")
-            #expect(delta.stats.requests == delta.minimumRequests)
+            #expect(
+                delta.stats.http.requests * 10 < full.stats.http.requests, "delta \(delta.stats.http.requests) vs full \(full.stats.http.requests)")
+            #expect(delta.stats.http.requests == delta.minimumRequests)
             var changes: [CatalogChange.Kind: Set<String>] = [:]
             try database.forEachChange(afterCrawl: full.crawlID, source: .frameio) { changes[$0.change, default: []].insert($0.id) }
             let added = Set(report.added + report.versioned)
@@ -219,10 +220,12 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
             changed.reindex()
             server.frameIO.replace(changed)
             let delta = try await crawl(urls.frameIO, into: database)
-            #expect(delta.stats.deleted == 1)
+            #expect(delta.stats.changes.deleted == 1)
             #expect(try database.items(source: .frameio, ids: [victimID]).isEmpty)
-            #expect(delta.stats.requests == delta.minimumRequests)
-            #expect(delta.stats.requests < full.stats.requests * 3 / 4, "delta \(delta.stats.requests) vs full \(full.stats.requests)")
+            #expect(delta.stats.http.requests == delta.minimumRequests)
+            #expect(
+                delta.stats.http.requests < full.stats.http.requests * 3 / 4, "delta \(delta.stats.http.requests) vs full \(full.stats.http.requests)"
+            )
             _ = try await crawl(urls.frameIO, into: fresh)
         }
         #expect(try catalogFingerprint(database, source: .frameio) == catalogFingerprint(fresh, source: .frameio))
@@ -241,7 +244,7 @@ func catalogFingerprint(_ database: CatalogDatabase, source: Source) throws -> [
             await #expect { try await crawl(urls.frameIO, into: database) } throws: { ($0 as? DeltaRefusal)?.remedy == .force(.frameio) }
             #expect(try database.itemCount(source: .frameio) == full.stats.items)
             let forced = try await crawl(urls.frameIO, into: database, force: true)
-            #expect(forced.stats.deleted > 100)
+            #expect(forced.stats.changes.deleted > 100)
         }
     }
 }

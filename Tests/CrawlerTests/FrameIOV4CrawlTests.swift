@@ -86,7 +86,7 @@ func crawlV4(
         #expect(catalogued["file-cut-v2"]?.path == "Northlight Studio/Post Production/Feature Film/Main Cut/Main Cut v2.mov")
         #expect(catalogued.count == 33)
         #expect(report.stats.items == 33)
-        #expect(report.stats.requests == report.minimumRequests)
+        #expect(report.stats.http.requests == report.minimumRequests)
         #expect(report.stats.warnings.contains { $0.contains("review_link") })
         // An upload in progress is catalogued, with no media type.
         let uploading = try #require(try database.items(source: .frameio, ids: ["file-uploading"])["file-uploading"])
@@ -134,7 +134,7 @@ func crawlV4(
         for (id, want) in expected where catalogued[id]?.path != want.path || catalogued[id]?.kind != want.kind { wrong += 1 }
         #expect(wrong == 0)
         for asset in dataset.assets where asset.type == "file" { #expect(catalogued[asset.id]?.size == asset.fileSize, "\(asset.id)") }
-        #expect(report.stats.requests == report.minimumRequests, "\(report.stats.requests) against \(report.minimumRequests)")
+        #expect(report.stats.http.requests == report.minimumRequests, "\(report.stats.http.requests) against \(report.minimumRequests)")
         // Later pages carry the cursor and every parameter again; first pages ask for the total.
         let lists = transport.urls.withLock { $0 }.filter { $0.contains("/children?") }
         #expect(!lists.isEmpty)
@@ -162,8 +162,8 @@ func crawlV4(
             return try await crawlV4(urls.frameIOV4, into: database)
         }
         #expect(report.mode == "replace")
-        #expect(report.stats.deleted > 5)
-        #expect(report.stats.warnings.contains { $0.contains("came from the v2 API") && $0.contains("\(report.stats.deleted) items") })
+        #expect(report.stats.changes.deleted > 5)
+        #expect(report.stats.warnings.contains { $0.contains("came from the v2 API") && $0.contains("\(report.stats.changes.deleted) items") })
         var changes = 0
         try database.forEachChange(afterCrawl: 1) { _ in changes += 1 }
         #expect(changes == 0)
@@ -247,7 +247,9 @@ func crawlV4(
             configuration: configuration)
         let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let report = try await server.withRunning { urls in try await crawlV4(urls.frameIOV4, into: database) }
-        #expect(report.stats.throttled * 100 <= max(1, report.stats.requests), "\(report.stats.throttled) of \(report.stats.requests) throttled")
-        #expect(report.stats.requests <= report.minimumRequests + report.stats.throttled)
+        #expect(
+            report.stats.http.throttled * 100 <= max(1, report.stats.http.requests),
+            "\(report.stats.http.throttled) of \(report.stats.http.requests) throttled")
+        #expect(report.stats.http.requests <= report.minimumRequests + report.stats.http.throttled)
     }
 }

@@ -37,21 +37,27 @@ import Testing
         let outcome = try await deltaAfterMutation()
         #expect(outcome.delta.mode == "delta")
         #expect(outcome.same, "\(outcome.diff)")
-        #expect(outcome.delta.stats.deleted > 0 && outcome.delta.stats.added > 0 && outcome.delta.stats.moved > 0, "\(outcome.delta.stats)")
+        #expect(
+            outcome.delta.stats.changes.deleted > 0 && outcome.delta.stats.changes.added > 0 && outcome.delta.stats.changes.moved > 0,
+            "\(outcome.delta.stats)")
         // 2% of 4 000 assets changed in batches, folder by folder: a listing of a folder holding
         // several changes instead of a read each, under a quarter of the full crawl here (the
         // hierarchy, audit log and recently deleted lists weigh more on so small an account).
         #expect(
-            outcome.delta.stats.requests * 4 < outcome.full.stats.requests, "\(outcome.delta.stats.requests) against \(outcome.full.stats.requests)")
+            outcome.delta.stats.http.requests * 4 < outcome.full.stats.http.requests,
+            "\(outcome.delta.stats.http.requests) against \(outcome.full.stats.http.requests)")
     }
 
     @Test func changesSpreadOverTheWholeAccountAreReadOneByOneAndStillEqualAFreshFullCrawl() async throws {
         let outcome = try await deltaAfterMutation(spread: .uniform)
         #expect(outcome.same, "\(outcome.diff)")
-        #expect(outcome.delta.stats.deleted > 0 && outcome.delta.stats.added > 0 && outcome.delta.stats.moved > 0, "\(outcome.delta.stats)")
+        #expect(
+            outcome.delta.stats.changes.deleted > 0 && outcome.delta.stats.changes.added > 0 && outcome.delta.stats.changes.moved > 0,
+            "\(outcome.delta.stats)")
         // No two changes share a folder: about one read per changed asset, under half the full crawl.
         #expect(
-            outcome.delta.stats.requests * 2 < outcome.full.stats.requests, "\(outcome.delta.stats.requests) against \(outcome.full.stats.requests)")
+            outcome.delta.stats.http.requests * 2 < outcome.full.stats.http.requests,
+            "\(outcome.delta.stats.http.requests) against \(outcome.full.stats.http.requests)")
     }
 
     @Test func withoutTheAuditLogEveryProjectIsReadAgainAndTheSummarySaysSo() async throws {

@@ -214,7 +214,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
         #expect(first.stats.items == 1 + 1 + 2 + 3 + 4)  // account, team, two projects, their files
         broken.set(1)
         let second = try await scriptedCrawl(transport, database: database, options: crawlOptions(mode: .full))
-        #expect(second.stats.deleted == 0 && second.stats.items == first.stats.items)
+        #expect(second.stats.changes.deleted == 0 && second.stats.items == first.stats.items)
         #expect(second.stats.warningCount == 1)
         #expect(second.stats.warnings.first?.contains("project Acme/Team/Two (P2) could not be listed") == true)
         #expect(second.stats.warnings.first?.contains("its 4 items were kept") == true)
@@ -234,7 +234,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
             let report = try await scriptedCrawl(transport, database: database, options: crawlOptions(mode: .full))
             #expect(report.stats.warningCount == 1)
             #expect(report.stats.warnings.first?.contains("X at Acme/Team/") == true)
-            if run > 0 { #expect(report.stats.moved == 0 && report.stats.changed == 0) }
+            if run > 0 { #expect(report.stats.changes.moved == 0 && report.stats.changes.changed == 0) }
             let item = try database.items(source: .frameio, kind: .file)
             #expect(item.count == 1)
             paths.formUnion(item.map(\.path))
@@ -271,7 +271,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
             })
         for run in 0..<4 {
             let report = try await scriptedCrawl(transport, database: database, options: crawlOptions(mode: .full))
-            if run > 0 { #expect(report.stats.moved == 0 && report.stats.changed == 0, "run \(run)") }
+            if run > 0 { #expect(report.stats.changes.moved == 0 && report.stats.changes.changed == 0, "run \(run)") }
             let files = try database.items(source: .frameio, kind: .file)
             #expect(Set(files.map(\.path)) == ["Acme/Team/One/shared folder/c.mov", "Acme/Team/One/shared folder/inner/d.mov"], "run \(run)")
         }
@@ -317,7 +317,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
         broken.set(1)
         let delta = try await scriptedCrawl(transport, database: database, options: crawlOptions())
         #expect(delta.mode == "delta")
-        #expect(delta.stats.deleted == 0 && delta.stats.items == first.stats.items)
+        #expect(delta.stats.changes.deleted == 0 && delta.stats.items == first.stats.items)
         #expect(delta.stats.warnings.contains { $0.contains("project Shared with me/Theirs (P3) could not be listed") })
     }
 
@@ -357,7 +357,7 @@ func scriptedCrawl(_ transport: ScriptedFrameIO, database: CatalogDatabase, opti
         }
         #expect(try database.itemCount(source: .frameio) == before)
         let forced = try await scriptedCrawl(transport, database: database, options: crawlOptions(mode: .full, force: true))
-        #expect(forced.stats.deleted == 39)
+        #expect(forced.stats.changes.deleted == 39)
     }
 }
 

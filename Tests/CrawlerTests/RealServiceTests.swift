@@ -25,7 +25,7 @@ import Testing
         #expect(try catalogFingerprint(database, source: .frameio) == catalogFingerprint(reference, source: .frameio))
         // 1000 → 500 → 250 → 125 → 62: four refusals, once for the whole crawl (concurrent first
         // pages refused together halve it once), each a request.
-        #expect(report.stats.requests <= report.minimumRequests + 4 * 8)
+        #expect(report.stats.http.requests <= report.minimumRequests + 4 * 8)
     }
 
     /// Each endpoint paced on its own: a tight children bucket does not throttle the others, and
@@ -39,7 +39,7 @@ import Testing
         let report = try await server.withRunning { urls in try await crawl(urls.frameIO, into: database, pageSize: 100) }
         #expect(report.stats.items == expectedCatalog(dataset).count)
         // The pacer learns each bucket from its headers before it empties: 429s stay rare.
-        #expect(report.stats.throttled <= 3, "\(report.stats.throttled) throttled")
+        #expect(report.stats.http.throttled <= 3, "\(report.stats.http.throttled) throttled")
     }
 
     /// A project shared from a team the user is not on comes without team.account_id (as in the

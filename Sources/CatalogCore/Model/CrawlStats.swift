@@ -1,27 +1,14 @@
 import Foundation
 
-/// What a crawl did: request accounting from the clients and item accounting from the store.
+/// What a crawl did: its requests (from the clients), its items and what the commit changed
+/// (from the store), and what it warned of.
 public struct CrawlStats: Sendable, Equatable {
-    /// Items read from the service (after de-duplication).
+    /// Items read from the service (after de-duplication); after the commit, the source's items.
     public var items = 0
-    /// HTTP requests sent, retries included.
-    public var requests = 0
-    /// Requests sent again after a 429, 5xx, timeout or connection error.
-    public var retries = 0
-    /// Times a request waited for the rate limit (pacing or 429).
-    public var rateLimitWaits = 0
-    /// Responses with status 429.
-    public var throttled = 0
-    /// Items new since the previous complete crawl.
-    public var added = 0
-    /// Items whose record, path or searchable text changed.
-    public var changed = 0
-    /// Items gone from the service, removed from the catalog.
-    public var deleted = 0
-    /// Items identical to the previous complete crawl.
-    public var unchanged = 0
-    /// Items whose path or parent changed (counted among the changed).
-    public var moved = 0
+    /// The crawl's requests.
+    public var http = RequestCounts()
+    /// What the commit did to the catalog's items (zero until it has run).
+    public var changes = ItemChanges()
 
     /// What the crawl carried past instead of failing on: an asset of an unknown type, text that
     /// was not valid Unicode (repaired), a project whose root could not be read, an item listed
