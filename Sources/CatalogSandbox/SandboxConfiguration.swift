@@ -55,9 +55,9 @@ public struct SandboxConfiguration: Sendable {
 
     /// When set, the Dash API accepts only access tokens issued by its token endpoint, which
     /// exchanges (and rotates) refresh tokens for this client.
-    public var dashAuth: DashAuthSettings? = nil
+    public var dashAuth: OAuthClientSettings? = nil
     /// The fake Adobe IMS: when set, the V4 API accepts only access tokens it issued.
-    public var ims: IMSSettings? = nil
+    public var ims: OAuthClientSettings? = nil
     /// V4: refuse the audit log (403), as the service does for a user who is not an account admin.
     public var auditLogForbidden = false
 
@@ -80,8 +80,8 @@ public struct SandboxConfiguration: Sendable {
     }
 }
 
-/// The fake Adobe IMS's clients and token lifetimes.
-public struct IMSSettings: Sendable {
+/// An OAuth client a sandbox token endpoint accepts (Dash's `/oauth/token`, the fake Adobe IMS).
+public struct OAuthClientSettings: Sendable {
     /// The OAuth client id accepted.
     public var clientID: String
     /// Its secret (required for `client_credentials` and, when sent, checked on other grants).
@@ -92,26 +92,6 @@ public struct IMSSettings: Sendable {
     public var accessTokenLifetime: Double
 
     public init(clientID: String, clientSecret: String, refreshToken: String, accessTokenLifetime: Double = 3600) {
-        self.clientID = clientID
-        self.clientSecret = clientSecret
-        self.refreshToken = refreshToken
-        self.accessTokenLifetime = accessTokenLifetime
-    }
-}
-
-/// The Dash sandbox's OAuth client and token lifetimes.
-public struct DashAuthSettings: Sendable {
-    /// The client id the token endpoint accepts.
-    public var clientID: String
-    /// The client secret it accepts.
-    public var clientSecret: String
-    /// The first refresh token it accepts (each use rotates it).
-    public var refreshToken: String
-    /// Seconds an access token lives.
-    public var accessTokenLifetime: Double
-
-    /// Creates the settings.
-    public init(clientID: String, clientSecret: String, refreshToken: String, accessTokenLifetime: Double = 300) {
         self.clientID = clientID
         self.clientSecret = clientSecret
         self.refreshToken = refreshToken

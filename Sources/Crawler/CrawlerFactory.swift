@@ -15,8 +15,7 @@ public enum CrawlerFactory {
         retry: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "catalog.crawl")
     ) -> FrameIOCrawler {
         let requester = APIRequester(
-            service: "Frame.io", credentials: .frameIOV2, transport: transport,
-            token: { _ in token }, secrets: [token], retry: retry, logger: logger)
+            service: "Frame.io", credentials: .frameIOV2, transport: transport, auth: FixedToken(token), retry: retry, logger: logger)
         let client = FrameIOClient(baseURL: baseURL, requester: requester, pageSize: pageSize)
         return FrameIOCrawler(client: client, database: database, options: options, logger: logger)
     }
@@ -28,9 +27,7 @@ public enum CrawlerFactory {
         logger: Logger = Logger(label: "catalog.crawl")
     ) -> FrameIOV4Crawler {
         let requester = APIRequester(
-            service: "Frame.io V4", credentials: .frameIOV4, transport: transport,
-            token: { rejected in try await auth.token(rejected: rejected) }, canRefreshToken: auth.canRefresh, secrets: auth.secrets,
-            retry: retry, logger: logger)
+            service: "Frame.io V4", credentials: .frameIOV4, transport: transport, auth: auth, retry: retry, logger: logger)
         let client = FrameIOV4Client(baseURL: baseURL, requester: requester, pageSize: pageSize)
         return FrameIOV4Crawler(client: client, database: database, options: options, logger: logger)
     }
@@ -41,10 +38,7 @@ public enum CrawlerFactory {
         transport: any HTTPTransport = AsyncHTTPClientTransport(), retry: RetryPolicy = RetryPolicy(),
         logger: Logger = Logger(label: "catalog.crawl")
     ) -> DashCrawler {
-        let requester = APIRequester(
-            service: "Dash", credentials: .dash, transport: transport,
-            token: { rejected in try await auth.token(rejected: rejected) }, canRefreshToken: auth.canRefresh, secrets: auth.secrets,
-            retry: retry, logger: logger)
+        let requester = APIRequester(service: "Dash", credentials: .dash, transport: transport, auth: auth, retry: retry, logger: logger)
         let client = DashClient(baseURL: baseURL, requester: requester, pageSize: pageSize)
         return DashCrawler(client: client, database: database, options: options, logger: logger)
     }

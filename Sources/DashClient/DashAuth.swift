@@ -8,7 +8,7 @@ import HTTPTypes
 /// on a 401. A rotated refresh token is saved to the credentials file at once (the old one no
 /// longer works), keyed to the refresh token the user configured, so a new one set in the
 /// environment wins over an old saved rotation.
-public actor DashAuth {
+public actor DashAuth: TokenSource {
     /// The configured way to sign in.
     public enum Mode: Sendable {
         /// `DASH_TOKEN`.
@@ -20,7 +20,7 @@ public actor DashAuth {
     private let mode: Mode
     private let transport: any HTTPTransport
     private let credentials: CredentialsFile?
-    private var refreshToken: String?
+    private var refreshToken: RotatingRefreshToken?
     private let accessToken = AccessTokenCache()
     /// Access tokens issued during this run (for redaction checks in tests).
     public private(set) var refreshCount = 0
@@ -34,18 +34,16 @@ public actor DashAuth {
         self.transport = transport
         self.credentials = credentials
         if case .refresh(let clientID, _, let configured, _) = mode {
-            refreshToken =
-                credentials?.refreshToken(section: Self.credentialsSection, clientID: clientID, configured: configured) ?? configured
+            refreshToken = RotatingRefreshToken(
+                clientID: clientID, configured: configured, section: Self.credentialsSection, credentials: credentials)
         }
     }
 
-    /// Whether a 401 can be cured by refreshing.
     public nonisolated var canRefresh: Bool {
         if case .refresh = mode { return true }
         return false
     }
 
-    /// The secrets to redact from messages (the configured ones; issued tokens are redacted by shape).
     public nonisolated var secrets: [String] {
         switch mode {
         case .token(let token): [token]
@@ -53,14 +51,13 @@ public actor DashAuth {
         }
     }
 
-    /// A valid access token; `rejected` is the token a 401 refused, if any.
     public func token(rejected: String? = nil) async throws -> String {
         if case .token(let token) = mode { return token }
         return try await accessToken.token(rejected: rejected) { try await self.exchange() }
     }
 
     private func exchange() async throws -> AccessToken {
-        guard case .refresh(let clientID, let clientSecret, let configured, let authURL) = mode, let current = refreshToken else {
+        guard case .refresh(let clientID, let clientSecret, _, let authURL) = mode, let current = refreshToken?.current else {
             // Only a refresh-token mode exchanges; a static token is returned as it is above.
             throw APIError.unauthorized(service: "Dash", what: "the access token", credentials: .dash)
         }
@@ -71,10 +68,7 @@ public actor DashAuth {
             throw APIError.unauthorized(service: "Dash", what: "the token refresh (no access token in the answer)", credentials: .dash, signIn: true)
         }
         refreshCount += 1
-        if let rotated = json["refresh_token"]?.stringValue, !rotated.isEmpty, rotated != current {
-            refreshToken = rotated
-            try credentials?.saveRotation(section: Self.credentialsSection, clientID: clientID, configured: configured, rotated: rotated)
-        }
+        try refreshToken?.adopt(from: json)
         return token
     }
 }

@@ -9,7 +9,7 @@ import HTTPTypes
 /// 401. A rotated refresh token is saved to the credentials file at once (the old one stops
 /// working), keyed to the refresh token it descends from, so a new one set in the environment
 /// wins over an old saved rotation.
-public actor IMSAuth {
+public actor IMSAuth: TokenSource {
     /// The configured way to sign in.
     public enum Mode: Sendable {
         /// `FRAMEIO_TOKEN`: used as it is.
@@ -32,7 +32,7 @@ public actor IMSAuth {
     private let mode: Mode
     private let transport: any HTTPTransport
     private let credentials: CredentialsFile?
-    private var refreshToken: String?
+    private var refreshToken: RotatingRefreshToken?
     private let accessToken = AccessTokenCache()
     /// Access tokens obtained during this run.
     public private(set) var exchanges = 0
@@ -41,19 +41,17 @@ public actor IMSAuth {
         self.mode = mode
         self.transport = transport
         self.credentials = credentials
-        if case .refresh(let clientID, _, let configured, _) = mode {
-            refreshToken =
-                credentials?.refreshToken(section: Self.credentialsSection, clientID: clientID, configured: configured) ?? configured
+        if case .refresh(let clientID, _, let configured, let authURL) = mode {
+            refreshToken = RotatingRefreshToken(
+                clientID: clientID, configured: configured, section: Self.credentialsSection, credentials: credentials, extra: ["auth_url": authURL])
         }
     }
 
-    /// Whether a 401 can be cured by getting a new token.
     public nonisolated var canRefresh: Bool {
         if case .token = mode { return false }
         return true
     }
 
-    /// The configured secrets, to redact from messages (issued tokens are redacted by shape).
     public nonisolated var secrets: [String] {
         switch mode {
         case .token(let token): [token]
@@ -62,7 +60,6 @@ public actor IMSAuth {
         }
     }
 
-    /// A valid access token; `rejected` is the token a 401 refused, if any.
     public func token(rejected: String? = nil) async throws -> String {
         if case .token(let token) = mode { return token }
         return try await accessToken.token(rejected: rejected) { try await self.exchange() }
@@ -75,7 +72,7 @@ public actor IMSAuth {
         case .token(let token):
             return AccessToken(value: token, expiresAt: .distantFuture)
         case .refresh(let clientID, let secret, _, let url):
-            guard let current = refreshToken else {
+            guard let current = refreshToken?.current else {
                 throw APIError.unauthorized(service: "Adobe IMS", what: "the refresh token", credentials: .frameIOV4, signIn: true)
             }
             form = [("grant_type", "refresh_token"), ("client_id", clientID), ("refresh_token", current)]
@@ -90,13 +87,7 @@ public actor IMSAuth {
             throw APIError.malformedResponse(service: "Adobe IMS", what: "the token answer", detail: "no access_token")
         }
         exchanges += 1
-        if case .refresh(let clientID, _, let configured, let authURL) = mode, let rotated = json["refresh_token"]?.stringValue,
-            !rotated.isEmpty, rotated != refreshToken
-        {
-            refreshToken = rotated
-            try credentials?.saveRotation(
-                section: Self.credentialsSection, clientID: clientID, configured: configured, rotated: rotated, extra: ["auth_url": authURL])
-        }
+        try refreshToken?.adopt(from: json)
         return token
     }
 

@@ -96,6 +96,38 @@ public actor AccessTokenCache {
     }
 }
 
+/// The refresh token of a sign-in whose service rotates it on every use: the configured one, or
+/// the rotation the credentials file keeps for it; each new one an answer carries is saved at
+/// once, as the old one no longer works.
+public struct RotatingRefreshToken: Sendable {
+    /// The refresh token to send next.
+    public private(set) var current: String
+    let clientID: String
+    let configured: String
+    let section: String
+    let credentials: CredentialsFile?
+    let extra: [String: String]
+
+    /// The refresh token for `clientID`: the rotation saved in the credentials file's `section`
+    /// when it descends from `configured` (see ``CredentialsFile/refreshToken(section:clientID:configured:)``),
+    /// else `configured`. `extra` values are saved with each rotation.
+    public init(clientID: String, configured: String, section: String, credentials: CredentialsFile?, extra: [String: String] = [:]) {
+        self.clientID = clientID
+        self.configured = configured
+        self.section = section
+        self.credentials = credentials
+        self.extra = extra
+        current = credentials?.refreshToken(section: section, clientID: clientID, configured: configured) ?? configured
+    }
+
+    /// Takes up the refresh token a token answer carries, when it is a new one, and saves it.
+    public mutating func adopt(from answer: JSONValue) throws {
+        guard let rotated = answer["refresh_token"]?.stringValue, !rotated.isEmpty, rotated != current else { return }
+        current = rotated
+        try credentials?.saveRotation(section: section, clientID: clientID, configured: configured, rotated: rotated, extra: extra)
+    }
+}
+
 extension CredentialsFile {
     /// The refresh token to use for `clientID`: the rotation saved in `section` when it descends
     /// from the `configured` one (a new token set in the environment wins over an old rotation),

@@ -7,11 +7,11 @@ import Foundation
 // command runs.
 
 extension Source: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+    public init?(argument: String) { self.init(name: argument) }
 }
 
 extension ItemKind: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+    public init?(argument: String) { self.init(name: argument) }
 }
 
 /// Item kinds given as one comma-separated value (`--kind file,asset`).

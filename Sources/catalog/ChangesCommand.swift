@@ -24,11 +24,7 @@ struct ChangesCommand: AsyncParsableCommand {
     @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
     var format: OutputFormat?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"), completion: .file())
-    var output: String?
-
-    @Flag(help: "When --output is a symbolic link, replace the link itself with the report.")
-    var replaceLink = false
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if let since, Int64(since) == nil, Timestamp.parse(since) == nil {
@@ -40,11 +36,11 @@ struct ChangesCommand: AsyncParsableCommand {
         Catalog.bootstrapLogging(verbose: global.verbose)
         do {
             let database = try global.openDatabase()
-            let chosen = format ?? (output == nil && Terminal.stdoutIsTerminal ? .table : .ndjson)
+            let chosen = format ?? (output.isStdout && Terminal.stdoutIsTerminal ? .table : .ndjson)
             Terminal.indentJSON(chosen)
             try Self.write(
                 database: database, since: since, source: source, format: chosen,
-                output: OutputTarget(path: output, replacingLink: replaceLink))
+                output: output.target)
         } catch {
             throw ErrorReport.exit(error)
         }

@@ -52,11 +52,7 @@ struct DupesCommand: AsyncParsableCommand {
     @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
     var format: OutputFormat?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"), completion: .file())
-    var output: String?
-
-    @Flag(help: "When --output is a symbolic link, replace the link itself with the report.")
-    var replaceLink = false
+    @OptionGroup var output: OutputOptions
 
     func validate() throws { _ = try options.filter() }
 
@@ -64,10 +60,10 @@ struct DupesCommand: AsyncParsableCommand {
         Catalog.bootstrapLogging(verbose: global.verbose)
         do {
             let database = try global.openDatabase()
-            let chosen = format ?? (output == nil && Terminal.stdoutIsTerminal ? .table : .ndjson)
+            let chosen = format ?? (output.isStdout && Terminal.stdoutIsTerminal ? .table : .ndjson)
             Terminal.indentJSON(chosen)
             let summary = try Self.write(
-                database: database, filter: try options.filter(), format: chosen, output: OutputTarget(path: output, replacingLink: replaceLink))
+                database: database, filter: try options.filter(), format: chosen, output: output.target)
             if chosen != .table { Terminal.error(DuplicateWriter.summaryLine(summary)) }
         } catch {
             throw ErrorReport.exit(error)

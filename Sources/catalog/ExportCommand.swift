@@ -28,15 +28,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "ndjson (default), json or csv.")
     var format: OutputFormat = .ndjson
 
-    @Option(
-        name: .shortAndLong,
-        help: ArgumentHelp(
-            "Write to this file instead of stdout (atomically; a FIFO or device is written through; - is stdout).", valueName: "file"),
-        completion: .file())
-    var output: String?
-
-    @Flag(help: "When --output is a symbolic link, replace the link itself with the report.")
-    var replaceLink = false
+    @OptionGroup var output: OutputOptions
 
     @Option(help: "For search: the most results written.")
     var limit = 1_000_000
@@ -59,12 +51,12 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
-        if output == nil || output == "-" { Terminal.indentJSON(format) }
+        if output.isStdout { Terminal.indentJSON(format) }
         do {
             let database = try global.openDatabase()
             switch report {
             case .inventory:
-                try AtomicOutput.write(to: OutputTarget(path: output, replacingLink: replaceLink)) { sink in
+                try AtomicOutput.write(to: output.target) { sink in
                     var writer = ItemWriter(format: format, report: "inventory", width: Terminal.columns, sink: sink)
                     try writer.begin()
                     try database.forEachItem(records: false) { try writer.write($0) }
@@ -73,7 +65,7 @@ struct ExportCommand: AsyncParsableCommand {
             case .search:
                 let parsed = try database.parseQuery(query.joined(separator: " "))
                 let items = try database.search(parsed, limit: limit)
-                try AtomicOutput.write(to: OutputTarget(path: output, replacingLink: replaceLink)) { sink in
+                try AtomicOutput.write(to: output.target) { sink in
                     var writer = ItemWriter(format: format, report: "search", width: Terminal.columns, sink: sink)
                     try writer.begin()
                     for item in items { try writer.write(item) }
@@ -81,23 +73,15 @@ struct ExportCommand: AsyncParsableCommand {
                 }
             case .dupes:
                 let summary = try DupesCommand.write(
-                    database: database, filter: try dupes.filter(), format: format, output: OutputTarget(path: output, replacingLink: replaceLink))
+                    database: database, filter: try dupes.filter(), format: format, output: output.target)
                 Terminal.error(DuplicateWriter.summaryLine(summary))
             case .changes:
                 try ChangesCommand.write(
                     database: database, since: since, source: try dupes.filter().source, format: format,
-                    output: OutputTarget(path: output, replacingLink: replaceLink))
+                    output: output.target)
             }
         } catch {
             throw ErrorReport.exit(error)
         }
     }
-}
-
-/// Where a report goes: stdout, a file written atomically, or straight through to a pipe or device.
-struct OutputTarget {
-    /// The `--output` path; nil or `-` for stdout.
-    var path: String?
-    /// Whether a symbolic link at `path` may be replaced by the file (`--replace-link`).
-    var replacingLink = false
 }

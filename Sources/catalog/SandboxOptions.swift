@@ -142,13 +142,13 @@ struct SandboxOptions: ParsableArguments {
         configuration.burstLength = burstLength
         configuration.tokenExpiresAfterRequests = tokenExpiresAfter
         if let dashClientID {
-            configuration.dashAuth = DashAuthSettings(
+            configuration.dashAuth = OAuthClientSettings(
                 clientID: dashClientID, clientSecret: dashClientSecret, refreshToken: dashRefreshToken,
                 accessTokenLifetime: dashTokenLifetime)
         }
         configuration.auditLogForbidden = v4AuditForbidden
         if let imsClientID {
-            configuration.ims = IMSSettings(
+            configuration.ims = OAuthClientSettings(
                 clientID: imsClientID, clientSecret: imsClientSecret, refreshToken: imsRefreshToken, accessTokenLifetime: imsTokenLifetime)
         }
         return configuration

@@ -56,7 +56,7 @@ import Testing
         let credentials = directory + "/credentials.json"
         let clientSecret = "login-secret-\(UUID().uuidString)"
         var configuration = SandboxConfiguration()
-        configuration.ims = IMSSettings(clientID: "login-client", clientSecret: clientSecret, refreshToken: "unused")
+        configuration.ims = OAuthClientSettings(clientID: "login-client", clientSecret: clientSecret, refreshToken: "unused")
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: configuration)
         try await server.withRunning { urls in
             let environment = ["FRAMEIO_CLIENT_ID": "login-client", "FRAMEIO_AUTH_URL": urls.ims, "CATALOG_CREDENTIALS": credentials]
@@ -99,7 +99,7 @@ import Testing
         let directory = try scratchDirectory()
         let credentials = directory + "/credentials.json"
         var configuration = SandboxConfiguration()
-        configuration.ims = IMSSettings(clientID: "paste-client", clientSecret: "s", refreshToken: "unused")
+        configuration.ims = OAuthClientSettings(clientID: "paste-client", clientSecret: "s", refreshToken: "unused")
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: configuration)
         try await server.withRunning { urls in
             let environment = ["FRAMEIO_CLIENT_ID": "paste-client", "FRAMEIO_AUTH_URL": urls.ims, "CATALOG_CREDENTIALS": credentials]

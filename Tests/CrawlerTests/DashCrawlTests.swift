@@ -119,7 +119,8 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
     @Test func refreshTokensAreRotatedKeptAndNeverWrittenElsewhere() async throws {
         let dataset = try DashDataset.bundledFixture()
         var configuration = SandboxConfiguration()
-        configuration.dashAuth = DashAuthSettings(clientID: "client-1", clientSecret: "secret-s3cr3t-value", refreshToken: "refresh-original-0001")
+        configuration.dashAuth = OAuthClientSettings(
+            clientID: "client-1", clientSecret: "secret-s3cr3t-value", refreshToken: "refresh-original-0001", accessTokenLifetime: 300)
         let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: dataset, configuration: configuration)
         let path = try temporaryDatabasePath()
         let database = try CatalogDatabase(path: path)
@@ -159,7 +160,8 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
 
     @Test func aRefusedClientSecretFailsClearlyWithoutLeakingIt() async throws {
         var configuration = SandboxConfiguration()
-        configuration.dashAuth = DashAuthSettings(clientID: "client-1", clientSecret: "right-secret", refreshToken: "refresh-xyz-123")
+        configuration.dashAuth = OAuthClientSettings(
+            clientID: "client-1", clientSecret: "right-secret", refreshToken: "refresh-xyz-123", accessTokenLifetime: 300)
         let server = SandboxServer(
             frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: try DashDataset.bundledFixture(), configuration: configuration)
         let database = try CatalogDatabase(path: try temporaryDatabasePath())

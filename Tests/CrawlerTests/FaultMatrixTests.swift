@@ -238,7 +238,7 @@ func dashFaultRun(auth: (@Sendable (SandboxURLs) -> DashAuth)? = nil, _ configur
                 transport: AsyncHTTPClientTransport(), credentials: nil)
         }
         let outcome = try await dashFaultRun(auth: signIn) {
-            $0.dashAuth = DashAuthSettings(clientID: "client-1", clientSecret: "secret-1", refreshToken: "refresh-1", accessTokenLifetime: 0.15)
+            $0.dashAuth = OAuthClientSettings(clientID: "client-1", clientSecret: "secret-1", refreshToken: "refresh-1", accessTokenLifetime: 0.15)
             $0.latencyMilliseconds = 10
         }
         outcome.expectExactCatalog("Dash token refresh mid-crawl")

@@ -175,7 +175,7 @@ func crawlV4(
     /// each refresh rotates the refresh token, and the rotation is kept in the credentials file.
     @Test func imsRefreshTokensRotateAndAreKept() async throws {
         var configuration = SandboxConfiguration()
-        configuration.ims = IMSSettings(clientID: "cid", clientSecret: "csecret", refreshToken: "refresh-0", accessTokenLifetime: 3600)
+        configuration.ims = OAuthClientSettings(clientID: "cid", clientSecret: "csecret", refreshToken: "refresh-0", accessTokenLifetime: 3600)
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: configuration)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("creds-\(UUID().uuidString)").path
         let credentials = CredentialsFile(path: directory + "/credentials.json")
@@ -199,7 +199,7 @@ func crawlV4(
 
     @Test func serverToServerSignInUsesClientCredentials() async throws {
         var configuration = SandboxConfiguration()
-        configuration.ims = IMSSettings(clientID: "s2s", clientSecret: "s2s-secret", refreshToken: "unused", accessTokenLifetime: 3600)
+        configuration.ims = OAuthClientSettings(clientID: "s2s", clientSecret: "s2s-secret", refreshToken: "unused", accessTokenLifetime: 3600)
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: configuration)
         let database = try CatalogDatabase(path: try temporaryDatabasePath())
         try await server.withRunning { urls in
@@ -221,7 +221,7 @@ func crawlV4(
     /// the CLI), saying how to get a new one, and leaves the catalog as it was.
     @Test func anExpiredStaticTokenStopsTheCrawlCleanly() async throws {
         var configuration = SandboxConfiguration()
-        configuration.ims = IMSSettings(clientID: "cid", clientSecret: "x", refreshToken: "r", accessTokenLifetime: 3600)
+        configuration.ims = OAuthClientSettings(clientID: "cid", clientSecret: "x", refreshToken: "r", accessTokenLifetime: 3600)
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: configuration)
         let database = try CatalogDatabase(path: try temporaryDatabasePath())
         try await server.withRunning { urls in

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What an item in the catalog stands for, independent of the service it came from.
 public enum ItemKind: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     /// A Frame.io account.
@@ -30,6 +32,13 @@ public enum ItemKind: String, Sendable, Hashable, Codable, CaseIterable, CustomS
         case .other: "other item"
         default: rawValue
         }
+    }
+
+    /// The kind a person typed (`file`, `Version-Stack`, `stack`, `version`: a version is a
+    /// file), case-insensitively; nil when it names no kind.
+    public init?(name: String) {
+        let normalized = name.lowercased().replacingOccurrences(of: "-", with: "_")
+        self.init(rawValue: ["stack": "version_stack", "versionstack": "version_stack", "version": "file"][normalized] ?? normalized)
     }
 
     /// Whether the kind can hold other items.

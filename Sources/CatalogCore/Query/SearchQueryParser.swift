@@ -215,28 +215,9 @@ public struct SearchQueryParser: Sendable {
             guard !path.isEmpty else { throw .invalidValue(filter: name, value: value, expected: "a folder path such as \"Campaigns/2026\"") }
             return .folder(path.joined(separator: "/"))
         case "kind":
-            var kinds: [ItemKind] = []
-            for part in list(trimmed) {
-                let normalized = part.lowercased().replacingOccurrences(of: "-", with: "_")
-                let alias = ["stack": "version_stack", "versionstack": "version_stack", "version": "file"][normalized] ?? normalized
-                guard let kind = ItemKind(rawValue: alias) else {
-                    throw .invalidValue(filter: name, value: part, expected: "one of \(ItemKind.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                kinds.append(kind)
-            }
-            guard !kinds.isEmpty else { throw .invalidValue(filter: name, value: value, expected: "a kind such as file or folder") }
-            return .kind(kinds)
+            return .kind(try names(name, value, ItemKind.init(name:), emptyExpects: "a kind such as file or folder"))
         case "source":
-            var sources: [Source] = []
-            for part in list(trimmed) {
-                let normalized = part.lowercased().replacingOccurrences(of: ".", with: "")
-                guard let source = Source(rawValue: normalized) else {
-                    throw .invalidValue(filter: name, value: part, expected: "one of \(Source.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                sources.append(source)
-            }
-            guard !sources.isEmpty else { throw .invalidValue(filter: name, value: value, expected: "frameio or dash") }
-            return .source(sources)
+            return .source(try names(name, value, Source.init(name:), emptyExpects: "frameio or dash"))
         case "project":
             guard !trimmed.isEmpty else { throw .invalidValue(filter: name, value: value, expected: "a project name, quoted if it has spaces") }
             return .project(trimmed)
@@ -261,6 +242,22 @@ public struct SearchQueryParser: Sendable {
         default:
             throw .unknownFilter(name: rawName, suggestions: Suggestions.closest(to: rawName, among: Filter.names + fields), fields: fields)
         }
+    }
+
+    /// The comma- or bar-separated names of `value` read by `make`; a name it does not know, or
+    /// none at all, is refused naming the values it takes.
+    private func names<T: CaseIterable & RawRepresentable>(
+        _ filter: String, _ value: String, _ make: (String) -> T?, emptyExpects: String
+    ) throws(SearchQueryError) -> [T] where T.RawValue == String {
+        var parsed: [T] = []
+        for part in list(value.trimmingCharacters(in: .whitespaces)) {
+            guard let one = make(part) else {
+                throw .invalidValue(filter: filter, value: part, expected: "one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            parsed.append(one)
+        }
+        guard !parsed.isEmpty else { throw .invalidValue(filter: filter, value: value, expected: emptyExpects) }
+        return parsed
     }
 
     private func list(_ value: String) -> [String] {

@@ -7,9 +7,9 @@ import Synchronization
 /// A fake Adobe IMS (`/ims/authorize/v2`, `/ims/token/v3`): the authorization-code grant with
 /// PKCE (S256) and a loopback redirect, the refresh-token grant (each refresh token works once
 /// and is rotated), and the server-to-server `client_credentials` grant. Access tokens expire
-/// after ``IMSSettings/accessTokenLifetime``; the V4 API accepts only live ones.
+/// after ``OAuthClientSettings/accessTokenLifetime``; the V4 API accepts only live ones.
 public final class IMSSandbox: Sendable {
-    let settings: IMSSettings
+    let settings: OAuthClientSettings
     private let state: Mutex<State>
 
     struct State {
@@ -20,7 +20,7 @@ public final class IMSSandbox: Sendable {
         var issued = 0
     }
 
-    public init(settings: IMSSettings) {
+    public init(settings: OAuthClientSettings) {
         self.settings = settings
         state = Mutex(State(refreshTokens: [settings.refreshToken]))
     }
