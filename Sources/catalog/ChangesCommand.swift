@@ -36,8 +36,7 @@ struct ChangesCommand: AsyncParsableCommand {
         Catalog.bootstrapLogging(verbose: global.verbose)
         do {
             let database = try global.openDatabase()
-            let chosen = format ?? (output.isStdout && Terminal.stdoutIsTerminal ? .table : .ndjson)
-            Terminal.indentJSON(chosen)
+            let chosen = Terminal.format(format, toStdout: output.isStdout)
             try Self.write(
                 database: database, since: since, source: source, format: chosen,
                 output: output.target)

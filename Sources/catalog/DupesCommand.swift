@@ -60,8 +60,7 @@ struct DupesCommand: AsyncParsableCommand {
         Catalog.bootstrapLogging(verbose: global.verbose)
         do {
             let database = try global.openDatabase()
-            let chosen = format ?? (output.isStdout && Terminal.stdoutIsTerminal ? .table : .ndjson)
-            Terminal.indentJSON(chosen)
+            let chosen = Terminal.format(format, toStdout: output.isStdout)
             let summary = try Self.write(
                 database: database, filter: try options.filter(), format: chosen, output: output.target)
             if chosen != .table { Terminal.error(DuplicateWriter.summaryLine(summary)) }

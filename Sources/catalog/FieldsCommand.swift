@@ -47,8 +47,7 @@ struct FieldsCommand: AsyncParsableCommand {
                 values += options.filter { !held.contains($0.path) }.map { ($0.path, 0) }
                 listed.append(Listed(field: field, options: options, values: values))
             }
-            let chosen = format ?? (Terminal.stdoutIsTerminal ? .table : .json)
-            Terminal.indentJSON(chosen)
+            let chosen = Terminal.format(format, piped: .json)
             switch chosen {
             case .table:
                 guard !listed.isEmpty else {

@@ -61,8 +61,7 @@ struct SearchCommand: AsyncParsableCommand {
             var items = try database.search(parsed, limit: limit == 0 ? Int.max : limit + 1)
             let more = limit > 0 && items.count > limit
             if more { items.removeLast() }
-            let chosen = format ?? (Terminal.stdoutIsTerminal ? .table : .ndjson)
-            Terminal.indentJSON(chosen)
+            let chosen = Terminal.format(format)
             var writer = ItemWriter(format: chosen, report: "search", width: Terminal.columns) { bytes in
                 Terminal.writeOutput(bytes)
             }

@@ -48,6 +48,14 @@ enum Terminal {
     /// stays compact.
     private static let jsonIndenter = Mutex<JSONIndenter?>(nil)
 
+    /// The format a report is written in: the one asked for, else a table when it goes to a
+    /// terminal and `piped` when it does not; JSON on a terminal is indented.
+    static func format(_ asked: OutputFormat?, toStdout: Bool = true, piped: OutputFormat = .ndjson) -> OutputFormat {
+        let chosen = asked ?? (toStdout && stdoutIsTerminal ? .table : piped)
+        indentJSON(chosen)
+        return chosen
+    }
+
     /// Whether what follows on stdout is a JSON document to indent (on a terminal only).
     static func indentJSON(_ format: OutputFormat) {
         jsonIndenter.withLock { $0 = format == .json && stdoutIsTerminal ? JSONIndenter() : nil }
