@@ -14,6 +14,25 @@ public enum ItemField: String, CaseIterable, Sendable {
     case label, xxh64, md5, digest
     case state, folders, metadata
 
+    /// The fields named in `list` (`name,size,path`; case-insensitive, `-` for `_`), in that
+    /// order; nil when one names no field.
+    public static func parse(list: String) -> [ItemField]? {
+        let names = list.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "-", with: "_")
+        }
+        let fields = names.compactMap(ItemField.init(rawValue:))
+        return fields.count == names.count && !fields.isEmpty ? fields : nil
+    }
+
+    /// Whether a table column of the field stays narrow (kind, size, dates, source, state), so
+    /// it is never cut.
+    var isShort: Bool {
+        switch self {
+        case .source, .kind, .size, .createdAt, .updatedAt, .uploadedAt, .state: true
+        default: false
+        }
+    }
+
     /// The field's value for `item` as text (nil for absent values); sizes as decimal bytes;
     /// folders and metadata as their JSON (an array, an object).
     public func text(of item: CatalogItem) -> String? {

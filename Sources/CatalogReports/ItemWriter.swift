@@ -15,9 +15,15 @@ public struct ItemWriter {
     private var tableRows: [CatalogItem] = []
     private var buffer: [UInt8] = []
     private let report: String
+    private let fields: [ItemField]
 
     /// Creates a writer sending bytes to `sink`; `report` names the report in JSON documents.
-    public init(format: OutputFormat, report: String, width: Int = 160, sink: @escaping (borrowing [UInt8]) throws -> Void) {
+    /// `fields` are the columns of a table or CSV and the keys of JSON items, in that order (by
+    /// default every field, and ``TableRenderer/defaultFields`` in a table).
+    public init(
+        format: OutputFormat, report: String, fields: [ItemField]? = nil, width: Int = 160, sink: @escaping (borrowing [UInt8]) throws -> Void
+    ) {
+        self.fields = fields ?? (format == .table ? TableRenderer.defaultFields : ItemField.allCases)
         self.format = format
         self.width = width
         self.sink = sink
@@ -29,7 +35,7 @@ public struct ItemWriter {
     public mutating func begin() throws {
         switch format {
         case .csv:
-            append(CSV.row(ItemField.allCases.map(\.rawValue)))
+            append(CSV.row(fields.map(\.rawValue)))
         case .json:
             append("{\"version\":\(Self.schemaVersion),\"report\":\"\(report)\",\"items\":[")
         case .ndjson, .table:
@@ -41,7 +47,7 @@ public struct ItemWriter {
     public mutating func write(_ item: CatalogItem) throws {
         switch format {
         case .csv:
-            CSV.appendRow(ItemField.allCases.lazy.map { $0.text(of: item) ?? "" }, to: &buffer)
+            CSV.appendRow(fields.lazy.map { $0.text(of: item) ?? "" }, to: &buffer)
         case .json:
             if count > 0 { append(",") }
             appendJSON(item)
@@ -59,7 +65,7 @@ public struct ItemWriter {
     public mutating func end() throws {
         switch format {
         case .json: append("]}\n")
-        case .table: append(TableRenderer.render(tableRows, width: width))
+        case .table: append(TableRenderer.render(tableRows, fields: fields, width: width))
         case .csv, .ndjson: break
         }
         try flush()
@@ -73,7 +79,7 @@ public struct ItemWriter {
         buffer = []
         defer { buffer = w.bytes }
         w.appendRaw("{")
-        for (i, field) in ItemField.allCases.enumerated() {
+        for (i, field) in fields.enumerated() {
             if i > 0 { w.appendRaw(",") }
             w.writeString(field.rawValue)
             w.appendRaw(":")

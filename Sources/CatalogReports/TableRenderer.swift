@@ -1,27 +1,51 @@
 import CatalogCore
 import Foundation
 
-/// A plain-text table of items for terminals: name, kind, size, path, updated.
+/// A plain-text table of items for terminals: by default name, kind, size, path, updated.
 public enum TableRenderer {
-    /// The table, with a header, fitted to `width` terminal cells: kind, size and date as wide as
-    /// they need, the name up to two fifths of the rest (cut at its end with `…`), the path the
-    /// remainder (cut in its middle, keeping its top folder and file name). A container's size
-    /// is `—`.
-    public static func render(_ items: [CatalogItem], width: Int = 160) -> String {
+    /// The columns of a search's table unless `--fields` names others.
+    public static let defaultFields: [ItemField] = [.name, .kind, .size, .path, .updatedAt]
+
+    /// The table of `fields`, with a header, fitted to `width` terminal cells. Short columns
+    /// (kind, size, dates, source) are as wide as they need; the rest share what remains, a path
+    /// taking three parts to a name's two: a path is cut in its middle (keeping its top folder
+    /// and file name), any other text at its end with `…`. Sizes are in units (`1.75 GB`), a
+    /// container's size is `—`, dates are days.
+    public static func render(_ items: [CatalogItem], fields: [ItemField] = defaultFields, width: Int = 160) -> String {
         guard !items.isEmpty else { return "no items found\n" }
-        let rows = items.map { item in
-            [
-                clean(item.name), item.kind.rawValue, item.kind.isContainer ? "—" : item.size.map(ByteCount.format) ?? "", clean(item.path),
-                item.updatedAt.map { String(Timestamp.format($0).prefix(10)) } ?? "",
-            ]
+        let fields = fields.isEmpty ? defaultFields : fields
+        let rows = items.map { item in fields.map { cell($0, of: item) } }
+        // Dates are headed UPDATED, CREATED, UPLOADED; every other column by its field's name.
+        let header = fields.map { $0.rawValue.uppercased().replacingOccurrences(of: "_AT", with: "") }
+        let natural = fields.indices.map { column in rows.reduce(DisplayWidth.of(header[column])) { max($0, DisplayWidth.of($1[column])) } }
+        var limits = natural
+        let flexible = fields.indices.filter { !fields[$0].isShort }
+        let fixed = fields.indices.filter { fields[$0].isShort }.reduce(0) { $0 + natural[$1] } + 2 * (fields.count - 1)
+        // Share what the short columns leave, by weight, never giving a column more than it needs.
+        var rest = max(10 * flexible.count, width - fixed)
+        var open = flexible.sorted { natural[$0] * weight(fields[$1]) < natural[$1] * weight(fields[$0]) }
+        while let column = open.first {
+            let total = open.reduce(0) { $0 + weight(fields[$1]) }
+            let share = max(10, rest * weight(fields[column]) / max(1, total))
+            limits[column] = min(natural[column], share)
+            rest -= limits[column]
+            open.removeFirst()
         }
-        let header = ["NAME", "KIND", "SIZE", "PATH", "UPDATED"]
-        func widest(_ column: Int) -> Int { rows.reduce(DisplayWidth.of(header[column])) { max($0, DisplayWidth.of($1[column])) } }
-        let fixed = widest(1) + widest(2) + widest(4) + 2 * (header.count - 1)
-        let rest = max(30, width - fixed)
-        let name = min(widest(0), max(10, rest * 2 / 5))
-        let limits = [name, widest(1), widest(2), max(10, rest - name), widest(4)]
-        return grid(header: header, rows: rows, limits: limits, rightAligned: [2], paths: [3])
+        let paths = Set(fields.indices.filter { fields[$0] == .path })
+        let right = Set(fields.indices.filter { fields[$0] == .size })
+        return grid(header: header, rows: rows, limits: limits, rightAligned: right, paths: paths)
+    }
+
+    /// A column's share of the width left by the short ones, against the others'.
+    private static func weight(_ field: ItemField) -> Int { field == .path ? 3 : 2 }
+
+    /// What a table shows of `field` for `item`.
+    static func cell(_ field: ItemField, of item: CatalogItem) -> String {
+        switch field {
+        case .size: item.kind.isContainer ? "—" : item.size.map(ByteCount.format) ?? ""
+        case .createdAt, .updatedAt, .uploadedAt: field.text(of: item).map { String($0.prefix(10)) } ?? ""
+        default: clean(field.text(of: item) ?? "")
+        }
     }
 
     /// A table of text cells: each column as wide as its widest cell up to its limit, in

@@ -84,10 +84,36 @@ extension CatalogDatabase {
         try SearchQueryParser(fields: try fields().map(\.name)).parse(text)
     }
 
-    /// Items matching `query`, best first (bm25, name above path) or by path for filter-only
-    /// queries. A query matching more than ``SearchSQL/candidateLimit`` rows is ordered in tiers
-    /// (name matches first, without bm25), which bounds its cost whatever the catalog's size.
-    public func search(_ query: SearchQuery, limit: Int = 50) throws(StoreError) -> [CatalogItem] {
+    /// Items matching `query`, `offset` results in: by relevance (best first: bm25, name above
+    /// path; by path for filter-only queries), or by name, size, date or path (see
+    /// ``SearchOrder``; `reverse` turns those round). A query matching more than ``SearchSQL/candidateLimit`` rows is ranked
+    /// in tiers (name matches first, without bm25), which bounds its cost whatever the
+    /// catalog's size; an offset into a ranking costs as much as the rows before it.
+    public func search(
+        _ query: SearchQuery, order: SearchOrder = .relevance, reverse: Bool = false, limit: Int = 50, offset: Int = 0
+    ) throws(StoreError) -> [CatalogItem] {
+        let offset = max(0, offset)
+        guard order == .relevance else {
+            let plan = SearchSQL(query: query, limit: max(0, limit))
+            guard plan.limit > 0 else { return [] }
+            let statement = plan.ordered(by: order, reverse: reverse, offset: offset)
+            return try read { db in
+                try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map { try ItemRecord(row: $0).item }
+            }
+        }
+        guard offset > 0 else { return try ranked(query, limit: limit) }
+        let (sum, overflow) = max(0, limit).addingReportingOverflow(offset)
+        return Array(try ranked(query, limit: overflow ? Int.max : sum).dropFirst(offset))
+    }
+
+    /// How many items match `query`, counting up to `cap` (a count of `cap` means at least that many).
+    public func count(_ query: SearchQuery, cap: Int = 1_000_000) throws(StoreError) -> Int {
+        let statement = SearchSQL(query: query, limit: 0).count(cap: cap)
+        return try read { db in try Int.fetchOne(db, sql: statement.sql, arguments: statement.arguments) ?? 0 }
+    }
+
+    /// The first `limit` items by relevance.
+    private func ranked(_ query: SearchQuery, limit: Int) throws(StoreError) -> [CatalogItem] {
         let plan = SearchSQL(query: query, limit: max(0, limit))
         guard plan.limit > 0 else { return [] }
         return try read { db in
@@ -133,7 +159,7 @@ extension CatalogDatabase {
     }
 
     /// The rowids the plain FTS5 query gives (MATCH, ORDER BY bm25, LIMIT): the baseline the
-    /// benchmark compares ``search(_:limit:)`` with.
+    /// benchmark compares ``search(_:order:reverse:limit:offset:)`` with.
     public func plainFTS(_ query: SearchQuery, limit: Int) throws(StoreError) -> [Int64] {
         guard let match = SearchSQL.matchExpression(query.clauses) else { return [] }
         return try read { db in

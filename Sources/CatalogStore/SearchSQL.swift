@@ -77,17 +77,52 @@ struct SearchSQL {
         conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
     }
 
-    /// Filter-only (or exclusion-only) queries: the first page by path.
-    var listing: Statement {
-        var conditions = self.conditions
-        var arguments = conditionArguments
-        if let negative {
+    /// The WHERE clause every result meets, on `item`: the words (through the full-text index),
+    /// the exclusions and the filters; empty when the query has none.
+    private var membership: (clause: String, arguments: StatementArguments) {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let match {
+            conditions.append("item.seq IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ?)")
+            arguments += [match]
+        } else if let negative {
             conditions.append("item.seq NOT IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ?)")
             arguments += [negative]
         }
-        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        arguments += [limit]
-        return Statement(sql: "SELECT \(ItemRecord.selection) FROM item\(whereClause) ORDER BY item.path LIMIT ?", arguments: arguments)
+        conditions += self.conditions
+        arguments += conditionArguments
+        return (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "), arguments)
+    }
+
+    /// Filter-only (or exclusion-only) queries: the first page by path.
+    var listing: Statement { ordered(by: .path, reverse: false, offset: 0) }
+
+    /// The page of results `offset` rows in, ordered by `order` (names A to Z, largest first,
+    /// newest first, paths A to Z; the other way round with `reverse`), then by path. Sizeless
+    /// and undated items come last either way.
+    func ordered(by order: SearchOrder, reverse: Bool, offset: Int) -> Statement {
+        let (clause, arguments) = membership
+        let direction = reverse ? " DESC" : ""
+        let flipped = reverse ? "" : " DESC"
+        let key =
+            switch order {
+            case .relevance, .path: "item.path\(direction)"
+            case .name: "item.name COLLATE NOCASE\(direction), item.path"
+            case .size: "item.size IS NULL, item.size\(flipped), item.path"
+            case .updated: "item.updated_at IS NULL, item.updated_at\(flipped), item.path"
+            }
+        var all = arguments
+        all += [limit, offset]
+        return Statement(sql: "SELECT \(ItemRecord.selection) FROM item\(clause) ORDER BY \(key) LIMIT ? OFFSET ?", arguments: all)
+    }
+
+    /// How many items match, counting at most `cap` (the filters are read from `item` for
+    /// each word match, so an unbounded count of a common word would cost as much as listing it).
+    func count(cap: Int) -> Statement {
+        let (clause, arguments) = membership
+        var all = arguments
+        all += [cap]
+        return Statement(sql: "SELECT count(*) FROM (SELECT 1 FROM item\(clause) LIMIT ?)", arguments: all)
     }
 
     /// Counts the rows matching `expression` in `index` (filters ignored), stopping at ``candidateLimit`` + 1.

@@ -37,8 +37,25 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(help: "The most results shown; 0 for all.")
     var limit = 50
 
+    @Option(help: "Skip this many results first (the next page: --offset 50).")
+    var offset = 0
+
+    @Option(help: "relevance (default), name (A to Z), size (largest first), updated (newest first) or path.")
+    var sort: SearchOrder = .relevance
+
+    @Flag(help: "Turn the --sort order round (smallest, oldest, Z to A first).")
+    var reverse = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The fields shown, comma-separated (e.g. name,size,path; all: docs/reports.md): table and CSV columns, JSON keys.",
+            valueName: "list"))
+    var fields: ItemFields?
+
     func validate() throws {
         guard (0...1_000_000).contains(limit) else { throw ValidationError("--limit must be between 0 (all) and 1000000") }
+        guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
+        if reverse && sort == .relevance { throw ValidationError("--reverse turns a --sort order round: give --sort name, size, updated or path") }
     }
 
     func run() async throws {
@@ -58,24 +75,101 @@ struct SearchCommand: AsyncParsableCommand {
             }
             let parsed = try database.parseQuery(text)
             // One more than shown tells whether more match, at the cost of one row.
-            var items = try database.search(parsed, limit: limit == 0 ? Int.max : limit + 1)
+            var items = try database.search(parsed, order: sort, reverse: reverse, limit: limit == 0 ? Int.max : limit + 1, offset: offset)
             let more = limit > 0 && items.count > limit
             if more { items.removeLast() }
             let chosen = Terminal.format(format)
-            var writer = ItemWriter(format: chosen, report: "search", width: Terminal.columns) { bytes in
+            let columns = fields?.fields ?? (chosen == .table ? Self.columns(for: parsed, items: items) : nil)
+            var writer = ItemWriter(format: chosen, report: "search", fields: columns, width: Terminal.columns) { bytes in
                 Terminal.writeOutput(bytes)
             }
             try writer.begin()
-            for item in items { try writer.write(item) }
+            let folders = parsed.filters.compactMap { clause -> String? in
+                if case .folder(let path) = clause.filter, !clause.isNegated { return path }
+                return nil
+            }
+            for item in items { try writer.write(chosen == .table ? Self.showingMatchedFolder(item, folders) : item) }
             try writer.end()
-            if !global.quiet {
+            guard !global.quiet else { return }
+            if items.isEmpty, offset == 0, try database.itemCount() == 0 {
+                Terminal.error("the catalog is empty: run `catalog crawl` to fill it (`catalog status` shows what it holds)")
+            } else if more {
+                let total = try database.count(parsed, cap: Self.countCap)
+                let shown = offset == 0 ? "\(Count.grouped(items.count))" : "\(Count.grouped(offset + 1))–\(Count.grouped(offset + items.count))"
+                let of = total >= Self.countCap ? "more than \(Count.grouped(Self.countCap))" : Count.grouped(total)
+                Terminal.error("\(shown) of \(of) results (--offset \(offset + items.count) for the next page, --limit 0 for all)")
+            } else {
                 Terminal.error(
-                    more
-                        ? "\(Count.of(items.count, "result")) shown; more match (--limit 0 for all, or narrow the query)"
-                        : items.isEmpty ? "no results" : Count.of(items.count, "result"))
+                    items.isEmpty ? (offset > 0 ? "no results past \(Count.grouped(offset))" : "no results") : Count.of(items.count, "result"))
             }
         } catch {
             throw ErrorReport.exit(error)
         }
+    }
+
+    /// The most matches counted for "50 of N".
+    static let countCap = 1_000_000
+
+    /// A table's columns: name, kind, size, path, updated, with SOURCE when the results span
+    /// sources and LABEL when the query asks about labels.
+    static func columns(for query: SearchQuery, items: [CatalogItem]) -> [ItemField] {
+        var columns = TableRenderer.defaultFields
+        if Set(items.map(\.source)).count > 1 { columns.insert(.source, at: 2) }
+        if query.filters.contains(where: { if case .label = $0.filter { true } else { false } }) { columns.insert(.label, at: 2) }
+        return columns
+    }
+
+    /// `item` shown under the first of its Dash folders a `folder:` filter matched, instead of
+    /// its first folder, so the table shows why it matched.
+    static func showingMatchedFolder(_ item: CatalogItem, _ patterns: [String]) -> CatalogItem {
+        guard !patterns.isEmpty, item.folders.count > 1 else { return item }
+        for pattern in patterns {
+            if let folder = item.folders.first(where: { FolderPattern.matches(pattern, $0) }) {
+                var shown = item
+                shown.path = folder + "/" + item.name
+                return shown
+            }
+        }
+        return item
+    }
+}
+
+/// Item fields given as one comma-separated value (`--fields name,size,path`).
+struct ItemFields: ExpressibleByArgument {
+    var fields: [ItemField]
+
+    init?(argument: String) {
+        guard let fields = ItemField.parse(list: argument) else { return nil }
+        self.fields = fields
+    }
+
+    static var defaultCompletionKind: CompletionKind { .list(ItemField.allCases.map(\.rawValue)) }
+}
+
+extension SearchOrder: ExpressibleByArgument {}
+
+/// How `folder:` matches a folder path: the folder or one inside it, case-insensitively, `*` any
+/// run of characters (as the catalog's SQL does it).
+enum FolderPattern {
+    static func matches(_ pattern: String, _ folder: String) -> Bool {
+        let p = Array(pattern.lowercased())
+        let f = Array(folder.lowercased())
+        // rest[j]: whether p[i...] matches f[j...] wholly or up to a `/` that starts a
+        // sub-folder, for i from the end back to 0 (quadratic at worst, whatever the stars).
+        var rest = (0...f.count).map { $0 == f.count || f[$0] == "/" }
+        for i in stride(from: p.count - 1, through: 0, by: -1) {
+            var next = [Bool](repeating: false, count: f.count + 1)
+            if p[i] == "*" {
+                var any = false
+                for j in stride(from: f.count, through: 0, by: -1) {
+                    any = any || rest[j]
+                    next[j] = any
+                }
+            } else {
+                for j in 0..<f.count where p[i] == f[j] { next[j] = rest[j + 1] }
+            }
+            rest = next
+        }
+        return rest[0]
     }
 }

@@ -1,0 +1,98 @@
+import CatalogCore
+import CatalogStore
+import Foundation
+import Testing
+
+/// `catalog search`'s ordering, paging, columns and messages, through the real executable.
+@Suite(.serialized) struct SearchCLITests {
+    /// Five Frame.io files of known sizes and dates, and a Dash asset filed in two folders.
+    static func catalog() async throws -> String {
+        let path = try scratchDirectory() + "/c.sqlite"
+        let database = try CatalogDatabase(path: path)
+        let day: (Int) -> Date = { Date(timeIntervalSince1970: 1_767_225_600 + Double($0) * 86_400) }  // 2026-01-01 + n days
+        let sizes: [Int64] = [300, 5_000, 40, 1_000_000, 7]
+        for source in [Source.frameio, .dash] {
+            let session = try database.beginCrawl(source: source)
+            let items: [CatalogItem] =
+                source == .frameio
+                ? (1...5).map { n in
+                    CatalogItem(
+                        source: .frameio, id: "f\(n)", kind: .file, name: "\(["delta", "Alpha", "echo", "bravo", "charlie"][n - 1]) clip.mov",
+                        parentID: "p", projectID: "p", path: "A/W/P/Dailies \(n)/clip \(n).mov", size: sizes[n - 1], updatedAt: day(n * 3 % 5),
+                        label: n == 2 ? "approved" : nil, record: #"{"id":"f\#(n)"}"#)
+                }
+                : [
+                    CatalogItem(
+                        source: .dash, id: "d1", kind: .asset, name: "hero clip.jpg", parentID: nil, projectID: nil,
+                        path: "Brand/Logos/hero clip.jpg", size: 20, updatedAt: day(9), record: #"{"id":"d1"}"#,
+                        folders: ["Brand/Logos", "Campaigns/2026/Spring"])
+                ]
+            try await database.stage(items, in: session)
+            try await database.complete(session, stats: CrawlStats())
+        }
+        return path
+    }
+
+    static func ids(_ run: Run) -> [String] {
+        run.stdout.split(whereSeparator: \.isNewline).map(String.init)
+    }
+
+    @Test func sortOrdersReverseAndOffsetPages() async throws {
+        let path = try await Self.catalog()
+        let base = ["search", "kind:file", "--format", "csv", "--fields", "id", "--db", path]
+        #expect(Self.ids(try await runCatalog(base + ["--sort", "size"])) == ["id", "f4", "f2", "f1", "f3", "f5"])
+        #expect(Self.ids(try await runCatalog(base + ["--sort", "size", "--reverse"])) == ["id", "f5", "f3", "f1", "f2", "f4"])
+        // Case-insensitive names: Alpha, bravo, charlie, delta, echo.
+        #expect(Self.ids(try await runCatalog(base + ["--sort", "name"])) == ["id", "f2", "f4", "f5", "f1", "f3"])
+        // Updated days 3, 1, 4, 2, 0: newest first.
+        #expect(Self.ids(try await runCatalog(base + ["--sort", "updated"])) == ["id", "f3", "f1", "f4", "f2", "f5"])
+        let page = try await runCatalog(base + ["--sort", "size", "--limit", "2", "--offset", "2"])
+        #expect(Self.ids(page) == ["id", "f1", "f3"])
+        #expect(page.stderr.contains("3–4 of 5 results (--offset 4 for the next page, --limit 0 for all)"), "\(page.stderr)")
+        let past = try await runCatalog(base + ["--offset", "10"])
+        #expect(Self.ids(past) == ["id"] && past.stderr.contains("no results past 10"), "\(past.stderr)")
+        // Relevance ranks the words' matches; the text query's page two follows its page one.
+        let first = try await runCatalog(["search", "clip", "--format", "csv", "--fields", "id", "--limit", "3", "--db", path])
+        let second = try await runCatalog(["search", "clip", "--format", "csv", "--fields", "id", "--limit", "3", "--offset", "3", "--db", path])
+        let all = try await runCatalog(["search", "clip", "--format", "csv", "--fields", "id", "--limit", "0", "--db", path])
+        #expect(Self.ids(first) + Self.ids(second).dropFirst() == Self.ids(all), "\(first.stdout) \(second.stdout) \(all.stdout)")
+        #expect(first.stderr.contains("3 of 6 results"), "\(first.stderr)")
+        let wrong = try await runCatalog(base + ["--reverse"])
+        #expect(wrong.status == 64 && wrong.stderr.contains("--reverse turns a --sort order round"), "\(wrong.stderr)")
+        let badSort = try await runCatalog(base + ["--sort", "colour"])
+        #expect(badSort.status == 64 && badSort.stderr.contains("relevance"), "\(badSort.stderr)")
+    }
+
+    @Test func fieldsChooseColumnsAndKeys() async throws {
+        let path = try await Self.catalog()
+        let csv = try await runCatalog(["search", "bravo", "--format", "csv", "--fields", "name,Size,updated-at", "--db", path])
+        #expect(csv.stdout == "name,size,updated_at\r\nbravo clip.mov,1000000,2026-01-03T00:00:00Z\r\n", "\(csv.stdout)")
+        let ndjson = try await runCatalog(["search", "bravo", "--format", "ndjson", "--fields", "id,size,label", "--db", path])
+        #expect(ndjson.stdout == "{\"id\":\"f4\",\"size\":1000000,\"label\":null}\n", "\(ndjson.stdout)")
+        let bad = try await runCatalog(["search", "bravo", "--fields", "name,colour", "--db", path])
+        #expect(bad.status == 64 && bad.stderr.contains("--fields"), "\(bad.stderr)")
+    }
+
+    /// On a terminal: SOURCE when results span sources, LABEL when the query asks about labels,
+    /// and a `folder:` match shown under the folder that matched.
+    @Test func tableColumnsAppearWhenTheyHelp() async throws {
+        let path = try await Self.catalog()
+        let both = try await runScript("COLUMNS=100 \(catalogBinary) search clip --db \(path)")
+        #expect(both.contains("NAME") && both.contains("SOURCE") && both.contains("dash") && !both.contains("LABEL"), "\(both)")
+        let one = try await runScript("COLUMNS=100 \(catalogBinary) search clip kind:file --db \(path)")
+        #expect(!one.contains("SOURCE"), "\(one)")
+        let labelled = try await runScript("COLUMNS=100 \(catalogBinary) search label:approved --db \(path)")
+        #expect(labelled.contains("LABEL") && labelled.contains("approved"), "\(labelled)")
+        let folder = try await runScript("COLUMNS=100 \(catalogBinary) search 'folder:campaigns/*/spring' --db \(path)")
+        #expect(folder.contains("Campaigns/2026/Spring/hero clip.jpg") && !folder.contains("Brand/Logos"), "\(folder)")
+        let sized = try await runScript("COLUMNS=100 \(catalogBinary) search bravo --db \(path)")
+        #expect(sized.contains("1.0 MB") && sized.contains("UPDATED") && sized.contains("2026-01-03"), "\(sized)")
+    }
+
+    @Test func anEmptyCatalogSaysSo() async throws {
+        let path = try scratchDirectory() + "/empty.sqlite"
+        _ = try CatalogDatabase(path: path)
+        let run = try await runCatalog(["search", "anything", "--db", path])
+        #expect(run.status == 0 && run.stderr.contains("the catalog is empty: run `catalog crawl`"), "\(run.stderr)")
+    }
+}
