@@ -32,34 +32,15 @@ public struct ChangeWriter {
 
     /// Writes one change.
     public mutating func write(_ change: CatalogChange) throws {
-        let texts: [String?] = [
-            String(change.crawlID), change.finishedAt.map(Timestamp.format), change.source.rawValue, change.id, change.change.rawValue,
-            change.kind, change.name, change.oldPath, change.newPath, nil, change.oldDigest, change.newDigest,
-        ]
         switch format {
         case .csv:
-            var cells = texts.map { $0 ?? "" }
+            var cells = Self.texts(change).map { $0 ?? "" }
             cells[9] = change.fields.joined(separator: ",")
             buffer += Array(CSV.row(cells).utf8)
         case .json, .ndjson:
             if format == .json, count > 0 { buffer.append(UInt8(ascii: ",")) }
             var w = JSONWriter()
-            w.appendRaw("{")
-            for (i, key) in Self.columns.enumerated() {
-                if i > 0 { w.appendRaw(",") }
-                w.writeString(key)
-                w.appendRaw(":")
-                if key == "crawl_id" {
-                    w.appendRaw(String(change.crawlID))
-                } else if key == "fields" {
-                    w.write(.array(change.fields.map { .string($0) }), canonical: false)
-                } else if let text = texts[i] {
-                    w.writeString(text)
-                } else {
-                    w.appendRaw("null")
-                }
-            }
-            w.appendRaw("}")
+            Self.writeJSON(change, to: &w)
             buffer += w.bytes
             if format == .ndjson { buffer.append(0x0A) }
         case .table:
@@ -77,6 +58,35 @@ public struct ChangeWriter {
         }
         count += 1
         if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Writes `change` as one JSON object with the keys of ``columns``.
+    public static func writeJSON(_ change: CatalogChange, to w: inout JSONWriter) {
+        let texts = texts(change)
+        w.appendRaw("{")
+        for (i, key) in Self.columns.enumerated() {
+            if i > 0 { w.appendRaw(",") }
+            w.writeString(key)
+            w.appendRaw(":")
+            if key == "crawl_id" {
+                w.appendRaw(String(change.crawlID))
+            } else if key == "fields" {
+                w.write(.array(change.fields.map { .string($0) }), canonical: false)
+            } else if let text = texts[i] {
+                w.writeString(text)
+            } else {
+                w.appendRaw("null")
+            }
+        }
+        w.appendRaw("}")
+    }
+
+    /// The values of ``columns`` as text (nil where absent; `fields` is written apart).
+    private static func texts(_ change: CatalogChange) -> [String?] {
+        [
+            String(change.crawlID), change.finishedAt.map(Timestamp.format), change.source.rawValue, change.id, change.change.rawValue,
+            change.kind, change.name, change.oldPath, change.newPath, nil, change.oldDigest, change.newDigest,
+        ]
     }
 
     /// Closes the document and flushes.

@@ -13,6 +13,12 @@ public enum ItemField: String, CaseIterable, Sendable {
     case uploadedAt = "uploaded_at"
     case label, xxh64, md5, digest
     case state, folders, metadata
+    /// The item's page in its service's web app (``WebLink``): not stored, so it is not
+    /// written by `catalog export`, whose rows are what the catalog holds.
+    case url
+
+    /// Every field the catalog stores (all but ``url``): what `catalog export` writes.
+    public static let stored = allCases.filter { $0 != .url }
 
     /// The fields named in `list` (`name,size,path`; case-insensitive, `-` for `_`), in that
     /// order; nil when one names no field.
@@ -34,8 +40,8 @@ public enum ItemField: String, CaseIterable, Sendable {
     }
 
     /// The field's value for `item` as text (nil for absent values); sizes as decimal bytes;
-    /// folders and metadata as their JSON (an array, an object).
-    public func text(of item: CatalogItem) -> String? {
+    /// folders and metadata as their JSON (an array, an object); the web address as `link` gives it.
+    public func text(of item: CatalogItem, link: WebLink? = nil) -> String? {
         switch self {
         case .source: item.source.rawValue
         case .id: item.id
@@ -56,6 +62,7 @@ public enum ItemField: String, CaseIterable, Sendable {
         case .state: item.state
         case .folders: item.foldersJSON
         case .metadata: item.metadataJSON
+        case .url: link?.url(for: item)
         }
     }
 }

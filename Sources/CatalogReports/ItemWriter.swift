@@ -16,14 +16,19 @@ public struct ItemWriter {
     private var buffer: [UInt8] = []
     private let report: String
     private let fields: [ItemField]
+    private let link: WebLink?
 
     /// Creates a writer sending bytes to `sink`; `report` names the report in JSON documents.
     /// `fields` are the columns of a table or CSV and the keys of JSON items, in that order (by
-    /// default every field, and ``TableRenderer/defaultFields`` in a table).
+    /// default every field, and ``TableRenderer/defaultFields`` in a table); `link` gives the
+    /// `url` field (without it, `url` is not among the defaults and is empty).
     public init(
-        format: OutputFormat, report: String, fields: [ItemField]? = nil, width: Int = 160, sink: @escaping (borrowing [UInt8]) throws -> Void
+        format: OutputFormat, report: String, fields: [ItemField]? = nil, link: WebLink? = nil, width: Int = 160,
+        sink: @escaping (borrowing [UInt8]) throws -> Void
     ) {
-        self.fields = fields ?? (format == .table ? TableRenderer.defaultFields : ItemField.allCases)
+        let all = link == nil ? ItemField.stored : ItemField.allCases
+        self.fields = fields ?? (format == .table ? TableRenderer.defaultFields : all)
+        self.link = link
         self.format = format
         self.width = width
         self.sink = sink
@@ -47,7 +52,8 @@ public struct ItemWriter {
     public mutating func write(_ item: CatalogItem) throws {
         switch format {
         case .csv:
-            CSV.appendRow(fields.lazy.map { $0.text(of: item) ?? "" }, to: &buffer)
+            let link = link
+            CSV.appendRow(fields.lazy.map { $0.text(of: item, link: link) ?? "" }, to: &buffer)
         case .json:
             if count > 0 { append(",") }
             appendJSON(item)
@@ -65,7 +71,7 @@ public struct ItemWriter {
     public mutating func end() throws {
         switch format {
         case .json: append("]}\n")
-        case .table: append(TableRenderer.render(tableRows, fields: fields, width: width))
+        case .table: append(TableRenderer.render(tableRows, fields: fields, link: link, width: width))
         case .csv, .ndjson: break
         }
         try flush()
@@ -77,7 +83,12 @@ public struct ItemWriter {
     private mutating func appendJSON(_ item: CatalogItem) {
         var w = JSONWriter(appendingTo: buffer)
         buffer = []
-        defer { buffer = w.bytes }
+        Self.writeJSON(item, fields: fields, link: link, to: &w)
+        buffer = w.bytes
+    }
+
+    /// Writes `item` as one JSON object of `fields` (the keys of docs/reports.md).
+    public static func writeJSON(_ item: CatalogItem, fields: [ItemField], link: WebLink?, to w: inout JSONWriter) {
         w.appendRaw("{")
         for (i, field) in fields.enumerated() {
             if i > 0 { w.appendRaw(",") }
@@ -91,7 +102,7 @@ public struct ItemWriter {
             case .metadata:
                 w.appendRaw(item.metadataJSON ?? "{}")
             default:
-                if let text = field.text(of: item) { w.writeString(text) } else { w.appendRaw("null") }
+                if let text = field.text(of: item, link: link) { w.writeString(text) } else { w.appendRaw("null") }
             }
         }
         w.appendRaw("}")

@@ -296,9 +296,9 @@ extension CatalogDatabase {
     }
 
     /// Calls `body` with every change made by the complete crawls after crawl `afterCrawl` (or
-    /// finished at or after `since`), of one source or all, oldest first, streaming.
+    /// finished at or after `since`), of one source or all (of one item with `itemID`), oldest first, streaming.
     public func forEachChange(
-        afterCrawl: Int64? = nil, since: Date? = nil, source: Source? = nil, _ body: (CatalogChange) throws -> Void
+        afterCrawl: Int64? = nil, since: Date? = nil, source: Source? = nil, itemID: String? = nil, _ body: (CatalogChange) throws -> Void
     ) throws {
         var conditions = ["c.status = 'complete'"]
         var arguments = StatementArguments()
@@ -313,6 +313,10 @@ extension CatalogDatabase {
         if let source {
             conditions.append("ch.source = ?")
             arguments += [source.rawValue]
+        }
+        if let itemID {
+            conditions.append("ch.id = ?")
+            arguments += [itemID]
         }
         let sql = """
             SELECT ch.*, c.finished_at FROM item_change ch JOIN crawl c ON c.id = ch.crawl_id

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CatalogCore
 import CatalogStore
 import Foundation
 
@@ -30,5 +31,13 @@ struct GlobalOptions: ParsableArguments {
     func openDatabase(_ access: CatalogDatabase.Access = .readOnly) throws -> CatalogDatabase {
         let (path, isDefault) = databasePath
         return try CatalogDatabase(path: path, createDirectory: isDefault && access == .readWrite, access: access)
+    }
+
+    /// How items' web addresses are made for this catalog (the API of its last Frame.io crawl,
+    /// `DASH_ASSET_URL`).
+    func webLink(_ database: CatalogDatabase) throws -> WebLink {
+        WebLink(
+            frameIOAPI: try database.lastCompleteCrawl(source: .frameio)?.api,
+            dashAssetURL: ProcessInfo.processInfo.environment["DASH_ASSET_URL"])
     }
 }

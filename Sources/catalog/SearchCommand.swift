@@ -80,7 +80,8 @@ struct SearchCommand: AsyncParsableCommand {
             if more { items.removeLast() }
             let chosen = Terminal.format(format)
             let columns = fields?.fields ?? (chosen == .table ? Self.columns(for: parsed, items: items) : nil)
-            var writer = ItemWriter(format: chosen, report: "search", fields: columns, width: Terminal.columns) { bytes in
+            var writer = ItemWriter(format: chosen, report: "search", fields: columns, link: try global.webLink(database), width: Terminal.columns) {
+                bytes in
                 Terminal.writeOutput(bytes)
             }
             try writer.begin()

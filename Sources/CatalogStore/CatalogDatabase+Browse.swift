@@ -1,0 +1,144 @@
+import CatalogCore
+import Foundation
+import GRDB
+
+/// One entry of a folder listing (`catalog ls`): a catalogued item, or a folder known only from
+/// the paths of the items below it (a Dash folder, which the catalog holds no item for).
+public struct ListingEntry: Sendable, Equatable {
+    /// The source it belongs to.
+    public var source: Source
+    /// The entry's name in its folder.
+    public var name: String
+    /// Its whole path.
+    public var path: String
+    /// The item, when the catalog holds one (nil for a folder known from paths).
+    public var item: CatalogItem?
+
+    public init(source: Source, name: String, path: String, item: CatalogItem?) {
+        self.source = source
+        self.name = name
+        self.path = path
+        self.item = item
+    }
+
+    /// Whether the entry holds others.
+    public var isFolder: Bool { item?.kind.isContainer ?? true }
+}
+
+extension Source {
+    /// Whether the catalog holds an item for each of the source's containers, linked to its
+    /// children by `parent_id` (Frame.io); otherwise its folders exist only in paths (Dash).
+    public var catalogsContainers: Bool { self == .frameio }
+}
+
+extension CatalogDatabase {
+    /// The items whose id is `id` (one per source at most), of `source` or every source.
+    public func items(id: String, source: Source? = nil) throws(StoreError) -> [CatalogItem] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE id = ?" + (source == nil ? "" : " AND source = ?"),
+                arguments: StatementArguments([id] + (source.map { [$0.rawValue] } ?? []))
+            ).map { try ItemRecord(row: $0).item }
+        }
+    }
+
+    /// The items at exactly `path` (a folder may hold two files of one name), of `source` or every source.
+    public func items(path: String, source: Source? = nil) throws(StoreError) -> [CatalogItem] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(ItemRecord.selection) FROM item WHERE path = ?" + (source == nil ? "" : " AND source = ?") + " ORDER BY source, id",
+                arguments: StatementArguments([path] + (source.map { [$0.rawValue] } ?? []))
+            ).map { try ItemRecord(row: $0).item }
+        }
+    }
+
+    /// The other items with the same content as `item` (the same XXH64 or MD5), by path.
+    public func sameContent(as item: CatalogItem) throws(StoreError) -> [CatalogItem] {
+        guard item.xxh64 != nil || item.md5 != nil else { return [] }
+        return try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(ItemRecord.selection) FROM item WHERE (xxh64 = ? OR md5 = ?) AND NOT (source = ? AND id = ?)
+                    ORDER BY path LIMIT 1000
+                    """,
+                arguments: [item.xxh64, item.md5, item.source.rawValue, item.id]
+            ).map { try ItemRecord(row: $0).item }
+        }
+    }
+
+    /// What the catalog holds directly inside `path` ("" for the top), of `source` or every
+    /// source, by name: the children of the containers at that path, and the items and folders
+    /// that the paths of sources without container items (``Source/catalogsContainers``) put
+    /// there. Folders known from paths are found by skipping from one to the next in the path
+    /// index, so a listing costs a few reads per entry, not a read of everything below it.
+    /// At most `limit` entries.
+    public func list(_ path: String, source: Source? = nil, limit: Int = 100_000) throws(StoreError) -> [ListingEntry] {
+        let sources = source.map { [$0] } ?? Source.allCases
+        return try read { db in
+            var entries: [ListingEntry] = []
+            for source in sources where entries.count < limit {
+                if source.catalogsContainers {
+                    let rows: [Row]
+                    if path.isEmpty {
+                        rows = try Row.fetchAll(
+                            db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE source = ? AND parent_id IS NULL LIMIT ?",
+                            arguments: [source.rawValue, limit])
+                    } else {
+                        rows = try Row.fetchAll(
+                            db,
+                            sql: """
+                                SELECT \(ItemRecord.selection) FROM item WHERE source = ? AND parent_id IN
+                                  (SELECT id FROM item WHERE source = ? AND path = ?) LIMIT ?
+                                """,
+                            arguments: [source.rawValue, source.rawValue, path, limit])
+                    }
+                    for row in rows {
+                        let item = try ItemRecord(row: row).item
+                        entries.append(ListingEntry(source: source, name: item.name, path: item.path, item: item))
+                    }
+                } else {
+                    try Self.listPaths(under: path, source: source, db: db, limit: limit, into: &entries)
+                }
+            }
+            entries.sort { ($0.name.lowercased(), $0.path, $0.item?.id ?? "") < ($1.name.lowercased(), $1.path, $1.item?.id ?? "") }
+            return Array(entries.prefix(limit))
+        }
+    }
+
+    /// The entries directly under `path` for a source whose folders exist only in paths.
+    private static func listPaths(under path: String, source: Source, db: Database, limit: Int, into entries: inout [ListingEntry]) throws {
+        let prefix = path.isEmpty ? "" : path + "/"
+        // Paths below `prefix` sort between it and the same text ending in "0" ("/" + 1).
+        let end = path.isEmpty ? nil : path + "0"
+        var cursor = prefix
+        var inclusive = false
+        var folders = Set<String>()
+        while entries.count < limit {
+            let sql =
+                "SELECT path FROM item WHERE source = ? AND path \(inclusive ? ">=" : ">") ?" + (end == nil ? "" : " AND path < ?")
+                + " ORDER BY path LIMIT 1"
+            var arguments: StatementArguments = [source.rawValue, cursor]
+            if let end { arguments += [end] }
+            guard let next = try String.fetchOne(db, sql: sql, arguments: arguments), next.hasPrefix(prefix) else { break }
+            let rest = next.dropFirst(prefix.count)
+            if let slash = rest.firstIndex(of: "/") {
+                let name = String(rest[..<slash])
+                if folders.insert(name).inserted { entries.append(ListingEntry(source: source, name: name, path: prefix + name, item: nil)) }
+                // Skip everything inside that folder.
+                cursor = prefix + name + "0"
+                inclusive = true
+            } else {
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE source = ? AND path = ?", arguments: [source.rawValue, next])
+                {
+                    let item = try ItemRecord(row: row).item
+                    entries.append(ListingEntry(source: source, name: item.name, path: item.path, item: item))
+                }
+                cursor = next
+                inclusive = false
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import CatalogCore
+import CatalogStore
+import Foundation
+
+/// `catalog open ID|PATH`: the item's page in the Frame.io or Dash web app.
+struct OpenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "Open an item's page in the Frame.io or Dash web app (or print its address).",
+        discussion: """
+            The address is printed on stdout and, where a desktop is available ($BROWSER, or xdg-open with a display, or macOS's open), opened in the browser. Frame.io V4 items carry their address; v2 addresses are made from ids. Dash's API names none: set DASH_ASSET_URL to an asset page's address with {id} where the id goes (e.g. https://acme.dash.app/asset/{id}).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var reference: ItemReference
+
+    @Flag(help: "Only print the address.")
+    var print = false
+
+    func run() async throws {
+        Catalog.bootstrapLogging(verbose: global.verbose)
+        do {
+            let database = try global.openDatabase()
+            let link = try global.webLink(database)
+            let items = try reference.items(in: database)
+            let urls = items.compactMap { link.url(for: $0) }
+            guard let first = urls.first, let item = items.first(where: { link.url(for: $0) == first }) else {
+                throw NoWebPage(item: items[0], dashConfigured: link.dashAssetURL != nil)
+            }
+            for url in urls { Terminal.output(url) }
+            guard !print else { return }
+            if let launcher = Self.launcher() {
+                try Self.launch(launcher, first)
+                if !global.quiet { Terminal.error("opened \(item.name) in the browser") }
+            }
+        } catch {
+            throw ErrorReport.exit(error)
+        }
+    }
+
+    /// The program that opens an address in a browser here: `$BROWSER`, else on Linux
+    /// `xdg-open` when a display is there, else macOS's `open`; nil without a desktop.
+    static func launcher(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        func onPath(_ name: String) -> String? {
+            (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/\(name)" }.first {
+                FileManager.default.isExecutableFile(atPath: $0)
+            }
+        }
+        if let browser = environment["BROWSER"], !browser.isEmpty {
+            return browser.hasPrefix("/") ? browser : onPath(browser)
+        }
+        #if os(macOS)
+            return "/usr/bin/open"
+        #else
+            guard environment["DISPLAY"] != nil || environment["WAYLAND_DISPLAY"] != nil else { return nil }
+            return onPath("xdg-open")
+        #endif
+    }
+
+    /// Starts `launcher URL` without waiting for it or showing its output.
+    static func launch(_ launcher: String, _ url: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: launcher)
+        process.arguments = [url]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+}
+
+/// The item has no web page the catalog can name.
+struct NoWebPage: Error, CatalogFailure, CustomStringConvertible {
+    var item: CatalogItem
+    var dashConfigured: Bool
+    var failureClass: FailureClass {
+        item.source == .dash && !dashConfigured ? .configuration : .failure
+    }
+    var description: String {
+        if item.source == .dash && !dashConfigured {
+            return
+                "Dash's API gives no web address for its assets. Set DASH_ASSET_URL to the address of an asset page with {id} where the id goes (open an asset in Dash and copy the address bar, e.g. https://acme.dash.app/asset/{id})."
+        }
+        return
+            "\(item.kind.displayName) '\(TerminalText.sanitize(item.name))' has no page of its own in the \(item.source == .dash ? "Dash" : "Frame.io") web app."
+    }
+}

@@ -1,0 +1,150 @@
+import ArgumentParser
+import CatalogCore
+import CatalogReports
+import CatalogStore
+import Foundation
+
+/// `catalog show ID|PATH`: everything the catalog knows of one item.
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show every field of one item, its versions, its duplicates and its history.",
+        discussion: """
+            ID|PATH is the item's id or its whole path, as search shows them (`catalog search clip --format json`). An id or path found in both sources shows both; --source chooses. JSON: {"version":1,"report":"show","items":[{"item":{…},"versions":[…],"same_content":[…],"changes":[…]}]} with the item keys of docs/reports.md.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var reference: ItemReference
+
+    @Option(help: "table (text for a person; default on a terminal), json or ndjson (default when piped).")
+    var format: OutputFormat?
+
+    func validate() throws {
+        if format == .csv { throw ValidationError("show writes text, json or ndjson; for a CSV of items use `catalog search --format csv`") }
+    }
+
+    func run() async throws {
+        Catalog.bootstrapLogging(verbose: global.verbose)
+        do {
+            let database = try global.openDatabase()
+            let link = try global.webLink(database)
+            let chosen = Terminal.format(format)
+            let shown = try reference.items(in: database).map { try Shown(item: $0, database: database) }
+            switch chosen {
+            case .table, .csv:
+                Terminal.writeOutput(Array(shown.map { $0.text(link: link) }.joined(separator: "\n").utf8))
+            case .json, .ndjson:
+                var w = JSONWriter()
+                if chosen == .json { w.appendRaw("{\"version\":\(ItemWriter.schemaVersion),\"report\":\"show\",\"items\":[") }
+                for (i, one) in shown.enumerated() {
+                    if i > 0 { w.appendRaw(chosen == .json ? "," : "\n") }
+                    one.writeJSON(link: link, to: &w)
+                }
+                w.appendRaw(chosen == .json ? "]}\n" : "\n")
+                Terminal.writeOutput(w.bytes)
+            }
+        } catch {
+            throw ErrorReport.exit(error)
+        }
+    }
+
+    /// One item and what surrounds it.
+    struct Shown {
+        var item: CatalogItem
+        /// The versions of its stack (the item's own, or the one it is a version in), newest first.
+        var versions: [CatalogItem]
+        var sameContent: [CatalogItem]
+        var changes: [CatalogChange]
+
+        init(item: CatalogItem, database: CatalogDatabase) throws {
+            self.item = item
+            var stack: String?
+            if item.kind == .versionStack {
+                stack = item.id
+            } else if let parent = item.parentID, try database.items(id: parent, source: item.source).first?.kind == .versionStack {
+                stack = parent
+            }
+            versions =
+                try stack.map { try database.children(source: item.source, of: [$0]) }?
+                .sorted { ($0.createdAt ?? .distantPast, $0.name) > ($1.createdAt ?? .distantPast, $1.name) } ?? []
+            sameContent = try database.sameContent(as: item)
+            var changes: [CatalogChange] = []
+            try database.forEachChange(source: item.source, itemID: item.id) { changes.append($0) }
+            self.changes = changes
+        }
+
+        /// The item as lines of text for a person: its fields (absent ones left out), metadata,
+        /// versions, copies and history.
+        func text(link: WebLink) -> String {
+            func clean(_ text: String) -> String { TerminalText.sanitize(text) }
+            var rows: [(String, String)] = []
+            for field in ItemField.allCases where ![.name, .folders, .metadata].contains(field) {
+                guard let value = field.text(of: item, link: link), !value.isEmpty else { continue }
+                switch field {
+                case .size:
+                    rows.append(("size", item.size.map { "\(ByteCount.format($0)) (\(Count.grouped(Int($0))) bytes)" } ?? value))
+                case .createdAt, .updatedAt, .uploadedAt:
+                    rows.append((field.rawValue.replacingOccurrences(of: "_at", with: ""), value.replacingOccurrences(of: "T", with: " ")))
+                default:
+                    rows.append((field.rawValue.replacingOccurrences(of: "_", with: " "), clean(value)))
+                }
+            }
+            if item.folders.count > 1 { rows.append(("folders", item.folders.map(clean).joined(separator: "; "))) }
+            var lines = [clean(item.name)] + Self.aligned(rows, indent: 2)
+            if !item.metadata.isEmpty {
+                lines.append("  metadata")
+                lines += Self.aligned(
+                    item.metadata.sorted { $0.key < $1.key }.map { (clean($0.key), $0.value.map(clean).joined(separator: "; ")) }, indent: 4)
+            }
+            if !versions.isEmpty {
+                lines.append("  versions (\(versions.count), newest first)")
+                lines += versions.map { version in
+                    "    \(version.id == item.id ? "▸ " : "  ")\(clean(version.name))  \(version.size.map(ByteCount.format) ?? "")  \(version.createdAt.map { String(Timestamp.format($0).prefix(10)) } ?? "")"
+                }
+            }
+            if !sameContent.isEmpty {
+                lines.append("  same content (\(sameContent.count))")
+                lines += sameContent.map { "    \($0.source.rawValue)  \(clean($0.path))" }
+            }
+            lines.append(changes.isEmpty ? "  history: no changes since the first crawl that saw it" : "  history")
+            lines += changes.map { change in
+                let when = change.finishedAt.map { String(Timestamp.format($0).prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? "?"
+                let what =
+                    switch change.change {
+                    case .moved: "moved from \(clean(change.oldPath ?? "?"))"
+                    case .modified: "modified" + (change.fields.isEmpty ? "" : " (\(change.fields.joined(separator: ", ")))")
+                    case .added, .deleted: change.change.rawValue
+                    }
+                return "    \(when)  crawl \(change.crawlID)  \(what)"
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+
+        /// `name  value` rows with the values lined up.
+        static func aligned(_ rows: [(String, String)], indent: Int) -> [String] {
+            let width = rows.map { DisplayWidth.of($0.0) }.max() ?? 0
+            let pad = String(repeating: " ", count: indent)
+            return rows.map { pad + $0.0 + String(repeating: " ", count: width - DisplayWidth.of($0.0) + 2) + $0.1 }
+        }
+
+        /// The item and what surrounds it as one JSON object.
+        func writeJSON(link: WebLink, to w: inout JSONWriter) {
+            w.appendRaw("{\"item\":")
+            ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, to: &w)
+            for (key, items) in [("versions", versions), ("same_content", sameContent)] {
+                w.appendRaw(",\"\(key)\":[")
+                for (i, other) in items.enumerated() {
+                    if i > 0 { w.appendRaw(",") }
+                    ItemWriter.writeJSON(other, fields: ItemField.allCases, link: link, to: &w)
+                }
+                w.appendRaw("]")
+            }
+            w.appendRaw(",\"changes\":[")
+            for (i, change) in changes.enumerated() {
+                if i > 0 { w.appendRaw(",") }
+                ChangeWriter.writeJSON(change, to: &w)
+            }
+            w.appendRaw("]}")
+        }
+    }
+}
