@@ -1,9 +1,15 @@
 import CatalogCore
+import HTTPSupport
 
 /// A crawl's progress, reported after every page.
 public struct CrawlProgress: Sendable {
     /// The source being crawled.
     public var source: String
+    /// What the crawl is doing.
+    public var phase = Phase.listing
+    /// The crawl's live request counters, for a display that redraws between reports (its
+    /// clock, a request waiting to be retried).
+    public var live: RequestStats?
     /// Items read so far.
     public var items = 0
     /// The expected total, when the service says (Frame.io projects' file and folder counts).
@@ -14,4 +20,25 @@ public struct CrawlProgress: Sendable {
     public var pendingPages = 0
     /// Seconds since the crawl started.
     public var elapsed = 0.0
+
+    /// What a crawl is doing.
+    public enum Phase: Sendable, Equatable, CustomStringConvertible {
+        /// Reading the whole tree.
+        case listing
+        /// A delta: reading what changed.
+        case readingChanges
+        /// Dash: reading fields and their options.
+        case readingFields
+        /// Committing this many items to the catalog.
+        case saving(items: Int)
+
+        public var description: String {
+            switch self {
+            case .listing: "listing"
+            case .readingChanges: "reading changes"
+            case .readingFields: "reading fields"
+            case .saving(let items): "saving \(items) item\(items == 1 ? "" : "s")"
+            }
+        }
+    }
 }

@@ -18,6 +18,8 @@ struct CrawlRecorder {
     private var writing: Task<Double, any Error>?
     /// Items read so far.
     private(set) var itemsRead = 0
+    /// What the crawl is doing, for progress reports.
+    var phase = CrawlProgress.Phase.listing
     /// Seconds spent writing to the store.
     var storeSeconds = 0.0
     /// What the crawl carried past instead of failing on.
@@ -121,6 +123,8 @@ struct CrawlRecorder {
     func report(estimatedTotal: Int?, pendingPages: Int = 0) {
         let snapshot = requester.stats.snapshot
         var progress = CrawlProgress(source: source.rawValue)
+        progress.phase = phase
+        progress.live = requester.stats
         progress.items = itemsRead
         progress.estimatedTotal = estimatedTotal
         progress.http = snapshot

@@ -44,6 +44,8 @@ enum CrawlRun {
         let session = try database.beginCrawl(source: source, mode: mode, since: since, api: api)
         var walk = makeWalk(session)
         do {
+            walk.recorder.phase = since == nil ? .listing : .readingChanges
+            walk.recorder.report(estimatedTotal: nil)
             let outcome = try await walk.walk(since: since)
             try await walk.recorder.flush()
             try walk.recorder.warnAboutConflicts()
@@ -60,6 +62,8 @@ enum CrawlRun {
                     "the catalog's \(source == .dash ? "Dash" : "Frame.io") items came from the \(previousAPI?.description ?? "other") API and this crawl read \(api): \(replaced) item\(replaced == 1 ? "" : "s") no longer listed were replaced, not reported one by one (catalog changes lists no row for them)"
                 )
             }
+            walk.recorder.phase = .saving(items: walk.recorder.itemsRead)
+            walk.recorder.report(estimatedTotal: nil)
             let storeStart = Date()
             let merge = try await database.complete(
                 session, stats: walk.recorder.stats(), fields: outcome.fields, options: outcome.fieldOptions)

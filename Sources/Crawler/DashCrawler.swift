@@ -102,7 +102,9 @@ extension DashCrawler {
 
         mutating func walk(since: Date?) async throws -> WalkOutcome {
             guard let since else {
+                recorder.phase = .readingFields
                 let (mapper, fields, options) = try await readSchema()
+                recorder.phase = .listing
                 try await readAssets(mapper: mapper)
                 return WalkOutcome(fields: fields, fieldOptions: options)
             }

@@ -106,6 +106,7 @@ public struct APIRequester: Sendable {
                         service: service, what: what, address: Self.origin(of: request.url), reason: lastFailure, credentials: credentials)
                 }
                 guard attempt < retry.maxAttempts else { break attempts }
+                stats.noteRetry(RetryNotice(attempt: attempt + 1, maxAttempts: retry.maxAttempts, reason: lastFailure))
                 try await clock.sleep(seconds: retry.delay(afterAttempt: attempt, throttled: false))
                 continue
             }
@@ -121,6 +122,7 @@ public struct APIRequester: Sendable {
             logger.trace("response", metadata: ["what": "\(what)", "status": "\(response.status.code)", "group": "\(request.rateLimitGroup)"])
             switch response.status.code {
             case 200..<300:
+                if stats.retrying != nil { stats.noteRetry(nil) }
                 return response
             case 401:
                 // A refreshable token may expire again during a long crawl: refresh up to three
@@ -138,11 +140,16 @@ public struct APIRequester: Sendable {
                 await pacer.throttled(for: min(delay, retry.maxDelay * 4))
                 lastFailure = "429 Too Many Requests"
                 guard attempt < retry.maxAttempts + 4 else { break attempts }  // throttling is expected: allow more patience
+                stats.noteRetry(
+                    RetryNotice(
+                        attempt: attempt + 1, maxAttempts: retry.maxAttempts + 4,
+                        reason: "throttled (429), waiting \(Int(min(delay, retry.maxDelay * 4).rounded(.up)))s"))
                 continue
             case 408, 500..<600:
                 lastFailure = "HTTP \(response.status.code)\(Self.errorMessage(response.body).map { ": \($0)" } ?? "")"
                 lastFailure = redact(lastFailure)
                 guard attempt < retry.maxAttempts else { break attempts }
+                stats.noteRetry(RetryNotice(attempt: attempt + 1, maxAttempts: retry.maxAttempts, reason: lastFailure))
                 try await clock.sleep(seconds: retry.delay(afterAttempt: attempt, throttled: false))
                 continue
             default:

@@ -54,6 +54,12 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(help: "Page size asked of the service (it may honour less).")
     var pageSize = FrameIOClient.defaultPageSize
 
+    @Option(
+        help: ArgumentHelp(
+            "When stderr is not a terminal (a log, cron): a progress line this often (30s, 1m, 5m; 0 for none). On a terminal the line is redrawn live.",
+            valueName: "interval"))
+    var stats = StatsInterval(seconds: 60)
+
     @Option(help: "Seconds one request may take before it is abandoned and retried.")
     var timeout = 60.0
 
@@ -98,7 +104,6 @@ struct CrawlCommand: AsyncParsableCommand {
                 throw error
             }
         } catch {
-            Terminal.endProgress(quiet: global.quiet)
             throw ErrorReport.exit(error)
         }
     }
@@ -106,16 +111,24 @@ struct CrawlCommand: AsyncParsableCommand {
     /// Crawls each of `sources` into `database` in turn, printing each one's summary.
     func crawl(_ sources: [Source], into database: CatalogDatabase, environment: [String: String]) async throws {
         for source in sources {
-            var options = CrawlOptions(concurrency: concurrency, progress: Terminal.progressPrinter(quiet: global.quiet))
+            let display = ProgressDisplay(quiet: global.quiet, statsInterval: stats.seconds)
+            var options = CrawlOptions(concurrency: concurrency, progress: display.callback)
             options.mode = full || verify ? .full : .automatic
             options.since = since.flatMap(Timestamp.parse)
             options.force = force
-            let report =
-                switch source {
-                case .frameio: try await crawlFrameIO(environment, database: database, options: options)
-                case .dash: try await crawlDash(environment, database: database, options: options)
-                }
-            Terminal.endProgress(quiet: global.quiet)
+            display.start()
+            let report: CrawlReport
+            do {
+                report =
+                    switch source {
+                    case .frameio: try await crawlFrameIO(environment, database: database, options: options)
+                    case .dash: try await crawlDash(environment, database: database, options: options)
+                    }
+                display.finish()
+            } catch {
+                display.finish()
+                throw error
+            }
             if !global.quiet { Terminal.error(Summary.line(report)) }
             if global.verbose {
                 Terminal.error(
@@ -280,4 +293,21 @@ enum Summary {
         if count > 5 { text += "\n  … and \(count - 5) more (catalog status lists \(min(count, CrawlStats.maxKeptWarnings)))" }
         return text
     }
+}
+
+/// An interval given as `90`, `30s`, `1m` or `2h` (`--stats`).
+struct StatsInterval: ExpressibleByArgument {
+    var seconds: Double
+
+    init(seconds: Double) { self.seconds = seconds }
+
+    init?(argument: String) {
+        let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        let (number, unit) = text.last.flatMap { units[$0] }.map { (text.dropLast(), $0) } ?? (Substring(text), 1)
+        guard let value = Double(number), value >= 0, value.isFinite, value * unit <= 86_400 else { return nil }
+        seconds = value * unit
+    }
+
+    var defaultValueDescription: String { seconds.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(seconds / 60))m" : "\(Int(seconds))s" }
 }

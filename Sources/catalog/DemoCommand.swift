@@ -38,15 +38,16 @@ struct DemoCommand: AsyncParsableCommand {
             let text = query.joined(separator: " ")
             let reports = try await server.withRunning { urls in
                 Terminal.output("sandbox listening at \(urls.frameIOV4) (Frame.io V4) and \(urls.dash) (Dash); crawling into \(database.path)")
-                let options = CrawlOptions(progress: Terminal.progressPrinter(quiet: false))
+                let display = ProgressDisplay(quiet: false, statsInterval: 0)
+                let options = CrawlOptions(progress: display.callback)
+                display.start()
+                defer { display.finish() }
                 let ims = IMSAuth(mode: .token("sandbox-demo-token"), transport: AsyncHTTPClientTransport(), credentials: nil)
                 let frameIO = try await CrawlerFactory.frameIOV4(auth: ims, baseURL: urls.frameIOV4, database: database, options: options).run()
-                Terminal.endProgress(quiet: false)
                 let auth = DashAuth(mode: .token("sandbox-demo-token"), transport: AsyncHTTPClientTransport(), credentials: nil)
                 let dash = try await CrawlerFactory.dash(auth: auth, baseURL: urls.dash, database: database, options: options).run()
                 return [frameIO, dash]
             }
-            Terminal.endProgress(quiet: false)
             for report in reports { Terminal.output(Summary.line(report)) }
             let parsed = try database.parseQuery(text)
             Terminal.output("\n$ catalog search --db \(db) \(text)")

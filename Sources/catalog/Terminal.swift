@@ -66,43 +66,4 @@ enum Terminal {
     static func error(_ text: String) {
         FileHandle.standardError.write(Data((TerminalText.sanitize(text, keepingLines: true) + "\n").utf8))
     }
-
-    /// A progress callback drawing one updating line on stderr at most 10 times a second.
-    static func progressPrinter(quiet: Bool) -> @Sendable (CrawlProgress) -> Void {
-        guard !quiet, stderrIsTerminal else { return { _ in } }
-        let throttle = RedrawThrottle(interval: 0.1)
-        return { progress in
-            guard throttle.shouldDraw(at: progress.elapsed) else { return }
-            var line = "\r\u{1B}[2K\(TerminalText.sanitize("\(progress.source)")): \(progress.items) items"
-            if let total = progress.estimatedTotal, total > 0 {
-                line += String(format: " of ~%d (%.0f%%)", total, min(100, 100 * Double(progress.items) / Double(total)))
-            }
-            line += ", \(progress.http.requests) requests"
-            if progress.http.retries > 0 { line += ", \(progress.http.retries) retries" }
-            if progress.http.rateLimitWaits > 0 { line += ", \(progress.http.rateLimitWaits) rate-limit waits" }
-            line += String(format: ", %.1fs", progress.elapsed)
-            FileHandle.standardError.write(Data(line.utf8))
-        }
-    }
-
-    static func endProgress(quiet: Bool) {
-        if !quiet && stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
-    }
-}
-
-/// Lets a redraw through at most once per `interval` of crawl time, from any thread.
-final class RedrawThrottle: Sendable {
-    private let interval: Double
-    private let lastDrawn = Mutex(-Double.infinity)
-
-    init(interval: Double) { self.interval = interval }
-
-    /// Whether to draw at `elapsed` seconds (and if so, remembers it as the last drawing).
-    func shouldDraw(at elapsed: Double) -> Bool {
-        lastDrawn.withLock { last in
-            guard elapsed - last >= interval else { return false }
-            last = elapsed
-            return true
-        }
-    }
 }
