@@ -36,8 +36,8 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The Dash API base URL (overrides DASH_API_URL).", valueName: "url"))
     var dashURL: String?
 
-    @Option(help: "Pages fetched at once.")
-    var concurrency = 8
+    @Option(help: "Pages fetched at once (default: CATALOG_CONCURRENCY, the config file's crawl.concurrency, else 8).")
+    var concurrency: Int?
 
     @Flag(help: "A full crawl even when a delta refresh is possible.")
     var full = false
@@ -56,9 +56,9 @@ struct CrawlCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "When stderr is not a terminal (a log, cron): a progress line this often (30s, 1m, 5m; 0 for none). On a terminal the line is redrawn live.",
+            "When stderr is not a terminal (a log, cron): a progress line this often (30s, 1m, 5m; 0 for none; default CATALOG_STATS, crawl.stats, else 1m). On a terminal the line is redrawn live.",
             valueName: "interval"))
-    var stats = StatsInterval(seconds: 60)
+    var stats: StatsInterval?
 
     @Option(help: "Seconds one request may take before it is abandoned and retried.")
     var timeout = 60.0
@@ -66,7 +66,7 @@ struct CrawlCommand: AsyncParsableCommand {
     var retry: RetryPolicy { RetryPolicy(timeout: .milliseconds(Int64(timeout * 1000))) }
 
     func validate() throws {
-        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
+        if let concurrency, !(1...64).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 64") }
         if let since, Timestamp.parse(since) == nil {
             throw ValidationError("--since takes a date such as 2026-11-01 or 2026-11-01T09:00:00Z")
         }
@@ -77,8 +77,8 @@ struct CrawlCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
-        let environment = ProcessInfo.processInfo.environment
         do {
+            let environment = try Settings.environment()
             let sources: [Source]
             if let source {
                 sources = [source]
@@ -91,7 +91,7 @@ struct CrawlCommand: AsyncParsableCommand {
                     )
                 }
             }
-            let path = global.databasePath.path
+            let path = try global.databasePath().path
             let existed = FileManager.default.fileExists(atPath: path)
             let database = try global.openDatabase(.readWrite)
             do {
@@ -110,6 +110,11 @@ struct CrawlCommand: AsyncParsableCommand {
 
     /// Crawls each of `sources` into `database` in turn, printing each one's summary.
     func crawl(_ sources: [Source], into database: CatalogDatabase, environment: [String: String]) async throws {
+        let concurrency =
+            try self.concurrency
+            ?? Self.setting("CATALOG_CONCURRENCY", in: environment, default: 8) { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } }
+        let stats =
+            try self.stats ?? Self.setting("CATALOG_STATS", in: environment, default: StatsInterval(seconds: 60)) { StatsInterval(argument: $0) }
         for source in sources {
             let display = ProgressDisplay(quiet: global.quiet, statsInterval: stats.seconds)
             var options = CrawlOptions(concurrency: concurrency, progress: display.callback)
@@ -137,6 +142,19 @@ struct CrawlCommand: AsyncParsableCommand {
                         report.source, report.elapsed, report.storeSeconds, report.transportSeconds))
             }
         }
+    }
+
+    /// The setting in `variable` (from the environment or the config file) read by `parse`, or
+    /// `fallback` when unset; a value `parse` refuses is a configuration error naming both.
+    static func setting<T>(_ variable: String, in environment: [String: String], default fallback: T, _ parse: (String) -> T?) throws -> T {
+        guard let text = environment[variable]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return fallback }
+        guard let value = parse(text) else {
+            let key = Settings.keys.first { $0.variable == variable }.map { " (the config file's \($0.name))" } ?? ""
+            throw ConfigurationError(
+                description:
+                    "\(variable)\(key) is '\(TerminalText.sanitize(text))', which is not a value it takes. Fix it, or unset it for the default.")
+        }
+        return value
     }
 
     static func isConfigured(_ source: Source, _ environment: [String: String]) -> Bool {

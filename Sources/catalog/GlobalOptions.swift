@@ -18,18 +18,20 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log requests and retries on stderr.")
     var verbose = false
 
-    /// The resolved catalog path and whether it is the default one.
-    var databasePath: (path: String, isDefault: Bool) {
+    /// The resolved catalog path (`--db`, `CATALOG_DB`, the config file's `db`, the default)
+    /// and whether it is the default one.
+    func databasePath() throws -> (path: String, isDefault: Bool) {
         if let db { return (db, false) }
-        let environment = ProcessInfo.processInfo.environment
-        return (CatalogLocation.defaultPath(environment: environment), environment["CATALOG_DB"]?.isEmpty ?? true)
+        let environment = try Settings.environment()
+        let path = CatalogLocation.defaultPath(environment: environment)
+        return (path.hasPrefix("~/") ? NSHomeDirectory() + path.dropFirst() : path, environment["CATALOG_DB"]?.isEmpty ?? true)
     }
 
     /// Opens the catalog: for crawls, creating it (and the default directory) when needed; for
     /// every other command read-only, so they never create, migrate or lock a catalog and work on
     /// one they cannot write.
     func openDatabase(_ access: CatalogDatabase.Access = .readOnly) throws -> CatalogDatabase {
-        let (path, isDefault) = databasePath
+        let (path, isDefault) = try databasePath()
         return try CatalogDatabase(path: path, createDirectory: isDefault && access == .readWrite, access: access)
     }
 
@@ -38,6 +40,6 @@ struct GlobalOptions: ParsableArguments {
     func webLink(_ database: CatalogDatabase) throws -> WebLink {
         WebLink(
             frameIOAPI: try database.lastCompleteCrawl(source: .frameio)?.api,
-            dashAssetURL: ProcessInfo.processInfo.environment["DASH_ASSET_URL"])
+            dashAssetURL: try Settings.environment()["DASH_ASSET_URL"])
     }
 }

@@ -41,8 +41,8 @@ struct LoginCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: false)
-        let environment = ProcessInfo.processInfo.environment
         do {
+            let environment = try Settings.environment()
             guard let clientID = try CrawlCommand.secret("FRAMEIO_CLIENT_ID", in: environment) else {
                 throw ConfigurationError(
                     description:
