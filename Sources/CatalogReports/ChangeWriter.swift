@@ -12,12 +12,14 @@ public struct ChangeWriter {
     private let format: OutputFormat
     private let sink: (borrowing [UInt8]) throws -> Void
     private var count = 0
-    private var rows: [[String]] = []
+    private var tableChanges: [CatalogChange] = []
+    private let width: Int
     private var buffer: [UInt8] = []
 
-    /// Creates a writer sending bytes to `sink`.
-    public init(format: OutputFormat, sink: @escaping (borrowing [UInt8]) throws -> Void) {
+    /// Creates a writer sending bytes to `sink`; a table is fitted to `width` terminal cells.
+    public init(format: OutputFormat, width: Int = 160, sink: @escaping (borrowing [UInt8]) throws -> Void) {
         self.format = format
+        self.width = width
         self.sink = sink
     }
 
@@ -44,17 +46,7 @@ public struct ChangeWriter {
             buffer += w.bytes
             if format == .ndjson { buffer.append(0x0A) }
         case .table:
-            let path =
-                switch change.change {
-                case .added: change.newPath ?? ""
-                case .deleted: change.oldPath ?? ""
-                case .modified: change.newPath ?? ""
-                case .moved: "\(change.oldPath ?? "") → \(change.newPath ?? "")"
-                }
-            rows.append([
-                change.change.rawValue, change.kind, TableRenderer.clean(change.name), TableRenderer.clean(path),
-                change.fields.joined(separator: ","), String(change.crawlID),
-            ])
+            tableChanges.append(change)
         }
         count += 1
         if buffer.count >= 1 << 16 { try flush() }
@@ -94,12 +86,7 @@ public struct ChangeWriter {
         switch format {
         case .json: buffer += Array("]}\n".utf8)
         case .table:
-            let text =
-                rows.isEmpty
-                ? "no changes\n"
-                : TableRenderer.grid(
-                    header: ["CHANGE", "KIND", "NAME", "PATH", "FIELDS", "CRAWL"], rows: rows, limits: [8, 13, 36, 90, 30, 6])
-            buffer += Array(text.utf8)
+            buffer += Array(Self.table(tableChanges, width: width).utf8)
         case .csv, .ndjson: break
         }
         try flush()
@@ -112,5 +99,133 @@ public struct ChangeWriter {
         guard !buffer.isEmpty else { return }
         try sink(buffer)
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// The table of `changes` for a person, fitted to `width`: one row per change, except that
+    /// the items a folder's rename or move carried along are folded into the folder's row
+    /// (`renamed  folder  Spring → Spring 2026  …  +412 items`); items moved together from one
+    /// folder to another that the catalog holds no item for (Dash folders) are one row (`moved
+    /// items`); and items changed only through a rename elsewhere (their record unchanged, the
+    /// folders or metadata it names renamed) are one row per kind and fields.
+    static func table(_ changes: [CatalogChange], width: Int) -> String {
+        guard !changes.isEmpty else { return "no changes\n" }
+        func key(_ change: CatalogChange, _ from: String, _ to: String) -> String {
+            "\(change.crawlID)\u{0}\(change.source)\u{0}\(from)\u{0}\(to)"
+        }
+        func derivedKey(_ change: CatalogChange) -> String? {
+            guard change.change == .modified, change.oldDigest == change.newDigest, !change.fields.isEmpty else { return nil }
+            return "\(change.crawlID)\u{0}\(change.source)\u{0}\(change.kind)\u{0}\(change.fields)"
+        }
+        // Items carried by a move of the folder above them, by (crawl, source, from, to).
+        var carried: [String: Int] = [:]
+        var derived: [String: Int] = [:]
+        var folders = Set<String>()
+        for change in changes {
+            if change.change == .moved, let old = change.oldPath, let new = change.newPath {
+                if let (from, to) = Self.renamedFolder(old, new) { carried[key(change, from, to), default: 0] += 1 }
+                folders.insert(key(change, old, new))
+            }
+            if let derivedKey = derivedKey(change) { derived[derivedKey, default: 0] += 1 }
+        }
+        // Items deleted with a folder above them, by the topmost deleted folder's (crawl, source, path).
+        let deletedFolders = Set(
+            changes.filter { $0.change == .deleted && !["file", "asset", "other"].contains($0.kind) }.compactMap { change in
+                change.oldPath.map { key(change, $0, "") }
+            })
+        func deletedAbove(_ change: CatalogChange) -> String? {
+            guard change.change == .deleted, var path = change.oldPath else { return nil }
+            var above: String?
+            while let slash = path.lastIndex(of: "/") {
+                path = String(path[..<slash])
+                if deletedFolders.contains(key(change, path, "")) { above = key(change, path, "") }
+            }
+            return above
+        }
+        var deletedBelow: [String: Int] = [:]
+        for change in changes { if let above = deletedAbove(change) { deletedBelow[above, default: 0] += 1 } }
+        var rows: [[String]] = []
+        var shown = Set<String>()
+        for change in changes {
+            if change.change == .deleted, let old = change.oldPath {
+                if deletedAbove(change) != nil { continue }  // folded into its folder's row
+                if let count = deletedBelow[key(change, old, "")] {
+                    rows.append([
+                        "deleted", change.kind, TableRenderer.clean(change.name), TableRenderer.clean(old), "+\(count) item\(count == 1 ? "" : "s")",
+                        String(change.crawlID),
+                    ])
+                    continue
+                }
+            }
+            if change.change == .moved, let old = change.oldPath, let new = change.newPath {
+                let own = key(change, old, new)
+                if let count = carried[own] {
+                    // A folder whose items moved with it: one row for all of them.
+                    shown.insert(own)
+                    let oldName = old.split(separator: "/").last.map(String.init) ?? ""
+                    let sameParent = old.split(separator: "/").dropLast() == new.split(separator: "/").dropLast()
+                    rows.append([
+                        sameParent ? "renamed" : "moved", change.kind,
+                        TableRenderer.clean(oldName == change.name ? change.name : "\(oldName) → \(change.name)"),
+                        TableRenderer.clean("\(old) → \(new)"), "+\(count) item\(count == 1 ? "" : "s")", String(change.crawlID),
+                    ])
+                    continue
+                }
+                if let (from, to) = Self.renamedFolder(old, new) {
+                    let group = key(change, from, to)
+                    if folders.contains(group) { continue }  // folded into its folder's row
+                    if let count = carried[group], count > 1 {
+                        guard shown.insert(group).inserted else { continue }
+                        rows.append([
+                            "moved", "items",
+                            TableRenderer.clean("\(from.split(separator: "/").last ?? "") → \(to.split(separator: "/").last ?? "")"),
+                            TableRenderer.clean("\(from) → \(to)"), "\(count) items", String(change.crawlID),
+                        ])
+                        continue
+                    }
+                }
+            }
+            if let derivedKey = derivedKey(change), let count = derived[derivedKey], count > 1 {
+                guard shown.insert(derivedKey).inserted else { continue }
+                rows.append([
+                    "modified", change.kind, "\(count) items", "(folders or options they name were renamed)", change.fields.joined(separator: ","),
+                    String(change.crawlID),
+                ])
+                continue
+            }
+            let path =
+                switch change.change {
+                case .added: change.newPath ?? ""
+                case .deleted: change.oldPath ?? ""
+                case .modified: change.newPath ?? ""
+                case .moved: "\(change.oldPath ?? "") → \(change.newPath ?? "")"
+                }
+            rows.append([
+                change.change.rawValue, change.kind, TableRenderer.clean(change.name), TableRenderer.clean(path),
+                change.fields.joined(separator: ","), String(change.crawlID),
+            ])
+        }
+        let header = ["CHANGE", "KIND", "NAME", "PATH", "FIELDS", "CRAWL"]
+        func widest(_ column: Int) -> Int { rows.reduce(DisplayWidth.of(header[column])) { max($0, DisplayWidth.of($1[column])) } }
+        let fields = min(widest(4), 20)
+        let rest = max(40, width - widest(0) - widest(1) - fields - widest(5) - 10)
+        let name = min(widest(2), max(12, rest / 3))
+        return TableRenderer.grid(
+            header: header, rows: rows, limits: [widest(0), widest(1), name, max(20, rest - name), fields, widest(5)], paths: [3])
+    }
+
+    /// The folder rename or move that took `old` to `new`: the paths less the file and folder
+    /// names they end alike in, when those differ (nil when only the last name changed: the item
+    /// itself was renamed or moved).
+    static func renamedFolder(_ old: String, _ new: String) -> (from: String, to: String)? {
+        var a = old.split(separator: "/", omittingEmptySubsequences: false)
+        var b = new.split(separator: "/", omittingEmptySubsequences: false)
+        var shared = 0
+        while let x = a.last, let y = b.last, x == y {
+            a.removeLast()
+            b.removeLast()
+            shared += 1
+        }
+        guard shared > 0, !a.isEmpty, !b.isEmpty else { return nil }
+        return (a.joined(separator: "/"), b.joined(separator: "/"))
     }
 }

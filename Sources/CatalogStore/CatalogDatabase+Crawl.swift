@@ -259,6 +259,9 @@ extension CatalogDatabase {
                     arguments: [crawlID, source, crawlID, source])
                 try db.execute(
                     sql: """
+                        -- fields: the record's top-level keys that changed, and `folders` or `metadata`
+                        -- when what the catalog resolved from it changed (a Dash folder or option
+                        -- renamed changes the names an unchanged record points at).
                         INSERT INTO item_change (crawl_id, source, id, change, kind, name, old_path, new_path, old_digest, new_digest, fields)
                         SELECT ?, ?, c.id,
                           CASE WHEN c.parent_id IS NOT i.parent_id OR (c.path IS NOT i.path AND c.name IS i.name) THEN 'moved' ELSE 'modified' END,
@@ -268,6 +271,10 @@ extension CatalogDatabase {
                               WHERE NOT EXISTS (SELECT 1 FROM json_each(i.record) o WHERE o.key = n.key AND o.type = n.type AND o.value IS n.value)
                             UNION
                             SELECT o.key FROM json_each(i.record) o WHERE NOT EXISTS (SELECT 1 FROM json_each(c.record) n WHERE n.key = o.key)
+                            UNION
+                            SELECT 'folders' WHERE c.folders IS NOT i.folders
+                            UNION
+                            SELECT 'metadata' WHERE c.metadata IS NOT i.metadata
                             ORDER BY 1))
                         FROM staging.crawl_item c JOIN item i ON i.source = ? AND i.id = c.id
                         WHERE c.crawl_id = ? AND \(differs)

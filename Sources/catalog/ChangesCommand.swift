@@ -48,7 +48,7 @@ struct ChangesCommand: AsyncParsableCommand {
     /// Writes the changes after crawl `since` (an id), since a date, or of each source's last crawl.
     static func write(database: CatalogDatabase, since: String?, source only: Source?, format: OutputFormat, output: OutputTarget) throws {
         try AtomicOutput.write(to: output) { sink in
-            var writer = ChangeWriter(format: format, sink: sink)
+            var writer = ChangeWriter(format: format, width: Terminal.columns, sink: sink)
             try writer.begin()
             if let since, let crawlID = Int64(since) {
                 try database.forEachChange(afterCrawl: crawlID, source: only) { try writer.write($0) }

@@ -287,4 +287,25 @@ func makeItem(
         #expect(deltaMerge.added == 1 && deltaMerge.deleted == 1)
         #expect(try database.itemCount(source: .frameio) == 4)  // 1, 2, 4, 6
     }
+
+    /// A record that did not change, whose resolved folders or metadata did (a Dash folder or
+    /// option renamed), is logged as modified in `folders` or `metadata`, not with no fields.
+    @Test func aChangeOnlyInWhatTheRecordNamesSaysWhichField() async throws {
+        let database = try CatalogDatabase.inMemory()
+        func asset(_ folders: [String], _ metadata: [String: [String]]) -> CatalogItem {
+            CatalogItem(
+                source: .dash, id: "d1", kind: .asset, name: "a.jpg", parentID: nil, projectID: nil, path: "Brand/a.jpg", record: #"{"id":"d1"}"#,
+                folders: folders, metadata: metadata)
+        }
+        let first = try database.beginCrawl(source: .dash)
+        try await database.stage([asset(["Brand", "Campaigns/2026"], ["Usage": ["Web"]])], in: first)
+        try await database.complete(first, stats: CrawlStats())
+        let second = try database.beginCrawl(source: .dash)
+        try await database.stage([asset(["Brand", "Campaigns (old)/2026"], ["Usage": ["Web only"]])], in: second)
+        try await database.complete(second, stats: CrawlStats())
+        var log: [CatalogChange] = []
+        try database.forEachChange(afterCrawl: first.id) { log.append($0) }
+        #expect(log.count == 1 && log.first?.change == .modified && log.first?.fields == ["folders", "metadata"], "\(log)")
+        #expect(log.first?.oldDigest == log.first?.newDigest)
+    }
 }
