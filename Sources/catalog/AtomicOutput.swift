@@ -45,6 +45,8 @@ enum AtomicOutput {
         }
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        Interrupts.removeOnInterrupt(temporary.path)
+        defer { Interrupts.written(temporary.path) }
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600]),
             let handle = try? FileHandle(forWritingTo: temporary)
         else {

@@ -28,6 +28,7 @@ struct Catalog: AsyncParsableCommand {
 
     /// Checks the size of the command line, then parses and runs it.
     static func main() async {
+        Interrupts.install()
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard arguments.count <= maxArguments else {
             Terminal.error(

@@ -92,10 +92,15 @@ struct CrawlCommand: AsyncParsableCommand {
                 }
             }
             let path = try global.databasePath().path
+            // The crawl's staging file (CatalogStore's `<catalog>.staging`) goes if it is interrupted.
+            Interrupts.removeOnInterrupt(path + ".staging")
             let existed = FileManager.default.fileExists(atPath: path)
+            // Nor does a first crawl's new catalog, which holds nothing complete until it commits.
+            let created = existed ? [] : [path, path + "-wal", path + "-shm", path + ".lock"]
+            created.forEach(Interrupts.removeOnInterrupt)
             let database = try global.openDatabase(.readWrite)
             do {
-                try await crawl(sources, into: database, environment: environment)
+                try await crawl(sources, into: database, environment: environment) { created.forEach(Interrupts.written) }
             } catch {
                 // A first crawl that failed leaves no catalog behind: nothing would be in it.
                 if !existed, (try? Source.allCases.allSatisfy({ try database.lastCompleteCrawl(source: $0) == nil })) == true {
@@ -109,7 +114,10 @@ struct CrawlCommand: AsyncParsableCommand {
     }
 
     /// Crawls each of `sources` into `database` in turn, printing each one's summary.
-    func crawl(_ sources: [Source], into database: CatalogDatabase, environment: [String: String]) async throws {
+    /// `committed` is called after the first source's crawl commits.
+    func crawl(
+        _ sources: [Source], into database: CatalogDatabase, environment: [String: String], committed: () -> Void = {}
+    ) async throws {
         let concurrency =
             try self.concurrency
             ?? Self.setting("CATALOG_CONCURRENCY", in: environment, default: 8) { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } }
@@ -130,6 +138,7 @@ struct CrawlCommand: AsyncParsableCommand {
                     case .dash: try await crawlDash(environment, database: database, options: options)
                     }
                 display.finish()
+                committed()
             } catch {
                 display.finish()
                 throw error

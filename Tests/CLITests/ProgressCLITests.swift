@@ -28,3 +28,50 @@ import Testing
         #expect(bad.status == 64 && bad.stderr.contains("--stats"), "\(bad.stderr)")
     }
 }
+
+/// Ctrl-C leaves no stray files: a first crawl's catalog, a crawl's staging file.
+@Suite(.serialized) struct InterruptCLITests {
+    /// Starts `catalog arguments`, waits until `ready` exists, sends SIGINT, and returns the exit status.
+    static func interrupt(_ arguments: [String], environment: [String: String], when ready: String) async throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: catalogBinary)
+        process.arguments = arguments
+        process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]) { a, _ in a }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: ready) { try await Task.sleep(for: .milliseconds(25)) }
+        #expect(FileManager.default.fileExists(atPath: ready), "\(ready) never appeared")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test func anInterruptedCrawlLeavesNoStrayFiles() async throws {
+        var configuration = SandboxConfiguration()
+        configuration.latencyMilliseconds = 200
+        let server = SandboxServer(
+            frameIO: try FrameIODataset.bundledFixture(), frameIOV4: FrameIOV4Dataset.generated(assets: 400, seed: 3), configuration: configuration)
+        try await server.withRunning { urls in
+            let environment = ["FRAMEIO_TOKEN": "sandbox", "FRAMEIO_API_URL": urls.frameIOV4]
+            let path = try scratchDirectory() + "/c.sqlite"
+            // A first crawl: nothing complete to keep, so nothing is left.
+            let first = try await Self.interrupt(
+                ["crawl", "frameio", "--db", path, "--concurrency", "1"], environment: environment, when: path + ".staging")
+            #expect(first == 130)
+            let left = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
+            #expect(left.isEmpty, "\(left)")
+            // After a complete crawl: the catalog stays as it was, the staging file goes.
+            let complete = try await runCatalog(["crawl", "frameio", "--db", path, "--quiet", "--concurrency", "16"], environment: environment)
+            #expect(complete.status == 0, "\(complete.stderr)")
+            let before = try itemsOnDisk(path)
+            let second = try await Self.interrupt(
+                ["crawl", "frameio", "--full", "--db", path, "--concurrency", "1"], environment: environment, when: path + ".staging")
+            #expect(second == 130)
+            #expect(!FileManager.default.fileExists(atPath: path + ".staging"))
+            #expect(try itemsOnDisk(path) == before)
+            let status = try await runCatalog(["status", "--db", path])
+            #expect(status.stdout.contains("latest crawl #2 interrupted"), "\(status.stdout)")
+        }
+    }
+}
