@@ -187,7 +187,7 @@ public struct ChangeWriter {
             if let derivedKey = derivedKey(change), let count = derived[derivedKey], count > 1 {
                 guard shown.insert(derivedKey).inserted else { continue }
                 rows.append([
-                    "modified", change.kind, "\(count) items", "(folders or options they name were renamed)", change.fields.joined(separator: ","),
+                    "modified", change.kind, "\(count) items", "\(count) items, via renames", change.fields.joined(separator: ","),
                     String(change.crawlID),
                 ])
                 continue
@@ -204,13 +204,32 @@ public struct ChangeWriter {
                 change.fields.joined(separator: ","), String(change.crawlID),
             ])
         }
-        let header = ["CHANGE", "KIND", "NAME", "PATH", "FIELDS", "CRAWL"]
+        var header = ["CHANGE", "KIND", "NAME", "PATH", "FIELDS", "CRAWL"]
+        // Narrower than 120 cells, the name goes: the path ends in it.
+        if width < 120 {
+            header.remove(at: 2)
+            rows = rows.map { row in
+                var row = row
+                row.remove(at: 2)
+                return row
+            }
+        }
+        let pathColumn = header.firstIndex(of: "PATH") ?? 3
         func widest(_ column: Int) -> Int { rows.reduce(DisplayWidth.of(header[column])) { max($0, DisplayWidth.of($1[column])) } }
-        let fields = min(widest(4), 20)
-        let rest = max(40, width - widest(0) - widest(1) - fields - widest(5) - 10)
-        let name = min(widest(2), max(12, rest / 3))
-        return TableRenderer.grid(
-            header: header, rows: rows, limits: [widest(0), widest(1), name, max(20, rest - name), fields, widest(5)], paths: [3])
+        let fields = min(widest(pathColumn + 1), max(10, width / 6))
+        var limits = header.indices.map(widest)
+        limits[pathColumn + 1] = fields
+        let rest = max(
+            24,
+            width - limits.enumerated().filter { $0.offset != pathColumn && header[$0.offset] != "NAME" }.reduce(0) { $0 + $1.element } - 2
+                * (header.count - 1))
+        if pathColumn == 3 {
+            limits[2] = min(widest(2), max(10, rest / 3))
+            limits[3] = max(20, rest - limits[2])
+        } else {
+            limits[pathColumn] = rest
+        }
+        return TableRenderer.grid(header: header, rows: rows, limits: limits, paths: [pathColumn])
     }
 
     /// The folder rename or move that took `old` to `new`: the paths less the file and folder

@@ -15,6 +15,50 @@ public enum DisplayWidth {
         return scalars.allSatisfy(isZeroWidth) ? 0 : 1
     }
 
+    /// `text` in lines of at most `width` cells: broken at spaces (a word longer than a line,
+    /// such as a path or an address, anywhere), lines after the first starting with `indent` spaces.
+    public static func wrap(_ text: String, width: Int, indent: Int = 2) -> [String] {
+        let width = max(width, indent + 10)
+        var lines: [String] = []
+        var line = ""
+        var lineWidth = 0
+        var limit = width
+        func breakLine() {
+            lines.append(trimmingTrailingSpaces(line))
+            line = String(repeating: " ", count: indent)
+            lineWidth = indent
+            limit = width
+        }
+        // Words with their trailing space; a path's components with their trailing slash.
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map({ String($0) + " " }) {
+            let w = of(String(word.dropLast()))
+            if lineWidth + w > limit, lineWidth > (lines.isEmpty ? 0 : indent) { breakLine() }
+            if lineWidth + w <= limit {
+                line += word
+                lineWidth += w + 1
+                continue
+            }
+            // Longer than a line: cut after slashes where possible, else anywhere.
+            for character in word {
+                let c = of(character)
+                if lineWidth + c > limit, lineWidth > indent { breakLine() }
+                if !(character == " " && lineWidth == indent) {
+                    line.append(character)
+                    lineWidth += c
+                }
+            }
+        }
+        if line.contains(where: { $0 != " " }) { lines.append(trimmingTrailingSpaces(line)) }
+        return lines
+    }
+
+    /// `text` without the spaces it ends in.
+    public static func trimmingTrailingSpaces(_ text: String) -> String {
+        var end = text.endIndex
+        while end > text.startIndex, text[text.index(before: end)] == " " { end = text.index(before: end) }
+        return String(text[..<end])
+    }
+
     /// `text` cut at the end to at most `width` cells, `…` marking the cut.
     public static func truncate(_ text: String, to width: Int) -> String {
         guard of(text) > width else { return text }

@@ -18,10 +18,14 @@ public struct DuplicateWriter {
     private var count = 0
 
     /// Creates a writer sending bytes to `sink`.
-    public init(format: OutputFormat, sink: @escaping (borrowing [UInt8]) throws -> Void) {
+    /// Creates a writer sending bytes to `sink`; a table is fitted to `width` terminal cells.
+    public init(format: OutputFormat, width: Int = 160, sink: @escaping (borrowing [UInt8]) throws -> Void) {
         self.format = format
+        self.width = width
         self.sink = sink
     }
+
+    private let width: Int
 
     /// The totals of what was written.
     public var totals: DuplicateSummary { summary }
@@ -76,8 +80,10 @@ public struct DuplicateWriter {
         case .table:
             if !rows.isEmpty {
                 buffer += Array(
-                    TableRenderer.grid(header: ["GROUP", "DIGEST", "COPIES", "SIZE", "WASTED", "PATH"], rows: rows, limits: [6, 10, 6, 9, 9, 110])
-                        .utf8)
+                    TableRenderer.grid(
+                        header: ["GROUP", "DIGEST", "COPIES", "SIZE", "WASTED", "PATH"], rows: rows,
+                        limits: [6, 10, 6, 9, 9, max(24, width - 50)], paths: [5]
+                    ).utf8)
             }
             buffer += Array((Self.summaryLine(summary) + "\n").utf8)
         case .csv, .ndjson: break

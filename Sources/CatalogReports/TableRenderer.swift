@@ -57,11 +57,12 @@ public enum TableRenderer {
             for (i, cell) in row.enumerated() { widths[i] = min(limits[i], max(widths[i], DisplayWidth.of(cell))) }
         }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
+            let joined = cells.enumerated().map { i, cell in
                 let cut = paths.contains(i) ? DisplayWidth.elidePath(cell, to: widths[i]) : DisplayWidth.truncate(cell, to: widths[i])
                 let pad = String(repeating: " ", count: max(0, widths[i] - DisplayWidth.of(cut)))
                 return rightAligned.contains(i) ? pad + cut : cut + pad
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+            }.joined(separator: "  ")
+            return DisplayWidth.trimmingTrailingSpaces(joined) + "\n"
         }
         return line(header) + rows.map(line).joined()
     }

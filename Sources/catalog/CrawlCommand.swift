@@ -1,5 +1,6 @@
 import ArgumentParser
 import CatalogCore
+import CatalogReports
 import CatalogStore
 import Crawler
 import DashClient
@@ -143,7 +144,14 @@ struct CrawlCommand: AsyncParsableCommand {
                 display.finish()
                 throw error
             }
-            if !global.quiet { Terminal.error(Summary.line(report)) }
+            if !global.quiet {
+                // On a terminal the summary wraps to its width; in a log it stays one line per crawl.
+                let line = Summary.line(report)
+                let first = line.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? line
+                let rest = line.dropFirst(first.count)
+                Terminal.error(
+                    Terminal.stderrIsTerminal ? DisplayWidth.wrap(first, width: Terminal.columns, indent: 2).joined(separator: "\n") + rest : line)
+            }
             if global.verbose {
                 Terminal.error(
                     String(
@@ -305,9 +313,10 @@ enum Summary {
     static func line(_ report: CrawlReport) -> String {
         let s = report.stats
         let (c, h) = (s.changes, s.http)
+        let g = Count.grouped
         return
-            "\(report.source) \(report.mode): \(s.items) items (\(c.added) new, \(c.changed - c.moved) changed, \(c.moved) moved, \(c.deleted) deleted, \(c.unchanged) unchanged), "
-            + "\(h.requests) requests (minimum \(report.minimumRequests)), \(h.retries) retries, \(h.throttled) throttled (429), "
+            "\(report.source) \(report.mode): \(g(s.items)) items (\(g(c.added)) new, \(g(c.changed - c.moved)) changed, \(g(c.moved)) moved, \(g(c.deleted)) deleted, \(g(c.unchanged)) unchanged), "
+            + "\(g(h.requests)) requests (minimum \(g(report.minimumRequests))), \(g(h.retries)) retries, \(g(h.throttled)) throttled (429), "
             + "\(h.rateLimitWaits) rate-limit waits, " + String(format: "%.1fs (store %.1fs)", report.elapsed, report.storeSeconds)
             + warnings(count: s.warningCount, kept: s.warnings)
     }

@@ -73,7 +73,7 @@ struct DupesCommand: AsyncParsableCommand {
         let groups = try database.duplicateGroups(filter)
         var summary = DuplicateSummary()
         try AtomicOutput.write(to: output) { sink in
-            var writer = DuplicateWriter(format: format, sink: sink)
+            var writer = DuplicateWriter(format: format, width: Terminal.columns, sink: sink)
             try writer.begin()
             for group in groups { try writer.write(group) }
             try writer.end()

@@ -27,6 +27,9 @@ struct LsCommand: AsyncParsableCommand {
     @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
     var format: OutputFormat?
 
+    @Option(help: ArgumentHelp("For json, ndjson and csv: the fields, comma-separated (as search --fields).", valueName: "list"))
+    var fields: ItemFields?
+
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
         do {
@@ -45,7 +48,7 @@ struct LsCommand: AsyncParsableCommand {
             case .table:
                 Terminal.writeOutput(Array(Self.text(entries, long: long, width: Terminal.columns).utf8))
             case .json, .ndjson, .csv:
-                var writer = ItemWriter(format: chosen, report: "ls", link: link) { Terminal.writeOutput($0) }
+                var writer = ItemWriter(format: chosen, report: "ls", fields: fields?.fields, link: link) { Terminal.writeOutput($0) }
                 try writer.begin()
                 for entry in entries { try writer.write(entry.item ?? Self.pathFolder(entry)) }
                 try writer.end()

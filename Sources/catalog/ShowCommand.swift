@@ -32,7 +32,7 @@ struct ShowCommand: AsyncParsableCommand {
             let shown = try reference.items(in: database).map { try Shown(item: $0, database: database) }
             switch chosen {
             case .table, .csv:
-                Terminal.writeOutput(Array(shown.map { $0.text(link: link) }.joined(separator: "\n").utf8))
+                Terminal.writeOutput(Array(shown.map { $0.text(link: link, width: Terminal.columns) }.joined(separator: "\n").utf8))
             case .json, .ndjson:
                 var w = JSONWriter()
                 if chosen == .json { w.appendRaw("{\"version\":\(ItemWriter.schemaVersion),\"report\":\"show\",\"items\":[") }
@@ -75,7 +75,7 @@ struct ShowCommand: AsyncParsableCommand {
 
         /// The item as lines of text for a person: its fields (absent ones left out), metadata,
         /// versions, copies and history.
-        func text(link: WebLink) -> String {
+        func text(link: WebLink, width: Int = 160) -> String {
             func clean(_ text: String) -> String { TerminalText.sanitize(text) }
             var rows: [(String, String)] = []
             for field in ItemField.allCases where ![.name, .folders, .metadata].contains(field) {
@@ -90,11 +90,12 @@ struct ShowCommand: AsyncParsableCommand {
                 }
             }
             if item.folders.count > 1 { rows.append(("folders", item.folders.map(clean).joined(separator: "; "))) }
-            var lines = [clean(item.name)] + Self.aligned(rows, indent: 2)
+            var lines = [clean(item.name)] + Self.aligned(rows, indent: 2, width: width)
             if !item.metadata.isEmpty {
                 lines.append("  metadata")
                 lines += Self.aligned(
-                    item.metadata.sorted { $0.key < $1.key }.map { (clean($0.key), $0.value.map(clean).joined(separator: "; ")) }, indent: 4)
+                    item.metadata.sorted { $0.key < $1.key }.map { (clean($0.key), $0.value.map(clean).joined(separator: "; ")) }, indent: 4,
+                    width: width)
             }
             if !versions.isEmpty {
                 lines.append("  versions (\(versions.count), newest first)")
@@ -120,11 +121,19 @@ struct ShowCommand: AsyncParsableCommand {
             return lines.joined(separator: "\n") + "\n"
         }
 
-        /// `name  value` rows with the values lined up.
-        static func aligned(_ rows: [(String, String)], indent: Int) -> [String] {
-            let width = rows.map { DisplayWidth.of($0.0) }.max() ?? 0
+        /// `name  value` rows with the values lined up, a value too long for `width` wrapped
+        /// under itself.
+        static func aligned(_ rows: [(String, String)], indent: Int, width: Int) -> [String] {
+            let names = rows.map { DisplayWidth.of($0.0) }.max() ?? 0
             let pad = String(repeating: " ", count: indent)
-            return rows.map { pad + $0.0 + String(repeating: " ", count: width - DisplayWidth.of($0.0) + 2) + $0.1 }
+            let column = indent + names + 2
+            return rows.flatMap { name, value in
+                let wrapped = DisplayWidth.wrap(value, width: max(20, width - column), indent: 0)
+                return wrapped.enumerated().map { i, part in
+                    (i == 0 ? pad + name + String(repeating: " ", count: names - DisplayWidth.of(name) + 2) : String(repeating: " ", count: column))
+                        + part
+                }
+            }
         }
 
         /// The item and what surrounds it as one JSON object.

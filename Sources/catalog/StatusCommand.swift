@@ -32,7 +32,7 @@ struct StatusCommand: AsyncParsableCommand {
         lines.append("\(status.source): \(Count.of(total, "item")), \(ByteCount.format(status.bytes)) in \(Count.of(files, "file"))")
         if total > 0 {
             let kinds = ItemKind.allCases.compactMap { kind in status.counts[kind].map { Count.of($0, kind.displayName) } }
-            lines.append("  " + kinds.joined(separator: ", "))
+            lines += DisplayWidth.wrap(kinds.joined(separator: ", "), width: Terminal.columns - 2, indent: 0).map { "  " + $0 }
         }
         if let crawl = status.lastComplete {
             let api = crawl.api == .v4 ? "the V4 API" : status.source == .dash ? "the Dash API" : "the v2 API"
