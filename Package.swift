@@ -116,10 +116,27 @@ let package = Package(
             resources: [.embedInCode("Resources/frameio-tree.json"), .embedInCode("Resources/dash-tenant.json")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "CatalogServer",
+            dependencies: [
+                "CatalogCore",
+                "CatalogStore",
+                "CatalogReports",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [
+                .embedInCode("Resources/index.html"), .embedInCode("Resources/app.js"), .embedInCode("Resources/app.css"),
+                .embedInCode("Resources/openapi.json"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "catalog",
             dependencies: [
                 "CatalogCore",
+                "CatalogServer",
                 "CatalogStore",
                 "Crawler",
                 "FrameIOClient",
@@ -202,6 +219,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Runs the built `catalog` executable (built by `swift build --build-tests`) on bad files and paths.
+        .testTarget(
+            name: "CatalogServerTests",
+            dependencies: [
+                "CatalogServer", "CatalogStore", "CatalogCore", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CLITests",
             dependencies: ["CatalogCore", "TestSupport", "CatalogSandbox", "CatalogStore", .product(name: "GRDB", package: "GRDB.swift")],

@@ -106,6 +106,22 @@ extension CatalogDatabase {
         return Array(try ranked(query, limit: overflow ? Int.max : sum).dropFirst(offset))
     }
 
+    /// For each of `facets`, the values the matches of `query` have and how many have each,
+    /// most first (at most `limit` values), counted over the first `cap` matches.
+    public func facets(_ query: SearchQuery, _ facets: [SearchFacet] = SearchFacet.allCases, cap: Int = 100_000, limit: Int = 12)
+        throws(StoreError) -> [SearchFacet: [(value: String, count: Int)]]
+    {
+        let plan = SearchSQL(query: query, limit: 0)
+        return try read { db in
+            var counts: [SearchFacet: [(value: String, count: Int)]] = [:]
+            for facet in facets {
+                let statement = plan.facet(facet, cap: cap, limit: limit)
+                counts[facet] = try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map { ($0["value"], $0["n"]) }
+            }
+            return counts
+        }
+    }
+
     /// How many items match `query`, counting up to `cap` (a count of `cap` means at least that many).
     public func count(_ query: SearchQuery, cap: Int = 1_000_000) throws(StoreError) -> Int {
         let statement = SearchSQL(query: query, limit: 0).count(cap: cap)

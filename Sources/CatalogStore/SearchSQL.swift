@@ -116,6 +116,32 @@ struct SearchSQL {
         return Statement(sql: "SELECT \(ItemRecord.selection) FROM item\(clause) ORDER BY \(key) LIMIT ? OFFSET ?", arguments: all)
     }
 
+    /// Counts of the matches' values of `facet`, most first, over at most `cap` matches (the
+    /// first `cap` in catalog order: a broad query's counts are then those of a sample).
+    func facet(_ facet: SearchFacet, cap: Int, limit: Int) -> Statement {
+        let (clause, arguments) = membership
+        let value =
+            switch facet {
+            case .source: "m.source"
+            case .kind: "m.kind"
+            case .ext: "m.ext"
+            case .label: "m.label"
+            case .state: "m.state"
+            case .type: "CASE WHEN instr(m.mime, '/') > 1 THEN substr(m.mime, 1, instr(m.mime, '/') - 1) END"
+            case .project: "(SELECT p.name FROM item p WHERE p.source = m.source AND p.id = m.project_id AND p.kind = 'project')"
+            }
+        var all = arguments
+        all += [cap, limit]
+        return Statement(
+            sql: """
+                SELECT value, count(*) AS n FROM (
+                  SELECT \(value) AS value FROM (SELECT item.source, item.kind, item.ext, item.label, item.state, item.mime, item.project_id
+                    FROM item\(clause) LIMIT ?) AS m)
+                WHERE value IS NOT NULL AND value != '' GROUP BY value ORDER BY n DESC, value LIMIT ?
+                """,
+            arguments: all)
+    }
+
     /// How many items match, counting at most `cap` (the filters are read from `item` for
     /// each word match, so an unbounded count of a common word would cost as much as listing it).
     func count(cap: Int) -> Statement {

@@ -1,0 +1,304 @@
+import CatalogCore
+import CatalogReports
+import CatalogStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The JSON API under `/api` (documented in `Resources/openapi.json`, served at
+/// `/api/openapi.json`). Parameters are checked: a bad one is a 400 naming it, as a query the
+/// language refuses is, with the CLI's message and suggestions.
+struct API: Sendable {
+    let database: CatalogDatabase
+    let link: WebLink
+
+    func addRoutes(to group: RouterGroup<BasicRequestContext>) {
+        group.get("search") { request, _ in try search(request.uri.queryParameters) }
+        group.get("items/{source}/{id}") { _, context in
+            let sourceName = try context.parameters.require("source")
+            guard let source = Source(name: sourceName) else { throw APIAnswer.bad("no source '\(sourceName)': frameio or dash") }
+            return try item(source: source, id: try context.parameters.require("id"))
+        }
+        group.get("ls") { request, _ in try ls(request.uri.queryParameters) }
+        group.get("status") { _, _ in try status() }
+        group.get("dupes") { request, _ in try dupes(request.uri.queryParameters) }
+        group.get("changes") { request, _ in try changes(request.uri.queryParameters) }
+        group.get("openapi.json") { _, _ in
+            CatalogServer.asset(PackageResources.openapi_json, type: "application/json")
+        }
+        group.get("**") { request, _ in APIAnswer.error(.notFound, "no API at \(request.uri.path); see /api/openapi.json") }
+    }
+
+    // MARK: - Parameters
+
+    static func integer(_ parameters: Parameters, _ name: Substring, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = parameters[name].map(String.init) else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw APIAnswer.bad("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    static func source(_ parameters: Parameters) throws -> Source? {
+        guard let text = parameters["source"].map(String.init), !text.isEmpty else { return nil }
+        guard let source = Source(name: text) else { throw APIAnswer.bad("source must be frameio or dash") }
+        return source
+    }
+
+    // MARK: - Endpoints
+
+    /// `GET /api/search?q=&sort=&reverse=&limit=&offset=&facets=`.
+    func search(_ parameters: Parameters) throws -> Response {
+        let text = parameters["q"].map(String.init) ?? ""
+        let limit = try Self.integer(parameters, "limit", default: 50, range: 1...1000)
+        let offset = try Self.integer(parameters, "offset", default: 0, range: 0...1_000_000)
+        let sortText = parameters["sort"].map(String.init) ?? "relevance"
+        guard let order = SearchOrder(rawValue: sortText) else {
+            throw APIAnswer.bad("sort must be one of \(SearchOrder.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let reverse = parameters["reverse"].map { $0 == "true" || $0 == "1" } ?? false
+        let query: SearchQuery
+        do {
+            query = try database.parseQuery(text)
+        } catch let error as SearchQueryError {
+            var suggestions: [String] = []
+            if case .unknownFilter(_, let close, _) = error { suggestions = close }
+            return APIAnswer.error(.badRequest, error.description, suggestions: suggestions)
+        }
+        let items = try database.search(query, order: order, reverse: reverse && order != .relevance, limit: limit + 1, offset: offset)
+        let more = items.count > limit
+        let shown = Array(items.prefix(limit))
+        let total = more ? try database.count(query, cap: 1_000_000) : offset + shown.count
+        var w = JSONWriter()
+        w.appendRaw("{\"version\":1,\"query\":")
+        w.writeString(text)
+        w.appendRaw(",\"total\":\(total),\"total_is_at_least\":\(total >= 1_000_000),\"offset\":\(offset),\"limit\":\(limit),\"items\":[")
+        for (i, item) in shown.enumerated() {
+            if i > 0 { w.appendRaw(",") }
+            ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, to: &w)
+        }
+        w.appendRaw("]")
+        if parameters["facets"].map({ $0 != "false" && $0 != "0" }) ?? true {
+            w.appendRaw(",\"facets\":{")
+            let facets = try database.facets(query)
+            for (i, facet) in SearchFacet.allCases.enumerated() {
+                if i > 0 { w.appendRaw(",") }
+                w.writeString(facet.rawValue)
+                w.appendRaw(":[")
+                for (j, entry) in (facets[facet] ?? []).enumerated() {
+                    if j > 0 { w.appendRaw(",") }
+                    w.appendRaw("{\"value\":")
+                    w.writeString(entry.value)
+                    w.appendRaw(",\"count\":\(entry.count),\"filter\":")
+                    w.writeString(facet.filter(entry.value))
+                    w.appendRaw("}")
+                }
+                w.appendRaw("]")
+            }
+            w.appendRaw("}")
+        }
+        w.appendRaw("}")
+        return APIAnswer.json(w.bytes)
+    }
+
+    /// `GET /api/items/{source}/{id}`: the item, the versions of its stack, the items with the
+    /// same content, its change history and its ancestors (for the path's links).
+    func item(source: Source, id: String) throws -> Response {
+        guard let item = try database.items(id: id, source: source).first else {
+            return APIAnswer.error(.notFound, "no \(source) item has the id '\(id)'")
+        }
+        var stack: String?
+        if item.kind == .versionStack {
+            stack = item.id
+        } else if let parent = item.parentID, try database.items(id: parent, source: source).first?.kind == .versionStack {
+            stack = parent
+        }
+        let versions =
+            try stack.map { try database.children(source: source, of: [$0]) }?.sorted {
+                ($0.createdAt ?? .distantPast) > ($1.createdAt ?? .distantPast)
+            } ?? []
+        var changes: [CatalogChange] = []
+        try database.forEachChange(source: source, itemID: id) { changes.append($0) }
+        var w = JSONWriter()
+        w.appendRaw("{\"version\":1,\"item\":")
+        ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, to: &w)
+        for (key, items) in [("versions", versions), ("same_content", try database.sameContent(as: item))] {
+            w.appendRaw(",\"\(key)\":[")
+            for (i, other) in items.enumerated() {
+                if i > 0 { w.appendRaw(",") }
+                ItemWriter.writeJSON(other, fields: ItemField.allCases, link: link, to: &w)
+            }
+            w.appendRaw("]")
+        }
+        w.appendRaw(",\"changes\":[")
+        for (i, change) in changes.enumerated() {
+            if i > 0 { w.appendRaw(",") }
+            ChangeWriter.writeJSON(change, to: &w)
+        }
+        w.appendRaw("],\"ancestors\":")
+        Self.writeAncestors(of: item.path, to: &w)
+        w.appendRaw("}")
+        return APIAnswer.json(w.bytes)
+    }
+
+    /// The folders above `path`, each `{"name", "path"}`, top first.
+    static func writeAncestors(of path: String, to w: inout JSONWriter) {
+        let components = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init).dropLast()
+        w.appendRaw("[")
+        for index in components.indices {
+            if index > 0 { w.appendRaw(",") }
+            w.appendRaw("{\"name\":")
+            w.writeString(components[index])
+            w.appendRaw(",\"path\":")
+            w.writeString(components[...index].joined(separator: "/"))
+            w.appendRaw("}")
+        }
+        w.appendRaw("]")
+    }
+
+    /// `GET /api/ls?path=&source=`: what a folder holds.
+    func ls(_ parameters: Parameters) throws -> Response {
+        let path = (parameters["path"].map(String.init) ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let entries = try database.list(path, source: try Self.source(parameters), limit: 10_000)
+        let here = path.isEmpty ? [] : try database.items(path: path)
+        guard !entries.isEmpty || path.isEmpty || !here.isEmpty else {
+            return APIAnswer.error(.notFound, "nothing is catalogued at '\(path)'")
+        }
+        var w = JSONWriter()
+        w.appendRaw("{\"version\":1,\"path\":")
+        w.writeString(path)
+        w.appendRaw(",\"ancestors\":")
+        Self.writeAncestors(of: path.isEmpty ? "" : path + "/", to: &w)
+        w.appendRaw(",\"entries\":[")
+        for (i, entry) in entries.enumerated() {
+            if i > 0 { w.appendRaw(",") }
+            w.appendRaw("{\"name\":")
+            w.writeString(entry.name)
+            w.appendRaw(",\"path\":")
+            w.writeString(entry.path)
+            w.appendRaw(",\"source\":")
+            w.writeString(entry.source.rawValue)
+            w.appendRaw(",\"folder\":\(entry.isFolder),\"item\":")
+            if let item = entry.item { ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, to: &w) } else { w.appendRaw("null") }
+            w.appendRaw("}")
+        }
+        w.appendRaw("]}")
+        return APIAnswer.json(w.bytes)
+    }
+
+    /// `GET /api/status`: each source's items, bytes and last crawls.
+    func status() throws -> Response {
+        var w = JSONWriter()
+        w.appendRaw("{\"version\":1,\"sources\":[")
+        for (i, status) in try database.status().enumerated() {
+            if i > 0 { w.appendRaw(",") }
+            w.appendRaw("{\"source\":")
+            w.writeString(status.source.rawValue)
+            w.appendRaw(",\"items\":\(status.counts.values.reduce(0, +)),\"bytes\":\(status.bytes),\"kinds\":{")
+            for (j, (kind, count)) in status.counts.sorted(by: { $0.key.rawValue < $1.key.rawValue }).enumerated() {
+                if j > 0 { w.appendRaw(",") }
+                w.writeString(kind.rawValue)
+                w.appendRaw(":\(count)")
+            }
+            w.appendRaw("},\"last_complete\":")
+            Self.writeCrawl(status.lastComplete, to: &w)
+            w.appendRaw(",\"last_attempt\":")
+            Self.writeCrawl(status.lastAttempt, to: &w)
+            w.appendRaw("}")
+        }
+        w.appendRaw("]}")
+        return APIAnswer.json(w.bytes)
+    }
+
+    static func writeCrawl(_ crawl: CrawlRecord?, to w: inout JSONWriter) {
+        guard let crawl else { return w.appendRaw("null") }
+        w.appendRaw("{\"id\":\(crawl.id),\"mode\":")
+        w.writeString(crawl.mode)
+        w.appendRaw(",\"status\":")
+        w.writeString(crawl.status)
+        w.appendRaw(",\"api\":")
+        w.writeString(crawl.api.rawValue)
+        w.appendRaw(",\"started_at\":")
+        w.writeString(crawl.startedAt)
+        w.appendRaw(",\"finished_at\":")
+        if let finished = crawl.finishedAt { w.writeString(finished) } else { w.appendRaw("null") }
+        w.appendRaw(
+            ",\"items\":\(crawl.itemCount),\"added\":\(crawl.added),\"changed\":\(crawl.changed),\"moved\":\(crawl.moved),\"deleted\":\(crawl.deleted),\"requests\":\(crawl.requests)}"
+        )
+    }
+
+    /// `GET /api/dupes?probable=&min_size=&source=`: duplicate groups, most wasted bytes first.
+    func dupes(_ parameters: Parameters) throws -> Response {
+        var filter = DuplicateFilter(probable: parameters["probable"].map { $0 == "true" || $0 == "1" } ?? false)
+        filter.source = try Self.source(parameters)
+        if let text = parameters["min_size"].map(String.init), !text.isEmpty {
+            do {
+                filter.minSize = try SearchQueryParser().byteCount(text)
+            } catch {
+                throw APIAnswer.bad("min_size must be a size such as 100MB")
+            }
+        }
+        var bytes: [UInt8] = []
+        var writer = DuplicateWriter(format: .json) { bytes.append(contentsOf: $0) }
+        try writer.begin()
+        for group in try database.duplicateGroups(filter) { try writer.write(group) }
+        try writer.end()
+        return APIAnswer.json(bytes)
+    }
+
+    /// `GET /api/changes?since=&source=&limit=`: what crawls changed, newest crawl first.
+    func changes(_ parameters: Parameters) throws -> Response {
+        let limit = try Self.integer(parameters, "limit", default: 1000, range: 1...100_000)
+        var afterCrawl: Int64?
+        var since: Date?
+        if let text = parameters["since"].map(String.init), !text.isEmpty {
+            if let id = Int64(text) {
+                afterCrawl = id
+            } else if let date = Timestamp.parse(text) {
+                since = date
+            } else {
+                throw APIAnswer.bad("since must be a crawl id or a date such as 2026-11-01")
+            }
+        }
+        let source = try Self.source(parameters)
+        if afterCrawl == nil, since == nil {
+            // The last complete crawl of each source, as `catalog changes` shows by default.
+            let last = try (source.map { [$0] } ?? Source.allCases).compactMap { try database.lastCompleteCrawl(source: $0)?.id }.min()
+            afterCrawl = last.map { $0 - 1 }
+        }
+        var count = 0
+        var w = JSONWriter()
+        w.appendRaw("{\"version\":1,\"changes\":[")
+        try database.forEachChange(afterCrawl: afterCrawl, since: since, source: source) { change in
+            guard count < limit else { return }
+            if count > 0 { w.appendRaw(",") }
+            ChangeWriter.writeJSON(change, to: &w)
+            count += 1
+        }
+        w.appendRaw("],\"truncated\":\(count >= limit)}")
+        return APIAnswer.json(w.bytes)
+    }
+}
+
+/// JSON answers and errors.
+enum APIAnswer {
+    static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// `{"error": message, "suggestions": [...]}`.
+    static func error(_ status: HTTPResponse.Status, _ message: String, suggestions: [String] = []) -> Response {
+        var w = JSONWriter()
+        w.appendRaw("{\"error\":")
+        w.writeString(message)
+        w.appendRaw(",\"suggestions\":")
+        w.write(.array(suggestions.map { .string($0) }), canonical: false)
+        w.appendRaw("}")
+        return json(w.bytes, status: status)
+    }
+
+    /// A 400 for a bad parameter.
+    static func bad(_ message: String) -> HTTPError { HTTPError(.badRequest, message: message) }
+}

@@ -1,0 +1,126 @@
+import CatalogCore
+import CatalogReports
+import CatalogStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// `catalog serve`: the catalog in a web browser, read-only.
+///
+/// One Hummingbird router serves the pages (a single HTML page, its script and stylesheet,
+/// embedded in the binary: no CDN, no build step, works offline) and the JSON API under `/api`
+/// they are drawn from (documented in `/api/openapi.json`). Every answer carries a strict
+/// Content-Security-Policy; the page writes every name as text, never as HTML; queries go
+/// through the query language, as in the CLI. With a token set, every request must carry it
+/// (`Authorization: Bearer TOKEN`, or HTTP Basic with TOKEN as the password).
+public struct CatalogServer: Sendable {
+    let database: CatalogDatabase
+    let link: WebLink
+    let token: String?
+    let logger: Logger
+
+    public init(database: CatalogDatabase, link: WebLink, token: String?, logger: Logger = Logger(label: "catalog.serve")) {
+        self.database = database
+        self.link = link
+        self.token = token.flatMap { $0.isEmpty ? nil : $0 }
+        self.logger = logger
+    }
+
+    /// The policy every answer carries: only this server's own script, styles and images.
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+    /// The router: pages, assets and the API.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: SecurityHeaders())
+        if let token { router.add(middleware: TokenCheck(token: token)) }
+        let api = API(database: database, link: link)
+        api.addRoutes(to: router.group("api"))
+        for page in ["/", "/item/{source}/{id}", "/browse", "/dupes", "/changes", "/status"] {
+            router.get(RouterPath(page)) { _, _ in Self.asset(PackageResources.index_html, type: "text/html; charset=utf-8") }
+        }
+        router.get("/app.js") { _, _ in Self.asset(PackageResources.app_js, type: "text/javascript; charset=utf-8") }
+        router.get("/app.css") { _, _ in Self.asset(PackageResources.app_css, type: "text/css; charset=utf-8") }
+        return router
+    }
+
+    static func asset(_ bytes: [UInt8], type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The application listening on `host:port`; `onReady` gets the address it listens at.
+    public func application(host: String, port: Int, onReady: @escaping @Sendable (String) async -> Void) -> some ApplicationProtocol {
+        var quiet = logger
+        quiet.logLevel = .warning
+        return Application(
+            router: router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "catalog"),
+            onServerRunning: { channel in
+                let shown = host.contains(":") ? "[\(host)]" : host
+                await onReady("http://\(shown):\(channel.localAddress?.port ?? port)")
+            },
+            logger: quiet)
+    }
+
+    /// Whether `host` is a loopback address (serving there needs no token).
+    public static func isLoopback(_ host: String) -> Bool {
+        ["127.0.0.1", "::1", "localhost"].contains(host.lowercased()) || host.hasPrefix("127.")
+    }
+}
+
+/// The headers every answer carries.
+struct SecurityHeaders: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPError {
+            response = APIAnswer.error(error.status, error.body ?? error.status.reasonPhrase)
+        }
+        response.headers[HTTPField.Name("Content-Security-Policy")!] = CatalogServer.contentSecurityPolicy
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        return response
+    }
+}
+
+/// Requests without the token are refused (401, asking for Basic so a browser prompts).
+struct TokenCheck: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let token: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard Self.carries(request.headers[.authorization], token: token) else {
+            var response = APIAnswer.error(
+                .unauthorized, "this catalog server needs its token: Authorization: Bearer TOKEN, or the token as the password")
+            response.headers[.wwwAuthenticate] = "Basic realm=\"catalog\", charset=\"UTF-8\""
+            return response
+        }
+        return try await next(request, context)
+    }
+
+    /// Whether `authorization` holds `token` (as a bearer token or a Basic password), compared
+    /// in constant time.
+    static func carries(_ authorization: String?, token: String) -> Bool {
+        guard let authorization else { return false }
+        var given: String?
+        if authorization.lowercased().hasPrefix("bearer ") {
+            given = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        } else if authorization.lowercased().hasPrefix("basic "), let data = Data(base64Encoded: String(authorization.dropFirst(6))),
+            let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":")
+        {
+            given = String(pair[pair.index(after: colon)...])
+        }
+        guard let given else { return false }
+        let a = Array(given.utf8)
+        let b = Array(token.utf8)
+        var difference = a.count ^ b.count
+        for i in 0..<max(a.count, b.count) { difference |= Int((i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)) }
+        return difference == 0
+    }
+}

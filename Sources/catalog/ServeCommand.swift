@@ -1,0 +1,63 @@
+import ArgumentParser
+import CatalogCore
+import CatalogServer
+import CatalogStore
+import Foundation
+import Hummingbird
+
+/// `catalog serve`: browse and search the catalog in a web browser.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Browse and search the catalog in a web browser (read-only).",
+        discussion: """
+            Serves search (the same query language, with facets), item pages, a folder browser, duplicates, changes and status at http://127.0.0.1:8420, and their JSON under /api (/api/openapi.json). The catalog is opened read-only: serve runs while crawls write. Listening on another address needs a token (--token or CATALOG_SERVE_TOKEN), which every request must carry (Authorization: Bearer TOKEN, or the token as the password a browser asks for).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The port (0: any free one).")
+    var port = 8420
+
+    @Option(help: ArgumentHelp("The address to listen on; anything but loopback needs --token.", valueName: "address"))
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("The token every request must carry (default: CATALOG_SERVE_TOKEN).", valueName: "token"))
+    var token: String?
+
+    @Flag(help: "Open the search page in the browser once listening.")
+    var open = false
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
+    func run() async throws {
+        Catalog.bootstrapLogging(verbose: global.verbose)
+        do {
+            let environment = try Settings.environment()
+            let token = self.token ?? environment["CATALOG_SERVE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            guard token != nil || CatalogServer.isLoopback(host) else {
+                throw ConfigurationError(
+                    description:
+                        "serving on \(host) would show the catalog to anyone who can reach it. Give a token (--token or CATALOG_SERVE_TOKEN) that every request must carry, or serve on 127.0.0.1."
+                )
+            }
+            if let token, token.count < 16 || token.unicodeScalars.contains(where: { !(0x21...0x7E).contains($0.value) }) {
+                throw ConfigurationError(
+                    description: "the serve token must be at least 16 printable ASCII characters without spaces (e.g. openssl rand -hex 24)")
+            }
+            let database = try global.openDatabase()
+            let server = CatalogServer(database: database, link: try global.webLink(database), token: token)
+            let quiet = global.quiet
+            let openIt = open
+            try await server.application(host: host, port: port) { url in
+                if !quiet { Terminal.error("catalog serve: \(database.path) at \(url) (read-only; Ctrl-C stops)") }
+                Terminal.output(url)
+                if openIt, let launcher = OpenCommand.launcher() { try? OpenCommand.launch(launcher, url) }
+            }.runService()
+        } catch {
+            throw ErrorReport.exit(error)
+        }
+    }
+}

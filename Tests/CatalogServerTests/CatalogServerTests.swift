@@ -1,0 +1,164 @@
+import CatalogCore
+import CatalogServer
+import CatalogStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// `catalog serve`'s API and pages, against a real listening server (HummingbirdTesting's live
+/// mode: a socket on loopback and an HTTP client).
+@Suite struct CatalogServerTests {
+    static let hostile = "<img src=x onerror=alert(1)>.mov"
+
+    /// A catalog with a version stack, a hostile name, a Dash asset and two copies of one file.
+    static func catalog() async throws -> CatalogDatabase {
+        let database = try CatalogDatabase.inMemory()
+        let session = try database.beginCrawl(source: .frameio)
+        func file(_ id: String, _ name: String, parent: String, path: String, size: Int64, xxh64: String? = nil) -> CatalogItem {
+            CatalogItem(
+                source: .frameio, id: id, kind: .file, name: name, parentID: parent, projectID: "p1", path: path, size: size, mime: "video/quicktime",
+                createdAt: Date(timeIntervalSince1970: 1_700_000_000 + Double(size)), xxh64: xxh64, record: #"{"id":"\#(id)"}"#)
+        }
+        try await database.stage(
+            [
+                CatalogItem(source: .frameio, id: "a1", kind: .account, name: "Studio", parentID: nil, projectID: nil, path: "Studio", record: "{}"),
+                CatalogItem(
+                    source: .frameio, id: "p1", kind: .project, name: "Spring Spot", parentID: "a1", projectID: "p1", path: "Studio/Spring Spot",
+                    record: "{}"),
+                CatalogItem(
+                    source: .frameio, id: "vs", kind: .versionStack, name: "Cut", parentID: "p1", projectID: "p1", path: "Studio/Spring Spot/Cut",
+                    record: "{}"),
+                file("v1", "Cut v1.mov", parent: "vs", path: "Studio/Spring Spot/Cut/Cut v1.mov", size: 100),
+                file("v2", "Cut v2.mov", parent: "vs", path: "Studio/Spring Spot/Cut/Cut v2.mov", size: 200),
+                file("h", Self.hostile, parent: "p1", path: "Studio/Spring Spot/\(Self.hostile)", size: 300, xxh64: "00000000000000aa"),
+                file("h2", "copy.mov", parent: "p1", path: "Studio/Spring Spot/copy.mov", size: 300, xxh64: "00000000000000aa"),
+            ], in: session)
+        try await database.complete(session, stats: CrawlStats())
+        let dash = try database.beginCrawl(source: .dash)
+        try await database.stage(
+            [
+                CatalogItem(
+                    source: .dash, id: "d1", kind: .asset, name: "hero.jpg", parentID: nil, projectID: nil, path: "Brand/Logos/hero.jpg", size: 50,
+                    mime: "image/jpeg", record: #"{"id":"d1"}"#, state: "LIVE", folders: ["Brand/Logos"])
+            ], in: dash)
+        try await database.complete(dash, stats: CrawlStats())
+        return database
+    }
+
+    static func app(token: String? = nil) async throws -> some ApplicationProtocol {
+        let server = CatalogServer(database: try await catalog(), link: WebLink(frameIOAPI: .v2, dashAssetURL: nil), token: token)
+        return Application(router: server.router())
+    }
+
+    static func json(_ response: TestResponse) throws -> JSONValue {
+        try JSONParser.parse(Array(response.body.readableBytesView))
+    }
+
+    @Test func searchAnswersWithItemsCountsAndFacets() async throws {
+        try await Self.app().test(.live) { client in
+            let response = try await client.execute(uri: "/api/search?q=cut&limit=1", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+            let answer = try Self.json(response)
+            #expect(answer["total"]?.int64Value == 3)  // the stack and its two versions
+            #expect(answer["items"]?.arrayValue?.count == 1)
+            let kinds = answer["facets"]?["kind"]?.arrayValue ?? []
+            #expect(kinds.contains { $0["value"]?.stringValue == "file" && $0["count"]?.int64Value == 2 && $0["filter"]?.stringValue == "kind:file" })
+            let projects = answer["facets"]?["project"]?.arrayValue ?? []
+            #expect(projects.first?["filter"]?.stringValue == "project:\"Spring Spot\"", "\(projects)")
+            let sorted = try Self.json(try await client.execute(uri: "/api/search?q=kind:file&sort=size&facets=false", method: .get))
+            #expect(sorted["items"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["h", "h2", "v2", "v1"])
+            #expect(sorted["facets"] == nil)
+            let page = try Self.json(try await client.execute(uri: "/api/search?q=kind:file&sort=size&limit=2&offset=2", method: .get))
+            #expect(page["items"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["v2", "v1"])
+        }
+    }
+
+    @Test func badParametersAndQueriesAre400WithAMessage() async throws {
+        try await Self.app().test(.live) { client in
+            for (uri, message) in [
+                ("/api/search?q=kind:flie", "invalid value 'flie' for filter 'kind:'"),
+                ("/api/search?q=knd:file", "Did you mean"),
+                ("/api/search?limit=0", "limit must be a whole number from 1 to 1000"),
+                ("/api/search?limit=abc", "limit must be"),
+                ("/api/search?sort=colour", "sort must be one of relevance"),
+                ("/api/items/nowhere/x", "no source 'nowhere'"),
+                ("/api/dupes?min_size=lots", "min_size must be a size"),
+                ("/api/changes?since=yesterdayish", "since must be a crawl id or a date"),
+                ("/api/ls?source=ftp", "source must be frameio or dash"),
+            ] {
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status == .badRequest, "\(uri)")
+                let error = try Self.json(response)["error"]?.stringValue ?? ""
+                #expect(error.contains(message), "\(uri): \(error)")
+            }
+            let unknown = try await client.execute(uri: "/api/search?q=knd:file", method: .get)
+            #expect(try Self.json(unknown)["suggestions"]?.arrayValue?.first?.stringValue == "kind", "a mistyped filter gets the CLI's suggestion")
+            for uri in ["/api/items/frameio/nope", "/api/ls?path=No/Such", "/api/whatever"] {
+                #expect(try await client.execute(uri: uri, method: .get).status == .notFound, "\(uri)")
+            }
+        }
+    }
+
+    @Test func itemsFoldersDupesChangesAndStatus() async throws {
+        try await Self.app().test(.live) { client in
+            let item = try Self.json(try await client.execute(uri: "/api/items/frameio/v1", method: .get))
+            #expect(item["item"]?["url"]?.stringValue == "https://app.frame.io/player/v1")
+            #expect(item["versions"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["v2", "v1"])
+            #expect(
+                item["ancestors"]?.arrayValue?.compactMap { $0["path"]?.stringValue } == ["Studio", "Studio/Spring Spot", "Studio/Spring Spot/Cut"])
+            let copy = try Self.json(try await client.execute(uri: "/api/items/frameio/h2", method: .get))
+            #expect(copy["same_content"]?.arrayValue?.first?["id"]?.stringValue == "h")
+            let top = try Self.json(try await client.execute(uri: "/api/ls", method: .get))
+            #expect(top["entries"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["Brand", "Studio"])
+            let dash = try Self.json(try await client.execute(uri: "/api/ls?path=Brand", method: .get))
+            #expect(dash["entries"]?.arrayValue?.first?["folder"] == .bool(true))
+            let dupes = try Self.json(try await client.execute(uri: "/api/dupes", method: .get))
+            #expect(dupes["groups"]?.arrayValue?.count == 1 && dupes["summary"]?["groups"]?.int64Value == 1)
+            let changes = try Self.json(try await client.execute(uri: "/api/changes?since=0", method: .get))
+            #expect(changes["changes"]?.arrayValue?.isEmpty == true, "first crawls log no changes")
+            let status = try Self.json(try await client.execute(uri: "/api/status", method: .get))
+            #expect(status["sources"]?.arrayValue?.compactMap { $0["items"]?.int64Value } == [7, 1])
+            let openAPI = try Self.json(try await client.execute(uri: "/api/openapi.json", method: .get))
+            let paths = Set(openAPI["paths"]?.objectMembers?.map(\.key) ?? [])
+            #expect(
+                paths == ["/api/search", "/api/items/{source}/{id}", "/api/ls", "/api/status", "/api/dupes", "/api/changes", "/api/openapi.json"])
+        }
+    }
+
+    /// A hostile name travels as JSON text; the pages carry a strict policy and draw names as text.
+    @Test func hostileNamesStayTextAndPagesCarryAStrictPolicy() async throws {
+        try await Self.app().test(.live) { client in
+            let answer = try Self.json(try await client.execute(uri: "/api/search?q=onerror", method: .get))
+            #expect(answer["items"]?.arrayValue?.first?["name"]?.stringValue == Self.hostile)
+            for page in ["/", "/item/frameio/h", "/browse?path=Studio", "/dupes", "/changes", "/status"] {
+                let response = try await client.execute(uri: page, method: .get)
+                #expect(response.status == .ok, "\(page)")
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                let policy = response.headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
+                #expect(policy.contains("default-src 'none'") && policy.contains("script-src 'self'") && !policy.contains("unsafe"), "\(policy)")
+            }
+            let script = String(buffer: try await client.execute(uri: "/app.js", method: .get).body)
+            #expect(script.contains("textContent") && !script.contains("innerHTML") && !script.contains("eval("))
+        }
+    }
+
+    @Test func aTokenIsRequiredWhenSet() async throws {
+        let token = "0123456789abcdef0123"
+        try await Self.app(token: token).test(.live) { client in
+            let refused = try await client.execute(uri: "/api/status", method: .get)
+            #expect(refused.status == .unauthorized)
+            #expect(refused.headers[.wwwAuthenticate]?.hasPrefix("Basic") == true)
+            let wrong = try await client.execute(uri: "/api/status", method: .get, headers: [.authorization: "Bearer nope"])
+            #expect(wrong.status == .unauthorized)
+            let bearer = try await client.execute(uri: "/api/status", method: .get, headers: [.authorization: "Bearer \(token)"])
+            #expect(bearer.status == .ok)
+            let basic = Data("anyone:\(token)".utf8).base64EncodedString()
+            let page = try await client.execute(uri: "/", method: .get, headers: [.authorization: "Basic \(basic)"])
+            #expect(page.status == .ok)
+        }
+        #expect(CatalogServer.isLoopback("127.0.0.1") && CatalogServer.isLoopback("::1") && !CatalogServer.isLoopback("0.0.0.0"))
+    }
+}
