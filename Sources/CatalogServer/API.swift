@@ -13,16 +13,16 @@ struct API: Sendable {
     let link: WebLink
 
     func addRoutes(to group: RouterGroup<BasicRequestContext>) {
-        group.get("search") { request, _ in try search(request.uri.queryParameters) }
+        group.get("search") { request, _ in try search(FormQuery.parse(request.uri.query)) }
         group.get("items/{source}/{id}") { _, context in
             let sourceName = try context.parameters.require("source")
             guard let source = Source(name: sourceName) else { throw APIAnswer.bad("no source '\(sourceName)': frameio or dash") }
             return try item(source: source, id: try context.parameters.require("id"))
         }
-        group.get("ls") { request, _ in try ls(request.uri.queryParameters) }
+        group.get("ls") { request, _ in try ls(FormQuery.parse(request.uri.query)) }
         group.get("status") { _, _ in try status() }
-        group.get("dupes") { request, _ in try dupes(request.uri.queryParameters) }
-        group.get("changes") { request, _ in try changes(request.uri.queryParameters) }
+        group.get("dupes") { request, _ in try dupes(FormQuery.parse(request.uri.query)) }
+        group.get("changes") { request, _ in try changes(FormQuery.parse(request.uri.query)) }
         group.get("openapi.json") { _, _ in
             CatalogServer.asset(PackageResources.openapi_json, type: "application/json")
         }
@@ -31,16 +31,16 @@ struct API: Sendable {
 
     // MARK: - Parameters
 
-    static func integer(_ parameters: Parameters, _ name: Substring, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let text = parameters[name].map(String.init) else { return fallback }
+    static func integer(_ parameters: [String: String], _ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = parameters[name] else { return fallback }
         guard let value = Int(text), range.contains(value) else {
             throw APIAnswer.bad("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }
 
-    static func source(_ parameters: Parameters) throws -> Source? {
-        guard let text = parameters["source"].map(String.init), !text.isEmpty else { return nil }
+    static func source(_ parameters: [String: String]) throws -> Source? {
+        guard let text = parameters["source"], !text.isEmpty else { return nil }
         guard let source = Source(name: text) else { throw APIAnswer.bad("source must be frameio or dash") }
         return source
     }
@@ -48,11 +48,11 @@ struct API: Sendable {
     // MARK: - Endpoints
 
     /// `GET /api/search?q=&sort=&reverse=&limit=&offset=&facets=`.
-    func search(_ parameters: Parameters) throws -> Response {
-        let text = parameters["q"].map(String.init) ?? ""
+    func search(_ parameters: [String: String]) throws -> Response {
+        let text = parameters["q"] ?? ""
         let limit = try Self.integer(parameters, "limit", default: 50, range: 1...1000)
         let offset = try Self.integer(parameters, "offset", default: 0, range: 0...1_000_000)
-        let sortText = parameters["sort"].map(String.init) ?? "relevance"
+        let sortText = parameters["sort"] ?? "relevance"
         guard let order = SearchOrder(rawValue: sortText) else {
             throw APIAnswer.bad("sort must be one of \(SearchOrder.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -157,8 +157,8 @@ struct API: Sendable {
     }
 
     /// `GET /api/ls?path=&source=`: what a folder holds.
-    func ls(_ parameters: Parameters) throws -> Response {
-        let path = (parameters["path"].map(String.init) ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+    func ls(_ parameters: [String: String]) throws -> Response {
+        let path = (parameters["path"] ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         let entries = try database.list(path, source: try Self.source(parameters), limit: 10_000)
         let here = path.isEmpty ? [] : try database.items(path: path)
         guard !entries.isEmpty || path.isEmpty || !here.isEmpty else {
@@ -228,10 +228,10 @@ struct API: Sendable {
     }
 
     /// `GET /api/dupes?probable=&min_size=&source=`: duplicate groups, most wasted bytes first.
-    func dupes(_ parameters: Parameters) throws -> Response {
+    func dupes(_ parameters: [String: String]) throws -> Response {
         var filter = DuplicateFilter(probable: parameters["probable"].map { $0 == "true" || $0 == "1" } ?? false)
         filter.source = try Self.source(parameters)
-        if let text = parameters["min_size"].map(String.init), !text.isEmpty {
+        if let text = parameters["min_size"], !text.isEmpty {
             do {
                 filter.minSize = try SearchQueryParser().byteCount(text)
             } catch {
@@ -247,11 +247,11 @@ struct API: Sendable {
     }
 
     /// `GET /api/changes?since=&source=&limit=`: what crawls changed, newest crawl first.
-    func changes(_ parameters: Parameters) throws -> Response {
+    func changes(_ parameters: [String: String]) throws -> Response {
         let limit = try Self.integer(parameters, "limit", default: 1000, range: 1...100_000)
         var afterCrawl: Int64?
         var since: Date?
-        if let text = parameters["since"].map(String.init), !text.isEmpty {
+        if let text = parameters["since"], !text.isEmpty {
             if let id = Int64(text) {
                 afterCrawl = id
             } else if let date = Timestamp.parse(text) {
@@ -301,4 +301,20 @@ enum APIAnswer {
 
     /// A 400 for a bad parameter.
     static func bad(_ message: String) -> HTTPError { HTTPError(.badRequest, message: message) }
+}
+
+/// The parameters of a query string as a form sends them (`application/x-www-form-urlencoded`:
+/// `+` is a space, `%2B` a plus), as browsers' `URLSearchParams` writes them; the last of a
+/// repeated name wins.
+enum FormQuery {
+    static func parse(_ query: String?) -> [String: String] {
+        var values: [String: String] = [:]
+        for pair in (query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String? { String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            guard let name = parts.first.flatMap(decode), !name.isEmpty else { continue }
+            values[name] = parts.count > 1 ? decode(parts[1]) ?? "" : ""
+        }
+        return values
+    }
 }

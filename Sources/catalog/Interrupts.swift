@@ -20,7 +20,7 @@ enum Interrupts {
             source.setEventHandler {
                 for path in pending.withLock({ $0 }) { unlink(path) }
                 if Terminal.stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
-                FileHandle.standardError.write(Data("catalog: interrupted; the catalog is as it was before this command\n".utf8))
+                FileHandle.standardError.write(Data("catalog: interrupted; nothing was left half-written\n".utf8))
                 _exit(128 + number)
             }
             source.resume()

@@ -71,6 +71,9 @@ import Testing
             let sorted = try Self.json(try await client.execute(uri: "/api/search?q=kind:file&sort=size&facets=false", method: .get))
             #expect(sorted["items"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["h", "h2", "v2", "v1"])
             #expect(sorted["facets"] == nil)
+            // As a browser's URLSearchParams writes it: + is a space, %2B a plus.
+            let form = try Self.json(try await client.execute(uri: "/api/search?q=cut+kind%3Afile&facets=false", method: .get))
+            #expect(form["query"]?.stringValue == "cut kind:file" && form["total"]?.int64Value == 2, "\(form)")
             let page = try Self.json(try await client.execute(uri: "/api/search?q=kind:file&sort=size&limit=2&offset=2", method: .get))
             #expect(page["items"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["v2", "v1"])
         }
