@@ -87,6 +87,29 @@ public struct ItemWriter {
         buffer = w.bytes
     }
 
+    /// Writes `item` with `versions`, `sameContent` and `changes` as one JSON object
+    /// (`{"item":…,"versions":[…],"same_content":[…],"changes":[…]`, left open for more keys).
+    public static func writeDetailsJSON(
+        item: CatalogItem, versions: [CatalogItem], sameContent: [CatalogItem], changes: [CatalogChange], link: WebLink?, to w: inout JSONWriter
+    ) {
+        w.appendRaw("{\"item\":")
+        writeJSON(item, fields: ItemField.allCases, link: link, to: &w)
+        for (key, items) in [("versions", versions), ("same_content", sameContent)] {
+            w.appendRaw(",\"\(key)\":[")
+            for (i, other) in items.enumerated() {
+                if i > 0 { w.appendRaw(",") }
+                writeJSON(other, fields: ItemField.allCases, link: link, to: &w)
+            }
+            w.appendRaw("]")
+        }
+        w.appendRaw(",\"changes\":[")
+        for (i, change) in changes.enumerated() {
+            if i > 0 { w.appendRaw(",") }
+            ChangeWriter.writeJSON(change, to: &w)
+        }
+        w.appendRaw("]")
+    }
+
     /// Writes `item` as one JSON object of `fields` (the keys of docs/reports.md).
     public static func writeJSON(_ item: CatalogItem, fields: [ItemField], link: WebLink?, to w: inout JSONWriter) {
         w.appendRaw("{")

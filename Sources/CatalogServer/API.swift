@@ -107,35 +107,11 @@ struct API: Sendable {
         guard let item = try database.items(id: id, source: source).first else {
             return APIAnswer.error(.notFound, "no \(source) item has the id '\(id)'")
         }
-        var stack: String?
-        if item.kind == .versionStack {
-            stack = item.id
-        } else if let parent = item.parentID, try database.items(id: parent, source: source).first?.kind == .versionStack {
-            stack = parent
-        }
-        let versions =
-            try stack.map { try database.children(source: source, of: [$0]) }?.sorted {
-                ($0.createdAt ?? .distantPast) > ($1.createdAt ?? .distantPast)
-            } ?? []
-        var changes: [CatalogChange] = []
-        try database.forEachChange(source: source, itemID: id) { changes.append($0) }
+        let details = try database.details(of: item)
         var w = JSONWriter()
-        w.appendRaw("{\"version\":1,\"item\":")
-        ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, to: &w)
-        for (key, items) in [("versions", versions), ("same_content", try database.sameContent(as: item))] {
-            w.appendRaw(",\"\(key)\":[")
-            for (i, other) in items.enumerated() {
-                if i > 0 { w.appendRaw(",") }
-                ItemWriter.writeJSON(other, fields: ItemField.allCases, link: link, to: &w)
-            }
-            w.appendRaw("]")
-        }
-        w.appendRaw(",\"changes\":[")
-        for (i, change) in changes.enumerated() {
-            if i > 0 { w.appendRaw(",") }
-            ChangeWriter.writeJSON(change, to: &w)
-        }
-        w.appendRaw("],\"ancestors\":")
+        ItemWriter.writeDetailsJSON(
+            item: item, versions: details.versions, sameContent: details.sameContent, changes: details.changes, link: link, to: &w)
+        w.appendRaw(",\"ancestors\":")
         Self.writeAncestors(of: item.path, to: &w)
         w.appendRaw("}")
         return APIAnswer.json(w.bytes)

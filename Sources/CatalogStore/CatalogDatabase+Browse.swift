@@ -142,3 +142,32 @@ extension CatalogDatabase {
         }
     }
 }
+
+/// Everything the catalog knows around one item (`catalog show`, `catalog serve`'s item page).
+public struct ItemDetails: Sendable {
+    public var item: CatalogItem
+    /// The versions of its stack (its own, or the stack it is a version in), newest first.
+    public var versions: [CatalogItem]
+    /// The other items with the same content.
+    public var sameContent: [CatalogItem]
+    /// Its change history, oldest first.
+    public var changes: [CatalogChange]
+}
+
+extension CatalogDatabase {
+    /// The versions, same-content items and history of `item`.
+    public func details(of item: CatalogItem) throws -> ItemDetails {
+        var stack: String?
+        if item.kind == .versionStack {
+            stack = item.id
+        } else if let parent = item.parentID, try items(id: parent, source: item.source).first?.kind == .versionStack {
+            stack = parent
+        }
+        let versions =
+            try stack.map { try children(source: item.source, of: [$0]) }?
+            .sorted { ($0.createdAt ?? .distantPast, $0.name) > ($1.createdAt ?? .distantPast, $1.name) } ?? []
+        var changes: [CatalogChange] = []
+        try forEachChange(source: item.source, itemID: item.id) { changes.append($0) }
+        return ItemDetails(item: item, versions: versions, sameContent: try sameContent(as: item), changes: changes)
+    }
+}

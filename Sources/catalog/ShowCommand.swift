@@ -57,20 +57,11 @@ struct ShowCommand: AsyncParsableCommand {
         var changes: [CatalogChange]
 
         init(item: CatalogItem, database: CatalogDatabase) throws {
+            let details = try database.details(of: item)
             self.item = item
-            var stack: String?
-            if item.kind == .versionStack {
-                stack = item.id
-            } else if let parent = item.parentID, try database.items(id: parent, source: item.source).first?.kind == .versionStack {
-                stack = parent
-            }
-            versions =
-                try stack.map { try database.children(source: item.source, of: [$0]) }?
-                .sorted { ($0.createdAt ?? .distantPast, $0.name) > ($1.createdAt ?? .distantPast, $1.name) } ?? []
-            sameContent = try database.sameContent(as: item)
-            var changes: [CatalogChange] = []
-            try database.forEachChange(source: item.source, itemID: item.id) { changes.append($0) }
-            self.changes = changes
+            versions = details.versions
+            sameContent = details.sameContent
+            changes = details.changes
         }
 
         /// The item as lines of text for a person: its fields (absent ones left out), metadata,
@@ -138,22 +129,8 @@ struct ShowCommand: AsyncParsableCommand {
 
         /// The item and what surrounds it as one JSON object.
         func writeJSON(link: WebLink, to w: inout JSONWriter) {
-            w.appendRaw("{\"item\":")
-            ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, to: &w)
-            for (key, items) in [("versions", versions), ("same_content", sameContent)] {
-                w.appendRaw(",\"\(key)\":[")
-                for (i, other) in items.enumerated() {
-                    if i > 0 { w.appendRaw(",") }
-                    ItemWriter.writeJSON(other, fields: ItemField.allCases, link: link, to: &w)
-                }
-                w.appendRaw("]")
-            }
-            w.appendRaw(",\"changes\":[")
-            for (i, change) in changes.enumerated() {
-                if i > 0 { w.appendRaw(",") }
-                ChangeWriter.writeJSON(change, to: &w)
-            }
-            w.appendRaw("]}")
+            ItemWriter.writeDetailsJSON(item: item, versions: versions, sameContent: sameContent, changes: changes, link: link, to: &w)
+            w.appendRaw("}")
         }
     }
 }
