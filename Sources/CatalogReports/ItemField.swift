@@ -16,9 +16,12 @@ public enum ItemField: String, CaseIterable, Sendable {
     /// The item's page in its service's web app (``WebLink``): not stored, so it is not
     /// written by `catalog export`, whose rows are what the catalog holds.
     case url
+    /// The name of the project the item is in (made from the catalog's project items when read;
+    /// given to the table when the query names a project).
+    case project
 
-    /// Every field the catalog stores (all but ``url``): what `catalog export` writes.
-    public static let stored = allCases.filter { $0 != .url }
+    /// Every field the catalog stores (all but ``url`` and ``project``): what `catalog export` writes.
+    public static let stored = allCases.filter { $0 != .url && $0 != .project }
 
     /// The fields named in `list` (`name,size,path`; case-insensitive, `-` for `_`), in that
     /// order; nil when one names no field.
@@ -40,8 +43,9 @@ public enum ItemField: String, CaseIterable, Sendable {
     }
 
     /// The field's value for `item` as text (nil for absent values); sizes as decimal bytes;
-    /// folders and metadata as their JSON (an array, an object); the web address as `link` gives it.
-    public func text(of item: CatalogItem, link: WebLink? = nil) -> String? {
+    /// folders and metadata as their JSON (an array, an object); the web address as `link` gives
+    /// it; the project's name from `projects` (project id → name).
+    public func text(of item: CatalogItem, link: WebLink? = nil, projects: [String: String] = [:]) -> String? {
         switch self {
         case .source: item.source.rawValue
         case .id: item.id
@@ -63,6 +67,7 @@ public enum ItemField: String, CaseIterable, Sendable {
         case .folders: item.foldersJSON
         case .metadata: item.metadataJSON
         case .url: link?.url(for: item)
+        case .project: item.projectID.flatMap { projects[$0] }
         }
     }
 }

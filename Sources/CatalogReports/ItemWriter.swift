@@ -17,16 +17,19 @@ public struct ItemWriter {
     private let report: String
     private let fields: [ItemField]
     private let link: WebLink?
+    private let projects: [String: String]
 
     /// Creates a writer sending bytes to `sink`; `report` names the report in JSON documents.
     /// `fields` are the columns of a table or CSV and the keys of JSON items, in that order (by
     /// default every field, and ``TableRenderer/defaultFields`` in a table); `link` gives the
-    /// `url` field (without it, `url` is not among the defaults and is empty).
+    /// `url` field and `projects` (project id → name) the `project` field (without them, they
+    /// are not among the defaults and are empty).
     public init(
-        format: OutputFormat, report: String, fields: [ItemField]? = nil, link: WebLink? = nil, width: Int = 160,
-        sink: @escaping (borrowing [UInt8]) throws -> Void
+        format: OutputFormat, report: String, fields: [ItemField]? = nil, link: WebLink? = nil, projects: [String: String]? = nil,
+        width: Int = 160, sink: @escaping (borrowing [UInt8]) throws -> Void
     ) {
-        let all = link == nil ? ItemField.stored : ItemField.allCases
+        let all = ItemField.stored + (link == nil ? [] : [.url]) + (projects == nil ? [] : [.project])
+        self.projects = projects ?? [:]
         self.fields = fields ?? (format == .table ? TableRenderer.defaultFields : all)
         self.link = link
         self.format = format
@@ -52,8 +55,8 @@ public struct ItemWriter {
     public mutating func write(_ item: CatalogItem) throws {
         switch format {
         case .csv:
-            let link = link
-            CSV.appendRow(fields.lazy.map { $0.text(of: item, link: link) ?? "" }, to: &buffer)
+            let (link, projects) = (link, projects)
+            CSV.appendRow(fields.lazy.map { $0.text(of: item, link: link, projects: projects) ?? "" }, to: &buffer)
         case .json:
             if count > 0 { append(",") }
             appendJSON(item)
@@ -71,7 +74,7 @@ public struct ItemWriter {
     public mutating func end() throws {
         switch format {
         case .json: append("]}\n")
-        case .table: append(TableRenderer.render(tableRows, fields: fields, link: link, width: width))
+        case .table: append(TableRenderer.render(tableRows, fields: fields, link: link, projects: projects, width: width))
         case .csv, .ndjson: break
         }
         try flush()
@@ -83,22 +86,23 @@ public struct ItemWriter {
     private mutating func appendJSON(_ item: CatalogItem) {
         var w = JSONWriter(appendingTo: buffer)
         buffer = []
-        Self.writeJSON(item, fields: fields, link: link, to: &w)
+        Self.writeJSON(item, fields: fields, link: link, projects: projects, to: &w)
         buffer = w.bytes
     }
 
     /// Writes `item` with `versions`, `sameContent` and `changes` as one JSON object
     /// (`{"item":…,"versions":[…],"same_content":[…],"changes":[…]`, left open for more keys).
     public static func writeDetailsJSON(
-        item: CatalogItem, versions: [CatalogItem], sameContent: [CatalogItem], changes: [CatalogChange], link: WebLink?, to w: inout JSONWriter
+        item: CatalogItem, versions: [CatalogItem], sameContent: [CatalogItem], changes: [CatalogChange], link: WebLink?,
+        projects: [String: String] = [:], to w: inout JSONWriter
     ) {
         w.appendRaw("{\"item\":")
-        writeJSON(item, fields: ItemField.allCases, link: link, to: &w)
+        writeJSON(item, fields: ItemField.allCases, link: link, projects: projects, to: &w)
         for (key, items) in [("versions", versions), ("same_content", sameContent)] {
             w.appendRaw(",\"\(key)\":[")
             for (i, other) in items.enumerated() {
                 if i > 0 { w.appendRaw(",") }
-                writeJSON(other, fields: ItemField.allCases, link: link, to: &w)
+                writeJSON(other, fields: ItemField.allCases, link: link, projects: projects, to: &w)
             }
             w.appendRaw("]")
         }
@@ -111,7 +115,7 @@ public struct ItemWriter {
     }
 
     /// Writes `item` as one JSON object of `fields` (the keys of docs/reports.md).
-    public static func writeJSON(_ item: CatalogItem, fields: [ItemField], link: WebLink?, to w: inout JSONWriter) {
+    public static func writeJSON(_ item: CatalogItem, fields: [ItemField], link: WebLink?, projects: [String: String] = [:], to w: inout JSONWriter) {
         w.appendRaw("{")
         for (i, field) in fields.enumerated() {
             if i > 0 { w.appendRaw(",") }
@@ -125,7 +129,7 @@ public struct ItemWriter {
             case .metadata:
                 w.appendRaw(item.metadataJSON ?? "{}")
             default:
-                if let text = field.text(of: item, link: link) { w.writeString(text) } else { w.appendRaw("null") }
+                if let text = field.text(of: item, link: link, projects: projects) { w.writeString(text) } else { w.appendRaw("null") }
             }
         }
         w.appendRaw("}")

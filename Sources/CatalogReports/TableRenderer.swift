@@ -11,10 +11,12 @@ public enum TableRenderer {
     /// taking three parts to a name's two: a path is cut in its middle (keeping its top folder
     /// and file name), any other text at its end with `…`. Sizes are in units (`1.75 GB`), a
     /// container's size is `—`, dates are days.
-    public static func render(_ items: [CatalogItem], fields: [ItemField] = defaultFields, link: WebLink? = nil, width: Int = 160) -> String {
+    public static func render(
+        _ items: [CatalogItem], fields: [ItemField] = defaultFields, link: WebLink? = nil, projects: [String: String] = [:], width: Int = 160
+    ) -> String {
         guard !items.isEmpty else { return "no items found\n" }
         let fields = fields.isEmpty ? defaultFields : fields
-        let rows = items.map { item in fields.map { cell($0, of: item, link: link) } }
+        let rows = items.map { item in fields.map { cell($0, of: item, link: link, projects: projects) } }
         // Dates are headed UPDATED, CREATED, UPLOADED; every other column by its field's name.
         let header = fields.map { $0.rawValue.uppercased().replacingOccurrences(of: "_AT", with: "") }
         let natural = fields.indices.map { column in rows.reduce(DisplayWidth.of(header[column])) { max($0, DisplayWidth.of($1[column])) } }
@@ -40,11 +42,11 @@ public enum TableRenderer {
     private static func weight(_ field: ItemField) -> Int { field == .path ? 3 : 2 }
 
     /// What a table shows of `field` for `item`.
-    public static func cell(_ field: ItemField, of item: CatalogItem, link: WebLink? = nil) -> String {
+    public static func cell(_ field: ItemField, of item: CatalogItem, link: WebLink? = nil, projects: [String: String] = [:]) -> String {
         switch field {
         case .size: item.kind.isContainer ? "—" : item.size.map(ByteCount.format) ?? ""
         case .createdAt, .updatedAt, .uploadedAt: field.text(of: item).map { String($0.prefix(10)) } ?? ""
-        default: clean(field.text(of: item, link: link) ?? "")
+        default: clean(field.text(of: item, link: link, projects: projects) ?? "")
         }
     }
 

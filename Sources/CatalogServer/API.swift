@@ -73,9 +73,10 @@ struct API: Sendable {
         w.appendRaw("{\"version\":1,\"query\":")
         w.writeString(text)
         w.appendRaw(",\"total\":\(total),\"total_is_at_least\":\(total >= 1_000_000),\"offset\":\(offset),\"limit\":\(limit),\"items\":[")
+        let projects = try database.projectNames(of: shown)
         for (i, item) in shown.enumerated() {
             if i > 0 { w.appendRaw(",") }
-            ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, to: &w)
+            ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, projects: projects, to: &w)
         }
         w.appendRaw("]")
         if parameters["facets"].map({ $0 != "false" && $0 != "0" }) ?? true {
@@ -110,7 +111,8 @@ struct API: Sendable {
         let details = try database.details(of: item)
         var w = JSONWriter()
         ItemWriter.writeDetailsJSON(
-            item: item, versions: details.versions, sameContent: details.sameContent, changes: details.changes, link: link, to: &w)
+            item: item, versions: details.versions, sameContent: details.sameContent, changes: details.changes, link: link,
+            projects: details.projects, to: &w)
         w.appendRaw(",\"ancestors\":")
         Self.writeAncestors(of: item.path, to: &w)
         w.appendRaw("}")
@@ -145,6 +147,7 @@ struct API: Sendable {
         w.writeString(path)
         w.appendRaw(",\"ancestors\":")
         Self.writeAncestors(of: path.isEmpty ? "" : path + "/", to: &w)
+        let projects = try database.projectNames(of: entries.compactMap(\.item))
         w.appendRaw(",\"entries\":[")
         for (i, entry) in entries.enumerated() {
             if i > 0 { w.appendRaw(",") }
@@ -155,7 +158,11 @@ struct API: Sendable {
             w.appendRaw(",\"source\":")
             w.writeString(entry.source.rawValue)
             w.appendRaw(",\"folder\":\(entry.isFolder),\"item\":")
-            if let item = entry.item { ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, to: &w) } else { w.appendRaw("null") }
+            if let item = entry.item {
+                ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, projects: projects, to: &w)
+            } else {
+                w.appendRaw("null")
+            }
             w.appendRaw("}")
         }
         w.appendRaw("]}")

@@ -32,6 +32,22 @@ extension Source {
 }
 
 extension CatalogDatabase {
+    /// The names of the projects `items` are in, by project id.
+    public func projectNames(of items: [CatalogItem]) throws(StoreError) -> [String: String] {
+        let ids = Array(Set(items.compactMap(\.projectID)))
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in
+            var names: [String: String] = [:]
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT id, name FROM item WHERE kind = 'project' AND id IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))",
+                    arguments: StatementArguments(chunk))
+                for row in rows { names[row["id"]] = row["name"] }
+            }
+            return names
+        }
+    }
+
     /// The items whose id is `id` (one per source at most), of `source` or every source.
     public func items(id: String, source: Source? = nil) throws(StoreError) -> [CatalogItem] {
         try read { db in
@@ -152,6 +168,8 @@ public struct ItemDetails: Sendable {
     public var sameContent: [CatalogItem]
     /// Its change history, oldest first.
     public var changes: [CatalogChange]
+    /// The names of the projects of these items, by project id.
+    public var projects: [String: String]
 }
 
 extension CatalogDatabase {
@@ -168,6 +186,8 @@ extension CatalogDatabase {
             .sorted { ($0.createdAt ?? .distantPast, $0.name) > ($1.createdAt ?? .distantPast, $1.name) } ?? []
         var changes: [CatalogChange] = []
         try forEachChange(source: item.source, itemID: item.id) { changes.append($0) }
-        return ItemDetails(item: item, versions: versions, sameContent: try sameContent(as: item), changes: changes)
+        let same = try sameContent(as: item)
+        return ItemDetails(
+            item: item, versions: versions, sameContent: same, changes: changes, projects: try projectNames(of: [item] + versions + same))
     }
 }

@@ -48,7 +48,10 @@ struct LsCommand: AsyncParsableCommand {
             case .table:
                 Terminal.writeOutput(Array(Self.text(entries, long: long, width: Terminal.columns).utf8))
             case .json, .ndjson, .csv:
-                var writer = ItemWriter(format: chosen, report: "ls", fields: fields?.fields, link: link) { Terminal.writeOutput($0) }
+                let projects = try database.projectNames(of: entries.compactMap(\.item))
+                var writer = ItemWriter(format: chosen, report: "ls", fields: fields?.fields, link: link, projects: projects) {
+                    Terminal.writeOutput($0)
+                }
                 try writer.begin()
                 for entry in entries { try writer.write(entry.item ?? Self.pathFolder(entry)) }
                 try writer.end()

@@ -80,10 +80,11 @@ struct SearchCommand: AsyncParsableCommand {
             if more { items.removeLast() }
             let chosen = Terminal.format(format)
             let columns = fields?.fields ?? (chosen == .table ? Self.columns(for: parsed, items: items) : nil)
-            var writer = ItemWriter(format: chosen, report: "search", fields: columns, link: try global.webLink(database), width: Terminal.columns) {
-                bytes in
-                Terminal.writeOutput(bytes)
-            }
+            // Search results are few: each carries its project's name.
+            let projects = try database.projectNames(of: items)
+            var writer = ItemWriter(
+                format: chosen, report: "search", fields: columns, link: try global.webLink(database), projects: projects, width: Terminal.columns
+            ) { bytes in Terminal.writeOutput(bytes) }
             try writer.begin()
             let folders = parsed.filters.compactMap { clause -> String? in
                 if case .folder(let path) = clause.filter, !clause.isNegated { return path }
@@ -112,11 +113,12 @@ struct SearchCommand: AsyncParsableCommand {
     static let countCap = 1_000_000
 
     /// A table's columns: name, kind, size, path, updated, with SOURCE when the results span
-    /// sources and LABEL when the query asks about labels.
+    /// sources, LABEL when the query asks about labels and PROJECT when it asks about projects.
     static func columns(for query: SearchQuery, items: [CatalogItem]) -> [ItemField] {
         var columns = TableRenderer.defaultFields
         if Set(items.map(\.source)).count > 1 { columns.insert(.source, at: 2) }
         if query.filters.contains(where: { if case .label = $0.filter { true } else { false } }) { columns.insert(.label, at: 2) }
+        if query.filters.contains(where: { if case .project = $0.filter { true } else { false } }) { columns.insert(.project, at: 2) }
         return columns
     }
 

@@ -55,10 +55,12 @@ struct ShowCommand: AsyncParsableCommand {
         var versions: [CatalogItem]
         var sameContent: [CatalogItem]
         var changes: [CatalogChange]
+        var projects: [String: String]
 
         init(item: CatalogItem, database: CatalogDatabase) throws {
             let details = try database.details(of: item)
             self.item = item
+            projects = details.projects
             versions = details.versions
             sameContent = details.sameContent
             changes = details.changes
@@ -70,7 +72,7 @@ struct ShowCommand: AsyncParsableCommand {
             func clean(_ text: String) -> String { TerminalText.sanitize(text) }
             var rows: [(String, String)] = []
             for field in ItemField.allCases where ![.name, .folders, .metadata].contains(field) {
-                guard let value = field.text(of: item, link: link), !value.isEmpty else { continue }
+                guard let value = field.text(of: item, link: link, projects: projects), !value.isEmpty else { continue }
                 switch field {
                 case .size:
                     rows.append(("size", item.size.map { "\(ByteCount.format($0)) (\(Count.grouped(Int($0))) bytes)" } ?? value))
@@ -129,7 +131,8 @@ struct ShowCommand: AsyncParsableCommand {
 
         /// The item and what surrounds it as one JSON object.
         func writeJSON(link: WebLink, to w: inout JSONWriter) {
-            ItemWriter.writeDetailsJSON(item: item, versions: versions, sameContent: sameContent, changes: changes, link: link, to: &w)
+            ItemWriter.writeDetailsJSON(
+                item: item, versions: versions, sameContent: sameContent, changes: changes, link: link, projects: projects, to: &w)
             w.appendRaw("}")
         }
     }

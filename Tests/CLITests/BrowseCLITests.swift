@@ -88,6 +88,15 @@ import Testing
         #expect(search.stdout.contains("\"url\":\"https://next.frame.io/project/prj-feature/view/file-a001"), "\(search.stdout)")
     }
 
+    /// A query about a project shows which project each result is in; JSON items name it.
+    @Test func aProjectQueryShowsTheProjectColumn() async throws {
+        let db = try await Self.catalog()
+        let table = try await runScript("COLUMNS=120 \(catalogBinary) search 'A001 project:feature*' --db \(db)")
+        #expect(table.contains("PROJECT") && table.contains("Feature Film"), "\(table)")
+        let json = try await runCatalog(["search", "--db", db, "A001", "--format", "ndjson", "--limit", "1"])
+        #expect(json.stdout.contains("\"project\":\"Feature Film\""), "\(json.stdout)")
+    }
+
     @Test func webLinksRefuseAddressesThatAreNotPlainHTTP() {
         #expect(WebLink.checked("https://next.frame.io/project/p/view/a") != nil)
         #expect(WebLink.checked("javascript:alert(1)") == nil)

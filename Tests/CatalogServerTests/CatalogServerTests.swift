@@ -64,6 +64,7 @@ import Testing
             let answer = try Self.json(response)
             #expect(answer["total"]?.int64Value == 3)  // the stack and its two versions
             #expect(answer["items"]?.arrayValue?.count == 1)
+            #expect(answer["items"]?.arrayValue?.first?["project"]?.stringValue == "Spring Spot")
             let kinds = answer["facets"]?["kind"]?.arrayValue ?? []
             #expect(kinds.contains { $0["value"]?.stringValue == "file" && $0["count"]?.int64Value == 2 && $0["filter"]?.stringValue == "kind:file" })
             let projects = answer["facets"]?["project"]?.arrayValue ?? []
