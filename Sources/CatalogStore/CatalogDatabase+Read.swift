@@ -106,24 +106,49 @@ extension CatalogDatabase {
         return Array(try ranked(query, limit: overflow ? Int.max : sum).dropFirst(offset))
     }
 
-    /// For each of `facets`, the values the matches of `query` have and how many have each,
-    /// most first (at most `limit` values), counted over the first `cap` matches.
-    public func facets(_ query: SearchQuery, _ facets: [SearchFacet] = SearchFacet.allCases, cap: Int = 100_000, limit: Int = 12)
-        throws(StoreError) -> [SearchFacet: [(value: String, count: Int)]]
-    {
-        let plan = SearchSQL(query: query, limit: 0)
+    /// For each facet, the values the matches of `query` have and how many have each, most first
+    /// (at most `limit` values), counted over the first `cap` matches in catalog order (a broad
+    /// query's counts are then those of a sample) in one pass.
+    public func facets(_ query: SearchQuery, cap: Int = 5_000, limit: Int = 12) throws(StoreError) -> [SearchFacet: [(value: String, count: Int)]] {
+        let statement = SearchSQL(query: query, limit: 0).facetRows(cap: cap)
         return try read { db in
-            var counts: [SearchFacet: [(value: String, count: Int)]] = [:]
-            for facet in facets {
-                let statement = plan.facet(facet, cap: cap, limit: limit)
-                counts[facet] = try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map { ($0["value"], $0["n"]) }
+            var counts: [SearchFacet: [String: Int]] = [:]
+            var projectIDs: [String: Int] = [:]
+            let rows = try Row.fetchCursor(db, sql: statement.sql, arguments: statement.arguments)
+            while let row = try rows.next() {
+                func add(_ facet: SearchFacet, _ value: String?) {
+                    if let value, !value.isEmpty { counts[facet, default: [:]][value, default: 0] += 1 }
+                }
+                add(.source, row["source"])
+                add(.kind, row["kind"])
+                add(.ext, row["ext"])
+                add(.label, row["label"])
+                add(.state, row["state"])
+                let mime: String? = row["mime"]
+                add(.type, mime.flatMap { $0.split(separator: "/").first.map(String.init) })
+                if let project: String = row["project_id"] { projectIDs[project, default: 0] += 1 }
             }
-            return counts
+            // Projects are counted by id, then named (one lookup for the ids found).
+            let ids = Array(projectIDs.keys.prefix(500))
+            if !ids.isEmpty {
+                let named = try Row.fetchAll(
+                    db, sql: "SELECT id, name FROM item WHERE kind = 'project' AND id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))",
+                    arguments: StatementArguments(ids))
+                for row in named {
+                    let id: String = row["id"]
+                    counts[.project, default: [:]][row["name"], default: 0] += projectIDs[id] ?? 0
+                }
+            }
+            var result: [SearchFacet: [(value: String, count: Int)]] = [:]
+            for facet in SearchFacet.allCases {
+                result[facet] = (counts[facet] ?? [:]).sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(limit).map { ($0.key, $0.value) }
+            }
+            return result
         }
     }
 
     /// How many items match `query`, counting up to `cap` (a count of `cap` means at least that many).
-    public func count(_ query: SearchQuery, cap: Int = 1_000_000) throws(StoreError) -> Int {
+    public func count(_ query: SearchQuery, cap: Int = 10_000) throws(StoreError) -> Int {
         let statement = SearchSQL(query: query, limit: 0).count(cap: cap)
         return try read { db in try Int.fetchOne(db, sql: statement.sql, arguments: statement.arguments) ?? 0 }
     }

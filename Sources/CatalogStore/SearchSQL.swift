@@ -116,29 +116,13 @@ struct SearchSQL {
         return Statement(sql: "SELECT \(ItemRecord.selection) FROM item\(clause) ORDER BY \(key) LIMIT ? OFFSET ?", arguments: all)
     }
 
-    /// Counts of the matches' values of `facet`, most first, over at most `cap` matches (the
-    /// first `cap` in catalog order: a broad query's counts are then those of a sample).
-    func facet(_ facet: SearchFacet, cap: Int, limit: Int) -> Statement {
+    /// The faceted columns of the first `cap` matches, in catalog order.
+    func facetRows(cap: Int) -> Statement {
         let (clause, arguments) = membership
-        let value =
-            switch facet {
-            case .source: "m.source"
-            case .kind: "m.kind"
-            case .ext: "m.ext"
-            case .label: "m.label"
-            case .state: "m.state"
-            case .type: "CASE WHEN instr(m.mime, '/') > 1 THEN substr(m.mime, 1, instr(m.mime, '/') - 1) END"
-            case .project: "(SELECT p.name FROM item p WHERE p.source = m.source AND p.id = m.project_id AND p.kind = 'project')"
-            }
         var all = arguments
-        all += [cap, limit]
+        all += [cap]
         return Statement(
-            sql: """
-                SELECT value, count(*) AS n FROM (
-                  SELECT \(value) AS value FROM (SELECT item.source, item.kind, item.ext, item.label, item.state, item.mime, item.project_id
-                    FROM item\(clause) LIMIT ?) AS m)
-                WHERE value IS NOT NULL AND value != '' GROUP BY value ORDER BY n DESC, value LIMIT ?
-                """,
+            sql: "SELECT item.source, item.kind, item.ext, item.label, item.state, item.mime, item.project_id FROM item\(clause) LIMIT ?",
             arguments: all)
     }
 
