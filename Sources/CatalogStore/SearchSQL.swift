@@ -77,15 +77,19 @@ struct SearchSQL {
         conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
     }
 
-    /// The WHERE clause every result meets, on `item`: the words (through the full-text index),
-    /// the exclusions and the filters; empty when the query has none.
+    /// The FROM and WHERE clauses of every result, on `item`: with words, the full-text index
+    /// joined to `item`, so rows stream from the index in rowid order and a LIMIT stops the read
+    /// early (an `item.seq IN (SELECT rowid … MATCH ?)` would first collect every match: a
+    /// million rowids for a common word); without, `item` itself, less the exclusions.
     private var membership: (clause: String, arguments: StatementArguments) {
+        if let match {
+            var arguments: StatementArguments = [match]
+            arguments += conditionArguments
+            return (" JOIN item_fts ON item_fts.rowid = item.seq WHERE item_fts MATCH ?" + andConditions, arguments)
+        }
         var conditions: [String] = []
         var arguments = StatementArguments()
-        if let match {
-            conditions.append("item.seq IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ?)")
-            arguments += [match]
-        } else if let negative {
+        if let negative {
             conditions.append("item.seq NOT IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ?)")
             arguments += [negative]
         }
