@@ -24,11 +24,12 @@ struct OpenCommand: AsyncParsableCommand {
             let database = try global.openDatabase()
             let link = try global.webLink(database)
             let items = try reference.items(in: database)
-            let urls = items.compactMap { link.url(for: $0) }
-            guard let first = urls.first, let item = items.first(where: { link.url(for: $0) == first }) else {
+            // Each address is made once (a V4 one parses the item's record).
+            let pages = items.compactMap { item in link.url(for: item).map { (item: item, url: $0) } }
+            guard let (item, first) = pages.first else {
                 throw NoWebPage(item: items[0], dashConfigured: link.dashAssetURL != nil)
             }
-            for url in urls { Terminal.output(url) }
+            for page in pages { Terminal.output(page.url) }
             guard !print else { return }
             if let launcher = Self.launcher() {
                 try Self.launch(launcher, first)

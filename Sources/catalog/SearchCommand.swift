@@ -80,8 +80,9 @@ struct SearchCommand: AsyncParsableCommand {
             if more { items.removeLast() }
             let chosen = Terminal.format(format)
             let columns = fields?.fields ?? (chosen == .table ? Self.columns(for: parsed, items: items) : nil)
-            // Search results are few: each carries its project's name.
-            let projects = try database.projectNames(of: items)
+            // Project names are looked up only when a column or the JSON and CSV defaults show them.
+            let showsProject = columns.map { $0.contains(.project) } ?? (chosen != .table)
+            let projects = showsProject ? try database.projectNames(of: items) : nil
             var writer = ItemWriter(
                 format: chosen, report: "search", fields: columns, link: try global.webLink(database), projects: projects, width: Terminal.columns
             ) { bytes in Terminal.writeOutput(bytes) }
