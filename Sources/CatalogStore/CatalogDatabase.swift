@@ -274,4 +274,16 @@ public final class CatalogDatabase: Sendable {
     public func integrityCheck() throws(StoreError) -> String {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
     }
+
+    /// Writes a consistent copy of the catalog to `path`, a new file, through SQLite's online
+    /// backup (safe while a crawl writes: the copy is one committed state), and opens it.
+    public func copy(to path: String) throws(StoreError) -> CatalogDatabase {
+        let copy = try CatalogDatabase(path: path)
+        do {
+            try writer.backup(to: copy.writer)
+        } catch {
+            throw Self.map(error, path: path)
+        }
+        return copy
+    }
 }

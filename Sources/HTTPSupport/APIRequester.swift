@@ -137,7 +137,7 @@ public struct APIRequester: Sendable {
             case 429:
                 stats.update { $0.throttled += 1 }
                 let delay = Self.retryAfter(response) ?? retry.delay(afterAttempt: attempt, throttled: true)
-                await pacer.throttled(for: min(delay, retry.maxDelay * 4))
+                await pacer.throttled(for: min(delay, retry.maxDelay * 4), remaining: response.intHeader(.rateLimitRemaining))
                 lastFailure = "429 Too Many Requests"
                 guard attempt < retry.maxAttempts + 4 else { break attempts }  // throttling is expected: allow more patience
                 stats.noteRetry(

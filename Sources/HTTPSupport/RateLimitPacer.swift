@@ -69,12 +69,15 @@ public actor RateLimitPacer {
     /// The longest `x-ratelimit-window` believed: one hour.
     public static let maxWindowMilliseconds = 3_600_000
 
-    /// Holds all requests for `seconds` after a 429, and marks the bucket full.
-    public func throttled(for seconds: Double) {
+    /// Holds all requests for `seconds` after a 429, and marks the bucket full unless the 429 said
+    /// how much of it is left (`remaining`, already learnt by ``observe(limit:remaining:windowMilliseconds:)``):
+    /// a 429 from elsewhere than this bucket (a burst guard, a gateway) does not empty it, and
+    /// believing it did would hold every request until a whole window drained.
+    public func throttled(for seconds: Double, remaining: Int? = nil) {
         let now = clock.now()
         drain(now)
         pausedUntil = max(pausedUntil, now + seconds)
-        if let limit { level = limit }
+        if let limit, remaining == nil { level = limit }
     }
 
     /// The current estimate of the bucket's level (for tests and progress).

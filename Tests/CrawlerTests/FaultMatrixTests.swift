@@ -55,12 +55,12 @@ struct FaultOutcome {
 
 extension FaultOutcome {
     /// Runs a faulty `crawl` of `source` over `database` (which holds the previous snapshot) and
-    /// records what it left, next to what a fault-free crawl gave in `reference`.
+    /// records what it left, next to `expected`, the fingerprint of what a fault-free crawl gives.
     static func observe(
-        _ source: Source, in database: CatalogDatabase, expecting reference: CatalogDatabase, _ crawl: () async throws -> CrawlReport
+        _ source: Source, in database: CatalogDatabase, expecting expected: [String: String], _ crawl: () async throws -> CrawlReport
     ) async throws -> FaultOutcome {
         var outcome = FaultOutcome(
-            before: try catalogFingerprint(database, source: source), after: [:], expected: try catalogFingerprint(reference, source: source),
+            before: try catalogFingerprint(database, source: source), after: [:], expected: expected,
             lastCompleteBefore: try database.lastCompleteCrawl(source: source)?.id, integrity: "", counts: SandboxCounters())
         do { outcome.report = try await crawl() } catch { outcome.error = error }
         outcome.after = try catalogFingerprint(database, source: source)
@@ -81,30 +81,87 @@ func difference(_ a: [String: String], _ b: [String: String]) -> String {
 /// Quick retries so that the suite runs in seconds; the timeout is what a `slow` answer exceeds.
 let faultRetry = RetryPolicy(maxAttempts: 6, baseDelay: 0.005, throttleDelay: 0.02, maxDelay: 0.2, timeout: .milliseconds(500))
 
-/// Runs one Frame.io case: a clean crawl of a generated tree, a 2% mutation, then a full crawl
-/// through a sandbox with `configure`'s faults.
-func frameIOFaultRun(
-    assets: Int = 1500, token: String = "sandbox-token-abc", _ configure: (inout SandboxConfiguration) -> Void
-) async throws -> FaultOutcome {
-    let before = FrameIODataset.generated(assets: assets, seed: 31)
-    var mutated = before
-    _ = mutated.mutate(rate: 0.02, seed: 5, now: Date())
-    let changed = mutated
-    var clean = SandboxConfiguration()
-    clean.maxPageSize = 40
-    let cleanServer = SandboxServer(frameIO: before, configuration: clean)
-    let database = try CatalogDatabase(path: try temporaryDatabasePath())
-    let reference = try CatalogDatabase(path: try temporaryDatabasePath())
-    try await cleanServer.withRunning { urls in
-        _ = try await crawl(urls.frameIO, into: database, pageSize: 40, retry: faultRetry)
-        cleanServer.frameIO.replace(changed)
-        _ = try await crawl(urls.frameIO, into: reference, pageSize: 40, retry: faultRetry)
+/// Where a fault case starts and what it must end in: made by two fault-free crawls once per test
+/// run (they were most of the fault matrix's time when every case made its own) and copied for
+/// each case, which then crawls `changed` through its faults.
+struct FaultBaseline<Dataset: Sendable>: Sendable {
+    /// A catalog holding the previous snapshot; each case crawls into its own copy.
+    let template: CatalogDatabase
+    /// The catalog a fault-free crawl of ``changed`` gives (``catalogFingerprint(_:source:)``).
+    let expected: [String: String]
+    /// The data the faulty sandbox serves.
+    let changed: Dataset
+
+    /// Crawls `previous` into the template and `changed` into a reference catalog, through a
+    /// fault-free `server`; `crawl` runs one crawl, `serve` switches the server to new data.
+    static func make(
+        source: Source, previous: Dataset, changed: Dataset, server: SandboxServer,
+        serve: @escaping @Sendable (SandboxServer, Dataset) -> Void,
+        crawl: @escaping @Sendable (SandboxURLs, CatalogDatabase) async throws -> Void
+    ) async throws -> FaultBaseline {
+        let template = try CatalogDatabase(path: try temporaryDatabasePath())
+        let reference = try CatalogDatabase(path: try temporaryDatabasePath())
+        try await server.withRunning { urls in
+            serve(server, previous)
+            try await crawl(urls, template)
+            serve(server, changed)
+            try await crawl(urls, reference)
+        }
+        return FaultBaseline(template: template, expected: try catalogFingerprint(reference, source: source), changed: changed)
     }
-    var faulty = clean
+
+    /// A fresh copy of the template for one case.
+    func startingCatalog() throws -> CatalogDatabase { try template.copy(to: try temporaryDatabasePath()) }
+}
+
+/// The fault matrix's baselines, each made on first use.
+enum FaultBaselines {
+    /// A generated Frame.io v2 tree of `assets` assets, crawled in pages of 40, and a 2% mutation of it.
+    static func frameIO(assets: Int) async throws -> FaultBaseline<FrameIODataset> {
+        let before = FrameIODataset.generated(assets: assets, seed: 31)
+        var changed = before
+        _ = changed.mutate(rate: 0.02, seed: 5, now: Date())
+        var clean = SandboxConfiguration()
+        clean.maxPageSize = 40
+        return try await FaultBaseline.make(
+            source: .frameio, previous: before, changed: changed, server: SandboxServer(frameIO: before, configuration: clean),
+            serve: { $0.frameIO.replace($1) }, crawl: { _ = try await crawl($0.frameIO, into: $1, pageSize: 40, retry: faultRetry) })
+    }
+    static let frameIOSmall = Task { try await frameIO(assets: 500) }
+    static let frameIOLarge = Task { try await frameIO(assets: 1500) }
+
+    /// A generated Dash library of 1 200 assets, crawled in pages of 60, and a 2% mutation of it.
+    static let dash = Task {
+        let before = DashDataset.generated(assets: 1200, seed: 17)
+        var changed = before
+        _ = changed.mutate(rate: 0.02, seed: 5, now: Int64(Date().timeIntervalSince1970 * 1000))
+        var clean = SandboxConfiguration()
+        clean.maxPageSize = 60
+        let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: before, configuration: clean)
+        return try await FaultBaseline.make(
+            source: .dash, previous: before, changed: changed, server: server,
+            serve: { $0.dash.replace($1) }, crawl: { _ = try await crawlDash($0.dash, into: $1) })
+    }
+}
+
+/// The sandbox settings every fault case starts from: pages of `pageSize`, faults seeded.
+func faultyConfiguration(pageSize: Int, _ configure: (inout SandboxConfiguration) -> Void) -> SandboxConfiguration {
+    var faulty = SandboxConfiguration()
+    faulty.maxPageSize = pageSize
     faulty.faultSeed = 1234
     configure(&faulty)
-    let server = SandboxServer(frameIO: changed, configuration: faulty)
-    var outcome = try await FaultOutcome.observe(.frameio, in: database, expecting: reference) {
+    return faulty
+}
+
+/// Runs one Frame.io case: from the catalog of a generated tree, a full crawl of its 2% mutation
+/// through a sandbox with `configure`'s faults (a tree of 1 500 assets, or 500 when `small`).
+func frameIOFaultRun(
+    small: Bool = false, token: String = "sandbox-token-abc", _ configure: (inout SandboxConfiguration) -> Void
+) async throws -> FaultOutcome {
+    let baseline = try await (small ? FaultBaselines.frameIOSmall : FaultBaselines.frameIOLarge).value
+    let database = try baseline.startingCatalog()
+    let server = SandboxServer(frameIO: baseline.changed, configuration: faultyConfiguration(pageSize: 40, configure))
+    var outcome = try await FaultOutcome.observe(.frameio, in: database, expecting: baseline.expected) {
         try await server.withRunning { urls in
             // --force: the mutation may delete a whole folder, more than the mass-disappearance
             // guard lets through (that guard has tests of its own); here only the faults matter.
@@ -115,29 +172,14 @@ func frameIOFaultRun(
     return outcome
 }
 
-/// The Dash counterpart of ``frameIOFaultRun(token:_:)``.
+/// The Dash counterpart of ``frameIOFaultRun(small:token:_:)``.
 func dashFaultRun(auth: (@Sendable (SandboxURLs) -> DashAuth)? = nil, _ configure: (inout SandboxConfiguration) -> Void) async throws -> FaultOutcome
 {
-    let before = DashDataset.generated(assets: 1200, seed: 17)
-    var mutated = before
-    _ = mutated.mutate(rate: 0.02, seed: 5, now: Int64(Date().timeIntervalSince1970 * 1000))
-    let changed = mutated
-    var clean = SandboxConfiguration()
-    clean.maxPageSize = 60
-    let empty = FrameIODataset.generated(assets: 0, seed: 1)
-    let cleanServer = SandboxServer(frameIO: empty, dash: before, configuration: clean)
-    let database = try CatalogDatabase(path: try temporaryDatabasePath())
-    let reference = try CatalogDatabase(path: try temporaryDatabasePath())
-    try await cleanServer.withRunning { urls in
-        _ = try await crawlDash(urls.dash, into: database)
-        cleanServer.dash.replace(changed)
-        _ = try await crawlDash(urls.dash, into: reference)
-    }
-    var faulty = clean
-    faulty.faultSeed = 1234
-    configure(&faulty)
-    let server = SandboxServer(frameIO: empty, dash: changed, configuration: faulty)
-    var outcome = try await FaultOutcome.observe(.dash, in: database, expecting: reference) {
+    let baseline = try await FaultBaselines.dash.value
+    let database = try baseline.startingCatalog()
+    let server = SandboxServer(
+        frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: baseline.changed, configuration: faultyConfiguration(pageSize: 60, configure))
+    var outcome = try await FaultOutcome.observe(.dash, in: database, expecting: baseline.expected) {
         try await server.withRunning { urls in
             var options = CrawlOptions(concurrency: 8)
             options.mode = .full
@@ -159,7 +201,7 @@ func dashFaultRun(auth: (@Sendable (SandboxURLs) -> DashAuth)? = nil, _ configur
     @Test(arguments: [false, true])
     func throttleBurstsAreWaitedOut(retryAfter: Bool) async throws {
         // A small tree: each 429 with Retry-After pauses every request for a second.
-        let outcome = try await frameIOFaultRun(assets: 500) {
+        let outcome = try await frameIOFaultRun(small: true) {
             $0.faults = [.throttleBurst: 0.03]
             $0.burstLength = 3
             $0.sendRetryAfter = retryAfter

@@ -10,24 +10,25 @@ import Testing
 /// The sandbox's faults against the V4 crawler: transient ones end in exactly the catalog a
 /// fault-free crawl gives; persistent ones fail the crawl cleanly, the catalog untouched.
 @Suite(.serialized) struct FrameIOV4FaultTests {
-    /// A fault-free crawl of a generated account into `reference`, then a crawl through a sandbox
-    /// with `configure`'s faults into a catalog holding the fixture's crawl.
+    /// Where every case starts (the fixture's catalog) and must end (a generated account of 500
+    /// assets), crawled in pages of 40.
+    static let baseline = Task {
+        try await FaultBaseline.make(
+            source: .frameio, previous: .fixture(), changed: FrameIOV4Dataset.generated(assets: 500, seed: 23),
+            server: SandboxServer(frameIO: try FrameIODataset.bundledFixture(), frameIOV4: .fixture(), configuration: SandboxConfiguration()),
+            serve: { $0.frameIOV4.replace($1) }, crawl: { _ = try await crawlV4($0.frameIOV4, into: $1, pageSize: 40, retry: faultRetry) })
+    }
+
+    /// A full crawl of the generated account through a sandbox with `configure`'s faults, into a
+    /// catalog holding the fixture's crawl (so the crawl must change it).
     func run(_ configure: (inout SandboxConfiguration) -> Void) async throws -> FaultOutcome {
-        let dataset = FrameIOV4Dataset.generated(assets: 500, seed: 23)
-        let reference = try CatalogDatabase(path: try temporaryDatabasePath())
-        let database = try CatalogDatabase(path: try temporaryDatabasePath())
-        let clean = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), frameIOV4: dataset, configuration: SandboxConfiguration())
-        try await clean.withRunning { urls in
-            _ = try await crawlV4(urls.frameIOV4, into: reference, pageSize: 40, retry: faultRetry)
-            // The catalog starts from another state (the fixture), so the faulty crawl must change it.
-            clean.frameIOV4.replace(.fixture())
-            _ = try await crawlV4(urls.frameIOV4, into: database, pageSize: 40, retry: faultRetry)
-        }
+        let baseline = try await Self.baseline.value
+        let database = try baseline.startingCatalog()
         var faulty = SandboxConfiguration()
         faulty.faultSeed = 99
         configure(&faulty)
-        let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), frameIOV4: dataset, configuration: faulty)
-        var outcome = try await FaultOutcome.observe(.frameio, in: database, expecting: reference) {
+        let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), frameIOV4: baseline.changed, configuration: faulty)
+        var outcome = try await FaultOutcome.observe(.frameio, in: database, expecting: baseline.expected) {
             try await server.withRunning { urls in
                 // --full --force: a full crawl through the faults, replacing the fixture's items.
                 try await crawlV4(urls.frameIOV4, into: database, pageSize: 40, full: true, retry: faultRetry)

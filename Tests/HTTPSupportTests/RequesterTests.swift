@@ -117,6 +117,27 @@ final class ScriptedTransport: HTTPTransport {
         #expect(r.stats.snapshot.throttled == 1)
     }
 
+    /// A 429 that says the bucket still has room (a burst guard, not the bucket) is waited out
+    /// for its own delay; one that says nothing empties the bucket, so the next request waits for
+    /// it to drain below the headroom.
+    @Test(arguments: ["60", nil] as [String?])
+    func a429HoldsTheBucketFullOnlyWhenItDoesNotSayWhatIsLeft(remaining: String?) async throws {
+        var headers = [("x-ratelimit-limit", "100"), ("x-ratelimit-window", "60000")]
+        if let remaining { headers.append(("x-ratelimit-remaining", remaining)) }
+        let transport = ScriptedTransport([
+            .success(APIResponse(status: 429, headers: headers + [("Retry-After", "1")])), .success(.init(status: 200)),
+            .success(.init(status: 200)),
+        ])
+        let clock = ManualClock()
+        let r = requester(transport, clock: clock)
+        _ = try await r.send(APIRequest(url: "http://x/a"), what: "a")
+        _ = try await r.send(APIRequest(url: "http://x/b"), what: "b")
+        // Retry-After 1 s. A bucket of 100 a minute held full drains to its 90-request ceiling in
+        // another 5.6 s; one with 60 left lets both requests through after the second.
+        #expect(clock.slept >= 1)
+        if remaining == nil { #expect(clock.slept >= 6.5) } else { #expect(clock.slept < 1.5) }
+    }
+
     /// The service's message is its text: one line, escapes shown, so it cannot forge output.
     @Test func anErrorMessageFromTheServiceStaysOnOneLine() async {
         let body = #"{"message":"bad request\nframeio full: 45 items, crawl complete \u001b[32mOK"}"#
