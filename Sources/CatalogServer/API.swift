@@ -15,6 +15,7 @@ struct API: Sendable {
 
     func addRoutes(to group: RouterGroup<BasicRequestContext>) {
         group.get("search") { request, _ in try await Offload.run { try search(FormQuery.parse(request.uri.query)) } }
+        group.get("summary") { request, _ in try await Offload.run { try summary(FormQuery.parse(request.uri.query)) } }
         group.get("items/{source}/{id}") { _, context in
             let sourceName = try context.parameters.require("source")
             guard let source = Source(name: sourceName) else { throw APIAnswer.bad("no source '\(sourceName)': frameio or dash") }
@@ -41,6 +42,24 @@ struct API: Sendable {
         return value
     }
 
+    static func boolean(_ parameters: [String: String], _ name: String, default fallback: Bool) throws -> Bool {
+        switch parameters[name] {
+        case nil: fallback
+        case "true", "1": true
+        case "false", "0": false
+        default: throw APIAnswer.bad("\(name) must be true or false")
+        }
+    }
+
+    /// The query in `parameters["q"]`; a query the language refuses throws ``QueryRefused``.
+    func query(_ parameters: [String: String]) throws -> SearchQuery {
+        do {
+            return try database.parseQuery(parameters["q"] ?? "")
+        } catch let error as SearchQueryError {
+            throw QueryRefused(error: error)
+        }
+    }
+
     static func source(_ parameters: [String: String]) throws -> Source? {
         guard let text = parameters["source"], !text.isEmpty else { return nil }
         guard let source = Source(name: text) else { throw APIAnswer.bad("source must be frameio or dash") }
@@ -52,7 +71,10 @@ struct API: Sendable {
     /// The most matches counted past the offset ("more than 10 000", as the CLI says).
     static let countCap = 10_000
 
-    /// `GET /api/search?q=&sort=&reverse=&limit=&offset=&facets=`.
+    /// `GET /api/search?q=&sort=&reverse=&limit=&offset=&count=&facets=`: a page of results.
+    /// The total is given when the page holds the last match, or when `count` asks for it:
+    /// counting a selective query can read most of the catalog, so the page asks for it apart
+    /// (``summary(_:)``), after drawing the results.
     func search(_ parameters: [String: String]) throws -> Response {
         let text = parameters["q"] ?? ""
         let limit = try Self.integer(parameters, "limit", default: 50, range: 1...1000)
@@ -61,52 +83,78 @@ struct API: Sendable {
         guard let order = SearchOrder(rawValue: sortText) else {
             throw APIAnswer.bad("sort must be one of \(SearchOrder.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let reverse = parameters["reverse"].map { $0 == "true" || $0 == "1" } ?? false
-        let query: SearchQuery
-        do {
-            query = try database.parseQuery(text)
-        } catch let error as SearchQueryError {
-            var suggestions: [String] = []
-            if case .unknownFilter(_, let close, _) = error { suggestions = close }
-            return APIAnswer.error(.badRequest, error.description, suggestions: suggestions)
-        }
+        let reverse = try Self.boolean(parameters, "reverse", default: false)
+        let counting = try Self.boolean(parameters, "count", default: false)
+        let withFacets = try Self.boolean(parameters, "facets", default: false)
+        let query = try self.query(parameters)
         let items = try database.search(query, order: order, reverse: reverse && order != .relevance, limit: limit + 1, offset: offset)
         let more = items.count > limit
         let shown = Array(items.prefix(limit))
-        let total = more ? offset + (try database.count(query, cap: offset + Self.countCap)) : offset + shown.count
         var w = JSONWriter()
         w.appendRaw("{\"version\":1,\"query\":")
         w.writeString(text)
-        w.appendRaw(
-            ",\"total\":\(total),\"total_is_at_least\":\(more && total >= offset + Self.countCap),\"offset\":\(offset),\"limit\":\(limit),\"items\":["
-        )
+        w.appendRaw(",\"offset\":\(offset),\"limit\":\(limit),\"more\":\(more),")
+        if !more {
+            Self.writeTotal(offset + shown.count, cap: nil, to: &w)
+        } else if counting {
+            Self.writeTotal(offset + (try database.count(query, cap: offset + Self.countCap)), cap: offset + Self.countCap, to: &w)
+        } else {
+            w.appendRaw("\"total\":null,\"total_is_at_least\":false")
+        }
+        w.appendRaw(",\"items\":[")
         let projects = try database.projectNames(of: shown)
         for (i, item) in shown.enumerated() {
             if i > 0 { w.appendRaw(",") }
             ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, projects: projects, to: &w)
         }
         w.appendRaw("]")
-        if parameters["facets"].map({ $0 != "false" && $0 != "0" }) ?? true {
-            w.appendRaw(",\"facets\":{")
-            let facets = try database.facets(query)
-            for (i, facet) in SearchFacet.allCases.enumerated() {
-                if i > 0 { w.appendRaw(",") }
-                w.writeString(facet.rawValue)
-                w.appendRaw(":[")
-                for (j, entry) in (facets[facet] ?? []).enumerated() {
-                    if j > 0 { w.appendRaw(",") }
-                    w.appendRaw("{\"value\":")
-                    w.writeString(entry.value)
-                    w.appendRaw(",\"count\":\(entry.count),\"filter\":")
-                    w.writeString(facet.filter(entry.value))
-                    w.appendRaw("}")
-                }
-                w.appendRaw("]")
-            }
-            w.appendRaw("}")
+        if withFacets {
+            w.appendRaw(",")
+            try writeFacets(query, to: &w)
         }
         w.appendRaw("}")
         return APIAnswer.json(w.bytes)
+    }
+
+    /// `GET /api/summary?q=`: how many items match (up to 10 000) and the facets of the matches,
+    /// what the search page draws beside its results once they are shown.
+    func summary(_ parameters: [String: String]) throws -> Response {
+        let query = try self.query(parameters)
+        var w = JSONWriter()
+        w.appendRaw("{\"version\":1,\"query\":")
+        w.writeString(parameters["q"] ?? "")
+        w.appendRaw(",")
+        Self.writeTotal(try database.count(query, cap: Self.countCap), cap: Self.countCap, to: &w)
+        w.appendRaw(",")
+        try writeFacets(query, to: &w)
+        w.appendRaw("}")
+        return APIAnswer.json(w.bytes)
+    }
+
+    /// `"total":N,"total_is_at_least":B`: at least, when the count reached `cap`.
+    static func writeTotal(_ total: Int, cap: Int?, to w: inout JSONWriter) {
+        w.appendRaw("\"total\":\(total),\"total_is_at_least\":\(cap.map { total >= $0 } ?? false)")
+    }
+
+    /// `"facets":{…}`: for each facet, its values among the first 5 000 matches and their counts.
+    func writeFacets(_ query: SearchQuery, to w: inout JSONWriter) throws {
+        w.appendRaw("\"facets\":{")
+        let facets = try database.facets(query)
+        for (i, facet) in SearchFacet.allCases.enumerated() {
+            if i > 0 { w.appendRaw(",") }
+            w.writeString(facet.rawValue)
+            w.appendRaw(":[")
+            for (j, entry) in (facets[facet] ?? []).enumerated() {
+                if j > 0 { w.appendRaw(",") }
+                w.appendRaw("{\"value\":")
+                w.writeString(entry.value)
+                w.appendRaw(",\"count\":\(entry.count),\"filter\":")
+                w.writeString(facet.filter(entry.value))
+                w.appendRaw("}")
+            }
+            w.appendRaw("]")
+        }
+        w.appendRaw("}")
     }
 
     /// `GET /api/items/{source}/{id}`: the item, the versions of its stack, the items with the
@@ -271,6 +319,18 @@ struct API: Sendable {
 }
 
 /// JSON answers and errors.
+/// A query the language refuses: a 400 with the parser's message and, for an unknown filter, the
+/// filters it may have meant (the CLI's suggestions).
+struct QueryRefused: Error {
+    let error: SearchQueryError
+
+    var response: Response {
+        var suggestions: [String] = []
+        if case .unknownFilter(_, let close, _) = error { suggestions = close }
+        return APIAnswer.error(.badRequest, error.description, suggestions: suggestions)
+    }
+}
+
 enum APIAnswer {
     static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         Response(

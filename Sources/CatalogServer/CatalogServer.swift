@@ -80,6 +80,8 @@ struct SecurityHeaders: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as HTTPError {
             response = APIAnswer.error(error.status, error.body ?? error.status.reasonPhrase)
+        } catch let refusal as QueryRefused {
+            response = refusal.response
         }
         response.headers[HTTPField.Name("Content-Security-Policy")!] = CatalogServer.contentSecurityPolicy
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"

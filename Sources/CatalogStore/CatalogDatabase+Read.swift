@@ -94,11 +94,10 @@ extension CatalogDatabase {
     ) throws(StoreError) -> [CatalogItem] {
         let offset = max(0, offset)
         guard order == .relevance else {
-            let plan = SearchSQL(query: query, limit: max(0, limit))
-            guard plan.limit > 0 else { return [] }
-            let statement = plan.ordered(by: order, reverse: reverse, offset: offset)
+            guard limit > 0 else { return [] }
             return try read { db in
-                try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map { try ItemRecord(row: $0).item }
+                let statement = try SearchSQL.planned(query, limit: limit, in: db).ordered(by: order, reverse: reverse, offset: offset)
+                return try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map { try ItemRecord(row: $0).item }
             }
         }
         guard offset > 0 else { return try ranked(query, limit: limit) }
@@ -110,8 +109,8 @@ extension CatalogDatabase {
     /// (at most `limit` values), counted over the first `cap` matches in catalog order (a broad
     /// query's counts are then those of a sample) in one pass.
     public func facets(_ query: SearchQuery, cap: Int = 5_000, limit: Int = 12) throws(StoreError) -> [SearchFacet: [(value: String, count: Int)]] {
-        let statement = SearchSQL(query: query, limit: 0).facetRows(cap: cap)
-        return try read { db in
+        try read { db in
+            let statement = try SearchSQL.planned(query, limit: 0, in: db).facetRows(cap: cap)
             var counts: [SearchFacet: [String: Int]] = [:]
             var projectIDs: [String: Int] = [:]
             let rows = try Row.fetchCursor(db, sql: statement.sql, arguments: statement.arguments)
@@ -149,15 +148,17 @@ extension CatalogDatabase {
 
     /// How many items match `query`, counting up to `cap` (a count of `cap` means at least that many).
     public func count(_ query: SearchQuery, cap: Int = 10_000) throws(StoreError) -> Int {
-        let statement = SearchSQL(query: query, limit: 0).count(cap: cap)
-        return try read { db in try Int.fetchOne(db, sql: statement.sql, arguments: statement.arguments) ?? 0 }
+        try read { db in
+            let statement = try SearchSQL.planned(query, limit: 0, in: db).count(cap: cap)
+            return try Int.fetchOne(db, sql: statement.sql, arguments: statement.arguments) ?? 0
+        }
     }
 
     /// The first `limit` items by relevance.
     private func ranked(_ query: SearchQuery, limit: Int) throws(StoreError) -> [CatalogItem] {
-        let plan = SearchSQL(query: query, limit: max(0, limit))
-        guard plan.limit > 0 else { return [] }
+        guard limit > 0 else { return [] }
         return try read { db in
+            let plan = try SearchSQL.planned(query, limit: limit, in: db)
             func fetch(_ statement: SearchSQL.Statement) throws -> [CatalogItem] {
                 try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map { try ItemRecord(row: $0).item }
             }

@@ -47,6 +47,14 @@ struct SearchSQL {
     let limit: Int
     /// Whether a word is a prefix (`interv*`).
     let hasPrefix: Bool
+    /// A filter-only query's size range (`size:>3GB`, not negated), which may pick its rows more
+    /// narrowly than the other filters: see ``sizeProbe`` and ``drivenBySize``.
+    let sizeRange: (condition: String, arguments: StatementArguments)?
+    /// Whether the rows are read through the size index (set after ``sizeProbe`` found the range
+    /// narrow). SQLite's planner, without histograms (Debian builds no STAT4), prefers any
+    /// equality index to a range: `size:>3GB label:approved` read every approved row (a third
+    /// of a million at 1M items, 1.4 s) to find none larger than 3 GB.
+    var drivenBySize = false
 
     init(query: SearchQuery, limit: Int) {
         var conditions: [String] = []
@@ -63,6 +71,12 @@ struct SearchSQL {
         let positive = Self.matchExpression(query.clauses)
         let negative = query.exclusions.isEmpty ? nil : Self.alternatives(query.exclusions)
         self.negative = negative
+        sizeRange =
+            positive == nil
+            ? query.filters.lazy.compactMap { clause -> (String, StatementArguments)? in
+                guard !clause.isNegated, case .size = clause.filter else { return nil }
+                return Self.condition(for: clause.filter)
+            }.first : nil
         if let positive {
             match = negative.map { "(\(positive)) NOT \($0)" } ?? positive
             nameMatch = positive
@@ -70,6 +84,16 @@ struct SearchSQL {
             match = nil
             nameMatch = nil
         }
+    }
+
+    /// The plan for `query` in `db`: read through the size index when its size range holds at most
+    /// ``candidateLimit`` rows (one probe of that index).
+    static func planned(_ query: SearchQuery, limit: Int, in db: Database) throws -> SearchSQL {
+        var plan = SearchSQL(query: query, limit: max(0, limit))
+        if let probe = plan.sizeProbe {
+            plan.drivenBySize = try Int.fetchOne(db, sql: probe.sql, arguments: probe.arguments) ?? 0 <= candidateLimit
+        }
+        return plan
     }
 
     /// The filter conditions joined for a WHERE clause that already has a first condition.
@@ -98,6 +122,20 @@ struct SearchSQL {
         return (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "), arguments)
     }
 
+    /// The table the rows are read from: `item`, through its size index when ``drivenBySize``.
+    private var table: String { drivenBySize ? "item INDEXED BY item_size" : "item" }
+
+    /// Counts the rows in the size range, up to ``candidateLimit`` + 1: at most
+    /// ``candidateLimit`` and the query is best read through the size index.
+    var sizeProbe: Statement? {
+        sizeRange.map { range in
+            var arguments = range.arguments
+            arguments += [Self.candidateLimit + 1]
+            return Statement(
+                sql: "SELECT count(*) FROM (SELECT 1 FROM item INDEXED BY item_size WHERE \(range.condition) LIMIT ?)", arguments: arguments)
+        }
+    }
+
     /// Filter-only (or exclusion-only) queries: the first page by path.
     var listing: Statement { ordered(by: .path, reverse: false, offset: 0) }
 
@@ -117,7 +155,7 @@ struct SearchSQL {
             }
         var all = arguments
         all += [limit, offset]
-        return Statement(sql: "SELECT \(ItemRecord.selection) FROM item\(clause) ORDER BY \(key) LIMIT ? OFFSET ?", arguments: all)
+        return Statement(sql: "SELECT \(ItemRecord.selection) FROM \(table)\(clause) ORDER BY \(key) LIMIT ? OFFSET ?", arguments: all)
     }
 
     /// The faceted columns of the first `cap` matches, in catalog order.
@@ -126,7 +164,7 @@ struct SearchSQL {
         var all = arguments
         all += [cap]
         return Statement(
-            sql: "SELECT item.source, item.kind, item.ext, item.label, item.state, item.mime, item.project_id FROM item\(clause) LIMIT ?",
+            sql: "SELECT item.source, item.kind, item.ext, item.label, item.state, item.mime, item.project_id FROM \(table)\(clause) LIMIT ?",
             arguments: all)
     }
 
@@ -136,7 +174,7 @@ struct SearchSQL {
         let (clause, arguments) = membership
         var all = arguments
         all += [cap]
-        return Statement(sql: "SELECT count(*) FROM (SELECT 1 FROM item\(clause) LIMIT ?)", arguments: all)
+        return Statement(sql: "SELECT count(*) FROM (SELECT 1 FROM \(table)\(clause) LIMIT ?)", arguments: all)
     }
 
     /// Counts the rows matching `expression` in `index` (filters ignored), stopping at ``candidateLimit`` + 1.

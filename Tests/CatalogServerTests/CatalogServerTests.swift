@@ -62,16 +62,23 @@ import Testing
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/json; charset=utf-8")
             let answer = try Self.json(response)
-            #expect(answer["total"]?.int64Value == 3)  // the stack and its two versions
+            // More matches than the page: not counted unless asked, no facets unless asked.
+            #expect(answer["more"] == .bool(true) && answer["total"] == .null && answer["facets"] == nil, "\(answer)")
             #expect(answer["items"]?.arrayValue?.count == 1)
             #expect(answer["items"]?.arrayValue?.first?["project"]?.stringValue == "Spring Spot")
-            let kinds = answer["facets"]?["kind"]?.arrayValue ?? []
+            let counted = try Self.json(try await client.execute(uri: "/api/search?q=cut&limit=1&count=true&facets=1", method: .get))
+            #expect(counted["total"]?.int64Value == 3)  // the stack and its two versions
+            #expect(counted["facets"]?["kind"]?.arrayValue?.isEmpty == false)
+            let summary = try Self.json(try await client.execute(uri: "/api/summary?q=cut", method: .get))
+            #expect(summary["total"]?.int64Value == 3 && summary["total_is_at_least"] == .bool(false), "\(summary)")
+            let kinds = summary["facets"]?["kind"]?.arrayValue ?? []
             #expect(kinds.contains { $0["value"]?.stringValue == "file" && $0["count"]?.int64Value == 2 && $0["filter"]?.stringValue == "kind:file" })
-            let projects = answer["facets"]?["project"]?.arrayValue ?? []
+            let projects = summary["facets"]?["project"]?.arrayValue ?? []
             #expect(projects.first?["filter"]?.stringValue == "project:\"Spring Spot\"", "\(projects)")
-            let sorted = try Self.json(try await client.execute(uri: "/api/search?q=kind:file&sort=size&facets=false", method: .get))
+            let sorted = try Self.json(try await client.execute(uri: "/api/search?q=kind:file&sort=size", method: .get))
             #expect(sorted["items"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["h", "h2", "v2", "v1"])
-            #expect(sorted["facets"] == nil)
+            // The page holds the last match: the total is exact without counting.
+            #expect(sorted["more"] == .bool(false) && sorted["total"]?.int64Value == 4)
             // As a browser's URLSearchParams writes it: + is a space, %2B a plus.
             let form = try Self.json(try await client.execute(uri: "/api/search?q=cut+kind%3Afile&facets=false", method: .get))
             #expect(form["query"]?.stringValue == "cut kind:file" && form["total"]?.int64Value == 2, "\(form)")
@@ -88,6 +95,8 @@ import Testing
                 ("/api/search?limit=0", "limit must be a whole number from 1 to 1000"),
                 ("/api/search?limit=abc", "limit must be"),
                 ("/api/search?sort=colour", "sort must be one of relevance"),
+                ("/api/search?count=maybe", "count must be true or false"),
+                ("/api/summary?q=kind:flie", "invalid value 'flie' for filter 'kind:'"),
                 ("/api/items/nowhere/x", "no source 'nowhere'"),
                 ("/api/dupes?min_size=lots", "min_size must be a size"),
                 ("/api/changes?since=yesterdayish", "since must be a crawl id or a date"),
@@ -128,7 +137,10 @@ import Testing
             let openAPI = try Self.json(try await client.execute(uri: "/api/openapi.json", method: .get))
             let paths = Set(openAPI["paths"]?.objectMembers?.map(\.key) ?? [])
             #expect(
-                paths == ["/api/search", "/api/items/{source}/{id}", "/api/ls", "/api/status", "/api/dupes", "/api/changes", "/api/openapi.json"])
+                paths == [
+                    "/api/search", "/api/summary", "/api/items/{source}/{id}", "/api/ls", "/api/status", "/api/dupes", "/api/changes",
+                    "/api/openapi.json",
+                ])
         }
     }
 

@@ -11,11 +11,11 @@ import Testing
     static let kinds: [ItemKind] = [.file, .file, .file, .folder, .versionStack]
     static let exts = ["mov", "wav", "jpg"]
 
-    func makeCatalog() async throws -> (CatalogDatabase, [CatalogItem]) {
+    func makeCatalog(count: Int = 2_000) async throws -> (CatalogDatabase, [CatalogItem]) {
         let database = try CatalogDatabase.inMemory()
         let session = try database.beginCrawl(source: .frameio)
         var items: [CatalogItem] = []
-        for i in 0..<2_000 {
+        for i in 0..<count {
             let kind = Self.kinds[i % Self.kinds.count]
             let name = kind == .file ? "clip_\(i).\(Self.exts[i % 3])" : "group \(i)"
             var item = makeItem(
@@ -54,6 +54,29 @@ import Testing
             }
         }.sorted { $0.path < $1.path }.prefix(50).map(\.id)
         #expect(try database.search(query, limit: 50).map(\.id) == Array(expected))
+    }
+
+    /// A narrow size range beside a broad filter is read through the size index (SQLite alone
+    /// picks the label's index and reads every approved row); a broad range is not; both give
+    /// exactly the matches.
+    @Test(arguments: [("size:>2400MB label:approved", true), ("size:>100MB label:approved", false)])
+    func aNarrowSizeRangeDrivesTheQuery(_ text: String, driven: Bool) async throws {
+        // More rows than a narrow range may hold (SearchSQL.candidateLimit), sizes 0–2.6 GB.
+        let (database, items) = try await makeCatalog(count: 2_600)
+        let query = try SearchQueryParser().parse(text)
+        let plan = try database.read { db in try SearchSQL.planned(query, limit: 50, in: db) }
+        #expect(plan.drivenBySize == driven)
+        let sql = plan.listing
+        let detail = try database.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql.sql, arguments: sql.arguments).map { $0["detail"] as String }.joined(
+                separator: "\n")
+        }
+        #expect(detail.contains("item_size") == driven, "\(detail)")
+        guard case .size(_, let bytes) = query.filters[0].filter else { throw CancellationError() }
+        let expected = items.filter { ($0.size ?? 0) > bytes && $0.label == "approved" }.sorted { $0.path < $1.path }.prefix(50).map(\.id)
+        #expect(try database.search(query, limit: 50).map(\.id) == Array(expected))
+        #expect(try database.count(query) == items.filter { ($0.size ?? 0) > bytes && $0.label == "approved" }.count)
+        #expect(!expected.isEmpty)
     }
 
     /// A word in every path: more matches than one tier ranks, so the tiered plan runs.

@@ -80,18 +80,30 @@ async function searchPage() {
 
   let timer;
   let generation = 0;
+  // The count and facets of the query last summarised: they do not change with sort or page.
+  let summary = null;
+  function countText(total, atLeast) {
+    return `${atLeast ? "more than " : ""}${total.toLocaleString()} result${total === 1 ? "" : "s"}`;
+  }
   async function run() {
     const mine = ++generation;
     const query = new URLSearchParams({ q: state.q, sort: state.sort, offset: String(state.offset), view: state.view });
     history.replaceState(null, "", `/?${query}`);
     try {
+      // The results first; counting and facets can read far more rows, so they follow.
       const answer = await api(`/api/search?${new URLSearchParams({ q: state.q, sort: state.sort, offset: String(state.offset), limit: "50" })}`);
       if (mine !== generation) return;
-      count.textContent = `${answer.total_is_at_least ? "more than " : ""}${answer.total.toLocaleString()} result${answer.total === 1 ? "" : "s"}`;
-      drawFacets(facets, answer.facets || {});
       drawResults(results, answer);
+      if (summary && summary.query === state.q) return;
+      count.textContent = answer.total === null ? `${(answer.offset + answer.items.length).toLocaleString()}+ results, counting…` : countText(answer.total, false);
+      const counted = await api(`/api/summary?${new URLSearchParams({ q: state.q })}`);
+      if (mine !== generation) return;
+      summary = counted;
+      count.textContent = countText(counted.total, counted.total_is_at_least);
+      drawFacets(facets, counted.facets || {});
     } catch (error) {
       if (mine !== generation) return;
+      summary = null;
       count.textContent = "";
       facets.replaceChildren();
       showError(results, error);
@@ -127,7 +139,7 @@ async function searchPage() {
     const pager = el("div", { class: "pager" },
       el("button", { type: "button", disabled: state.offset === 0 ? "" : null, onclick: () => { state.offset = Math.max(0, state.offset - answer.limit); run(); } }, "Previous"),
       el("span", { class: "muted" }, `${answer.offset + 1}–${answer.offset + answer.items.length}`),
-      el("button", { type: "button", disabled: answer.offset + answer.items.length >= answer.total ? "" : null, onclick: () => { state.offset += answer.limit; run(); } }, "Next"));
+      el("button", { type: "button", disabled: answer.more ? null : "", onclick: () => { state.offset += answer.limit; run(); } }, "Next"));
     where.replaceChildren(body, pager);
   }
   input.addEventListener("input", () => {
