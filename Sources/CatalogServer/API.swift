@@ -51,17 +51,22 @@ struct API: Sendable {
         }
     }
 
-    /// The query in `parameters["q"]`; a query the language refuses throws ``QueryRefused``.
+    /// The query in `parameters["q"]` (none or blank: every item); a query the language refuses
+    /// throws ``QueryRefused``.
     func query(_ parameters: [String: String]) throws -> SearchQuery {
+        let text = parameters["q"] ?? ""
+        guard !text.allSatisfy(\.isWhitespace) else { return SearchQuery() }
         do {
-            return try database.parseQuery(parameters["q"] ?? "")
+            return try database.parseQuery(text)
+        } catch SearchQueryError.empty {
+            return SearchQuery()  // nothing but characters no index holds: as blank
         } catch let error as SearchQueryError {
             throw QueryRefused(error: error)
         }
     }
 
     static func source(_ parameters: [String: String]) throws -> Source? {
-        guard let text = parameters["source"], !text.isEmpty else { return nil }
+        guard let text = parameters["source"] else { return nil }
         guard let source = Source(name: text) else { throw APIAnswer.bad("source must be frameio or dash") }
         return source
     }
@@ -267,7 +272,7 @@ struct API: Sendable {
 
     /// `GET /api/dupes?probable=&min_size=&source=`: duplicate groups, most wasted bytes first.
     func dupes(_ parameters: [String: String]) throws -> Response {
-        var filter = DuplicateFilter(probable: parameters["probable"].map { $0 == "true" || $0 == "1" } ?? false)
+        var filter = DuplicateFilter(probable: try Self.boolean(parameters, "probable", default: false))
         filter.source = try Self.source(parameters)
         if let text = parameters["min_size"], !text.isEmpty {
             do {

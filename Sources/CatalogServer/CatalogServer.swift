@@ -77,9 +77,15 @@ struct SecurityHeaders: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         do {
+            // Read-only: every page and API answers GET (and HEAD); anything else is refused
+            // before routing, whatever the path.
+            guard request.method == .get || request.method == .head else {
+                throw HTTPError(.methodNotAllowed, headers: [.allow: "GET, HEAD"], message: "this server is read-only: GET only")
+            }
             response = try await next(request, context)
         } catch let error as HTTPError {
             response = APIAnswer.error(error.status, error.body ?? error.status.reasonPhrase)
+            for field in error.headers { response.headers.append(field) }
         } catch let refusal as QueryRefused {
             response = refusal.response
         }

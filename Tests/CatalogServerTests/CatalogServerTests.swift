@@ -96,6 +96,8 @@ import Testing
                 ("/api/search?limit=abc", "limit must be"),
                 ("/api/search?sort=colour", "sort must be one of relevance"),
                 ("/api/search?count=maybe", "count must be true or false"),
+                ("/api/dupes?probable=null", "probable must be true or false"),
+                ("/api/ls?source=", "source must be frameio or dash"),
                 ("/api/summary?q=kind:flie", "invalid value 'flie' for filter 'kind:'"),
                 ("/api/items/nowhere/x", "no source 'nowhere'"),
                 ("/api/dupes?min_size=lots", "min_size must be a size"),
@@ -112,6 +114,14 @@ import Testing
             for uri in ["/api/items/frameio/nope", "/api/ls?path=No/Such", "/api/whatever"] {
                 #expect(try await client.execute(uri: uri, method: .get).status == .notFound, "\(uri)")
             }
+            // Read-only: any other method is refused, on any path, saying what is allowed.
+            for (uri, method) in [("/api/search", HTTPRequest.Method.post), ("/api/status", .trace), ("/", .delete)] {
+                let refused = try await client.execute(uri: uri, method: method)
+                #expect(refused.status == .methodNotAllowed && refused.headers[.allow] == "GET, HEAD", "\(method) \(uri)")
+            }
+            // A blank query, or one of characters no index holds, counts everything.
+            let everything = try Self.json(try await client.execute(uri: "/api/summary?q=%F1%9D%BB%BC", method: .get))
+            #expect(everything["total"]?.int64Value == 8, "\(everything)")
         }
     }
 
