@@ -89,6 +89,8 @@ async function searchPage() {
     const mine = ++generation;
     const query = new URLSearchParams({ q: state.q, sort: state.sort, offset: String(state.offset), view: state.view });
     history.replaceState(null, "", `/?${query}`);
+    // A new query's count is unknown until its results come: never show the last query's.
+    if (!summary || summary.query !== state.q) count.textContent = "";
     try {
       // The results first; counting and facets can read far more rows, so they follow.
       const answer = await api(`/api/search?${new URLSearchParams({ q: state.q, sort: state.sort, offset: String(state.offset), limit: "50" })}`);
