@@ -100,6 +100,7 @@ let package = Package(
                 "FrameIOV4Client",
                 "DashClient",
                 "HTTPSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -94,15 +94,15 @@ public struct ItemWriter {
     /// (`{"item":…,"versions":[…],"same_content":[…],"changes":[…]`, left open for more keys).
     public static func writeDetailsJSON(
         item: CatalogItem, versions: [CatalogItem], sameContent: [CatalogItem], changes: [CatalogChange], link: WebLink?,
-        projects: [String: String] = [:], to w: inout JSONWriter
+        projects: [String: String] = [:], thumbnails: [ItemKey: String]? = nil, to w: inout JSONWriter
     ) {
         w.appendRaw("{\"item\":")
-        writeJSON(item, fields: ItemField.allCases, link: link, projects: projects, to: &w)
+        writeJSON(item, fields: ItemField.allCases, link: link, projects: projects, thumbnails: thumbnails, to: &w)
         for (key, items) in [("versions", versions), ("same_content", sameContent)] {
             w.appendRaw(",\"\(key)\":[")
             for (i, other) in items.enumerated() {
                 if i > 0 { w.appendRaw(",") }
-                writeJSON(other, fields: ItemField.allCases, link: link, projects: projects, to: &w)
+                writeJSON(other, fields: ItemField.allCases, link: link, projects: projects, thumbnails: thumbnails, to: &w)
             }
             w.appendRaw("]")
         }
@@ -114,9 +114,18 @@ public struct ItemWriter {
         w.appendRaw("]")
     }
 
-    /// Writes `item` as one JSON object of `fields` (the keys of docs/reports.md).
-    public static func writeJSON(_ item: CatalogItem, fields: [ItemField], link: WebLink?, projects: [String: String] = [:], to w: inout JSONWriter) {
+    /// Writes `item` as one JSON object of `fields` (the keys of docs/reports.md); with
+    /// `thumbnails` (catalog serve), also `thumbnail`: the address of its cached picture, or null.
+    public static func writeJSON(
+        _ item: CatalogItem, fields: [ItemField], link: WebLink?, projects: [String: String] = [:], thumbnails: [ItemKey: String]? = nil,
+        to w: inout JSONWriter
+    ) {
         w.appendRaw("{")
+        if let thumbnails {
+            w.appendRaw("\"thumbnail\":")
+            if let file = thumbnails[ItemKey(source: item.source, id: item.id)] { w.writeString("/thumbnails/" + file) } else { w.appendRaw("null") }
+            if !fields.isEmpty { w.appendRaw(",") }
+        }
         for (i, field) in fields.enumerated() {
             if i > 0 { w.appendRaw(",") }
             w.writeString(field.rawValue)

@@ -49,8 +49,12 @@ public final class DashSandboxAPI: Sendable {
         var issued = 0
     }
 
+    /// Where its signed media addresses point (thumbnails, previews).
+    public let media: SandboxMedia
+
     /// Creates the API over a tenant.
-    public init(dataset: DashDataset, configuration: SandboxConfiguration) {
+    public init(dataset: DashDataset, configuration: SandboxConfiguration, media: SandboxMedia? = nil) {
+        self.media = media ?? SandboxMedia(expiredRate: configuration.expiredThumbnailRate)
         self.configuration = configuration
         gate = SandboxGate(configuration: configuration)
         auth = Mutex(AuthState(refreshToken: configuration.dashAuth?.refreshToken))
@@ -375,7 +379,7 @@ public final class DashSandboxAPI: Sendable {
         file += [
             ("dateAdded", .string(asset.dateAdded)),
             ("mediaType", .object([("type", .string(asset.mediaType)), ("subType", .string(asset.subType))])),
-            ("previewUrl", .string("https://previews.dash.example/\(asset.id)?X-Amz-Signature=\(String(n, radix: 16))&X-Amz-Expires=3600")),
+            ("previewUrl", .string(media.address("preview", asset.id, signature: String(n, radix: 16)))),
         ]
         return .object([
             ("id", .string(asset.id)), ("accountId", .string(dataset.accountID)), ("dateLastModified", .string(asset.dateLastModified)),

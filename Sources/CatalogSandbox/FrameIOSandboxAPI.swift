@@ -17,8 +17,12 @@ public final class FrameIOSandboxAPI: Sendable {
     /// Requests answered so far, by outcome.
     public typealias Counters = SandboxCounters
 
+    /// Where its signed media addresses point (thumbnails, previews).
+    public let media: SandboxMedia
+
     /// Creates the API over a dataset.
-    public init(dataset: FrameIODataset, configuration: SandboxConfiguration) {
+    public init(dataset: FrameIODataset, configuration: SandboxConfiguration, media: SandboxMedia? = nil) {
+        self.media = media ?? SandboxMedia(expiredRate: configuration.expiredThumbnailRate)
         self.configuration = configuration
         gate = SandboxGate(configuration: configuration)
         random = Mutex(SeededGenerator(seed: configuration.faultSeed ^ 0x5151))
@@ -97,7 +101,7 @@ public final class FrameIOSandboxAPI: Sendable {
             answer: { pageFault in
                 let view = FrameIOSandboxView(
                     snapshot: state.withLock { $0 }, configuration: configuration, pageFault: pageFault,
-                    nextRandom: { [self] in random.withLock { $0.next() } })
+                    nextRandom: { [self] in random.withLock { $0.next() } }, media: media)
                 return view.invalidParameter(request.query) ?? answer(view, request)
             })
     }
@@ -139,6 +143,8 @@ struct FrameIOSandboxView {
     /// How this request's list page is distorted, if at all.
     var pageFault: PageFault? = nil
     let nextRandom: @Sendable () -> UInt64
+    /// Where signed media addresses point.
+    let media: SandboxMedia
 
     var dataset: FrameIODataset { snapshot.dataset }
     var projectsByID: [String: Int] { snapshot.projectsByID }
@@ -360,8 +366,7 @@ struct FrameIOSandboxView {
 
     /// A fresh pre-signed URL: different on every request, as the real service's are.
     private func signedURL(_ kind: String, _ id: String) -> JSONValue {
-        let signature = String(nextRandom(), radix: 16)
-        return .string("https://assets.sandbox.invalid/\(id)/\(kind)?Expires=1790000000&Signature=\(signature)&Key-Pair-Id=SANDBOX")
+        .string(media.address(kind, id, signature: String(nextRandom(), radix: 16)))
     }
 
     func renderAccount(_ account: FrameIODataset.Account) -> JSONValue {

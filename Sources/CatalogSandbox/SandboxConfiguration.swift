@@ -35,6 +35,9 @@ public struct SandboxConfiguration: Sendable {
     public var requiredToken: String? = nil
     /// Seed for fault injection.
     public var faultSeed: UInt64 = 42
+    /// The share of files whose thumbnail address the sandbox's CDN refuses as expired (403), the
+    /// same files every time (``SandboxMedia/isExpired(_:)``).
+    public var expiredThumbnailRate = 0.0
     /// Injected faults: each fault's fraction of requests (0…1). At most one fault hits a request.
     public var faults: [SandboxFault: Double] = [:]
     /// How long a ``SandboxFault/slow`` response takes, in milliseconds.

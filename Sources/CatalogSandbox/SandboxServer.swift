@@ -12,6 +12,8 @@ public struct SandboxServer: Sendable {
     public let frameIOV4: FrameIOV4SandboxAPI
     /// The fake Adobe IMS, served under `/ims`, when configured (``SandboxConfiguration/ims``).
     public let ims: IMSSandbox?
+    /// The CDN stand-in every API's signed media addresses point to, under `/_media`.
+    public let media: SandboxMedia
     /// Where to listen.
     public let configuration: SandboxConfiguration
     let logger: Logger
@@ -21,11 +23,13 @@ public struct SandboxServer: Sendable {
         frameIO: FrameIODataset, frameIOV4: FrameIOV4Dataset = .fixture(), dash: DashDataset = .empty,
         configuration: SandboxConfiguration, logger: Logger = Logger(label: "catalog.sandbox")
     ) {
-        self.frameIO = FrameIOSandboxAPI(dataset: frameIO, configuration: configuration)
+        let media = SandboxMedia(expiredRate: configuration.expiredThumbnailRate)
+        self.media = media
+        self.frameIO = FrameIOSandboxAPI(dataset: frameIO, configuration: configuration, media: media)
         let ims = configuration.ims.map(IMSSandbox.init(settings:))
         self.ims = ims
-        self.frameIOV4 = FrameIOV4SandboxAPI(dataset: frameIOV4, configuration: configuration, ims: ims)
-        self.dash = DashSandboxAPI(dataset: dash, configuration: configuration)
+        self.frameIOV4 = FrameIOV4SandboxAPI(dataset: frameIOV4, configuration: configuration, ims: ims, media: media)
+        self.dash = DashSandboxAPI(dataset: dash, configuration: configuration, media: media)
         self.configuration = configuration
         self.logger = logger
     }
@@ -44,6 +48,7 @@ public struct SandboxServer: Sendable {
         ims?.addRoutes(to: router.group("ims"))
         dash.addRoutes(to: router.group("dash"))
         dash.addTokenRoute(to: router.group("dash-login"))
+        media.addRoutes(to: router.group("_media"))
         router.sandboxFallback { _, _ in
             .frameIOError(status: 404, title: "Not Found", detail: "The Frame.io sandbox lives under /v2 and /v4, the Dash sandbox under /dash")
         }
@@ -53,6 +58,7 @@ public struct SandboxServer: Sendable {
     /// The Hummingbird application serving every API.
     func application(onReady: @escaping @Sendable (_ urls: SandboxURLs) async -> Void) -> some ApplicationProtocol {
         let host = configuration.host
+        let media = self.media
         var quietLogger = logger
         quietLogger.logLevel = .critical
         return Application(
@@ -62,6 +68,7 @@ public struct SandboxServer: Sendable {
                 let port = channel.localAddress?.port ?? 0
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 let root = "http://\(shownHost):\(port)"
+                media.listening(at: root)
                 await onReady(
                     SandboxURLs(frameIO: root + "/v2", frameIOV4: root + "/v4", ims: root, dash: root + "/dash", dashAuth: root + "/dash-login"))
             },

@@ -12,6 +12,14 @@ import Hummingbird
 struct API: Sendable {
     let database: CatalogDatabase
     let link: WebLink
+    /// The catalog's thumbnail cache, whose pictures items name (`thumbnail`).
+    let thumbnails: ThumbnailCache
+
+    /// The cached pictures of `items` (none when the cache cannot be read: a catalog from
+    /// before thumbnails, opened read-only, has no table for them).
+    func pictures(of items: [CatalogItem]) -> [ItemKey: String] {
+        (try? thumbnails.files(of: items)) ?? [:]
+    }
 
     func addRoutes(to group: RouterGroup<BasicRequestContext>) {
         group.get("search") { request, _ in try await Offload.run { try search(FormQuery.parse(request.uri.query)) } }
@@ -108,9 +116,10 @@ struct API: Sendable {
         }
         w.appendRaw(",\"items\":[")
         let projects = try database.projectNames(of: shown)
+        let pictures = pictures(of: shown)
         for (i, item) in shown.enumerated() {
             if i > 0 { w.appendRaw(",") }
-            ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, projects: projects, to: &w)
+            ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, projects: projects, thumbnails: pictures, to: &w)
         }
         w.appendRaw("]")
         if withFacets {
@@ -172,7 +181,7 @@ struct API: Sendable {
         var w = JSONWriter()
         ItemWriter.writeDetailsJSON(
             item: item, versions: details.versions, sameContent: details.sameContent, changes: details.changes, link: link,
-            projects: details.projects, to: &w)
+            projects: details.projects, thumbnails: pictures(of: [item] + details.versions + details.sameContent), to: &w)
         w.appendRaw(",\"ancestors\":")
         Self.writeAncestors(of: item.path, to: &w)
         w.appendRaw("}")
@@ -208,6 +217,7 @@ struct API: Sendable {
         w.appendRaw(",\"ancestors\":")
         Self.writeAncestors(of: path.isEmpty ? "" : path + "/", to: &w)
         let projects = try database.projectNames(of: entries.compactMap(\.item))
+        let pictures = pictures(of: entries.compactMap(\.item))
         w.appendRaw(",\"entries\":[")
         for (i, entry) in entries.enumerated() {
             if i > 0 { w.appendRaw(",") }
@@ -219,7 +229,7 @@ struct API: Sendable {
             w.writeString(entry.source.rawValue)
             w.appendRaw(",\"folder\":\(entry.isFolder),\"item\":")
             if let item = entry.item {
-                ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, projects: projects, to: &w)
+                ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, projects: projects, thumbnails: pictures, to: &w)
             } else {
                 w.appendRaw("null")
             }

@@ -18,12 +18,18 @@ public struct CatalogServer: Sendable {
     let database: CatalogDatabase
     let link: WebLink
     let token: String?
+    let thumbnails: ThumbnailCache
     let logger: Logger
 
-    public init(database: CatalogDatabase, link: WebLink, token: String?, logger: Logger = Logger(label: "catalog.serve")) {
+    /// A server for `database`, showing the pictures of `thumbnails` (by default the cache beside
+    /// the catalog that `catalog crawl --thumbnails` fills).
+    public init(
+        database: CatalogDatabase, link: WebLink, token: String?, thumbnails: ThumbnailCache? = nil, logger: Logger = Logger(label: "catalog.serve")
+    ) {
         self.database = database
         self.link = link
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
+        self.thumbnails = thumbnails ?? ThumbnailCache(database: database)
         self.logger = logger
     }
 
@@ -36,13 +42,25 @@ public struct CatalogServer: Sendable {
         let router = Router()
         router.add(middleware: SecurityHeaders())
         if let token { router.add(middleware: TokenCheck(token: token)) }
-        let api = API(database: database, link: link)
+        let api = API(database: database, link: link, thumbnails: thumbnails)
         api.addRoutes(to: router.group("api"))
         for page in ["/", "/item/{source}/{id}", "/browse", "/dupes", "/changes", "/status"] {
             router.get(RouterPath(page)) { _, _ in Self.asset(PackageResources.index_html, type: "text/html; charset=utf-8") }
         }
         router.get("/app.js") { _, _ in Self.asset(PackageResources.app_js, type: "text/javascript; charset=utf-8") }
         router.get("/app.css") { _, _ in Self.asset(PackageResources.app_css, type: "text/css; charset=utf-8") }
+        let thumbnails = self.thumbnails
+        router.get("/thumbnails/{file}") { _, context in
+            // Only a cache file's own name (hex digest and extension): nothing else on disk is reachable.
+            let name = try context.parameters.require("file")
+            guard ThumbnailCache.isFileName(name), let type = ThumbnailCache.mediaType(ofFile: name), let path = try? thumbnails.filePath(name),
+                let data = try await Offload.run({ FileManager.default.contents(atPath: path) })
+            else { throw HTTPError(.notFound, message: "no thumbnail '\(name)' in the cache") }
+            // Named by its content: it never changes, so browsers may keep it.
+            return Response(
+                status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=31536000, immutable"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: Array(data))))
+        }
         return router
     }
 

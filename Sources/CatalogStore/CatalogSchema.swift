@@ -217,6 +217,23 @@ enum CatalogSchema {
         migrator.registerMigration("v12-size-index") { db in
             try db.execute(sql: "CREATE INDEX item_size ON item(size)")
         }
+        // Which picture in the thumbnail cache (a content-addressed file) shows which item, and
+        // for which of its records (digest) it was fetched: a changed item's is fetched again.
+        migrator.registerMigration("v13-thumbnail") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE thumbnail (
+                        source TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        digest TEXT NOT NULL,
+                        file TEXT NOT NULL,
+                        bytes INTEGER NOT NULL,
+                        fetched_at TEXT NOT NULL,
+                        PRIMARY KEY (source, id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX thumbnail_file ON thumbnail(file);
+                    """)
+        }
         return migrator
     }
 

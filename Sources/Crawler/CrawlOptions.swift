@@ -14,6 +14,8 @@ public struct CrawlOptions: Sendable {
     public var since: Date?
     /// Apply a mass disappearance (more than 10% and more than 5 items) anyway (`--force`).
     public var force = false
+    /// Fetches the thumbnails of new and changed files into the cache (`--thumbnails`); nil: none.
+    public var thumbnails: ThumbnailFetcher?
 
     /// Full or delta.
     public enum ModeChoice: Sendable {

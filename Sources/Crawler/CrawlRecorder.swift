@@ -26,6 +26,10 @@ struct CrawlRecorder {
     private(set) var warnings = CrawlStats()
     /// Items of a type the service named that catalog does not know, by that type.
     private var unknownTypes: [String: Int] = [:]
+    /// The thumbnails being fetched for the last batch (at most one batch at a time, beside the
+    /// walk and the store), and what the batches before it did.
+    private var thumbnailing: Task<ThumbnailCounts, Never>?
+    private(set) var thumbnails = ThumbnailCounts()
 
     init(source: Source, database: CatalogDatabase, session: CrawlSession, options: CrawlOptions, requester: APIRequester, started: Date) {
         self.source = source
@@ -57,6 +61,17 @@ struct CrawlRecorder {
             try await database.stage(items, in: session)
             return Date().timeIntervalSince(start)
         }
+        if let fetcher = options.thumbnails {
+            await finishThumbnails()
+            thumbnailing = Task { await fetcher.fetch(items) }
+        }
+    }
+
+    /// Waits for the thumbnails in progress, if any.
+    private mutating func finishThumbnails() async {
+        guard let thumbnailing else { return }
+        self.thumbnailing = nil
+        thumbnails.add(await thumbnailing.value)
     }
 
     /// Waits for the write in progress, if any.
@@ -91,12 +106,14 @@ struct CrawlRecorder {
     mutating func settle() async {
         _ = try? await writing?.value
         writing = nil
+        await finishThumbnails()
     }
 
     /// Stages everything emitted so far, and waits until it is written.
     mutating func flush() async throws {
         try await writeBehind()
         try await finishWriting()
+        await finishThumbnails()
     }
 
     /// The counts so far.
@@ -142,6 +159,7 @@ struct CrawlRecorder {
             crawlID: session.id, source: source.rawValue, stats: stats, elapsed: Date().timeIntervalSince(started),
             storeSeconds: storeSeconds, transportSeconds: stats.http.transportSeconds, minimumRequests: minimumRequests)
         report.mode = session.mode.rawValue
+        if options.thumbnails != nil { report.thumbnails = thumbnails }
         return report
     }
 }

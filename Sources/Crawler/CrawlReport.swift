@@ -19,4 +19,6 @@ public struct CrawlReport: Sendable {
     public var transportSeconds: Double
     /// The minimum number of requests this tree needs at the server's page size.
     public var minimumRequests: Int
+    /// What the crawl did with thumbnails, when it fetched them.
+    public var thumbnails: ThumbnailCounts?
 }

@@ -68,7 +68,14 @@ enum CrawlRun {
             let merge = try await database.complete(
                 session, stats: walk.recorder.stats(), fields: outcome.fields, options: outcome.fieldOptions)
             walk.recorder.storeSeconds += Date().timeIntervalSince(storeStart)
-            return walk.recorder.report(merge: merge, minimumRequests: walk.minimumRequests)
+            var report = walk.recorder.report(merge: merge, minimumRequests: walk.minimumRequests)
+            if let cache = options.thumbnails?.cache, var counts = report.thumbnails {
+                // The cache is kept under its size after the commit (a deleted item's picture goes too).
+                counts.evicted = (try? await cache.evict()) ?? 0
+                (counts.files, counts.bytes) = (try? cache.usage()) ?? (0, 0)
+                report.thumbnails = counts
+            }
+            return report
         } catch {
             await walk.recorder.settle()
             try? await database.fail(session, error: "\(error)", stats: walk.recorder.stats())

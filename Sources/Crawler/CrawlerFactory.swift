@@ -28,7 +28,7 @@ public enum CrawlerFactory {
     ) -> FrameIOV4Crawler {
         let requester = APIRequester(
             service: "Frame.io V4", credentials: .frameIOV4, transport: transport, auth: auth, retry: retry, logger: logger)
-        let client = FrameIOV4Client(baseURL: baseURL, requester: requester, pageSize: pageSize)
+        let client = FrameIOV4Client(baseURL: baseURL, requester: requester, pageSize: pageSize, thumbnails: options.thumbnails != nil)
         return FrameIOV4Crawler(client: client, database: database, options: options, logger: logger)
     }
 

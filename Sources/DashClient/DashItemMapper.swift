@@ -81,12 +81,14 @@ public struct DashItemMapper: Sendable {
         }
         if let fileType = asset.fileType, !fileType.isEmpty { text.append(fileType) }
         let firstFolder = folders.first
-        return CatalogItem(
+        var item = CatalogItem(
             source: .dash, id: asset.id, kind: .asset, name: name, parentID: folderIDs.first, projectID: nil,
             path: firstFolder.map { "\($0)/\(name)" } ?? name, size: asset.size.flatMap(CatalogItem.plausibleSize), mime: asset.mime,
             createdAt: asset.dateAdded.flatMap(Self.date), updatedAt: asset.dateLastModified.flatMap(Self.date), md5: asset.checksum,
             text: text.joined(separator: "\n"), record: canonicalizer.canonicalText(asset.record), state: asset.state, folders: folders,
             metadata: metadata)
+        item.thumbnailURL = asset.record["currentAssetFile"]?["previewUrl"]?.stringValue.flatMap(ThumbnailAddress.http)
+        return item
     }
 
     /// A Dash date (`2026-07-01T09:00:00.123Z`, or any ISO 8601 instant) to the second.

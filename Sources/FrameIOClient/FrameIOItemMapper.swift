@@ -67,7 +67,7 @@ public struct FrameIOItemMapper: Sendable {
             }
         let checksum = asset.record["checksums"]?["xx_hash"]?.stringValue?.lowercased()
         let name = asset.name.isEmpty ? asset.id : asset.name
-        return CatalogItem(
+        var item = CatalogItem(
             source: .frameio, id: asset.id, kind: kind, name: name, parentID: parentID, projectID: projectID,
             path: ItemPath.join(parentPath, name),
             size: reader?.int64("filesize").flatMap(CatalogItem.plausibleSize),
@@ -78,6 +78,8 @@ public struct FrameIOItemMapper: Sendable {
             xxh64: checksum.flatMap { Digest.isXXH64Hex($0) ? $0 : nil },
             text: Self.searchText(asset.record),
             record: canonicalizer.canonicalText(asset.record))
+        if kind == .file { item.thumbnailURL = asset.record["thumb"]?.stringValue.flatMap(ThumbnailAddress.http) }
+        return item
     }
 
     /// Description and property values, one per line, for the full-text index.

@@ -23,11 +23,16 @@ public struct FrameIOV4Client: Sendable {
     /// The page size asked for.
     public let pageSize: Int
 
-    public init(baseURL: String = defaultBaseURL, requester: APIRequester, pageSize: Int = maxPageSize) {
+    public init(baseURL: String = defaultBaseURL, requester: APIRequester, pageSize: Int = maxPageSize, thumbnails: Bool = false) {
         self.baseURL = APIURL.base(baseURL)
         self.requester = requester
         self.pageSize = max(1, min(pageSize, Self.maxPageSize))
+        assetIncludes = thumbnails ? "metadata,media_links.thumbnail" : "metadata"
     }
+
+    /// What file lists and reads include: each file's metadata and, for a crawl with thumbnails,
+    /// its thumbnail's signed address.
+    let assetIncludes: String
 
     /// `GET /me`.
     public func me() async throws -> V4User {
@@ -82,7 +87,7 @@ public struct FrameIOV4Client: Sendable {
     /// file's metadata.
     public func folderChildren(_ kind: ChildList, accountID: String, folderID: String, after cursor: String?) async throws -> V4Page<V4Asset> {
         try await list(
-            "/accounts/\(escape(accountID))/folders/\(escape(folderID))/\(kind.rawValue)", query: [("include", "metadata")],
+            "/accounts/\(escape(accountID))/folders/\(escape(folderID))/\(kind.rawValue)", query: [("include", assetIncludes)],
             group: "v4:\(kind.rawValue)", cursor: cursor, what: "\(kind.rawValue.replacingOccurrences(of: "_", with: " ")) in folder \(folderID)"
         ) { try V4Asset(json: $0, what: $1) }
     }
@@ -97,7 +102,7 @@ public struct FrameIOV4Client: Sendable {
     /// A version stack's versions (files), with their metadata.
     public func versions(accountID: String, stackID: String, after cursor: String?) async throws -> V4Page<V4Asset> {
         try await list(
-            "/accounts/\(escape(accountID))/version_stacks/\(escape(stackID))/children", query: [("include", "metadata")],
+            "/accounts/\(escape(accountID))/version_stacks/\(escape(stackID))/children", query: [("include", assetIncludes)],
             group: "v4:version_stack_children", cursor: cursor, what: "versions of version stack \(stackID)"
         ) { try V4Asset(json: $0, what: $1) }
     }
@@ -138,7 +143,7 @@ public struct FrameIOV4Client: Sendable {
     /// One asset of `collection` (`files`, `folders`, `version_stacks`), with its metadata.
     private func asset(_ collection: String, group: String, accountID: String, id: String, what: String) async throws -> V4Asset {
         try await getData(
-            "/accounts/\(escape(accountID))/\(collection)/\(escape(id))", query: [("include", "metadata")], rateLimitGroup: group, what: what
+            "/accounts/\(escape(accountID))/\(collection)/\(escape(id))", query: [("include", assetIncludes)], rateLimitGroup: group, what: what
         ) { try V4Asset(json: $0, what: what) }
     }
 

@@ -63,12 +63,16 @@ public struct FrameIOV4ItemMapper: Sendable {
         let metadata = resolved(asset.metadata)
         var text = metadata.sorted { $0.key < $1.key }.flatMap { field in field.value.map { "\(field.key): \($0)" } }
         if let description = reader?.nonEmptyString("description") { text.insert(description, at: 0) }
-        return CatalogItem(
+        var item = CatalogItem(
             source: .frameio, id: asset.id, kind: kind, name: name, parentID: parentID, projectID: projectID,
             path: ItemPath.join(parentPath, name), size: asset.type == .file ? reader?.int64("file_size").flatMap(CatalogItem.plausibleSize) : nil,
             mime: reader?.nonEmptyString("media_type"), createdAt: reader?.date("created_at"), updatedAt: reader?.date("updated_at"),
             text: text.joined(separator: "\n"), record: canonicalizer.canonicalText(asset.record), state: reader?.nonEmptyString("status"),
             metadata: metadata)
+        if asset.type == .file {
+            item.thumbnailURL = asset.record["media_links"]?["thumbnail"]?["url"]?.stringValue.flatMap(ThumbnailAddress.http)
+        }
+        return item
     }
 
     /// Field name → values as text: select options by name, people by name, numbers as sent,

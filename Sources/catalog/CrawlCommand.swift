@@ -64,6 +64,18 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(help: "Seconds one request may take before it is abandoned and retried.")
     var timeout = 60.0
 
+    @Flag(
+        help: ArgumentHelp(
+            "Also fetch each new or changed file's thumbnail into a cache beside the catalog (<catalog>.thumbnails), for catalog serve to show offline (default: CATALOG_THUMBNAILS, crawl.thumbnails, else off)."
+        ))
+    var thumbnails = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The most the thumbnail cache holds; the oldest pictures go first (default: CATALOG_THUMBNAIL_CACHE_SIZE, crawl.thumbnail_cache_size, else 1GB).",
+            valueName: "size"))
+    var thumbnailCacheSize: String?
+
     var retry: RetryPolicy { RetryPolicy(timeout: .milliseconds(Int64(timeout * 1000))) }
 
     func validate() throws {
@@ -74,6 +86,9 @@ struct CrawlCommand: AsyncParsableCommand {
         if since != nil, full || verify { throw ValidationError("--since is for a delta refresh; it cannot be combined with --full or --verify") }
         guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size must be between 1 and 10000") }
         guard (0.1...3600).contains(timeout) else { throw ValidationError("--timeout must be between 0.1 and 3600 seconds") }
+        if let thumbnailCacheSize, (try? SearchQueryParser().byteCount(thumbnailCacheSize)) == nil {
+            throw ValidationError("--thumbnail-cache-size takes a size such as 500MB or 2GiB")
+        }
     }
 
     func run() async throws {
@@ -124,12 +139,21 @@ struct CrawlCommand: AsyncParsableCommand {
             ?? Self.setting("CATALOG_CONCURRENCY", in: environment, default: 8) { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } }
         let stats =
             try self.stats ?? Self.setting("CATALOG_STATS", in: environment, default: StatsInterval(seconds: 60)) { StatsInterval(argument: $0) }
+        let fetchThumbnails =
+            try thumbnails
+            || Self.setting("CATALOG_THUMBNAILS", in: environment, default: false) { ["true": true, "false": false][$0.lowercased()] }
+        let cacheSize =
+            try thumbnailCacheSize.flatMap { try? SearchQueryParser().byteCount($0) }
+            ?? Self.setting("CATALOG_THUMBNAIL_CACHE_SIZE", in: environment, default: ThumbnailCache.defaultCapacity) {
+                try? SearchQueryParser().byteCount($0)
+            }
         for source in sources {
             let display = ProgressDisplay(quiet: global.quiet, statsInterval: stats.seconds)
             var options = CrawlOptions(concurrency: concurrency, progress: display.callback)
             options.mode = full || verify ? .full : .automatic
             options.since = since.flatMap(Timestamp.parse)
             options.force = force
+            if fetchThumbnails { options.thumbnails = ThumbnailFetcher(cache: ThumbnailCache(database: database, capacity: cacheSize)) }
             display.start()
             let report: CrawlReport
             do {
@@ -318,7 +342,14 @@ enum Summary {
             "\(report.source) \(report.mode): \(g(s.items)) items (\(g(c.added)) new, \(g(c.changed - c.moved)) changed, \(g(c.moved)) moved, \(g(c.deleted)) deleted, \(g(c.unchanged)) unchanged), "
             + "\(g(h.requests)) requests (minimum \(g(report.minimumRequests))), \(g(h.retries)) retries, \(g(h.throttled)) throttled (429), "
             + "\(h.rateLimitWaits) rate-limit waits, " + String(format: "%.1fs (store %.1fs)", report.elapsed, report.storeSeconds)
-            + warnings(count: s.warningCount, kept: s.warnings)
+            + (report.thumbnails.map(thumbnails) ?? "") + warnings(count: s.warningCount, kept: s.warnings)
+    }
+
+    /// `, thumbnails: N fetched, N current, N failed, N evicted (cache N pictures, N MB)`.
+    static func thumbnails(_ t: ThumbnailCounts) -> String {
+        let g = Count.grouped
+        return
+            ", thumbnails: \(g(t.fetched)) fetched, \(g(t.current)) current, \(g(t.failed)) failed, \(g(t.evicted)) evicted (cache \(g(t.files)) pictures, \(ByteCount.format(t.bytes)))"
     }
 
     /// `, N warnings` and the first few, one per line (the rest are in `catalog status`).

@@ -39,7 +39,9 @@ struct DemoCommand: AsyncParsableCommand {
             let reports = try await server.withRunning { urls in
                 Terminal.output("sandbox listening at \(urls.frameIOV4) (Frame.io V4) and \(urls.dash) (Dash); crawling into \(database.path)")
                 let display = ProgressDisplay(quiet: false, statsInterval: 0)
-                let options = CrawlOptions(progress: display.callback)
+                var options = CrawlOptions(progress: display.callback)
+                // The sandbox serves a picture per file: the demo's catalog shows them in catalog serve.
+                options.thumbnails = ThumbnailFetcher(cache: ThumbnailCache(database: database))
                 display.start()
                 defer { display.finish() }
                 let ims = IMSAuth(mode: .token("sandbox-demo-token"), transport: AsyncHTTPClientTransport(), credentials: nil)

@@ -92,6 +92,9 @@ struct SandboxOptions: ParsableArguments {
     @Option(help: "Refuse every static bearer token with 401 after this many requests, as if it had expired.")
     var tokenExpiresAfter: Int?
 
+    @Option(help: "Fraction of files whose thumbnail address the sandbox's CDN refuses as expired (403), the same files every time (0 to 1).")
+    var expiredThumbnails = 0.0
+
     func parsedFaults() throws -> [SandboxFault: Double] {
         var parsed: [SandboxFault: Double] = [:]
         for text in faults {
@@ -117,6 +120,7 @@ struct SandboxOptions: ParsableArguments {
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1") }
         guard rateWindowMs >= 1 else { throw ValidationError("--rate-window-ms must be at least 1") }
         guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
+        guard (0...1).contains(expiredThumbnails) else { throw ValidationError("--expired-thumbnails must be between 0 and 1") }
         guard (0...60_000).contains(latencyMs) else { throw ValidationError("--latency-ms must be between 0 and 60000") }
         guard (0...600_000).contains(slowMs) else { throw ValidationError("--slow-ms must be between 0 and 600000") }
         guard burstLength >= 1 else { throw ValidationError("--burst-length must be at least 1") }
@@ -141,6 +145,7 @@ struct SandboxOptions: ParsableArguments {
         configuration.slowMilliseconds = slowMs
         configuration.burstLength = burstLength
         configuration.tokenExpiresAfterRequests = tokenExpiresAfter
+        configuration.expiredThumbnailRate = expiredThumbnails
         if let dashClientID {
             configuration.dashAuth = OAuthClientSettings(
                 clientID: dashClientID, clientSecret: dashClientSecret, refreshToken: dashRefreshToken,

@@ -36,6 +36,8 @@ struct Settings: Sendable {
         Key(name: "dash.asset_url", variable: "DASH_ASSET_URL", fallback: "none (catalog open cannot open Dash assets)"),
         Key(name: "crawl.concurrency", variable: "CATALOG_CONCURRENCY", fallback: "8"),
         Key(name: "crawl.stats", variable: "CATALOG_STATS", fallback: "1m"),
+        Key(name: "crawl.thumbnails", variable: "CATALOG_THUMBNAILS", fallback: "false"),
+        Key(name: "crawl.thumbnail_cache_size", variable: "CATALOG_THUMBNAIL_CACHE_SIZE", fallback: "1GB"),
     ]
 
     /// The secrets, which only the environment (or the credentials file) may hold.

@@ -1,5 +1,6 @@
 import CatalogSandbox
 import Foundation
+import GRDB
 import Testing
 
 /// A crawl's progress where stderr is a log (cron, systemd): a stats line every `--stats`.
@@ -31,8 +32,15 @@ import Testing
 
 /// Ctrl-C leaves no stray files: a first crawl's catalog, a crawl's staging file.
 @Suite(.serialized) struct InterruptCLITests {
-    /// Starts `catalog arguments`, waits until `ready` exists, sends SIGINT, and returns the exit status.
-    static func interrupt(_ arguments: [String], environment: [String: String], when ready: String) async throws -> Int32 {
+    /// How many crawls the catalog at `path` records (read-only, beside the crawl writing it).
+    static func crawlCount(_ path: String) throws -> Int {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: path, configuration: configuration).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM crawl") ?? 0 }
+    }
+
+    /// Starts `catalog arguments`, waits until `ready` holds, sends SIGINT, and returns the exit status.
+    static func interrupt(_ arguments: [String], environment: [String: String], when ready: () -> Bool) async throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: catalogBinary)
         process.arguments = arguments
@@ -40,8 +48,8 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: ready) { try await Task.sleep(for: .milliseconds(25)) }
-        #expect(FileManager.default.fileExists(atPath: ready), "\(ready) never appeared")
+        for _ in 0..<400 where !ready() { try await Task.sleep(for: .milliseconds(25)) }
+        #expect(ready(), "the crawl never got where it was to be interrupted")
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         return process.terminationStatus
@@ -57,7 +65,8 @@ import Testing
             let path = try scratchDirectory() + "/c.sqlite"
             // A first crawl: nothing complete to keep, so nothing is left.
             let first = try await Self.interrupt(
-                ["crawl", "frameio", "--db", path, "--concurrency", "1"], environment: environment, when: path + ".staging")
+                ["crawl", "frameio", "--db", path, "--concurrency", "1"], environment: environment,
+                when: { FileManager.default.fileExists(atPath: path + ".staging") })
             #expect(first == 130)
             let left = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
             #expect(left.isEmpty, "\(left)")
@@ -66,7 +75,9 @@ import Testing
             #expect(complete.status == 0, "\(complete.stderr)")
             let before = try itemsOnDisk(path)
             let second = try await Self.interrupt(
-                ["crawl", "frameio", "--full", "--db", path, "--concurrency", "1"], environment: environment, when: path + ".staging")
+                ["crawl", "frameio", "--full", "--db", path, "--concurrency", "1"], environment: environment,
+                // Once it is recorded as running (its staging file comes a moment before that).
+                when: { (try? Self.crawlCount(path)) == 2 })
             #expect(second == 130)
             #expect(!FileManager.default.fileExists(atPath: path + ".staging"))
             #expect(try itemsOnDisk(path) == before)

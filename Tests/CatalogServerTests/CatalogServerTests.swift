@@ -87,6 +87,34 @@ import Testing
         }
     }
 
+    /// A picture in the thumbnail cache is named by the items it shows and served by its content
+    /// address; nothing else on disk is reachable through that route.
+    @Test func thumbnailsAreServedFromTheCache() async throws {
+        let database = try await Self.catalog()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-thumbs-\(UUID().uuidString)").path
+        let cache = ThumbnailCache(database: database, directory: directory)
+        let picture: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 1, 2, 3]
+        let v1 = try #require(try database.items(source: .frameio, ids: ["v1"])["v1"])
+        try await cache.store(picture, ext: "png", for: v1)
+        let server = CatalogServer(database: database, link: WebLink(frameIOAPI: .v2, dashAssetURL: nil), token: nil, thumbnails: cache)
+        try await Application(router: server.router()).test(.live) { client in
+            let answer = try Self.json(try await client.execute(uri: "/api/search?q=kind:file&sort=size", method: .get))
+            let items = answer["items"]?.arrayValue ?? []
+            let address = try #require(items.first { $0["id"]?.stringValue == "v1" }?["thumbnail"]?.stringValue)
+            #expect(address == "/thumbnails/" + Digest.xxh3_128(picture).hex + ".png")
+            #expect(items.first { $0["id"]?.stringValue == "v2" }?["thumbnail"] == .null, "no picture: null")
+            let item = try Self.json(try await client.execute(uri: "/api/items/frameio/v1", method: .get))
+            #expect(item["item"]?["thumbnail"]?.stringValue == address)
+            let response = try await client.execute(uri: address, method: .get)
+            #expect(response.status == .ok && response.headers[.contentType] == "image/png")
+            #expect(Array(response.body.readableBytesView) == picture)
+            for uri in ["/thumbnails/..%2F..%2Fetc%2Fpasswd", "/thumbnails/" + String(repeating: "0", count: 32) + ".png", "/thumbnails/x.png"] {
+                #expect(try await client.execute(uri: uri, method: .get).status == .notFound, "\(uri)")
+            }
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
     @Test func badParametersAndQueriesAre400WithAMessage() async throws {
         try await Self.app().test(.live) { client in
             for (uri, message) in [

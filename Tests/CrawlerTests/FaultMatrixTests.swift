@@ -156,7 +156,7 @@ func faultyConfiguration(pageSize: Int, _ configure: (inout SandboxConfiguration
 /// Runs one Frame.io case: from the catalog of a generated tree, a full crawl of its 2% mutation
 /// through a sandbox with `configure`'s faults (a tree of 1 500 assets, or 500 when `small`).
 func frameIOFaultRun(
-    small: Bool = false, token: String = "sandbox-token-abc", _ configure: (inout SandboxConfiguration) -> Void
+    small: Bool = false, token: String = "sandbox-token-abc", retry: RetryPolicy = faultRetry, _ configure: (inout SandboxConfiguration) -> Void
 ) async throws -> FaultOutcome {
     let baseline = try await (small ? FaultBaselines.frameIOSmall : FaultBaselines.frameIOLarge).value
     let database = try baseline.startingCatalog()
@@ -165,7 +165,7 @@ func frameIOFaultRun(
         try await server.withRunning { urls in
             // --force: the mutation may delete a whole folder, more than the mass-disappearance
             // guard lets through (that guard has tests of its own); here only the faults matter.
-            try await crawl(urls.frameIO, into: database, token: token, pageSize: 40, retry: faultRetry, mode: .full, force: true)
+            try await crawl(urls.frameIO, into: database, token: token, pageSize: 40, retry: retry, mode: .full, force: true)
         }
     }
     outcome.counts = server.frameIO.counts
@@ -201,7 +201,10 @@ func dashFaultRun(auth: (@Sendable (SandboxURLs) -> DashAuth)? = nil, _ configur
     @Test(arguments: [false, true])
     func throttleBurstsAreWaitedOut(retryAfter: Bool) async throws {
         // A small tree: each 429 with Retry-After pauses every request for a second.
-        let outcome = try await frameIOFaultRun(small: true) {
+        // A long timeout: a 429 the client gave up waiting for (a loaded machine) would be
+        // counted by the sandbox and not by the crawl.
+        let patient = RetryPolicy(maxAttempts: 6, baseDelay: 0.005, throttleDelay: 0.02, maxDelay: 0.2, timeout: .seconds(30))
+        let outcome = try await frameIOFaultRun(small: true, retry: patient) {
             $0.faults = [.throttleBurst: 0.03]
             $0.burstLength = 3
             $0.sendRetryAfter = retryAfter

@@ -51,6 +51,10 @@ public struct CatalogItem: Sendable, Hashable {
     /// Custom metadata resolved for people: field name → values (option values as full paths,
     /// `Campaigns / 2026 / Spring`); empty when the source has none.
     public var metadata: [String: [String]]
+    /// A signed address of a small picture of the item (Frame.io v2 `thumb`, V4
+    /// `media_links.thumbnail`, Dash `previewUrl`), good for hours: not part of the record and
+    /// never stored; a crawl with thumbnails fetches it into the thumbnail cache.
+    public var thumbnailURL: String?
 
     /// Creates an item. `digest` is computed from `record` unless given: only an item read back
     /// from storage passes the digest stored with it.

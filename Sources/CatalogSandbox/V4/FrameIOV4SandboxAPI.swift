@@ -16,7 +16,11 @@ public final class FrameIOV4SandboxAPI: Sendable {
     /// The IMS whose access tokens are accepted, when configured.
     let ims: IMSSandbox?
 
-    public init(dataset: FrameIOV4Dataset, configuration: SandboxConfiguration, ims: IMSSandbox? = nil) {
+    /// Where its signed media addresses point (thumbnails, previews).
+    public let media: SandboxMedia
+
+    public init(dataset: FrameIOV4Dataset, configuration: SandboxConfiguration, ims: IMSSandbox? = nil, media: SandboxMedia? = nil) {
+        self.media = media ?? SandboxMedia(expiredRate: configuration.expiredThumbnailRate)
         self.configuration = configuration
         self.ims = ims
         gate = SandboxGate(configuration: configuration)
@@ -102,7 +106,7 @@ public final class FrameIOV4SandboxAPI: Sendable {
             refuse: { FrameIOV4SandboxView.error($0, SandboxGate.title(of: $0), $1, headers: $2) },
             answer: { pageFault in
                 let view = FrameIOV4SandboxView(
-                    dataset: state.withLock { $0 }, pageFault: pageFault, nextRandom: { [self] in random.withLock { $0.next() } })
+                    dataset: state.withLock { $0 }, pageFault: pageFault, nextRandom: { [self] in random.withLock { $0.next() } }, media: media)
                 return answer(view, request)
             })
     }
@@ -113,6 +117,8 @@ struct FrameIOV4SandboxView {
     let dataset: FrameIOV4Dataset
     var pageFault: PageFault?
     let nextRandom: @Sendable () -> UInt64
+    /// Where signed media addresses point.
+    let media: SandboxMedia
 
     /// The V4 error body `{"errors": [{"title", "detail", "source": {"pointer"}}]}`.
     static func error(
@@ -389,7 +395,7 @@ struct FrameIOV4SandboxView {
     }
 
     private func signedURL(_ kind: String, _ id: String) -> JSONValue {
-        .string("https://assets.frame.io.invalid/\(id)/\(kind)?Expires=1790000000&Signature=\(String(nextRandom(), radix: 16))&Key-Pair-Id=SANDBOX")
+        .string(media.address(kind, id, signature: String(nextRandom(), radix: 16)))
     }
 
     // MARK: Rendering

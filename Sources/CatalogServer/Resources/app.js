@@ -133,7 +133,7 @@ async function searchPage() {
       return;
     }
     const body = state.view === "grid"
-      ? el("div", { class: "grid" }, answer.items.map((item) => el("a", { class: "card", href: itemHref(item) }, el("div", { class: "thumb" }, item.kind === "file" || item.kind === "asset" ? (item.path.split(".").pop() || item.kind) : item.kind), el("div", { class: "name" }, item.name), el("div", { class: "muted" }, sizeOf(item)))))
+      ? el("div", { class: "grid" }, answer.items.map((item) => el("a", { class: "card", href: itemHref(item) }, el("div", { class: "thumb" }, item.thumbnail ? el("img", { src: item.thumbnail, alt: "", loading: "lazy" }) : item.kind === "file" || item.kind === "asset" ? (item.path.split(".").pop() || item.kind) : item.kind), el("div", { class: "name" }, item.name), el("div", { class: "muted" }, sizeOf(item)))))
       : el("table", {}, el("thead", {}, el("tr", {}, ["Name", "Kind", "Size", "Path", "Updated"].map((h) => el("th", {}, h)))),
         el("tbody", {}, answer.items.map((item) => el("tr", {},
           el("td", {}, el("a", { href: itemHref(item) }, item.name)), el("td", {}, item.kind), el("td", { class: "num" }, sizeOf(item)),
@@ -168,10 +168,13 @@ async function itemPage(source, id) {
     document.title = `${item.name} · catalog`;
     const fields = el("dl", { class: "fields" });
     for (const [key, value] of Object.entries(item)) {
-      if (value === null || key === "metadata" || key === "folders" || key === "url" || key === "name") continue;
+      if (value === null || key === "metadata" || key === "folders" || key === "url" || key === "name" || key === "thumbnail") continue;
       fields.append(el("dt", {}, key), el("dd", {}, key === "size" ? `${bytes(value)} (${value.toLocaleString()} bytes)` : key === "path" ? pathLinks(String(value)) : String(value)));
     }
-    const parts = [el("h1", {}, item.name), fields];
+    const parts = [el("h1", {}, item.name)];
+    // The picture from the thumbnail cache (catalog crawl --thumbnails): served by this server, no network.
+    if (item.thumbnail) parts.push(el("img", { class: "picture", src: item.thumbnail, alt: `thumbnail of ${item.name}` }));
+    parts.push(fields);
     if (item.url) parts.push(el("p", {}, el("a", { href: item.url, rel: "noopener noreferrer", target: "_blank" }, `Open in ${item.source === "dash" ? "Dash" : "Frame.io"}`)));
     const metadata = Object.entries(item.metadata || {});
     if (metadata.length) {

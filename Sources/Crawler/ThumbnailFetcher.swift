@@ -1,0 +1,92 @@
+import CatalogCore
+import CatalogStore
+import Foundation
+import HTTPSupport
+import HTTPTypes
+
+/// What a crawl did with thumbnails.
+public struct ThumbnailCounts: Sendable, Equatable {
+    /// Pictures fetched and kept.
+    public var fetched = 0
+    /// Files whose picture was already kept for their current record.
+    public var current = 0
+    /// Pictures that could not be had (expired or refused address, not a picture, too big, a
+    /// network failure): counted, never a reason to fail the crawl.
+    public var failed = 0
+    /// Pictures removed to keep the cache under its size (oldest first).
+    public var evicted = 0
+    /// Pictures and bytes in the cache after the crawl.
+    public var files = 0
+    public var bytes: Int64 = 0
+
+    public init() {}
+
+    mutating func add(_ other: ThumbnailCounts) {
+        fetched += other.fetched
+        current += other.current
+        failed += other.failed
+    }
+}
+
+/// Fetches the thumbnails of a crawl's files into a ``ThumbnailCache``: only those with no
+/// picture for their current record, several at once, each address asked once (a signed CDN
+/// address: no token is sent with it), and any failure counted, not thrown.
+public struct ThumbnailFetcher: Sendable {
+    /// Where the pictures go.
+    public let cache: ThumbnailCache
+    let transport: any HTTPTransport
+    /// Pictures fetched at once.
+    public let concurrency: Int
+    /// How long one picture may take.
+    public let timeout: Duration
+
+    /// A fetcher into `cache` through `transport`.
+    public init(
+        cache: ThumbnailCache, transport: any HTTPTransport = AsyncHTTPClientTransport(), concurrency: Int = 16, timeout: Duration = .seconds(20)
+    ) {
+        self.cache = cache
+        self.transport = transport
+        self.concurrency = max(1, concurrency)
+        self.timeout = timeout
+    }
+
+    /// Fetches what `items` (one batch of a crawl) lack.
+    func fetch(_ items: [CatalogItem]) async -> ThumbnailCounts {
+        var counts = ThumbnailCounts()
+        let withAddress = items.filter { $0.thumbnailURL != nil }
+        guard let wanted = try? cache.wanted(withAddress) else {
+            counts.failed = withAddress.count
+            return counts
+        }
+        counts.current = withAddress.count - wanted.count
+        await withTaskGroup(of: Bool.self) { group in
+            var next = wanted.makeIterator()
+            func start() -> Bool {
+                guard let item = next.next() else { return false }
+                group.addTask { await fetchOne(item) }
+                return true
+            }
+            for _ in 0..<concurrency where !start() { break }
+            for await ok in group {
+                if ok { counts.fetched += 1 } else { counts.failed += 1 }
+                _ = start()
+            }
+        }
+        return counts
+    }
+
+    /// Fetches and keeps one picture; false when it could not be had.
+    func fetchOne(_ item: CatalogItem) async -> Bool {
+        guard let url = item.thumbnailURL else { return false }
+        do {
+            let response = try await transport.send(APIRequest(url: url, rateLimitGroup: "thumbnail"), timeout: timeout)
+            guard response.status.code == 200, !response.body.isEmpty, response.body.count <= ThumbnailCache.maxPictureBytes,
+                let ext = ThumbnailCache.fileExtension(forType: response.headerFields[.contentType] ?? "")
+            else { return false }
+            try await cache.store(response.body, ext: ext, for: item)
+            return true
+        } catch {
+            return false
+        }
+    }
+}
