@@ -150,25 +150,39 @@ struct API: Sendable {
         w.appendRaw("\"total\":\(total),\"total_is_at_least\":\(cap.map { total >= $0 } ?? false)")
     }
 
-    /// `"facets":{…}`: for each facet, its values among the first 5 000 matches and their counts.
+    /// `"facets":{…},"field_facets":[…]`: for each facet, then for the custom fields the most
+    /// matches have, the values among the first 5 000 matches and their counts.
     func writeFacets(_ query: SearchQuery, to w: inout JSONWriter) throws {
         w.appendRaw("\"facets\":{")
         let facets = try database.facets(query)
-        for (i, facet) in SearchFacet.allCases.enumerated() {
-            if i > 0 { w.appendRaw(",") }
-            w.writeString(facet.rawValue)
+        func write(_ entries: [(value: String, count: Int)], filter: (String) -> String) {
             w.appendRaw(":[")
-            for (j, entry) in (facets[facet] ?? []).enumerated() {
+            for (j, entry) in entries.enumerated() {
                 if j > 0 { w.appendRaw(",") }
                 w.appendRaw("{\"value\":")
                 w.writeString(entry.value)
                 w.appendRaw(",\"count\":\(entry.count),\"filter\":")
-                w.writeString(facet.filter(entry.value))
+                w.writeString(filter(entry.value))
                 w.appendRaw("}")
             }
             w.appendRaw("]")
         }
-        w.appendRaw("}")
+        for (i, facet) in SearchFacet.allCases.enumerated() {
+            if i > 0 { w.appendRaw(",") }
+            w.writeString(facet.rawValue)
+            write(facets.builtIn[facet] ?? [], filter: facet.filter)
+        }
+        // Custom fields, apart: a field may be called `kind` too.
+        w.appendRaw("},\"field_facets\":[")
+        for (i, field) in facets.fields.enumerated() {
+            if i > 0 { w.appendRaw(",") }
+            w.appendRaw("{\"field\":")
+            w.writeString(field.name)
+            w.appendRaw(",\"values\"")
+            write(field.values) { SearchFacet.fieldFilter(name: field.name, value: $0) }
+            w.appendRaw("}")
+        }
+        w.appendRaw("]")
     }
 
     /// `GET /api/items/{source}/{id}`: the item, the versions of its stack, the items with the

@@ -108,11 +108,16 @@ extension CatalogDatabase {
     /// For each facet, the values the matches of `query` have and how many have each, most first
     /// (at most `limit` values), counted over the first `cap` matches in catalog order (a broad
     /// query's counts are then those of a sample) in one pass.
-    public func facets(_ query: SearchQuery, cap: Int = 5_000, limit: Int = 12) throws(StoreError) -> [SearchFacet: [(value: String, count: Int)]] {
+    ///
+    /// Custom fields (Dash, Frame.io V4 metadata) are counted in the same pass: the `fieldLimit`
+    /// fields the most matches have, each with its `limit` most frequent values.
+    public func facets(_ query: SearchQuery, cap: Int = 5_000, limit: Int = 12, fieldLimit: Int = 8) throws(StoreError) -> SearchFacetCounts {
         try read { db in
             let statement = try SearchSQL.planned(query, limit: 0, in: db).facetRows(cap: cap)
             var counts: [SearchFacet: [String: Int]] = [:]
             var projectIDs: [String: Int] = [:]
+            var holders: [String: Int] = [:]
+            var fieldValues: [String: [String: Int]] = [:]
             let rows = try Row.fetchCursor(db, sql: statement.sql, arguments: statement.arguments)
             while let row = try rows.next() {
                 func add(_ facet: SearchFacet, _ value: String?) {
@@ -126,6 +131,14 @@ extension CatalogDatabase {
                 let mime: String? = row["mime"]
                 add(.type, mime.flatMap { $0.split(separator: "/").first.map(String.init) })
                 if let project: String = row["project_id"] { projectIDs[project, default: 0] += 1 }
+                if let metadata: String = row["metadata"], let fields = try? JSONParser.parse(Array(metadata.utf8)).objectMembers {
+                    for field in fields {
+                        holders[field.key, default: 0] += 1
+                        for value in field.value.arrayValue ?? [] {
+                            if let text = value.stringValue, !text.isEmpty { fieldValues[field.key, default: [:]][text, default: 0] += 1 }
+                        }
+                    }
+                }
             }
             // Projects are counted by id, then named (one lookup for the ids found).
             let ids = Array(projectIDs.keys.prefix(500))
@@ -138,9 +151,14 @@ extension CatalogDatabase {
                     counts[.project, default: [:]][row["name"], default: 0] += projectIDs[id] ?? 0
                 }
             }
-            var result: [SearchFacet: [(value: String, count: Int)]] = [:]
-            for facet in SearchFacet.allCases {
-                result[facet] = (counts[facet] ?? [:]).sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(limit).map { ($0.key, $0.value) }
+            func top(_ values: [String: Int]) -> [(value: String, count: Int)] {
+                values.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(limit).map { ($0.key, $0.value) }
+            }
+            var result = SearchFacetCounts()
+            for facet in SearchFacet.allCases { result.builtIn[facet] = top(counts[facet] ?? [:]) }
+            result.fields = holders.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(fieldLimit).compactMap { field in
+                let values = top(fieldValues[field.key] ?? [:])
+                return values.isEmpty ? nil : (field.key, values)
             }
             return result
         }

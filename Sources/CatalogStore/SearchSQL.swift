@@ -164,7 +164,8 @@ struct SearchSQL {
         var all = arguments
         all += [cap]
         return Statement(
-            sql: "SELECT item.source, item.kind, item.ext, item.label, item.state, item.mime, item.project_id FROM \(table)\(clause) LIMIT ?",
+            sql:
+                "SELECT item.source, item.kind, item.ext, item.label, item.state, item.mime, item.project_id, item.metadata FROM \(table)\(clause) LIMIT ?",
             arguments: all)
     }
 

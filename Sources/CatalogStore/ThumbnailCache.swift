@@ -38,15 +38,7 @@ public final class ThumbnailCache: Sendable {
         guard !candidates.isEmpty, let source = candidates.first?.source else { return [] }
         let ids = candidates.map(\.id)
         let current = try database.read { db in
-            var digests: [String: String] = [:]
-            for chunk in stride(from: 0, to: ids.count, by: 500) {
-                let part = Array(ids[chunk..<min(chunk + 500, ids.count)])
-                let rows = try Row.fetchAll(
-                    db, sql: "SELECT id, digest FROM thumbnail WHERE source = ? AND id IN (\(part.map { _ in "?" }.joined(separator: ",")))",
-                    arguments: StatementArguments([source.rawValue] + part))
-                for row in rows { digests[row["id"]] = row["digest"] }
-            }
-            return digests
+            Dictionary(try Self.rows(source: source, ids: ids, in: db).map { ($0["id"] as String, $0["digest"] as String) }) { a, _ in a }
         }
         return candidates.filter { current[$0.id] != $0.digest }
     }
@@ -143,17 +135,26 @@ public final class ThumbnailCache: Sendable {
     /// The picture file of each of these items that has one, by item.
     public func files(of items: [CatalogItem]) throws(StoreError) -> [ItemKey: String] {
         guard !items.isEmpty else { return [:] }
+        let idsBySource = Dictionary(grouping: items, by: \.source).mapValues { Array(Set($0.map(\.id))) }
         return try database.read { db in
             var found: [ItemKey: String] = [:]
-            for item in items {
-                if let file = try String.fetchOne(
-                    db, sql: "SELECT file FROM thumbnail WHERE source = ? AND id = ?", arguments: [item.source.rawValue, item.id])
-                {
-                    found[ItemKey(source: item.source, id: item.id)] = file
-                }
+            for (source, ids) in idsBySource {
+                for row in try Self.rows(source: source, ids: ids, in: db) { found[ItemKey(source: source, id: row["id"])] = row["file"] }
             }
             return found
         }
+    }
+
+    /// The `thumbnail` rows of these items of `source`: one query per 500 ids (a page of results is one).
+    static func rows(source: Source, ids: [String], in db: Database) throws -> [Row] {
+        var rows: [Row] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let part = Array(ids[start..<min(start + 500, ids.count)])
+            rows += try Row.fetchAll(
+                db, sql: "SELECT id, digest, file FROM thumbnail WHERE source = ? AND id IN (\(part.map { _ in "?" }.joined(separator: ",")))",
+                arguments: StatementArguments([source.rawValue] + part))
+        }
+        return rows
     }
 
     /// Whether `name` is a cache file's name: 32 lowercase hex digits, a dot, a known extension.

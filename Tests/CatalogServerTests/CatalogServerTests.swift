@@ -41,7 +41,7 @@ import Testing
             [
                 CatalogItem(
                     source: .dash, id: "d1", kind: .asset, name: "hero.jpg", parentID: nil, projectID: nil, path: "Brand/Logos/hero.jpg", size: 50,
-                    mime: "image/jpeg", record: #"{"id":"d1"}"#, state: "LIVE", folders: ["Brand/Logos"])
+                    mime: "image/jpeg", record: #"{"id":"d1"}"#, state: "LIVE", folders: ["Brand/Logos"], metadata: ["Review Status": ["In Review"]])
             ], in: dash)
         try await database.complete(dash, stats: CrawlStats())
         return database
@@ -73,6 +73,11 @@ import Testing
             #expect(summary["total"]?.int64Value == 3 && summary["total_is_at_least"] == .bool(false), "\(summary)")
             let kinds = summary["facets"]?["kind"]?.arrayValue ?? []
             #expect(kinds.contains { $0["value"]?.stringValue == "file" && $0["count"]?.int64Value == 2 && $0["filter"]?.stringValue == "kind:file" })
+            // A custom field: the Dash asset's metadata, with the filter that narrows to it.
+            let fields = try Self.json(try await client.execute(uri: "/api/summary?q=source:dash", method: .get))["field_facets"]?.arrayValue ?? []
+            #expect(fields.first?["field"]?.stringValue == "Review Status", "\(fields)")
+            #expect(fields.first?["values"]?.arrayValue?.first?["filter"]?.stringValue == "\"Review Status\":\"In Review\"", "\(fields)")
+            #expect(fields.first?["values"]?.arrayValue?.first?["count"]?.int64Value == 1)
             let projects = summary["facets"]?["project"]?.arrayValue ?? []
             #expect(projects.first?["filter"]?.stringValue == "project:\"Spring Spot\"", "\(projects)")
             let sorted = try Self.json(try await client.execute(uri: "/api/search?q=kind:file&sort=size", method: .get))

@@ -21,7 +21,29 @@ public enum SearchFacet: String, CaseIterable, Sendable {
 
     /// The query filter that narrows a search to `value`.
     public func filter(_ value: String) -> String {
-        let quoted = value.contains(where: { $0 == " " || $0 == "\"" || $0 == ":" }) ? "\"\(value.replacingOccurrences(of: "\"", with: ""))\"" : value
-        return "\(rawValue):\(quoted)"
+        "\(rawValue):\(Self.quoted(value))"
     }
+
+    /// The filter on custom field `name` (Dash, Frame.io V4) that narrows a search to `value`:
+    /// `"Review Status":Approved`.
+    public static func fieldFilter(name: String, value: String) -> String {
+        "\(quoted(name)):\(quoted(value))"
+    }
+
+    /// `text` as one word of the query language: quoted when it holds a space, a quote or a colon
+    /// (quotes inside are dropped: the language has no escape for them).
+    public static func quoted(_ text: String) -> String {
+        text.contains(where: { $0 == " " || $0 == "\"" || $0 == ":" }) ? "\"\(text.replacingOccurrences(of: "\"", with: ""))\"" : text
+    }
+}
+
+/// What the matches of a search have (`catalog serve`'s facets): for each ``SearchFacet`` and
+/// each custom field, its most frequent values and how many matches have each.
+public struct SearchFacetCounts: Sendable {
+    /// The built-in facets' values and counts, most first.
+    public var builtIn: [SearchFacet: [(value: String, count: Int)]] = [:]
+    /// Custom fields' values and counts by field name (the fields most matches have first).
+    public var fields: [(name: String, values: [(value: String, count: Int)])] = []
+
+    public init() {}
 }

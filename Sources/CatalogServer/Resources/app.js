@@ -102,7 +102,7 @@ async function searchPage() {
       if (mine !== generation) return;
       summary = counted;
       count.textContent = countText(counted.total, counted.total_is_at_least);
-      drawFacets(facets, counted.facets || {});
+      drawFacets(facets, counted.facets || {}, counted.field_facets || []);
     } catch (error) {
       if (mine !== generation) return;
       summary = null;
@@ -117,9 +117,11 @@ async function searchPage() {
     state.offset = 0;
     run();
   }
-  function drawFacets(where, all) {
+  function drawFacets(where, all, fields) {
     where.replaceChildren();
-    for (const [name, values] of Object.entries(all)) {
+    // The built-in facets, then the custom fields (Dash, Frame.io V4 metadata) the most matches have.
+    const groups = Object.entries(all).concat(fields.map((f) => [f.field, f.values]));
+    for (const [name, values] of groups) {
       if (!values.length) continue;
       where.append(el("h3", {}, name));
       for (const entry of values) {
