@@ -129,7 +129,7 @@ public struct ChangeWriter {
         }
         // Items deleted with a folder above them, by the topmost deleted folder's (crawl, source, path).
         let deletedFolders = Set(
-            changes.filter { $0.change == .deleted && !["file", "asset", "other"].contains($0.kind) }.compactMap { change in
+            changes.filter { $0.change == .deleted && ItemKind(rawValue: $0.kind)?.isContainer == true }.compactMap { change in
                 change.oldPath.map { key(change, $0, "") }
             })
         func deletedAbove(_ change: CatalogChange) -> String? {
@@ -141,13 +141,15 @@ public struct ChangeWriter {
             }
             return above
         }
+        // Worked out once per change: the walk up its path is the costly part.
+        let folded = changes.map(deletedAbove)
         var deletedBelow: [String: Int] = [:]
-        for change in changes { if let above = deletedAbove(change) { deletedBelow[above, default: 0] += 1 } }
+        for above in folded { if let above { deletedBelow[above, default: 0] += 1 } }
         var rows: [[String]] = []
         var shown = Set<String>()
-        for change in changes {
+        for (change, above) in zip(changes, folded) {
             if change.change == .deleted, let old = change.oldPath {
-                if deletedAbove(change) != nil { continue }  // folded into its folder's row
+                if above != nil { continue }  // folded into its folder's row
                 if let count = deletedBelow[key(change, old, "")] {
                     rows.append([
                         "deleted", change.kind, TableRenderer.clean(change.name), TableRenderer.clean(old), "+\(count) item\(count == 1 ? "" : "s")",

@@ -100,6 +100,34 @@ func itemsOnDisk(_ path: String) throws -> [String: String] {
         for file in [path, path + "-wal", path + "-shm", path + ".lock"] { #expect(!FileManager.default.fileExists(atPath: file), "\(file)") }
     }
 
+    /// `crawl --thumbnails` from the command line and the config file: the pictures go beside
+    /// the catalog, the summary counts them, a second crawl fetches none; a bad size is a usage error.
+    @Test func thumbnailsFromTheCommandLineAndTheConfigFile() async throws {
+        let directory = try scratchDirectory()
+        let path = directory + "/c.sqlite"
+        let server = SandboxServer(
+            frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: try DashDataset.bundledFixture(), configuration: SandboxConfiguration())
+        try await server.withRunning { urls in
+            let environment = ["DASH_TOKEN": "sandbox", "DASH_API_URL": urls.dash]
+            let first = try await runCatalog(["crawl", "dash", "--db", path, "--thumbnails"], environment: environment)
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stderr.contains("thumbnails: 12 fetched, 0 current, 0 failed, 0 evicted (cache 12 pictures"), "\(first.stderr)")
+            let kept = try FileManager.default.subpathsOfDirectory(atPath: path + ".thumbnails").filter { $0.hasSuffix(".png") }
+            #expect(kept.count == 12)
+            // The same from the config file; nothing changed, so nothing is fetched.
+            let home = directory + "/config"
+            try FileManager.default.createDirectory(atPath: home + "/catalog", withIntermediateDirectories: true)
+            try "[crawl]\nthumbnails = true\nthumbnail_cache_size = \"1MB\"\n".write(
+                toFile: home + "/catalog/config.toml", atomically: true, encoding: .utf8)
+            let second = try await runCatalog(
+                ["crawl", "dash", "--db", path, "--full"], environment: environment.merging(["XDG_CONFIG_HOME": home]) { a, _ in a })
+            #expect(second.status == 0, "\(second.stderr)")
+            #expect(second.stderr.contains("thumbnails: 0 fetched, 12 current, 0 failed"), "\(second.stderr)")
+        }
+        let bad = try await runCatalog(["crawl", "dash", "--db", path, "--thumbnail-cache-size", "lots"])
+        #expect(bad.status == 64 && bad.stderr.contains("--thumbnail-cache-size takes a size"), "\(bad.stderr)")
+    }
+
     /// `status` while a crawl runs, and after it was killed: a crawl recorded as running whose
     /// process is gone (it holds no lock) is shown as interrupted; sizes, plurals and relative times.
     @Test func statusTellsARunningCrawlFromAKilledOne() async throws {

@@ -3,15 +3,20 @@ import Foundation
 import GRDB
 import Testing
 
+/// Runs `body` with the environment of a crawl of a generated V4 account of 400 assets whose
+/// every answer takes `latency` milliseconds: a crawl slow enough to watch or interrupt.
+func withSlowV4Sandbox(latency: Int, _ body: @Sendable ([String: String]) async throws -> Void) async throws {
+    var configuration = SandboxConfiguration()
+    configuration.latencyMilliseconds = latency
+    let server = SandboxServer(
+        frameIO: try FrameIODataset.bundledFixture(), frameIOV4: FrameIOV4Dataset.generated(assets: 400, seed: 3), configuration: configuration)
+    try await server.withRunning { urls in try await body(["FRAMEIO_TOKEN": "sandbox", "FRAMEIO_API_URL": urls.frameIOV4]) }
+}
+
 /// A crawl's progress where stderr is a log (cron, systemd): a stats line every `--stats`.
 @Suite(.serialized) struct ProgressCLITests {
     @Test func aLoggedCrawlWritesAStatsLineEveryInterval() async throws {
-        var configuration = SandboxConfiguration()
-        configuration.latencyMilliseconds = 150
-        let server = SandboxServer(
-            frameIO: try FrameIODataset.bundledFixture(), frameIOV4: FrameIOV4Dataset.generated(assets: 400, seed: 3), configuration: configuration)
-        try await server.withRunning { urls in
-            let environment = ["FRAMEIO_TOKEN": "sandbox", "FRAMEIO_API_URL": urls.frameIOV4]
+        try await withSlowV4Sandbox(latency: 150) { environment in
             let logged = try await runCatalog(
                 ["crawl", "frameio", "--db", try scratchDirectory() + "/a.sqlite", "--stats", "1s", "--concurrency", "2"], environment: environment)
             #expect(logged.status == 0, "\(logged.stderr)")
@@ -56,12 +61,7 @@ import Testing
     }
 
     @Test func anInterruptedCrawlLeavesNoStrayFiles() async throws {
-        var configuration = SandboxConfiguration()
-        configuration.latencyMilliseconds = 200
-        let server = SandboxServer(
-            frameIO: try FrameIODataset.bundledFixture(), frameIOV4: FrameIOV4Dataset.generated(assets: 400, seed: 3), configuration: configuration)
-        try await server.withRunning { urls in
-            let environment = ["FRAMEIO_TOKEN": "sandbox", "FRAMEIO_API_URL": urls.frameIOV4]
+        try await withSlowV4Sandbox(latency: 200) { environment in
             let path = try scratchDirectory() + "/c.sqlite"
             // A first crawl: nothing complete to keep, so nothing is left.
             let first = try await Self.interrupt(
