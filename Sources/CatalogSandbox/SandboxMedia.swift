@@ -42,15 +42,15 @@ public final class SandboxMedia: Sendable {
             let raw = try context.parameters.require("id")
             let id = raw.removingPercentEncoding ?? raw
             let signed = request.uri.queryParameters["Signature"] != nil
-            guard ["thumb", "thumbnail", "preview"].contains(kind), signed, !self.isExpired(id) else {
+            let picture = ["thumb", "thumbnail", "preview"].contains(kind)
+            guard signed, picture, !self.isExpired(id) else {
                 self.counters.withLock { $0.refused += 1 }
-                let message =
+                let (status, message): (HTTPResponse.Status, String) =
                     !signed
-                    ? "AccessDenied: Missing Key-Pair-Id query parameter"
-                    : kind == "thumb" || kind == "thumbnail" || kind == "preview" ? "AccessDenied: Request has expired" : "NoSuchKey"
+                    ? (.forbidden, "AccessDenied: Missing Key-Pair-Id query parameter")
+                    : picture ? (.forbidden, "AccessDenied: Request has expired") : (.notFound, "NoSuchKey")
                 return Response(
-                    status: signed && !["thumb", "thumbnail", "preview"].contains(kind) ? .notFound : .forbidden,
-                    headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: message)))
+                    status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: message)))
             }
             self.counters.withLock { $0.served += 1 }
             return Response(

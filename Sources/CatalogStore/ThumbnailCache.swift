@@ -43,49 +43,68 @@ public final class ThumbnailCache: Sendable {
         return candidates.filter { current[$0.id] != $0.digest }
     }
 
+    /// The pictures kept: file extension and media type.
+    static let pictureTypes = [("jpg", "image/jpeg"), ("png", "image/png"), ("webp", "image/webp"), ("gif", "image/gif")]
+
     /// The file extension for a picture's media type, or nil when it is not a picture kept.
     public static func fileExtension(forType type: String) -> String? {
         let essence = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        return ["image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"][essence]
+        return pictureTypes.first { $0.1 == essence }?.0
     }
 
     /// The media type of a cached file's name (`….jpg` → `image/jpeg`).
     public static func mediaType(ofFile name: String) -> String? {
         let ext = name.split(separator: ".").last.map(String.init) ?? ""
-        return ["jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"][ext]
+        return pictureTypes.first { $0.0 == ext }?.1
     }
 
-    /// Keeps `bytes`, a picture of media type `type`, as `item`'s thumbnail. Throws
+    /// Keeps `bytes`, a picture with file extension `ext`, as `item`'s thumbnail. Throws
     /// ``StoreError`` when it cannot be written.
     public func store(_ bytes: [UInt8], ext: String, for item: CatalogItem) async throws(StoreError) {
+        try await record([(item, try write(bytes, ext: ext), bytes.count)])
+    }
+
+    /// Writes `bytes`, a picture with file extension `ext`, into the cache (once: its name is its
+    /// content) and returns its file name; ``record(_:)`` then says which items it shows.
+    public func write(_ bytes: [UInt8], ext: String) throws(StoreError) -> String {
         let name = Digest.xxh3_128(bytes).hex + "." + ext
         let path = try filePath(name, creatingDirectory: true)
-        if !FileManager.default.fileExists(atPath: path) {
-            // Written whole under a temporary name, then renamed: a reader never sees half a picture.
-            let temporary = path + ".\(UUID().uuidString).part"
-            guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-                throw .cannotOpen(path: temporary, reason: "cannot write a thumbnail there")
-            }
-            if rename(temporary, path) != 0 {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(atPath: temporary)
-                throw .cannotOpen(path: path, reason: reason)
-            }
+        guard !FileManager.default.fileExists(atPath: path) else { return name }
+        // Written whole under a temporary name, then renamed: a reader never sees half a picture.
+        let temporary = path + ".\(UUID().uuidString).part"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+            throw .cannotOpen(path: temporary, reason: "cannot write a thumbnail there")
         }
-        let (source, id, digest, size, now) = (item.source.rawValue, item.id, item.digest, bytes.count, Timestamp.format(Date()))
+        if rename(temporary, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw .cannotOpen(path: path, reason: reason)
+        }
+        return name
+    }
+
+    /// Records which picture file (of `bytes` bytes) shows each item, for its current record:
+    /// one transaction for a whole batch of a crawl.
+    public func record(_ pictures: [(item: CatalogItem, file: String, bytes: Int)]) async throws(StoreError) {
+        guard !pictures.isEmpty else { return }
+        let now = Timestamp.format(Date())
+        let rows = pictures.map { [$0.item.source.rawValue, $0.item.id, $0.item.digest, $0.file, String($0.bytes), now] }
         try await database.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO thumbnail (source, id, digest, file, bytes, fetched_at) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [source, id, digest, name, size, now])
+            for row in rows {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO thumbnail (source, id, digest, file, bytes, fetched_at) VALUES (?, ?, ?, ?, CAST(? AS INTEGER), ?)",
+                    arguments: StatementArguments(row))
+            }
         }
     }
 
     /// Forgets the pictures of items no longer catalogued, then removes the pictures fetched
-    /// longest ago until the cache holds at most ``capacity`` bytes. Returns the files removed.
+    /// longest ago until the cache holds at most ``capacity`` bytes, and deletes the files no
+    /// row names any more. Returns the files deleted.
     @discardableResult
     public func evict() async throws(StoreError) -> Int {
         let capacity = self.capacity
-        let doomed: [String] = try await database.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "DELETE FROM thumbnail WHERE NOT EXISTS (SELECT 1 FROM item WHERE item.source = thumbnail.source AND item.id = thumbnail.id)")
             var total =
@@ -100,12 +119,11 @@ public final class ThumbnailCache: Sendable {
                 }
                 for file in removed { try db.execute(sql: "DELETE FROM thumbnail WHERE file = ?", arguments: [file]) }
             }
-            return removed
         }
-        // Files no row names any more (removed above, or left by an item since deleted).
+        // Files no row names any more: those removed above, and those of items since deleted.
         let kept = try database.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT file FROM thumbnail")) }
         var count = 0
-        for file in Set(doomed).union(try cachedFiles().subtracting(kept)) {
+        for file in try cachedFiles().subtracting(kept) {
             if let path = try? filePath(file, creatingDirectory: false), (try? FileManager.default.removeItem(atPath: path)) != nil { count += 1 }
         }
         return count

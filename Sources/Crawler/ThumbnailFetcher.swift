@@ -50,7 +50,7 @@ public struct ThumbnailFetcher: Sendable {
         self.timeout = timeout
     }
 
-    /// Fetches what `items` (one batch of a crawl) lack.
+    /// Fetches what `items` (one batch of a crawl) lack, and records them in one transaction.
     func fetch(_ items: [CatalogItem]) async -> ThumbnailCounts {
         var counts = ThumbnailCounts()
         let withAddress = items.filter { $0.thumbnailURL != nil }
@@ -59,34 +59,40 @@ public struct ThumbnailFetcher: Sendable {
             return counts
         }
         counts.current = withAddress.count - wanted.count
-        await withTaskGroup(of: Bool.self) { group in
+        var kept: [(item: CatalogItem, file: String, bytes: Int)] = []
+        await withTaskGroup(of: (CatalogItem, file: String, bytes: Int)?.self) { group in
             var next = wanted.makeIterator()
             func start() -> Bool {
                 guard let item = next.next() else { return false }
-                group.addTask { await fetchOne(item) }
+                group.addTask { await fetchOne(item).map { (item, $0.file, $0.bytes) } }
                 return true
             }
             for _ in 0..<concurrency where !start() { break }
-            for await ok in group {
-                if ok { counts.fetched += 1 } else { counts.failed += 1 }
+            for await picture in group {
+                if let picture { kept.append(picture) } else { counts.failed += 1 }
                 _ = start()
             }
+        }
+        do {
+            try await cache.record(kept)
+            counts.fetched = kept.count
+        } catch {
+            counts.failed += kept.count
         }
         return counts
     }
 
-    /// Fetches and keeps one picture; false when it could not be had.
-    func fetchOne(_ item: CatalogItem) async -> Bool {
-        guard let url = item.thumbnailURL else { return false }
+    /// Fetches one picture into the cache; its file name and size, or nil when it could not be had.
+    func fetchOne(_ item: CatalogItem) async -> (file: String, bytes: Int)? {
+        guard let url = item.thumbnailURL else { return nil }
         do {
             let response = try await transport.send(APIRequest(url: url, rateLimitGroup: "thumbnail"), timeout: timeout)
             guard response.status.code == 200, !response.body.isEmpty, response.body.count <= ThumbnailCache.maxPictureBytes,
                 let ext = ThumbnailCache.fileExtension(forType: response.headerFields[.contentType] ?? "")
-            else { return false }
-            try await cache.store(response.body, ext: ext, for: item)
-            return true
+            else { return nil }
+            return (try cache.write(response.body, ext: ext), response.body.count)
         } catch {
-            return false
+            return nil
         }
     }
 }
