@@ -73,8 +73,14 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "The most the thumbnail cache holds; the oldest pictures go first (default: CATALOG_THUMBNAIL_CACHE_SIZE, crawl.thumbnail_cache_size, else 1GB).",
-            valueName: "size"))
-    var thumbnailCacheSize: String?
+            valueName: "size"),
+        transform: { text in
+            guard let bytes = try? SearchQueryParser().byteCount(text) else {
+                throw ValidationError("--thumbnail-cache-size takes a size such as 500MB or 2GiB")
+            }
+            return bytes
+        })
+    var thumbnailCacheSize: Int64?
 
     var retry: RetryPolicy { RetryPolicy(timeout: .milliseconds(Int64(timeout * 1000))) }
 
@@ -86,9 +92,6 @@ struct CrawlCommand: AsyncParsableCommand {
         if since != nil, full || verify { throw ValidationError("--since is for a delta refresh; it cannot be combined with --full or --verify") }
         guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size must be between 1 and 10000") }
         guard (0.1...3600).contains(timeout) else { throw ValidationError("--timeout must be between 0.1 and 3600 seconds") }
-        if let thumbnailCacheSize, (try? SearchQueryParser().byteCount(thumbnailCacheSize)) == nil {
-            throw ValidationError("--thumbnail-cache-size takes a size such as 500MB or 2GiB")
-        }
     }
 
     func run() async throws {
@@ -143,7 +146,7 @@ struct CrawlCommand: AsyncParsableCommand {
             try thumbnails
             || Self.setting("CATALOG_THUMBNAILS", in: environment, default: false) { ["true": true, "false": false][$0.lowercased()] }
         let cacheSize =
-            try thumbnailCacheSize.flatMap { try? SearchQueryParser().byteCount($0) }
+            try thumbnailCacheSize
             ?? Self.setting("CATALOG_THUMBNAIL_CACHE_SIZE", in: environment, default: ThumbnailCache.defaultCapacity) {
                 try? SearchQueryParser().byteCount($0)
             }
@@ -168,14 +171,7 @@ struct CrawlCommand: AsyncParsableCommand {
                 display.finish()
                 throw error
             }
-            if !global.quiet {
-                // On a terminal the summary wraps to its width; in a log it stays one line per crawl.
-                let line = Summary.line(report)
-                let first = line.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? line
-                let rest = line.dropFirst(first.count)
-                Terminal.error(
-                    Terminal.stderrIsTerminal ? DisplayWidth.wrap(first, width: Terminal.columns, indent: 2).joined(separator: "\n") + rest : line)
-            }
+            if !global.quiet { Terminal.error(Summary.text(report, terminal: Terminal.stderrIsTerminal)) }
             if global.verbose {
                 Terminal.error(
                     String(
@@ -334,6 +330,15 @@ struct CrawlCommand: AsyncParsableCommand {
 
 /// The one-line crawl summary.
 enum Summary {
+    /// The summary for a terminal (wrapped at words to its width) or a log (one line per crawl,
+    /// then its warnings).
+    static func text(_ report: CrawlReport, terminal: Bool) -> String {
+        let line = line(report)
+        guard terminal else { return line }
+        let first = line.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? line
+        return DisplayWidth.wrap(first, width: Terminal.columns, indent: 2).joined(separator: "\n") + line.dropFirst(first.count)
+    }
+
     static func line(_ report: CrawlReport) -> String {
         let s = report.stats
         let (c, h) = (s.changes, s.http)

@@ -50,7 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
                 let dash = try await CrawlerFactory.dash(auth: auth, baseURL: urls.dash, database: database, options: options).run()
                 return [frameIO, dash]
             }
-            for report in reports { Terminal.output(Summary.line(report)) }
+            for report in reports { Terminal.output(Summary.text(report, terminal: Terminal.stdoutIsTerminal)) }
             let parsed = try database.parseQuery(text)
             Terminal.output("\n$ catalog search --db \(db) \(text)")
             var writer = ItemWriter(format: .table, report: "search", width: Terminal.columns) { bytes in
