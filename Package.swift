@@ -91,11 +91,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Local volumes: mounts and volume identity, walking folders, hashing files.
+        .target(
+            name: "LocalFiles",
+            dependencies: ["CatalogCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Crawler",
             dependencies: [
                 "CatalogCore",
                 "CatalogStore",
+                "LocalFiles",
                 "FrameIOClient",
                 "FrameIOV4Client",
                 "DashClient",
@@ -140,6 +147,7 @@ let package = Package(
                 "CatalogServer",
                 "CatalogStore",
                 "Crawler",
+                "LocalFiles",
                 "FrameIOClient",
                 "FrameIOV4Client",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -159,6 +167,7 @@ let package = Package(
             name: "catalog-bench",
             dependencies: [
                 "CatalogCore",
+                "LocalFiles",
                 "CatalogStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -172,6 +181,11 @@ let package = Package(
         .testTarget(
             name: "CatalogCoreTests",
             dependencies: ["CatalogCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LocalFilesTests",
+            dependencies: ["TestSupport", "LocalFiles", "CatalogCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -209,7 +223,8 @@ let package = Package(
             name: "CrawlerTests",
             dependencies: [
                 "TestSupport",
-                "Crawler", "CatalogStore", "CatalogSandbox", "FrameIOClient", "FrameIOV4Client", "DashClient", "HTTPSupport", "CatalogCore",
+                "Crawler", "LocalFiles", "CatalogStore", "CatalogSandbox", "FrameIOClient", "FrameIOV4Client", "DashClient", "HTTPSupport",
+                "CatalogCore",
                 .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

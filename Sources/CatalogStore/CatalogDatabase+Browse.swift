@@ -28,11 +28,11 @@ public struct ListingEntry: Sendable, Equatable {
 extension Source {
     /// Whether the catalog holds an item for each of the source's containers, linked to its
     /// children by `parent_id` (Frame.io); otherwise its folders exist only in paths (Dash).
-    public var catalogsContainers: Bool { self == .frameio }
+    public var catalogsContainers: Bool { self == .frameio || self == .local }
 }
 
 extension CatalogDatabase {
-    /// The names of the projects `items` are in, by project id.
+    /// The names of the projects (for local items, the volumes) `items` are in, by project id.
     public func projectNames(of items: [CatalogItem]) throws(StoreError) -> [String: String] {
         let ids = Array(Set(items.compactMap(\.projectID)))
         guard !ids.isEmpty else { return [:] }
@@ -40,7 +40,9 @@ extension CatalogDatabase {
             var names: [String: String] = [:]
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
                 let rows = try Row.fetchAll(
-                    db, sql: "SELECT id, name FROM item WHERE kind = 'project' AND id IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))",
+                    db,
+                    sql:
+                        "SELECT id, name FROM item WHERE kind IN ('project', 'volume') AND id IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))",
                     arguments: StatementArguments(chunk))
                 for row in rows { names[row["id"]] = row["name"] }
             }

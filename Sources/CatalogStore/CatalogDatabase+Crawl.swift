@@ -200,7 +200,7 @@ extension CatalogDatabase {
     private static func merge(crawlID: Int64, source: String, mode: CrawlMode, db: Database) throws -> ItemChanges {
         var result = ItemChanges()
         let columns = CatalogSchema.itemColumns.joined(separator: ", ")
-        if mode == .delta {
+        if mode.deletesOnlyNamed {
             // An item both re-read and found gone (e.g. re-mapped, then purged) is gone.
             try db.execute(sql: "DELETE FROM staging.crawl_item WHERE id IN (SELECT id FROM staging.crawl_deleted)")
         }
@@ -241,10 +241,10 @@ extension CatalogDatabase {
                  OR c.project_id IS NOT i.project_id OR c.text IS NOT i.text OR c.name IS NOT i.name
                  OR c.folders IS NOT i.folders OR c.metadata IS NOT i.metadata)
                 """
-            // Which rows vanish: a full crawl removes what it did not see; a delta removes only
-            // what it was told is gone.
+            // Which rows vanish: a full crawl removes what it did not see; a delta or a scan
+            // removes only what it was told is gone.
             let vanished =
-                mode != .delta
+                !mode.deletesOnlyNamed
                 ? "NOT EXISTS (SELECT 1 FROM staging.crawl_item c WHERE c.crawl_id = \(crawlID) AND c.id = i.id)"
                 : "i.id IN (SELECT id FROM staging.crawl_deleted)"
             // 0. The change log, and the outgoing versions of changed and vanished rows.

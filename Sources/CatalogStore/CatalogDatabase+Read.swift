@@ -299,6 +299,16 @@ extension CatalogDatabase {
         }
     }
 
+    /// The items of `source` in project `projectID` (the project included): a local volume's
+    /// folders and files, for a scan to compare with what it finds.
+    public func items(source: Source, projectID: String) throws(StoreError) -> [CatalogItem] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE project_id = ? AND source = ?", arguments: [projectID, source.rawValue]
+            ).map { try ItemRecord(row: $0).item }
+        }
+    }
+
     /// The items of `source` of one kind (e.g. every project).
     public func items(source: Source, kind: ItemKind) throws(StoreError) -> [CatalogItem] {
         try read { db in

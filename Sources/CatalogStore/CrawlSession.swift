@@ -42,4 +42,12 @@ public enum CrawlMode: String, Sendable {
     /// Only changes were read: staged items are added or updated, and only items staged as
     /// deleted are removed.
     case delta
+    /// Part of the source was read whole (the volumes or folders a local crawl scanned):
+    /// staged items are added or updated, and only items staged as deleted (those under the
+    /// scanned folders that were not seen) are removed; the rest of the source stays.
+    case scan
+
+    /// Whether only the items staged as deleted are removed (a delta, a scan), rather than every
+    /// item of the source the crawl did not stage.
+    public var deletesOnlyNamed: Bool { self == .delta || self == .scan }
 }

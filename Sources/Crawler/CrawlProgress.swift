@@ -1,5 +1,6 @@
 import CatalogCore
 import HTTPSupport
+import Synchronization
 
 /// A crawl's progress, reported after every page.
 public struct CrawlProgress: Sendable {
@@ -20,6 +21,8 @@ public struct CrawlProgress: Sendable {
     public var pendingPages = 0
     /// Seconds since the crawl started.
     public var elapsed = 0.0
+    /// A local crawl's hashing, live: bytes to read and read so far.
+    public var hashing: HashProgress?
 
     /// What a crawl is doing.
     public enum Phase: Sendable, Equatable, CustomStringConvertible {
@@ -29,6 +32,8 @@ public struct CrawlProgress: Sendable {
         case readingChanges
         /// Dash: reading fields and their options.
         case readingFields
+        /// A local crawl: reading new and changed files to hash them.
+        case hashing
         /// Committing this many items to the catalog.
         case saving(items: Int)
 
@@ -37,8 +42,26 @@ public struct CrawlProgress: Sendable {
             case .listing: "listing"
             case .readingChanges: "reading changes"
             case .readingFields: "reading fields"
+            case .hashing: "hashing"
             case .saving(let items): "saving \(items) item\(items == 1 ? "" : "s")"
             }
         }
     }
+}
+
+/// A local crawl's hashing as it goes: the bytes to read and those read, counted as each chunk
+/// is read, so a display can redraw while one large file is read.
+public final class HashProgress: Sendable {
+    private let total = Atomic<Int64>(0)
+    private let done = Atomic<Int64>(0)
+
+    public init() {}
+
+    /// Bytes to read in all (grows as each folder's new and changed files are found).
+    public var bytesToRead: Int64 { total.load(ordering: .relaxed) }
+    /// Bytes read so far.
+    public var bytesRead: Int64 { done.load(ordering: .relaxed) }
+
+    func expect(_ bytes: Int64) { total.add(bytes, ordering: .relaxed) }
+    func read(_ bytes: Int64) { done.add(bytes, ordering: .relaxed) }
 }

@@ -4,13 +4,14 @@ import Foundation
 import HTTPSupport
 
 /// What every crawl keeps while it walks a service: the batch of items staged into the store,
-/// counters, and progress reports built from the requester's statistics.
+/// counters, and progress reports built from the requests' statistics (none for a local scan).
 struct CrawlRecorder {
     let source: Source
     let database: CatalogDatabase
     let session: CrawlSession
     let options: CrawlOptions
-    let requester: APIRequester
+    /// The crawl's HTTP requests (a local scan makes none).
+    let requests: RequestStats
     let started: Date
     private var batch: [CatalogItem] = []
     /// The batch being written while the walk goes on (at most one at a time), returning the
@@ -20,6 +21,8 @@ struct CrawlRecorder {
     private(set) var itemsRead = 0
     /// What the crawl is doing, for progress reports.
     var phase = CrawlProgress.Phase.listing
+    /// A local crawl's hashing, for progress reports.
+    var hashing: HashProgress?
     /// Seconds spent writing to the store.
     var storeSeconds = 0.0
     /// What the crawl carried past instead of failing on.
@@ -31,12 +34,12 @@ struct CrawlRecorder {
     private var thumbnailing: Task<ThumbnailCounts, Never>?
     private(set) var thumbnails = ThumbnailCounts()
 
-    init(source: Source, database: CatalogDatabase, session: CrawlSession, options: CrawlOptions, requester: APIRequester, started: Date) {
+    init(source: Source, database: CatalogDatabase, session: CrawlSession, options: CrawlOptions, requests: RequestStats, started: Date) {
         self.source = source
         self.database = database
         self.session = session
         self.options = options
-        self.requester = requester
+        self.requests = requests
         self.started = started
     }
 
@@ -118,7 +121,7 @@ struct CrawlRecorder {
 
     /// The counts so far.
     func stats() -> CrawlStats {
-        let snapshot = requester.stats.snapshot
+        let snapshot = requests.snapshot
         var stats = CrawlStats()
         stats.items = itemsRead
         stats.http = snapshot
@@ -138,14 +141,15 @@ struct CrawlRecorder {
 
     /// Reports progress to the crawl's observer.
     func report(estimatedTotal: Int?, pendingPages: Int = 0) {
-        let snapshot = requester.stats.snapshot
+        let snapshot = requests.snapshot
         var progress = CrawlProgress(source: source.rawValue)
         progress.phase = phase
-        progress.live = requester.stats
+        progress.live = requests
         progress.items = itemsRead
         progress.estimatedTotal = estimatedTotal
         progress.http = snapshot
         progress.pendingPages = pendingPages
+        progress.hashing = hashing
         progress.elapsed = Date().timeIntervalSince(started)
         options.progress(progress)
     }

@@ -21,4 +21,6 @@ public struct CrawlReport: Sendable {
     public var minimumRequests: Int
     /// What the crawl did with thumbnails, when it fetched them.
     public var thumbnails: ThumbnailCounts?
+    /// What a local crawl found, hashed and reused.
+    public var local: LocalScanCounts?
 }

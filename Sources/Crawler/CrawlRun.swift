@@ -9,6 +9,8 @@ struct WalkOutcome: Sendable {
     /// The source's fields and options, when it has them: replaced in the same transaction.
     var fields: [CatalogField]?
     var fieldOptions: [CatalogFieldOption]?
+    /// What a local crawl found and hashed.
+    var local: LocalScanCounts?
 }
 
 /// One crawl of one source, full or delta: reads the service and stages what it reads through
@@ -24,7 +26,7 @@ protocol SourceWalk {
 }
 
 /// The one path every crawl takes: begin a session (delta after a complete crawl unless the
-/// options say full), walk, flush the last batch, refuse a mass disappearance, and commit in
+/// options say full; a scan of part of the source for local volumes), walk, flush the last batch, refuse a mass disappearance, and commit in
 /// one transaction; on any error, mark the crawl failed and leave the catalog as it was.
 ///
 /// A source whose catalogued items came through another API than this crawl's (a Frame.io
@@ -33,14 +35,14 @@ protocol SourceWalk {
 /// many were replaced.
 enum CrawlRun {
     static func run<Walk: SourceWalk>(
-        source: Source, api: ServiceAPI = .v2, canDelta: Bool = true, database: CatalogDatabase, options: CrawlOptions,
+        source: Source, api: ServiceAPI = .v2, canDelta: Bool = true, scan: Bool = false, database: CatalogDatabase, options: CrawlOptions,
         makeWalk: (CrawlSession) -> Walk
     ) async throws -> CrawlReport {
         let previousAPI = try database.lastCompleteCrawl(source: source)?.api
         let catalogued = try database.itemCount(source: source)
         let replacing = previousAPI != nil && previousAPI != api && catalogued > 0
-        let since = replacing || !canDelta ? nil : try options.deltaStart(of: source, in: database)
-        let mode: CrawlMode = replacing ? .replace : since != nil ? .delta : .full
+        let since = replacing || !canDelta || scan ? nil : try options.deltaStart(of: source, in: database)
+        let mode: CrawlMode = scan ? .scan : replacing ? .replace : since != nil ? .delta : .full
         let session = try database.beginCrawl(source: source, mode: mode, since: since, api: api)
         var walk = makeWalk(session)
         do {
@@ -54,12 +56,16 @@ enum CrawlRun {
                 // The catalog is as it was when the crawl began: the count taken then still holds.
                 try DeltaRefusal.check(source: source, gone: outcome.deletions.count, catalogued: catalogued, force: options.force)
                 try await database.stageDeletions(outcome.deletions.sorted(), in: session)
+            case .scan:
+                // What a scan did not see under the folders it read whole is gone from them: a
+                // card wiped or a file deleted (an unreadable folder's items are kept).
+                try await database.stageDeletions(outcome.deletions.sorted(), in: session)
             case .full:
                 try DeltaRefusal.checkFull(session, database: database, force: options.force)
             case .replace:
                 let replaced = try database.unstagedCount(in: session)
                 walk.recorder.warn(
-                    "the catalog's \(source == .dash ? "Dash" : "Frame.io") items came from the \(previousAPI?.description ?? "other") API and this crawl read \(api): \(replaced) item\(replaced == 1 ? "" : "s") no longer listed were replaced, not reported one by one (catalog changes lists no row for them)"
+                    "the catalog's \(source.displayName) items came from the \(previousAPI?.description ?? "other") API and this crawl read \(api): \(replaced) item\(replaced == 1 ? "" : "s") no longer listed were replaced, not reported one by one (catalog changes lists no row for them)"
                 )
             }
             walk.recorder.phase = .saving(items: walk.recorder.itemsRead)
@@ -69,6 +75,7 @@ enum CrawlRun {
                 session, stats: walk.recorder.stats(), fields: outcome.fields, options: outcome.fieldOptions)
             walk.recorder.storeSeconds += Date().timeIntervalSince(storeStart)
             var report = walk.recorder.report(merge: merge, minimumRequests: walk.minimumRequests)
+            report.local = outcome.local
             if let cache = options.thumbnails?.cache, var counts = report.thumbnails {
                 // The cache is kept under its size after the commit (a deleted item's picture goes too).
                 counts.evicted = (try? await cache.evict()) ?? 0

@@ -95,7 +95,7 @@ extension DashCrawler {
             self.started = started
             recorder = CrawlRecorder(
                 source: .dash, database: crawler.database, session: session, options: crawler.options,
-                requester: crawler.client.requester, started: started)
+                requests: crawler.client.requester.stats, started: started)
         }
 
         var client: DashClient { crawler.client }

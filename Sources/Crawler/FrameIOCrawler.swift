@@ -97,7 +97,7 @@ extension FrameIOCrawler {
             self.started = started
             recorder = CrawlRecorder(
                 source: .frameio, database: crawler.database, session: session, options: crawler.options,
-                requester: crawler.client.requester, started: started)
+                requests: crawler.client.requester.stats, started: started)
         }
 
         var client: FrameIOClient { crawler.client }

@@ -101,7 +101,7 @@ extension FrameIOV4Crawler {
             self.crawler = crawler
             self.session = session
             recorder = CrawlRecorder(
-                source: .frameio, database: crawler.database, session: session, options: crawler.options, requester: crawler.client.requester,
+                source: .frameio, database: crawler.database, session: session, options: crawler.options, requests: crawler.client.requester.stats,
                 started: started)
         }
 

@@ -84,6 +84,6 @@ struct NoWebPage: Error, CatalogFailure, CustomStringConvertible {
                 "Dash's API gives no web address for its assets. Set DASH_ASSET_URL to the address of an asset page with {id} where the id goes (open an asset in Dash and copy the address bar, e.g. https://acme.dash.app/asset/{id})."
         }
         return
-            "\(item.kind.displayName) '\(TerminalText.sanitize(item.name))' has no page of its own in the \(item.source == .dash ? "Dash" : "Frame.io") web app."
+            "\(item.kind.displayName) '\(TerminalText.sanitize(item.name))' has no page of its own in the \(item.source.displayName) web app."
     }
 }

@@ -67,6 +67,16 @@ public struct Digest: Sendable, Hashable, CustomStringConvertible {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
+    /// Bytes as lowercase hex, in order (an MD5 digest's 16 bytes → 32 digits).
+    public static func hex<Bytes: Sequence<UInt8>>(bytes: Bytes) -> String {
+        var text: [UInt8] = []
+        for byte in bytes {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
     /// 16 lowercase hex digits of a 64-bit value, most significant first.
     static func hex64(_ value: UInt64) -> String {
         String(unsafeUninitializedCapacity: 16) { buffer in

@@ -18,6 +18,9 @@ public enum ItemKind: String, Sendable, Hashable, Codable, CaseIterable, CustomS
     case versionStack = "version_stack"
     /// A Dash asset.
     case asset
+    /// A local volume (a drive or camera card `catalog crawl local` scanned): the root of its
+    /// folders and files.
+    case volume
     /// Something a service listed with a type catalog does not know (a Frame.io `link`, say):
     /// kept, searchable by name and path, with the service's type in its record.
     case other
@@ -44,7 +47,7 @@ public enum ItemKind: String, Sendable, Hashable, Codable, CaseIterable, CustomS
     /// Whether the kind can hold other items.
     public var isContainer: Bool {
         switch self {
-        case .account, .team, .workspace, .project, .folder, .versionStack: true
+        case .account, .team, .workspace, .project, .folder, .versionStack, .volume: true
         case .file, .asset, .other: false
         }
     }

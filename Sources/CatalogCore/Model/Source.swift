@@ -6,11 +6,23 @@ public enum Source: String, Sendable, Hashable, Codable, CaseIterable, CustomStr
     case frameio
     /// Dash API v2: fields, field options and assets.
     case dash
+    /// Local storage: volumes (drives, camera cards) that `catalog crawl local` scanned, their
+    /// folders and files, with content digests computed from the bytes.
+    case local
 
     /// The source a person typed (`frameio`, `Frame.io`, `dash`), case-insensitively; nil when
     /// it names no source.
     public init?(name: String) { self.init(rawValue: name.lowercased().replacingOccurrences(of: ".", with: "")) }
 
-    /// The name users type and read (`frameio`, `dash`).
+    /// The name users type and read (`frameio`, `dash`, `local`).
     public var description: String { rawValue }
+
+    /// The source in prose (`Frame.io`, `Dash`, `local volumes`).
+    public var displayName: String {
+        switch self {
+        case .frameio: "Frame.io"
+        case .dash: "Dash"
+        case .local: "local volumes"
+        }
+    }
 }

@@ -38,6 +38,9 @@ public struct WebLink: Sendable {
             }
         case .dash:
             candidate = dashAssetURL.map { $0.replacingOccurrences(of: "{id}", with: id) }
+        case .local:
+            // A file on a drive has no web page (and may be on a drive not plugged in).
+            candidate = nil
         }
         return candidate.flatMap(Self.checked)
     }

@@ -1,0 +1,142 @@
+import Foundation
+
+/// A file or folder found on a volume.
+public struct LocalEntry: Sendable, Equatable {
+    /// Its path inside the volume (`A001/A001C003.mov`).
+    public var relativePath: String
+    /// A folder, else a regular file.
+    public var isFolder: Bool
+    /// Bytes (0 for a folder).
+    public var size: Int64
+    /// The last modification, to the nanosecond.
+    public var modified: FileTime
+    /// The inode number: with size and modification time, what tells an unchanged file.
+    public var inode: UInt64
+
+    public init(relativePath: String, isFolder: Bool, size: Int64, modified: FileTime, inode: UInt64) {
+        self.relativePath = relativePath
+        self.isFolder = isFolder
+        self.size = size
+        self.modified = modified
+        self.inode = inode
+    }
+
+    /// The last part of the path.
+    public var name: String { relativePath.split(separator: "/").last.map(String.init) ?? relativePath }
+}
+
+/// A modification time as the filesystem keeps it (seconds and nanoseconds since 1970, UTC).
+public struct FileTime: Sendable, Hashable, Comparable {
+    public var seconds: Int64
+    public var nanoseconds: Int64
+
+    public init(seconds: Int64, nanoseconds: Int64) {
+        self.seconds = seconds
+        self.nanoseconds = nanoseconds
+    }
+
+    init(_ time: timespec) { self.init(seconds: Int64(time.tv_sec), nanoseconds: Int64(time.tv_nsec)) }
+
+    public var date: Date { Date(timeIntervalSince1970: Double(seconds) + Double(nanoseconds) / 1e9) }
+
+    public static func < (a: FileTime, b: FileTime) -> Bool { (a.seconds, a.nanoseconds) < (b.seconds, b.nanoseconds) }
+}
+
+/// What a walk passed over, and what it could not read.
+public struct WalkTally: Sendable, Equatable {
+    /// Hidden and system entries left out (`.DS_Store`, `.Trashes`, `System Volume Information`).
+    public var hidden = 0
+    /// Symbolic links, sockets, devices and FIFOs left out (links are not followed).
+    public var special = 0
+    /// Folders that are another filesystem's mount point (not entered).
+    public var otherVolumes = 0
+    /// Entries that could not be read (a folder that cannot be listed, a name that is not
+    /// UTF-8), with why: never fatal.
+    public var unreadable: [(path: String, reason: String)] = []
+
+    public init() {}
+
+    public static func == (a: WalkTally, b: WalkTally) -> Bool {
+        a.hidden == b.hidden && a.special == b.special && a.otherVolumes == b.otherVolumes
+            && a.unreadable.map(\.path) == b.unreadable.map(\.path) && a.unreadable.map(\.reason) == b.unreadable.map(\.reason)
+    }
+}
+
+/// Walks a folder on a volume: every folder and regular file under it (each folder's entries in
+/// name order, then its subfolders' in turn), without following symbolic links or entering
+/// another filesystem.
+public struct DirectoryWalker: Sendable {
+    /// Include hidden and system entries (names starting with a dot, `System Volume Information`,
+    /// `$RECYCLE.BIN`, `lost+found`).
+    public var includeHidden: Bool
+
+    public init(includeHidden: Bool = false) { self.includeHidden = includeHidden }
+
+    /// Names operating systems keep for themselves, hidden like dot names.
+    static let systemNames: Set<String> = ["System Volume Information", "$RECYCLE.BIN", "lost+found"]
+
+    /// Whether a name is left out unless hidden entries are asked for.
+    public static func isHidden(_ name: String) -> Bool { name.hasPrefix(".") || systemNames.contains(name) }
+
+    /// Calls `visit` with each folder and file under `folder` (not `folder` itself), paths made
+    /// relative to `volume`. Folders that cannot be read are tallied (their relative paths in
+    /// ``WalkTally/unreadable``) and their contents left alone.
+    public func walk(_ folder: String, in volume: Volume, visit: (LocalEntry) throws -> Void) rethrows -> WalkTally {
+        var tally = WalkTally()
+        var info = stat()
+        guard lstat(folder, &info) == 0 else {
+            tally.unreadable.append((volume.relativePath(of: folder), String(cString: strerror(errno))))
+            return tally
+        }
+        let device = info.st_dev
+        var pending = [folder]
+        while let current = pending.popLast() {
+            guard let directory = opendir(current) else {
+                tally.unreadable.append((volume.relativePath(of: current), String(cString: strerror(errno))))
+                continue
+            }
+            var names: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    raw.baseAddress.flatMap { String(validatingCString: $0.assumingMemoryBound(to: CChar.self)) }
+                }
+                guard let name else {
+                    tally.unreadable.append((volume.relativePath(of: current) + "/…", "a name that is not UTF-8 text"))
+                    continue
+                }
+                if name == "." || name == ".." { continue }
+                names.append(name)
+            }
+            closedir(directory)
+            var subfolders: [String] = []
+            for name in names.sorted() {
+                if !includeHidden, Self.isHidden(name) {
+                    tally.hidden += 1
+                    continue
+                }
+                let path = current == "/" ? "/" + name : current + "/" + name
+                guard lstat(path, &info) == 0 else {
+                    tally.unreadable.append((volume.relativePath(of: path), String(cString: strerror(errno))))
+                    continue
+                }
+                let kind = info.st_mode & S_IFMT
+                guard kind == S_IFDIR || kind == S_IFREG else {
+                    tally.special += 1
+                    continue
+                }
+                if kind == S_IFDIR, info.st_dev != device {
+                    tally.otherVolumes += 1
+                    continue
+                }
+                try visit(
+                    LocalEntry(
+                        relativePath: volume.relativePath(of: path), isFolder: kind == S_IFDIR, size: kind == S_IFDIR ? 0 : Int64(info.st_size),
+                        modified: FileTime(info.st_mtim), inode: UInt64(info.st_ino)))
+                if kind == S_IFDIR { subfolders.append(path) }
+            }
+            // Subfolders in name order: the last pushed is walked first.
+            pending.append(contentsOf: subfolders.reversed())
+        }
+        return tally
+    }
+}

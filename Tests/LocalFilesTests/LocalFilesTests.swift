@@ -1,0 +1,162 @@
+import CatalogCore
+import Crypto
+import Foundation
+import LocalFiles
+import TestSupport
+import Testing
+
+/// A new empty folder under the temporary directory.
+func scratchFolder() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-local-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+@Suite struct MountTableTests {
+    @Test func mountinfoLinesAreReadWithTheirEscapes() {
+        let text = """
+            36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue
+            97 29 8:17 / /media/dit/A001\\040CARD rw,nosuid,nodev shared:50 - exfat /dev/sdb1 rw,fmask=0022
+            98 29 0:60 / /run/user/1000 rw - tmpfs tmpfs rw
+            not a mount line
+            """
+        let mounts = MountTable.parse(text)
+        #expect(mounts.count == 3)
+        #expect(
+            mounts[1]
+                == Mount(device: DeviceNumber(major: 8, minor: 17), mountPoint: "/media/dit/A001 CARD", fileSystem: "exfat", mountSource: "/dev/sdb1")
+        )
+        #expect(mounts[0].device == DeviceNumber(major: 98, minor: 0) && mounts[0].mountPoint == "/mnt2")
+    }
+
+    @Test func deviceNumbersSplitAsGlibcEncodesThem() {
+        // makedev(8, 17) and makedev(259, 1048577) as glibc builds them.
+        #expect(DeviceNumber(0x811) == DeviceNumber(major: 8, minor: 17))
+        let big: UInt64 = (UInt64(259 & 0xFFF) << 8) | (UInt64(1_048_577 & 0xFF)) | (UInt64(1_048_577 & ~0xFF) << 12)
+        #expect(DeviceNumber(big) == DeviceNumber(major: 259, minor: 1_048_577))
+    }
+}
+
+@Suite struct VolumeTests {
+    /// A volume with a UUID and a label keeps its id wherever it is mounted.
+    @Test func aVolumeIsKnownByItsUUIDWhereverItIsMounted() throws {
+        let folder = try scratchFolder()
+        let disk = try scratchFolder()
+        for kind in ["by-uuid", "by-label"] { try FileManager.default.createDirectory(atPath: disk + "/" + kind, withIntermediateDirectories: true) }
+        FileManager.default.createFile(atPath: disk + "/by-uuid/6A1F-22C0", contents: Data())
+        FileManager.default.createFile(atPath: disk + "/by-uuid/0000-1111", contents: Data())
+        FileManager.default.createFile(atPath: disk + "/by-label/A001\\x20CARD", contents: Data())
+        var info = stat()
+        #expect(stat(folder, &info) == 0)
+        let device = DeviceNumber(UInt64(info.st_dev))
+        let other = DeviceNumber(major: 1, minor: 99)
+        let resolver = VolumeResolver(
+            mounts: [
+                Mount(device: other, mountPoint: "/", fileSystem: "ext4", mountSource: "/dev/vda"),
+                Mount(device: device, mountPoint: folder, fileSystem: "exfat", mountSource: "/dev/sdb1"),
+            ], diskDirectory: disk,
+            deviceAt: { path in path.hasSuffix("6A1F-22C0") || path.hasSuffix("A001\\x20CARD") ? device : other })
+        try FileManager.default.createDirectory(atPath: folder + "/DCIM/100", withIntermediateDirectories: true)
+        let (volume, resolved) = try resolver.volume(containing: folder + "/DCIM/100/")
+        #expect(volume.id == "uuid:6A1F-22C0")
+        #expect(volume.label == "A001 CARD" && volume.name == "A001 CARD")
+        #expect(volume.root == folder && volume.fileSystem == "exfat")
+        #expect(volume.relativePath(of: resolved) == "DCIM/100")
+    }
+
+    /// With no UUID or label (a container's overlay, tmpfs), the folder is the volume, and a
+    /// folder inside one scanned before belongs to it.
+    @Test func withoutAnIdentityTheFolderIsTheVolume() throws {
+        let folder = try scratchFolder()
+        try FileManager.default.createDirectory(atPath: folder + "/Card/A001", withIntermediateDirectories: true)
+        let resolver = VolumeResolver(mounts: [], diskDirectory: folder + "/no-such-dir", deviceAt: { _ in nil })
+        let (first, _) = try resolver.volume(containing: folder + "/Card")
+        #expect(first.id == "path:\(folder)/Card" && first.name == "Card" && first.root == folder + "/Card")
+        let (again, inner) = try resolver.volume(containing: folder + "/Card/A001", pathVolumes: [folder + "/Card"])
+        #expect(again == first)
+        #expect(again.relativePath(of: inner) == "A001")
+    }
+
+    @Test func aPathThatIsNotAFolderIsRefusedSayingWhy() throws {
+        let folder = try scratchFolder()
+        FileManager.default.createFile(atPath: folder + "/clip.mov", contents: Data([1]))
+        let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
+        #expect(throws: LocalScanError.notAFolder(path: folder + "/clip.mov")) { try resolver.volume(containing: folder + "/clip.mov") }
+        #expect { try resolver.volume(containing: folder + "/missing") } throws: { error in
+            "\(error)".contains("No such file or directory") && "\(error)".contains("the catalog was not touched")
+        }
+    }
+}
+
+@Suite struct DirectoryWalkerTests {
+    @Test func theWalkListsFoldersAndFilesInOrderLeavingOutHiddenAndLinks() throws {
+        let root = try scratchFolder()
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: root + "/A001/CLIPS", withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: root + "/.Trashes", withIntermediateDirectories: true)
+        manager.createFile(atPath: root + "/A001/CLIPS/b.mov", contents: Data(count: 10))
+        manager.createFile(atPath: root + "/A001/CLIPS/a.mov", contents: Data(count: 3))
+        manager.createFile(atPath: root + "/.DS_Store", contents: Data(count: 1))
+        manager.createFile(atPath: root + "/.Trashes/gone.mov", contents: Data(count: 1))
+        try manager.createSymbolicLink(atPath: root + "/A001/link.mov", withDestinationPath: root + "/A001/CLIPS/a.mov")
+        let volume = Volume(id: "path:\(root)", name: "Card", root: root)
+        var seen: [(String, Bool, Int64)] = []
+        let tally = DirectoryWalker().walk(root, in: volume) { seen.append(($0.relativePath, $0.isFolder, $0.size)) }
+        #expect(seen.map(\.0) == ["A001", "A001/CLIPS", "A001/CLIPS/a.mov", "A001/CLIPS/b.mov"])
+        #expect(seen.map(\.2) == [0, 0, 3, 10])
+        #expect(tally.hidden == 2 && tally.special == 1 && tally.unreadable.isEmpty)
+        var all: [String] = []
+        let everything = DirectoryWalker(includeHidden: true).walk(root, in: volume) { all.append($0.relativePath) }
+        #expect(all == [".DS_Store", ".Trashes", "A001", ".Trashes/gone.mov", "A001/CLIPS", "A001/CLIPS/a.mov", "A001/CLIPS/b.mov"])
+        #expect(everything.hidden == 0 && everything.special == 1)
+    }
+
+    /// A name that is not UTF-8 cannot be catalogued: it is reported, and the walk goes on.
+    @Test func aNameThatIsNotUTF8IsReportedNotFatal() throws {
+        let root = try scratchFolder()
+        FileManager.default.createFile(atPath: root + "/ok.mov", contents: Data(count: 2))
+        let bad = (Array(root.utf8) + Array("/bad".utf8) + [0xFF, 0]).map { CChar(bitPattern: $0) }
+        let fd = open(bad, O_CREAT | O_WRONLY, 0o644)
+        #expect(fd >= 0)
+        close(fd)
+        var seen: [String] = []
+        let tally = DirectoryWalker().walk(root, in: Volume(id: "path:\(root)", name: "Card", root: root)) { seen.append($0.relativePath) }
+        #expect(seen == ["ok.mov"])
+        #expect(tally.unreadable.count == 1 && tally.unreadable.first?.reason == "a name that is not UTF-8 text")
+    }
+}
+
+@Suite struct ContentHasherTests {
+    /// Known answers (xxhsum -H1 and md5sum of the same bytes).
+    @Test(arguments: [
+        ("", "ef46db3751d8e999", "d41d8cd98f00b204e9800998ecf8427e"),
+        ("abc", "44bc2cf5ad770999", "900150983cd24fb0d6963f7d28e17f72"),
+    ])
+    func knownDigests(text: String, xxh64: String, md5: String) throws {
+        let path = try scratchFolder() + "/f"
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        let digests = try ContentHasher().digests(of: path, md5: true)
+        #expect(digests == FileDigests(xxh64: xxh64, md5: md5, bytes: Int64(text.utf8.count)))
+        #expect(try ContentHasher().digests(of: path, md5: false).md5 == nil)
+    }
+
+    /// A file of several chunks hashes as its bytes do in one piece.
+    @Test func aFileOfManyChunksHashesAsItsBytesDo() throws {
+        var generator = SeededRandom(seed: 20_261_130)
+        print("ContentHasherTests seed 20261130")
+        let bytes = (0..<(ContentHasher.chunkSize * 2 + 12_345)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let path = try scratchFolder() + "/big.bin"
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        var chunks: [Int] = []
+        let digests = try ContentHasher(fileSize: Int64(bytes.count)).digests(of: path, md5: true) { chunks.append($0) }
+        #expect(digests.xxh64 == Digest.xxh64(bytes).hex)
+        #expect(digests.md5 == Digest.hex(bytes: Insecure.MD5.hash(data: bytes)))
+        #expect(chunks == [ContentHasher.chunkSize, ContentHasher.chunkSize, 12_345])
+        #expect(digests.bytes == Int64(bytes.count))
+    }
+
+    @Test func aFileThatCannotBeOpenedSaysWhy() throws {
+        let path = try scratchFolder() + "/missing.mov"
+        #expect(throws: HashFailure(path: path, reason: "No such file or directory")) { try ContentHasher().digests(of: path, md5: false) }
+    }
+}
