@@ -224,7 +224,7 @@ let package = Package(
             dependencies: [
                 "TestSupport",
                 "Crawler", "LocalFiles", "CatalogStore", "CatalogSandbox", "FrameIOClient", "FrameIOV4Client", "DashClient", "HTTPSupport",
-                "CatalogCore",
+                "CatalogCore", "CatalogReports", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

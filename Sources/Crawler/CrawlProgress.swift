@@ -24,6 +24,9 @@ public struct CrawlProgress: Sendable {
     /// A local crawl's hashing, live: bytes to read and read so far.
     public var hashing: HashProgress?
 
+    /// Progress of `source` (a source's name, or what is being done, such as `where`).
+    public init(source: String) { self.source = source }
+
     /// What a crawl is doing.
     public enum Phase: Sendable, Equatable, CustomStringConvertible {
         /// Reading the whole tree.
@@ -62,6 +65,8 @@ public final class HashProgress: Sendable {
     /// Bytes read so far.
     public var bytesRead: Int64 { done.load(ordering: .relaxed) }
 
-    func expect(_ bytes: Int64) { total.add(bytes, ordering: .relaxed) }
-    func read(_ bytes: Int64) { done.add(bytes, ordering: .relaxed) }
+    /// Adds bytes to read.
+    public func expect(_ bytes: Int64) { total.add(bytes, ordering: .relaxed) }
+    /// Counts bytes read.
+    public func read(_ bytes: Int64) { done.add(bytes, ordering: .relaxed) }
 }

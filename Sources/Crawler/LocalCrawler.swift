@@ -197,37 +197,19 @@ extension LocalCrawler {
                 counts.hashSeconds += Date().timeIntervalSince(started)
                 recorder.phase = .listing
             }
-            try await withThrowingTaskGroup(of: (LocalEntry, Result<FileDigests, HashFailure>).self) { group in
-                var pending = entries.makeIterator()
-                func start(_ entry: LocalEntry) {
-                    let path = volume.root == "/" ? "/" + entry.relativePath : volume.root + "/" + entry.relativePath
-                    group.addTask {
-                        let result = await BlockingIO.run {
-                            Result { () throws(HashFailure) -> FileDigests in
-                                try ContentHasher(fileSize: entry.size).digests(of: path, md5: md5) { progress.read(Int64($0)) }
-                            }
-                        }
-                        return (entry, result)
-                    }
+            let files = entries.map { ($0, volume.absolutePath(of: $0.relativePath)) }
+            try await ParallelHashing.hash(files, md5: md5, hashers: crawler.scan.hashers, read: { progress.read(Int64($0)) }) { entry, result in
+                switch result {
+                case .success(let digests):
+                    counts.hashed += 1
+                    counts.hashedBytes += digests.bytes
+                    try await recorder.emit(LocalItemMapper.item(for: entry, in: volume, digests: (digests.xxh64, digests.md5)))
+                case .failure(let failure):
+                    counts.failed += 1
+                    recorder.warn("\(volume.name)/\(entry.relativePath) could not be read (\(failure.reason)); it is catalogued without digests")
+                    try await recorder.emit(LocalItemMapper.item(for: entry, in: volume))
                 }
-                for _ in 0..<crawler.scan.hashers {
-                    guard let entry = pending.next() else { break }
-                    start(entry)
-                }
-                while let (entry, result) = try await group.next() {
-                    if let next = pending.next() { start(next) }
-                    switch result {
-                    case .success(let digests):
-                        counts.hashed += 1
-                        counts.hashedBytes += digests.bytes
-                        try await recorder.emit(LocalItemMapper.item(for: entry, in: volume, digests: (digests.xxh64, digests.md5)))
-                    case .failure(let failure):
-                        counts.failed += 1
-                        recorder.warn("\(volume.name)/\(entry.relativePath) could not be read (\(failure.reason)); it is catalogued without digests")
-                        try await recorder.emit(LocalItemMapper.item(for: entry, in: volume))
-                    }
-                    recorder.report(estimatedTotal: nil)
-                }
+                recorder.report(estimatedTotal: nil)
             }
         }
 
@@ -245,7 +227,7 @@ extension LocalCrawler {
             for part in relative.split(separator: "/") {
                 path = path.isEmpty ? String(part) : path + "/" + part
                 var info = stat()
-                let absolute = volume.root == "/" ? "/" + path : volume.root + "/" + path
+                let absolute = volume.absolutePath(of: path)
                 guard lstat(absolute, &info) == 0 else { continue }
                 entries.append(
                     LocalEntry(

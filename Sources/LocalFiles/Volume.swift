@@ -27,6 +27,11 @@ public struct Volume: Sendable, Equatable {
         self.fileSystem = fileSystem
     }
 
+    /// Where the volume's `relativePath` is now (absolute).
+    public func absolutePath(of relativePath: String) -> String {
+        relativePath.isEmpty ? root : root == "/" ? "/" + relativePath : root + "/" + relativePath
+    }
+
     /// The path of `absolute` inside the volume (`A001/clip.mov`; empty for the root itself).
     public func relativePath(of absolute: String) -> String {
         guard absolute != root else { return "" }

@@ -16,7 +16,7 @@ import Synchronization
 final class ProgressDisplay: Sendable {
     private struct State {
         var latest: CrawlProgress?
-        /// (seconds, items) at recent draws, for the rate over the last ``window`` seconds.
+        /// (seconds, items or bytes hashed) at recent draws, for the rate over the last ``window`` seconds.
         var samples: [(seconds: Double, items: Int)] = []
         var drawn = false
         var ticker: Task<Void, Never>?
@@ -78,7 +78,7 @@ final class ProgressDisplay: Sendable {
         let now = elapsed
         let line: String? = state.withLock { state in
             guard let progress = state.latest else { return nil }
-            state.samples.append((now, progress.items))
+            state.samples.append((now, progress.hashing.map { Int($0.bytesRead) } ?? progress.items))
             state.samples.removeAll { now - $0.seconds > Self.window }
             let rate = Self.rate(state.samples)
             state.drawn = true
@@ -98,6 +98,7 @@ final class ProgressDisplay: Sendable {
 
     /// The parts both displays show, in order.
     static func parts(_ progress: CrawlProgress, elapsed: Double, rate: Double?) -> [String] {
+        if let hashing = progress.hashing { return hashingParts(progress, hashing, elapsed: elapsed, rate: rate) }
         let counts = progress.live?.snapshot ?? progress.http
         var parts = ["\(TerminalText.sanitize(progress.source)): \(progress.phase)"]
         var items = "\(Count.grouped(progress.items))"
@@ -118,6 +119,21 @@ final class ProgressDisplay: Sendable {
         if let notice = progress.live?.retrying {
             parts.append("retrying \(notice.attempt)/\(notice.maxAttempts): \(TerminalText.sanitize(notice.reason))")
         }
+        return parts
+    }
+
+    /// A local scan's parts: files found, bytes read of those to read, the read rate, time left.
+    static func hashingParts(_ progress: CrawlProgress, _ hashing: HashProgress, elapsed: Double, rate: Double?) -> [String] {
+        let (read, total) = (hashing.bytesRead, hashing.bytesToRead)
+        var parts = ["\(TerminalText.sanitize(progress.source)): \(progress.phase)", Count.of(progress.items, "item")]
+        var bytes = "\(ByteCount.format(read)) read"
+        if total > 0 { bytes += " of \(ByteCount.format(total)) (\(min(100, Int(100 * Double(read) / Double(total))))%)" }
+        parts.append(bytes)
+        if let rate, rate > 0 {
+            parts.append("\(ByteCount.format(Int64(rate)))/s")
+            if total > read { parts.append("ETA \(duration(Double(total - read) / rate))") }
+        }
+        parts.append(duration(elapsed))
         return parts
     }
 

@@ -60,28 +60,6 @@ struct StatusCommand: AsyncParsableCommand {
     }
 }
 
-/// Counts for people: `1 file`, `2 814 files` (digits grouped in threes by spaces).
-enum Count {
-    static func of(_ count: Int, _ noun: String) -> String {
-        "\(grouped(count)) \(count == 1 ? noun : plural(noun))"
-    }
-
-    static func grouped(_ count: Int) -> String {
-        let digits = String(count.magnitude)
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out.append(" ") }
-            out.append(digit)
-        }
-        return (count < 0 ? "-" : "") + out
-    }
-
-    static func plural(_ noun: String) -> String {
-        if noun.hasSuffix("s") || noun.hasSuffix("sh") || noun.hasSuffix("ch") { return noun + "es" }
-        return noun + "s"
-    }
-}
-
 /// `just now`, `5 min ago`, `3 h ago`, `2 days ago`, and the date itself past a month.
 enum RelativeTime {
     static func since(_ timestamp: String, now: Date) -> String {

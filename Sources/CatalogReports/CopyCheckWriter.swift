@@ -1,0 +1,165 @@
+import CatalogCore
+import Foundation
+
+/// Writes `catalog where`'s answer, one local file at a time, in one ``OutputFormat``, and keeps
+/// the totals for its verdict. Keys and columns are documented in docs/reports.md.
+public struct CopyCheckWriter {
+    /// CSV columns: one row per copy (a file with none has one row with empty copy columns).
+    public static let columns = ["path", "size", "xxh64", "md5", "status", "match", "source", "id", "copy_path"]
+
+    private let format: OutputFormat
+    private let width: Int
+    private let sink: (borrowing [UInt8]) throws -> Void
+    private var rows: [[String]] = []
+    private var count = 0
+    /// What was written, for the verdict.
+    public private(set) var totals = CopyCheckTotals()
+
+    /// Creates a writer sending bytes to `sink`; a table is fitted to `width` terminal cells.
+    public init(format: OutputFormat, width: Int = 160, sink: @escaping (borrowing [UInt8]) throws -> Void) {
+        self.format = format
+        self.width = width
+        self.sink = sink
+    }
+
+    /// The status word of a file: `exact`, `probable`, `pending`, `missing` or `unreadable`.
+    public static func status(_ check: CopyCheck) -> String {
+        if let best = check.best { return best.rawValue }
+        return check.unreadable == nil ? "missing" : "unreadable"
+    }
+
+    public mutating func begin() throws {
+        switch format {
+        case .csv: try sink(Array(CSV.row(Self.columns).utf8))
+        case .json: try sink(Array("{\"version\":\(ItemWriter.schemaVersion),\"report\":\"where\",\"files\":[".utf8))
+        case .ndjson, .table: break
+        }
+    }
+
+    public mutating func write(_ check: CopyCheck) throws {
+        totals.add(check)
+        let status = Self.status(check)
+        switch format {
+        case .csv:
+            var bytes: [UInt8] = []
+            let common = [check.path, String(check.size), check.xxh64 ?? "", check.md5 ?? "", status]
+            if check.copies.isEmpty {
+                bytes += Array(CSV.row(common + ["", "", "", ""]).utf8)
+            } else {
+                for copy in check.copies {
+                    bytes += Array(CSV.row(common + [copy.match.rawValue, copy.item.source.rawValue, copy.item.id, copy.item.path]).utf8)
+                }
+            }
+            try sink(bytes)
+        case .json, .ndjson:
+            var w = JSONWriter()
+            if format == .json, count > 0 { w.appendRaw(",") }
+            w.appendRaw("{\"path\":")
+            w.writeString(check.path)
+            w.appendRaw(",\"size\":\(check.size),\"xxh64\":")
+            Self.optional(check.xxh64, &w)
+            w.appendRaw(",\"md5\":")
+            Self.optional(check.md5, &w)
+            w.appendRaw(",\"status\":")
+            w.writeString(status)
+            w.appendRaw(",\"unreadable\":")
+            Self.optional(check.unreadable, &w)
+            w.appendRaw(",\"copies\":[")
+            for (i, copy) in check.copies.enumerated() {
+                w.appendRaw(i > 0 ? ",{\"match\":" : "{\"match\":")
+                w.writeString(copy.match.rawValue)
+                w.appendRaw(",\"source\":")
+                w.writeString(copy.item.source.rawValue)
+                w.appendRaw(",\"id\":")
+                w.writeString(copy.item.id)
+                w.appendRaw(",\"path\":")
+                w.writeString(copy.item.path)
+                w.appendRaw("}")
+            }
+            w.appendRaw("]}")
+            if format == .ndjson { w.appendRaw("\n") }
+            try sink(w.bytes)
+        case .table:
+            let first = check.copies.first.map { "\($0.item.source.displayName): \($0.item.path)" } ?? (check.unreadable ?? "")
+            let more = check.copies.count > 1 ? " (+\(check.copies.count - 1))" : ""
+            rows.append([status, TerminalText.sanitize(check.path), ByteCount.format(check.size), TerminalText.sanitize(first) + more])
+        }
+        count += 1
+    }
+
+    public mutating func end() throws {
+        switch format {
+        case .json: try sink(Array("]}\n".utf8))
+        case .table:
+            let limits = [10, max(20, width / 3), 10, max(20, width - width / 3 - 26)]
+            try sink(
+                Array(
+                    TableRenderer.grid(header: ["STATUS", "FILE", "SIZE", "IN"], rows: rows, limits: limits, rightAligned: [2], paths: [1, 3]).utf8))
+        case .csv, .ndjson: break
+        }
+    }
+
+    private static func optional(_ text: String?, _ w: inout JSONWriter) {
+        if let text { w.writeString(text) } else { w.appendRaw("null") }
+    }
+
+    /// The one-line verdict: `412 of 415 files are in Frame.io or Dash: 409 exact, 3 probable; 3 missing: a.mov, b.mov, c.mov`.
+    public static func verdict(_ t: CopyCheckTotals) -> String {
+        let found = t.exact + t.probable
+        var parts: [String] = []
+        if t.exact > 0 { parts.append("\(Count.grouped(t.exact)) exact") }
+        if t.probable > 0 { parts.append("\(Count.grouped(t.probable)) probable") }
+        var line = "\(Count.grouped(found)) of \(Count.of(t.files, "file")) \(t.files == 1 ? "is" : "are") in Frame.io or Dash"
+        if !parts.isEmpty { line += ": " + parts.joined(separator: ", ") }
+        for (count, word, examples) in [
+            (t.pending, "pending (uploaded, checksum not yet computed)", t.pendingExamples), (t.missing, "missing", t.missingExamples),
+            (t.unreadable, "unreadable", t.unreadableExamples),
+        ] where count > 0 {
+            line +=
+                "; \(Count.grouped(count)) \(word): " + examples.map { TerminalText.sanitize($0) }.joined(separator: ", ")
+                + (count > examples.count ? ", …" : "")
+        }
+        return line
+    }
+}
+
+/// The counts behind `catalog where`'s verdict.
+public struct CopyCheckTotals: Sendable, Equatable {
+    public var files = 0
+    public var exact = 0
+    public var probable = 0
+    public var pending = 0
+    public var missing = 0
+    public var unreadable = 0
+    /// The first few files of each kind that keeps the verdict from being all exact.
+    public var pendingExamples: [String] = []
+    public var missingExamples: [String] = []
+    public var unreadableExamples: [String] = []
+
+    public init() {}
+
+    /// How many examples the verdict names.
+    static let examples = 5
+
+    mutating func add(_ check: CopyCheck) {
+        files += 1
+        switch check.best {
+        case .exact: exact += 1
+        case .probable: probable += 1
+        case .pending:
+            pending += 1
+            if pendingExamples.count < Self.examples { pendingExamples.append(check.path) }
+        case nil where check.unreadable != nil:
+            unreadable += 1
+            if unreadableExamples.count < Self.examples { unreadableExamples.append(check.path) }
+        case nil:
+            missing += 1
+            if missingExamples.count < Self.examples { missingExamples.append(check.path) }
+        }
+    }
+
+    /// Whether every file has an exact copy (or a probable one, when those are accepted).
+    public func allSafe(acceptingProbable: Bool) -> Bool {
+        pending == 0 && missing == 0 && unreadable == 0 && (acceptingProbable || probable == 0)
+    }
+}

@@ -1,0 +1,108 @@
+import CatalogCore
+import CatalogStore
+import Foundation
+import LocalFiles
+
+/// Why `catalog where` cannot answer.
+public enum CopyCheckError: CatalogFailure, Sendable {
+    /// No Frame.io or Dash crawl has completed: there is nothing to look in.
+    case noServiceCatalogued
+
+    public var description: String {
+        "the catalog holds no complete Frame.io or Dash crawl, so it cannot say what is in them"
+    }
+
+    public var failureClass: FailureClass { .usage }
+    public var remedy: Remedy? { .crawlFirst }
+}
+
+/// `catalog where`: for every file under a folder (or one file), where the same content is
+/// catalogued in Frame.io or Dash. Digests come from the catalog when the file was scanned
+/// (`catalog crawl local`) and is unchanged (size, modification time, inode), else from one
+/// read of the file, many files at once.
+public struct CopyChecker: Sendable {
+    let database: CatalogDatabase
+    let scan: LocalScanOptions
+    let resolver: VolumeResolver
+
+    public init(database: CatalogDatabase, scan: LocalScanOptions = LocalScanOptions(), resolver: VolumeResolver = VolumeResolver()) {
+        self.database = database
+        self.scan = scan
+        self.resolver = resolver
+    }
+
+    /// Checks every file under `path` (or `path` itself, a file), calling `each` with each file's
+    /// answer in path order; returns what the walk left out.
+    @discardableResult
+    public func check(_ path: String, progress: HashProgress = HashProgress(), each: (CopyCheck) throws -> Void) async throws -> WalkTally {
+        let frameIO = try database.lastCompleteCrawl(source: .frameio)?.api
+        let dash = try database.lastCompleteCrawl(source: .dash) != nil
+        guard frameIO != nil || dash else { throw CopyCheckError.noServiceCatalogued }
+        let (folder, single) = try Self.folderAndFile(path)
+        let pathVolumes = try database.items(source: .local, kind: .volume).compactMap { $0.id.hasPrefix("path:") ? String($0.id.dropFirst(5)) : nil }
+        let (volume, resolved) = try resolver.volume(containing: folder, pathVolumes: pathVolumes)
+        let base = volume.relativePath(of: resolved)
+        var entries: [LocalEntry] = []
+        var tally = WalkTally()
+        if let single {
+            var info = stat()
+            let absolute = resolved + "/" + single
+            guard lstat(absolute, &info) == 0 else { throw LocalScanError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+            let relative = base.isEmpty ? single : base + "/" + single
+            entries = [
+                LocalEntry(
+                    relativePath: relative, isFolder: false, size: Int64(info.st_size),
+                    modified: FileTime(seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int64(info.st_mtim.tv_nsec)), inode: UInt64(info.st_ino))
+            ]
+        } else {
+            let walker = DirectoryWalker(includeHidden: scan.includeHidden)
+            (entries, tally) = await BlockingIO.run {
+                var found: [LocalEntry] = []
+                let tally = walker.walk(resolved, in: volume) { if !$0.isFolder { found.append($0) } }
+                return (found, tally)
+            }
+        }
+        // Digests the catalog already holds for unchanged files.
+        let catalogued = Dictionary(
+            try database.items(source: .local, projectID: volume.id).compactMap { item in LocalFileRecord(item: item).map { (item.id, $0) } },
+            uniquingKeysWith: { first, _ in first })
+        var digests: [String: (xxh64: String?, md5: String?, unreadable: String?)] = [:]
+        var toHash: [(entry: LocalEntry, path: String)] = []
+        for entry in entries {
+            if !scan.rehash, let old = catalogued[LocalItemMapper.id(of: entry.relativePath, in: volume)], old.matches(entry), old.xxh64 != nil,
+                old.md5 != nil || !dash
+            {
+                digests[entry.relativePath] = (old.xxh64, old.md5, nil)
+            } else {
+                toHash.append((entry, volume.absolutePath(of: entry.relativePath)))
+            }
+        }
+        progress.expect(toHash.reduce(0) { $0 + $1.entry.size })
+        try await ParallelHashing.hash(toHash, md5: dash, hashers: scan.hashers, read: { progress.read(Int64($0)) }) { entry, result in
+            switch result {
+            case .success(let found): digests[entry.relativePath] = (found.xxh64, found.md5, nil)
+            case .failure(let failure): digests[entry.relativePath] = (nil, nil, failure.reason)
+            }
+        }
+        for entry in entries.sorted(by: { $0.relativePath < $1.relativePath }) {
+            let known = digests[entry.relativePath] ?? (nil, nil, "not read")
+            let shown = base.isEmpty ? entry.relativePath : String(entry.relativePath.dropFirst(base.count + 1))
+            let copies =
+                known.unreadable == nil
+                ? try database.copies(of: ContentProbe(name: entry.name, size: entry.size, xxh64: known.xxh64, md5: known.md5), frameIOAPI: frameIO)
+                : []
+            try each(CopyCheck(path: shown, size: entry.size, xxh64: known.xxh64, md5: known.md5, unreadable: known.unreadable, copies: copies))
+        }
+        return tally
+    }
+
+    /// The folder to resolve and, when `path` is a file, its name.
+    static func folderAndFile(_ path: String) throws(LocalScanError) -> (folder: String, file: String?) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        if info.st_mode & S_IFMT == S_IFDIR { return (path, nil) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .notAFolder(path: path) }
+        let url = URL(fileURLWithPath: path)
+        return (url.deletingLastPathComponent().path, url.lastPathComponent)
+    }
+}

@@ -1,0 +1,33 @@
+/// Reads and hashes many files at once, each on its own Dispatch thread (``BlockingIO``), a
+/// bounded number at a time.
+public enum ParallelHashing {
+    /// Hashes `files` (an entry and its absolute path), `hashers` at a time, calling `each` (on
+    /// the caller's task, one at a time) with every file's digests or why it could not be read,
+    /// in the order they finish; `read` is called with the bytes of each chunk read.
+    public static func hash(
+        _ files: [(entry: LocalEntry, path: String)], md5: Bool, hashers: Int, read: @escaping @Sendable (Int) -> Void = { _ in },
+        each: (LocalEntry, Result<FileDigests, HashFailure>) async throws -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: (LocalEntry, Result<FileDigests, HashFailure>).self) { group in
+            var pending = files.makeIterator()
+            func start(_ file: (entry: LocalEntry, path: String)) {
+                group.addTask {
+                    let result = await BlockingIO.run {
+                        Result { () throws(HashFailure) -> FileDigests in
+                            try ContentHasher(fileSize: file.entry.size).digests(of: file.path, md5: md5, progress: read)
+                        }
+                    }
+                    return (file.entry, result)
+                }
+            }
+            for _ in 0..<max(1, hashers) {
+                guard let file = pending.next() else { break }
+                start(file)
+            }
+            while let (entry, result) = try await group.next() {
+                if let next = pending.next() { start(next) }
+                try await each(entry, result)
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import CatalogCore
+import CatalogReports
+import CatalogStore
+import Crawler
+import Foundation
+import LocalFiles
+
+/// `catalog where PATH`: is every file on this card or drive already in Frame.io or Dash?
+struct WhereCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "where",
+        abstract: "Is every file under a folder (a card, a drive) already in Frame.io or Dash?",
+        discussion: """
+            For every file under PATH: where the same content is catalogued. Exact: Frame.io v2 by XXH64, Dash by MD5. Probable: Frame.io V4 keeps no checksum, so the same name and size. Pending: a Frame.io v2 file of that name and size whose checksum is not computed yet. Missing: none of these.
+
+            Digests come from the catalog for files `catalog crawl local` scanned and that are unchanged (size, modification time, inode); other files are read (XXH64, and MD5 when the catalog holds Dash), several at once.
+
+            A one-line verdict goes to standard error. Exit 0 only when every file has an exact copy (with --allow-probable, an exact or probable one), else 1: scriptable before wiping a card. Formats: docs/reports.md.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The folder (or file) to check.", valueName: "path"), completion: .directory)
+    var path: String
+
+    @Flag(help: "Count probable copies (Frame.io V4: same name and size) as safe for the exit status.")
+    var allowProbable = false
+
+    @Flag(help: "Include hidden and system files (.DS_Store, .Trashes, …).")
+    var includeHidden = false
+
+    @Flag(help: "Read every file, even one the catalog holds unchanged.")
+    var rehash = false
+
+    @Option(help: "Files read at once (default: one per core).")
+    var concurrency: Int?
+
+    @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
+    var format: OutputFormat?
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if let concurrency, !(1...64).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 64") }
+    }
+
+    func run() async throws {
+        Catalog.bootstrapLogging(verbose: global.verbose)
+        let totals: CopyCheckTotals
+        do {
+            let database = try global.openDatabase()
+            let chosen = Terminal.format(format, toStdout: output.isStdout)
+            let checker = CopyChecker(
+                database: database,
+                scan: LocalScanOptions(
+                    includeHidden: includeHidden, rehash: rehash, hashers: concurrency ?? ProcessInfo.processInfo.activeProcessorCount))
+            let display = ProgressDisplay(quiet: global.quiet, statsInterval: 0)
+            let hashing = HashProgress()
+            var progress = CrawlProgress(source: "where")
+            progress.phase = .hashing
+            progress.hashing = hashing
+            display.callback(progress)
+            display.start()
+            var checks: [CopyCheck] = []
+            do {
+                try await checker.check(path, progress: hashing) { checks.append($0) }
+                display.finish()
+            } catch {
+                display.finish()
+                throw error
+            }
+            var written = CopyCheckTotals()
+            try AtomicOutput.write(to: output.target) { sink in
+                var writer = CopyCheckWriter(format: chosen, width: Terminal.columns, sink: sink)
+                try writer.begin()
+                for check in checks { try writer.write(check) }
+                try writer.end()
+                written = writer.totals
+            }
+            totals = written
+            Terminal.error(CopyCheckWriter.verdict(totals))
+        } catch {
+            throw ErrorReport.exit(error)
+        }
+        if !totals.allSafe(acceptingProbable: allowProbable) { throw ExitCode(1) }
+    }
+}
