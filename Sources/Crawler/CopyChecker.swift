@@ -78,7 +78,7 @@ public struct CopyChecker: Sendable {
             }
         }
         progress.expect(toHash.reduce(0) { $0 + $1.entry.size })
-        try await ParallelHashing.hash(toHash, md5: dash, hashers: scan.hashers, read: { progress.read(Int64($0)) }) { entry, result in
+        try await ParallelHashing.hash(toHash, md5: dash, hashers: scan.hashers, progress: progress) { entry, result in
             switch result {
             case .success(let found): digests[entry.relativePath] = (found.xxh64, found.md5, nil)
             case .failure(let failure): digests[entry.relativePath] = (nil, nil, failure.reason)

@@ -2,6 +2,7 @@ import CatalogCore
 import CatalogStore
 import Foundation
 import HTTPSupport
+import LocalFiles
 
 /// What every crawl keeps while it walks a service: the batch of items staged into the store,
 /// counters, and progress reports built from the requests' statistics (none for a local scan).

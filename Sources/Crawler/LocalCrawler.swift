@@ -198,7 +198,7 @@ extension LocalCrawler {
                 recorder.phase = .listing
             }
             let files = entries.map { ($0, volume.absolutePath(of: $0.relativePath)) }
-            try await ParallelHashing.hash(files, md5: md5, hashers: crawler.scan.hashers, read: { progress.read(Int64($0)) }) { entry, result in
+            try await ParallelHashing.hash(files, md5: md5, hashers: crawler.scan.hashers, progress: progress) { entry, result in
                 switch result {
                 case .success(let digests):
                     counts.hashed += 1

@@ -3,9 +3,9 @@
 public enum ParallelHashing {
     /// Hashes `files` (an entry and its absolute path), `hashers` at a time, calling `each` (on
     /// the caller's task, one at a time) with every file's digests or why it could not be read,
-    /// in the order they finish; `read` is called with the bytes of each chunk read.
+    /// in the order they finish; `progress` counts the bytes of each chunk read.
     public static func hash(
-        _ files: [(entry: LocalEntry, path: String)], md5: Bool, hashers: Int, read: @escaping @Sendable (Int) -> Void = { _ in },
+        _ files: [(entry: LocalEntry, path: String)], md5: Bool, hashers: Int, progress: HashProgress? = nil,
         each: (LocalEntry, Result<FileDigests, HashFailure>) async throws -> Void
     ) async throws {
         try await withThrowingTaskGroup(of: (LocalEntry, Result<FileDigests, HashFailure>).self) { group in
@@ -14,7 +14,7 @@ public enum ParallelHashing {
                 group.addTask {
                     let result = await BlockingIO.run {
                         Result { () throws(HashFailure) -> FileDigests in
-                            try ContentHasher(fileSize: file.entry.size).digests(of: file.path, md5: md5, progress: read)
+                            try ContentHasher(fileSize: file.entry.size).digests(of: file.path, md5: md5) { progress?.read(Int64($0)) }
                         }
                     }
                     return (file.entry, result)

@@ -3,6 +3,7 @@ import CatalogReports
 import Crawler
 import Foundation
 import HTTPSupport
+import LocalFiles
 import Synchronization
 
 /// A crawl's progress on stderr, as `rclone -P` shows a transfer's: on a terminal one line,
