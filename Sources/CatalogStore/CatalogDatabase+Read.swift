@@ -309,6 +309,36 @@ extension CatalogDatabase {
         }
     }
 
+    /// Records when these local volumes were scanned (their items' `updated_at`), after the
+    /// scan's crawl committed.
+    public func markScanned(volumes ids: [String], at date: Date) async throws(StoreError) {
+        let stamp = Timestamp.format(date)
+        try await write { db in
+            for id in ids {
+                try db.execute(sql: "UPDATE item SET updated_at = ? WHERE source = 'local' AND kind = 'volume' AND id = ?", arguments: [stamp, id])
+            }
+        }
+    }
+
+    /// Each catalogued local volume with its files' count and bytes, by name.
+    public func volumes() throws(StoreError) -> [(volume: CatalogItem, files: Int, bytes: Int64)] {
+        try read { db in
+            let counts = Dictionary(
+                try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT project_id, count(*) AS files, coalesce(sum(size), 0) AS bytes FROM item WHERE source = 'local' AND kind = 'file' GROUP BY project_id"
+                ).map { row -> (String, (Int, Int64)) in (row["project_id"] ?? "", (row["files"], row["bytes"])) },
+                uniquingKeysWith: { first, _ in first })
+            return try Row.fetchAll(db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE source = 'local' AND kind = 'volume' ORDER BY name, id")
+                .map { row in
+                    let volume = try ItemRecord(row: row).item
+                    let (files, bytes) = counts[volume.id] ?? (0, 0)
+                    return (volume, files, bytes)
+                }
+        }
+    }
+
     /// The items of `source` of one kind (e.g. every project).
     public func items(source: Source, kind: ItemKind) throws(StoreError) -> [CatalogItem] {
         try read { db in

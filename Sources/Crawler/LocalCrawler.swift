@@ -95,12 +95,14 @@ public struct LocalCrawler: Sendable {
     public func run() async throws -> CrawlReport {
         let started = Date()
         let targets = try targets()
-        return try await CrawlRun.run(source: .local, scan: true, database: database, options: options) { session in
+        let report = try await CrawlRun.run(source: .local, scan: true, database: database, options: options) { session in
             var recorder = CrawlRecorder(
                 source: .local, database: database, session: session, options: options, requests: RequestStats(), started: started)
             recorder.hashing = HashProgress()
             return Walk(crawler: self, targets: targets, recorder: recorder)
         }
+        try await database.markScanned(volumes: targets.map(\.volume.id), at: started)
+        return report
     }
 }
 

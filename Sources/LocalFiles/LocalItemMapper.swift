@@ -43,8 +43,10 @@ public struct LocalFileRecord: Sendable, Equatable {
 /// volume itself is its id), so a drive mounted elsewhere keeps its items. Paths start with the
 /// volume's name. Every item's project is its volume.
 public enum LocalItemMapper {
-    /// The volume's own item (kind `volume`): the root of its folders and files.
-    public static func item(for volume: Volume) -> CatalogItem {
+    /// The volume's own item (kind `volume`): the root of its folders and files; its record
+    /// says where it was mounted, and its `updated_at` when it was last scanned (set after each
+    /// scan, outside the record, so a scan that finds nothing new changes nothing).
+    public static func item(for volume: Volume, scannedAt: Date? = nil) -> CatalogItem {
         var record: [(key: String, value: JSONValue)] = [("type", .string("volume")), ("volume", .string(volume.id))]
         if let uuid = volume.uuid { record.append(("uuid", .string(uuid))) }
         if let label = volume.label { record.append(("label", .string(label))) }
@@ -52,6 +54,7 @@ public enum LocalItemMapper {
         record.append(("mounted_at", .string(volume.root)))
         return CatalogItem(
             source: .local, id: volume.id, kind: .volume, name: volume.name, parentID: nil, projectID: volume.id, path: volume.name,
+            updatedAt: scannedAt,
             text: [volume.uuid, volume.label, volume.root].compactMap { $0 }.joined(separator: "\n"),
             record: JSONWriter.string(.object(record)))
     }
@@ -84,5 +87,23 @@ public enum LocalItemMapper {
     static func parentID(of relativePath: String, in volume: Volume) -> String {
         guard let slash = relativePath.lastIndex(of: "/") else { return volume.id }
         return id(of: String(relativePath[..<slash]), in: volume)
+    }
+}
+
+/// A catalogued volume as `catalog status` shows it.
+public struct VolumeStatus: Sendable, Equatable {
+    /// Where it was mounted at its last scan, and when that scan was.
+    public var mountedAt: String?
+    public var scannedAt: Date?
+    /// Whether it is there now: the folder exists and is the same volume.
+    public var online: Bool
+
+    /// The status of the volume `item` (kind `volume`), looked for where it was last mounted.
+    public init(item: CatalogItem, resolver: VolumeResolver = VolumeResolver()) {
+        let record = try? JSONParser.parse(item.record)
+        mountedAt = record?["mounted_at"]?.stringValue
+        scannedAt = item.updatedAt
+        let pathVolumes = item.id.hasPrefix("path:") ? [String(item.id.dropFirst(5))] : []
+        online = mountedAt.flatMap { try? resolver.volume(containing: $0, pathVolumes: pathVolumes) }?.volume.id == item.id
     }
 }

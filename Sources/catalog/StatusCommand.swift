@@ -4,6 +4,7 @@ import CatalogReports
 import CatalogStore
 import Crawler
 import Foundation
+import LocalFiles
 
 /// `catalog status`: what the catalog holds and when it was last refreshed.
 struct StatusCommand: AsyncParsableCommand {
@@ -16,10 +17,26 @@ struct StatusCommand: AsyncParsableCommand {
         do {
             let database = try global.openDatabase()
             var lines = ["catalog: \(database.path) (\(ByteCount.format(database.fileSize)))"]
-            for status in try database.status() { lines += Self.lines(for: status, now: Date()) }
+            for status in try database.status() {
+                lines += Self.lines(for: status, now: Date())
+                if status.source == .local { lines += try Self.volumeLines(database.volumes(), now: Date()) }
+            }
             Terminal.output(lines.joined(separator: "\n"))
         } catch {
             throw ErrorReport.exit(error)
+        }
+    }
+
+    /// Each volume: its files, whether it is mounted now, its last scan.
+    static func volumeLines(_ volumes: [(volume: CatalogItem, files: Int, bytes: Int64)], now: Date) -> [String] {
+        volumes.flatMap { entry -> [String] in
+            let status = VolumeStatus(item: entry.volume)
+            let scanned = status.scannedAt.map { RelativeTime.since(Timestamp.format($0), now: now) } ?? "never"
+            let place = status.online ? "online at \(TerminalText.sanitize(status.mountedAt ?? "?"))" : "offline"
+            return [
+                "  volume \(TerminalText.sanitize(entry.volume.name)) (\(TerminalText.sanitize(entry.volume.id))): \(Count.of(entry.files, "file")), \(ByteCount.format(entry.bytes))",
+                "    \(place); scanned \(scanned)",
+            ]
         }
     }
 
@@ -36,8 +53,8 @@ struct StatusCommand: AsyncParsableCommand {
         }
         if let crawl = status.lastComplete {
             let api = crawl.api == .v4 ? "the V4 API" : status.source == .dash ? "the Dash API" : "the v2 API"
-            lines.append(
-                "  refreshed \(RelativeTime.since(crawl.finishedAt ?? crawl.startedAt, now: now)): crawl #\(crawl.id), \(crawl.mode) through \(api)")
+            let how = status.source == .local ? "a scan of \(crawl.mode == "scan" ? "its folders" : "everything")" : "\(crawl.mode) through \(api)"
+            lines.append("  refreshed \(RelativeTime.since(crawl.finishedAt ?? crawl.startedAt, now: now)): crawl #\(crawl.id), \(how)")
             lines.append(
                 "    \(crawl.added) new, \(crawl.changed - crawl.moved) changed, \(crawl.moved) moved, \(crawl.deleted) deleted; \(Count.of(crawl.requests, "request"))"
             )
@@ -47,7 +64,7 @@ struct StatusCommand: AsyncParsableCommand {
                 if crawl.warningCount > crawl.warnings.count { lines.append("    … and \(crawl.warningCount - crawl.warnings.count) more") }
             }
             let from = Timestamp.parse(crawl.startedAt).map { Timestamp.format($0.addingTimeInterval(-CrawlOptions.deltaOverlap)) } ?? crawl.startedAt
-            lines.append("  next refresh: a delta of what changed since \(from)")
+            if status.source != .local { lines.append("  next refresh: a delta of what changed since \(from)") }
         } else {
             lines.append("  never crawled completely")
         }

@@ -119,4 +119,11 @@ import Testing
 
         #expect(try database.search(parser.parse("broad kind:folder")).isEmpty)
     }
+
+    /// Items are read by position: each column's position is its place in the selection.
+    @Test func itemColumnsArePositionedAsSelected() {
+        let names = ItemRecord.selection.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(names.first == "item.source")
+        for column in ItemRecord.Columns.allCases { #expect(names[column.position] == "item.\(column.name)", "\(column)") }
+    }
 }
