@@ -358,7 +358,7 @@ extension CatalogDatabase {
         }
     }
 
-    /// Every source's counts and crawls.
+    /// Every source's counts and crawls (local volumes only once one was scanned).
     public func status() throws(StoreError) -> [SourceStatus] {
         try read { db in
             try Source.allCases.map { source in
@@ -383,6 +383,9 @@ extension CatalogDatabase {
                 return SourceStatus(
                     source: source, counts: counts, bytes: bytes, lastComplete: complete.map(CrawlRecord.init(row:)), lastAttempt: attempt)
             }
+            // Local volumes are listed once something was scanned (the services always: "never
+            // crawled" tells a person what to set up).
+            .filter { $0.source != .local || $0.lastAttempt != nil || !$0.counts.isEmpty }
         }
     }
 
