@@ -18,8 +18,9 @@ public enum CopyCheckError: CatalogFailure, Sendable {
 
 /// `catalog where`: for every file under a folder (or one file), where the same content is
 /// catalogued in Frame.io or Dash. Digests come from the catalog when the file was scanned
-/// (`catalog crawl local`) and is unchanged (size, modification time, inode), else from one
-/// read of the file, many files at once.
+/// (`catalog crawl local`) and is unchanged (size, modification time, inode), or from a hash
+/// list on the volume that describes it as it is, else from one read of the file, many files
+/// at once.
 public struct CopyChecker: Sendable {
     let database: CatalogDatabase
     let scan: LocalScanOptions
@@ -66,6 +67,8 @@ public struct CopyChecker: Sendable {
         let catalogued = Dictionary(
             try database.items(source: .local, projectID: volume.id).compactMap { item in LocalFileRecord(item: item).map { (item.id, $0) } },
             uniquingKeysWith: { first, _ in first })
+        // And those the volume's hash lists (ASC MHL, MHL 1.1) give for files as they are.
+        let lists = scan.rehash ? [:] : await BlockingIO.run { [entries] in HashListReader.collect(entries, in: volume).entries }
         var digests: [String: (xxh64: String?, md5: String?, unreadable: String?)] = [:]
         var toHash: [(entry: LocalEntry, path: String)] = []
         for entry in entries {
@@ -73,6 +76,10 @@ public struct CopyChecker: Sendable {
                 old.md5 != nil || !dash
             {
                 digests[entry.relativePath] = (old.xxh64, old.md5, nil)
+            } else if let listed = lists[entry.relativePath], listed.describes(entry), let xxh64 = listed.hashes["xxh64"],
+                Digest.isXXH64Hex(xxh64), listed.hashes["md5"] != nil || !dash
+            {
+                digests[entry.relativePath] = (xxh64, listed.hashes["md5"], nil)
             } else {
                 toHash.append((entry, volume.absolutePath(of: entry.relativePath)))
             }
@@ -84,7 +91,8 @@ public struct CopyChecker: Sendable {
             case .failure(let failure): digests[entry.relativePath] = (nil, nil, failure.reason)
             }
         }
-        for entry in entries.sorted(by: { $0.relativePath < $1.relativePath }) {
+        // The hash lists themselves are the offload's records, not media: never uploaded, not checked.
+        for entry in entries.sorted(by: { $0.relativePath < $1.relativePath }) where !HashListReader.isHashList(entry.relativePath) {
             let known = digests[entry.relativePath] ?? (nil, nil, "not read")
             let shown = base.isEmpty ? entry.relativePath : String(entry.relativePath.dropFirst(base.count + 1))
             let copies =

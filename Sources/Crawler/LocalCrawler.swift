@@ -37,6 +37,8 @@ public struct LocalScanCounts: Sendable, Equatable {
     public var hashedBytes: Int64 = 0
     /// Files whose digests were kept (size, modification time and inode unchanged).
     public var reused = 0
+    /// Files whose digests came from a hash list (ASC MHL, MHL 1.1) that describes them as they are.
+    public var fromHashLists = 0
     /// Files that could not be read: catalogued without digests, each in a warning.
     public var failed = 0
     /// Entries left out: hidden or system ones, links and other special files, other
@@ -150,6 +152,10 @@ extension LocalCrawler {
                         recorder.warn("\(volume.name)/\(path): \(reason); what it holds is kept as it was")
                     }
                     unreadable += tally.unreadable.map(\.path)
+                    // Hash lists on the volume (ASC MHL histories, MHL 1.1 files): a file they
+                    // describe as it is (size, modification second) takes their digests.
+                    let lists = await BlockingIO.run { HashListReader.collect(entries, in: volume) }
+                    for problem in lists.problems.prefix(20) { recorder.warn("a hash list was not used: \(problem)") }
                     var toHash: [LocalEntry] = []
                     for entry in entries {
                         let id = LocalItemMapper.id(of: entry.relativePath, in: volume)
@@ -167,6 +173,11 @@ extension LocalCrawler {
                         {
                             counts.reused += 1
                             try await recorder.emit(LocalItemMapper.item(for: entry, in: volume, digests: (old.xxh64, old.md5)))
+                        } else if !crawler.scan.rehash, let listed = lists.entries[entry.relativePath], listed.describes(entry),
+                            let xxh64 = listed.hashes["xxh64"], Digest.isXXH64Hex(xxh64), listed.hashes["md5"] != nil || !crawler.scan.md5
+                        {
+                            counts.fromHashLists += 1
+                            try await recorder.emit(LocalItemMapper.item(for: entry, in: volume, digests: (xxh64, listed.hashes["md5"])))
                         } else {
                             toHash.append(entry)
                         }

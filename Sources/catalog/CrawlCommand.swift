@@ -25,7 +25,7 @@ struct CrawlCommand: AsyncParsableCommand {
 
             Dash: DASH_TOKEN, or DASH_REFRESH_TOKEN + DASH_CLIENT_ID + DASH_CLIENT_SECRET (exchanged at DASH_AUTH_URL, default \(DashClient.defaultAuthURL)); DASH_API_URL (default \(DashClient.defaultBaseURL)).
 
-            Local: `catalog crawl local PATH…` scans folders (a camera card's or drive's root, or folders on it): every file's size, modification time and XXH64 (with --md5 also MD5, which Dash keeps), read once, files in parallel (--concurrency, default one per core). A file whose size, modification time and inode are unchanged keeps its digests (--rehash reads it again). Items are kept relative to the volume (its filesystem UUID or label, else the folder), so a card mounted elsewhere is the same volume and an unplugged one stays searchable; only what is under the scanned folders is replaced. Hidden and system files are left out (--include-hidden), links are not followed.
+            Local: `catalog crawl local PATH…` scans folders (a camera card's or drive's root, or folders on it): every file's size, modification time and XXH64 (with --md5 also MD5, which Dash keeps), read once, files in parallel (--concurrency, default one per core). A file whose size, modification time and inode are unchanged keeps its digests, and one an ASC MHL history (ascmhl/) or MHL 1.1 list on the volume describes as it is (size, modification second) takes the list's (--rehash reads every file). Items are kept relative to the volume (its filesystem UUID or label, else the folder), so a card mounted elsewhere is the same volume and an unplugged one stays searchable; only what is under the scanned folders is replaced. Hidden and system files are left out (--include-hidden), links are not followed.
 
             Nothing in the catalog changes until a crawl has read everything; a failed or interrupted crawl leaves the previous catalog searchable.
             """)
@@ -44,7 +44,7 @@ struct CrawlCommand: AsyncParsableCommand {
     @Flag(help: "local: include hidden and system files and folders (.DS_Store, .Trashes, System Volume Information).")
     var includeHidden = false
 
-    @Flag(help: "local: read every file again, even one whose size, modification time and inode are unchanged.")
+    @Flag(help: "local: read every file, even one unchanged since the last scan or described by a hash list (ASC MHL, MHL 1.1).")
     var rehash = false
 
     @Option(name: .long, help: ArgumentHelp("The Frame.io API base URL, ending in /v4 or /v2 (overrides FRAMEIO_API_URL).", valueName: "url"))
@@ -404,6 +404,7 @@ enum Summary {
         return
             "local scan: \(Count.of(local.files, "file")) (\(ByteCount.format(local.bytes))) in \(Count.of(local.folders, "folder")) on \(Count.of(local.volumes, "volume")); "
             + "\(g(local.hashed)) hashed (\(ByteCount.format(local.hashedBytes))\(rate)), \(g(local.reused)) reused"
+            + (local.fromHashLists > 0 ? ", \(g(local.fromHashLists)) from hash lists" : "")
             + (local.failed > 0 ? ", \(g(local.failed)) unreadable files" : "")
             + (left.isEmpty ? "" : "; left out: " + left.joined(separator: ", "))
             + "; \(g(c.added)) new, \(g(c.changed - c.moved)) changed, \(g(c.moved)) moved, \(g(c.deleted)) deleted, \(g(c.unchanged)) unchanged; "

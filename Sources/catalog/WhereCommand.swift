@@ -14,7 +14,7 @@ struct WhereCommand: AsyncParsableCommand {
         discussion: """
             For every file under PATH: where the same content is catalogued. Exact: Frame.io v2 by XXH64, Dash by MD5. Probable: Frame.io V4 keeps no checksum, so the same name and size. Pending: a Frame.io v2 file of that name and size whose checksum is not computed yet. Missing: none of these.
 
-            Digests come from the catalog for files `catalog crawl local` scanned and that are unchanged (size, modification time, inode); other files are read (XXH64, and MD5 when the catalog holds Dash), several at once.
+            Digests come from the catalog for files `catalog crawl local` scanned and that are unchanged (size, modification time, inode), or from a hash list on the volume (ASC MHL ascmhl/, MHL 1.1 .mhl) that describes the file as it is; other files are read (XXH64, and MD5 when the catalog holds Dash), several at once. The hash lists themselves are not checked.
 
             A one-line verdict goes to standard error. Exit 0 only when every file has an exact copy (with --allow-probable, an exact or probable one), else 1: scriptable before wiping a card. Formats: docs/reports.md.
             """)
@@ -30,7 +30,7 @@ struct WhereCommand: AsyncParsableCommand {
     @Flag(help: "Include hidden and system files (.DS_Store, .Trashes, …).")
     var includeHidden = false
 
-    @Flag(help: "Read every file, even one the catalog holds unchanged.")
+    @Flag(help: "Read every file, even one the catalog holds unchanged or a hash list (ASC MHL, MHL 1.1) describes.")
     var rehash = false
 
     @Option(help: "Files read at once (default: one per core).")

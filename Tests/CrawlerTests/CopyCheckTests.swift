@@ -68,6 +68,33 @@ import Testing
         #expect(fromV4.map(CopyCheckWriter.status) == ["probable"] && fromV4.first?.path == "A001C005.mov")
     }
 
+    /// Digests from the card's ASC MHL history (made by `ascmhl`) answer without reading: a clip
+    /// rewritten since with the same size and time still matches what the offload hashed, until
+    /// `--rehash` reads it.
+    @Test func anASCMHLHistoryAnswersUntilRehashReadsTheFiles() async throws {
+        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-where-mhl-\(UUID().uuidString)/C003").path
+        try FileManager.default.createDirectory(atPath: card, withIntermediateDirectories: true)
+        let original = Data("offloaded take".utf8)
+        FileManager.default.createFile(atPath: card + "/C003C001.mov", contents: original)
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        var info = stat()
+        #expect(stat(card + "/C003C001.mov", &info) == 0)
+        try Data("OFFLOADED TAKE".utf8).write(to: URL(fileURLWithPath: card + "/C003C001.mov"))
+        var times = [info.st_atim, info.st_mtim]
+        #expect(utimensat(AT_FDCWD, card + "/C003C001.mov", &times, 0) == 0)
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
+        try await Self.catalogue(
+            [Self.file(.frameio, "f1", name: "C003C001.mov", size: 14, xxh64: Digest.xxh64(original).hex)], source: .frameio, api: .v2, in: database)
+        let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
+        var listed: [CopyCheck] = []
+        try await CopyChecker(database: database, resolver: resolver).check(card) { listed.append($0) }
+        // The history's own files are not checked.
+        #expect(listed.map(\.path) == ["C003C001.mov"] && listed.map(CopyCheckWriter.status) == ["exact"])
+        var read: [CopyCheck] = []
+        try await CopyChecker(database: database, scan: LocalScanOptions(rehash: true), resolver: resolver).check(card) { read.append($0) }
+        #expect(read.map(CopyCheckWriter.status) == ["missing"])
+    }
+
     @Test func aCatalogWithoutServicesCannotAnswer() async throws {
         let database = try CatalogDatabase(path: try temporaryDatabasePath())
         await #expect(throws: CopyCheckError.self) { try await CopyChecker(database: database).check("/tmp") { _ in } }

@@ -1,6 +1,7 @@
 import CatalogCore
 import CatalogStore
 import Crawler
+import Crypto
 import Foundation
 import LocalFiles
 import TestSupport
@@ -94,6 +95,44 @@ import Testing
         let database = try CatalogDatabase(path: try temporaryDatabasePath())
         await #expect(throws: LocalScanError.self) { try await Self.crawl(["/no/such/card"], database) }
         #expect(try database.crawls().isEmpty)
+    }
+
+    /// A card whose offload left an ASC MHL history (made by the reference tool, XXH64 then MD5):
+    /// the files it describes as they are take its digests unread; a file touched since is read.
+    @Test func filesAnASCMHLHistoryDescribesAreNotRead() async throws {
+        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-mhl-\(UUID().uuidString)/B002").path
+        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
+        let clips = (1...3).map { i in Data((0..<(700 * i)).map { UInt8(truncatingIfNeeded: $0 &* (i + 7)) }) }
+        for (i, bytes) in clips.enumerated() { FileManager.default.createFile(atPath: card + "/CLIPS/B002C00\(i + 1).mov", contents: bytes) }
+        for format in ["xxh64", "md5"] { try Self.tool(["ascmhl", "create", "-h", format, card]) }
+        let report = try await Self.crawl([card], try CatalogDatabase(path: try temporaryDatabasePath()), md5: true)
+        // The three clips from the history; the history's own three files (chain, two generations) read.
+        #expect(report.local?.fromHashLists == 3 && report.local?.hashed == 3, "\(String(describing: report.local))")
+        // Touched since the offload: its time no longer matches, so it is read.
+        var times = [timespec(tv_sec: 1_700_000_000, tv_nsec: 0), timespec(tv_sec: 1_700_000_000, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, card + "/CLIPS/B002C002.mov", &times, 0) == 0)
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
+        let again = try await Self.crawl([card], database, md5: true)
+        #expect(again.local?.fromHashLists == 2 && again.local?.hashed == 4)
+        for (i, bytes) in clips.enumerated() {
+            let item = try #require(try database.items(path: "B002/CLIPS/B002C00\(i + 1).mov", source: .local).first)
+            #expect(item.xxh64 == Digest.xxh64(bytes).hex && item.md5 == Digest.hex(bytes: Insecure.MD5.hash(data: bytes)))
+        }
+    }
+
+    /// Runs a tool from PATH (the test setup installs `ascmhl` from PyPI), failing on a non-zero exit.
+    static func tool(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(
+            process.terminationStatus == 0, "\(arguments.joined(separator: " ")) failed (scripts/test installs ascmhl: pip install ascmhl): \(text)")
     }
 
     /// MD5 as coreutils computes it, an implementation independent of the one under test.

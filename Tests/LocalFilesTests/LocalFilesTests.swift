@@ -160,3 +160,27 @@ func scratchFolder() throws -> String {
         #expect(throws: HashFailure(path: path, reason: "No such file or directory")) { try ContentHasher().digests(of: path, md5: false) }
     }
 }
+
+@Suite struct HashListTests {
+    /// The legacy format, from the fixture written from its description.
+    @Test func anMHL11ListIsReadWithEveryDigestItCarries() throws {
+        let entries = try HashListReader.legacyMHL(file: fixturesDirectory.appendingPathComponent("mhl/legacy-1.1.mhl").path)
+        #expect(entries.keys.sorted() == ["CLIPS/A001C001.mov", "CLIPS/A001C002.mov", "SOUND/A001_01.wav"])
+        #expect(entries["CLIPS/A001C001.mov"]?.hashes == ["xxh64": "e4c191d091bd8853"])
+        #expect(entries["CLIPS/A001C001.mov"]?.size == 6 && entries["CLIPS/A001C001.mov"]?.modified == Timestamp.parse("2026-11-30T09:58:00Z"))
+        // The deprecated little-endian xxhash64, turned round: XXH64("take two\n") is 7ca3afbd432d8800.
+        #expect(entries["CLIPS/A001C002.mov"]?.hashes == ["xxh64": "7ca3afbd432d8800", "md5": "418a7eeaa55546a94cba0cebae2d0458"])
+        #expect(entries["SOUND/A001_01.wav"]?.hashes == ["md5": "083ec99f20b1c7aeddbe851e8ce21236"])
+    }
+
+    @Test func aListThatIsNotXMLIsAProblemNotACrash() throws {
+        let folder = try scratchFolder()
+        try FileManager.default.createDirectory(atPath: folder + "/ascmhl", withIntermediateDirectories: true)
+        try "<ascmhldirectory><hashlist sequencenr=\"1\"></ascmhldirectory>".write(
+            toFile: folder + "/ascmhl/ascmhl_chain.xml", atomically: true, encoding: .utf8)
+        #expect { try HashListReader.ascMHL(folder: folder) } throws: { error in "\(error)".contains("not well-formed XML") }
+        try "<ascmhldirectory><hashlist sequencenr=\"1\"><path>0001.mhl</path></hashlist></ascmhldirectory>".write(
+            toFile: folder + "/ascmhl/ascmhl_chain.xml", atomically: true, encoding: .utf8)
+        #expect { try HashListReader.ascMHL(folder: folder) } throws: { error in "\(error)".contains("0001.mhl: cannot be read") }
+    }
+}

@@ -1,0 +1,230 @@
+import CatalogCore
+import Foundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// What a hash list (ASC MHL or legacy MHL 1.1) says of one file.
+public struct HashListEntry: Sendable, Equatable {
+    /// The file's path relative to the folder the list describes.
+    public var path: String
+    /// Its size and modification time (to the second) when it was hashed, when the list says.
+    public var size: Int64?
+    public var modified: Date?
+    /// Its digests by algorithm (`xxh64`, `md5`, `sha1`, `xxh3`, `xxh128`, `c4`), lowercase
+    /// hex (XXH64 big-endian, as `xxhsum -H1` prints it).
+    public var hashes: [String: String]
+
+    public init(path: String, size: Int64?, modified: Date?, hashes: [String: String]) {
+        self.path = path
+        self.size = size
+        self.modified = modified
+        self.hashes = hashes
+    }
+
+    /// Whether `entry` is the file as it was hashed: same size and modification second.
+    public func describes(_ entry: LocalEntry) -> Bool {
+        guard let size, let modified else { return false }
+        return size == entry.size && Int64(modified.timeIntervalSince1970.rounded(.down)) == entry.modified.seconds
+    }
+}
+
+/// Reads hash lists: ASC MHL histories (`ascmhl/ascmhl_chain.xml` and each generation it names,
+/// later generations over earlier ones) and legacy MHL 1.1 files (`*.mhl`).
+public enum HashListReader {
+    /// Why a list could not be used (it is then left out; the files are read instead).
+    public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        public var file: String
+        public var reason: String
+        public var description: String { "\(file): \(reason)" }
+    }
+
+    /// The entries of the ASC MHL history in `folder/ascmhl`, by path relative to `folder`.
+    public static func ascMHL(folder: String) throws(Problem) -> [String: HashListEntry] {
+        let history = folder + "/ascmhl"
+        let chain = try document(history + "/ascmhl_chain.xml")
+        // Generations in sequence order; each names its file (relative to ascmhl/).
+        var generations: [(Int, String)] = []
+        for element in chain.children where element.name == "hashlist" {
+            guard let number = element.attributes["sequencenr"].flatMap(Int.init), let path = element.child("path")?.text,
+                !path.contains("/"), !path.hasPrefix(".")
+            else { continue }
+            generations.append((number, path))
+        }
+        var entries: [String: HashListEntry] = [:]
+        for (_, name) in generations.sorted(by: { $0.0 < $1.0 }) {
+            let generation = try document(history + "/" + name)
+            guard let hashes = generation.child("hashes") else { continue }
+            for hash in hashes.children where hash.name == "hash" {
+                guard let pathElement = hash.child("path"), let path = pathElement.text.map(clean), !path.isEmpty else { continue }
+                var found: [String: String] = [:]
+                for value in hash.children where value.name != "path" && value.attributes["action"] != "failed" {
+                    if let text = value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+                        found[value.name] = value.name == "c4" ? text : text.lowercased()
+                    }
+                }
+                var entry = entries[path] ?? HashListEntry(path: path, size: nil, modified: nil, hashes: [:])
+                entry.size = pathElement.attributes["size"].flatMap { Int64($0) } ?? entry.size
+                entry.modified = pathElement.attributes["lastmodificationdate"].flatMap(Timestamp.parse) ?? entry.modified
+                entry.hashes.merge(found) { _, new in new }
+                entries[path] = entry
+            }
+        }
+        return entries
+    }
+
+    /// The entries of a legacy MHL 1.1 file, by path relative to its folder. `xxhash64be` is
+    /// XXH64 as ASC MHL writes it; the deprecated `xxhash64` holds the same value's bytes in
+    /// little-endian order, turned round here.
+    public static func legacyMHL(file: String) throws(Problem) -> [String: HashListEntry] {
+        let root = try document(file)
+        guard root.name == "hashlist" else { throw Problem(file: file, reason: "not a hash list (its root is <\(root.name)>)") }
+        var entries: [String: HashListEntry] = [:]
+        for hash in root.children where hash.name == "hash" {
+            guard let path = hash.child("file")?.text.map(clean), !path.isEmpty else { continue }
+            var hashes: [String: String] = [:]
+            for value in hash.children {
+                guard let text = value.text?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), !text.isEmpty else { continue }
+                switch value.name {
+                case "xxhash64be": hashes["xxh64"] = text
+                case "xxhash64" where hashes["xxh64"] == nil && Digest.isXXH64Hex(text): hashes["xxh64"] = swapped(text)
+                case "md5", "sha1": hashes[value.name] = text
+                default: break
+                }
+            }
+            entries[path] = HashListEntry(
+                path: path, size: hash.child("size")?.text.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) },
+                modified: hash.child("lastmodificationdate")?.text.flatMap { Timestamp.parse($0.trimmingCharacters(in: .whitespaces)) },
+                hashes: hashes)
+        }
+        return entries
+    }
+
+    /// Whether a volume-relative path is part of a hash list: inside an `ascmhl` folder, or a
+    /// `.mhl` file.
+    public static func isHashList(_ path: String) -> Bool {
+        path.lowercased().hasSuffix(".mhl") || path.hasPrefix("ascmhl/") || path.contains("/ascmhl/")
+    }
+
+    /// A path as lists write it: `./` and `/` at the start dropped; Windows separators turned.
+    static func clean(_ path: String) -> String {
+        var text = path.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\\", with: "/")
+        while text.hasPrefix("./") { text.removeFirst(2) }
+        while text.hasPrefix("/") { text.removeFirst() }
+        return text
+    }
+
+    /// 16 hex digits with their bytes in the other order.
+    static func swapped(_ hex: String) -> String {
+        let digits = Array(hex)
+        return stride(from: 14, through: 0, by: -2).map { String(digits[$0..<$0 + 2]) }.joined()
+    }
+
+    /// The root element of the XML file at `path`.
+    static func document(_ path: String) throws(Problem) -> XMLNode {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Problem(file: path, reason: "cannot be read (\(String(cString: strerror(errno))))")
+        }
+        let builder = TreeBuilder()
+        let parser = XMLParser(data: data)
+        parser.shouldProcessNamespaces = true
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = builder
+        // Every element must close: Foundation's parser on Linux reports some malformed
+        // documents (a missing end tag) only through its delegate, or not at all.
+        guard parser.parse(), builder.error == nil, builder.isComplete, let root = builder.root else {
+            let reason = (builder.error ?? parser.parserError).map { "\($0.localizedDescription)" } ?? "an element is not closed"
+            throw Problem(file: path, reason: "not well-formed XML (\(reason))")
+        }
+        return root
+    }
+}
+
+/// An element of a parsed hash list: its local name, attributes, children and text.
+final class XMLNode {
+    let name: String
+    let attributes: [String: String]
+    var children: [XMLNode] = []
+    private var characters = ""
+
+    init(name: String, attributes: [String: String]) {
+        self.name = name
+        self.attributes = attributes
+    }
+
+    /// The text directly inside the element, nil when there is none.
+    var text: String? { characters.isEmpty ? nil : characters }
+
+    func append(_ text: String) { characters += text }
+
+    /// The first child named `name`.
+    func child(_ name: String) -> XMLNode? { children.first { $0.name == name } }
+}
+
+/// Builds the element tree as the parser reports it.
+private final class TreeBuilder: NSObject, XMLParserDelegate {
+    var root: XMLNode?
+    var error: (any Error)?
+    private var open: [XMLNode] = []
+    private var closedRoot = false
+
+    /// Whether the root element was opened and closed, and nothing is left open.
+    var isComplete: Bool { root != nil && closedRoot && open.isEmpty }
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) { error = error ?? parseError }
+
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        let node = XMLNode(name: elementName, attributes: attributes)
+        if let parent = open.last { parent.children.append(node) } else if root == nil { root = node }
+        open.append(node)
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        guard let node = open.popLast(), node.name == elementName else {
+            error = error ?? HashListReader.Problem(file: "", reason: "</\(elementName)> closes no open element")
+            return
+        }
+        if open.isEmpty { closedRoot = true }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { open.last?.append(string) }
+}
+
+extension HashListReader {
+    /// The hash lists among a walk's `entries` (ASC MHL chain files, legacy `.mhl` files), read
+    /// and keyed by the volume-relative path of each file they describe; lists that cannot be
+    /// used are returned as problems. A later ASC MHL generation's entry is taken over an
+    /// earlier one's; an ASC MHL entry over a legacy one.
+    public static func collect(_ entries: [LocalEntry], in volume: Volume) -> (entries: [String: HashListEntry], problems: [Problem]) {
+        var found: [String: HashListEntry] = [:]
+        var problems: [Problem] = []
+        func add(_ listed: [String: HashListEntry], under folder: String, replacing: Bool) {
+            for (path, entry) in listed {
+                let key = folder.isEmpty ? path : folder + "/" + path
+                if replacing || found[key] == nil { found[key] = entry }
+            }
+        }
+        func parent(_ path: String) -> String { path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "" }
+        for entry in entries
+        where !entry.isFolder && entry.name.lowercased().hasSuffix(".mhl") && !entry.relativePath.hasPrefix("ascmhl/")
+            && !entry.relativePath.contains("/ascmhl/")
+        {
+            do {
+                add(try legacyMHL(file: volume.absolutePath(of: entry.relativePath)), under: parent(entry.relativePath), replacing: false)
+            } catch { problems.append(error) }
+        }
+        for entry in entries where !entry.isFolder && entry.name == "ascmhl_chain.xml" {
+            let history = parent(entry.relativePath)
+            guard history == "ascmhl" || history.hasSuffix("/ascmhl") else { continue }
+            let folder = parent(history)
+            do {
+                add(try ascMHL(folder: volume.absolutePath(of: folder)), under: folder, replacing: true)
+            } catch { problems.append(error) }
+        }
+        return (found, problems)
+    }
+}
