@@ -68,7 +68,12 @@ public struct CopyChecker: Sendable {
             try database.items(source: .local, projectID: volume.id).compactMap { item in LocalFileRecord(item: item).map { (item.id, $0) } },
             uniquingKeysWith: { first, _ in first })
         // And those the volume's hash lists (ASC MHL, MHL 1.1) give for files as they are.
-        let lists = scan.rehash ? [:] : await BlockingIO.run { [entries] in HashListReader.collect(entries, in: volume).entries }
+        let lists =
+            scan.rehash
+            ? [:]
+            : await BlockingIO.run { [entries] in
+                HashListReader.above(resolved, in: volume).entries.merging(HashListReader.collect(entries, in: volume).entries) { _, inner in inner }
+            }
         var digests: [String: (xxh64: String?, md5: String?, unreadable: String?)] = [:]
         var toHash: [(entry: LocalEntry, path: String)] = []
         for entry in entries {

@@ -154,7 +154,11 @@ extension LocalCrawler {
                     unreadable += tally.unreadable.map(\.path)
                     // Hash lists on the volume (ASC MHL histories, MHL 1.1 files): a file they
                     // describe as it is (size, modification second) takes their digests.
-                    let lists = await BlockingIO.run { HashListReader.collect(entries, in: volume) }
+                    let lists = await BlockingIO.run {
+                        let (above, problems) = HashListReader.above(folder, in: volume)
+                        let (inner, more) = HashListReader.collect(entries, in: volume)
+                        return (entries: above.merging(inner) { _, nearer in nearer }, problems: problems + more)
+                    }
                     for problem in lists.problems.prefix(20) { recorder.warn("a hash list was not used: \(problem)") }
                     var toHash: [LocalEntry] = []
                     for entry in entries {

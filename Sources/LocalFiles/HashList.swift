@@ -15,12 +15,15 @@ public struct HashListEntry: Sendable, Equatable {
     /// Its digests by algorithm (`xxh64`, `md5`, `sha1`, `xxh3`, `xxh128`, `c4`), lowercase
     /// hex (XXH64 big-endian, as `xxhsum -H1` prints it).
     public var hashes: [String: String]
+    /// The kind of list: `ascmhl` (an ASC MHL history) or `mhl` (MHL 1.1).
+    public var list: String
 
-    public init(path: String, size: Int64?, modified: Date?, hashes: [String: String]) {
+    public init(path: String, size: Int64?, modified: Date?, hashes: [String: String], list: String = "ascmhl") {
         self.path = path
         self.size = size
         self.modified = modified
         self.hashes = hashes
+        self.list = list
     }
 
     /// Whether `entry` is the file as it was hashed: same size and modification second.
@@ -96,7 +99,7 @@ public enum HashListReader {
             entries[path] = HashListEntry(
                 path: path, size: hash.child("size")?.text.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) },
                 modified: hash.child("lastmodificationdate")?.text.flatMap { Timestamp.parse($0.trimmingCharacters(in: .whitespaces)) },
-                hashes: hashes)
+                hashes: hashes, list: "mhl")
         }
         return entries
     }
@@ -224,6 +227,42 @@ extension HashListReader {
             do {
                 add(try ascMHL(folder: volume.absolutePath(of: folder)), under: folder, replacing: true)
             } catch { problems.append(error) }
+        }
+        return (found, problems)
+    }
+}
+
+extension HashListReader {
+    /// The hash lists in the folders above `folder` (an `ascmhl/` history, a legacy `.mhl`), keyed
+    /// by volume-relative path: a card's history also describes a folder on the card scanned or
+    /// verified alone. Folders are looked at up to the volume's root, or, for a volume known only
+    /// by its folder (`path:`), up to the filesystem's root; entries outside the volume are left out.
+    public static func above(_ folder: String, in volume: Volume) -> (entries: [String: HashListEntry], problems: [Problem]) {
+        var found: [String: HashListEntry] = [:]
+        var problems: [Problem] = []
+        let limit = volume.id.hasPrefix("path:") ? "/" : volume.root
+        var current = URL(fileURLWithPath: folder).standardized.path
+        var ancestors: [String] = []
+        while current != limit && current != "/" && VolumeResolver.contains(limit, current) {
+            current = URL(fileURLWithPath: current).deletingLastPathComponent().standardized.path
+            ancestors.append(current)
+        }
+        // Farthest first, so a nearer list's entry replaces a farther one's.
+        for ancestor in ancestors.reversed() {
+            var lists: [[String: HashListEntry]] = []
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: ancestor)) ?? []).sorted() where name.lowercased().hasSuffix(".mhl") {
+                do { lists.append(try legacyMHL(file: ancestor == "/" ? "/" + name : ancestor + "/" + name)) } catch { problems.append(error) }
+            }
+            if FileManager.default.fileExists(atPath: ancestor + "/ascmhl/ascmhl_chain.xml") {
+                do { lists.append(try ascMHL(folder: ancestor)) } catch { problems.append(error) }
+            }
+            for list in lists {
+                for (path, entry) in list {
+                    let absolute = ancestor == "/" ? "/" + path : ancestor + "/" + path
+                    guard VolumeResolver.contains(volume.root, absolute), absolute != volume.root else { continue }
+                    found[volume.relativePath(of: absolute)] = entry
+                }
+            }
         }
         return (found, problems)
     }

@@ -17,7 +17,7 @@ struct Catalog: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             CrawlCommand.self, SearchCommand.self, ShowCommand.self, LsCommand.self, OpenCommand.self, ServeCommand.self, DupesCommand.self,
-            ChangesCommand.self, WhereCommand.self,
+            ChangesCommand.self, WhereCommand.self, VerifyCommand.self,
             ExportCommand.self, FieldsCommand.self, StatusCommand.self, ConfigCommand.self, LoginCommand.self, SandboxCommand.self, DemoCommand.self,
         ]
     )

@@ -1,0 +1,119 @@
+import CatalogCore
+import Foundation
+
+/// Writes `catalog verify`'s answer, one file at a time, in one ``OutputFormat``, and keeps the
+/// totals for its verdict. Keys and columns are documented in docs/reports.md.
+public struct VerificationWriter {
+    /// CSV columns: one row per file; mismatches as `record algorithm recorded≠actual`, `; `-joined.
+    public static let columns = ["path", "status", "size", "xxh64", "md5", "records", "mismatches", "reason"]
+
+    private let format: OutputFormat
+    private let width: Int
+    private let sink: (borrowing [UInt8]) throws -> Void
+    private var rows: [[String]] = []
+    private var count = 0
+    /// What was written, by status.
+    public private(set) var totals: [FileVerification.Status: Int] = [:]
+    /// The first few files that keep the verdict from being clean, with why.
+    public private(set) var problems: [String] = []
+
+    public init(format: OutputFormat, width: Int = 160, sink: @escaping (borrowing [UInt8]) throws -> Void) {
+        self.format = format
+        self.width = width
+        self.sink = sink
+    }
+
+    /// `ascmhl xxh64 1a2b… ≠ 3c4d…` for each mismatch.
+    static func mismatches(_ file: FileVerification) -> String {
+        file.mismatches.map { "\($0.record) \($0.algorithm) \($0.recorded) ≠ \($0.actual)" }.joined(separator: "; ")
+    }
+
+    public mutating func begin() throws {
+        switch format {
+        case .csv: try sink(Array(CSV.row(Self.columns).utf8))
+        case .json: try sink(Array("{\"version\":\(ItemWriter.schemaVersion),\"report\":\"verify\",\"files\":[".utf8))
+        case .ndjson, .table: break
+        }
+    }
+
+    public mutating func write(_ file: FileVerification) throws {
+        totals[file.status, default: 0] += 1
+        if [.mismatched, .missing, .unreadable].contains(file.status), problems.count < 5 {
+            problems.append(
+                TerminalText.sanitize(file.path) + (file.status == .mismatched ? " (\(Self.mismatches(file)))" : " (\(file.status.rawValue))"))
+        }
+        switch format {
+        case .csv:
+            try sink(
+                Array(
+                    CSV.row([
+                        file.path, file.status.rawValue, file.size.map(String.init) ?? "", file.xxh64 ?? "", file.md5 ?? "",
+                        file.records.joined(separator: " "), Self.mismatches(file), file.reason ?? "",
+                    ]).utf8))
+        case .json, .ndjson:
+            var w = JSONWriter()
+            if format == .json, count > 0 { w.appendRaw(",") }
+            w.appendRaw("{\"path\":")
+            w.writeString(file.path)
+            w.appendRaw(",\"status\":")
+            w.writeString(file.status.rawValue)
+            w.appendRaw(",\"size\":" + (file.size.map(String.init) ?? "null") + ",\"xxh64\":")
+            if let xxh64 = file.xxh64 { w.writeString(xxh64) } else { w.appendRaw("null") }
+            w.appendRaw(",\"md5\":")
+            if let md5 = file.md5 { w.writeString(md5) } else { w.appendRaw("null") }
+            w.appendRaw(",\"records\":[")
+            for (i, record) in file.records.enumerated() {
+                if i > 0 { w.appendRaw(",") }
+                w.writeString(record)
+            }
+            w.appendRaw("],\"mismatches\":[")
+            for (i, mismatch) in file.mismatches.enumerated() {
+                w.appendRaw(i > 0 ? ",{\"record\":" : "{\"record\":")
+                w.writeString(mismatch.record)
+                w.appendRaw(",\"algorithm\":")
+                w.writeString(mismatch.algorithm)
+                w.appendRaw(",\"recorded\":")
+                w.writeString(mismatch.recorded)
+                w.appendRaw(",\"actual\":")
+                w.writeString(mismatch.actual)
+                w.appendRaw("}")
+            }
+            w.appendRaw("],\"reason\":")
+            if let reason = file.reason { w.writeString(reason) } else { w.appendRaw("null") }
+            w.appendRaw("}")
+            if format == .ndjson { w.appendRaw("\n") }
+            try sink(w.bytes)
+        case .table:
+            let detail = file.status == .mismatched ? Self.mismatches(file) : file.reason ?? file.records.joined(separator: ", ")
+            rows.append([
+                file.status.rawValue, TerminalText.sanitize(file.path), file.size.map(ByteCount.format) ?? "", TerminalText.sanitize(detail),
+            ])
+        }
+        count += 1
+    }
+
+    public mutating func end() throws {
+        switch format {
+        case .json: try sink(Array("]}\n".utf8))
+        case .table:
+            let limits = [10, max(20, width / 3), 10, max(20, width - width / 3 - 26)]
+            try sink(
+                Array(
+                    TableRenderer.grid(header: ["STATUS", "FILE", "SIZE", "DETAIL"], rows: rows, limits: limits, rightAligned: [2], paths: [1]).utf8))
+        case .csv, .ndjson: break
+        }
+    }
+
+    /// Whether nothing mismatched, went missing or could not be read.
+    public var isClean: Bool { (totals[.mismatched] ?? 0) + (totals[.missing] ?? 0) + (totals[.unreadable] ?? 0) == 0 }
+
+    /// `415 files: 410 verified, 2 mismatched, 1 missing, 2 new; A001C004.mov (ascmhl xxh64 … ≠ …), …`.
+    public var verdict: String {
+        let total = totals.values.reduce(0, +)
+        let parts = FileVerification.Status.allCases.compactMap { status in totals[status].map { "\(Count.grouped($0)) \(status.rawValue)" } }
+        return "\(Count.of(total, "file")): " + (parts.isEmpty ? "nothing to verify" : parts.joined(separator: ", "))
+            + (problems.isEmpty ? "" : "; " + problems.joined(separator: ", ") + (problems.count < totalProblems ? ", …" : ""))
+    }
+
+    private var totalProblems: Int { (totals[.mismatched] ?? 0) + (totals[.missing] ?? 0) + (totals[.unreadable] ?? 0) }
+}

@@ -1,0 +1,98 @@
+import CatalogCore
+import CatalogStore
+import Foundation
+import LocalFiles
+
+/// `catalog verify`: reads every file under a folder again and holds its digests against what
+/// the folder's hash lists (ASC MHL, MHL 1.1) and the catalog's last scan say.
+public struct Verifier: Sendable {
+    /// The catalog, when there is one (without it, only the hash lists are held against).
+    let database: CatalogDatabase?
+    let scan: LocalScanOptions
+    let resolver: VolumeResolver
+
+    public init(database: CatalogDatabase?, scan: LocalScanOptions = LocalScanOptions(), resolver: VolumeResolver = VolumeResolver()) {
+        self.database = database
+        self.scan = scan
+        self.resolver = resolver
+    }
+
+    /// Verifies every file under the folder `path`, calling `each` in path order (files missing
+    /// from the volume among them).
+    public func verify(_ path: String, progress: HashProgress = HashProgress(), each: (FileVerification) throws -> Void) async throws {
+        let pathVolumes =
+            try database?.items(source: .local, kind: .volume).compactMap { $0.id.hasPrefix("path:") ? String($0.id.dropFirst(5)) : nil } ?? []
+        let (volume, folder) = try resolver.volume(containing: path, pathVolumes: pathVolumes)
+        let base = volume.relativePath(of: folder)
+        let walker = DirectoryWalker(includeHidden: scan.includeHidden)
+        let (entries, lists) = await BlockingIO.run {
+            var found: [LocalEntry] = []
+            _ = walker.walk(folder, in: volume) { if !$0.isFolder { found.append($0) } }
+            // The lists under the folder, and those above it on the volume (a card's history
+            // describes a folder on the card verified alone); the nearer list wins.
+            let above = HashListReader.above(folder, in: volume).entries
+            return (found, above.merging(HashListReader.collect(found, in: volume).entries) { _, inner in inner })
+        }
+        func within(_ relative: String) -> Bool { base.isEmpty || relative.hasPrefix(base + "/") }
+        // What the catalog's last scan of this volume recorded, by volume-relative path.
+        var catalogued: [String: LocalFileRecord] = [:]
+        for item in try database?.items(source: .local, projectID: volume.id) ?? [] {
+            guard let record = LocalFileRecord(item: item), item.id.hasPrefix(volume.id + "/") else { continue }
+            catalogued[String(item.id.dropFirst(volume.id.count + 1))] = record
+        }
+        let files = entries.filter { !HashListReader.isHashList($0.relativePath) }
+        let present = Set(files.map(\.relativePath))
+        var results: [String: FileVerification] = [:]
+        func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
+        // MD5 only for the files some record gives one for.
+        let needsMD5 = Set(files.map(\.relativePath).filter { lists[$0]?.hashes["md5"] != nil || catalogued[$0]?.md5 != nil })
+        progress.expect(files.reduce(0) { $0 + $1.size })
+        for group in [files.filter { needsMD5.contains($0.relativePath) }, files.filter { !needsMD5.contains($0.relativePath) }] {
+            let paths = group.map { ($0, volume.absolutePath(of: $0.relativePath)) }
+            try await ParallelHashing.hash(
+                paths, md5: group.first.map { needsMD5.contains($0.relativePath) } ?? false, hashers: scan.hashers, progress: progress
+            ) {
+                entry, result in
+                let relative = entry.relativePath
+                var references: [(record: String, algorithm: String, value: String)] = []
+                if let listed = lists[relative] {
+                    for algorithm in ["xxh64", "md5"] {
+                        if let value = listed.hashes[algorithm] { references.append((listed.list, algorithm, value)) }
+                    }
+                }
+                if let record = catalogued[relative] {
+                    if let value = record.xxh64 { references.append(("catalog", "xxh64", value)) }
+                    if let value = record.md5 { references.append(("catalog", "md5", value)) }
+                }
+                let records = Array(Set(references.map(\.record))).sorted()
+                switch result {
+                case .failure(let failure):
+                    results[relative] = FileVerification(
+                        path: shown(relative), status: references.isEmpty ? .new : .unreadable, size: entry.size, records: records,
+                        reason: failure.reason)
+                case .success(let digests):
+                    let actual = ["xxh64": digests.xxh64, "md5": digests.md5]
+                    let mismatches = references.compactMap { reference -> FileVerification.Mismatch? in
+                        guard let value = actual[reference.algorithm] ?? nil, value != reference.value.lowercased() else { return nil }
+                        return FileVerification.Mismatch(
+                            record: reference.record, algorithm: reference.algorithm, recorded: reference.value, actual: value)
+                    }
+                    let status: FileVerification.Status = references.isEmpty ? .new : mismatches.isEmpty ? .verified : .mismatched
+                    results[relative] = FileVerification(
+                        path: shown(relative), status: status, size: digests.bytes, xxh64: digests.xxh64, md5: digests.md5, records: records,
+                        mismatches: mismatches)
+                }
+            }
+        }
+        // On record but gone from the volume.
+        for relative in Set(lists.keys).union(catalogued.keys)
+        where within(relative) && !present.contains(relative) && !HashListReader.isHashList(relative) {
+            let records = [lists[relative].map(\.list), catalogued[relative].map { _ in "catalog" }].compactMap { $0 }
+            results[relative] = FileVerification(
+                path: shown(relative), status: .missing, size: lists[relative]?.size ?? catalogued[relative]?.size, records: records)
+        }
+        for relative in results.keys.sorted() {
+            if let result = results[relative] { try each(result) }
+        }
+    }
+}

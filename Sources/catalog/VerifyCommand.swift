@@ -1,0 +1,82 @@
+import ArgumentParser
+import CatalogCore
+import CatalogReports
+import CatalogStore
+import Crawler
+import Foundation
+import LocalFiles
+
+/// `catalog verify PATH`: are the files under this folder still what their hash lists and the
+/// catalog say?
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Read every file under a folder again and compare it with its hash lists and the catalog.",
+        discussion: """
+            Every file under PATH is read (XXH64, and MD5 where a record has one) and held against the folder's hash lists (ASC MHL ascmhl/ histories, MHL 1.1 .mhl files) and what `catalog crawl local` last recorded for it. Each file is verified, mismatched (a record says X, the file is Y), missing (on record, not on the volume), new (on no record) or unreadable.
+
+            A one-line verdict goes to standard error. Exit 0 only when nothing mismatched, went missing or could not be read; else 1. Without a catalog (no --db, no default catalog), only the hash lists are used. Formats: docs/reports.md.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The folder to verify.", valueName: "path"), completion: .directory)
+    var path: String
+
+    @Flag(help: "Include hidden and system files (.DS_Store, .Trashes, …).")
+    var includeHidden = false
+
+    @Option(help: "Files read at once (default: one per core).")
+    var concurrency: Int?
+
+    @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
+    var format: OutputFormat?
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if let concurrency, !(1...64).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 64") }
+    }
+
+    func run() async throws {
+        Catalog.bootstrapLogging(verbose: global.verbose)
+        let clean: Bool
+        do {
+            let (catalogPath, _) = try global.databasePath()
+            let database = FileManager.default.fileExists(atPath: catalogPath) ? try global.openDatabase() : nil
+            let chosen = Terminal.format(format, toStdout: output.isStdout)
+            let verifier = Verifier(
+                database: database,
+                scan: LocalScanOptions(includeHidden: includeHidden, hashers: concurrency ?? ProcessInfo.processInfo.activeProcessorCount))
+            let display = ProgressDisplay(quiet: global.quiet, statsInterval: 0)
+            let hashing = HashProgress()
+            var progress = CrawlProgress(source: "verify")
+            progress.phase = .hashing
+            progress.hashing = hashing
+            display.callback(progress)
+            display.start()
+            var files: [FileVerification] = []
+            do {
+                try await verifier.verify(path, progress: hashing) { files.append($0) }
+                display.finish()
+            } catch {
+                display.finish()
+                throw error
+            }
+            var verdict = ""
+            var isClean = true
+            try AtomicOutput.write(to: output.target) { sink in
+                var writer = VerificationWriter(format: chosen, width: Terminal.columns, sink: sink)
+                try writer.begin()
+                for file in files { try writer.write(file) }
+                try writer.end()
+                (verdict, isClean) = (writer.verdict, writer.isClean)
+            }
+            Terminal.error(verdict)
+            clean = isClean
+        } catch {
+            throw ErrorReport.exit(error)
+        }
+        if !clean { throw ExitCode(1) }
+    }
+}
