@@ -80,7 +80,7 @@ public struct Verifier: Sendable {
                     let status: FileVerification.Status = references.isEmpty ? .new : mismatches.isEmpty ? .verified : .mismatched
                     results[relative] = FileVerification(
                         path: shown(relative), status: status, size: digests.bytes, xxh64: digests.xxh64, md5: digests.md5, records: records,
-                        mismatches: mismatches)
+                        mismatches: mismatches, modified: entry.modified.date)
                 }
             }
         }

@@ -15,6 +15,8 @@ struct VerifyCommand: AsyncParsableCommand {
         discussion: """
             Every file under PATH is read (XXH64, and MD5 where a record has one) and held against the folder's hash lists (ASC MHL ascmhl/ histories, MHL 1.1 .mhl files) and what `catalog crawl local` last recorded for it. Each file is verified, mismatched (a record says X, the file is Y), missing (on record, not on the volume), new (on no record) or unreadable.
 
+            With --seal, a new ASC MHL generation is then written for PATH (its ascmhl/ folder, created if need be), which the reference tool (ascmhl) verifies.
+
             A one-line verdict goes to standard error. Exit 0 only when nothing mismatched, went missing or could not be read; else 1. Without a catalog (no --db, no default catalog), only the hash lists are used. Formats: docs/reports.md.
             """)
 
@@ -25,6 +27,12 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @Flag(help: "Include hidden and system files (.DS_Store, .Trashes, …).")
     var includeHidden = false
+
+    @Flag(
+        help:
+            "Then write a new ASC MHL generation for PATH (PATH/ascmhl/): every file's XXH64, verified, failed (it differs from the history) or original; hidden files included, .DS_Store left out, as ascmhl does."
+    )
+    var seal = false
 
     @Option(help: "Files read at once (default: one per core).")
     var concurrency: Int?
@@ -47,7 +55,8 @@ struct VerifyCommand: AsyncParsableCommand {
             let chosen = Terminal.format(format, toStdout: output.isStdout)
             let verifier = Verifier(
                 database: database,
-                scan: LocalScanOptions(includeHidden: includeHidden, hashers: concurrency ?? ProcessInfo.processInfo.activeProcessorCount))
+                scan: LocalScanOptions(
+                    includeHidden: includeHidden || seal, hashers: concurrency ?? ProcessInfo.processInfo.activeProcessorCount))
             let display = ProgressDisplay(quiet: global.quiet, statsInterval: 0)
             let hashing = HashProgress()
             var progress = CrawlProgress(source: "verify")
@@ -73,6 +82,16 @@ struct VerifyCommand: AsyncParsableCommand {
                 (verdict, isClean) = (writer.verdict, writer.isClean)
             }
             Terminal.error(verdict)
+            if seal {
+                let sealed = files.compactMap { file -> ASCMHLWriter.File? in
+                    guard file.status != .missing, let xxh64 = file.xxh64, let size = file.size, let modified = file.modified,
+                        !file.path.hasSuffix(".DS_Store")
+                    else { return nil }
+                    return ASCMHLWriter.File(path: file.path, size: size, modified: modified, xxh64: xxh64)
+                }
+                let name = try ASCMHLWriter.seal(sealed, folder: path, tool: "catalog", version: Catalog.configuration.version)
+                Terminal.error("sealed: \(Count.of(sealed.count, "file")) in \(TerminalText.sanitize(path))/ascmhl/\(name)")
+            }
             clean = isClean
         } catch {
             throw ErrorReport.exit(error)

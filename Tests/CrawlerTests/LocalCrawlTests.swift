@@ -122,6 +122,12 @@ import Testing
 
     /// Runs a tool from PATH (the test setup installs `ascmhl` from PyPI), failing on a non-zero exit.
     static func tool(_ arguments: [String]) throws {
+        let (status, text) = try toolStatus(arguments)
+        #expect(status == 0, "\(arguments.joined(separator: " ")) failed (scripts/test installs ascmhl: pip install ascmhl): \(text)")
+    }
+
+    /// Runs a tool from PATH: its exit status and output.
+    static func toolStatus(_ arguments: [String]) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -131,8 +137,7 @@ import Testing
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(
-            process.terminationStatus == 0, "\(arguments.joined(separator: " ")) failed (scripts/test installs ascmhl: pip install ascmhl): \(text)")
+        return (process.terminationStatus, text)
     }
 
     /// MD5 as coreutils computes it, an implementation independent of the one under test.

@@ -39,4 +39,40 @@ import Testing
         #expect(listsOnly.map(\.path) == ["D004C001.mov", "D004C002.mov", "D004C003.mov", "D004C004.mov"])
         #expect(listsOnly.map(\.records) == [["ascmhl"], ["ascmhl"], ["ascmhl"], []])
     }
+
+    /// `--seal` writes generations the reference tool accepts: `ascmhl-debug verify` passes on a
+    /// card catalog sealed (a name with XML's special characters, a hidden file), `ascmhl create`
+    /// builds on it, and a file changed since fails ascmhl's verification.
+    @Test func ascmhlVerifiesWhatASealWrote() throws {
+        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-seal-\(UUID().uuidString)/E005").path
+        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
+        let files = ["CLIPS/E005C001.mov": "first take", "CLIPS/E005 & <2>.mov": "second \"take\"", ".hidden": "h"]
+        var sealed: [ASCMHLWriter.File] = []
+        for (path, text) in files {
+            FileManager.default.createFile(atPath: card + "/" + path, contents: Data(text.utf8))
+            let attributes = try FileManager.default.attributesOfItem(atPath: card + "/" + path)
+            sealed.append(
+                ASCMHLWriter.File(
+                    path: path, size: Int64(text.utf8.count), modified: attributes[.modificationDate] as? Date ?? Date(),
+                    xxh64: Digest.xxh64(text).hex))
+        }
+        let first = try ASCMHLWriter.seal(sealed, folder: card, tool: "catalog", version: "test")
+        #expect(first.hasPrefix("0001_E005_") && first.hasSuffix("Z.mhl"))
+        let (status, output) = try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card])
+        #expect(status == 0, "\(output)")
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        #expect(try HashListReader.ascMHL(folder: card)["CLIPS/E005 & <2>.mov"]?.hashes["xxh64"] == Digest.xxh64("second \"take\"").hex)
+        let again = try ASCMHLWriter.seal(sealed, folder: card, tool: "catalog", version: "test")
+        #expect(again.hasPrefix("0003_E005_"))
+        #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 == 0)
+        try Data("changed".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/E005C001.mov"))
+        #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 != 0)
+    }
+
+    /// The C4 id of nothing, as the C4 specification gives it (SHA-512 in base 58).
+    @Test func c4IdsAreBase58OfSHA512() {
+        #expect(
+            ASCMHLWriter.c4(of: Data())
+                == "c459dsjfscH38cYeXXYogktxf4Cd9ibshE3BHUo6a58hBXmRQdZrAkZzsWcbWtDg5oQstpDuni4Hirj75GEmTc1sFT")
+    }
 }

@@ -43,11 +43,14 @@ public struct FileVerification: Sendable, Equatable {
     public var records: [String]
     public var mismatches: [Mismatch]
     public var reason: String?
+    /// The file's modification time, when it was read.
+    public var modified: Date?
 
     public init(
         path: String, status: Status, size: Int64? = nil, xxh64: String? = nil, md5: String? = nil, records: [String] = [],
-        mismatches: [Mismatch] = [], reason: String? = nil
+        mismatches: [Mismatch] = [], reason: String? = nil, modified: Date? = nil
     ) {
+        self.modified = modified
         self.path = path
         self.status = status
         self.size = size

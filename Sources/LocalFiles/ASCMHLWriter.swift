@@ -1,0 +1,143 @@
+import CatalogCore
+import Crypto
+import Foundation
+
+/// Writes a new ASC MHL generation for a folder (`catalog verify --seal`): a hash list of its
+/// files' XXH64 in `ascmhl/NNNN_<folder>_<date>Z.mhl`, and the chain file (`ascmhl_chain.xml`)
+/// naming it with its C4 id, as the reference tool (`ascmhl`) reads them.
+public enum ASCMHLWriter {
+    /// A file to record: its path under the folder, size, modification time and XXH64.
+    public struct File: Sendable {
+        public var path: String
+        public var size: Int64
+        public var modified: Date
+        public var xxh64: String
+
+        public init(path: String, size: Int64, modified: Date, xxh64: String) {
+            self.path = path
+            self.size = size
+            self.modified = modified
+            self.xxh64 = xxh64
+        }
+    }
+
+    /// Why a generation could not be written.
+    public struct Failure: Error, CatalogFailure, Sendable {
+        public var reason: String
+        public var description: String { "cannot seal: \(reason)" }
+        public var failureClass: FailureClass { .failure }
+    }
+
+    /// Writes the next generation of `folder`'s history, returning its file name. A file the
+    /// history already holds with the same XXH64 is `verified`, with another one `failed`,
+    /// else `original`.
+    @discardableResult
+    public static func seal(
+        _ files: [File], folder: String, tool: String, version: String, hostname: String = ProcessInfo.processInfo.hostName, now: Date = Date()
+    ) throws(Failure) -> String {
+        let history = folder + "/ascmhl"
+        let chainPath = history + "/ascmhl_chain.xml"
+        var generations: [(number: Int, path: String, c4: String)] = []
+        var previous: [String: HashListEntry] = [:]
+        if FileManager.default.fileExists(atPath: chainPath) {
+            do {
+                let chain = try HashListReader.document(chainPath)
+                for element in chain.children where element.name == "hashlist" {
+                    guard let number = element.attributes["sequencenr"].flatMap(Int.init), let path = element.child("path")?.text,
+                        let c4 = element.child("c4")?.text
+                    else { continue }
+                    generations.append(
+                        (number, path.trimmingCharacters(in: .whitespacesAndNewlines), c4.trimmingCharacters(in: .whitespacesAndNewlines)))
+                }
+                previous = try HashListReader.ascMHL(folder: folder)
+            } catch {
+                throw Failure(reason: "the existing history cannot be read (\(error)); it was left as it is")
+            }
+        }
+        let number = (generations.map(\.number).max() ?? 0) + 1
+        let folderName = URL(fileURLWithPath: folder).lastPathComponent
+        // `2026-12-01_104512`: the UTC time, as ascmhl names generations.
+        let stamp = Timestamp.format(now).replacingOccurrences(of: "T", with: "_").replacingOccurrences(of: ":", with: "")
+            .replacingOccurrences(of: "Z", with: "")
+        let name = String(format: "%04d", number) + "_\(folderName)_\(stamp)Z.mhl"
+        var xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <hashlist version="2.0" xmlns="urn:ASC:MHL:v2.0">
+              <creatorinfo>
+                <creationdate>\(time(now))</creationdate>
+                <hostname>\(escaped(hostname))</hostname>
+                <tool version="\(escaped(version))">\(escaped(tool))</tool>
+              </creatorinfo>
+              <processinfo>
+                <process>in-place</process>
+                <ignore>
+                  <pattern>.DS_Store</pattern>
+                  <pattern>ascmhl</pattern>
+                  <pattern>ascmhl/</pattern>
+                </ignore>
+              </processinfo>
+              <hashes>
+
+            """
+        for file in files.sorted(by: { $0.path < $1.path }) {
+            let action =
+                previous[file.path]?.hashes["xxh64"].map { $0.lowercased() == file.xxh64.lowercased() ? "verified" : "failed" } ?? "original"
+            xml += """
+                    <hash>
+                      <path size="\(file.size)" lastmodificationdate="\(time(file.modified))">\(escaped(file.path))</path>
+                      <xxh64 action="\(action)" hashdate="\(time(now))">\(file.xxh64.lowercased())</xxh64>
+                    </hash>
+
+                """
+        }
+        xml += "  </hashes>\n</hashlist>\n"
+        let bytes = Data(xml.utf8)
+        generations.append((number, name, c4(of: bytes)))
+        var chain = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ascmhldirectory xmlns=\"urn:ASC:MHL:DIRECTORY:v2.0\">\n"
+        for generation in generations.sorted(by: { $0.number < $1.number }) {
+            chain +=
+                "  <hashlist sequencenr=\"\(generation.number)\">\n    <path>\(escaped(generation.path))</path>\n    <c4>\(generation.c4)</c4>\n  </hashlist>\n"
+        }
+        chain += "</ascmhldirectory>\n"
+        do {
+            try FileManager.default.createDirectory(atPath: history, withIntermediateDirectories: true)
+            // The generation first, then the chain that names it (each written whole, atomically).
+            try bytes.write(to: URL(fileURLWithPath: history + "/" + name), options: .atomic)
+            try Data(chain.utf8).write(to: URL(fileURLWithPath: chainPath), options: .atomic)
+        } catch {
+            throw Failure(reason: "\(history): \(error.localizedDescription)")
+        }
+        return name
+    }
+
+    /// The C4 id of `bytes`: SHA-512 as a base-58 number (C4's alphabet), padded to 88 digits
+    /// with its zero, `1`, after `c4`.
+    public static func c4(of bytes: Data) -> String {
+        var number = Array(SHA512.hash(data: bytes))
+        let alphabet = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
+        var digits: [Character] = []
+        while number.contains(where: { $0 != 0 }) {
+            // Divide the big-endian number by 58, keeping the remainder.
+            var remainder = 0
+            for i in number.indices {
+                let value = remainder * 256 + Int(number[i])
+                number[i] = UInt8(value / 58)
+                remainder = value % 58
+            }
+            digits.append(alphabet[remainder])
+        }
+        let text = String(digits.reversed())
+        return "c4" + String(repeating: "1", count: max(0, 88 - text.count)) + text
+    }
+
+    /// ISO 8601 to the second, in UTC with an explicit offset, as ascmhl writes dates.
+    static func time(_ date: Date) -> String {
+        Timestamp.format(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))).replacingOccurrences(of: "Z", with: "+00:00")
+    }
+
+    /// Text safe inside an element or attribute.
+    static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
