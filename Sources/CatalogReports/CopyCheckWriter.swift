@@ -80,9 +80,12 @@ public struct CopyCheckWriter {
             if format == .ndjson { w.appendRaw("\n") }
             try sink(w.bytes)
         case .table:
-            let first = check.copies.first.map { "\($0.item.source.displayName): \($0.item.path)" } ?? (check.unreadable ?? "")
+            let first = check.copies.first
             let more = check.copies.count > 1 ? " (+\(check.copies.count - 1))" : ""
-            rows.append([status, TerminalText.sanitize(check.path), ByteCount.format(check.size), TerminalText.sanitize(first) + more])
+            rows.append([
+                status, TerminalText.sanitize(check.path), ByteCount.format(check.size), first.map { $0.item.source.displayName + more } ?? "",
+                TerminalText.sanitize(first?.item.path ?? check.unreadable ?? ""),
+            ])
         }
         count += 1
     }
@@ -91,10 +94,13 @@ public struct CopyCheckWriter {
         switch format {
         case .json: try sink(Array("]}\n".utf8))
         case .table:
-            let limits = [10, max(20, width / 3), 10, max(20, width - width / 3 - 26)]
+            let limits = [10, max(20, width * 2 / 5), 10, 14, max(16, width - width * 2 / 5 - 42)]
             try sink(
                 Array(
-                    TableRenderer.grid(header: ["STATUS", "FILE", "SIZE", "IN"], rows: rows, limits: limits, rightAligned: [2], paths: [1, 3]).utf8))
+                    TableRenderer.grid(
+                        header: ["STATUS", "FILE", "SIZE", "IN", "COPY"], rows: rows, limits: limits, rightAligned: [2], paths: [1, 4]
+                    )
+                    .utf8))
         case .csv, .ndjson: break
         }
     }

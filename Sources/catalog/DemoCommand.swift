@@ -24,12 +24,29 @@ struct DemoCommand: AsyncParsableCommand {
     @Argument(help: "The search to run after the crawl.")
     var query: [String] = ["A001"]
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write a camera card (A002) to this new folder, some of its files uploaded to the sandbox's Dash and Frame.io V4, and run catalog where on it.",
+            valueName: "folder"), completion: .directory)
+    var card: String?
+
+    func validate() throws {
+        if let card, let contents = try? FileManager.default.contentsOfDirectory(atPath: card), !contents.isEmpty {
+            throw ValidationError("--card \(card) is not empty: give a new folder for the demo card")
+        }
+    }
+
     func run() async throws {
         Catalog.bootstrapLogging(verbose: false)
         do {
             let dataset = try sandbox.dataset()
-            let v4 = sandbox.v4Dataset()
-            let dash = try sandbox.dashDataset()
+            var v4 = sandbox.v4Dataset()
+            var dash = try sandbox.dashDataset()
+            let demoCard = SandboxCard.generated()
+            if let card {
+                try demoCard.write(to: card)
+                demoCard.upload(to: &dash, &v4)
+            }
             var configuration = try sandbox.configuration()
             configuration.dashAuth = nil  // the demo signs in with plain tokens
             configuration.ims = nil
@@ -59,6 +76,18 @@ struct DemoCommand: AsyncParsableCommand {
             try writer.begin()
             for item in try database.search(parsed, limit: 20) { try writer.write(item) }
             try writer.end()
+            if let card {
+                Terminal.output("\n$ catalog where --db \(db) \(card)")
+                var checks: [CopyCheck] = []
+                try await CopyChecker(database: database).check(card) { checks.append($0) }
+                var writer = CopyCheckWriter(format: .table, width: Terminal.columns) { Terminal.writeOutput($0) }
+                try writer.begin()
+                for check in checks { try writer.write(check) }
+                try writer.end()
+                let verdict = CopyCheckWriter.verdict(writer.totals)
+                Terminal.output(
+                    Terminal.stdoutIsTerminal ? DisplayWidth.wrap(verdict, width: Terminal.columns, indent: 2).joined(separator: "\n") : verdict)
+            }
             Terminal.output(
                 "\nTry more: catalog search --db \(db) 'kind:file ext:mov' | '\"Review Status\":Approved' | 'size:>1GB' | 'Brand:Acme state:live' | 'folder:Campaigns/2026' --format json"
             )

@@ -79,7 +79,9 @@ struct WhereCommand: AsyncParsableCommand {
                 written = writer.totals
             }
             totals = written
-            Terminal.error(CopyCheckWriter.verdict(totals))
+            let verdict = CopyCheckWriter.verdict(totals)
+            Terminal.error(
+                Terminal.stderrIsTerminal ? DisplayWidth.wrap(verdict, width: Terminal.columns, indent: 2).joined(separator: "\n") : verdict)
         } catch {
             throw ErrorReport.exit(error)
         }

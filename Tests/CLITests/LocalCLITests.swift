@@ -58,3 +58,13 @@ import Testing
         #expect(status.stdout.contains("online at \(card); scanned"), "\(status.stdout)")
     }
 }
+
+/// `catalog demo --card`: the sandbox card gets the verdict its plan defines.
+@Suite struct DemoCardCLITests {
+    @Test func theDemoCardGetsItsVerdict() async throws {
+        let directory = try scratchDirectory()
+        let run = try await runCatalog(["demo", "--db", directory + "/demo.sqlite", "--card", directory + "/A002_CARD"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains(SandboxCard.expectedVerdict), "\(run.stdout)")
+    }
+}
