@@ -44,26 +44,32 @@ public struct Verifier: Sendable {
         let present = Set(files.map(\.relativePath))
         var results: [String: FileVerification] = [:]
         func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
-        // MD5 only for the files some record gives one for.
-        let needsMD5 = Set(files.map(\.relativePath).filter { lists[$0]?.hashes["md5"] != nil || catalogued[$0]?.md5 != nil })
+        // What each file's records say of it: the list's digests (in every algorithm it gives)
+        // and the catalog's.
+        func references(_ relative: String) -> [(record: String, algorithm: HashAlgorithm, value: String)] {
+            var found: [(record: String, algorithm: HashAlgorithm, value: String)] = []
+            if let listed = lists[relative] {
+                for algorithm in HashAlgorithm.allCases {
+                    if let value = listed.hashes[algorithm.rawValue] { found.append((listed.list, algorithm, value)) }
+                }
+            }
+            if let record = catalogued[relative] {
+                if let value = record.xxh64 { found.append(("catalog", .xxh64, value)) }
+                if let value = record.md5 { found.append(("catalog", .md5, value)) }
+            }
+            return found
+        }
         progress.expect(files.reduce(0) { $0 + $1.size })
-        for group in [files.filter { needsMD5.contains($0.relativePath) }, files.filter { !needsMD5.contains($0.relativePath) }] {
+        // Files grouped by the algorithms besides XXH64 their records need, each read once.
+        let groups = Dictionary(grouping: files) { Set(references($0.relativePath).map(\.algorithm)).subtracting([.xxh64]) }
+        for (algorithms, group) in groups {
             let paths = group.map { ($0, volume.absolutePath(of: $0.relativePath)) }
             try await ParallelHashing.hash(
-                paths, md5: group.first.map { needsMD5.contains($0.relativePath) } ?? false, hashers: scan.hashers, progress: progress
+                paths, md5: algorithms.contains(.md5), also: algorithms.subtracting([.md5]), hashers: scan.hashers, progress: progress
             ) {
                 entry, result in
                 let relative = entry.relativePath
-                var references: [(record: String, algorithm: String, value: String)] = []
-                if let listed = lists[relative] {
-                    for algorithm in ["xxh64", "md5"] {
-                        if let value = listed.hashes[algorithm] { references.append((listed.list, algorithm, value)) }
-                    }
-                }
-                if let record = catalogued[relative] {
-                    if let value = record.xxh64 { references.append(("catalog", "xxh64", value)) }
-                    if let value = record.md5 { references.append(("catalog", "md5", value)) }
-                }
+                let references = references(relative)
                 let records = Array(Set(references.map(\.record))).sorted()
                 switch result {
                 case .failure(let failure):
@@ -71,11 +77,12 @@ public struct Verifier: Sendable {
                         path: shown(relative), status: references.isEmpty ? .new : .unreadable, size: entry.size, records: records,
                         reason: failure.reason)
                 case .success(let digests):
-                    let actual = ["xxh64": digests.xxh64, "md5": digests.md5]
                     let mismatches = references.compactMap { reference -> FileVerification.Mismatch? in
-                        guard let value = actual[reference.algorithm] ?? nil, value != reference.value.lowercased() else { return nil }
+                        guard let value = digests.value(reference.algorithm), !reference.algorithm.same(value, reference.value) else {
+                            return nil
+                        }
                         return FileVerification.Mismatch(
-                            record: reference.record, algorithm: reference.algorithm, recorded: reference.value, actual: value)
+                            record: reference.record, algorithm: reference.algorithm.rawValue, recorded: reference.value, actual: value)
                     }
                     let status: FileVerification.Status = references.isEmpty ? .new : mismatches.isEmpty ? .verified : .mismatched
                     results[relative] = FileVerification(

@@ -113,7 +113,12 @@ public enum ASCMHLWriter {
     /// The C4 id of `bytes`: SHA-512 as a base-58 number (C4's alphabet), padded to 88 digits
     /// with its zero, `1`, after `c4`.
     public static func c4(of bytes: Data) -> String {
-        var number = Array(SHA512.hash(data: bytes))
+        c4(digest: Array(SHA512.hash(data: bytes)))
+    }
+
+    /// The C4 id of content whose SHA-512 is `digest`.
+    public static func c4(digest: [UInt8]) -> String {
+        var number = digest
         let alphabet = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
         var digits: [Character] = []
         while number.contains(where: { $0 != 0 }) {

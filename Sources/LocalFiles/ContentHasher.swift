@@ -2,19 +2,52 @@ import CatalogCore
 import Crypto
 import Foundation
 
+/// The content hashes hash lists record, by their ASC MHL element names.
+public enum HashAlgorithm: String, Sendable, CaseIterable {
+    /// XXH64, seed 0: Frame.io v2's checksum and ASC MHL's usual one.
+    case xxh64
+    /// MD5: Dash's checksum.
+    case md5
+    case sha1
+    /// XXH3, 64 bits.
+    case xxh3
+    /// XXH3, 128 bits.
+    case xxh128
+    /// C4: SHA-512 as 90 base-58 characters (case matters).
+    case c4
+
+    /// Whether two digests in this algorithm are the same: hex ignoring case; C4 exactly.
+    public func same(_ a: String, _ b: String) -> Bool {
+        self == .c4 ? a == b : a.lowercased() == b.lowercased()
+    }
+}
+
 /// A file's content digests, from one read of its bytes.
 public struct FileDigests: Sendable, Equatable {
     /// XXH64, seed 0, 16 lowercase hex digits (Frame.io v2's and ASC MHL's `xxh64`).
     public var xxh64: String
     /// MD5, 32 lowercase hex digits (Dash's), when asked for.
     public var md5: String?
+    /// The other algorithms asked for (`sha1`, `xxh3`, `xxh128`, `c4`: those a hash list
+    /// records a file by), lowercase hex or C4.
+    public var others: [HashAlgorithm: String]
     /// The bytes read.
     public var bytes: Int64
 
-    public init(xxh64: String, md5: String?, bytes: Int64) {
+    public init(xxh64: String, md5: String?, others: [HashAlgorithm: String] = [:], bytes: Int64) {
         self.xxh64 = xxh64
         self.md5 = md5
+        self.others = others
         self.bytes = bytes
+    }
+
+    /// The digest in `algorithm`, when it was computed.
+    public func value(_ algorithm: HashAlgorithm) -> String? {
+        switch algorithm {
+        case .xxh64: xxh64
+        case .md5: md5
+        default: others[algorithm]
+        }
     }
 }
 
@@ -48,12 +81,15 @@ public struct ContentHasher: ~Copyable {
 
     deinit { buffer.deallocate() }
 
-    /// The digests of the file at `path`, calling `progress` with the bytes of each chunk read.
+    /// The digests of the file at `path` (XXH64, MD5 when `md5`, and the algorithms in `also`),
+    /// calling `progress` with the bytes of each chunk read.
     ///
     /// Throws ``HashFailure`` when the file cannot be opened or read, is no longer a regular
     /// file, or changes size or modification time while it is read (its digest would describe
     /// no version of it).
-    public func digests(of path: String, md5 wanted: Bool, progress: (Int) -> Void = { _ in }) throws(HashFailure) -> FileDigests {
+    public func digests(
+        of path: String, md5 wanted: Bool, also: Set<HashAlgorithm> = [], progress: (Int) -> Void = { _ in }
+    ) throws(HashFailure) -> FileDigests {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw HashFailure(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
@@ -63,6 +99,7 @@ public struct ContentHasher: ~Copyable {
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         var xxh64 = XXH64Hasher()
         var md5 = wanted ? Insecure.MD5() : nil
+        var others = also.isEmpty ? nil : OtherHashers(also)
         var total: Int64 = 0
         while true {
             let n = read(fd, buffer.baseAddress, buffer.count)
@@ -74,6 +111,7 @@ public struct ContentHasher: ~Copyable {
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
             xxh64.update(chunk)
             md5?.update(bufferPointer: chunk)
+            others?.update(chunk)
             total += Int64(n)
             progress(n)
         }
@@ -83,6 +121,35 @@ public struct ContentHasher: ~Copyable {
             throw HashFailure(path: path, reason: "it changed while it was read")
         }
         return FileDigests(
-            xxh64: xxh64.finalize().hex, md5: md5.map { Digest.hex(bytes: $0.finalize()) }, bytes: total)
+            xxh64: xxh64.finalize().hex, md5: md5.map { Digest.hex(bytes: $0.finalize()) }, others: others?.finalize() ?? [:],
+            bytes: total)
+    }
+}
+
+/// The hashers of the algorithms only hash lists ask for, fed the same chunks.
+private final class OtherHashers {
+    private var sha1: Insecure.SHA1?
+    private var sha512: SHA512?
+    private var xxh3: [(HashAlgorithm, XXH3Hasher)] = []
+
+    init(_ algorithms: Set<HashAlgorithm>) {
+        if algorithms.contains(.sha1) { sha1 = Insecure.SHA1() }
+        if algorithms.contains(.c4) { sha512 = SHA512() }
+        if algorithms.contains(.xxh3) { xxh3.append((.xxh3, XXH3Hasher(.bits64))) }
+        if algorithms.contains(.xxh128) { xxh3.append((.xxh128, XXH3Hasher(.bits128))) }
+    }
+
+    func update(_ chunk: UnsafeRawBufferPointer) {
+        sha1?.update(bufferPointer: chunk)
+        sha512?.update(bufferPointer: chunk)
+        for (_, hasher) in xxh3 { hasher.update(chunk) }
+    }
+
+    func finalize() -> [HashAlgorithm: String] {
+        var values: [HashAlgorithm: String] = [:]
+        if let sha1 { values[.sha1] = Digest.hex(bytes: sha1.finalize()) }
+        if let sha512 { values[.c4] = ASCMHLWriter.c4(digest: Array(sha512.finalize())) }
+        for (algorithm, hasher) in xxh3 { values[algorithm] = hasher.finalize() }
+        return values
     }
 }

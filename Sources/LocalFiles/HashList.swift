@@ -79,7 +79,8 @@ public enum HashListReader {
 
     /// The entries of a legacy MHL 1.1 file, by path relative to its folder. `xxhash64be` is
     /// XXH64 as ASC MHL writes it; the deprecated `xxhash64` holds the same value's bytes in
-    /// little-endian order, turned round here.
+    /// little-endian order, turned round here. `md5` and `sha1` are read, and `xxh3`, `xxh128` and
+    /// `c4` where a tool wrote them.
     public static func legacyMHL(file: String) throws(Problem) -> [String: HashListEntry] {
         let root = try document(file)
         guard root.name == "hashlist" else { throw Problem(file: file, reason: "not a hash list (its root is <\(root.name)>)") }
@@ -88,11 +89,13 @@ public enum HashListReader {
             guard let path = hash.child("file")?.text.map(clean), !path.isEmpty else { continue }
             var hashes: [String: String] = [:]
             for value in hash.children {
-                guard let text = value.text?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), !text.isEmpty else { continue }
+                guard let raw = value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !raw.isEmpty else { continue }
+                let text = raw.lowercased()
                 switch value.name {
                 case "xxhash64be": hashes["xxh64"] = text
                 case "xxhash64" where hashes["xxh64"] == nil && Digest.isXXH64Hex(text): hashes["xxh64"] = swapped(text)
-                case "md5", "sha1": hashes[value.name] = text
+                case "md5", "sha1", "xxh3", "xxh128": hashes[value.name] = text
+                case "c4": hashes["c4"] = raw
                 default: break
                 }
             }

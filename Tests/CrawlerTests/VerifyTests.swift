@@ -40,6 +40,38 @@ import Testing
         #expect(listsOnly.map(\.records) == [["ascmhl"], ["ascmhl"], ["ascmhl"], []])
     }
 
+    /// Histories in every algorithm ascmhl writes (not only XXH64) are verified in that algorithm;
+    /// a changed file's digest is the one ascmhl gives the new content.
+    @Test(arguments: ["md5", "sha1", "xxh3", "xxh128", "c4"])
+    func historiesInEachAlgorithmAreVerified(_ algorithm: String) async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(algorithm)-\(UUID().uuidString)").path
+        let card = root + "/F006"
+        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
+        // A file larger than one read, so the digests are fed in several chunks.
+        var large = Data(count: ContentHasher.chunkSize * 2 + 77)
+        for i in large.indices { large[i] = UInt8(truncatingIfNeeded: i &* 31 &+ i >> 9) }
+        FileManager.default.createFile(atPath: card + "/CLIPS/F006C001.mov", contents: large)
+        FileManager.default.createFile(atPath: card + "/CLIPS/F006C002.mov", contents: Data("second take".utf8))
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", algorithm, card])
+        let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
+        var clean: [FileVerification] = []
+        try await Verifier(database: nil, resolver: resolver).verify(card) { clean.append($0) }
+        #expect(clean.map(\.status) == [.verified, .verified], "\(clean)")
+        #expect(clean.allSatisfy { $0.records == ["ascmhl"] })
+        // The changed file's new digest, as ascmhl computes it in a folder of its own.
+        try Data("second take, altered".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/F006C002.mov"))
+        let reference = root + "/reference"
+        try FileManager.default.createDirectory(atPath: reference, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: card + "/CLIPS/F006C002.mov", toPath: reference + "/F006C002.mov")
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", algorithm, reference])
+        let expected = try #require(try HashListReader.ascMHL(folder: reference)["F006C002.mov"]?.hashes[algorithm])
+        var after: [FileVerification] = []
+        try await Verifier(database: nil, resolver: resolver).verify(card) { after.append($0) }
+        #expect(after.map(\.status) == [.verified, .mismatched])
+        let mismatch = try #require(after.last?.mismatches.first)
+        #expect(mismatch.algorithm == algorithm && mismatch.actual == expected && mismatch.recorded != expected)
+    }
+
     /// `--seal` writes generations the reference tool accepts: `ascmhl-debug verify` passes on a
     /// card catalog sealed (a name with XML's special characters, a hidden file), `ascmhl create`
     /// builds on it, and a file changed since fails ascmhl's verification.

@@ -1,0 +1,45 @@
+import CXXHash
+
+/// Streaming XXH3 (libxxhash, seed 0), 64 or 128 bits: ASC MHL's `xxh3` and `xxh128`.
+/// (A class, so several can be kept side by side in a list; its state is not shared.)
+public final class XXH3Hasher {
+    /// The digest's width.
+    public enum Width: Sendable {
+        case bits64
+        case bits128
+    }
+
+    private let state: OpaquePointer
+    private let width: Width
+
+    /// Starts a new hash.
+    public init(_ width: Width) {
+        state = XXH3_createState()
+        self.width = width
+        switch width {
+        case .bits64: XXH3_64bits_reset(state)
+        case .bits128: XXH3_128bits_reset(state)
+        }
+    }
+
+    deinit { XXH3_freeState(state) }
+
+    /// Feeds more bytes.
+    public func update(_ bytes: UnsafeRawBufferPointer) {
+        switch width {
+        case .bits64: XXH3_64bits_update(state, bytes.baseAddress, bytes.count)
+        case .bits128: XXH3_128bits_update(state, bytes.baseAddress, bytes.count)
+        }
+    }
+
+    /// The digest of everything fed so far, as lowercase hex of its canonical (big-endian) form,
+    /// as `xxhsum -H3` and `-H2` print it.
+    public func finalize() -> String {
+        switch width {
+        case .bits64: return Digest.hex64(XXH3_64bits_digest(state))
+        case .bits128:
+            let value = XXH3_128bits_digest(state)
+            return Digest.hex64(value.high64) + Digest.hex64(value.low64)
+        }
+    }
+}
