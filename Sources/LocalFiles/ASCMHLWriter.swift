@@ -28,13 +28,70 @@ public enum ASCMHLWriter {
         public var failureClass: FailureClass { .failure }
     }
 
-    /// Writes the next generation of `folder`'s history, returning its file name. A file the
-    /// history already holds with the same XXH64 is `verified`, with another one `failed`,
-    /// else `original`.
+    /// A generation written: the folder whose history it joined (relative to the sealed folder,
+    /// empty for that folder itself), its file name in that folder's `ascmhl/`, and its files.
+    public struct Generation: Sendable, Equatable {
+        public var folder: String
+        public var name: String
+        public var files: Int
+
+        /// Its path relative to the sealed folder.
+        public var path: String { (folder.isEmpty ? "" : folder + "/") + "ascmhl/" + name }
+    }
+
+    /// Writes the next generation of `folder`'s history, and of every history nested in it (a
+    /// subfolder with its own `ascmhl/`, as ascmhl leaves after sealing that subfolder alone):
+    /// a nested history records the files under its folder, and the generation above names it
+    /// by reference (its path and C4 id) instead of listing them, as ascmhl does. Returns the
+    /// generations written, nested ones first. A file a history already holds with the same
+    /// XXH64 is `verified`, with another one `failed`, else `original`.
     @discardableResult
     public static func seal(
         _ files: [File], folder: String, tool: String, version: String, hostname: String = ProcessInfo.processInfo.hostName, now: Date = Date()
-    ) throws(Failure) -> String {
+    ) throws(Failure) -> [Generation] {
+        // The subfolders holding files that have a history of their own, deepest first.
+        var subfolders = Set<String>()
+        for file in files {
+            var path = Substring(file.path)
+            while let slash = path.lastIndex(of: "/") {
+                path = path[..<slash]
+                subfolders.insert(String(path))
+            }
+        }
+        let nested = subfolders.filter { FileManager.default.fileExists(atPath: folder + "/" + $0 + "/ascmhl/ascmhl_chain.xml") }
+            .sorted { a, b in
+                let (depthA, depthB) = (a.split(separator: "/").count, b.split(separator: "/").count)
+                return depthA != depthB ? depthA > depthB : a < b
+            }
+        /// The history a path belongs to: the deepest nested folder above it, else the sealed folder.
+        func owner(_ path: String) -> String { nested.first { path.hasPrefix($0 + "/") } ?? "" }
+        func relative(_ path: String, to base: String) -> String { base.isEmpty ? path : String(path.dropFirst(base.count + 1)) }
+        var written: [Generation] = []
+        var references: [String: [(path: String, c4: String)]] = [:]
+        for history in nested + [""] {
+            let own = files.filter { owner($0.path) == history }.map { file in
+                var file = file
+                file.path = relative(file.path, to: history)
+                return file
+            }
+            let (name, c4) = try generation(
+                own, folder: history.isEmpty ? folder : folder + "/" + history, references: references[history] ?? [], tool: tool,
+                version: version, hostname: hostname, now: now)
+            written.append(Generation(folder: history, name: name, files: own.count))
+            if !history.isEmpty {
+                let parent = owner(history)
+                references[parent, default: []].append((relative(history, to: parent) + "/ascmhl/" + name, c4))
+            }
+        }
+        return written
+    }
+
+    /// Writes the next generation of the history in `folder`/ascmhl for `files` (relative to
+    /// `folder`), naming the nested generations in `references`; returns its name and C4 id.
+    private static func generation(
+        _ files: [File], folder: String, references: [(path: String, c4: String)], tool: String, version: String, hostname: String,
+        now: Date
+    ) throws(Failure) -> (name: String, c4: String) {
         let history = folder + "/ascmhl"
         let chainPath = history + "/ascmhl_chain.xml"
         var generations: [(number: Int, path: String, c4: String)] = []
@@ -90,9 +147,19 @@ public enum ASCMHLWriter {
 
                 """
         }
-        xml += "  </hashes>\n</hashlist>\n"
+        xml += "  </hashes>\n"
+        if !references.isEmpty {
+            xml += "  <references>\n"
+            for reference in references.sorted(by: { $0.path < $1.path }) {
+                xml +=
+                    "    <hashlistreference>\n      <path>\(escaped(reference.path))</path>\n      <c4>\(reference.c4)</c4>\n    </hashlistreference>\n"
+            }
+            xml += "  </references>\n"
+        }
+        xml += "</hashlist>\n"
         let bytes = Data(xml.utf8)
-        generations.append((number, name, c4(of: bytes)))
+        let id = c4(of: bytes)
+        generations.append((number, name, id))
         var chain = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ascmhldirectory xmlns=\"urn:ASC:MHL:DIRECTORY:v2.0\">\n"
         for generation in generations.sorted(by: { $0.number < $1.number }) {
             chain +=
@@ -107,7 +174,7 @@ public enum ASCMHLWriter {
         } catch {
             throw Failure(reason: "\(history): \(error.localizedDescription)")
         }
-        return name
+        return (name, id)
     }
 
     /// The C4 id of `bytes`: SHA-512 as a base-58 number (C4's alphabet), padded to 88 digits

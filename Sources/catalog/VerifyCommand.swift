@@ -15,7 +15,7 @@ struct VerifyCommand: AsyncParsableCommand {
         discussion: """
             Every file under PATH is read (XXH64, and MD5 where a record has one) and held against the folder's hash lists (ASC MHL ascmhl/ histories, MHL 1.1 .mhl files) and what `catalog crawl local` last recorded for it. Each file is verified, mismatched (a record says X, the file is Y), missing (on record, not on the volume), new (on no record) or unreadable.
 
-            With --seal, a new ASC MHL generation is then written for PATH (its ascmhl/ folder, created if need be), which the reference tool (ascmhl) verifies.
+            With --seal, a new ASC MHL generation is then written for PATH (its ascmhl/ folder, created if need be), which the reference tool (ascmhl) verifies. A subfolder with a history of its own gets its own generation, which PATH's names by reference, as ascmhl does.
 
             A one-line verdict goes to standard error. Exit 0 only when nothing mismatched, went missing or could not be read; else 1. Without a catalog (no --db, no default catalog), only the hash lists are used. Formats: docs/reports.md.
             """)
@@ -89,8 +89,10 @@ struct VerifyCommand: AsyncParsableCommand {
                     else { return nil }
                     return ASCMHLWriter.File(path: file.path, size: size, modified: modified, xxh64: xxh64)
                 }
-                let name = try ASCMHLWriter.seal(sealed, folder: path, tool: "catalog", version: Catalog.configuration.version)
-                Terminal.error("sealed: \(Count.of(sealed.count, "file")) in \(TerminalText.sanitize(path))/ascmhl/\(name)")
+                let generations = try ASCMHLWriter.seal(sealed, folder: path, tool: "catalog", version: Catalog.configuration.version)
+                for generation in generations {
+                    Terminal.error("sealed: \(Count.of(generation.files, "file")) in \(TerminalText.sanitize(path + "/" + generation.path))")
+                }
             }
             clean = isClean
         } catch {

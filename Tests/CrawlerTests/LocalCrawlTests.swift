@@ -120,6 +120,26 @@ import Testing
         }
     }
 
+    /// Nested histories: ascmhl sealed the clip folder alone, then the card, whose generation names
+    /// the clips' by reference instead of listing them. Every file still takes its list's digests,
+    /// from the history nearest to it, whether the card or only the clip folder is scanned.
+    @Test func nestedHistoriesDescribeTheirOwnFolders() async throws {
+        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-nested-\(UUID().uuidString)/H008").path
+        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: card + "/CLIPS/H008C001.mov", contents: Data("first take".utf8))
+        FileManager.default.createFile(atPath: card + "/CLIPS/H008C002.mov", contents: Data("second take".utf8))
+        FileManager.default.createFile(atPath: card + "/H008.xml", contents: Data("<clip/>".utf8))
+        try Self.tool(["ascmhl", "create", "-h", "xxh64", card + "/CLIPS"])
+        try Self.tool(["ascmhl", "create", "-h", "xxh64", card])
+        let cardGeneration = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: card + "/ascmhl").first { $0.hasPrefix("0001_") })
+        #expect(try String(contentsOfFile: card + "/ascmhl/" + cardGeneration, encoding: .utf8).contains("<hashlistreference>"))
+        let whole = try await Self.crawl([card], try CatalogDatabase(path: try temporaryDatabasePath()))
+        #expect(whole.local?.fromHashLists == 3, "\(String(describing: whole.local))")
+        let clips = try await Self.crawl([card + "/CLIPS"], try CatalogDatabase(path: try temporaryDatabasePath()))
+        #expect(clips.local?.fromHashLists == 2, "\(String(describing: clips.local))")
+    }
+
     /// Runs a tool from PATH (the test setup installs `ascmhl` from PyPI), failing on a non-zero exit.
     static func tool(_ arguments: [String]) throws {
         let (status, text) = try toolStatus(arguments)

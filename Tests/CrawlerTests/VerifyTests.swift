@@ -89,15 +89,53 @@ import Testing
                     xxh64: Digest.xxh64(text).hex))
         }
         let first = try ASCMHLWriter.seal(sealed, folder: card, tool: "catalog", version: "test")
-        #expect(first.hasPrefix("0001_E005_") && first.hasSuffix("Z.mhl"))
+        #expect(first.count == 1 && first[0].folder == "" && first[0].files == 3)
+        #expect(first[0].name.hasPrefix("0001_E005_") && first[0].name.hasSuffix("Z.mhl"))
         let (status, output) = try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card])
         #expect(status == 0, "\(output)")
         try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
         #expect(try HashListReader.ascMHL(folder: card)["CLIPS/E005 & <2>.mov"]?.hashes["xxh64"] == Digest.xxh64("second \"take\"").hex)
         let again = try ASCMHLWriter.seal(sealed, folder: card, tool: "catalog", version: "test")
-        #expect(again.hasPrefix("0003_E005_"))
+        #expect(again.map(\.name).allSatisfy { $0.hasPrefix("0003_E005_") })
         #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 == 0)
         try Data("changed".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/E005C001.mov"))
+        #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 != 0)
+    }
+
+    /// A card whose clip folder ascmhl sealed alone: the seal gives that folder's history its own
+    /// generation, and the card's names it by reference instead of listing its files, as ascmhl
+    /// does; ascmhl verifies both, and catches a clip changed since through the reference.
+    @Test func nestedHistoriesAreSealedByReference() throws {
+        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-nested-\(UUID().uuidString)/G007").path
+        let files = ["CLIPS/G007C001.mov": "first take", "CLIPS/G007C002.mov": "second take", "SOUND/G007S001.wav": "room tone"]
+        for (path, text) in files {
+            try FileManager.default.createDirectory(
+                atPath: (card + "/" + path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: card + "/" + path, contents: Data(text.utf8))
+        }
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card + "/CLIPS"])
+        var sealed: [ASCMHLWriter.File] = []
+        for (path, text) in files {
+            let attributes = try FileManager.default.attributesOfItem(atPath: card + "/" + path)
+            sealed.append(
+                ASCMHLWriter.File(
+                    path: path, size: Int64(text.utf8.count), modified: attributes[.modificationDate] as? Date ?? Date(),
+                    xxh64: Digest.xxh64(text).hex))
+        }
+        let generations = try ASCMHLWriter.seal(sealed, folder: card, tool: "catalog", version: "test")
+        #expect(generations.map(\.folder) == ["CLIPS", ""])
+        #expect(generations.map(\.files) == [2, 1])
+        #expect(generations[0].name.hasPrefix("0002_CLIPS_") && generations[1].name.hasPrefix("0001_G007_"))
+        // The card's generation lists its own file and names the clips' generation.
+        let cardGeneration = try String(contentsOfFile: card + "/" + generations[1].path, encoding: .utf8)
+        #expect(cardGeneration.contains(">SOUND/G007S001.wav</path>") && !cardGeneration.contains("G007C001"))
+        let clipsGeneration = try Data(contentsOf: URL(fileURLWithPath: card + "/" + generations[0].path))
+        #expect(cardGeneration.contains("<path>\(generations[0].path)</path>"))
+        #expect(cardGeneration.contains("<c4>\(ASCMHLWriter.c4(of: clipsGeneration))</c4>"))
+        #expect(try HashListReader.ascMHL(folder: card + "/CLIPS")["G007C002.mov"]?.hashes["xxh64"] == Digest.xxh64("second take").hex)
+        let (status, output) = try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card])
+        #expect(status == 0, "\(output)")
+        try Data("altered".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/G007C002.mov"))
         #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 != 0)
     }
 
