@@ -50,6 +50,16 @@ import Testing
         let files = json["files"]?.arrayValue ?? []
         #expect(files.compactMap { $0["status"]?.stringValue } == ["exact", "missing"])
         #expect(files.first?["copies"]?.arrayValue?.compactMap { $0["path"]?.stringValue }.allSatisfy { $0.contains("trail_runner_hero") } == true)
+        // dupes spans the sources: the clip and Dash's asset are one group, joined by MD5.
+        let dupes = try await runCatalog(["dupes", "--db", path, "--format", "json"])
+        #expect(dupes.status == 0, "\(dupes.stderr)")
+        let groups = try JSONParser.parse(dupes.stdout)["groups"]?.arrayValue ?? []
+        let helloMD5 = "5d41402abc4b2a76b9719d911017c592"
+        let group = try #require(groups.first { $0["copies"]?.arrayValue?.contains { $0["md5"]?.stringValue == helloMD5 } == true })
+        let copies = group["copies"]?.arrayValue ?? []
+        #expect(group["probable"]?.boolValue == false)
+        #expect(Set(copies.compactMap { $0["source"]?.stringValue }) == ["local", "dash"], "\(dupes.stdout)")
+        #expect(copies.contains { $0["source"]?.stringValue == "local" && $0["path"]?.stringValue == "A001/CLIPS/A001C001.mov" })
         try FileManager.default.removeItem(atPath: card + "/CLIPS/A001C002.mov")
         let safe = try await runCatalog(["where", card, "--db", path])
         #expect(safe.status == 0 && safe.stderr.contains("1 of 1 file is in Frame.io or Dash: 1 exact"), "\(safe.stderr)")
