@@ -66,6 +66,8 @@ public enum ASCMHLWriter {
         /// The history a path belongs to: the deepest nested folder above it, else the sealed folder.
         func owner(_ path: String) -> String { nested.first { path.hasPrefix($0 + "/") } ?? "" }
         func relative(_ path: String, to base: String) -> String { base.isEmpty ? path : String(path.dropFirst(base.count + 1)) }
+        let folders = directories(under: folder, holding: files)
+        let hashes = directoryHashes(files, folders: Array(folders.keys))
         var written: [Generation] = []
         var references: [String: [(path: String, c4: String)]] = [:]
         for history in nested + [""] {
@@ -74,9 +76,14 @@ public enum ASCMHLWriter {
                 file.path = relative(file.path, to: history)
                 return file
             }
+            // Its folders' hashes (a nested history's folder among its parent's), and its root's.
+            let ownFolders = folders.keys.filter { !$0.isEmpty && $0 != history && owner($0) == history }.sorted().compactMap {
+                path -> Directory? in
+                hashes[path].map { Directory(path: relative(path, to: history), modified: folders[path] ?? nil, hashes: $0) }
+            }
             let (name, c4) = try generation(
-                own, folder: history.isEmpty ? folder : folder + "/" + history, references: references[history] ?? [], tool: tool,
-                version: version, hostname: hostname, now: now)
+                own, folder: history.isEmpty ? folder : folder + "/" + history, root: hashes[history], directories: ownFolders,
+                references: references[history] ?? [], tool: tool, version: version, hostname: hostname, now: now)
             written.append(Generation(folder: history, name: name, files: own.count))
             if !history.isEmpty {
                 let parent = owner(history)
@@ -86,11 +93,94 @@ public enum ASCMHLWriter {
         return written
     }
 
+    /// A folder's XXH64 directory hashes: of its content (its children's digests) and of its
+    /// structure (their names with their digests).
+    struct DirectoryHash: Equatable {
+        var content: String
+        var structure: String
+    }
+
+    /// A folder recorded in a generation: its path, modification time and hashes.
+    struct Directory {
+        var path: String
+        var modified: Date?
+        var hashes: DirectoryHash
+    }
+
+    /// Every folder under `folder` (relative, the folder itself as ""), with its modification
+    /// time: those holding `files`, and those holding none (an empty folder has a hash too).
+    /// `ascmhl` folders and what they hold are left out, as ascmhl does.
+    static func directories(under folder: String, holding files: [File]) -> [String: Date?] {
+        var found: [String: Date?] = [:]
+        func modified(_ path: String) -> Date? {
+            (try? FileManager.default.attributesOfItem(atPath: path.isEmpty ? folder : folder + "/" + path))?[.modificationDate] as? Date
+        }
+        found[""] = modified("")
+        for file in files {
+            var path = Substring(file.path)
+            while let slash = path.lastIndex(of: "/") {
+                path = path[..<slash]
+                if found[String(path)] == nil { found[String(path)] = modified(String(path)) }
+            }
+        }
+        let root = URL(fileURLWithPath: folder)
+        if let walk = FileManager.default.enumerator(
+            at: root, includingPropertiesForKeys: [.isDirectoryKey, .isSymbolicLinkKey, .contentModificationDateKey])
+        {
+            for case let url as URL in walk {
+                let values = try? url.resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey, .contentModificationDateKey])
+                guard values?.isDirectory == true, values?.isSymbolicLink != true else { continue }
+                if url.lastPathComponent == "ascmhl" {
+                    walk.skipDescendants()
+                    continue
+                }
+                let path = VolumeResolver.contains(root.path, url.path) ? String(url.path.dropFirst(root.path.count + 1)) : nil
+                if let path, !path.isEmpty, found[path] == nil { found[path] = values?.contentModificationDate }
+            }
+        }
+        return found
+    }
+
+    /// The directory hashes of `folders` (relative paths, "" the sealed folder) as ascmhl
+    /// computes them: a folder's content hash is the XXH64 of its children's digests (files'
+    /// XXH64, subfolders' content hashes) sorted and concatenated as bytes; its structure hash
+    /// the same over each child's XXH64 of its name followed by its digest (a subfolder's
+    /// structure hash); a folder with nothing in it has the XXH64 of nothing.
+    static func directoryHashes(_ files: [File], folders: [String]) -> [String: DirectoryHash] {
+        func parent(_ path: String) -> String { path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "" }
+        func name(_ path: String) -> String { path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path }
+        func bytes(_ hex: String) -> [UInt8] {
+            let digits = Array(hex.utf8)
+            return stride(from: 0, to: digits.count - 1, by: 2).compactMap { UInt8(String(decoding: digits[$0...$0 + 1], as: UTF8.self), radix: 16) }
+        }
+        func ofList(_ list: [String]) -> String {
+            Digest.xxh64(list.sorted().flatMap(bytes)).hex
+        }
+        var children: [String: [(name: String, hash: String, isFolder: Bool)]] = [:]
+        for file in files { children[parent(file.path), default: []].append((name(file.path), file.xxh64.lowercased(), false)) }
+        var hashes: [String: DirectoryHash] = [:]
+        // Deepest first, so every subfolder's hashes are known before its parent's.
+        for folder in folders.sorted(by: { $0.split(separator: "/").count > $1.split(separator: "/").count }) {
+            var contents: [String] = []
+            var structures: [String] = []
+            for child in children[folder] ?? [] {
+                contents.append(child.hash)
+                let structure = child.isFolder ? hashes[folder.isEmpty ? child.name : folder + "/" + child.name]?.structure ?? "" : child.hash
+                structures.append(Digest.xxh64(Array(child.name.utf8) + bytes(structure)).hex)
+            }
+            let hash = DirectoryHash(content: ofList(contents), structure: ofList(structures))
+            hashes[folder] = hash
+            if !folder.isEmpty { children[parent(folder), default: []].append((name(folder), hash.content, true)) }
+        }
+        return hashes
+    }
+
     /// Writes the next generation of the history in `folder`/ascmhl for `files` (relative to
-    /// `folder`), naming the nested generations in `references`; returns its name and C4 id.
+    /// `folder`) with the folder's `root` hash and its `directories`' hashes, naming the nested
+    /// generations in `references`; returns its name and C4 id.
     private static func generation(
-        _ files: [File], folder: String, references: [(path: String, c4: String)], tool: String, version: String, hostname: String,
-        now: Date
+        _ files: [File], folder: String, root: DirectoryHash?, directories: [Directory], references: [(path: String, c4: String)],
+        tool: String, version: String, hostname: String, now: Date
     ) throws(Failure) -> (name: String, c4: String) {
         let history = folder + "/ascmhl"
         let chainPath = history + "/ascmhl_chain.xml"
@@ -127,7 +217,7 @@ public enum ASCMHLWriter {
               </creatorinfo>
               <processinfo>
                 <process>in-place</process>
-                <ignore>
+            \(root.map { "    <roothash>\n" + hashElements($0, now: now, indent: "      ") + "    </roothash>\n" } ?? "")    <ignore>
                   <pattern>.DS_Store</pattern>
                   <pattern>ascmhl</pattern>
                   <pattern>ascmhl/</pattern>
@@ -146,6 +236,11 @@ public enum ASCMHLWriter {
                     </hash>
 
                 """
+        }
+        for directory in directories {
+            let modified = directory.modified.map { " lastmodificationdate=\"\(time($0))\"" } ?? ""
+            xml += "    <directoryhash>\n      <path\(modified)>\(escaped(directory.path))</path>\n"
+            xml += hashElements(directory.hashes, now: now, indent: "      ") + "    </directoryhash>\n"
         }
         xml += "  </hashes>\n"
         if !references.isEmpty {
@@ -175,6 +270,13 @@ public enum ASCMHLWriter {
             throw Failure(reason: "\(history): \(error.localizedDescription)")
         }
         return (name, id)
+    }
+
+    /// A folder's `<content>` and `<structure>` elements.
+    private static func hashElements(_ hash: DirectoryHash, now: Date, indent: String) -> String {
+        ["content": hash.content, "structure": hash.structure].sorted { $0.key < $1.key }.map { element, value in
+            "\(indent)<\(element)>\n\(indent)  <xxh64 hashdate=\"\(time(now))\">\(value)</xxh64>\n\(indent)</\(element)>\n"
+        }.joined()
     }
 
     /// The C4 id of `bytes`: SHA-512 as a base-58 number (C4's alphabet), padded to 88 digits

@@ -104,7 +104,8 @@ import Testing
 
     /// A card whose clip folder ascmhl sealed alone: the seal gives that folder's history its own
     /// generation, and the card's names it by reference instead of listing its files, as ascmhl
-    /// does; ascmhl verifies both, and catches a clip changed since through the reference.
+    /// does; ascmhl verifies both, and catches a clip changed since through the reference. The
+    /// directory hashes (an empty folder among them) are ascmhl's, and `verify -dh` checks them.
     @Test func nestedHistoriesAreSealedByReference() throws {
         let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-nested-\(UUID().uuidString)/G007").path
         let files = ["CLIPS/G007C001.mov": "first take", "CLIPS/G007C002.mov": "second take", "SOUND/G007S001.wav": "room tone"]
@@ -113,7 +114,14 @@ import Testing
                 atPath: (card + "/" + path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             FileManager.default.createFile(atPath: card + "/" + path, contents: Data(text.utf8))
         }
+        try FileManager.default.createDirectory(atPath: card + "/SOUND/EMPTY", withIntermediateDirectories: true)
         try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card + "/CLIPS"])
+        // The directory hashes ascmhl gives the same tree, in a copy without histories.
+        let copy = (card as NSString).deletingLastPathComponent + "/copy"
+        try FileManager.default.copyItem(atPath: card, toPath: copy)
+        try FileManager.default.removeItem(atPath: copy + "/CLIPS/ascmhl")
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", copy])
+        let reference = try Self.rootHash(in: copy)
         var sealed: [ASCMHLWriter.File] = []
         for (path, text) in files {
             let attributes = try FileManager.default.attributesOfItem(atPath: card + "/" + path)
@@ -135,8 +143,25 @@ import Testing
         #expect(try HashListReader.ascMHL(folder: card + "/CLIPS")["G007C002.mov"]?.hashes["xxh64"] == Digest.xxh64("second take").hex)
         let (status, output) = try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card])
         #expect(status == 0, "\(output)")
+        // Directory hashes: the root's (content and structure) as ascmhl's, and ascmhl checks them all.
+        #expect(try Self.rootHash(in: card, generation: generations[1].name) == reference)
+        let (directories, listing) = try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", "-dh", card])
+        #expect(directories == 0, "\(listing)")
         try Data("altered".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/G007C002.mov"))
         #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 != 0)
+        #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", "-dh", card]).0 != 0)
+    }
+
+    /// The `<roothash>` content and structure values of a generation in `folder`'s history (the
+    /// first when none is named).
+    static func rootHash(in folder: String, generation: String? = nil) throws -> [String] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder + "/ascmhl").filter { $0.hasSuffix(".mhl") }.sorted()
+        let name = try #require(generation ?? names.first)
+        let text = try String(contentsOfFile: folder + "/ascmhl/" + name, encoding: .utf8)
+        let root = try #require(text.components(separatedBy: "<roothash>").dropFirst().first?.components(separatedBy: "</roothash>").first)
+        let values = root.components(separatedBy: "</xxh64>").dropLast().compactMap { $0.components(separatedBy: ">").last }
+        #expect(values.count == 2, "\(root)")
+        return values
     }
 
     /// The C4 id of nothing, as the C4 specification gives it (SHA-512 in base 58).
