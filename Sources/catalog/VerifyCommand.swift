@@ -13,9 +13,9 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Read every file under a folder again and compare it with its hash lists and the catalog.",
         discussion: """
-            Every file under PATH is read (XXH64, and MD5 where a record has one) and held against the folder's hash lists (ASC MHL ascmhl/ histories, MHL 1.1 .mhl files) and what `catalog crawl local` last recorded for it. Each file is verified, mismatched (a record says X, the file is Y), missing (on record, not on the volume), new (on no record) or unreadable.
+            Every file under PATH is read (XXH64, and whatever else a record gives it in: MD5, SHA-1, XXH3, XXH128, C4) and held against the folder's hash lists (ASC MHL ascmhl/ histories, MHL 1.1 .mhl files) and what `catalog crawl local` last recorded for it. Each file is verified, mismatched (a record says X, the file is Y), missing (on record, not on the volume), new (on no record) or unreadable.
 
-            With --seal, a new ASC MHL generation is then written for PATH (its ascmhl/ folder, created if need be), which the reference tool (ascmhl) verifies. A subfolder with a history of its own gets its own generation, which PATH's names by reference, as ascmhl does.
+            With --seal, a new ASC MHL generation is then written for PATH (its ascmhl/ folder, created if need be), which the reference tool (ascmhl) verifies. A subfolder with a history of its own gets its own generation, which PATH's names by reference, as ascmhl does; directory hashes are recorded as ascmhl computes them.
 
             A one-line verdict goes to standard error. Exit 0 only when nothing mismatched, went missing or could not be read; else 1. Without a catalog (no --db, no default catalog), only the hash lists are used. Formats: docs/reports.md.
             """)
