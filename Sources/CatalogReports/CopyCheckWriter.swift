@@ -110,7 +110,10 @@ public struct CopyCheckWriter {
     }
 
     /// The one-line verdict: `412 of 415 files are in Frame.io or Dash: 409 exact, 3 probable; 3 missing: a.mov, b.mov, c.mov`.
-    public static func verdict(_ t: CopyCheckTotals) -> String {
+    /// With probable copies not accepted (`acceptingProbable` false), says they are why the
+    /// answer is no when they are; with no files at all, says so.
+    public static func verdict(_ t: CopyCheckTotals, acceptingProbable: Bool = false) -> String {
+        if t.files == 0 { return "no files here: nothing is known to be in Frame.io or Dash (is the card mounted?)" }
         let found = t.exact + t.probable
         var parts: [String] = []
         if t.exact > 0 { parts.append("\(Count.grouped(t.exact)) exact") }
@@ -124,6 +127,9 @@ public struct CopyCheckWriter {
             line +=
                 "; \(Count.grouped(count)) \(word): " + examples.map { TerminalText.sanitize($0) }.joined(separator: ", ")
                 + (count > examples.count ? ", …" : "")
+        }
+        if t.probable > 0 && !acceptingProbable {
+            line += "; probable copies are not proof (--allow-probable accepts them)"
         }
         return line
     }
@@ -166,6 +172,6 @@ public struct CopyCheckTotals: Sendable, Equatable {
 
     /// Whether every file has an exact copy (or a probable one, when those are accepted).
     public func allSafe(acceptingProbable: Bool) -> Bool {
-        pending == 0 && missing == 0 && unreadable == 0 && (acceptingProbable || probable == 0)
+        files > 0 && pending == 0 && missing == 0 && unreadable == 0 && (acceptingProbable || probable == 0)
     }
 }

@@ -61,7 +61,7 @@ public struct DuplicateWriter {
             for (i, copy) in group.copies.enumerated() {
                 rows.append([
                     i == 0 ? String(group.number) : "", i == 0 ? label : "", i == 0 ? String(group.copies.count) : "",
-                    i == 0 ? ByteCount.format(group.size) : "", i == 0 ? ByteCount.format(group.wastedBytes) : "",
+                    i == 0 ? ByteCount.format(group.size) : "", i == 0 ? ByteCount.format(group.wastedBytes) : "", copy.source.rawValue,
                     TableRenderer.clean(copy.path) + (copy.stackID != nil ? " (version)" : ""),
                 ])
             }
@@ -81,8 +81,8 @@ public struct DuplicateWriter {
             if !rows.isEmpty {
                 buffer += Array(
                     TableRenderer.grid(
-                        header: ["GROUP", "DIGEST", "COPIES", "SIZE", "WASTED", "PATH"], rows: rows,
-                        limits: [6, 10, 6, 9, 9, max(24, width - 50)], paths: [5]
+                        header: ["GROUP", "DIGEST", "COPIES", "SIZE", "WASTED", "SOURCE", "PATH"], rows: rows,
+                        limits: [6, 10, 6, 9, 9, 7, max(24, width - 58)], paths: [6]
                     ).utf8)
             }
             buffer += Array((Self.summaryLine(summary) + "\n").utf8)

@@ -105,14 +105,27 @@ public struct VerificationWriter {
     }
 
     /// Whether nothing mismatched, went missing or could not be read.
-    public var isClean: Bool { (totals[.mismatched] ?? 0) + (totals[.missing] ?? 0) + (totals[.unreadable] ?? 0) == 0 }
+    public var isClean: Bool {
+        (totals[.mismatched] ?? 0) + (totals[.missing] ?? 0) + (totals[.unreadable] ?? 0) == 0 && unusableLists.isEmpty
+            && !totals.isEmpty
+    }
+
+    /// The hash lists that could not be read (`file: reason`): the files they describe were not
+    /// held against them, so the folder is not verified.
+    public var unusableLists: [String] = []
 
     /// `415 files: 410 verified, 2 mismatched, 1 missing, 2 new; A001C004.mov (ascmhl xxh64 … ≠ …), …`.
     public var verdict: String {
         let total = totals.values.reduce(0, +)
         let parts = FileVerification.Status.allCases.compactMap { status in totals[status].map { "\(Count.grouped($0)) \(status.rawValue)" } }
-        return "\(Count.of(total, "file")): " + (parts.isEmpty ? "nothing to verify" : parts.joined(separator: ", "))
-            + (problems.isEmpty ? "" : "; " + problems.joined(separator: ", ") + (problems.count < totalProblems ? ", …" : ""))
+        var line = "\(Count.of(total, "file")): " + (parts.isEmpty ? "nothing to verify (is the drive mounted?)" : parts.joined(separator: ", "))
+        line += problems.isEmpty ? "" : "; " + problems.joined(separator: ", ") + (problems.count < totalProblems ? ", …" : "")
+        if !unusableLists.isEmpty {
+            line +=
+                "; \(Count.of(unusableLists.count, "hash list")) could not be read, so \(unusableLists.count == 1 ? "its" : "their") files were not checked against \(unusableLists.count == 1 ? "it" : "them"): "
+                + unusableLists.prefix(3).map { TerminalText.sanitize($0) }.joined(separator: ", ") + (unusableLists.count > 3 ? ", …" : "")
+        }
+        return line
     }
 
     private var totalProblems: Int { (totals[.mismatched] ?? 0) + (totals[.missing] ?? 0) + (totals[.unreadable] ?? 0) }

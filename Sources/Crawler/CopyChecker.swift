@@ -9,7 +9,7 @@ public enum CopyCheckError: CatalogFailure, Sendable {
     case noServiceCatalogued
 
     public var description: String {
-        "the catalog holds no complete Frame.io or Dash crawl, so it cannot say what is in them"
+        "the catalog holds no complete Frame.io or Dash crawl, so it cannot say what is in them."
     }
 
     public var failureClass: FailureClass { .usage }

@@ -18,20 +18,27 @@ public struct Verifier: Sendable {
     }
 
     /// Verifies every file under the folder `path`, calling `each` in path order (files missing
-    /// from the volume among them).
-    public func verify(_ path: String, progress: HashProgress = HashProgress(), each: (FileVerification) throws -> Void) async throws {
+    /// from the volume among them). Returns the hash lists that could not be read: the files
+    /// they describe could not be held against them, so the folder is not verified.
+    @discardableResult
+    public func verify(
+        _ path: String, progress: HashProgress = HashProgress(), each: (FileVerification) throws -> Void
+    ) async throws -> [HashListReader.Problem] {
         let pathVolumes =
             try database?.items(source: .local, kind: .volume).compactMap { $0.id.hasPrefix("path:") ? String($0.id.dropFirst(5)) : nil } ?? []
         let (volume, folder) = try resolver.volume(containing: path, pathVolumes: pathVolumes)
         let base = volume.relativePath(of: folder)
-        let walker = DirectoryWalker(includeHidden: scan.includeHidden)
-        let (entries, lists) = await BlockingIO.run {
+        // Hidden files are walked too: one a record names is verified like any other (ascmhl
+        // records them); the others are left out unless asked for.
+        let walker = DirectoryWalker(includeHidden: true)
+        let (entries, lists, tally, problems) = await BlockingIO.run {
             var found: [LocalEntry] = []
-            _ = walker.walk(folder, in: volume) { if !$0.isFolder { found.append($0) } }
+            let tally = walker.walk(folder, in: volume) { if !$0.isFolder { found.append($0) } }
             // The lists under the folder, and those above it on the volume (a card's history
             // describes a folder on the card verified alone); the nearer list wins.
-            let above = HashListReader.above(folder, in: volume).entries
-            return (found, above.merging(HashListReader.collect(found, in: volume).entries) { _, inner in inner })
+            let above = HashListReader.above(folder, in: volume)
+            let inside = HashListReader.collect(found, in: volume)
+            return (found, above.entries.merging(inside.entries) { _, inner in inner }, tally, above.problems + inside.problems)
         }
         func within(_ relative: String) -> Bool { base.isEmpty || relative.hasPrefix(base + "/") }
         // What the catalog's last scan of this volume recorded, by volume-relative path.
@@ -40,10 +47,14 @@ public struct Verifier: Sendable {
             guard let record = LocalFileRecord(item: item), item.id.hasPrefix(volume.id + "/") else { continue }
             catalogued[String(item.id.dropFirst(volume.id.count + 1))] = record
         }
-        let files = entries.filter { !HashListReader.isHashList($0.relativePath) }
+        func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
+        func isHidden(_ relative: String) -> Bool { shown(relative).split(separator: "/").contains { DirectoryWalker.isHidden(String($0)) } }
+        let files = entries.filter {
+            !HashListReader.isHashList($0.relativePath)
+                && (scan.includeHidden || !isHidden($0.relativePath) || lists[$0.relativePath] != nil || catalogued[$0.relativePath] != nil)
+        }
         let present = Set(files.map(\.relativePath))
         var results: [String: FileVerification] = [:]
-        func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
         // What each file's records say of it: the list's digests (in every algorithm it gives)
         // and the catalog's.
         func references(_ relative: String) -> [(record: String, algorithm: HashAlgorithm, value: String)] {
@@ -95,11 +106,16 @@ public struct Verifier: Sendable {
         for relative in Set(lists.keys).union(catalogued.keys)
         where within(relative) && !present.contains(relative) && !HashListReader.isHashList(relative) {
             let records = [lists[relative].map(\.list), catalogued[relative].map { _ in "catalog" }].compactMap { $0 }
+            // Under a folder that could not be read, a file is not known to be gone.
+            let hidden = tally.unreadable.first { relative.hasPrefix($0.path + "/") }
             results[relative] = FileVerification(
-                path: shown(relative), status: .missing, size: lists[relative]?.size ?? catalogued[relative]?.size, records: records)
+                path: shown(relative), status: hidden == nil ? .missing : .unreadable,
+                size: lists[relative]?.size ?? catalogued[relative]?.size, records: records,
+                reason: hidden.map { "its folder \(shown($0.path).isEmpty ? path : shown($0.path)) cannot be read (\($0.reason))" })
         }
         for relative in results.keys.sorted() {
             if let result = results[relative] { try each(result) }
         }
+        return problems
     }
 }

@@ -50,9 +50,9 @@ public enum LocalScanError: CatalogFailure, Sendable, Equatable {
     public var description: String {
         switch self {
         case .cannotOpen(let path, let reason):
-            "cannot scan '\(TerminalText.sanitize(path))': \(reason). Check the path (is the drive mounted?); the catalog was not touched."
+            "cannot read '\(TerminalText.sanitize(path))': \(reason). Check the path (is the drive mounted?); nothing was changed."
         case .notAFolder(let path):
-            "'\(TerminalText.sanitize(path))' is not a folder. Give the folder to scan (a card's or drive's root, or a folder on it); the catalog was not touched."
+            "'\(TerminalText.sanitize(path))' is not a folder. Give a folder (a card's or drive's root, or a folder on it); nothing was changed."
         }
     }
 

@@ -17,7 +17,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
             With --seal, a new ASC MHL generation is then written for PATH (its ascmhl/ folder, created if need be), which the reference tool (ascmhl) verifies. A subfolder with a history of its own gets its own generation, which PATH's names by reference, as ascmhl does; directory hashes are recorded as ascmhl computes them.
 
-            A one-line verdict goes to standard error. Exit 0 only when nothing mismatched, went missing or could not be read; else 1. Without a catalog (no --db, no default catalog), only the hash lists are used. Formats: docs/reports.md.
+            A one-line verdict goes to standard error. Exit 0 only when nothing mismatched, went missing or could not be read (hash lists included) and there was something to verify; else 1. Hidden files a record names are verified; other hidden files are left out unless --include-hidden. Without a catalog (no --db, no default catalog), only the hash lists are used. Formats: docs/reports.md.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -50,8 +50,10 @@ struct VerifyCommand: AsyncParsableCommand {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let clean: Bool
         do {
-            let (catalogPath, _) = try global.databasePath()
-            let database = FileManager.default.fileExists(atPath: catalogPath) ? try global.openDatabase() : nil
+            // Without a catalog of its own, only the hash lists are used; a catalog named (--db,
+            // CATALOG_DB) must be there.
+            let (catalogPath, isDefault) = try global.databasePath()
+            let database = FileManager.default.fileExists(atPath: catalogPath) || !isDefault ? try global.openDatabase() : nil
             let chosen = Terminal.format(format, toStdout: output.isStdout)
             let verifier = Verifier(
                 database: database,
@@ -65,8 +67,9 @@ struct VerifyCommand: AsyncParsableCommand {
             display.callback(progress)
             display.start()
             var files: [FileVerification] = []
+            var unusable: [HashListReader.Problem] = []
             do {
-                try await verifier.verify(path, progress: hashing) { files.append($0) }
+                unusable = try await verifier.verify(path, progress: hashing) { files.append($0) }
                 display.finish()
             } catch {
                 display.finish()
@@ -76,12 +79,16 @@ struct VerifyCommand: AsyncParsableCommand {
             var isClean = true
             try AtomicOutput.write(to: output.target) { sink in
                 var writer = VerificationWriter(format: chosen, width: Terminal.columns, sink: sink)
+                writer.unusableLists = unusable.map(\.description)
                 try writer.begin()
                 for file in files { try writer.write(file) }
                 try writer.end()
                 (verdict, isClean) = (writer.verdict, writer.isClean)
             }
-            Terminal.error(verdict)
+            if !global.quiet {
+                Terminal.error(
+                    Terminal.stderrIsTerminal ? DisplayWidth.wrap(verdict, width: Terminal.columns, indent: 2).joined(separator: "\n") : verdict)
+            }
             if seal {
                 let sealed = files.compactMap { file -> ASCMHLWriter.File? in
                     guard file.status != .missing, let xxh64 = file.xxh64, let size = file.size, let modified = file.modified,

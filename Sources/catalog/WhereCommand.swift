@@ -16,7 +16,7 @@ struct WhereCommand: AsyncParsableCommand {
 
             Digests come from the catalog for files `catalog crawl local` scanned and that are unchanged (size, modification time, inode), or from a hash list on the volume (ASC MHL ascmhl/, MHL 1.1 .mhl) that describes the file as it is; other files are read (XXH64, and MD5 when the catalog holds Dash), several at once. The hash lists themselves are not checked.
 
-            A one-line verdict goes to standard error. Exit 0 only when every file has an exact copy (with --allow-probable, an exact or probable one), else 1: scriptable before wiping a card. Formats: docs/reports.md.
+            A one-line verdict goes to standard error. Exit 0 only when every file has an exact copy (with --allow-probable, an exact or probable one), else 1 (an empty folder too): scriptable before wiping a card. Formats: docs/reports.md.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -79,9 +79,11 @@ struct WhereCommand: AsyncParsableCommand {
                 written = writer.totals
             }
             totals = written
-            let verdict = CopyCheckWriter.verdict(totals)
-            Terminal.error(
-                Terminal.stderrIsTerminal ? DisplayWidth.wrap(verdict, width: Terminal.columns, indent: 2).joined(separator: "\n") : verdict)
+            let verdict = CopyCheckWriter.verdict(totals, acceptingProbable: allowProbable)
+            if !global.quiet {
+                Terminal.error(
+                    Terminal.stderrIsTerminal ? DisplayWidth.wrap(verdict, width: Terminal.columns, indent: 2).joined(separator: "\n") : verdict)
+            }
         } catch {
             throw ErrorReport.exit(error)
         }

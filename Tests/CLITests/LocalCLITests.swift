@@ -63,9 +63,72 @@ import Testing
         try FileManager.default.removeItem(atPath: card + "/CLIPS/A001C002.mov")
         let safe = try await runCatalog(["where", card, "--db", path])
         #expect(safe.status == 0 && safe.stderr.contains("1 of 1 file is in Frame.io or Dash: 1 exact"), "\(safe.stderr)")
+        // A folder with nothing in it (a card not mounted) is not safe.
+        try FileManager.default.createDirectory(atPath: directory + "/EMPTY", withIntermediateDirectories: true)
+        let empty = try await runCatalog(["where", directory + "/EMPTY", "--db", path])
+        #expect(empty.status == 1 && empty.stderr.contains("no files here"), "\(empty.stderr)")
         let status = try await runCatalog(["status", "--db", path])
         #expect(status.stdout.contains("volume A001 (path:\(card)): 2 files"), "\(status.stdout)")
         #expect(status.stdout.contains("online at \(card); scanned"), "\(status.stdout)")
+    }
+}
+
+/// What keeps `where` and `verify` from saying a card is safe when they could not look.
+@Suite struct LocalSafetyCLITests {
+    /// An empty folder (a card not mounted leaves its mount point empty) is not safe to wipe.
+    @Test func anEmptyFolderIsNeverSafe() async throws {
+        let directory = try scratchDirectory()
+        try FileManager.default.createDirectory(atPath: directory + "/EMPTY", withIntermediateDirectories: true)
+        let verify = try await runCatalog(["verify", directory + "/EMPTY"], environment: ["CATALOG_DB": ""])
+        #expect(verify.status == 1 && verify.stderr.contains("nothing to verify (is the drive mounted?)"), "\(verify.stderr)")
+        let quiet = try await runCatalog(["verify", directory + "/EMPTY", "--quiet"])
+        #expect(quiet.status == 1 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+    }
+
+    /// Files on record in a folder the user cannot read are unreadable, not missing: they are
+    /// not known to be gone.
+    @Test func filesInAFolderThatCannotBeReadAreNotCalledMissing() async throws {
+        let directory = try scratchDirectory()
+        let card = directory + "/L012"
+        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: card + "/CLIPS/L012C001.mov", contents: Data("take".utf8))
+        FileManager.default.createFile(atPath: card + "/L012.xml", contents: Data("<clip/>".utf8))
+        try Self.ascmhl(["create", "-h", "xxh64", card])
+        #expect(chmod(card + "/CLIPS", 0) == 0)
+        defer { chmod(card + "/CLIPS", 0o755) }
+        let home = directory + "/home"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let run = try await runCatalog(["verify", card, "--format", "csv"], environment: ["HOME": home], asUser: 65534)
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stdout.contains("CLIPS/L012C001.mov,unreadable,"), "\(run.stdout)")
+        #expect(run.stdout.contains("its folder CLIPS cannot be read (Permission denied)"), "\(run.stdout)")
+        #expect(run.stdout.contains("L012.xml,verified,"), "\(run.stdout)")
+    }
+
+    /// Runs the reference tool (`ascmhl`, which scripts/test installs from PyPI).
+    static func ascmhl(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ascmhl"] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "ascmhl \(arguments) failed (scripts/test installs it: pip install ascmhl)")
+    }
+
+    /// A catalog named with --db must be there; a history that cannot be read fails the check.
+    @Test func aMissingCatalogOrAnUnreadableHistoryIsAnError() async throws {
+        let directory = try scratchDirectory()
+        let card = directory + "/K011"
+        try FileManager.default.createDirectory(atPath: card + "/ascmhl", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: card + "/K011C001.mov", contents: Data("take".utf8))
+        let missing = try await runCatalog(["verify", card, "--db", directory + "/nope.sqlite"])
+        #expect(missing.status == 3 && missing.stderr.contains("no catalog at"), "\(missing.stderr)")
+        try "<ascmhldirectory><hashlist sequencenr=\"1\">".write(toFile: card + "/ascmhl/ascmhl_chain.xml", atomically: true, encoding: .utf8)
+        let broken = try await runCatalog(["verify", card, "--format", "json"])
+        #expect(broken.status == 1, "\(broken.stderr)")
+        #expect(broken.stderr.contains("1 file: 1 new; 1 hash list could not be read, so its files were not checked against it"), "\(broken.stderr)")
+        #expect(broken.stderr.contains("ascmhl_chain.xml: not well-formed XML"), "\(broken.stderr)")
     }
 }
 

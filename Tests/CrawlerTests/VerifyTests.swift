@@ -72,6 +72,33 @@ import Testing
         #expect(mismatch.algorithm == algorithm && mismatch.actual == expected && mismatch.recorded != expected)
     }
 
+    /// A history that cannot be read (a generation cut short, one the chain names gone) is
+    /// returned as a problem, never passed over: the files it describes were not checked.
+    /// Hidden files it records are verified, though hidden files are otherwise left out.
+    @Test func anUnreadableHistoryIsReportedAndHiddenFilesOnRecordAreVerified() async throws {
+        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-broken-\(UUID().uuidString)/J010").path
+        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: card + "/CLIPS/J010C001.mov", contents: Data("take".utf8))
+        FileManager.default.createFile(atPath: card + "/CLIPS/._J010C001.mov", contents: Data("resource fork".utf8))
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh128", card])
+        FileManager.default.createFile(atPath: card + "/.DS_Store", contents: Data("finder".utf8))
+        let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
+        var clean: [FileVerification] = []
+        let none = try await Verifier(database: nil, resolver: resolver).verify(card) { clean.append($0) }
+        #expect(none.isEmpty)
+        #expect(clean.map(\.path) == ["CLIPS/._J010C001.mov", "CLIPS/J010C001.mov"] && clean.allSatisfy { $0.status == .verified })
+        let generation = try #require(try FileManager.default.contentsOfDirectory(atPath: card + "/ascmhl").first { $0.hasSuffix(".mhl") })
+        let text = try Data(contentsOf: URL(fileURLWithPath: card + "/ascmhl/" + generation))
+        try text.prefix(text.count / 2).write(to: URL(fileURLWithPath: card + "/ascmhl/" + generation))
+        var cut: [FileVerification] = []
+        let problems = try await Verifier(database: nil, resolver: resolver).verify(card) { cut.append($0) }
+        #expect(problems.count == 1 && problems.first?.file.hasSuffix(generation) == true, "\(problems)")
+        #expect(cut.map(\.status) == [.new])  // only the clip: the hidden file is on no readable record
+        try FileManager.default.removeItem(atPath: card + "/ascmhl/" + generation)
+        let gone = try await Verifier(database: nil, resolver: resolver).verify(card) { _ in }
+        #expect(gone.count == 1 && gone.first?.reason.contains("cannot be read") == true, "\(gone)")
+    }
+
     /// `--seal` writes generations the reference tool accepts: `ascmhl-debug verify` passes on a
     /// card catalog sealed (a name with XML's special characters, a hidden file), `ascmhl create`
     /// builds on it, and a file changed since fails ascmhl's verification.
