@@ -98,7 +98,7 @@ public struct CopyCheckWriter {
             try sink(
                 Array(
                     TableRenderer.grid(
-                        header: ["STATUS", "FILE", "SIZE", "IN", "COPY"], rows: rows, limits: limits, rightAligned: [2], paths: [1, 4]
+                        header: ["STATUS", "FILE", "SIZE", "IN", "COPY"], rows: rows, limits: limits, rightAligned: [2], paths: [1, 4], fitting: width
                     )
                     .utf8))
         case .csv, .ndjson: break

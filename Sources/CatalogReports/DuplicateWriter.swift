@@ -82,7 +82,7 @@ public struct DuplicateWriter {
                 buffer += Array(
                     TableRenderer.grid(
                         header: ["GROUP", "DIGEST", "COPIES", "SIZE", "WASTED", "SOURCE", "PATH"], rows: rows,
-                        limits: [6, 10, 6, 9, 9, 7, max(24, width - 58)], paths: [6]
+                        limits: [6, 10, 6, 9, 9, 7, max(24, width - 58)], paths: [6], fitting: width
                     ).utf8)
             }
             buffer += Array((Self.summaryLine(summary) + "\n").utf8)

@@ -53,10 +53,23 @@ public enum TableRenderer {
     /// A table of text cells: each column as wide as its widest cell up to its limit, in
     /// terminal cells; longer cells are cut at the end with `…`, or, for the columns in `paths`,
     /// in the middle (``DisplayWidth/elidePath(_:to:)``). Two spaces between columns.
-    public static func grid(header: [String], rows: [[String]], limits: [Int], rightAligned: Set<Int> = [], paths: Set<Int> = []) -> String {
-        var widths = header.map(DisplayWidth.of)
+    public static func grid(
+        header: [String], rows: [[String]], limits: [Int], rightAligned: Set<Int> = [], paths: Set<Int> = [], fitting width: Int? = nil
+    ) -> String {
+        var natural = header.map(DisplayWidth.of)
         for row in rows {
-            for (i, cell) in row.enumerated() { widths[i] = min(limits[i], max(widths[i], DisplayWidth.of(cell))) }
+            for (i, cell) in row.enumerated() { natural[i] = max(natural[i], DisplayWidth.of(cell)) }
+        }
+        var widths = zip(natural, limits).map { min($0, $1) }
+        // Room the other columns leave within `width` goes to the path columns that were cut,
+        // leftmost first, so names are cut no more than the line needs.
+        if let width {
+            var spare = width - widths.reduce(0, +) - 2 * max(0, widths.count - 1)
+            for i in paths.sorted() where spare > 0 && natural[i] > widths[i] {
+                let grow = min(spare, natural[i] - widths[i])
+                widths[i] += grow
+                spare -= grow
+            }
         }
         func line(_ cells: [String]) -> String {
             let joined = cells.enumerated().map { i, cell in

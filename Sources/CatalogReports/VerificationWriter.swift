@@ -99,7 +99,9 @@ public struct VerificationWriter {
             let limits = [10, max(20, width / 3), 10, max(20, width - width / 3 - 26)]
             try sink(
                 Array(
-                    TableRenderer.grid(header: ["STATUS", "FILE", "SIZE", "DETAIL"], rows: rows, limits: limits, rightAligned: [2], paths: [1]).utf8))
+                    TableRenderer.grid(
+                        header: ["STATUS", "FILE", "SIZE", "DETAIL"], rows: rows, limits: limits, rightAligned: [2], paths: [1], fitting: width
+                    ).utf8))
         case .csv, .ndjson: break
         }
     }

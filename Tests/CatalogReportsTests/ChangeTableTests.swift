@@ -85,3 +85,24 @@ import Testing
         }
     }
 }
+
+/// Tables fitted to a terminal: width the other columns leave goes to the paths that were cut.
+@Suite struct FittedTableTests {
+    @Test func cutPathsTakeTheRoomOthersLeave() {
+        let path = "DCIM/100CANON/A Long Folder Name/A003C001_260303_R1AB.mov"
+        let rows = [["new", path, "2 KB", ""], ["verified", "A002_02.wav", "22 KB", "ascmhl"]]
+        let header = ["STATUS", "FILE", "SIZE", "DETAIL"]
+        let limits = [10, 26, 10, 20]
+        let fixed = TableRenderer.grid(header: header, rows: rows, limits: limits, paths: [1])
+        #expect(!fixed.contains(path))
+        // 80 cells: the path nearly fits (8 + 57 + 5 + 6 and three gaps of 2 = 82), so it is cut by two.
+        let fitted = TableRenderer.grid(header: header, rows: rows, limits: limits, paths: [1], fitting: 80)
+        let lines = fitted.split(separator: "\n")
+        #expect(lines.allSatisfy { DisplayWidth.of(String($0)) <= 80 }, "\(fitted)")
+        #expect(lines[1].contains("A003C001_260303_R1AB.mov") && lines[1].contains("…"), "\(fitted)")
+        let wide = TableRenderer.grid(header: header, rows: rows, limits: limits, paths: [1], fitting: 120)
+        #expect(wide.contains(path), "\(wide)")
+        // A line too narrow for the limits already is left as the limits make it.
+        #expect(TableRenderer.grid(header: header, rows: rows, limits: limits, paths: [1], fitting: 40) == fixed)
+    }
+}
