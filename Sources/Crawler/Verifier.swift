@@ -96,9 +96,11 @@ public struct Verifier: Sendable {
                             record: reference.record, algorithm: reference.algorithm.rawValue, recorded: reference.value, actual: value)
                     }
                     let status: FileVerification.Status = references.isEmpty ? .new : mismatches.isEmpty ? .verified : .mismatched
-                    results[relative] = FileVerification(
+                    var verification = FileVerification(
                         path: shown(relative), status: status, size: digests.bytes, xxh64: digests.xxh64, md5: digests.md5, records: records,
                         mismatches: mismatches, modified: entry.modified.date)
+                    verification.otherDigests = Dictionary(uniqueKeysWithValues: digests.others.map { ($0.key.rawValue, $0.value) })
+                    results[relative] = verification
                 }
             }
         }

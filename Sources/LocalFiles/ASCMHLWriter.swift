@@ -6,18 +6,21 @@ import Foundation
 /// files' XXH64 in `ascmhl/NNNN_<folder>_<date>Z.mhl`, and the chain file (`ascmhl_chain.xml`)
 /// naming it with its C4 id, as the reference tool (`ascmhl`) reads them.
 public enum ASCMHLWriter {
-    /// A file to record: its path under the folder, size, modification time and XXH64.
+    /// A file to record: its path under the folder, size, modification time, XXH64, and its
+    /// digests in other algorithms (`md5`, `sha1`, `xxh3`, `xxh128`, `c4`) when they were read.
     public struct File: Sendable {
         public var path: String
         public var size: Int64
         public var modified: Date
         public var xxh64: String
+        public var others: [String: String]
 
-        public init(path: String, size: Int64, modified: Date, xxh64: String) {
+        public init(path: String, size: Int64, modified: Date, xxh64: String, others: [String: String] = [:]) {
             self.path = path
             self.size = size
             self.modified = modified
             self.xxh64 = xxh64
+            self.others = others
         }
     }
 
@@ -227,15 +230,22 @@ public enum ASCMHLWriter {
 
             """
         for file in files.sorted(by: { $0.path < $1.path }) {
-            let action =
-                previous[file.path]?.hashes["xxh64"].map { $0.lowercased() == file.xxh64.lowercased() ? "verified" : "failed" } ?? "original"
             xml += """
                     <hash>
                       <path size="\(file.size)" lastmodificationdate="\(time(file.modified))">\(escaped(file.path))</path>
-                      <xxh64 action="\(action)" hashdate="\(time(now))">\(file.xxh64.lowercased())</xxh64>
-                    </hash>
 
                 """
+            // Every digest read, in ascmhl's order (by name), each verified or failed against the
+            // history's, or original.
+            let digests = file.others.filter { HashAlgorithm(rawValue: $0.key) != nil }.merging(["xxh64": file.xxh64]) { _, new in new }
+            for (name, value) in digests.sorted(by: { $0.key < $1.key }) {
+                let algorithm = HashAlgorithm(rawValue: name) ?? .xxh64
+                let recorded = previous[file.path]?.hashes[name]
+                let action = recorded.map { algorithm.same($0, value) ? "verified" : "failed" } ?? "original"
+                let text = algorithm == .c4 ? value : value.lowercased()
+                xml += "      <\(name) action=\"\(action)\" hashdate=\"\(time(now))\">\(text)</\(name)>\n"
+            }
+            xml += "    </hash>\n"
         }
         for directory in directories {
             let modified = directory.modified.map { " lastmodificationdate=\"\(time($0))\"" } ?? ""

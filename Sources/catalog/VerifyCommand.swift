@@ -94,7 +94,9 @@ struct VerifyCommand: AsyncParsableCommand {
                     guard file.status != .missing, let xxh64 = file.xxh64, let size = file.size, let modified = file.modified,
                         !file.path.hasSuffix(".DS_Store")
                     else { return nil }
-                    return ASCMHLWriter.File(path: file.path, size: size, modified: modified, xxh64: xxh64)
+                    var others = file.otherDigests
+                    others["md5"] = file.md5
+                    return ASCMHLWriter.File(path: file.path, size: size, modified: modified, xxh64: xxh64, others: others)
                 }
                 let generations = try ASCMHLWriter.seal(sealed, folder: path, tool: "catalog", version: Catalog.configuration.version)
                 for generation in generations {

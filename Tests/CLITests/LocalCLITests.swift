@@ -105,6 +105,29 @@ import Testing
         #expect(run.stdout.contains("L012.xml,verified,"), "\(run.stdout)")
     }
 
+    /// Sealing a card whose history is in another algorithm records that algorithm again, as
+    /// verified (the proof that the files were checked), beside XXH64, as ascmhl does.
+    @Test(arguments: ["c4", "md5"])
+    func aSealKeepsTheHistorysAlgorithm(_ algorithm: String) async throws {
+        let directory = try scratchDirectory()
+        let card = directory + "/M013"
+        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: card + "/CLIPS/M013C001.mov", contents: Data("take one".utf8))
+        try Self.ascmhl(["create", "-h", algorithm, card])
+        let sealed = try await runCatalog(["verify", card, "--seal", "--format", "csv"], environment: ["HOME": directory])
+        #expect(sealed.status == 0, "\(sealed.stderr)")
+        let generation = try #require(try FileManager.default.contentsOfDirectory(atPath: card + "/ascmhl").first { $0.hasPrefix("0002_") })
+        let text = try String(contentsOfFile: card + "/ascmhl/" + generation, encoding: .utf8)
+        #expect(text.contains("<\(algorithm) action=\"verified\"") && text.contains("<xxh64 action=\"original\""), "\(text)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ascmhl-debug", "verify", card]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
     /// Runs the reference tool (`ascmhl`, which scripts/test installs from PyPI).
     static func ascmhl(_ arguments: [String]) throws {
         let process = Process()

@@ -45,6 +45,9 @@ public struct FileVerification: Sendable, Equatable {
     public var reason: String?
     /// The file's modification time, when it was read.
     public var modified: Date?
+    /// Its digests in the other algorithms its records use (`sha1`, `xxh3`, `xxh128`, `c4`), by
+    /// name, for a new ASC MHL generation to record them again.
+    public var otherDigests: [String: String] = [:]
 
     public init(
         path: String, status: Status, size: Int64? = nil, xxh64: String? = nil, md5: String? = nil, records: [String] = [],
