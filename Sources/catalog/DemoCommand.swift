@@ -88,9 +88,9 @@ struct DemoCommand: AsyncParsableCommand {
                 Terminal.output(
                     Terminal.stdoutIsTerminal ? DisplayWidth.wrap(verdict, width: Terminal.columns, indent: 2).joined(separator: "\n") : verdict)
             }
-            Terminal.output(
-                "\nTry more: catalog search --db \(db) 'kind:file ext:mov' | '\"Review Status\":Approved' | 'size:>1GB' | 'Brand:Acme state:live' | 'folder:Campaigns/2026' --format json"
-            )
+            // One command per line, each ready to paste.
+            let queries = ["'kind:file ext:mov'", "'\"Review Status\":Approved'", "'size:>1GB' --format json", "'Brand:Acme state:live'"]
+            Terminal.output("\nTry more:\n" + queries.map { "  catalog search --db \(db) \($0)" }.joined(separator: "\n"))
         } catch {
             throw ErrorReport.exit(error)
         }

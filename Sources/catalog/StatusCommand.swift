@@ -56,7 +56,8 @@ struct StatusCommand: AsyncParsableCommand {
             let how = status.source == .local ? "a scan of \(crawl.mode == "scan" ? "its folders" : "everything")" : "\(crawl.mode) through \(api)"
             lines.append("  refreshed \(RelativeTime.since(crawl.finishedAt ?? crawl.startedAt, now: now)): crawl #\(crawl.id), \(how)")
             lines.append(
-                "    \(crawl.added) new, \(crawl.changed - crawl.moved) changed, \(crawl.moved) moved, \(crawl.deleted) deleted; \(Count.of(crawl.requests, "request"))"
+                "    \(crawl.added) new, \(crawl.changed - crawl.moved) changed, \(crawl.moved) moved, \(crawl.deleted) deleted"
+                    + (status.source == .local ? "" : "; \(Count.of(crawl.requests, "request"))")
             )
             if crawl.warningCount > 0 {
                 lines.append("  \(Count.of(crawl.warningCount, "warning")) in that crawl:")
