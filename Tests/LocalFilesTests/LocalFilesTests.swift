@@ -83,7 +83,7 @@ func scratchFolder() throws -> String {
         let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
         #expect(throws: LocalScanError.notAFolder(path: folder + "/clip.mov")) { try resolver.volume(containing: folder + "/clip.mov") }
         #expect { try resolver.volume(containing: folder + "/missing") } throws: { error in
-            "\(error)".contains("No such file or directory") && "\(error)".contains("the catalog was not touched")
+            "\(error)".contains("No such file or directory") && "\(error)".contains("nothing was changed")
         }
     }
 }
