@@ -27,7 +27,7 @@ public struct ChangeWriter {
     public mutating func begin() throws {
         switch format {
         case .csv: buffer += Array(CSV.row(Self.columns).utf8)
-        case .json: buffer += Array("{\"version\":\(ItemWriter.schemaVersion),\"report\":\"changes\",\"changes\":[".utf8)
+        case .json: buffer += Array(ItemWriter.envelope("changes", list: "changes").utf8)
         case .ndjson, .table: break
         }
     }

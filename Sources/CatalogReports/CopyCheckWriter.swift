@@ -31,7 +31,7 @@ public struct CopyCheckWriter {
     public mutating func begin() throws {
         switch format {
         case .csv: try sink(Array(CSV.row(Self.columns).utf8))
-        case .json: try sink(Array("{\"version\":\(ItemWriter.schemaVersion),\"report\":\"where\",\"files\":[".utf8))
+        case .json: try sink(Array(ItemWriter.envelope("where", list: "files").utf8))
         case .ndjson, .table: break
         }
     }

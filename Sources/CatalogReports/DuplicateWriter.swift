@@ -34,7 +34,7 @@ public struct DuplicateWriter {
     public mutating func begin() throws {
         switch format {
         case .csv: buffer += Array(CSV.row(Self.columns).utf8)
-        case .json: buffer += Array("{\"version\":\(ItemWriter.schemaVersion),\"report\":\"dupes\",\"groups\":[".utf8)
+        case .json: buffer += Array(ItemWriter.envelope("dupes", list: "groups").utf8)
         case .ndjson, .table: break
         }
     }

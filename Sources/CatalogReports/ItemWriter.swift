@@ -7,6 +7,11 @@ public struct ItemWriter {
     /// The report schema version written in JSON documents.
     public static let schemaVersion = 1
 
+    /// How every JSON report opens: `{"version":1,"report":"<report>","<list>":[`.
+    static func envelope(_ report: String, list: String) -> String {
+        "{\"version\":\(schemaVersion),\"report\":\"\(report)\",\"\(list)\":["
+    }
+
     private let format: OutputFormat
     /// The terminal cells a table may take.
     private let width: Int
@@ -45,7 +50,7 @@ public struct ItemWriter {
         case .csv:
             append(CSV.row(fields.map(\.rawValue)))
         case .json:
-            append("{\"version\":\(Self.schemaVersion),\"report\":\"\(report)\",\"items\":[")
+            append(Self.envelope(report, list: "items"))
         case .ndjson, .table:
             break
         }

@@ -31,7 +31,7 @@ public struct VerificationWriter {
     public mutating func begin() throws {
         switch format {
         case .csv: try sink(Array(CSV.row(Self.columns).utf8))
-        case .json: try sink(Array("{\"version\":\(ItemWriter.schemaVersion),\"report\":\"verify\",\"files\":[".utf8))
+        case .json: try sink(Array(ItemWriter.envelope("verify", list: "files").utf8))
         case .ndjson, .table: break
         }
     }

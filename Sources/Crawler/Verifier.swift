@@ -17,13 +17,19 @@ public struct Verifier: Sendable {
         self.resolver = resolver
     }
 
+    /// What a verification found besides each file's result.
+    public struct Outcome: Sendable {
+        /// The hash lists that could not be read: the files they describe could not be held
+        /// against them, so the folder is not verified.
+        public var unusableLists: [HashListReader.Problem]
+        /// The subfolders walked (under the folder verified), for a new generation to record.
+        public var folders: [ASCMHLWriter.Folder]
+    }
+
     /// Verifies every file under the folder `path`, calling `each` in path order (files missing
-    /// from the volume among them). Returns the hash lists that could not be read: the files
-    /// they describe could not be held against them, so the folder is not verified.
+    /// from the volume among them).
     @discardableResult
-    public func verify(
-        _ path: String, progress: HashProgress = HashProgress(), each: (FileVerification) throws -> Void
-    ) async throws -> [HashListReader.Problem] {
+    public func verify(_ path: String, progress: HashProgress = HashProgress(), each: (FileVerification) throws -> Void) async throws -> Outcome {
         let pathVolumes =
             try database?.items(source: .local, kind: .volume).compactMap { $0.id.hasPrefix("path:") ? String($0.id.dropFirst(5)) : nil } ?? []
         let (volume, folder) = try resolver.volume(containing: path, pathVolumes: pathVolumes)
@@ -33,7 +39,7 @@ public struct Verifier: Sendable {
         let walker = DirectoryWalker(includeHidden: true)
         let (entries, lists, tally, problems) = await BlockingIO.run {
             var found: [LocalEntry] = []
-            let tally = walker.walk(folder, in: volume) { if !$0.isFolder { found.append($0) } }
+            let tally = walker.walk(folder, in: volume) { found.append($0) }
             // The lists under the folder, and those above it on the volume (a card's history
             // describes a folder on the card verified alone); the nearer list wins.
             let above = HashListReader.above(folder, in: volume)
@@ -50,7 +56,7 @@ public struct Verifier: Sendable {
         func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
         func isHidden(_ relative: String) -> Bool { shown(relative).split(separator: "/").contains { DirectoryWalker.isHidden(String($0)) } }
         let files = entries.filter {
-            !HashListReader.isHashList($0.relativePath)
+            !$0.isFolder && !HashListReader.isHashList($0.relativePath)
                 && (scan.includeHidden || !isHidden($0.relativePath) || lists[$0.relativePath] != nil || catalogued[$0.relativePath] != nil)
         }
         let present = Set(files.map(\.relativePath))
@@ -118,6 +124,8 @@ public struct Verifier: Sendable {
         for relative in results.keys.sorted() {
             if let result = results[relative] { try each(result) }
         }
-        return problems
+        let folders = entries.filter { $0.isFolder && (scan.includeHidden || !isHidden($0.relativePath)) }
+            .map { ASCMHLWriter.Folder(path: shown($0.relativePath), modified: $0.modified.date) }
+        return Outcome(unusableLists: problems, folders: folders)
     }
 }

@@ -42,26 +42,34 @@ public enum ASCMHLWriter {
         public var path: String { (folder.isEmpty ? "" : folder + "/") + "ascmhl/" + name }
     }
 
+    /// A subfolder to record (its path under the sealed folder and modification time): with
+    /// the files' folders, every folder the walk saw, empty ones too (an empty folder has a
+    /// directory hash as well).
+    public struct Folder: Sendable {
+        public var path: String
+        public var modified: Date?
+
+        public init(path: String, modified: Date?) {
+            self.path = path
+            self.modified = modified
+        }
+    }
+
     /// Writes the next generation of `folder`'s history, and of every history nested in it (a
     /// subfolder with its own `ascmhl/`, as ascmhl leaves after sealing that subfolder alone):
     /// a nested history records the files under its folder, and the generation above names it
-    /// by reference (its path and C4 id) instead of listing them, as ascmhl does. Returns the
+    /// by reference (its path and C4 id) instead of listing them, as ascmhl does. `folders` are
+    /// the subfolders the walk saw (those holding `files` are added when missing). Returns the
     /// generations written, nested ones first. A file a history already holds with the same
-    /// XXH64 is `verified`, with another one `failed`, else `original`.
+    /// digest is `verified`, with another one `failed`, else `original`.
     @discardableResult
     public static func seal(
-        _ files: [File], folder: String, tool: String, version: String, hostname: String = ProcessInfo.processInfo.hostName, now: Date = Date()
+        _ files: [File], folders given: [Folder] = [], folder: String, tool: String, version: String,
+        hostname: String = ProcessInfo.processInfo.hostName, now: Date = Date()
     ) throws(Failure) -> [Generation] {
-        // The subfolders holding files that have a history of their own, deepest first.
-        var subfolders = Set<String>()
-        for file in files {
-            var path = Substring(file.path)
-            while let slash = path.lastIndex(of: "/") {
-                path = path[..<slash]
-                subfolders.insert(String(path))
-            }
-        }
-        let nested = subfolders.filter { FileManager.default.fileExists(atPath: folder + "/" + $0 + "/ascmhl/ascmhl_chain.xml") }
+        let folders = tree(of: files, folders: given, in: folder)
+        // The subfolders that have a history of their own, deepest first.
+        let nested = folders.keys.filter { !$0.isEmpty && FileManager.default.fileExists(atPath: folder + "/" + $0 + "/ascmhl/ascmhl_chain.xml") }
             .sorted { a, b in
                 let (depthA, depthB) = (a.split(separator: "/").count, b.split(separator: "/").count)
                 return depthA != depthB ? depthA > depthB : a < b
@@ -69,7 +77,6 @@ public enum ASCMHLWriter {
         /// The history a path belongs to: the deepest nested folder above it, else the sealed folder.
         func owner(_ path: String) -> String { nested.first { path.hasPrefix($0 + "/") } ?? "" }
         func relative(_ path: String, to base: String) -> String { base.isEmpty ? path : String(path.dropFirst(base.count + 1)) }
-        let folders = directories(under: folder, holding: files)
         let hashes = directoryHashes(files, folders: Array(folders.keys))
         var written: [Generation] = []
         var references: [String: [(path: String, c4: String)]] = [:]
@@ -110,36 +117,26 @@ public enum ASCMHLWriter {
         var hashes: DirectoryHash
     }
 
-    /// Every folder under `folder` (relative, the folder itself as ""), with its modification
-    /// time: those holding `files`, and those holding none (an empty folder has a hash too).
-    /// `ascmhl` folders and what they hold are left out, as ascmhl does.
-    static func directories(under folder: String, holding files: [File]) -> [String: Date?] {
+    /// Every folder to record, by path under `folder` ("" for `folder` itself) with its
+    /// modification time: those given, and the folders holding `files` (read from the disk when
+    /// not given). `ascmhl` folders and what they hold are left out, as ascmhl does.
+    static func tree(of files: [File], folders: [Folder], in folder: String) -> [String: Date?] {
         var found: [String: Date?] = [:]
+        for given in folders where !HashListReader.isHashList(given.path + "/") { found[given.path] = given.modified }
         func modified(_ path: String) -> Date? {
             (try? FileManager.default.attributesOfItem(atPath: path.isEmpty ? folder : folder + "/" + path))?[.modificationDate] as? Date
         }
-        found[""] = modified("")
-        for file in files {
-            var path = Substring(file.path)
-            while let slash = path.lastIndex(of: "/") {
-                path = path[..<slash]
-                if found[String(path)] == nil { found[String(path)] = modified(String(path)) }
-            }
-        }
-        let root = URL(fileURLWithPath: folder)
-        if let walk = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: [.isDirectoryKey, .isSymbolicLinkKey, .contentModificationDateKey])
-        {
-            for case let url as URL in walk {
-                let values = try? url.resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey, .contentModificationDateKey])
-                guard values?.isDirectory == true, values?.isSymbolicLink != true else { continue }
-                if url.lastPathComponent == "ascmhl" {
-                    walk.skipDescendants()
-                    continue
-                }
-                let path = VolumeResolver.contains(root.path, url.path) ? String(url.path.dropFirst(root.path.count + 1)) : nil
-                if let path, !path.isEmpty, found[path] == nil { found[path] = values?.contentModificationDate }
-            }
+        for path in [""] + files.flatMap({ ancestors(of: $0.path) }) where found[path] == nil { found[path] = modified(path) }
+        return found
+    }
+
+    /// The folders above a relative path, nearest first (`A/B/c.mov` → `A/B`, `A`).
+    static func ancestors(of path: String) -> [String] {
+        var found: [String] = []
+        var rest = Substring(path)
+        while let slash = rest.lastIndex(of: "/") {
+            rest = rest[..<slash]
+            found.append(String(rest))
         }
         return found
     }

@@ -25,26 +25,18 @@ struct VerifyCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The folder to verify.", valueName: "path"), completion: .directory)
     var path: String
 
-    @Flag(help: "Include hidden and system files (.DS_Store, .Trashes, …).")
-    var includeHidden = false
-
     @Flag(
         help:
             "Then write a new ASC MHL generation for PATH (PATH/ascmhl/): every file's XXH64, verified, failed (it differs from the history) or original; hidden files included, .DS_Store left out, as ascmhl does."
     )
     var seal = false
 
-    @Option(help: "Files read at once (default: one per core).")
-    var concurrency: Int?
+    @OptionGroup var reading: LocalReadOptions
 
     @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
     var format: OutputFormat?
 
     @OptionGroup var output: OutputOptions
-
-    func validate() throws {
-        if let concurrency, !(1...64).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 64") }
-    }
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
@@ -56,39 +48,22 @@ struct VerifyCommand: AsyncParsableCommand {
             let database = FileManager.default.fileExists(atPath: catalogPath) || !isDefault ? try global.openDatabase() : nil
             let chosen = Terminal.format(format, toStdout: output.isStdout)
             let verifier = Verifier(
-                database: database,
-                scan: LocalScanOptions(
-                    includeHidden: includeHidden || seal, hashers: concurrency ?? ProcessInfo.processInfo.activeProcessorCount))
-            let display = ProgressDisplay(quiet: global.quiet, statsInterval: 0)
-            let hashing = HashProgress()
-            var progress = CrawlProgress(source: "verify")
-            progress.phase = .hashing
-            progress.hashing = hashing
-            display.callback(progress)
-            display.start()
+                database: database, scan: LocalScanOptions(includeHidden: reading.includeHidden || seal, hashers: reading.hashers))
             var files: [FileVerification] = []
-            var unusable: [HashListReader.Problem] = []
-            do {
-                unusable = try await verifier.verify(path, progress: hashing) { files.append($0) }
-                display.finish()
-            } catch {
-                display.finish()
-                throw error
+            let outcome = try await LocalReading.withProgress("verify", quiet: global.quiet) { hashing in
+                try await verifier.verify(path, progress: hashing) { files.append($0) }
             }
             var verdict = ""
             var isClean = true
             try AtomicOutput.write(to: output.target) { sink in
                 var writer = VerificationWriter(format: chosen, width: Terminal.columns, sink: sink)
-                writer.unusableLists = unusable.map(\.description)
+                writer.unusableLists = outcome.unusableLists.map(\.description)
                 try writer.begin()
                 for file in files { try writer.write(file) }
                 try writer.end()
                 (verdict, isClean) = (writer.verdict, writer.isClean)
             }
-            if !global.quiet {
-                Terminal.error(
-                    Terminal.stderrIsTerminal ? DisplayWidth.wrap(verdict, width: Terminal.columns, indent: 2).joined(separator: "\n") : verdict)
-            }
+            LocalReading.verdict(verdict, quiet: global.quiet)
             if seal {
                 let sealed = files.compactMap { file -> ASCMHLWriter.File? in
                     guard file.status != .missing, let xxh64 = file.xxh64, let size = file.size, let modified = file.modified,
@@ -98,7 +73,8 @@ struct VerifyCommand: AsyncParsableCommand {
                     others["md5"] = file.md5
                     return ASCMHLWriter.File(path: file.path, size: size, modified: modified, xxh64: xxh64, others: others)
                 }
-                let generations = try ASCMHLWriter.seal(sealed, folder: path, tool: "catalog", version: Catalog.configuration.version)
+                let generations = try ASCMHLWriter.seal(
+                    sealed, folders: outcome.folders, folder: path, tool: "catalog", version: Catalog.configuration.version)
                 for generation in generations {
                     Terminal.error("sealed: \(Count.of(generation.files, "file")) in \(TerminalText.sanitize(path + "/" + generation.path))")
                 }

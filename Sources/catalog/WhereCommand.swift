@@ -27,23 +27,15 @@ struct WhereCommand: AsyncParsableCommand {
     @Flag(help: "Count probable copies (Frame.io V4: same name and size) as safe for the exit status.")
     var allowProbable = false
 
-    @Flag(help: "Include hidden and system files (.DS_Store, .Trashes, …).")
-    var includeHidden = false
-
     @Flag(help: "Read every file, even one the catalog holds unchanged or a hash list (ASC MHL, MHL 1.1) describes.")
     var rehash = false
 
-    @Option(help: "Files read at once (default: one per core).")
-    var concurrency: Int?
+    @OptionGroup var reading: LocalReadOptions
 
     @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
     var format: OutputFormat?
 
     @OptionGroup var output: OutputOptions
-
-    func validate() throws {
-        if let concurrency, !(1...64).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 64") }
-    }
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
@@ -52,23 +44,10 @@ struct WhereCommand: AsyncParsableCommand {
             let database = try global.openDatabase()
             let chosen = Terminal.format(format, toStdout: output.isStdout)
             let checker = CopyChecker(
-                database: database,
-                scan: LocalScanOptions(
-                    includeHidden: includeHidden, rehash: rehash, hashers: concurrency ?? ProcessInfo.processInfo.activeProcessorCount))
-            let display = ProgressDisplay(quiet: global.quiet, statsInterval: 0)
-            let hashing = HashProgress()
-            var progress = CrawlProgress(source: "where")
-            progress.phase = .hashing
-            progress.hashing = hashing
-            display.callback(progress)
-            display.start()
+                database: database, scan: LocalScanOptions(includeHidden: reading.includeHidden, rehash: rehash, hashers: reading.hashers))
             var checks: [CopyCheck] = []
-            do {
+            try await LocalReading.withProgress("where", quiet: global.quiet) { hashing in
                 try await checker.check(path, progress: hashing) { checks.append($0) }
-                display.finish()
-            } catch {
-                display.finish()
-                throw error
             }
             var written = CopyCheckTotals()
             try AtomicOutput.write(to: output.target) { sink in
@@ -79,11 +58,7 @@ struct WhereCommand: AsyncParsableCommand {
                 written = writer.totals
             }
             totals = written
-            let verdict = CopyCheckWriter.verdict(totals, acceptingProbable: allowProbable)
-            if !global.quiet {
-                Terminal.error(
-                    Terminal.stderrIsTerminal ? DisplayWidth.wrap(verdict, width: Terminal.columns, indent: 2).joined(separator: "\n") : verdict)
-            }
+            LocalReading.verdict(CopyCheckWriter.verdict(totals, acceptingProbable: allowProbable), quiet: global.quiet)
         } catch {
             throw ErrorReport.exit(error)
         }

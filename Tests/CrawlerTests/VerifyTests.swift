@@ -84,18 +84,18 @@ import Testing
         FileManager.default.createFile(atPath: card + "/.DS_Store", contents: Data("finder".utf8))
         let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
         var clean: [FileVerification] = []
-        let none = try await Verifier(database: nil, resolver: resolver).verify(card) { clean.append($0) }
+        let none = try await Verifier(database: nil, resolver: resolver).verify(card) { clean.append($0) }.unusableLists
         #expect(none.isEmpty)
         #expect(clean.map(\.path) == ["CLIPS/._J010C001.mov", "CLIPS/J010C001.mov"] && clean.allSatisfy { $0.status == .verified })
         let generation = try #require(try FileManager.default.contentsOfDirectory(atPath: card + "/ascmhl").first { $0.hasSuffix(".mhl") })
         let text = try Data(contentsOf: URL(fileURLWithPath: card + "/ascmhl/" + generation))
         try text.prefix(text.count / 2).write(to: URL(fileURLWithPath: card + "/ascmhl/" + generation))
         var cut: [FileVerification] = []
-        let problems = try await Verifier(database: nil, resolver: resolver).verify(card) { cut.append($0) }
+        let problems = try await Verifier(database: nil, resolver: resolver).verify(card) { cut.append($0) }.unusableLists
         #expect(problems.count == 1 && problems.first?.file.hasSuffix(generation) == true, "\(problems)")
         #expect(cut.map(\.status) == [.new])  // only the clip: the hidden file is on no readable record
         try FileManager.default.removeItem(atPath: card + "/ascmhl/" + generation)
-        let gone = try await Verifier(database: nil, resolver: resolver).verify(card) { _ in }
+        let gone = try await Verifier(database: nil, resolver: resolver).verify(card) { _ in }.unusableLists
         #expect(gone.count == 1 && gone.first?.reason.contains("cannot be read") == true, "\(gone)")
     }
 
@@ -106,23 +106,16 @@ import Testing
         let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-seal-\(UUID().uuidString)/E005").path
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         let files = ["CLIPS/E005C001.mov": "first take", "CLIPS/E005 & <2>.mov": "second \"take\"", ".hidden": "h"]
-        var sealed: [ASCMHLWriter.File] = []
-        for (path, text) in files {
-            FileManager.default.createFile(atPath: card + "/" + path, contents: Data(text.utf8))
-            let attributes = try FileManager.default.attributesOfItem(atPath: card + "/" + path)
-            sealed.append(
-                ASCMHLWriter.File(
-                    path: path, size: Int64(text.utf8.count), modified: attributes[.modificationDate] as? Date ?? Date(),
-                    xxh64: Digest.xxh64(text).hex))
-        }
-        let first = try ASCMHLWriter.seal(sealed, folder: card, tool: "catalog", version: "test")
+        for (path, text) in files { FileManager.default.createFile(atPath: card + "/" + path, contents: Data(text.utf8)) }
+        let (sealed, folders) = try Self.sealing(files, in: card)
+        let first = try ASCMHLWriter.seal(sealed, folders: folders, folder: card, tool: "catalog", version: "test")
         #expect(first.count == 1 && first[0].folder == "" && first[0].files == 3)
         #expect(first[0].name.hasPrefix("0001_E005_") && first[0].name.hasSuffix("Z.mhl"))
         let (status, output) = try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card])
         #expect(status == 0, "\(output)")
         try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
         #expect(try HashListReader.ascMHL(folder: card)["CLIPS/E005 & <2>.mov"]?.hashes["xxh64"] == Digest.xxh64("second \"take\"").hex)
-        let again = try ASCMHLWriter.seal(sealed, folder: card, tool: "catalog", version: "test")
+        let again = try ASCMHLWriter.seal(sealed, folders: folders, folder: card, tool: "catalog", version: "test")
         #expect(again.map(\.name).allSatisfy { $0.hasPrefix("0003_E005_") })
         #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 == 0)
         try Data("changed".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/E005C001.mov"))
@@ -149,15 +142,8 @@ import Testing
         try FileManager.default.removeItem(atPath: copy + "/CLIPS/ascmhl")
         try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", copy])
         let reference = try Self.rootHash(in: copy)
-        var sealed: [ASCMHLWriter.File] = []
-        for (path, text) in files {
-            let attributes = try FileManager.default.attributesOfItem(atPath: card + "/" + path)
-            sealed.append(
-                ASCMHLWriter.File(
-                    path: path, size: Int64(text.utf8.count), modified: attributes[.modificationDate] as? Date ?? Date(),
-                    xxh64: Digest.xxh64(text).hex))
-        }
-        let generations = try ASCMHLWriter.seal(sealed, folder: card, tool: "catalog", version: "test")
+        let (sealed, folders) = try Self.sealing(files, in: card)
+        let generations = try ASCMHLWriter.seal(sealed, folders: folders, folder: card, tool: "catalog", version: "test")
         #expect(generations.map(\.folder) == ["CLIPS", ""])
         #expect(generations.map(\.files) == [2, 1])
         #expect(generations[0].name.hasPrefix("0002_CLIPS_") && generations[1].name.hasPrefix("0001_G007_"))
@@ -177,6 +163,26 @@ import Testing
         try Data("altered".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/G007C002.mov"))
         #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 != 0)
         #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", "-dh", card]).0 != 0)
+    }
+
+    /// What a seal of `card` records, as `catalog verify` gives it: its files (path → content,
+    /// hashed here with their size and time from the disk) and every folder under it but the
+    /// histories.
+    static func sealing(_ files: [String: String], in card: String) throws -> (files: [ASCMHLWriter.File], folders: [ASCMHLWriter.Folder]) {
+        let sealed = try files.map { path, text in
+            let attributes = try FileManager.default.attributesOfItem(atPath: card + "/" + path)
+            return ASCMHLWriter.File(
+                path: path, size: Int64(text.utf8.count), modified: attributes[.modificationDate] as? Date ?? Date(),
+                xxh64: Digest.xxh64(text).hex)
+        }
+        var folders: [ASCMHLWriter.Folder] = []
+        for path in try FileManager.default.subpathsOfDirectory(atPath: card).sorted()
+        where !HashListReader.isHashList(path + "/") && !path.hasSuffix("ascmhl") {
+            let attributes = try FileManager.default.attributesOfItem(atPath: card + "/" + path)
+            guard attributes[.type] as? FileAttributeType == .typeDirectory else { continue }
+            folders.append(ASCMHLWriter.Folder(path: path, modified: attributes[.modificationDate] as? Date))
+        }
+        return (sealed, folders)
     }
 
     /// The `<roothash>` content and structure values of a generation in `folder`'s history (the
