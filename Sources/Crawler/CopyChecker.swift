@@ -71,9 +71,7 @@ public struct CopyChecker: Sendable {
         let lists =
             scan.rehash
             ? [:]
-            : await BlockingIO.run { [entries] in
-                HashListReader.above(resolved, in: volume).entries.merging(HashListReader.collect(entries, in: volume).entries) { _, inner in inner }
-            }
+            : await BlockingIO.run { [entries] in HashListReader.lists(for: resolved, entries: entries, in: volume).entries }
         var digests: [String: (xxh64: String?, md5: String?, unreadable: String?)] = [:]
         var toHash: [(entry: LocalEntry, path: String)] = []
         for entry in entries {
@@ -81,10 +79,8 @@ public struct CopyChecker: Sendable {
                 old.md5 != nil || !dash
             {
                 digests[entry.relativePath] = (old.xxh64, old.md5, nil)
-            } else if let listed = lists[entry.relativePath], listed.describes(entry), let xxh64 = listed.hashes["xxh64"],
-                Digest.isXXH64Hex(xxh64), listed.hashes["md5"] != nil || !dash
-            {
-                digests[entry.relativePath] = (xxh64, listed.hashes["md5"], nil)
+            } else if let listed = lists[entry.relativePath]?.digests(for: entry, md5: dash) {
+                digests[entry.relativePath] = (listed.xxh64, listed.md5, nil)
             } else {
                 toHash.append((entry, volume.absolutePath(of: entry.relativePath)))
             }

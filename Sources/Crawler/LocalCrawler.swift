@@ -154,11 +154,7 @@ extension LocalCrawler {
                     unreadable += tally.unreadable.map(\.path)
                     // Hash lists on the volume (ASC MHL histories, MHL 1.1 files): a file they
                     // describe as it is (size, modification second) takes their digests.
-                    let lists = await BlockingIO.run {
-                        let (above, problems) = HashListReader.above(folder, in: volume)
-                        let (inner, more) = HashListReader.collect(entries, in: volume)
-                        return (entries: above.merging(inner) { _, nearer in nearer }, problems: problems + more)
-                    }
+                    let lists = await BlockingIO.run { HashListReader.lists(for: folder, entries: entries, in: volume) }
                     for problem in lists.problems.prefix(20) { recorder.warn("a hash list was not used: \(problem)") }
                     var toHash: [LocalEntry] = []
                     for entry in entries {
@@ -177,11 +173,9 @@ extension LocalCrawler {
                         {
                             counts.reused += 1
                             try await recorder.emit(LocalItemMapper.item(for: entry, in: volume, digests: (old.xxh64, old.md5)))
-                        } else if !crawler.scan.rehash, let listed = lists.entries[entry.relativePath], listed.describes(entry),
-                            let xxh64 = listed.hashes["xxh64"], Digest.isXXH64Hex(xxh64), listed.hashes["md5"] != nil || !crawler.scan.md5
-                        {
+                        } else if !crawler.scan.rehash, let listed = lists.entries[entry.relativePath]?.digests(for: entry, md5: crawler.scan.md5) {
                             counts.fromHashLists += 1
-                            try await recorder.emit(LocalItemMapper.item(for: entry, in: volume, digests: (xxh64, listed.hashes["md5"])))
+                            try await recorder.emit(LocalItemMapper.item(for: entry, in: volume, digests: listed))
                         } else {
                             toHash.append(entry)
                         }

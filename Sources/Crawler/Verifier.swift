@@ -40,11 +40,8 @@ public struct Verifier: Sendable {
         let (entries, lists, tally, problems) = await BlockingIO.run {
             var found: [LocalEntry] = []
             let tally = walker.walk(folder, in: volume) { found.append($0) }
-            // The lists under the folder, and those above it on the volume (a card's history
-            // describes a folder on the card verified alone); the nearer list wins.
-            let above = HashListReader.above(folder, in: volume)
-            let inside = HashListReader.collect(found, in: volume)
-            return (found, above.entries.merging(inside.entries) { _, inner in inner }, tally, above.problems + inside.problems)
+            let lists = HashListReader.lists(for: folder, entries: found, in: volume)
+            return (found, lists.entries, tally, lists.problems)
         }
         func within(_ relative: String) -> Bool { base.isEmpty || relative.hasPrefix(base + "/") }
         // What the catalog's last scan of this volume recorded, by volume-relative path.

@@ -31,6 +31,13 @@ public struct HashListEntry: Sendable, Equatable {
         guard let size, let modified else { return false }
         return size == entry.size && Int64(modified.timeIntervalSince1970.rounded(.down)) == entry.modified.seconds
     }
+
+    /// The digests a scan can take for `entry` instead of reading it: when the list describes
+    /// it as it is and gives its XXH64 (and its MD5 when `md5` is wanted).
+    public func digests(for entry: LocalEntry, md5: Bool) -> (xxh64: String, md5: String?)? {
+        guard describes(entry), let xxh64 = hashes["xxh64"], Digest.isXXH64Hex(xxh64), hashes["md5"] != nil || !md5 else { return nil }
+        return (xxh64, hashes["md5"])
+    }
 }
 
 /// Reads hash lists: ASC MHL histories (`ascmhl/ascmhl_chain.xml` and each generation it names,
@@ -236,6 +243,18 @@ extension HashListReader {
 }
 
 extension HashListReader {
+    /// Every hash list that describes files under `folder`: those among the walk's `entries`
+    /// and those in the folders above it on the volume (a card's history describes a folder on
+    /// the card read alone), the nearer list's entry winning; lists that cannot be used are
+    /// returned as problems.
+    public static func lists(for folder: String, entries: [LocalEntry], in volume: Volume) -> (
+        entries: [String: HashListEntry], problems: [Problem]
+    ) {
+        let outer = above(folder, in: volume)
+        let inner = collect(entries, in: volume)
+        return (outer.entries.merging(inner.entries) { _, nearer in nearer }, outer.problems + inner.problems)
+    }
+
     /// The hash lists in the folders above `folder` (an `ascmhl/` history, a legacy `.mhl`), keyed
     /// by volume-relative path: a card's history also describes a folder on the card scanned or
     /// verified alone. Folders are looked at up to the volume's root, or, for a volume known only
