@@ -75,7 +75,8 @@ public struct CopyChecker: Sendable {
         var digests: [String: (xxh64: String?, md5: String?, unreadable: String?)] = [:]
         var toHash: [(entry: LocalEntry, path: String)] = []
         for entry in entries {
-            if !scan.rehash, let old = catalogued[LocalItemMapper.id(of: entry.relativePath, in: volume)], old.matches(entry), old.xxh64 != nil,
+            if !scan.rehash, let old = catalogued[LocalItemMapper.id(of: entry.relativePath, in: volume)], old.matches(entry, on: volume),
+                old.xxh64 != nil,
                 old.md5 != nil || !dash
             {
                 digests[entry.relativePath] = (old.xxh64, old.md5, nil)
@@ -85,22 +86,37 @@ public struct CopyChecker: Sendable {
                 toHash.append((entry, volume.absolutePath(of: entry.relativePath)))
             }
         }
-        progress.expect(toHash.reduce(0) { $0 + $1.entry.size })
+        progress.expect(toHash.reduce(0) { $0.addingClamped($1.entry.size) })
         try await ParallelHashing.hash(toHash, md5: dash, hashers: scan.hashers, progress: progress) { entry, result in
             switch result {
             case .success(let found): digests[entry.relativePath] = (found.xxh64, found.md5, nil)
             case .failure(let failure): digests[entry.relativePath] = (nil, nil, failure.reason)
             }
         }
+        func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
+        // What the walk could not look into (a folder it cannot list, a name that is not UTF-8)
+        // is unreadable too: the files there are not known to be anywhere.
+        var notLookedAt: [String: String] = [:]
+        for (relative, reason) in tally.unreadable where relative != base {
+            notLookedAt[relative] = "cannot be read (\(reason)); what it holds was not checked"
+        }
+        if let reason = tally.unreadable.first(where: { $0.path == base })?.reason {
+            throw LocalScanError.cannotOpen(path: path, reason: reason)
+        }
         // The hash lists themselves are the offload's records, not media: never uploaded, not checked.
-        for entry in entries.sorted(by: { $0.relativePath < $1.relativePath }) where !HashListReader.isHashList(entry.relativePath) {
-            let known = digests[entry.relativePath] ?? (nil, nil, "not read")
-            let shown = base.isEmpty ? entry.relativePath : String(entry.relativePath.dropFirst(base.count + 1))
+        let files = entries.filter { !HashListReader.isHashList($0.relativePath) }.map { ($0.relativePath, Optional($0)) }
+        for (relative, entry) in (files + notLookedAt.keys.map { ($0, nil) }).sorted(by: { $0.0 < $1.0 }) {
+            guard let entry else {
+                try each(CopyCheck(path: shown(relative), size: 0, xxh64: nil, md5: nil, unreadable: notLookedAt[relative], copies: []))
+                continue
+            }
+            let known = digests[relative] ?? (nil, nil, "not read")
             let copies =
                 known.unreadable == nil
                 ? try database.copies(of: ContentProbe(name: entry.name, size: entry.size, xxh64: known.xxh64, md5: known.md5), frameIOAPI: frameIO)
                 : []
-            try each(CopyCheck(path: shown, size: entry.size, xxh64: known.xxh64, md5: known.md5, unreadable: known.unreadable, copies: copies))
+            try each(
+                CopyCheck(path: shown(relative), size: entry.size, xxh64: known.xxh64, md5: known.md5, unreadable: known.unreadable, copies: copies))
         }
         return tally
     }

@@ -124,9 +124,13 @@ extension LocalCrawler {
                 let catalogued = try crawler.database.items(source: .local, projectID: volume.id)
                 let previous = Dictionary(catalogued.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
                 // A file moved or renamed on the volume keeps its inode, size and time: its
-                // digests are kept too (it is a deletion and an addition, as its path is its id).
-                let byInode = Dictionary(
-                    catalogued.compactMap { item in LocalFileRecord(item: item).map { ($0.inode, $0) } }, uniquingKeysWith: { first, _ in first })
+                // digests are kept too (it is a deletion and an addition, as its path is its id),
+                // where inode numbers last (not FAT or exFAT, whose numbers are made up per mount).
+                let byInode: [UInt64: LocalFileRecord] =
+                    !volume.hasStableInodes
+                    ? [:]
+                    : Dictionary(
+                        catalogued.compactMap { item in LocalFileRecord(item: item).map { ($0.inode, $0) } }, uniquingKeysWith: { first, _ in first })
                 try await recorder.emit(LocalItemMapper.item(for: volume))
                 var emitted: Set<String> = [volume.id]
                 var seen: Set<String> = [volume.id]
@@ -166,9 +170,9 @@ extension LocalCrawler {
                             continue
                         }
                         counts.files += 1
-                        counts.bytes += entry.size
+                        counts.bytes = counts.bytes.addingClamped(entry.size)
                         if !crawler.scan.rehash, let old = previous[id].flatMap(LocalFileRecord.init(item:)) ?? byInode[entry.inode],
-                            old.matches(entry),
+                            old.matches(entry, on: volume),
                             old.xxh64 != nil, old.md5 != nil || !crawler.scan.md5
                         {
                             counts.reused += 1
@@ -199,7 +203,7 @@ extension LocalCrawler {
         mutating func hash(_ entries: [LocalEntry], in volume: Volume, under folder: String) async throws {
             guard !entries.isEmpty else { return }
             let progress = recorder.hashing ?? HashProgress()
-            progress.expect(entries.reduce(0) { $0 + $1.size })
+            progress.expect(entries.reduce(0) { $0.addingClamped($1.size) })
             recorder.phase = .hashing
             recorder.report(estimatedTotal: nil)
             let md5 = crawler.scan.md5

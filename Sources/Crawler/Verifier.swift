@@ -73,7 +73,7 @@ public struct Verifier: Sendable {
             }
             return found
         }
-        progress.expect(files.reduce(0) { $0 + $1.size })
+        progress.expect(files.reduce(0) { $0.addingClamped($1.size) })
         // Files grouped by the algorithms besides XXH64 their records need, each read once.
         let groups = Dictionary(grouping: files) { Set(references($0.relativePath).map(\.algorithm)).subtracting([.xxh64]) }
         for (algorithms, group) in groups {
@@ -117,6 +117,17 @@ public struct Verifier: Sendable {
                 path: shown(relative), status: hidden == nil ? .missing : .unreadable,
                 size: lists[relative]?.size ?? catalogued[relative]?.size, records: records,
                 reason: hidden.map { "its folder \(shown($0.path).isEmpty ? path : shown($0.path)) cannot be read (\($0.reason))" })
+        }
+        // What the walk could not look into (a folder it cannot list, such as an `ascmhl/` whose
+        // history could then not be read; a name that is not UTF-8) is unreadable: nothing under
+        // it was verified. A hidden one no record names is left out with the hidden files.
+        for (relative, reason) in tally.unreadable where results[relative] == nil {
+            guard relative != base else { throw LocalScanError.cannotOpen(path: path, reason: reason) }
+            let recorded = Set(lists.keys).union(catalogued.keys).contains { $0.hasPrefix(relative + "/") }
+            guard scan.includeHidden || !isHidden(relative) || recorded else { continue }
+            results[relative] = FileVerification(
+                path: shown(relative), status: .unreadable, size: nil, records: [],
+                reason: "cannot be read (\(reason)); what it holds was not verified")
         }
         for relative in results.keys.sorted() {
             if let result = results[relative] { try each(result) }

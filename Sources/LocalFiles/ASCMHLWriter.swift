@@ -67,6 +67,11 @@ public enum ASCMHLWriter {
         _ files: [File], folders given: [Folder] = [], folder: String, tool: String, version: String,
         hostname: String = ProcessInfo.processInfo.hostName, now: Date = Date()
     ) throws(Failure) -> [Generation] {
+        // XML carries no other control character: such a name cannot be recorded, and nothing is
+        // written rather than a history that leaves the file out.
+        for path in files.map(\.path) + given.map(\.path) where !isRepresentable(path) {
+            throw Failure(reason: "'\(TerminalText.sanitize(path))' has a control character in its name, which XML cannot carry; nothing was written")
+        }
         let folders = tree(of: files, folders: given, in: folder)
         // The subfolders that have a history of their own, deepest first.
         let nested = folders.keys.filter { !$0.isEmpty && FileManager.default.fileExists(atPath: folder + "/" + $0 + "/ascmhl/ascmhl_chain.xml") }
@@ -201,7 +206,8 @@ public enum ASCMHLWriter {
                 throw Failure(reason: "the existing history cannot be read (\(error)); it was left as it is")
             }
         }
-        let number = (generations.map(\.number).max() ?? 0) + 1
+        let (number, overflow) = (generations.map(\.number).max() ?? 0).addingReportingOverflow(1)
+        guard !overflow else { throw Failure(reason: "\(chainPath) numbers its last generation \(Int.max): there is no next one") }
         let folderName = URL(fileURLWithPath: folder).lastPathComponent
         // `2026-12-01_104512`: the UTC time, as ascmhl names generations.
         let stamp = Timestamp.format(now).replacingOccurrences(of: "T", with: "_").replacingOccurrences(of: ":", with: "")
@@ -221,6 +227,7 @@ public enum ASCMHLWriter {
                   <pattern>.DS_Store</pattern>
                   <pattern>ascmhl</pattern>
                   <pattern>ascmhl/</pattern>
+                  <pattern>*.mhl</pattern>
                 </ignore>
               </processinfo>
               <hashes>
@@ -316,9 +323,19 @@ public enum ASCMHLWriter {
         Timestamp.format(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))).replacingOccurrences(of: "Z", with: "+00:00")
     }
 
-    /// Text safe inside an element or attribute.
+    /// Text safe inside an element or attribute: markup characters escaped, and tabs and line
+    /// breaks as character references, which a parser gives back as they were (a literal
+    /// carriage return would come back as a line feed: macOS's `Icon\r`).
     static func escaped(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "\r", with: "&#13;")
+            .replacingOccurrences(of: "\n", with: "&#10;").replacingOccurrences(of: "\t", with: "&#9;")
+    }
+
+    /// Whether XML 1.0 can carry `text`: no control character but tab and line breaks.
+    static func isRepresentable(_ text: String) -> Bool {
+        !text.unicodeScalars.contains { scalar in
+            (scalar.value < 0x20 && ![0x09, 0x0A, 0x0D].contains(scalar.value)) || scalar.value == 0xFFFE || scalar.value == 0xFFFF
+        }
     }
 }

@@ -17,6 +17,10 @@ public struct HashListEntry: Sendable, Equatable {
     public var hashes: [String: String]
     /// The kind of list: `ascmhl` (an ASC MHL history) or `mhl` (MHL 1.1).
     public var list: String
+    /// Whether the newest generation that hashed the file found it changed (`action="failed"`):
+    /// its size and time are then the changed file's, its digests still the original content's,
+    /// so they are never taken for the file as it is.
+    public var failed = false
 
     public init(path: String, size: Int64?, modified: Date?, hashes: [String: String], list: String = "ascmhl") {
         self.path = path
@@ -35,7 +39,7 @@ public struct HashListEntry: Sendable, Equatable {
     /// The digests a scan can take for `entry` instead of reading it: when the list describes
     /// it as it is and gives its XXH64 (and its MD5 when `md5` is wanted).
     public func digests(for entry: LocalEntry, md5: Bool) -> (xxh64: String, md5: String?)? {
-        guard describes(entry), let xxh64 = hashes["xxh64"], Digest.isXXH64Hex(xxh64), hashes["md5"] != nil || !md5 else { return nil }
+        guard !failed, describes(entry), let xxh64 = hashes["xxh64"], Digest.isXXH64Hex(xxh64), hashes["md5"] != nil || !md5 else { return nil }
         return (xxh64, hashes["md5"])
     }
 }
@@ -67,10 +71,16 @@ public enum HashListReader {
             let generation = try document(history + "/" + name)
             guard let hashes = generation.child("hashes") else { continue }
             for hash in hashes.children where hash.name == "hash" {
-                guard let pathElement = hash.child("path"), let path = pathElement.text.map(clean), !path.isEmpty else { continue }
+                // A path is written as it is: a name may start or end with a space.
+                guard let pathElement = hash.child("path"), let path = pathElement.text.map({ clean($0, trimming: false) }), !path.isEmpty
+                else { continue }
                 var found: [String: String] = [:]
-                for value in hash.children where value.name != "path" && value.attributes["action"] != "failed" {
-                    if let text = value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+                var failed = false
+                for value in hash.children where value.name != "path" {
+                    guard let text = value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { continue }
+                    if value.attributes["action"] == "failed" {
+                        failed = true
+                    } else {
                         found[value.name] = value.name == "c4" ? text : text.lowercased()
                     }
                 }
@@ -78,6 +88,9 @@ public enum HashListReader {
                 entry.size = pathElement.attributes["size"].flatMap { Int64($0) } ?? entry.size
                 entry.modified = pathElement.attributes["lastmodificationdate"].flatMap(Timestamp.parse) ?? entry.modified
                 entry.hashes.merge(found) { _, new in new }
+                // Changed since it was first hashed, until a later generation hashes it again
+                // without failing.
+                entry.failed = failed || (entry.failed && found.isEmpty)
                 entries[path] = entry
             }
         }
@@ -92,8 +105,9 @@ public enum HashListReader {
         let root = try document(file)
         guard root.name == "hashlist" else { throw Problem(file: file, reason: "not a hash list (its root is <\(root.name)>)") }
         var entries: [String: HashListEntry] = [:]
+        var unchecked = 0
         for hash in root.children where hash.name == "hash" {
-            guard let path = hash.child("file")?.text.map(clean), !path.isEmpty else { continue }
+            guard let path = hash.child("file")?.text.map({ clean($0) }), !path.isEmpty else { continue }
             var hashes: [String: String] = [:]
             for value in hash.children {
                 guard let raw = value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !raw.isEmpty else { continue }
@@ -106,10 +120,20 @@ public enum HashListReader {
                 default: break
                 }
             }
+            if hashes.isEmpty { unchecked += 1 }
             entries[path] = HashListEntry(
                 path: path, size: hash.child("size")?.text.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) },
                 modified: hash.child("lastmodificationdate")?.text.flatMap { Timestamp.parse($0.trimmingCharacters(in: .whitespaces)) },
                 hashes: hashes, list: "mhl")
+        }
+        // A file listed only by a hash catalog does not compute (`xxhash`, XXH32; `null`) could
+        // not be checked: the list is not taken as proof of the others either.
+        if unchecked > 0 {
+            throw Problem(
+                file: file,
+                reason:
+                    "\(unchecked == 1 ? "1 file" : "\(unchecked) files") listed without a hash catalog checks (it reads xxhash64be, xxhash64, md5, sha1, xxh3, xxh128 and c4; not xxhash, which is XXH32)"
+            )
         }
         return entries
     }
@@ -120,9 +144,10 @@ public enum HashListReader {
         path.lowercased().hasSuffix(".mhl") || path.hasPrefix("ascmhl/") || path.contains("/ascmhl/")
     }
 
-    /// A path as lists write it: `./` and `/` at the start dropped; Windows separators turned.
-    static func clean(_ path: String) -> String {
-        var text = path.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\\", with: "/")
+    /// A path as lists write it: `./` and `/` at the start dropped; Windows separators turned;
+    /// with `trimming`, the spaces and line breaks a tool may put around it dropped.
+    static func clean(_ path: String, trimming: Bool = true) -> String {
+        var text = (trimming ? path.trimmingCharacters(in: .whitespacesAndNewlines) : path).replacingOccurrences(of: "\\", with: "/")
         while text.hasPrefix("./") { text.removeFirst(2) }
         while text.hasPrefix("/") { text.removeFirst() }
         return text

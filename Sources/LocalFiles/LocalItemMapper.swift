@@ -30,10 +30,10 @@ public struct LocalFileRecord: Sendable, Equatable {
             md5: record["md5"]?.stringValue)
     }
 
-    /// Whether `entry` is this file unchanged (same size, modification time and inode): its
-    /// digests can be kept without reading it.
-    public func matches(_ entry: LocalEntry) -> Bool {
-        !entry.isFolder && entry.size == size && entry.modified == modified && entry.inode == inode
+    /// Whether `entry` is this file unchanged (same size, modification time and, on a volume
+    /// whose inode numbers last, inode): its digests can be kept without reading it.
+    public func matches(_ entry: LocalEntry, on volume: Volume) -> Bool {
+        !entry.isFolder && entry.size == size && entry.modified == modified && (entry.inode == inode || !volume.hasStableInodes)
     }
 }
 

@@ -27,6 +27,14 @@ public struct Volume: Sendable, Equatable {
         self.fileSystem = fileSystem
     }
 
+    /// Whether a file keeps its inode number across mounts. FAT and exFAT have no inodes: Linux
+    /// makes numbers up at each mount (FUSE drivers and SMB shares may too), so there a file is
+    /// known by its path, size and time alone, and a moved file is read again.
+    public var hasStableInodes: Bool {
+        guard let fileSystem else { return true }
+        return !["vfat", "msdos", "exfat", "fuseblk", "cifs", "smb3"].contains(fileSystem) && !fileSystem.hasPrefix("fuse.")
+    }
+
     /// Where the volume's `relativePath` is now (absolute).
     public func absolutePath(of relativePath: String) -> String {
         relativePath.isEmpty ? root : root == "/" ? "/" + relativePath : root + "/" + relativePath

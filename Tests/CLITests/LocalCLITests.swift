@@ -63,6 +63,16 @@ import Testing
         try FileManager.default.removeItem(atPath: card + "/CLIPS/A001C002.mov")
         let safe = try await runCatalog(["where", card, "--db", path])
         #expect(safe.status == 0 && safe.stderr.contains("1 of 1 file is in Frame.io or Dash: 1 exact"), "\(safe.stderr)")
+        // A name the walk cannot read (not UTF-8) is not known to be anywhere: not safe.
+        let badName = (Array((card + "/CLIPS/A001C003").utf8) + [0xFF, 0]).map { CChar(bitPattern: $0) }
+        let fd = open(badName, O_CREAT | O_WRONLY, 0o644)
+        #expect(fd >= 0)
+        close(fd)
+        let unread = try await runCatalog(["where", card, "--db", path, "--format", "csv"])
+        #expect(unread.status == 1, "\(unread.stderr)")
+        #expect(unread.stderr.contains("1 exact; 1 unreadable: CLIPS/…"), "\(unread.stderr)")
+        #expect(unread.stdout.contains("CLIPS/…,0,,,unreadable,"), "\(unread.stdout)")
+        unlink(badName)
         // A folder with nothing in it (a card not mounted) is not safe.
         try FileManager.default.createDirectory(atPath: directory + "/EMPTY", withIntermediateDirectories: true)
         let empty = try await runCatalog(["where", directory + "/EMPTY", "--db", path])
@@ -88,21 +98,66 @@ import Testing
     /// Files on record in a folder the user cannot read are unreadable, not missing: they are
     /// not known to be gone.
     @Test func filesInAFolderThatCannotBeReadAreNotCalledMissing() async throws {
-        let directory = try scratchDirectory()
-        let card = directory + "/L012"
-        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: card + "/CLIPS/L012C001.mov", contents: Data("take".utf8))
-        FileManager.default.createFile(atPath: card + "/L012.xml", contents: Data("<clip/>".utf8))
-        try Self.ascmhl(["create", "-h", "xxh64", card])
-        #expect(chmod(card + "/CLIPS", 0) == 0)
-        defer { chmod(card + "/CLIPS", 0o755) }
-        let home = directory + "/home"
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        let run = try await runCatalog(["verify", card, "--format", "csv"], environment: ["HOME": home], asUser: 65534)
+        let run = try await Self.verifyAsNobody(card: "L012", files: ["CLIPS/L012C001.mov", "L012.xml"], locking: "CLIPS")
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stdout.contains("CLIPS/L012C001.mov,unreadable,"), "\(run.stdout)")
         #expect(run.stdout.contains("its folder CLIPS cannot be read (Permission denied)"), "\(run.stdout)")
         #expect(run.stdout.contains("L012.xml,verified,"), "\(run.stdout)")
+    }
+
+    /// A history whose folder cannot be listed was not held against: verify says so and fails,
+    /// rather than calling every file new and passing.
+    @Test func aHistoryThatCannotBeListedFailsVerify() async throws {
+        let run = try await Self.verifyAsNobody(card: "N014", files: ["CLIPS/N014C001.mov"], locking: "ascmhl")
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stdout.contains("ascmhl,unreadable,"), "\(run.stdout)")
+        #expect(run.stdout.contains("cannot be read (Permission denied); what it holds was not verified"), "\(run.stdout)")
+        #expect(run.stderr.contains("1 new, 1 unreadable"), "\(run.stderr)")
+    }
+
+    /// A card of `files` (each holding "take"), sealed by ascmhl, verified as an unprivileged
+    /// user (uid 65534) with its folder `locking` made unreadable (mode 000) meanwhile.
+    static func verifyAsNobody(card name: String, files: [String], locking: String) async throws -> Run {
+        let directory = try scratchDirectory()
+        let card = directory + "/" + name
+        for file in files {
+            let folder = (card + "/" + file as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: card + "/" + file, contents: Data("take".utf8))
+        }
+        try Self.ascmhl(["create", "-h", "xxh64", card])
+        #expect(chmod(card + "/" + locking, 0) == 0)
+        defer { chmod(card + "/" + locking, 0o755) }
+        let home = directory + "/home"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        return try await runCatalog(["verify", card, "--format", "csv"], environment: ["HOME": home], asUser: 65534)
+    }
+
+    /// A card that also holds an MHL 1.1 list (Silverstack's, ShotPut's): catalog reads the
+    /// list and does not hash it, so its seal tells ascmhl to leave `*.mhl` alone, and ascmhl
+    /// accepts the sealed card.
+    @Test func aCardWithAnMHLListIsSealedAsAscmhlExpects() async throws {
+        let directory = try scratchDirectory()
+        let card = directory + "/P015"
+        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: card + "/CLIPS/P015C001.mov", contents: Data("take".utf8))
+        try """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <hashlist version="1.1">
+          <hash><file>CLIPS/P015C001.mov</file><size>4</size><xxhash64be>\(Digest.xxh64("take").hex)</xxhash64be></hash>
+        </hashlist>
+        """.write(toFile: card + "/P015.mhl", atomically: true, encoding: .utf8)
+        let sealed = try await runCatalog(["verify", card, "--seal", "--format", "csv"], environment: ["HOME": directory])
+        #expect(sealed.status == 0, "\(sealed.stderr)")
+        #expect(sealed.stdout.contains("CLIPS/P015C001.mov,verified,"), "\(sealed.stdout)")
+        // ascmhl finds no file the generation leaves out, and every one it records verifies.
+        try Self.ascmhl(["diff", card])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ascmhl-debug", "verify", card]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
     }
 
     /// Sealing a card whose history is in another algorithm records that algorithm again, as

@@ -110,6 +110,24 @@ import Testing
         #expect(Timestamp.parse("garbage") == nil)
     }
 
+    /// A file's time may be any 64-bit number of seconds (btrfs, tmpfs): formatting one far
+    /// outside the calendar gives a date, it does not trap.
+    @Test func timesFarOutsideTheCalendarAreFormattedNotTrapped() {
+        for seconds in [Double(Int64.max), -Double(Int64.max), 1e300, -.infinity, .nan] {
+            #expect(!Timestamp.format(Date(timeIntervalSince1970: seconds)).isEmpty)
+        }
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+    }
+
+    /// Sums of sizes a filesystem reports (sparse files can each claim exabytes) stop at the
+    /// largest value instead of trapping.
+    @Test func sizeTotalsAreClamped() {
+        #expect(Int64.max.addingClamped(1) == .max)
+        #expect((Int64.max - 1).addingClamped(1) == .max)
+        #expect(Int64.min.addingClamped(-1) == .min)
+        #expect(Int64(40).addingClamped(2) == 42)
+    }
+
     @Test func dashFiltersAndCustomFields() throws {
         let dash = SearchQueryParser(fields: ["Brand", "Usage Rights", "Type", "Folders"])
         func filters(_ text: String) throws -> [Filter] { try dash.parse(text).filters.map(\.filter) }

@@ -183,4 +183,146 @@ func scratchFolder() throws -> String {
             toFile: folder + "/ascmhl/ascmhl_chain.xml", atomically: true, encoding: .utf8)
         #expect { try HashListReader.ascMHL(folder: folder) } throws: { error in "\(error)".contains("0001.mhl: cannot be read") }
     }
+
+    /// Writes an ASC MHL history by hand, from the format: each generation is a list of
+    /// (path, size, date, algorithm, action, value).
+    static func history(
+        in folder: String, _ generations: [[(path: String, size: Int, date: String, algorithm: String, action: String, value: String)]]
+    ) throws {
+        try FileManager.default.createDirectory(atPath: folder + "/ascmhl", withIntermediateDirectories: true)
+        var chain = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ascmhldirectory xmlns=\"urn:ASC:MHL:DIRECTORY:v2.0\">\n"
+        for (index, hashes) in generations.enumerated() {
+            let name = String(format: "%04d", index + 1) + "_card.mhl"
+            var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hashlist version=\"2.0\" xmlns=\"urn:ASC:MHL:v2.0\">\n  <hashes>\n"
+            for hash in hashes {
+                text += "    <hash>\n      <path size=\"\(hash.size)\" lastmodificationdate=\"\(hash.date)\">\(hash.path)</path>\n"
+                text +=
+                    "      <\(hash.algorithm) action=\"\(hash.action)\" hashdate=\"\(hash.date)\">\(hash.value)</\(hash.algorithm)>\n    </hash>\n"
+            }
+            try (text + "  </hashes>\n</hashlist>\n").write(toFile: folder + "/ascmhl/" + name, atomically: true, encoding: .utf8)
+            chain += "  <hashlist sequencenr=\"\(index + 1)\">\n    <path>\(name)</path>\n    <c4>c4unused</c4>\n  </hashlist>\n"
+        }
+        try (chain + "</ascmhldirectory>\n").write(toFile: folder + "/ascmhl/ascmhl_chain.xml", atomically: true, encoding: .utf8)
+    }
+
+    /// ascmhl records a changed file as `failed` with its new size and date beside the new
+    /// digest: the original digest must not be taken for the file as it is now (that would call
+    /// an edited clip an exact copy of what was uploaded), and verify still holds it against the
+    /// original.
+    @Test func aFileTheHistoryFoundChangedIsNotTakenForWhatItIsNow() throws {
+        let folder = try scratchFolder()
+        let original = "aaaaaaaaaaaaaaaa"
+        let changed = "bbbbbbbbbbbbbbbb"
+        try Self.history(
+            in: folder,
+            [
+                [("clip.wav", 5, "2026-11-30T10:00:00+00:00", "xxh64", "original", original)],
+                [("clip.wav", 5, "2026-11-30T11:00:00+00:00", "xxh64", "failed", changed)],
+            ])
+        let now = LocalEntry(
+            relativePath: "clip.wav", isFolder: false, size: 5,
+            modified: FileTime(seconds: Int64(Timestamp.parse("2026-11-30T11:00:00Z")?.timeIntervalSince1970 ?? 0), nanoseconds: 0), inode: 1)
+        let entry = try #require(try HashListReader.ascMHL(folder: folder)["clip.wav"])
+        #expect(entry.hashes == ["xxh64": original] && entry.failed)
+        #expect(entry.describes(now))
+        #expect(entry.digests(for: now, md5: false) == nil)
+        // Hashed again without failing (the file put back), it is the list's again.
+        try Self.history(
+            in: folder,
+            [
+                [("clip.wav", 5, "2026-11-30T10:00:00+00:00", "xxh64", "original", original)],
+                [("clip.wav", 5, "2026-11-30T11:00:00+00:00", "xxh64", "failed", changed)],
+                [("clip.wav", 5, "2026-11-30T11:00:00+00:00", "xxh64", "verified", original)],
+            ])
+        let again = try #require(try HashListReader.ascMHL(folder: folder)["clip.wav"])
+        #expect(!again.failed && again.digests(for: now, md5: false)?.xxh64 == original)
+    }
+
+    /// A path is read as written: a name may end in a carriage return (macOS's `Icon\r`) or
+    /// start with a space, and ascmhl writes such names as they are.
+    @Test func pathsAreReadAsWrittenWithoutTrimming() throws {
+        let folder = try scratchFolder()
+        try Self.history(
+            in: folder,
+            [
+                [
+                    ("Icon&#13;", 0, "2026-11-30T10:00:00+00:00", "xxh64", "original", "ef46db3751d8e999"),
+                    (" take.mov", 1, "2026-11-30T10:00:00+00:00", "xxh64", "original", "aaaaaaaaaaaaaaaa"),
+                ]
+            ])
+        #expect(try HashListReader.ascMHL(folder: folder).keys.sorted() == [" take.mov", "Icon\r"])
+    }
+
+    /// MHL 1.1's `xxhash` is XXH32, which catalog does not compute: a list whose files cannot
+    /// all be checked is reported, not taken as proof.
+    @Test func anMHL11ListInXXH32IsAProblem() throws {
+        let folder = try scratchFolder()
+        try """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <hashlist version="1.1">
+          <hash><file>A001C001.mov</file><size>4</size><xxhash>2d06800538d394c2</xxhash></hash>
+        </hashlist>
+        """.write(toFile: folder + "/A001.mhl", atomically: true, encoding: .utf8)
+        #expect { try HashListReader.legacyMHL(file: folder + "/A001.mhl") } throws: { error in
+            "\(error)".contains("1 file listed without a hash catalog checks") && "\(error)".contains("not xxhash, which is XXH32")
+        }
+    }
+}
+
+@Suite struct ASCMHLWriterTests {
+    static let day = Date(timeIntervalSince1970: 1_796_000_000)
+
+    /// Names with a carriage return or a leading space come back as they were from catalog's
+    /// own seal (a literal carriage return would come back as a line feed).
+    @Test func awkwardNamesSurviveTheSeal() throws {
+        let folder = try scratchFolder()
+        let files = ["Icon\r", " take.mov", "tab\there.mov"].map {
+            ASCMHLWriter.File(path: $0, size: 1, modified: Self.day, xxh64: "aaaaaaaaaaaaaaaa")
+        }
+        try ASCMHLWriter.seal(files, folder: folder, tool: "catalog", version: "test", hostname: "host", now: Self.day)
+        #expect(try HashListReader.ascMHL(folder: folder).keys.sorted() == [" take.mov", "Icon\r", "tab\there.mov"])
+    }
+
+    /// A name XML cannot carry (another control character) stops the seal before anything is
+    /// written.
+    @Test func aNameXMLCannotCarryStopsTheSeal() throws {
+        let folder = try scratchFolder()
+        let files = [ASCMHLWriter.File(path: "bell\u{7}.mov", size: 1, modified: Self.day, xxh64: "aaaaaaaaaaaaaaaa")]
+        #expect { try ASCMHLWriter.seal(files, folder: folder, tool: "catalog", version: "test") } throws: { error in
+            "\(error)".contains("control character") && "\(error)".contains("nothing was written")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/ascmhl"))
+    }
+
+    /// A chain whose last generation number is the largest there is has no next one: an error,
+    /// not a crash.
+    @Test func aChainAtTheLastNumberIsRefused() throws {
+        let folder = try scratchFolder()
+        try HashListTests.history(in: folder, [[("a.mov", 1, "2026-11-30T10:00:00+00:00", "xxh64", "original", "aaaaaaaaaaaaaaaa")]])
+        let chain = folder + "/ascmhl/ascmhl_chain.xml"
+        let text = try String(contentsOfFile: chain, encoding: .utf8).replacingOccurrences(of: "sequencenr=\"1\"", with: "sequencenr=\"\(Int.max)\"")
+        try text.write(toFile: chain, atomically: true, encoding: .utf8)
+        let files = [ASCMHLWriter.File(path: "a.mov", size: 1, modified: Self.day, xxh64: "aaaaaaaaaaaaaaaa")]
+        #expect { try ASCMHLWriter.seal(files, folder: folder, tool: "catalog", version: "test") } throws: { error in
+            "\(error)".contains("there is no next one")
+        }
+    }
+}
+
+@Suite struct FileIdentityTests {
+    /// FAT and exFAT have no inodes (Linux makes numbers up per mount): there an unchanged file
+    /// is known by size and time; elsewhere the inode must match too.
+    @Test func inodesCountOnlyWhereTheyLast() {
+        let record = LocalFileRecord(size: 4, modified: FileTime(seconds: 100, nanoseconds: 0), inode: 5, xxh64: "aaaaaaaaaaaaaaaa", md5: nil)
+        let remounted = LocalEntry(
+            relativePath: "A001C001.mov", isFolder: false, size: 4, modified: FileTime(seconds: 100, nanoseconds: 0), inode: 77)
+        let exfat = Volume(id: "uuid:6A1F-22C0", name: "A001", root: "/media/A001", fileSystem: "exfat")
+        let ext4 = Volume(id: "uuid:1234", name: "RAID", root: "/srv/raid", fileSystem: "ext4")
+        #expect(ext4.hasStableInodes && !exfat.hasStableInodes)
+        #expect(record.matches(remounted, on: exfat))
+        #expect(!record.matches(remounted, on: ext4))
+        var touched = remounted
+        touched.modified = FileTime(seconds: 102, nanoseconds: 0)
+        #expect(!record.matches(touched, on: exfat))
+    }
 }

@@ -106,7 +106,10 @@ public enum Timestamp {
 
     /// `YYYY-MM-DDTHH:MM:SSZ` in UTC (sub-second precision dropped).
     public static func format(_ date: Date) -> String {
-        let total = Int(date.timeIntervalSince1970.rounded(.down))
+        // Clamped to ±285 million years, far beyond what a calendar date means: a file's time can
+        // be any 64-bit number of seconds, and the conversion must not trap.
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        let total = seconds.isNaN ? 0 : Int(min(max(seconds, -9e15), 9e15))
         var days = total / 86400
         var rem = total % 86400
         if rem < 0 {
