@@ -72,6 +72,9 @@ public struct DirectoryWalker: Sendable {
 
     public init(includeHidden: Bool = false) { self.includeHidden = includeHidden }
 
+    /// Where a `dirent`'s name starts (19 on Linux: after `d_ino`, `d_off`, `d_reclen`, `d_type`).
+    static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
+
     /// Names operating systems keep for themselves, hidden like dot names.
     static let systemNames: Set<String> = ["System Volume Information", "$RECYCLE.BIN", "lost+found"]
 
@@ -96,16 +99,24 @@ public struct DirectoryWalker: Sendable {
                 continue
             }
             var names: [String] = []
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    raw.baseAddress.flatMap { String(validatingCString: $0.assumingMemoryBound(to: CChar.self)) }
-                }
+            // readdir ends a listing with nil both at its end and on an error (a card failing
+            // mid-read): errno tells them apart, and a listing cut short is reported.
+            while true {
+                errno = 0
+                guard let entry = readdir(directory) else { break }
+                // The name is read where it is: an entry is only as long as its name
+                // (`d_reclen`), and copying the whole `dirent` (`entry.pointee`) read past the end
+                // of the last one in glibc's buffer, which crashed on folders of many files.
+                let name = String(validatingCString: (UnsafeRawPointer(entry) + Self.nameOffset).assumingMemoryBound(to: CChar.self))
                 guard let name else {
                     tally.unreadable.append((volume.relativePath(of: current) + "/…", "a name that is not UTF-8 text"))
                     continue
                 }
                 if name == "." || name == ".." { continue }
                 names.append(name)
+            }
+            if errno != 0 {
+                tally.unreadable.append((volume.relativePath(of: current), "\(String(cString: strerror(errno))) while listing it"))
             }
             closedir(directory)
             var subfolders: [String] = []

@@ -21,6 +21,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
+    /// Fifty folders of a thousand clips each: the walk read each directory entry as a whole
+    /// `dirent`, past the end of the last one in glibc's buffer, and crashed here (signal 11).
+    @Test func aCardOfManyFoldersOfManyFilesIsScannedWhole() async throws {
+        let directory = try scratchDirectory()
+        let card = directory + "/B003"
+        for folder in 0..<50 {
+            let path = card + "/CLIPS\(folder)"
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            for clip in 0..<1000 {
+                let fd = open(path + "/B003C\(folder)_\(clip).mov", O_CREAT | O_WRONLY, 0o644)
+                var byte = UInt8(clip % 256)
+                #expect(fd >= 0 && write(fd, &byte, 1) == 1)
+                close(fd)
+            }
+        }
+        let scanned = try await runCatalog(["crawl", "local", card, "--db", directory + "/c.sqlite"])
+        #expect(scanned.status == 0, "\(scanned.stderr.suffix(2000))")
+        #expect(
+            scanned.stderr.contains("local scan: 50 000 files (50 KB) in 50 folders on 1 volume; 50 000 hashed"), "\(scanned.stderr.suffix(2000))")
+    }
+
     /// A card with one clip Dash holds (the fixture's `trail_runner_hero.jpg` is MD5 of "hello")
     /// and one it does not: exit 1 naming the missing clip; exit 0 once only the safe clip is left.
     @Test func whereGivesTheVerdictAndAnExitStatusAScriptCanUse() async throws {
