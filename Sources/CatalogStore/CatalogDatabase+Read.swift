@@ -309,6 +309,21 @@ extension CatalogDatabase {
         }
     }
 
+    /// Calls `body` with each item of `source` in project `projectID`, streaming from the
+    /// database: for what keeps only part of each item (`verify`, `where`), memory is what it
+    /// keeps, not the items.
+    public func forEachItem(source: Source, projectID: String, _ body: (CatalogItem) throws -> Void) throws {
+        do {
+            try writer.unsafeReentrantRead { db in
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE project_id = ? AND source = ?", arguments: [projectID, source.rawValue])
+                while let row = try rows.next() { try body(ItemRecord(row: row).item) }
+            }
+        } catch let error as DatabaseError {
+            throw Self.map(error, path: path)
+        }
+    }
+
     /// Records when these local volumes were scanned (their items' `updated_at`), after the
     /// scan's crawl committed.
     public func markScanned(volumes ids: [String], at date: Date) async throws(StoreError) {

@@ -64,9 +64,10 @@ public struct CopyChecker: Sendable {
             }
         }
         // Digests the catalog already holds for unchanged files.
-        let catalogued = Dictionary(
-            try database.items(source: .local, projectID: volume.id).compactMap { item in LocalFileRecord(item: item).map { (item.id, $0) } },
-            uniquingKeysWith: { first, _ in first })
+        var catalogued: [String: LocalFileRecord] = [:]
+        try database.forEachItem(source: .local, projectID: volume.id) { item in
+            if catalogued[item.id] == nil, let record = LocalFileRecord(item: item) { catalogued[item.id] = record }
+        }
         // And those the volume's hash lists (ASC MHL, MHL 1.1) give for files as they are.
         let lists =
             scan.rehash

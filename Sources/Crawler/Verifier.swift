@@ -46,8 +46,8 @@ public struct Verifier: Sendable {
         func within(_ relative: String) -> Bool { base.isEmpty || relative.hasPrefix(base + "/") }
         // What the catalog's last scan of this volume recorded, by volume-relative path.
         var catalogued: [String: LocalFileRecord] = [:]
-        for item in try database?.items(source: .local, projectID: volume.id) ?? [] {
-            guard let record = LocalFileRecord(item: item), item.id.hasPrefix(volume.id + "/") else { continue }
+        try database?.forEachItem(source: .local, projectID: volume.id) { item in
+            guard let record = LocalFileRecord(item: item), item.id.hasPrefix(volume.id + "/") else { return }
             catalogued[String(item.id.dropFirst(volume.id.count + 1))] = record
         }
         func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
