@@ -99,7 +99,7 @@ public struct CopyChecker: Sendable {
         // is unreadable too: the files there are not known to be anywhere.
         var notLookedAt: [String: String] = [:]
         for (relative, reason) in tally.unreadable where relative != base {
-            notLookedAt[relative] = "cannot be read (\(reason)); what it holds was not checked"
+            notLookedAt[relative] = "could not be read (\(reason)), so it and anything under it went unchecked"
         }
         if let reason = tally.unreadable.first(where: { $0.path == base })?.reason {
             throw LocalScanError.cannotOpen(path: path, reason: reason)

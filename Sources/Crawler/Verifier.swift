@@ -121,17 +121,22 @@ public struct Verifier: Sendable {
         // What the walk could not look into (a folder it cannot list, such as an `ascmhl/` whose
         // history could then not be read; a name that is not UTF-8) is unreadable: nothing under
         // it was verified. A hidden one no record names is left out with the hidden files.
-        for (relative, reason) in tally.unreadable where results[relative] == nil {
+        // Kept apart from `results`: a name that is another's in a different Unicode form is
+        // the same key there.
+        var notRead: [(String, FileVerification)] = []
+        for (relative, reason) in tally.unreadable {
             guard relative != base else { throw LocalScanError.cannotOpen(path: path, reason: reason) }
             let recorded = Set(lists.keys).union(catalogued.keys).contains { $0.hasPrefix(relative + "/") }
             guard scan.includeHidden || !isHidden(relative) || recorded else { continue }
-            results[relative] = FileVerification(
-                path: shown(relative), status: .unreadable, size: nil, records: [],
-                reason: "cannot be read (\(reason)); what it holds was not verified")
+            notRead.append(
+                (
+                    relative,
+                    FileVerification(
+                        path: shown(relative), status: .unreadable, size: nil, records: [],
+                        reason: "could not be read (\(reason)), so it and anything under it went unverified")
+                ))
         }
-        for relative in results.keys.sorted() {
-            if let result = results[relative] { try each(result) }
-        }
+        for (_, result) in (results.map { ($0.key, $0.value) } + notRead).sorted(by: { $0.0 < $1.0 }) { try each(result) }
         let folders = entries.filter { $0.isFolder && (scan.includeHidden || !isHidden($0.relativePath)) }
             .map { ASCMHLWriter.Folder(path: shown($0.relativePath), modified: $0.modified.date) }
         return Outcome(unusableLists: problems, folders: folders)

@@ -120,7 +120,20 @@ public struct DirectoryWalker: Sendable {
             }
             closedir(directory)
             var subfolders: [String] = []
+            // Swift compares text by its canonical form, so `Café` written precomposed (NFC) and
+            // decomposed (NFD) are one key in every dictionary the catalog keeps: the second of two
+            // such names would vanish. It is reported instead, and not read.
+            var distinct = Set<String>()
             for name in names.sorted() {
+                guard distinct.insert(name).inserted else {
+                    let path = current == "/" ? "/" + name : current + "/" + name
+                    tally.unreadable.append(
+                        (
+                            volume.relativePath(of: path),
+                            "another name in its folder is the same text in another Unicode form (NFC or NFD); catalog cannot tell the two apart"
+                        ))
+                    continue
+                }
                 if !includeHidden, Self.isHidden(name) {
                     tally.hidden += 1
                     continue

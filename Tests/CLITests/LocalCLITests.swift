@@ -132,7 +132,7 @@ import Testing
         let run = try await Self.verifyAsNobody(card: "N014", files: ["CLIPS/N014C001.mov"], locking: "ascmhl")
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stdout.contains("ascmhl,unreadable,"), "\(run.stdout)")
-        #expect(run.stdout.contains("cannot be read (Permission denied); what it holds was not verified"), "\(run.stdout)")
+        #expect(run.stdout.contains("could not be read (Permission denied), so it and anything under it went unverified"), "\(run.stdout)")
         #expect(run.stderr.contains("1 new, 1 unreadable"), "\(run.stderr)")
     }
 

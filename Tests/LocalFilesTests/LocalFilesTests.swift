@@ -111,6 +111,21 @@ func scratchFolder() throws -> String {
         #expect(everything.hidden == 0 && everything.special == 1)
     }
 
+    /// `Café` precomposed (NFC) and decomposed (NFD) side by side: two files, but one text to
+    /// Swift. The second is reported, never silently merged with the first.
+    @Test func namesThatDifferOnlyInUnicodeFormAreReported() throws {
+        let root = try scratchFolder()
+        FileManager.default.createFile(atPath: root + "/Caf\u{E9}.mov", contents: Data("nfc".utf8))
+        let decomposed = (Array(root.utf8) + Array("/Cafe".utf8) + [0xCC, 0x81] + Array(".mov".utf8) + [0]).map { CChar(bitPattern: $0) }
+        let fd = open(decomposed, O_CREAT | O_WRONLY, 0o644)
+        #expect(fd >= 0)
+        close(fd)
+        var seen: [String] = []
+        let tally = DirectoryWalker().walk(root, in: Volume(id: "path:\(root)", name: "Card", root: root)) { seen.append($0.relativePath) }
+        #expect(seen.count == 1)
+        #expect(tally.unreadable.count == 1 && tally.unreadable.first?.reason.contains("another Unicode form (NFC or NFD)") == true)
+    }
+
     /// A name that is not UTF-8 cannot be catalogued: it is reported, and the walk goes on.
     @Test func aNameThatIsNotUTF8IsReportedNotFatal() throws {
         let root = try scratchFolder()
