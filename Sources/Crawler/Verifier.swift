@@ -53,7 +53,7 @@ public struct Verifier: Sendable {
         func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
         func isHidden(_ relative: String) -> Bool { shown(relative).split(separator: "/").contains { DirectoryWalker.isHidden(String($0)) } }
         let files = entries.filter {
-            !$0.isFolder && !HashListReader.isHashList($0.relativePath)
+            !$0.isFolder && !HashListReader.isHistory($0.relativePath)
                 && (scan.includeHidden || !isHidden($0.relativePath) || lists[$0.relativePath] != nil || catalogued[$0.relativePath] != nil)
         }
         let present = Set(files.map(\.relativePath))
@@ -109,7 +109,7 @@ public struct Verifier: Sendable {
         }
         // On record but gone from the volume.
         for relative in Set(lists.keys).union(catalogued.keys)
-        where within(relative) && !present.contains(relative) && !HashListReader.isHashList(relative) {
+        where within(relative) && !present.contains(relative) && !HashListReader.isHistory(relative) {
             let records = [lists[relative].map(\.list), catalogued[relative].map { _ in "catalog" }].compactMap { $0 }
             // Under a folder that could not be read, a file is not known to be gone.
             let hidden = tally.unreadable.first { relative.hasPrefix($0.path + "/") }

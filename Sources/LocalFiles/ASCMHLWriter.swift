@@ -127,7 +127,7 @@ public enum ASCMHLWriter {
     /// not given). `ascmhl` folders and what they hold are left out, as ascmhl does.
     static func tree(of files: [File], folders: [Folder], in folder: String) -> [String: Date?] {
         var found: [String: Date?] = [:]
-        for given in folders where !HashListReader.isHashList(given.path + "/") { found[given.path] = given.modified }
+        for given in folders where !HashListReader.isHistory(given.path + "/") { found[given.path] = given.modified }
         func modified(_ path: String) -> Date? {
             (try? FileManager.default.attributesOfItem(atPath: path.isEmpty ? folder : folder + "/" + path))?[.modificationDate] as? Date
         }
@@ -227,7 +227,6 @@ public enum ASCMHLWriter {
                   <pattern>.DS_Store</pattern>
                   <pattern>ascmhl</pattern>
                   <pattern>ascmhl/</pattern>
-                  <pattern>*.mhl</pattern>
                 </ignore>
               </processinfo>
               <hashes>

@@ -58,31 +58,41 @@ public enum HashListReader {
     public static func ascMHL(folder: String) throws(Problem) -> [String: HashListEntry] {
         let history = folder + "/ascmhl"
         let chain = try document(history + "/ascmhl_chain.xml")
-        // Generations in sequence order; each names its file (relative to ascmhl/).
-        var generations: [(Int, String)] = []
+        // Generations in sequence order; each names its file (relative to ascmhl/) and its C4 id.
+        var generations: [(number: Int, name: String, c4: String?)] = []
         for element in chain.children where element.name == "hashlist" {
             guard let number = element.attributes["sequencenr"].flatMap(Int.init), let path = element.child("path")?.text,
                 !path.contains("/"), !path.hasPrefix(".")
             else { continue }
-            generations.append((number, path))
+            generations.append((number, path, element.child("c4")?.text?.trimmingCharacters(in: .whitespacesAndNewlines)))
         }
         var entries: [String: HashListEntry] = [:]
-        for (_, name) in generations.sorted(by: { $0.0 < $1.0 }) {
-            let generation = try document(history + "/" + name)
+        for (_, name, c4) in generations.sorted(by: { $0.number < $1.number }) {
+            // A generation whose bytes are not those the chain recorded was edited since: it
+            // cannot be taken as the record of the offload (ascmhl refuses it too).
+            let generation = try document(history + "/" + name, c4: c4)
             guard let hashes = generation.child("hashes") else { continue }
             for hash in hashes.children where hash.name == "hash" {
                 // A path is written as it is: a name may start or end with a space.
-                guard let pathElement = hash.child("path"), let path = pathElement.text.map({ clean($0, trimming: false) }), !path.isEmpty
+                guard let pathElement = hash.child("path"), let path = pathElement.text.map({ clean($0, legacy: false) }), !path.isEmpty
                 else { continue }
                 var found: [String: String] = [:]
                 var failed = false
-                for value in hash.children where value.name != "path" {
+                for value in hash.children where value.name != "path" && value.name != "previousPath" {
                     guard let text = value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { continue }
                     if value.attributes["action"] == "failed" {
                         failed = true
                     } else {
                         found[value.name] = value.name == "c4" ? text : text.lowercased()
                     }
+                }
+                // Renamed (`ascmhl create -dr`): the file at `previousPath` in earlier generations is
+                // this one, under its new name; the old name is on record no more.
+                if let previous = hash.child("previousPath")?.text.map({ clean($0, legacy: false) }), previous != path,
+                    var renamed = entries.removeValue(forKey: previous), entries[path] == nil
+                {
+                    renamed.path = path
+                    entries[path] = renamed
                 }
                 var entry = entries[path] ?? HashListEntry(path: path, size: nil, modified: nil, hashes: [:])
                 entry.size = pathElement.attributes["size"].flatMap { Int64($0) } ?? entry.size
@@ -141,13 +151,22 @@ public enum HashListReader {
     /// Whether a volume-relative path is part of a hash list: inside an `ascmhl` folder, or a
     /// `.mhl` file.
     public static func isHashList(_ path: String) -> Bool {
-        path.lowercased().hasSuffix(".mhl") || path.hasPrefix("ascmhl/") || path.contains("/ascmhl/")
+        path.lowercased().hasSuffix(".mhl") || isHistory(path)
     }
 
-    /// A path as lists write it: `./` and `/` at the start dropped; Windows separators turned;
-    /// with `trimming`, the spaces and line breaks a tool may put around it dropped.
-    static func clean(_ path: String, trimming: Bool = true) -> String {
-        var text = (trimming ? path.trimmingCharacters(in: .whitespacesAndNewlines) : path).replacingOccurrences(of: "\\", with: "/")
+    /// Whether a volume-relative path is inside an ASC MHL history (`ascmhl/`): what a seal
+    /// leaves out, as ascmhl does. A legacy `.mhl` list elsewhere is a file like any other to
+    /// ascmhl, recorded and verified.
+    public static func isHistory(_ path: String) -> Bool {
+        path.hasPrefix("ascmhl/") || path.contains("/ascmhl/")
+    }
+
+    /// A path as lists write it: `./` and `/` at the start dropped. MHL 1.1 (`legacy`), from
+    /// tools on Windows too, may separate folders with `\` and pad the text with spaces and line
+    /// breaks: turned and trimmed. ASC MHL separates with `/` only and writes names exactly, so
+    /// there `\` and spaces are part of a name.
+    static func clean(_ path: String, legacy: Bool = true) -> String {
+        var text = legacy ? path.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\\", with: "/") : path
         while text.hasPrefix("./") { text.removeFirst(2) }
         while text.hasPrefix("/") { text.removeFirst() }
         return text
@@ -159,10 +178,13 @@ public enum HashListReader {
         return stride(from: 14, through: 0, by: -2).map { String(digits[$0..<$0 + 2]) }.joined()
     }
 
-    /// The root element of the XML file at `path`.
-    static func document(_ path: String) throws(Problem) -> XMLNode {
+    /// The root element of the XML file at `path`; with `c4`, the file must have that C4 id.
+    static func document(_ path: String, c4 expected: String? = nil) throws(Problem) -> XMLNode {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Problem(file: path, reason: "cannot be read (\(String(cString: strerror(errno))))")
+        }
+        if let expected, case let found = ASCMHLWriter.c4(of: data), found != expected {
+            throw Problem(file: path, reason: "was changed after the chain recorded it (its C4 id is \(found), the chain's \(expected))")
         }
         let builder = TreeBuilder()
         let parser = XMLParser(data: data)

@@ -155,8 +155,8 @@ import Testing
     }
 
     /// A card that also holds an MHL 1.1 list (Silverstack's, ShotPut's): catalog reads the
-    /// list and does not hash it, so its seal tells ascmhl to leave `*.mhl` alone, and ascmhl
-    /// accepts the sealed card.
+    /// list's digests, and records and verifies the list itself as a file, as ascmhl does, so
+    /// ascmhl accepts the sealed card.
     @Test func aCardWithAnMHLListIsSealedAsAscmhlExpects() async throws {
         let directory = try scratchDirectory()
         let card = directory + "/P015"
@@ -170,7 +170,7 @@ import Testing
         """.write(toFile: card + "/P015.mhl", atomically: true, encoding: .utf8)
         let sealed = try await runCatalog(["verify", card, "--seal", "--format", "csv"], environment: ["HOME": directory])
         #expect(sealed.status == 0, "\(sealed.stderr)")
-        #expect(sealed.stdout.contains("CLIPS/P015C001.mov,verified,"), "\(sealed.stdout)")
+        #expect(sealed.stdout.contains("CLIPS/P015C001.mov,verified,") && sealed.stdout.contains("P015.mhl,new,"), "\(sealed.stdout)")
         // ascmhl finds no file the generation leaves out, and every one it records verifies.
         try Self.ascmhl(["diff", card])
         let process = Process()
@@ -179,6 +179,13 @@ import Testing
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
+        // The list is recorded as ascmhl records it: a change to it is a mismatch.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: card + "/P015.mhl"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("\n".utf8))
+        try handle.close()
+        let changed = try await runCatalog(["verify", card, "--format", "csv"], environment: ["HOME": directory])
+        #expect(changed.status == 1 && changed.stdout.contains("P015.mhl,mismatched,"), "\(changed.stdout)")
     }
 
     /// Sealing a card whose history is in another algorithm records that algorithm again, as

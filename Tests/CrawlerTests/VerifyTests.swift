@@ -40,6 +40,24 @@ import Testing
         #expect(listsOnly.map(\.records) == [["ascmhl"], ["ascmhl"], ["ascmhl"], []])
     }
 
+    /// A file ascmhl recorded as renamed (`create -dr` writes `<previousPath>`) is verified
+    /// under its new name, and its old name is not missing; a seal then builds on it.
+    @Test func aRenameAscmhlRecordedIsFollowed() async throws {
+        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/G007").path
+        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
+        for name in ["G007C001.mov", "G007C002.mov"] {
+            FileManager.default.createFile(atPath: card + "/CLIPS/" + name, contents: Data("take \(name)".utf8))
+        }
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        try FileManager.default.moveItem(atPath: card + "/CLIPS/G007C002.mov", toPath: card + "/CLIPS/G007C002_hero.mov")
+        try LocalCrawlTests.tool(["ascmhl", "create", "-dr", "-h", "xxh64", card])
+        let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
+        var found: [FileVerification] = []
+        try await Verifier(database: nil, resolver: resolver).verify(card) { found.append($0) }
+        #expect(found.map(\.path) == ["CLIPS/G007C001.mov", "CLIPS/G007C002_hero.mov"], "\(found)")
+        #expect(found.map(\.status) == [.verified, .verified])
+    }
+
     /// Histories in every algorithm ascmhl writes (not only XXH64) are verified in that algorithm;
     /// a changed file's digest is the one ascmhl gives the new content.
     @Test(arguments: ["md5", "sha1", "xxh3", "xxh128", "c4"])

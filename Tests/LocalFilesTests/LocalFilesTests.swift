@@ -214,8 +214,10 @@ func scratchFolder() throws -> String {
                 text +=
                     "      <\(hash.algorithm) action=\"\(hash.action)\" hashdate=\"\(hash.date)\">\(hash.value)</\(hash.algorithm)>\n    </hash>\n"
             }
-            try (text + "  </hashes>\n</hashlist>\n").write(toFile: folder + "/ascmhl/" + name, atomically: true, encoding: .utf8)
-            chain += "  <hashlist sequencenr=\"\(index + 1)\">\n    <path>\(name)</path>\n    <c4>c4unused</c4>\n  </hashlist>\n"
+            text += "  </hashes>\n</hashlist>\n"
+            try text.write(toFile: folder + "/ascmhl/" + name, atomically: true, encoding: .utf8)
+            chain +=
+                "  <hashlist sequencenr=\"\(index + 1)\">\n    <path>\(name)</path>\n    <c4>\(ASCMHLWriter.c4(of: Data(text.utf8)))</c4>\n  </hashlist>\n"
         }
         try (chain + "</ascmhldirectory>\n").write(toFile: folder + "/ascmhl/ascmhl_chain.xml", atomically: true, encoding: .utf8)
     }
@@ -253,6 +255,20 @@ func scratchFolder() throws -> String {
         #expect(!again.failed && again.digests(for: now, md5: false)?.xxh64 == original)
     }
 
+    /// A generation edited after the chain recorded it (a hash removed or changed by hand) is
+    /// not taken as a record: its C4 id no longer matches the chain's.
+    @Test func aGenerationEditedAfterTheChainIsAProblem() throws {
+        let folder = try scratchFolder()
+        try Self.history(in: folder, [[("clip.mov", 4, "2026-11-30T10:00:00+00:00", "xxh64", "original", "aaaaaaaaaaaaaaaa")]])
+        #expect(try HashListReader.ascMHL(folder: folder).count == 1)
+        let generation = folder + "/ascmhl/0001_card.mhl"
+        let text = try String(contentsOfFile: generation, encoding: .utf8).replacingOccurrences(of: "aaaaaaaaaaaaaaaa", with: "bbbbbbbbbbbbbbbb")
+        try text.write(toFile: generation, atomically: true, encoding: .utf8)
+        #expect { try HashListReader.ascMHL(folder: folder) } throws: { error in
+            "\(error)".contains("0001_card.mhl: was changed after the chain recorded it")
+        }
+    }
+
     /// A path is read as written: a name may end in a carriage return (macOS's `Icon\r`) or
     /// start with a space, and ascmhl writes such names as they are.
     @Test func pathsAreReadAsWrittenWithoutTrimming() throws {
@@ -266,6 +282,9 @@ func scratchFolder() throws -> String {
                 ]
             ])
         #expect(try HashListReader.ascMHL(folder: folder).keys.sorted() == [" take.mov", "Icon\r"])
+        // ASC MHL separates folders with `/` only: a backslash is part of a name.
+        try Self.history(in: folder, [[("CLIPS/back\\slash.mov", 1, "2026-11-30T10:00:00+00:00", "xxh64", "original", "aaaaaaaaaaaaaaaa")]])
+        #expect(try HashListReader.ascMHL(folder: folder).keys.sorted() == ["CLIPS/back\\slash.mov"])
     }
 
     /// MHL 1.1's `xxhash` is XXH32, which catalog does not compute: a list whose files cannot
