@@ -37,12 +37,12 @@ public struct Verifier: Sendable {
         // Hidden files are walked too: one a record names is verified like any other (ascmhl
         // records them); the others are left out unless asked for.
         let walker = DirectoryWalker(includeHidden: true)
-        let (entries, lists, tally, problems) = await BlockingIO.run {
+        let (entries, hashLists, tally) = await BlockingIO.run {
             var found: [LocalEntry] = []
             let tally = walker.walk(folder, in: volume) { found.append($0) }
-            let lists = HashListReader.lists(for: folder, entries: found, in: volume)
-            return (found, lists.entries, tally, lists.problems)
+            return (found, HashListReader.lists(for: folder, entries: found, in: volume), tally)
         }
+        let (lists, problems) = (hashLists.entries, hashLists.problems)
         func within(_ relative: String) -> Bool { base.isEmpty || relative.hasPrefix(base + "/") }
         // What the catalog's last scan of this volume recorded, by volume-relative path.
         var catalogued: [String: LocalFileRecord] = [:]
@@ -53,7 +53,9 @@ public struct Verifier: Sendable {
         func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
         func isHidden(_ relative: String) -> Bool { shown(relative).split(separator: "/").contains { DirectoryWalker.isHidden(String($0)) } }
         let files = entries.filter {
-            !$0.isFolder && !HashListReader.isHistory($0.relativePath)
+            // What a history's ignore patterns leave out (`ascmhl create -i '*.tmp'`) is on no
+            // record and in no seal, as with ascmhl.
+            !$0.isFolder && !HashListReader.isHistory($0.relativePath) && !hashLists.isIgnored($0.relativePath, isFolder: false)
                 && (scan.includeHidden || !isHidden($0.relativePath) || lists[$0.relativePath] != nil || catalogued[$0.relativePath] != nil)
         }
         let present = Set(files.map(\.relativePath))
@@ -109,7 +111,9 @@ public struct Verifier: Sendable {
         }
         // On record but gone from the volume.
         for relative in Set(lists.keys).union(catalogued.keys)
-        where within(relative) && !present.contains(relative) && !HashListReader.isHistory(relative) {
+        where within(relative) && !present.contains(relative) && !HashListReader.isHistory(relative)
+            && !hashLists.isIgnored(relative, isFolder: false)
+        {
             let records = [lists[relative].map(\.list), catalogued[relative].map { _ in "catalog" }].compactMap { $0 }
             // Under a folder that could not be read, a file is not known to be gone.
             let hidden = tally.unreadable.first { relative.hasPrefix($0.path + "/") }
@@ -127,7 +131,7 @@ public struct Verifier: Sendable {
         for (relative, reason) in tally.unreadable {
             guard relative != base else { throw LocalScanError.cannotOpen(path: path, reason: reason) }
             let recorded = Set(lists.keys).union(catalogued.keys).contains { $0.hasPrefix(relative + "/") }
-            guard scan.includeHidden || !isHidden(relative) || recorded else { continue }
+            guard (scan.includeHidden || !isHidden(relative) || recorded) && !hashLists.isIgnored(relative, isFolder: true) else { continue }
             notRead.append(
                 (
                     relative,
@@ -137,8 +141,10 @@ public struct Verifier: Sendable {
                 ))
         }
         for (_, result) in (results.map { ($0.key, $0.value) } + notRead).sorted(by: { $0.0 < $1.0 }) { try each(result) }
-        let folders = entries.filter { $0.isFolder && (scan.includeHidden || !isHidden($0.relativePath)) }
-            .map { ASCMHLWriter.Folder(path: shown($0.relativePath), modified: $0.modified.date) }
+        let folders = entries.filter {
+            $0.isFolder && (scan.includeHidden || !isHidden($0.relativePath)) && !hashLists.isIgnored($0.relativePath, isFolder: true)
+        }
+        .map { ASCMHLWriter.Folder(path: shown($0.relativePath), modified: $0.modified.date) }
         return Outcome(unusableLists: problems, folders: folders)
     }
 }

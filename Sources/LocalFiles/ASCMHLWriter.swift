@@ -191,6 +191,9 @@ public enum ASCMHLWriter {
         let chainPath = history + "/ascmhl_chain.xml"
         var generations: [(number: Int, path: String, c4: String)] = []
         var previous: [String: HashListEntry] = [:]
+        // ascmhl carries a history's ignore patterns into every generation (the files were left
+        // out on their account, and its directory hashes leave them out).
+        var ignore = IgnorePatterns(IgnorePatterns.defaults)
         if FileManager.default.fileExists(atPath: chainPath) {
             do {
                 let chain = try HashListReader.document(chainPath)
@@ -201,7 +204,9 @@ public enum ASCMHLWriter {
                     generations.append(
                         (number, path.trimmingCharacters(in: .whitespacesAndNewlines), c4.trimmingCharacters(in: .whitespacesAndNewlines)))
                 }
-                previous = try HashListReader.ascMHL(folder: folder)
+                let existing = try HashListReader.ascMHLHistory(folder: folder)
+                previous = existing.entries
+                ignore.add(existing.ignore.patterns)
             } catch {
                 throw Failure(reason: "the existing history cannot be read (\(error)); it was left as it is")
             }
@@ -224,10 +229,7 @@ public enum ASCMHLWriter {
               <processinfo>
                 <process>in-place</process>
             \(root.map { "    <roothash>\n" + hashElements($0, now: now, indent: "      ") + "    </roothash>\n" } ?? "")    <ignore>
-                  <pattern>.DS_Store</pattern>
-                  <pattern>ascmhl</pattern>
-                  <pattern>ascmhl/</pattern>
-                </ignore>
+            \(ignore.patterns.map { "      <pattern>\(escaped($0))</pattern>\n" }.joined())    </ignore>
               </processinfo>
               <hashes>
 

@@ -56,6 +56,12 @@ public enum HashListReader {
 
     /// The entries of the ASC MHL history in `folder/ascmhl`, by path relative to `folder`.
     public static func ascMHL(folder: String) throws(Problem) -> [String: HashListEntry] {
+        try ascMHLHistory(folder: folder).entries
+    }
+
+    /// The entries of the ASC MHL history in `folder/ascmhl`, by path relative to `folder`, and
+    /// the ignore patterns of its latest generation.
+    public static func ascMHLHistory(folder: String) throws(Problem) -> (entries: [String: HashListEntry], ignore: IgnorePatterns) {
         let history = folder + "/ascmhl"
         let chain = try document(history + "/ascmhl_chain.xml")
         // Generations in sequence order; each names its file (relative to ascmhl/) and its C4 id.
@@ -67,10 +73,14 @@ public enum HashListReader {
             generations.append((number, path, element.child("c4")?.text?.trimmingCharacters(in: .whitespacesAndNewlines)))
         }
         var entries: [String: HashListEntry] = [:]
+        var ignore = IgnorePatterns()
         for (_, name, c4) in generations.sorted(by: { $0.number < $1.number }) {
             // A generation whose bytes are not those the chain recorded was edited since: it
             // cannot be taken as the record of the offload (ascmhl refuses it too).
             let generation = try document(history + "/" + name, c4: c4)
+            if let patterns = generation.child("processinfo")?.child("ignore")?.children.filter({ $0.name == "pattern" }) {
+                ignore = IgnorePatterns(patterns.compactMap(\.text))
+            }
             guard let hashes = generation.child("hashes") else { continue }
             for hash in hashes.children where hash.name == "hash" {
                 // A path is written as it is: a name may start or end with a space.
@@ -104,7 +114,7 @@ public enum HashListReader {
                 entries[path] = entry
             }
         }
-        return entries
+        return (entries, ignore)
     }
 
     /// The entries of a legacy MHL 1.1 file, by path relative to its folder. `xxhash64be` is
@@ -254,14 +264,33 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, foundCharacters string: String) { open.last?.append(string) }
 }
 
+/// What the hash lists on a volume say: each file's entry by volume-relative path, the lists
+/// that could not be used, and each ASC MHL history's ignore patterns by the volume-relative
+/// folder it describes.
+public struct HashLists: Sendable {
+    public var entries: [String: HashListEntry]
+    public var problems: [HashListReader.Problem]
+    public var ignores: [String: IgnorePatterns]
+
+    /// Whether a history left `path` (volume-relative) out: it matches the ignore patterns of a
+    /// history whose folder holds it.
+    public func isIgnored(_ path: String, isFolder: Bool) -> Bool {
+        ignores.contains { folder, patterns in
+            if folder.isEmpty { return patterns.matches(path, isFolder: isFolder) }
+            return path.hasPrefix(folder + "/") && patterns.matches(String(path.dropFirst(folder.count + 1)), isFolder: isFolder)
+        }
+    }
+}
+
 extension HashListReader {
     /// The hash lists among a walk's `entries` (ASC MHL chain files, legacy `.mhl` files), read
     /// and keyed by the volume-relative path of each file they describe; lists that cannot be
     /// used are returned as problems. A later ASC MHL generation's entry is taken over an
     /// earlier one's; an ASC MHL entry over a legacy one.
-    public static func collect(_ entries: [LocalEntry], in volume: Volume) -> (entries: [String: HashListEntry], problems: [Problem]) {
+    public static func collect(_ entries: [LocalEntry], in volume: Volume) -> HashLists {
         var found: [String: HashListEntry] = [:]
         var problems: [Problem] = []
+        var ignores: [String: IgnorePatterns] = [:]
         func add(_ listed: [String: HashListEntry], under folder: String, replacing: Bool) {
             for (path, entry) in listed {
                 let key = folder.isEmpty ? path : folder + "/" + path
@@ -282,10 +311,12 @@ extension HashListReader {
             guard history == "ascmhl" || history.hasSuffix("/ascmhl") else { continue }
             let folder = parent(history)
             do {
-                add(try ascMHL(folder: volume.absolutePath(of: folder)), under: folder, replacing: true)
+                let history = try ascMHLHistory(folder: volume.absolutePath(of: folder))
+                add(history.entries, under: folder, replacing: true)
+                ignores[folder] = history.ignore
             } catch { problems.append(error) }
         }
-        return (found, problems)
+        return HashLists(entries: found, problems: problems, ignores: ignores)
     }
 }
 
@@ -294,21 +325,22 @@ extension HashListReader {
     /// and those in the folders above it on the volume (a card's history describes a folder on
     /// the card read alone), the nearer list's entry winning; lists that cannot be used are
     /// returned as problems.
-    public static func lists(for folder: String, entries: [LocalEntry], in volume: Volume) -> (
-        entries: [String: HashListEntry], problems: [Problem]
-    ) {
+    public static func lists(for folder: String, entries: [LocalEntry], in volume: Volume) -> HashLists {
         let outer = above(folder, in: volume)
         let inner = collect(entries, in: volume)
-        return (outer.entries.merging(inner.entries) { _, nearer in nearer }, outer.problems + inner.problems)
+        return HashLists(
+            entries: outer.entries.merging(inner.entries) { _, nearer in nearer }, problems: outer.problems + inner.problems,
+            ignores: outer.ignores.merging(inner.ignores) { _, nearer in nearer })
     }
 
     /// The hash lists in the folders above `folder` (an `ascmhl/` history, a legacy `.mhl`), keyed
     /// by volume-relative path: a card's history also describes a folder on the card scanned or
     /// verified alone. Folders are looked at up to the volume's root, or, for a volume known only
     /// by its folder (`path:`), up to the filesystem's root; entries outside the volume are left out.
-    public static func above(_ folder: String, in volume: Volume) -> (entries: [String: HashListEntry], problems: [Problem]) {
+    public static func above(_ folder: String, in volume: Volume) -> HashLists {
         var found: [String: HashListEntry] = [:]
         var problems: [Problem] = []
+        var ignores: [String: IgnorePatterns] = [:]
         let limit = volume.id.hasPrefix("path:") ? "/" : volume.root
         var current = URL(fileURLWithPath: folder).standardized.path
         var ancestors: [String] = []
@@ -323,7 +355,11 @@ extension HashListReader {
                 do { lists.append(try legacyMHL(file: ancestor == "/" ? "/" + name : ancestor + "/" + name)) } catch { problems.append(error) }
             }
             if FileManager.default.fileExists(atPath: ancestor + "/ascmhl/ascmhl_chain.xml") {
-                do { lists.append(try ascMHL(folder: ancestor)) } catch { problems.append(error) }
+                do {
+                    let history = try ascMHLHistory(folder: ancestor)
+                    lists.append(history.entries)
+                    if VolumeResolver.contains(volume.root, ancestor) { ignores[volume.relativePath(of: ancestor)] = history.ignore }
+                } catch { problems.append(error) }
             }
             for list in lists {
                 for (path, entry) in list {
@@ -333,6 +369,6 @@ extension HashListReader {
                 }
             }
         }
-        return (found, problems)
+        return HashLists(entries: found, problems: problems, ignores: ignores)
     }
 }

@@ -58,6 +58,33 @@ import Testing
         #expect(found.map(\.status) == [.verified, .verified])
     }
 
+    /// A history made with ignore patterns (`ascmhl create -i '*.tmp' -i cache`): what they
+    /// leave out is not verified or sealed, the seal carries the patterns on, and ascmhl (with
+    /// directory hashes) accepts it.
+    @Test func ignorePatternsOfAHistoryAreHonouredAndCarriedOn() async throws {
+        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/H008").path
+        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: card + "/cache", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: card + "/CLIPS/H008C001.mov", contents: Data("take".utf8))
+        FileManager.default.createFile(atPath: card + "/CLIPS/H008C001.tmp", contents: Data("scratch".utf8))
+        FileManager.default.createFile(atPath: card + "/cache/index.bin", contents: Data("cache".utf8))
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", "-i", "*.tmp", "-i", "cache", card])
+        try Data("scratch, changed".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/H008C001.tmp"))
+        let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
+        var found: [FileVerification] = []
+        let outcome = try await Verifier(database: nil, resolver: resolver).verify(card) { found.append($0) }
+        #expect(found.map(\.path) == ["CLIPS/H008C001.mov"] && found.map(\.status) == [.verified], "\(found)")
+        let sealed = found.compactMap { file in
+            file.xxh64.map { ASCMHLWriter.File(path: file.path, size: file.size ?? 0, modified: file.modified ?? Date(), xxh64: $0) }
+        }
+        try ASCMHLWriter.seal(sealed, folders: outcome.folders, folder: card, tool: "catalog", version: "test")
+        let generation = try #require(try FileManager.default.contentsOfDirectory(atPath: card + "/ascmhl").first { $0.hasPrefix("0002_") })
+        let text = try String(contentsOfFile: card + "/ascmhl/" + generation, encoding: .utf8)
+        #expect(text.contains("<pattern>*.tmp</pattern>") && text.contains("<pattern>cache</pattern>"), "\(text)")
+        try LocalCrawlTests.tool(["ascmhl", "diff", card])
+        try LocalCrawlTests.tool(["ascmhl-debug", "verify", "-dh", card])
+    }
+
     /// Histories in every algorithm ascmhl writes (not only XXH64) are verified in that algorithm;
     /// a changed file's digest is the one ascmhl gives the new content.
     @Test(arguments: ["md5", "sha1", "xxh3", "xxh128", "c4"])

@@ -343,6 +343,24 @@ func scratchFolder() throws -> String {
     }
 }
 
+@Suite struct IgnorePatternTests {
+    /// Patterns as ascmhl matches them (git's rules): a name at any depth and all under it; a
+    /// path from the history's folder; a trailing `/` for folders only.
+    @Test func patternsMatchAsGitAndAscmhlDo() {
+        let ignore = IgnorePatterns(IgnorePatterns.defaults + ["*.tmp", "cache", "proxies/", "CLIPS/*.xml", "**/render/*.exr"])
+        #expect(ignore.matches(".DS_Store", isFolder: false) && ignore.matches("CLIPS/.DS_Store", isFolder: false))
+        #expect(ignore.matches("ascmhl/0001_card.mhl", isFolder: false))
+        #expect(ignore.matches("CLIPS/take.tmp", isFolder: false) && !ignore.matches("CLIPS/take.tmp.mov", isFolder: false))
+        #expect(ignore.matches("cache", isFolder: true) && ignore.matches("A/cache/x.bin", isFolder: false))
+        #expect(ignore.matches("proxies/p.mov", isFolder: false) && !ignore.matches("proxies", isFolder: false))
+        #expect(ignore.matches("CLIPS/A001.xml", isFolder: false) && !ignore.matches("SUB/CLIPS/A001.xml", isFolder: false))
+        #expect(ignore.matches("CLIPS/CLIPS.xml", isFolder: false) && !ignore.matches("CLIPS/deep/A001.xml", isFolder: false))
+        #expect(ignore.matches("shots/render/f001.exr", isFolder: false) && ignore.matches("render/f001.exr", isFolder: false))
+        #expect(!ignore.matches("CLIPS/A001C001.mov", isFolder: false))
+        #expect(IgnorePatterns(IgnorePatterns.defaults + ["*.tmp", "*.tmp", ""]).patterns == [".DS_Store", "ascmhl", "ascmhl/", "*.tmp"])
+    }
+}
+
 @Suite struct FileIdentityTests {
     /// FAT and exFAT have no inodes (Linux makes numbers up per mount): there an unchanged file
     /// is known by size and time; elsewhere the inode must match too.
