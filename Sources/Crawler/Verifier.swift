@@ -36,7 +36,8 @@ public struct Verifier: Sendable {
         let base = volume.relativePath(of: folder)
         // Hidden files are walked too: one a record names is verified like any other (ascmhl
         // records them); the others are left out unless asked for.
-        let walker = DirectoryWalker(includeHidden: true)
+        // Links to files are followed, as ascmhl follows them (it records them as files).
+        let walker = DirectoryWalker(includeHidden: true, followFileLinks: true)
         let (entries, hashLists, tally) = await BlockingIO.run {
             var found: [LocalEntry] = []
             let tally = walker.walk(folder, in: volume) { found.append($0) }
@@ -79,7 +80,7 @@ public struct Verifier: Sendable {
         // Files grouped by the algorithms besides XXH64 their records need, each read once.
         let groups = Dictionary(grouping: files) { Set(references($0.relativePath).map(\.algorithm)).subtracting([.xxh64]) }
         for (algorithms, group) in groups {
-            let paths = group.map { ($0, volume.absolutePath(of: $0.relativePath)) }
+            let paths = group.map { ($0, $0.linkTarget ?? volume.absolutePath(of: $0.relativePath)) }
             try await ParallelHashing.hash(
                 paths, md5: algorithms.contains(.md5), also: algorithms.subtracting([.md5]), hashers: scan.hashers, progress: progress
             ) {

@@ -12,6 +12,9 @@ public struct LocalEntry: Sendable, Equatable {
     public var modified: FileTime
     /// The inode number: with size and modification time, what tells an unchanged file.
     public var inode: UInt64
+    /// For a symbolic link to a file, walked only when asked (``DirectoryWalker/followFileLinks``):
+    /// the file it leads to (absolute, links resolved), whose size, time and inode the entry has.
+    public var linkTarget: String?
 
     public init(relativePath: String, isFolder: Bool, size: Int64, modified: FileTime, inode: UInt64) {
         self.relativePath = relativePath
@@ -69,8 +72,14 @@ public struct DirectoryWalker: Sendable {
     /// Include hidden and system entries (names starting with a dot, `System Volume Information`,
     /// `$RECYCLE.BIN`, `lost+found`).
     public var includeHidden: Bool
+    /// Walk a symbolic link to a regular file as that file (``LocalEntry/linkTarget``), as
+    /// ascmhl does; links to folders and broken links are still left out.
+    public var followFileLinks: Bool
 
-    public init(includeHidden: Bool = false) { self.includeHidden = includeHidden }
+    public init(includeHidden: Bool = false, followFileLinks: Bool = false) {
+        self.includeHidden = includeHidden
+        self.followFileLinks = followFileLinks
+    }
 
     /// Where a `dirent`'s name starts (19 on Linux: after `d_ino`, `d_off`, `d_reclen`, `d_type`).
     static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
@@ -80,6 +89,15 @@ public struct DirectoryWalker: Sendable {
 
     /// Whether a name is left out unless hidden entries are asked for.
     public static func isHidden(_ name: String) -> Bool { name.hasPrefix(".") || systemNames.contains(name) }
+
+    /// The regular file a symbolic link leads to (its resolved path and status), nil for a link
+    /// to anything else or to nothing.
+    static func linkedFile(_ path: String) -> (path: String, info: stat)? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return (String(cString: resolved), info)
+    }
 
     /// Calls `visit` with each folder and file under `folder` (not `folder` itself), paths made
     /// relative to `volume`. Folders that cannot be read are tallied (their relative paths in
@@ -144,6 +162,14 @@ public struct DirectoryWalker: Sendable {
                     continue
                 }
                 let kind = info.st_mode & S_IFMT
+                if kind == S_IFLNK, followFileLinks, let file = Self.linkedFile(path) {
+                    var entry = LocalEntry(
+                        relativePath: volume.relativePath(of: path), isFolder: false, size: Int64(file.info.st_size),
+                        modified: FileTime(file.info.st_mtim), inode: UInt64(file.info.st_ino))
+                    entry.linkTarget = file.path
+                    try visit(entry)
+                    continue
+                }
                 guard kind == S_IFDIR || kind == S_IFREG else {
                     tally.special += 1
                     continue

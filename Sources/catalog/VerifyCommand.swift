@@ -17,7 +17,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
             With --seal, a new ASC MHL generation is then written for PATH (its ascmhl/ folder, created if need be), which the reference tool (ascmhl) verifies. A subfolder with a history of its own gets its own generation, which PATH's names by reference, as ascmhl does; directory hashes are recorded as ascmhl computes them.
 
-            A one-line verdict goes to standard error. Exit 0 only when nothing mismatched, went missing or could not be read (hash lists included) and there was something to verify; else 1. Hidden files a record names are verified; other hidden files are left out unless --include-hidden. Without a catalog (no --db, no default catalog), only the hash lists are used. Formats: docs/reports.md.
+            A one-line verdict goes to standard error. Exit 0 only when nothing mismatched, went missing or could not be read (hash lists included) and there was something to verify; else 1. Hidden files a record names are verified; other hidden files are left out unless --include-hidden. As with ascmhl, links to files are followed and what a history's ignore patterns name is left out. Without a catalog (no --db, no default catalog), only the hash lists are used. Formats: docs/reports.md.
             """)
 
     @OptionGroup var global: GlobalOptions

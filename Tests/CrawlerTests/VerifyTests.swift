@@ -85,6 +85,31 @@ import Testing
         try LocalCrawlTests.tool(["ascmhl-debug", "verify", "-dh", card])
     }
 
+    /// A link to a file is followed, as ascmhl follows it (recording the link's name with the
+    /// file's digest): verified, sealed, and accepted by ascmhl. It was `missing` (exit 1), and a
+    /// seal left it out, which ascmhl refused ("found new file").
+    @Test func linksToFilesAreFollowedAsAscmhlFollowsThem() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)").path
+        let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
+        for (card, historyFirst) in [(root + "/J009", true), (root + "/J010", false)] {
+            try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: card + "/CLIPS/J009C001.mov", contents: Data("take".utf8))
+            try FileManager.default.createSymbolicLink(atPath: card + "/CLIPS/HERO.mov", withDestinationPath: "J009C001.mov")
+            if historyFirst { try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card]) }
+            var found: [FileVerification] = []
+            let outcome = try await Verifier(database: nil, resolver: resolver).verify(card) { found.append($0) }
+            #expect(found.map(\.path) == ["CLIPS/HERO.mov", "CLIPS/J009C001.mov"], "\(found)")
+            #expect(found.map(\.status) == (historyFirst ? [.verified, .verified] : [.new, .new]), "\(found)")
+            #expect(found.first?.xxh64 == Digest.xxh64("take").hex)
+            let sealed = found.compactMap { file in
+                file.xxh64.map { ASCMHLWriter.File(path: file.path, size: file.size ?? 0, modified: file.modified ?? Date(), xxh64: $0) }
+            }
+            try ASCMHLWriter.seal(sealed, folders: outcome.folders, folder: card, tool: "catalog", version: "test")
+            try LocalCrawlTests.tool(["ascmhl", "diff", card])
+            try LocalCrawlTests.tool(["ascmhl-debug", "verify", card])
+        }
+    }
+
     /// Histories in every algorithm ascmhl writes (not only XXH64) are verified in that algorithm;
     /// a changed file's digest is the one ascmhl gives the new content.
     @Test(arguments: ["md5", "sha1", "xxh3", "xxh128", "c4"])
