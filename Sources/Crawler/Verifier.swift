@@ -65,9 +65,14 @@ public struct Verifier: Sendable {
         // and the catalog's.
         func references(_ relative: String) -> [(record: String, algorithm: HashAlgorithm, value: String)] {
             var found: [(record: String, algorithm: HashAlgorithm, value: String)] = []
-            if let listed = lists[relative] {
+            // Every list that describes the file, not only the one taken first: an MHL 1.1 list
+            // that disagrees with the ASC MHL history is a record the file does not match.
+            for listed in hashLists.all(relative) {
                 for algorithm in HashAlgorithm.allCases {
-                    if let value = listed.hashes[algorithm.rawValue] { found.append((listed.list, algorithm, value)) }
+                    guard let value = listed.hashes[algorithm.rawValue],
+                        !found.contains(where: { $0.record == listed.list && $0.algorithm == algorithm && algorithm.same($0.value, value) })
+                    else { continue }
+                    found.append((listed.list, algorithm, value))
                 }
             }
             if let record = catalogued[relative] {

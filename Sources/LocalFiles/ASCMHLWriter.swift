@@ -29,6 +29,8 @@ public enum ASCMHLWriter {
         public var reason: String
         public var description: String { "cannot seal: \(reason)" }
         public var failureClass: FailureClass { .failure }
+
+        public init(reason: String) { self.reason = reason }
     }
 
     /// A generation written: the folder whose history it joined (relative to the sealed folder,

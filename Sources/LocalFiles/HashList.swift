@@ -271,6 +271,13 @@ public struct HashLists: Sendable {
     public var entries: [String: HashListEntry]
     public var problems: [HashListReader.Problem]
     public var ignores: [String: IgnorePatterns]
+    /// The entries another list's took precedence over (an MHL 1.1 list's under an ASC MHL
+    /// history's, a farther history's under a nearer one's): still records a file is held
+    /// against.
+    public var shadowed: [String: [HashListEntry]] = [:]
+
+    /// Every list's entry for `path`, the one taken first.
+    public func all(_ path: String) -> [HashListEntry] { (entries[path].map { [$0] } ?? []) + (shadowed[path] ?? []) }
 
     /// Whether a history left `path` (volume-relative) out: it matches the ignore patterns of a
     /// history whose folder holds it.
@@ -291,10 +298,16 @@ extension HashListReader {
         var found: [String: HashListEntry] = [:]
         var problems: [Problem] = []
         var ignores: [String: IgnorePatterns] = [:]
+        var shadowed: [String: [HashListEntry]] = [:]
         func add(_ listed: [String: HashListEntry], under folder: String, replacing: Bool) {
             for (path, entry) in listed {
                 let key = folder.isEmpty ? path : folder + "/" + path
-                if replacing || found[key] == nil { found[key] = entry }
+                guard let old = found[key] else {
+                    found[key] = entry
+                    continue
+                }
+                shadowed[key, default: []].append(replacing ? old : entry)
+                if replacing { found[key] = entry }
             }
         }
         func parent(_ path: String) -> String { path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "" }
@@ -316,7 +329,7 @@ extension HashListReader {
                 ignores[folder] = history.ignore
             } catch { problems.append(error) }
         }
-        return HashLists(entries: found, problems: problems, ignores: ignores)
+        return HashLists(entries: found, problems: problems, ignores: ignores, shadowed: shadowed)
     }
 }
 
@@ -328,9 +341,11 @@ extension HashListReader {
     public static func lists(for folder: String, entries: [LocalEntry], in volume: Volume) -> HashLists {
         let outer = above(folder, in: volume)
         let inner = collect(entries, in: volume)
+        var shadowed = outer.shadowed.merging(inner.shadowed) { farther, nearer in nearer + farther }
+        for (path, farther) in outer.entries where inner.entries[path] != nil { shadowed[path, default: []].append(farther) }
         return HashLists(
             entries: outer.entries.merging(inner.entries) { _, nearer in nearer }, problems: outer.problems + inner.problems,
-            ignores: outer.ignores.merging(inner.ignores) { _, nearer in nearer })
+            ignores: outer.ignores.merging(inner.ignores) { _, nearer in nearer }, shadowed: shadowed)
     }
 
     /// The hash lists in the folders above `folder` (an `ascmhl/` history, a legacy `.mhl`), keyed
@@ -341,6 +356,7 @@ extension HashListReader {
         var found: [String: HashListEntry] = [:]
         var problems: [Problem] = []
         var ignores: [String: IgnorePatterns] = [:]
+        var shadowed: [String: [HashListEntry]] = [:]
         let limit = volume.id.hasPrefix("path:") ? "/" : volume.root
         var current = URL(fileURLWithPath: folder).standardized.path
         var ancestors: [String] = []
@@ -365,10 +381,11 @@ extension HashListReader {
                 for (path, entry) in list {
                     let absolute = ancestor == "/" ? "/" + path : ancestor + "/" + path
                     guard VolumeResolver.contains(volume.root, absolute), absolute != volume.root else { continue }
-                    found[volume.relativePath(of: absolute)] = entry
+                    let key = volume.relativePath(of: absolute)
+                    if let old = found.updateValue(entry, forKey: key) { shadowed[key, default: []].append(old) }
                 }
             }
         }
-        return HashLists(entries: found, problems: problems, ignores: ignores)
+        return HashLists(entries: found, problems: problems, ignores: ignores, shadowed: shadowed)
     }
 }

@@ -65,6 +65,16 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             LocalReading.verdict(verdict, quiet: global.quiet)
             if seal {
+                // A file that does not match a record the history does not hold (the catalog's
+                // scan, an MHL 1.1 list) would enter the history as it is now, for its original.
+                let unproven = files.filter { $0.status == .mismatched && !$0.records.contains("ascmhl") }.map(\.path)
+                if !unproven.isEmpty {
+                    throw ASCMHLWriter.Failure(
+                        reason:
+                            "\(Count.of(unproven.count, "file")) \(unproven.count == 1 ? "does" : "do") not match \(unproven.count == 1 ? "its" : "their") record and the history has none to hold \(unproven.count == 1 ? "it" : "them") against, so a new generation would record \(unproven.count == 1 ? "it" : "them") as \(unproven.count == 1 ? "it is" : "they are") now: "
+                            + unproven.prefix(3).map { TerminalText.sanitize($0) }.joined(separator: ", ") + (unproven.count > 3 ? ", …" : "")
+                            + "; nothing was written")
+                }
                 let sealed = files.compactMap { file -> ASCMHLWriter.File? in
                     guard file.status != .missing, let xxh64 = file.xxh64, let size = file.size, let modified = file.modified,
                         !file.path.hasSuffix(".DS_Store")

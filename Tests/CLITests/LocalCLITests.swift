@@ -188,6 +188,23 @@ import Testing
         #expect(changed.status == 1 && changed.stdout.contains("P015.mhl,mismatched,"), "\(changed.stdout)")
     }
 
+    /// A file that no longer matches the catalog's scan, on a card with no history yet, is not
+    /// sealed as it is now: the seal would make the damaged content its original.
+    @Test func aSealNeverTakesADamagedFileForItsOriginal() async throws {
+        let directory = try scratchDirectory()
+        let card = directory + "/Q016"
+        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: card + "/CLIPS/Q016C001.mov", contents: Data("take".utf8))
+        let scanned = try await runCatalog(["crawl", "local", card, "--db", directory + "/c.sqlite"])
+        #expect(scanned.status == 0, "\(scanned.stderr)")
+        try Data("tako".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/Q016C001.mov"))
+        let sealed = try await runCatalog(["verify", card, "--seal", "--db", directory + "/c.sqlite", "--format", "csv"])
+        #expect(sealed.status == 1, "\(sealed.stderr)")
+        #expect(sealed.stdout.contains("CLIPS/Q016C001.mov,mismatched,"), "\(sealed.stdout)")
+        #expect(sealed.stderr.contains("cannot seal: 1 file does not match its record and the history has none"), "\(sealed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: card + "/ascmhl"))
+    }
+
     /// Sealing a card whose history is in another algorithm records that algorithm again, as
     /// verified (the proof that the files were checked), beside XXH64, as ascmhl does.
     @Test(arguments: ["c4", "md5"])

@@ -110,6 +110,27 @@ import Testing
         }
     }
 
+    /// An MHL 1.1 list beside an ASC MHL history is a record too: when it says another digest
+    /// than the file has, the file is mismatched, though the history agrees with the file.
+    @Test func everyListDescribingAFileIsHeldAgainstIt() async throws {
+        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/K011").path
+        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: card + "/CLIPS/K011C001.mov", contents: Data("take".utf8))
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        try """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <hashlist version="1.1">
+          <hash><file>CLIPS/K011C001.mov</file><size>4</size><xxhash64be>1111111111111111</xxhash64be></hash>
+        </hashlist>
+        """.write(toFile: card + "/K011.mhl", atomically: true, encoding: .utf8)
+        let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
+        var found: [FileVerification] = []
+        try await Verifier(database: nil, resolver: resolver).verify(card) { found.append($0) }
+        let clip = try #require(found.first { $0.path == "CLIPS/K011C001.mov" })
+        #expect(clip.status == .mismatched && clip.records == ["ascmhl", "mhl"], "\(found)")
+        #expect(clip.mismatches.map(\.record) == ["mhl"] && clip.mismatches.first?.recorded == "1111111111111111")
+    }
+
     /// Histories in every algorithm ascmhl writes (not only XXH64) are verified in that algorithm;
     /// a changed file's digest is the one ascmhl gives the new content.
     @Test(arguments: ["md5", "sha1", "xxh3", "xxh128", "c4"])
