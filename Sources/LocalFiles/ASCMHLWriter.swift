@@ -252,6 +252,11 @@ public enum ASCMHLWriter {
                 let text = algorithm == .c4 ? value : value.lowercased()
                 xml += "      <\(name) action=\"\(action)\" hashdate=\"\(time(now))\">\(text)</\(name)>\n"
             }
+            // The history names the file in another Unicode form (`Café` decomposed, the disk's
+            // precomposed): one name to catalog, two paths to ascmhl, so the rename is recorded.
+            if let recorded = previous[file.path]?.path, Array(recorded.utf8) != Array(file.path.utf8) {
+                xml += "      <previousPath>\(escaped(recorded))</previousPath>\n"
+            }
             xml += "    </hash>\n"
         }
         for directory in directories {

@@ -105,6 +105,7 @@ public enum HashListReader {
                     entries[path] = renamed
                 }
                 var entry = entries[path] ?? HashListEntry(path: path, size: nil, modified: nil, hashes: [:])
+                entry.path = path  // as the latest generation writes it (its bytes)
                 entry.size = pathElement.attributes["size"].flatMap { Int64($0) } ?? entry.size
                 entry.modified = pathElement.attributes["lastmodificationdate"].flatMap(Timestamp.parse) ?? entry.modified
                 entry.hashes.merge(found) { _, new in new }
