@@ -94,7 +94,17 @@ public struct VerificationWriter {
 
     public mutating func end() throws {
         switch format {
-        case .json: try sink(Array("]}\n".utf8))
+        case .json:
+            // The hash lists that could not be read, so a program reading the report sees why
+            // it is not clean as well as a person reading the verdict.
+            var w = JSONWriter()
+            w.appendRaw("],\"unusable_lists\":[")
+            for (index, list) in unusableLists.enumerated() {
+                if index > 0 { w.appendRaw(",") }
+                w.writeString(list)
+            }
+            w.appendRaw("]}\n")
+            try sink(w.bytes)
         case .table:
             let limits = [10, max(20, width / 3), 10, max(20, width - width / 3 - 26)]
             try sink(

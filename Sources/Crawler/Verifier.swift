@@ -44,6 +44,21 @@ public struct Verifier: Sendable {
             return (found, HashListReader.lists(for: folder, entries: found, in: volume), tally)
         }
         let (lists, problems) = (hashLists.entries, hashLists.problems)
+        // A history's ignore patterns leave out what it does not record (`ascmhl create -i
+        // '*.tmp'`): not verified, not new, not sealed. What it records is verified whatever a
+        // pattern says (ascmhl matches some patterns, `CLIPS/**`, against the absolute path, so
+        // they leave nothing out), and so is every folder holding such a file.
+        var recordedFolders = Set<String>()
+        for path in lists.keys {
+            var folder = Substring(path)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                guard recordedFolders.insert(String(folder)).inserted else { break }
+            }
+        }
+        func ignored(_ relative: String, isFolder: Bool) -> Bool {
+            hashLists.isIgnored(relative, isFolder: isFolder) && (isFolder ? !recordedFolders.contains(relative) : lists[relative] == nil)
+        }
         func within(_ relative: String) -> Bool { base.isEmpty || relative.hasPrefix(base + "/") }
         // What the catalog's last scan of this volume recorded, by volume-relative path.
         var catalogued: [String: LocalFileRecord] = [:]
@@ -54,9 +69,7 @@ public struct Verifier: Sendable {
         func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
         func isHidden(_ relative: String) -> Bool { shown(relative).split(separator: "/").contains { DirectoryWalker.isHidden(String($0)) } }
         let files = entries.filter {
-            // What a history's ignore patterns leave out (`ascmhl create -i '*.tmp'`) is on no
-            // record and in no seal, as with ascmhl.
-            !$0.isFolder && !HashListReader.isHistory($0.relativePath) && !hashLists.isIgnored($0.relativePath, isFolder: false)
+            !$0.isFolder && !HashListReader.isHistory($0.relativePath) && !ignored($0.relativePath, isFolder: false)
                 && (scan.includeHidden || !isHidden($0.relativePath) || lists[$0.relativePath] != nil || catalogued[$0.relativePath] != nil)
         }
         let present = Set(files.map(\.relativePath))
@@ -118,7 +131,7 @@ public struct Verifier: Sendable {
         // On record but gone from the volume.
         for relative in Set(lists.keys).union(catalogued.keys)
         where within(relative) && !present.contains(relative) && !HashListReader.isHistory(relative)
-            && !hashLists.isIgnored(relative, isFolder: false)
+            && !ignored(relative, isFolder: false)
         {
             let records = [lists[relative].map(\.list), catalogued[relative].map { _ in "catalog" }].compactMap { $0 }
             // Under a folder that could not be read, a file is not known to be gone.
@@ -137,7 +150,7 @@ public struct Verifier: Sendable {
         for (relative, reason) in tally.unreadable {
             guard relative != base else { throw LocalScanError.cannotOpen(path: path, reason: reason) }
             let recorded = Set(lists.keys).union(catalogued.keys).contains { $0.hasPrefix(relative + "/") }
-            guard (scan.includeHidden || !isHidden(relative) || recorded) && !hashLists.isIgnored(relative, isFolder: true) else { continue }
+            guard (scan.includeHidden || !isHidden(relative) || recorded) && !ignored(relative, isFolder: true) else { continue }
             notRead.append(
                 (
                     relative,
@@ -148,7 +161,7 @@ public struct Verifier: Sendable {
         }
         for (_, result) in (results.map { ($0.key, $0.value) } + notRead).sorted(by: { $0.0 < $1.0 }) { try each(result) }
         let folders = entries.filter {
-            $0.isFolder && (scan.includeHidden || !isHidden($0.relativePath)) && !hashLists.isIgnored($0.relativePath, isFolder: true)
+            $0.isFolder && (scan.includeHidden || !isHidden($0.relativePath)) && !ignored($0.relativePath, isFolder: true)
         }
         .map { ASCMHLWriter.Folder(path: shown($0.relativePath), modified: $0.modified.date) }
         return Outcome(unusableLists: problems, folders: folders)

@@ -196,6 +196,11 @@ public enum ASCMHLWriter {
         // ascmhl carries a history's ignore patterns into every generation (the files were left
         // out on their account, and its directory hashes leave them out).
         var ignore = IgnorePatterns(IgnorePatterns.defaults)
+        if !FileManager.default.fileExists(atPath: chainPath),
+            ((try? FileManager.default.contentsOfDirectory(atPath: history)) ?? []).contains(where: { $0.lowercased().hasSuffix(".mhl") })
+        {
+            throw Failure(reason: "\(history) \(HashListReader.missingChain); it was left as it is")
+        }
         if FileManager.default.fileExists(atPath: chainPath) {
             do {
                 let chain = try HashListReader.document(chainPath)

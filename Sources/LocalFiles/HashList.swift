@@ -159,6 +159,9 @@ public enum HashListReader {
         return entries
     }
 
+    /// Why a history folder with generations and no `ascmhl_chain.xml` is not used.
+    public static let missingChain = "holds generations but no ascmhl_chain.xml, so they cannot be told from files put there since"
+
     /// Whether a volume-relative path is part of a hash list: inside an `ascmhl` folder, or a
     /// `.mhl` file.
     public static func isHashList(_ path: String) -> Bool {
@@ -320,6 +323,17 @@ extension HashListReader {
                 add(try legacyMHL(file: volume.absolutePath(of: entry.relativePath)), under: parent(entry.relativePath), replacing: false)
             } catch { problems.append(error) }
         }
+        // A history with generations but no chain file (deleted, or left by a tool that
+        // stopped part way) cannot be read as a history: ascmhl refuses it too.
+        let chained = Set(entries.filter { !$0.isFolder && $0.name == "ascmhl_chain.xml" }.map { parent($0.relativePath) })
+        var unchained = Set<String>()
+        for entry in entries where !entry.isFolder && entry.name.lowercased().hasSuffix(".mhl") {
+            let history = parent(entry.relativePath)
+            guard history == "ascmhl" || history.hasSuffix("/ascmhl"), !chained.contains(history), unchained.insert(history).inserted else {
+                continue
+            }
+            problems.append(Problem(file: volume.absolutePath(of: history), reason: missingChain))
+        }
         for entry in entries where !entry.isFolder && entry.name == "ascmhl_chain.xml" {
             let history = parent(entry.relativePath)
             guard history == "ascmhl" || history.hasSuffix("/ascmhl") else { continue }
@@ -370,6 +384,13 @@ extension HashListReader {
             var lists: [[String: HashListEntry]] = []
             for name in ((try? FileManager.default.contentsOfDirectory(atPath: ancestor)) ?? []).sorted() where name.lowercased().hasSuffix(".mhl") {
                 do { lists.append(try legacyMHL(file: ancestor == "/" ? "/" + name : ancestor + "/" + name)) } catch { problems.append(error) }
+            }
+            if !FileManager.default.fileExists(atPath: ancestor + "/ascmhl/ascmhl_chain.xml"),
+                ((try? FileManager.default.contentsOfDirectory(atPath: ancestor + "/ascmhl")) ?? []).contains(where: {
+                    $0.lowercased().hasSuffix(".mhl")
+                })
+            {
+                problems.append(Problem(file: ancestor + "/ascmhl", reason: missingChain))
             }
             if FileManager.default.fileExists(atPath: ancestor + "/ascmhl/ascmhl_chain.xml") {
                 do {

@@ -41,24 +41,43 @@ public struct IgnorePatterns: Sendable, Equatable {
 
     private func matchesOne(_ name: String, within path: String, isFolder: Bool) -> Bool {
         for raw in patterns where !raw.hasPrefix("#") && !raw.hasPrefix("!") {
-            var pattern = raw
+            var pattern = Self.trimmed(raw)
             let foldersOnly = pattern.hasSuffix("/")
             while pattern.hasSuffix("/") { pattern.removeLast() }
             guard !pattern.isEmpty, !foldersOnly || isFolder else { continue }
             if pattern.contains("/") {
                 while pattern.hasPrefix("/") { pattern.removeFirst() }
-                if pattern.hasPrefix("**/") {
-                    // At any depth: the rest against the path's end, from each folder down.
-                    let rest = String(pattern.dropFirst(3))
-                    let parts = path.split(separator: "/")
-                    for start in parts.indices where fnmatch(rest, parts[start...].joined(separator: "/"), FNM_PATHNAME) == 0 { return true }
-                } else if fnmatch(pattern, path, FNM_PATHNAME) == 0 {
-                    return true
-                }
+                // `**/**` is `**`: kept to one, so a pattern cannot make the match try every
+                // split of a path many times over.
+                var segments: [String] = []
+                for segment in pattern.split(separator: "/") where segment != "**" || segments.last != "**" { segments.append(String(segment)) }
+                if Self.match(segments[...], path.split(separator: "/").map(String.init)[...]) { return true }
             } else if fnmatch(pattern.replacingOccurrences(of: "**", with: "*"), name, 0) == 0 {
                 return true
             }
         }
         return false
+    }
+
+    /// A pattern without the spaces git (and so ascmhl) drops from its end, unless escaped.
+    static func trimmed(_ pattern: String) -> String {
+        var text = pattern
+        while text.hasSuffix(" ") && !text.hasSuffix("\\ ") { text.removeLast() }
+        return text
+    }
+
+    /// Whether path components match pattern segments: `**` stands for any number of folders
+    /// (none too, but not the whole rest of the path when it ends the pattern: `CLIPS/**` is what
+    /// is inside CLIPS), any other segment for one component, as a shell glob.
+    static func match(_ segments: ArraySlice<String>, _ parts: ArraySlice<String>) -> Bool {
+        guard let first = segments.first else { return parts.isEmpty }
+        if first == "**" {
+            let rest = segments.dropFirst()
+            if rest.isEmpty { return !parts.isEmpty }
+            for skip in 0...parts.count where match(rest, parts.dropFirst(skip)) { return true }
+            return false
+        }
+        guard let part = parts.first, fnmatch(first, part, 0) == 0 else { return false }
+        return match(segments.dropFirst(), parts.dropFirst())
     }
 }

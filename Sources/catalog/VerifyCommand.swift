@@ -67,6 +67,16 @@ struct VerifyCommand: AsyncParsableCommand {
             if seal {
                 // A file that does not match a record the history does not hold (the catalog's
                 // scan, an MHL 1.1 list) would enter the history as it is now, for its original.
+                // Nor is a card sealed with something on it unread (a folder that cannot be listed,
+                // a name in two Unicode forms): the generation would leave it out.
+                let unread = files.filter { $0.status == .unreadable }.map(\.path)
+                if !unread.isEmpty {
+                    throw ASCMHLWriter.Failure(
+                        reason:
+                            "\(unread.count == 1 ? "1 file or folder" : "\(Count.grouped(unread.count)) files or folders") could not be read, and a new generation would leave \(unread.count == 1 ? "it" : "them") out: "
+                            + unread.prefix(3).map { TerminalText.sanitize($0) }.joined(separator: ", ") + (unread.count > 3 ? ", …" : "")
+                            + "; nothing was written")
+                }
                 let unproven = files.filter { $0.status == .mismatched && !$0.records.contains("ascmhl") }.map(\.path)
                 if !unproven.isEmpty {
                     throw ASCMHLWriter.Failure(

@@ -188,6 +188,24 @@ import Testing
         #expect(changed.status == 1 && changed.stdout.contains("P015.mhl,mismatched,"), "\(changed.stdout)")
     }
 
+    /// Nothing is sealed while something on the card went unread (here a name in two Unicode
+    /// forms): the generation would leave it out.
+    @Test func aCardWithSomethingUnreadIsNotSealed() async throws {
+        let directory = try scratchDirectory()
+        let card = directory + "/R017"
+        try FileManager.default.createDirectory(atPath: card, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: card + "/Caf\u{E9}.mov", contents: Data("one".utf8))
+        let decomposed = (Array(card.utf8) + Array("/Cafe".utf8) + [0xCC, 0x81] + Array(".mov".utf8) + [0]).map { CChar(bitPattern: $0) }
+        let fd = open(decomposed, O_CREAT | O_WRONLY, 0o644)
+        #expect(fd >= 0)
+        close(fd)
+        let sealed = try await runCatalog(["verify", card, "--seal", "--format", "csv"], environment: ["HOME": directory])
+        #expect(sealed.status == 1, "\(sealed.stderr)")
+        #expect(
+            sealed.stderr.contains("cannot seal: 1 file or folder could not be read, and a new generation would leave it out"), "\(sealed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: card + "/ascmhl"))
+    }
+
     /// A file that no longer matches the catalog's scan, on a card with no history yet, is not
     /// sealed as it is now: the seal would make the damaged content its original.
     @Test func aSealNeverTakesADamagedFileForItsOriginal() async throws {
@@ -252,6 +270,9 @@ import Testing
         #expect(broken.status == 1, "\(broken.stderr)")
         #expect(broken.stderr.contains("1 file: 1 new; 1 hash list could not be read, so its files were not checked against it"), "\(broken.stderr)")
         #expect(broken.stderr.contains("ascmhl_chain.xml: not well-formed XML"), "\(broken.stderr)")
+        // A program reading the JSON report sees it too.
+        let unusable = try JSONParser.parse(broken.stdout)["unusable_lists"]?.arrayValue ?? []
+        #expect(unusable.count == 1 && unusable.first?.stringValue?.contains("not well-formed XML") == true, "\(broken.stdout)")
     }
 }
 

@@ -131,6 +131,65 @@ import Testing
         #expect(clip.mismatches.map(\.record) == ["mhl"] && clip.mismatches.first?.recorded == "1111111111111111")
     }
 
+    /// ascmhl matches some patterns (`CLIP/**`) against the absolute path, so they leave nothing
+    /// out and it records the files: what a history records is verified whatever its patterns
+    /// say, so damage to such a file is caught.
+    @Test func filesAHistoryRecordsAreVerifiedWhateverItsPatternsSay() async throws {
+        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/L012").path
+        try FileManager.default.createDirectory(atPath: card + "/CLIP", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: card + "/CLIP/L012C001.mov", contents: Data("take".utf8))
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", "-i", "CLIP/**", card])
+        try Data("tako".utf8).write(to: URL(fileURLWithPath: card + "/CLIP/L012C001.mov"))
+        let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
+        var found: [FileVerification] = []
+        try await Verifier(database: nil, resolver: resolver).verify(card) { found.append($0) }
+        #expect(found.map(\.path) == ["CLIP/L012C001.mov"] && found.map(\.status) == [.mismatched], "\(found)")
+    }
+
+    /// A history whose chain file is gone (deleted, or a tool stopped part way) is not read as
+    /// a history, and not sealed over: its generations cannot be told from files put there
+    /// since.
+    @Test func aHistoryWithoutItsChainIsNotUsedNorSealedOver() async throws {
+        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/M013").path
+        try FileManager.default.createDirectory(atPath: card + "/CLIP", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: card + "/CLIP/M013C001.mov", contents: Data("take".utf8))
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        try FileManager.default.removeItem(atPath: card + "/ascmhl/ascmhl_chain.xml")
+        let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
+        var found: [FileVerification] = []
+        let outcome = try await Verifier(database: nil, resolver: resolver).verify(card) { found.append($0) }
+        #expect(outcome.unusableLists.map(\.reason) == [HashListReader.missingChain], "\(outcome.unusableLists)")
+        let sealed = found.compactMap { file in
+            file.xxh64.map { ASCMHLWriter.File(path: file.path, size: file.size ?? 0, modified: file.modified ?? Date(), xxh64: $0) }
+        }
+        #expect { try ASCMHLWriter.seal(sealed, folder: card, tool: "catalog", version: "test") } throws: { error in
+            "\(error)".contains("no ascmhl_chain.xml")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: card + "/ascmhl").count == 1)
+    }
+
+    /// A file the history names in another Unicode form than the disk's (decomposed `Café`,
+    /// renamed precomposed) is the same file to catalog; the seal records the rename
+    /// (`previousPath`) so ascmhl, which tells the two apart, follows it.
+    @Test func aNameInAnotherUnicodeFormIsSealedAsARename() async throws {
+        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/N014").path
+        try FileManager.default.createDirectory(atPath: card + "/CLIP", withIntermediateDirectories: true)
+        let decomposed = card + "/CLIP/Cafe\u{301}.mov"
+        FileManager.default.createFile(atPath: decomposed, contents: Data("take".utf8))
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        #expect(rename(decomposed, card + "/CLIP/Caf\u{E9}.mov") == 0)
+        let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
+        var found: [FileVerification] = []
+        let outcome = try await Verifier(database: nil, resolver: resolver).verify(card) { found.append($0) }
+        #expect(found.map(\.status) == [.verified], "\(found)")
+        let sealed = found.compactMap { file in
+            file.xxh64.map { ASCMHLWriter.File(path: file.path, size: file.size ?? 0, modified: file.modified ?? Date(), xxh64: $0) }
+        }
+        try ASCMHLWriter.seal(sealed, folders: outcome.folders, folder: card, tool: "catalog", version: "test")
+        try LocalCrawlTests.tool(["ascmhl", "diff", card])
+        try LocalCrawlTests.tool(["ascmhl-debug", "verify", card])
+    }
+
     /// Histories in every algorithm ascmhl writes (not only XXH64) are verified in that algorithm;
     /// a changed file's digest is the one ascmhl gives the new content.
     @Test(arguments: ["md5", "sha1", "xxh3", "xxh128", "c4"])

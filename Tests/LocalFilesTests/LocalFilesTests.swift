@@ -357,6 +357,15 @@ func scratchFolder() throws -> String {
         #expect(ignore.matches("CLIPS/CLIPS.xml", isFolder: false) && !ignore.matches("CLIPS/deep/A001.xml", isFolder: false))
         #expect(ignore.matches("shots/render/f001.exr", isFolder: false) && ignore.matches("render/f001.exr", isFolder: false))
         #expect(!ignore.matches("CLIPS/A001C001.mov", isFolder: false))
+        // `**` inside a path: any number of folders, none too; at the end: what is inside.
+        let deep = IgnorePatterns(["CLIP/**/c.xml", "OTHER/**", "f.xml ", "**/**/**/**/**/**/z.bin"])
+        #expect(deep.matches("CLIP/sub/deep/c.xml", isFolder: false) && deep.matches("CLIP/c.xml", isFolder: false))
+        #expect(!deep.matches("CLIP/sub/deep/d.xml", isFolder: false) && !deep.matches("SUB/CLIP/c.xml", isFolder: false))
+        #expect(deep.matches("OTHER/a.mov", isFolder: false) && !deep.matches("OTHER", isFolder: true))
+        // Trailing spaces are dropped from a pattern, as git drops them.
+        #expect(deep.matches("f.xml", isFolder: false))
+        let long = Array(repeating: "d", count: 40).joined(separator: "/") + "/z.bin"
+        #expect(deep.matches(long, isFolder: false) && !deep.matches(long + "x", isFolder: false))
         #expect(IgnorePatterns(IgnorePatterns.defaults + ["*.tmp", "*.tmp", ""]).patterns == [".DS_Store", "ascmhl", "ascmhl/", "*.tmp"])
     }
 }
