@@ -57,6 +57,9 @@ struct DemoCommand: AsyncParsableCommand {
                 Terminal.output("sandbox listening at \(urls.frameIOV4) (Frame.io V4) and \(urls.dash) (Dash); crawling into \(database.path)")
                 let display = ProgressDisplay(quiet: false, statsInterval: 0)
                 var options = CrawlOptions(progress: display.callback)
+                // Each run starts a new sandbox: a delta from the last run's would be held against
+                // another service (`demo` then `demo --card` called every card file missing).
+                options.mode = .full
                 // The sandbox serves a picture per file: the demo's catalog shows them in catalog serve.
                 options.thumbnails = ThumbnailFetcher(cache: ThumbnailCache(database: database))
                 display.start()

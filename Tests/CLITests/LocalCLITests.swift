@@ -280,6 +280,9 @@ import Testing
 @Suite struct DemoCardCLITests {
     @Test func theDemoCardGetsItsVerdict() async throws {
         let directory = try scratchDirectory()
+        // As the README has it: the demo first, then the demo with a card, into the same catalog.
+        let first = try await runCatalog(["demo", "--db", directory + "/demo.sqlite"])
+        #expect(first.status == 0, "\(first.stderr)")
         let run = try await runCatalog(["demo", "--db", directory + "/demo.sqlite", "--card", directory + "/A002_CARD"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains(SandboxCard.expectedVerdict), "\(run.stdout)")
