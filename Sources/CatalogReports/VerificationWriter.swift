@@ -116,11 +116,19 @@ public struct VerificationWriter {
         }
     }
 
-    /// Whether nothing mismatched, went missing or could not be read.
+    /// Whether nothing mismatched, went missing or could not be read, and something was held
+    /// against a record (files that are all new were checked against nothing, unless a seal
+    /// is recording them now).
     public var isClean: Bool {
         (totals[.mismatched] ?? 0) + (totals[.missing] ?? 0) + (totals[.unreadable] ?? 0) == 0 && unusableLists.isEmpty
-            && !totals.isEmpty
+            && !totals.isEmpty && (sealing || !comparedWithNothing)
     }
+
+    /// Whether every file is new: no hash list or earlier scan records any of them.
+    public var comparedWithNothing: Bool { (totals[.new] ?? 0) > 0 && totals.keys.allSatisfy { $0 == .new } }
+
+    /// Whether a seal follows (`--seal`), recording the new files.
+    public var sealing = false
 
     /// The hash lists that could not be read (`file: reason`): the files they describe were not
     /// held against them, so the folder is not verified.
@@ -132,6 +140,9 @@ public struct VerificationWriter {
         let parts = FileVerification.Status.allCases.compactMap { status in totals[status].map { "\(Count.grouped($0)) \(status.rawValue)" } }
         var line = "\(Count.of(total, "file")): " + (parts.isEmpty ? "nothing to verify (is the drive mounted?)" : parts.joined(separator: ", "))
         line += problems.isEmpty ? "" : "; " + problems.joined(separator: ", ") + (problems.count < totalProblems ? ", …" : "")
+        if comparedWithNothing && !sealing && unusableLists.isEmpty {
+            line += "; no hash list or earlier scan records them, so nothing was compared (--seal starts a history)"
+        }
         if !unusableLists.isEmpty {
             line +=
                 "; \(Count.of(unusableLists.count, "hash list")) could not be read, so \(unusableLists.count == 1 ? "its" : "their") files were not checked against \(unusableLists.count == 1 ? "it" : "them"): "

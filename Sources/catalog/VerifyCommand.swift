@@ -58,6 +58,7 @@ struct VerifyCommand: AsyncParsableCommand {
             try AtomicOutput.write(to: output.target) { sink in
                 var writer = VerificationWriter(format: chosen, width: Terminal.columns, sink: sink)
                 writer.unusableLists = outcome.unusableLists.map(\.description)
+                writer.sealing = seal
                 try writer.begin()
                 for file in files { try writer.write(file) }
                 try writer.end()
