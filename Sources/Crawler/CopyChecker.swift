@@ -69,10 +69,7 @@ public struct CopyChecker: Sendable {
             if catalogued[item.id] == nil, let record = LocalFileRecord(item: item) { catalogued[item.id] = record }
         }
         // And those the volume's hash lists (ASC MHL, MHL 1.1) give for files as they are.
-        let lists =
-            scan.rehash
-            ? [:]
-            : await BlockingIO.run { [entries] in HashListReader.lists(for: resolved, entries: entries, in: volume).entries }
+        let lists = scan.rehash ? nil : await BlockingIO.run { [entries] in HashListReader.lists(for: resolved, entries: entries, in: volume) }
         var digests: [String: (xxh64: String?, md5: String?, unreadable: String?)] = [:]
         var toHash: [(entry: LocalEntry, path: String)] = []
         for entry in entries {
@@ -81,7 +78,7 @@ public struct CopyChecker: Sendable {
                 old.md5 != nil || !dash
             {
                 digests[entry.relativePath] = (old.xxh64, old.md5, nil)
-            } else if let listed = lists[entry.relativePath]?.digests(for: entry, md5: dash) {
+            } else if let listed = lists?.digests(for: entry, md5: dash) {
                 digests[entry.relativePath] = (listed.xxh64, listed.md5, nil)
             } else {
                 toHash.append((entry, volume.absolutePath(of: entry.relativePath)))

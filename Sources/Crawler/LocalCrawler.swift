@@ -177,7 +177,7 @@ extension LocalCrawler {
                         {
                             counts.reused += 1
                             try await recorder.emit(LocalItemMapper.item(for: entry, in: volume, digests: (old.xxh64, old.md5)))
-                        } else if !crawler.scan.rehash, let listed = lists.entries[entry.relativePath]?.digests(for: entry, md5: crawler.scan.md5) {
+                        } else if !crawler.scan.rehash, let listed = lists.digests(for: entry, md5: crawler.scan.md5) {
                             counts.fromHashLists += 1
                             try await recorder.emit(LocalItemMapper.item(for: entry, in: volume, digests: listed))
                         } else {

@@ -147,10 +147,12 @@ public struct Verifier: Sendable {
         // Kept apart from `results`: a name that is another's in a different Unicode form is
         // the same key there.
         var notRead: [(String, FileVerification)] = []
+        // Ignore patterns do not apply here: the `ascmhl` every history ignores may be a nested
+        // history that could not be read.
+        let onRecord = Set(lists.keys).union(catalogued.keys)
         for (relative, reason) in tally.unreadable {
             guard relative != base else { throw LocalScanError.cannotOpen(path: path, reason: reason) }
-            let recorded = Set(lists.keys).union(catalogued.keys).contains { $0.hasPrefix(relative + "/") }
-            guard (scan.includeHidden || !isHidden(relative) || recorded) && !ignored(relative, isFolder: true) else { continue }
+            guard scan.includeHidden || !isHidden(relative) || onRecord.contains(where: { $0.hasPrefix(relative + "/") }) else { continue }
             notRead.append(
                 (
                     relative,

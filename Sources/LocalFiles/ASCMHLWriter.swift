@@ -15,6 +15,9 @@ public enum ASCMHLWriter {
         public var xxh64: String
         public var others: [String: String]
 
+        /// Whether it did not match a record (the history's, the catalog's, another list's).
+        public var mismatched = false
+
         public init(path: String, size: Int64, modified: Date, xxh64: String, others: [String: String] = [:]) {
             self.path = path
             self.size = size
@@ -87,20 +90,41 @@ public enum ASCMHLWriter {
         let hashes = directoryHashes(files, folders: Array(folders.keys))
         var written: [Generation] = []
         var references: [String: [(path: String, c4: String)]] = [:]
-        for history in nested + [""] {
-            let own = files.filter { owner($0.path) == history }.map { file in
+        func own(_ history: String) -> [File] {
+            files.filter { owner($0.path) == history }.map { file in
                 var file = file
                 file.path = relative(file.path, to: history)
                 return file
             }
+        }
+        // Every history is read and checked before any is written: a refusal leaves them all
+        // as they were.
+        var histories: [String: Existing] = [:]
+        for history in nested + [""] {
+            let existing = try Existing(folder: history.isEmpty ? folder : folder + "/" + history)
+            // A file that does not match a record this history does not hold (the catalog's
+            // scan, a list elsewhere) would enter it as it is now, for its original.
+            let unproven = own(history).filter { $0.mismatched && existing.previous[$0.path] == nil }.map(\.path)
+            if !unproven.isEmpty {
+                throw Failure(
+                    reason:
+                        "\(unproven.count == 1 ? "1 file does" : "\(unproven.count) files do") not match \(unproven.count == 1 ? "its" : "their") record and the history has none to hold \(unproven.count == 1 ? "it" : "them") against, so a new generation would record \(unproven.count == 1 ? "it as it is" : "them as they are") now: "
+                        + unproven.prefix(3).map { TerminalText.sanitize(history.isEmpty ? $0 : history + "/" + $0) }.joined(separator: ", ")
+                        + (unproven.count > 3 ? ", …" : "") + "; nothing was written")
+            }
+            histories[history] = existing
+        }
+        for history in nested + [""] {
+            guard let existing = histories[history] else { continue }
+            let own = own(history)
             // Its folders' hashes (a nested history's folder among its parent's), and its root's.
             let ownFolders = folders.keys.filter { !$0.isEmpty && $0 != history && owner($0) == history }.sorted().compactMap {
                 path -> Directory? in
                 hashes[path].map { Directory(path: relative(path, to: history), modified: folders[path] ?? nil, hashes: $0) }
             }
             let (name, c4) = try generation(
-                own, folder: history.isEmpty ? folder : folder + "/" + history, root: hashes[history], directories: ownFolders,
-                references: references[history] ?? [], tool: tool, version: version, hostname: hostname, now: now)
+                own, folder: history.isEmpty ? folder : folder + "/" + history, existing: existing, root: hashes[history],
+                directories: ownFolders, references: references[history] ?? [], tool: tool, version: version, hostname: hostname, now: now)
             written.append(Generation(folder: history, name: name, files: own.count))
             if !history.isEmpty {
                 let parent = owner(history)
@@ -185,41 +209,55 @@ public enum ASCMHLWriter {
     /// Writes the next generation of the history in `folder`/ascmhl for `files` (relative to
     /// `folder`) with the folder's `root` hash and its `directories`' hashes, naming the nested
     /// generations in `references`; returns its name and C4 id.
-    private static func generation(
-        _ files: [File], folder: String, root: DirectoryHash?, directories: [Directory], references: [(path: String, c4: String)],
-        tool: String, version: String, hostname: String, now: Date
-    ) throws(Failure) -> (name: String, c4: String) {
-        let history = folder + "/ascmhl"
-        let chainPath = history + "/ascmhl_chain.xml"
+    /// What a history already holds: its generations (number, file, C4) in the chain, its
+    /// files' entries, its ignore patterns (with ascmhl's defaults) and the next number.
+    struct Existing {
         var generations: [(number: Int, path: String, c4: String)] = []
         var previous: [String: HashListEntry] = [:]
         // ascmhl carries a history's ignore patterns into every generation (the files were left
         // out on their account, and its directory hashes leave them out).
         var ignore = IgnorePatterns(IgnorePatterns.defaults)
-        if !FileManager.default.fileExists(atPath: chainPath),
-            ((try? FileManager.default.contentsOfDirectory(atPath: history)) ?? []).contains(where: { $0.lowercased().hasSuffix(".mhl") })
-        {
-            throw Failure(reason: "\(history) \(HashListReader.missingChain); it was left as it is")
-        }
-        if FileManager.default.fileExists(atPath: chainPath) {
-            do {
-                let chain = try HashListReader.document(chainPath)
-                for element in chain.children where element.name == "hashlist" {
-                    guard let number = element.attributes["sequencenr"].flatMap(Int.init), let path = element.child("path")?.text,
-                        let c4 = element.child("c4")?.text
-                    else { continue }
-                    generations.append(
-                        (number, path.trimmingCharacters(in: .whitespacesAndNewlines), c4.trimmingCharacters(in: .whitespacesAndNewlines)))
-                }
-                let existing = try HashListReader.ascMHLHistory(folder: folder)
-                previous = existing.entries
-                ignore.add(existing.ignore.patterns)
-            } catch {
-                throw Failure(reason: "the existing history cannot be read (\(error)); it was left as it is")
+        var number = 1
+
+        /// Reads the history in `folder`/ascmhl (none yet: nothing).
+        init(folder: String) throws(Failure) {
+            let history = folder + "/ascmhl"
+            let chainPath = history + "/ascmhl_chain.xml"
+            if !FileManager.default.fileExists(atPath: chainPath),
+                ((try? FileManager.default.contentsOfDirectory(atPath: history)) ?? []).contains(where: { $0.lowercased().hasSuffix(".mhl") })
+            {
+                throw Failure(reason: "\(history) \(HashListReader.missingChain); nothing was written")
             }
+            if FileManager.default.fileExists(atPath: chainPath) {
+                do {
+                    let chain = try HashListReader.document(chainPath)
+                    for element in chain.children where element.name == "hashlist" {
+                        guard let number = element.attributes["sequencenr"].flatMap(Int.init), let path = element.child("path")?.text,
+                            let c4 = element.child("c4")?.text
+                        else { continue }
+                        generations.append(
+                            (number, path.trimmingCharacters(in: .whitespacesAndNewlines), c4.trimmingCharacters(in: .whitespacesAndNewlines)))
+                    }
+                    let existing = try HashListReader.ascMHLHistory(folder: folder)
+                    previous = existing.entries
+                    ignore.add(existing.ignore.patterns)
+                } catch {
+                    throw Failure(reason: "the existing history cannot be read (\(error)); nothing was written")
+                }
+            }
+            let (next, overflow) = (generations.map(\.number).max() ?? 0).addingReportingOverflow(1)
+            guard !overflow else { throw Failure(reason: "\(chainPath) numbers its last generation \(Int.max): there is no next one") }
+            number = next
         }
-        let (number, overflow) = (generations.map(\.number).max() ?? 0).addingReportingOverflow(1)
-        guard !overflow else { throw Failure(reason: "\(chainPath) numbers its last generation \(Int.max): there is no next one") }
+    }
+
+    private static func generation(
+        _ files: [File], folder: String, existing: Existing, root: DirectoryHash?, directories: [Directory],
+        references: [(path: String, c4: String)], tool: String, version: String, hostname: String, now: Date
+    ) throws(Failure) -> (name: String, c4: String) {
+        let history = folder + "/ascmhl"
+        var generations = existing.generations
+        let (previous, ignore, number) = (existing.previous, existing.ignore, existing.number)
         let folderName = URL(fileURLWithPath: folder).lastPathComponent
         // `2026-12-01_104512`: the UTC time, as ascmhl names generations.
         let stamp = Timestamp.format(now).replacingOccurrences(of: "T", with: "_").replacingOccurrences(of: ":", with: "")
@@ -292,7 +330,7 @@ public enum ASCMHLWriter {
             try FileManager.default.createDirectory(atPath: history, withIntermediateDirectories: true)
             // The generation first, then the chain that names it (each written whole, atomically).
             try bytes.write(to: URL(fileURLWithPath: history + "/" + name), options: .atomic)
-            try Data(chain.utf8).write(to: URL(fileURLWithPath: chainPath), options: .atomic)
+            try Data(chain.utf8).write(to: URL(fileURLWithPath: history + "/ascmhl_chain.xml"), options: .atomic)
         } catch {
             throw Failure(reason: "\(history): \(error.localizedDescription)")
         }

@@ -133,8 +133,9 @@ public struct DirectoryWalker: Sendable {
                 if name == "." || name == ".." { continue }
                 names.append(name)
             }
-            if errno != 0 {
-                tally.unreadable.append((volume.relativePath(of: current), "\(String(cString: strerror(errno))) while listing it"))
+            let listingError = errno
+            if listingError != 0 {
+                tally.unreadable.append((volume.relativePath(of: current), "\(String(cString: strerror(listingError))) while listing it"))
             }
             closedir(directory)
             var subfolders: [String] = []

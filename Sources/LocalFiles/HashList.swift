@@ -283,6 +283,19 @@ public struct HashLists: Sendable {
     /// Every list's entry for `path`, the one taken first.
     public func all(_ path: String) -> [HashListEntry] { (entries[path].map { [$0] } ?? []) + (shadowed[path] ?? []) }
 
+    /// The digests a scan can take for `entry` instead of reading it: those of the list taken
+    /// first (``HashListEntry/digests(for:md5:)``), unless another list gives the file another
+    /// XXH64 or MD5; then which is right is only known by reading it.
+    public func digests(for entry: LocalEntry, md5: Bool) -> (xxh64: String, md5: String?)? {
+        guard let first = entries[entry.relativePath]?.digests(for: entry, md5: md5) else { return nil }
+        for other in shadowed[entry.relativePath] ?? [] {
+            for (algorithm, value) in [(HashAlgorithm.xxh64, first.xxh64), (.md5, first.md5)] {
+                if let value, let theirs = other.hashes[algorithm.rawValue], !algorithm.same(theirs, value) { return nil }
+            }
+        }
+        return first
+    }
+
     /// Whether a history left `path` (volume-relative) out: it matches the ignore patterns of a
     /// history whose folder holds it.
     public func isIgnored(_ path: String, isFolder: Bool) -> Bool {
@@ -360,7 +373,9 @@ extension HashListReader {
         for (path, farther) in outer.entries where inner.entries[path] != nil { shadowed[path, default: []].append(farther) }
         return HashLists(
             entries: outer.entries.merging(inner.entries) { _, nearer in nearer }, problems: outer.problems + inner.problems,
-            ignores: outer.ignores.merging(inner.ignores) { _, nearer in nearer }, shadowed: shadowed)
+            // Only the patterns of histories at or under the folder: a history above's would leave
+            // files out of the one a seal writes here, which does not carry them.
+            ignores: inner.ignores, shadowed: shadowed)
     }
 
     /// The hash lists in the folders above `folder` (an `ascmhl/` history, a legacy `.mhl`), keyed
@@ -385,12 +400,18 @@ extension HashListReader {
             for name in ((try? FileManager.default.contentsOfDirectory(atPath: ancestor)) ?? []).sorted() where name.lowercased().hasSuffix(".mhl") {
                 do { lists.append(try legacyMHL(file: ancestor == "/" ? "/" + name : ancestor + "/" + name)) } catch { problems.append(error) }
             }
-            if !FileManager.default.fileExists(atPath: ancestor + "/ascmhl/ascmhl_chain.xml"),
-                ((try? FileManager.default.contentsOfDirectory(atPath: ancestor + "/ascmhl")) ?? []).contains(where: {
-                    $0.lowercased().hasSuffix(".mhl")
-                })
-            {
-                problems.append(Problem(file: ancestor + "/ascmhl", reason: missingChain))
+            // A history above that cannot be listed, or has generations but no chain, is a list
+            // that could not be used, as one in the folder itself would be.
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: ancestor + "/ascmhl", isDirectory: &isFolder), isFolder.boolValue {
+                do {
+                    let names = try FileManager.default.contentsOfDirectory(atPath: ancestor + "/ascmhl")
+                    if !names.contains("ascmhl_chain.xml"), names.contains(where: { $0.lowercased().hasSuffix(".mhl") }) {
+                        problems.append(Problem(file: ancestor + "/ascmhl", reason: missingChain))
+                    }
+                } catch {
+                    problems.append(Problem(file: ancestor + "/ascmhl", reason: "cannot be read (\(error.localizedDescription))"))
+                }
             }
             if FileManager.default.fileExists(atPath: ancestor + "/ascmhl/ascmhl_chain.xml") {
                 do {

@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The files an ASC MHL history leaves out: its latest generation's `<ignore>` patterns, which
 /// ascmhl matches as git does (`gitwildmatch`) and carries into every later generation. A
 /// pattern without a `/` (`*.tmp`, `cache`, `.DS_Store`) matches a file or folder of that name
@@ -51,8 +47,8 @@ public struct IgnorePatterns: Sendable, Equatable {
                 // split of a path many times over.
                 var segments: [String] = []
                 for segment in pattern.split(separator: "/") where segment != "**" || segments.last != "**" { segments.append(String(segment)) }
-                if Self.match(segments[...], path.split(separator: "/").map(String.init)[...]) { return true }
-            } else if fnmatch(pattern.replacingOccurrences(of: "**", with: "*"), name, 0) == 0 {
+                if Self.match(segments, path.split(separator: "/").map(String.init)) { return true }
+            } else if Self.glob(pattern.replacingOccurrences(of: "**", with: "*"), name) {
                 return true
             }
         }
@@ -68,16 +64,79 @@ public struct IgnorePatterns: Sendable, Equatable {
 
     /// Whether path components match pattern segments: `**` stands for any number of folders
     /// (none too, but not the whole rest of the path when it ends the pattern: `CLIPS/**` is what
-    /// is inside CLIPS), any other segment for one component, as a shell glob.
-    static func match(_ segments: ArraySlice<String>, _ parts: ArraySlice<String>) -> Bool {
-        guard let first = segments.first else { return parts.isEmpty }
-        if first == "**" {
-            let rest = segments.dropFirst()
-            if rest.isEmpty { return !parts.isEmpty }
-            for skip in 0...parts.count where match(rest, parts.dropFirst(skip)) { return true }
-            return false
+    /// is inside CLIPS), any other segment for one component, as a shell glob. Each (segment,
+    /// component) pair is decided once, so a pattern of many `**` cannot take exponential time.
+    static func match(_ segments: [String], _ parts: [String]) -> Bool {
+        var memo = [[Bool?]](repeating: [Bool?](repeating: nil, count: parts.count + 1), count: segments.count + 1)
+        func from(_ s: Int, _ p: Int) -> Bool {
+            if let known = memo[s][p] { return known }
+            let result: Bool
+            if s == segments.count {
+                result = p == parts.count
+            } else if segments[s] == "**" {
+                result = s + 1 == segments.count ? p < parts.count : (p...parts.count).contains { from(s + 1, $0) }
+            } else {
+                result = p < parts.count && glob(segments[s], parts[p]) && from(s + 1, p + 1)
+            }
+            memo[s][p] = result
+            return result
         }
-        guard let part = parts.first, fnmatch(first, part, 0) == 0 else { return false }
-        return match(segments.dropFirst(), parts.dropFirst())
+        return from(0, 0)
+    }
+
+    /// Whether `name` matches the shell glob `pattern` (`*`, `?`, `[abc]`, `[a-z]`, `[!x]`, `\`
+    /// escapes), in time proportional to the two lengths multiplied: each `*` is retried from
+    /// the last one only (glibc's fnmatch backtracks over every `*`, which a pattern from a card
+    /// could use to stall a verify).
+    static func glob(_ pattern: String, _ name: String) -> Bool {
+        let pattern = Array(pattern.unicodeScalars)
+        let name = Array(name.unicodeScalars)
+        var (p, n) = (0, 0)
+        var star: (p: Int, n: Int)?
+        while n < name.count {
+            if p < pattern.count, pattern[p] == "*" {
+                star = (p, n)
+                p += 1
+            } else if p < pattern.count, let width = one(pattern, at: p, matches: name[n]) {
+                p += width
+                n += 1
+            } else if let last = star {
+                star = (last.p, last.n + 1)
+                (p, n) = (last.p + 1, last.n + 1)
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == "*" { p += 1 }
+        return p == pattern.count
+    }
+
+    /// How much of `pattern` from `index` (one character, an escape or a bracket class) matches
+    /// `scalar`, nil when it does not.
+    private static func one(_ pattern: [Unicode.Scalar], at index: Int, matches scalar: Unicode.Scalar) -> Int? {
+        switch pattern[index] {
+        case "?": return 1
+        case "\\" where index + 1 < pattern.count: return pattern[index + 1] == scalar ? 2 : nil
+        case "[":
+            var i = index + 1
+            let negated = i < pattern.count && (pattern[i] == "!" || pattern[i] == "^")
+            if negated { i += 1 }
+            var found = false
+            var first = true
+            while i < pattern.count, pattern[i] != "]" || first {
+                first = false
+                if i + 2 < pattern.count, pattern[i + 1] == "-", pattern[i + 2] != "]" {
+                    if pattern[i].value <= scalar.value && scalar.value <= pattern[i + 2].value { found = true }
+                    i += 3
+                } else {
+                    if pattern[i] == scalar { found = true }
+                    i += 1
+                }
+            }
+            // No closing bracket: the `[` is itself.
+            guard i < pattern.count else { return pattern[index] == scalar ? 1 : nil }
+            return found != negated ? i + 1 - index : nil
+        default: return pattern[index] == scalar ? 1 : nil
+        }
     }
 }

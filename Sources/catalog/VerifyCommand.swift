@@ -17,7 +17,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
             With --seal, a new ASC MHL generation is then written for PATH (its ascmhl/ folder, created if need be), which the reference tool (ascmhl) verifies. A subfolder with a history of its own gets its own generation, which PATH's names by reference, as ascmhl does; directory hashes are recorded as ascmhl computes them.
 
-            A one-line verdict goes to standard error. Exit 0 only when nothing mismatched, went missing or could not be read (hash lists included) and there was something to verify; else 1. Hidden files a record names are verified; other hidden files are left out unless --include-hidden. As with ascmhl, links to files are followed and what a history's ignore patterns name is left out. Without a catalog (no --db, no default catalog), only the hash lists are used. Formats: docs/reports.md.
+            A one-line verdict goes to standard error. Exit 0 only when nothing mismatched, went missing or could not be read (hash lists included) and something was held against a record (every file new: 1, unless --seal starts their history); else 1. Hidden files a record names are verified; other hidden files are left out unless --include-hidden. As with ascmhl, links to files are followed and what a history's ignore patterns name is left out. Without a catalog (no --db, no default catalog), only the hash lists are used. Formats: docs/reports.md.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -66,10 +66,9 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             LocalReading.verdict(verdict, quiet: global.quiet)
             if seal {
-                // A file that does not match a record the history does not hold (the catalog's
-                // scan, an MHL 1.1 list) would enter the history as it is now, for its original.
-                // Nor is a card sealed with something on it unread (a folder that cannot be listed,
-                // a name in two Unicode forms): the generation would leave it out.
+                // No card is sealed with something on it unread (a folder that cannot be listed, a
+                // name in two Unicode forms): the generation would leave it out. (A file that does
+                // not match a record the history lacks is refused by the writer, history by history.)
                 let unread = files.filter { $0.status == .unreadable }.map(\.path)
                 if !unread.isEmpty {
                     throw ASCMHLWriter.Failure(
@@ -78,13 +77,12 @@ struct VerifyCommand: AsyncParsableCommand {
                             + unread.prefix(3).map { TerminalText.sanitize($0) }.joined(separator: ", ") + (unread.count > 3 ? ", …" : "")
                             + "; nothing was written")
                 }
-                let unproven = files.filter { $0.status == .mismatched && !$0.records.contains("ascmhl") }.map(\.path)
-                if !unproven.isEmpty {
+                // Nor while a hash list could not be read: what it holds was not checked.
+                if !outcome.unusableLists.isEmpty {
                     throw ASCMHLWriter.Failure(
                         reason:
-                            "\(Count.of(unproven.count, "file")) \(unproven.count == 1 ? "does" : "do") not match \(unproven.count == 1 ? "its" : "their") record and the history has none to hold \(unproven.count == 1 ? "it" : "them") against, so a new generation would record \(unproven.count == 1 ? "it" : "them") as \(unproven.count == 1 ? "it is" : "they are") now: "
-                            + unproven.prefix(3).map { TerminalText.sanitize($0) }.joined(separator: ", ") + (unproven.count > 3 ? ", …" : "")
-                            + "; nothing was written")
+                            "\(Count.of(outcome.unusableLists.count, "hash list")) could not be read, so the files were not all checked; nothing was written"
+                    )
                 }
                 let sealed = files.compactMap { file -> ASCMHLWriter.File? in
                     guard file.status != .missing, let xxh64 = file.xxh64, let size = file.size, let modified = file.modified,
@@ -92,7 +90,9 @@ struct VerifyCommand: AsyncParsableCommand {
                     else { return nil }
                     var others = file.otherDigests
                     others["md5"] = file.md5
-                    return ASCMHLWriter.File(path: file.path, size: size, modified: modified, xxh64: xxh64, others: others)
+                    var sealed = ASCMHLWriter.File(path: file.path, size: size, modified: modified, xxh64: xxh64, others: others)
+                    sealed.mismatched = file.status == .mismatched
+                    return sealed
                 }
                 let generations = try ASCMHLWriter.seal(
                     sealed, folders: outcome.folders, folder: path, tool: "catalog", version: Catalog.configuration.version)

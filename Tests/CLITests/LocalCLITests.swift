@@ -206,6 +206,54 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: card + "/ascmhl"))
     }
 
+    /// A subfolder sealed alone gets a history of its own, which does not hold a file the card's
+    /// history says is damaged: nothing is written, rather than the damage as the original.
+    /// Nor is anything sealed while a hash list could not be read.
+    @Test func aSealNeverRecordsWhatAnotherRecordDisputes() async throws {
+        let directory = try scratchDirectory()
+        let card = directory + "/S018"
+        try FileManager.default.createDirectory(atPath: card + "/A001", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: card + "/A001/S018C001.mov", contents: Data("take".utf8))
+        try Self.ascmhl(["create", "-h", "xxh64", card])
+        try Data("tako".utf8).write(to: URL(fileURLWithPath: card + "/A001/S018C001.mov"))
+        let sealed = try await runCatalog(["verify", card + "/A001", "--seal", "--format", "csv"], environment: ["HOME": directory])
+        #expect(sealed.status == 1 && sealed.stdout.contains("S018C001.mov,mismatched,"), "\(sealed.stdout)")
+        #expect(sealed.stderr.contains("cannot seal: 1 file does not match its record"), "\(sealed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: card + "/A001/ascmhl"))
+        // An MHL 1.1 list in XXH32 (not read): nothing sealed either.
+        let other = directory + "/T019"
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: other + "/T019C001.mov", contents: Data("take".utf8))
+        try #"<?xml version="1.0"?><hashlist version="1.1"><hash><file>T019C001.mov</file><xxhash>1234abcd</xxhash></hash></hashlist>"#.write(
+            toFile: other + "/T019.mhl", atomically: true, encoding: .utf8)
+        let unread = try await runCatalog(["verify", other, "--seal", "--format", "csv"], environment: ["HOME": directory])
+        #expect(unread.status == 1 && unread.stderr.contains("cannot seal: 1 hash list could not be read"), "\(unread.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: other + "/ascmhl"))
+    }
+
+    /// Histories that cannot be listed fail verify wherever they are: one nested in the card
+    /// (which every history's `ascmhl` pattern would otherwise have hidden) and one above the
+    /// folder verified.
+    @Test func nestedAndOuterHistoriesThatCannotBeListedFailVerify() async throws {
+        let directory = try scratchDirectory()
+        let card = directory + "/U020"
+        try FileManager.default.createDirectory(atPath: card + "/A001", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: card + "/A001/U020C001.mov", contents: Data("take".utf8))
+        FileManager.default.createFile(atPath: card + "/U020.xml", contents: Data("<roll/>".utf8))
+        try Self.ascmhl(["create", "-h", "xxh64", card + "/A001"])
+        try Self.ascmhl(["create", "-h", "xxh64", card])
+        let home = directory + "/home"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        #expect(chmod(card + "/A001/ascmhl", 0) == 0)
+        let nested = try await runCatalog(["verify", card, "--format", "csv"], environment: ["HOME": home], asUser: 65534)
+        chmod(card + "/A001/ascmhl", 0o755)
+        #expect(nested.status == 1 && nested.stdout.contains("A001/ascmhl,unreadable,"), "\(nested.stdout)")
+        #expect(chmod(card + "/ascmhl", 0) == 0)
+        let outer = try await runCatalog(["verify", card + "/A001", "--format", "csv"], environment: ["HOME": home], asUser: 65534)
+        chmod(card + "/ascmhl", 0o755)
+        #expect(outer.status == 1 && outer.stderr.contains("could not be read"), "\(outer.stderr)")
+    }
+
     /// A file that no longer matches the catalog's scan, on a card with no history yet, is not
     /// sealed as it is now: the seal would make the damaged content its original.
     @Test func aSealNeverTakesADamagedFileForItsOriginal() async throws {

@@ -366,6 +366,17 @@ func scratchFolder() throws -> String {
         #expect(deep.matches("f.xml", isFolder: false))
         let long = Array(repeating: "d", count: 40).joined(separator: "/") + "/z.bin"
         #expect(deep.matches(long, isFolder: false) && !deep.matches(long + "x", isFolder: false))
+        // Shell globs: classes, ranges, negation, escapes.
+        let globs = IgnorePatterns(["[Tt]ake_[0-9].mov", "[!A]*.wav", "star\\*.txt"])
+        #expect(globs.matches("take_1.mov", isFolder: false) && globs.matches("Take_9.mov", isFolder: false))
+        #expect(
+            !globs.matches("take_x.mov", isFolder: false) && globs.matches("B01.wav", isFolder: false) && !globs.matches("A01.wav", isFolder: false))
+        #expect(globs.matches("star*.txt", isFolder: false) && !globs.matches("starry.txt", isFolder: false))
+        // Patterns a card could carry to stall a verify: many `**` apart, many `*` in a name.
+        // Each answer comes at once (before: time exponential in the number of wildcards).
+        let hostile = IgnorePatterns(["**/a/**/a/**/a/**/a/**/a/**/a/**/b", "*a*a*a*a*a*a*a*a*a*a*a*b"])
+        #expect(!hostile.matches(Array(repeating: "a", count: 60).joined(separator: "/") + "/c", isFolder: false))
+        #expect(!hostile.matches(String(repeating: "a", count: 255), isFolder: false))
         #expect(IgnorePatterns(IgnorePatterns.defaults + ["*.tmp", "*.tmp", ""]).patterns == [".DS_Store", "ascmhl", "ascmhl/", "*.tmp"])
     }
 }
