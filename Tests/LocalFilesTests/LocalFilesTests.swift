@@ -269,6 +269,29 @@ func scratchFolder() throws -> String {
         }
     }
 
+    /// Two lists that give a file different digests: neither is taken without reading the file
+    /// (`where` and `crawl local` read it); when they agree, the file is not read.
+    @Test func listsThatDisagreeAreNotTakenUnread() throws {
+        let folder = try scratchFolder()
+        FileManager.default.createFile(atPath: folder + "/clip.mov", contents: Data("take".utf8))
+        try Self.history(in: folder, [[("clip.mov", 4, "2026-11-30T10:00:00+00:00", "xxh64", "original", "aaaaaaaaaaaaaaaa")]])
+        let volume = Volume(id: "path:\(folder)", name: "Card", root: folder)
+        let clip = LocalEntry(
+            relativePath: "clip.mov", isFolder: false, size: 4,
+            modified: FileTime(seconds: Int64(Timestamp.parse("2026-11-30T10:00:00Z")?.timeIntervalSince1970 ?? 0), nanoseconds: 0), inode: 1)
+        for (legacy, agrees) in [("aaaaaaaaaaaaaaaa", true), ("bbbbbbbbbbbbbbbb", false)] {
+            try """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <hashlist version="1.1"><hash><file>clip.mov</file><size>4</size><xxhash64be>\(legacy)</xxhash64be></hash></hashlist>
+            """.write(toFile: folder + "/card.mhl", atomically: true, encoding: .utf8)
+            var entries: [LocalEntry] = []
+            _ = DirectoryWalker().walk(folder, in: volume) { entries.append($0) }
+            let lists = HashListReader.lists(for: folder, entries: entries, in: volume)
+            #expect(lists.all("clip.mov").count == 2)
+            #expect((lists.digests(for: clip, md5: false)?.xxh64 == "aaaaaaaaaaaaaaaa") == agrees)
+        }
+    }
+
     /// A path is read as written: a name may end in a carriage return (macOS's `Icon\r`) or
     /// start with a space, and ascmhl writes such names as they are.
     @Test func pathsAreReadAsWrittenWithoutTrimming() throws {
