@@ -65,7 +65,10 @@ public final class CatalogDatabase: Sendable {
         let directory = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            guard createDirectory, mode == .readWrite else { throw .missingDirectory(path: path) }
+            // A reader finds no catalog (the folder it would be in is not there either): the same
+            // answer as a missing file, not advice to create a folder that would hold nothing.
+            guard mode == .readWrite else { throw .noCatalog(path: path) }
+            guard createDirectory else { throw .missingDirectory(path: path) }
             do {
                 try FileManager.default.createDirectory(
                     atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

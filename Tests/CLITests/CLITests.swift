@@ -226,7 +226,7 @@ func itemsOnDisk(_ path: String) throws -> [String: String] {
         let directory = try scratchDirectory() + "/not/there"
         let run = try await runCatalog(["search", "interview", "--db", directory + "/catalog.sqlite"])
         #expect(run.status == 3)
-        #expect(run.stderr.contains("does not exist") && run.stderr.contains("--db"), "\(run.stderr)")
+        #expect(run.stderr.contains("no catalog at") && run.stderr.contains("Run `catalog crawl` first"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory))
     }
 

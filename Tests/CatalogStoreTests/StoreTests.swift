@@ -167,6 +167,10 @@ func makeItem(
 
     @Test func missingDirectoryIsAClearError() {
         #expect { try CatalogDatabase(path: "/nonexistent-dir-\(UUID())/c.sqlite") } throws: { "\($0)".contains("does not exist") }
+        // A reader is told there is no catalog (run a crawl), not to create the folder.
+        #expect { try CatalogDatabase(path: "/nonexistent-dir-\(UUID())/c.sqlite", access: .readOnly) } throws: {
+            "\($0)".contains("no catalog at")
+        }
     }
 
     @Test func filtersAndRanking() async throws {
