@@ -29,8 +29,21 @@ public enum DisplayWidth {
             lineWidth = indent
             limit = width
         }
-        // Words with their trailing space; a path's components with their trailing slash.
-        for word in text.split(separator: " ", omittingEmptySubsequences: false).map({ String($0) + " " }) {
+        // Words with their trailing space; a path's components with their trailing slash. A
+        // number stays with what follows it (`661 MB/s`, `13 pictures`, `20 000 files`) where
+        // the two fit on a line.
+        var words: [String] = []
+        for piece in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if let last = words.last, case let number = last.dropLast().drop(while: { $0 == "(" }), let first = number.first, first.isASCII,
+                first.isNumber, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "," || $0 == " ") }),
+                of(last) + of(String(piece)) <= width - indent
+            {
+                words[words.count - 1] = last + piece + " "
+            } else {
+                words.append(String(piece) + " ")
+            }
+        }
+        for word in words {
             let w = of(String(word.dropLast()))
             if lineWidth + w > limit, lineWidth > (lines.isEmpty ? 0 : indent) { breakLine() }
             if lineWidth + w <= limit {

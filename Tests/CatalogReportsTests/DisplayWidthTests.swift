@@ -6,6 +6,18 @@ import Testing
 /// Terminal cells, not characters: tables line up with CJK names, emoji and accents written as
 /// combining marks, and long paths keep the part that tells them apart.
 struct DisplayWidthTests {
+    /// A number is never left at a line's end without what it counts or measures.
+    @Test func wrappingKeepsNumbersWithTheirUnits() {
+        let text = "local scan: 20 000 files (19 GB) in 12 folders; 2 000 hashed (19 GB at 661 MB/s), 13 pictures"
+        for width in 12...80 {
+            let lines = DisplayWidth.wrap(text, width: width, indent: 2)
+            for line in lines.dropLast() where width >= 20 {
+                #expect(!(line.last?.isNumber ?? false), "width \(width): \(lines)")
+            }
+            #expect(lines.joined(separator: " ").split(separator: " ") == text.split(separator: " "), "width \(width): \(lines)")
+        }
+    }
+
     @Test func widthsCountCellsNotCharacters() {
         #expect(DisplayWidth.of("interview.mov") == 13)
         #expect(DisplayWidth.of("東京ロケ.mov") == 12)  // four wide characters, then four narrow
