@@ -9,11 +9,11 @@ public enum CopyCheckError: CatalogFailure, Sendable {
     case noServiceCatalogued
 
     public var description: String {
-        "the catalog holds no complete Frame.io or Dash crawl, so it cannot say what is in them."
+        "the catalog holds no complete Frame.io or Dash crawl (a local scan is not one), so it cannot say what is in them. Run `catalog crawl frameio` or `catalog crawl dash` first."
     }
 
     public var failureClass: FailureClass { .usage }
-    public var remedy: Remedy? { .crawlFirst }
+    public var remedy: Remedy? { nil }
 }
 
 /// `catalog where`: for every file under a folder (or one file), where the same content is

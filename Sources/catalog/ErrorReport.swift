@@ -1,5 +1,6 @@
 import ArgumentParser
 import CatalogCore
+import CatalogReports
 import DashClient
 
 /// Reports an error on stderr, with the remedy in this command line's words, and returns the
@@ -11,7 +12,11 @@ enum ErrorReport {
         let failure = error as? any CatalogFailure
         var message = "\(error)"
         if let remedy = failure?.remedy { message += " " + remedy.words }
-        Terminal.error("catalog: \(message)")
+        // On a terminal, wrapped at words to its width (a path or name too long for a line is
+        // cut where it must be); piped, one line for a script to read.
+        let line = "catalog: \(message)"
+        Terminal.error(
+            Terminal.stderrIsTerminal && !line.contains("\n") ? DisplayWidth.wrap(line, width: Terminal.columns, indent: 2).joined(separator: "\n") : line)
         return ExitCode(failure?.failureClass.rawValue ?? FailureClass.failure.rawValue)
     }
 }
