@@ -16,7 +16,8 @@ enum ErrorReport {
         // cut where it must be); piped, one line for a script to read.
         let line = "catalog: \(message)"
         Terminal.error(
-            Terminal.stderrIsTerminal && !line.contains("\n") ? DisplayWidth.wrap(line, width: Terminal.columns, indent: 2).joined(separator: "\n") : line)
+            Terminal.stderrIsTerminal && !line.contains("\n")
+                ? DisplayWidth.wrap(line, width: Terminal.columns, indent: 2).joined(separator: "\n") : line)
         return ExitCode(failure?.failureClass.rawValue ?? FailureClass.failure.rawValue)
     }
 }
