@@ -24,7 +24,7 @@ public struct CopyCheckWriter {
 
     /// The status word of a file: `exact`, `probable`, `pending`, `missing` or `unreadable`.
     public static func status(_ check: CopyCheck) -> String {
-        if let best = check.best { return best.rawValue }
+        if let best = check.best, best != .differs { return best.rawValue }
         return check.unreadable == nil ? "missing" : "unreadable"
     }
 
@@ -84,7 +84,7 @@ public struct CopyCheckWriter {
             let more = check.copies.count > 1 ? " (+\(check.copies.count - 1))" : ""
             rows.append([
                 status, TerminalText.sanitize(check.path), ByteCount.format(check.size), first.map { $0.item.source.displayName + more } ?? "",
-                TerminalText.sanitize(first?.item.path ?? check.unreadable ?? ""),
+                (first?.match == .differs ? "differs: " : "") + TerminalText.sanitize(first?.item.path ?? check.unreadable ?? ""),
             ])
         }
         count += 1
@@ -164,9 +164,12 @@ public struct CopyCheckTotals: Sendable, Equatable {
         case nil where check.unreadable != nil:
             unreadable += 1
             if unreadableExamples.count < Self.examples { unreadableExamples.append(check.path) }
-        case nil:
+        case nil, .differs:
             missing += 1
-            if missingExamples.count < Self.examples { missingExamples.append(check.path) }
+            if missingExamples.count < Self.examples {
+                let differing = check.copies.first { $0.match == .differs }
+                missingExamples.append(check.path + (differing.map { " (its \($0.item.source.displayName) copy differs)" } ?? ""))
+            }
         }
     }
 

@@ -31,6 +31,18 @@ extension CatalogDatabase {
                     "kind = 'file' AND name = ? COLLATE NOCASE AND source = 'frameio' AND size = ? AND xxh64 IS NULL", [probe.name, probe.size],
                     frameIOAPI == .v4 ? .probable : .pending)
             }
+            // No copy, but the same name and size with another digest: altered on one side since
+            // the upload. Named, so the answer says why the file is missing.
+            if found.isEmpty, let xxh64 = probe.xxh64?.lowercased() {
+                try add(
+                    "kind = 'file' AND name = ? COLLATE NOCASE AND source = 'frameio' AND size = ? AND xxh64 IS NOT NULL AND xxh64 != ?",
+                    [probe.name, probe.size, xxh64], .differs)
+            }
+            if found.isEmpty, let md5 = probe.md5?.lowercased() {
+                try add(
+                    "name = ? COLLATE NOCASE AND source = 'dash' AND size = ? AND md5 IS NOT NULL AND md5 != ?",
+                    [probe.name, probe.size, md5], .differs)
+            }
             return found
         }
     }

@@ -46,6 +46,9 @@ import Testing
         #expect(checks.map(CopyCheckWriter.status) == ["exact", "exact", "pending", "missing", "missing"])
         #expect(checks[0].copies.map(\.item.id) == ["f1"] && checks[1].copies.map(\.item.id) == ["d2"])
         #expect(checks[2].copies.map(\.item.id) == ["f3"])
+        // The clip altered after its upload: no copy, but Frame.io's file of its name and size
+        // is named as one that differs; the one never uploaded has nothing.
+        #expect(checks[3].copies.map(\.match) == [.differs] && checks[4].copies.isEmpty)
         var totals = CopyCheckTotals()
         var lines: [UInt8] = []
         var writer = CopyCheckWriter(format: .csv) { lines += $0 }
@@ -55,7 +58,7 @@ import Testing
         #expect(totals.exact == 2 && totals.pending == 1 && totals.missing == 2 && !totals.allSafe(acceptingProbable: true))
         #expect(
             CopyCheckWriter.verdict(totals)
-                == "2 of 5 files are in Frame.io or Dash: 2 exact; 1 pending (uploaded, checksum not yet computed): CLIPS/A001C003.mov; 2 missing: CLIPS/A001C004.mov, CLIPS/A001C005.mov"
+                == "2 of 5 files are in Frame.io or Dash: 2 exact; 1 pending (uploaded, checksum not yet computed): CLIPS/A001C003.mov; 2 missing: CLIPS/A001C004.mov (its Frame.io copy differs), CLIPS/A001C005.mov"
         )
         #expect(String(decoding: lines, as: UTF8.self).split(whereSeparator: \.isNewline).count == 6)
         // The same catalogue read through Frame.io V4 (no checksums): name and size are a probable copy.

@@ -24,6 +24,10 @@ public enum CopyMatch: String, Sendable, Comparable, CaseIterable {
     /// A Frame.io v2 file of the same name and size whose checksum the service has not computed
     /// yet (its upload is being processed).
     case pending
+    /// Not a copy: a Frame.io v2 file or Dash asset of the same name and size with another
+    /// digest (the file was altered on one side after the upload). Named so a person sees why
+    /// the file is missing; it counts as missing.
+    case differs
 
     public static func < (a: CopyMatch, b: CopyMatch) -> Bool {
         allCases.firstIndex(of: a) ?? 0 < allCases.firstIndex(of: b) ?? 0
@@ -61,6 +65,7 @@ public struct CopyCheck: Sendable {
         self.copies = copies
     }
 
-    /// The best match (nil: the content is in no service's catalogue).
+    /// The best match (nil: the content is in no service's catalogue; `differs`: neither, but a
+    /// file of its name and size with other content is).
     public var best: CopyMatch? { copies.map(\.match).min() }
 }
