@@ -129,7 +129,8 @@ public struct Verifier: Sendable {
             }
         }
         // On record but gone from the volume.
-        for relative in Set(lists.keys).union(catalogued.keys)
+        let onRecord = Set(lists.keys).union(catalogued.keys)
+        for relative in onRecord
         where within(relative) && !present.contains(relative) && !HashListReader.isHistory(relative)
             && !ignored(relative, isFolder: false)
         {
@@ -149,7 +150,6 @@ public struct Verifier: Sendable {
         var notRead: [(String, FileVerification)] = []
         // Ignore patterns do not apply here: the `ascmhl` every history ignores may be a nested
         // history that could not be read.
-        let onRecord = Set(lists.keys).union(catalogued.keys)
         for (relative, reason) in tally.unreadable {
             guard relative != base else { throw LocalScanError.cannotOpen(path: path, reason: reason) }
             guard scan.includeHidden || !isHidden(relative) || onRecord.contains(where: { $0.hasPrefix(relative + "/") }) else { continue }

@@ -221,24 +221,14 @@ public enum ASCMHLWriter {
 
         /// Reads the history in `folder`/ascmhl (none yet: nothing).
         init(folder: String) throws(Failure) {
-            let history = folder + "/ascmhl"
-            let chainPath = history + "/ascmhl_chain.xml"
-            if !FileManager.default.fileExists(atPath: chainPath),
-                ((try? FileManager.default.contentsOfDirectory(atPath: history)) ?? []).contains(where: { $0.lowercased().hasSuffix(".mhl") })
-            {
-                throw Failure(reason: "\(history) \(HashListReader.missingChain); nothing was written")
+            let chainPath = folder + "/ascmhl/ascmhl_chain.xml"
+            if let problem = HashListReader.historyProblem(folder: folder) {
+                throw Failure(reason: "\(problem); nothing was written")
             }
             if FileManager.default.fileExists(atPath: chainPath) {
                 do {
-                    let chain = try HashListReader.document(chainPath)
-                    for element in chain.children where element.name == "hashlist" {
-                        guard let number = element.attributes["sequencenr"].flatMap(Int.init), let path = element.child("path")?.text,
-                            let c4 = element.child("c4")?.text
-                        else { continue }
-                        generations.append(
-                            (number, path.trimmingCharacters(in: .whitespacesAndNewlines), c4.trimmingCharacters(in: .whitespacesAndNewlines)))
-                    }
                     let existing = try HashListReader.ascMHLHistory(folder: folder)
+                    generations = existing.generations.compactMap { generation in generation.c4.map { (generation.number, generation.name, $0) } }
                     previous = existing.entries
                     ignore.add(existing.ignore.patterns)
                 } catch {

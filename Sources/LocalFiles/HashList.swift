@@ -59,9 +59,17 @@ public enum HashListReader {
         try ascMHLHistory(folder: folder).entries
     }
 
-    /// The entries of the ASC MHL history in `folder/ascmhl`, by path relative to `folder`, and
-    /// the ignore patterns of its latest generation.
-    public static func ascMHLHistory(folder: String) throws(Problem) -> (entries: [String: HashListEntry], ignore: IgnorePatterns) {
+    /// An ASC MHL history as read: the generations its chain names (number, file name in
+    /// `ascmhl/`, C4 id), its files' entries by path relative to its folder, and the ignore
+    /// patterns of its latest generation.
+    public struct History: Sendable {
+        public var generations: [(number: Int, name: String, c4: String?)]
+        public var entries: [String: HashListEntry]
+        public var ignore: IgnorePatterns
+    }
+
+    /// The ASC MHL history in `folder/ascmhl`.
+    public static func ascMHLHistory(folder: String) throws(Problem) -> History {
         let history = folder + "/ascmhl"
         let chain = try document(history + "/ascmhl_chain.xml")
         // Generations in sequence order; each names its file (relative to ascmhl/) and its C4 id.
@@ -70,11 +78,16 @@ public enum HashListReader {
             guard let number = element.attributes["sequencenr"].flatMap(Int.init), let path = element.child("path")?.text,
                 !path.contains("/"), !path.hasPrefix(".")
             else { continue }
-            generations.append((number, path, element.child("c4")?.text?.trimmingCharacters(in: .whitespacesAndNewlines)))
+            generations.append(
+                (
+                    number, path.trimmingCharacters(in: .whitespacesAndNewlines),
+                    element.child("c4")?.text?.trimmingCharacters(in: .whitespacesAndNewlines)
+                ))
         }
+        generations.sort { $0.number < $1.number }
         var entries: [String: HashListEntry] = [:]
         var ignore = IgnorePatterns()
-        for (_, name, c4) in generations.sorted(by: { $0.number < $1.number }) {
+        for (_, name, c4) in generations {
             // A generation whose bytes are not those the chain recorded was edited since: it
             // cannot be taken as the record of the offload (ascmhl refuses it too).
             let generation = try document(history + "/" + name, c4: c4)
@@ -115,7 +128,7 @@ public enum HashListReader {
                 entries[path] = entry
             }
         }
-        return (entries, ignore)
+        return History(generations: generations, entries: entries, ignore: ignore)
     }
 
     /// The entries of a legacy MHL 1.1 file, by path relative to its folder. `xxhash64be` is
@@ -157,6 +170,22 @@ public enum HashListReader {
             )
         }
         return entries
+    }
+
+    /// Why the history in `folder/ascmhl` cannot be used before its chain is read: the folder
+    /// cannot be listed, or it holds generations and no `ascmhl_chain.xml`. Nil when there is no
+    /// such folder or nothing is wrong with it yet.
+    public static func historyProblem(folder: String) -> Problem? {
+        let history = folder + "/ascmhl"
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: history, isDirectory: &isFolder), isFolder.boolValue else { return nil }
+        do {
+            let names = try FileManager.default.contentsOfDirectory(atPath: history)
+            guard !names.contains("ascmhl_chain.xml"), names.contains(where: { $0.lowercased().hasSuffix(".mhl") }) else { return nil }
+            return Problem(file: history, reason: missingChain)
+        } catch {
+            return Problem(file: history, reason: "cannot be read (\(error.localizedDescription))")
+        }
     }
 
     /// Why a history folder with generations and no `ascmhl_chain.xml` is not used.
@@ -385,7 +414,6 @@ extension HashListReader {
     public static func above(_ folder: String, in volume: Volume) -> HashLists {
         var found: [String: HashListEntry] = [:]
         var problems: [Problem] = []
-        var ignores: [String: IgnorePatterns] = [:]
         var shadowed: [String: [HashListEntry]] = [:]
         let limit = volume.id.hasPrefix("path:") ? "/" : volume.root
         var current = URL(fileURLWithPath: folder).standardized.path
@@ -402,23 +430,9 @@ extension HashListReader {
             }
             // A history above that cannot be listed, or has generations but no chain, is a list
             // that could not be used, as one in the folder itself would be.
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: ancestor + "/ascmhl", isDirectory: &isFolder), isFolder.boolValue {
-                do {
-                    let names = try FileManager.default.contentsOfDirectory(atPath: ancestor + "/ascmhl")
-                    if !names.contains("ascmhl_chain.xml"), names.contains(where: { $0.lowercased().hasSuffix(".mhl") }) {
-                        problems.append(Problem(file: ancestor + "/ascmhl", reason: missingChain))
-                    }
-                } catch {
-                    problems.append(Problem(file: ancestor + "/ascmhl", reason: "cannot be read (\(error.localizedDescription))"))
-                }
-            }
+            if let problem = historyProblem(folder: ancestor) { problems.append(problem) }
             if FileManager.default.fileExists(atPath: ancestor + "/ascmhl/ascmhl_chain.xml") {
-                do {
-                    let history = try ascMHLHistory(folder: ancestor)
-                    lists.append(history.entries)
-                    if VolumeResolver.contains(volume.root, ancestor) { ignores[volume.relativePath(of: ancestor)] = history.ignore }
-                } catch { problems.append(error) }
+                do { lists.append(try ascMHLHistory(folder: ancestor).entries) } catch { problems.append(error) }
             }
             for list in lists {
                 for (path, entry) in list {
@@ -429,6 +443,6 @@ extension HashListReader {
                 }
             }
         }
-        return HashLists(entries: found, problems: problems, ignores: ignores, shadowed: shadowed)
+        return HashLists(entries: found, problems: problems, ignores: [:], shadowed: shadowed)
     }
 }

@@ -9,6 +9,34 @@ import Foundation
 public struct IgnorePatterns: Sendable, Equatable {
     /// The patterns as the history writes them, in order.
     public private(set) var patterns: [String]
+    /// The same, parsed once: matching runs for every file and every folder above it.
+    private var rules: [Rule] = []
+
+    /// A pattern parsed: a glob for a name at any depth, or (`anchored`) globs for the path's
+    /// components from the history's folder, `**` among them; for folders only or not.
+    private struct Rule: Sendable, Equatable {
+        var segments: [String]
+        var anchored: Bool
+        var foldersOnly: Bool
+
+        /// Nil for a comment, a negation (not ascmhl's practice) or an empty pattern.
+        init?(_ raw: String) {
+            guard !raw.hasPrefix("#"), !raw.hasPrefix("!") else { return nil }
+            var pattern = IgnorePatterns.trimmed(raw)
+            foldersOnly = pattern.hasSuffix("/")
+            while pattern.hasSuffix("/") { pattern.removeLast() }
+            guard !pattern.isEmpty else { return nil }
+            anchored = pattern.contains("/")
+            if anchored {
+                // `**/**` is `**`: kept to one, so a pattern cannot make the match try every
+                // split of a path many times over.
+                segments = []
+                for segment in pattern.split(separator: "/") where segment != "**" || segments.last != "**" { segments.append(String(segment)) }
+            } else {
+                segments = [pattern.replacingOccurrences(of: "**", with: "*")]
+            }
+        }
+    }
 
     /// Those every generation carries (ascmhl's defaults).
     public static let defaults = [".DS_Store", "ascmhl", "ascmhl/"]
@@ -20,36 +48,20 @@ public struct IgnorePatterns: Sendable, Equatable {
 
     /// Adds `more`, leaving out those already there.
     public mutating func add(_ more: [String]) {
-        for pattern in more where !pattern.isEmpty && !patterns.contains(pattern) { patterns.append(pattern) }
+        for pattern in more where !pattern.isEmpty && !patterns.contains(pattern) {
+            patterns.append(pattern)
+            if let rule = Rule(pattern) { rules.append(rule) }
+        }
     }
 
     /// Whether the file (or, with `isFolder`, the folder) at `path`, relative to the folder the
     /// history describes, is left out: by its own name, or because a folder above it is.
     public func matches(_ path: String, isFolder: Bool) -> Bool {
         let parts = path.split(separator: "/").map(String.init)
-        guard !parts.isEmpty else { return false }
         for index in parts.indices {
             let folder = index < parts.count - 1 || isFolder
-            if matchesOne(parts[index], within: parts[...index].joined(separator: "/"), isFolder: folder) { return true }
-        }
-        return false
-    }
-
-    private func matchesOne(_ name: String, within path: String, isFolder: Bool) -> Bool {
-        for raw in patterns where !raw.hasPrefix("#") && !raw.hasPrefix("!") {
-            var pattern = Self.trimmed(raw)
-            let foldersOnly = pattern.hasSuffix("/")
-            while pattern.hasSuffix("/") { pattern.removeLast() }
-            guard !pattern.isEmpty, !foldersOnly || isFolder else { continue }
-            if pattern.contains("/") {
-                while pattern.hasPrefix("/") { pattern.removeFirst() }
-                // `**/**` is `**`: kept to one, so a pattern cannot make the match try every
-                // split of a path many times over.
-                var segments: [String] = []
-                for segment in pattern.split(separator: "/") where segment != "**" || segments.last != "**" { segments.append(String(segment)) }
-                if Self.match(segments, path.split(separator: "/").map(String.init)) { return true }
-            } else if Self.glob(pattern.replacingOccurrences(of: "**", with: "*"), name) {
-                return true
+            for rule in rules where !rule.foldersOnly || folder {
+                if rule.anchored ? Self.match(rule.segments, Array(parts[...index])) : Self.glob(rule.segments[0], parts[index]) { return true }
             }
         }
         return false

@@ -139,13 +139,7 @@ import Testing
     /// A card of `files` (each holding "take"), sealed by ascmhl, verified as an unprivileged
     /// user (uid 65534) with its folder `locking` made unreadable (mode 000) meanwhile.
     static func verifyAsNobody(card name: String, files: [String], locking: String) async throws -> Run {
-        let directory = try scratchDirectory()
-        let card = directory + "/" + name
-        for file in files {
-            let folder = (card + "/" + file as NSString).deletingLastPathComponent
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: card + "/" + file, contents: Data("take".utf8))
-        }
+        let (directory, card) = try Self.card(name, files)
         try Self.ascmhl(["create", "-h", "xxh64", card])
         #expect(chmod(card + "/" + locking, 0) == 0)
         defer { chmod(card + "/" + locking, 0o755) }
@@ -154,14 +148,25 @@ import Testing
         return try await runCatalog(["verify", card, "--format", "csv"], environment: ["HOME": home], asUser: 65534)
     }
 
+    /// A card `name` in a new scratch directory, each of `files` (paths on the card) holding
+    /// "take"; returns the directory and the card.
+    static func card(_ name: String, _ files: [String]) throws -> (directory: String, card: String) {
+        let directory = try scratchDirectory()
+        let card = directory + "/" + name
+        try FileManager.default.createDirectory(atPath: card, withIntermediateDirectories: true)
+        for file in files {
+            let folder = (card + "/" + file as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: card + "/" + file, contents: Data("take".utf8))
+        }
+        return (directory, card)
+    }
+
     /// A card that also holds an MHL 1.1 list (Silverstack's, ShotPut's): catalog reads the
     /// list's digests, and records and verifies the list itself as a file, as ascmhl does, so
     /// ascmhl accepts the sealed card.
     @Test func aCardWithAnMHLListIsSealedAsAscmhlExpects() async throws {
-        let directory = try scratchDirectory()
-        let card = directory + "/P015"
-        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: card + "/CLIPS/P015C001.mov", contents: Data("take".utf8))
+        let (directory, card) = try Self.card("P015", ["CLIPS/P015C001.mov"])
         try """
         <?xml version="1.0" encoding="UTF-8"?>
         <hashlist version="1.1">
@@ -191,10 +196,7 @@ import Testing
     /// Nothing is sealed while something on the card went unread (here a name in two Unicode
     /// forms): the generation would leave it out.
     @Test func aCardWithSomethingUnreadIsNotSealed() async throws {
-        let directory = try scratchDirectory()
-        let card = directory + "/R017"
-        try FileManager.default.createDirectory(atPath: card, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: card + "/Caf\u{E9}.mov", contents: Data("one".utf8))
+        let (directory, card) = try Self.card("R017", ["Caf\u{E9}.mov"])
         let decomposed = (Array(card.utf8) + Array("/Cafe".utf8) + [0xCC, 0x81] + Array(".mov".utf8) + [0]).map { CChar(bitPattern: $0) }
         let fd = open(decomposed, O_CREAT | O_WRONLY, 0o644)
         #expect(fd >= 0)
@@ -210,10 +212,7 @@ import Testing
     /// history says is damaged: nothing is written, rather than the damage as the original.
     /// Nor is anything sealed while a hash list could not be read.
     @Test func aSealNeverRecordsWhatAnotherRecordDisputes() async throws {
-        let directory = try scratchDirectory()
-        let card = directory + "/S018"
-        try FileManager.default.createDirectory(atPath: card + "/A001", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: card + "/A001/S018C001.mov", contents: Data("take".utf8))
+        let (directory, card) = try Self.card("S018", ["A001/S018C001.mov"])
         try Self.ascmhl(["create", "-h", "xxh64", card])
         try Data("tako".utf8).write(to: URL(fileURLWithPath: card + "/A001/S018C001.mov"))
         let sealed = try await runCatalog(["verify", card + "/A001", "--seal", "--format", "csv"], environment: ["HOME": directory])
@@ -221,9 +220,7 @@ import Testing
         #expect(sealed.stderr.contains("cannot seal: 1 file does not match its record"), "\(sealed.stderr)")
         #expect(!FileManager.default.fileExists(atPath: card + "/A001/ascmhl"))
         // An MHL 1.1 list in XXH32 (not read): nothing sealed either.
-        let other = directory + "/T019"
-        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: other + "/T019C001.mov", contents: Data("take".utf8))
+        let other = try Self.card("T019", ["T019C001.mov"]).card
         try #"<?xml version="1.0"?><hashlist version="1.1"><hash><file>T019C001.mov</file><xxhash>1234abcd</xxhash></hash></hashlist>"#.write(
             toFile: other + "/T019.mhl", atomically: true, encoding: .utf8)
         let unread = try await runCatalog(["verify", other, "--seal", "--format", "csv"], environment: ["HOME": directory])
@@ -235,11 +232,7 @@ import Testing
     /// (which every history's `ascmhl` pattern would otherwise have hidden) and one above the
     /// folder verified.
     @Test func nestedAndOuterHistoriesThatCannotBeListedFailVerify() async throws {
-        let directory = try scratchDirectory()
-        let card = directory + "/U020"
-        try FileManager.default.createDirectory(atPath: card + "/A001", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: card + "/A001/U020C001.mov", contents: Data("take".utf8))
-        FileManager.default.createFile(atPath: card + "/U020.xml", contents: Data("<roll/>".utf8))
+        let (directory, card) = try Self.card("U020", ["A001/U020C001.mov", "U020.xml"])
         try Self.ascmhl(["create", "-h", "xxh64", card + "/A001"])
         try Self.ascmhl(["create", "-h", "xxh64", card])
         let home = directory + "/home"
@@ -257,10 +250,7 @@ import Testing
     /// A file that no longer matches the catalog's scan, on a card with no history yet, is not
     /// sealed as it is now: the seal would make the damaged content its original.
     @Test func aSealNeverTakesADamagedFileForItsOriginal() async throws {
-        let directory = try scratchDirectory()
-        let card = directory + "/Q016"
-        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: card + "/CLIPS/Q016C001.mov", contents: Data("take".utf8))
+        let (directory, card) = try Self.card("Q016", ["CLIPS/Q016C001.mov"])
         let scanned = try await runCatalog(["crawl", "local", card, "--db", directory + "/c.sqlite"])
         #expect(scanned.status == 0, "\(scanned.stderr)")
         try Data("tako".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/Q016C001.mov"))
