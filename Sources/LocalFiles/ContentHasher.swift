@@ -99,7 +99,7 @@ public struct ContentHasher: ~Copyable {
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         var xxh64 = XXH64Hasher()
         var md5 = wanted ? Insecure.MD5() : nil
-        var others = also.isEmpty ? nil : OtherHashers(also)
+        let others = also.isEmpty ? nil : OtherHashers(also)
         var total: Int64 = 0
         while true {
             let n = read(fd, buffer.baseAddress, buffer.count)

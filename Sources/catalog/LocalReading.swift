@@ -24,6 +24,7 @@ struct LocalReadOptions: ParsableArguments {
 enum LocalReading {
     /// Runs `body` with its reading shown on standard error (bytes read, rate, time left) under
     /// `source`, unless `quiet`.
+    @discardableResult
     static func withProgress<T>(_ source: String, quiet: Bool, _ body: (HashProgress) async throws -> T) async throws -> T {
         let display = ProgressDisplay(quiet: quiet, statsInterval: 0)
         let hashing = HashProgress()
