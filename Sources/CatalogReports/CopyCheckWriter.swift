@@ -24,7 +24,7 @@ public struct CopyCheckWriter {
 
     /// The status word of a file: `exact`, `probable`, `pending`, `missing` or `unreadable`.
     public static func status(_ check: CopyCheck) -> String {
-        if let best = check.best, best != .differs { return best.rawValue }
+        if let best = check.best, best < .uncounted { return best.rawValue }
         return check.unreadable == nil ? "missing" : "unreadable"
     }
 
@@ -74,6 +74,8 @@ public struct CopyCheckWriter {
                 w.writeString(copy.item.id)
                 w.appendRaw(",\"path\":")
                 w.writeString(copy.item.path)
+                w.appendRaw(",\"note\":")
+                Self.optional(copy.note, &w)
                 w.appendRaw("}")
             }
             w.appendRaw("]}")
@@ -84,7 +86,8 @@ public struct CopyCheckWriter {
             let more = check.copies.count > 1 ? " (+\(check.copies.count - 1))" : ""
             rows.append([
                 status, TerminalText.sanitize(check.path), ByteCount.format(check.size), first.map { $0.item.source.displayName + more } ?? "",
-                (first?.match == .differs ? "differs: " : "") + TerminalText.sanitize(first?.item.path ?? check.unreadable ?? ""),
+                (first?.match == .differs ? "differs: " : first?.match == .uncounted ? "uncounted: " : "")
+                    + TerminalText.sanitize(first?.item.path ?? check.unreadable ?? ""),
             ])
         }
         count += 1
@@ -121,7 +124,7 @@ public struct CopyCheckWriter {
         var line = "\(Count.grouped(found)) of \(Count.of(t.files, "file")) \(t.files == 1 ? "is" : "are") in Frame.io or Dash"
         if !parts.isEmpty { line += ": " + parts.joined(separator: ", ") }
         for (count, word, examples) in [
-            (t.pending, "pending (uploaded, checksum not yet computed)", t.pendingExamples), (t.missing, "missing", t.missingExamples),
+            (t.pending, "pending (still uploading, or checksum not yet computed)", t.pendingExamples), (t.missing, "missing", t.missingExamples),
             (t.unreadable, "unreadable", t.unreadableExamples),
         ] where count > 0 {
             line +=
@@ -131,7 +134,31 @@ public struct CopyCheckWriter {
         if t.probable > 0 && !acceptingProbable {
             line += "; probable copies are not proof (--allow-probable accepts them)"
         }
+        // Nothing left out or taken on trust goes unsaid: "all safe" never hides a skipped file.
+        if t.hiddenLeftOut > 0 {
+            line +=
+                "; \(Count.of(t.hiddenLeftOut, "hidden or system file")) left out ("
+                + t.hiddenExamples.map { TerminalText.sanitize($0) }.joined(separator: ", ")
+                + (t.hiddenLeftOut > t.hiddenExamples.count ? ", …" : "") + "; --include-hidden checks them)"
+        }
+        var trusted: [String] = []
+        if t.fromScan > 0 {
+            trusted.append("\(Count.of(t.fromScan, "file")) from the catalog's scans" + (t.lastScanAge.map { " (the last \(age($0)) ago)" } ?? ""))
+        }
+        if t.fromHashLists > 0 { trusted.append("\(Count.of(t.fromHashLists, "file")) from the hash lists on the volume") }
+        if !trusted.isEmpty {
+            line += "; digests of " + trusted.joined(separator: " and ") + ", not read now (--rehash reads every file)"
+        }
         return line
+    }
+
+    /// `45 s`, `12 min`, `3 h`, `2 days`.
+    static func age(_ seconds: Double) -> String {
+        let total = max(0, Int(seconds.rounded()))
+        if total < 60 { return "\(total) s" }
+        if total < 3600 { return "\(total / 60) min" }
+        if total < 86_400 * 2 { return "\(total / 3600) h" }
+        return "\(total / 86_400) days"
     }
 }
 
@@ -147,6 +174,15 @@ public struct CopyCheckTotals: Sendable, Equatable {
     public var pendingExamples: [String] = []
     public var missingExamples: [String] = []
     public var unreadableExamples: [String] = []
+    /// Hidden and system files left out, the first few of them.
+    public var hiddenLeftOut = 0
+    public var hiddenExamples: [String] = []
+    /// Files whose digests were taken from the catalog's scans, and how long ago the last scan
+    /// ended (seconds).
+    public var fromScan = 0
+    public var lastScanAge: Double?
+    /// Files whose digests were taken from hash lists on the volume.
+    public var fromHashLists = 0
 
     public init() {}
 
@@ -164,11 +200,13 @@ public struct CopyCheckTotals: Sendable, Equatable {
         case nil where check.unreadable != nil:
             unreadable += 1
             if unreadableExamples.count < Self.examples { unreadableExamples.append(check.path) }
-        case nil, .differs:
+        case nil, .differs, .uncounted:
             missing += 1
             if missingExamples.count < Self.examples {
-                let differing = check.copies.first { $0.match == .differs }
-                missingExamples.append(check.path + (differing.map { " (its \($0.item.source.displayName) copy differs)" } ?? ""))
+                let why =
+                    check.copies.first { $0.match == .uncounted }.flatMap(\.note)
+                    ?? check.copies.first { $0.match == .differs }.map { "its \($0.item.source.displayName) copy differs" }
+                missingExamples.append(check.path + (why.map { " (\($0))" } ?? ""))
             }
         }
     }

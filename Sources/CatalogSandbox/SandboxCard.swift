@@ -25,9 +25,18 @@ public struct SandboxCard: Sendable {
         /// The bytes uploaded (what the services' catalogues describe).
         public var bytes: [UInt8]
         public var upload: Upload
+
+        public init(path: String, bytes: [UInt8], upload: Upload) {
+            self.path = path
+            self.bytes = bytes
+            self.upload = upload
+        }
     }
 
     public var files: [File]
+
+    /// A card of `files`.
+    public init(files: [File]) { self.files = files }
 
     /// The card `A002`: six clips and two sound files.
     public static func generated(seed: UInt64 = 2026) -> SandboxCard {

@@ -33,17 +33,40 @@ extension CatalogDatabase {
             }
             // No copy, but the same name and size with another digest: altered on one side since
             // the upload. Named, so the answer says why the file is missing.
-            if found.isEmpty, let xxh64 = probe.xxh64?.lowercased() {
+            let counting = found.contains { Self.counted($0, size: probe.size).match < .uncounted }
+            if !counting, let xxh64 = probe.xxh64?.lowercased() {
                 try add(
                     "kind = 'file' AND name = ? COLLATE NOCASE AND source = 'frameio' AND size = ? AND xxh64 IS NOT NULL AND xxh64 != ?",
                     [probe.name, probe.size, xxh64], .differs)
             }
-            if found.isEmpty, let md5 = probe.md5?.lowercased() {
+            if !counting, let md5 = probe.md5?.lowercased() {
                 try add(
                     "name = ? COLLATE NOCASE AND source = 'dash' AND size = ? AND md5 IS NOT NULL AND md5 != ?",
                     [probe.name, probe.size, md5], .differs)
             }
-            return found
+            return found.map { Self.counted($0, size: probe.size) }.sorted { $0.match < $1.match }
         }
+    }
+
+    /// A copy as it counts before a wipe: only a live item of the file's size stands for it. A
+    /// Dash asset that is not `LIVE` (binned, staged, awaiting approval) and an item of another
+    /// size are `uncounted`, with why; a Frame.io V4 file still uploading (`created`) is pending.
+    static func counted(_ copy: CloudCopy, size: Int64) -> CloudCopy {
+        guard copy.match != .differs else { return copy }
+        var copy = copy
+        let state = copy.item.state?.uppercased()
+        if copy.item.source == .dash, state != "LIVE" {
+            copy.match = .uncounted
+            copy.note =
+                copy.item.state.map { "its Dash asset is \($0 == "BINNED" ? "in the bin" : "not live") (\($0))" }
+                ?? "its Dash asset's state is unknown"
+        } else if copy.item.size != size {
+            copy.match = .uncounted
+            copy.note = "its \(copy.item.source.displayName) copy has another size (\(copy.item.size.map { "\($0) bytes" } ?? "unknown"))"
+        } else if copy.item.source == .frameio, state == "CREATED" {
+            copy.match = .pending
+            copy.note = "still uploading"
+        }
+        return copy
     }
 }

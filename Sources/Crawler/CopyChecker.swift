@@ -32,10 +32,27 @@ public struct CopyChecker: Sendable {
         self.resolver = resolver
     }
 
+    /// What a check found besides each file's answer: what it left out, and how many answers
+    /// rest on digests that were not read now.
+    public struct Outcome: Sendable {
+        /// What the walk left out or could not read.
+        public var tally = WalkTally()
+        /// Hidden and system files left out (no hash list records them, `--include-hidden` not
+        /// given), the first few of them.
+        public var hiddenLeftOut = 0
+        public var hiddenExamples: [String] = []
+        /// Files whose digests came from the catalog's scan (unchanged size, time and inode), and
+        /// when the last scan of the source ended.
+        public var fromScan = 0
+        public var lastScan: Date?
+        /// Files whose digests came from a hash list on the volume describing them as they are.
+        public var fromHashLists = 0
+    }
+
     /// Checks every file under `path` (or `path` itself, a file), calling `each` with each file's
-    /// answer in path order; returns what the walk left out.
+    /// answer in path order; returns what it left out and where digests came from.
     @discardableResult
-    public func check(_ path: String, progress: HashProgress = HashProgress(), each: (CopyCheck) throws -> Void) async throws -> WalkTally {
+    public func check(_ path: String, progress: HashProgress = HashProgress(), each: (CopyCheck) throws -> Void) async throws -> Outcome {
         let frameIO = try database.lastCompleteCrawl(source: .frameio)?.api
         let dash = try database.lastCompleteCrawl(source: .dash) != nil
         guard frameIO != nil || dash else { throw CopyCheckError.noServiceCatalogued }
@@ -45,6 +62,7 @@ public struct CopyChecker: Sendable {
         let base = volume.relativePath(of: resolved)
         var entries: [LocalEntry] = []
         var tally = WalkTally()
+        var outcome = Outcome()
         if let single {
             var info = stat()
             let absolute = resolved + "/" + single
@@ -56,7 +74,9 @@ public struct CopyChecker: Sendable {
                     modified: FileTime(seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int64(info.st_mtim.tv_nsec)), inode: UInt64(info.st_ino))
             ]
         } else {
-            let walker = DirectoryWalker(includeHidden: scan.includeHidden)
+            // Hidden files are walked too: one a hash list on the card records is part of the
+            // answer (the offload recorded it); the others are left out, and counted.
+            let walker = DirectoryWalker(includeHidden: true)
             (entries, tally) = await BlockingIO.run {
                 var found: [LocalEntry] = []
                 let tally = walker.walk(resolved, in: volume) { if !$0.isFolder { found.append($0) } }
@@ -69,7 +89,22 @@ public struct CopyChecker: Sendable {
             if catalogued[item.id] == nil, let record = LocalFileRecord(item: item) { catalogued[item.id] = record }
         }
         // And those the volume's hash lists (ASC MHL, MHL 1.1) give for files as they are.
-        let lists = scan.rehash ? nil : await BlockingIO.run { [entries] in HashListReader.lists(for: resolved, entries: entries, in: volume) }
+        let allLists = await BlockingIO.run { [entries] in HashListReader.lists(for: resolved, entries: entries, in: volume) }
+        let lists = scan.rehash ? nil : allLists
+        func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
+        if single == nil && !scan.includeHidden {
+            entries = entries.filter { entry in
+                let hidden = shown(entry.relativePath).split(separator: "/").contains { DirectoryWalker.isHidden(String($0)) }
+                guard hidden, allLists.entries[entry.relativePath] == nil else { return true }
+                outcome.hiddenLeftOut += 1
+                if outcome.hiddenExamples.count < 3 { outcome.hiddenExamples.append(shown(entry.relativePath)) }
+                return false
+            }
+            tally.unreadable.removeAll { unread in
+                let hidden = shown(unread.path).split(separator: "/").contains { DirectoryWalker.isHidden(String($0)) }
+                return hidden && !allLists.entries.keys.contains { $0.hasPrefix(unread.path + "/") }
+            }
+        }
         var digests: [String: (xxh64: String?, md5: String?, unreadable: String?)] = [:]
         var toHash: [(entry: LocalEntry, path: String)] = []
         for entry in entries {
@@ -78,8 +113,10 @@ public struct CopyChecker: Sendable {
                 old.md5 != nil || !dash
             {
                 digests[entry.relativePath] = (old.xxh64, old.md5, nil)
+                if !HashListReader.isHashList(entry.relativePath) { outcome.fromScan += 1 }
             } else if let listed = lists?.digests(for: entry, md5: dash) {
                 digests[entry.relativePath] = (listed.xxh64, listed.md5, nil)
+                if !HashListReader.isHashList(entry.relativePath) { outcome.fromHashLists += 1 }
             } else {
                 toHash.append((entry, volume.absolutePath(of: entry.relativePath)))
             }
@@ -91,7 +128,6 @@ public struct CopyChecker: Sendable {
             case .failure(let failure): digests[entry.relativePath] = (nil, nil, failure.reason)
             }
         }
-        func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
         // What the walk could not look into (a folder it cannot list, a name that is not UTF-8)
         // is unreadable too: the files there are not known to be anywhere.
         var notLookedAt: [String: String] = [:]
@@ -116,7 +152,9 @@ public struct CopyChecker: Sendable {
             try each(
                 CopyCheck(path: shown(relative), size: entry.size, xxh64: known.xxh64, md5: known.md5, unreadable: known.unreadable, copies: copies))
         }
-        return tally
+        if outcome.fromScan > 0 { outcome.lastScan = try database.lastCompleteCrawl(source: .local)?.finishedAt.flatMap(Timestamp.parse) }
+        outcome.tally = tally
+        return outcome
     }
 
     /// The folder to resolve and, when `path` is a file, its name.

@@ -37,7 +37,9 @@ public struct Verifier: Sendable {
         // Hidden files are walked too: one a record names is verified like any other (ascmhl
         // records them); the others are left out unless asked for.
         // Links to files are followed, as ascmhl follows them (it records them as files).
-        let walker = DirectoryWalker(includeHidden: true, followFileLinks: true)
+        // Two names that are one text in different Unicode forms are two files, each held against
+        // its own record (by exact bytes first).
+        let walker = DirectoryWalker(includeHidden: true, followFileLinks: true, keepsUnicodeForms: true)
         let (entries, hashLists, tally) = await BlockingIO.run {
             var found: [LocalEntry] = []
             let tally = walker.walk(folder, in: volume) { found.append($0) }
@@ -61,7 +63,7 @@ public struct Verifier: Sendable {
         }
         func within(_ relative: String) -> Bool { base.isEmpty || relative.hasPrefix(base + "/") }
         // What the catalog's last scan of this volume recorded, by volume-relative path.
-        var catalogued: [String: LocalFileRecord] = [:]
+        var catalogued = PathMap<LocalFileRecord>()
         try database?.forEachItem(source: .local, projectID: volume.id) { item in
             guard let record = LocalFileRecord(item: item), item.id.hasPrefix(volume.id + "/") else { return }
             catalogued[String(item.id.dropFirst(volume.id.count + 1))] = record
@@ -72,8 +74,8 @@ public struct Verifier: Sendable {
             !$0.isFolder && !HashListReader.isHistory($0.relativePath) && !ignored($0.relativePath, isFolder: false)
                 && (scan.includeHidden || !isHidden($0.relativePath) || lists[$0.relativePath] != nil || catalogued[$0.relativePath] != nil)
         }
-        let present = Set(files.map(\.relativePath))
-        var results: [String: FileVerification] = [:]
+        let present = Set(files.map { ExactPath($0.relativePath) })
+        var results = PathMap<FileVerification>()
         // What each file's records say of it: the list's digests (in every algorithm it gives)
         // and the catalog's.
         func references(_ relative: String) -> [(record: String, algorithm: HashAlgorithm, value: String)] {
@@ -108,9 +110,10 @@ public struct Verifier: Sendable {
                 let records = Array(Set(references.map(\.record))).sorted()
                 switch result {
                 case .failure(let failure):
-                    results[relative] = FileVerification(
-                        path: shown(relative), status: references.isEmpty ? .new : .unreadable, size: entry.size, records: records,
-                        reason: failure.reason)
+                    results.updateValue(
+                        FileVerification(
+                            path: shown(relative), status: references.isEmpty ? .new : .unreadable, size: entry.size, records: records,
+                            reason: failure.reason), forKey: relative)
                 case .success(let digests):
                     let mismatches = references.compactMap { reference -> FileVerification.Mismatch? in
                         guard let value = digests.value(reference.algorithm), !reference.algorithm.same(value, reference.value) else {
@@ -124,35 +127,38 @@ public struct Verifier: Sendable {
                         path: shown(relative), status: status, size: digests.bytes, xxh64: digests.xxh64, md5: digests.md5, records: records,
                         mismatches: mismatches, modified: entry.modified.date)
                     verification.otherDigests = Dictionary(uniqueKeysWithValues: digests.others.map { ($0.key.rawValue, $0.value) })
-                    results[relative] = verification
+                    results.updateValue(verification, forKey: relative)
                 }
             }
         }
         // On record but gone from the volume.
-        let onRecord = Set(lists.keys).union(catalogued.keys)
-        for relative in onRecord
-        where within(relative) && !present.contains(relative) && !HashListReader.isHistory(relative)
+        let onRecord = Set((lists.keys + catalogued.keys).map(ExactPath.init))
+        // A record in another Unicode form of a file present describes that file (it was held
+        // against it), unless the disk has a file of exactly its name.
+        let presentForms = PathMap<Bool>(files.map { ($0.relativePath, true) })
+        for relative in onRecord.map(\.text)
+        where within(relative) && !present.contains(ExactPath(relative)) && presentForms[relative] == nil && !HashListReader.isHistory(relative)
             && !ignored(relative, isFolder: false)
         {
             let records = [lists[relative].map(\.list), catalogued[relative].map { _ in "catalog" }].compactMap { $0 }
             // Under a folder that could not be read, a file is not known to be gone.
             let hidden = tally.unreadable.first { relative.hasPrefix($0.path + "/") }
-            results[relative] = FileVerification(
-                path: shown(relative), status: hidden == nil ? .missing : .unreadable,
-                size: lists[relative]?.size ?? catalogued[relative]?.size, records: records,
-                reason: hidden.map { "its folder \(shown($0.path).isEmpty ? path : shown($0.path)) cannot be read (\($0.reason))" })
+            results.updateValue(
+                FileVerification(
+                    path: shown(relative), status: hidden == nil ? .missing : .unreadable,
+                    size: lists[relative]?.size ?? catalogued[relative]?.size, records: records,
+                    reason: hidden.map { "its folder \(shown($0.path).isEmpty ? path : shown($0.path)) cannot be read (\($0.reason))" }),
+                forKey: relative)
         }
         // What the walk could not look into (a folder it cannot list, such as an `ascmhl/` whose
         // history could then not be read; a name that is not UTF-8) is unreadable: nothing under
         // it was verified. A hidden one no record names is left out with the hidden files.
-        // Kept apart from `results`: a name that is another's in a different Unicode form is
-        // the same key there.
         var notRead: [(String, FileVerification)] = []
         // Ignore patterns do not apply here: the `ascmhl` every history ignores may be a nested
         // history that could not be read.
         for (relative, reason) in tally.unreadable {
             guard relative != base else { throw LocalScanError.cannotOpen(path: path, reason: reason) }
-            guard scan.includeHidden || !isHidden(relative) || onRecord.contains(where: { $0.hasPrefix(relative + "/") }) else { continue }
+            guard scan.includeHidden || !isHidden(relative) || onRecord.contains(where: { $0.text.hasPrefix(relative + "/") }) else { continue }
             notRead.append(
                 (
                     relative,
@@ -161,7 +167,9 @@ public struct Verifier: Sendable {
                         reason: "could not be read (\(reason)), so it and anything under it went unverified")
                 ))
         }
-        for (_, result) in (results.map { ($0.key, $0.value) } + notRead).sorted(by: { $0.0 < $1.0 }) { try each(result) }
+        for (_, result) in (results.map { (ExactPath($0.key), $0.value) } + notRead.map { (ExactPath($0.0), $0.1) }).sorted(by: { $0.0 < $1.0 }) {
+            try each(result)
+        }
         let folders = entries.filter {
             $0.isFolder && (scan.includeHidden || !isHidden($0.relativePath)) && !ignored($0.relativePath, isFolder: true)
         }

@@ -60,6 +60,12 @@ public enum ASCMHLWriter {
         }
     }
 
+    /// Whether a seal leaves the file at `path` out whatever the history's patterns say, as
+    /// ascmhl always does: a `.DS_Store`.
+    public static func isLeftOut(_ path: String) -> Bool {
+        path == ".DS_Store" || path.hasSuffix("/.DS_Store")
+    }
+
     /// Writes the next generation of `folder`'s history, and of every history nested in it (a
     /// subfolder with its own `ascmhl/`, as ascmhl leaves after sealing that subfolder alone):
     /// a nested history records the files under its folder, and the generation above names it
@@ -87,7 +93,17 @@ public enum ASCMHLWriter {
         /// The history a path belongs to: the deepest nested folder above it, else the sealed folder.
         func owner(_ path: String) -> String { nested.first { path.hasPrefix($0 + "/") } ?? "" }
         func relative(_ path: String, to base: String) -> String { base.isEmpty ? path : String(path.dropFirst(base.count + 1)) }
-        let hashes = directoryHashes(files, folders: Array(folders.keys))
+        // Directory hashes in XXH64 and in every other algorithm each file has a digest in (the
+        // history's own among them), as ascmhl writes them for each algorithm of a generation.
+        let algorithms = HashAlgorithm.allCases.filter { algorithm in
+            algorithm == .xxh64 || (!files.isEmpty && files.allSatisfy { $0.others[algorithm.rawValue] != nil })
+        }
+        var hashes: [String: [(HashAlgorithm, DirectoryHash)]] = [:]
+        for algorithm in algorithms {
+            for (path, hash) in directoryHashes(files, folders: Array(folders.keys), algorithm: algorithm) {
+                hashes[path, default: []].append((algorithm, hash))
+            }
+        }
         var written: [Generation] = []
         var references: [String: [(path: String, c4: String)]] = [:]
         func own(_ history: String) -> [File] {
@@ -141,11 +157,12 @@ public enum ASCMHLWriter {
         var structure: String
     }
 
-    /// A folder recorded in a generation: its path, modification time and hashes.
+    /// A folder recorded in a generation: its path, modification time and hashes (one pair per
+    /// algorithm).
     struct Directory {
         var path: String
         var modified: Date?
-        var hashes: DirectoryHash
+        var hashes: [(HashAlgorithm, DirectoryHash)]
     }
 
     /// Every folder to record, by path under `folder` ("" for `folder` itself) with its
@@ -177,18 +194,16 @@ public enum ASCMHLWriter {
     /// XXH64, subfolders' content hashes) sorted and concatenated as bytes; its structure hash
     /// the same over each child's XXH64 of its name followed by its digest (a subfolder's
     /// structure hash); a folder with nothing in it has the XXH64 of nothing.
-    static func directoryHashes(_ files: [File], folders: [String]) -> [String: DirectoryHash] {
+    static func directoryHashes(_ files: [File], folders: [String], algorithm: HashAlgorithm = .xxh64) -> [String: DirectoryHash] {
         func parent(_ path: String) -> String { path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "" }
         func name(_ path: String) -> String { path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path }
-        func bytes(_ hex: String) -> [UInt8] {
-            let digits = Array(hex.utf8)
-            return stride(from: 0, to: digits.count - 1, by: 2).compactMap { UInt8(String(decoding: digits[$0...$0 + 1], as: UTF8.self), radix: 16) }
-        }
-        func ofList(_ list: [String]) -> String {
-            Digest.xxh64(list.sorted().flatMap(bytes)).hex
-        }
+        func bytes(_ digest: String) -> [UInt8] { algorithm.bytes(of: digest) }
+        func ofList(_ list: [String]) -> String { algorithm.digest(of: list.sorted().flatMap(bytes)) }
         var children: [String: [(name: String, hash: String, isFolder: Bool)]] = [:]
-        for file in files { children[parent(file.path), default: []].append((name(file.path), file.xxh64.lowercased(), false)) }
+        for file in files {
+            let digest = algorithm == .xxh64 ? file.xxh64 : file.others[algorithm.rawValue] ?? ""
+            children[parent(file.path), default: []].append((name(file.path), algorithm == .c4 ? digest : digest.lowercased(), false))
+        }
         var hashes: [String: DirectoryHash] = [:]
         // Deepest first, so every subfolder's hashes are known before its parent's.
         for folder in folders.sorted(by: { $0.split(separator: "/").count > $1.split(separator: "/").count }) {
@@ -197,7 +212,7 @@ public enum ASCMHLWriter {
             for child in children[folder] ?? [] {
                 contents.append(child.hash)
                 let structure = child.isFolder ? hashes[folder.isEmpty ? child.name : folder + "/" + child.name]?.structure ?? "" : child.hash
-                structures.append(Digest.xxh64(Array(child.name.utf8) + bytes(structure)).hex)
+                structures.append(algorithm.digest(of: Array(child.name.utf8) + bytes(structure)))
             }
             let hash = DirectoryHash(content: ofList(contents), structure: ofList(structures))
             hashes[folder] = hash
@@ -213,7 +228,7 @@ public enum ASCMHLWriter {
     /// files' entries, its ignore patterns (with ascmhl's defaults) and the next number.
     struct Existing {
         var generations: [(number: Int, path: String, c4: String)] = []
-        var previous: [String: HashListEntry] = [:]
+        var previous = PathMap<HashListEntry>()
         // ascmhl carries a history's ignore patterns into every generation (the files were left
         // out on their account, and its directory hashes leave them out).
         var ignore = IgnorePatterns(IgnorePatterns.defaults)
@@ -242,7 +257,7 @@ public enum ASCMHLWriter {
     }
 
     private static func generation(
-        _ files: [File], folder: String, existing: Existing, root: DirectoryHash?, directories: [Directory],
+        _ files: [File], folder: String, existing: Existing, root: [(HashAlgorithm, DirectoryHash)]?, directories: [Directory],
         references: [(path: String, c4: String)], tool: String, version: String, hostname: String, now: Date
     ) throws(Failure) -> (name: String, c4: String) {
         let history = folder + "/ascmhl"
@@ -278,9 +293,17 @@ public enum ASCMHLWriter {
             // Every digest read, in ascmhl's order (by name), each verified or failed against the
             // history's, or original.
             let digests = file.others.filter { HashAlgorithm(rawValue: $0.key) != nil }.merging(["xxh64": file.xxh64]) { _, new in new }
-            for (name, value) in digests.sorted(by: { $0.key < $1.key }) {
+            let recordedHashes = previous[file.path]?.hashes ?? [:]
+            // A file that failed against a digest on record gets no digest in a new algorithm:
+            // recorded `original`, it would vouch for the damaged content, and the next tool
+            // to verify in that algorithm would find it intact. ascmhl adds a new algorithm only
+            // when the recorded ones verified.
+            let failed = digests.contains { name, value in
+                recordedHashes[name].map { !(HashAlgorithm(rawValue: name) ?? .xxh64).same($0, value) } ?? false
+            }
+            for (name, value) in digests.sorted(by: { $0.key < $1.key }) where recordedHashes[name] != nil || !failed {
                 let algorithm = HashAlgorithm(rawValue: name) ?? .xxh64
-                let recorded = previous[file.path]?.hashes[name]
+                let recorded = recordedHashes[name]
                 let action = recorded.map { algorithm.same($0, value) ? "verified" : "failed" } ?? "original"
                 let text = algorithm == .c4 ? value : value.lowercased()
                 xml += "      <\(name) action=\"\(action)\" hashdate=\"\(time(now))\">\(text)</\(name)>\n"
@@ -328,9 +351,13 @@ public enum ASCMHLWriter {
     }
 
     /// A folder's `<content>` and `<structure>` elements.
-    private static func hashElements(_ hash: DirectoryHash, now: Date, indent: String) -> String {
-        ["content": hash.content, "structure": hash.structure].sorted { $0.key < $1.key }.map { element, value in
-            "\(indent)<\(element)>\n\(indent)  <xxh64 hashdate=\"\(time(now))\">\(value)</xxh64>\n\(indent)</\(element)>\n"
+    private static func hashElements(_ hashes: [(HashAlgorithm, DirectoryHash)], now: Date, indent: String) -> String {
+        let sorted = hashes.sorted { $0.0.rawValue < $1.0.rawValue }
+        return [("content", \DirectoryHash.content), ("structure", \DirectoryHash.structure)].map { element, value in
+            "\(indent)<\(element)>\n"
+                + sorted.map { algorithm, hash in
+                    "\(indent)  <\(algorithm.rawValue) hashdate=\"\(time(now))\">\(hash[keyPath: value])</\(algorithm.rawValue)>\n"
+                }.joined() + "\(indent)</\(element)>\n"
         }.joined()
     }
 

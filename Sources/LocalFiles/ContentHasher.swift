@@ -16,6 +16,43 @@ public enum HashAlgorithm: String, Sendable, CaseIterable {
     /// C4: SHA-512 as 90 base-58 characters (case matters).
     case c4
 
+    /// The digest of `bytes` in this algorithm, as hash lists write it (lowercase hex; C4).
+    public func digest(of bytes: [UInt8]) -> String {
+        switch self {
+        case .xxh64: return Digest.xxh64(bytes).hex
+        case .md5: return Digest.hex(bytes: Insecure.MD5.hash(data: bytes))
+        case .sha1: return Digest.hex(bytes: Insecure.SHA1.hash(data: bytes))
+        case .c4: return ASCMHLWriter.c4(digest: Array(SHA512.hash(data: bytes)))
+        case .xxh3, .xxh128:
+            let hasher = XXH3Hasher(self == .xxh3 ? .bits64 : .bits128)
+            bytes.withUnsafeBytes { hasher.update($0) }
+            return hasher.finalize()
+        }
+    }
+
+    /// The bytes a digest written in this algorithm stands for (hex digits in pairs; C4's
+    /// base-58 number as 64 big-endian bytes), as ascmhl turns them back to hash a list of them.
+    public func bytes(of digest: String) -> [UInt8] {
+        guard self == .c4 else {
+            let digits = Array(digest.utf8)
+            return stride(from: 0, to: digits.count - 1, by: 2).compactMap {
+                UInt8(String(decoding: digits[$0...$0 + 1], as: UTF8.self), radix: 16)
+            }
+        }
+        let alphabet = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".utf8)
+        var number = [UInt8](repeating: 0, count: 64)
+        for character in digest.utf8.dropFirst(2) {
+            guard var carry = alphabet.firstIndex(of: character) else { return [] }
+            // number = number × 58 + digit, big-endian.
+            for index in number.indices.reversed() {
+                let value = Int(number[index]) * 58 + carry
+                number[index] = UInt8(value & 0xFF)
+                carry = value >> 8
+            }
+        }
+        return number
+    }
+
     /// Whether two digests in this algorithm are the same: hex ignoring case; C4 exactly.
     public func same(_ a: String, _ b: String) -> Bool {
         self == .c4 ? a == b : a.lowercased() == b.lowercased()

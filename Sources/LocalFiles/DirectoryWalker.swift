@@ -75,10 +75,15 @@ public struct DirectoryWalker: Sendable {
     /// Walk a symbolic link to a regular file as that file (``LocalEntry/linkTarget``), as
     /// ascmhl does; links to folders and broken links are still left out.
     public var followFileLinks: Bool
+    /// Walk two names that are one text in different Unicode forms (NFC and NFD `Café`) as the
+    /// two files they are; for a caller that keys them by their bytes (``ExactPath``,
+    /// ``PathMap``). Otherwise the second is reported unreadable.
+    public var keepsUnicodeForms: Bool
 
-    public init(includeHidden: Bool = false, followFileLinks: Bool = false) {
+    public init(includeHidden: Bool = false, followFileLinks: Bool = false, keepsUnicodeForms: Bool = false) {
         self.includeHidden = includeHidden
         self.followFileLinks = followFileLinks
+        self.keepsUnicodeForms = keepsUnicodeForms
     }
 
     /// Where a `dirent`'s name starts (19 on Linux: after `d_ino`, `d_off`, `d_reclen`, `d_type`).
@@ -143,8 +148,9 @@ public struct DirectoryWalker: Sendable {
             // decomposed (NFD) are one key in every dictionary the catalog keeps: the second of two
             // such names would vanish. It is reported instead, and not read.
             var distinct = Set<String>()
-            for name in names.sorted() {
-                guard distinct.insert(name).inserted else {
+            // Two forms of one text in a fixed order: by their bytes.
+            for name in names.sorted(by: { $0 < $1 || ($0 == $1 && ExactPath($0) < ExactPath($1)) }) {
+                guard distinct.insert(name).inserted || keepsUnicodeForms else {
                     let path = current == "/" ? "/" + name : current + "/" + name
                     tally.unreadable.append(
                         (

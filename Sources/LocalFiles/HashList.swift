@@ -55,7 +55,7 @@ public enum HashListReader {
     }
 
     /// The entries of the ASC MHL history in `folder/ascmhl`, by path relative to `folder`.
-    public static func ascMHL(folder: String) throws(Problem) -> [String: HashListEntry] {
+    public static func ascMHL(folder: String) throws(Problem) -> PathMap<HashListEntry> {
         try ascMHLHistory(folder: folder).entries
     }
 
@@ -64,7 +64,7 @@ public enum HashListReader {
     /// patterns of its latest generation.
     public struct History: Sendable {
         public var generations: [(number: Int, name: String, c4: String?)]
-        public var entries: [String: HashListEntry]
+        public var entries: PathMap<HashListEntry>
         public var ignore: IgnorePatterns
     }
 
@@ -85,7 +85,7 @@ public enum HashListReader {
                 ))
         }
         generations.sort { $0.number < $1.number }
-        var entries: [String: HashListEntry] = [:]
+        var entries = PathMap<HashListEntry>()
         var ignore = IgnorePatterns()
         for (_, name, c4) in generations {
             // A generation whose bytes are not those the chain recorded was edited since: it
@@ -112,12 +112,12 @@ public enum HashListReader {
                 // Renamed (`ascmhl create -dr`): the file at `previousPath` in earlier generations is
                 // this one, under its new name; the old name is on record no more.
                 if let previous = hash.child("previousPath")?.text.map({ clean($0, legacy: false) }), previous != path,
-                    var renamed = entries.removeValue(forKey: previous), entries[path] == nil
+                    var renamed = entries.removeValue(forKey: previous), entries.exactly(path) == nil
                 {
                     renamed.path = path
                     entries[path] = renamed
                 }
-                var entry = entries[path] ?? HashListEntry(path: path, size: nil, modified: nil, hashes: [:])
+                var entry = entries.exactly(path) ?? HashListEntry(path: path, size: nil, modified: nil, hashes: [:])
                 entry.path = path  // as the latest generation writes it (its bytes)
                 entry.size = pathElement.attributes["size"].flatMap { Int64($0) } ?? entry.size
                 entry.modified = pathElement.attributes["lastmodificationdate"].flatMap(Timestamp.parse) ?? entry.modified
@@ -135,10 +135,12 @@ public enum HashListReader {
     /// XXH64 as ASC MHL writes it; the deprecated `xxhash64` holds the same value's bytes in
     /// little-endian order, turned round here. `md5` and `sha1` are read, and `xxh3`, `xxh128` and
     /// `c4` where a tool wrote them.
-    public static func legacyMHL(file: String) throws(Problem) -> [String: HashListEntry] {
+    public static func legacyMHL(file: String) throws(Problem) -> PathMap<HashListEntry> {
         let root = try document(file)
         guard root.name == "hashlist" else { throw Problem(file: file, reason: "not a hash list (its root is <\(root.name)>)") }
-        var entries: [String: HashListEntry] = [:]
+        // An ASC MHL document outside a history: `ascmhl flatten`'s packing list.
+        if let hashes = root.child("hashes") { return packingList(hashes, file: file) }
+        var entries = PathMap<HashListEntry>()
         var unchecked = 0
         for hash in root.children where hash.name == "hash" {
             guard let path = hash.child("file")?.text.map({ clean($0) }), !path.isEmpty else { continue }
@@ -168,6 +170,31 @@ public enum HashListReader {
                 reason:
                     "\(unchecked == 1 ? "1 file" : "\(unchecked) files") listed without a hash catalog checks (it reads xxhash64be, xxhash64, md5, sha1, xxh3, xxh128 and c4; not xxhash, which is XXH32)"
             )
+        }
+        return entries
+    }
+
+    /// The entries of an ASC MHL document that is no generation of a history (`ascmhl flatten`
+    /// writes one, a `.mhl` packing list of every file its history records): `<hash>` elements
+    /// with a `<path>` (size and time as attributes) and a digest per algorithm, as in a
+    /// generation. A digest a tool marked `failed` is not taken for the file's content.
+    static func packingList(_ hashes: XMLNode, file: String) -> PathMap<HashListEntry> {
+        var entries = PathMap<HashListEntry>()
+        for hash in hashes.children where hash.name == "hash" {
+            guard let pathElement = hash.child("path"), let path = pathElement.text.map({ clean($0, legacy: false) }), !path.isEmpty else {
+                continue
+            }
+            var found: [String: String] = [:]
+            var failed = false
+            for value in hash.children where HashAlgorithm(rawValue: value.name) != nil {
+                guard let text = value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { continue }
+                if value.attributes["action"] == "failed" { failed = true } else { found[value.name] = value.name == "c4" ? text : text.lowercased() }
+            }
+            var entry = HashListEntry(
+                path: path, size: pathElement.attributes["size"].flatMap { Int64($0) },
+                modified: pathElement.attributes["lastmodificationdate"].flatMap(Timestamp.parse), hashes: found, list: "mhl")
+            entry.failed = failed
+            entries[path] = entry
         }
         return entries
     }
@@ -230,7 +257,10 @@ public enum HashListReader {
             throw Problem(file: path, reason: "was changed after the chain recorded it (its C4 id is \(found), the chain's \(expected))")
         }
         let builder = TreeBuilder()
-        let parser = XMLParser(data: data)
+        // Fed as a stream, in chunks: given a document over 10 MB in one piece, libxml2 stops
+        // at its lookup limit and Foundation reports the well-formed generation of a large card
+        // (or one of 10⁶ ignore patterns) as malformed.
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false
         parser.delegate = builder
@@ -301,23 +331,26 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
 /// that could not be used, and each ASC MHL history's ignore patterns by the volume-relative
 /// folder it describes.
 public struct HashLists: Sendable {
-    public var entries: [String: HashListEntry]
+    public var entries: PathMap<HashListEntry>
     public var problems: [HashListReader.Problem]
     public var ignores: [String: IgnorePatterns]
     /// The entries another list's took precedence over (an MHL 1.1 list's under an ASC MHL
     /// history's, a farther history's under a nearer one's): still records a file is held
     /// against.
-    public var shadowed: [String: [HashListEntry]] = [:]
+    public var shadowed = PathMap<[HashListEntry]>()
 
     /// Every list's entry for `path`, the one taken first.
-    public func all(_ path: String) -> [HashListEntry] { (entries[path].map { [$0] } ?? []) + (shadowed[path] ?? []) }
+    public func all(_ path: String) -> [HashListEntry] {
+        guard let key = entries.key(for: path) else { return [] }
+        return (entries.exactly(key).map { [$0] } ?? []) + (shadowed.exactly(key) ?? [])
+    }
 
     /// The digests a scan can take for `entry` instead of reading it: those of the list taken
     /// first (``HashListEntry/digests(for:md5:)``), unless another list gives the file another
     /// XXH64 or MD5; then which is right is only known by reading it.
     public func digests(for entry: LocalEntry, md5: Bool) -> (xxh64: String, md5: String?)? {
-        guard let first = entries[entry.relativePath]?.digests(for: entry, md5: md5) else { return nil }
-        for other in shadowed[entry.relativePath] ?? [] {
+        guard let key = entries.key(for: entry.relativePath), let first = entries.exactly(key)?.digests(for: entry, md5: md5) else { return nil }
+        for other in shadowed.exactly(key) ?? [] {
             for (algorithm, value) in [(HashAlgorithm.xxh64, first.xxh64), (.md5, first.md5)] {
                 if let value, let theirs = other.hashes[algorithm.rawValue], !algorithm.same(theirs, value) { return nil }
             }
@@ -341,19 +374,19 @@ extension HashListReader {
     /// used are returned as problems. A later ASC MHL generation's entry is taken over an
     /// earlier one's; an ASC MHL entry over a legacy one.
     public static func collect(_ entries: [LocalEntry], in volume: Volume) -> HashLists {
-        var found: [String: HashListEntry] = [:]
+        var found = PathMap<HashListEntry>()
         var problems: [Problem] = []
         var ignores: [String: IgnorePatterns] = [:]
-        var shadowed: [String: [HashListEntry]] = [:]
-        func add(_ listed: [String: HashListEntry], under folder: String, replacing: Bool) {
+        var shadowed = PathMap<[HashListEntry]>()
+        func add(_ listed: PathMap<HashListEntry>, under folder: String, replacing: Bool) {
             for (path, entry) in listed {
                 let key = folder.isEmpty ? path : folder + "/" + path
-                guard let old = found[key] else {
-                    found[key] = entry
+                guard let old = found.exactly(key) else {
+                    found.updateValue(entry, forKey: key)
                     continue
                 }
-                shadowed[key, default: []].append(replacing ? old : entry)
-                if replacing { found[key] = entry }
+                shadowed.updateValue((shadowed.exactly(key) ?? []) + [replacing ? old : entry], forKey: key)
+                if replacing { found.updateValue(entry, forKey: key) }
             }
         }
         func parent(_ path: String) -> String { path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "" }
@@ -398,10 +431,16 @@ extension HashListReader {
     public static func lists(for folder: String, entries: [LocalEntry], in volume: Volume) -> HashLists {
         let outer = above(folder, in: volume)
         let inner = collect(entries, in: volume)
-        var shadowed = outer.shadowed.merging(inner.shadowed) { farther, nearer in nearer + farther }
-        for (path, farther) in outer.entries where inner.entries[path] != nil { shadowed[path, default: []].append(farther) }
+        var shadowed = outer.shadowed
+        for (path, nearer) in inner.shadowed { shadowed.updateValue(nearer + (shadowed.exactly(path) ?? []), forKey: path) }
+        var entries = outer.entries
+        for (path, nearer) in inner.entries {
+            if let farther = entries.updateValue(nearer, forKey: path) {
+                shadowed.updateValue((shadowed.exactly(path) ?? []) + [farther], forKey: path)
+            }
+        }
         return HashLists(
-            entries: outer.entries.merging(inner.entries) { _, nearer in nearer }, problems: outer.problems + inner.problems,
+            entries: entries, problems: outer.problems + inner.problems,
             // Only the patterns of histories at or under the folder: a history above's would leave
             // files out of the one a seal writes here, which does not carry them.
             ignores: inner.ignores, shadowed: shadowed)
@@ -412,9 +451,9 @@ extension HashListReader {
     /// verified alone. Folders are looked at up to the volume's root, or, for a volume known only
     /// by its folder (`path:`), up to the filesystem's root; entries outside the volume are left out.
     public static func above(_ folder: String, in volume: Volume) -> HashLists {
-        var found: [String: HashListEntry] = [:]
+        var found = PathMap<HashListEntry>()
         var problems: [Problem] = []
-        var shadowed: [String: [HashListEntry]] = [:]
+        var shadowed = PathMap<[HashListEntry]>()
         let limit = volume.id.hasPrefix("path:") ? "/" : volume.root
         var current = URL(fileURLWithPath: folder).standardized.path
         var ancestors: [String] = []
@@ -424,7 +463,7 @@ extension HashListReader {
         }
         // Farthest first, so a nearer list's entry replaces a farther one's.
         for ancestor in ancestors.reversed() {
-            var lists: [[String: HashListEntry]] = []
+            var lists: [PathMap<HashListEntry>] = []
             for name in ((try? FileManager.default.contentsOfDirectory(atPath: ancestor)) ?? []).sorted() where name.lowercased().hasSuffix(".mhl") {
                 do { lists.append(try legacyMHL(file: ancestor == "/" ? "/" + name : ancestor + "/" + name)) } catch { problems.append(error) }
             }
@@ -439,7 +478,7 @@ extension HashListReader {
                     let absolute = ancestor == "/" ? "/" + path : ancestor + "/" + path
                     guard VolumeResolver.contains(volume.root, absolute), absolute != volume.root else { continue }
                     let key = volume.relativePath(of: absolute)
-                    if let old = found.updateValue(entry, forKey: key) { shadowed[key, default: []].append(old) }
+                    if let old = found.updateValue(entry, forKey: key) { shadowed.updateValue((shadowed.exactly(key) ?? []) + [old], forKey: key) }
                 }
             }
         }

@@ -9,8 +9,14 @@ import Foundation
 public struct IgnorePatterns: Sendable, Equatable {
     /// The patterns as the history writes them, in order.
     public private(set) var patterns: [String]
-    /// The same, parsed once: matching runs for every file and every folder above it.
+    /// The same, parsed once: matching runs for every file and every folder above it. Plain
+    /// names (no wildcard, no `/` inside) are looked up, not matched one by one, so a history
+    /// of 10⁶ patterns costs linear time.
     private var rules: [Rule] = []
+    private var names = Set<ExactPath>()
+    private var folderNames = Set<ExactPath>()
+    /// The patterns already held, so adding is linear too.
+    private var held = Set<String>()
 
     /// A pattern parsed: a glob for a name at any depth, or (`anchored`) globs for the path's
     /// components from the history's folder, `**` among them; for folders only or not.
@@ -48,9 +54,14 @@ public struct IgnorePatterns: Sendable, Equatable {
 
     /// Adds `more`, leaving out those already there.
     public mutating func add(_ more: [String]) {
-        for pattern in more where !pattern.isEmpty && !patterns.contains(pattern) {
+        for pattern in more where !pattern.isEmpty && held.insert(pattern).inserted {
             patterns.append(pattern)
-            if let rule = Rule(pattern) { rules.append(rule) }
+            guard let rule = Rule(pattern) else { continue }
+            if !rule.anchored, !rule.segments[0].contains(where: { "*?[\\".contains($0) }) {
+                if rule.foldersOnly { folderNames.insert(ExactPath(rule.segments[0])) } else { names.insert(ExactPath(rule.segments[0])) }
+            } else {
+                rules.append(rule)
+            }
         }
     }
 
@@ -60,6 +71,8 @@ public struct IgnorePatterns: Sendable, Equatable {
         let parts = path.split(separator: "/").map(String.init)
         for index in parts.indices {
             let folder = index < parts.count - 1 || isFolder
+            let name = ExactPath(parts[index])
+            if names.contains(name) || (folder && folderNames.contains(name)) { return true }
             for rule in rules where !rule.foldersOnly || folder {
                 if rule.anchored ? Self.match(rule.segments, Array(parts[...index])) : Self.glob(rule.segments[0], parts[index]) { return true }
             }

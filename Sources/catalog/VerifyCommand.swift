@@ -17,7 +17,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
             With --seal, a new ASC MHL generation is then written for PATH (its ascmhl/ folder, created if need be), which the reference tool (ascmhl) verifies. A subfolder with a history of its own gets its own generation, which PATH's names by reference, as ascmhl does; directory hashes are recorded as ascmhl computes them.
 
-            A one-line verdict goes to standard error. Exit 0 only when nothing mismatched, went missing or could not be read (hash lists included) and something was held against a record (every file new: 1, unless --seal starts their history); else 1. Hidden files a record names are verified; other hidden files are left out unless --include-hidden. As with ascmhl, links to files are followed and what a history's ignore patterns name is left out. Without a catalog (no --db, no default catalog), only the hash lists are used. Formats: docs/reports.md.
+            A one-line verdict goes to standard error. Exit 0 only when nothing mismatched, went missing or could not be read (hash lists included) and something was held against a record (every file new: 1, unless --seal starts their history); else 1. Hidden files a record names are verified; other hidden files are left out unless --include-hidden. As with ascmhl, links to files are followed and what a history's ignore patterns name is left out. Without a catalog (none at --db or the default place), only the hash lists are used. Formats: docs/reports.md.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -42,10 +42,13 @@ struct VerifyCommand: AsyncParsableCommand {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let clean: Bool
         do {
-            // Without a catalog of its own, only the hash lists are used; a catalog named (--db,
-            // CATALOG_DB) must be there.
+            // A card is checked against its own hash lists with no catalog at all; the catalog's
+            // last scan is one more witness when there is one.
             let (catalogPath, isDefault) = try global.databasePath()
-            let database = FileManager.default.fileExists(atPath: catalogPath) || !isDefault ? try global.openDatabase() : nil
+            let database = FileManager.default.fileExists(atPath: catalogPath) ? try global.openDatabase() : nil
+            if database == nil, !isDefault, !global.quiet {
+                Terminal.error("no catalog at \(TerminalText.sanitize(catalogPath)): the files are held against their hash lists only")
+            }
             let chosen = Terminal.format(format, toStdout: output.isStdout)
             let verifier = Verifier(
                 database: database, scan: LocalScanOptions(includeHidden: reading.includeHidden || seal, hashers: reading.hashers))
@@ -53,6 +56,9 @@ struct VerifyCommand: AsyncParsableCommand {
             let outcome = try await LocalReading.withProgress("verify", quiet: global.quiet) { hashing in
                 try await verifier.verify(path, progress: hashing) { files.append($0) }
             }
+            // A seal leaves out what ascmhl leaves out (`.DS_Store`, no record names it): the
+            // verdict counts what is sealed.
+            if seal { files.removeAll { $0.status == .new && ASCMHLWriter.isLeftOut($0.path) } }
             var verdict = ""
             var isClean = true
             try AtomicOutput.write(to: output.target) { sink in
@@ -86,7 +92,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 }
                 let sealed = files.compactMap { file -> ASCMHLWriter.File? in
                     guard file.status != .missing, let xxh64 = file.xxh64, let size = file.size, let modified = file.modified,
-                        !file.path.hasSuffix(".DS_Store")
+                        !ASCMHLWriter.isLeftOut(file.path)
                     else { return nil }
                     var others = file.otherDigests
                     others["md5"] = file.md5

@@ -46,7 +46,7 @@ struct WhereCommand: AsyncParsableCommand {
             let checker = CopyChecker(
                 database: database, scan: LocalScanOptions(includeHidden: reading.includeHidden, rehash: rehash, hashers: reading.hashers))
             var checks: [CopyCheck] = []
-            try await LocalReading.withProgress("where", quiet: global.quiet) { hashing in
+            let outcome = try await LocalReading.withProgress("where", quiet: global.quiet) { hashing in
                 try await checker.check(path, progress: hashing) { checks.append($0) }
             }
             var written = CopyCheckTotals()
@@ -57,6 +57,11 @@ struct WhereCommand: AsyncParsableCommand {
                 try writer.end()
                 written = writer.totals
             }
+            written.hiddenLeftOut = outcome.hiddenLeftOut
+            written.hiddenExamples = outcome.hiddenExamples
+            written.fromScan = outcome.fromScan
+            written.lastScanAge = outcome.lastScan.map { Date().timeIntervalSince($0) }
+            written.fromHashLists = outcome.fromHashLists
             totals = written
             LocalReading.verdict(CopyCheckWriter.verdict(totals, acceptingProbable: allowProbable), quiet: global.quiet)
         } catch {

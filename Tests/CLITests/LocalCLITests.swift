@@ -56,8 +56,13 @@ import Testing
         #expect(scanned.stderr.contains("local scan: 2 files (19 B) in 1 folder on 1 volume; 2 hashed"), "\(scanned.stderr)")
         let alone = try await runCatalog(["where", card, "--db", path])
         #expect(alone.status == 64 && alone.stderr.contains("holds no complete Frame.io or Dash crawl"), "\(alone.stderr)")
-        let server = SandboxServer(
-            frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: try DashDataset.bundledFixture(), configuration: SandboxConfiguration())
+        // The clip is in Dash, uploaded; the fixture's 8 MB trail_runner_hero.jpg has its MD5
+        // too, but not its size: not a copy of it.
+        var dash = try DashDataset.bundledFixture()
+        var v4 = FrameIOV4Dataset.fixture()
+        SandboxCard(files: [.init(path: "CLIPS/A001C001.mov", bytes: Array("hello".utf8), upload: .dash(name: "A001C001 upload.mov"))])
+            .upload(to: &dash, &v4)
+        let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: dash, configuration: SandboxConfiguration())
         try await server.withRunning { urls in
             let crawled = try await runCatalog(
                 ["crawl", "dash", "--db", path, "--quiet"], environment: ["DASH_TOKEN": "sandbox", "DASH_API_URL": urls.dash])
@@ -70,7 +75,12 @@ import Testing
         let json = try JSONParser.parse(answer.stdout)
         let files = json["files"]?.arrayValue ?? []
         #expect(files.compactMap { $0["status"]?.stringValue } == ["exact", "missing"])
-        #expect(files.first?["copies"]?.arrayValue?.compactMap { $0["path"]?.stringValue }.allSatisfy { $0.contains("trail_runner_hero") } == true)
+        let found = files.first?["copies"]?.arrayValue ?? []
+        // (The fixture holds a second asset with that MD5, staged, not live: no copy either.)
+        #expect(found.compactMap { $0["match"]?.stringValue } == ["exact", "uncounted", "uncounted"], "\(answer.stdout)")
+        let hero = found.first { $0["path"]?.stringValue?.contains("trail_runner_hero") == true }
+        #expect(hero?["note"]?.stringValue == "its Dash copy has another size (8421337 bytes)", "\(answer.stdout)")
+        #expect(found.contains { $0["note"]?.stringValue == "its Dash asset is not live (STAGED)" })
         // dupes spans the sources: the clip and Dash's asset are one group, joined by MD5.
         let dupes = try await runCatalog(["dupes", "--db", path, "--format", "json"])
         #expect(dupes.status == 0, "\(dupes.stderr)")
@@ -193,14 +203,28 @@ import Testing
         #expect(changed.status == 1 && changed.stdout.contains("P015.mhl,mismatched,"), "\(changed.stdout)")
     }
 
-    /// Nothing is sealed while something on the card went unread (here a name in two Unicode
-    /// forms): the generation would leave it out.
+    /// Two names in two Unicode forms are two files to verify and seal, as ascmhl has them; but
+    /// nothing is sealed while something on the card went unread (here a name that is not
+    /// UTF-8): the generation would leave it out.
     @Test func aCardWithSomethingUnreadIsNotSealed() async throws {
         let (directory, card) = try Self.card("R017", ["Caf\u{E9}.mov"])
         let decomposed = (Array(card.utf8) + Array("/Cafe".utf8) + [0xCC, 0x81] + Array(".mov".utf8) + [0]).map { CChar(bitPattern: $0) }
         let fd = open(decomposed, O_CREAT | O_WRONLY, 0o644)
         #expect(fd >= 0)
         close(fd)
+        let both = try await runCatalog(["verify", card, "--seal", "--format", "csv"], environment: ["HOME": directory])
+        #expect(both.status == 0 && both.stderr.contains("sealed: 2 files in"), "\(both.stderr)")
+        let judge = Process()
+        judge.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        judge.arguments = ["ascmhl-debug", "verify", card]
+        try judge.run()
+        judge.waitUntilExit()
+        #expect(judge.terminationStatus == 0)
+        try FileManager.default.removeItem(atPath: card + "/ascmhl")
+        let badName = (Array((card + "/R017C002").utf8) + [0xFF, 0]).map { CChar(bitPattern: $0) }
+        let bad = open(badName, O_CREAT | O_WRONLY, 0o644)
+        #expect(bad >= 0)
+        close(bad)
         let sealed = try await runCatalog(["verify", card, "--seal", "--format", "csv"], environment: ["HOME": directory])
         #expect(sealed.status == 1, "\(sealed.stderr)")
         #expect(
@@ -282,6 +306,16 @@ import Testing
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
+        // Directory hashes in the history's algorithm too, as ascmhl writes them: the root's
+        // are those ascmhl computed for the same content in the first generation (with XXH64
+        // alone, ascmhl-debug verify -dh -h \(algorithm) stopped on KeyError 'xxh64').
+        func rootHashes(_ name: String) throws -> [String] {
+            let generation = try String(contentsOfFile: card + "/ascmhl/" + name, encoding: .utf8)
+            let root = generation.components(separatedBy: "<roothash>").dropFirst().first?.components(separatedBy: "</roothash>").first ?? ""
+            return root.components(separatedBy: "</\(algorithm)>").dropLast().compactMap { $0.components(separatedBy: ">").last }
+        }
+        let first = try #require(try FileManager.default.contentsOfDirectory(atPath: card + "/ascmhl").first { $0.hasPrefix("0001_") })
+        #expect(try rootHashes(first).count == 2 && rootHashes(generation) == rootHashes(first), "\(text)")
     }
 
     /// Runs the reference tool (`ascmhl`, which scripts/test installs from PyPI).
@@ -302,7 +336,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: card + "/ascmhl", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: card + "/K011C001.mov", contents: Data("take".utf8))
         let missing = try await runCatalog(["verify", card, "--db", directory + "/nope.sqlite"])
-        #expect(missing.status == 3 && missing.stderr.contains("no catalog at"), "\(missing.stderr)")
+        // Without the catalog named, the card is held against its hash lists alone, and that is said.
+        #expect(missing.status == 1 && missing.stderr.contains("no catalog at"), "\(missing.stderr)")
         try "<ascmhldirectory><hashlist sequencenr=\"1\">".write(toFile: card + "/ascmhl/ascmhl_chain.xml", atomically: true, encoding: .utf8)
         let broken = try await runCatalog(["verify", card, "--format", "json"])
         #expect(broken.status == 1, "\(broken.stderr)")
@@ -324,5 +359,120 @@ import Testing
         let run = try await runCatalog(["demo", "--db", directory + "/demo.sqlite", "--card", directory + "/A002_CARD"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains(SandboxCard.expectedVerdict), "\(run.stdout)")
+    }
+}
+
+/// A DIT's day with a card, through the executable, with ascmhl as the judge (issue 30): offload
+/// (`ascmhl create`), scan, upload, damage one clip, then `where`, `verify` and `--seal`.
+@Suite struct CardDayCLITests {
+    @Test func aCardDayGivesTheRightVerdictAtEveryStep() async throws {
+        let directory = try scratchDirectory()
+        let (db, card) = (directory + "/c.sqlite", directory + "/D001")
+        let uploads = SandboxCard(files: [
+            .init(path: "CLIPS/D001C001.mov", bytes: Array("first take of the day".utf8), upload: .dash(name: "D001C001.mov")),
+            .init(path: "CLIPS/D001C002.mov", bytes: Array("second take of the day".utf8), upload: .dash(name: "D001C002 hero.mov")),
+            .init(path: "CLIPS/.D001C003_take.mov", bytes: Array("a take the camera hid".utf8), upload: .dash(name: "D001C003.mov")),
+        ])
+        try uploads.write(to: card)
+        // The offload records the card in XXH128 (hidden take included); Finder leaves a
+        // .DS_Store afterwards, which no record names.
+        try Self.tool(["ascmhl", "create", "-h", "xxh128", card])
+        FileManager.default.createFile(atPath: card + "/CLIPS/.DS_Store", contents: Data("finder".utf8))
+        var dash = try DashDataset.bundledFixture()
+        var v4 = FrameIOV4Dataset.fixture()
+        uploads.upload(to: &dash, &v4)
+        let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), dash: dash, configuration: SandboxConfiguration())
+        try await server.withRunning { urls in
+            let crawled = try await runCatalog(
+                ["crawl", "dash", "--db", db, "--quiet"], environment: ["DASH_TOKEN": "sandbox", "DASH_API_URL": urls.dash])
+            #expect(crawled.status == 0, "\(crawled.stderr)")
+        }
+        let scanned = try await runCatalog(["crawl", "local", card, "--md5", "--db", db])
+        #expect(scanned.status == 0, "\(scanned.stderr)")
+        // Every file is in Dash, the hidden take the history records among them; the .DS_Store
+        // left out is named, and so is where the digests came from.
+        let safe = try await runCatalog(["where", card, "--db", db])
+        #expect(safe.status == 0, "\(safe.stderr)")
+        #expect(
+            safe.stderr.contains(
+                "3 of 3 files are in Frame.io or Dash: 3 exact; 1 hidden or system file left out (CLIPS/.DS_Store; --include-hidden checks them); digests of "
+            ), "\(safe.stderr)")
+        // A clip damaged in place: same size, same time.
+        let damaged = card + "/CLIPS/D001C002.mov"
+        var info = stat()
+        #expect(stat(damaged, &info) == 0)
+        var bytes = Array("second take of the day".utf8)
+        bytes[0] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: damaged))
+        var times = [info.st_atim, info.st_mtim]
+        #expect(utimensat(AT_FDCWD, damaged, &times, 0) == 0)
+        // The digests where takes on trust say so; --rehash reads the card and finds the damage.
+        let trusted = try await runCatalog(["where", card, "--db", db])
+        #expect(trusted.stderr.contains("not read now (--rehash reads every file)"), "\(trusted.stderr)")
+        let reread = try await runCatalog(["where", card, "--rehash", "--db", db])
+        #expect(reread.status == 1, "\(reread.stderr)")
+        #expect(reread.stderr.contains("2 of 3 files are in Frame.io or Dash: 2 exact; 1 missing: CLIPS/D001C002.mov"), "\(reread.stderr)")
+        // verify finds it against the offload's history and the scan.
+        let verified = try await runCatalog(["verify", card, "--db", db, "--format", "json"])
+        #expect(verified.status == 1, "\(verified.stderr)")
+        #expect(verified.stderr.contains("3 files: 2 verified, 1 mismatched"), "\(verified.stderr)")
+        // The seal records the damage as failed and adds no XXH64 for the damaged clip: a later
+        // ascmhl offload in XXH64 still refuses it.
+        let sealed = try await runCatalog(["verify", card, "--seal", "--db", db])
+        #expect(sealed.status == 1, "\(sealed.stderr)")
+        #expect(sealed.stderr.contains("3 files: 2 verified, 1 mismatched") && sealed.stderr.contains("sealed: 3 files in"), "\(sealed.stderr)")
+        let generation = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: card + "/ascmhl").filter { $0.hasPrefix("0002_") }.first)
+        let text = try String(contentsOfFile: card + "/ascmhl/" + generation, encoding: .utf8)
+        let clip = try #require(
+            text.components(separatedBy: "<hash>").compactMap { $0.components(separatedBy: "</hash>").first }.first {
+                $0.contains(">CLIPS/D001C002.mov</path>")
+            })
+        #expect(clip.contains("<xxh128 action=\"failed\"") && !clip.contains("<xxh64") && !clip.contains("<md5"), "\(clip)")
+        #expect(!text.contains(">CLIPS/.DS_Store</path>"))
+        let (again, output) = try Self.toolStatus(["ascmhl", "create", "-h", "xxh64", card])
+        #expect(again != 0, "ascmhl accepted the damaged clip after catalog's seal: \(output)")
+        #expect(try Self.toolStatus(["ascmhl-debug", "verify", card]).0 != 0)
+        // Put right from the upload: verify and the seal agree, and ascmhl accepts the card.
+        try Data("second take of the day".utf8).write(to: URL(fileURLWithPath: damaged))
+        let mended = try await runCatalog(["verify", card, "--seal", "--db", db])
+        #expect(mended.stderr.contains("3 files: 3 verified"), "\(mended.stderr)")
+        let (accepted, log) = try Self.toolStatus(["ascmhl", "create", "-h", "xxh64", card])
+        #expect(accepted == 0, "\(log)")
+    }
+
+    /// verify needs no catalog: a card is held against its own hash lists (issue 30).
+    @Test func verifyWorksWithoutACatalog() async throws {
+        let directory = try scratchDirectory()
+        let card = directory + "/E001"
+        try FileManager.default.createDirectory(atPath: card, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: card + "/E001C001.mov", contents: Data("take".utf8))
+        try Self.tool(["ascmhl", "create", "-h", "xxh64", card])
+        let run = try await runCatalog(["verify", card, "--db", directory + "/none.sqlite"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("no catalog at") && run.stderr.contains("1 file: 1 verified"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/none.sqlite"))
+        let home = try await runCatalog(["verify", card], environment: ["HOME": directory + "/home", "CATALOG_DB": ""])
+        #expect(home.status == 0 && home.stderr.contains("1 file: 1 verified"), "\(home.stderr)")
+    }
+
+    /// Runs a tool from PATH (the test setup installs ascmhl), failing on a non-zero exit.
+    static func tool(_ arguments: [String]) throws {
+        let (status, text) = try toolStatus(arguments)
+        #expect(status == 0, "\(arguments.joined(separator: " ")) failed: \(text)")
+    }
+
+    /// Runs a tool from PATH: its exit status and output.
+    static func toolStatus(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
     }
 }

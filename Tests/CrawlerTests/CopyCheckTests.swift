@@ -10,10 +10,12 @@ import Testing
 
 /// `catalog where`: exact, probable, pending and missing copies of a card's files.
 @Suite struct CopyCheckTests {
-    static func file(_ source: Source, _ id: String, name: String, size: Int64, xxh64: String? = nil, md5: String? = nil) -> CatalogItem {
+    static func file(
+        _ source: Source, _ id: String, name: String, size: Int64, xxh64: String? = nil, md5: String? = nil, state: String? = nil
+    ) -> CatalogItem {
         CatalogItem(
             source: source, id: id, kind: source == .dash ? .asset : .file, name: name, parentID: "p", projectID: "p", path: "Project/\(name)",
-            size: size, xxh64: xxh64, md5: md5, record: #"{"id":"\#(id)"}"#)
+            size: size, xxh64: xxh64, md5: md5, record: #"{"id":"\#(id)"}"#, state: state ?? (source == .dash ? "LIVE" : nil))
     }
 
     static func catalogue(_ items: [CatalogItem], source: Source, api: ServiceAPI, in database: CatalogDatabase) async throws {
@@ -58,7 +60,7 @@ import Testing
         #expect(totals.exact == 2 && totals.pending == 1 && totals.missing == 2 && !totals.allSafe(acceptingProbable: true))
         #expect(
             CopyCheckWriter.verdict(totals)
-                == "2 of 5 files are in Frame.io or Dash: 2 exact; 1 pending (uploaded, checksum not yet computed): CLIPS/A001C003.mov; 2 missing: CLIPS/A001C004.mov (its Frame.io copy differs), CLIPS/A001C005.mov"
+                == "2 of 5 files are in Frame.io or Dash: 2 exact; 1 pending (still uploading, or checksum not yet computed): CLIPS/A001C003.mov; 2 missing: CLIPS/A001C004.mov (its Frame.io copy differs), CLIPS/A001C005.mov"
         )
         #expect(String(decoding: lines, as: UTF8.self).split(whereSeparator: \.isNewline).count == 6)
         // The same catalogue read through Frame.io V4 (no checksums): name and size are a probable copy.
@@ -96,6 +98,84 @@ import Testing
         var read: [CopyCheck] = []
         try await CopyChecker(database: database, scan: LocalScanOptions(rehash: true), resolver: resolver).check(card) { read.append($0) }
         #expect(read.map(CopyCheckWriter.status) == ["missing"])
+    }
+
+    /// Only a live copy of the file's size counts (issue 30, defect 3 and 5): a 1-byte file
+    /// whose MD5 a binned 30 000-byte Dash asset carries was `exact`; a Frame.io V4 file still
+    /// uploading (`created`) was `probable`.
+    @Test func onlyALiveCopyOfTheSameSizeCounts() async throws {
+        let card = try scratchCard(["A003C001.mov": "x", "A003C002.mov": "staged take", "A003C003.mov": "uploading take"])
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
+        func md5(_ text: String) -> String { Digest.hex(bytes: Insecure.MD5.hash(data: Data(text.utf8))) }
+        try await Self.catalogue(
+            [
+                Self.file(.dash, "d1", name: "A003C001.mov", size: 30_000, md5: md5("x"), state: "BINNED"),
+                Self.file(.dash, "d2", name: "A003C002.mov", size: 11, md5: md5("staged take"), state: "STAGED"),
+            ], source: .dash, api: .v2, in: database)
+        try await Self.catalogue(
+            [Self.file(.frameio, "v4-3", name: "A003C003.mov", size: 14, state: "created")], source: .frameio, api: .v4, in: database)
+        var checks: [CopyCheck] = []
+        try await CopyChecker(database: database, resolver: VolumeResolver(mounts: [], deviceAt: { _ in nil })).check(card) { checks.append($0) }
+        #expect(checks.map(CopyCheckWriter.status) == ["missing", "missing", "pending"], "\(checks.map(\.copies))")
+        #expect(checks[0].copies.map(\.match) == [.uncounted] && checks[1].copies.map(\.match) == [.uncounted])
+        var totals = CopyCheckTotals()
+        var writer = CopyCheckWriter(format: .ndjson) { _ in }
+        for check in checks { try writer.write(check) }
+        totals = writer.totals
+        #expect(!totals.allSafe(acceptingProbable: true))
+        #expect(
+            CopyCheckWriter.verdict(totals, acceptingProbable: true)
+                == "0 of 3 files are in Frame.io or Dash; 1 pending (still uploading, or checksum not yet computed): A003C003.mov; 2 missing: A003C001.mov (its Dash asset is in the bin (BINNED)), A003C002.mov (its Dash asset is not live (STAGED))"
+        )
+        // Live again, but of another size: still not a copy of this file.
+        let live = try CatalogDatabase(path: try temporaryDatabasePath())
+        try await Self.catalogue([Self.file(.dash, "d1", name: "A003C001.mov", size: 30_000, md5: md5("x"))], source: .dash, api: .v2, in: live)
+        var resized: [CopyCheck] = []
+        try await CopyChecker(database: live, resolver: VolumeResolver(mounts: [], deviceAt: { _ in nil })).check(card + "/A003C001.mov") {
+            resized.append($0)
+        }
+        #expect(resized.map(CopyCheckWriter.status) == ["missing"])
+        #expect(resized.first?.copies.first?.note == "its Dash copy has another size (30000 bytes)")
+    }
+
+    /// A hidden file the card's own history records is part of the verdict (issue 30, defect
+    /// 4); other hidden files are left out, and the verdict says so.
+    @Test func hiddenFilesAHistoryRecordsAreChecked() async throws {
+        let card = try scratchCard(["CLIPS/A004C001.mov": "take one", "CLIPS/.A004C009_take.mov": "hidden take"])
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        FileManager.default.createFile(atPath: card + "/CLIPS/.DS_Store", contents: Data("finder".utf8))
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
+        try await Self.catalogue(
+            [Self.file(.frameio, "f1", name: "A004C001.mov", size: 8, xxh64: Digest.xxh64("take one").hex)], source: .frameio, api: .v2, in: database)
+        var checks: [CopyCheck] = []
+        let outcome = try await CopyChecker(database: database, resolver: VolumeResolver(mounts: [], deviceAt: { _ in nil })).check(card) {
+            checks.append($0)
+        }
+        #expect(checks.map(\.path) == ["CLIPS/.A004C009_take.mov", "CLIPS/A004C001.mov"])
+        #expect(checks.map(CopyCheckWriter.status) == ["missing", "exact"])
+        #expect(outcome.hiddenLeftOut == 1 && outcome.hiddenExamples == ["CLIPS/.DS_Store"] && outcome.fromHashLists == 2)
+        var totals = CopyCheckTotals()
+        (totals.hiddenLeftOut, totals.hiddenExamples, totals.fromHashLists) = (1, ["CLIPS/.DS_Store"], 2)
+        #expect(
+            CopyCheckWriter.verdict(totals)
+                == "no files here: nothing is known to be in Frame.io or Dash (is the card mounted?)")
+        totals.files = 1
+        totals.exact = 1
+        #expect(
+            CopyCheckWriter.verdict(totals)
+                == "1 of 1 file is in Frame.io or Dash: 1 exact; 1 hidden or system file left out (CLIPS/.DS_Store; --include-hidden checks them); digests of 2 files from the hash lists on the volume, not read now (--rehash reads every file)"
+        )
+    }
+
+    /// A card folder under a new scratch folder, holding `files` (path → content).
+    func scratchCard(_ files: [String: String]) throws -> String {
+        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-where-\(UUID().uuidString)/CARD").path
+        for (path, text) in files {
+            let url = URL(fileURLWithPath: card + "/" + path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        return card
     }
 
     @Test func aCatalogWithoutServicesCannotAnswer() async throws {

@@ -315,6 +315,59 @@ import Testing
         #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", "-dh", card]).0 != 0)
     }
 
+    /// Two files whose names are one text in two Unicode forms (NFC and NFD `Café.mov`), with
+    /// other content, both recorded by ascmhl: each is held against its own record (issue 30,
+    /// defect 2: the NFD one was `mismatched` against the NFC one's).
+    @Test func namesInTwoUnicodeFormsAreEachHeldAgainstTheirOwnRecord() async throws {
+        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/K011").path
+        try FileManager.default.createDirectory(atPath: card, withIntermediateDirectories: true)
+        let (nfc, nfd) = ("Caf\u{E9}.mov", "Cafe\u{301}.mov")
+        #expect(nfc == nfd && Array(nfc.utf8) != Array(nfd.utf8))
+        FileManager.default.createFile(atPath: card + "/" + nfc, contents: Data("precomposed take".utf8))
+        FileManager.default.createFile(atPath: card + "/" + nfd, contents: Data("decomposed take".utf8))
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 == 0)
+        var found: [FileVerification] = []
+        try await Verifier(database: nil, resolver: VolumeResolver(mounts: [], deviceAt: { _ in nil })).verify(card) { found.append($0) }
+        #expect(found.count == 2 && found.map(\.status) == [.verified, .verified], "\(found)")
+        #expect(Set(found.map { Array($0.path.utf8) }) == [Array(nfc.utf8), Array(nfd.utf8)])
+        // One of them damaged: only that one is mismatched.
+        try Data("decomposed TAKE".utf8).write(to: URL(fileURLWithPath: card + "/" + nfd))
+        var after: [FileVerification] = []
+        try await Verifier(database: nil, resolver: VolumeResolver(mounts: [], deviceAt: { _ in nil })).verify(card) { after.append($0) }
+        let statuses = Dictionary(uniqueKeysWithValues: after.map { (ExactPath($0.path), $0.status) })
+        #expect(statuses == [ExactPath(nfc): .verified, ExactPath(nfd): .mismatched], "\(after)")
+    }
+
+    /// `ascmhl flatten` writes a packing list (an ASC MHL document, `.mhl`) outside any history:
+    /// verify holds the card against it (issue 30, defect 6: it was passed over, "2 new").
+    @Test func aFlattenedPackingListIsRead() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)").path
+        let (offload, card) = (root + "/OFFLOAD", root + "/L012")
+        try FileManager.default.createDirectory(atPath: offload + "/CLIPS", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: card, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: offload + "/CLIPS/L012C001.mov", contents: Data("first take".utf8))
+        FileManager.default.createFile(atPath: offload + "/L012_01.wav", contents: Data("sound".utf8))
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", "-h", "md5", offload])
+        try LocalCrawlTests.tool(["ascmhl", "flatten", offload, card])
+        // The packing list beside a copy of the files, without their history.
+        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
+        try Data("first take".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/L012C001.mov"))
+        try Data("SOUND".utf8).write(to: URL(fileURLWithPath: card + "/L012_01.wav"))
+        let list = try #require(try FileManager.default.contentsOfDirectory(atPath: card).first { $0.hasSuffix(".mhl") })
+        var found: [FileVerification] = []
+        let outcome = try await Verifier(database: nil, resolver: VolumeResolver(mounts: [], deviceAt: { _ in nil })).verify(card) {
+            found.append($0)
+        }
+        #expect(outcome.unusableLists.isEmpty, "\(outcome.unusableLists)")
+        let byPath = Dictionary(uniqueKeysWithValues: found.map { ($0.path, $0) })
+        #expect(byPath["CLIPS/L012C001.mov"]?.status == .verified && byPath["CLIPS/L012C001.mov"]?.records == ["mhl"], "\(found)")
+        #expect(byPath["L012_01.wav"]?.status == .mismatched)
+        #expect(Set(byPath["L012_01.wav"]?.mismatches.map(\.algorithm) ?? []) == ["xxh64", "md5"])
+        // The packing list is a file of the card like any other (ascmhl records it).
+        #expect(byPath[list]?.status == .new)
+    }
+
     /// What a seal of `card` records, as `catalog verify` gives it: its files (path → content,
     /// hashed here with their size and time from the disk) and every folder under it but the
     /// histories.

@@ -404,6 +404,34 @@ func scratchFolder() throws -> String {
     }
 }
 
+extension IgnorePatternTests {
+    /// A generation of 10⁶ ignore patterns on one line (27 MB): it is well-formed and read
+    /// (Foundation's parser, given it in one piece, stopped at libxml2's 10 MB lookup limit and
+    /// called it malformed), and adding and matching the patterns takes linear time (before:
+    /// each new pattern was compared with every earlier one, 22 s for 10⁵).
+    @Test func aHistoryOfAMillionPatternsIsRead() throws {
+        let folder = try scratchFolder()
+        try FileManager.default.createDirectory(atPath: folder + "/ascmhl", withIntermediateDirectories: true)
+        let patterns = (0..<1_000_000).map { "<pattern>take_\($0).tmp</pattern>" }.joined()
+        let text =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hashlist version=\"2.0\" xmlns=\"urn:ASC:MHL:v2.0\">\n<processinfo><ignore>\(patterns)</ignore></processinfo>\n"
+            + "<hashes><hash><path size=\"4\" lastmodificationdate=\"2026-11-30T10:00:00+00:00\">clip.mov</path>"
+            + "<xxh64 action=\"original\">aaaaaaaaaaaaaaaa</xxh64></hash></hashes>\n</hashlist>\n"
+        #expect(text.utf8.count > 20_000_000)
+        try text.write(toFile: folder + "/ascmhl/0001_card.mhl", atomically: true, encoding: .utf8)
+        let chain =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ascmhldirectory xmlns=\"urn:ASC:MHL:DIRECTORY:v2.0\">\n"
+            + "<hashlist sequencenr=\"1\"><path>0001_card.mhl</path><c4>\(ASCMHLWriter.c4(of: Data(text.utf8)))</c4></hashlist>\n</ascmhldirectory>\n"
+        try chain.write(toFile: folder + "/ascmhl/ascmhl_chain.xml", atomically: true, encoding: .utf8)
+        let history = try HashListReader.ascMHLHistory(folder: folder)
+        #expect(history.entries.count == 1 && history.entries["clip.mov"]?.hashes["xxh64"] == "aaaaaaaaaaaaaaaa")
+        #expect(history.ignore.patterns.count == 1_000_000)
+        #expect(
+            history.ignore.matches("CLIPS/take_999999.tmp", isFolder: false) && !history.ignore.matches("CLIPS/take_1000000.tmp", isFolder: false))
+        #expect(!history.ignore.matches("clip.mov", isFolder: false))
+    }
+}
+
 @Suite struct FileIdentityTests {
     /// FAT and exFAT have no inodes (Linux makes numbers up per mount): there an unchanged file
     /// is known by size and time; elsewhere the inode must match too.

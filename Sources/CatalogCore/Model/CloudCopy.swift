@@ -24,6 +24,10 @@ public enum CopyMatch: String, Sendable, Comparable, CaseIterable {
     /// A Frame.io v2 file of the same name and size whose checksum the service has not computed
     /// yet (its upload is being processed).
     case pending
+    /// Not a copy that counts: the content is catalogued, but in an item that cannot stand for
+    /// the file (a Dash asset in the bin or not yet live, an item of another size). Its
+    /// ``CloudCopy/note`` says why; it counts as missing.
+    case uncounted
     /// Not a copy: a Frame.io v2 file or Dash asset of the same name and size with another
     /// digest (the file was altered on one side after the upload). Named so a person sees why
     /// the file is missing; it counts as missing.
@@ -38,10 +42,13 @@ public enum CopyMatch: String, Sendable, Comparable, CaseIterable {
 public struct CloudCopy: Sendable {
     public var item: CatalogItem
     public var match: CopyMatch
+    /// Why it does not count as a copy (`uncounted`), or why it is pending.
+    public var note: String?
 
-    public init(item: CatalogItem, match: CopyMatch) {
+    public init(item: CatalogItem, match: CopyMatch, note: String? = nil) {
         self.item = item
         self.match = match
+        self.note = note
     }
 }
 
