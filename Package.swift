@@ -43,6 +43,8 @@ let package = Package(
             dependencies: [
                 "CatalogCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's progress handler, for queries with a time budget (counts, facets).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -108,9 +108,10 @@ struct API: Sendable {
         w.writeString(text)
         w.appendRaw(",\"offset\":\(offset),\"limit\":\(limit),\"more\":\(more),")
         if !more {
-            Self.writeTotal(offset + shown.count, cap: nil, to: &w)
+            Self.writeTotal(MatchCount(count: offset + shown.count, isExact: true), to: &w)
         } else if counting {
-            Self.writeTotal(offset + (try database.count(query, cap: offset + Self.countCap)), cap: offset + Self.countCap, to: &w)
+            let counted = try database.count(query, cap: offset + Self.countCap)
+            Self.writeTotal(MatchCount(count: max(counted.count, offset + shown.count + 1), isExact: counted.isExact), to: &w)
         } else {
             w.appendRaw("\"total\":null,\"total_is_at_least\":false")
         }
@@ -138,23 +139,24 @@ struct API: Sendable {
         w.appendRaw("{\"version\":1,\"query\":")
         w.writeString(parameters["q"] ?? "")
         w.appendRaw(",")
-        Self.writeTotal(try database.count(query, cap: Self.countCap), cap: Self.countCap, to: &w)
+        Self.writeTotal(try database.count(query, cap: Self.countCap), to: &w)
         w.appendRaw(",")
         try writeFacets(query, to: &w)
         w.appendRaw("}")
         return APIAnswer.json(w.bytes)
     }
 
-    /// `"total":N,"total_is_at_least":B`: at least, when the count reached `cap`.
-    static func writeTotal(_ total: Int, cap: Int?, to w: inout JSONWriter) {
-        w.appendRaw("\"total\":\(total),\"total_is_at_least\":\(cap.map { total >= $0 } ?? false)")
+    /// `"total":N,"total_is_at_least":B`: at least, when counting reached its cap or its time
+    /// budget (about 50 ms).
+    static func writeTotal(_ total: MatchCount, to w: inout JSONWriter) {
+        w.appendRaw("\"total\":\(total.count),\"total_is_at_least\":\(!total.isExact)")
     }
 
     /// `"facets":{…},"field_facets":[…]`: for each facet, then for the custom fields the most
     /// matches have, the values among the first 5 000 matches and their counts.
     func writeFacets(_ query: SearchQuery, to w: inout JSONWriter) throws {
-        w.appendRaw("\"facets\":{")
         let facets = try database.facets(query)
+        w.appendRaw("\"facets_are_estimates\":\(facets.isEstimate),\"facets\":{")
         func write(_ entries: [(value: String, count: Int)], filter: (String) -> String) {
             w.appendRaw(":[")
             for (j, entry) in entries.enumerated() {

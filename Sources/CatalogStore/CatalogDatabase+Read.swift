@@ -81,7 +81,38 @@ extension CatalogDatabase {
     /// Parses `text` in the query language with this catalog's fields as filters (a Dash field
     /// name works as `Field:value`): the one place a query meets the catalog it will run on.
     public func parseQuery(_ text: String) throws -> SearchQuery {
-        try SearchQueryParser(fields: try fields().map(\.name)).parse(text)
+        // Fields by name (a name both sources use is one filter: text unless both agree).
+        let all = try fields()
+        var byName: [String: (field: SearchField, ids: [(Source, String)])] = [:]
+        var order: [String] = []
+        for field in all {
+            let kind = SearchField.Kind(serviceType: field.type, hasFixedOptions: field.hasFixedOptions)
+            let key = field.name.lowercased()
+            if var known = byName[key] {
+                if known.field.kind != kind { known.field.kind = .text }
+                known.ids.append((field.source, field.id))
+                byName[key] = known
+            } else {
+                byName[key] = (SearchField(name: field.name, kind: kind), [(field.source, field.id)])
+                order.append(key)
+            }
+        }
+        let fields = order.compactMap { byName[$0]?.field }
+        let parsed = try SearchQueryParser(searchFields: fields).parse(text)
+        // The options of the fields of options the query names, so a value none has is refused
+        // (`"Review Status":Aproved`) instead of matching nothing.
+        let named = Set(
+            parsed.allFilters.compactMap { filter -> String? in if case .field(let name, _) = filter { name.lowercased() } else { nil } })
+        guard !named.isEmpty else { return parsed }
+        let withOptions = try fields.map { field -> SearchField in
+            guard named.contains(field.name.lowercased()), field.kind == .options, let ids = byName[field.name.lowercased()]?.ids else {
+                return field
+            }
+            var field = field
+            field.options = try ids.flatMap { source, id in try fieldOptions(source: source, fieldID: id).map(\.path) }
+            return field
+        }
+        return try SearchQueryParser(searchFields: withOptions).parse(text)
     }
 
     /// Items matching `query`, `offset` results in: by relevance (best first: bm25, name above
@@ -111,32 +142,54 @@ extension CatalogDatabase {
     ///
     /// Custom fields (Dash, Frame.io V4 metadata) are counted in the same pass: the `fieldLimit`
     /// fields the most matches have, each with its `limit` most frequent values.
-    public func facets(_ query: SearchQuery, cap: Int = 5_000, limit: Int = 12, fieldLimit: Int = 8) throws(StoreError) -> SearchFacetCounts {
+    public func facets(
+        _ query: SearchQuery, cap: Int = 5_000, limit: Int = 12, fieldLimit: Int = 8, budget: Duration = .milliseconds(60)
+    ) throws(StoreError) -> SearchFacetCounts {
         try read { db in
-            let statement = try SearchSQL.planned(query, limit: 0, in: db).facetRows(cap: cap)
+            let plan = try SearchSQL.planned(query, limit: 0, in: db)
+            let statement = plan.facetRows(cap: cap)
             var counts: [SearchFacet: [String: Int]] = [:]
             var projectIDs: [String: Int] = [:]
             var holders: [String: Int] = [:]
             var fieldValues: [String: [String: Int]] = [:]
-            let rows = try Row.fetchCursor(db, sql: statement.sql, arguments: statement.arguments)
-            while let row = try rows.next() {
-                func add(_ facet: SearchFacet, _ value: String?) {
-                    if let value, !value.isEmpty { counts[facet, default: [:]][value, default: 0] += 1 }
-                }
-                add(.source, row["source"])
-                add(.kind, row["kind"])
-                add(.ext, row["ext"])
-                add(.label, row["label"])
-                add(.state, row["state"])
-                let mime: String? = row["mime"]
-                add(.type, mime.flatMap { $0.split(separator: "/").first.map(String.init) })
-                if let project: String = row["project_id"] { projectIDs[project, default: 0] += 1 }
-                if let metadata: String = row["metadata"], let fields = try? JSONParser.parse(Array(metadata.utf8)).objectMembers {
-                    for field in fields {
-                        holders[field.key, default: 0] += 1
-                        for value in field.value.arrayValue ?? [] {
-                            if let text = value.stringValue, !text.isEmpty { fieldValues[field.key, default: [:]][text, default: 0] += 1 }
+            var seen = 0
+            let finished = try Self.within(budget, db) {
+                let rows = try Row.fetchCursor(db, sql: statement.sql, arguments: statement.arguments)
+                while let row = try rows.next() {
+                    seen += 1
+                    func add(_ facet: SearchFacet, _ value: String?) {
+                        if let value, !value.isEmpty { counts[facet, default: [:]][value, default: 0] += 1 }
+                    }
+                    add(.source, row["source"])
+                    add(.kind, row["kind"])
+                    add(.ext, row["ext"])
+                    add(.label, row["label"])
+                    add(.state, row["state"])
+                    let mime: String? = row["mime"]
+                    add(.type, mime.flatMap { $0.split(separator: "/").first.map(String.init) })
+                    if let project: String = row["project_id"] { projectIDs[project, default: 0] += 1 }
+                    if let metadata: String = row["metadata"], let fields = try? JSONParser.parse(Array(metadata.utf8)).objectMembers {
+                        for field in fields {
+                            holders[field.key, default: 0] += 1
+                            for value in field.value.arrayValue ?? [] {
+                                if let text = value.stringValue, !text.isEmpty { fieldValues[field.key, default: [:]][text, default: 0] += 1 }
+                            }
                         }
+                    }
+                }
+            }
+            let isEstimate = !finished || seen >= cap
+            // A sample must not hide a source or kind: each the catalog has and the sample
+            // lacks is looked for among all the matches (one row each, a short budget).
+            if isEstimate {
+                for (facet, column) in [(SearchFacet.source, "source"), (.kind, "kind")] {
+                    for value in try String.fetchAll(db, sql: "SELECT DISTINCT \(column) FROM item") where counts[facet]?[value] == nil {
+                        let probe = plan.exists(column: column, value: value)
+                        var found = false
+                        _ = try Self.within(.milliseconds(10), db) {
+                            found = try Bool.fetchOne(db, sql: probe.sql, arguments: probe.arguments) ?? false
+                        }
+                        if found { counts[facet, default: [:]][value] = 1 }
                     }
                 }
             }
@@ -155,6 +208,7 @@ extension CatalogDatabase {
                 values.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(limit).map { ($0.key, $0.value) }
             }
             var result = SearchFacetCounts()
+            result.isEstimate = isEstimate
             for facet in SearchFacet.allCases { result.builtIn[facet] = top(counts[facet] ?? [:]) }
             result.fields = holders.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(fieldLimit).compactMap { field in
                 let values = top(fieldValues[field.key] ?? [:])
@@ -164,11 +218,19 @@ extension CatalogDatabase {
         }
     }
 
-    /// How many items match `query`, counting up to `cap` (a count of `cap` means at least that many).
-    public func count(_ query: SearchQuery, cap: Int = 10_000) throws(StoreError) -> Int {
+    /// How many items match `query`: exactly, or at least ``MatchCount/count`` when counting
+    /// reached `cap` or ran out of `budget`. Results come first; a count never outlives them by
+    /// more than the budget (counting a prefix with a filter at 1M items took minutes).
+    public func count(_ query: SearchQuery, cap: Int = 10_000, budget: Duration = MatchCount.budget) throws(StoreError) -> MatchCount {
         try read { db in
-            let statement = try SearchSQL.planned(query, limit: 0, in: db).count(cap: cap)
-            return try Int.fetchOne(db, sql: statement.sql, arguments: statement.arguments) ?? 0
+            let plan = try SearchSQL.planned(query, limit: 0, in: db)
+            let statement = plan.matches(cap: cap)
+            var seen = 0
+            let finished = try Self.within(budget, db) {
+                let rows = try Row.fetchCursor(db, sql: statement.sql, arguments: statement.arguments)
+                while try rows.next() != nil { seen += 1 }
+            }
+            return MatchCount(count: seen, isExact: finished && seen < cap)
         }
     }
 

@@ -45,6 +45,11 @@ public final class CatalogDatabase: Sendable {
     /// The most of the file a reader maps into memory (`PRAGMA mmap_size`).
     static let readerMapSize = 1 << 31
 
+    /// `catalog_fold(text)`: ``TextFolding/fold(_:)`` in SQL (NULL stays NULL).
+    static let fold = DatabaseFunction(TextFolding.sqlFunction, argumentCount: 1, pure: true) { values in
+        String.fromDatabaseValue(values[0]).map(TextFolding.fold)
+    }
+
     /// The `application_id` in every catalog's header ("CTLG"): how a catalog is told from
     /// another program's SQLite file.
     public static let applicationID: Int32 = 0x4354_4C47
@@ -97,6 +102,9 @@ public final class CatalogDatabase: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.readonly = mode == .readOnly
         configuration.prepareDatabase { db in
+            // Filters on names, paths and field values fold case in every script (SQLite's
+            // LIKE folds A–Z only): `catalog_fold(x)`.
+            db.add(function: Self.fold)
             // Readers map the file instead of copying each page they read into SQLite's cache:
             // under `catalog serve`'s load (1M items, 8 clients) the copies were a tenth of the
             // CPU (docs/benchmarks.md). SQLite caps the map at its compiled limit (2 GB).
@@ -193,7 +201,9 @@ public final class CatalogDatabase: Sendable {
     /// An empty catalog held in memory, for tests.
     public static func inMemory() throws(StoreError) -> CatalogDatabase {
         do {
-            let queue = try DatabaseQueue()
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in db.add(function: Self.fold) }
+            let queue = try DatabaseQueue(configuration: configuration)
             try CatalogSchema.migrator.migrate(queue)
             return CatalogDatabase(writer: queue, path: ":memory:")
         } catch let error as StoreError {

@@ -234,8 +234,20 @@ enum CatalogSchema {
                     CREATE INDEX thumbnail_file ON thumbnail(file);
                     """)
         }
+        // A file is a file in every source: `kind:file` means Frame.io (and local) files and
+        // Dash assets. The kind index keys Dash's `asset` as `file`, so `kind:file` still reads
+        // its matches in path order from one index range (two ranges, `kind IN ('asset',
+        // 'file')`, would be sorted whole: every file of the catalog for a page of 50).
+        migrator.registerMigration("v14-file-kind-index") { db in
+            try db.execute(sql: "DROP INDEX item_kind_path")
+            try db.execute(sql: "CREATE INDEX item_kind_path ON item(\(fileKind), path)")
+        }
         return migrator
     }
+
+    /// An item's kind with Dash's `asset` as `file`: what `kind:` filters compare, and what the
+    /// kind index keys.
+    static let fileKind = "(CASE kind WHEN 'asset' THEN 'file' ELSE kind END)"
 
     /// The item columns shared by `item` and the staging table `crawl_item`, in insert order.
     static let itemColumns = ItemRecord.Columns.allCases.map(\.name)

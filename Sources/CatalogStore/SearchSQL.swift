@@ -56,12 +56,33 @@ struct SearchSQL {
     /// of a million at 1M items, 1.4 s) to find none larger than 3 GB.
     var drivenBySize = false
 
-    init(query: SearchQuery, limit: Int) {
+    /// What the conditions of one query share: the folders a `folder:` value names outside
+    /// Dash (found before the query runs), and whether `size:` may count containers.
+    struct Context {
+        /// For each `folder:` value, the paths of the non-Dash folders (and projects, …) it
+        /// names: its subtree is every item under one of them.
+        var folders: [String: [String]] = [:]
+        /// Whether a `kind:` filter asks for containers (folders, projects, …): only then does
+        /// `size:` compare their summed sizes; otherwise it compares files and version stacks.
+        var sizesOfContainers = false
+    }
+
+    init(query: SearchQuery, limit: Int, folders: [String: [String]] = [:]) {
         var conditions: [String] = []
         var arguments = StatementArguments()
+        let context = Context(
+            folders: folders,
+            sizesOfContainers: query.allFilters.contains { filter in
+                if case .kind(let kinds) = filter { kinds.contains { $0.isContainer && $0 != .versionStack } } else { false }
+            })
         for clause in query.filters {
-            let (condition, values) = Self.condition(for: clause.filter)
+            let (condition, values) = Self.condition(for: clause.filter, in: context)
             conditions.append(clause.isNegated ? "NOT coalesce((\(condition)), 0)" : "(\(condition))")
+            arguments += values
+        }
+        for group in query.groups {
+            let (condition, values) = Self.condition(for: group, in: context)
+            conditions.append("(\(condition))")
             arguments += values
         }
         self.conditions = conditions
@@ -75,7 +96,7 @@ struct SearchSQL {
             positive == nil
             ? query.filters.lazy.compactMap { clause -> (String, StatementArguments)? in
                 guard !clause.isNegated, case .size = clause.filter else { return nil }
-                return Self.condition(for: clause.filter)
+                return Self.condition(for: clause.filter, in: context)
             }.first : nil
         if let positive {
             match = negative.map { "(\(positive)) NOT \($0)" } ?? positive
@@ -89,7 +110,12 @@ struct SearchSQL {
     /// The plan for `query` in `db`: read through the size index when its size range holds at most
     /// ``candidateLimit`` rows (one probe of that index).
     static func planned(_ query: SearchQuery, limit: Int, in db: Database) throws -> SearchSQL {
-        var plan = SearchSQL(query: query, limit: max(0, limit))
+        var folders: [String: [String]] = [:]
+        for filter in query.allFilters {
+            guard case .folder(let paths) = filter else { continue }
+            for path in paths where folders[path] == nil { folders[path] = try Self.folders(named: path, in: db) }
+        }
+        var plan = SearchSQL(query: query, limit: max(0, limit), folders: folders)
         if let probe = plan.sizeProbe {
             plan.drivenBySize = try Int.fetchOne(db, sql: probe.sql, arguments: probe.arguments) ?? 0 <= candidateLimit
         }
@@ -101,15 +127,17 @@ struct SearchSQL {
         conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
     }
 
-    /// The FROM and WHERE clauses of every result, on `item`: with words, the full-text index
-    /// joined to `item`, so rows stream from the index in rowid order and a LIMIT stops the read
-    /// early (an `item.seq IN (SELECT rowid … MATCH ?)` would first collect every match: a
-    /// million rowids for a common word); without, `item` itself, less the exclusions.
+    /// The FROM and WHERE clauses of every result: with words, the full-text index first and
+    /// `item` joined to it (`CROSS JOIN` keeps that order), so rows stream from the index in
+    /// rowid order, a LIMIT stops the read early, and each match costs one `item` lookup. Left to
+    /// the planner, a prefix with a filter (`drone* kind:file`) walked the filter's index and
+    /// evaluated the prefix again for every row: 10 min 47 s to count at 1M items. Without
+    /// words, `item` itself (through the size index when ``drivenBySize``), less the exclusions.
     private var membership: (clause: String, arguments: StatementArguments) {
         if let match {
             var arguments: StatementArguments = [match]
             arguments += conditionArguments
-            return (" JOIN item_fts ON item_fts.rowid = item.seq WHERE item_fts MATCH ?" + andConditions, arguments)
+            return (" item_fts CROSS JOIN item ON item.seq = item_fts.rowid WHERE item_fts MATCH ?" + andConditions, arguments)
         }
         var conditions: [String] = []
         var arguments = StatementArguments()
@@ -119,7 +147,7 @@ struct SearchSQL {
         }
         conditions += self.conditions
         arguments += conditionArguments
-        return (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "), arguments)
+        return (" " + table + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")), arguments)
     }
 
     /// The table the rows are read from: `item`, through its size index when ``drivenBySize``.
@@ -155,7 +183,7 @@ struct SearchSQL {
             }
         var all = arguments
         all += [limit, offset]
-        return Statement(sql: "SELECT \(ItemRecord.selection) FROM \(table)\(clause) ORDER BY \(key) LIMIT ? OFFSET ?", arguments: all)
+        return Statement(sql: "SELECT \(ItemRecord.selection) FROM\(clause) ORDER BY \(key) LIMIT ? OFFSET ?", arguments: all)
     }
 
     /// The faceted columns of the first `cap` matches, in catalog order.
@@ -165,17 +193,26 @@ struct SearchSQL {
         all += [cap]
         return Statement(
             sql:
-                "SELECT item.source, item.kind, item.ext, item.label, item.state, item.mime, item.project_id, item.metadata FROM \(table)\(clause) LIMIT ?",
+                "SELECT item.source, item.kind, item.ext, item.label, item.state, item.mime, item.project_id, item.metadata FROM\(clause) LIMIT ?",
             arguments: all)
     }
 
-    /// How many items match, counting at most `cap` (the filters are read from `item` for
-    /// each word match, so an unbounded count of a common word would cost as much as listing it).
-    func count(cap: Int) -> Statement {
+    /// Whether any match has `value` in `column` (`source`, `kind`).
+    func exists(column: String, value: String) -> Statement {
+        let (clause, arguments) = membership
+        var all = arguments
+        all += [value]
+        let joiner = clause.contains(" WHERE ") ? " AND " : " WHERE "
+        return Statement(sql: "SELECT EXISTS (SELECT 1 FROM\(clause)\(joiner)item.\(column) = ?)", arguments: all)
+    }
+
+    /// The matches, one row each, at most `cap` (counted one by one, so a count can stop at a
+    /// deadline and still say how many it saw).
+    func matches(cap: Int) -> Statement {
         let (clause, arguments) = membership
         var all = arguments
         all += [cap]
-        return Statement(sql: "SELECT count(*) FROM (SELECT 1 FROM \(table)\(clause) LIMIT ?)", arguments: all)
+        return Statement(sql: "SELECT 1 FROM\(clause) LIMIT ?", arguments: all)
     }
 
     /// Counts the rows matching `expression` in `index` (filters ignored), stopping at ``candidateLimit`` + 1.
@@ -258,25 +295,115 @@ struct SearchSQL {
         return "\"" + escaped + "\"" + (term.isPrefix ? "*" : "")
     }
 
+    /// The most folders one `folder:` value may name (each adds a range to the query).
+    static let folderLimit = 500
+
+    /// The containers outside Dash (folders, projects, version stacks, …) whose path is `path`
+    /// or ends in `/path`, whole segments, case and diacritics aside, `*` a wildcard. Found through
+    /// the names-only index when the last segment has words and no wildcard, else by reading
+    /// every container's path.
+    static func folders(named path: String, in db: Database) throws -> [String] {
+        let wanted = TextFolding.fold(path)
+        let last = String(path.split(separator: "/").last ?? Substring(path))
+        let containers = "item.kind NOT IN ('file', 'asset', 'other') AND item.source != 'dash'"
+        let candidates: [String]
+        if !path.contains("*"), SearchQuery.isSearchable(last) {
+            candidates = try String.fetchAll(
+                db,
+                sql:
+                    "SELECT item.path FROM item_name_fts CROSS JOIN item ON item.seq = item_name_fts.rowid WHERE item_name_fts MATCH ? AND \(containers)",
+                arguments: [literal(SearchQuery.Term(text: last, isPhrase: true))])
+        } else {
+            let pattern = likePattern(wanted)
+            candidates = try String.fetchAll(
+                db,
+                sql:
+                    "SELECT item.path FROM item WHERE \(containers) AND (catalog_fold(item.path) LIKE ? ESCAPE '\\' OR catalog_fold(item.path) LIKE ? ESCAPE '\\')",
+                arguments: [pattern, "%/" + pattern])
+            return Array(candidates.prefix(folderLimit))
+        }
+        return Array(
+            candidates.filter { candidate in
+                let folded = TextFolding.fold(candidate)
+                return folded == wanted || folded.hasSuffix("/" + wanted)
+            }.prefix(folderLimit))
+    }
+
+    /// SQL for a condition of a boolean group and its arguments: a word is looked up in the
+    /// full-text index (as a set of rows), a filter as anywhere else.
+    static func condition(for condition: SearchQuery.Condition, in context: Context) -> (String, StatementArguments) {
+        switch condition {
+        case .term(let term):
+            return ("item.seq IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ?)", [literal(term)])
+        case .filter(let filter):
+            return Self.condition(for: filter, in: context)
+        case .not(let inner):
+            let (sql, arguments) = Self.condition(for: inner, in: context)
+            return ("NOT coalesce((\(sql)), 0)", arguments)
+        case .all(let conditions), .any(let conditions):
+            var isAny = false
+            if case .any = condition { isAny = true }
+            var parts: [String] = []
+            var arguments = StatementArguments()
+            var terms: [SearchQuery.Term] = []
+            for inner in conditions {
+                // Alternative words are one lookup: `(a OR b OR Brand:x)`.
+                if isAny, case .term(let term) = inner {
+                    terms.append(term)
+                    continue
+                }
+                let (sql, values) = Self.condition(for: inner, in: context)
+                parts.append("(\(sql))")
+                arguments += values
+            }
+            if !terms.isEmpty {
+                parts.insert("item.seq IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ?)", at: 0)
+                var all: StatementArguments = [terms.count == 1 ? literal(terms[0]) : alternatives(terms)]
+                all += arguments
+                arguments = all
+            }
+            return (parts.joined(separator: isAny ? " OR " : " AND "), arguments)
+        }
+    }
+
+    /// A value of a custom field (`v.value`, from `json_each`) compared as `comparison` says.
+    static func fieldValues(_ name: String, where comparison: String, _ values: StatementArguments) -> (String, StatementArguments) {
+        var arguments: StatementArguments = [name]
+        arguments += values
+        return (
+            """
+            item.metadata IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(item.metadata) AS f, json_each(f.value) AS v
+            WHERE f.key = ? AND (\(comparison)))
+            """,
+            arguments
+        )
+    }
+
     /// SQL for one filter and its arguments.
-    static func condition(for filter: Filter) -> (String, StatementArguments) {
+    static func condition(for filter: Filter, in context: Context = Context()) -> (String, StatementArguments) {
         switch filter {
         case .kind(let kinds):
-            return ("item.kind IN (\(placeholders(kinds.count)))", StatementArguments(kinds.map(\.rawValue)))
+            // A file is a file in every source: Dash's assets are files (`asset` the same). The
+            // expression is the kind index's (CatalogSchema.fileKind), so it reads that index.
+            let names = Set(kinds.map { $0 == .asset ? "file" : $0.rawValue }).sorted()
+            return ("\(CatalogSchema.fileKind) IN (\(placeholders(names.count)))", StatementArguments(names))
         case .source(let sources):
             return ("item.source IN (\(placeholders(sources.count)))", StatementArguments(sources.map(\.rawValue)))
-        case .project(let name):
-            let pattern = likePattern(name)
+        case .project(let names):
+            let patterns = names.map { likePattern(TextFolding.fold($0)) }
             return (
-                "item.project_id IN (SELECT p.id FROM item p WHERE p.kind = 'project' AND p.name LIKE ? ESCAPE '\\')",
-                [pattern]
+                "item.project_id IN (SELECT p.id FROM item p WHERE p.kind = 'project' AND ("
+                    + patterns.map { _ in "catalog_fold(p.name) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + "))",
+                StatementArguments(patterns)
             )
         case .ext(let exts):
             return ("item.ext IN (\(placeholders(exts.count)))", StatementArguments(exts))
-        case .label(let label):
-            return ("item.label = ? COLLATE NOCASE", [label])
+        case .label(let labels):
+            return ("item.label COLLATE NOCASE IN (\(placeholders(labels.count)))", StatementArguments(labels))
         case .size(let comparison, let bytes):
-            return ("item.size \(comparison.rawValue) ?", [bytes])
+            // The summed sizes of folders and projects are not what `size:>1GB` asks about.
+            let scope = context.sizesOfContainers ? "" : " AND item.kind IN ('file', 'asset', 'version_stack')"
+            return ("item.size \(comparison.rawValue) ?" + scope, [bytes])
         case .date(let field, let lower, let upper):
             let column = "item.\(field.rawValue)_at"
             var parts: [String] = []
@@ -300,21 +427,60 @@ struct SearchSQL {
                 if type == "document" { patterns += ["application/%", "text/%"] } else { patterns.append(type + "/%") }
             }
             return ("(" + patterns.map { _ in "item.mime LIKE ?" }.joined(separator: " OR ") + ")", StatementArguments(patterns))
-        case .folder(let path):
-            return (
-                "item.source = 'dash' AND item.folders IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(item.folders) AS f WHERE f.value LIKE ? ESCAPE '\\' OR f.value LIKE ? ESCAPE '\\')",
-                [likePattern(path), likePattern(path) + "/%"]
-            )
-        case .field(let name, let value):
-            // The value itself (case-insensitive, `*` wildcard) or, for a tree, an option below it.
-            let pattern = likePattern(value)
-            return (
-                """
-                item.metadata IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(item.metadata) AS f, json_each(f.value) AS v
-                WHERE f.key = ? AND (v.value LIKE ? ESCAPE '\\' OR v.value LIKE ? ESCAPE '\\'))
-                """,
-                [name, pattern, pattern + CatalogFieldOption.pathSeparator + "%"]
-            )
+        case .folder(let paths):
+            // Dash: filed in the folder or below (its folders field). Elsewhere: under a
+            // container of that path (found before the query: `folders(named:in:)`).
+            var parts: [String] = []
+            var arguments = StatementArguments()
+            for path in paths {
+                let pattern = likePattern(TextFolding.fold(path))
+                parts.append(
+                    "(item.source = 'dash' AND item.folders IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(item.folders) AS f WHERE catalog_fold(f.value) LIKE ? ESCAPE '\\' OR catalog_fold(f.value) LIKE ? ESCAPE '\\'))"
+                )
+                arguments += [pattern, pattern + "/%"]
+                for folder in context.folders[path] ?? [] {
+                    parts.append("(item.path >= ? AND item.path < ?)")
+                    arguments += [folder + "/", folder + "0"]
+                }
+            }
+            return (parts.joined(separator: " OR "), arguments)
+        case .field(let name, let values):
+            // Each value itself (case and diacritics aside, `*` wildcard) or, for a tree, an
+            // option below it.
+            var comparisons: [String] = []
+            var arguments = StatementArguments()
+            for value in values {
+                let pattern = likePattern(TextFolding.fold(value))
+                comparisons.append("catalog_fold(v.value) LIKE ? ESCAPE '\\' OR catalog_fold(v.value) LIKE ? ESCAPE '\\'")
+                arguments += [pattern, pattern + TextFolding.fold(CatalogFieldOption.pathSeparator) + "%"]
+            }
+            return fieldValues(name, where: comparisons.joined(separator: " OR "), arguments)
+        case .fieldNumber(let name, let lower, let upper):
+            // Values are kept as text: those that read as numbers are compared as numbers.
+            var comparison = "trim(v.value) GLOB '[0-9+.-]*' AND trim(v.value) NOT GLOB '*[^0-9eE+.-]*'"
+            var arguments = StatementArguments()
+            if let lower {
+                comparison += " AND CAST(v.value AS REAL) \(lower.inclusive ? ">=" : ">") ?"
+                arguments += [lower.value]
+            }
+            if let upper {
+                comparison += " AND CAST(v.value AS REAL) \(upper.inclusive ? "<=" : "<") ?"
+                arguments += [upper.value]
+            }
+            return fieldValues(name, where: comparison, arguments)
+        case .fieldDate(let name, let lower, let upper):
+            // Dates as SQLite reads them (a day, or an instant with or without an offset).
+            var comparison = "julianday(v.value) IS NOT NULL"
+            var arguments = StatementArguments()
+            if let lower {
+                comparison += " AND julianday(v.value) >= julianday(?)"
+                arguments += [Timestamp.format(lower)]
+            }
+            if let upper {
+                comparison += " AND julianday(v.value) < julianday(?)"
+                arguments += [Timestamp.format(upper)]
+            }
+            return fieldValues(name, where: comparison, arguments)
         }
     }
 

@@ -46,7 +46,7 @@ struct SearchBench: ParsableCommand {
 
     func run() throws {
         let database = try CatalogDatabase(path: db)
-        let parser = SearchQueryParser(fields: try database.fields().map(\.name))
+        let parser = SearchQueryParser(fields: try database.fields().map(\.name))  // text fields: timing, not semantics
         var rows: [String] = []
         print("query".padding(toLength: 24, withPad: " ", startingAt: 0) + "    hits     p50 ms     p99 ms   plain FTS5 p50/p99 ms")
         for entry in queries.isEmpty ? Self.standard : queries {

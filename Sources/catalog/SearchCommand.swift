@@ -28,7 +28,11 @@ struct SearchCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The query (several arguments are joined with spaces).")
+    /// Every argument that is not one of the command's options: a word like `-draft` is a query
+    /// word (an exclusion), wherever it stands, not an unknown option.
+    @Argument(
+        parsing: .allUnrecognized,
+        help: "The query (several arguments are joined with spaces; -word excludes a word, unquoted too).")
     var query: [String] = []
 
     @Option(help: "table (default on a terminal), json, ndjson or csv (default when piped: ndjson).")
@@ -53,6 +57,11 @@ struct SearchCommand: AsyncParsableCommand {
     var fields: ItemFields?
 
     func validate() throws {
+        // `--limt 5` is a mistyped option, not a query: only single-dash words are exclusions.
+        if let option = query.first(where: { $0.hasPrefix("--") && $0.count > 2 }) {
+            throw ValidationError(
+                "unknown option '\(option)' (search's options: --format, --limit, --offset, --sort, --reverse, --fields, --db, --quiet, --verbose)")
+        }
         guard (0...1_000_000).contains(limit) else { throw ValidationError("--limit must be between 0 (all) and 1000000") }
         guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
         if reverse && sort == .relevance { throw ValidationError("--reverse turns a --sort order round: give --sort name, size, updated or path") }
@@ -60,7 +69,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
-        let text = query.joined(separator: " ")
+        let text = query.filter { $0 != "--" }.joined(separator: " ")
         do {
             let database: CatalogDatabase
             do {
@@ -87,9 +96,9 @@ struct SearchCommand: AsyncParsableCommand {
                 format: chosen, report: "search", fields: columns, link: try global.webLink(database), projects: projects, width: Terminal.columns
             ) { bytes in Terminal.writeOutput(bytes) }
             try writer.begin()
-            let folders = parsed.filters.compactMap { clause -> String? in
-                if case .folder(let path) = clause.filter, !clause.isNegated { return path }
-                return nil
+            let folders = parsed.filters.flatMap { clause -> [String] in
+                if case .folder(let paths) = clause.filter, !clause.isNegated { return paths }
+                return []
             }
             for item in items { try writer.write(chosen == .table ? Self.showingMatchedFolder(item, folders) : item) }
             try writer.end()
@@ -97,9 +106,10 @@ struct SearchCommand: AsyncParsableCommand {
             if items.isEmpty, offset == 0, try database.itemCount() == 0 {
                 Terminal.error("the catalog is empty: run `catalog crawl` to fill it (`catalog status` shows what it holds)")
             } else if more {
+                // The page is out; the count gets a time budget, and says "at least" past it.
                 let total = try database.count(parsed, cap: Self.countCap)
                 let shown = offset == 0 ? "\(Count.grouped(items.count))" : "\(Count.grouped(offset + 1))–\(Count.grouped(offset + items.count))"
-                let of = total >= Self.countCap ? "more than \(Count.grouped(Self.countCap))" : Count.grouped(total)
+                let of = total.isExact ? Count.grouped(total.count) : "\(Count.grouped(max(total.count, offset + items.count + 1)))+"
                 Terminal.error("\(shown) of \(of) results (--offset \(offset + items.count) for the next page, --limit 0 for all)")
             } else {
                 Terminal.error(

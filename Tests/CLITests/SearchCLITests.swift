@@ -39,7 +39,10 @@ import Testing
 
     @Test func sortOrdersReverseAndOffsetPages() async throws {
         let path = try await Self.catalog()
-        let base = ["search", "kind:file", "--format", "csv", "--fields", "id", "--db", path]
+        // A file is a file in every source: kind:file holds the Dash asset too.
+        let everyFile = try await runCatalog(["search", "kind:file", "--format", "csv", "--fields", "id", "--sort", "path", "--db", path])
+        #expect(Self.ids(everyFile) == ["id", "f1", "f2", "f3", "f4", "f5", "d1"], "\(everyFile.stdout)")
+        let base = ["search", "kind:file", "source:frameio", "--format", "csv", "--fields", "id", "--db", path]
         #expect(Self.ids(try await runCatalog(base + ["--sort", "size"])) == ["id", "f4", "f2", "f1", "f3", "f5"])
         #expect(Self.ids(try await runCatalog(base + ["--sort", "size", "--reverse"])) == ["id", "f5", "f3", "f1", "f2", "f4"])
         // Case-insensitive names: Alpha, bravo, charlie, delta, echo.
@@ -79,7 +82,7 @@ import Testing
         let path = try await Self.catalog()
         let both = try await runScript("COLUMNS=100 \(catalogBinary) search clip --db \(path)")
         #expect(both.contains("NAME") && both.contains("SOURCE") && both.contains("dash") && !both.contains("LABEL"), "\(both)")
-        let one = try await runScript("COLUMNS=100 \(catalogBinary) search clip kind:file --db \(path)")
+        let one = try await runScript("COLUMNS=100 \(catalogBinary) search clip source:frameio --db \(path)")
         #expect(!one.contains("SOURCE"), "\(one)")
         let labelled = try await runScript("COLUMNS=100 \(catalogBinary) search label:approved --db \(path)")
         #expect(labelled.contains("LABEL") && labelled.contains("approved"), "\(labelled)")

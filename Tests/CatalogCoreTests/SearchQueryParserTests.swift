@@ -21,9 +21,9 @@ import Testing
         #expect(query.clauses.isEmpty)
         #expect(query.filters[0].filter == .kind([.file, .versionStack]))
         #expect(query.filters[1].filter == .source([.frameio]))
-        #expect(query.filters[2].filter == .project("Spring Campaign"))
+        #expect(query.filters[2].filter == .project(["Spring Campaign"]))
         #expect(query.filters[3].filter == .ext(["mov"]))
-        #expect(query.filters[4].filter == .label("approved"))
+        #expect(query.filters[4].filter == .label(["approved"]))
         #expect(query.filters[5].filter == .size(.greater, 1_000_000_000))
         #expect(query.filters[6] == .init(.size(.lessOrEqual, 10 * 1_048_576), negated: true))
     }
@@ -133,12 +133,12 @@ import Testing
         func filters(_ text: String) throws -> [Filter] { try dash.parse(text).filters.map(\.filter) }
         #expect(try filters("state:live,binned") == [.state(["LIVE", "BINNED"])])
         #expect(try filters("type:video|audio") == [.mediaType(["video", "audio"])])
-        #expect(try filters(#"folder:" Campaigns / 2026/ ""#) == [.folder("Campaigns/2026")])
-        #expect(try filters("brand:Acme") == [.field(name: "Brand", value: "Acme")])
-        #expect(try filters(#""Usage Rights":"Web only" drone"#) == [.field(name: "Usage Rights", value: "Web only")])
+        #expect(try filters(#"folder:" Campaigns / 2026/ ""#) == [.folder(["Campaigns/2026"])])
+        #expect(try filters("brand:Acme") == [.field(name: "Brand", values: ["Acme"])])
+        #expect(try filters(#""Usage Rights":"Web only" drone"#) == [.field(name: "Usage Rights", values: ["Web only"])])
         #expect(try dash.parse(#""Usage Rights":"Web only" drone"#).clauses == [[.init(text: "drone")]])
         // A quoted name is a custom field even where a built-in filter has the same name.
-        #expect(try filters(#""Type":Photo"#) == [.field(name: "Type", value: "Photo")])
+        #expect(try filters(#""Type":Photo"#) == [.field(name: "Type", values: ["Photo"])])
         #expect(try filters("type:image") == [.mediaType(["image"])])
         #expect(try dash.parse("-brand:Acme").filters.first?.isNegated == true)
         #expect { try dash.parse("Brnd:Acme") } throws: { error in
@@ -149,5 +149,114 @@ import Testing
         #expect { try dash.parse("state:li-ve") } throws: { "\($0)".contains("state:") }
         // Without Dash fields the same text is an unknown filter.
         #expect(throws: SearchQueryError.self) { try parser.parse("Brand:Acme") }
+    }
+}
+
+/// The boolean language and the filters of issue 29: any-of lists on every filter, comparisons on
+/// number and date fields, `AND`, `NOT`, parentheses, and refusals instead of silent zeros.
+@Suite struct BooleanQueryTests {
+    let parser = SearchQueryParser(
+        searchFields: [
+            SearchField(name: "Brand", kind: .options, options: ["Acme", "Globex", "Initech"]),
+            SearchField(name: "Rating", kind: .number), SearchField(name: "Air Date", kind: .date),
+            SearchField(name: "Notes", kind: .text), SearchField(name: "Circled", kind: .toggle),
+            SearchField(name: "Review Status", kind: .options, options: ["Approved", "In Review", "Needs Changes"]),
+            SearchField(name: "Folders", kind: .options, options: ["Campaigns", "Campaigns / 2026", "Campaigns / 2026 / Spring"]),
+        ], now: Date(timeIntervalSince1970: 1_796_040_000))
+
+    @Test func aListMeansAnyOfForEveryFilter() throws {
+        #expect(try parser.parse("Brand:Acme,Globex").filters == [.init(.field(name: "Brand", values: ["Acme", "Globex"]))])
+        #expect(try parser.parse("brand:acme|globex").filters == [.init(.field(name: "Brand", values: ["acme", "globex"]))])
+        #expect(try parser.parse("label:approved,needs_review").filters == [.init(.label(["approved", "needs_review"]))])
+        #expect(try parser.parse("project:feature*,archive*").filters == [.init(.project(["feature*", "archive*"]))])
+        #expect(try parser.parse(#"folder:"Card 001","Card 002""#).filters == [.init(.folder(["Card 001", "Card 002"]))])
+        // A quoted value keeps its commas.
+        #expect(try parser.parse(#""Review Status":"In Review",Approved"#).filters == [
+            .init(.field(name: "Review Status", values: ["In Review", "Approved"]))
+        ])
+        // Two filters on one field: both must hold.
+        #expect(try parser.parse("Brand:Acme Brand:Globex").filters.count == 2)
+        // Single-valued filters take lists as alternatives.
+        #expect(
+            try parser.parse("size:<1KB,>1GB").groups == [
+                .any([.filter(.size(.less, 1_000)), .filter(.size(.greater, 1_000_000_000))])
+            ])
+    }
+
+    @Test func numberAndDateFieldsCompare() throws {
+        #expect(try parser.parse("Rating:>=4").filters == [.init(.fieldNumber(name: "Rating", lower: .init(4, inclusive: true), upper: nil))])
+        #expect(try parser.parse("Rating:<3").filters == [.init(.fieldNumber(name: "Rating", lower: nil, upper: .init(3, inclusive: false)))])
+        #expect(
+            try parser.parse("Rating:3..5").filters == [
+                .init(.fieldNumber(name: "Rating", lower: .init(3, inclusive: true), upper: .init(5, inclusive: true)))
+            ])
+        // Rating:4,5 is any of two values; a comparison beside a value is one more alternative.
+        #expect(try parser.parse("Rating:4,5").filters == [.init(.field(name: "Rating", values: ["4", "5"]))])
+        // 2026-03-01T00:00:00Z, and the whole of March 2026.
+        #expect(
+            try parser.parse(#""Air Date":>=2026-03-01"#).filters == [
+                .init(.fieldDate(name: "Air Date", lower: Date(timeIntervalSince1970: 1_772_323_200), upper: nil))
+            ])
+        #expect(
+            try parser.parse(#""Air Date":2026-03"#).filters == [
+                .init(
+                    .fieldDate(
+                        name: "Air Date", lower: Date(timeIntervalSince1970: 1_772_323_200), upper: Date(timeIntervalSince1970: 1_775_001_600)))
+            ])
+        // Relative ages, as `updated:` takes them: the moment 7 days before now.
+        #expect(
+            try parser.parse(#""Air Date":>7d"#).filters == [
+                .init(.fieldDate(name: "Air Date", lower: Date(timeIntervalSince1970: 1_795_435_200), upper: nil))
+            ])
+    }
+
+    @Test func booleanGroupsAndPrecedence() throws {
+        let grouped = try parser.parse("(Brand:Acme OR hero) kind:file")
+        #expect(grouped.filters == [.init(.kind([.file]))])
+        #expect(grouped.groups == [.any([.filter(.field(name: "Brand", values: ["Acme"])), .term(.init(text: "hero"))])])
+        // AND is juxtaposition; OR binds tighter; NOT and - negate what follows.
+        let mixed = try parser.parse("A001 AND C001")
+        #expect(mixed.clauses == [[.init(text: "A001")], [.init(text: "C001")]])
+        let either = try parser.parse("label:approved OR Rating:5 interview")
+        #expect(either.clauses == [[.init(text: "interview")]])
+        #expect(
+            either.groups == [
+                .any([.filter(.label(["approved"])), .filter(.fieldNumber(name: "Rating", lower: .init(5, inclusive: true), upper: .init(5, inclusive: true)))])
+            ])
+        let negated = try parser.parse("NOT draft -(label:rejected OR temp) -kind:folder")
+        #expect(negated.exclusions == [.init(text: "draft")])
+        #expect(negated.filters == [.init(.kind([.folder]), negated: true)])
+        #expect(negated.groups == [.not(.any([.filter(.label(["rejected"])), .term(.init(text: "temp"))]))])
+        // Words in parentheses alone are a clause of alternatives, as before.
+        #expect(try parser.parse("(drone OR aerial) shot").clauses == [[.init(text: "drone"), .init(text: "aerial")], [.init(text: "shot")]])
+        // A parenthesis inside a name stays text; an unclosed group closes at the end.
+        #expect(try parser.parse("A001(2).mov").clauses == [[.init(text: "A001(2).mov")]])
+        #expect(try parser.parse("(interview OR draft").clauses == [[.init(text: "interview"), .init(text: "draft")]])
+        #expect(try parser.parse("interview)").clauses == [[.init(text: "interview)")]])
+    }
+
+    @Test func valuesNoFieldHasAreRefusedNotSilentlyEmpty() throws {
+        #expect {
+            try parser.parse(#""Review Status":Aproved"#)
+        } throws: { error in
+            "\(error)".contains("has no option 'Aproved'") && "\(error)".contains("Did you mean 'Approved'")
+        }
+        // Case and diacritics aside, and an option's ancestor in a tree, are options.
+        #expect(try parser.parse(#""review status":approved"#).filters.count == 1)
+        #expect(try parser.parse(#"Folders:"campaigns / 2026""#).filters.count == 1)
+        #expect(throws: SearchQueryError.self) { try parser.parse("Notes:>4") }
+        #expect(throws: SearchQueryError.self) { try parser.parse("Brand:>=Acme") }
+        #expect(throws: SearchQueryError.self) { try parser.parse("Rating:high") }
+        #expect(throws: SearchQueryError.self) { try parser.parse("Circled:maybe") }
+        #expect(throws: SearchQueryError.self) { try parser.parse(#""Air Date":>soon"#) }
+        // A wildcard is never refused: it may match options the catalog will learn.
+        #expect(try parser.parse("Brand:Ac*").filters.count == 1)
+    }
+
+    @Test func foldingIsUnicodeAware() {
+        #expect(TextFolding.fold("Søren Ødegaard") == TextFolding.fold("søren ødegaard"))
+        #expect(TextFolding.fold("Über Archive") == TextFolding.fold("über archive") && TextFolding.fold("Über") == "uber")
+        #expect(TextFolding.fold("ΣΟΦΙΑ") == TextFolding.fold("σοφια"))
+        #expect(TextFolding.fold("Interview") == "interview")
     }
 }

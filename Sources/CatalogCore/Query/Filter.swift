@@ -6,12 +6,13 @@ public enum Filter: Sendable, Equatable {
     case kind([ItemKind])
     /// `source:frameio`: the item came from one of these services.
     case source([Source])
-    /// `project:NAME`: the item belongs to a project of that name (case-insensitive; `*` is a wildcard).
-    case project(String)
+    /// `project:NAME,OTHER`: the item belongs to a project of one of these names (case-insensitive
+    /// in every script; `*` is a wildcard).
+    case project([String])
     /// `ext:mov,mp4`: the file name ends in one of these extensions (case-insensitive).
     case ext([String])
-    /// `label:approved`: the review label is this (case-insensitive).
-    case label(String)
+    /// `label:approved,needs_review`: the review label is one of these (case-insensitive).
+    case label([String])
     /// `size:>1GB`: the size compares so with this many bytes.
     case size(Comparison, Int64)
     /// `updated:>=2025-01-01`, `created:`, `uploaded:`: the time falls in `[lower, upper)`.
@@ -22,10 +23,28 @@ public enum Filter: Sendable, Equatable {
     case state([String])
     /// `type:video`: the MIME type's top level, any of these (`document` = application/* and text/*).
     case mediaType([String])
-    /// `folder:"Campaigns/2026"`: filed in this folder or below it (levels joined by `/`).
-    case folder(String)
-    /// `Brand:Acme`: a custom field (canonical name) holding this value, or an option below it.
-    case field(name: String, value: String)
+    /// `folder:"Campaigns/2026"`: in one of these folders or below it (levels joined by `/`): a
+    /// Dash asset filed there, any other item whose path runs through a folder of that path.
+    case folder([String])
+    /// `Brand:Acme,Globex`: a custom field (canonical name) holding one of these values, or an
+    /// option below one.
+    case field(name: String, values: [String])
+    /// `Rating:>=4`, `Score:3..5`: a number field holding a number in `[lower, upper]` (each end
+    /// inclusive or not, nil for none).
+    case fieldNumber(name: String, lower: Bound?, upper: Bound?)
+    /// `"Air Date":>=2026-03-01`: a date field holding a date in `[lower, upper)`.
+    case fieldDate(name: String, lower: Date?, upper: Date?)
+
+    /// One end of a number range.
+    public struct Bound: Sendable, Equatable {
+        public var value: Double
+        public var inclusive: Bool
+
+        public init(_ value: Double, inclusive: Bool) {
+            self.value = value
+            self.inclusive = inclusive
+        }
+    }
 
     /// A comparison operator in `size:` filters.
     public enum Comparison: String, Sendable, Equatable {

@@ -44,6 +44,10 @@ public struct SearchFacetCounts: Sendable {
     public var builtIn: [SearchFacet: [(value: String, count: Int)]] = [:]
     /// Custom fields' values and counts by field name (the fields most matches have first).
     public var fields: [(name: String, values: [(value: String, count: Int)])] = []
+    /// Whether the counts are those of a sample of the matches (counting stopped at its cap or
+    /// time budget): each is then at least what it says. A source or kind the matches have is
+    /// never left out of its facet for that (found apart, counted at least 1).
+    public var isEstimate = false
 
     public init() {}
 }

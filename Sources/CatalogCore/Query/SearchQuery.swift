@@ -37,22 +37,50 @@ public struct SearchQuery: Sendable, Equatable {
         }
     }
 
+    /// A condition of a boolean group: a word, a filter, all or any of conditions, or the
+    /// negation of one (`(Brand:Acme OR hero) -(label:rejected OR draft)`).
+    public indirect enum Condition: Sendable, Equatable {
+        case term(Term)
+        case filter(Filter)
+        case all([Condition])
+        case any([Condition])
+        case not(Condition)
+    }
+
     /// Clauses that must all match; each clause is one or more alternatives joined by `OR`.
     public var clauses: [[Term]] = []
     /// Terms whose items are excluded (`-word`, `-"a phrase"`).
     public var exclusions: [Term] = []
     /// Structured filters, all of which must hold.
     public var filters: [FilterClause] = []
+    /// Conditions that must all hold besides those: groups mixing words and filters
+    /// (`(Brand:Acme OR hero)`), alternatives of filters (`label:approved OR Rating:5`),
+    /// negated groups.
+    public var groups: [Condition] = []
 
     /// Creates an empty query.
-    public init(clauses: [[Term]] = [], exclusions: [Term] = [], filters: [FilterClause] = []) {
+    public init(clauses: [[Term]] = [], exclusions: [Term] = [], filters: [FilterClause] = [], groups: [Condition] = []) {
         self.clauses = clauses
         self.exclusions = exclusions
         self.filters = filters
+        self.groups = groups
     }
 
     /// Whether the query asks for nothing at all.
-    public var isEmpty: Bool { clauses.isEmpty && exclusions.isEmpty && filters.isEmpty }
+    public var isEmpty: Bool { clauses.isEmpty && exclusions.isEmpty && filters.isEmpty && groups.isEmpty }
+
+    /// Every filter the query holds, in groups too (negated or not).
+    public var allFilters: [Filter] {
+        func inside(_ condition: Condition) -> [Filter] {
+            switch condition {
+            case .term: []
+            case .filter(let filter): [filter]
+            case .all(let conditions), .any(let conditions): conditions.flatMap(inside)
+            case .not(let condition): inside(condition)
+            }
+        }
+        return filters.map(\.filter) + groups.flatMap(inside)
+    }
 
     /// Whether a term holds at least one character the full-text tokenizer indexes (a letter or digit).
     public static func isSearchable(_ text: String) -> Bool {

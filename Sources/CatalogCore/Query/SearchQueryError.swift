@@ -9,6 +9,8 @@ public enum SearchQueryError: CatalogFailure, Sendable, Equatable {
     case unknownFilter(name: String, suggestions: [String], fields: [String] = [])
     /// A known filter got a value it cannot use.
     case invalidValue(filter: String, value: String, expected: String)
+    /// A field of fixed options has no option `value` (`"Review Status":Aproved`).
+    case unknownValue(field: String, value: String, suggestions: [String])
     /// The query is longer than ``SearchQueryParser/maxLength``.
     case tooLong(length: Int, maximum: Int)
 
@@ -31,6 +33,10 @@ public enum SearchQueryError: CatalogFailure, Sendable, Equatable {
         case .tooLong(let length, let maximum):
             return
                 "the query is \(length) characters long, more than the \(maximum) accepted. Search for fewer words: a few distinctive ones find as much."
+        case .unknownValue(let field, let value, let suggestions):
+            var text = "\(Self.quoted(field)) has no option '\(value)', so nothing could match."
+            if !suggestions.isEmpty { text += " Did you mean \(suggestions.map { "'\($0)'" }.joined(separator: " or "))?" }
+            return text + " `catalog fields \"\(field)\"` lists its options."
         case .invalidValue(let filter, let value, let expected):
             let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
             return "invalid value '\(shown)' for filter '\(filter):': expected \(expected)."

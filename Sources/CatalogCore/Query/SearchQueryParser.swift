@@ -7,77 +7,142 @@ public struct SearchQueryParser: Sendable {
     /// The most terms used; further terms are ignored so a pasted document cannot stall the index.
     public static let maxTerms = 64
 
-    /// The custom field names `Name:value` filters may use (Dash fields), canonical spelling.
-    public let fields: [String]
+    /// The custom fields `Name:value` filters may use (Dash and Frame.io V4 fields).
+    public let searchFields: [SearchField]
+
+    /// Their canonical names.
+    public var fields: [String] { searchFields.map(\.name) }
 
     /// The moment relative dates (`updated:>7d`, `created:today`) count from.
     public let now: Date
 
-    /// Creates a parser; `fields` are the custom fields the catalog knows (for `Brand:Acme`);
-    /// relative dates count back from `now`.
+    /// Creates a parser; `fields` are the custom fields the catalog knows (for `Brand:Acme`),
+    /// as text fields; relative dates count back from `now`.
     public init(fields: [String] = [], now: Date = Date()) {
-        self.fields = fields
+        self.init(searchFields: fields.map { SearchField(name: $0) }, now: now)
+    }
+
+    /// Creates a parser for the custom fields `searchFields`, with their kinds and options.
+    public init(searchFields: [SearchField], now: Date = Date()) {
+        self.searchFields = searchFields
         self.now = now
     }
 
     private enum Token: Equatable {
-        case word(String, negated: Bool)
-        case phrase(String, negated: Bool)
-        case filter(name: String, value: String, negated: Bool, quotedName: Bool = false)
+        case word(String)
+        case phrase(String)
+        case filter(name: String, values: [String], quotedName: Bool)
+        case open
+        case close
         case or
+        case and
+        case not
     }
 
-    /// Parses `text`. Throws only for filters with unknown names or bad values, and for an empty query.
+    /// Parses `text`. Throws for filters with unknown names or bad values, and for an empty query.
+    ///
+    /// Precedence, loosest first: juxtaposition or `AND` (all must hold), then `OR` (either),
+    /// then `-`/`NOT` (not), then parentheses: `a b OR c -d` is `a AND (b OR c) AND NOT d`.
     public func parse(_ text: String) throws(SearchQueryError) -> SearchQuery {
         let length = text.count
         guard length <= Self.maxLength else { throw .tooLong(length: length, maximum: Self.maxLength) }
-        let tokens = tokenize(text)
+        var reader = Reader(tokens: tokenize(text))
+        let conditions = try all(&reader)
         var query = SearchQuery()
-        var pendingOr = false
-        var termCount = 0
-        for token in tokens {
-            switch token {
-            case .or:
-                pendingOr = !query.clauses.isEmpty
-            case .filter(let name, let value, let negated, let quotedName):
-                pendingOr = false
-                query.filters.append(.init(try parseFilter(name: name, value: value, quotedName: quotedName), negated: negated))
-            case .word(let raw, let negated), .phrase(let raw, let negated):
-                var isPrefix = false
-                var body = raw
-                if case .word = token {
-                    while body.hasSuffix("*") {
-                        body.removeLast()
-                        isPrefix = true
-                    }
-                } else if body.hasSuffix("*") {
+        for condition in conditions { place(condition, in: &query) }
+        if query.isEmpty { throw .empty }
+        return query
+    }
+
+    /// The tokens being parsed and the terms used so far.
+    private struct Reader {
+        var tokens: [Token]
+        var index = 0
+        var terms = 0
+        var peek: Token? { index < tokens.count ? tokens[index] : nil }
+        mutating func next() -> Token? {
+            defer { index += 1 }
+            return peek
+        }
+    }
+
+    /// Conditions that must all hold, up to a closing parenthesis or the end.
+    private func all(_ reader: inout Reader) throws(SearchQueryError) -> [SearchQuery.Condition] {
+        var conditions: [SearchQuery.Condition] = []
+        while let token = reader.peek, token != .close {
+            if token == .and || token == .or {
+                // `AND` is what juxtaposition means; an `OR` with nothing before it joins nothing.
+                reader.index += 1
+                continue
+            }
+            if let condition = try either(&reader) { conditions.append(condition) }
+        }
+        return conditions
+    }
+
+    /// One condition or several joined by `OR`.
+    private func either(_ reader: inout Reader) throws(SearchQueryError) -> SearchQuery.Condition? {
+        var alternatives: [SearchQuery.Condition] = []
+        if let first = try unary(&reader) { alternatives.append(first) }
+        while reader.peek == .or {
+            reader.index += 1
+            guard let token = reader.peek, token != .close, token != .and, token != .or else { break }
+            if let next = try unary(&reader) { alternatives.append(next) }
+        }
+        if alternatives.count <= 1 { return alternatives.first }
+        return .any(alternatives.flatMap { if case .any(let inner) = $0 { inner } else { [$0] } })
+    }
+
+    /// A condition, negated by each `-` or `NOT` before it.
+    private func unary(_ reader: inout Reader) throws(SearchQueryError) -> SearchQuery.Condition? {
+        guard let token = reader.next() else { return nil }
+        switch token {
+        case .not:
+            guard let inner = try unary(&reader) else { return nil }
+            if case .not(let double) = inner { return double }
+            return .not(inner)
+        case .open:
+            let inner = try all(&reader)
+            if reader.peek == .close { reader.index += 1 }
+            return inner.count <= 1 ? inner.first : .all(inner)
+        case .close, .or, .and:
+            return nil
+        case .filter(let name, let values, let quotedName):
+            return try filterCondition(name: name, values: values, quotedName: quotedName)
+        case .word(let raw), .phrase(let raw):
+            var body = raw
+            var isPrefix = false
+            if case .word = token {
+                while body.hasSuffix("*") {
                     body.removeLast()
                     isPrefix = true
                 }
-                var isPhrase = false
-                if case .phrase = token { isPhrase = true }
-                guard SearchQuery.isSearchable(body), termCount < Self.maxTerms else {
-                    pendingOr = false
-                    continue
-                }
-                termCount += 1
-                let term = SearchQuery.Term(text: body, isPhrase: isPhrase, isPrefix: isPrefix)
-                if negated {
-                    query.exclusions.append(term)
-                    pendingOr = false
-                } else if pendingOr, !query.clauses.isEmpty {
-                    query.clauses[query.clauses.count - 1].append(term)
-                    pendingOr = false
-                } else {
-                    query.clauses.append([term])
-                }
+            } else if body.hasSuffix("*") {
+                body.removeLast()
+                isPrefix = true
             }
+            var isPhrase = false
+            if case .phrase = token { isPhrase = true }
+            guard SearchQuery.isSearchable(body), reader.terms < Self.maxTerms else { return nil }
+            reader.terms += 1
+            return .term(SearchQuery.Term(text: body, isPhrase: isPhrase, isPrefix: isPrefix))
         }
-        if query.clauses.isEmpty && query.filters.isEmpty {
-            // Only exclusions (or nothing searchable): there is nothing to rank or list.
-            if query.exclusions.isEmpty { throw .empty }
+    }
+
+    /// Puts one top-level condition where the search runs it best: words in the full-text
+    /// expression, simple filters apart, anything else as a group.
+    private func place(_ condition: SearchQuery.Condition, in query: inout SearchQuery) {
+        switch condition {
+        case .term(let term): query.clauses.append([term])
+        case .filter(let filter): query.filters.append(.init(filter))
+        case .not(.term(let term)): query.exclusions.append(term)
+        case .not(.filter(let filter)): query.filters.append(.init(filter, negated: true))
+        case .all(let conditions): for inner in conditions { place(inner, in: &query) }
+        case .any(let alternatives):
+            let terms = alternatives.compactMap { if case .term(let term) = $0 { term } else { nil } }
+            if terms.count == alternatives.count { query.clauses.append(terms) } else { query.groups.append(condition) }
+        case .not: query.groups.append(condition)
         }
-        return query
     }
 
     // MARK: - Tokens
@@ -86,16 +151,33 @@ public struct SearchQueryParser: Sendable {
         var tokens: [Token] = []
         let chars = Array(text.unicodeScalars)
         var i = 0
+        var depth = 0
         func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace || c.value < 0x20 || c.value == 0x7F }
+        /// Whether a `)` at `index` closes a group: one is open and the `)` ends a word.
+        func closes(_ index: Int) -> Bool {
+            depth > 0 && chars[index] == ")" && (index + 1 == chars.count || isSpace(chars[index + 1]) || chars[index + 1] == ")")
+        }
         while i < chars.count {
             if isSpace(chars[i]) {
                 i += 1
                 continue
             }
-            var negated = false
-            if chars[i] == "-", i + 1 < chars.count, !isSpace(chars[i + 1]) {
-                negated = true
+            if chars[i] == "(" {
+                tokens.append(.open)
+                depth += 1
                 i += 1
+                continue
+            }
+            if closes(i) {
+                tokens.append(.close)
+                depth -= 1
+                i += 1
+                continue
+            }
+            if chars[i] == "-", i + 1 < chars.count, !isSpace(chars[i + 1]) {
+                tokens.append(.not)
+                i += 1
+                continue
             }
             if chars[i] == "\"" {
                 i += 1
@@ -108,8 +190,7 @@ public struct SearchQueryParser: Sendable {
                 if i < chars.count, chars[i] == ":", !body.isEmpty, i + 1 < chars.count, !isSpace(chars[i + 1]) {
                     // "Field Name":value or "Field Name":"quoted value"
                     i += 1
-                    let value = readValue(chars, &i, isSpace: isSpace)
-                    tokens.append(.filter(name: String(body), value: value, negated: negated, quotedName: true))
+                    tokens.append(.filter(name: String(body), values: readValues(chars, &i, isSpace: isSpace, closes: closes), quotedName: true))
                     continue
                 }
                 var phrase = String(body)
@@ -117,62 +198,61 @@ public struct SearchQueryParser: Sendable {
                     phrase += "*"
                     i += 1
                 }
-                tokens.append(.phrase(phrase, negated: negated))
+                tokens.append(.phrase(phrase))
                 continue
             }
             var word = String.UnicodeScalarView()
             var filterName: String?
-            while i < chars.count, !isSpace(chars[i]) {
-                if chars[i] == ":", filterName == nil, isFilterName(word) {
+            while i < chars.count, !isSpace(chars[i]), !closes(i) {
+                if chars[i] == ":", isFilterName(word), i + 1 < chars.count, !isSpace(chars[i + 1]) {
                     filterName = String(word)
                     i += 1
-                    if i < chars.count, chars[i] == "\"" {
-                        // name:"quoted value"
-                        i += 1
-                        var value = String.UnicodeScalarView()
-                        while i < chars.count, chars[i] != "\"" {
-                            value.append(chars[i])
-                            i += 1
-                        }
-                        i += 1
-                        word = value
-                        break
-                    }
-                    word = String.UnicodeScalarView()
-                    continue
+                    break
                 }
                 word.append(chars[i])
                 i += 1
             }
-            let text = String(word)
             if let filterName {
-                tokens.append(.filter(name: filterName, value: text, negated: negated))
-            } else if text == "OR" && !negated {
-                tokens.append(.or)
-            } else {
-                tokens.append(.word(text, negated: negated))
+                tokens.append(.filter(name: filterName, values: readValues(chars, &i, isSpace: isSpace, closes: closes), quotedName: false))
+                continue
+            }
+            switch String(word) {
+            case "OR": tokens.append(.or)
+            case "AND": tokens.append(.and)
+            case "NOT": tokens.append(.not)
+            case let text: tokens.append(.word(text))
             }
         }
         return tokens
     }
 
-    /// A filter value after `:`: `"quoted"` (spaces allowed) or up to the next space.
-    private func readValue(_ chars: [Unicode.Scalar], _ i: inout Int, isSpace: (Unicode.Scalar) -> Bool) -> String {
+    /// A filter's values after `:`: separated by `,` or `|`, each `"quoted"` (spaces, commas and
+    /// bars kept) or up to the next separator or space.
+    private func readValues(
+        _ chars: [Unicode.Scalar], _ i: inout Int, isSpace: (Unicode.Scalar) -> Bool, closes: (Int) -> Bool
+    ) -> [String] {
+        var values: [String] = []
         var value = String.UnicodeScalarView()
-        if i < chars.count, chars[i] == "\"" {
-            i += 1
-            while i < chars.count, chars[i] != "\"" {
-                value.append(chars[i])
+        while i < chars.count, !isSpace(chars[i]), !closes(i) {
+            if chars[i] == "\"" {
                 i += 1
+                while i < chars.count, chars[i] != "\"" {
+                    value.append(chars[i])
+                    i += 1
+                }
+                i += 1
+                continue
+            }
+            if chars[i] == "," || chars[i] == "|" {
+                values.append(String(value))
+                value = String.UnicodeScalarView()
+            } else {
+                value.append(chars[i])
             }
             i += 1
-        } else {
-            while i < chars.count, !isSpace(chars[i]) {
-                value.append(chars[i])
-                i += 1
-            }
         }
-        return String(value)
+        values.append(String(value))
+        return values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// A filter name is ASCII letters (and `_`), 2 to 32 of them, so `12:30` or `C:\x` stay text.
@@ -183,85 +263,186 @@ public struct SearchQueryParser: Sendable {
 
     // MARK: - Filters
 
-    private func parseFilter(name rawName: String, value: String, quotedName: Bool) throws(SearchQueryError) -> Filter {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
+    /// The condition of `name:values`: one filter, or (for filters of one value each, such as
+    /// `size:` and dates) any of several.
+    private func filterCondition(name rawName: String, values: [String], quotedName: Bool) throws(SearchQueryError) -> SearchQuery.Condition {
         let name = rawName.lowercased()
         // A quoted name is always a custom field, so a field called "Type" stays reachable ("Type":x).
         if quotedName || !Filter.names.contains(name) {
-            guard let field = fields.first(where: { $0.lowercased() == name }) else {
+            guard let field = searchFields.first(where: { $0.name.lowercased() == name }) else {
                 throw .unknownFilter(
                     name: rawName, suggestions: Suggestions.closest(to: rawName, among: Filter.names + fields), fields: fields)
             }
-            guard !trimmed.isEmpty else {
-                throw .invalidValue(filter: field, value: value, expected: "a value, quoted if it has spaces (\"\(field)\":\"some value\")")
-            }
-            return .field(name: field, value: trimmed)
+            return try fieldCondition(field, values: values)
         }
+        let joined = values.joined(separator: ",")
         switch name {
         case "state":
-            let states = list(trimmed).map { $0.uppercased() }
+            let states = values.map { $0.uppercased() }
             guard !states.isEmpty, states.allSatisfy({ $0.allSatisfy { $0.isLetter || $0 == "_" } }) else {
-                throw .invalidValue(filter: name, value: value, expected: "a lifecycle state such as live, staged, pending_approval or binned")
+                throw .invalidValue(filter: name, value: joined, expected: "a lifecycle state such as live, staged, pending_approval or binned")
             }
-            return .state(states)
+            return .filter(.state(states))
         case "type":
-            let types = list(trimmed).map { $0.lowercased() }
+            let types = values.map { $0.lowercased() }
             guard !types.isEmpty, types.allSatisfy(Filter.mediaTypes.contains) else {
-                throw .invalidValue(filter: name, value: value, expected: "one of \(Filter.mediaTypes.joined(separator: ", "))")
+                throw .invalidValue(filter: name, value: joined, expected: "one of \(Filter.mediaTypes.joined(separator: ", "))")
             }
-            return .mediaType(types)
+            return .filter(.mediaType(types))
         case "folder":
-            let path = trimmed.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            guard !path.isEmpty else { throw .invalidValue(filter: name, value: value, expected: "a folder path such as \"Campaigns/2026\"") }
-            return .folder(path.joined(separator: "/"))
+            let paths = values.map { $0.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+                .filter { !$0.isEmpty }
+            guard !paths.isEmpty else { throw .invalidValue(filter: name, value: joined, expected: "a folder path such as \"Campaigns/2026\"") }
+            return .filter(.folder(paths.map { $0.joined(separator: "/") }))
         case "kind":
-            return .kind(try names(name, value, ItemKind.init(name:), emptyExpects: "a kind such as file or folder"))
+            return .filter(.kind(try names(name, values, ItemKind.init(name:), emptyExpects: "a kind such as file or folder")))
         case "source":
-            return .source(try names(name, value, Source.init(name:), emptyExpects: "frameio or dash"))
+            return .filter(.source(try names(name, values, Source.init(name:), emptyExpects: "frameio or dash")))
         case "project":
-            guard !trimmed.isEmpty else { throw .invalidValue(filter: name, value: value, expected: "a project name, quoted if it has spaces") }
-            return .project(trimmed)
+            guard !values.isEmpty else { throw .invalidValue(filter: name, value: joined, expected: "a project name, quoted if it has spaces") }
+            return .filter(.project(values))
         case "ext":
-            let exts = list(trimmed).map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")) }.filter { !$0.isEmpty }
-            guard !exts.isEmpty else { throw .invalidValue(filter: name, value: value, expected: "a file extension such as mov") }
-            return .ext(exts)
+            let exts = values.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")) }.filter { !$0.isEmpty }
+            guard !exts.isEmpty else { throw .invalidValue(filter: name, value: joined, expected: "a file extension such as mov") }
+            return .filter(.ext(exts))
         case "label":
-            guard !trimmed.isEmpty else { throw .invalidValue(filter: name, value: value, expected: "a label such as approved") }
-            return .label(trimmed)
+            guard !values.isEmpty else { throw .invalidValue(filter: name, value: joined, expected: "a label such as approved") }
+            return .filter(.label(values))
         case "size":
-            return try parseSize(trimmed)
+            return try anyOf(values, name: name, expected: "a size such as >1GB") { value throws(SearchQueryError) in try parseSize(value) }
         case "created", "updated", "uploaded":
             guard let dateField = Filter.DateField(rawValue: name) else { throw .unknownFilter(name: rawName, suggestions: [], fields: fields) }
-            return try parseDate(field: dateField, value: trimmed)
+            return try anyOf(values, name: name, expected: "a date such as >=2025-01-01") { value throws(SearchQueryError) in
+                try parseDate(field: dateField, value: value)
+            }
         case "xxh64":
-            guard Digest.isXXH64Hex(trimmed) else { throw .invalidValue(filter: name, value: value, expected: "16 hex digits") }
-            return .digest(.xxh64, trimmed.lowercased())
+            return try anyOf(values, name: name, expected: "16 hex digits") { value throws(SearchQueryError) in
+                guard Digest.isXXH64Hex(value) else { throw .invalidValue(filter: name, value: value, expected: "16 hex digits") }
+                return .digest(.xxh64, value.lowercased())
+            }
         case "md5":
-            guard Digest.isMD5Hex(trimmed) else { throw .invalidValue(filter: name, value: value, expected: "32 hex digits") }
-            return .digest(.md5, trimmed.lowercased())
+            return try anyOf(values, name: name, expected: "32 hex digits") { value throws(SearchQueryError) in
+                guard Digest.isMD5Hex(value) else { throw .invalidValue(filter: name, value: value, expected: "32 hex digits") }
+                return .digest(.md5, value.lowercased())
+            }
         default:
             throw .unknownFilter(name: rawName, suggestions: Suggestions.closest(to: rawName, among: Filter.names + fields), fields: fields)
+        }
+    }
+
+    /// Any of `values`, each made a filter by `make`.
+    private func anyOf(
+        _ values: [String], name: String, expected: String, _ make: (String) throws(SearchQueryError) -> Filter
+    ) throws(SearchQueryError) -> SearchQuery.Condition {
+        guard !values.isEmpty else { throw .invalidValue(filter: name, value: "", expected: expected) }
+        var filters: [SearchQuery.Condition] = []
+        for value in values { filters.append(.filter(try make(value))) }
+        return filters.count == 1 ? filters[0] : .any(filters)
+    }
+
+    /// The condition of a custom field: values any of (for a field of options, each an option it
+    /// has), or comparisons on a number or date field.
+    private func fieldCondition(_ field: SearchField, values: [String]) throws(SearchQueryError) -> SearchQuery.Condition {
+        guard !values.isEmpty else {
+            throw .invalidValue(filter: field.name, value: "", expected: "a value, quoted if it has spaces (\"\(field.name)\":\"some value\")")
+        }
+        var plain: [String] = []
+        var ranges: [SearchQuery.Condition] = []
+        for value in values {
+            if let range = try fieldRange(field, value) { ranges.append(.filter(range)) } else { plain.append(value) }
+        }
+        if field.kind == .toggle, let wrong = plain.first(where: { !["true", "false"].contains($0.lowercased()) }) {
+            throw .invalidValue(filter: field.name, value: wrong, expected: "true or false (\(field.name) is a toggle)")
+        }
+        if field.kind == .number, let wrong = plain.first(where: { !$0.contains("*") && Double($0) == nil }) {
+            throw .invalidValue(
+                filter: field.name, value: wrong,
+                expected: "a number, or a comparison such as >=4 or a range such as 3..5 (\(field.name) holds numbers)")
+        }
+        if let options = field.options, field.kind == .options || field.kind == .toggle, !options.isEmpty {
+            for value in plain where !value.contains("*") && !Self.namesAnOption(value, options) {
+                throw .unknownValue(field: field.name, value: value, suggestions: Suggestions.closest(to: value, among: options))
+            }
+        }
+        let all = (plain.isEmpty ? [] : [SearchQuery.Condition.filter(.field(name: field.name, values: plain))]) + ranges
+        return all.count == 1 ? all[0] : .any(all)
+    }
+
+    /// Whether `value` names one of `options` (case and diacritics aside), or one of their
+    /// ancestors in a tree (`Campaigns / 2026` of `Campaigns / 2026 / Spring`).
+    static func namesAnOption(_ value: String, _ options: [String]) -> Bool {
+        let wanted = TextFolding.fold(value)
+        let separator = TextFolding.fold(CatalogFieldOption.pathSeparator)
+        return options.contains { option in
+            let folded = TextFolding.fold(option)
+            return folded == wanted || folded.hasPrefix(wanted + separator)
+        }
+    }
+
+    /// A comparison (`>=4`, `<2026-03`) or range (`3..5`) on a number or date field, nil for a
+    /// plain value. On a field of text or options, a comparison is refused.
+    private func fieldRange(_ field: SearchField, _ value: String) throws(SearchQueryError) -> Filter? {
+        let (op, rest) = splitComparison(value)
+        let range = op == .equal ? value.range(of: "..") : nil
+        guard op != .equal || range != nil else {
+            // A plain value on a date field is that whole period.
+            if field.kind == .date, !value.contains("*"),
+                case .date(_, let lower, let upper) = try parseDate(field: .updated, value: value, filter: field.name)
+            {
+                return .fieldDate(name: field.name, lower: lower, upper: upper)
+            }
+            return nil
+        }
+        switch field.kind {
+        case .number:
+            let expected = "a number, a comparison such as >=4 or a range such as 3..5"
+            if let range {
+                guard let low = Double(value[..<range.lowerBound].trimmingCharacters(in: .whitespaces)),
+                    let high = Double(value[range.upperBound...].trimmingCharacters(in: .whitespaces))
+                else { throw .invalidValue(filter: field.name, value: value, expected: expected) }
+                return .fieldNumber(name: field.name, lower: .init(low, inclusive: true), upper: .init(high, inclusive: true))
+            }
+            guard let number = Double(rest), number.isFinite else { throw .invalidValue(filter: field.name, value: value, expected: expected) }
+            switch op {
+            case .greater: return .fieldNumber(name: field.name, lower: .init(number, inclusive: false), upper: nil)
+            case .greaterOrEqual: return .fieldNumber(name: field.name, lower: .init(number, inclusive: true), upper: nil)
+            case .less: return .fieldNumber(name: field.name, lower: nil, upper: .init(number, inclusive: false))
+            case .lessOrEqual: return .fieldNumber(name: field.name, lower: nil, upper: .init(number, inclusive: true))
+            case .equal: return .fieldNumber(name: field.name, lower: .init(number, inclusive: true), upper: .init(number, inclusive: true))
+            }
+        case .date:
+            if let range {
+                let (from, to) = (String(value[..<range.lowerBound]), String(value[range.upperBound...]))
+                guard case .date(_, let lower, _) = try parseDate(field: .updated, value: ">=" + from, filter: field.name),
+                    case .date(_, _, let upper) = try parseDate(field: .updated, value: "<=" + to, filter: field.name)
+                else { return nil }
+                return .fieldDate(name: field.name, lower: lower, upper: upper)
+            }
+            guard case .date(_, let lower, let upper) = try parseDate(field: .updated, value: value, filter: field.name) else { return nil }
+            return .fieldDate(name: field.name, lower: lower, upper: upper)
+        case .text, .options, .people, .toggle:
+            throw .invalidValue(
+                filter: field.name, value: value,
+                expected:
+                    "a value (\(field.name) holds \(field.kind == .options ? "options" : field.kind == .people ? "people" : field.kind == .toggle ? "true or false" : "text"), so it cannot be compared; comparisons work on number and date fields)"
+            )
         }
     }
 
     /// The comma- or bar-separated names of `value` read by `make`; a name it does not know, or
     /// none at all, is refused naming the values it takes.
     private func names<T: CaseIterable & RawRepresentable>(
-        _ filter: String, _ value: String, _ make: (String) -> T?, emptyExpects: String
+        _ filter: String, _ values: [String], _ make: (String) -> T?, emptyExpects: String
     ) throws(SearchQueryError) -> [T] where T.RawValue == String {
         var parsed: [T] = []
-        for part in list(value.trimmingCharacters(in: .whitespaces)) {
+        for part in values {
             guard let one = make(part) else {
                 throw .invalidValue(filter: filter, value: part, expected: "one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             parsed.append(one)
         }
-        guard !parsed.isEmpty else { throw .invalidValue(filter: filter, value: value, expected: emptyExpects) }
+        guard !parsed.isEmpty else { throw .invalidValue(filter: filter, value: "", expected: emptyExpects) }
         return parsed
-    }
-
-    private func list(_ value: String) -> [String] {
-        value.split(whereSeparator: { $0 == "," || $0 == "|" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     private func splitComparison(_ value: String) -> (Filter.Comparison, String) {
@@ -298,7 +479,7 @@ public struct SearchQueryParser: Sendable {
         return .size(op, Int64(bytes.rounded()))
     }
 
-    private func parseDate(field: Filter.DateField, value: String) throws(SearchQueryError) -> Filter {
+    private func parseDate(field: Filter.DateField, value: String, filter: String? = nil) throws(SearchQueryError) -> Filter {
         let (op, rest) = splitComparison(value)
         let expected = "a date such as >=2025-01-01, <2025-06, 2024 or >2025-01-31T12:00:00Z, or a relative one: >7d, <=2w, 12h, today, yesterday"
         // An age (`7d`: the moment 7 days ago): later than it is newer, earlier is older; alone,
@@ -317,7 +498,7 @@ public struct SearchQueryParser: Sendable {
             }
         guard let (start, end) = day ?? Timestamp.parse(rest).flatMap({ start in Timestamp.endOfPeriod(rest, from: start).map { (start, $0) } })
         else {
-            throw .invalidValue(filter: field.rawValue, value: value, expected: expected)
+            throw .invalidValue(filter: filter ?? field.rawValue, value: value, expected: expected)
         }
         switch op {
         case .equal: return .date(field, lower: start, upper: end)

@@ -83,7 +83,7 @@ async function searchPage() {
   // The count and facets of the query last summarised: they do not change with sort or page.
   let summary = null;
   function countText(total, atLeast) {
-    return `${atLeast ? "more than " : ""}${total.toLocaleString()} result${total === 1 ? "" : "s"}`;
+    return `${atLeast ? "at least " : ""}${total.toLocaleString()} result${total === 1 ? "" : "s"}`;
   }
   async function run() {
     const mine = ++generation;
