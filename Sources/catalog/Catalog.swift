@@ -41,7 +41,7 @@ struct Catalog: AsyncParsableCommand {
             Terminal.error("catalog: \(problem)")
             Foundation.exit(64)
         }
-        await main(arguments)
+        await main(SearchCommand.arranged(arguments))
     }
 
     /// The subcommands' names.

@@ -28,12 +28,46 @@ struct SearchCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    /// Every argument that is not one of the command's options: a word like `-draft` is a query
-    /// word (an exclusion), wherever it stands, not an unknown option.
-    @Argument(
-        parsing: .allUnrecognized,
-        help: "The query (several arguments are joined with spaces; -word excludes a word, unquoted too).")
+    /// The query's words (``arranged(_:)`` puts every argument that is not one of the options
+    /// here, so `-draft` is an exclusion, not an unknown option).
+    @Argument(help: "The query (several arguments are joined with spaces; -word excludes a word, unquoted too).")
     var query: [String] = []
+
+    /// The options that take a value, and the flags (with their short names).
+    static let valueOptions: Set<String> = ["--db", "--format", "--limit", "--offset", "--sort", "--fields"]
+    static let flags: Set<String> = ["--quiet", "-q", "--verbose", "-v", "--reverse", "--help", "-h", "-qv", "-vq"]
+
+    /// `catalog search …`'s arguments with its options first and every other argument after a
+    /// `--`, so a word starting with `-` anywhere (`catalog search -draft kind:file`,
+    /// `catalog search interview -bravo`) is a query word: the argument parser took `-bravo` for
+    /// the flags `-b -r -a -v -o`. Other commands' arguments are returned as they are.
+    static func arranged(_ arguments: [String]) -> [String] {
+        guard arguments.first == "search" else { return arguments }
+        var options: [String] = []
+        var words: [String] = []
+        var index = 1
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" {
+                words += arguments[index...]
+                break
+            }
+            let name = String(argument.prefix { $0 != "=" })
+            if valueOptions.contains(name) {
+                options.append(argument)
+                if name == argument, index < arguments.count {
+                    options.append(arguments[index])
+                    index += 1
+                }
+            } else if flags.contains(argument) {
+                options.append(argument)
+            } else {
+                words.append(argument)
+            }
+        }
+        return ["search"] + options + (words.isEmpty ? [] : ["--"] + words)
+    }
 
     @Option(help: "table (default on a terminal), json, ndjson or csv (default when piped: ndjson).")
     var format: OutputFormat?

@@ -76,6 +76,24 @@ import Testing
         #expect(bad.status == 64 && bad.stderr.contains("--fields"), "\(bad.stderr)")
     }
 
+    /// A word starting with `-` is a query word wherever it stands (the README's example failed
+    /// with `Unknown option '-draft'`); a mistyped `--option` is still an error.
+    @Test func dashWordsAreExclusionsNotOptions() async throws {
+        let path = try await Self.catalog()
+        let base = ["--format", "csv", "--fields", "id", "--sort", "path", "--db", path]
+        let first = try await runCatalog(["search", "-bravo", "kind:file", "source:frameio"] + base)
+        #expect(first.status == 0 && Self.ids(first) == ["id", "f1", "f2", "f3", "f5"], "\(first.stderr)")
+        let later = try await runCatalog(["search", "clip", "-bravo", "-delta", "source:frameio"] + base)
+        #expect(later.status == 0 && Self.ids(later) == ["id", "f2", "f3", "f5"], "\(later.stderr)")
+        let ended = try await runCatalog(["search"] + base + ["--", "-bravo", "source:frameio"])
+        #expect(ended.status == 0 && Self.ids(ended) == ["id", "f1", "f2", "f3", "f5"], "\(ended.stderr)")
+        let typo = try await runCatalog(["search", "clip", "--limt", "5", "--db", path])
+        #expect(typo.status == 64 && typo.stderr.contains("unknown option '--limt'"), "\(typo.stderr)")
+        // Any of, on a built-in filter, through the executable.
+        let labels = try await runCatalog(["search", "label:approved,needs_review", "OR", "bravo"] + base)
+        #expect(Self.ids(labels) == ["id", "f2", "f4"], "\(labels.stdout)")
+    }
+
     /// On a terminal: SOURCE when results span sources, LABEL when the query asks about labels,
     /// and a `folder:` match shown under the folder that matched.
     @Test func tableColumnsAppearWhenTheyHelp() async throws {

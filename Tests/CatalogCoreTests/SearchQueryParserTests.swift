@@ -171,9 +171,10 @@ import Testing
         #expect(try parser.parse("project:feature*,archive*").filters == [.init(.project(["feature*", "archive*"]))])
         #expect(try parser.parse(#"folder:"Card 001","Card 002""#).filters == [.init(.folder(["Card 001", "Card 002"]))])
         // A quoted value keeps its commas.
-        #expect(try parser.parse(#""Review Status":"In Review",Approved"#).filters == [
-            .init(.field(name: "Review Status", values: ["In Review", "Approved"]))
-        ])
+        #expect(
+            try parser.parse(#""Review Status":"In Review",Approved"#).filters == [
+                .init(.field(name: "Review Status", values: ["In Review", "Approved"]))
+            ])
         // Two filters on one field: both must hold.
         #expect(try parser.parse("Brand:Acme Brand:Globex").filters.count == 2)
         // Single-valued filters take lists as alternatives.
@@ -190,8 +191,10 @@ import Testing
             try parser.parse("Rating:3..5").filters == [
                 .init(.fieldNumber(name: "Rating", lower: .init(3, inclusive: true), upper: .init(5, inclusive: true)))
             ])
-        // Rating:4,5 is any of two values; a comparison beside a value is one more alternative.
-        #expect(try parser.parse("Rating:4,5").filters == [.init(.field(name: "Rating", values: ["4", "5"]))])
+        // Rating:4,5 is any of two numbers (4.0 is 4).
+        let four = Filter.fieldNumber(name: "Rating", lower: .init(4, inclusive: true), upper: .init(4, inclusive: true))
+        let five = Filter.fieldNumber(name: "Rating", lower: .init(5, inclusive: true), upper: .init(5, inclusive: true))
+        #expect(try parser.parse("Rating:4,5").groups == [.any([.filter(four), .filter(five)])])
         // 2026-03-01T00:00:00Z, and the whole of March 2026.
         #expect(
             try parser.parse(#""Air Date":>=2026-03-01"#).filters == [
@@ -221,7 +224,10 @@ import Testing
         #expect(either.clauses == [[.init(text: "interview")]])
         #expect(
             either.groups == [
-                .any([.filter(.label(["approved"])), .filter(.fieldNumber(name: "Rating", lower: .init(5, inclusive: true), upper: .init(5, inclusive: true)))])
+                .any([
+                    .filter(.label(["approved"])),
+                    .filter(.fieldNumber(name: "Rating", lower: .init(5, inclusive: true), upper: .init(5, inclusive: true))),
+                ])
             ])
         let negated = try parser.parse("NOT draft -(label:rejected OR temp) -kind:folder")
         #expect(negated.exclusions == [.init(text: "draft")])

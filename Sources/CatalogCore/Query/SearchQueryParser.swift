@@ -385,6 +385,10 @@ public struct SearchQueryParser: Sendable {
         let (op, rest) = splitComparison(value)
         let range = op == .equal ? value.range(of: "..") : nil
         guard op != .equal || range != nil else {
+            // A plain number on a number field is that number (`4.0` is `4`).
+            if field.kind == .number, let number = Double(value), number.isFinite {
+                return .fieldNumber(name: field.name, lower: .init(number, inclusive: true), upper: .init(number, inclusive: true))
+            }
             // A plain value on a date field is that whole period.
             if field.kind == .date, !value.contains("*"),
                 case .date(_, let lower, let upper) = try parseDate(field: .updated, value: value, filter: field.name)
