@@ -61,3 +61,10 @@ struct ConfigurationError: CatalogFailure {
     var description: String
     var failureClass: FailureClass { .configuration }
 }
+
+/// A request the catalog cannot answer as asked (a field it does not have), with what would work:
+/// a usage error (exit 64).
+struct UsageError: CatalogFailure {
+    var description: String
+    var failureClass: FailureClass { .usage }
+}

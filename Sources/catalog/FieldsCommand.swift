@@ -9,12 +9,15 @@ import Foundation
 struct FieldsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fields",
-        abstract: "List the custom fields (Dash, Frame.io V4): type, options, and how many items hold each value.",
+        abstract: "List the custom fields (Dash, Frame.io V4): type, options, and how many items hold each value; or one field's values.",
         discussion: """
             Each field's name is a search filter (`"Review Status":Approved`, `Brand:Acme`). The table shows each field's most used values; json gives every field with all its options and values; csv one row per field and value (options no item holds have a count of 0).
             """)
 
     @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("One field: every value it holds or offers, with how many items hold each (what can I type?).", valueName: "name"))
+    var name: String?
 
     @Option(help: "Only this source.")
     var source: Source?
@@ -40,7 +43,19 @@ struct FieldsCommand: AsyncParsableCommand {
             let only = source
             let counts = try database.fieldValueCounts(source: only)
             var listed: [Listed] = []
-            for field in try database.fields(source: only) {
+            var fields = try database.fields(source: only)
+            if let name {
+                let named = fields.filter { $0.name.lowercased() == name.lowercased() }
+                guard !named.isEmpty else {
+                    let close = Suggestions.closest(to: name, among: fields.map(\.name))
+                    throw UsageError(
+                        description: "no custom field is called '\(TerminalText.sanitize(name))'."
+                            + (close.isEmpty ? "" : " Did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))?")
+                            + " `catalog fields` lists them.")
+                }
+                fields = named
+            }
+            for field in fields {
                 let options = field.hasFixedOptions ? try database.fieldOptions(source: field.source, fieldID: field.id) : []
                 var values = counts.filter { $0.source == field.source && $0.field == field.name }.map { ($0.value, $0.items) }
                 let held = Set(values.map(\.0))
@@ -49,6 +64,20 @@ struct FieldsCommand: AsyncParsableCommand {
             }
             let chosen = Terminal.format(format, piped: .json)
             switch chosen {
+            case .table where name != nil:
+                // One field: every value, the items holding it, and the filter that finds them.
+                let rows = listed.flatMap { entry in
+                    entry.values.map { value -> [String] in
+                        [
+                            entry.field.source.rawValue, TerminalText.sanitize(value.value), String(value.items),
+                            TerminalText.sanitize(SearchFacet.fieldFilter(name: entry.field.name, value: value.value)),
+                        ]
+                    }
+                }
+                Terminal.output(
+                    TableRenderer.grid(
+                        header: ["SOURCE", "VALUE", "ITEMS", "FILTER"], rows: rows, limits: [7, 40, 8, 60], rightAligned: [2],
+                        fitting: Terminal.columns))
             case .table:
                 guard !listed.isEmpty else {
                     Terminal.output("no custom fields in the catalog (Dash fields and Frame.io V4 metadata fields come with a crawl)")

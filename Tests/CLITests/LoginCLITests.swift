@@ -174,5 +174,15 @@ func curl(_ arguments: [String]) async throws -> String {
             Set(fields.compactMap { $0["type"] as? String }).isSuperset(of: [
                 "text", "long_text", "select", "select_multi", "rating", "number", "toggle", "date", "user_single", "user_multi",
             ]))
+        // One field: what can I type? Every value, the items holding it, the filter.
+        let one = try await runScript("COLUMNS=100 \(catalogBinary) fields 'review status' --db \(directory)/c.sqlite")
+        #expect(one.contains("Approved") && one.contains("\"Review Status\":Approved") && one.contains("Needs Review"), "\(one)")
+        let unknown = try await runCatalog(["fields", "Reveiw Status", "--db", directory + "/c.sqlite"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("Did you mean 'Review Status'"), "\(unknown.stderr)")
+        // Searching a value the field does not have is an error naming the closest, not 0 results.
+        let typo = try await runCatalog(["search", "\"Review Status\":Aproved", "--db", directory + "/c.sqlite"])
+        #expect(typo.status == 64 && typo.stderr.contains("Did you mean 'Approved'"), "\(typo.stderr)")
+        let rated = try await runCatalog(["search", "Rating:>=4", "--format", "csv", "--fields", "name", "--db", directory + "/c.sqlite"])
+        #expect(rated.status == 0 && rated.stdout.split(whereSeparator: \.isNewline).count == 2, "\(rated.stdout)")
     }
 }
