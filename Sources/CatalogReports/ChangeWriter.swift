@@ -86,14 +86,22 @@ public struct ChangeWriter {
         switch format {
         case .json: buffer += Array("]}\n".utf8)
         case .table:
-            buffer += Array(Self.table(tableChanges, width: width).utf8)
+            let table = Self.table(tableChanges, width: width)
+            rowsWritten = tableChanges.isEmpty ? 0 : max(0, table.split(separator: "\n").count - 1)
+            buffer += Array(table.utf8)
         case .csv, .ndjson: break
         }
+        if format != .table { rowsWritten = count }
         try flush()
     }
 
     /// Changes written so far.
     public var changeCount: Int { count }
+    /// The same, under the name the totals line uses.
+    public var written: Int { count }
+    /// The rows written: the changes, or in a table fewer (a folder's rename is one row for the
+    /// items it carried).
+    public private(set) var rowsWritten = 0
 
     private mutating func flush() throws {
         guard !buffer.isEmpty else { return }
@@ -146,15 +154,23 @@ public struct ChangeWriter {
         var deletedBelow: [String: Int] = [:]
         for above in folded { if let above { deletedBelow[above, default: 0] += 1 } }
         var rows: [[String]] = []
+        var sources: [Source] = []
+        func add(_ change: CatalogChange, _ row: [String]) {
+            rows.append(row)
+            sources.append(change.source)
+        }
         var shown = Set<String>()
         for (change, above) in zip(changes, folded) {
             if change.change == .deleted, let old = change.oldPath {
                 if above != nil { continue }  // folded into its folder's row
                 if let count = deletedBelow[key(change, old, "")] {
-                    rows.append([
-                        "deleted", change.kind, TableRenderer.clean(change.name), TableRenderer.clean(old), "+\(count) item\(count == 1 ? "" : "s")",
-                        String(change.crawlID),
-                    ])
+                    add(
+                        change,
+                        [
+                            "deleted", change.kind, TableRenderer.clean(change.name), TableRenderer.clean(old),
+                            "+\(count) item\(count == 1 ? "" : "s")",
+                            String(change.crawlID),
+                        ])
                     continue
                 }
             }
@@ -165,11 +181,13 @@ public struct ChangeWriter {
                     shown.insert(own)
                     let oldName = old.split(separator: "/").last.map(String.init) ?? ""
                     let sameParent = old.split(separator: "/").dropLast() == new.split(separator: "/").dropLast()
-                    rows.append([
-                        sameParent ? "renamed" : "moved", change.kind,
-                        TableRenderer.clean(oldName == change.name ? change.name : "\(oldName) → \(change.name)"),
-                        TableRenderer.clean("\(old) → \(new)"), "+\(count) item\(count == 1 ? "" : "s")", String(change.crawlID),
-                    ])
+                    add(
+                        change,
+                        [
+                            sameParent ? "renamed" : "moved", change.kind,
+                            TableRenderer.clean(oldName == change.name ? change.name : "\(oldName) → \(change.name)"),
+                            TableRenderer.clean("\(old) → \(new)"), "+\(count) item\(count == 1 ? "" : "s")", String(change.crawlID),
+                        ])
                     continue
                 }
                 if let (from, to) = Self.renamedFolder(old, new) {
@@ -177,21 +195,25 @@ public struct ChangeWriter {
                     if folders.contains(group) { continue }  // folded into its folder's row
                     if let count = carried[group], count > 1 {
                         guard shown.insert(group).inserted else { continue }
-                        rows.append([
-                            "moved", "items",
-                            TableRenderer.clean("\(from.split(separator: "/").last ?? "") → \(to.split(separator: "/").last ?? "")"),
-                            TableRenderer.clean("\(from) → \(to)"), "\(count) items", String(change.crawlID),
-                        ])
+                        add(
+                            change,
+                            [
+                                "moved", "items",
+                                TableRenderer.clean("\(from.split(separator: "/").last ?? "") → \(to.split(separator: "/").last ?? "")"),
+                                TableRenderer.clean("\(from) → \(to)"), "\(count) items", String(change.crawlID),
+                            ])
                         continue
                     }
                 }
             }
             if let derivedKey = derivedKey(change), let count = derived[derivedKey], count > 1 {
                 guard shown.insert(derivedKey).inserted else { continue }
-                rows.append([
-                    "modified", change.kind, "\(count) items", "\(count) items, via renames", change.fields.joined(separator: ","),
-                    String(change.crawlID),
-                ])
+                add(
+                    change,
+                    [
+                        "modified", change.kind, "\(count) items", "\(count) items, via renames", change.fields.joined(separator: ","),
+                        String(change.crawlID),
+                    ])
                 continue
             }
             let path =
@@ -201,22 +223,33 @@ public struct ChangeWriter {
                 case .modified: change.newPath ?? ""
                 case .moved: "\(change.oldPath ?? "") → \(change.newPath ?? "")"
                 }
-            rows.append([
-                change.change.rawValue, change.kind, TableRenderer.clean(change.name), TableRenderer.clean(path),
-                change.fields.joined(separator: ","), String(change.crawlID),
-            ])
+            add(
+                change,
+                [
+                    change.change.rawValue, change.kind, TableRenderer.clean(change.name), TableRenderer.clean(path),
+                    change.fields.joined(separator: ","), String(change.crawlID),
+                ])
         }
         var header = ["CHANGE", "KIND", "NAME", "PATH", "FIELDS", "CRAWL"]
-        // Narrower than 120 cells, the name goes: the path ends in it.
-        if width < 120 {
-            header.remove(at: 2)
-            rows = rows.map { row in
+        // Which service, when the changes span more than one.
+        if Set(sources).count > 1 {
+            header.insert("SOURCE", at: 2)
+            rows = zip(rows, sources).map { row, source in
                 var row = row
-                row.remove(at: 2)
+                row.insert(source.displayName, at: 2)
                 return row
             }
         }
-        let pathColumn = header.firstIndex(of: "PATH") ?? 3
+        // Narrower than 120 cells, the name goes: the path ends in it.
+        if width < 120, let name = header.firstIndex(of: "NAME") {
+            header.remove(at: name)
+            rows = rows.map { row in
+                var row = row
+                row.remove(at: name)
+                return row
+            }
+        }
+        let pathColumn = header.firstIndex(of: "PATH") ?? 2
         func widest(_ column: Int) -> Int { rows.reduce(DisplayWidth.of(header[column])) { max($0, DisplayWidth.of($1[column])) } }
         let fields = min(widest(pathColumn + 1), max(10, width / 6))
         var limits = header.indices.map(widest)
@@ -225,9 +258,9 @@ public struct ChangeWriter {
             24,
             width - limits.enumerated().filter { $0.offset != pathColumn && header[$0.offset] != "NAME" }.reduce(0) { $0 + $1.element } - 2
                 * (header.count - 1))
-        if pathColumn == 3 {
-            limits[2] = min(widest(2), max(10, rest / 3))
-            limits[3] = max(20, rest - limits[2])
+        if let name = header.firstIndex(of: "NAME") {
+            limits[name] = min(widest(name), max(10, rest / 3))
+            limits[pathColumn] = max(20, rest - limits[name])
         } else {
             limits[pathColumn] = rest
         }

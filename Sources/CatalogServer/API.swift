@@ -147,13 +147,13 @@ struct API: Sendable {
     }
 
     /// `"total":N,"total_is_at_least":B`: at least, when counting reached its cap or its time
-    /// budget (about 50 ms).
+    /// budget (25 ms).
     static func writeTotal(_ total: MatchCount, to w: inout JSONWriter) {
         w.appendRaw("\"total\":\(total.count),\"total_is_at_least\":\(!total.isExact)")
     }
 
     /// `"facets":{…},"field_facets":[…]`: for each facet, then for the custom fields the most
-    /// matches have, the values among the first 5 000 matches and their counts.
+    /// matches have, the values among the matches read within the budget (at most 5 000) and their counts.
     func writeFacets(_ query: SearchQuery, to w: inout JSONWriter) throws {
         let facets = try database.facets(query)
         w.appendRaw("\"facets_are_estimates\":\(facets.isEstimate),\"facets\":{")

@@ -235,12 +235,12 @@ enum CatalogSchema {
                     """)
         }
         // A file is a file in every source: `kind:file` means Frame.io (and local) files and
-        // Dash assets. The kind index keys Dash's `asset` as `file`, so `kind:file` still reads
-        // its matches in path order from one index range (two ranges, `kind IN ('asset',
-        // 'file')`, would be sorted whole: every file of the catalog for a page of 50).
+        // Dash assets. This index keys Dash's `asset` as `file`, so `kind:file` still reads its
+        // matches in path order from one index range (two ranges, `kind IN ('asset', 'file')`,
+        // would be sorted whole: every file of the catalog for a page of 50). The plain kind
+        // index stays for everything that asks for one kind (`kind = 'project'`).
         migrator.registerMigration("v14-file-kind-index") { db in
-            try db.execute(sql: "DROP INDEX item_kind_path")
-            try db.execute(sql: "CREATE INDEX item_kind_path ON item(\(fileKind), path)")
+            try db.execute(sql: "CREATE INDEX item_filekind_path ON item(\(fileKind), path)")
         }
         return migrator
     }

@@ -65,16 +65,29 @@ struct SearchSQL {
         /// Whether a `kind:` filter asks for containers (folders, projects, …): only then does
         /// `size:` compare their summed sizes; otherwise it compares files and version stacks.
         var sizesOfContainers = false
+        /// The `folder:` values whose subtrees hold few items (at most ``folderDriveLimit``):
+        /// those are read through the path index, range by range, and then sorted, instead of
+        /// walking every item in path order to test it against each range (75 `Dailies 1`
+        /// folders of 10 000 items at 1M items: 290 ms before, 26 ms after).
+        var drivenFolders: Set<String> = []
+        /// For each `folder:` value, the Dash folders it names (their paths as items keep them,
+        /// `Campaigns/2026`, from the Folders field's options); nil when not known (a wildcard,
+        /// or no Folders field): then every Dash asset's folders are read.
+        var dashFolders: [String: [String]] = [:]
+        /// The sources that have a custom field of each name: only their items are looked at.
+        var fieldSources: [String: [String]] = [:]
     }
 
-    init(query: SearchQuery, limit: Int, folders: [String: [String]] = [:]) {
+    /// The most items a `folder:` value's subtrees may hold to be read range by range.
+    static let folderDriveLimit = 20_000
+
+    init(query: SearchQuery, limit: Int, context given: Context = Context()) {
         var conditions: [String] = []
         var arguments = StatementArguments()
-        let context = Context(
-            folders: folders,
-            sizesOfContainers: query.allFilters.contains { filter in
-                if case .kind(let kinds) = filter { kinds.contains { $0.isContainer && $0 != .versionStack } } else { false }
-            })
+        var context = given
+        context.sizesOfContainers = query.allFilters.contains { filter in
+            if case .kind(let kinds) = filter { kinds.contains { $0.isContainer && $0 != .versionStack } } else { false }
+        }
         for clause in query.filters {
             let (condition, values) = Self.condition(for: clause.filter, in: context)
             conditions.append(clause.isNegated ? "NOT coalesce((\(condition)), 0)" : "(\(condition))")
@@ -110,12 +123,29 @@ struct SearchSQL {
     /// The plan for `query` in `db`: read through the size index when its size range holds at most
     /// ``candidateLimit`` rows (one probe of that index).
     static func planned(_ query: SearchQuery, limit: Int, in db: Database) throws -> SearchSQL {
-        var folders: [String: [String]] = [:]
+        var context = Context()
         for filter in query.allFilters {
-            guard case .folder(let paths) = filter else { continue }
-            for path in paths where folders[path] == nil { folders[path] = try Self.folders(named: path, in: db) }
+            switch filter {
+            case .folder(let paths):
+                for path in paths where context.folders[path] == nil {
+                    context.folders[path] = try Self.folders(named: path, in: db)
+                    context.dashFolders[path] = try Self.dashFolders(named: path, in: db)
+                }
+            case .field(let name, _), .fieldNumber(let name, _, _), .fieldDate(let name, _, _):
+                context.fieldSources[name] = try String.fetchAll(
+                    db, sql: "SELECT DISTINCT source FROM field WHERE name = ? COLLATE NOCASE ORDER BY source", arguments: [name])
+            default: break
+            }
         }
-        var plan = SearchSQL(query: query, limit: max(0, limit), folders: folders)
+        // Subtrees small enough to read range by range (one probe of the path index each).
+        for (path, prefixes) in context.folders where !prefixes.isEmpty {
+            let (subtrees, arguments) = Self.ranges(prefixes, on: "s")
+            var probe = arguments
+            probe += [folderDriveLimit + 1]
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM item AS s WHERE \(subtrees) LIMIT ?)", arguments: probe) ?? 0
+            if count <= folderDriveLimit { context.drivenFolders.insert(path) }
+        }
+        var plan = SearchSQL(query: query, limit: max(0, limit), context: context)
         if let probe = plan.sizeProbe {
             plan.drivenBySize = try Int.fetchOne(db, sql: probe.sql, arguments: probe.arguments) ?? 0 <= candidateLimit
         }
@@ -329,6 +359,30 @@ struct SearchSQL {
             }.prefix(folderLimit))
     }
 
+    /// The subtrees of the folders at `prefixes` as conditions on `table.path`: everything from
+    /// `prefix/` up to (not including) `prefix0`, `0` being the character after `/`.
+    static func ranges(_ prefixes: [String], on table: String) -> (String, StatementArguments) {
+        var arguments = StatementArguments()
+        for prefix in prefixes { arguments += [prefix + "/", prefix + "0"] }
+        return (prefixes.map { _ in "(\(table).path >= ? AND \(table).path < ?)" }.joined(separator: " OR "), arguments)
+    }
+
+    /// The Dash folders `path` names, as items keep them (`Campaigns/2026`): the Folders field's
+    /// options whose path is `path` (case and diacritics aside); nil for a wildcard, or when the
+    /// catalog has no Dash Folders field (then assets' folders are read one by one).
+    static func dashFolders(named path: String, in db: Database) throws -> [String]? {
+        guard !path.contains("*") else { return nil }
+        let options = try String.fetchAll(
+            db,
+            sql: """
+                SELECT o.path FROM field_option o JOIN field f ON f.source = o.source AND f.id = o.field_id
+                WHERE f.is_folders = 1 AND o.source = 'dash'
+                """)
+        guard !options.isEmpty else { return nil }
+        let wanted = TextFolding.fold(path)
+        return options.map { $0.replacingOccurrences(of: CatalogFieldOption.pathSeparator, with: "/") }.filter { TextFolding.fold($0) == wanted }
+    }
+
     /// SQL for a condition of a boolean group and its arguments: a word is looked up in the
     /// full-text index (as a set of rows), a filter as anywhere else.
     static func condition(for condition: SearchQuery.Condition, in context: Context) -> (String, StatementArguments) {
@@ -367,13 +421,23 @@ struct SearchSQL {
     }
 
     /// A value of a custom field (`v.value`, from `json_each`) compared as `comparison` says.
-    static func fieldValues(_ name: String, where comparison: String, _ values: StatementArguments) -> (String, StatementArguments) {
-        var arguments: StatementArguments = [name]
+    /// The metadata is first looked at as text: an item whose metadata does not hold the field's
+    /// name as the catalog writes it (a JSON string) cannot hold the field, and that test costs
+    /// far less than taking the JSON apart (at 1M items, 34 000 Dash assets read before the first
+    /// `Rating:>=4` match in path order took 100 ms).
+    /// Only the items of the sources that have the field are looked at (`sources`; all when not
+    /// known), so a walk in path order skips the others through the source index.
+    static func fieldValues(_ name: String, where comparison: String, _ values: StatementArguments, sources: [String]?) -> (
+        String, StatementArguments
+    ) {
+        var arguments = StatementArguments(sources ?? [])
+        arguments += [JSONWriter.string(.string(name)), name]
         arguments += values
+        let scope = sources.map { "item.source IN (\(placeholders($0.count))) AND " } ?? ""
         return (
             """
-            item.metadata IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(item.metadata) AS f, json_each(f.value) AS v
-            WHERE f.key = ? AND (\(comparison)))
+            \(scope)item.metadata IS NOT NULL AND instr(item.metadata, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(item.metadata) AS f,
+            json_each(f.value) AS v WHERE f.key = ? AND (\(comparison)))
             """,
             arguments
         )
@@ -434,16 +498,32 @@ struct SearchSQL {
             var arguments = StatementArguments()
             for path in paths {
                 let pattern = likePattern(TextFolding.fold(path))
-                parts.append(
-                    "(item.source = 'dash' AND item.folders IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(item.folders) AS f WHERE catalog_fold(f.value) LIKE ? ESCAPE '\\' OR catalog_fold(f.value) LIKE ? ESCAPE '\\'))"
-                )
-                arguments += [pattern, pattern + "/%"]
-                for folder in context.folders[path] ?? [] {
-                    parts.append("(item.path >= ? AND item.path < ?)")
-                    arguments += [folder + "/", folder + "0"]
+                let known = context.dashFolders[path] ?? nil
+                if known?.isEmpty != true {
+                    // The folders' names as the folders JSON holds them, looked for as text
+                    // first (far cheaper than taking every asset's folders apart).
+                    let needles = (known ?? []).map { String(JSONWriter.string(.string($0)).dropLast()) }
+                    let prefilter =
+                        needles.isEmpty ? "" : " AND (" + needles.map { _ in "instr(item.folders, ?) > 0" }.joined(separator: " OR ") + ")"
+                    parts.append(
+                        "(item.source = 'dash' AND item.folders IS NOT NULL\(prefilter) AND EXISTS (SELECT 1 FROM json_each(item.folders) AS f WHERE catalog_fold(f.value) LIKE ? ESCAPE '\\' OR catalog_fold(f.value) LIKE ? ESCAPE '\\'))"
+                    )
+                    arguments += StatementArguments(needles)
+                    arguments += [pattern, pattern + "/%"]
+                }
+                if let prefixes = context.folders[path], !prefixes.isEmpty {
+                    if context.drivenFolders.contains(path) {
+                        let (subtrees, values) = Self.ranges(prefixes, on: "s")
+                        parts.append("item.seq IN (SELECT s.seq FROM item AS s WHERE \(subtrees))")
+                        arguments += values
+                    } else {
+                        let (subtrees, values) = Self.ranges(prefixes, on: "item")
+                        parts.append(subtrees)
+                        arguments += values
+                    }
                 }
             }
-            return (parts.joined(separator: " OR "), arguments)
+            return (parts.isEmpty ? "0" : parts.joined(separator: " OR "), arguments)
         case .field(let name, let values):
             // Each value itself (case and diacritics aside, `*` wildcard) or, for a tree, an
             // option below it.
@@ -454,7 +534,7 @@ struct SearchSQL {
                 comparisons.append("catalog_fold(v.value) LIKE ? ESCAPE '\\' OR catalog_fold(v.value) LIKE ? ESCAPE '\\'")
                 arguments += [pattern, pattern + TextFolding.fold(CatalogFieldOption.pathSeparator) + "%"]
             }
-            return fieldValues(name, where: comparisons.joined(separator: " OR "), arguments)
+            return fieldValues(name, where: comparisons.joined(separator: " OR "), arguments, sources: context.fieldSources[name])
         case .fieldNumber(let name, let lower, let upper):
             // Values are kept as text: those that read as numbers are compared as numbers.
             var comparison = "trim(v.value) GLOB '[0-9+.-]*' AND trim(v.value) NOT GLOB '*[^0-9eE+.-]*'"
@@ -467,7 +547,7 @@ struct SearchSQL {
                 comparison += " AND CAST(v.value AS REAL) \(upper.inclusive ? "<=" : "<") ?"
                 arguments += [upper.value]
             }
-            return fieldValues(name, where: comparison, arguments)
+            return fieldValues(name, where: comparison, arguments, sources: context.fieldSources[name])
         case .fieldDate(let name, let lower, let upper):
             // Dates as SQLite reads them (a day, or an instant with or without an offset).
             var comparison = "julianday(v.value) IS NOT NULL"
@@ -480,7 +560,7 @@ struct SearchSQL {
                 comparison += " AND julianday(v.value) < julianday(?)"
                 arguments += [Timestamp.format(upper)]
             }
-            return fieldValues(name, where: comparison, arguments)
+            return fieldValues(name, where: comparison, arguments, sources: context.fieldSources[name])
         }
     }
 

@@ -10,16 +10,21 @@ struct ChangesCommand: AsyncParsableCommand {
         commandName: "changes",
         abstract: "List what crawls added, modified (which fields), moved (old → new path) and deleted.",
         discussion: """
-            By default, the changes made by the last complete crawl of each source. --since N lists the changes of every complete crawl after crawl N (see `catalog status`); --since DATE those of crawls that finished at or after DATE. A first crawl into an empty catalog is not itemised (everything was added): use `catalog export` for it.
+            By default, the changes made by the last complete crawl of each source. --since N lists the changes of every complete crawl after crawl N (see `catalog status`); --since WHEN those of crawls that finished at or after it: a date (2026-11-01), an age (7d, 12h, 2w), today, yesterday or a weekday (monday: the last one). --project NAME keeps the changes inside projects of that name (as project: in a search: case-insensitive, * a wildcard, several separated by commas). A first crawl into an empty catalog is not itemised (everything was added): use `catalog export` for it.
             """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("A crawl id (changes after it) or a date (changes since it).", valueName: "crawl-id|date"))
+    @Option(
+        help: ArgumentHelp(
+            "A crawl id (changes after it), or since when: a date, 7d, 12h, 2w, today, yesterday, monday.", valueName: "crawl-id|when"))
     var since: String?
 
     @Option(help: "Only this source.")
     var source: Source?
+
+    @Option(help: ArgumentHelp("Only changes inside projects of this name (* a wildcard; several: a,b).", valueName: "name"))
+    var project: String?
 
     @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
     var format: OutputFormat?
@@ -27,8 +32,10 @@ struct ChangesCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if let since, Int64(since) == nil, Timestamp.parse(since) == nil {
-            throw ValidationError("--since takes a crawl id (e.g. 12) or a date (e.g. 2026-11-01 or 2026-11-01T09:00:00Z)")
+        if let since, Int64(since) == nil, SearchQueryParser().moment(since) == nil {
+            throw ValidationError(
+                "--since takes a crawl id (e.g. 12), a date (2026-11-01, 2026-11-01T09:00:00Z), an age (7d, 12h, 2w), today, yesterday or a weekday (monday)"
+            )
         }
     }
 
@@ -37,32 +44,51 @@ struct ChangesCommand: AsyncParsableCommand {
         do {
             let database = try global.openDatabase()
             let chosen = Terminal.format(format, toStdout: output.isStdout)
-            try Self.write(
-                database: database, since: since, source: source, format: chosen,
-                output: output.target)
+            let projects = try project.map { names in
+                try database.projectPaths(named: names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            }
+            if let project, projects?.isEmpty == true {
+                throw UsageError(description: "no project is called '\(TerminalText.sanitize(project))' (`catalog search kind:project` lists them)")
+            }
+            let totals = try Self.write(
+                database: database, since: since, source: source, projects: projects, format: chosen, output: output.target)
+            if !global.quiet {
+                Terminal.error(
+                    totals.changes == 0
+                        ? "no changes"
+                        : Count.of(totals.changes, "change") + (totals.rows != totals.changes ? " in \(Count.of(totals.rows, "row"))" : ""))
+            }
         } catch {
             throw ErrorReport.exit(error)
         }
     }
 
-    /// Writes the changes after crawl `since` (an id), since a date, or of each source's last crawl.
-    static func write(database: CatalogDatabase, since: String?, source only: Source?, format: OutputFormat, output: OutputTarget) throws {
+    /// Writes the changes after crawl `since` (an id), since a moment, or of each source's last
+    /// crawl; inside the project folders `projects` when given. Returns how many changes were
+    /// written, in how many rows.
+    @discardableResult
+    static func write(
+        database: CatalogDatabase, since: String?, source only: Source?, projects: [String]? = nil, format: OutputFormat, output: OutputTarget
+    ) throws -> (changes: Int, rows: Int) {
+        var totals = (changes: 0, rows: 0)
         try AtomicOutput.write(to: output) { sink in
             var writer = ChangeWriter(format: format, width: Terminal.columns, sink: sink)
             try writer.begin()
             if let since, let crawlID = Int64(since) {
-                try database.forEachChange(afterCrawl: crawlID, source: only) { try writer.write($0) }
-            } else if let since, let date = Timestamp.parse(since) {
-                try database.forEachChange(since: date, source: only) { try writer.write($0) }
+                try database.forEachChange(afterCrawl: crawlID, source: only, under: projects) { try writer.write($0) }
+            } else if let since, let date = SearchQueryParser().moment(since) {
+                try database.forEachChange(since: date, source: only, under: projects) { try writer.write($0) }
             } else {
                 for source in only.map({ [$0] }) ?? Source.allCases {
                     guard let last = try database.lastCompleteCrawl(source: source) else { continue }
-                    try database.forEachChange(afterCrawl: last.id - 1, source: source) { change in
+                    try database.forEachChange(afterCrawl: last.id - 1, source: source, under: projects) { change in
                         if change.crawlID == last.id { try writer.write(change) }
                     }
                 }
             }
             try writer.end()
+            totals = (writer.written, writer.rowsWritten)
         }
+        return totals
     }
 }

@@ -513,6 +513,27 @@ public struct SearchQueryParser: Sendable {
         }
     }
 
+    /// A moment as `catalog changes --since` takes it: an age (`7d`, `12h`, `2w`: that long before
+    /// ``now``), `today`, `yesterday`, a weekday (`monday`: the last Monday's midnight UTC, today's
+    /// when today is one), or a date or instant (its start). Nil for anything else.
+    public func moment(_ text: String) -> Date? {
+        let word = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if let age = relativeMoment(word) { return age }
+        guard let (midnight, _) = todayUTC() else { return nil }
+        switch word {
+        case "today": return midnight
+        case "yesterday": return midnight.addingTimeInterval(-86_400)
+        default: break
+        }
+        let weekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+        if let wanted = weekdays.firstIndex(where: { $0 == word || (word.count >= 3 && $0.hasPrefix(word)) }) {
+            // 1970-01-01 was a Thursday (4).
+            let today = (Int(midnight.timeIntervalSince1970 / 86_400) + 4) % 7
+            return midnight.addingTimeInterval(-Double((today - wanted + 7) % 7) * 86_400)
+        }
+        return Timestamp.parse(text.trimmingCharacters(in: .whitespaces))
+    }
+
     /// `12h`, `7d`, `2w` (hours, days, weeks; up to 100 years) as the moment that long before ``now``.
     private func relativeMoment(_ text: String) -> Date? {
         guard let unit = text.last, let count = Int(text.dropLast()), count >= 0 else { return nil }
