@@ -71,6 +71,48 @@ extension CatalogDatabase {
         }
     }
 
+    /// Up to `limit` items whose id starts with `prefix` (as a table's short ID shows it), by
+    /// source and id; read through the `(source, id)` index.
+    public func items(idPrefix prefix: String, source: Source? = nil, limit: Int = 20) throws(StoreError) -> [CatalogItem] {
+        try read { db in
+            // The ids from `prefix` up to (not including) the next possible prefix.
+            var arguments = StatementArguments()
+            var conditions = ["id >= ?", "id < ?"]
+            arguments += [prefix, prefix + "\u{10FFFF}"]
+            if let source {
+                conditions.append("source = ?")
+                arguments += [source.rawValue]
+            }
+            arguments += [limit]
+            return try Row.fetchAll(
+                db,
+                sql: "SELECT \(ItemRecord.selection) FROM item WHERE \(conditions.joined(separator: " AND ")) ORDER BY source, id LIMIT ?",
+                arguments: arguments
+            ).map { try ItemRecord(row: $0).item }
+        }
+    }
+
+    /// Up to `limit` items named `name` (case and diacritics aside), by path: found through the
+    /// names-only index, then compared whole.
+    public func items(named name: String, source: Source? = nil, limit: Int = 20) throws(StoreError) -> [CatalogItem] {
+        guard SearchQuery.isSearchable(name) else { return [] }
+        return try read { db in
+            let wanted = TextFolding.fold(name)
+            let phrase = SearchSQL.literal(SearchQuery.Term(text: name, isPhrase: true))
+            var found: [CatalogItem] = []
+            let rows = try Row.fetchCursor(
+                db,
+                sql: "SELECT \(ItemRecord.selection) FROM item_name_fts CROSS JOIN item ON item.seq = item_name_fts.rowid WHERE item_name_fts MATCH ?"
+                    + (source == nil ? "" : " AND item.source = ?") + " ORDER BY item.path",
+                arguments: StatementArguments([phrase] + (source.map { [$0.rawValue] } ?? [])))
+            while let row = try rows.next(), found.count < limit {
+                let item = try ItemRecord(row: row).item
+                if TextFolding.fold(item.name) == wanted { found.append(item) }
+            }
+            return found
+        }
+    }
+
     /// The other items with the same content as `item` (the same XXH64 or MD5), by path.
     public func sameContent(as item: CatalogItem) throws(StoreError) -> [CatalogItem] {
         guard item.xxh64 != nil || item.md5 != nil else { return [] }

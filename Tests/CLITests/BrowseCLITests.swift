@@ -61,7 +61,25 @@ import Testing
         // A name's line break is shown, never obeyed.
         #expect(metadata.stdout.contains("Wide establishing shot.␊Second line of notes."), "\(metadata.stdout)")
         let missing = try await runCatalog(["show", "--db", db, "no-such-id"])
-        #expect(missing.status == 1 && missing.stderr.contains("no item has the id or path 'no-such-id'"), "\(missing.stderr)")
+        #expect(missing.status == 1 && missing.stderr.contains("no item has the id, path or name 'no-such-id'"), "\(missing.stderr)")
+        // From what a table shows: a name one item has, or the start of an id.
+        let named = try await runCatalog(["show", "--db", db, "--format", "json", "main cut v2.MOV"])
+        #expect(named.status == 0 && (try? JSONParser.parse(named.stdout))?["items"]?.arrayValue?.first?["item"]?["id"]?.stringValue == "file-cut-v2")
+        let prefix = try await runCatalog(["show", "--db", db, "--format", "json", "file-cut-v"])
+        #expect(prefix.status == 64, "\(prefix.stderr)")
+        let unique = try await runCatalog(["show", "--db", db, "--format", "json", "file-a001-c"])
+        #expect(unique.status == 0 && unique.stdout.contains("\"file-a001-copy\""), "\(unique.stderr)")
+        let short = try await runCatalog(["show", "--db", db, "--format", "json", "file-a002"])
+        #expect(short.status == 0 && short.stdout.contains("\"file-a002\""), "\(short.stderr)")
+        // Two files of one name (a copy in another folder): both listed.
+        let twins = try await runCatalog(["show", "--db", db, "A001_C001_0301.mov"])
+        #expect(twins.status == 64 && twins.stderr.contains("2 items are named 'A001_C001_0301.mov'"), "\(twins.stderr)")
+        #expect(twins.stderr.contains("file-a001") && twins.stderr.contains("file-a001-copy"), "\(twins.stderr)")
+        // Several items answer: each is listed with its id and path, to choose from.
+        let several = try await runCatalog(["show", "--db", db, "file-cut"])
+        #expect(
+            several.status == 64 && several.stderr.contains("items ids start with 'file-cut'") && several.stderr.contains("file-cut-v1"),
+            "\(several.stderr)")
     }
 
     /// `open` prints the address, and starts $BROWSER with it; a Dash asset needs DASH_ASSET_URL.
