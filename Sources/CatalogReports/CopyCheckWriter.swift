@@ -141,6 +141,21 @@ public struct CopyCheckWriter {
                 + t.hiddenExamples.map { TerminalText.sanitize($0) }.joined(separator: ", ")
                 + (t.hiddenLeftOut > t.hiddenExamples.count ? ", …" : "") + "; --include-hidden checks them)"
         }
+        if !t.unusableLists.isEmpty {
+            line +=
+                "; \(Count.of(t.unusableLists.count, "hash list")) could not be read, so what \(t.unusableLists.count == 1 ? "it records" : "they record") is not known (hidden files were checked too): "
+                + t.unusableLists.prefix(3).map { TerminalText.sanitize($0) }.joined(separator: ", ") + (t.unusableLists.count > 3 ? ", …" : "")
+        }
+        // How old the services' copies are, when that matters: a day or more, or a later crawl failed.
+        let stale = t.catalogued.filter { ($0.age ?? 0) >= 86_400 || $0.laterFailed }
+        if !stale.isEmpty {
+            line +=
+                "; copies as catalogued by "
+                + stale.map { entry in
+                    "the \(entry.service) crawl of \(entry.age.map { age($0) + " ago" } ?? "an unknown time")"
+                        + (entry.laterFailed ? " (a later \(entry.service) crawl failed)" : "")
+                }.joined(separator: " and ") + " (`catalog crawl` refreshes them)"
+        }
         var trusted: [String] = []
         if t.fromScan > 0 {
             trusted.append("\(Count.of(t.fromScan, "file")) from the catalog's scans" + (t.lastScanAge.map { " (the last \(age($0)) ago)" } ?? ""))
@@ -163,7 +178,7 @@ public struct CopyCheckWriter {
 }
 
 /// The counts behind `catalog where`'s verdict.
-public struct CopyCheckTotals: Sendable, Equatable {
+public struct CopyCheckTotals: Sendable {
     public var files = 0
     public var exact = 0
     public var probable = 0
@@ -183,6 +198,12 @@ public struct CopyCheckTotals: Sendable, Equatable {
     public var lastScanAge: Double?
     /// Files whose digests were taken from hash lists on the volume.
     public var fromHashLists = 0
+    /// The hash lists on the volume that could not be read (each `path: reason`): the answer is
+    /// then never safe.
+    public var unusableLists: [String] = []
+    /// Each service's copies: how long ago its last complete crawl ended (seconds), and whether
+    /// a later crawl of it failed.
+    public var catalogued: [(service: String, age: Double?, laterFailed: Bool)] = []
 
     public init() {}
 
@@ -213,6 +234,6 @@ public struct CopyCheckTotals: Sendable, Equatable {
 
     /// Whether every file has an exact copy (or a probable one, when those are accepted).
     public func allSafe(acceptingProbable: Bool) -> Bool {
-        files > 0 && pending == 0 && missing == 0 && unreadable == 0 && (acceptingProbable || probable == 0)
+        files > 0 && pending == 0 && missing == 0 && unreadable == 0 && unusableLists.isEmpty && (acceptingProbable || probable == 0)
     }
 }

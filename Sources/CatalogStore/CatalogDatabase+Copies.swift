@@ -33,7 +33,7 @@ extension CatalogDatabase {
             }
             // No copy, but the same name and size with another digest: altered on one side since
             // the upload. Named, so the answer says why the file is missing.
-            let counting = found.contains { Self.counted($0, size: probe.size).match < .uncounted }
+            let counting = found.contains { Self.counted($0, size: probe.size, frameIOAPI: frameIOAPI).match < .uncounted }
             if !counting, let xxh64 = probe.xxh64?.lowercased() {
                 try add(
                     "kind = 'file' AND name = ? COLLATE NOCASE AND source = 'frameio' AND size = ? AND xxh64 IS NOT NULL AND xxh64 != ?",
@@ -44,14 +44,16 @@ extension CatalogDatabase {
                     "name = ? COLLATE NOCASE AND source = 'dash' AND size = ? AND md5 IS NOT NULL AND md5 != ?",
                     [probe.name, probe.size, md5], .differs)
             }
-            return found.map { Self.counted($0, size: probe.size) }.sorted { $0.match < $1.match }
+            return found.map { Self.counted($0, size: probe.size, frameIOAPI: frameIOAPI) }.sorted { $0.match < $1.match }
         }
     }
 
     /// A copy as it counts before a wipe: only a live item of the file's size stands for it. A
     /// Dash asset that is not `LIVE` (binned, staged, awaiting approval) and an item of another
-    /// size are `uncounted`, with why; a Frame.io V4 file still uploading (`created`) is pending.
-    static func counted(_ copy: CloudCopy, size: Int64) -> CloudCopy {
+    /// size are `uncounted`, with why; a Frame.io V4 file still uploading (`created`) is pending,
+    /// and one whose status is not `uploaded` or `transcoded` (none, `upload_failed`, one the
+    /// catalog does not know) does not count either.
+    static func counted(_ copy: CloudCopy, size: Int64, frameIOAPI: ServiceAPI? = nil) -> CloudCopy {
         guard copy.match != .differs else { return copy }
         var copy = copy
         let state = copy.item.state?.uppercased()
@@ -66,6 +68,9 @@ extension CatalogDatabase {
         } else if copy.item.source == .frameio, state == "CREATED" {
             copy.match = .pending
             copy.note = "still uploading"
+        } else if copy.item.source == .frameio, frameIOAPI == .v4, state != "UPLOADED", state != "TRANSCODED" {
+            copy.match = .uncounted
+            copy.note = "its Frame.io file's upload is not known to be complete (status \(copy.item.state ?? "none"))"
         }
         return copy
     }

@@ -47,6 +47,12 @@ public struct CopyChecker: Sendable {
         public var lastScan: Date?
         /// Files whose digests came from a hash list on the volume describing them as they are.
         public var fromHashLists = 0
+        /// The hash lists that could not be read: what they record is not known, so nothing
+        /// was left out, and the answer is not safe.
+        public var unusableLists: [HashListReader.Problem] = []
+        /// When each service's copies were catalogued (its last complete crawl's end), and
+        /// whether a later crawl of it failed (the copies may be older than the user thinks).
+        public var catalogued: [(service: String, finished: Date?, laterFailed: Bool)] = []
     }
 
     /// Checks every file under `path` (or `path` itself, a file), calling `each` with each file's
@@ -92,17 +98,20 @@ public struct CopyChecker: Sendable {
         let allLists = await BlockingIO.run { [entries] in HashListReader.lists(for: resolved, entries: entries, in: volume) }
         let lists = scan.rehash ? nil : allLists
         func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
-        if single == nil && !scan.includeHidden {
+        outcome.unusableLists = allLists.problems
+        // Only what operating systems leave on a card (`.DS_Store`, `._` AppleDouble files,
+        // `.Trashes`, `System Volume Information`, …) is left out, and counted; any other
+        // hidden file (a camera's `.A002C009_take.mov`) is checked like a clip. A hash list
+        // that could not be read may record such clutter too: then nothing is left out.
+        if single == nil && !scan.includeHidden && allLists.problems.isEmpty {
             entries = entries.filter { entry in
-                let hidden = shown(entry.relativePath).split(separator: "/").contains { DirectoryWalker.isHidden(String($0)) }
-                guard hidden, allLists.entries[entry.relativePath] == nil else { return true }
+                guard DirectoryWalker.isSystemClutter(shown(entry.relativePath)), allLists.entries[entry.relativePath] == nil else { return true }
                 outcome.hiddenLeftOut += 1
                 if outcome.hiddenExamples.count < 3 { outcome.hiddenExamples.append(shown(entry.relativePath)) }
                 return false
             }
             tally.unreadable.removeAll { unread in
-                let hidden = shown(unread.path).split(separator: "/").contains { DirectoryWalker.isHidden(String($0)) }
-                return hidden && !allLists.entries.keys.contains { $0.hasPrefix(unread.path + "/") }
+                DirectoryWalker.isSystemClutter(shown(unread.path)) && !allLists.entries.keys.contains { $0.hasPrefix(unread.path + "/") }
             }
         }
         var digests: [String: (xxh64: String?, md5: String?, unreadable: String?)] = [:]
@@ -153,6 +162,12 @@ public struct CopyChecker: Sendable {
                 CopyCheck(path: shown(relative), size: entry.size, xxh64: known.xxh64, md5: known.md5, unreadable: known.unreadable, copies: copies))
         }
         if outcome.fromScan > 0 { outcome.lastScan = try database.lastCompleteCrawl(source: .local)?.finishedAt.flatMap(Timestamp.parse) }
+        for source in [Source.frameio, .dash] {
+            guard let last = try database.lastCompleteCrawl(source: source) else { continue }
+            let latest = try database.crawls(limit: 50).first { $0.source == source.rawValue }
+            outcome.catalogued.append(
+                (source.displayName, last.finishedAt.flatMap(Timestamp.parse), latest.map { $0.id > last.id && $0.status == "failed" } ?? false))
+        }
         outcome.tally = tally
         return outcome
     }

@@ -92,6 +92,20 @@ public struct DirectoryWalker: Sendable {
     /// Names operating systems keep for themselves, hidden like dot names.
     static let systemNames: Set<String> = ["System Volume Information", "$RECYCLE.BIN", "lost+found"]
 
+    /// Names that operating systems and tools leave on a volume, never media: what `catalog where`
+    /// may leave out of its answer (and says it did).
+    static let clutterNames: Set<String> = [
+        ".DS_Store", ".Trashes", ".Spotlight-V100", ".fseventsd", ".TemporaryItems", ".DocumentRevisions-V100", ".apdisk",
+        ".VolumeIcon.icns", ".com.apple.timemachine.donotpresent", "Thumbs.db", "desktop.ini", "System Volume Information",
+        "$RECYCLE.BIN", "lost+found",
+    ]
+
+    /// Whether a path (relative to the folder checked) is such clutter: a clutter name, macOS's
+    /// `._` AppleDouble companion of a file, or anything inside a clutter folder.
+    public static func isSystemClutter(_ path: String) -> Bool {
+        path.split(separator: "/").contains { part in clutterNames.contains(String(part)) || part.hasPrefix("._") }
+    }
+
     /// Whether a name is left out unless hidden entries are asked for.
     public static func isHidden(_ name: String) -> Bool { name.hasPrefix(".") || systemNames.contains(name) }
 

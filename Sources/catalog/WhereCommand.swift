@@ -62,6 +62,8 @@ struct WhereCommand: AsyncParsableCommand {
             written.fromScan = outcome.fromScan
             written.lastScanAge = outcome.lastScan.map { Date().timeIntervalSince($0) }
             written.fromHashLists = outcome.fromHashLists
+            written.unusableLists = outcome.unusableLists.map(\.description)
+            written.catalogued = outcome.catalogued.map { ($0.service, $0.finished.map { Date().timeIntervalSince($0) }, $0.laterFailed) }
             totals = written
             LocalReading.verdict(CopyCheckWriter.verdict(totals, acceptingProbable: allowProbable), quiet: global.quiet)
         } catch {

@@ -65,7 +65,8 @@ import Testing
         #expect(String(decoding: lines, as: UTF8.self).split(whereSeparator: \.isNewline).count == 6)
         // The same catalogue read through Frame.io V4 (no checksums): name and size are a probable copy.
         let v4 = try CatalogDatabase(path: try temporaryDatabasePath())
-        try await Self.catalogue([Self.file(.frameio, "v4-5", name: "A001C005.mov", size: 5000)], source: .frameio, api: .v4, in: v4)
+        try await Self.catalogue(
+            [Self.file(.frameio, "v4-5", name: "A001C005.mov", size: 5000, state: "transcoded")], source: .frameio, api: .v4, in: v4)
         var fromV4: [CopyCheck] = []
         try await CopyChecker(database: v4, resolver: VolumeResolver(mounts: [], deviceAt: { _ in nil })).check(card + "/CLIPS/A001C005.mov") {
             fromV4.append($0)
@@ -165,6 +166,48 @@ import Testing
             CopyCheckWriter.verdict(totals)
                 == "1 of 1 file is in Frame.io or Dash: 1 exact; 1 hidden or system file left out (CLIPS/.DS_Store; --include-hidden checks them); digests of 2 files from the hash lists on the volume, not read now (--rehash reads every file)"
         )
+    }
+
+    /// Found by an independent trial: a hidden clip no list records was left out (exit 0), and
+    /// so was one recorded by a history that could not be read; only system clutter is left out,
+    /// and an unreadable list makes the answer unsafe. A V4 file whose upload is not known to be
+    /// complete does not count.
+    @Test func onlyClutterIsLeftOutAndAnUnreadableListIsNeverSafe() async throws {
+        let card = try scratchCard(["CLIPS/A005C001.mov": "take one", "CLIPS/.A005C009_take.mov": "a take the camera hid"])
+        FileManager.default.createFile(atPath: card + "/CLIPS/._A005C001.mov", contents: Data("apple double".utf8))
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
+        try await Self.catalogue(
+            [Self.file(.frameio, "f1", name: "A005C001.mov", size: 8, xxh64: Digest.xxh64("take one").hex)], source: .frameio, api: .v2, in: database)
+        let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
+        var checks: [CopyCheck] = []
+        let outcome = try await CopyChecker(database: database, resolver: resolver).check(card) { checks.append($0) }
+        #expect(
+            checks.map(\.path) == ["CLIPS/.A005C009_take.mov", "CLIPS/A005C001.mov"] && checks.map(CopyCheckWriter.status) == ["missing", "exact"])
+        #expect(outcome.hiddenLeftOut == 1 && outcome.hiddenExamples == ["CLIPS/._A005C001.mov"])
+        // A history cut short: what it records is unknown, nothing is left out, never safe.
+        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        let generation = try #require(try FileManager.default.contentsOfDirectory(atPath: card + "/ascmhl").first { $0.hasSuffix(".mhl") })
+        try Data("<hashlist".utf8).write(to: URL(fileURLWithPath: card + "/ascmhl/" + generation))
+        var broken: [CopyCheck] = []
+        let unusable = try await CopyChecker(database: database, resolver: resolver).check(card) { broken.append($0) }
+        #expect(unusable.unusableLists.count == 1 && unusable.hiddenLeftOut == 0)
+        #expect(broken.map(\.path).contains("CLIPS/._A005C001.mov"))
+        var totals = CopyCheckTotals()
+        totals.files = 1
+        totals.exact = 1
+        totals.unusableLists = unusable.unusableLists.map(\.description)
+        #expect(!totals.allSafe(acceptingProbable: true) && CopyCheckWriter.verdict(totals).contains("1 hash list could not be read"))
+        // A V4 copy whose upload status is not uploaded or transcoded is no copy.
+        let v4 = try CatalogDatabase(path: try temporaryDatabasePath())
+        try await Self.catalogue(
+            [
+                Self.file(.frameio, "v4-1", name: "A005C001.mov", size: 8, state: "upload_failed"),
+                Self.file(.frameio, "v4-2", name: ".A005C009_take.mov", size: 21),
+            ], source: .frameio, api: .v4, in: v4)
+        var fromV4: [CopyCheck] = []
+        try await CopyChecker(database: v4, resolver: resolver).check(card + "/CLIPS/A005C001.mov") { fromV4.append($0) }
+        #expect(fromV4.first?.copies.map(\.match) == [.uncounted], "\(fromV4.map(\.copies))")
+        #expect(fromV4.first?.copies.first?.note?.contains("status upload_failed") == true)
     }
 
     /// A card folder under a new scratch folder, holding `files` (path → content).
