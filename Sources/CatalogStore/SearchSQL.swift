@@ -368,8 +368,9 @@ struct SearchSQL {
     }
 
     /// The Dash folders `path` names, as items keep them (`Campaigns/2026`): the Folders field's
-    /// options whose path is `path` (case and diacritics aside); nil for a wildcard, or when the
-    /// catalog has no Dash Folders field (then assets' folders are read one by one).
+    /// options whose path is `path` (case and diacritics aside), none when no Dash asset is filed
+    /// anywhere; nil for a wildcard, or assets filed without a Folders field's options (then
+    /// assets' folders are read one by one).
     static func dashFolders(named path: String, in db: Database) throws -> [String]? {
         guard !path.contains("*") else { return nil }
         let options = try String.fetchAll(
@@ -378,7 +379,12 @@ struct SearchSQL {
                 SELECT o.path FROM field_option o JOIN field f ON f.source = o.source AND f.id = o.field_id
                 WHERE f.is_folders = 1 AND o.source = 'dash'
                 """)
-        guard !options.isEmpty else { return nil }
+        // No Folders field's options: no Dash asset is filed anywhere, unless the catalog holds
+        // assets filed by other means (then each is read).
+        guard !options.isEmpty else {
+            let filed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM item WHERE source = 'dash' AND folders IS NOT NULL)") ?? false
+            return filed ? nil : []
+        }
         let wanted = TextFolding.fold(path)
         return options.map { $0.replacingOccurrences(of: CatalogFieldOption.pathSeparator, with: "/") }.filter { TextFolding.fold($0) == wanted }
     }

@@ -82,6 +82,30 @@ import Testing
         #expect(!expected.isEmpty)
     }
 
+    /// The plans behind the benchmark's shapes (docs/benchmarks.md, "Search: what the user waits
+    /// for"), pinned: a count of words with a filter reads the full-text index first (left to
+    /// the planner, `drone* kind:file` walked the kind index and evaluated the prefix per row: 10
+    /// min 47 s at 1M items); `kind:file` reads one range of the file-kind index in path order;
+    /// a small `folder:` subtree is read range by range through the path index; a custom field
+    /// is looked for only in the sources that have it.
+    @Test func theBenchmarkShapesKeepTheirPlans() async throws {
+        let (database, _) = try await makeCatalog()
+        func plan(_ text: String, _ statement: @escaping @Sendable (SearchSQL) -> SearchSQL.Statement) throws -> [String] {
+            let query = try database.parseQuery(text)
+            return try database.read { db in
+                let sql = statement(try SearchSQL.planned(query, limit: 50, in: db))
+                return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql.sql, arguments: sql.arguments).map { $0["detail"] as String }
+            }
+        }
+        let counted = try plan("clip* kind:file") { $0.matches(cap: 10_000) }
+        #expect(counted.first?.contains("item_fts VIRTUAL TABLE") == true, "\(counted)")
+        #expect(counted.count > 1 && counted[1].contains("SEARCH item USING INTEGER PRIMARY KEY"), "\(counted)")
+        let files = try plan("kind:file") { $0.listing }
+        #expect(files.first?.contains("item_filekind_path") == true && !files.contains { $0.contains("TEMP B-TREE") }, "\(files)")
+        let folder = try plan(#"folder:"group 3""#) { $0.listing }
+        #expect(folder.contains { $0.contains("MULTI-INDEX OR") || $0.contains("item_path (path>? AND path<?)") }, "\(folder)")
+    }
+
     /// A word in every path: more matches than one tier ranks, so the tiered plan runs.
     @Test func broadQueriesRankNameMatchesFirstAndStillApplyEveryFilter() async throws {
         let database = try CatalogDatabase.inMemory()
