@@ -99,6 +99,7 @@ extension CatalogDatabase {
         }
         let fields = order.compactMap { byName[$0]?.field }
         let parsed = try SearchQueryParser(searchFields: fields).parse(text)
+        try refuseUnsatisfiable(parsed)
         // The options of the fields of options the query names, so a value none has is refused
         // (`"Review Status":Aproved`) instead of matching nothing.
         let named = Set(
@@ -113,6 +114,85 @@ extension CatalogDatabase {
             return field
         }
         return try SearchQueryParser(searchFields: withOptions).parse(text)
+    }
+
+    /// Refuses a query with a required filter nothing in the catalog can satisfy, saying why and
+    /// what would work, rather than answering with nothing (`label:approved` over a catalog of
+    /// Frame.io V4, which keeps no labels; `folder:"Card 01"` when the folder is `Card 001`).
+    func refuseUnsatisfiable(_ query: SearchQuery) throws {
+        // Worked out inside the read, thrown outside it: a read's errors become store errors.
+        if let refusal = try read({ db in try Self.unsatisfiable(query, in: db) }) { throw refusal }
+    }
+
+    /// Why `query` can match nothing, nil when it may match.
+    static func unsatisfiable(_ query: SearchQuery, in db: Database) throws -> SearchQueryError? {
+        do {
+            try checkSatisfiable(query, in: db)
+            return nil
+        } catch let refusal as SearchQueryError {
+            return refusal
+        }
+    }
+
+    private static func checkSatisfiable(_ query: SearchQuery, in db: Database) throws {
+        do {
+            for filter in query.requiredFilters {
+                switch filter {
+                case .label(let labels):
+                    // A range on the label index (`IS NOT NULL` read all of it: 450 ms at 1M items).
+                    let labelled = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM item WHERE label COLLATE NOCASE >= '')") ?? false
+                    guard !labelled else { continue }
+                    throw SearchQueryError.unsatisfiable(
+                        filter: "label", value: labels.joined(separator: ","),
+                        reason:
+                            "no item in the catalog has a label (labels are Frame.io v2's; V4 keeps review states in fields: `catalog fields` lists them, e.g. \"Review Status\":Approved)",
+                        suggestions: [])
+                case .folder(let paths):
+                    for path in paths where !path.contains("*") {
+                        guard try SearchSQL.folders(named: path, in: db).isEmpty else { continue }
+                        if let known = try SearchSQL.dashFolders(named: path, in: db) {
+                            guard known.isEmpty else { continue }
+                        } else {
+                            // Assets filed without the Folders field's options: their folders, read.
+                            let pattern = SearchSQL.likePattern(TextFolding.fold(path))
+                            let filed =
+                                try Bool.fetchOne(
+                                    db,
+                                    sql: """
+                                        SELECT EXISTS (SELECT 1 FROM item, json_each(item.folders) AS f WHERE item.source = 'dash' AND item.folders IS NOT NULL
+                                        AND (catalog_fold(f.value) LIKE ? ESCAPE '\\' OR catalog_fold(f.value) LIKE ? ESCAPE '\\'))
+                                        """, arguments: [pattern, pattern + "/%"]) ?? false
+                            guard !filed else { continue }
+                        }
+                        let last = String(path.split(separator: "/").last ?? Substring(path))
+                        let names = try String.fetchAll(
+                            db, sql: "SELECT DISTINCT name FROM item WHERE kind IN ('folder', 'project', 'version_stack') LIMIT 20000")
+                        let dash = try String.fetchAll(
+                            db,
+                            sql: "SELECT o.value FROM field_option o JOIN field f ON f.source = o.source AND f.id = o.field_id WHERE f.is_folders = 1"
+                        )
+                        throw SearchQueryError.unsatisfiable(
+                            filter: "folder", value: path,
+                            reason: "no folder in the catalog has that path (Frame.io folders and projects, Dash folders)",
+                            suggestions: Suggestions.closest(to: last, among: Array(Set(names + dash))))
+                    }
+                case .project(let names):
+                    for name in names where !name.contains("*") {
+                        let exists =
+                            try Bool.fetchOne(
+                                db, sql: "SELECT EXISTS (SELECT 1 FROM item WHERE kind = 'project' AND catalog_fold(name) = ?)",
+                                arguments: [TextFolding.fold(name)]) ?? false
+                        guard !exists else { continue }
+                        let projects = try String.fetchAll(db, sql: "SELECT name FROM item WHERE kind = 'project'")
+                        throw SearchQueryError.unsatisfiable(
+                            filter: "project", value: name,
+                            reason: "no project in the catalog has that name (`catalog search kind:project` lists them)",
+                            suggestions: Suggestions.closest(to: name, among: projects))
+                    }
+                default: continue
+                }
+            }
+        }
     }
 
     /// Items matching `query`, `offset` results in: by relevance (best first: bm25, name above

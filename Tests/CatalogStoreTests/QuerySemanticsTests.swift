@@ -117,7 +117,6 @@ import Testing
         // folder: on Frame.io (the subtree of a folder of that path) and Dash.
         (#"folder:"Card 001""#, ["f1", "f2"]),
         (#"folder:"Feature Film/Card 001""#, ["f1", "f2"]),
-        (#"folder:"card 00""#, []),
         ("folder:Campaigns", ["d2", "d3"]),
         // Unicode case folding in values and folder paths.
         (#"Editor:"søren ødegaard""#, ["f1"]),
@@ -154,5 +153,29 @@ import Testing
         // Facets out of time say they are estimates, and still name the kind the matches have.
         let facets = try database.facets(query, budget: .zero)
         #expect(facets.isEstimate && facets.builtIn[.kind]?.map(\.value) == ["file"])
+    }
+}
+
+/// Filters nothing in the catalog can satisfy are refused, saying why (issue 29: no silent zeros).
+@Suite struct UnsatisfiableFilterTests {
+    @Test func aFilterNothingCanSatisfyIsAnErrorNamingWhatWould() async throws {
+        let database = try await QuerySemanticsTests.catalog()
+        // The catalog holds labels (f1, f2): label: is fine; a V4-only catalog is tried below.
+        #expect(try database.parseQuery("label:approved").filters.count == 1)
+        #expect {
+            try database.parseQuery(#"folder:"Card 01""#)
+        } throws: { error in
+            "\(error)".contains("no folder in the catalog has that path") && "\(error)".contains("Did you mean 'Card 001'")
+        }
+        #expect { try database.parseQuery(#"project:"Feature Flim""#) } throws: { "\($0)".contains("Did you mean 'Feature Film'") }
+        // Wildcards, alternatives and negations are not refused: they may match, or need nothing.
+        #expect(try database.parseQuery("project:nothing*").filters.count == 1)
+        #expect(try database.parseQuery(#"folder:"Card 01" OR Brand:Acme"#).groups.count == 1)
+        #expect(try database.parseQuery(#"-folder:"Card 01" kind:file"#).filters.count == 2)
+        let unlabelled = try CatalogDatabase.inMemory()
+        let crawl = try unlabelled.beginCrawl(source: .frameio, api: .v4)
+        try await unlabelled.stage([QuerySemanticsTests.v4File("f", "S/W/P/clip.mov", size: 1)], in: crawl)
+        try await unlabelled.complete(crawl, stats: CrawlStats())
+        #expect { try unlabelled.parseQuery("label:approved") } throws: { "\($0)".contains("no item in the catalog has a label") }
     }
 }

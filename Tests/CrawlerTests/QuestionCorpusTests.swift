@@ -112,7 +112,10 @@ import Testing
                 String($0.path.split(separator: "/").last ?? "")
             } ?? "none"
         let project = v4.projects[0].name
-        let projectFolder = project + "/" + folderName
+        let projectFolder =
+            all.first { $0.kind == "folder" && $0.projectName == project && $0.path.split(separator: "/").count == 4 }.map {
+                $0.path.split(separator: "/").suffix(2).joined(separator: "/")
+            } ?? project
         let crew = v4.users[2].name
         return [
             ("kind:file source:frameio", { $0.source == .frameio && $0.kind == "file" }),

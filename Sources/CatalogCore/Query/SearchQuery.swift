@@ -69,6 +69,22 @@ public struct SearchQuery: Sendable, Equatable {
     /// Whether the query asks for nothing at all.
     public var isEmpty: Bool { clauses.isEmpty && exclusions.isEmpty && filters.isEmpty && groups.isEmpty }
 
+    /// The filters an item must satisfy to match (those not under a negation): one that nothing
+    /// in the catalog can satisfy makes the whole query answer nothing.
+    public var requiredFilters: [Filter] {
+        func inside(_ condition: Condition, negated: Bool) -> [Filter] {
+            switch condition {
+            case .term: []
+            case .filter(let filter): negated ? [] : [filter]
+            case .all(let conditions): conditions.flatMap { inside($0, negated: negated) }
+            // Any of several: each alternative may be the one that matches.
+            case .any: []
+            case .not(let condition): inside(condition, negated: !negated)
+            }
+        }
+        return filters.filter { !$0.isNegated }.map(\.filter) + groups.flatMap { inside($0, negated: false) }
+    }
+
     /// Every filter the query holds, in groups too (negated or not).
     public var allFilters: [Filter] {
         func inside(_ condition: Condition) -> [Filter] {

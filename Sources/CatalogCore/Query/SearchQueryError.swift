@@ -11,6 +11,9 @@ public enum SearchQueryError: CatalogFailure, Sendable, Equatable {
     case invalidValue(filter: String, value: String, expected: String)
     /// A field of fixed options has no option `value` (`"Review Status":Aproved`).
     case unknownValue(field: String, value: String, suggestions: [String])
+    /// A filter nothing in the catalog can satisfy (`label:` with no labelled item, a folder or
+    /// project of that name nowhere), with why and the closest values there are.
+    case unsatisfiable(filter: String, value: String, reason: String, suggestions: [String])
     /// The query is longer than ``SearchQueryParser/maxLength``.
     case tooLong(length: Int, maximum: Int)
 
@@ -37,6 +40,10 @@ public enum SearchQueryError: CatalogFailure, Sendable, Equatable {
             var text = "\(Self.quoted(field)) has no option '\(value)', so nothing could match."
             if !suggestions.isEmpty { text += " Did you mean \(suggestions.map { "'\($0)'" }.joined(separator: " or "))?" }
             return text + " `catalog fields \"\(field)\"` lists its options."
+        case .unsatisfiable(let filter, let value, let reason, let suggestions):
+            var text = "'\(filter):\(value)' can match nothing: \(reason)."
+            if !suggestions.isEmpty { text += " Did you mean \(suggestions.map { "'\($0)'" }.joined(separator: " or "))?" }
+            return text
         case .invalidValue(let filter, let value, let expected):
             let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
             return "invalid value '\(shown)' for filter '\(filter):': expected \(expected)."
