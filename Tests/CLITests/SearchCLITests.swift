@@ -117,3 +117,32 @@ import Testing
         #expect(run.status == 0 && run.stderr.contains("the catalog is empty: run `catalog crawl`"), "\(run.stderr)")
     }
 }
+
+/// The README's search commands run as written on the quick start's demo catalog.
+@Suite struct ReadmeExamplesCLITests {
+    @Test func theReadmesSearchesRun() async throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("README.md")
+        let lines = try String(contentsOf: readme, encoding: .utf8).split(separator: "\n").map(String.init).filter { $0.hasPrefix("catalog search ") }
+        #expect(lines.count >= 4, "\(lines)")
+        let directory = try scratchDirectory()
+        let demo = try await runCatalog(["demo", "--db", directory + "/catalog-demo.sqlite"])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        for line in lines {
+            // The command as a shell runs it (quotes, globs that match nothing), on the demo catalog.
+            let command = line.components(separatedBy: "#").first ?? line
+            var shell = command.replacingOccurrences(of: "catalog search ", with: "\(catalogBinary) search ")
+            if !shell.contains("--db") { shell += " --db catalog-demo.sqlite" }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", shell + " > /dev/null"]
+            process.currentDirectoryURL = URL(fileURLWithPath: directory)
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "README's `\(line)`: \(stderr)")
+        }
+    }
+}

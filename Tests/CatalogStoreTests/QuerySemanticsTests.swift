@@ -11,7 +11,8 @@ import Testing
     ) -> CatalogItem {
         let name = String(path.split(separator: "/").last ?? "")
         var item = CatalogItem(
-            source: .frameio, id: id, kind: .file, name: name, parentID: nil, projectID: "proj", path: path, size: size, label: label,
+            source: .frameio, id: id, kind: .file, name: name, parentID: nil, projectID: "proj", path: path, size: size,
+            updatedAt: Date(timeIntervalSinceNow: -86_400), label: label,
             text: metadata.values.flatMap { $0 }.joined(separator: "\n"), record: #"{"id":"\#(id)"}"#, state: state)
         item.metadata = metadata
         return item
@@ -121,8 +122,9 @@ import Testing
         // Unicode case folding in values and folder paths.
         (#"Editor:"søren ødegaard""#, ["f1"]),
         (#"folder:"über archive""#, ["f3"]),
-        // A Frame.io V4 file still uploading.
+        // A Frame.io V4 file still uploading; what changed in the last week.
         ("state:created", ["f4"]),
+        ("kind:file updated:>7d", ["f1", "f2", "f3", "f4"]),
     ])
     func aQuestionGetsItsAnswer(_ text: String, _ expected: [String]) async throws {
         let database = try await Self.catalog()
@@ -177,5 +179,46 @@ import Testing
         try await unlabelled.stage([QuerySemanticsTests.v4File("f", "S/W/P/clip.mov", size: 1)], in: crawl)
         try await unlabelled.complete(crawl, stats: CrawlStats())
         #expect { try unlabelled.parseQuery("label:approved") } throws: { "\($0)".contains("no item in the catalog has a label") }
+    }
+}
+
+/// Every query of docs/query-language.md's cheat sheet runs on the catalog whose answers the
+/// cheat sheet's questions describe, without an error (the docs stay true).
+@Suite struct CheatSheetTests {
+    static func cheatSheetQueries() throws -> [String] {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/query-language.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        guard let start = text.range(of: "## Cheat sheet"), let end = text.range(of: "\n## ", range: start.upperBound..<text.endIndex) else {
+            return []
+        }
+        var queries: [String] = []
+        for line in text[start.upperBound..<end.lowerBound].split(separator: "\n") where line.hasPrefix("| ") && !line.hasPrefix("| the question") {
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false)
+            guard cells.count > 2 else { continue }
+            // Each `query` in the second cell (some rows give two).
+            let parts = cells[2].split(separator: "`", omittingEmptySubsequences: false)
+            for index in stride(from: 1, to: parts.count, by: 2) {
+                var query = String(parts[index])
+                if query.hasPrefix("catalog search ") { query.removeFirst("catalog search ".count) }
+                queries.append(query)
+            }
+        }
+        return queries
+    }
+
+    @Test func everyCheatSheetQueryRuns() async throws {
+        let queries = try Self.cheatSheetQueries()
+        #expect(queries.count >= 20, "\(queries)")
+        let database = try await QuerySemanticsTests.catalog()
+        for text in queries {
+            do {
+                let query = try database.parseQuery(text)
+                let found = try database.search(query, limit: 100)
+                #expect(!found.isEmpty, "the cheat sheet's `\(text)` finds nothing in the catalog it describes")
+            } catch {
+                Issue.record("the cheat sheet's `\(text)` fails: \(error)")
+            }
+        }
     }
 }
