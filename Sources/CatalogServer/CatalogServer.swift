@@ -20,17 +20,28 @@ public struct CatalogServer: Sendable {
     let token: String?
     let thumbnails: ThumbnailCache
     let logger: Logger
+    /// The host names a request's `Host` may give (lower case, no port); nil: any.
+    let allowedHosts: Set<String>?
+
+    /// The names loopback answers to.
+    public static let loopbackNames = ["localhost", "127.0.0.1", "[::1]"]
 
     /// A server for `database`, showing the pictures of `thumbnails` (by default the cache beside
-    /// the catalog that `catalog crawl --thumbnails` fills).
+    /// the catalog that `catalog crawl --thumbnails` fills). Without a token it answers only
+    /// requests whose `Host` names loopback or one of `allowHosts`: a web page whose domain
+    /// rebinds to 127.0.0.1 gets a 403, not the catalog. With a token, `Host` is checked only
+    /// when `allowHosts` are given.
     public init(
-        database: CatalogDatabase, link: WebLink, token: String?, thumbnails: ThumbnailCache? = nil, logger: Logger = Logger(label: "catalog.serve")
+        database: CatalogDatabase, link: WebLink, token: String?, thumbnails: ThumbnailCache? = nil, allowHosts: [String] = [],
+        logger: Logger = Logger(label: "catalog.serve")
     ) {
         self.database = database
         self.link = link
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         self.thumbnails = thumbnails ?? ThumbnailCache(database: database)
         self.logger = logger
+        let given = allowHosts.map { $0.lowercased() }
+        self.allowedHosts = self.token == nil || !given.isEmpty ? Set(Self.loopbackNames + given) : nil
     }
 
     /// The policy every answer carries: only this server's own script, styles and images.
@@ -41,6 +52,7 @@ public struct CatalogServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: SecurityHeaders())
+        if let allowedHosts { router.add(middleware: HostCheck(allowed: allowedHosts)) }
         if let token { router.add(middleware: TokenCheck(token: token)) }
         let api = API(database: database, link: link, thumbnails: thumbnails)
         api.addRoutes(to: router.group("api"))
@@ -82,9 +94,44 @@ public struct CatalogServer: Sendable {
             logger: quiet)
     }
 
-    /// Whether `host` is a loopback address (serving there needs no token).
+    /// Whether `host` is a loopback address (serving there needs no token): `localhost`, `::1`,
+    /// or an IPv4 address in 127.0.0.0/8 written as one (`127.example.com` is a name, which may
+    /// resolve anywhere).
     public static func isLoopback(_ host: String) -> Bool {
-        ["127.0.0.1", "::1", "localhost"].contains(host.lowercased()) || host.hasPrefix("127.")
+        let name = host.lowercased()
+        if name == "localhost" || name == "::1" || name == "[::1]" { return true }
+        var address = in_addr()
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }), inet_pton(AF_INET, name, &address) == 1 else {
+            return false
+        }
+        return parts.first == "127"
+    }
+}
+
+/// Requests whose `Host` names none of the allowed names are refused (403), before anything is
+/// read: the defence against DNS rebinding that Jupyter and Datasette use.
+struct HostCheck: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let allowed: Set<String>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // HTTP/1.1 carries Host in the authority; a client that sends none is no browser.
+        if let authority = request.headers[HTTPField.Name("Host")!] ?? request.head.authority, !allowed.contains(Self.hostname(authority)) {
+            return APIAnswer.error(
+                .forbidden,
+                "this catalog server answers only requests for \(allowed.sorted().joined(separator: ", ")) (a page on another domain cannot read it; `catalog serve --allow-host NAME` adds a name)"
+            )
+        }
+        return try await next(request, context)
+    }
+
+    /// The host name of a `Host` value, lower case, without its port (`[::1]:8420` → `[::1]`).
+    static func hostname(_ authority: String) -> String {
+        let value = authority.lowercased()
+        if value.hasPrefix("["), let close = value.firstIndex(of: "]") { return String(value[...close]) }
+        if let colon = value.lastIndex(of: ":"), value.firstIndex(of: ":") == colon { return String(value[..<colon]) }
+        return value
     }
 }
 

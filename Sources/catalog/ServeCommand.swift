@@ -11,7 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Browse and search the catalog in a web browser (read-only).",
         discussion: """
-            Serves search (the same query language, with facets), item pages, a folder browser, duplicates, changes and status at http://127.0.0.1:8420, and their JSON under /api (/api/openapi.json). The catalog is opened read-only: serve runs while crawls write. Listening on another address needs a token (--token or CATALOG_SERVE_TOKEN), which every request must carry (Authorization: Bearer TOKEN, or the token as the password a browser asks for).
+            Serves search (the same query language, with facets), item pages, a folder browser, duplicates, changes and status at http://127.0.0.1:8420, and their JSON under /api (/api/openapi.json). The catalog is opened read-only: serve runs while crawls write. Listening on another address needs a token (--token or CATALOG_SERVE_TOKEN), which every request must carry (Authorization: Bearer TOKEN, or the token as the password a browser asks for). Without a token, only requests addressed to loopback (127.0.0.1, localhost, [::1]) or a name given with --allow-host are answered: a web page whose domain resolves to 127.0.0.1 cannot read the catalog.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -24,6 +24,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("The token every request must carry (default: CATALOG_SERVE_TOKEN).", valueName: "token"))
     var token: String?
+
+    @Option(
+        name: .customLong("allow-host"),
+        help: ArgumentHelp(
+            "A host name requests may be addressed to besides loopback (repeatable), e.g. the machine's name on the network.", valueName: "name"))
+    var allowHosts: [String] = []
 
     @Flag(help: "Open the search page in the browser once listening.")
     var open = false
@@ -48,7 +54,12 @@ struct ServeCommand: AsyncParsableCommand {
                     description: "the serve token must be at least 16 printable ASCII characters without spaces (e.g. openssl rand -hex 24)")
             }
             let database = try global.openDatabase()
-            let server = CatalogServer(database: database, link: try global.webLink(database), token: token)
+            // The address it listens on is a name requests may use too. With a token and no
+            // --allow-host, any name is answered (the token is the guard).
+            let bound = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+            let server = CatalogServer(
+                database: database, link: try global.webLink(database), token: token,
+                allowHosts: token != nil && allowHosts.isEmpty ? [] : allowHosts + [bound])
             let quiet = global.quiet
             let openIt = open
             try await server.application(host: host, port: port) { url in

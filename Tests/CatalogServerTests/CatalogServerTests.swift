@@ -1,11 +1,12 @@
 import CatalogCore
-import CatalogServer
 import CatalogStore
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CatalogServer
 
 /// `catalog serve`'s API and pages, against a real listening server (HummingbirdTesting's live
 /// mode: a socket on loopback and an HTTP client).
@@ -54,6 +55,33 @@ import Testing
 
     static func json(_ response: TestResponse) throws -> JSONValue {
         try JSONParser.parse(Array(response.body.readableBytesView))
+    }
+
+    /// DNS rebinding: a page on another domain that resolves to 127.0.0.1 is refused; loopback
+    /// names and --allow-host names are answered; a name that starts with 127. is no loopback.
+    @Test func onlyLoopbackAndAllowedHostsAreAnswered() async throws {
+        let database = try await Self.catalog()
+        let link = WebLink(frameIOAPI: .v2, dashAssetURL: nil)
+        try await Application(router: CatalogServer(database: database, link: link, token: nil).router()).test(.router) { client in
+            for host in ["127.0.0.1:8420", "localhost:8420", "[::1]:8420", "LOCALHOST"] {
+                let ok = try await client.execute(uri: "/api/status", method: .get, headers: [HTTPField.Name("Host")!: host])
+                #expect(ok.status == .ok, "\(host)")
+            }
+            for host in ["evil.example:8420", "127.0.0.1.evil.example", "attacker.test"] {
+                let refused = try await client.execute(uri: "/api/search?q=interview", method: .get, headers: [HTTPField.Name("Host")!: host])
+                #expect(refused.status == .forbidden, "\(host)")
+                #expect(String(buffer: refused.body).contains("--allow-host"), "\(host)")
+            }
+        }
+        let allowing = CatalogServer(database: database, link: link, token: nil, allowHosts: ["studio.local"])
+        try await Application(router: allowing.router()).test(.router) { client in
+            let ok = try await client.execute(uri: "/api/status", method: .get, headers: [HTTPField.Name("Host")!: "studio.local:8420"])
+            #expect(ok.status == .ok)
+        }
+        #expect(CatalogServer.isLoopback("127.0.0.1") && CatalogServer.isLoopback("127.1.2.3") && CatalogServer.isLoopback("::1"))
+        #expect(
+            !CatalogServer.isLoopback("127.example.com") && !CatalogServer.isLoopback("127.0.0.1.nip.io") && !CatalogServer.isLoopback("10.0.0.1"))
+        #expect(HostCheck.hostname("[::1]:8420") == "[::1]" && HostCheck.hostname("Example.ORG:80") == "example.org")
     }
 
     @Test func searchAnswersWithItemsCountsAndFacets() async throws {
