@@ -86,7 +86,8 @@ public struct ThumbnailFetcher: Sendable {
     func fetchOne(_ item: CatalogItem) async -> (file: String, bytes: Int)? {
         guard let url = item.thumbnailURL else { return nil }
         do {
-            let response = try await transport.send(APIRequest(url: url, rateLimitGroup: "thumbnail"), timeout: timeout)
+            // A signed CDN address, no token: its redirects may go anywhere.
+            let response = try await transport.send(APIRequest(url: url, rateLimitGroup: "thumbnail", redirects: .any), timeout: timeout)
             guard response.status.code == 200, !response.body.isEmpty, response.body.count <= ThumbnailCache.maxPictureBytes,
                 let ext = ThumbnailCache.fileExtension(forType: response.headerFields[.contentType] ?? "")
             else { return nil }

@@ -16,16 +16,32 @@ public struct APIRequest: Sendable, Equatable {
     /// The service's rate-limit bucket this request draws on (e.g. `children`, `asset`, `search`):
     /// services limit each endpoint separately, so each group is paced on its own.
     public var rateLimitGroup: String
+    /// Which redirects are followed (up to five): to the same origin only (API calls), or none
+    /// (a token request: its form carries the client secret and refresh token, which must never
+    /// reach another address).
+    public var redirects: Redirects
+
+    /// Which redirects a request follows.
+    public enum Redirects: Sendable, Equatable {
+        /// Those to the same scheme, host and port; one elsewhere is the answer as it came.
+        case sameOrigin
+        /// Any (a GET that carries no credential: a signed CDN address for a thumbnail).
+        case any
+        /// None: a redirect is the answer as it came.
+        case none
+    }
 
     /// Creates a request.
     public init(
-        method: HTTPRequest.Method = .get, url: String, headerFields: HTTPFields = [:], body: [UInt8]? = nil, rateLimitGroup: String = ""
+        method: HTTPRequest.Method = .get, url: String, headerFields: HTTPFields = [:], body: [UInt8]? = nil, rateLimitGroup: String = "",
+        redirects: Redirects = .sameOrigin
     ) {
         self.method = method
         self.url = url
         self.headerFields = headerFields
         self.body = body
         self.rateLimitGroup = rateLimitGroup
+        self.redirects = redirects
     }
 }
 

@@ -35,6 +35,10 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         configuration.decompression = .enabled(limit: .size(defaultMaxBodyBytes))
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(90))
         configuration.connectionPool.retryConnectionEstablishment = false
+        // Redirects are followed here, by ``APIRequest/redirects``: AsyncHTTPClient's own
+        // following keeps a 307's method and body across origins (a token request's client
+        // secret was POSTed to another host).
+        configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
@@ -105,7 +109,45 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         }
     }
 
+    /// The most redirects one request follows.
+    public static let maxRedirects = 5
+
+    /// Sends `request`, following the redirects it allows (same origin only, at most
+    /// ``maxRedirects``; 303, and 301 or 302 after a POST, as a GET without a body), all within
+    /// `timeout`. A redirect it does not follow is the answer.
     private func exchange(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
+        var current = request
+        var response = try await exchangeOnce(current, timeout: timeout)
+        for _ in 0..<Self.maxRedirects {
+            guard [301, 302, 303, 307, 308].contains(response.status.code), current.redirects != .none,
+                let location = response.headerFields[.location],
+                let next = current.redirects == .any
+                    ? URL(string: location, relativeTo: URL(string: current.url))?.absoluteURL.absoluteString
+                    : Self.sameOrigin(location, from: current.url)
+            else { return response }
+            current.url = next
+            if response.status.code == 303 || (current.method == .post && [301, 302].contains(response.status.code)) {
+                current.method = .get
+                current.body = nil
+                current.headerFields[.contentType] = nil
+            }
+            response = try await exchangeOnce(current, timeout: timeout)
+        }
+        return response
+    }
+
+    /// `location` resolved against `url` when it is on the same scheme, host and port; nil otherwise.
+    static func sameOrigin(_ location: String, from url: String) -> String? {
+        guard let base = URL(string: url), let target = URL(string: location, relativeTo: base)?.absoluteURL,
+            target.scheme?.lowercased() == base.scheme?.lowercased(), target.host?.lowercased() == base.host?.lowercased(),
+            (target.port ?? defaultPort(target.scheme)) == (base.port ?? defaultPort(base.scheme))
+        else { return nil }
+        return target.absoluteString
+    }
+
+    private static func defaultPort(_ scheme: String?) -> Int { scheme?.lowercased() == "https" ? 443 : 80 }
+
+    private func exchangeOnce(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         for field in request.headerFields { outgoing.headers.add(name: field.name.rawName, value: field.value) }

@@ -16,7 +16,7 @@ public enum OAuthTokenEndpoint {
     ) async throws -> JSONValue {
         let request = APIRequest(
             method: .post, url: url, headerFields: [.contentType: "application/x-www-form-urlencoded", .accept: "application/json"],
-            body: Array(APIURL.form(form).utf8))
+            body: Array(APIURL.form(form).utf8), redirects: .none)
         var lastFailure = ""
         for attempt in 1...3 {
             let response: APIResponse

@@ -1,3 +1,4 @@
+import CatalogCore
 import Foundation
 import HTTPSupport
 import HTTPTypes
@@ -131,5 +132,61 @@ final class RawHTTPServer: @unchecked Sendable {
         } throws: { error in
             "\(error)".contains("240000000 bytes")
         }
+    }
+}
+
+/// Redirects (issue 31): a token request follows none (AsyncHTTPClient kept a 307's method and
+/// form across origins, so the client secret and refresh token were POSTed to another host);
+/// an API call follows those to its own origin only.
+@Suite(.serialized) struct RedirectTests {
+    /// Counts the connections a server was asked on.
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func next() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            value += 1
+            return value
+        }
+        var count: Int {
+            lock.lock()
+            defer { lock.unlock() }
+            return value
+        }
+    }
+
+    @Test func aTokenRequestFollowsNoRedirectAndAnAPICallOnlyItsOwnOrigin() async throws {
+        let elsewhere = Counter()
+        let other = try RawHTTPServer { fd in
+            _ = elsewhere.next()
+            RawHTTPServer.write(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+        }
+        let hops = Counter()
+        let server = try RawHTTPServer { fd in
+            switch hops.next() {
+            case 2:
+                RawHTTPServer.write(fd, "HTTP/1.1 302 Found\r\nLocation: /next\r\nContent-Length: 0\r\n\r\n")
+            case 3:
+                RawHTTPServer.write(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}")
+            default:
+                // To another origin, keeping the method and body (a 307).
+                RawHTTPServer.write(
+                    fd, "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:\(other.port)/steal\r\nContent-Length: 0\r\n\r\n")
+            }
+        }
+        let transport = AsyncHTTPClientTransport()
+        await #expect(throws: APIError.self) {
+            _ = try await OAuthTokenEndpoint.post(
+                form: [("client_secret", "s3cr3t"), ("refresh_token", "r3fr3sh")], to: "http://127.0.0.1:\(server.port)/ims/token/v3",
+                transport: transport, service: "Adobe IMS", what: "the token", credentials: .frameIOV4)
+        }
+        // A redirect on its own origin is followed; one to another origin is the answer.
+        let followed = try await transport.send(APIRequest(url: "http://127.0.0.1:\(server.port)/v4/me"), timeout: .seconds(10))
+        #expect(followed.status == .ok && followed.body == Array("{\"ok\":true}".utf8), "\(followed.status)")
+        let crossed = try await transport.send(APIRequest(url: "http://127.0.0.1:\(server.port)/v4/me"), timeout: .seconds(10))
+        #expect(crossed.status.code == 307, "\(crossed.status)")
+        #expect(hops.count == 4)
+        #expect(elsewhere.count == 0, "another origin was asked \(elsewhere.count) times")
     }
 }
