@@ -92,7 +92,8 @@ struct CrawlRecorder {
 
     /// Records something carried past instead of failing the crawl (see ``CrawlStats/warn(_:)``).
     mutating func warn(_ message: String) {
-        warnings.warn(message)
+        // Stored with the crawl and shown by `status`: no secret goes with it.
+        warnings.warn(Secrets.redact(message))
     }
 
     /// Warns about ids staged at two paths (an asset listed in two projects, a folder listed under

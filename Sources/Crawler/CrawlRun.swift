@@ -1,6 +1,7 @@
 import CatalogCore
 import CatalogStore
 import Foundation
+import HTTPSupport
 
 /// What a source's walk hands back to the shared crawl path once it has read the service.
 struct WalkOutcome: Sendable {
@@ -85,7 +86,7 @@ enum CrawlRun {
             return report
         } catch {
             await walk.recorder.settle()
-            try? await database.fail(session, error: "\(error)", stats: walk.recorder.stats())
+            try? await database.fail(session, error: Secrets.redact("\(error)"), stats: walk.recorder.stats())
             throw error
         }
     }

@@ -61,6 +61,7 @@ public struct AccessToken: Sendable {
     /// at most 30 days); nil when it holds none.
     public init?(answer: JSONValue, now: Date = Date()) {
         guard let value = answer["access_token"]?.stringValue, !value.isEmpty else { return nil }
+        Secrets.register(value)
         self.value = value
         expiresAt = now.addingTimeInterval(answer["expires_in"]?.int64Value.map { Double(min(max($0, 1), 86_400 * 30)) } ?? 3600)
     }
@@ -123,6 +124,7 @@ public struct RotatingRefreshToken: Sendable {
     /// Takes up the refresh token a token answer carries, when it is a new one, and saves it.
     public mutating func adopt(from answer: JSONValue) throws {
         guard let rotated = answer["refresh_token"]?.stringValue, !rotated.isEmpty, rotated != current else { return }
+        Secrets.register(rotated)
         current = rotated
         try credentials?.saveRotation(section: section, clientID: clientID, configured: configured, rotated: rotated, extra: extra)
     }

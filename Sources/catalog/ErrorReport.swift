@@ -2,6 +2,7 @@ import ArgumentParser
 import CatalogCore
 import CatalogReports
 import DashClient
+import HTTPSupport
 
 /// Reports an error on stderr, with the remedy in this command line's words, and returns the
 /// exit status its class has (docs/reliability.md, "Exit codes"). Library errors say what
@@ -10,7 +11,8 @@ import DashClient
 enum ErrorReport {
     static func exit(_ error: any Error) -> ExitCode {
         let failure = error as? any CatalogFailure
-        var message = "\(error)"
+        // No secret the process holds or received ever reaches the screen.
+        var message = Secrets.redact("\(error)")
         if let remedy = failure?.remedy { message += " " + remedy.words }
         // On a terminal, wrapped at words to its width (a path or name too long for a line is
         // cut where it must be); piped, one line for a script to read.

@@ -233,3 +233,21 @@ final class ScriptedTransport: HTTPTransport {
         #expect(redact("nothing secret here: 12:30, file.mov") == "nothing secret here: 12:30, file.mov")
     }
 }
+
+/// Issue 31, item 1: a secret the process received (an access token IMS issued, a rotated
+/// refresh token) is redacted by value everywhere, whatever its shape.
+@Suite struct SecretRedactionTests {
+    @Test func issuedTokensAreRedactedByValue() throws {
+        let issued = "opaque-access-\(UUID().uuidString)"
+        let rotated = "rotated-refresh-\(UUID().uuidString)"
+        // Not a JWT, not after "Bearer": only its value gives it away.
+        #expect(Redactor(secrets: [])("403: token \(issued) has no access").contains(issued))
+        _ = AccessToken(answer: .object([("access_token", .string(issued)), ("expires_in", .number("3600"))]))
+        var refresh = RotatingRefreshToken(clientID: "c", configured: "configured-refresh-token-0001", section: "t", credentials: nil)
+        try refresh.adopt(from: .object([("refresh_token", .string(rotated))]))
+        let message = "403: token \(issued) has no access; refresh \(rotated)"
+        #expect(!Secrets.redact(message).contains(issued) && !Secrets.redact(message).contains(rotated), "\(Secrets.redact(message))")
+        #expect(!Redactor(secrets: [])(message).contains(issued))
+        #expect(Secrets.redact(message).contains("[REDACTED] has no access"))
+    }
+}
