@@ -1,6 +1,7 @@
 import CatalogCore
 import CatalogSandbox
 import Foundation
+import TestSupport
 import Testing
 
 /// `catalog crawl local` and `catalog where` through the executable: flags, the summary, the
@@ -463,16 +464,5 @@ import Testing
     }
 
     /// Runs a tool from PATH: its exit status and output.
-    static func toolStatus(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
-    }
+    static func toolStatus(_ arguments: [String]) throws -> (Int32, String) { try runTool(arguments) }
 }

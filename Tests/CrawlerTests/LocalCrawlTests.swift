@@ -147,18 +147,7 @@ import Testing
     }
 
     /// Runs a tool from PATH: its exit status and output.
-    static func toolStatus(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
-    }
+    static func toolStatus(_ arguments: [String]) throws -> (Int32, String) { try runTool(arguments) }
 
     /// MD5 as coreutils computes it, an implementation independent of the one under test.
     func md5sum(_ path: String) throws -> String {
