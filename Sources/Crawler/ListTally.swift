@@ -18,6 +18,9 @@ public struct ListTally: Sendable {
     private var total: Int?
     private var totalChanged = false
     private var ids = Set<String>()
+    /// The cursors this reading has read from or been sent to: one coming round again is a cycle
+    /// (a list that would never end).
+    var cursors = Set<String>()
     private var previous: Set<String>?
     /// What each reading saw, for the failure message.
     private var history: [String] = []
@@ -144,6 +147,7 @@ public struct ListTally: Sendable {
 
     private mutating func startReading() {
         ids = []
+        cursors = []
         total = nil
         totalChanged = false
         broken = nil

@@ -115,6 +115,13 @@ public struct V4Page<Element: Sendable>: Sendable {
     public var totalCount: Int?
     /// The page size asked for.
     public var requestedPageSize: Int
+
+    public init(elements: [Element], nextCursor: String?, totalCount: Int?, requestedPageSize: Int) {
+        self.elements = elements
+        self.nextCursor = nextCursor
+        self.totalCount = totalCount
+        self.requestedPageSize = requestedPageSize
+    }
 }
 
 /// One entry of an account's audit log.

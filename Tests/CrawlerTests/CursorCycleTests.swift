@@ -1,0 +1,37 @@
+import FrameIOV4Client
+import Testing
+
+@testable import Crawler
+
+/// Issue 31, item 6: a list whose `links.next` goes round a cycle of cursors is stopped at the
+/// first cursor it has already read from, not at the 10 000-page cap (~100 minutes at 100 calls
+/// a minute).
+@Suite struct CursorCycleTests {
+    struct Element: V4Listed {
+        var id: String
+    }
+
+    static func page(_ ids: [String], next: String?) -> V4Page<Element> {
+        V4Page(elements: ids.map(Element.init), nextCursor: next, totalCount: nil, requestedPageSize: 2)
+    }
+
+    @Test func aCycleOfTwoCursorsBreaksTheReadingAtOnce() throws {
+        var tally = ListTally(what: "children of folder f")
+        try tally.add(Self.page(["a", "b"], next: "c1"), readFrom: nil, pages: 1)
+        try tally.add(Self.page(["c", "d"], next: "c2"), readFrom: "c1", pages: 2)
+        #expect(!tally.isBroken)
+        // c2 sends the reading back to c1: a cycle of two.
+        try tally.add(Self.page(["e", "f"], next: "c1"), readFrom: "c2", pages: 3)
+        #expect(tally.isBroken)
+        // A page naming its own cursor as the next is caught the same way.
+        var own = ListTally(what: "children of folder g")
+        try own.add(Self.page(["a", "b"], next: "c9"), readFrom: "c9", pages: 1)
+        #expect(own.isBroken)
+        // A reading that ends is not: cursors are not checked across readings.
+        var fine = ListTally(what: "children of folder h")
+        try fine.add(Self.page(["a", "b"], next: "c1"), readFrom: nil, pages: 1)
+        try fine.add(Self.page(["c"], next: nil), readFrom: "c1", pages: 2)
+        let verdict = try fine.finish()
+        #expect(!fine.isBroken && verdict == .complete)
+    }
+}
