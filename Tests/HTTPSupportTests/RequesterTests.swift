@@ -251,3 +251,21 @@ final class ScriptedTransport: HTTPTransport {
         #expect(Secrets.redact(message).contains("[REDACTED] has no access"))
     }
 }
+
+/// Issue 31, item 10: a short-lived token is used for most of its life, not refreshed before
+/// every call.
+@Suite struct TokenCadenceTests {
+    @Test func theRefreshMarginScalesWithTheLifetime() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let short = try #require(
+            AccessToken(answer: .object([("access_token", .string("short-lived-token")), ("expires_in", .number("8"))]), now: now))
+        // Usable for 6 of its 8 seconds (a fixed minute made it never usable).
+        #expect(short.usable(rejected: nil, now: now.addingTimeInterval(5)) == "short-lived-token")
+        #expect(short.usable(rejected: nil, now: now.addingTimeInterval(6.5)) == nil)
+        let hour = try #require(AccessToken(answer: .object([("access_token", .string("hour-long-token"))]), now: now))
+        #expect(hour.usable(rejected: nil, now: now.addingTimeInterval(3_539)) == "hour-long-token")
+        #expect(hour.usable(rejected: nil, now: now.addingTimeInterval(3_541)) == nil)
+        // Refused by a 401: never offered again, whatever its age.
+        #expect(short.usable(rejected: "short-lived-token", now: now) == nil)
+    }
+}
