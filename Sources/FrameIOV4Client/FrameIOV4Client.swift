@@ -226,5 +226,6 @@ public struct FrameIOV4Client: Sendable {
 
     private func url(_ path: String, query: [(String, String)]) -> String { APIURL.make(baseURL, path, query: query) }
 
-    private func escape(_ component: String) -> String { APIURL.escape(component) }
+    /// Ids go out as path segments, dots encoded (an id `..` is not a way up).
+    private func escape(_ component: String) -> String { APIURL.escapeSegment(component) }
 }

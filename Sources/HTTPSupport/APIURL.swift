@@ -27,6 +27,12 @@ public enum APIURL {
         component.addingPercentEncoding(withAllowedCharacters: unreserved) ?? component
     }
 
+    /// A path segment with dots encoded too: an id `.` or `..` would otherwise be a dot-segment
+    /// that a URL normaliser collapses (`/folders/../children` asks for another resource).
+    public static func escapeSegment(_ component: String) -> String {
+        escape(component).replacingOccurrences(of: ".", with: "%2E")
+    }
+
     private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
 }
 

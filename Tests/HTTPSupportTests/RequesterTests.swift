@@ -269,3 +269,15 @@ final class ScriptedTransport: HTTPTransport {
         #expect(short.usable(rejected: "short-lived-token", now: now) == nil)
     }
 }
+
+/// Issue 31, item 11: an id `.` or `..` is no dot-segment a URL normaliser collapses.
+@Suite struct SegmentEscapeTests {
+    @Test func dotsInAnIdAreEncoded() throws {
+        #expect(APIURL.escapeSegment("..") == "%2E%2E" && APIURL.escapeSegment(".") == "%2E")
+        #expect(APIURL.escapeSegment("a.b/c d") == "a%2Eb%2Fc%20d")
+        let url = try #require(URL(string: "https://api.example/v4/folders/\(APIURL.escapeSegment(".."))/children"))
+        #expect(url.standardized.path.hasSuffix("/folders/%2E%2E/children") || url.standardized.absoluteString.contains("%2E%2E"))
+        // Query values keep their dots (`include=metadata.x` stays readable).
+        #expect(APIURL.escape("a.b") == "a.b")
+    }
+}
