@@ -21,7 +21,9 @@ struct StatusCommand: AsyncParsableCommand {
                 lines += Self.lines(for: status, now: Date())
                 if status.source == .local { lines += try Self.volumeLines(database.volumes(), now: Date()) }
             }
-            Terminal.output(lines.joined(separator: "\n"))
+            // Read by people, not a data format: a service's text (an asset type, a warning, an
+            // error) is made harmless even when the output goes to a file replayed later.
+            Terminal.output(TerminalText.sanitize(lines.joined(separator: "\n"), keepingLines: true))
         } catch {
             throw ErrorReport.exit(error)
         }

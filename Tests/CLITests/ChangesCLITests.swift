@@ -75,3 +75,25 @@ import Testing
         #expect(parser.moment("someday") == nil)
     }
 }
+
+/// Issue 31, item 13: `catalog status > log; cat log` replayed a terminal escape from a service's
+/// text (an asset type in a warning). Status is read by people: it is safe in a file too.
+@Suite struct StatusSafetyCLITests {
+    @Test func statusNeverCarriesATerminalEscapeEvenToAFile() async throws {
+        let path = try scratchDirectory() + "/c.sqlite"
+        let database = try CatalogDatabase(path: path)
+        let crawl = try database.beginCrawl(source: .frameio, api: .v4)
+        try await database.stage(
+            [
+                CatalogItem(
+                    source: .frameio, id: "a", kind: .other, name: "x", parentID: nil, projectID: nil, path: "x", record: #"{"id":"a"}"#)
+            ], in: crawl)
+        var stats = CrawlStats()
+        stats.warn("1 asset of an unknown type 'evil\u{1B}]0;owned\u{07}' kept as other")
+        try await database.complete(crawl, stats: stats)
+        let status = try await runCatalog(["status", "--db", path])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("unknown type 'evil"), "\(status.stdout)")
+        #expect(!status.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(status.stdout.debugDescription)")
+    }
+}

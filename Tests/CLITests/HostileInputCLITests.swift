@@ -43,9 +43,10 @@ import Testing
         #expect(run.contains("latest crawl #1 failed"), "\(run)")
         #expect(!run.unicodeScalars.contains("\u{1B}") && !run.unicodeScalars.contains("\u{202E}"), "\(run)")
         #expect(run.contains("␛[2J␛[H␛[32mAll good, crawl OK invoice\u{FFFD}gpj.exe"))
-        // Piped, the data is written as it is.
+        // Piped too: status is read by people, not a data format (`catalog status > log; cat log`
+        // replayed the escape).
         let piped = try await runCatalog(["status", "--db", path])
-        #expect(piped.stdout.unicodeScalars.contains("\u{1B}"))
+        #expect(!piped.stdout.unicodeScalars.contains("\u{1B}") && piped.stdout.contains("␛[2J"), "\(piped.stdout)")
     }
 }
 
