@@ -42,7 +42,8 @@ public struct ThumbnailFetcher: Sendable {
 
     /// A fetcher into `cache` through `transport`.
     public init(
-        cache: ThumbnailCache, transport: any HTTPTransport = AsyncHTTPClientTransport(), concurrency: Int = 16, timeout: Duration = .seconds(20)
+        cache: ThumbnailCache, transport: any HTTPTransport = AsyncHTTPClientTransport(maxBodyBytes: ThumbnailCache.maxPictureBytes),
+        concurrency: Int = 16, timeout: Duration = .seconds(20)
     ) {
         self.cache = cache
         self.transport = transport

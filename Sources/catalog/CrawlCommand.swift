@@ -187,7 +187,12 @@ struct CrawlCommand: AsyncParsableCommand {
             options.mode = full || verify ? .full : .automatic
             options.since = since.flatMap(Timestamp.parse)
             options.force = force
-            if fetchThumbnails { options.thumbnails = ThumbnailFetcher(cache: ThumbnailCache(database: database, capacity: cacheSize)) }
+            // Pictures follow --timeout too (at most 20 s each: a thumbnail is small), and are
+            // read no further than the picture limit.
+            if fetchThumbnails {
+                options.thumbnails = ThumbnailFetcher(
+                    cache: ThumbnailCache(database: database, capacity: cacheSize), timeout: .milliseconds(Int64(min(timeout, 20) * 1000)))
+            }
             display.start()
             let report: CrawlReport
             do {

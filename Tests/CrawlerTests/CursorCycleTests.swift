@@ -1,4 +1,7 @@
+import CatalogStore
+import Foundation
 import FrameIOV4Client
+import HTTPSupport
 import Testing
 
 @testable import Crawler
@@ -33,5 +36,18 @@ import Testing
         try fine.add(Self.page(["c"], next: nil), readFrom: "c1", pages: 2)
         let verdict = try fine.finish()
         #expect(!fine.isBroken && verdict == .complete)
+    }
+}
+
+/// Issue 31, item 8: the thumbnail fetcher reads no body past the picture limit (it read up to
+/// the API's 32 MiB before checking its 2 MB limit, 16 at a time: ~500 MB peak on huge
+/// "thumbnails"); a `Content-Length` over it is refused before anything is read.
+@Suite struct ThumbnailBoundTests {
+    @Test func picturesAreReadNoFurtherThanTheirLimit() throws {
+        let database = try CatalogDatabase.inMemory()
+        let fetcher = ThumbnailFetcher(cache: ThumbnailCache(database: database, directory: NSTemporaryDirectory() + "/thumbs-\(UUID().uuidString)"))
+        let transport = try #require(fetcher.transport as? AsyncHTTPClientTransport)
+        #expect(transport.maxBodyBytes == ThumbnailCache.maxPictureBytes)
+        #expect(ThumbnailCache.maxPictureBytes < AsyncHTTPClientTransport.defaultMaxBodyBytes / 10)
     }
 }
