@@ -80,12 +80,21 @@ public struct CatalogServer: Sendable {
         Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// How long a connection may send nothing before it is closed: a client that opens
+    /// connections and never speaks (10 000 held 10 023 descriptors) cannot keep them.
+    public static let idleTimeout: Duration = .seconds(30)
+
     /// The application listening on `host:port`; `onReady` gets the address it listens at.
-    public func application(host: String, port: Int, onReady: @escaping @Sendable (String) async -> Void) -> some ApplicationProtocol {
+    /// Connections that send nothing for `idleTimeout` are closed.
+    public func application(
+        host: String, port: Int, idleTimeout: Duration = CatalogServer.idleTimeout, onReady: @escaping @Sendable (String) async -> Void
+    ) -> some ApplicationProtocol {
         var quiet = logger
         quiet.logLevel = .warning
+        let (seconds, attoseconds) = idleTimeout.components
         return Application(
             router: router(),
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000))),
             configuration: .init(address: .hostname(host, port: port), serverName: "catalog"),
             onServerRunning: { channel in
                 let shown = host.contains(":") ? "[\(host)]" : host

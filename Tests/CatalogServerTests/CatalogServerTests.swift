@@ -250,3 +250,37 @@ import Testing
         #expect(CatalogServer.isLoopback("127.0.0.1") && CatalogServer.isLoopback("::1") && !CatalogServer.isLoopback("0.0.0.0"))
     }
 }
+
+/// Issue 31, item 14: a connection that sends nothing is closed after the idle timeout, so idle
+/// connections cannot pile up.
+@Suite struct IdleConnectionTests {
+    @Test func aSilentConnectionIsClosed() async throws {
+        let database = try CatalogDatabase.inMemory()
+        let server = CatalogServer(database: database, link: WebLink(frameIOAPI: .v2, dashAssetURL: nil), token: nil)
+        let ready = AsyncStream<String>.makeStream()
+        let app = server.application(host: "127.0.0.1", port: 0, idleTimeout: .milliseconds(500)) { url in ready.continuation.yield(url) }
+        let running = Task { try await app.runService() }
+        defer { running.cancel() }
+        var urls = ready.stream.makeAsyncIterator()
+        let url = try #require(await urls.next())
+        let port = try #require(URL(string: url)?.port)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(connected == 0)
+        // Send nothing; the server closes the connection (a read sees the end) within a few seconds.
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var byte: UInt8 = 0
+        let started = ContinuousClock.now
+        let read = recv(fd, &byte, 1, 0)
+        #expect(read == 0, "the silent connection was not closed (recv \(read))")
+        #expect(ContinuousClock.now - started < .seconds(9))
+    }
+}
