@@ -20,6 +20,8 @@ public actor DashAuth: TokenSource {
     private let mode: Mode
     private let transport: any HTTPTransport
     private let credentials: CredentialsFile?
+    /// How long each token request may take (a crawl's `--timeout`).
+    private let timeout: Duration
     private var refreshToken: RotatingRefreshToken?
     private let accessToken = AccessTokenCache()
     /// Access tokens issued during this run (for redaction checks in tests).
@@ -29,8 +31,9 @@ public actor DashAuth: TokenSource {
     static let credentialsSection = "dash"
 
     /// Creates the token source; `credentials` keeps rotated refresh tokens.
-    public init(mode: Mode, transport: any HTTPTransport, credentials: CredentialsFile?) {
+    public init(mode: Mode, transport: any HTTPTransport, credentials: CredentialsFile?, timeout: Duration = .seconds(30)) {
         self.mode = mode
+        self.timeout = timeout
         self.transport = transport
         self.credentials = credentials
         if case .refresh(let clientID, _, let configured, _) = mode {
@@ -63,7 +66,8 @@ public actor DashAuth: TokenSource {
         }
         let json = try await OAuthTokenEndpoint.post(
             form: [("grant_type", "refresh_token"), ("client_id", clientID), ("client_secret", clientSecret), ("refresh_token", current)],
-            to: APIURL.base(authURL) + "/oauth/token", transport: transport, service: "Dash", what: "the token refresh", credentials: .dash)
+            to: APIURL.base(authURL) + "/oauth/token", transport: transport, service: "Dash", what: "the token refresh", credentials: .dash,
+            timeout: timeout)
         guard let token = AccessToken(answer: json) else {
             throw APIError.unauthorized(service: "Dash", what: "the token refresh (no access token in the answer)", credentials: .dash, signIn: true)
         }

@@ -32,13 +32,16 @@ public actor IMSAuth: TokenSource {
     private let mode: Mode
     private let transport: any HTTPTransport
     private let credentials: CredentialsFile?
+    /// How long each token request may take (a crawl's `--timeout`).
+    private let timeout: Duration
     private var refreshToken: RotatingRefreshToken?
     private let accessToken = AccessTokenCache()
     /// Access tokens obtained during this run.
     public private(set) var exchanges = 0
 
-    public init(mode: Mode, transport: any HTTPTransport, credentials: CredentialsFile?) {
+    public init(mode: Mode, transport: any HTTPTransport, credentials: CredentialsFile?, timeout: Duration = .seconds(30)) {
         self.mode = mode
+        self.timeout = timeout
         self.transport = transport
         self.credentials = credentials
         if case .refresh(let clientID, _, let configured, let authURL) = mode {
@@ -82,7 +85,7 @@ public actor IMSAuth: TokenSource {
             form = [("grant_type", "client_credentials"), ("client_id", clientID), ("client_secret", secret), ("scope", scopes)]
             authURL = url
         }
-        let json = try await Self.post(form: form, authURL: authURL, transport: transport)
+        let json = try await Self.post(form: form, authURL: authURL, transport: transport, timeout: timeout)
         guard let token = AccessToken(answer: json) else {
             throw APIError.malformedResponse(service: "Adobe IMS", what: "the token answer", detail: "no access_token")
         }
@@ -92,9 +95,11 @@ public actor IMSAuth: TokenSource {
     }
 
     /// Posts a form to `{authURL}/ims/token/v3` and returns its JSON answer (see ``OAuthTokenEndpoint/post(form:to:transport:service:what:credentials:)``).
-    public static func post(form: [(String, String)], authURL: String, transport: any HTTPTransport) async throws -> JSONValue {
+    public static func post(
+        form: [(String, String)], authURL: String, transport: any HTTPTransport, timeout: Duration = .seconds(30)
+    ) async throws -> JSONValue {
         try await OAuthTokenEndpoint.post(
             form: form, to: APIURL.base(authURL) + "/ims/token/v3", transport: transport, service: "Adobe IMS", what: "the token request",
-            credentials: .frameIOV4)
+            credentials: .frameIOV4, timeout: timeout)
     }
 }

@@ -6,13 +6,13 @@ import HTTPTypes
 /// `/ims/token/v3`): what every sign-in that exchanges a refresh token or client credentials
 /// needs, in one copy.
 public enum OAuthTokenEndpoint {
-    /// Posts `form` (form-encoded) to `url` and returns the JSON of its 200 answer. Transport
-    /// failures, 5xx and 429 are tried three times; any other answer is a refusal,
+    /// Posts `form` (form-encoded) to `url` and returns the JSON of its 200 answer, each attempt
+    /// within `timeout` (a crawl's `--timeout`). Transport failures, 5xx and 429 are tried three times; any other answer is a refusal,
     /// ``APIError/unauthorized(service:what:credentials:signIn:)`` (a refused sign-in to
     /// `credentials`) naming the status and the service's `error`.
     public static func post(
         form: [(String, String)], to url: String, transport: any HTTPTransport, service: String, what: String,
-        credentials: CredentialService
+        credentials: CredentialService, timeout: Duration = .seconds(30)
     ) async throws -> JSONValue {
         let request = APIRequest(
             method: .post, url: url, headerFields: [.contentType: "application/x-www-form-urlencoded", .accept: "application/json"],
@@ -21,7 +21,7 @@ public enum OAuthTokenEndpoint {
         for attempt in 1...3 {
             let response: APIResponse
             do {
-                response = try await transport.send(request, timeout: .seconds(30))
+                response = try await transport.send(request, timeout: timeout)
             } catch let error as TransportError {
                 lastFailure = error.reason
                 try await Task.sleep(for: .milliseconds(200 * attempt))

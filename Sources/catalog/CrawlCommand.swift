@@ -313,7 +313,9 @@ struct CrawlCommand: AsyncParsableCommand {
         let baseURL = try Self.url(frameioURL ?? environment["FRAMEIO_API_URL"], default: FrameIOV4Client.defaultBaseURL, name: name)
         guard try Self.frameIOAPI(baseURL, name: name) == .v2 else {
             let transport = AsyncHTTPClientTransport()
-            let auth = IMSAuth(mode: try Self.imsMode(environment), transport: transport, credentials: CredentialsFile.fromEnvironment(environment))
+            let auth = IMSAuth(
+                mode: try Self.imsMode(environment), transport: transport, credentials: CredentialsFile.fromEnvironment(environment),
+                timeout: .milliseconds(Int64(timeout * 1000)))
             let crawler = CrawlerFactory.frameIOV4(
                 auth: auth, baseURL: baseURL, database: database, options: options, pageSize: min(pageSize, FrameIOV4Client.maxPageSize),
                 transport: transport, retry: retry)
@@ -355,7 +357,9 @@ struct CrawlCommand: AsyncParsableCommand {
         }
         let baseURL = try Self.url(dashURL ?? value("DASH_API_URL"), default: DashClient.defaultBaseURL, name: "--dash-url or DASH_API_URL")
         let transport = AsyncHTTPClientTransport()
-        let auth = DashAuth(mode: mode, transport: transport, credentials: CredentialsFile.fromEnvironment(environment))
+        let auth = DashAuth(
+            mode: mode, transport: transport, credentials: CredentialsFile.fromEnvironment(environment), timeout: .milliseconds(Int64(timeout * 1000))
+        )
         let crawler = CrawlerFactory.dash(
             auth: auth, baseURL: baseURL, database: database, options: options, pageSize: min(pageSize, DashClient.defaultPageSize),
             transport: transport, retry: retry)

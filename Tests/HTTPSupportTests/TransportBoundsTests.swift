@@ -160,19 +160,22 @@ final class RawHTTPServer: @unchecked Sendable {
         let elsewhere = Counter()
         let other = try RawHTTPServer { fd in
             _ = elsewhere.next()
-            RawHTTPServer.write(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+            RawHTTPServer.write(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}")
         }
         let hops = Counter()
         let server = try RawHTTPServer { fd in
             switch hops.next() {
             case 2:
-                RawHTTPServer.write(fd, "HTTP/1.1 302 Found\r\nLocation: /next\r\nContent-Length: 0\r\n\r\n")
+                RawHTTPServer.write(fd, "HTTP/1.1 302 Found\r\nLocation: /next\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
             case 3:
-                RawHTTPServer.write(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}")
+                RawHTTPServer.write(
+                    fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 11\r\n\r\n{\"ok\":true}")
             default:
                 // To another origin, keeping the method and body (a 307).
                 RawHTTPServer.write(
-                    fd, "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:\(other.port)/steal\r\nContent-Length: 0\r\n\r\n")
+                    fd,
+                    "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:\(other.port)/steal\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+                )
             }
         }
         let transport = AsyncHTTPClientTransport()
@@ -188,5 +191,23 @@ final class RawHTTPServer: @unchecked Sendable {
         #expect(crossed.status.code == 307, "\(crossed.status)")
         #expect(hops.count == 4)
         #expect(elsewhere.count == 0, "another origin was asked \(elsewhere.count) times")
+    }
+}
+
+/// Issue 31, item 7: a token endpoint that never answers holds a sign-in for about three times
+/// the crawl's `--timeout`, not a fixed 30 s three times over (91 s).
+@Suite(.serialized) struct TokenTimeoutTests {
+    @Test func aSilentTokenEndpointFailsWithinTheTimeout() async throws {
+        let server = try RawHTTPServer { _ in Thread.sleep(forTimeInterval: 20) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        await #expect(throws: (any Error).self) {
+            _ = try await OAuthTokenEndpoint.post(
+                form: [("grant_type", "client_credentials")], to: "http://127.0.0.1:\(server.port)/ims/token/v3",
+                transport: AsyncHTTPClientTransport(),
+                service: "Adobe IMS", what: "the token", credentials: .frameIOV4, timeout: .milliseconds(300))
+        }
+        // Three attempts of 0.3 s and their pauses; the bound leaves room for a loaded machine.
+        #expect(clock.now - started < .seconds(15), "took \(clock.now - started)")
     }
 }
