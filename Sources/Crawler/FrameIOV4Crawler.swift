@@ -75,7 +75,10 @@ extension FrameIOV4Crawler {
 
     struct PageResult: Sendable {
         var reading: Reading
-        var page: V4Page<V4Asset>
+        /// The page, or nil when the list is a project's root folder the service refused.
+        var page: V4Page<V4Asset>?
+        /// Why the root folder could not be listed.
+        var refusal: String? = nil
     }
 
     struct Walk: SourceWalk {
@@ -216,6 +219,11 @@ extension FrameIOV4Crawler {
             }
             for root in roots { start(root) }
             let client = self.client
+            // A project whose root folder answers 403, 404 or 410 is carried past (its items kept
+            // as the last crawl had them), as v2 does, rather than failing the account's crawl;
+            // not in a delta's reads, which place what they read afterwards.
+            let carriesRefusals = collected == nil
+            var refusedRoots: [(container: Container, answer: String)] = []
             try await withThrowingTaskGroup(of: PageResult.self) { group in
                 func fill(_ group: inout ThrowingTaskGroup<PageResult, any Error>) {
                     for bucket in buckets {
@@ -223,14 +231,22 @@ extension FrameIOV4Crawler {
                             running[bucket, default: 0] += 1
                             group.addTask {
                                 let container = reading.container
-                                let page =
-                                    if let list = reading.list {
-                                        try await client.folderChildren(
-                                            list, accountID: container.accountID, folderID: container.assetID, after: reading.cursor)
-                                    } else {
-                                        try await client.versions(accountID: container.accountID, stackID: container.assetID, after: reading.cursor)
-                                    }
-                                return PageResult(reading: reading, page: page)
+                                do {
+                                    let page =
+                                        if let list = reading.list {
+                                            try await client.folderChildren(
+                                                list, accountID: container.accountID, folderID: container.assetID, after: reading.cursor)
+                                        } else {
+                                            try await client.versions(
+                                                accountID: container.accountID, stackID: container.assetID, after: reading.cursor)
+                                        }
+                                    return PageResult(reading: reading, page: page)
+                                } catch let error as APIError {
+                                    guard carriesRefusals, reading.pages == 0, container.parentItemID == container.projectID,
+                                        case .rejected(_, _, let status, _) = error, [403, 404, 410].contains(status)
+                                    else { throw error }
+                                    return PageResult(reading: reading, page: nil, refusal: "\(error)")
+                                }
                             }
                         }
                     }
@@ -238,8 +254,12 @@ extension FrameIOV4Crawler {
                 fill(&group)
                 while let result = try await group.next() {
                     var reading = result.reading
-                    let page = result.page
                     running[reading.bucket, default: 0] -= 1
+                    guard let page = result.page else {
+                        refusedRoots.append((reading.container, result.refusal ?? "an error"))
+                        fill(&group)
+                        continue
+                    }
                     reading.pages += 1
                     reading.count += page.elements.count
                     try reading.tally.add(page, readFrom: reading.cursor, pages: reading.pages)
@@ -283,6 +303,17 @@ extension FrameIOV4Crawler {
                     for item in items { try await emit(item) }
                     recorder.report(estimatedTotal: estimatedTotal, pendingPages: queues.values.reduce(0) { $0 + $1.count })
                 }
+            }
+            // The refused projects' items, staged unchanged (only ids this crawl did not stage:
+            // the walk is over, so nothing it read is overwritten), each project named.
+            guard !refusedRoots.isEmpty else { return }
+            try await recorder.flush()
+            for (container, answer) in refusedRoots {
+                let kept = try await crawler.database.stageKept(projectID: container.projectID, in: session)
+                emitted?.formUnion(kept)
+                recorder.warn(
+                    "project \(container.path) (\(container.projectID)) could not be listed: its root folder \(container.assetID) answered \(answer); its \(kept.count) items were kept as the last crawl had them"
+                )
             }
         }
 

@@ -1,7 +1,11 @@
+import CatalogCore
+import CatalogSandbox
 import CatalogStore
 import Foundation
 import FrameIOV4Client
 import HTTPSupport
+import HTTPTypes
+import TestSupport
 import Testing
 
 @testable import Crawler
@@ -49,5 +53,45 @@ import Testing
         let transport = try #require(fetcher.transport as? AsyncHTTPClientTransport)
         #expect(transport.maxBodyBytes == ThumbnailCache.maxPictureBytes)
         #expect(ThumbnailCache.maxPictureBytes < AsyncHTTPClientTransport.defaultMaxBodyBytes / 10)
+    }
+}
+
+/// Issue 31, item 12: a 403 on one V4 project's root folder failed the whole crawl (exit 4);
+/// now the project's items are kept as the last crawl had them, with a warning, as v2 does.
+@Suite struct V4RefusedRootTests {
+    /// Answers 403 for one folder's children while `refusing` is set, else passes through.
+    final class RefusingTransport: HTTPTransport, @unchecked Sendable {
+        let inner = AsyncHTTPClientTransport()
+        let folder: String
+        private let lock = NSLock()
+        private var on = false
+        init(folder: String) { self.folder = folder }
+        var refusing: Bool {
+            get { lock.withLock { on } }
+            set { lock.withLock { on = newValue } }
+        }
+        func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
+            if refusing, request.url.contains("/folders/\(folder)/children") {
+                return APIResponse(status: .forbidden, headerFields: [:], body: Array(#"{"errors":[{"detail":"Forbidden"}]}"#.utf8))
+            }
+            return try await inner.send(request, timeout: timeout)
+        }
+    }
+
+    @Test func aRefusedProjectRootKeepsItsItemsWithAWarning() async throws {
+        let dataset = FrameIOV4Dataset.fixture()
+        let project = try #require(dataset.projects.first { project in dataset.assets.contains { $0.projectID == project.id } })
+        let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), frameIOV4: dataset, configuration: SandboxConfiguration())
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
+        let transport = RefusingTransport(folder: project.rootFolderID)
+        try await server.withRunning { urls in
+            let first = try await crawlV4(urls.frameIOV4, into: database, transport: transport, full: true)
+            transport.refusing = true
+            let second = try await crawlV4(urls.frameIOV4, into: database, transport: transport, full: true)
+            #expect(second.stats.changes.deleted == 0 && second.stats.items == first.stats.items, "\(second.stats.changes)")
+            #expect(
+                second.stats.warnings.contains { $0.contains("project") && $0.contains(project.id) && $0.contains("were kept") },
+                "\(second.stats.warnings)")
+        }
     }
 }

@@ -207,7 +207,8 @@ final class RawHTTPServer: @unchecked Sendable {
                 transport: AsyncHTTPClientTransport(),
                 service: "Adobe IMS", what: "the token", credentials: .frameIOV4, timeout: .milliseconds(300))
         }
-        // Three attempts of 0.3 s and their pauses; the bound leaves room for a loaded machine.
-        #expect(clock.now - started < .seconds(15), "took \(clock.now - started)")
+        // Three attempts of 0.3 s and their pauses (about 2 s alone). The bound leaves room for the
+        // whole suite running on 2 cores (32 s seen), and still fails the fixed 30 s × 3 (91 s).
+        #expect(clock.now - started < .seconds(75), "took \(clock.now - started)")
     }
 }
