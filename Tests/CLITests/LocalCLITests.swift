@@ -151,7 +151,7 @@ import Testing
     /// user (uid 65534) with its folder `locking` made unreadable (mode 000) meanwhile.
     static func verifyAsNobody(card name: String, files: [String], locking: String) async throws -> Run {
         let (directory, card) = try Self.card(name, files)
-        try Self.ascmhl(["create", "-h", "xxh64", card])
+        try await Self.ascmhl(["create", "-h", "xxh64", card])
         #expect(chmod(card + "/" + locking, 0) == 0)
         defer { chmod(card + "/" + locking, 0o755) }
         let home = directory + "/home"
@@ -188,7 +188,7 @@ import Testing
         #expect(sealed.status == 0, "\(sealed.stderr)")
         #expect(sealed.stdout.contains("CLIPS/P015C001.mov,verified,") && sealed.stdout.contains("P015.mhl,new,"), "\(sealed.stdout)")
         // ascmhl finds no file the generation leaves out, and every one it records verifies.
-        try Self.ascmhl(["diff", card])
+        try await Self.ascmhl(["diff", card])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["ascmhl-debug", "verify", card]
@@ -238,7 +238,7 @@ import Testing
     /// Nor is anything sealed while a hash list could not be read.
     @Test func aSealNeverRecordsWhatAnotherRecordDisputes() async throws {
         let (directory, card) = try Self.card("S018", ["A001/S018C001.mov"])
-        try Self.ascmhl(["create", "-h", "xxh64", card])
+        try await Self.ascmhl(["create", "-h", "xxh64", card])
         try Data("tako".utf8).write(to: URL(fileURLWithPath: card + "/A001/S018C001.mov"))
         let sealed = try await runCatalog(["verify", card + "/A001", "--seal", "--format", "csv"], environment: ["HOME": directory])
         #expect(sealed.status == 1 && sealed.stdout.contains("S018C001.mov,mismatched,"), "\(sealed.stdout)")
@@ -258,8 +258,8 @@ import Testing
     /// folder verified.
     @Test func nestedAndOuterHistoriesThatCannotBeListedFailVerify() async throws {
         let (directory, card) = try Self.card("U020", ["A001/U020C001.mov", "U020.xml"])
-        try Self.ascmhl(["create", "-h", "xxh64", card + "/A001"])
-        try Self.ascmhl(["create", "-h", "xxh64", card])
+        try await Self.ascmhl(["create", "-h", "xxh64", card + "/A001"])
+        try await Self.ascmhl(["create", "-h", "xxh64", card])
         let home = directory + "/home"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         #expect(chmod(card + "/A001/ascmhl", 0) == 0)
@@ -294,7 +294,7 @@ import Testing
         let card = directory + "/M013"
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: card + "/CLIPS/M013C001.mov", contents: Data("take one".utf8))
-        try Self.ascmhl(["create", "-h", algorithm, card])
+        try await Self.ascmhl(["create", "-h", algorithm, card])
         let sealed = try await runCatalog(["verify", card, "--seal", "--format", "csv"], environment: ["HOME": directory])
         #expect(sealed.status == 0, "\(sealed.stderr)")
         let generation = try #require(try FileManager.default.contentsOfDirectory(atPath: card + "/ascmhl").first { $0.hasPrefix("0002_") })
@@ -320,14 +320,9 @@ import Testing
     }
 
     /// Runs the reference tool (`ascmhl`, which scripts/test installs from PyPI).
-    static func ascmhl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ascmhl"] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "ascmhl \(arguments) failed (scripts/test installs it: pip install ascmhl)")
+    static func ascmhl(_ arguments: [String]) async throws {
+        let (status, output) = try await runTool(["ascmhl"] + arguments)
+        #expect(status == 0, "ascmhl \(arguments) failed (scripts/test installs it: pip install ascmhl): \(output)")
     }
 
     /// A catalog named with --db must be there; a history that cannot be read fails the check.
@@ -377,7 +372,7 @@ import Testing
         try uploads.write(to: card)
         // The offload records the card in XXH128 (hidden take included); Finder leaves a
         // .DS_Store afterwards, which no record names.
-        try Self.tool(["ascmhl", "create", "-h", "xxh128", card])
+        try await Self.tool(["ascmhl", "create", "-h", "xxh128", card])
         FileManager.default.createFile(atPath: card + "/CLIPS/.DS_Store", contents: Data("finder".utf8))
         var dash = try DashDataset.bundledFixture()
         var v4 = FrameIOV4Dataset.fixture()
@@ -431,14 +426,14 @@ import Testing
             })
         #expect(clip.contains("<xxh128 action=\"failed\"") && !clip.contains("<xxh64") && !clip.contains("<md5"), "\(clip)")
         #expect(!text.contains(">CLIPS/.DS_Store</path>"))
-        let (again, output) = try Self.toolStatus(["ascmhl", "create", "-h", "xxh64", card])
+        let (again, output) = try await Self.toolStatus(["ascmhl", "create", "-h", "xxh64", card])
         #expect(again != 0, "ascmhl accepted the damaged clip after catalog's seal: \(output)")
-        #expect(try Self.toolStatus(["ascmhl-debug", "verify", card]).0 != 0)
+        #expect(try await Self.toolStatus(["ascmhl-debug", "verify", card]).0 != 0)
         // Put right from the upload: verify and the seal agree, and ascmhl accepts the card.
         try Data("second take of the day".utf8).write(to: URL(fileURLWithPath: damaged))
         let mended = try await runCatalog(["verify", card, "--seal", "--db", db])
         #expect(mended.stderr.contains("3 files: 3 verified"), "\(mended.stderr)")
-        let (accepted, log) = try Self.toolStatus(["ascmhl", "create", "-h", "xxh64", card])
+        let (accepted, log) = try await Self.toolStatus(["ascmhl", "create", "-h", "xxh64", card])
         #expect(accepted == 0, "\(log)")
     }
 
@@ -448,7 +443,7 @@ import Testing
         let card = directory + "/E001"
         try FileManager.default.createDirectory(atPath: card, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: card + "/E001C001.mov", contents: Data("take".utf8))
-        try Self.tool(["ascmhl", "create", "-h", "xxh64", card])
+        try await Self.tool(["ascmhl", "create", "-h", "xxh64", card])
         let run = try await runCatalog(["verify", card, "--db", directory + "/none.sqlite"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("no catalog at") && run.stderr.contains("1 file: 1 verified"), "\(run.stderr)")
@@ -458,11 +453,11 @@ import Testing
     }
 
     /// Runs a tool from PATH (the test setup installs ascmhl), failing on a non-zero exit.
-    static func tool(_ arguments: [String]) throws {
-        let (status, text) = try toolStatus(arguments)
+    static func tool(_ arguments: [String]) async throws {
+        let (status, text) = try await toolStatus(arguments)
         #expect(status == 0, "\(arguments.joined(separator: " ")) failed: \(text)")
     }
 
     /// Runs a tool from PATH: its exit status and output.
-    static func toolStatus(_ arguments: [String]) throws -> (Int32, String) { try runTool(arguments) }
+    static func toolStatus(_ arguments: [String]) async throws -> (Int32, String) { try await runTool(arguments) }
 }

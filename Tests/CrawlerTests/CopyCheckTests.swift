@@ -82,7 +82,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: card, withIntermediateDirectories: true)
         let original = Data("offloaded take".utf8)
         FileManager.default.createFile(atPath: card + "/C003C001.mov", contents: original)
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
         var info = stat()
         #expect(stat(card + "/C003C001.mov", &info) == 0)
         try Data("OFFLOADED TAKE".utf8).write(to: URL(fileURLWithPath: card + "/C003C001.mov"))
@@ -143,7 +143,7 @@ import Testing
     /// 4); other hidden files are left out, and the verdict says so.
     @Test func hiddenFilesAHistoryRecordsAreChecked() async throws {
         let card = try scratchCard(["CLIPS/A004C001.mov": "take one", "CLIPS/.A004C009_take.mov": "hidden take"])
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
         FileManager.default.createFile(atPath: card + "/CLIPS/.DS_Store", contents: Data("finder".utf8))
         let database = try CatalogDatabase(path: try temporaryDatabasePath())
         try await Self.catalogue(
@@ -185,7 +185,7 @@ import Testing
             checks.map(\.path) == ["CLIPS/.A005C009_take.mov", "CLIPS/A005C001.mov"] && checks.map(CopyCheckWriter.status) == ["missing", "exact"])
         #expect(outcome.hiddenLeftOut == 1 && outcome.hiddenExamples == ["CLIPS/._A005C001.mov"])
         // A history cut short: what it records is unknown, nothing is left out, never safe.
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
         let generation = try #require(try FileManager.default.contentsOfDirectory(atPath: card + "/ascmhl").first { $0.hasSuffix(".mhl") })
         try Data("<hashlist".utf8).write(to: URL(fileURLWithPath: card + "/ascmhl/" + generation))
         var broken: [CopyCheck] = []

@@ -104,7 +104,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         let clips = (1...3).map { i in Data((0..<(700 * i)).map { UInt8(truncatingIfNeeded: $0 &* (i + 7)) }) }
         for (i, bytes) in clips.enumerated() { FileManager.default.createFile(atPath: card + "/CLIPS/B002C00\(i + 1).mov", contents: bytes) }
-        for format in ["xxh64", "md5"] { try Self.tool(["ascmhl", "create", "-h", format, card]) }
+        for format in ["xxh64", "md5"] { try await Self.tool(["ascmhl", "create", "-h", format, card]) }
         let report = try await Self.crawl([card], try CatalogDatabase(path: try temporaryDatabasePath()), md5: true)
         // The three clips from the history; the history's own three files (chain, two generations) read.
         #expect(report.local?.fromHashLists == 3 && report.local?.hashed == 3, "\(String(describing: report.local))")
@@ -129,8 +129,8 @@ import Testing
         FileManager.default.createFile(atPath: card + "/CLIPS/H008C001.mov", contents: Data("first take".utf8))
         FileManager.default.createFile(atPath: card + "/CLIPS/H008C002.mov", contents: Data("second take".utf8))
         FileManager.default.createFile(atPath: card + "/H008.xml", contents: Data("<clip/>".utf8))
-        try Self.tool(["ascmhl", "create", "-h", "xxh64", card + "/CLIPS"])
-        try Self.tool(["ascmhl", "create", "-h", "xxh64", card])
+        try await Self.tool(["ascmhl", "create", "-h", "xxh64", card + "/CLIPS"])
+        try await Self.tool(["ascmhl", "create", "-h", "xxh64", card])
         let cardGeneration = try #require(
             try FileManager.default.contentsOfDirectory(atPath: card + "/ascmhl").first { $0.hasPrefix("0001_") })
         #expect(try String(contentsOfFile: card + "/ascmhl/" + cardGeneration, encoding: .utf8).contains("<hashlistreference>"))
@@ -141,13 +141,13 @@ import Testing
     }
 
     /// Runs a tool from PATH (the test setup installs `ascmhl` from PyPI), failing on a non-zero exit.
-    static func tool(_ arguments: [String]) throws {
-        let (status, text) = try toolStatus(arguments)
+    static func tool(_ arguments: [String]) async throws {
+        let (status, text) = try await toolStatus(arguments)
         #expect(status == 0, "\(arguments.joined(separator: " ")) failed (scripts/test installs ascmhl: pip install ascmhl): \(text)")
     }
 
     /// Runs a tool from PATH: its exit status and output.
-    static func toolStatus(_ arguments: [String]) throws -> (Int32, String) { try runTool(arguments) }
+    static func toolStatus(_ arguments: [String]) async throws -> (Int32, String) { try await runTool(arguments) }
 
     /// MD5 as coreutils computes it, an implementation independent of the one under test.
     func md5sum(_ path: String) throws -> String {

@@ -14,7 +14,7 @@ import Testing
         for name in ["D004C001.mov", "D004C002.mov", "D004C003.mov"] {
             FileManager.default.createFile(atPath: card + "/CLIPS/" + name, contents: Data("take \(name)".utf8))
         }
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
         let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
         let database = try CatalogDatabase(path: try temporaryDatabasePath())
         _ = try await LocalCrawler(folders: [card], database: database, options: CrawlOptions(), resolver: resolver).run()
@@ -48,9 +48,9 @@ import Testing
         for name in ["G007C001.mov", "G007C002.mov"] {
             FileManager.default.createFile(atPath: card + "/CLIPS/" + name, contents: Data("take \(name)".utf8))
         }
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
         try FileManager.default.moveItem(atPath: card + "/CLIPS/G007C002.mov", toPath: card + "/CLIPS/G007C002_hero.mov")
-        try LocalCrawlTests.tool(["ascmhl", "create", "-dr", "-h", "xxh64", card])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-dr", "-h", "xxh64", card])
         let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
         var found: [FileVerification] = []
         try await Verifier(database: nil, resolver: resolver).verify(card) { found.append($0) }
@@ -68,7 +68,7 @@ import Testing
         FileManager.default.createFile(atPath: card + "/CLIPS/H008C001.mov", contents: Data("take".utf8))
         FileManager.default.createFile(atPath: card + "/CLIPS/H008C001.tmp", contents: Data("scratch".utf8))
         FileManager.default.createFile(atPath: card + "/cache/index.bin", contents: Data("cache".utf8))
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", "-i", "*.tmp", "-i", "cache", card])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", "-i", "*.tmp", "-i", "cache", card])
         try Data("scratch, changed".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/H008C001.tmp"))
         let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
         var found: [FileVerification] = []
@@ -81,8 +81,8 @@ import Testing
         let generation = try #require(try FileManager.default.contentsOfDirectory(atPath: card + "/ascmhl").first { $0.hasPrefix("0002_") })
         let text = try String(contentsOfFile: card + "/ascmhl/" + generation, encoding: .utf8)
         #expect(text.contains("<pattern>*.tmp</pattern>") && text.contains("<pattern>cache</pattern>"), "\(text)")
-        try LocalCrawlTests.tool(["ascmhl", "diff", card])
-        try LocalCrawlTests.tool(["ascmhl-debug", "verify", "-dh", card])
+        try await LocalCrawlTests.tool(["ascmhl", "diff", card])
+        try await LocalCrawlTests.tool(["ascmhl-debug", "verify", "-dh", card])
     }
 
     /// A link to a file is followed, as ascmhl follows it (recording the link's name with the
@@ -95,7 +95,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
             FileManager.default.createFile(atPath: card + "/CLIPS/J009C001.mov", contents: Data("take".utf8))
             try FileManager.default.createSymbolicLink(atPath: card + "/CLIPS/HERO.mov", withDestinationPath: "J009C001.mov")
-            if historyFirst { try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card]) }
+            if historyFirst { try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card]) }
             var found: [FileVerification] = []
             let outcome = try await Verifier(database: nil, resolver: resolver).verify(card) { found.append($0) }
             #expect(found.map(\.path) == ["CLIPS/HERO.mov", "CLIPS/J009C001.mov"], "\(found)")
@@ -105,8 +105,8 @@ import Testing
                 file.xxh64.map { ASCMHLWriter.File(path: file.path, size: file.size ?? 0, modified: file.modified ?? Date(), xxh64: $0) }
             }
             try ASCMHLWriter.seal(sealed, folders: outcome.folders, folder: card, tool: "catalog", version: "test")
-            try LocalCrawlTests.tool(["ascmhl", "diff", card])
-            try LocalCrawlTests.tool(["ascmhl-debug", "verify", card])
+            try await LocalCrawlTests.tool(["ascmhl", "diff", card])
+            try await LocalCrawlTests.tool(["ascmhl-debug", "verify", card])
         }
     }
 
@@ -116,7 +116,7 @@ import Testing
         let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/K011").path
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: card + "/CLIPS/K011C001.mov", contents: Data("take".utf8))
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
         try """
         <?xml version="1.0" encoding="UTF-8"?>
         <hashlist version="1.1">
@@ -138,7 +138,7 @@ import Testing
         let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/L012").path
         try FileManager.default.createDirectory(atPath: card + "/CLIP", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: card + "/CLIP/L012C001.mov", contents: Data("take".utf8))
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", "-i", "CLIP/**", card])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", "-i", "CLIP/**", card])
         try Data("tako".utf8).write(to: URL(fileURLWithPath: card + "/CLIP/L012C001.mov"))
         let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
         var found: [FileVerification] = []
@@ -153,7 +153,7 @@ import Testing
         let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/M013").path
         try FileManager.default.createDirectory(atPath: card + "/CLIP", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: card + "/CLIP/M013C001.mov", contents: Data("take".utf8))
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
         try FileManager.default.removeItem(atPath: card + "/ascmhl/ascmhl_chain.xml")
         let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
         var found: [FileVerification] = []
@@ -176,7 +176,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: card + "/CLIP", withIntermediateDirectories: true)
         let decomposed = card + "/CLIP/Cafe\u{301}.mov"
         FileManager.default.createFile(atPath: decomposed, contents: Data("take".utf8))
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
         #expect(rename(decomposed, card + "/CLIP/Caf\u{E9}.mov") == 0)
         let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
         var found: [FileVerification] = []
@@ -186,8 +186,8 @@ import Testing
             file.xxh64.map { ASCMHLWriter.File(path: file.path, size: file.size ?? 0, modified: file.modified ?? Date(), xxh64: $0) }
         }
         try ASCMHLWriter.seal(sealed, folders: outcome.folders, folder: card, tool: "catalog", version: "test")
-        try LocalCrawlTests.tool(["ascmhl", "diff", card])
-        try LocalCrawlTests.tool(["ascmhl-debug", "verify", card])
+        try await LocalCrawlTests.tool(["ascmhl", "diff", card])
+        try await LocalCrawlTests.tool(["ascmhl-debug", "verify", card])
     }
 
     /// Histories in every algorithm ascmhl writes (not only XXH64) are verified in that algorithm;
@@ -202,7 +202,7 @@ import Testing
         for i in large.indices { large[i] = UInt8(truncatingIfNeeded: i &* 31 &+ i >> 9) }
         FileManager.default.createFile(atPath: card + "/CLIPS/F006C001.mov", contents: large)
         FileManager.default.createFile(atPath: card + "/CLIPS/F006C002.mov", contents: Data("second take".utf8))
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", algorithm, card])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", algorithm, card])
         let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
         var clean: [FileVerification] = []
         try await Verifier(database: nil, resolver: resolver).verify(card) { clean.append($0) }
@@ -213,7 +213,7 @@ import Testing
         let reference = root + "/reference"
         try FileManager.default.createDirectory(atPath: reference, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: card + "/CLIPS/F006C002.mov", toPath: reference + "/F006C002.mov")
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", algorithm, reference])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", algorithm, reference])
         let expected = try #require(try HashListReader.ascMHL(folder: reference)["F006C002.mov"]?.hashes[algorithm])
         var after: [FileVerification] = []
         try await Verifier(database: nil, resolver: resolver).verify(card) { after.append($0) }
@@ -230,7 +230,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: card + "/CLIPS/J010C001.mov", contents: Data("take".utf8))
         FileManager.default.createFile(atPath: card + "/CLIPS/._J010C001.mov", contents: Data("resource fork".utf8))
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh128", card])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh128", card])
         FileManager.default.createFile(atPath: card + "/.DS_Store", contents: Data("finder".utf8))
         let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
         var clean: [FileVerification] = []
@@ -252,7 +252,7 @@ import Testing
     /// `--seal` writes generations the reference tool accepts: `ascmhl-debug verify` passes on a
     /// card catalog sealed (a name with XML's special characters, a hidden file), `ascmhl create`
     /// builds on it, and a file changed since fails ascmhl's verification.
-    @Test func ascmhlVerifiesWhatASealWrote() throws {
+    @Test func ascmhlVerifiesWhatASealWrote() async throws {
         let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-seal-\(UUID().uuidString)/E005").path
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         let files = ["CLIPS/E005C001.mov": "first take", "CLIPS/E005 & <2>.mov": "second \"take\"", ".hidden": "h"]
@@ -261,22 +261,22 @@ import Testing
         let first = try ASCMHLWriter.seal(sealed, folders: folders, folder: card, tool: "catalog", version: "test")
         #expect(first.count == 1 && first[0].folder == "" && first[0].files == 3)
         #expect(first[0].name.hasPrefix("0001_E005_") && first[0].name.hasSuffix("Z.mhl"))
-        let (status, output) = try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card])
+        let (status, output) = try await LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card])
         #expect(status == 0, "\(output)")
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
         #expect(try HashListReader.ascMHL(folder: card)["CLIPS/E005 & <2>.mov"]?.hashes["xxh64"] == Digest.xxh64("second \"take\"").hex)
         let again = try ASCMHLWriter.seal(sealed, folders: folders, folder: card, tool: "catalog", version: "test")
         #expect(again.map(\.name).allSatisfy { $0.hasPrefix("0003_E005_") })
-        #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 == 0)
+        #expect(try await LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 == 0)
         try Data("changed".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/E005C001.mov"))
-        #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 != 0)
+        #expect(try await LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 != 0)
     }
 
     /// A card whose clip folder ascmhl sealed alone: the seal gives that folder's history its own
     /// generation, and the card's names it by reference instead of listing its files, as ascmhl
     /// does; ascmhl verifies both, and catches a clip changed since through the reference. The
     /// directory hashes (an empty folder among them) are ascmhl's, and `verify -dh` checks them.
-    @Test func nestedHistoriesAreSealedByReference() throws {
+    @Test func nestedHistoriesAreSealedByReference() async throws {
         let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-nested-\(UUID().uuidString)/G007").path
         let files = ["CLIPS/G007C001.mov": "first take", "CLIPS/G007C002.mov": "second take", "SOUND/G007S001.wav": "room tone"]
         for (path, text) in files {
@@ -285,12 +285,12 @@ import Testing
             FileManager.default.createFile(atPath: card + "/" + path, contents: Data(text.utf8))
         }
         try FileManager.default.createDirectory(atPath: card + "/SOUND/EMPTY", withIntermediateDirectories: true)
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card + "/CLIPS"])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card + "/CLIPS"])
         // The directory hashes ascmhl gives the same tree, in a copy without histories.
         let copy = (card as NSString).deletingLastPathComponent + "/copy"
         try FileManager.default.copyItem(atPath: card, toPath: copy)
         try FileManager.default.removeItem(atPath: copy + "/CLIPS/ascmhl")
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", copy])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", copy])
         let reference = try Self.rootHash(in: copy)
         let (sealed, folders) = try Self.sealing(files, in: card)
         let generations = try ASCMHLWriter.seal(sealed, folders: folders, folder: card, tool: "catalog", version: "test")
@@ -304,15 +304,15 @@ import Testing
         #expect(cardGeneration.contains("<path>\(generations[0].path)</path>"))
         #expect(cardGeneration.contains("<c4>\(ASCMHLWriter.c4(of: clipsGeneration))</c4>"))
         #expect(try HashListReader.ascMHL(folder: card + "/CLIPS")["G007C002.mov"]?.hashes["xxh64"] == Digest.xxh64("second take").hex)
-        let (status, output) = try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card])
+        let (status, output) = try await LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card])
         #expect(status == 0, "\(output)")
         // Directory hashes: the root's (content and structure) as ascmhl's, and ascmhl checks them all.
         #expect(try Self.rootHash(in: card, generation: generations[1].name) == reference)
-        let (directories, listing) = try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", "-dh", card])
+        let (directories, listing) = try await LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", "-dh", card])
         #expect(directories == 0, "\(listing)")
         try Data("altered".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/G007C002.mov"))
-        #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 != 0)
-        #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", "-dh", card]).0 != 0)
+        #expect(try await LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 != 0)
+        #expect(try await LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", "-dh", card]).0 != 0)
     }
 
     /// Two files whose names are one text in two Unicode forms (NFC and NFD `Café.mov`), with
@@ -325,8 +325,8 @@ import Testing
         #expect(nfc == nfd && Array(nfc.utf8) != Array(nfd.utf8))
         FileManager.default.createFile(atPath: card + "/" + nfc, contents: Data("precomposed take".utf8))
         FileManager.default.createFile(atPath: card + "/" + nfd, contents: Data("decomposed take".utf8))
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
-        #expect(try LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 == 0)
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
+        #expect(try await LocalCrawlTests.toolStatus(["ascmhl-debug", "verify", card]).0 == 0)
         var found: [FileVerification] = []
         try await Verifier(database: nil, resolver: VolumeResolver(mounts: [], deviceAt: { _ in nil })).verify(card) { found.append($0) }
         #expect(found.count == 2 && found.map(\.status) == [.verified, .verified], "\(found)")
@@ -348,8 +348,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: card, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: offload + "/CLIPS/L012C001.mov", contents: Data("first take".utf8))
         FileManager.default.createFile(atPath: offload + "/L012_01.wav", contents: Data("sound".utf8))
-        try LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", "-h", "md5", offload])
-        try LocalCrawlTests.tool(["ascmhl", "flatten", offload, card])
+        try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", "-h", "md5", offload])
+        try await LocalCrawlTests.tool(["ascmhl", "flatten", offload, card])
         // The packing list beside a copy of the files, without their history.
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         try Data("first take".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/L012C001.mov"))

@@ -89,8 +89,9 @@ final class RawHTTPServer: @unchecked Sendable {
         let elapsed = clock.now - started
         // The body takes a minute to arrive; the 1 s deadline ends the request long before. The
         // bound leaves room for a loaded machine (the whole suite in parallel on 2 cores has held
-        // the timer's task back for 10 s): it is not a speed target.
-        #expect(elapsed < .seconds(30), "took \(elapsed)")
+        // the timer's task back for 10 s, and 35 s while other tests blocked cooperative threads
+        // waiting on ascmhl): it is not a speed target, and the trickle takes 58 s.
+        #expect(elapsed < .seconds(45), "took \(elapsed)")
     }
 
     @Test func aDecompressionBombStopsAtTheBodyLimit() async throws {

@@ -70,8 +70,17 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 }
 
 /// Runs a tool from PATH (`ascmhl`, `ascmhl-debug`, which the test setup installs from PyPI):
-/// its exit status and its output and errors together.
-public func runTool(_ arguments: [String]) throws -> (status: Int32, output: String) {
+/// its exit status and its output and errors together. It waits on a Dispatch thread, not on one
+/// of Swift's few cooperative threads: blocked there, it held back every other test's timers
+/// (a 1 s request deadline fired after 35 s on 2 cores).
+public func runTool(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try runToolWaiting(arguments) }) }
+    }
+}
+
+/// ``runTool(_:)``, waiting on the calling thread.
+func runToolWaiting(_ arguments: [String]) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
