@@ -116,9 +116,14 @@ public struct APIRequester: Sendable {
                 $0.bytes += response.body.count
                 $0.responses += 1
             }
-            await pacer.observe(
+            if let claimed = await pacer.observe(
                 limit: response.intHeader(.rateLimitLimit), remaining: response.intHeader(.rateLimitRemaining),
                 windowMilliseconds: response.intHeader(.rateLimitWindow))
+            {
+                logger.warning(
+                    "\(service) claims a rate limit of \(claimed) for \(request.rateLimitGroup.isEmpty ? "its API" : request.rateLimitGroup), far below any it documents: paced at 10 requests a minute instead (its 429s are still obeyed)"
+                )
+            }
             logger.trace("response", metadata: ["what": "\(what)", "status": "\(response.status.code)", "group": "\(request.rateLimitGroup)"])
             switch response.status.code {
             case 200..<300:

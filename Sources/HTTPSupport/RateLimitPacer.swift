@@ -12,6 +12,8 @@ public actor RateLimitPacer {
     private var level: Double = 0
     private var updatedAt: Double
     private var pausedUntil: Double = 0
+    /// Whether a claim out of range was reported already (it is reported once).
+    private var reportedClaim = false
     /// Fraction of the bucket kept free for in-flight requests and clock skew.
     public let headroom: Double
 
@@ -50,7 +52,10 @@ public actor RateLimitPacer {
     }
 
     /// Learns from a response's `x-ratelimit-limit`, `-remaining` and `-window` (milliseconds).
-    public func observe(limit: Int?, remaining: Int?, windowMilliseconds: Int?) {
+    /// Returns what the service claimed when it was far outside any documented limit and was
+    /// clamped (the caller warns, once), nil otherwise.
+    @discardableResult
+    public func observe(limit: Int?, remaining: Int?, windowMilliseconds: Int?) -> String? {
         let now = clock.now()
         drain(now)
         // Values no service means (a window of years, a limit of billions) are ignored: believed,
@@ -62,7 +67,18 @@ public actor RateLimitPacer {
         if let limit = self.limit, let remaining {
             level = max(level, limit - Double(max(0, remaining)))
         }
+        // A rate far below any the services document (the slowest: 40 calls a minute) is paced
+        // at the floor instead: "1 request per 3 600 000 ms" stalled a crawl for an hour a call.
+        // If the service means it, its 429s and Retry-After still hold the crawl back.
+        guard let limit = self.limit, limit / window < Self.minRatePerSecond else { return nil }
+        let claimed = "\(Int(limit)) per \(Int((window * 1000).rounded())) ms"
+        window = limit / Self.minRatePerSecond
+        defer { reportedClaim = true }
+        return reportedClaim ? nil : claimed
     }
+
+    /// The slowest rate believed: 10 requests a minute, a quarter of the slowest documented.
+    public static let minRatePerSecond = 10.0 / 60
 
     /// The largest `x-ratelimit-limit` believed.
     public static let maxLimit = 1_000_000

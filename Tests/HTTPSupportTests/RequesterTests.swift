@@ -172,6 +172,21 @@ final class ScriptedTransport: HTTPTransport {
         #expect(abs(clock.slept - 10.0) < 0.2)
     }
 
+    /// Issue 31, item 5: "1 request per 3 600 000 ms" paced a crawl at one call an hour. A rate
+    /// far below any documented one is paced at the floor (10 a minute), reported once.
+    @Test func anImplausiblySlowClaimedRateIsClampedAndReportedOnce() async throws {
+        let clock = ManualClock()
+        let pacer = RateLimitPacer(clock: clock, headroom: 0)
+        let claimed = await pacer.observe(limit: 1, remaining: 1, windowMilliseconds: 3_600_000)
+        #expect(claimed == "1 per 3600000 ms")
+        #expect(await pacer.observe(limit: 1, remaining: 1, windowMilliseconds: 3_600_000) == nil)
+        for _ in 0..<4 { try await pacer.acquire() }
+        // Three waits at 10 a minute (6 s each), not three hours.
+        #expect(clock.slept < 30, "waited \(clock.slept) s")
+        // A documented rate (V4's 100 a minute) is believed as it is.
+        #expect(await RateLimitPacer(clock: ManualClock()).observe(limit: 100, remaining: 100, windowMilliseconds: 60_000) == nil)
+    }
+
     @Test func pacerAdoptsTheServersView() async throws {
         let clock = ManualClock()
         let pacer = RateLimitPacer(clock: clock)
