@@ -74,6 +74,17 @@ public struct APIRequester: Sendable {
         var refreshes = 0
         var rejected: String?
         var lastFailure = ""
+        let begun = clock.now()
+        /// Fails the request when waiting `delay` more would spend more than its retry budget.
+        func withinBudget(_ delay: Double) throws {
+            let spent = clock.now() - begun
+            guard spent + delay > retry.budgetSeconds else { return }
+            throw APIError.gaveUp(
+                service: service, what: what, attempts: attempt,
+                lastFailure: lastFailure
+                    + "; waiting \(Int(delay.rounded(.up))) s more would pass the \(Int(retry.budgetSeconds)) s this request may take in all (10 × --timeout)"
+            )
+        }
         attempts: while true {
             attempt += 1
             try Task.checkCancellation()
@@ -106,8 +117,10 @@ public struct APIRequester: Sendable {
                         service: service, what: what, address: Self.origin(of: request.url), reason: lastFailure, credentials: credentials)
                 }
                 guard attempt < retry.maxAttempts else { break attempts }
+                let delay = retry.delay(afterAttempt: attempt, throttled: false)
+                try withinBudget(delay + retry.timeoutSeconds)
                 stats.noteRetry(RetryNotice(attempt: attempt + 1, maxAttempts: retry.maxAttempts, reason: lastFailure))
-                try await clock.sleep(seconds: retry.delay(afterAttempt: attempt, throttled: false))
+                try await clock.sleep(seconds: delay)
                 continue
             }
             let elapsed = clock.now() - started
@@ -141,9 +154,14 @@ public struct APIRequester: Sendable {
                 throw APIError.unauthorized(service: service, what: what, credentials: credentials)
             case 429:
                 stats.update { $0.throttled += 1 }
-                let delay = Self.retryAfter(response) ?? retry.delay(afterAttempt: attempt, throttled: true)
+                let asked = Self.retryAfter(response)
+                let delay = asked ?? retry.delay(afterAttempt: attempt, throttled: true)
+                lastFailure =
+                    "429 Too Many Requests" + (asked.map { " (Retry-After: \(Int($0.rounded(.up))) s)" } ?? "")
+                    + (Self.errorMessage(response.body).map { ": \(redact($0))" } ?? "")
+                // A wait the budget cannot hold fails now, not after it.
+                try withinBudget(min(delay, retry.maxDelay * 4))
                 await pacer.throttled(for: min(delay, retry.maxDelay * 4), remaining: response.intHeader(.rateLimitRemaining))
-                lastFailure = "429 Too Many Requests"
                 guard attempt < retry.maxAttempts + 4 else { break attempts }  // throttling is expected: allow more patience
                 stats.noteRetry(
                     RetryNotice(
@@ -154,8 +172,10 @@ public struct APIRequester: Sendable {
                 lastFailure = "HTTP \(response.status.code)\(Self.errorMessage(response.body).map { ": \($0)" } ?? "")"
                 lastFailure = redact(lastFailure)
                 guard attempt < retry.maxAttempts else { break attempts }
+                let delay = retry.delay(afterAttempt: attempt, throttled: false)
+                try withinBudget(delay)
                 stats.noteRetry(RetryNotice(attempt: attempt + 1, maxAttempts: retry.maxAttempts, reason: lastFailure))
-                try await clock.sleep(seconds: retry.delay(afterAttempt: attempt, throttled: false))
+                try await clock.sleep(seconds: delay)
                 continue
             default:
                 throw APIError.rejected(

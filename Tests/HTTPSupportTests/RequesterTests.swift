@@ -296,3 +296,32 @@ final class ScriptedTransport: HTTPTransport {
         #expect(APIURL.escape("a.b") == "a.b")
     }
 }
+
+/// Issue 31, item 4: one request's attempts and waits have one budget (10 × the timeout): a 429
+/// with `Retry-After: 1000000000` fails at once in the service's words, and a 503 answered
+/// forever gives up within the budget, not after 10 attempts of 30 s whatever `--timeout` says.
+@Suite struct RetryBudgetTests {
+    @Test func aWaitPastTheBudgetFailsAtOnce() async throws {
+        let clock = ManualClock()
+        let forever = APIResponse(
+            status: .tooManyRequests, headerFields: [.retryAfter: "1000000000"], body: Array(#"{"message":"slow down"}"#.utf8))
+        let transport = ScriptedTransport(Array(repeating: .success(forever), count: 20))
+        let r = APIRequester(
+            service: "Test", credentials: .dash, transport: transport, token: { _ in "t0k3n-value" },
+            retry: RetryPolicy(maxAttempts: 6, timeout: .seconds(10)), clock: clock)
+        await #expect {
+            try await r.send(APIRequest(url: "http://x/a"), what: "the page")
+        } throws: { error in
+            "\(error)".contains("Retry-After: 300 s") && "\(error)".contains("slow down") && "\(error)".contains("100 s this request may take")
+        }
+        #expect(transport.sent.withLock { $0.count } == 1 && clock.slept < 1)
+        // A 503 answered forever: given up once the waits would pass the budget.
+        let unavailable = ScriptedTransport(Array(repeating: .success(APIResponse(status: .serviceUnavailable)), count: 50))
+        let slow = ManualClock()
+        let patient = APIRequester(
+            service: "Test", credentials: .dash, transport: unavailable, token: { _ in "t0k3n-value" },
+            retry: RetryPolicy(maxAttempts: 40, baseDelay: 0.5, maxDelay: 30, timeout: .seconds(2)), clock: slow)
+        await #expect(throws: APIError.self) { try await patient.send(APIRequest(url: "http://x/b"), what: "the page") }
+        #expect(slow.slept <= 20, "waited \(slow.slept) s against a budget of 20 s")
+    }
+}
