@@ -58,8 +58,11 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         let exchange = Task { try await self.exchange(request, timeout: timeout) }
         let timer = Task {
             try await Task.sleep(for: timeout)
-            exchange.cancel()
+            // The timeout is the outcome before the exchange is told to stop: cancelled first, its
+            // CancellationError could reach the caller first and end the crawl (exit 1) instead
+            // of a retry.
             outcome.finish(.failure(TransportError(reason: "no complete answer within \(timeout) (headers and body)", isTimeout: true)))
+            exchange.cancel()
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in

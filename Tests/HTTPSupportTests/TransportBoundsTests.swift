@@ -213,3 +213,33 @@ final class RawHTTPServer: @unchecked Sendable {
         #expect(clock.now - started < .seconds(75), "took \(clock.now - started)")
     }
 }
+
+/// Issue 31, item 9: a request that times out always ends as a timeout (retried), never as the
+/// `CancellationError` of the exchange it stopped (which ended a crawl with exit 1 under load).
+/// The race was narrow (the exchange's end had to be seen between the timer's cancelling it and
+/// recording the timeout): this many timeouts at once guard against it coming back, without
+/// catching it every run.
+@Suite(.serialized) struct TimeoutOutcomeTests {
+    @Test func aTimedOutExchangeIsATimeoutEveryTime() async throws {
+        let server = try RawHTTPServer { _ in Thread.sleep(forTimeInterval: 5) }
+        let transport = AsyncHTTPClientTransport()
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for i in 0..<40 {
+                group.addTask {
+                    do {
+                        _ = try await transport.send(APIRequest(url: "http://127.0.0.1:\(server.port)/slow/\(i)"), timeout: .milliseconds(50))
+                        return "answered"
+                    } catch let error as TransportError {
+                        return error.isTimeout ? "timeout" : "transport: \(error.reason)"
+                    } catch {
+                        return "\(type(of: error))"
+                    }
+                }
+            }
+            var all: [String] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        #expect(outcomes.allSatisfy { $0 == "timeout" }, "\(Dictionary(grouping: outcomes, by: { $0 }).mapValues(\.count))")
+    }
+}
