@@ -5,6 +5,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
+import Synchronization
 
 /// `catalog serve`: the catalog in a web browser, read-only.
 ///
@@ -84,17 +86,27 @@ public struct CatalogServer: Sendable {
     /// connections and never speaks (10 000 held 10 023 descriptors) cannot keep them.
     public static let idleTimeout: Duration = .seconds(30)
 
+    /// The most connections open at once; one more is closed as it opens (a file-descriptor
+    /// limit is 1 024 by default: the server must keep some for the catalog and its pictures).
+    public static let maxConnections = 512
+
     /// The application listening on `host:port`; `onReady` gets the address it listens at.
-    /// Connections that send nothing for `idleTimeout` are closed.
+    /// Connections that send nothing for `idleTimeout` are closed, and at most `maxConnections`
+    /// are open at once.
     public func application(
-        host: String, port: Int, idleTimeout: Duration = CatalogServer.idleTimeout, onReady: @escaping @Sendable (String) async -> Void
+        host: String, port: Int, idleTimeout: Duration = CatalogServer.idleTimeout, maxConnections: Int = CatalogServer.maxConnections,
+        onReady: @escaping @Sendable (String) async -> Void
     ) -> some ApplicationProtocol {
         var quiet = logger
         quiet.logLevel = .warning
         let (seconds, attoseconds) = idleTimeout.components
+        let open = ConnectionCap.Count()
         return Application(
             router: router(),
-            server: .http1(configuration: .init(idleTimeout: .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000))),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ConnectionCap(count: open, limit: maxConnections)],
+                    idleTimeout: .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000))),
             configuration: .init(address: .hostname(host, port: port), serverName: "catalog"),
             onServerRunning: { channel in
                 let shown = host.contains(":") ? "[\(host)]" : host
@@ -204,5 +216,48 @@ struct TokenCheck: RouterMiddleware {
         var difference = a.count ^ b.count
         for i in 0..<max(a.count, b.count) { difference |= Int((i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)) }
         return difference == 0
+    }
+}
+
+/// Closes a connection that would make more than `limit` open at once, as soon as it opens.
+final class ConnectionCap: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = Any
+
+    /// The connections open now, shared by every connection's handler.
+    final class Count: Sendable {
+        let value = Mutex(0)
+    }
+
+    let count: Count
+    let limit: Int
+    /// Whether this connection was counted (a refused one is not).
+    private let counted = Mutex(false)
+
+    init(count: Count, limit: Int) {
+        self.count = count
+        self.limit = limit
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let admitted = count.value.withLock { open -> Bool in
+            guard open < limit else { return false }
+            open += 1
+            return true
+        }
+        guard admitted else {
+            context.close(promise: nil)
+            return
+        }
+        counted.withLock { $0 = true }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        guard
+            counted.withLock({ was in
+                defer { was = false }
+                return was
+            })
+        else { return }
+        count.value.withLock { $0 -= 1 }
     }
 }

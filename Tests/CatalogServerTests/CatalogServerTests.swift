@@ -284,3 +284,46 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(9))
     }
 }
+
+/// Issue 31, item 14: no more than `maxConnections` are open at once; one more is closed as it
+/// opens, and those already open stay.
+@Suite struct ConnectionCapTests {
+    static func connect(_ port: Int) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    @Test func connectionsPastTheCapAreClosed() async throws {
+        let database = try CatalogDatabase.inMemory()
+        let server = CatalogServer(database: database, link: WebLink(frameIOAPI: .v2, dashAssetURL: nil), token: nil)
+        let ready = AsyncStream<String>.makeStream()
+        let app = server.application(host: "127.0.0.1", port: 0, idleTimeout: .seconds(20), maxConnections: 2) { ready.continuation.yield($0) }
+        let running = Task { try await app.runService() }
+        defer { running.cancel() }
+        var urls = ready.stream.makeAsyncIterator()
+        let url = try #require(await urls.next())
+        let port = try #require(URL(string: url)?.port)
+        let first = Self.connect(port)
+        let second = Self.connect(port)
+        defer {
+            close(first)
+            close(second)
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let third = Self.connect(port)
+        defer { close(third) }
+        var byte: UInt8 = 0
+        // The third is closed at once (a read sees the end); the first two wait for a request.
+        #expect(recv(third, &byte, 1, 0) == 0)
+        #expect(recv(first, &byte, 1, Int32(MSG_DONTWAIT)) == -1 && recv(second, &byte, 1, Int32(MSG_DONTWAIT)) == -1)
+    }
+}
