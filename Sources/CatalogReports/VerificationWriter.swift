@@ -133,6 +133,8 @@ public struct VerificationWriter {
     /// The hash lists that could not be read (`file: reason`): the files they describe were not
     /// held against them, so the folder is not verified.
     public var unusableLists: [String] = []
+    /// Files a history's ignore patterns leave out (not verified, not sealed), for the verdict.
+    public var ignoredFiles = 0
 
     /// `415 files: 410 verified, 2 mismatched, 1 missing, 2 new; A001C004.mov (ascmhl xxh64 … ≠ …), …`.
     public var verdict: String {
@@ -142,6 +144,9 @@ public struct VerificationWriter {
         line += problems.isEmpty ? "" : "; " + problems.joined(separator: ", ") + (problems.count < totalProblems ? ", …" : "")
         if comparedWithNothing && !sealing && unusableLists.isEmpty {
             line += "; no hash list or earlier scan records them, so nothing was compared (--seal starts a history)"
+        }
+        if ignoredFiles > 0 {
+            line += "; \(Count.of(ignoredFiles, "file")) left out by the history's ignore patterns"
         }
         if !unusableLists.isEmpty {
             line +=

@@ -24,6 +24,8 @@ public struct Verifier: Sendable {
         public var unusableLists: [HashListReader.Problem]
         /// The subfolders walked (under the folder verified), for a new generation to record.
         public var folders: [ASCMHLWriter.Folder]
+        /// The files a history's ignore patterns left out (not verified, not sealed).
+        public var ignoredFiles = 0
     }
 
     /// Verifies every file under the folder `path`, calling `each` in path order (files missing
@@ -70,6 +72,10 @@ public struct Verifier: Sendable {
         }
         func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
         func isHidden(_ relative: String) -> Bool { shown(relative).split(separator: "/").contains { DirectoryWalker.isHidden(String($0)) } }
+        let ignoredFiles = entries.filter {
+            !$0.isFolder && !HashListReader.isHistory($0.relativePath) && !ASCMHLWriter.isLeftOut($0.relativePath)
+                && ignored($0.relativePath, isFolder: false)
+        }.count
         let files = entries.filter {
             !$0.isFolder && !HashListReader.isHistory($0.relativePath) && !ignored($0.relativePath, isFolder: false)
                 && (scan.includeHidden || !isHidden($0.relativePath) || lists[$0.relativePath] != nil || catalogued[$0.relativePath] != nil)
@@ -174,6 +180,6 @@ public struct Verifier: Sendable {
             $0.isFolder && (scan.includeHidden || !isHidden($0.relativePath)) && !ignored($0.relativePath, isFolder: true)
         }
         .map { ASCMHLWriter.Folder(path: shown($0.relativePath), modified: $0.modified.date) }
-        return Outcome(unusableLists: problems, folders: folders)
+        return Outcome(unusableLists: problems, folders: folders, ignoredFiles: ignoredFiles)
     }
 }

@@ -64,6 +64,7 @@ struct VerifyCommand: AsyncParsableCommand {
             try AtomicOutput.write(to: output.target) { sink in
                 var writer = VerificationWriter(format: chosen, width: Terminal.columns, sink: sink)
                 writer.unusableLists = outcome.unusableLists.map(\.description)
+                writer.ignoredFiles = outcome.ignoredFiles
                 writer.sealing = seal
                 try writer.begin()
                 for file in files { try writer.write(file) }

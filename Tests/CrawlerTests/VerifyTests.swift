@@ -1,4 +1,5 @@
 import CatalogCore
+import CatalogReports
 import CatalogStore
 import Crawler
 import Foundation
@@ -74,6 +75,12 @@ import Testing
         var found: [FileVerification] = []
         let outcome = try await Verifier(database: nil, resolver: resolver).verify(card) { found.append($0) }
         #expect(found.map(\.path) == ["CLIPS/H008C001.mov"] && found.map(\.status) == [.verified], "\(found)")
+        // What the patterns left out is counted for the verdict (the .tmp and cache/index.bin).
+        #expect(outcome.ignoredFiles == 2)
+        var verdict = VerificationWriter(format: .ndjson) { _ in }
+        for file in found { try verdict.write(file) }
+        verdict.ignoredFiles = outcome.ignoredFiles
+        #expect(verdict.verdict.contains("2 files left out by the history's ignore patterns"), "\(verdict.verdict)")
         let sealed = found.compactMap { file in
             file.xxh64.map { ASCMHLWriter.File(path: file.path, size: file.size ?? 0, modified: file.modified ?? Date(), xxh64: $0) }
         }
