@@ -97,8 +97,6 @@ public struct ChangeWriter {
 
     /// Changes written so far.
     public var changeCount: Int { count }
-    /// The same, under the name the totals line uses.
-    public var written: Int { count }
     /// The rows written: the changes, or in a table fewer (a folder's rename is one row for the
     /// items it carried).
     public private(set) var rowsWritten = 0

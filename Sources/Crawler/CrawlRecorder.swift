@@ -96,6 +96,34 @@ struct CrawlRecorder {
         warnings.warn(Secrets.redact(message))
     }
 
+    /// A project whose root the service refused to list (403, 404 or 410): where it is, which
+    /// root, and the service's answer.
+    struct RefusedProject {
+        var path: String
+        var projectID: String
+        /// What the root is and its id: `root asset A1` (v2), `root folder F1` (V4).
+        var root: String
+        var answer: String
+    }
+
+    /// Stages, unchanged, the catalogued items of every refused project (only ids this crawl did
+    /// not stage: the walk is over, so nothing it read is overwritten) and warns, naming each;
+    /// returns the ids kept. One path for v2 and V4: a refused project is carried past, not a
+    /// failed crawl.
+    mutating func keepRefusedProjects(_ projects: [RefusedProject]) async throws -> Set<String> {
+        guard !projects.isEmpty else { return [] }
+        try await flush()
+        var kept = Set<String>()
+        for project in projects {
+            let ids = try await database.stageKept(projectID: project.projectID, in: session)
+            kept.formUnion(ids)
+            warn(
+                "project \(project.path) (\(project.projectID)) could not be listed: its \(project.root) answered \(project.answer); its \(ids.count) items were kept as the last crawl had them"
+            )
+        }
+        return kept
+    }
+
     /// Warns about ids staged at two paths (an asset listed in two projects, a folder listed under
     /// its own descendant): the catalog keeps the smaller path of each, the same on every crawl.
     mutating func warnAboutConflicts() throws {

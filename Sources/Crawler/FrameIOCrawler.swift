@@ -276,14 +276,11 @@ extension FrameIOCrawler {
         /// (only ids this crawl did not stage: the walk is over, so nothing it read is
         /// overwritten), and warns, naming each.
         mutating func keepRefusedProjects() async throws {
-            try await recorder.flush()
-            for (container, answer) in refusedRoots {
-                let kept = try await crawler.database.stageKept(projectID: container.projectID, in: session)
-                emitted?.formUnion(kept)
-                recorder.warn(
-                    "project \(container.path) (\(container.projectID)) could not be listed: its root asset \(container.assetID) answered \(answer); its \(kept.count) items were kept as the last crawl had them"
-                )
-            }
+            let kept = try await recorder.keepRefusedProjects(
+                refusedRoots.map {
+                    .init(path: $0.container.path, projectID: $0.container.projectID, root: "root asset \($0.container.assetID)", answer: $0.answer)
+                })
+            emitted?.formUnion(kept)
             refusedRoots = []
         }
 

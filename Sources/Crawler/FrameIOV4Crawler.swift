@@ -304,17 +304,11 @@ extension FrameIOV4Crawler {
                     recorder.report(estimatedTotal: estimatedTotal, pendingPages: queues.values.reduce(0) { $0 + $1.count })
                 }
             }
-            // The refused projects' items, staged unchanged (only ids this crawl did not stage:
-            // the walk is over, so nothing it read is overwritten), each project named.
-            guard !refusedRoots.isEmpty else { return }
-            try await recorder.flush()
-            for (container, answer) in refusedRoots {
-                let kept = try await crawler.database.stageKept(projectID: container.projectID, in: session)
-                emitted?.formUnion(kept)
-                recorder.warn(
-                    "project \(container.path) (\(container.projectID)) could not be listed: its root folder \(container.assetID) answered \(answer); its \(kept.count) items were kept as the last crawl had them"
-                )
-            }
+            let kept = try await recorder.keepRefusedProjects(
+                refusedRoots.map {
+                    .init(path: $0.container.path, projectID: $0.container.projectID, root: "root folder \($0.container.assetID)", answer: $0.answer)
+                })
+            emitted?.formUnion(kept)
         }
 
         mutating func emit(_ item: CatalogItem) async throws {

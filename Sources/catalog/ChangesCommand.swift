@@ -87,7 +87,7 @@ struct ChangesCommand: AsyncParsableCommand {
                 }
             }
             try writer.end()
-            totals = (writer.written, writer.rowsWritten)
+            totals = (writer.changeCount, writer.rowsWritten)
         }
         return totals
     }
