@@ -560,6 +560,14 @@ extension CatalogDatabase {
         }
     }
 
+    /// The latest crawl of a source, whatever became of it (running, failed or complete).
+    public func lastCrawl(source: Source) throws(StoreError) -> CrawlRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM crawl WHERE source = ? ORDER BY id DESC LIMIT 1", arguments: [source.rawValue]).map(
+                CrawlRecord.init(row:))
+        }
+    }
+
     /// The last complete crawl of a source, if any.
     public func lastCompleteCrawl(source: Source) throws(StoreError) -> CrawlRecord? {
         try read { db in

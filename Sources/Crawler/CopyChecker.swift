@@ -59,8 +59,9 @@ public struct CopyChecker: Sendable {
     /// answer in path order; returns what it left out and where digests came from.
     @discardableResult
     public func check(_ path: String, progress: HashProgress = HashProgress(), each: (CopyCheck) throws -> Void) async throws -> Outcome {
-        let frameIO = try database.lastCompleteCrawl(source: .frameio)?.api
-        let dash = try database.lastCompleteCrawl(source: .dash) != nil
+        let services = [(Source.frameio, try database.lastCompleteCrawl(source: .frameio)), (.dash, try database.lastCompleteCrawl(source: .dash))]
+        let frameIO = services[0].1?.api
+        let dash = services[1].1 != nil
         guard frameIO != nil || dash else { throw CopyCheckError.noServiceCatalogued }
         let (folder, single) = try Self.folderAndFile(path)
         let pathVolumes = try database.items(source: .local, kind: .volume).compactMap { $0.id.hasPrefix("path:") ? String($0.id.dropFirst(5)) : nil }
@@ -162,9 +163,9 @@ public struct CopyChecker: Sendable {
                 CopyCheck(path: shown(relative), size: entry.size, xxh64: known.xxh64, md5: known.md5, unreadable: known.unreadable, copies: copies))
         }
         if outcome.fromScan > 0 { outcome.lastScan = try database.lastCompleteCrawl(source: .local)?.finishedAt.flatMap(Timestamp.parse) }
-        for source in [Source.frameio, .dash] {
-            guard let last = try database.lastCompleteCrawl(source: source) else { continue }
-            let latest = try database.crawls(limit: 50).first { $0.source == source.rawValue }
+        for (source, last) in services {
+            guard let last else { continue }
+            let latest = try database.lastCrawl(source: source)
             outcome.catalogued.append(
                 (source.displayName, last.finishedAt.flatMap(Timestamp.parse), latest.map { $0.id > last.id && $0.status == "failed" } ?? false))
         }
