@@ -144,5 +144,8 @@ import Testing
             process.waitUntilExit()
             #expect(process.terminationStatus == 0, "README's `\(line)`: \(stderr)")
         }
+        // An unquoted `>` in an example is a shell redirect: the filter is lost and a file appears.
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix("catalog-demo.sqlite") }
+        #expect(left.isEmpty, "the README's searches wrote \(left): quote filters with > or <")
     }
 }
