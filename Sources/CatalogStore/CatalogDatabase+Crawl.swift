@@ -118,7 +118,8 @@ extension CatalogDatabase {
     /// complete. Until this returns, searches see the previous complete catalog.
     @discardableResult
     public func complete(
-        _ session: CrawlSession, stats: CrawlStats, fields: [CatalogField]? = nil, options: [CatalogFieldOption]? = nil
+        _ session: CrawlSession, stats: CrawlStats, fields: [CatalogField]? = nil, options: [CatalogFieldOption]? = nil,
+        people: [CatalogPerson]? = nil
     ) async throws(StoreError) -> ItemChanges {
         let crawlID = session.id
         let source = session.source.rawValue
@@ -129,6 +130,7 @@ extension CatalogDatabase {
         }
         return try await write { db in
             if let fields { try Self.replaceFields(fields, options: options ?? [], source: source, db: db) }
+            if let people { try Self.replacePeople(people, source: source, db: db) }
             let result = try Self.merge(crawlID: crawlID, source: source, mode: mode, db: db)
             try db.execute(
                 sql: """
@@ -172,6 +174,16 @@ extension CatalogDatabase {
 
     /// The full-text indexes over `item` and the columns each holds.
     private static let ftsIndexes = [("item_fts", ftsColumns), ("item_name_fts", "name")]
+
+    /// Replaces a source's people (as small as its fields, and read with every crawl).
+    private static func replacePeople(_ people: [CatalogPerson], source: String, db: Database) throws {
+        try db.execute(sql: "DELETE FROM person WHERE source = ?", arguments: [source])
+        for person in people {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO person (source, id, name, email) VALUES (?, ?, ?, ?)",
+                arguments: [source, person.id, person.name, person.email])
+        }
+    }
 
     /// Replaces a source's fields and options (they are small: a full set comes with every crawl).
     private static func replaceFields(_ fields: [CatalogField], options: [CatalogFieldOption], source: String, db: Database) throws {

@@ -105,12 +105,23 @@ extension CatalogDatabase {
         let named = Set(
             parsed.allFilters.compactMap { filter -> String? in if case .field(let name, _) = filter { name.lowercased() } else { nil } })
         guard !named.isEmpty else { return parsed }
+        // And the people of user fields: a value may be a person's e-mail address.
+        let people = fields.contains { named.contains($0.name.lowercased()) && $0.kind == .people } ? try self.people() : []
         let withOptions = try fields.map { field -> SearchField in
-            guard named.contains(field.name.lowercased()), field.kind == .options, let ids = byName[field.name.lowercased()]?.ids else {
-                return field
-            }
+            guard named.contains(field.name.lowercased()), let ids = byName[field.name.lowercased()]?.ids else { return field }
             var field = field
-            field.options = try ids.flatMap { source, id in try fieldOptions(source: source, fieldID: id).map(\.path) }
+            switch field.kind {
+            case .options:
+                field.options = try ids.flatMap { source, id in try fieldOptions(source: source, fieldID: id).map(\.path) }
+            case .people:
+                let sources = Set(ids.map(\.0))
+                var addresses: [String: [String]] = [:]
+                for person in people where sources.contains(person.source) {
+                    if let email = person.email { addresses[TextFolding.fold(email), default: []].append(person.name) }
+                }
+                field.addresses = addresses
+            default: break
+            }
             return field
         }
         return try SearchQueryParser(searchFields: withOptions).parse(text)
@@ -650,6 +661,16 @@ extension CatalogDatabase {
                 sql: "SELECT path FROM item WHERE kind = 'project' AND ("
                     + patterns.map { _ in "catalog_fold(name) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ") ORDER BY path",
                 arguments: StatementArguments(patterns))
+        }
+    }
+
+    /// The people user fields can name, by name.
+    public func people() throws(StoreError) -> [CatalogPerson] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT source, id, name, email FROM person ORDER BY name, source, id").compactMap { row in
+                guard let source = Source(rawValue: row["source"]) else { return nil }
+                return CatalogPerson(source: source, id: row["id"], name: row["name"], email: row["email"])
+            }
         }
     }
 

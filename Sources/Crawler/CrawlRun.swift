@@ -10,6 +10,8 @@ struct WalkOutcome: Sendable {
     /// The source's fields and options, when it has them: replaced in the same transaction.
     var fields: [CatalogField]?
     var fieldOptions: [CatalogFieldOption]?
+    /// The people its user fields can name, when it has them: replaced with the fields.
+    var people: [CatalogPerson]?
     /// What a local crawl found and hashed.
     var local: LocalScanCounts?
 }
@@ -73,7 +75,7 @@ enum CrawlRun {
             walk.recorder.report(estimatedTotal: nil)
             let storeStart = Date()
             let merge = try await database.complete(
-                session, stats: walk.recorder.stats(), fields: outcome.fields, options: outcome.fieldOptions)
+                session, stats: walk.recorder.stats(), fields: outcome.fields, options: outcome.fieldOptions, people: outcome.people)
             walk.recorder.storeSeconds += Date().timeIntervalSince(storeStart)
             var report = walk.recorder.report(merge: merge, minimumRequests: walk.minimumRequests)
             report.local = outcome.local

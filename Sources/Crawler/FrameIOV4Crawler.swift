@@ -94,6 +94,8 @@ extension FrameIOV4Crawler {
         var listedProjects: [String: (item: CatalogItem, root: Container)] = [:]
         /// The accounts listed.
         var accountIDs: [String] = []
+        /// The accounts' users, each once: the people user fields name.
+        var people: [CatalogPerson] = []
         /// In a delta: the ids staged so far.
         var emitted: Set<String>?
         /// In a delta's reads: the assets listed or read, by id, kept to be placed once all are
@@ -115,13 +117,13 @@ extension FrameIOV4Crawler {
                 let roots = try await walkHierarchy()
                 try await walkAssets(roots)
                 let (fields, options) = mapper.fields(definitions)
-                return WalkOutcome(fields: fields, fieldOptions: options)
+                return WalkOutcome(fields: fields, fieldOptions: options, people: people)
             }
             emitted = []
             _ = try await walkHierarchy()
             let deletions = try await refresh(since: since)
             let (fields, options) = mapper.fields(definitions)
-            return WalkOutcome(deletions: deletions, fields: fields, fieldOptions: options)
+            return WalkOutcome(deletions: deletions, fields: fields, fieldOptions: options, people: people)
         }
 
         /// The fewest requests a cursor list of `count` elements takes.
@@ -161,7 +163,11 @@ extension FrameIOV4Crawler {
                 let accountItem = mapper.item(for: account)
                 try await emit(accountItem)
                 let users = try await readList("users of account \(account.id)") { try await client.users(accountID: account.id, after: $0) }
-                for user in users { mapper.userNames[user.id] = user.name ?? user.email ?? user.id }
+                for user in users where mapper.userNames[user.id] == nil {
+                    let name = user.name ?? user.email ?? user.id
+                    mapper.userNames[user.id] = name
+                    people.append(CatalogPerson(source: .frameio, id: user.id, name: name, email: user.email))
+                }
                 definitions += try await readList("metadata fields of account \(account.id)") {
                     try await client.fieldDefinitions(accountID: account.id, after: $0)
                 }

@@ -104,6 +104,54 @@ import Testing
         #expect(files.first?.contains("item_filekind_path") == true && !files.contains { $0.contains("TEMP B-TREE") }, "\(files)")
         let folder = try plan(#"folder:"group 3""#) { $0.listing }
         #expect(folder.contains { $0.contains("MULTI-INDEX OR") || $0.contains("item_path (path>? AND path<?)") }, "\(folder)")
+        // One source's files read in path order from one range (not every file, Dash's first).
+        let oneSource = try plan("source:frameio kind:file ext:mov") { $0.listing }
+        #expect(oneSource.first?.contains("item_source_filekind_path") == true, "\(oneSource)")
+        #expect(!oneSource.contains { $0.contains("TEMP B-TREE") }, "\(oneSource)")
+        // A size beside `kind:file` is tested from the kind index, without reading the row.
+        // (Not through `planned`: this small catalog's size range is narrow enough to drive.)
+        let sizedQuery = try database.parseQuery("kind:file size:>1KB")
+        let sizedListing = SearchSQL(query: sizedQuery, limit: 50).listing
+        let sized = try database.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sizedListing.sql, arguments: sizedListing.arguments).map { $0["detail"] as String }
+        }
+        #expect(sized.first?.contains("item_filekind_path") == true && !sized.contains { $0.contains("TEMP B-TREE") }, "\(sized)")
+    }
+
+    /// A full-text read is bounded to the rows of the sources a query asks for, and the bound
+    /// loses nothing when a source's rows do not lie together (a Frame.io crawl after a Dash
+    /// one adds Frame.io rows after Dash's).
+    @Test func wordsReadOnlyTheRowsOfTheSourcesAsked() async throws {
+        let database = try CatalogDatabase.inMemory()
+        func crawl(_ source: Source, _ ids: Range<Int>, kind: ItemKind = .file) async throws -> [CatalogItem] {
+            let session = try database.beginCrawl(source: source)
+            let items = ids.map { i in
+                var item = makeItem(
+                    "\(source.rawValue)\(i)", name: "timelapse_\(i).mov", kind: kind, path: "\(source.rawValue)/T/\(i)/timelapse_\(i).mov")
+                item.source = source
+                return item
+            }
+            try await database.stage(items, in: session)
+            try await database.complete(session, stats: CrawlStats())
+            return items
+        }
+        _ = try await crawl(.frameio, 0..<3_000)
+        let dash = try await crawl(.dash, 0..<40, kind: .asset)
+        // Frame.io again, everything kept and 20 new rows (after Dash's).
+        let frameio = try await crawl(.frameio, 0..<3_020)
+        let parser = SearchQueryParser()
+        for (text, expected) in [("tim* source:dash", dash), ("timelapse source:dash", dash), ("tim* source:frameio", frameio)] {
+            let query = try parser.parse(text)
+            let plan = try database.read { db in try SearchSQL.planned(query, limit: 50, in: db) }
+            #expect(plan.seqBounds != nil, "\(text)")
+            let found = try database.search(query, limit: 5_000)
+            #expect(Set(found.map(\.id)) == Set(expected.map(\.id)), "\(text)")
+            #expect(try database.count(query, budget: .seconds(60)) == MatchCount(count: expected.count, isExact: true), "\(text)")
+        }
+        // A source with no item bounds to nothing.
+        let none = try parser.parse("tim* source:local")
+        #expect(try database.search(none).isEmpty)
+        #expect(try database.read { db in try SearchSQL.planned(parser.parse("tim*"), limit: 50, in: db) }.seqBounds == nil)
     }
 
     /// A word in every path: more matches than one tier ranks, so the tiered plan runs.

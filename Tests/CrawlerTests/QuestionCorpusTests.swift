@@ -152,6 +152,12 @@ import Testing
             ("kind:file size:<=10MB", { isFile($0) && ($0.size.map { $0 <= 10_000_000 } ?? false) }),
             ("Assignee:\"\(crew)\"", { field($0, "Assignee").contains(crew) }),
             ("Assignee:\"\(crew.lowercased())\"", { field($0, "Assignee").contains(crew) }),
+            // A person by e-mail address (the field holds names; the account lists addresses).
+            ("Assignee:\(v4.users[2].email.uppercased())", { field($0, "Assignee").contains(crew) }),
+            (
+                "Assignee:\(v4.users[2].email),\(v4.users[3].email) kind:file",
+                { field($0, "Assignee").contains { [crew, v4.users[3].name].contains($0) } }
+            ),
             ("folder:\"\(folderName)\"", { $0.source == .frameio && under($0, folderName) }),
             ("folder:\"\(projectFolder)\"", { $0.source == .frameio && under($0, projectFolder) }),
             ("project:\"\(project)\"", { $0.projectName == project }),
@@ -206,6 +212,13 @@ import Testing
             #expect(found.count == Set(found).count, "\(text): an item listed twice")
             let counted = try database.count(query, cap: 1_000_000, budget: .seconds(60))
             #expect(counted == MatchCount(count: expected.count, isExact: true), "\(text)")
+        }
+        // An address no one has is an error naming the closest ones, not an empty answer.
+        do {
+            _ = try database.parseQuery("Assignee:crew9@example.com")
+            Issue.record("an unknown address was accepted")
+        } catch {
+            #expect("\(error)".contains("crew") && "\(error)".contains("e-mail"), "\(error)")
         }
         // A corpus whose questions all answer nothing would prove little.
         #expect(empty <= 2, "\(empty) questions have no answer in the generated data")

@@ -74,3 +74,23 @@ public struct CatalogFieldOption: Sendable, Hashable {
         self.record = record
     }
 }
+
+/// A person a user field can name (a V4 account's user): user fields keep the name, so a
+/// search by e-mail (`Assignee:mei@example.com`) finds it here.
+public struct CatalogPerson: Sendable, Hashable {
+    /// The service the person belongs to.
+    public var source: Source
+    /// The service's id for the user.
+    public var id: String
+    /// The name user fields hold for the person (what the catalog shows).
+    public var name: String
+    /// The person's e-mail address, when the service gives one.
+    public var email: String?
+
+    public init(source: Source, id: String, name: String, email: String?) {
+        self.source = source
+        self.id = id
+        self.name = name
+        self.email = email
+    }
+}

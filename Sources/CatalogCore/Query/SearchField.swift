@@ -43,6 +43,10 @@ public struct SearchField: Sendable, Equatable {
     public var kind: Kind
     /// The options a value may name (their paths, for a tree), nil when not known.
     public var options: [String]?
+    /// For a field of people, the names of the people with each e-mail address (folded by
+    /// ``TextFolding``): the field holds names, and a value may be an address. Nil when not
+    /// known (then an address is looked for as it is).
+    public var addresses: [String: [String]]?
 
     public init(name: String, kind: Kind = .text, options: [String]? = nil) {
         self.name = name

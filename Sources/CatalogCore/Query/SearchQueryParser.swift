@@ -359,6 +359,7 @@ public struct SearchQueryParser: Sendable {
                 filter: field.name, value: wrong,
                 expected: "a number, or a comparison such as >=4 or a range such as 3..5 (\(field.name) holds numbers)")
         }
+        if field.kind == .people { plain = try Self.names(of: plain, in: field) }
         if let options = field.options, field.kind == .options || field.kind == .toggle, !options.isEmpty {
             for value in plain where !value.contains("*") && !Self.namesAnOption(value, options) {
                 throw .unknownValue(field: field.name, value: value, suggestions: Suggestions.closest(to: value, among: options))
@@ -366,6 +367,28 @@ public struct SearchQueryParser: Sendable {
         }
         let all = (plain.isEmpty ? [] : [SearchQuery.Condition.filter(.field(name: field.name, values: plain))]) + ranges
         return all.count == 1 ? all[0] : .any(all)
+    }
+
+    /// The values of a people field as the names it holds: an e-mail address (`mei@example.com`,
+    /// case aside) stands for the names of the people who have it; another value is a name.
+    /// An address no one in the catalog has is refused rather than matching nothing.
+    static func names(of values: [String], in field: SearchField) throws(SearchQueryError) -> [String] {
+        guard let addresses = field.addresses else { return values }
+        var names: [String] = []
+        for value in values {
+            guard value.contains("@"), !value.contains("*") else {
+                names.append(value)
+                continue
+            }
+            guard let known = addresses[TextFolding.fold(value)] else {
+                throw .unsatisfiable(
+                    filter: SearchQueryError.quoted(field.name), value: value,
+                    reason: "no one the catalog knows has that e-mail address (\(field.name) names people)",
+                    suggestions: Suggestions.closest(to: value, among: addresses.keys.sorted()))
+            }
+            names += known
+        }
+        return names
     }
 
     /// Whether `value` names one of `options` (case and diacritics aside), or one of their
