@@ -33,11 +33,11 @@ public enum ItemField: String, CaseIterable, Sendable {
         return fields.count == names.count && !fields.isEmpty ? fields : nil
     }
 
-    /// Whether a table column of the field stays narrow (kind, size, dates, source, state), so
-    /// it is never cut.
+    /// Whether a table column of the field stays narrow (kind, size, dates, source, state, a
+    /// short id), so it is never cut (a cut id would name nothing).
     var isShort: Bool {
         switch self {
-        case .source, .kind, .size, .createdAt, .updatedAt, .uploadedAt, .state: true
+        case .source, .id, .kind, .size, .createdAt, .updatedAt, .uploadedAt, .state: true
         default: false
         }
     }

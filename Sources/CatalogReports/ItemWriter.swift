@@ -23,6 +23,8 @@ public struct ItemWriter {
     private let fields: [ItemField]
     private let link: WebLink?
     private let projects: [String: String]
+    /// The ids a table's ID column shows, shortened (``TableRenderer/render``); whole otherwise.
+    public var shortIDs: [ItemKey: String] = [:]
 
     /// Creates a writer sending bytes to `sink`; `report` names the report in JSON documents.
     /// `fields` are the columns of a table or CSV and the keys of JSON items, in that order (by
@@ -79,7 +81,8 @@ public struct ItemWriter {
     public mutating func end() throws {
         switch format {
         case .json: append("]}\n")
-        case .table: append(TableRenderer.render(tableRows, fields: fields, link: link, projects: projects, width: width))
+        case .table:
+            append(TableRenderer.render(tableRows, fields: fields, link: link, projects: projects, shortIDs: shortIDs, width: width))
         case .csv, .ndjson: break
         }
         try flush()

@@ -9,14 +9,21 @@ public enum TableRenderer {
     /// The table of `fields`, with a header, fitted to `width` terminal cells. Short columns
     /// (kind, size, dates, source) are as wide as they need; the rest share what remains, a path
     /// taking three parts to a name's two: a path is cut in its middle (keeping its top folder
-    /// and file name), any other text at its end with `…`. Sizes are in units (`1.75 GB`), a
-    /// container's size is `—`, dates are days.
+    /// and file name), a name in its middle (keeping its end), any other text at its end with
+    /// `…`. Sizes are in units (`1.75 GB`), a container's size is `—`, dates are days. The ID
+    /// column shows `shortIDs` (item → the start of its id) where given.
     public static func render(
-        _ items: [CatalogItem], fields: [ItemField] = defaultFields, link: WebLink? = nil, projects: [String: String] = [:], width: Int = 160
+        _ items: [CatalogItem], fields: [ItemField] = defaultFields, link: WebLink? = nil, projects: [String: String] = [:],
+        shortIDs: [ItemKey: String] = [:], width: Int = 160
     ) -> String {
         guard !items.isEmpty else { return "no items found\n" }
         let fields = fields.isEmpty ? defaultFields : fields
-        let rows = items.map { item in fields.map { cell($0, of: item, link: link, projects: projects) } }
+        let rows = items.map { item in
+            fields.map { field in
+                field == .id
+                    ? clean(shortIDs[ItemKey(source: item.source, id: item.id)] ?? item.id) : cell(field, of: item, link: link, projects: projects)
+            }
+        }
         // Dates are headed UPDATED, CREATED, UPLOADED; every other column by its field's name.
         let header = fields.map { $0.rawValue.uppercased().replacingOccurrences(of: "_AT", with: "") }
         let natural = fields.indices.map { column in rows.reduce(DisplayWidth.of(header[column])) { max($0, DisplayWidth.of($1[column])) } }
@@ -33,7 +40,9 @@ public enum TableRenderer {
             rest -= limits[column]
             open.removeFirst()
         }
-        let paths = Set(fields.indices.filter { fields[$0] == .path })
+        // Paths and names are cut in the middle: their ends (a file name, its extension, a take
+        // number) tell rows apart.
+        let paths = Set(fields.indices.filter { fields[$0] == .path || fields[$0] == .name })
         let right = Set(fields.indices.filter { fields[$0] == .size })
         return grid(header: header, rows: rows, limits: limits, rightAligned: right, paths: paths)
     }

@@ -71,18 +71,57 @@ extension CatalogDatabase {
         }
     }
 
+    /// The shortest start of each item's id, at least `minimum` characters (or the whole id),
+    /// that no other item's id in the catalog starts with: what a table's ID column shows and
+    /// ``items(idPrefix:source:limit:)`` finds again. Two seeks of the id index per source.
+    public func shortIDs(of items: [CatalogItem], minimum: Int = 8) throws(StoreError) -> [ItemKey: String] {
+        try read { db in
+            var short: [ItemKey: String] = [:]
+            for item in items {
+                var shared = 0
+                for source in Source.allCases {
+                    for sql in [
+                        "SELECT id FROM item WHERE source = ? AND id < ? ORDER BY id DESC LIMIT 1",
+                        "SELECT id FROM item WHERE source = ? AND id > ? ORDER BY id LIMIT 1",
+                    ] {
+                        guard let neighbour = try String.fetchOne(db, sql: sql, arguments: [source.rawValue, item.id]) else { continue }
+                        shared = max(shared, Self.commonPrefixLength(item.id, neighbour))
+                    }
+                    // The same id in another source: only the whole id (and `--source`) tells them apart.
+                    if source != item.source,
+                        try Bool.fetchOne(
+                            db, sql: "SELECT EXISTS (SELECT 1 FROM item WHERE source = ? AND id = ?)", arguments: [source.rawValue, item.id]) ?? false
+                    {
+                        shared = item.id.count
+                    }
+                }
+                short[ItemKey(source: item.source, id: item.id)] = String(item.id.prefix(max(minimum, shared + 1)))
+            }
+            return short
+        }
+    }
+
+    /// How many characters `a` and `b` share at their start.
+    static func commonPrefixLength(_ a: String, _ b: String) -> Int {
+        var count = 0
+        for (x, y) in zip(a, b) {
+            guard x == y else { break }
+            count += 1
+        }
+        return count
+    }
+
     /// Up to `limit` items whose id starts with `prefix` (as a table's short ID shows it), by
     /// source and id; read through the `(source, id)` index.
     public func items(idPrefix prefix: String, source: Source? = nil, limit: Int = 20) throws(StoreError) -> [CatalogItem] {
         try read { db in
             // The ids from `prefix` up to (not including) the next possible prefix.
             var arguments = StatementArguments()
-            var conditions = ["id >= ?", "id < ?"]
+            // Each source's range of the (source, id) index (without a source, a table scan).
+            let sources = source.map { [$0] } ?? Source.allCases
+            var conditions = ["source IN (\(sources.map { _ in "?" }.joined(separator: ", ")))", "id >= ?", "id < ?"]
+            arguments += StatementArguments(sources.map(\.rawValue))
             arguments += [prefix, prefix + "\u{10FFFF}"]
-            if let source {
-                conditions.append("source = ?")
-                arguments += [source.rawValue]
-            }
             arguments += [limit]
             return try Row.fetchAll(
                 db,

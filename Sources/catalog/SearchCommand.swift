@@ -129,6 +129,7 @@ struct SearchCommand: AsyncParsableCommand {
             var writer = ItemWriter(
                 format: chosen, report: "search", fields: columns, link: try global.webLink(database), projects: projects, width: Terminal.columns
             ) { bytes in Terminal.writeOutput(bytes) }
+            if chosen == .table, columns?.contains(.id) == true { writer.shortIDs = try database.shortIDs(of: items) }
             try writer.begin()
             let folders = parsed.filters.flatMap { clause -> [String] in
                 if case .folder(let paths) = clause.filter, !clause.isNegated { return paths }
@@ -159,14 +160,23 @@ struct SearchCommand: AsyncParsableCommand {
     static let countCap = 10_000
 
     /// A table's columns: name, kind, size, path, updated, with SOURCE when the results span
-    /// sources, LABEL when the query asks about labels and PROJECT when it asks about projects.
-    static func columns(for query: SearchQuery, items: [CatalogItem]) -> [ItemField] {
+    /// sources, LABEL when the query asks about labels and PROJECT when it asks about projects,
+    /// and first a short ID (what `show` and `open` take) when the terminal has room for it
+    /// (``idColumnWidth`` columns) or two results have the same name, unless the results are
+    /// local files (their ids are their paths).
+    static func columns(for query: SearchQuery, items: [CatalogItem], width: Int = Terminal.columns) -> [ItemField] {
         var columns = TableRenderer.defaultFields
-        if Set(items.map(\.source)).count > 1 { columns.insert(.source, at: 2) }
-        if query.filters.contains(where: { if case .label = $0.filter { true } else { false } }) { columns.insert(.label, at: 2) }
-        if query.filters.contains(where: { if case .project = $0.filter { true } else { false } }) { columns.insert(.project, at: 2) }
+        let sameName = Set(items.map(\.name)).count < items.count
+        if width >= idColumnWidth || sameName, !items.contains(where: { $0.source == .local }) { columns.insert(.id, at: 0) }
+        let after = (columns.firstIndex(of: .kind) ?? 0) + 1
+        if Set(items.map(\.source)).count > 1 { columns.insert(.source, at: after) }
+        if query.filters.contains(where: { if case .label = $0.filter { true } else { false } }) { columns.insert(.label, at: after) }
+        if query.filters.contains(where: { if case .project = $0.filter { true } else { false } }) { columns.insert(.project, at: after) }
         return columns
     }
+
+    /// The terminal width from which a search's table shows the ID column unasked.
+    static let idColumnWidth = 100
 
     /// `item` shown under the first of its Dash folders a `folder:` filter matched, instead of
     /// its first folder, so the table shows why it matched.

@@ -110,6 +110,46 @@ import Testing
         #expect(sized.contains("1.0 MB") && sized.contains("UPDATED") && sized.contains("2026-01-03"), "\(sized)")
     }
 
+    /// From a table to the item: the ID column shows the shortest start of each id no other
+    /// item's id has (8 characters at least), and `show` takes it; two files of one name in
+    /// different folders are told apart by it, even on a narrow terminal.
+    @Test func theIDColumnLeadsToTheItem() async throws {
+        let path = try scratchDirectory() + "/ids.sqlite"
+        let database = try CatalogDatabase(path: path)
+        let session = try database.beginCrawl(source: .frameio)
+        let ids = ["7f3a9c21-0001-4000-8000-000000000001", "7f3a9c21-0002-4000-8000-000000000002", "9b00e4d2-0003-4000-8000-000000000003"]
+        let items = zip(ids, ["Dailies", "Selects", "Sound"]).map { id, folder in
+            CatalogItem(
+                source: .frameio, id: id, kind: .file, name: folder == "Sound" ? "mix_0301.wav" : "Northlight_A001_C001_0301.mov",
+                parentID: "p", projectID: "p",
+                path: "Northlight Studio/Feature/\(folder)/Day 01/Card 001/\(folder == "Sound" ? "mix_0301.wav" : "Northlight_A001_C001_0301.mov")",
+                size: 1_000, record: #"{"id":"\#(id)"}"#)
+        }
+        try await database.stage(items, in: session)
+        try await database.complete(session, stats: CrawlStats())
+
+        for columns in [120, 60] {
+            let table = try await runScript("COLUMNS=\(columns) \(catalogBinary) search Northlight --format table --db \(path)")
+            let lines = table.split(whereSeparator: \.isNewline).map(String.init)
+            #expect(lines.first?.hasPrefix("ID ") == true, "\(table)")
+            let cells = lines.dropFirst().prefix(2).map { String($0.prefix { $0 != " " }) }
+            // The two ids share "7f3a9c21-000": the short ids run one character past that.
+            #expect(Set(cells) == ["7f3a9c21-0001", "7f3a9c21-0002"], "\(table)")
+            for cell in cells {
+                let shown = try await runCatalog(["show", cell, "--db", path])
+                #expect(shown.status == 0 && shown.stdout.contains("\"id\":\"\(cell)-4000"), "\(cell): \(shown.stdout) \(shown.stderr)")
+            }
+        }
+        // A narrow terminal and names that differ: no ID column; a wide one: the ID column, short.
+        let narrow = try await runScript("COLUMNS=70 \(catalogBinary) search mix --format table --db \(path)")
+        #expect(narrow.hasPrefix("NAME "), "\(narrow)")
+        let wide = try await runScript("COLUMNS=100 \(catalogBinary) search mix --format table --db \(path)")
+        #expect(wide.hasPrefix("ID ") && wide.contains("9b00e4d2 ") && !wide.contains("9b00e4d2-"), "\(wide)")
+        // CSV and JSON keep the whole id.
+        let csv = try await runScript("COLUMNS=100 \(catalogBinary) search mix --format csv --fields id,name --db \(path)")
+        #expect(csv.contains(ids[2] + ",mix_0301.wav"), "\(csv)")
+    }
+
     @Test func anEmptyCatalogSaysSo() async throws {
         let path = try scratchDirectory() + "/empty.sqlite"
         _ = try CatalogDatabase(path: path)
