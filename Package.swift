@@ -236,7 +236,6 @@ let package = Package(
             dependencies: ["CatalogSandbox", "CatalogCore", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
-        // Runs the built `catalog` executable (built by `swift build --build-tests`) on bad files and paths.
         .testTarget(
             name: "CatalogServerTests",
             dependencies: [
@@ -245,6 +244,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Runs the built `catalog` executable (built by `swift build --build-tests`) on bad files and paths.
         .testTarget(
             name: "CLITests",
             dependencies: ["CatalogCore", "TestSupport", "CatalogSandbox", "CatalogStore", .product(name: "GRDB", package: "GRDB.swift")],

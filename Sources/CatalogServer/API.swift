@@ -301,11 +301,8 @@ struct API: Sendable {
         var filter = DuplicateFilter(probable: try Self.boolean(parameters, "probable", default: false))
         filter.source = try Self.source(parameters)
         if let text = parameters["min_size"], !text.isEmpty {
-            do {
-                filter.minSize = try SearchQueryParser().byteCount(text)
-            } catch {
-                throw APIAnswer.bad("min_size must be a size such as 100MB")
-            }
+            guard let size = ByteSize(text) else { throw APIAnswer.bad("min_size must be a size such as 100MB") }
+            filter.minSize = size.bytes
         }
         var bytes: [UInt8] = []
         var writer = DuplicateWriter(format: .json) { bytes.append(contentsOf: $0) }

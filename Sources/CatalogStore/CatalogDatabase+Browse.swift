@@ -53,21 +53,23 @@ extension CatalogDatabase {
     /// The items whose id is `id` (one per source at most), of `source` or every source.
     public func items(id: String, source: Source? = nil) throws(StoreError) -> [CatalogItem] {
         try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE id = ?" + (source == nil ? "" : " AND source = ?"),
-                arguments: StatementArguments([id] + (source.map { [$0.rawValue] } ?? []))
-            ).map { try ItemRecord(row: $0).item }
+            // Each source's entry of the (source, id) index (without a source, a table scan).
+            let sources = source.map { [$0] } ?? Source.allCases
+            return try ItemRecord.fetchAll(
+                db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE source IN (\(sources.map { _ in "?" }.joined(separator: ", "))) AND id = ?",
+                arguments: StatementArguments(sources.map(\.rawValue) + [id])
+            ).map(\.item)
         }
     }
 
     /// The items at exactly `path` (a folder may hold two files of one name), of `source` or every source.
     public func items(path: String, source: Source? = nil) throws(StoreError) -> [CatalogItem] {
         try read { db in
-            try Row.fetchAll(
+            try ItemRecord.fetchAll(
                 db,
                 sql: "SELECT \(ItemRecord.selection) FROM item WHERE path = ?" + (source == nil ? "" : " AND source = ?") + " ORDER BY source, id",
                 arguments: StatementArguments([path] + (source.map { [$0.rawValue] } ?? []))
-            ).map { try ItemRecord(row: $0).item }
+            ).map(\.item)
         }
     }
 
@@ -119,15 +121,15 @@ extension CatalogDatabase {
             var arguments = StatementArguments()
             // Each source's range of the (source, id) index (without a source, a table scan).
             let sources = source.map { [$0] } ?? Source.allCases
-            var conditions = ["source IN (\(sources.map { _ in "?" }.joined(separator: ", ")))", "id >= ?", "id < ?"]
+            let conditions = ["source IN (\(sources.map { _ in "?" }.joined(separator: ", ")))", "id >= ?", "id < ?"]
             arguments += StatementArguments(sources.map(\.rawValue))
             arguments += [prefix, prefix + "\u{10FFFF}"]
             arguments += [limit]
-            return try Row.fetchAll(
+            return try ItemRecord.fetchAll(
                 db,
                 sql: "SELECT \(ItemRecord.selection) FROM item WHERE \(conditions.joined(separator: " AND ")) ORDER BY source, id LIMIT ?",
                 arguments: arguments
-            ).map { try ItemRecord(row: $0).item }
+            ).map(\.item)
         }
     }
 
@@ -156,14 +158,14 @@ extension CatalogDatabase {
     public func sameContent(as item: CatalogItem) throws(StoreError) -> [CatalogItem] {
         guard item.xxh64 != nil || item.md5 != nil else { return [] }
         return try read { db in
-            try Row.fetchAll(
+            try ItemRecord.fetchAll(
                 db,
                 sql: """
                     SELECT \(ItemRecord.selection) FROM item WHERE (xxh64 = ? OR md5 = ?) AND NOT (source = ? AND id = ?)
                     ORDER BY path LIMIT 1000
                     """,
                 arguments: [item.xxh64, item.md5, item.source.rawValue, item.id]
-            ).map { try ItemRecord(row: $0).item }
+            ).map(\.item)
         }
     }
 

@@ -22,7 +22,7 @@ public struct CrawlRecord: Sendable, Equatable {
     public var id: Int64
     /// The source crawled.
     public var source: String
-    /// `full` or `delta`.
+    /// How its items replaced the catalog's: a ``CrawlMode`` (`full`, `replace`, `delta`, …).
     public var mode: String
     /// When it started (UTC, ISO 8601).
     public var startedAt: String
@@ -219,7 +219,7 @@ extension CatalogDatabase {
             guard limit > 0 else { return [] }
             return try read { db in
                 let statement = try SearchSQL.planned(query, limit: limit, in: db).ordered(by: order, reverse: reverse, offset: offset)
-                return try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map { try ItemRecord(row: $0).item }
+                return try ItemRecord.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map(\.item)
             }
         }
         guard offset > 0 else { return try ranked(query, limit: limit) }
@@ -345,7 +345,7 @@ extension CatalogDatabase {
         return try read { db in
             let plan = try SearchSQL.planned(query, limit: limit, in: db)
             func fetch(_ statement: SearchSQL.Statement) throws -> [CatalogItem] {
-                try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map { try ItemRecord(row: $0).item }
+                try ItemRecord.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map(\.item)
             }
             guard let match = plan.match, let nameMatch = plan.nameMatch else { return try fetch(plan.listing) }
             func isBroad(_ probe: SearchSQL.Statement) throws -> Bool {
@@ -439,7 +439,7 @@ extension CatalogDatabase {
             var found: [CatalogItem] = []
             let statement = try db.cachedStatement(sql: "SELECT \(ItemRecord.selection) FROM item WHERE source = ? AND parent_id = ?")
             for id in parentIDs {
-                found += try Row.fetchAll(statement, arguments: [source.rawValue, id]).map { try ItemRecord(row: $0).item }
+                found += try ItemRecord.fetchAll(statement, arguments: [source.rawValue, id]).map(\.item)
             }
             return found
         }
@@ -470,9 +470,9 @@ extension CatalogDatabase {
     /// folders and files, for a scan to compare with what it finds.
     public func items(source: Source, projectID: String) throws(StoreError) -> [CatalogItem] {
         try read { db in
-            try Row.fetchAll(
+            try ItemRecord.fetchAll(
                 db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE project_id = ? AND source = ?", arguments: [projectID, source.rawValue]
-            ).map { try ItemRecord(row: $0).item }
+            ).map(\.item)
         }
     }
 
@@ -524,9 +524,9 @@ extension CatalogDatabase {
     /// The items of `source` of one kind (e.g. every project).
     public func items(source: Source, kind: ItemKind) throws(StoreError) -> [CatalogItem] {
         try read { db in
-            try Row.fetchAll(
+            try ItemRecord.fetchAll(
                 db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE source = ? AND kind = ?", arguments: [source.rawValue, kind.rawValue]
-            ).map { try ItemRecord(row: $0).item }
+            ).map(\.item)
         }
     }
 

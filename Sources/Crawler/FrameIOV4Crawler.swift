@@ -10,13 +10,19 @@ import Logging
 /// version of every stack, and the accounts' custom metadata fields with each file's values.
 ///
 /// Folders are listed with `/folders/{id}/children` (100 calls a minute), version stacks with
-/// `/version_stacks/{id}/children` (100 a minute, a bucket of its own). The three typed lists
-/// (`/files`, `/folders`, `/version_stacks`, 5 calls a second each) would list a folder about
-/// three times as fast, but they hold only those three types: an asset of any other type (a
-/// type the service adds) would never be seen, and the catalog must hold every asset. Each
-/// bucket has its own queue and its own share of the concurrency, so a bucket that is waiting
-/// never holds up the others. Every list is read to its end by cursor and checked to add up
-/// against its `total_count`; one that does not is read again.
+/// `/version_stacks/{id}/children` (100 a minute, a bucket of its own). `children` holds every
+/// type, so an asset of a type the service adds is still seen. When its bucket is empty (its
+/// pacer would make the next call wait), a folder is listed through the three typed lists
+/// instead (`/files`, `/folders`, `/version_stacks`, 5 calls a second each, side by side): a
+/// large first crawl then goes at what all the buckets allow together, not at `children`'s
+/// pace. Those three lists hold only their three types: an asset of another type in a folder
+/// read that way is not seen (the crawl says how many folders were read so). Without rate
+/// limits, while `children` has room, or while more version stacks wait for their versions
+/// than folders for a list (the versions' bucket then decides when the crawl ends), every
+/// folder goes through `children`. Each bucket has
+/// its own queue and its own share of the concurrency, so a bucket that is waiting never holds
+/// up the others. Every list is read to its end by cursor and checked to add up against its
+/// `total_count`; one that does not is read again.
 public struct FrameIOV4Crawler: Sendable {
     let client: FrameIOV4Client
     let database: CatalogDatabase
@@ -45,8 +51,8 @@ public struct FrameIOV4Crawler: Sendable {
 }
 
 extension FrameIOV4Crawler {
-    /// The lists a folder's children are read from: `/children` alone, which holds every type.
-    static let folderLists: [FrameIOV4Client.ChildList] = [.all]
+    /// The typed lists a folder is read through when `children`'s bucket is empty.
+    static let typedLists: [FrameIOV4Client.ChildList] = [.files, .folders, .versionStacks]
 
     /// A container whose children are listed, and where they go.
     struct Container: Sendable {
@@ -205,25 +211,64 @@ extension FrameIOV4Crawler {
         static let maxDepth = 256
 
         /// Lists every folder and version stack under `roots`: each list kind has its own queue
-        /// and at most its share of the concurrency in flight.
+        /// and at most its share of the concurrency in flight. A folder waits until a route has
+        /// room for it: `children` while its bucket has room (or the typed lists are busy), the
+        /// three typed lists, side by side, when it has none (see the type's documentation).
         mutating func walkAssets(_ roots: [Container]) async throws {
             var queues: [String: [Reading]] = [:]
             var running: [String: Int] = [:]
-            let buckets = FrameIOV4Crawler.folderLists.map(\.rawValue) + ["versions"]
-            let share = Swift.max(1, crawler.options.concurrency / buckets.count)
+            let typed = crawler.options.typedLists ? FrameIOV4Crawler.typedLists.map(\.rawValue) : []
+            let children = FrameIOV4Client.ChildList.all.rawValue
+            let buckets = [children] + typed + ["versions"]
+            // `--concurrency` shared out: half each to `children` and the versions, as before
+            // the typed lists (without rate limits they are all there is), and a quarter to each
+            // typed list besides (at 5 calls a second, one call in flight at a time would leave
+            // their pace to the latency); the typed lists run only while `children` waits.
+            let concurrency = crawler.options.concurrency
+            var shares: [String: Int] = [:]
+            for bucket in buckets { shares[bucket] = Swift.max(1, concurrency / (typed.contains(bucket) ? 4 : 2)) }
+            let childrenPacer = await client.requester.pacers.pacer(for: "v4:\(children)")
+            var folders: [Container] = []
+            var foldersByType = 0
             func start(_ container: Container) {
                 guard seenContainers.insert(container.assetID).inserted else { return }
                 if container.isStack {
                     queues["versions", default: []].append(
                         Reading(container: container, list: nil, tally: ListTally(what: "versions of \(container.assetID)")))
                 } else {
-                    for list in FrameIOV4Crawler.folderLists {
-                        queues[list.rawValue, default: []].append(
-                            Reading(container: container, list: list, tally: ListTally(what: "\(list.rawValue) in folder \(container.assetID)")))
+                    folders.append(container)
+                }
+            }
+            func read(_ container: Container, through list: FrameIOV4Client.ChildList) {
+                let what = "\(list.rawValue.replacingOccurrences(of: "_", with: " ")) in folder \(container.assetID)"
+                queues[list.rawValue, default: []].append(Reading(container: container, list: list, tally: ListTally(what: what)))
+            }
+            /// Hands the waiting folders to the routes that have room.
+            func route() async {
+                func free(_ bucket: String) -> Bool {
+                    queues[bucket, default: []].isEmpty && running[bucket, default: 0] < shares[bucket, default: 1]
+                }
+                while let folder = folders.last {
+                    // While more stacks wait for their versions than folders for a list, the
+                    // versions' bucket (as slow as `children`) decides when the crawl ends, and
+                    // the typed lists would only add calls.
+                    let versionsDecide = queues["versions", default: []].count >= folders.count
+                    let childrenWaits = typed.isEmpty || versionsDecide ? false : await childrenPacer.wouldWait
+                    // A typed list may hold one folder queued behind those in flight, so the
+                    // next call is ready when one ends (they go at 5 a second each).
+                    if free(children), !childrenWaits {
+                        read(folder, through: .all)
+                    } else if childrenWaits, typed.allSatisfy({ queues[$0, default: []].isEmpty }) {
+                        for list in FrameIOV4Crawler.typedLists { read(folder, through: list) }
+                        foldersByType += 1
+                    } else {
+                        break
                     }
+                    folders.removeLast()
                 }
             }
             for root in roots { start(root) }
+            await route()
             let client = self.client
             // A project whose root folder answers 403, 404 or 410 is carried past (its items kept
             // as the last crawl had them), as v2 does, rather than failing the account's crawl;
@@ -233,7 +278,7 @@ extension FrameIOV4Crawler {
             try await withThrowingTaskGroup(of: PageResult.self) { group in
                 func fill(_ group: inout ThrowingTaskGroup<PageResult, any Error>) {
                     for bucket in buckets {
-                        while running[bucket, default: 0] < share, let reading = queues[bucket]?.popLast() {
+                        while running[bucket, default: 0] < shares[bucket, default: 1], let reading = queues[bucket]?.popLast() {
                             running[bucket, default: 0] += 1
                             group.addTask {
                                 let container = reading.container
@@ -263,6 +308,7 @@ extension FrameIOV4Crawler {
                     running[reading.bucket, default: 0] -= 1
                     guard let page = result.page else {
                         refusedRoots.append((reading.container, result.refusal ?? "an error"))
+                        await route()
                         fill(&group)
                         continue
                     }
@@ -305,10 +351,16 @@ extension FrameIOV4Crawler {
                         }
                         if let item { items.append(item) }
                     }
+                    await route()
                     fill(&group)
                     for item in items { try await emit(item) }
                     recorder.report(estimatedTotal: estimatedTotal, pendingPages: queues.values.reduce(0) { $0 + $1.count })
                 }
+            }
+            if foldersByType > 0 {
+                crawler.logger.info(
+                    "folders listed through the typed lists while the children list's bucket was empty (an asset of a type catalog does not know is not seen in them)",
+                    metadata: ["folders": "\(foldersByType)", "of": "\(seenContainers.count)"])
             }
             let kept = try await recorder.keepRefusedProjects(
                 refusedRoots.map {

@@ -38,7 +38,7 @@ public actor RateLimitPacer {
                 continue
             }
             guard let limit else { return waited }
-            let ceiling = max(1, limit - max(1, (limit * headroom).rounded(.down)))
+            let ceiling = ceiling(limit)
             // A small tolerance: after waiting exactly the computed drain time, rounding must not
             // leave the level a hair above the ceiling (which would spin on ever tinier waits).
             if level + 1 <= ceiling + 1e-6 {
@@ -49,6 +49,22 @@ public actor RateLimitPacer {
             waited += delay
             try await clock.sleep(seconds: delay)
         }
+    }
+
+    /// Whether a request now would have to wait (the bucket is as full as it is let get, or a
+    /// 429 holds requests back): what a crawl asks before it sends work this bucket's way
+    /// rather than another's. False while no limit is known.
+    public var wouldWait: Bool {
+        let now = clock.now()
+        drain(now)
+        if pausedUntil > now { return true }
+        guard let limit else { return false }
+        return level + 1 > ceiling(limit) + 1e-6
+    }
+
+    /// The highest level requests may bring the bucket to: `limit` less the headroom.
+    private func ceiling(_ limit: Double) -> Double {
+        max(1, limit - max(1, (limit * headroom).rounded(.down)))
     }
 
     /// Learns from a response's `x-ratelimit-limit`, `-remaining` and `-window` (milliseconds).

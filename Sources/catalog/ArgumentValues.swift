@@ -14,6 +14,12 @@ extension ItemKind: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
 }
 
+/// A size given as people write one (`500MB`, `2GiB`, `1234`); a wrong one is refused with the
+/// flag named, before the command runs.
+extension ByteSize: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
+
 /// Item kinds given as one comma-separated value (`--kind file,asset`).
 struct ItemKinds: ExpressibleByArgument {
     var kinds: Set<ItemKind>

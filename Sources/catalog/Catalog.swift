@@ -41,7 +41,29 @@ struct Catalog: AsyncParsableCommand {
             Terminal.error("catalog: \(problem)")
             Foundation.exit(64)
         }
-        await main(SearchCommand.arranged(arguments))
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot(SearchCommand.arranged(arguments))
+        } catch {
+            exit(withError: error)
+        }
+        // Every command's errors are reported here, once: in this command line's words, with
+        // the exit status of their class (ErrorReport). What swift-argument-parser throws for
+        // itself (an exit status already reported, help) is its to print.
+        do {
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch let status as ExitCode {
+            Foundation.exit(status.rawValue)
+        } catch let error where !(error is ValidationError) && String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+            // Help asked for (`catalog help search`), a clean exit: the parser's to print.
+            Self.exit(withError: error)
+        } catch {
+            Foundation.exit(ErrorReport.exit(error).rawValue)
+        }
     }
 
     /// The subcommands' names.

@@ -41,25 +41,21 @@ struct ChangesCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
-        do {
-            let database = try global.openDatabase()
-            let chosen = Terminal.format(format, toStdout: output.isStdout)
-            let projects = try project.map { names in
-                try database.projectPaths(named: names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-            }
-            if let project, projects?.isEmpty == true {
-                throw UsageError(description: "no project is called '\(TerminalText.sanitize(project))' (`catalog search kind:project` lists them)")
-            }
-            let totals = try Self.write(
-                database: database, since: since, source: source, projects: projects, format: chosen, output: output.target)
-            if !global.quiet {
-                Terminal.error(
-                    totals.changes == 0
-                        ? "no changes"
-                        : Count.of(totals.changes, "change") + (totals.rows != totals.changes ? " in \(Count.of(totals.rows, "row"))" : ""))
-            }
-        } catch {
-            throw ErrorReport.exit(error)
+        let database = try global.openDatabase()
+        let chosen = Terminal.format(format, toStdout: output.isStdout)
+        let projects = try project.map { names in
+            try database.projectPaths(named: names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        }
+        if let project, projects?.isEmpty == true {
+            throw UsageError(description: "no project is called '\(TerminalText.sanitize(project))' (`catalog search kind:project` lists them)")
+        }
+        let totals = try Self.write(
+            database: database, since: since, source: source, projects: projects, format: chosen, output: output.target)
+        if !global.quiet {
+            Terminal.error(
+                totals.changes == 0
+                    ? "no changes"
+                    : Count.of(totals.changes, "change") + (totals.rows != totals.changes ? " in \(Count.of(totals.rows, "row"))" : ""))
         }
     }
 

@@ -14,38 +14,34 @@ struct ConfigCommand: ParsableCommand {
             """)
 
     func run() throws {
-        do {
-            let settings = try Settings.current.get()
-            Terminal.output(
-                "config file   \(settings.path) (\(settings.fileExists ? "read" : "none; every setting below is from the environment or a default"))")
-            let credentials = CredentialsFile.fromEnvironment(settings.environment)
-            let saved = ["frameio": "Frame.io", "dash": "Dash"].sorted { $0.key > $1.key }.compactMap { section, name in
-                credentials.section(section)["refresh_token"] == nil ? nil : name
-            }
-            Terminal.output(
-                "credentials   \(credentials.path) (\(saved.isEmpty ? "no refresh token saved" : "refresh tokens saved for \(saved.joined(separator: " and "))"); 0600)"
-            )
-            Terminal.output("")
-            var rows: [[String]] = []
-            for key in Settings.keys {
-                let (value, origin) = settings.value(key)
-                let from =
-                    switch origin {
-                    case .environment(let variable): "environment \(variable)"
-                    case .file: "config file"
-                    case .fallback: "default"
-                    }
-                rows.append([key.name, TerminalText.sanitize(value), from])
-            }
-            for secret in Settings.secrets {
-                let set = !(settings.processEnvironment[secret] ?? "").isEmpty
-                rows.append([secret, set ? "•••••• (set)" : "not set", set ? "environment" : "—"])
-            }
-            let width = Terminal.columns
-            let table = TableRenderer.grid(header: ["SETTING", "VALUE", "FROM"], rows: rows, limits: [22, max(20, width - 22 - 32 - 4), 32])
-            Terminal.output(String(table.dropLast()))
-        } catch {
-            throw ErrorReport.exit(error)
+        let settings = try Settings.current.get()
+        Terminal.output(
+            "config file   \(settings.path) (\(settings.fileExists ? "read" : "none; every setting below is from the environment or a default"))")
+        let credentials = CredentialsFile.fromEnvironment(settings.environment)
+        let saved = ["frameio": "Frame.io", "dash": "Dash"].sorted { $0.key > $1.key }.compactMap { section, name in
+            credentials.section(section)["refresh_token"] == nil ? nil : name
         }
+        Terminal.output(
+            "credentials   \(credentials.path) (\(saved.isEmpty ? "no refresh token saved" : "refresh tokens saved for \(saved.joined(separator: " and "))"); 0600)"
+        )
+        Terminal.output("")
+        var rows: [[String]] = []
+        for key in Settings.keys {
+            let (value, origin) = settings.value(key)
+            let from =
+                switch origin {
+                case .environment(let variable): "environment \(variable)"
+                case .file: "config file"
+                case .fallback: "default"
+                }
+            rows.append([key.name, TerminalText.sanitize(value), from])
+        }
+        for secret in Settings.secrets {
+            let set = !(settings.processEnvironment[secret] ?? "").isEmpty
+            rows.append([secret, set ? "•••••• (set)" : "not set", set ? "environment" : "—"])
+        }
+        let width = Terminal.columns
+        let table = TableRenderer.grid(header: ["SETTING", "VALUE", "FROM"], rows: rows, limits: [22, max(20, width - 22 - 32 - 4), 32])
+        Terminal.output(String(table.dropLast()))
     }
 }

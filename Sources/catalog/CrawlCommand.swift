@@ -91,15 +91,9 @@ struct CrawlCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The most the thumbnail cache holds; the oldest pictures go first (default: CATALOG_THUMBNAIL_CACHE_SIZE, crawl.thumbnail_cache_size, else 1GB).",
-            valueName: "size"),
-        transform: { text in
-            guard let bytes = try? SearchQueryParser().byteCount(text) else {
-                throw ValidationError("--thumbnail-cache-size takes a size such as 500MB or 2GiB")
-            }
-            return bytes
-        })
-    var thumbnailCacheSize: Int64?
+            "The most the thumbnail cache holds, e.g. 500MB or 2GiB; the oldest pictures go first (default: CATALOG_THUMBNAIL_CACHE_SIZE, crawl.thumbnail_cache_size, else 1GB).",
+            valueName: "size"))
+    var thumbnailCacheSize: ByteSize?
 
     var retry: RetryPolicy { RetryPolicy(timeout: .milliseconds(Int64(timeout * 1000))) }
 
@@ -127,39 +121,35 @@ struct CrawlCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
+        let environment = try Settings.environment()
+        let sources: [Source]
+        if let source {
+            sources = [source]
+        } else {
+            sources = Source.allCases.filter { Self.isConfigured($0, environment) }
+            guard !sources.isEmpty else {
+                throw ConfigurationError(
+                    description:
+                        "no source is configured. Set FRAMEIO_TOKEN for Frame.io, and/or DASH_TOKEN (or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and DASH_CLIENT_SECRET) for Dash, then run the crawl again."
+                )
+            }
+        }
+        let path = try global.databasePath().path
+        // The crawl's staging file (CatalogStore's `<catalog>.staging`) goes if it is interrupted.
+        Interrupts.removeOnInterrupt(path + ".staging")
+        let existed = FileManager.default.fileExists(atPath: path)
+        // Nor does a first crawl's new catalog, which holds nothing complete until it commits.
+        let created = existed ? [] : [path, path + "-wal", path + "-shm", path + ".lock"]
+        created.forEach(Interrupts.removeOnInterrupt)
+        let database = try global.openDatabase(.readWrite)
         do {
-            let environment = try Settings.environment()
-            let sources: [Source]
-            if let source {
-                sources = [source]
-            } else {
-                sources = Source.allCases.filter { Self.isConfigured($0, environment) }
-                guard !sources.isEmpty else {
-                    throw ConfigurationError(
-                        description:
-                            "no source is configured. Set FRAMEIO_TOKEN for Frame.io, and/or DASH_TOKEN (or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and DASH_CLIENT_SECRET) for Dash, then run the crawl again."
-                    )
-                }
-            }
-            let path = try global.databasePath().path
-            // The crawl's staging file (CatalogStore's `<catalog>.staging`) goes if it is interrupted.
-            Interrupts.removeOnInterrupt(path + ".staging")
-            let existed = FileManager.default.fileExists(atPath: path)
-            // Nor does a first crawl's new catalog, which holds nothing complete until it commits.
-            let created = existed ? [] : [path, path + "-wal", path + "-shm", path + ".lock"]
-            created.forEach(Interrupts.removeOnInterrupt)
-            let database = try global.openDatabase(.readWrite)
-            do {
-                try await crawl(sources, into: database, environment: environment) { created.forEach(Interrupts.written) }
-            } catch {
-                // A first crawl that failed leaves no catalog behind: nothing would be in it.
-                if !existed, (try? Source.allCases.allSatisfy({ try database.lastCompleteCrawl(source: $0) == nil })) == true {
-                    for file in [path, path + "-wal", path + "-shm", path + ".lock"] { try? FileManager.default.removeItem(atPath: file) }
-                }
-                throw error
-            }
+            try await crawl(sources, into: database, environment: environment) { created.forEach(Interrupts.written) }
         } catch {
-            throw ErrorReport.exit(error)
+            // A first crawl that failed leaves no catalog behind: nothing would be in it.
+            if !existed, (try? Source.allCases.allSatisfy({ try database.lastCompleteCrawl(source: $0) == nil })) == true {
+                for file in [path, path + "-wal", path + "-shm", path + ".lock"] { try? FileManager.default.removeItem(atPath: file) }
+            }
+            throw error
         }
     }
 
@@ -177,16 +167,15 @@ struct CrawlCommand: AsyncParsableCommand {
             try thumbnails
             || Self.setting("CATALOG_THUMBNAILS", in: environment, default: false) { ["true": true, "false": false][$0.lowercased()] }
         let cacheSize =
-            try thumbnailCacheSize
-            ?? Self.setting("CATALOG_THUMBNAIL_CACHE_SIZE", in: environment, default: ThumbnailCache.defaultCapacity) {
-                try? SearchQueryParser().byteCount($0)
-            }
+            try thumbnailCacheSize?.bytes
+            ?? Self.setting("CATALOG_THUMBNAIL_CACHE_SIZE", in: environment, default: ThumbnailCache.defaultCapacity) { ByteSize($0)?.bytes }
         for source in sources {
             let display = ProgressDisplay(quiet: global.quiet, statsInterval: stats.seconds)
             var options = CrawlOptions(concurrency: concurrency, progress: display.callback)
             options.mode = full || verify ? .full : .automatic
             options.since = since.flatMap(Timestamp.parse)
             options.force = force
+            options.typedLists = environment["CATALOG_V4_LISTS"] != "children"
             // Pictures follow --timeout too (at most 20 s each: a thumbnail is small), and are
             // read no further than the picture limit.
             if fetchThumbnails {
@@ -380,11 +369,11 @@ struct CrawlCommand: AsyncParsableCommand {
 enum Summary {
     /// The summary for a terminal (wrapped at words to its width) or a log (one line per crawl,
     /// then its warnings).
-    static func text(_ report: CrawlReport, terminal: Bool) -> String {
+    static func text(_ report: CrawlReport, terminal: Bool, width: Int = Terminal.errorColumns) -> String {
         let line = line(report)
         guard terminal else { return line }
         let first = line.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? line
-        return DisplayWidth.wrap(first, width: Terminal.columns, indent: 2).joined(separator: "\n") + line.dropFirst(first.count)
+        return DisplayWidth.wrap(first, width: width, indent: 2).joined(separator: "\n") + line.dropFirst(first.count)
     }
 
     static func line(_ report: CrawlReport) -> String {

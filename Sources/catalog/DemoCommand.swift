@@ -38,64 +38,60 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: false)
-        do {
-            let dataset = try sandbox.dataset()
-            var v4 = sandbox.v4Dataset()
-            var dash = try sandbox.dashDataset()
-            let demoCard = SandboxCard.generated()
-            if let card {
-                try demoCard.write(to: card)
-                demoCard.upload(to: &dash, &v4)
-            }
-            var configuration = try sandbox.configuration()
-            configuration.dashAuth = nil  // the demo signs in with plain tokens
-            configuration.ims = nil
-            let server = SandboxServer(frameIO: dataset, frameIOV4: v4, dash: dash, configuration: configuration)
-            let database = try CatalogDatabase(path: db)
-            let text = query.joined(separator: " ")
-            let reports = try await server.withRunning { urls in
-                Terminal.output("sandbox listening at \(urls.frameIOV4) (Frame.io V4) and \(urls.dash) (Dash); crawling into \(database.path)")
-                let display = ProgressDisplay(quiet: false, statsInterval: 0)
-                var options = CrawlOptions(progress: display.callback)
-                // Each run starts a new sandbox: a delta from the last run's would be held against
-                // another service (`demo` then `demo --card` called every card file missing).
-                options.mode = .full
-                // The sandbox serves a picture per file: the demo's catalog shows them in catalog serve.
-                options.thumbnails = ThumbnailFetcher(cache: ThumbnailCache(database: database))
-                display.start()
-                defer { display.finish() }
-                let ims = IMSAuth(mode: .token("sandbox-demo-token"), transport: AsyncHTTPClientTransport(), credentials: nil)
-                let frameIO = try await CrawlerFactory.frameIOV4(auth: ims, baseURL: urls.frameIOV4, database: database, options: options).run()
-                let auth = DashAuth(mode: .token("sandbox-demo-token"), transport: AsyncHTTPClientTransport(), credentials: nil)
-                let dash = try await CrawlerFactory.dash(auth: auth, baseURL: urls.dash, database: database, options: options).run()
-                return [frameIO, dash]
-            }
-            for report in reports { Terminal.output(Summary.text(report, terminal: Terminal.stdoutIsTerminal)) }
-            let parsed = try database.parseQuery(text)
-            Terminal.output("\n$ catalog search --db \(db) \(text)")
-            var writer = ItemWriter(format: .table, report: "search", width: Terminal.columns) { bytes in
-                Terminal.writeOutput(bytes)
-            }
-            try writer.begin()
-            for item in try database.search(parsed, limit: 20) { try writer.write(item) }
-            try writer.end()
-            if let card {
-                Terminal.output("\n$ catalog where --db \(db) \(card)")
-                var checks: [CopyCheck] = []
-                try await CopyChecker(database: database).check(card) { checks.append($0) }
-                var writer = CopyCheckWriter(format: .table, width: Terminal.columns) { Terminal.writeOutput($0) }
-                try writer.begin()
-                for check in checks { try writer.write(check) }
-                try writer.end()
-                let verdict = CopyCheckWriter.verdict(writer.totals)
-                Terminal.output(
-                    Terminal.stdoutIsTerminal ? DisplayWidth.wrap(verdict, width: Terminal.columns, indent: 2).joined(separator: "\n") : verdict)
-            }
-            // One command per line, each ready to paste.
-            let queries = ["'kind:file ext:mov'", "'\"Review Status\":Approved'", "'size:>1GB' --format json", "'Brand:Acme state:live'"]
-            Terminal.output("\nTry more:\n" + queries.map { "  catalog search --db \(db) \($0)" }.joined(separator: "\n"))
-        } catch {
-            throw ErrorReport.exit(error)
+        let dataset = try sandbox.dataset()
+        var v4 = sandbox.v4Dataset()
+        var dash = try sandbox.dashDataset()
+        let demoCard = SandboxCard.generated()
+        if let card {
+            try demoCard.write(to: card)
+            demoCard.upload(to: &dash, &v4)
         }
+        var configuration = try sandbox.configuration()
+        configuration.dashAuth = nil  // the demo signs in with plain tokens
+        configuration.ims = nil
+        let server = SandboxServer(frameIO: dataset, frameIOV4: v4, dash: dash, configuration: configuration)
+        let database = try CatalogDatabase(path: db)
+        let text = query.joined(separator: " ")
+        let reports = try await server.withRunning { urls in
+            Terminal.output("sandbox listening at \(urls.frameIOV4) (Frame.io V4) and \(urls.dash) (Dash); crawling into \(database.path)")
+            let display = ProgressDisplay(quiet: false, statsInterval: 0)
+            var options = CrawlOptions(progress: display.callback)
+            // Each run starts a new sandbox: a delta from the last run's would be held against
+            // another service (`demo` then `demo --card` called every card file missing).
+            options.mode = .full
+            // The sandbox serves a picture per file: the demo's catalog shows them in catalog serve.
+            options.thumbnails = ThumbnailFetcher(cache: ThumbnailCache(database: database))
+            display.start()
+            defer { display.finish() }
+            let ims = IMSAuth(mode: .token("sandbox-demo-token"), transport: AsyncHTTPClientTransport(), credentials: nil)
+            let frameIO = try await CrawlerFactory.frameIOV4(auth: ims, baseURL: urls.frameIOV4, database: database, options: options).run()
+            let auth = DashAuth(mode: .token("sandbox-demo-token"), transport: AsyncHTTPClientTransport(), credentials: nil)
+            let dash = try await CrawlerFactory.dash(auth: auth, baseURL: urls.dash, database: database, options: options).run()
+            return [frameIO, dash]
+        }
+        for report in reports { Terminal.output(Summary.text(report, terminal: Terminal.stdoutIsTerminal, width: Terminal.columns)) }
+        let parsed = try database.parseQuery(text)
+        Terminal.output("\n$ catalog search --db \(db) \(text)")
+        var writer = ItemWriter(format: .table, report: "search", width: Terminal.columns) { bytes in
+            Terminal.writeOutput(bytes)
+        }
+        try writer.begin()
+        for item in try database.search(parsed, limit: 20) { try writer.write(item) }
+        try writer.end()
+        if let card {
+            Terminal.output("\n$ catalog where --db \(db) \(card)")
+            var checks: [CopyCheck] = []
+            try await CopyChecker(database: database).check(card) { checks.append($0) }
+            var writer = CopyCheckWriter(format: .table, width: Terminal.columns) { Terminal.writeOutput($0) }
+            try writer.begin()
+            for check in checks { try writer.write(check) }
+            try writer.end()
+            let verdict = CopyCheckWriter.verdict(writer.totals)
+            Terminal.output(
+                Terminal.stdoutIsTerminal ? DisplayWidth.wrap(verdict, width: Terminal.columns, indent: 2).joined(separator: "\n") : verdict)
+        }
+        // One command per line, each ready to paste.
+        let queries = ["'kind:file ext:mov'", "'\"Review Status\":Approved'", "'size:>1GB' --format json", "'Brand:Acme state:live'"]
+        Terminal.output("\nTry more:\n" + queries.map { "  catalog search --db \(db) \($0)" }.joined(separator: "\n"))
     }
 }

@@ -10,7 +10,7 @@ struct DupesOptions: ParsableArguments {
     var source: Source?
 
     @Option(help: ArgumentHelp("Leave out files smaller than this (e.g. 100MB, 1GiB).", valueName: "size"))
-    var minSize: String?
+    var minSize: ByteSize?
 
     @Option(help: ArgumentHelp("Only this project (its id or its name, case-insensitive).", valueName: "project"))
     var project: String?
@@ -24,13 +24,7 @@ struct DupesOptions: ParsableArguments {
     func filter() throws -> DuplicateFilter {
         var filter = DuplicateFilter(probable: probable)
         filter.source = source
-        if let minSize {
-            do {
-                filter.minSize = try SearchQueryParser().byteCount(minSize)
-            } catch {
-                throw ValidationError("--min-size takes a size such as 500MB, 1GiB or 1234, not '\(minSize)'")
-            }
-        }
+        filter.minSize = minSize?.bytes
         filter.project = project
         if let kind { filter.kinds = kind.kinds }
         return filter
@@ -58,15 +52,11 @@ struct DupesCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
-        do {
-            let database = try global.openDatabase()
-            let chosen = Terminal.format(format, toStdout: output.isStdout)
-            let summary = try Self.write(
-                database: database, filter: try options.filter(), format: chosen, output: output.target)
-            if chosen != .table { Terminal.error(DuplicateWriter.summaryLine(summary)) }
-        } catch {
-            throw ErrorReport.exit(error)
-        }
+        let database = try global.openDatabase()
+        let chosen = Terminal.format(format, toStdout: output.isStdout)
+        let summary = try Self.write(
+            database: database, filter: try options.filter(), format: chosen, output: output.target)
+        if chosen != .table { Terminal.error(DuplicateWriter.summaryLine(summary)) }
     }
 
     static func write(database: CatalogDatabase, filter: DuplicateFilter, format: OutputFormat, output: OutputTarget) throws -> DuplicateSummary {

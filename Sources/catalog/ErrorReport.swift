@@ -19,8 +19,11 @@ enum ErrorReport {
         let line = "catalog: \(message)"
         Terminal.error(
             Terminal.stderrIsTerminal && !line.contains("\n")
-                ? DisplayWidth.wrap(line, width: Terminal.columns, indent: 2).joined(separator: "\n") : line)
-        return ExitCode(failure?.failureClass.rawValue ?? FailureClass.failure.rawValue)
+                ? DisplayWidth.wrap(line, width: Terminal.errorColumns, indent: 2).joined(separator: "\n") : line)
+        // A usage mistake found while running (a flag's value checked against the catalog) is
+        // a usage error, as one found while parsing is.
+        let usage = error is ValidationError ? FailureClass.usage : nil
+        return ExitCode(usage?.rawValue ?? failure?.failureClass.rawValue ?? FailureClass.failure.rawValue)
     }
 }
 

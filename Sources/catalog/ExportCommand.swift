@@ -52,36 +52,32 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
         if output.isStdout { Terminal.indentJSON(format) }
-        do {
-            let database = try global.openDatabase()
-            switch report {
-            case .inventory:
-                try AtomicOutput.write(to: output.target) { sink in
-                    var writer = ItemWriter(format: format, report: "inventory", width: Terminal.columns, sink: sink)
-                    try writer.begin()
-                    try database.forEachItem(records: false) { try writer.write($0) }
-                    try writer.end()
-                }
-            case .search:
-                let parsed = try database.parseQuery(query.joined(separator: " "))
-                let items = try database.search(parsed, limit: limit)
-                try AtomicOutput.write(to: output.target) { sink in
-                    var writer = ItemWriter(format: format, report: "search", width: Terminal.columns, sink: sink)
-                    try writer.begin()
-                    for item in items { try writer.write(item) }
-                    try writer.end()
-                }
-            case .dupes:
-                let summary = try DupesCommand.write(
-                    database: database, filter: try dupes.filter(), format: format, output: output.target)
-                Terminal.error(DuplicateWriter.summaryLine(summary))
-            case .changes:
-                try ChangesCommand.write(
-                    database: database, since: since, source: try dupes.filter().source, format: format,
-                    output: output.target)
+        let database = try global.openDatabase()
+        switch report {
+        case .inventory:
+            try AtomicOutput.write(to: output.target) { sink in
+                var writer = ItemWriter(format: format, report: "inventory", width: Terminal.columns, sink: sink)
+                try writer.begin()
+                try database.forEachItem(records: false) { try writer.write($0) }
+                try writer.end()
             }
-        } catch {
-            throw ErrorReport.exit(error)
+        case .search:
+            let parsed = try database.parseQuery(query.joined(separator: " "))
+            let items = try database.search(parsed, limit: limit)
+            try AtomicOutput.write(to: output.target) { sink in
+                var writer = ItemWriter(format: format, report: "search", width: Terminal.columns, sink: sink)
+                try writer.begin()
+                for item in items { try writer.write(item) }
+                try writer.end()
+            }
+        case .dupes:
+            let summary = try DupesCommand.write(
+                database: database, filter: try dupes.filter(), format: format, output: output.target)
+            Terminal.error(DuplicateWriter.summaryLine(summary))
+        case .changes:
+            try ChangesCommand.write(
+                database: database, since: since, source: try dupes.filter().source, format: format,
+                output: output.target)
         }
     }
 }

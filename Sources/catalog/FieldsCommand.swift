@@ -38,88 +38,84 @@ struct FieldsCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
-        do {
-            let database = try global.openDatabase()
-            let only = source
-            let counts = try database.fieldValueCounts(source: only)
-            var listed: [Listed] = []
-            var fields = try database.fields(source: only)
-            if let name {
-                let named = fields.filter { $0.name.lowercased() == name.lowercased() }
-                guard !named.isEmpty else {
-                    let close = Suggestions.closest(to: name, among: fields.map(\.name))
-                    throw UsageError(
-                        description: "no custom field is called '\(TerminalText.sanitize(name))'."
-                            + (close.isEmpty ? "" : " Did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))?")
-                            + " `catalog fields` lists them.")
-                }
-                fields = named
+        let database = try global.openDatabase()
+        let only = source
+        let counts = try database.fieldValueCounts(source: only)
+        var listed: [Listed] = []
+        var fields = try database.fields(source: only)
+        if let name {
+            let named = fields.filter { $0.name.lowercased() == name.lowercased() }
+            guard !named.isEmpty else {
+                let close = Suggestions.closest(to: name, among: fields.map(\.name))
+                throw UsageError(
+                    description: "no custom field is called '\(TerminalText.sanitize(name))'."
+                        + (close.isEmpty ? "" : " Did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))?")
+                        + " `catalog fields` lists them.")
             }
-            for field in fields {
-                let options = field.hasFixedOptions ? try database.fieldOptions(source: field.source, fieldID: field.id) : []
-                var values = counts.filter { $0.source == field.source && $0.field == field.name }.map { ($0.value, $0.items) }
-                let held = Set(values.map(\.0))
-                values += options.filter { !held.contains($0.path) }.map { ($0.path, 0) }
-                listed.append(Listed(field: field, options: options, values: values))
-            }
-            let chosen = Terminal.format(format, piped: .json)
-            switch chosen {
-            case .table where name != nil:
-                // One field: every value, the items holding it, and the filter that finds them.
-                let rows = listed.flatMap { entry in
-                    entry.values.map { value -> [String] in
-                        [
-                            entry.field.source.rawValue, TerminalText.sanitize(value.value), String(value.items),
-                            TerminalText.sanitize(SearchFacet.fieldFilter(name: entry.field.name, value: value.value)),
-                        ]
-                    }
-                }
-                Terminal.output(
-                    TableRenderer.grid(
-                        header: ["SOURCE", "VALUE", "ITEMS", "FILTER"], rows: rows, limits: [7, 40, 8, 60], rightAligned: [2],
-                        fitting: Terminal.columns))
-            case .table:
-                guard !listed.isEmpty else {
-                    Terminal.output("no custom fields in the catalog (Dash fields and Frame.io V4 metadata fields come with a crawl)")
-                    return
-                }
-                let rows = listed.map { entry -> [String] in
-                    let used = entry.values.filter { $0.items > 0 }
-                    let top = used.prefix(3).map { "\($0.value) (\($0.items))" }.joined(separator: ", ") + (used.count > 3 ? ", …" : "")
-                    return [
-                        entry.field.source.rawValue, entry.field.name, Self.type(of: entry.field),
-                        entry.options.isEmpty ? "" : String(entry.options.count),
-                        String(used.count), top,
+            fields = named
+        }
+        for field in fields {
+            let options = field.hasFixedOptions ? try database.fieldOptions(source: field.source, fieldID: field.id) : []
+            var values = counts.filter { $0.source == field.source && $0.field == field.name }.map { ($0.value, $0.items) }
+            let held = Set(values.map(\.0))
+            values += options.filter { !held.contains($0.path) }.map { ($0.path, 0) }
+            listed.append(Listed(field: field, options: options, values: values))
+        }
+        let chosen = Terminal.format(format, piped: .json)
+        switch chosen {
+        case .table where name != nil:
+            // One field: every value, the items holding it, and the filter that finds them.
+            let rows = listed.flatMap { entry in
+                entry.values.map { value -> [String] in
+                    [
+                        entry.field.source.rawValue, TerminalText.sanitize(value.value), String(value.items),
+                        TerminalText.sanitize(SearchFacet.fieldFilter(name: entry.field.name, value: value.value)),
                     ]
                 }
-                Terminal.output(
-                    TableRenderer.grid(
-                        header: ["SOURCE", "FIELD", "TYPE", "OPTIONS", "VALUES", "MOST USED"], rows: rows, limits: [7, 30, 16, 7, 6, 60],
-                        rightAligned: [3, 4]))
-            case .json, .ndjson:
-                let document = JSONValue.array(
-                    listed.map { entry in
-                        .object([
-                            ("source", .string(entry.field.source.rawValue)), ("id", .string(entry.field.id)), ("name", .string(entry.field.name)),
-                            ("type", .string(Self.type(of: entry.field))), ("multi_value", .bool(entry.field.multiValue)),
-                            ("options", .array(entry.options.map { .object([("id", .string($0.id)), ("value", .string($0.path))]) })),
-                            ("values", .array(entry.values.map { .object([("value", .string($0.value)), ("items", .number(String($0.items)))]) })),
-                        ])
-                    })
-                Terminal.output(JSONWriter.string(document, canonical: false))
-            case .csv:
-                var bytes: [UInt8] = []
-                CSV.appendRow(["source", "field", "type", "value", "items"], to: &bytes)
-                for entry in listed {
-                    for value in entry.values {
-                        CSV.appendRow(
-                            [entry.field.source.rawValue, entry.field.name, Self.type(of: entry.field), value.value, String(value.items)], to: &bytes)
-                    }
-                }
-                Terminal.writeOutput(bytes)
             }
-        } catch {
-            throw ErrorReport.exit(error)
+            Terminal.output(
+                TableRenderer.grid(
+                    header: ["SOURCE", "VALUE", "ITEMS", "FILTER"], rows: rows, limits: [7, 40, 8, 60], rightAligned: [2],
+                    fitting: Terminal.columns))
+        case .table:
+            guard !listed.isEmpty else {
+                Terminal.output("no custom fields in the catalog (Dash fields and Frame.io V4 metadata fields come with a crawl)")
+                return
+            }
+            let rows = listed.map { entry -> [String] in
+                let used = entry.values.filter { $0.items > 0 }
+                let top = used.prefix(3).map { "\($0.value) (\($0.items))" }.joined(separator: ", ") + (used.count > 3 ? ", …" : "")
+                return [
+                    entry.field.source.rawValue, entry.field.name, Self.type(of: entry.field),
+                    entry.options.isEmpty ? "" : String(entry.options.count),
+                    String(used.count), top,
+                ]
+            }
+            Terminal.output(
+                TableRenderer.grid(
+                    header: ["SOURCE", "FIELD", "TYPE", "OPTIONS", "VALUES", "MOST USED"], rows: rows, limits: [7, 30, 16, 7, 6, 60],
+                    rightAligned: [3, 4]))
+        case .json, .ndjson:
+            let document = JSONValue.array(
+                listed.map { entry in
+                    .object([
+                        ("source", .string(entry.field.source.rawValue)), ("id", .string(entry.field.id)), ("name", .string(entry.field.name)),
+                        ("type", .string(Self.type(of: entry.field))), ("multi_value", .bool(entry.field.multiValue)),
+                        ("options", .array(entry.options.map { .object([("id", .string($0.id)), ("value", .string($0.path))]) })),
+                        ("values", .array(entry.values.map { .object([("value", .string($0.value)), ("items", .number(String($0.items)))]) })),
+                    ])
+                })
+            Terminal.output(JSONWriter.string(document, canonical: false))
+        case .csv:
+            var bytes: [UInt8] = []
+            CSV.appendRow(["source", "field", "type", "value", "items"], to: &bytes)
+            for entry in listed {
+                for value in entry.values {
+                    CSV.appendRow(
+                        [entry.field.source.rawValue, entry.field.name, Self.type(of: entry.field), value.value, String(value.items)], to: &bytes)
+                }
+            }
+            Terminal.writeOutput(bytes)
         }
     }
 

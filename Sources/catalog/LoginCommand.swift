@@ -41,93 +41,89 @@ struct LoginCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: false)
-        do {
-            let environment = try Settings.environment()
-            guard let clientID = try CrawlCommand.secret("FRAMEIO_CLIENT_ID", in: environment) else {
+        let environment = try Settings.environment()
+        guard let clientID = try CrawlCommand.secret("FRAMEIO_CLIENT_ID", in: environment) else {
+            throw ConfigurationError(
+                description:
+                    "FRAMEIO_CLIENT_ID is not set. Set it to the client id of your Adobe Developer Console project (with a redirect URI allowing http://127.0.0.1) and run `catalog login frameio` again."
+            )
+        }
+        let clientSecret = try CrawlCommand.secret("FRAMEIO_CLIENT_SECRET", in: environment)
+        let authURL = try CrawlCommand.url(
+            environment["FRAMEIO_AUTH_URL"].flatMap { $0.isEmpty ? nil : $0 }, default: IMSAuth.defaultAuthURL, name: "FRAMEIO_AUTH_URL")
+        let scopes = environment["FRAMEIO_SCOPES"].flatMap { $0.isEmpty ? nil : $0 } ?? IMSAuth.defaultUserScopes
+        let verifier = PKCE.verifier()
+        let state = PKCE.verifier(length: 24)
+        let codes = AsyncStream<(code: String, state: String?, redirect: String)>.makeStream()
+        let credentials = CredentialsFile.fromEnvironment(environment)
+        let exchange = { (code: String, redirect: String) async throws in
+            var form = [
+                ("grant_type", "authorization_code"), ("client_id", clientID), ("code", code), ("code_verifier", verifier),
+                ("redirect_uri", redirect),
+            ]
+            if let clientSecret { form.append(("client_secret", clientSecret)) }
+            let json = try await IMSAuth.post(form: form, authURL: authURL, transport: AsyncHTTPClientTransport())
+            guard let refresh = json["refresh_token"]?.stringValue, !refresh.isEmpty else {
                 throw ConfigurationError(
                     description:
-                        "FRAMEIO_CLIENT_ID is not set. Set it to the client id of your Adobe Developer Console project (with a redirect URI allowing http://127.0.0.1) and run `catalog login frameio` again."
+                        "Adobe IMS signed you in but gave no refresh token: add the offline_access scope (FRAMEIO_SCOPES) and sign in again.")
+            }
+            try credentials.write(
+                section: IMSAuth.credentialsSection,
+                ["client_id": clientID, "refresh_token": refresh, "origin": CredentialsFile.fingerprint(refresh), "auth_url": authURL])
+        }
+        @Sendable func authorizeURL(redirect: String) -> String {
+            var components = URLComponents(string: authURL + "/ims/authorize/v2") ?? URLComponents()
+            components.queryItems = [
+                URLQueryItem(name: "client_id", value: clientID), URLQueryItem(name: "redirect_uri", value: redirect),
+                URLQueryItem(name: "response_type", value: "code"), URLQueryItem(name: "scope", value: scopes),
+                URLQueryItem(name: "code_challenge", value: PKCE.challenge(for: verifier)),
+                URLQueryItem(name: "code_challenge_method", value: "S256"), URLQueryItem(name: "state", value: state),
+            ]
+            return components.string ?? authURL
+        }
+        // Pasted answers: the address the browser was sent to, or the code alone.
+        let pasteRedirect = "http://127.0.0.1:\(port == 0 ? 8400 : port)/callback"
+        Thread.detachNewThread {
+            while let line = readLine() {
+                let text = line.trimmingCharacters(in: .whitespaces)
+                guard !text.isEmpty else { continue }
+                if let components = URLComponents(string: text), let code = components.queryItems?.first(where: { $0.name == "code" })?.value {
+                    codes.continuation.yield((code, components.queryItems?.first { $0.name == "state" }?.value, pasteRedirect))
+                } else {
+                    codes.continuation.yield((text, nil, pasteRedirect))
+                }
+            }
+        }
+        let instructions: @Sendable (String, String?) -> Void = { url, listening in
+            var text = "Open this address in a browser and sign in to Frame.io:\n\n  \(url)\n\n"
+            if let listening {
+                text +=
+                    "Waiting for the browser to come back to \(listening) … (on a machine without a browser, paste the address you were sent to, or its code, and press Enter)\n"
+            } else {
+                text += "Then paste the address the browser was sent to (it may not load; that is fine), or its code, and press Enter:\n"
+            }
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        if paste {
+            instructions(authorizeURL(redirect: pasteRedirect), nil)
+        } else {
+            try await LoopbackListener.start(port: port, codes: codes.continuation) { redirect in
+                instructions(authorizeURL(redirect: redirect), redirect)
+            }
+        }
+        for await answer in codes.stream {
+            if let returned = answer.state, returned != state {
+                Terminal.error("catalog: that sign-in answer belongs to another sign-in (its state does not match); paste the newest one")
+                continue
+            }
+            try await exchange(answer.code, answer.redirect)
+            if !quiet {
+                Terminal.output(
+                    "Signed in to Frame.io through Adobe IMS. The refresh token is kept in \(credentials.path) (readable by you alone); `catalog crawl frameio` uses it."
                 )
             }
-            let clientSecret = try CrawlCommand.secret("FRAMEIO_CLIENT_SECRET", in: environment)
-            let authURL = try CrawlCommand.url(
-                environment["FRAMEIO_AUTH_URL"].flatMap { $0.isEmpty ? nil : $0 }, default: IMSAuth.defaultAuthURL, name: "FRAMEIO_AUTH_URL")
-            let scopes = environment["FRAMEIO_SCOPES"].flatMap { $0.isEmpty ? nil : $0 } ?? IMSAuth.defaultUserScopes
-            let verifier = PKCE.verifier()
-            let state = PKCE.verifier(length: 24)
-            let codes = AsyncStream<(code: String, state: String?, redirect: String)>.makeStream()
-            let credentials = CredentialsFile.fromEnvironment(environment)
-            let exchange = { (code: String, redirect: String) async throws in
-                var form = [
-                    ("grant_type", "authorization_code"), ("client_id", clientID), ("code", code), ("code_verifier", verifier),
-                    ("redirect_uri", redirect),
-                ]
-                if let clientSecret { form.append(("client_secret", clientSecret)) }
-                let json = try await IMSAuth.post(form: form, authURL: authURL, transport: AsyncHTTPClientTransport())
-                guard let refresh = json["refresh_token"]?.stringValue, !refresh.isEmpty else {
-                    throw ConfigurationError(
-                        description:
-                            "Adobe IMS signed you in but gave no refresh token: add the offline_access scope (FRAMEIO_SCOPES) and sign in again.")
-                }
-                try credentials.write(
-                    section: IMSAuth.credentialsSection,
-                    ["client_id": clientID, "refresh_token": refresh, "origin": CredentialsFile.fingerprint(refresh), "auth_url": authURL])
-            }
-            @Sendable func authorizeURL(redirect: String) -> String {
-                var components = URLComponents(string: authURL + "/ims/authorize/v2") ?? URLComponents()
-                components.queryItems = [
-                    URLQueryItem(name: "client_id", value: clientID), URLQueryItem(name: "redirect_uri", value: redirect),
-                    URLQueryItem(name: "response_type", value: "code"), URLQueryItem(name: "scope", value: scopes),
-                    URLQueryItem(name: "code_challenge", value: PKCE.challenge(for: verifier)),
-                    URLQueryItem(name: "code_challenge_method", value: "S256"), URLQueryItem(name: "state", value: state),
-                ]
-                return components.string ?? authURL
-            }
-            // Pasted answers: the address the browser was sent to, or the code alone.
-            let pasteRedirect = "http://127.0.0.1:\(port == 0 ? 8400 : port)/callback"
-            Thread.detachNewThread {
-                while let line = readLine() {
-                    let text = line.trimmingCharacters(in: .whitespaces)
-                    guard !text.isEmpty else { continue }
-                    if let components = URLComponents(string: text), let code = components.queryItems?.first(where: { $0.name == "code" })?.value {
-                        codes.continuation.yield((code, components.queryItems?.first { $0.name == "state" }?.value, pasteRedirect))
-                    } else {
-                        codes.continuation.yield((text, nil, pasteRedirect))
-                    }
-                }
-            }
-            let instructions: @Sendable (String, String?) -> Void = { url, listening in
-                var text = "Open this address in a browser and sign in to Frame.io:\n\n  \(url)\n\n"
-                if let listening {
-                    text +=
-                        "Waiting for the browser to come back to \(listening) … (on a machine without a browser, paste the address you were sent to, or its code, and press Enter)\n"
-                } else {
-                    text += "Then paste the address the browser was sent to (it may not load; that is fine), or its code, and press Enter:\n"
-                }
-                FileHandle.standardOutput.write(Data(text.utf8))
-            }
-            if paste {
-                instructions(authorizeURL(redirect: pasteRedirect), nil)
-            } else {
-                try await LoopbackListener.start(port: port, codes: codes.continuation) { redirect in
-                    instructions(authorizeURL(redirect: redirect), redirect)
-                }
-            }
-            for await answer in codes.stream {
-                if let returned = answer.state, returned != state {
-                    Terminal.error("catalog: that sign-in answer belongs to another sign-in (its state does not match); paste the newest one")
-                    continue
-                }
-                try await exchange(answer.code, answer.redirect)
-                if !quiet {
-                    Terminal.output(
-                        "Signed in to Frame.io through Adobe IMS. The refresh token is kept in \(credentials.path) (readable by you alone); `catalog crawl frameio` uses it."
-                    )
-                }
-                Foundation.exit(0)
-            }
-        } catch {
-            throw ErrorReport.exit(error)
+            Foundation.exit(0)
         }
     }
 }

@@ -32,32 +32,28 @@ struct LsCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
-        do {
-            let database = try global.openDatabase()
-            let folder = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path == "/" ? "" : path
-            var entries = try database.list(folder, source: source)
-            if entries.isEmpty, !folder.isEmpty {
-                // A file lists as itself, as ls does; nothing at all is an error.
-                let here = try database.items(path: folder, source: source)
-                guard !here.isEmpty else { throw NothingAtPath(path: folder) }
-                entries = here.filter { !$0.kind.isContainer }.map { ListingEntry(source: $0.source, name: $0.name, path: $0.path, item: $0) }
+        let database = try global.openDatabase()
+        let folder = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path == "/" ? "" : path
+        var entries = try database.list(folder, source: source)
+        if entries.isEmpty, !folder.isEmpty {
+            // A file lists as itself, as ls does; nothing at all is an error.
+            let here = try database.items(path: folder, source: source)
+            guard !here.isEmpty else { throw NothingAtPath(path: folder) }
+            entries = here.filter { !$0.kind.isContainer }.map { ListingEntry(source: $0.source, name: $0.name, path: $0.path, item: $0) }
+        }
+        let chosen = Terminal.format(format)
+        let link = try global.webLink(database)
+        switch chosen {
+        case .table:
+            Terminal.writeOutput(Array(Self.text(entries, long: long, width: Terminal.columns).utf8))
+        case .json, .ndjson, .csv:
+            let projects = try database.projectNames(of: entries.compactMap(\.item))
+            var writer = ItemWriter(format: chosen, report: "ls", fields: fields?.fields, link: link, projects: projects) {
+                Terminal.writeOutput($0)
             }
-            let chosen = Terminal.format(format)
-            let link = try global.webLink(database)
-            switch chosen {
-            case .table:
-                Terminal.writeOutput(Array(Self.text(entries, long: long, width: Terminal.columns).utf8))
-            case .json, .ndjson, .csv:
-                let projects = try database.projectNames(of: entries.compactMap(\.item))
-                var writer = ItemWriter(format: chosen, report: "ls", fields: fields?.fields, link: link, projects: projects) {
-                    Terminal.writeOutput($0)
-                }
-                try writer.begin()
-                for entry in entries { try writer.write(entry.item ?? Self.pathFolder(entry)) }
-                try writer.end()
-            }
-        } catch {
-            throw ErrorReport.exit(error)
+            try writer.begin()
+            for entry in entries { try writer.write(entry.item ?? Self.pathFolder(entry)) }
+            try writer.end()
         }
     }
 

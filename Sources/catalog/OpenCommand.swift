@@ -20,23 +20,19 @@ struct OpenCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
-        do {
-            let database = try global.openDatabase()
-            let link = try global.webLink(database)
-            let items = try reference.items(in: database)
-            // Each address is made once (a V4 one parses the item's record).
-            let pages = items.compactMap { item in link.url(for: item).map { (item: item, url: $0) } }
-            guard let (item, first) = pages.first else {
-                throw NoWebPage(item: items[0], dashConfigured: link.dashAssetURL != nil)
-            }
-            for page in pages { Terminal.output(page.url) }
-            guard !print else { return }
-            if let launcher = Self.launcher() {
-                try Self.launch(launcher, first)
-                if !global.quiet { Terminal.error("opened \(item.name) in the browser") }
-            }
-        } catch {
-            throw ErrorReport.exit(error)
+        let database = try global.openDatabase()
+        let link = try global.webLink(database)
+        let items = try reference.items(in: database)
+        // Each address is made once (a V4 one parses the item's record).
+        let pages = items.compactMap { item in link.url(for: item).map { (item: item, url: $0) } }
+        guard let (item, first) = pages.first else {
+            throw NoWebPage(item: items[0], dashConfigured: link.dashAssetURL != nil)
+        }
+        for page in pages { Terminal.output(page.url) }
+        guard !print else { return }
+        if let launcher = Self.launcher() {
+            try Self.launch(launcher, first)
+            if !global.quiet { Terminal.error("opened \(item.name) in the browser") }
         }
     }
 

@@ -24,6 +24,11 @@ struct SandboxOptions: ParsableArguments {
     @Option(help: "Serve a generated Frame.io V4 account of about this many assets instead of the hand-written V4 fixture.")
     var v4Assets: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "With --v4-assets: version stacks per 100 assets placed (default 2; 0: folders and files only).", valueName: "percent"))
+    var v4Stacks = 2
+
     @Option(help: "V4: require Adobe IMS tokens — a fake IMS under /ims issues them to this client id.")
     var imsClientID: String?
 
@@ -113,6 +118,7 @@ struct SandboxOptions: ParsableArguments {
         if let assets, !(0...5_000_000).contains(assets) { throw ValidationError("--assets must be between 0 and 5000000") }
         if let dashAssets, !(0...5_000_000).contains(dashAssets) { throw ValidationError("--dash-assets must be between 0 and 5000000") }
         if let v4Assets, !(0...5_000_000).contains(v4Assets) { throw ValidationError("--v4-assets must be between 0 and 5000000") }
+        guard (0...95).contains(v4Stacks) else { throw ValidationError("--v4-stacks must be between 0 and 95") }
         guard imsTokenLifetime >= 1 else { throw ValidationError("--ims-token-lifetime must be at least 1 second") }
         guard (0.001...10_000).contains(rateSpeedup) else { throw ValidationError("--rate-speedup must be between 0.001 and 10000") }
         guard dashTokenLifetime >= 1 else { throw ValidationError("--dash-token-lifetime must be at least 1 second") }
@@ -160,7 +166,7 @@ struct SandboxOptions: ParsableArguments {
     }
 
     func v4Dataset() -> FrameIOV4Dataset {
-        if let v4Assets { return FrameIOV4Dataset.generated(assets: v4Assets, seed: seed) }
+        if let v4Assets { return FrameIOV4Dataset.generated(assets: v4Assets, seed: seed, stacks: v4Stacks) }
         return FrameIOV4Dataset.fixture()
     }
 

@@ -104,54 +104,50 @@ struct SearchCommand: AsyncParsableCommand {
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let text = query.filter { $0 != "--" }.joined(separator: " ")
+        let database: CatalogDatabase
         do {
-            let database: CatalogDatabase
-            do {
-                database = try global.openDatabase()
-            } catch StoreError.noCatalog(let path) {
-                // A query that cannot be parsed is a usage error whatever the catalog: say that
-                // first (a custom field name needs the catalog to be known, so it is left out).
-                if case .failure(let error) = Result(catching: { try SearchQueryParser().parse(text) }) {
-                    if case SearchQueryError.unknownFilter = error {} else { throw error }
-                }
-                throw StoreError.noCatalog(path: path)
+            database = try global.openDatabase()
+        } catch StoreError.noCatalog(let path) {
+            // A query that cannot be parsed is a usage error whatever the catalog: say that
+            // first (a custom field name needs the catalog to be known, so it is left out).
+            if case .failure(let error) = Result(catching: { try SearchQueryParser().parse(text) }) {
+                if case SearchQueryError.unknownFilter = error {} else { throw error }
             }
-            let parsed = try database.parseQuery(text)
-            // One more than shown tells whether more match, at the cost of one row.
-            var items = try database.search(parsed, order: sort, reverse: reverse, limit: limit == 0 ? Int.max : limit + 1, offset: offset)
-            let more = limit > 0 && items.count > limit
-            if more { items.removeLast() }
-            let chosen = Terminal.format(format)
-            let columns = fields?.fields ?? (chosen == .table ? Self.columns(for: parsed, items: items) : nil)
-            // Project names are looked up only when a column or the JSON and CSV defaults show them.
-            let showsProject = columns.map { $0.contains(.project) } ?? (chosen != .table)
-            let projects = showsProject ? try database.projectNames(of: items) : nil
-            var writer = ItemWriter(
-                format: chosen, report: "search", fields: columns, link: try global.webLink(database), projects: projects, width: Terminal.columns
-            ) { bytes in Terminal.writeOutput(bytes) }
-            if chosen == .table, columns?.contains(.id) == true { writer.shortIDs = try database.shortIDs(of: items) }
-            try writer.begin()
-            let folders = parsed.filters.flatMap { clause -> [String] in
-                if case .folder(let paths) = clause.filter, !clause.isNegated { return paths }
-                return []
-            }
-            for item in items { try writer.write(chosen == .table ? Self.showingMatchedFolder(item, folders) : item) }
-            try writer.end()
-            guard !global.quiet else { return }
-            if items.isEmpty, offset == 0, try database.itemCount() == 0 {
-                Terminal.error("the catalog is empty: run `catalog crawl` to fill it (`catalog status` shows what it holds)")
-            } else if more {
-                // The page is out; the count gets a time budget, and says "at least" past it.
-                let total = try database.count(parsed, cap: Self.countCap)
-                let shown = offset == 0 ? "\(Count.grouped(items.count))" : "\(Count.grouped(offset + 1))–\(Count.grouped(offset + items.count))"
-                let of = total.isExact ? Count.grouped(total.count) : "\(Count.grouped(max(total.count, offset + items.count + 1)))+"
-                Terminal.error("\(shown) of \(of) results (--offset \(offset + items.count) for the next page, --limit 0 for all)")
-            } else {
-                Terminal.error(
-                    items.isEmpty ? (offset > 0 ? "no results past \(Count.grouped(offset))" : "no results") : Count.of(items.count, "result"))
-            }
-        } catch {
-            throw ErrorReport.exit(error)
+            throw StoreError.noCatalog(path: path)
+        }
+        let parsed = try database.parseQuery(text)
+        // One more than shown tells whether more match, at the cost of one row.
+        var items = try database.search(parsed, order: sort, reverse: reverse, limit: limit == 0 ? Int.max : limit + 1, offset: offset)
+        let more = limit > 0 && items.count > limit
+        if more { items.removeLast() }
+        let chosen = Terminal.format(format)
+        let columns = fields?.fields ?? (chosen == .table ? Self.columns(for: parsed, items: items) : nil)
+        // Project names are looked up only when a column or the JSON and CSV defaults show them.
+        let showsProject = columns.map { $0.contains(.project) } ?? (chosen != .table)
+        let projects = showsProject ? try database.projectNames(of: items) : nil
+        var writer = ItemWriter(
+            format: chosen, report: "search", fields: columns, link: try global.webLink(database), projects: projects, width: Terminal.columns
+        ) { bytes in Terminal.writeOutput(bytes) }
+        if chosen == .table, columns?.contains(.id) == true { writer.shortIDs = try database.shortIDs(of: items) }
+        try writer.begin()
+        let folders = parsed.filters.flatMap { clause -> [String] in
+            if case .folder(let paths) = clause.filter, !clause.isNegated { return paths }
+            return []
+        }
+        for item in items { try writer.write(chosen == .table ? Self.showingMatchedFolder(item, folders) : item) }
+        try writer.end()
+        guard !global.quiet else { return }
+        if items.isEmpty, offset == 0, try database.itemCount() == 0 {
+            Terminal.error("the catalog is empty: run `catalog crawl` to fill it (`catalog status` shows what it holds)")
+        } else if more {
+            // The page is out; the count gets a time budget, and says "at least" past it.
+            let total = try database.count(parsed, cap: Self.countCap)
+            let shown = offset == 0 ? "\(Count.grouped(items.count))" : "\(Count.grouped(offset + 1))–\(Count.grouped(offset + items.count))"
+            let of = total.isExact ? Count.grouped(total.count) : "\(Count.grouped(max(total.count, offset + items.count + 1)))+"
+            Terminal.error("\(shown) of \(of) results (--offset \(offset + items.count) for the next page, --limit 0 for all)")
+        } else {
+            Terminal.error(
+                items.isEmpty ? (offset > 0 ? "no results past \(Count.grouped(offset))" : "no results") : Count.of(items.count, "result"))
         }
     }
 

@@ -40,35 +40,31 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
-        do {
-            let environment = try Settings.environment()
-            let token = self.token ?? environment["CATALOG_SERVE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-            guard token != nil || CatalogServer.isLoopback(host) else {
-                throw ConfigurationError(
-                    description:
-                        "serving on \(host) would show the catalog to anyone who can reach it. Give a token (--token or CATALOG_SERVE_TOKEN) that every request must carry, or serve on 127.0.0.1."
-                )
-            }
-            if let token, token.count < 16 || token.unicodeScalars.contains(where: { !(0x21...0x7E).contains($0.value) }) {
-                throw ConfigurationError(
-                    description: "the serve token must be at least 16 printable ASCII characters without spaces (e.g. openssl rand -hex 24)")
-            }
-            let database = try global.openDatabase()
-            // The address it listens on is a name requests may use too. With a token and no
-            // --allow-host, any name is answered (the token is the guard).
-            let bound = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-            let server = CatalogServer(
-                database: database, link: try global.webLink(database), token: token,
-                allowHosts: token != nil && allowHosts.isEmpty ? [] : allowHosts + [bound])
-            let quiet = global.quiet
-            let openIt = open
-            try await server.application(host: host, port: port) { url in
-                if !quiet { Terminal.error("catalog serve: \(database.path) at \(url) (read-only; Ctrl-C stops)") }
-                Terminal.output(url)
-                if openIt, let launcher = OpenCommand.launcher() { try? OpenCommand.launch(launcher, url) }
-            }.runService()
-        } catch {
-            throw ErrorReport.exit(error)
+        let environment = try Settings.environment()
+        let token = self.token ?? environment["CATALOG_SERVE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        guard token != nil || CatalogServer.isLoopback(host) else {
+            throw ConfigurationError(
+                description:
+                    "serving on \(host) would show the catalog to anyone who can reach it. Give a token (--token or CATALOG_SERVE_TOKEN) that every request must carry, or serve on 127.0.0.1."
+            )
         }
+        if let token, token.count < 16 || token.unicodeScalars.contains(where: { !(0x21...0x7E).contains($0.value) }) {
+            throw ConfigurationError(
+                description: "the serve token must be at least 16 printable ASCII characters without spaces (e.g. openssl rand -hex 24)")
+        }
+        let database = try global.openDatabase()
+        // The address it listens on is a name requests may use too. With a token and no
+        // --allow-host, any name is answered (the token is the guard).
+        let bound = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        let server = CatalogServer(
+            database: database, link: try global.webLink(database), token: token,
+            allowHosts: token != nil && allowHosts.isEmpty ? [] : allowHosts + [bound])
+        let quiet = global.quiet
+        let openIt = open
+        try await server.application(host: host, port: port) { url in
+            if !quiet { Terminal.error("catalog serve: \(database.path) at \(url) (read-only; Ctrl-C stops)") }
+            Terminal.output(url)
+            if openIt, let launcher = OpenCommand.launcher() { try? OpenCommand.launch(launcher, url) }
+        }.runService()
     }
 }

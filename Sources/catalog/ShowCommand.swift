@@ -25,26 +25,22 @@ struct ShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
-        do {
-            let database = try global.openDatabase()
-            let link = try global.webLink(database)
-            let chosen = Terminal.format(format)
-            let shown = try reference.items(in: database).map { try Shown(item: $0, database: database) }
-            switch chosen {
-            case .table, .csv:
-                Terminal.writeOutput(Array(shown.map { $0.text(link: link, width: Terminal.columns) }.joined(separator: "\n").utf8))
-            case .json, .ndjson:
-                var w = JSONWriter()
-                if chosen == .json { w.appendRaw("{\"version\":\(ItemWriter.schemaVersion),\"report\":\"show\",\"items\":[") }
-                for (i, one) in shown.enumerated() {
-                    if i > 0 { w.appendRaw(chosen == .json ? "," : "\n") }
-                    one.writeJSON(link: link, to: &w)
-                }
-                w.appendRaw(chosen == .json ? "]}\n" : "\n")
-                Terminal.writeOutput(w.bytes)
+        let database = try global.openDatabase()
+        let link = try global.webLink(database)
+        let chosen = Terminal.format(format)
+        let shown = try reference.items(in: database).map { try Shown(item: $0, database: database) }
+        switch chosen {
+        case .table, .csv:
+            Terminal.writeOutput(Array(shown.map { $0.text(link: link, width: Terminal.columns) }.joined(separator: "\n").utf8))
+        case .json, .ndjson:
+            var w = JSONWriter()
+            if chosen == .json { w.appendRaw("{\"version\":\(ItemWriter.schemaVersion),\"report\":\"show\",\"items\":[") }
+            for (i, one) in shown.enumerated() {
+                if i > 0 { w.appendRaw(chosen == .json ? "," : "\n") }
+                one.writeJSON(link: link, to: &w)
             }
-        } catch {
-            throw ErrorReport.exit(error)
+            w.appendRaw(chosen == .json ? "]}\n" : "\n")
+            Terminal.writeOutput(w.bytes)
         }
     }
 

@@ -14,19 +14,15 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
-        do {
-            let database = try global.openDatabase()
-            var lines = ["catalog: \(database.path) (\(ByteCount.format(database.fileSize)))"]
-            for status in try database.status() {
-                lines += Self.lines(for: status, now: Date())
-                if status.source == .local { lines += try Self.volumeLines(database.volumes(), now: Date()) }
-            }
-            // Read by people, not a data format: a service's text (an asset type, a warning, an
-            // error) is made harmless even when the output goes to a file replayed later.
-            Terminal.output(TerminalText.sanitize(lines.joined(separator: "\n"), keepingLines: true))
-        } catch {
-            throw ErrorReport.exit(error)
+        let database = try global.openDatabase()
+        var lines = ["catalog: \(database.path) (\(ByteCount.format(database.fileSize)))"]
+        for status in try database.status() {
+            lines += Self.lines(for: status, now: Date())
+            if status.source == .local { lines += try Self.volumeLines(database.volumes(), now: Date()) }
         }
+        // Read by people, not a data format: a service's text (an asset type, a warning, an
+        // error) is made harmless even when the output goes to a file replayed later.
+        Terminal.output(TerminalText.sanitize(lines.joined(separator: "\n"), keepingLines: true))
     }
 
     /// Each volume: its files, whether it is mounted now, its last scan.

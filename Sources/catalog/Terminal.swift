@@ -11,12 +11,20 @@ enum Terminal {
 
     /// The width tables are fitted to: `COLUMNS` when it holds a sane number, else the terminal's
     /// width, else 160 (a table written to a file or pipe).
-    static let columns: Int = {
+    static let columns = width(of: STDOUT_FILENO)
+
+    /// The width messages on stderr are wrapped to, measured on stderr itself (with stdout piped
+    /// to a file, errors on the terminal still wrap at the terminal's width).
+    static let errorColumns = width(of: STDERR_FILENO)
+
+    /// `COLUMNS` when it holds a sane number, else the width of the terminal `descriptor` writes
+    /// to, else 160.
+    private static func width(of descriptor: Int32) -> Int {
         if let text = ProcessInfo.processInfo.environment["COLUMNS"], let value = Int(text), (20...1000).contains(value) { return value }
         var size = winsize()
-        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 20 { return Int(size.ws_col) }
+        if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 20 { return Int(size.ws_col) }
         return 160
-    }()
+    }
 
     /// Writes a line to stdout (unbuffered, so it interleaves correctly with streamed results).
     /// On a terminal it goes through ``TerminalText/sanitize(_:keepingLines:)``; piped, the data

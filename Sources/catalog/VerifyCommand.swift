@@ -41,76 +41,72 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let clean: Bool
-        do {
-            // A card is checked against its own hash lists with no catalog at all; the catalog's
-            // last scan is one more witness when there is one.
-            let (catalogPath, isDefault) = try global.databasePath()
-            let database = FileManager.default.fileExists(atPath: catalogPath) ? try global.openDatabase() : nil
-            if database == nil, !isDefault, !global.quiet {
-                Terminal.error("no catalog at \(TerminalText.sanitize(catalogPath)): the files are held against their hash lists only")
-            }
-            let chosen = Terminal.format(format, toStdout: output.isStdout)
-            let verifier = Verifier(
-                database: database, scan: LocalScanOptions(includeHidden: reading.includeHidden || seal, hashers: reading.hashers))
-            var files: [FileVerification] = []
-            let outcome = try await LocalReading.withProgress("verify", quiet: global.quiet) { hashing in
-                try await verifier.verify(path, progress: hashing) { files.append($0) }
-            }
-            // A seal leaves out what ascmhl leaves out (`.DS_Store`, no record names it): the
-            // verdict counts what is sealed.
-            if seal { files.removeAll { $0.status == .new && ASCMHLWriter.isLeftOut($0.path) } }
-            var verdict = ""
-            var isClean = true
-            try AtomicOutput.write(to: output.target) { sink in
-                var writer = VerificationWriter(format: chosen, width: Terminal.columns, sink: sink)
-                writer.unusableLists = outcome.unusableLists.map(\.description)
-                writer.ignoredFiles = outcome.ignoredFiles
-                writer.sealing = seal
-                try writer.begin()
-                for file in files { try writer.write(file) }
-                try writer.end()
-                (verdict, isClean) = (writer.verdict, writer.isClean)
-            }
-            LocalReading.verdict(verdict, quiet: global.quiet)
-            if seal {
-                // No card is sealed with something on it unread (a folder that cannot be listed, a
-                // name in two Unicode forms): the generation would leave it out. (A file that does
-                // not match a record the history lacks is refused by the writer, history by history.)
-                let unread = files.filter { $0.status == .unreadable }.map(\.path)
-                if !unread.isEmpty {
-                    throw ASCMHLWriter.Failure(
-                        reason:
-                            "\(unread.count == 1 ? "1 file or folder" : "\(Count.grouped(unread.count)) files or folders") could not be read, and a new generation would leave \(unread.count == 1 ? "it" : "them") out: "
-                            + unread.prefix(3).map { TerminalText.sanitize($0) }.joined(separator: ", ") + (unread.count > 3 ? ", …" : "")
-                            + "; nothing was written")
-                }
-                // Nor while a hash list could not be read: what it holds was not checked.
-                if !outcome.unusableLists.isEmpty {
-                    throw ASCMHLWriter.Failure(
-                        reason:
-                            "\(Count.of(outcome.unusableLists.count, "hash list")) could not be read, so the files were not all checked; nothing was written"
-                    )
-                }
-                let sealed = files.compactMap { file -> ASCMHLWriter.File? in
-                    guard file.status != .missing, let xxh64 = file.xxh64, let size = file.size, let modified = file.modified,
-                        !ASCMHLWriter.isLeftOut(file.path)
-                    else { return nil }
-                    var others = file.otherDigests
-                    others["md5"] = file.md5
-                    var sealed = ASCMHLWriter.File(path: file.path, size: size, modified: modified, xxh64: xxh64, others: others)
-                    sealed.mismatched = file.status == .mismatched
-                    return sealed
-                }
-                let generations = try ASCMHLWriter.seal(
-                    sealed, folders: outcome.folders, folder: path, tool: "catalog", version: Catalog.configuration.version)
-                for generation in generations {
-                    Terminal.error("sealed: \(Count.of(generation.files, "file")) in \(TerminalText.sanitize(path + "/" + generation.path))")
-                }
-            }
-            clean = isClean
-        } catch {
-            throw ErrorReport.exit(error)
+        // A card is checked against its own hash lists with no catalog at all; the catalog's
+        // last scan is one more witness when there is one.
+        let (catalogPath, isDefault) = try global.databasePath()
+        let database = FileManager.default.fileExists(atPath: catalogPath) ? try global.openDatabase() : nil
+        if database == nil, !isDefault, !global.quiet {
+            Terminal.error("no catalog at \(TerminalText.sanitize(catalogPath)): the files are held against their hash lists only")
         }
+        let chosen = Terminal.format(format, toStdout: output.isStdout)
+        let verifier = Verifier(
+            database: database, scan: LocalScanOptions(includeHidden: reading.includeHidden || seal, hashers: reading.hashers))
+        var files: [FileVerification] = []
+        let outcome = try await LocalReading.withProgress("verify", quiet: global.quiet) { hashing in
+            try await verifier.verify(path, progress: hashing) { files.append($0) }
+        }
+        // A seal leaves out what ascmhl leaves out (`.DS_Store`, no record names it): the
+        // verdict counts what is sealed.
+        if seal { files.removeAll { $0.status == .new && ASCMHLWriter.isLeftOut($0.path) } }
+        var verdict = ""
+        var isClean = true
+        try AtomicOutput.write(to: output.target) { sink in
+            var writer = VerificationWriter(format: chosen, width: Terminal.columns, sink: sink)
+            writer.unusableLists = outcome.unusableLists.map(\.description)
+            writer.ignoredFiles = outcome.ignoredFiles
+            writer.sealing = seal
+            try writer.begin()
+            for file in files { try writer.write(file) }
+            try writer.end()
+            (verdict, isClean) = (writer.verdict, writer.isClean)
+        }
+        LocalReading.verdict(verdict, quiet: global.quiet)
+        if seal {
+            // No card is sealed with something on it unread (a folder that cannot be listed, a
+            // name in two Unicode forms): the generation would leave it out. (A file that does
+            // not match a record the history lacks is refused by the writer, history by history.)
+            let unread = files.filter { $0.status == .unreadable }.map(\.path)
+            if !unread.isEmpty {
+                throw ASCMHLWriter.Failure(
+                    reason:
+                        "\(unread.count == 1 ? "1 file or folder" : "\(Count.grouped(unread.count)) files or folders") could not be read, and a new generation would leave \(unread.count == 1 ? "it" : "them") out: "
+                        + unread.prefix(3).map { TerminalText.sanitize($0) }.joined(separator: ", ") + (unread.count > 3 ? ", …" : "")
+                        + "; nothing was written")
+            }
+            // Nor while a hash list could not be read: what it holds was not checked.
+            if !outcome.unusableLists.isEmpty {
+                throw ASCMHLWriter.Failure(
+                    reason:
+                        "\(Count.of(outcome.unusableLists.count, "hash list")) could not be read, so the files were not all checked; nothing was written"
+                )
+            }
+            let sealed = files.compactMap { file -> ASCMHLWriter.File? in
+                guard file.status != .missing, let xxh64 = file.xxh64, let size = file.size, let modified = file.modified,
+                    !ASCMHLWriter.isLeftOut(file.path)
+                else { return nil }
+                var others = file.otherDigests
+                others["md5"] = file.md5
+                var sealed = ASCMHLWriter.File(path: file.path, size: size, modified: modified, xxh64: xxh64, others: others)
+                sealed.mismatched = file.status == .mismatched
+                return sealed
+            }
+            let generations = try ASCMHLWriter.seal(
+                sealed, folders: outcome.folders, folder: path, tool: "catalog", version: Catalog.configuration.version)
+            for generation in generations {
+                Terminal.error("sealed: \(Count.of(generation.files, "file")) in \(TerminalText.sanitize(path + "/" + generation.path))")
+            }
+        }
+        clean = isClean
         if !clean { throw ExitCode(1) }
     }
 }

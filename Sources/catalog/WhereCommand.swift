@@ -40,35 +40,31 @@ struct WhereCommand: AsyncParsableCommand {
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let totals: CopyCheckTotals
-        do {
-            let database = try global.openDatabase()
-            let chosen = Terminal.format(format, toStdout: output.isStdout)
-            let checker = CopyChecker(
-                database: database, scan: LocalScanOptions(includeHidden: reading.includeHidden, rehash: rehash, hashers: reading.hashers))
-            var checks: [CopyCheck] = []
-            let outcome = try await LocalReading.withProgress("where", quiet: global.quiet) { hashing in
-                try await checker.check(path, progress: hashing) { checks.append($0) }
-            }
-            var written = CopyCheckTotals()
-            try AtomicOutput.write(to: output.target) { sink in
-                var writer = CopyCheckWriter(format: chosen, width: Terminal.columns, sink: sink)
-                try writer.begin()
-                for check in checks { try writer.write(check) }
-                try writer.end()
-                written = writer.totals
-            }
-            written.hiddenLeftOut = outcome.hiddenLeftOut
-            written.hiddenExamples = outcome.hiddenExamples
-            written.fromScan = outcome.fromScan
-            written.lastScanAge = outcome.lastScan.map { Date().timeIntervalSince($0) }
-            written.fromHashLists = outcome.fromHashLists
-            written.unusableLists = outcome.unusableLists.map(\.description)
-            written.catalogued = outcome.catalogued.map { ($0.service, $0.finished.map { Date().timeIntervalSince($0) }, $0.laterFailed) }
-            totals = written
-            LocalReading.verdict(CopyCheckWriter.verdict(totals, acceptingProbable: allowProbable), quiet: global.quiet)
-        } catch {
-            throw ErrorReport.exit(error)
+        let database = try global.openDatabase()
+        let chosen = Terminal.format(format, toStdout: output.isStdout)
+        let checker = CopyChecker(
+            database: database, scan: LocalScanOptions(includeHidden: reading.includeHidden, rehash: rehash, hashers: reading.hashers))
+        var checks: [CopyCheck] = []
+        let outcome = try await LocalReading.withProgress("where", quiet: global.quiet) { hashing in
+            try await checker.check(path, progress: hashing) { checks.append($0) }
         }
+        var written = CopyCheckTotals()
+        try AtomicOutput.write(to: output.target) { sink in
+            var writer = CopyCheckWriter(format: chosen, width: Terminal.columns, sink: sink)
+            try writer.begin()
+            for check in checks { try writer.write(check) }
+            try writer.end()
+            written = writer.totals
+        }
+        written.hiddenLeftOut = outcome.hiddenLeftOut
+        written.hiddenExamples = outcome.hiddenExamples
+        written.fromScan = outcome.fromScan
+        written.lastScanAge = outcome.lastScan.map { Date().timeIntervalSince($0) }
+        written.fromHashLists = outcome.fromHashLists
+        written.unusableLists = outcome.unusableLists.map(\.description)
+        written.catalogued = outcome.catalogued.map { ($0.service, $0.finished.map { Date().timeIntervalSince($0) }, $0.laterFailed) }
+        totals = written
+        LocalReading.verdict(CopyCheckWriter.verdict(totals, acceptingProbable: allowProbable), quiet: global.quiet)
         if !totals.allSafe(acceptingProbable: allowProbable) { throw ExitCode(1) }
     }
 }

@@ -125,7 +125,7 @@ func itemsOnDisk(_ path: String) throws -> [String: String] {
             #expect(second.stderr.contains("thumbnails: 0 fetched, 12 current, 0 failed"), "\(second.stderr)")
         }
         let bad = try await runCatalog(["crawl", "dash", "--db", path, "--thumbnail-cache-size", "lots"])
-        #expect(bad.status == 64 && bad.stderr.contains("--thumbnail-cache-size takes a size"), "\(bad.stderr)")
+        #expect(bad.status == 64 && bad.stderr.contains("invalid for '--thumbnail-cache-size") && bad.stderr.contains("500MB"), "\(bad.stderr)")
     }
 
     /// `status` while a crawl runs, and after it was killed: a crawl recorded as running whose

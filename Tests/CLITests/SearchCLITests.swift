@@ -150,6 +150,17 @@ import Testing
         #expect(csv.contains(ids[2] + ",mix_0301.wav"), "\(csv)")
     }
 
+    /// Errors are wrapped to the width of the terminal stderr is on, even with stdout piped to a
+    /// file (the width was measured on stdout: 160 columns, whatever the terminal).
+    @Test func errorsWrapToTheTerminalTheyAreWrittenTo() async throws {
+        let path = try await Self.catalog()
+        let output = try scratchDirectory() + "/out"
+        let run = try await runScript("stty cols 50; \(catalogBinary) search 'kind:nothing_of_the_sort' --db \(path) > \(output)")
+        let lines = run.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+        #expect(lines.count > 1 && lines.allSatisfy { $0.count <= 50 }, "\(run)")
+        #expect(run.contains("catalog: "), "\(run)")
+    }
+
     @Test func anEmptyCatalogSaysSo() async throws {
         let path = try scratchDirectory() + "/empty.sqlite"
         _ = try CatalogDatabase(path: path)
@@ -158,13 +169,30 @@ import Testing
     }
 }
 
-/// The README's search commands run as written on the quick start's demo catalog.
+/// The README's and docs' search commands run as written on the quick start's demo catalog.
 @Suite struct ReadmeExamplesCLITests {
     @Test func theReadmesSearchesRun() async throws {
-        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("README.md")
-        let lines = try String(contentsOf: readme, encoding: .utf8).split(separator: "\n").map(String.init).filter { $0.hasPrefix("catalog search ") }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = root.appendingPathComponent("README.md")
+        var lines = try String(contentsOf: readme, encoding: .utf8).split(separator: "\n").map(String.init).filter { $0.hasPrefix("catalog search ") }
         #expect(lines.count >= 4, "\(lines)")
+        // And the docs' searches, written in a line of their own or `inline` (QUERY is a placeholder).
+        let docs = root.appendingPathComponent("docs")
+        var fromDocs = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: docs.path) where name.hasSuffix(".md") {
+            let text = try String(contentsOf: docs.appendingPathComponent(name), encoding: .utf8)
+            var examples = text.split(separator: "\n").filter { $0.hasPrefix("catalog search ") }.map(String.init)
+            // An inline example may run over a line break.
+            for (index, part) in text.split(separator: "`", omittingEmptySubsequences: false).enumerated()
+            where index % 2 == 1 && part.hasPrefix("catalog search ") {
+                examples.append(part.replacingOccurrences(of: "\n", with: " "))
+            }
+            for example in examples where !example.contains("QUERY") {
+                lines.append(example)
+                fromDocs += 1
+            }
+        }
+        #expect(fromDocs >= 4, "\(lines)")
         let directory = try scratchDirectory()
         let demo = try await runCatalog(["demo", "--db", directory + "/catalog-demo.sqlite"])
         #expect(demo.status == 0, "\(demo.stderr)")
@@ -182,10 +210,10 @@ import Testing
             try process.run()
             let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "README's `\(line)`: \(stderr)")
+            #expect(process.terminationStatus == 0, "`\(line)`: \(stderr)")
         }
         // An unquoted `>` in an example is a shell redirect: the filter is lost and a file appears.
         let left = try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix("catalog-demo.sqlite") }
-        #expect(left.isEmpty, "the README's searches wrote \(left): quote filters with > or <")
+        #expect(left.isEmpty, "the README's or docs' searches wrote \(left): quote filters with > or <")
     }
 }

@@ -24,6 +24,16 @@ import Testing
         #expect(throws: CatalogError.self) { try XXH64Hasher.hashFile(atPath: "/nonexistent/file.mov") }
     }
 
+    /// XXH3-128 is every item's change digest and ascmhl's `xxh128`: checked against the
+    /// reference implementation's answers (Python `xxhash` 3, `xxh3_128_hexdigest`, canonical
+    /// big-endian hex), short input and long (past 240 bytes, another code path).
+    @Test func xxh3_128MatchesTheReference() {
+        #expect(Digest.xxh3_128("").hex == "99aa06d3014798d86001c324468d497f")
+        #expect(Digest.xxh3_128("abc").hex == "06b05ab6733a618578af5f94892f3950")
+        let long = (0..<1_000).map { UInt8($0 % 251) }
+        #expect(Digest.xxh3_128(long).hex == "18bf41bc8229e27733ef703fb2b20ed1")
+    }
+
     @Test func xxh3DigestIs128BitHex() {
         let digest = Digest.xxh3_128("hello")
         #expect(digest.hex.count == 32)

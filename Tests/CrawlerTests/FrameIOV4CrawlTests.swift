@@ -252,4 +252,38 @@ func crawlV4(
             "\(report.stats.http.throttled) of \(report.stats.http.requests) throttled")
         #expect(report.stats.http.requests <= report.minimumRequests + report.stats.http.throttled)
     }
+
+    /// Under rate limits, once `children`'s bucket is empty the typed lists take folders too, and the
+    /// catalog is the same as through `children` alone; without limits every folder goes
+    /// through `children` (which also sees types catalog does not know: the fixture's test).
+    @Test func whenChildrenIsEmptyTheTypedListsTakeFoldersToo() async throws {
+        let dataset = FrameIOV4Dataset.generated(assets: 8_000, seed: 5, stacks: 0)
+        var limited = SandboxConfiguration()
+        // `children` 20 calls a minute (its bucket empty after the first 18), the typed lists
+        // 100 a second: however slow the machine, `children` soon makes a crawl wait.
+        limited.endpointRateLimits = SandboxConfiguration.serviceRateLimits(speedup: 1).merging([
+            "v4:children": (20, 60_000), "v4:files": (100, 1_000), "v4:folders": (100, 1_000), "v4:version_stacks": (100, 1_000),
+        ]) { _, new in new }
+        let expected = expectedV4Catalog(dataset)
+        for configuration in [limited, SandboxConfiguration()] {
+            let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), frameIOV4: dataset, configuration: configuration)
+            let database = try CatalogDatabase(path: try temporaryDatabasePath())
+            let transport = RecordingTransport()
+            _ = try await server.withRunning { urls in try await crawlV4(urls.frameIOV4, into: database, transport: transport) }
+            let lists = transport.urls.withLock { $0 }.compactMap { url -> String? in
+                guard let path = url.split(separator: "?").first, path.contains("/folders/") else { return nil }
+                return path.split(separator: "/").last.map(String.init)
+            }
+            let used = Set(lists)
+            if configuration.endpointRateLimits.isEmpty {
+                #expect(used == ["children"], "\(used)")
+            } else {
+                #expect(used == ["children", "files", "folders", "version_stacks"], "\(used)")
+            }
+            var catalogued: [String: (path: String, kind: String)] = [:]
+            try database.forEachItem(source: .frameio, records: false) { catalogued[$0.id] = ($0.path, $0.kind.rawValue) }
+            #expect(Set(catalogued.keys) == Set(expected.keys))
+            #expect(expected.allSatisfy { id, want in catalogued[id]?.path == want.path && catalogued[id]?.kind == want.kind })
+        }
+    }
 }

@@ -1,6 +1,8 @@
 import Foundation
 
-/// One thing the catalog knows about: an account, team, project, folder, file, version stack or asset.
+/// One thing the catalog knows about: an account, team (v2) or workspace (V4), project, folder,
+/// file, version stack, Dash asset, local volume, or an asset of a type catalog does not know
+/// (``ItemKind``).
 ///
 /// Items are source-neutral: the clients turn service payloads into items, and the store
 /// only ever sees items. Identity is `(source, id)`.

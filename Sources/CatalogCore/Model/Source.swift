@@ -2,7 +2,9 @@ import Foundation
 
 /// A service whose holdings the catalog mirrors.
 public enum Source: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
-    /// Frame.io API v2: accounts, teams, projects and their asset trees.
+    /// Frame.io, through API v2 (accounts, teams, projects and their asset trees) or V4
+    /// (accounts, workspaces, projects, folders, files and version stacks); which one each
+    /// crawl read is its `api` (``ServiceAPI``).
     case frameio
     /// Dash API v2: fields, field options and assets.
     case dash

@@ -479,31 +479,14 @@ public struct SearchQueryParser: Sendable {
         return (.equal, value)
     }
 
-    private static let sizeUnits: [String: Double] = [
-        "": 1, "b": 1,
-        "k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9, "t": 1e12, "tb": 1e12,
-        "kib": 1024, "mib": 1_048_576, "gib": 1_073_741_824, "tib": 1_099_511_627_776,
-    ]
-
-    /// A byte count written as in `size:` filters (`500MB`, `1GiB`, `1234`).
-    public func byteCount(_ value: String) throws(SearchQueryError) -> Int64 {
-        guard case .size(_, let bytes) = try parseSize(value), value.first.map({ !"<>=".contains($0) }) ?? false else {
-            throw .invalidValue(filter: "size", value: value, expected: "a size such as 500MB, 1GiB or 1234")
-        }
-        return bytes
-    }
-
     private func parseSize(_ value: String) throws(SearchQueryError) -> Filter {
         let (op, rest) = splitComparison(value)
-        let expected = "a size such as >1GB, <10MB, >=500KiB or 1234 (units B KB MB GB TB = powers of 1000, KiB MiB GiB TiB = powers of 1024)"
-        let numberPart = rest.prefix { $0.isNumber || $0 == "." }
-        let unit = rest.dropFirst(numberPart.count).trimmingCharacters(in: .whitespaces).lowercased()
-        guard let number = Double(numberPart), number.isFinite, let scale = Self.sizeUnits[unit] else {
-            throw .invalidValue(filter: "size", value: value, expected: expected)
+        guard let size = ByteSize(rest) else {
+            throw .invalidValue(
+                filter: "size", value: value,
+                expected: "a size such as >1GB, <10MB, >=500KiB or 1234 (units B KB MB GB TB = powers of 1000, KiB MiB GiB TiB = powers of 1024)")
         }
-        let bytes = number * scale
-        guard bytes < 9e18 else { throw .invalidValue(filter: "size", value: value, expected: expected) }
-        return .size(op, Int64(bytes.rounded()))
+        return .size(op, size.bytes)
     }
 
     private func parseDate(field: Filter.DateField, value: String, filter: String? = nil) throws(SearchQueryError) -> Filter {

@@ -5,9 +5,10 @@ extension FrameIOV4Dataset {
     /// A deterministic V4 account of about `target` assets (folders, files, version stacks and
     /// their versions): two workspaces the user is in, one the user is not in with an invited
     /// project, `max(2, target / 5000)` projects (the second inactive), folders up to four deep,
-    /// version stacks of two to four versions, uploads in progress, and metadata values on a
-    /// third of the files.
-    public static func generated(assets target: Int, seed: UInt64 = 1) -> FrameIOV4Dataset {
+    /// version stacks of two to four versions (`stacks` in 100 assets placed, 2 by default: 0 for
+    /// an account of folders and files), uploads in progress, and metadata values on a third of
+    /// the files.
+    public static func generated(assets target: Int, seed: UInt64 = 1, stacks: Int = 2) -> FrameIOV4Dataset {
         var rng = SeededGenerator(seed: seed ^ 0x5634)
         func id(_ namespace: UInt64, _ number: UInt64) -> String { FrameIODataset.uuid(namespace, number, seed) }
         func date() -> String {
@@ -90,7 +91,7 @@ extension FrameIOV4Dataset {
                     assets.append(folder)
                     containers.append((folder.id, parent.depth + 1))
                     produced += 1
-                } else if roll < 7 {
+                } else if stacks > 0 && roll < 5 + UInt64(min(95, stacks)) {
                     let created = date()
                     let stack = Asset(
                         id: nextID(), type: "version_stack", name: "Cut \(index + 1)", parentID: parent.id, projectID: project.id,
