@@ -17,7 +17,7 @@ public struct CrawlOptions: Sendable {
     /// Fetches the thumbnails of new and changed files into the cache (`--thumbnails`); nil: none.
     public var thumbnails: ThumbnailFetcher?
     /// Whether a Frame.io V4 walk may list a folder through the typed lists when the children
-    /// list's bucket is empty (FrameIOV4Crawler); false lists every folder through `children`
+    /// list has no room (FrameIOV4Crawler); false lists every folder through `children`
     /// (`CATALOG_V4_LISTS=children`: what the benchmark compares with).
     public var typedLists = true
 

@@ -11,15 +11,16 @@ import Logging
 ///
 /// Folders are listed with `/folders/{id}/children` (100 calls a minute), version stacks with
 /// `/version_stacks/{id}/children` (100 a minute, a bucket of its own). `children` holds every
-/// type, so an asset of a type the service adds is still seen. When its bucket is empty (its
-/// pacer would make the next call wait), a folder is listed through the three typed lists
-/// instead (`/files`, `/folders`, `/version_stacks`, 5 calls a second each, side by side): a
-/// large first crawl then goes at what all the buckets allow together, not at `children`'s
-/// pace. Those three lists hold only their three types: an asset of another type in a folder
-/// read that way is not seen (the crawl says how many folders were read so). Without rate
-/// limits, while `children` has room, or while more version stacks wait for their versions
-/// than folders for a list (the versions' bucket then decides when the crawl ends), every
-/// folder goes through `children`. Each bucket has
+/// type, so an asset of a type the service adds is still seen, and it is always the first
+/// choice. Once the crawl's own calls have half emptied its bucket and `children` has no room
+/// for one more call (its calls in flight, or its pacer would make it wait), a folder is
+/// listed through the three typed lists instead (`/files`, `/folders`, `/version_stacks`, 5
+/// calls a second each, side by side): a large first crawl then goes at what all the buckets
+/// allow together, not at `children`'s pace. Those three lists hold only their three types:
+/// an asset of another type in a folder read that way is not seen (the crawl logs how many
+/// folders were read so). Without rate limits (or with a bucket far larger than the crawl
+/// uses), or while more version stacks wait for their versions than folders for a list (the
+/// versions' bucket then decides when the crawl ends), every folder goes through `children`. Each bucket has
 /// its own queue and its own share of the concurrency, so a bucket that is waiting never holds
 /// up the others. Every list is read to its end by cursor and checked to add up against its
 /// `total_count`; one that does not is read again.
@@ -51,7 +52,7 @@ public struct FrameIOV4Crawler: Sendable {
 }
 
 extension FrameIOV4Crawler {
-    /// The typed lists a folder is read through when `children`'s bucket is empty.
+    /// The typed lists a folder is read through when `children` has no room (see the type).
     static let typedLists: [FrameIOV4Client.ChildList] = [.files, .folders, .versionStacks]
 
     /// A container whose children are listed, and where they go.
@@ -253,12 +254,17 @@ extension FrameIOV4Crawler {
                     // versions' bucket (as slow as `children`) decides when the crawl ends, and
                     // the typed lists would only add calls.
                     let versionsDecide = queues["versions", default: []].count >= folders.count
-                    let childrenWaits = typed.isEmpty || versionsDecide ? false : await childrenPacer.wouldWait
+                    // How full `children`'s bucket would be with one more call: past full, the
+                    // call would wait; half full, the crawl is what empties it (a bucket the
+                    // service keeps far larger, or no limit at all, never gets there).
+                    let load =
+                        typed.isEmpty || versionsDecide
+                        ? 0 : await childrenPacer.load(pending: running[children, default: 0] + queues[children, default: []].count)
                     // A typed list may hold one folder queued behind those in flight, so the
                     // next call is ready when one ends (they go at 5 a second each).
-                    if free(children), !childrenWaits {
+                    if free(children), load <= 1 {
                         read(folder, through: .all)
-                    } else if childrenWaits, typed.allSatisfy({ queues[$0, default: []].isEmpty }) {
+                    } else if load >= 0.5, typed.allSatisfy({ queues[$0, default: []].isEmpty }) {
                         for list in FrameIOV4Crawler.typedLists { read(folder, through: list) }
                         foldersByType += 1
                     } else {
@@ -359,7 +365,7 @@ extension FrameIOV4Crawler {
             }
             if foldersByType > 0 {
                 crawler.logger.info(
-                    "folders listed through the typed lists while the children list's bucket was empty (an asset of a type catalog does not know is not seen in them)",
+                    "folders listed through the typed lists while the children list had no room (an asset of a type catalog does not know is not seen in them)",
                     metadata: ["folders": "\(foldersByType)", "of": "\(seenContainers.count)"])
             }
             let kept = try await recorder.keepRefusedProjects(

@@ -51,15 +51,17 @@ public actor RateLimitPacer {
         }
     }
 
-    /// Whether a request now would have to wait (the bucket is as full as it is let get, or a
-    /// 429 holds requests back): what a crawl asks before it sends work this bucket's way
-    /// rather than another's. False while no limit is known.
-    public var wouldWait: Bool {
+    /// How full the bucket would be with a request sent now after `pending` others already on
+    /// their way (some may be counted in the level already: the answer errs towards full), as
+    /// a share of what it is let hold: above 1 that request would wait. Infinite while a 429
+    /// holds requests back; 0 while no limit is known. What a crawl asks before it sends work
+    /// this bucket's way rather than another's.
+    public func load(pending: Int = 0) -> Double {
         let now = clock.now()
         drain(now)
-        if pausedUntil > now { return true }
-        guard let limit else { return false }
-        return level + 1 > ceiling(limit) + 1e-6
+        if pausedUntil > now { return .infinity }
+        guard let limit else { return 0 }
+        return (level + Double(pending) + 1) / ceiling(limit)
     }
 
     /// The highest level requests may bring the bucket to: `limit` less the headroom.

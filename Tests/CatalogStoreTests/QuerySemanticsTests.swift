@@ -207,6 +207,42 @@ import Testing
         return queries
     }
 
+    /// The reference's examples: the Words table's first column and the Filters table's
+    /// examples column, each `query` in them (`…` marks a placeholder).
+    static func referenceExamples() throws -> [String] {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/query-language.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        var examples: [String] = []
+        for (heading, column) in [("## Words", 1), ("## Filters", 3)] {
+            guard let start = text.range(of: heading), let end = text.range(of: "\n## ", range: start.upperBound..<text.endIndex) else { continue }
+            for line in text[start.upperBound..<end.lowerBound].split(separator: "\n") where line.hasPrefix("| `") {
+                let cells = line.split(separator: "|", omittingEmptySubsequences: false)
+                guard cells.count > column + 1 else { continue }
+                let parts = cells[column].split(separator: "`", omittingEmptySubsequences: false)
+                for index in stride(from: 1, to: parts.count, by: 2) where !parts[index].contains("…") && !parts[index].hasSuffix(":") {
+                    var query = String(parts[index])
+                    if query.hasPrefix("catalog search ") { query.removeFirst("catalog search ".count) }
+                    examples.append(query)
+                }
+            }
+        }
+        return examples
+    }
+
+    @Test func everyReferenceExampleRuns() async throws {
+        let examples = try Self.referenceExamples()
+        #expect(examples.count >= 30, "\(examples)")
+        let database = try await QuerySemanticsTests.catalog()
+        for text in examples {
+            do {
+                _ = try database.search(try database.parseQuery(text), limit: 10)
+            } catch {
+                Issue.record("the reference's `\(text)` fails: \(error)")
+            }
+        }
+    }
+
     @Test func everyCheatSheetQueryRuns() async throws {
         let queries = try Self.cheatSheetQueries()
         #expect(queries.count >= 20, "\(queries)")
