@@ -22,18 +22,18 @@ struct API: Sendable {
     }
 
     func addRoutes(to group: RouterGroup<BasicRequestContext>) {
-        group.get("search") { request, _ in try await Offload.run { try search(FormQuery.parse(request.uri.query)) } }
-        group.get("summary") { request, _ in try await Offload.run { try summary(FormQuery.parse(request.uri.query)) } }
+        group.get("search") { request, _ in try await BlockingIO.run { try search(FormQuery.parse(request.uri.query)) } }
+        group.get("summary") { request, _ in try await BlockingIO.run { try summary(FormQuery.parse(request.uri.query)) } }
         group.get("items/{source}/{id}") { _, context in
             let sourceName = try context.parameters.require("source")
             guard let source = Source(name: sourceName) else { throw APIAnswer.bad("no source '\(sourceName)': frameio or dash") }
             let id = try context.parameters.require("id")
-            return try await Offload.run { try item(source: source, id: id) }
+            return try await BlockingIO.run { try item(source: source, id: id) }
         }
-        group.get("ls") { request, _ in try await Offload.run { try ls(FormQuery.parse(request.uri.query)) } }
-        group.get("status") { _, _ in try await Offload.run { try status() } }
-        group.get("dupes") { request, _ in try await Offload.run { try dupes(FormQuery.parse(request.uri.query)) } }
-        group.get("changes") { request, _ in try await Offload.run { try changes(FormQuery.parse(request.uri.query)) } }
+        group.get("ls") { request, _ in try await BlockingIO.run { try ls(FormQuery.parse(request.uri.query)) } }
+        group.get("status") { _, _ in try await BlockingIO.run { try status() } }
+        group.get("dupes") { request, _ in try await BlockingIO.run { try dupes(FormQuery.parse(request.uri.query)) } }
+        group.get("changes") { request, _ in try await BlockingIO.run { try changes(FormQuery.parse(request.uri.query)) } }
         group.get("openapi.json") { _, _ in
             CatalogServer.asset(PackageResources.openapi_json, type: "application/json")
         }
@@ -282,9 +282,9 @@ struct API: Sendable {
     static func writeCrawl(_ crawl: CrawlRecord?, to w: inout JSONWriter) {
         guard let crawl else { return w.appendRaw("null") }
         w.appendRaw("{\"id\":\(crawl.id),\"mode\":")
-        w.writeString(crawl.mode)
+        w.writeString(crawl.mode.rawValue)
         w.appendRaw(",\"status\":")
-        w.writeString(crawl.status)
+        w.writeString(crawl.status.rawValue)
         w.appendRaw(",\"api\":")
         w.writeString(crawl.api.rawValue)
         w.appendRaw(",\"started_at\":")
@@ -394,16 +394,5 @@ enum FormQuery {
             values[name] = parts.count > 1 ? decode(parts[1]) ?? "" : ""
         }
         return values
-    }
-}
-
-/// Runs the catalog's blocking reads on Dispatch's threads, off Swift's cooperative pool (as
-/// many threads as cores): eight requests at once then read the catalog side by side instead of
-/// two at a time while the rest wait.
-enum Offload {
-    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result(catching: work)) }
-        }
     }
 }

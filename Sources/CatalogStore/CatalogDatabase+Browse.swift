@@ -76,10 +76,17 @@ extension CatalogDatabase {
     /// The shortest start of each item's id, at least `minimum` characters (or the whole id),
     /// that no other item's id in the catalog starts with: what a table's ID column shows and
     /// ``items(idPrefix:source:limit:)`` finds again. Two seeks of the id index per source.
+    /// Counted in Unicode scalars, as the index compares bytes (a start that ends inside a
+    /// letter and its accent still names one id). A local item's id is its volume and path,
+    /// whose starts name its folders: it is shown whole.
     public func shortIDs(of items: [CatalogItem], minimum: Int = 8) throws(StoreError) -> [ItemKey: String] {
         try read { db in
             var short: [ItemKey: String] = [:]
             for item in items {
+                guard item.source != .local else {
+                    short[ItemKey(source: item.source, id: item.id)] = item.id
+                    continue
+                }
                 var shared = 0
                 for source in Source.allCases {
                     for sql in [
@@ -94,19 +101,21 @@ extension CatalogDatabase {
                         try Bool.fetchOne(
                             db, sql: "SELECT EXISTS (SELECT 1 FROM item WHERE source = ? AND id = ?)", arguments: [source.rawValue, item.id]) ?? false
                     {
-                        shared = item.id.count
+                        shared = item.id.unicodeScalars.count
                     }
                 }
-                short[ItemKey(source: item.source, id: item.id)] = String(item.id.prefix(max(minimum, shared + 1)))
+                var scalars = String.UnicodeScalarView()
+                scalars.append(contentsOf: item.id.unicodeScalars.prefix(max(minimum, shared + 1)))
+                short[ItemKey(source: item.source, id: item.id)] = String(scalars)
             }
             return short
         }
     }
 
-    /// How many characters `a` and `b` share at their start.
+    /// How many Unicode scalars `a` and `b` share at their start.
     static func commonPrefixLength(_ a: String, _ b: String) -> Int {
         var count = 0
-        for (x, y) in zip(a, b) {
+        for (x, y) in zip(a.unicodeScalars, b.unicodeScalars) {
             guard x == y else { break }
             count += 1
         }

@@ -16,20 +16,32 @@ public struct SourceStatus: Sendable, Equatable {
     public var lastAttempt: CrawlRecord?
 }
 
+/// Where a crawl stands.
+public enum CrawlStatus: String, Sendable {
+    /// Under way (or its process was killed: then read as ``interrupted``).
+    case running
+    /// Merged into the catalog.
+    case complete
+    /// Ended without changing the catalog.
+    case failed
+    /// Left `running` by a process that no longer holds the crawl lock.
+    case interrupted
+}
+
 /// A row of the `crawl` table.
 public struct CrawlRecord: Sendable, Equatable {
     /// Its id.
     public var id: Int64
     /// The source crawled.
-    public var source: String
-    /// How its items replaced the catalog's: a ``CrawlMode`` (`full`, `replace`, `delta`, …).
-    public var mode: String
+    public var source: Source
+    /// How its items replaced the catalog's.
+    public var mode: CrawlMode
     /// When it started (UTC, ISO 8601).
     public var startedAt: String
     /// When it ended, if it did.
     public var finishedAt: String?
-    /// `running`, `complete` or `failed`.
-    public var status: String
+    /// Where it stands.
+    public var status: CrawlStatus
     /// Items seen.
     public var itemCount: Int
     /// Items added.
@@ -55,13 +67,22 @@ public struct CrawlRecord: Sendable, Equatable {
     /// The first of those warnings, one per line.
     public var warnings: [String]
 
-    init(row: Row) {
+    /// Reads a row strictly: a source, mode, status or API this version does not know is an
+    /// error naming it (a catalog written by a newer `catalog`), never a guess.
+    init(row: Row) throws {
+        func known<Value: RawRepresentable<String>>(_ column: String) throws -> Value {
+            let text: String = try row.decode(forColumn: column)
+            guard let value = Value(rawValue: text) else {
+                throw StoreError.database("crawl \(row["id"] as Int64? ?? 0) has \(column) '\(text)', which this version of catalog does not know")
+            }
+            return value
+        }
         id = row["id"]
-        source = row["source"]
-        mode = row["mode"]
+        source = try known("source")
+        mode = try known("mode")
         startedAt = row["started_at"]
         finishedAt = row["finished_at"]
-        status = row["status"]
+        status = try known("status")
         itemCount = row["item_count"]
         added = row["added_count"]
         changed = row["changed_count"]
@@ -71,7 +92,8 @@ public struct CrawlRecord: Sendable, Equatable {
         error = row["error"]
         moved = row["moved_count"]
         since = row["since"]
-        api = (row["api"] as String?).flatMap(ServiceAPI.init(rawValue:)) ?? .v2
+        // Crawls made before the catalog knew V4 (schema v10) have none: they read v2.
+        api = (row["api"] as String?) == nil ? .v2 : try known("api")
         warningCount = row["warning_count"] ?? 0
         warnings = (row["warnings"] as String?).map { $0.split(separator: "\n").map(String.init) } ?? []
     }
@@ -119,7 +141,9 @@ extension CatalogDatabase {
                 for person in people where sources.contains(person.source) {
                     if let email = person.email { addresses[TextFolding.fold(email), default: []].append(person.name) }
                 }
-                field.addresses = addresses
+                // None known (a catalog not crawled since people were kept): an address is
+                // looked for as it is, not refused.
+                field.addresses = addresses.isEmpty ? nil : addresses
             default: break
             }
             return field
@@ -555,15 +579,15 @@ extension CatalogDatabase {
                     arguments: [source.rawValue])
                 let last = try Row.fetchOne(
                     db, sql: "SELECT * FROM crawl WHERE source = ? ORDER BY id DESC LIMIT 1", arguments: [source.rawValue])
-                var attempt = last.map(CrawlRecord.init(row:))
+                var attempt = try last.map { try CrawlRecord(row: $0) }
                 // Recorded as running but holding no lock: killed (the next crawl records it so).
-                if attempt?.status == "running", !CrawlLock.isHeld(databasePath: path) { attempt?.status = "interrupted" }
+                if attempt?.status == .running, !CrawlLock.isHeld(databasePath: path) { attempt?.status = .interrupted }
                 let bytes =
                     try Int64.fetchOne(
                         db, sql: "SELECT coalesce(sum(size), 0) FROM item WHERE source = ? AND kind IN ('file', 'asset')",
                         arguments: [source.rawValue]) ?? 0
                 return SourceStatus(
-                    source: source, counts: counts, bytes: bytes, lastComplete: complete.map(CrawlRecord.init(row:)), lastAttempt: attempt)
+                    source: source, counts: counts, bytes: bytes, lastComplete: try complete.map { try CrawlRecord(row: $0) }, lastAttempt: attempt)
             }
             // Local volumes are listed once something was scanned (the services always: "never
             // crawled" tells a person what to set up).
@@ -574,8 +598,9 @@ extension CatalogDatabase {
     /// The latest crawl of a source, whatever became of it (running, failed or complete).
     public func lastCrawl(source: Source) throws(StoreError) -> CrawlRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM crawl WHERE source = ? ORDER BY id DESC LIMIT 1", arguments: [source.rawValue]).map(
-                CrawlRecord.init(row:))
+            try Row.fetchOne(db, sql: "SELECT * FROM crawl WHERE source = ? ORDER BY id DESC LIMIT 1", arguments: [source.rawValue]).map {
+                try CrawlRecord(row: $0)
+            }
         }
     }
 
@@ -584,7 +609,7 @@ extension CatalogDatabase {
         try read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM crawl WHERE source = ? AND status = 'complete' ORDER BY id DESC LIMIT 1", arguments: [source.rawValue]
-            ).map(CrawlRecord.init(row:))
+            ).map { try CrawlRecord(row: $0) }
         }
     }
 
@@ -646,7 +671,7 @@ extension CatalogDatabase {
     /// Every crawl, newest first.
     public func crawls(limit: Int = 20) throws(StoreError) -> [CrawlRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM crawl ORDER BY id DESC LIMIT ?", arguments: [limit]).map(CrawlRecord.init(row:))
+            try Row.fetchAll(db, sql: "SELECT * FROM crawl ORDER BY id DESC LIMIT ?", arguments: [limit]).map { try CrawlRecord(row: $0) }
         }
     }
 

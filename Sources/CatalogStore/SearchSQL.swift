@@ -313,9 +313,20 @@ struct SearchSQL {
     /// `expression` in the full-text index `index`; no row when fewer match. Filters are not
     /// looked at: that would read an `item` row for every match.
     func window(_ expression: String, in index: String, after: Int64) -> Statement {
-        Statement(
-            sql: "SELECT rowid FROM \(index) WHERE \(index) MATCH ? AND rowid > ?\(bound("rowid")) ORDER BY rowid LIMIT 1 OFFSET ?",
-            arguments: [expression, after] as StatementArguments + boundArguments + [Self.windowSize - 1])
+        let (from, through) = bounded(after: after, through: nil)
+        return Statement(
+            sql: "SELECT rowid FROM \(index) WHERE \(index) MATCH ? AND rowid > ?" + (through == nil ? "" : " AND rowid <= ?")
+                + " ORDER BY rowid LIMIT 1 OFFSET ?",
+            arguments: [expression, from] as StatementArguments + StatementArguments(through.map { [$0] } ?? []) + [Self.windowSize - 1])
+    }
+
+    /// A window's rowid range, `after` (exclusive) to `through` (inclusive, nil: the end), within
+    /// ``seqBounds``. The bounds are folded into the range's own two ends: FTS5 seeks to the
+    /// first lower bound it is given and checks any other row by row (a separate `BETWEEN`
+    /// after `rowid > ?` read every match before the source's rows: 55 ms against 0.06 ms).
+    private func bounded(after: Int64, through: Int64?) -> (after: Int64, through: Int64?) {
+        guard let seqBounds else { return (after, through) }
+        return (Swift.max(after, seqBounds.first - 1), Swift.min(through ?? seqBounds.last, seqBounds.last))
     }
 
     /// A broad query's tier, one window of candidates: the first `limit` rows by `order` (then
@@ -327,10 +338,10 @@ struct SearchSQL {
     func tier(
         _ expression: String, in index: String, after: Int64, through: Int64?, order: String, alsoMatching: String?, limit: Int
     ) -> Statement {
-        func range(_ column: String) -> String { "\(column) > ?" + (through == nil ? "" : " AND \(column) <= ?") + bound(column) }
+        let (after, through) = bounded(after: after, through: through)
+        func range(_ column: String) -> String { "\(column) > ?" + (through == nil ? "" : " AND \(column) <= ?") }
         var bounds: StatementArguments = [after]
         if let through { bounds += [through] }
-        bounds += boundArguments
         var inner = "SELECT item.seq AS hit, \(order) AS o, item.path AS path FROM \(index) JOIN item ON item.seq = \(index).rowid"
         inner += " WHERE \(index) MATCH ? AND " + range("\(index).rowid")
         var arguments: StatementArguments = [expression]

@@ -167,7 +167,7 @@ public struct CopyChecker: Sendable {
             guard let last else { continue }
             let latest = try database.lastCrawl(source: source)
             outcome.catalogued.append(
-                (source.displayName, last.finishedAt.flatMap(Timestamp.parse), latest.map { $0.id > last.id && $0.status == "failed" } ?? false))
+                (source.displayName, last.finishedAt.flatMap(Timestamp.parse), latest.map { $0.id > last.id && $0.status == .failed } ?? false))
         }
         outcome.tally = tally
         return outcome

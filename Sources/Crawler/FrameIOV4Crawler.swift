@@ -246,9 +246,8 @@ extension FrameIOV4Crawler {
             }
             /// Hands the waiting folders to the routes that have room.
             func route() async {
-                func free(_ bucket: String) -> Bool {
-                    queues[bucket, default: []].isEmpty && running[bucket, default: 0] < shares[bucket, default: 1]
-                }
+                let childrenShare = shares[children, default: 1]
+                func childrenFree() -> Bool { running[children, default: 0] + queues[children, default: []].count < childrenShare }
                 while let folder = folders.last {
                     // While more stacks wait for their versions than folders for a list, the
                     // versions' bucket (as slow as `children`) decides when the crawl ends, and
@@ -256,15 +255,19 @@ extension FrameIOV4Crawler {
                     let versionsDecide = queues["versions", default: []].count >= folders.count
                     // How full `children`'s bucket would be with one more call: past full, the
                     // call would wait; half full, the crawl is what empties it (a bucket the
-                    // service keeps far larger, or no limit at all, never gets there).
-                    let load =
-                        typed.isEmpty || versionsDecide
-                        ? 0 : await childrenPacer.load(pending: running[children, default: 0] + queues[children, default: []].count)
+                    // service keeps far larger, or no limit at all, never gets there, and a
+                    // 429 alone does not count). A project's root always goes to `children`
+                    // (one list to refuse it, not three).
+                    let pending = running[children, default: 0] + queues[children, default: []].count
+                    let load = typed.isEmpty || versionsDecide || folder.depth == 0 ? 0 : await childrenPacer.load(pending: pending)
+                    let typedAllowed = load >= 0.5
+                    let paused = typedAllowed ? await childrenPacer.isPaused : false
+                    let childrenWaits = typedAllowed && (load > 1 || paused)
                     // A typed list may hold one folder queued behind those in flight, so the
                     // next call is ready when one ends (they go at 5 a second each).
-                    if free(children), load <= 1 {
+                    if childrenFree(), !childrenWaits {
                         read(folder, through: .all)
-                    } else if load >= 0.5, typed.allSatisfy({ queues[$0, default: []].isEmpty }) {
+                    } else if typedAllowed, typed.allSatisfy({ queues[$0, default: []].isEmpty }) {
                         for list in FrameIOV4Crawler.typedLists { read(folder, through: list) }
                         foldersByType += 1
                     } else {

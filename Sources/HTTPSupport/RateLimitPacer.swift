@@ -53,16 +53,16 @@ public actor RateLimitPacer {
 
     /// How full the bucket would be with a request sent now after `pending` others already on
     /// their way (some may be counted in the level already: the answer errs towards full), as
-    /// a share of what it is let hold: above 1 that request would wait. Infinite while a 429
-    /// holds requests back; 0 while no limit is known. What a crawl asks before it sends work
-    /// this bucket's way rather than another's.
+    /// a share of what it is let hold: above 1 that request would wait. 0 while no limit is
+    /// known. What a crawl asks before it sends work this bucket's way rather than another's.
     public func load(pending: Int = 0) -> Double {
-        let now = clock.now()
-        drain(now)
-        if pausedUntil > now { return .infinity }
+        drain(clock.now())
         guard let limit else { return 0 }
         return (level + Double(pending) + 1) / ceiling(limit)
     }
+
+    /// Whether a 429 holds every request back now.
+    public var isPaused: Bool { pausedUntil > clock.now() }
 
     /// The highest level requests may bring the bucket to: `limit` less the headroom.
     private func ceiling(_ limit: Double) -> Double {

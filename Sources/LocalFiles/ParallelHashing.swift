@@ -1,3 +1,5 @@
+import CatalogCore
+
 /// Reads and hashes many files at once, each on its own Dispatch thread (``BlockingIO``), a
 /// bounded number at a time.
 public enum ParallelHashing {

@@ -51,7 +51,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         if let crawl = status.lastComplete {
             let api = crawl.api == .v4 ? "the V4 API" : status.source == .dash ? "the Dash API" : "the v2 API"
-            let how = status.source == .local ? "a scan of \(crawl.mode == "scan" ? "its folders" : "everything")" : "\(crawl.mode) through \(api)"
+            let how = status.source == .local ? "a scan of \(crawl.mode == .scan ? "its folders" : "everything")" : "\(crawl.mode) through \(api)"
             lines.append("  refreshed \(RelativeTime.since(crawl.finishedAt ?? crawl.startedAt, now: now)): crawl #\(crawl.id), \(how)")
             lines.append(
                 "    \(crawl.added) new, \(crawl.changed - crawl.moved) changed, \(crawl.moved) moved, \(crawl.deleted) deleted"
@@ -67,7 +67,7 @@ struct StatusCommand: AsyncParsableCommand {
         } else {
             lines.append("  never crawled completely")
         }
-        if let last = status.lastAttempt, last.status != "complete" {
+        if let last = status.lastAttempt, last.status != .complete {
             lines.append(
                 "  latest crawl #\(last.id) \(last.status) \(RelativeTime.since(last.finishedAt ?? last.startedAt, now: now))\(last.error.map { ": \($0)" } ?? "")"
             )

@@ -106,6 +106,26 @@ func makeItem(
         #expect(try database.search(parser.parse("harbour")).map(\.name) == ["harbour.mp4"])
     }
 
+    /// A crawl row this version cannot read (an API a newer `catalog` wrote) is an error naming
+    /// it, not a guess (it used to be taken for v2); a crawl made before V4 was known (no API)
+    /// read v2. (Statuses and modes are held to their values by the table's CHECK constraints.)
+    @Test func crawlRowsAreReadStrictly() async throws {
+        let path = try temporaryDatabasePath()
+        let database = try CatalogDatabase(path: path)
+        let session = try database.beginCrawl(source: .frameio)
+        try await database.complete(session, stats: CrawlStats())
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { try $0.execute(sql: "UPDATE crawl SET api = NULL") }
+        #expect(try database.crawls().map(\.api) == [.v2])
+        try await queue.write { try $0.execute(sql: "UPDATE crawl SET api = 'v5'") }
+        #expect {
+            try database.crawls()
+        } throws: { error in
+            "\(error)".contains("api 'v5'")
+        }
+        try queue.close()
+    }
+
     @Test func failedCrawlLeavesPreviousCatalog() async throws {
         let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let first = try database.beginCrawl(source: .frameio)
@@ -119,7 +139,7 @@ func makeItem(
         #expect(try database.search(SearchQueryParser().parse("partial")).isEmpty)
         let status = try database.status().first { $0.source == .frameio }!
         #expect(status.lastComplete?.id == first.id)
-        #expect(status.lastAttempt?.status == "failed")
+        #expect(status.lastAttempt?.status == .failed)
     }
 
     @Test func interruptedCrawlIsCleanedUpByTheNext() async throws {
@@ -144,7 +164,7 @@ func makeItem(
         try await reopened.stage([makeItem("1", name: "done.mov")], in: next)
         try await reopened.complete(next, stats: CrawlStats())
         #expect(!FileManager.default.fileExists(atPath: path + ".staging"))
-        #expect(try reopened.crawls().map(\.status) == ["complete", "failed", "complete"])
+        #expect(try reopened.crawls().map(\.status) == [.complete, .failed, .complete])
         #expect(try reopened.crawls()[1].error == "interrupted")
     }
 

@@ -253,6 +253,30 @@ func crawlV4(
         #expect(report.stats.http.requests <= report.minimumRequests + report.stats.http.throttled)
     }
 
+    /// A burst of 429s from a service with no limit worth the name (the sandbox's 100 000 a
+    /// minute) holds `children` back but is not its bucket emptied: every folder still goes
+    /// through `children`, and the fixture's asset of an unknown type is catalogued.
+    @Test func throttledBurstsDoNotSendFoldersToTheTypedLists() async throws {
+        let dataset = FrameIOV4Dataset.fixture()
+        var configuration = SandboxConfiguration()
+        configuration.faults = [.throttleBurst: 0.15]
+        configuration.burstLength = 3
+        let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), frameIOV4: dataset, configuration: configuration)
+        let database = try CatalogDatabase(path: try temporaryDatabasePath())
+        let transport = RecordingTransport()
+        _ = try await server.withRunning { urls in try await crawlV4(urls.frameIOV4, into: database, transport: transport) }
+        let sent = server.frameIOV4.counts
+        #expect(sent.faults + sent.failures + sent.throttled > 0, "no 429 was sent")
+        let typed = transport.urls.withLock { $0 }.filter { url in
+            ["/files?", "/folders?", "/version_stacks?"].contains { url.contains("/folders/") && url.contains($0) }
+        }
+        #expect(typed.isEmpty, "\(typed)")
+        var catalogued: [String: (path: String, kind: String)] = [:]
+        try database.forEachItem(source: .frameio, records: false) { catalogued[$0.id] = ($0.path, $0.kind.rawValue) }
+        #expect(Set(catalogued.keys) == Set(expectedV4Catalog(dataset).keys))
+        #expect(catalogued["link-1"]?.kind == "other")
+    }
+
     /// Under rate limits, once `children`'s bucket is empty the typed lists take folders too, and the
     /// catalog is the same as through `children` alone; without limits every folder goes
     /// through `children` (which also sees types catalog does not know: the fixture's test).

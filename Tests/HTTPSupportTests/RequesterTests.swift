@@ -187,6 +187,24 @@ final class ScriptedTransport: HTTPTransport {
         #expect(await RateLimitPacer(clock: ManualClock()).observe(limit: 100, remaining: 100, windowMilliseconds: 60_000) == nil)
     }
 
+    /// How full a bucket would be with one more call, what a V4 crawl asks before it sends a
+    /// folder to the typed lists: nothing while no limit is known, even during a 429's pause
+    /// (a burst of 429s is not the bucket emptied); with a limit, the level and the calls on
+    /// their way, against what the bucket is let hold.
+    @Test func loadIsTheShareOfTheBucketInUse() async throws {
+        let clock = ManualClock()
+        let pacer = RateLimitPacer(clock: clock, headroom: 0.1)
+        await pacer.throttled(for: 5)
+        #expect(await pacer.isPaused)
+        #expect(await pacer.load(pending: 3) == 0)
+        await pacer.observe(limit: 100, remaining: 100, windowMilliseconds: 60_000)
+        #expect(abs(await pacer.load() - 1.0 / 90) < 1e-9)
+        for _ in 0..<44 { try await pacer.acquire() }
+        // 44 in the bucket, 0 pending, one more: 45 of the 90 it is let hold.
+        #expect(abs(await pacer.load() - 0.5) < 0.01)
+        #expect(await pacer.load(pending: 46) > 1)
+    }
+
     @Test func pacerAdoptsTheServersView() async throws {
         let clock = ManualClock()
         let pacer = RateLimitPacer(clock: clock)

@@ -57,14 +57,16 @@ final class RawHTTPServer: @unchecked Sendable {
         close(socket)
     }
 
-    static func write(_ fd: Int32, _ text: String) { write(fd, Array(text.utf8)) }
-    static func write(_ fd: Int32, _ bytes: [UInt8]) {
+    /// Sends `text`; false once the client has gone (so a trickling answer stops with its test).
+    @discardableResult static func write(_ fd: Int32, _ text: String) -> Bool { write(fd, Array(text.utf8)) }
+    @discardableResult static func write(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { return }
+            guard n > 0 else { return false }
             sent += n
         }
+        return true
     }
 }
 
@@ -73,9 +75,10 @@ final class RawHTTPServer: @unchecked Sendable {
     @Test func theTimeoutCoversTheBodyNotOnlyTheHeaders() async throws {
         let server = try RawHTTPServer { fd in
             RawHTTPServer.write(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n[")
+            // Until the client gives up (the test ends then, and so does this thread).
             for _ in 0..<39 {
                 Thread.sleep(forTimeInterval: 1.5)
-                RawHTTPServer.write(fd, " ")
+                guard RawHTTPServer.write(fd, " ") else { return }
             }
         }
         let transport = AsyncHTTPClientTransport()
