@@ -7,11 +7,12 @@ public enum TableRenderer {
     public static let defaultFields: [ItemField] = [.name, .kind, .size, .path, .updatedAt]
 
     /// The table of `fields`, with a header, fitted to `width` terminal cells. Short columns
-    /// (kind, size, dates, source) are as wide as they need; the rest share what remains, a path
-    /// taking three parts to a name's two: a path is cut in its middle (keeping its top folder
-    /// and file name), a name in its middle (keeping its end), any other text at its end with
-    /// `…`. Sizes are in units (`1.75 GB`), a container's size is `—`, dates are days. The ID
-    /// column shows `shortIDs` (item → the start of its id) where given.
+    /// (kind, size, dates, source, id) are as wide as they need; the rest share what remains
+    /// equally (a path ends with the name its row shows already): a path is cut in its middle
+    /// (keeping its top folder and file name), a name in its middle (keeping its end), any
+    /// other text at its end with `…`. Sizes are in units (`1.75 GB`), a container's size is
+    /// `—`, dates are days. The ID column shows `shortIDs` (item → the start of its id) where
+    /// given.
     public static func render(
         _ items: [CatalogItem], fields: [ItemField] = defaultFields, link: WebLink? = nil, projects: [String: String] = [:],
         shortIDs: [ItemKey: String] = [:], width: Int = 160
@@ -47,8 +48,8 @@ public enum TableRenderer {
         return grid(header: header, rows: rows, limits: limits, rightAligned: right, paths: paths)
     }
 
-    /// A column's share of the width left by the short ones, against the others'.
-    private static func weight(_ field: ItemField) -> Int { field == .path ? 3 : 2 }
+    /// A column's share of the width left by the short ones, against the others': equal.
+    private static func weight(_ field: ItemField) -> Int { 1 }
 
     /// What a table shows of `field` for `item`.
     public static func cell(_ field: ItemField, of item: CatalogItem, link: WebLink? = nil, projects: [String: String] = [:]) -> String {
