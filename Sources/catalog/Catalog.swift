@@ -47,20 +47,21 @@ struct Catalog: AsyncParsableCommand {
         } catch {
             exit(withError: error)
         }
+        // Every catalog command is asynchronous; any other is the parser's own (`catalog help
+        // search`), whose outcome is its to print.
+        guard var ours = command as? any AsyncParsableCommand else {
+            do { try command.run() } catch { exit(withError: error) }
+            return
+        }
         // Every command's errors are reported here, once: in this command line's words, with
-        // the exit status of their class (ErrorReport). What swift-argument-parser throws for
-        // itself (an exit status already reported, help) is its to print.
+        // the exit status of their class (ErrorReport). An exit status thrown is already
+        // reported; help (bare `catalog`) is the parser's to print.
         do {
-            if var asynchronous = command as? any AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
-            }
+            try await ours.run()
         } catch let status as ExitCode {
             Foundation.exit(status.rawValue)
-        } catch let error where !(error is ValidationError) && String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
-            // Help asked for (`catalog help search`), a clean exit: the parser's to print.
-            Self.exit(withError: error)
+        } catch let clean as CleanExit {
+            exit(withError: clean)
         } catch {
             Foundation.exit(ErrorReport.exit(error).rawValue)
         }

@@ -5,7 +5,7 @@ import Foundation
 import HTTPSupport
 
 /// `catalog config`: the settings in effect and where each came from.
-struct ConfigCommand: ParsableCommand {
+struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
         abstract: "Show the settings in effect and where each came from (secrets masked).",
@@ -13,7 +13,7 @@ struct ConfigCommand: ParsableCommand {
             Settings come from flags, then environment variables, then the config file ($CATALOG_CONFIG, else $XDG_CONFIG_HOME/catalog/config.toml, else ~/.config/catalog/config.toml), then defaults. The file takes `db = "…"` and tables [frameio] (api_url, client_id, auth_url, scopes), [dash] (api_url, auth_url, client_id, asset_url) and [crawl] (concurrency, stats). Secrets (tokens, client secrets) are refused there: they stay in the environment or the 0600 credentials file. Example: docs/configuration.md.
             """)
 
-    func run() throws {
+    func run() async throws {
         let settings = try Settings.current.get()
         Terminal.output(
             "config file   \(settings.path) (\(settings.fileExists ? "read" : "none; every setting below is from the environment or a default"))")

@@ -72,17 +72,7 @@ struct DemoCommand: AsyncParsableCommand {
         for report in reports { Terminal.output(Summary.text(report, terminal: Terminal.stdoutIsTerminal, width: Terminal.columns)) }
         let parsed = try database.parseQuery(text)
         Terminal.output("\n$ catalog search --db \(db) \(text)")
-        // The table `catalog search` would print: its columns, its short ids.
-        let items = try database.search(parsed, limit: 20)
-        let columns = SearchCommand.columns(for: parsed, items: items)
-        let projects = columns.contains(.project) ? try database.projectNames(of: items) : nil
-        var writer = ItemWriter(format: .table, report: "search", fields: columns, projects: projects, width: Terminal.columns) { bytes in
-            Terminal.writeOutput(bytes)
-        }
-        if columns.contains(.id) { writer.shortIDs = try database.shortIDs(of: items) }
-        try writer.begin()
-        for item in items { try writer.write(item) }
-        try writer.end()
+        try SearchCommand.print(try database.search(parsed, limit: 20), of: parsed, format: .table, from: database)
         if let card {
             Terminal.output("\n$ catalog where --db \(db) \(card)")
             var checks: [CopyCheck] = []

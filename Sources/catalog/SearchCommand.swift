@@ -120,22 +120,8 @@ struct SearchCommand: AsyncParsableCommand {
         var items = try database.search(parsed, order: sort, reverse: reverse, limit: limit == 0 ? Int.max : limit + 1, offset: offset)
         let more = limit > 0 && items.count > limit
         if more { items.removeLast() }
-        let chosen = Terminal.format(format)
-        let columns = fields?.fields ?? (chosen == .table ? Self.columns(for: parsed, items: items) : nil)
-        // Project names are looked up only when a column or the JSON and CSV defaults show them.
-        let showsProject = columns.map { $0.contains(.project) } ?? (chosen != .table)
-        let projects = showsProject ? try database.projectNames(of: items) : nil
-        var writer = ItemWriter(
-            format: chosen, report: "search", fields: columns, link: try global.webLink(database), projects: projects, width: Terminal.columns
-        ) { bytes in Terminal.writeOutput(bytes) }
-        if chosen == .table, columns?.contains(.id) == true { writer.shortIDs = try database.shortIDs(of: items) }
-        try writer.begin()
-        let folders = parsed.filters.flatMap { clause -> [String] in
-            if case .folder(let paths) = clause.filter, !clause.isNegated { return paths }
-            return []
-        }
-        for item in items { try writer.write(chosen == .table ? Self.showingMatchedFolder(item, folders) : item) }
-        try writer.end()
+        try Self.print(
+            items, of: parsed, format: Terminal.format(format), fields: fields?.fields, link: try global.webLink(database), from: database)
         guard !global.quiet else { return }
         if items.isEmpty, offset == 0, try database.itemCount() == 0 {
             Terminal.error("the catalog is empty: run `catalog crawl` to fill it (`catalog status` shows what it holds)")
@@ -149,6 +135,31 @@ struct SearchCommand: AsyncParsableCommand {
             Terminal.error(
                 items.isEmpty ? (offset > 0 ? "no results past \(Count.grouped(offset))" : "no results") : Count.of(items.count, "result"))
         }
+    }
+
+    /// Prints a page of results as `catalog search` does (and `catalog demo` after it): a table's
+    /// columns chosen for the query and results (``columns(for:items:width:)``) with the short
+    /// ids of its ID column, project names only when shown, a Dash asset under the folder a
+    /// `folder:` filter matched.
+    static func print(
+        _ items: [CatalogItem], of query: SearchQuery, format: OutputFormat, fields: [ItemField]? = nil, link: WebLink? = nil,
+        from database: CatalogDatabase
+    ) throws {
+        let columns = fields ?? (format == .table ? columns(for: query, items: items) : nil)
+        // Project names are looked up only when a column or the JSON and CSV defaults show them.
+        let showsProject = columns.map { $0.contains(.project) } ?? (format != .table)
+        let projects = showsProject ? try database.projectNames(of: items) : nil
+        var writer = ItemWriter(format: format, report: "search", fields: columns, link: link, projects: projects, width: Terminal.columns) {
+            bytes in Terminal.writeOutput(bytes)
+        }
+        if format == .table, columns?.contains(.id) == true { writer.shortIDs = try database.shortIDs(of: items) }
+        try writer.begin()
+        let folders = query.filters.flatMap { clause -> [String] in
+            if case .folder(let paths) = clause.filter, !clause.isNegated { return paths }
+            return []
+        }
+        for item in items { try writer.write(format == .table ? showingMatchedFolder(item, folders) : item) }
+        try writer.end()
     }
 
     /// The most matches counted for "50 of N" (counting costs as much as reading the matches:

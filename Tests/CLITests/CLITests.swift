@@ -201,6 +201,9 @@ func itemsOnDisk(_ path: String) throws -> [String: String] {
         #expect(help.status == 64 && help.stderr.contains("'nosuch' is not a catalog command"), "\(help.stderr)")
         let fine = try await runCatalog(["help", "search"])
         #expect(fine.status == 0 && fine.stdout.contains("Search the catalog offline"), "\(fine.stdout)")
+        // Bare `catalog` is help, not an error.
+        let bare = try await runCatalog([])
+        #expect(bare.status == 0 && bare.stdout.contains("SUBCOMMANDS:") && !bare.stderr.contains("catalog: "), "\(bare.stdout) \(bare.stderr)")
     }
 
     /// `--format json` is indented for a person on a terminal and stays compact in a pipe.

@@ -185,20 +185,22 @@ import Testing
 /// Every query of docs/query-language.md's cheat sheet runs on the catalog whose answers the
 /// cheat sheet's questions describe, without an error (the docs stay true).
 @Suite struct CheatSheetTests {
-    static func cheatSheetQueries() throws -> [String] {
+    /// Each `query` in column `column` of the table rows starting with `rows` of the section
+    /// of docs/query-language.md under `heading`, `catalog search ` left off; a span holding
+    /// `…` (a placeholder) or ending in `:` (a filter's name) is not a query.
+    static func queries(under heading: String, column: Int, rows: String = "| ") throws -> [String] {
         let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("docs/query-language.md")
         let text = try String(contentsOf: docs, encoding: .utf8)
-        guard let start = text.range(of: "## Cheat sheet"), let end = text.range(of: "\n## ", range: start.upperBound..<text.endIndex) else {
+        guard let start = text.range(of: heading), let end = text.range(of: "\n## ", range: start.upperBound..<text.endIndex) else {
             return []
         }
         var queries: [String] = []
-        for line in text[start.upperBound..<end.lowerBound].split(separator: "\n") where line.hasPrefix("| ") && !line.hasPrefix("| the question") {
+        for line in text[start.upperBound..<end.lowerBound].split(separator: "\n") where line.hasPrefix(rows) {
             let cells = line.split(separator: "|", omittingEmptySubsequences: false)
-            guard cells.count > 2 else { continue }
-            // Each `query` in the second cell (some rows give two).
-            let parts = cells[2].split(separator: "`", omittingEmptySubsequences: false)
-            for index in stride(from: 1, to: parts.count, by: 2) {
+            guard cells.count > column + 1 else { continue }
+            let parts = cells[column].split(separator: "`", omittingEmptySubsequences: false)
+            for index in stride(from: 1, to: parts.count, by: 2) where !parts[index].contains("…") && !parts[index].hasSuffix(":") {
                 var query = String(parts[index])
                 if query.hasPrefix("catalog search ") { query.removeFirst("catalog search ".count) }
                 queries.append(query)
@@ -207,27 +209,14 @@ import Testing
         return queries
     }
 
+    /// The cheat sheet's queries (its second column; some rows give two).
+    static func cheatSheetQueries() throws -> [String] { try queries(under: "## Cheat sheet", column: 2) }
+
     /// The reference's examples: the Words table's first column and the Filters table's
-    /// examples column, each `query` in them (`…` marks a placeholder).
+    /// examples column, in the rows of built-in filters (the custom fields' row names none the
+    /// test catalog has).
     static func referenceExamples() throws -> [String] {
-        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("docs/query-language.md")
-        let text = try String(contentsOf: docs, encoding: .utf8)
-        var examples: [String] = []
-        for (heading, column) in [("## Words", 1), ("## Filters", 3)] {
-            guard let start = text.range(of: heading), let end = text.range(of: "\n## ", range: start.upperBound..<text.endIndex) else { continue }
-            for line in text[start.upperBound..<end.lowerBound].split(separator: "\n") where line.hasPrefix("| `") {
-                let cells = line.split(separator: "|", omittingEmptySubsequences: false)
-                guard cells.count > column + 1 else { continue }
-                let parts = cells[column].split(separator: "`", omittingEmptySubsequences: false)
-                for index in stride(from: 1, to: parts.count, by: 2) where !parts[index].contains("…") && !parts[index].hasSuffix(":") {
-                    var query = String(parts[index])
-                    if query.hasPrefix("catalog search ") { query.removeFirst("catalog search ".count) }
-                    examples.append(query)
-                }
-            }
-        }
-        return examples
+        try queries(under: "## Words", column: 1, rows: "| `") + queries(under: "## Filters", column: 3, rows: "| `")
     }
 
     @Test func everyReferenceExampleRuns() async throws {

@@ -15,9 +15,6 @@ public struct ByteSize: Sendable, Hashable {
         "kib": 1024, "mib": 1_048_576, "gib": 1_073_741_824, "tib": 1_099_511_627_776,
     ]
 
-    /// How a size is written, for messages.
-    public static let expected = "a size such as 500MB, 1GiB or 1234 (B KB MB GB TB: powers of 1000; KiB MiB GiB TiB: of 1024)"
-
     public init(bytes: Int64) { self.bytes = bytes }
 
     /// `text` read as a size, nil when it is none (a sign, an unknown unit, more than 9 EB).
