@@ -114,6 +114,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The checks of local files against the catalog (`where`, `verify`): they read, never crawl.
+        .target(
+            name: "LocalChecks",
+            dependencies: ["CatalogCore", "CatalogStore", "LocalFiles"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CatalogSandbox",
             dependencies: [
@@ -149,6 +155,7 @@ let package = Package(
                 "CatalogServer",
                 "CatalogStore",
                 "Crawler",
+                "LocalChecks",
                 "LocalFiles",
                 "FrameIOClient",
                 "FrameIOV4Client",
@@ -225,7 +232,7 @@ let package = Package(
             name: "CrawlerTests",
             dependencies: [
                 "TestSupport",
-                "Crawler", "LocalFiles", "CatalogStore", "CatalogSandbox", "FrameIOClient", "FrameIOV4Client", "DashClient", "HTTPSupport",
+                "Crawler", "LocalChecks", "LocalFiles", "CatalogStore", "CatalogSandbox", "FrameIOClient", "FrameIOV4Client", "DashClient", "HTTPSupport",
                 "CatalogCore", "CatalogReports", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -244,10 +251,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Runs the built `catalog` executable (built by `swift build --build-tests`) on bad files and paths.
+        // Runs the `catalog` executable, a dependency so it is built with the tests, as a user would.
         .testTarget(
             name: "CLITests",
-            dependencies: ["CatalogCore", "TestSupport", "CatalogSandbox", "CatalogStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["catalog", "CatalogCore", "TestSupport", "CatalogSandbox", "CatalogStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
     ],

@@ -239,45 +239,38 @@ extension DashCrawler {
             for index in nonEmpty.indices.reversed() { queueWindow(index, from: index == 0 ? first.elements.count : 0) }
             // Popped from the end: oldest windows first.
             let concurrency = crawler.options.concurrency
-            try await withThrowingTaskGroup(of: (Int, Int, [DashAsset]).self) { group in
-                var running = 0
-                while !pages.isEmpty || running > 0 {
-                    while running < concurrency, let (index, from) = pages.popLast() {
-                        running += 1
-                        let window = nonEmpty[index]
-                        group.addTask {
-                            let page = try await client.searchAssets(
-                                criterion: window.criterion, sorts: sorts, from: from, pageSize: pageSize, what: window.label)
-                            return (index, from, page.elements)
-                        }
-                    }
-                    guard let (index, from, assets) = try await group.next() else { break }
-                    running -= 1
-                    let window = nonEmpty[index]
-                    tallies[index].outstanding -= 1
-                    // A short page inside the window: ask for the rest rather than lose it.
-                    let end = from + assets.count
-                    if !assets.isEmpty, assets.count < pageSize, end < window.count, end < DashClient.pagingCap {
-                        pages.append((index, end))
-                        tallies[index].outstanding += 1
-                    }
-                    for asset in assets {
-                        tallies[index].ids.insert(asset.id)
-                        if seen.insert(asset.id).inserted { try await emit(mapper.item(for: asset)) }
-                    }
-                    if tallies[index].outstanding == 0 {
-                        if tallies[index].ids.count < window.count && tallies[index].readings < ListTally.maxReadings {
-                            tallies[index].readings += 1
-                            tallies[index].ids = []
-                            let before = pages.count
-                            queueWindow(index, from: 0)
-                            pages[before...].reverse()
-                        } else {
-                            tallies[index].ids = []
-                        }
-                    }
-                    report(total: total)
+            try await withBoundedTaskGroup(limit: concurrency) {
+                pages.popLast()
+            } work: { (index, from) in
+                let window = nonEmpty[index]
+                let page = try await client.searchAssets(
+                    criterion: window.criterion, sorts: sorts, from: from, pageSize: pageSize, what: window.label)
+                return (index, from, page.elements)
+            } each: { (index: Int, from: Int, assets: [DashAsset]) in
+                let window = nonEmpty[index]
+                tallies[index].outstanding -= 1
+                // A short page inside the window: ask for the rest rather than lose it.
+                let end = from + assets.count
+                if !assets.isEmpty, assets.count < pageSize, end < window.count, end < DashClient.pagingCap {
+                    pages.append((index, end))
+                    tallies[index].outstanding += 1
                 }
+                for asset in assets {
+                    tallies[index].ids.insert(asset.id)
+                    if seen.insert(asset.id).inserted { try await emit(mapper.item(for: asset)) }
+                }
+                if tallies[index].outstanding == 0 {
+                    if tallies[index].ids.count < window.count && tallies[index].readings < ListTally.maxReadings {
+                        tallies[index].readings += 1
+                        tallies[index].ids = []
+                        let before = pages.count
+                        queueWindow(index, from: 0)
+                        pages[before...].reverse()
+                    } else {
+                        tallies[index].ids = []
+                    }
+                }
+                report(total: total)
             }
             try await verify(seen: seen.count, total: total, criterion: base.criterion)
             return seen
@@ -355,24 +348,13 @@ extension DashCrawler {
         static func bounded<Input: Sendable, Output: Sendable>(
             _ inputs: [Input], concurrency: Int, _ body: @escaping @Sendable (Input) async throws -> Output
         ) async throws -> [Output] {
-            try await withThrowingTaskGroup(of: (Int, Output).self) { group in
-                var results = [Output?](repeating: nil, count: inputs.count)
-                var next = 0
-                while next < min(concurrency, inputs.count) {
-                    let i = next
-                    group.addTask { (i, try await body(inputs[i])) }
-                    next += 1
-                }
-                while let (i, output) = try await group.next() {
-                    results[i] = output
-                    if next < inputs.count {
-                        let j = next
-                        group.addTask { (j, try await body(inputs[j])) }
-                        next += 1
-                    }
-                }
-                return results.map { $0! }
+            var results: [Int: Output] = [:]
+            try await forEachConcurrently(Array(inputs.indices), limit: concurrency) {
+                try await body(inputs[$0])
+            } each: {
+                results[$0] = $1
             }
+            return inputs.indices.compactMap { results[$0] }
         }
 
         mutating func emit(_ item: CatalogItem) async throws {

@@ -150,28 +150,14 @@ extension FrameIOCrawler {
             // Team projects, fetched concurrently per team.
             let teamIDs = Array(teamPaths.keys).sorted()
             var projectsByTeam: [String: [FrameIOProject]] = [:]
-            var sizes: [(String, Int, Int)] = []
-            try await withThrowingTaskGroup(of: (String, [FrameIOProject], [(String, Int, Int)]).self) { group in
-                var next = 0
-                func add(_ group: inout ThrowingTaskGroup<(String, [FrameIOProject], [(String, Int, Int)]), any Error>) {
-                    guard next < teamIDs.count else { return }
-                    let teamID = teamIDs[next]
-                    next += 1
-                    group.addTask {
-                        let (projects, perPage) = try await FrameIOCrawler.readList("projects of team \(teamID)", pageSize: client.pageSize) {
-                            try await client.projects(teamID: teamID, page: $0)
-                        }
-                        return (teamID, projects, [("projects:\(teamID)", projects.count, perPage)])
-                    }
+            try await forEachConcurrently(teamIDs, limit: crawler.options.concurrency) { teamID in
+                try await FrameIOCrawler.readList("projects of team \(teamID)", pageSize: client.pageSize) {
+                    try await client.projects(teamID: teamID, page: $0)
                 }
-                for _ in 0..<crawler.options.concurrency { add(&group) }
-                while let (teamID, projects, pageSizes) = try await group.next() {
-                    projectsByTeam[teamID] = projects
-                    sizes += pageSizes
-                    add(&group)
-                }
+            } each: { teamID, read in
+                projectsByTeam[teamID] = read.elements
+                listSizes["projects:\(teamID)"] = (read.elements.count, read.perPage)
             }
-            for (key, count, perPage) in sizes { listSizes[key] = (count, perPage) }
             let shared =
                 try await listAll("shared", what: "shared projects") { try await client.sharedProjects(archived: false, page: $0) }
                 + listAll("shared-archived", what: "archived shared projects") { try await client.sharedProjects(archived: true, page: $0) }
@@ -308,102 +294,98 @@ extension FrameIOCrawler {
             for root in roots where seenContainers.insert(root.assetID).inserted { start(root) }
             let client = self.client
             let concurrency = crawler.options.concurrency
-            try await withThrowingTaskGroup(of: PageResult.self) { group in
-                var running = 0
-                func fill(_ group: inout ThrowingTaskGroup<PageResult, any Error>) {
-                    while running < concurrency, let id = askable.last {
-                        guard var reading = readings[id], reading.hasPageToAsk else {
-                            askable.removeLast()
-                            continue
-                        }
-                        let page = reading.nextPage
-                        reading.nextPage += 1
-                        reading.outstanding += 1
-                        if !reading.hasPageToAsk { askable.removeLast() }
-                        readings[id] = reading
-                        running += 1
-                        let container = reading.container
-                        group.addTask {
-                            do {
-                                return PageResult(container: container, page: try await client.children(of: container.assetID, page: page))
-                            } catch {
-                                guard let refusal = Walk.isUnreadableRoot(error, container: container, page: page) else { throw error }
-                                return PageResult(container: container, page: nil, refusal: refusal)
-                            }
-                        }
-                    }
-                }
-                fill(&group)
-                while let result = try await group.next() {
-                    running -= 1
-                    let container = result.container
-                    guard let page = result.page else {
-                        readings[container.assetID] = nil
-                        refusedRoots.append((container, result.refusal.map { "\($0)" } ?? "an error"))
-                        fill(&group)
+            var running = 0
+            /// The next page to ask for: of the newest list with one (depth first).
+            func next() -> (Container, page: Int)? {
+                while let id = askable.last {
+                    guard var reading = readings[id], reading.hasPageToAsk else {
+                        askable.removeLast()
                         continue
                     }
-                    guard var reading = readings[container.assetID] else { continue }
-                    let couldAsk = reading.hasPageToAsk
-                    reading.outstanding -= 1
-                    if page.pageNumber == 1 {
-                        reading.lastPage = try ListTally.lastPage(from: page, what: reading.tally.what)
-                    }
-                    if page.elements.isEmpty {
-                        // An empty page ends the list: ask for nothing past it.
-                        let end = page.pageNumber - 1
-                        reading.lastPage = Swift.max(0, Swift.min(reading.lastPage ?? end, end))
-                    } else if reading.lastPage == nil, page.hasNextPage {
-                        reading.fullThrough = Swift.max(reading.fullThrough, page.pageNumber)
-                    }
-                    reading.tally.add(page)
-                    try reading.tally.checkBounds(fullPages: reading.fullThrough)
-                    if reading.tally.isBroken { reading.lastPage = Swift.min(reading.lastPage ?? 0, reading.nextPage - 1) }
-                    var size = listSizes[container.assetID] ?? (0, page.perPage ?? page.requestedPageSize)
-                    size.count += page.elements.count
-                    listSizes[container.assetID] = size
-                    if !couldAsk && reading.hasPageToAsk { askable.append(container.assetID) }
-                    if reading.outstanding == 0 && !reading.hasPageToAsk {
-                        if try reading.tally.finish() == .readAgain {
-                            // The list changed while it was read: read it again from page 1 (items
-                            // already staged stay; any it had missed are staged on this reading).
-                            reading = Reading(container: container, tally: reading.tally)
-                            listSizes[container.assetID] = nil
-                            askable.append(container.assetID)
-                            readings[container.assetID] = reading
-                        } else {
-                            readings[container.assetID] = nil
-                        }
-                    } else {
-                        readings[container.assetID] = reading
-                    }
-                    var items: [CatalogItem] = []
-                    items.reserveCapacity(page.elements.count)
-                    for asset in page.elements {
-                        if case .other(let type) = asset.type { recorder.keptUnknownType(type) }
-                        let item = crawler.mapper.item(
-                            for: asset, parentID: container.parentItemID, parentPath: container.path, projectID: container.projectID)
-                        if asset.isContainer {
-                            let child = Container(
-                                assetID: asset.id, parentItemID: asset.id, path: item.path, projectID: container.projectID,
-                                depth: container.depth + 1)
-                            guard child.depth <= Self.maxDepth else {
-                                throw UnboundedListing(
-                                    what: "children of asset \(container.assetID)", detail: "folders are nested deeper than \(Self.maxDepth) levels")
-                            }
-                            if seenContainers.insert(asset.id).inserted {
-                                start(child)
-                            } else if let walked = containerPaths[asset.id], item.path < walked {
-                                containerPaths[asset.id] = item.path
-                                smallerPaths[asset.id] = child
-                            }
-                        }
-                        items.append(item)
-                    }
-                    fill(&group)
-                    for item in items { try await emit(item) }
-                    report(pending: askable.count + running)
+                    let page = reading.nextPage
+                    reading.nextPage += 1
+                    reading.outstanding += 1
+                    if !reading.hasPageToAsk { askable.removeLast() }
+                    readings[id] = reading
+                    running += 1
+                    return (reading.container, page)
                 }
+                return nil
+            }
+            try await withBoundedTaskGroup(limit: concurrency, next: next) { (container, page) in
+                do {
+                    return PageResult(container: container, page: try await client.children(of: container.assetID, page: page))
+                } catch {
+                    guard let refusal = Walk.isUnreadableRoot(error, container: container, page: page) else { throw error }
+                    return PageResult(container: container, page: nil, refusal: refusal)
+                }
+            } each: { result in
+                running -= 1
+                let container = result.container
+                guard let page = result.page else {
+                    readings[container.assetID] = nil
+                    refusedRoots.append((container, result.refusal.map { "\($0)" } ?? "an error"))
+                    return
+                }
+                guard var reading = readings[container.assetID] else { return }
+                let couldAsk = reading.hasPageToAsk
+                reading.outstanding -= 1
+                if page.pageNumber == 1 {
+                    reading.lastPage = try ListTally.lastPage(from: page, what: reading.tally.what)
+                }
+                if page.elements.isEmpty {
+                    // An empty page ends the list: ask for nothing past it.
+                    let end = page.pageNumber - 1
+                    reading.lastPage = Swift.max(0, Swift.min(reading.lastPage ?? end, end))
+                } else if reading.lastPage == nil, page.hasNextPage {
+                    reading.fullThrough = Swift.max(reading.fullThrough, page.pageNumber)
+                }
+                reading.tally.add(page)
+                try reading.tally.checkBounds(fullPages: reading.fullThrough)
+                if reading.tally.isBroken { reading.lastPage = Swift.min(reading.lastPage ?? 0, reading.nextPage - 1) }
+                var size = listSizes[container.assetID] ?? (0, page.perPage ?? page.requestedPageSize)
+                size.count += page.elements.count
+                listSizes[container.assetID] = size
+                if !couldAsk && reading.hasPageToAsk { askable.append(container.assetID) }
+                if reading.outstanding == 0 && !reading.hasPageToAsk {
+                    if try reading.tally.finish() == .readAgain {
+                        // The list changed while it was read: read it again from page 1 (items
+                        // already staged stay; any it had missed are staged on this reading).
+                        reading = Reading(container: container, tally: reading.tally)
+                        listSizes[container.assetID] = nil
+                        askable.append(container.assetID)
+                        readings[container.assetID] = reading
+                    } else {
+                        readings[container.assetID] = nil
+                    }
+                } else {
+                    readings[container.assetID] = reading
+                }
+                var items: [CatalogItem] = []
+                items.reserveCapacity(page.elements.count)
+                for asset in page.elements {
+                    if case .other(let type) = asset.type { recorder.keptUnknownType(type) }
+                    let item = crawler.mapper.item(
+                        for: asset, parentID: container.parentItemID, parentPath: container.path, projectID: container.projectID)
+                    if asset.isContainer {
+                        let child = Container(
+                            assetID: asset.id, parentItemID: asset.id, path: item.path, projectID: container.projectID,
+                            depth: container.depth + 1)
+                        guard child.depth <= Self.maxDepth else {
+                            throw UnboundedListing(
+                                what: "children of asset \(container.assetID)", detail: "folders are nested deeper than \(Self.maxDepth) levels")
+                        }
+                        if seenContainers.insert(asset.id).inserted {
+                            start(child)
+                        } else if let walked = containerPaths[asset.id], item.path < walked {
+                            containerPaths[asset.id] = item.path
+                            smallerPaths[asset.id] = child
+                        }
+                    }
+                    items.append(item)
+                }
+                for item in items { try await emit(item) }
+                report(pending: askable.count + running)
             }
         }
 

@@ -284,87 +284,81 @@ extension FrameIOV4Crawler {
             // not in a delta's reads, which place what they read afterwards.
             let carriesRefusals = collected == nil
             var refusedRoots: [(container: Container, answer: String)] = []
-            try await withThrowingTaskGroup(of: PageResult.self) { group in
-                func fill(_ group: inout ThrowingTaskGroup<PageResult, any Error>) {
-                    for bucket in buckets {
-                        while running[bucket, default: 0] < shares[bucket, default: 1], let reading = queues[bucket]?.popLast() {
-                            running[bucket, default: 0] += 1
-                            group.addTask {
-                                let container = reading.container
-                                do {
-                                    let page =
-                                        if let list = reading.list {
-                                            try await client.folderChildren(
-                                                list, accountID: container.accountID, folderID: container.assetID, after: reading.cursor)
-                                        } else {
-                                            try await client.versions(
-                                                accountID: container.accountID, stackID: container.assetID, after: reading.cursor)
-                                        }
-                                    return PageResult(reading: reading, page: page)
-                                } catch let error as APIError {
-                                    guard carriesRefusals, reading.pages == 0, container.parentItemID == container.projectID,
-                                        case .rejected(_, _, let status, _) = error, [403, 404, 410].contains(status)
-                                    else { throw error }
-                                    return PageResult(reading: reading, page: nil, refusal: "\(error)")
-                                }
-                            }
-                        }
-                    }
+            // Every bucket's queue, its share of the concurrency at most in flight.
+            func next() -> Reading? {
+                for bucket in buckets where running[bucket, default: 0] < shares[bucket, default: 1] {
+                    guard let reading = queues[bucket]?.popLast() else { continue }
+                    running[bucket, default: 0] += 1
+                    return reading
                 }
-                fill(&group)
-                while let result = try await group.next() {
-                    var reading = result.reading
-                    running[reading.bucket, default: 0] -= 1
-                    guard let page = result.page else {
-                        refusedRoots.append((reading.container, result.refusal ?? "an error"))
-                        await route()
-                        fill(&group)
-                        continue
-                    }
-                    reading.pages += 1
-                    reading.count += page.elements.count
-                    try reading.tally.add(page, readFrom: reading.cursor, pages: reading.pages)
-                    reading.cursor = page.nextCursor
-                    if reading.cursor == nil || reading.tally.isBroken {
-                        if try reading.tally.finish() == .readAgain {
-                            reading = Reading(container: reading.container, list: reading.list, tally: reading.tally)
-                            queues[reading.bucket, default: []].append(reading)
+                return nil
+            }
+            try await withBoundedTaskGroup(limit: shares.values.reduce(0, +), next: next) { reading in
+                let container = reading.container
+                do {
+                    let page =
+                        if let list = reading.list {
+                            try await client.folderChildren(list, accountID: container.accountID, folderID: container.assetID, after: reading.cursor)
                         } else {
-                            minimumRequests += minimum(reading.count)
+                            try await client.versions(accountID: container.accountID, stackID: container.assetID, after: reading.cursor)
                         }
-                    } else {
-                        queues[reading.bucket, default: []].append(reading)
-                    }
-                    var items: [CatalogItem] = []
-                    items.reserveCapacity(page.elements.count)
-                    let container = reading.container
-                    for var asset in page.elements {
-                        var item: CatalogItem?
-                        if collected != nil {
-                            if asset.parentID == nil { asset.parentID = container.assetID }
-                            collected?[asset.id] = asset
-                        } else {
-                            if case .other(let type) = asset.type { recorder.keptUnknownType(type) }
-                            item = mapper.item(
-                                for: asset, parentID: container.parentItemID, parentPath: container.path, projectID: container.projectID)
-                        }
-                        if asset.isContainer {
-                            let child = Container(
-                                accountID: container.accountID, assetID: asset.id, parentItemID: asset.id, path: item?.path ?? "",
-                                projectID: container.projectID, depth: container.depth + 1, isStack: asset.type == .versionStack)
-                            guard child.depth <= Self.maxDepth else {
-                                throw UnboundedListing(
-                                    what: "children of folder \(container.assetID)", detail: "folders are nested deeper than \(Self.maxDepth) levels")
-                            }
-                            start(child)
-                        }
-                        if let item { items.append(item) }
-                    }
+                    return PageResult(reading: reading, page: page)
+                } catch let error as APIError {
+                    guard carriesRefusals, reading.pages == 0, container.parentItemID == container.projectID,
+                        case .rejected(_, _, let status, _) = error, [403, 404, 410].contains(status)
+                    else { throw error }
+                    return PageResult(reading: reading, page: nil, refusal: "\(error)")
+                }
+            } each: { result in
+                var reading = result.reading
+                running[reading.bucket, default: 0] -= 1
+                guard let page = result.page else {
+                    refusedRoots.append((reading.container, result.refusal ?? "an error"))
                     await route()
-                    fill(&group)
-                    for item in items { try await emit(item) }
-                    recorder.report(estimatedTotal: estimatedTotal, pendingPages: queues.values.reduce(0) { $0 + $1.count })
+                    return
                 }
+                reading.pages += 1
+                reading.count += page.elements.count
+                try reading.tally.add(page, readFrom: reading.cursor, pages: reading.pages)
+                reading.cursor = page.nextCursor
+                if reading.cursor == nil || reading.tally.isBroken {
+                    if try reading.tally.finish() == .readAgain {
+                        reading = Reading(container: reading.container, list: reading.list, tally: reading.tally)
+                        queues[reading.bucket, default: []].append(reading)
+                    } else {
+                        minimumRequests += minimum(reading.count)
+                    }
+                } else {
+                    queues[reading.bucket, default: []].append(reading)
+                }
+                var items: [CatalogItem] = []
+                items.reserveCapacity(page.elements.count)
+                let container = reading.container
+                for var asset in page.elements {
+                    var item: CatalogItem?
+                    if collected != nil {
+                        if asset.parentID == nil { asset.parentID = container.assetID }
+                        collected?[asset.id] = asset
+                    } else {
+                        if case .other(let type) = asset.type { recorder.keptUnknownType(type) }
+                        item = mapper.item(
+                            for: asset, parentID: container.parentItemID, parentPath: container.path, projectID: container.projectID)
+                    }
+                    if asset.isContainer {
+                        let child = Container(
+                            accountID: container.accountID, assetID: asset.id, parentItemID: asset.id, path: item?.path ?? "",
+                            projectID: container.projectID, depth: container.depth + 1, isStack: asset.type == .versionStack)
+                        guard child.depth <= Self.maxDepth else {
+                            throw UnboundedListing(
+                                what: "children of folder \(container.assetID)", detail: "folders are nested deeper than \(Self.maxDepth) levels")
+                        }
+                        start(child)
+                    }
+                    if let item { items.append(item) }
+                }
+                await route()
+                for item in items { try await emit(item) }
+                recorder.report(estimatedTotal: estimatedTotal, pendingPages: queues.values.reduce(0) { $0 + $1.count })
             }
             if foldersByType > 0 {
                 crawler.logger.info(

@@ -4,25 +4,6 @@ import Foundation
 import HTTPSupport
 import LocalFiles
 
-/// How a local crawl reads files.
-public struct LocalScanOptions: Sendable {
-    /// Also compute MD5 (what Dash keeps), in the same read as XXH64.
-    public var md5: Bool
-    /// Include hidden and system files and folders.
-    public var includeHidden: Bool
-    /// Read every file again, even those whose size, modification time and inode are unchanged.
-    public var rehash: Bool
-    /// Files read at once (default: one per core).
-    public var hashers: Int
-
-    public init(md5: Bool = false, includeHidden: Bool = false, rehash: Bool = false, hashers: Int = ProcessInfo.processInfo.activeProcessorCount) {
-        self.md5 = md5
-        self.includeHidden = includeHidden
-        self.rehash = rehash
-        self.hashers = max(1, hashers)
-    }
-}
-
 /// What a local crawl found, read and kept.
 public struct LocalScanCounts: Sendable, Equatable {
     /// Volumes scanned.
@@ -122,15 +103,8 @@ extension LocalCrawler {
             for (volume, folders) in targets {
                 counts.volumes += 1
                 let catalogued = try crawler.database.items(source: .local, projectID: volume.id)
-                let previous = Dictionary(catalogued.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-                // A file moved or renamed on the volume keeps its inode, size and time: its
-                // digests are kept too (it is a deletion and an addition, as its path is its id),
-                // where inode numbers last (not FAT or exFAT, whose numbers are made up per mount).
-                let byInode: [UInt64: LocalFileRecord] =
-                    !volume.hasStableInodes
-                    ? [:]
-                    : Dictionary(
-                        catalogued.compactMap { item in LocalFileRecord(item: item).map { ($0.inode, $0) } }, uniquingKeysWith: { first, _ in first })
+                let records = Dictionary(
+                    catalogued.compactMap { item in LocalFileRecord(item: item).map { (item.id, $0) } }, uniquingKeysWith: { first, _ in first })
                 try await recorder.emit(LocalItemMapper.item(for: volume))
                 var emitted: Set<String> = [volume.id]
                 var seen: Set<String> = [volume.id]
@@ -160,6 +134,7 @@ extension LocalCrawler {
                     // describe as it is (size, modification second) takes their digests.
                     let lists = await BlockingIO.run { HashListReader.lists(for: folder, entries: entries, in: volume) }
                     for problem in lists.problems.prefix(20) { recorder.warn("a hash list was not used: \(problem)") }
+                    let known = KnownDigests(catalogued: records, lists: lists, volume: volume, md5: crawler.scan.md5, rehash: crawler.scan.rehash)
                     var toHash: [LocalEntry] = []
                     for entry in entries {
                         let id = LocalItemMapper.id(of: entry.relativePath, in: volume)
@@ -171,15 +146,9 @@ extension LocalCrawler {
                         }
                         counts.files += 1
                         counts.bytes = counts.bytes.addingClamped(entry.size)
-                        if !crawler.scan.rehash, let old = previous[id].flatMap(LocalFileRecord.init(item:)) ?? byInode[entry.inode],
-                            old.matches(entry, on: volume),
-                            old.xxh64 != nil, old.md5 != nil || !crawler.scan.md5
-                        {
-                            counts.reused += 1
-                            try await recorder.emit(LocalItemMapper.item(for: entry, in: volume, digests: (old.xxh64, old.md5)))
-                        } else if !crawler.scan.rehash, let listed = lists.digests(for: entry, md5: crawler.scan.md5) {
-                            counts.fromHashLists += 1
-                            try await recorder.emit(LocalItemMapper.item(for: entry, in: volume, digests: listed))
+                        if let known = known.digests(for: entry) {
+                            if known.origin == .catalog { counts.reused += 1 } else { counts.fromHashLists += 1 }
+                            try await recorder.emit(LocalItemMapper.item(for: entry, in: volume, digests: (known.xxh64, known.md5)))
                         } else {
                             toHash.append(entry)
                         }

@@ -61,18 +61,11 @@ public struct ThumbnailFetcher: Sendable {
         }
         counts.current = withAddress.count - wanted.count
         var kept: [(item: CatalogItem, file: String, bytes: Int)] = []
-        await withTaskGroup(of: (CatalogItem, file: String, bytes: Int)?.self) { group in
-            var next = wanted.makeIterator()
-            func start() -> Bool {
-                guard let item = next.next() else { return false }
-                group.addTask { await fetchOne(item).map { (item, $0.file, $0.bytes) } }
-                return true
-            }
-            for _ in 0..<concurrency where !start() { break }
-            for await picture in group {
-                if let picture { kept.append(picture) } else { counts.failed += 1 }
-                _ = start()
-            }
+        // Neither the fetches nor the tally throw (a picture that cannot be had is counted).
+        try? await forEachConcurrently(wanted, limit: concurrency) { item in
+            await fetchOne(item)
+        } each: { item, picture in
+            if let picture { kept.append((item, picture.file, picture.bytes)) } else { counts.failed += 1 }
         }
         do {
             try await cache.record(kept)

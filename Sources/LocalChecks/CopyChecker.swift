@@ -97,7 +97,6 @@ public struct CopyChecker: Sendable {
         }
         // And those the volume's hash lists (ASC MHL, MHL 1.1) give for files as they are.
         let allLists = await BlockingIO.run { [entries] in HashListReader.lists(for: resolved, entries: entries, in: volume) }
-        let lists = scan.rehash ? nil : allLists
         func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
         outcome.unusableLists = allLists.problems
         // Only what operating systems leave on a card (`.DS_Store`, `._` AppleDouble files,
@@ -117,16 +116,13 @@ public struct CopyChecker: Sendable {
         }
         var digests: [String: (xxh64: String?, md5: String?, unreadable: String?)] = [:]
         var toHash: [(entry: LocalEntry, path: String)] = []
+        let known = KnownDigests(catalogued: catalogued, lists: allLists, volume: volume, md5: dash, rehash: scan.rehash)
         for entry in entries {
-            if !scan.rehash, let old = catalogued[LocalItemMapper.id(of: entry.relativePath, in: volume)], old.matches(entry, on: volume),
-                old.xxh64 != nil,
-                old.md5 != nil || !dash
-            {
-                digests[entry.relativePath] = (old.xxh64, old.md5, nil)
-                if !HashListReader.isHashList(entry.relativePath) { outcome.fromScan += 1 }
-            } else if let listed = lists?.digests(for: entry, md5: dash) {
-                digests[entry.relativePath] = (listed.xxh64, listed.md5, nil)
-                if !HashListReader.isHashList(entry.relativePath) { outcome.fromHashLists += 1 }
+            if let found = known.digests(for: entry) {
+                digests[entry.relativePath] = (found.xxh64, found.md5, nil)
+                if !HashListReader.isHashList(entry.relativePath) {
+                    if found.origin == .catalog { outcome.fromScan += 1 } else { outcome.fromHashLists += 1 }
+                }
             } else {
                 toHash.append((entry, volume.absolutePath(of: entry.relativePath)))
             }

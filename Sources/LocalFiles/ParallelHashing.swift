@@ -11,26 +11,14 @@ public enum ParallelHashing {
         _ files: [(entry: LocalEntry, path: String)], md5: Bool, also: Set<HashAlgorithm> = [], hashers: Int, progress: HashProgress? = nil,
         each: (LocalEntry, Result<FileDigests, HashFailure>) async throws -> Void
     ) async throws {
-        try await withThrowingTaskGroup(of: (LocalEntry, Result<FileDigests, HashFailure>).self) { group in
-            var pending = files.makeIterator()
-            func start(_ file: (entry: LocalEntry, path: String)) {
-                group.addTask {
-                    let result = await BlockingIO.run {
-                        Result { () throws(HashFailure) -> FileDigests in
-                            try ContentHasher(fileSize: file.entry.size).digests(of: file.path, md5: md5, also: also) { progress?.read(Int64($0)) }
-                        }
-                    }
-                    return (file.entry, result)
+        try await forEachConcurrently(files, limit: hashers) { file in
+            await BlockingIO.run {
+                Result { () throws(HashFailure) -> FileDigests in
+                    try ContentHasher(fileSize: file.entry.size).digests(of: file.path, md5: md5, also: also) { progress?.read(Int64($0)) }
                 }
             }
-            for _ in 0..<max(1, hashers) {
-                guard let file = pending.next() else { break }
-                start(file)
-            }
-            while let (entry, result) = try await group.next() {
-                if let next = pending.next() { start(next) }
-                try await each(entry, result)
-            }
+        } each: { file, result in
+            try await each(file.entry, result)
         }
     }
 }

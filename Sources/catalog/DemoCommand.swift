@@ -8,6 +8,7 @@ import DashClient
 import Foundation
 import FrameIOV4Client
 import HTTPSupport
+import LocalChecks
 
 /// `catalog demo`: the quick start — start the embedded sandbox, crawl it, search it.
 struct DemoCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import CatalogReports
 import CatalogStore
 import Crawler
 import Foundation
+import LocalChecks
 import LocalFiles
 
 /// `catalog verify PATH`: are the files under this folder still what their hash lists and the

@@ -4,6 +4,7 @@ import CatalogReports
 import CatalogStore
 import Crawler
 import Foundation
+import LocalChecks
 import LocalFiles
 
 /// `catalog where PATH`: is every file on this card or drive already in Frame.io or Dash?

@@ -5,14 +5,13 @@ import Foundation
 import GRDB
 import Testing
 
-/// The `catalog` executable built next to this test bundle.
+/// The `catalog` executable, built beside this test bundle (it is a dependency of the tests).
 let catalogBinary: String = {
     let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("catalog").path
     if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-    // `swift test` may run the bundle through a helper: look in the package's build directory.
+    // On macOS `swift test` runs the bundle through a helper: the executable is in the build directory.
     let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let build = package.appendingPathComponent(".build/debug/catalog").path
-    return build
+    return package.appendingPathComponent(".build/debug/catalog").path
 }()
 
 struct Run {

@@ -4,6 +4,7 @@ import CatalogStore
 import Crawler
 import Crypto
 import Foundation
+import LocalChecks
 import LocalFiles
 import TestSupport
 import Testing

@@ -3,6 +3,7 @@ import CatalogReports
 import CatalogStore
 import Crawler
 import Foundation
+import LocalChecks
 import LocalFiles
 import TestSupport
 import Testing

@@ -1,0 +1,50 @@
+/// Runs `work` on what `next` hands out, at most `limit` at a time, and gives each result to
+/// `each` on the caller's task, in the order they finish. `next` is asked for work whenever a
+/// place is free: at the start and after every result, so `each` may queue more work (the
+/// children of a folder just listed) that `next` then hands out. `next` answers nil when it has
+/// nothing for now; the group ends when nothing runs and `next` has nothing. The first error
+/// thrown by `work` or `each` cancels the rest and is rethrown.
+///
+/// The one bounded task group of the crawlers, the hashers and the thumbnail fetcher.
+public func withBoundedTaskGroup<Input: Sendable, Output: Sendable>(
+    limit: Int,
+    next: () async throws -> Input?,
+    work: @escaping @Sendable (Input) async throws -> Output,
+    each: (Output) async throws -> Void
+) async throws {
+    let limit = max(1, limit)
+    try await withThrowingTaskGroup(of: Output.self) { group in
+        var running = 0
+        while running < limit, let input = try await next() {
+            running += 1
+            group.addTask { try await work(input) }
+        }
+        while let output = try await group.next() {
+            running -= 1
+            try await each(output)
+            while running < limit, let input = try await next() {
+                running += 1
+                group.addTask { try await work(input) }
+            }
+        }
+    }
+}
+
+/// Runs `work` on every element of `inputs`, at most `limit` at a time, giving each result to
+/// `each` (with its input) in the order they finish.
+public func forEachConcurrently<Input: Sendable, Output: Sendable>(
+    _ inputs: [Input], limit: Int,
+    work: @escaping @Sendable (Input) async throws -> Output,
+    each: (Input, Output) async throws -> Void
+) async throws {
+    var index = 0
+    try await withBoundedTaskGroup(limit: limit) { () -> Int? in
+        guard index < inputs.count else { return nil }
+        defer { index += 1 }
+        return index
+    } work: { i in
+        (i, try await work(inputs[i]))
+    } each: { (i: Int, output: Output) in
+        try await each(inputs[i], output)
+    }
+}

@@ -1,0 +1,46 @@
+/// The digests of a file that need not be read, the one decision of `crawl local` and `where`:
+/// the catalog's, when the last scan saw the file as it is (same size and modification time
+/// and, on a volume whose inode numbers last, the same inode; a file moved or renamed there is
+/// found by its inode); else those of a hash list on the volume that describes it as it is
+/// (ASC MHL, MHL 1.1); else none, and the file is read. With `rehash`, every file is read.
+public struct KnownDigests: Sendable {
+    /// Where known digests came from.
+    public enum Origin: Sendable, Equatable {
+        case catalog
+        case hashList
+    }
+
+    private let catalogued: [String: LocalFileRecord]
+    private let byInode: [UInt64: LocalFileRecord]
+    private let lists: HashLists?
+    private let volume: Volume
+    private let md5: Bool
+    private let rehash: Bool
+
+    /// - Parameters:
+    ///   - catalogued: the volume's catalogued files, by item id.
+    ///   - lists: the hash lists found on the volume.
+    ///   - md5: digests without an MD5 are not enough (the MD5 is wanted too).
+    public init(catalogued: [String: LocalFileRecord], lists: HashLists?, volume: Volume, md5: Bool, rehash: Bool) {
+        self.catalogued = catalogued
+        byInode =
+            volume.hasStableInodes
+            ? Dictionary(catalogued.values.map { ($0.inode, $0) }, uniquingKeysWith: { first, _ in first }) : [:]
+        self.lists = lists
+        self.volume = volume
+        self.md5 = md5
+        self.rehash = rehash
+    }
+
+    /// The digests `entry` has without being read, and where they came from; nil when it must be read.
+    public func digests(for entry: LocalEntry) -> (xxh64: String, md5: String?, origin: Origin)? {
+        guard !rehash, !entry.isFolder else { return nil }
+        if let old = catalogued[LocalItemMapper.id(of: entry.relativePath, in: volume)] ?? byInode[entry.inode],
+            old.matches(entry, on: volume), let xxh64 = old.xxh64, old.md5 != nil || !md5
+        {
+            return (xxh64, old.md5, .catalog)
+        }
+        if let listed = lists?.digests(for: entry, md5: md5) { return (listed.xxh64, listed.md5, .hashList) }
+        return nil
+    }
+}
