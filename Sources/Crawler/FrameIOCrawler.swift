@@ -196,7 +196,7 @@ extension FrameIOCrawler {
         static let sharedRoot = "Shared with me"
 
         /// Every page of a short list, in order, checked to add up (``FrameIOCrawler/readList(_:pageSize:_:)``).
-        mutating func listAll<Element: FrameIOListed>(
+        mutating func listAll<Element: Listed>(
             _ key: String, what: String, _ fetch: (Int) async throws -> FrameIOPage<Element>
         ) async throws -> [Element] {
             let (elements, perPage) = try await FrameIOCrawler.readList(what, pageSize: client.pageSize, fetch)
@@ -401,28 +401,11 @@ extension FrameIOCrawler {
 extension FrameIOCrawler {
     /// Every page of a short list, in order, read again while its pages do not add up; also
     /// returns the page size the service honoured.
-    static func readList<Element: FrameIOListed>(
+    static func readList<Element: Listed>(
         _ what: String, pageSize: Int, _ fetch: (Int) async throws -> FrameIOPage<Element>
     ) async throws -> (elements: [Element], perPage: Int) {
-        var tally = ListTally(what: what)
-        while true {
-            var elements: [Element] = []
-            var seen = Set<String>()
-            var page = 1
-            var perPage = pageSize
-            var lastPage: Int?
-            while true {
-                let result = try await fetch(page)
-                if page == 1 { lastPage = try ListTally.lastPage(from: result, what: what) }
-                tally.add(result)
-                try tally.checkBounds(fullPages: lastPage == nil ? page : 0)
-                perPage = result.perPage ?? perPage
-                for element in result.elements where seen.insert(element.id).inserted { elements.append(element) }
-                // An empty page ends the list; so does the plan, or a page that is not full when none was declared.
-                guard !result.elements.isEmpty, !tally.isBroken, page < lastPage ?? (result.hasNextPage ? page + 1 : page) else { break }
-                page += 1
-            }
-            if try tally.finish() == .complete { return (elements, perPage) }
-        }
+        var paging = PageNumbers<Element>(pageSize: pageSize)
+        let elements = try await ListReader.read(what, paging: &paging, fetch)
+        return (elements, paging.perPage)
     }
 }

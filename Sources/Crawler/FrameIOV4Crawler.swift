@@ -137,25 +137,11 @@ extension FrameIOV4Crawler {
         func minimum(_ count: Int) -> Int { Swift.max(1, (count + client.pageSize - 1) / client.pageSize) }
 
         /// Every element of a short list, read to its end and checked to add up.
-        mutating func readList<Element: V4Listed>(_ what: String, _ fetch: (String?) async throws -> V4Page<Element>) async throws -> [Element] {
-            var tally = ListTally(what: what)
-            while true {
-                var elements: [Element] = []
-                var seen = Set<String>()
-                var cursor: String?
-                var pages = 0
-                repeat {
-                    let page = try await fetch(cursor)
-                    pages += 1
-                    try tally.add(page, readFrom: cursor, pages: pages)
-                    for element in page.elements where seen.insert(element.id).inserted { elements.append(element) }
-                    cursor = page.nextCursor
-                } while cursor != nil && !tally.isBroken
-                if try tally.finish() == .complete {
-                    minimumRequests += minimum(elements.count)
-                    return elements
-                }
-            }
+        mutating func readList<Element: Listed>(_ what: String, _ fetch: (String?) async throws -> V4Page<Element>) async throws -> [Element] {
+            var paging = Cursors<Element>()
+            let elements = try await ListReader.read(what, paging: &paging, fetch)
+            minimumRequests += minimum(elements.count)
+            return elements
         }
 
         /// Accounts, their users and fields, workspaces, projects (workspace and invited, each
@@ -375,22 +361,6 @@ extension FrameIOV4Crawler {
         mutating func emit(_ item: CatalogItem) async throws {
             emitted?.insert(item.id)
             try await recorder.emit(item)
-        }
-    }
-}
-
-extension ListTally {
-    /// Adds the `pages`-th page of a cursor list, read from `cursor`: its ids and total are
-    /// tallied, the list's bounds checked, and a next link to any cursor this reading already
-    /// read from (its own page's, or one of a cycle of two or more: a list that would never end)
-    /// breaks the reading at once, instead of at the 10 000-page cap (~100 minutes at V4's 100
-    /// calls a minute).
-    mutating func add<Element: V4Listed>(_ page: V4Page<Element>, readFrom cursor: String?, pages: Int) throws {
-        add(total: page.totalCount, ids: page.elements.lazy.map(\.id))
-        try checkBounds(fullPages: pages)
-        if let cursor { cursors.insert(cursor) }
-        if let next = page.nextCursor, next == cursor || cursors.contains(next) {
-            reject(next == cursor ? "links.next repeats the cursor of the page it is on" : "links.next goes back to a cursor already read (a cycle)")
         }
     }
 }

@@ -42,7 +42,7 @@ public struct ListTally: Sendable {
 
     /// Counts one Frame.io page. A page holding exactly the ids of an earlier page of this reading
     /// is a repeat (a server serving one page for every page number): the reading cannot add up.
-    mutating func add<Element: FrameIOListed>(_ page: FrameIOPage<Element>) {
+    mutating func add<Element: Listed>(_ page: FrameIOPage<Element>) {
         if !page.elements.isEmpty, page.elements.count == (page.perPage ?? page.requestedPageSize),
             page.elements.allSatisfy({ ids.contains($0.id) })
         {
@@ -75,7 +75,7 @@ public struct ListTally: Sendable {
     /// first page held (a server cannot mean more pages than that). Nil when the first page
     /// declares neither (the list goes on while its pages are full, up to ``maxPages``). Throws
     /// ``UnboundedListing`` when the plan passes ``maxPages``.
-    static func lastPage<Element: FrameIOListed>(from first: FrameIOPage<Element>, what: String) throws -> Int? {
+    static func lastPage<Element: Listed>(from first: FrameIOPage<Element>, what: String) throws -> Int? {
         let held = first.elements.count
         guard held > 0 else { return 1 }  // an empty first page ends the list; the tally checks its total
         var last = first.totalPages

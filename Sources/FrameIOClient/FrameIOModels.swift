@@ -10,7 +10,7 @@ public struct FrameIOUser: Sendable, Equatable {
 }
 
 /// A Frame.io account (`GET /accounts`).
-public struct FrameIOAccount: FrameIOListed, Equatable {
+public struct FrameIOAccount: Listed, Equatable {
     /// The account id.
     public var id: String
     /// The name shown for it: display_name, else "owner.name's Account", else "owner.email's Account".
@@ -20,7 +20,7 @@ public struct FrameIOAccount: FrameIOListed, Equatable {
 }
 
 /// A Frame.io team (`GET /accounts/{id}/teams`).
-public struct FrameIOTeam: FrameIOListed, Equatable {
+public struct FrameIOTeam: Listed, Equatable {
     /// The team id.
     public var id: String
     /// The team name.
@@ -32,7 +32,7 @@ public struct FrameIOTeam: FrameIOListed, Equatable {
 }
 
 /// A Frame.io project (`GET /teams/{id}/projects`, `GET /projects/shared`).
-public struct FrameIOProject: FrameIOListed, Equatable {
+public struct FrameIOProject: Listed, Equatable {
     /// The project id.
     public var id: String
     /// The project name.
@@ -52,7 +52,7 @@ public struct FrameIOProject: FrameIOListed, Equatable {
 }
 
 /// A Frame.io asset: a file, folder, version stack (or bundle).
-public struct FrameIOAsset: FrameIOListed, Equatable {
+public struct FrameIOAsset: Listed, Equatable {
     /// The asset's `type`.
     public enum AssetType: Sendable, Equatable {
         /// A file with bytes.
@@ -141,10 +141,4 @@ public struct FrameIOPage<Element: Sendable>: Sendable {
         if let totalPages { return pageNumber < totalPages }
         return elements.count >= (perPage ?? requestedPageSize) && !elements.isEmpty
     }
-}
-
-/// Something listed page by page, known by its id (so pages can be checked to add up).
-public protocol FrameIOListed: Sendable {
-    /// The service's id.
-    var id: String { get }
 }

@@ -9,20 +9,15 @@ public struct V4User: Sendable, Equatable {
     public var email: String?
 }
 
-/// Something a V4 list holds, known by its id.
-public protocol V4Listed: Sendable {
-    var id: String { get }
-}
-
 /// An account (`GET /accounts`).
-public struct V4Account: V4Listed, Equatable {
+public struct V4Account: Listed, Equatable {
     public var id: String
     public var displayName: String
     public var record: JSONValue
 }
 
 /// A workspace of an account.
-public struct V4Workspace: V4Listed, Equatable {
+public struct V4Workspace: Listed, Equatable {
     public var id: String
     public var accountID: String?
     public var name: String
@@ -30,7 +25,7 @@ public struct V4Workspace: V4Listed, Equatable {
 }
 
 /// A project of a workspace, or one the user was invited to.
-public struct V4Project: V4Listed, Equatable {
+public struct V4Project: Listed, Equatable {
     public var id: String
     public var name: String
     public var rootFolderID: String
@@ -41,14 +36,14 @@ public struct V4Project: V4Listed, Equatable {
 }
 
 /// A member of an account (`GET /accounts/{a}/users`), to name the people user fields hold.
-public struct V4AccountUser: V4Listed, Equatable {
+public struct V4AccountUser: Listed, Equatable {
     public var id: String
     public var name: String?
     public var email: String?
 }
 
 /// A folder, file or version stack (and any type the service adds).
-public struct V4Asset: V4Listed, Equatable {
+public struct V4Asset: Listed, Equatable {
     /// The asset's `type`.
     public enum AssetType: Sendable, Equatable {
         case file, folder, versionStack
@@ -79,7 +74,7 @@ public struct V4Asset: V4Listed, Equatable {
 }
 
 /// A custom metadata field of an account.
-public struct V4FieldDefinition: V4Listed, Equatable {
+public struct V4FieldDefinition: Listed, Equatable {
     public var id: String
     public var name: String
     /// `text`, `select`, `user_multi`, … (any value the service sends).
@@ -125,7 +120,7 @@ public struct V4Page<Element: Sendable>: Sendable {
 }
 
 /// One entry of an account's audit log.
-public struct V4AuditEvent: V4Listed, Equatable {
+public struct V4AuditEvent: Listed, Equatable {
     public var id: String
     public var eventType: String
     public var resourceType: String
@@ -136,7 +131,7 @@ public struct V4AuditEvent: V4Listed, Equatable {
 }
 
 /// An asset in a project's recently deleted list.
-public struct V4DeletedAsset: V4Listed, Equatable {
+public struct V4DeletedAsset: Listed, Equatable {
     public var id: String
     public var type: V4Asset.AssetType
     public var projectID: String?

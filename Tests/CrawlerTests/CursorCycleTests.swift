@@ -14,7 +14,7 @@ import Testing
 /// first cursor it has already read from, not at the 10 000-page cap (~100 minutes at 100 calls
 /// a minute).
 @Suite struct CursorCycleTests {
-    struct Element: V4Listed {
+    struct Element: Listed {
         var id: String
     }
 
