@@ -11,17 +11,11 @@ struct SandboxRequest: Sendable {
     var body: [UInt8]
     var authorization: String?
 
-    /// An `application/x-www-form-urlencoded` body's fields (`+` is a space; names and values
-    /// percent-decoded; the first of a repeated name wins).
+    /// An `application/x-www-form-urlencoded` body's fields, through Hummingbird's
+    /// `URLEncodedFormDecoder`; empty when the body is not such a form (a name given twice, a
+    /// broken escape), which every token endpoint then refuses as a request without its fields.
     static func form(_ body: [UInt8]) -> [String: String] {
-        var form: [String: String] = [:]
-        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
-            }
-            if form[parts[0]] == nil { form[parts[0]] = parts.count > 1 ? parts[1] : "" }
-        }
-        return form
+        (try? URLEncodedFormDecoder().decode([String: String].self, from: String(decoding: body, as: UTF8.self))) ?? [:]
     }
 
     /// The path parameter `name` (every route names the parameters it reads).

@@ -21,19 +21,27 @@ struct API: Sendable {
         (try? thumbnails.files(of: items)) ?? [:]
     }
 
+    /// A `GET` answered from the query string's parameters, on a thread for blocking reads.
+    func get(_ path: RouterPath, in group: RouterGroup<BasicRequestContext>, _ answer: @escaping @Sendable ([String: String]) throws -> Response) {
+        group.get(path) { request, context in
+            let parameters = try Self.parameters(request, context: context)
+            return try await BlockingIO.run { try answer(parameters) }
+        }
+    }
+
     func addRoutes(to group: RouterGroup<BasicRequestContext>) {
-        group.get("search") { request, _ in try await BlockingIO.run { try search(FormQuery.parse(request.uri.query)) } }
-        group.get("summary") { request, _ in try await BlockingIO.run { try summary(FormQuery.parse(request.uri.query)) } }
+        get("search", in: group) { try search($0) }
+        get("summary", in: group) { try summary($0) }
         group.get("items/{source}/{id}") { _, context in
             let sourceName = try context.parameters.require("source")
             guard let source = Source(name: sourceName) else { throw APIAnswer.bad("no source '\(sourceName)': frameio or dash") }
             let id = try context.parameters.require("id")
             return try await BlockingIO.run { try item(source: source, id: id) }
         }
-        group.get("ls") { request, _ in try await BlockingIO.run { try ls(FormQuery.parse(request.uri.query)) } }
+        get("ls", in: group) { try ls($0) }
         group.get("status") { _, _ in try await BlockingIO.run { try status() } }
-        group.get("dupes") { request, _ in try await BlockingIO.run { try dupes(FormQuery.parse(request.uri.query)) } }
-        group.get("changes") { request, _ in try await BlockingIO.run { try changes(FormQuery.parse(request.uri.query)) } }
+        get("dupes", in: group) { try dupes($0) }
+        get("changes", in: group) { try changes($0) }
         group.get("openapi.json") { _, _ in
             CatalogServer.asset(PackageResources.openapi_json, type: "application/json")
         }
@@ -41,6 +49,19 @@ struct API: Sendable {
     }
 
     // MARK: - Parameters
+
+    /// The query string's parameters, decoded as browsers' `URLSearchParams` writes them
+    /// (Hummingbird's `URLEncodedFormDecoder`: `+` a space, `%2B` a plus); one it cannot read
+    /// (a name given twice, a bracketed name, a broken escape) is a 400 saying why.
+    static func parameters(_ request: Request, context: some RequestContext) throws -> [String: String] {
+        do {
+            return try request.uri.decodeQuery(as: [String: String].self, context: context)
+        } catch let error as HTTPError {
+            throw error
+        } catch {
+            throw APIAnswer.bad("the query string cannot be read: \(error)")
+        }
+    }
 
     static func integer(_ parameters: [String: String], _ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = parameters[name] else { return fallback }
@@ -379,20 +400,4 @@ enum APIAnswer {
 
     /// A 400 for a bad parameter.
     static func bad(_ message: String) -> HTTPError { HTTPError(.badRequest, message: message) }
-}
-
-/// The parameters of a query string as a form sends them (`application/x-www-form-urlencoded`:
-/// `+` is a space, `%2B` a plus), as browsers' `URLSearchParams` writes them; the last of a
-/// repeated name wins.
-enum FormQuery {
-    static func parse(_ query: String?) -> [String: String] {
-        var values: [String: String] = [:]
-        for pair in (query ?? "").split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String? { String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
-            guard let name = parts.first.flatMap(decode), !name.isEmpty else { continue }
-            values[name] = parts.count > 1 ? decode(parts[1]) ?? "" : ""
-        }
-        return values
-    }
 }

@@ -116,6 +116,15 @@ import Testing
             // As a browser's URLSearchParams writes it: + is a space, %2B a plus.
             let form = try Self.json(try await client.execute(uri: "/api/search?q=cut+kind%3Afile&facets=false", method: .get))
             #expect(form["query"]?.stringValue == "cut kind:file" && form["total"]?.int64Value == 2, "\(form)")
+            let plus = try Self.json(try await client.execute(uri: "/api/search?q=a%2Bb", method: .get))
+            #expect(plus["query"]?.stringValue == "a+b", "\(plus)")
+            // A query string the form decoder cannot read is a 400 that says why, not a guess.
+            for bad in ["q=cut&q=kind:file", "q=%E0%A4%A", "q[x]=cut"] {
+                let answer = try await client.execute(uri: "/api/search?\(bad)", method: .get)
+                #expect(answer.status == .badRequest, "\(bad)")
+                let body = try Self.json(answer)
+                #expect(body["error"]?.stringValue?.isEmpty == false, "\(bad): \(body)")
+            }
             let page = try Self.json(try await client.execute(uri: "/api/search?q=kind:file&sort=size&limit=2&offset=2", method: .get))
             #expect(page["items"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["v2", "v1"])
         }
