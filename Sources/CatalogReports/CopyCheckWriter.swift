@@ -143,7 +143,10 @@ public struct CopyCheckWriter {
         }
         if !t.unusableLists.isEmpty {
             line +=
-                "; \(Count.of(t.unusableLists.count, "hash list")) could not be read, so what \(t.unusableLists.count == 1 ? "it records" : "they record") is not known (hidden files were checked too): "
+                """
+                ; \(Count.of(t.unusableLists.count, "hash list")) could not be read, so what \
+                \(t.unusableLists.count == 1 ? "it records" : "they record") is not known (hidden files were checked too): 
+                """
                 + t.unusableLists.prefix(3).map { TerminalText.sanitize($0) }.joined(separator: ", ") + (t.unusableLists.count > 3 ? ", …" : "")
         }
         // How old the services' copies are, when that matters: a day or more, or a later crawl failed.

@@ -150,7 +150,10 @@ public struct VerificationWriter {
         }
         if !unusableLists.isEmpty {
             line +=
-                "; \(Count.of(unusableLists.count, "hash list")) could not be read, so \(unusableLists.count == 1 ? "its" : "their") files were not checked against \(unusableLists.count == 1 ? "it" : "them"): "
+                """
+                ; \(Count.of(unusableLists.count, "hash list")) could not be read, so \(unusableLists.count == 1 ? "its" : "their") files were \
+                not checked against \(unusableLists.count == 1 ? "it" : "them"): 
+                """
                 + unusableLists.prefix(3).map { TerminalText.sanitize($0) }.joined(separator: ", ") + (unusableLists.count > 3 ? ", …" : "")
         }
         return line

@@ -57,7 +57,10 @@ public struct SandboxCard: Sendable {
 
     /// The verdict `catalog where` gives for this card.
     public static let expectedVerdict =
-        "6 of 8 files are in Frame.io or Dash: 3 exact, 3 probable; 2 missing: CLIPS/A002C005_260302_R1AB.mov (its Dash copy differs), CLIPS/A002C006_260302_R1AB.mov"
+        """
+        6 of 8 files are in Frame.io or Dash: 3 exact, 3 probable; 2 missing: CLIPS/A002C005_260302_R1AB.mov (its Dash copy differs), \
+        CLIPS/A002C006_260302_R1AB.mov
+        """
 
     /// Writes the card under `folder` (created; it must not hold a card already): each file as
     /// uploaded, except the one altered since, whose first byte differs.

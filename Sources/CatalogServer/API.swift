@@ -312,9 +312,8 @@ struct API: Sendable {
         w.writeString(crawl.startedAt)
         w.appendRaw(",\"finished_at\":")
         if let finished = crawl.finishedAt { w.writeString(finished) } else { w.appendRaw("null") }
-        w.appendRaw(
-            ",\"items\":\(crawl.itemCount),\"added\":\(crawl.added),\"changed\":\(crawl.changed),\"moved\":\(crawl.moved),\"deleted\":\(crawl.deleted),\"requests\":\(crawl.requests)}"
-        )
+        w.appendRaw(",\"items\":\(crawl.itemCount),\"added\":\(crawl.added),\"changed\":\(crawl.changed),\"moved\":\(crawl.moved),")
+        w.appendRaw("\"deleted\":\(crawl.deleted),\"requests\":\(crawl.requests)}")
     }
 
     /// `GET /api/dupes?probable=&min_size=&source=`: duplicate groups, most wasted bytes first.

@@ -48,7 +48,10 @@ public struct CatalogServer: Sendable {
 
     /// The policy every answer carries: only this server's own script, styles and images.
     static let contentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        """
+        default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action \
+        'self'; frame-ancestors 'none'
+        """
 
     /// The router: pages, assets and the API.
     public func router() -> Router<BasicRequestContext> {
@@ -141,7 +144,10 @@ struct HostCheck: RouterMiddleware {
         if let authority = request.headers[HTTPField.Name("Host")!] ?? request.head.authority, !allowed.contains(Self.hostname(authority)) {
             return APIAnswer.error(
                 .forbidden,
-                "this catalog server answers only requests for \(allowed.sorted().joined(separator: ", ")) (a page on another domain cannot read it; `catalog serve --allow-host NAME` adds a name)"
+                """
+                this catalog server answers only requests for \(allowed.sorted().joined(separator: ", ")) (a page on another domain cannot \
+                read it; `catalog serve --allow-host NAME` adds a name)
+                """
             )
         }
         return try await next(request, context)

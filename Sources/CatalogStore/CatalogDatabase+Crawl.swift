@@ -49,7 +49,8 @@ extension CatalogDatabase {
         let updates = (["crawl_id"] + columns).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO staging.crawl_item (crawl_id, \(columns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))
+                INSERT INTO staging.crawl_item (crawl_id, \(columns.joined(separator: ", "))) VALUES \
+                (?\(String(repeating: ", ?", count: columns.count)))
                 ON CONFLICT (id) DO UPDATE SET \(updates) WHERE excluded.path <= crawl_item.path
                 """
         )

@@ -180,7 +180,10 @@ extension CatalogDatabase {
                     throw SearchQueryError.unsatisfiable(
                         filter: "label", value: labels.joined(separator: ","),
                         reason:
-                            "no item in the catalog has a label (labels are Frame.io v2's; V4 keeps review states in fields: `catalog fields` lists them, e.g. \"Review Status\":Approved)",
+                            """
+                            no item in the catalog has a label (labels are Frame.io v2's; V4 keeps review states in fields: `catalog fields` \
+                            lists them, e.g. \"Review Status\":Approved)
+                            """,
                         suggestions: [])
                 case .folder(let paths):
                     for path in paths where !path.contains("*") {
@@ -194,7 +197,8 @@ extension CatalogDatabase {
                                 try Bool.fetchOne(
                                     db,
                                     sql: """
-                                        SELECT EXISTS (SELECT 1 FROM item, json_each(item.folders) AS f WHERE item.source = 'dash' AND item.folders IS NOT NULL
+                                        SELECT EXISTS (SELECT 1 FROM item, json_each(item.folders) AS f WHERE item.source = 'dash' AND item.folders \
+                                        IS NOT NULL
                                         AND (catalog_fold(f.value) LIKE ? ESCAPE '\\' OR catalog_fold(f.value) LIKE ? ESCAPE '\\'))
                                         """, arguments: [pattern, pattern + "/%"]) ?? false
                             guard !filed else { continue }
@@ -533,7 +537,10 @@ extension CatalogDatabase {
                 try Row.fetchAll(
                     db,
                     sql:
-                        "SELECT project_id, count(*) AS files, coalesce(sum(size), 0) AS bytes FROM item WHERE source = 'local' AND kind = 'file' GROUP BY project_id"
+                        """
+                        SELECT project_id, count(*) AS files, coalesce(sum(size), 0) AS bytes FROM item WHERE source = 'local' AND kind = \
+                        'file' GROUP BY project_id
+                        """
                 ).map { row -> (String, (Int, Int64)) in (row["project_id"] ?? "", (row["files"], row["bytes"])) },
                 uniquingKeysWith: { first, _ in first })
             return try Row.fetchAll(db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE source = 'local' AND kind = 'volume' ORDER BY name, id")

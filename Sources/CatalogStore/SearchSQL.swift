@@ -412,14 +412,20 @@ struct SearchSQL {
             candidates = try String.fetchAll(
                 db,
                 sql:
-                    "SELECT item.path FROM item_name_fts CROSS JOIN item ON item.seq = item_name_fts.rowid WHERE item_name_fts MATCH ? AND \(containers)",
+                    """
+                    SELECT item.path FROM item_name_fts CROSS JOIN item ON item.seq = item_name_fts.rowid WHERE item_name_fts MATCH ? AND \
+                    \(containers)
+                    """,
                 arguments: [literal(SearchQuery.Term(text: last, isPhrase: true))])
         } else {
             let pattern = likePattern(wanted)
             candidates = try String.fetchAll(
                 db,
                 sql:
-                    "SELECT item.path FROM item WHERE \(containers) AND (catalog_fold(item.path) LIKE ? ESCAPE '\\' OR catalog_fold(item.path) LIKE ? ESCAPE '\\')",
+                    """
+                    SELECT item.path FROM item WHERE \(containers) AND (catalog_fold(item.path) LIKE ? ESCAPE '\\' OR catalog_fold(item.path) \
+                    LIKE ? ESCAPE '\\')
+                    """,
                 arguments: [pattern, "%/" + pattern])
             return Array(candidates.prefix(folderLimit))
         }
@@ -583,7 +589,10 @@ struct SearchSQL {
                     let prefilter =
                         needles.isEmpty ? "" : " AND (" + needles.map { _ in "instr(item.folders, ?) > 0" }.joined(separator: " OR ") + ")"
                     parts.append(
-                        "(item.source = 'dash' AND item.folders IS NOT NULL\(prefilter) AND EXISTS (SELECT 1 FROM json_each(item.folders) AS f WHERE catalog_fold(f.value) LIKE ? ESCAPE '\\' OR catalog_fold(f.value) LIKE ? ESCAPE '\\'))"
+                        """
+                        (item.source = 'dash' AND item.folders IS NOT NULL\(prefilter) AND EXISTS (SELECT 1 FROM json_each(item.folders) AS f \
+                        WHERE catalog_fold(f.value) LIKE ? ESCAPE '\\' OR catalog_fold(f.value) LIKE ? ESCAPE '\\'))
+                        """
                     )
                     arguments += StatementArguments(needles)
                     arguments += [pattern, pattern + "/%"]

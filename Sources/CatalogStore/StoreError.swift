@@ -55,7 +55,10 @@ public enum StoreError: CatalogFailure, Sendable {
         case .diskFull(let path):
             "the disk holding \(path) is full. Free some space and run the command again; the catalog was left as it was."
         case .writeFailed(let path, let reason):
-            "could not write the catalog \(path) (\(reason)); the disk may be full or failing. Free some space or check the disk and run the command again; what was committed before is intact."
+            """
+            could not write the catalog \(path) (\(reason)); the disk may be full or failing. Free some space or check the disk and run the \
+            command again; what was committed before is intact.
+            """
         case .unknownCrawl(let id):
             "crawl \(id) is not running in this catalog."
         case .invalidSetting(let name, let value, let expected):

@@ -118,7 +118,10 @@ struct CrawlRecorder {
             let ids = try await database.stageKept(projectID: project.projectID, in: session)
             kept.formUnion(ids)
             warn(
-                "project \(project.path) (\(project.projectID)) could not be listed: its \(project.root) answered \(project.answer); its \(ids.count) items were kept as the last crawl had them"
+                """
+                project \(project.path) (\(project.projectID)) could not be listed: its \(project.root) answered \(project.answer); its \
+                \(ids.count) items were kept as the last crawl had them
+                """
             )
         }
         return kept
@@ -131,7 +134,10 @@ struct CrawlRecorder {
         guard conflicts.count > 0 else { return }
         let shown = conflicts.examples.map { "\($0.id) at \($0.paths.joined(separator: " and "))" }.joined(separator: "; ")
         warn(
-            "\(conflicts.count) item\(conflicts.count == 1 ? " was" : "s were") listed at two places (in two projects, or a folder inside itself), kept at the first path in sort order: \(shown)\(conflicts.count > conflicts.examples.count ? "; …" : "")"
+            """
+            \(conflicts.count) item\(conflicts.count == 1 ? " was" : "s were") listed at two places (in two projects, or a folder inside \
+            itself), kept at the first path in sort order: \(shown)\(conflicts.count > conflicts.examples.count ? "; …" : "")
+            """
         )
     }
 
@@ -163,7 +169,10 @@ struct CrawlRecorder {
         }
         if snapshot.repairedText > 0 {
             stats.warn(
-                "\(snapshot.repairedText) string\(snapshot.repairedText == 1 ? " was" : "s were") not valid Unicode (invalid UTF-8 or an unpaired surrogate) and \(snapshot.repairedText == 1 ? "was" : "were") kept with U+FFFD in place of the bad characters"
+                """
+                \(snapshot.repairedText) string\(snapshot.repairedText == 1 ? " was" : "s were") not valid Unicode (invalid UTF-8 or an \
+                unpaired surrogate) and \(snapshot.repairedText == 1 ? "was" : "were") kept with U+FFFD in place of the bad characters
+                """
             )
         }
         return stats

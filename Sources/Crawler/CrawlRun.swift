@@ -68,7 +68,11 @@ enum CrawlRun {
             case .replace:
                 let replaced = try database.unstagedCount(in: session)
                 walk.recorder.warn(
-                    "the catalog's \(source.displayName) items came from the \(previousAPI?.description ?? "other") API and this crawl read \(api): \(replaced) item\(replaced == 1 ? "" : "s") no longer listed were replaced, not reported one by one (catalog changes lists no row for them)"
+                    """
+                    the catalog's \(source.displayName) items came from the \(previousAPI?.description ?? "other") API and this crawl read \
+                    \(api): \(replaced) item\(replaced == 1 ? "" : "s") no longer listed were replaced, not reported one by one (catalog \
+                    changes lists no row for them)
+                    """
                 )
             }
             walk.recorder.phase = .saving(items: walk.recorder.itemsRead)

@@ -132,7 +132,10 @@ extension DashCrawler.Walk {
             if pass == 0 { try refuse(local.count - total) }
             if local.count < total {
                 crawler.logger.warning(
-                    "Dash holds more assets than this refresh found (\(total) against \(local.count)): some were probably added with a date in the past. Run `catalog crawl dash --verify` to read every asset."
+                    """
+                    Dash holds more assets than this refresh found (\(total) against \(local.count)): some were probably added with a date in \
+                    the past. Run `catalog crawl dash --verify` to read every asset.
+                    """
                 )
             }
             guard local.count > total else { break }

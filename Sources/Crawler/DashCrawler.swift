@@ -42,10 +42,16 @@ public struct DashCrawler: Sendable {
             switch self {
             case .windowTooDense(let time, let count):
                 return
-                    "Dash reports \(count) assets last modified at the same instant (\(time)), more than one search can page through (\(DashClient.pagingCap)); the catalog is unchanged. Report this: it needs a finer partition."
+                    """
+                    Dash reports \(count) assets last modified at the same instant (\(time)), more than one search can page through \
+                    (\(DashClient.pagingCap)); the catalog is unchanged. Report this: it needs a finer partition.
+                    """
             case .countMismatch(let read, let expected):
                 return
-                    "Dash returned \(read) distinct assets but reports \(expected); the tenant probably changed during the crawl. Nothing was committed: the catalog is unchanged; run the crawl again."
+                    """
+                    Dash returned \(read) distinct assets but reports \(expected); the tenant probably changed during the crawl. Nothing was \
+                    committed: the catalog is unchanged; run the crawl again.
+                    """
             }
         }
     }

@@ -26,7 +26,10 @@ public enum DeltaRefusal: CatalogFailure, Sendable {
         case .massDisappearance(let source, let gone, let total):
             let name = source == .dash ? "Dash" : "Frame.io"
             return
-                "\(name) no longer shows \(gone) of the \(total) catalogued items. A sudden mass disappearance usually means lost permissions or a partial answer, not deletion, so the catalog was not changed. Check the token's access."
+                """
+                \(name) no longer shows \(gone) of the \(total) catalogued items. A sudden mass disappearance usually means lost permissions \
+                or a partial answer, not deletion, so the catalog was not changed. Check the token's access.
+                """
         }
     }
 

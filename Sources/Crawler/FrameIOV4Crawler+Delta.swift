@@ -39,7 +39,10 @@ extension FrameIOV4Crawler.Walk {
             } catch  where FrameIOV4Client.isForbidden(error) {
                 readable = false
                 recorder.warn(
-                    "the audit log of account \(accountID) is not readable for this user (403: it may need account admin rights), so this refresh read every project again, as a full crawl does"
+                    """
+                    the audit log of account \(accountID) is not readable for this user (403: it may need account admin rights), so this \
+                    refresh read every project again, as a full crawl does
+                    """
                 )
                 break
             }

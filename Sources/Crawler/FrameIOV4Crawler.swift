@@ -348,7 +348,10 @@ extension FrameIOV4Crawler {
             }
             if foldersByType > 0 {
                 crawler.logger.info(
-                    "folders listed through the typed lists while the children list had no room (an asset of a type catalog does not know is not seen in them)",
+                    """
+                    folders listed through the typed lists while the children list had no room (an asset of a type catalog does not know is \
+                    not seen in them)
+                    """,
                     metadata: ["folders": "\(foldersByType)", "of": "\(seenContainers.count)"])
             }
             let kept = try await recorder.keepRefusedProjects(

@@ -91,7 +91,10 @@ public struct ListTally: Sendable {
             throw UnboundedListing(
                 what: what,
                 detail:
-                    "its first page declares \(last) pages (total \(first.total.map(String.init) ?? "not sent"), total-pages \(first.totalPages.map(String.init) ?? "not sent"), \(held) on the first page)"
+                    """
+                    its first page declares \(last) pages (total \(first.total.map(String.init) ?? "not sent"), total-pages \
+                    \(first.totalPages.map(String.init) ?? "not sent"), \(held) on the first page)
+                    """
             )
         }
         return last.map { Swift.max(1, $0) }
@@ -166,7 +169,10 @@ public struct UnboundedListing: CatalogFailure, Sendable {
     public var detail: String
 
     public var description: String {
-        "\(what) cannot be read: \(detail). A list may have at most \(ListTally.maxPages) pages and \(ListTally.maxElements) elements, so the service's paging is not believable; nothing was committed: the catalog is unchanged."
+        """
+        \(what) cannot be read: \(detail). A list may have at most \(ListTally.maxPages) pages and \(ListTally.maxElements) elements, so the \
+        service's paging is not believable; nothing was committed: the catalog is unchanged.
+        """
     }
 }
 
@@ -179,6 +185,9 @@ public struct InconsistentListing: CatalogFailure, Sendable {
     public var readings: [String]
 
     public var description: String {
-        "the pages of \(what) did not add up in \(readings.count) readings (\(readings.joined(separator: "; "))): the list kept changing while it was read. Nothing was committed: the catalog is unchanged; run the crawl again."
+        """
+        the pages of \(what) did not add up in \(readings.count) readings (\(readings.joined(separator: "; "))): the list kept changing while \
+        it was read. Nothing was committed: the catalog is unchanged; run the crawl again.
+        """
     }
 }

@@ -94,7 +94,8 @@ public actor IMSAuth: TokenSource {
         return token
     }
 
-    /// Posts a form to `{authURL}/ims/token/v3` and returns its JSON answer (see ``OAuthTokenEndpoint/post(form:to:transport:service:what:credentials:)``).
+    /// Posts a form to `{authURL}/ims/token/v3` and returns its JSON answer (see
+    /// ``OAuthTokenEndpoint/post(form:to:transport:service:what:credentials:)``).
     public static func post(
         form: [(String, String)], authURL: String, transport: any HTTPTransport, timeout: Duration = .seconds(30)
     ) async throws -> JSONValue {

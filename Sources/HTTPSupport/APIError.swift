@@ -27,7 +27,10 @@ public enum APIError: CatalogFailure, Sendable {
         case .rejected(let service, let what, let status, let message):
             "\(service) answered \(status) for \(what)\(message.isEmpty ? "" : ": \(message)"). Nothing was committed: the catalog is unchanged."
         case .gaveUp(let service, let what, let attempts, let lastFailure):
-            "could not read \(what) from \(service) after \(attempts) attempts (last: \(lastFailure)). Nothing was skipped: the crawl stopped and the catalog is unchanged."
+            """
+            could not read \(what) from \(service) after \(attempts) attempts (last: \(lastFailure)). Nothing was skipped: the crawl stopped \
+            and the catalog is unchanged.
+            """
         case .malformedResponse(let service, let what, let detail):
             "\(service) sent a response for \(what) that catalog cannot read: \(detail). The crawl stopped and the catalog is unchanged."
         }

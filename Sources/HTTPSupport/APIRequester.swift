@@ -82,7 +82,10 @@ public struct APIRequester: Sendable {
             throw APIError.gaveUp(
                 service: service, what: what, attempts: attempt,
                 lastFailure: lastFailure
-                    + "; waiting \(Int(delay.rounded(.up))) s more would pass the \(Int(retry.budgetSeconds)) s this request may take in all (10 × --timeout)"
+                    + """
+                    ; waiting \(Int(delay.rounded(.up))) s more would pass the \(Int(retry.budgetSeconds)) s this request may take in all (10 \
+                    × --timeout)
+                    """
             )
         }
         attempts: while true {
@@ -134,7 +137,10 @@ public struct APIRequester: Sendable {
                 windowMilliseconds: response.intHeader(.rateLimitWindow))
             {
                 logger.warning(
-                    "\(service) claims a rate limit of \(claimed) for \(request.rateLimitGroup.isEmpty ? "its API" : request.rateLimitGroup), far below any it documents: paced at 10 requests a minute instead (its 429s are still obeyed)"
+                    """
+                    \(service) claims a rate limit of \(claimed) for \(request.rateLimitGroup.isEmpty ? "its API" : request.rateLimitGroup), \
+                    far below any it documents: paced at 10 requests a minute instead (its 429s are still obeyed)
+                    """
                 )
             }
             logger.trace("response", metadata: ["what": "\(what)", "status": "\(response.status.code)", "group": "\(request.rateLimitGroup)"])

@@ -174,7 +174,10 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         } catch is NIOHTTPDecompression.DecompressionError {
             throw TransportError(
                 reason:
-                    "the compressed body grows past the \(maxBodyBytes) bytes accepted, or is not valid gzip/deflate (a decompression bomb is refused here)"
+                    """
+                    the compressed body grows past the \(maxBodyBytes) bytes accepted, or is not valid gzip/deflate (a decompression bomb is \
+                    refused here)
+                    """
             )
         } catch let error as NIOTooManyBytesError {
             throw TransportError(reason: "response body larger than the \(maxBodyBytes) bytes accepted (\(error))")

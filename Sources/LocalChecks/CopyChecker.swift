@@ -9,7 +9,10 @@ public enum CopyCheckError: CatalogFailure, Sendable {
     case noServiceCatalogued
 
     public var description: String {
-        "the catalog holds no complete Frame.io or Dash crawl (a local scan is not one), so it cannot say what is in them. Run `catalog crawl frameio` or `catalog crawl dash` first."
+        """
+        the catalog holds no complete Frame.io or Dash crawl (a local scan is not one), so it cannot say what is in them. Run `catalog crawl \
+        frameio` or `catalog crawl dash` first.
+        """
     }
 
     public var failureClass: FailureClass { .usage }

@@ -124,9 +124,14 @@ public enum ASCMHLWriter {
             if !unproven.isEmpty {
                 throw Failure(
                     reason:
-                        "\(unproven.count == 1 ? "1 file does" : "\(unproven.count) files do") not match \(unproven.count == 1 ? "its" : "their") record and the history has none to hold \(unproven.count == 1 ? "it" : "them") against, so a new generation would record \(unproven.count == 1 ? "it as it is" : "them as they are") now: "
-                        + unproven.prefix(3).map { TerminalText.sanitize(history.isEmpty ? $0 : history + "/" + $0) }.joined(separator: ", ")
-                        + (unproven.count > 3 ? ", …" : "") + "; nothing was written")
+                        """
+                        \(unproven.count == 1 ? "1 file does" : "\(unproven.count) files do") not match \
+                        \(unproven.count == 1 ? "its" : "their") record and the history has none to hold \
+                        \(unproven.count == 1 ? "it" : "them") against, so a new generation would record \
+                        \(unproven.count == 1 ? "it as it is" : "them as they are") now: 
+                        """
+                            + unproven.prefix(3).map { TerminalText.sanitize(history.isEmpty ? $0 : history + "/" + $0) }.joined(separator: ", ")
+                            + (unproven.count > 3 ? ", …" : "") + "; nothing was written")
             }
             histories[history] = existing
         }
@@ -325,7 +330,10 @@ public enum ASCMHLWriter {
             xml += "  <references>\n"
             for reference in references.sorted(by: { $0.path < $1.path }) {
                 xml +=
-                    "    <hashlistreference>\n      <path>\(escaped(reference.path))</path>\n      <c4>\(reference.c4)</c4>\n    </hashlistreference>\n"
+                    """
+                        <hashlistreference>\n      <path>\(escaped(reference.path))</path>\n      <c4>\(reference.c4)</c4>\n    \
+                    </hashlistreference>\n
+                    """
             }
             xml += "  </references>\n"
         }
@@ -336,7 +344,10 @@ public enum ASCMHLWriter {
         var chain = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ascmhldirectory xmlns=\"urn:ASC:MHL:DIRECTORY:v2.0\">\n"
         for generation in generations.sorted(by: { $0.number < $1.number }) {
             chain +=
-                "  <hashlist sequencenr=\"\(generation.number)\">\n    <path>\(escaped(generation.path))</path>\n    <c4>\(generation.c4)</c4>\n  </hashlist>\n"
+                """
+                  <hashlist sequencenr=\"\(generation.number)\">\n    <path>\(escaped(generation.path))</path>\n    \
+                <c4>\(generation.c4)</c4>\n  </hashlist>\n
+                """
         }
         chain += "</ascmhldirectory>\n"
         do {

@@ -168,7 +168,10 @@ public enum HashListReader {
             throw Problem(
                 file: file,
                 reason:
-                    "\(unchecked == 1 ? "1 file" : "\(unchecked) files") listed without a hash catalog checks (it reads xxhash64be, xxhash64, md5, sha1, xxh3, xxh128 and c4; not xxhash, which is XXH32)"
+                    """
+                    \(unchecked == 1 ? "1 file" : "\(unchecked) files") listed without a hash catalog checks (it reads xxhash64be, xxhash64, \
+                    md5, sha1, xxh3, xxh128 and c4; not xxhash, which is XXH32)
+                    """
             )
         }
         return entries

@@ -28,7 +28,10 @@ struct SearchBench: ParsableCommand {
 
     @Flag(
         help:
-            "Time what `catalog search` does in all: parse against the catalog's fields, the page, then the \"50 of N\" count when more match (issue 29's mix is --mix answers)."
+            """
+            Time what `catalog search` does in all: parse against the catalog's fields, the page, then the \"50 of N\" count when more match \
+            (issue 29's mix is --mix answers).
+            """
     )
     var whole = false
 

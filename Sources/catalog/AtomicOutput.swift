@@ -31,7 +31,10 @@ enum AtomicOutput {
                     let destination = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { " (to \($0))" } ?? ""
                     throw ConfigurationError(
                         description:
-                            "\(path) is a symbolic link\(destination): give the path of the file it points to, or add --replace-link to replace the link itself with the report"
+                            """
+                            \(path) is a symbolic link\(destination): give the path of the file it points to, or add --replace-link to replace \
+                            the link itself with the report
+                            """
                     )
                 }
             case S_IFIFO, S_IFCHR:

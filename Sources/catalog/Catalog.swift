@@ -10,9 +10,11 @@ struct Catalog: AsyncParsableCommand {
         commandName: "catalog",
         abstract: "Keep an offline, searchable catalog of your Frame.io and Dash holdings.",
         discussion: """
-            Crawl once with `catalog crawl` (sign in with `catalog login frameio` or set FRAMEIO_TOKEN, and/or set DASH_TOKEN), then search offline with `catalog search`. Try it without an account: `catalog demo` crawls a local sandbox.
+            Crawl once with `catalog crawl` (sign in with `catalog login frameio` or set FRAMEIO_TOKEN, and/or set DASH_TOKEN), then search offline \
+            with `catalog search`. Try it without an account: `catalog demo` crawls a local sandbox.
 
-            Exit codes: 0 success, 1 error, 2 configuration or authentication error (token, URL), 3 catalog database error, 4 the service could not be read completely, 64 bad usage.
+            Exit codes: 0 success, 1 error, 2 configuration or authentication error (token, URL), 3 catalog database error, 4 the service could not \
+            be read completely, 64 bad usage.
             """,
         version: "0.1.0",
         subcommands: [
@@ -33,7 +35,10 @@ struct Catalog: AsyncParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard arguments.count <= maxArguments else {
             Terminal.error(
-                "catalog: \(arguments.count) arguments is more than the \(maxArguments) accepted. Quote a long query as one argument (it may hold up to \(SearchQueryParser.maxLength) characters)."
+                """
+                catalog: \(arguments.count) arguments is more than the \(maxArguments) accepted. Quote a long query as one argument (it may \
+                hold up to \(SearchQueryParser.maxLength) characters).
+                """
             )
             Foundation.exit(64)
         }
@@ -79,7 +84,10 @@ struct Catalog: AsyncParsableCommand {
         let close = Suggestions.closest(to: first, among: commandNames)
         let suggestion = close.isEmpty ? "" : " Did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))?"
         return
-            "'\(TerminalText.sanitize(first))' is not a catalog command.\(suggestion) Commands: \(commandNames.joined(separator: ", ")); see `catalog --help`."
+            """
+            '\(TerminalText.sanitize(first))' is not a catalog command.\(suggestion) Commands: \(commandNames.joined(separator: ", ")); see \
+            `catalog --help`.
+            """
     }
 
     /// `--verbose` logs at debug level; `CATALOG_LOG_LEVEL` (trace, debug, info, notice, warning,

@@ -10,7 +10,11 @@ struct ChangesCommand: AsyncParsableCommand {
         commandName: "changes",
         abstract: "List what crawls added, modified (which fields), moved (old → new path) and deleted.",
         discussion: """
-            By default, the changes made by the last complete crawl of each source. --since N lists the changes of every complete crawl after crawl N (see `catalog status`); --since WHEN those of crawls that finished at or after it: a date (2026-11-01), an age (7d, 12h, 2w), today, yesterday or a weekday (monday: the last one). --project NAME keeps the changes inside projects of that name (as project: in a search: case-insensitive, * a wildcard, several separated by commas). A first crawl into an empty catalog is not itemised (everything was added): use `catalog export` for it.
+            By default, the changes made by the last complete crawl of each source. --since N lists the changes of every complete crawl after crawl \
+            N (see `catalog status`); --since WHEN those of crawls that finished at or after it: a date (2026-11-01), an age (7d, 12h, 2w), today, \
+            yesterday or a weekday (monday: the last one). --project NAME keeps the changes inside projects of that name (as project: in a search: \
+            case-insensitive, * a wildcard, several separated by commas). A first crawl into an empty catalog is not itemised (everything was \
+            added): use `catalog export` for it.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -34,7 +38,10 @@ struct ChangesCommand: AsyncParsableCommand {
     func validate() throws {
         if let since, Int64(since) == nil, SearchQueryParser().moment(since) == nil {
             throw ValidationError(
-                "--since takes a crawl id (e.g. 12), a date (2026-11-01, 2026-11-01T09:00:00Z), an age (7d, 12h, 2w), today, yesterday or a weekday (monday)"
+                """
+                --since takes a crawl id (e.g. 12), a date (2026-11-01, 2026-11-01T09:00:00Z), an age (7d, 12h, 2w), today, yesterday or a \
+                weekday (monday)
+                """
             )
         }
     }

@@ -10,7 +10,10 @@ struct ConfigCommand: AsyncParsableCommand {
         commandName: "config",
         abstract: "Show the settings in effect and where each came from (secrets masked).",
         discussion: """
-            Settings come from flags, then environment variables, then the config file ($CATALOG_CONFIG, else $XDG_CONFIG_HOME/catalog/config.toml, else ~/.config/catalog/config.toml), then defaults. The file takes `db = "…"` and tables [frameio] (api_url, client_id, auth_url, scopes), [dash] (api_url, auth_url, client_id, asset_url) and [crawl] (concurrency, stats). Secrets (tokens, client secrets) are refused there: they stay in the environment or the 0600 credentials file. Example: docs/configuration.md.
+            Settings come from flags, then environment variables, then the config file ($CATALOG_CONFIG, else $XDG_CONFIG_HOME/catalog/config.toml, \
+            else ~/.config/catalog/config.toml), then defaults. The file takes `db = "…"` and tables [frameio] (api_url, client_id, auth_url, \
+            scopes), [dash] (api_url, auth_url, client_id, asset_url) and [crawl] (concurrency, stats). Secrets (tokens, client secrets) are refused \
+            there: they stay in the environment or the 0600 credentials file. Example: docs/configuration.md.
             """)
 
     func run() async throws {
@@ -22,7 +25,10 @@ struct ConfigCommand: AsyncParsableCommand {
             credentials.section(section)["refresh_token"] == nil ? nil : name
         }
         Terminal.output(
-            "credentials   \(credentials.path) (\(saved.isEmpty ? "no refresh token saved" : "refresh tokens saved for \(saved.joined(separator: " and "))"); 0600)"
+            """
+            credentials   \(credentials.path) \
+            (\(saved.isEmpty ? "no refresh token saved" : "refresh tokens saved for \(saved.joined(separator: " and "))"); 0600)
+            """
         )
         Terminal.output("")
         var rows: [[String]] = []

@@ -17,15 +17,26 @@ struct CrawlCommand: AsyncParsableCommand {
         commandName: "crawl",
         abstract: "Snapshot whole Frame.io trees and Dash tenants, or local drives and cards, into the catalog.",
         discussion: """
-            After a complete crawl of a source, the next crawl of it is a delta refresh (only what changed since the last crawl started, minus 10 minutes; Frame.io V4 reads it from the accounts' audit logs); --full or --verify force a full pass.
+            After a complete crawl of a source, the next crawl of it is a delta refresh (only what changed since the last crawl started, minus 10 \
+            minutes; Frame.io V4 reads it from the accounts' audit logs); --full or --verify force a full pass.
 
-            With no source, crawls every configured one: Frame.io when FRAMEIO_TOKEN, FRAMEIO_REFRESH_TOKEN or FRAMEIO_CLIENT_ID is set (or `catalog login frameio` saved a sign-in), Dash when DASH_TOKEN or DASH_REFRESH_TOKEN is set.
+            With no source, crawls every configured one: Frame.io when FRAMEIO_TOKEN, FRAMEIO_REFRESH_TOKEN or FRAMEIO_CLIENT_ID is set (or `catalog \
+            login frameio` saved a sign-in), Dash when DASH_TOKEN or DASH_REFRESH_TOKEN is set.
 
-            Frame.io: FRAMEIO_API_URL (default \(FrameIOV4Client.defaultBaseURL)) ends in /v4 for Frame.io V4 or /v2 for accounts not yet moved. V4 signs in through Adobe IMS (FRAMEIO_AUTH_URL, default \(IMSAuth.defaultAuthURL)): FRAMEIO_TOKEN (an access token, used as is), or FRAMEIO_REFRESH_TOKEN + FRAMEIO_CLIENT_ID (+ FRAMEIO_CLIENT_SECRET), or FRAMEIO_CLIENT_ID + FRAMEIO_CLIENT_SECRET for server-to-server (FRAMEIO_SCOPES, default \(IMSAuth.defaultServerScopes)), or the sign-in `catalog login frameio` saved. v2 takes FRAMEIO_TOKEN.
+            Frame.io: FRAMEIO_API_URL (default \(FrameIOV4Client.defaultBaseURL)) ends in /v4 for Frame.io V4 or /v2 for accounts not yet moved. V4 \
+            signs in through Adobe IMS (FRAMEIO_AUTH_URL, default \(IMSAuth.defaultAuthURL)): FRAMEIO_TOKEN (an access token, used as is), or \
+            FRAMEIO_REFRESH_TOKEN + FRAMEIO_CLIENT_ID (+ FRAMEIO_CLIENT_SECRET), or FRAMEIO_CLIENT_ID + FRAMEIO_CLIENT_SECRET for server-to-server \
+            (FRAMEIO_SCOPES, default \(IMSAuth.defaultServerScopes)), or the sign-in `catalog login frameio` saved. v2 takes FRAMEIO_TOKEN.
 
-            Dash: DASH_TOKEN, or DASH_REFRESH_TOKEN + DASH_CLIENT_ID + DASH_CLIENT_SECRET (exchanged at DASH_AUTH_URL, default \(DashClient.defaultAuthURL)); DASH_API_URL (default \(DashClient.defaultBaseURL)).
+            Dash: DASH_TOKEN, or DASH_REFRESH_TOKEN + DASH_CLIENT_ID + DASH_CLIENT_SECRET (exchanged at DASH_AUTH_URL, default \
+            \(DashClient.defaultAuthURL)); DASH_API_URL (default \(DashClient.defaultBaseURL)).
 
-            Local: `catalog crawl local PATH…` scans folders (a camera card's or drive's root, or folders on it): every file's size, modification time and XXH64 (with --md5 also MD5, which Dash keeps), read once, files in parallel (--concurrency, default one per core). A file whose size, modification time and inode are unchanged keeps its digests, and one an ASC MHL history (ascmhl/) or MHL 1.1 list on the volume describes as it is (size, modification second) takes the list's (--rehash reads every file). Items are kept relative to the volume (its filesystem UUID or label, else the folder), so a card mounted elsewhere is the same volume and an unplugged one stays searchable; only what is under the scanned folders is replaced. Hidden and system files are left out (--include-hidden), links are not followed.
+            Local: `catalog crawl local PATH…` scans folders (a camera card's or drive's root, or folders on it): every file's size, modification \
+            time and XXH64 (with --md5 also MD5, which Dash keeps), read once, files in parallel (--concurrency, default one per core). A file whose \
+            size, modification time and inode are unchanged keeps its digests, and one an ASC MHL history (ascmhl/) or MHL 1.1 list on the volume \
+            describes as it is (size, modification second) takes the list's (--rehash reads every file). Items are kept relative to the volume (its \
+            filesystem UUID or label, else the folder), so a card mounted elsewhere is the same volume and an unplugged one stays searchable; only \
+            what is under the scanned folders is replaced. Hidden and system files are left out (--include-hidden), links are not followed.
 
             Nothing in the catalog changes until a crawl has read everything; a failed or interrupted crawl leaves the previous catalog searchable.
             """)
@@ -55,7 +66,10 @@ struct CrawlCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Pages fetched at once (default: CATALOG_CONCURRENCY, the config file's crawl.concurrency, else 8); local: files read at once (default: one per core)."
+            """
+            Pages fetched at once (default: CATALOG_CONCURRENCY, the config file's crawl.concurrency, else 8); local: files read at once \
+            (default: one per core).
+            """
     )
     var concurrency: Int?
 
@@ -76,7 +90,10 @@ struct CrawlCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "When stderr is not a terminal (a log, cron): a progress line this often (30s, 1m, 5m; 0 for none; default CATALOG_STATS, crawl.stats, else 1m). On a terminal the line is redrawn live.",
+            """
+            When stderr is not a terminal (a log, cron): a progress line this often (30s, 1m, 5m; 0 for none; default CATALOG_STATS, \
+            crawl.stats, else 1m). On a terminal the line is redrawn live.
+            """,
             valueName: "interval"))
     var stats: StatsInterval?
 
@@ -85,13 +102,19 @@ struct CrawlCommand: AsyncParsableCommand {
 
     @Flag(
         help: ArgumentHelp(
-            "Also fetch each new or changed file's thumbnail into a cache beside the catalog (<catalog>.thumbnails), for catalog serve to show offline (default: CATALOG_THUMBNAILS, crawl.thumbnails, else off)."
+            """
+            Also fetch each new or changed file's thumbnail into a cache beside the catalog (<catalog>.thumbnails), for catalog serve to show \
+            offline (default: CATALOG_THUMBNAILS, crawl.thumbnails, else off).
+            """
         ))
     var thumbnails = false
 
     @Option(
         help: ArgumentHelp(
-            "The most the thumbnail cache holds, e.g. 500MB or 2GiB; the oldest pictures go first (default: CATALOG_THUMBNAIL_CACHE_SIZE, crawl.thumbnail_cache_size, else 1GB).",
+            """
+            The most the thumbnail cache holds, e.g. 500MB or 2GiB; the oldest pictures go first (default: CATALOG_THUMBNAIL_CACHE_SIZE, \
+            crawl.thumbnail_cache_size, else 1GB).
+            """,
             valueName: "size"))
     var thumbnailCacheSize: ByteSize?
 
@@ -130,7 +153,10 @@ struct CrawlCommand: AsyncParsableCommand {
             guard !sources.isEmpty else {
                 throw ConfigurationError(
                     description:
-                        "no source is configured. Set FRAMEIO_TOKEN for Frame.io, and/or DASH_TOKEN (or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and DASH_CLIENT_SECRET) for Dash, then run the crawl again."
+                        """
+                        no source is configured. Set FRAMEIO_TOKEN for Frame.io, and/or DASH_TOKEN (or DASH_REFRESH_TOKEN with DASH_CLIENT_ID \
+                        and DASH_CLIENT_SECRET) for Dash, then run the crawl again.
+                        """
                 )
             }
         }
@@ -244,7 +270,10 @@ struct CrawlCommand: AsyncParsableCommand {
         if trimmed.hasSuffix("/v2") { return .v2 }
         throw ConfigurationError(
             description:
-                "'\(url)' names neither Frame.io API: \(name) must end in /v4 for Frame.io V4 (e.g. \(FrameIOV4Client.defaultBaseURL)) or /v2 for accounts not yet moved to V4 (e.g. \(FrameIOClient.defaultBaseURL)); the catalog was not touched."
+                """
+                '\(url)' names neither Frame.io API: \(name) must end in /v4 for Frame.io V4 (e.g. \(FrameIOV4Client.defaultBaseURL)) or /v2 \
+                for accounts not yet moved to V4 (e.g. \(FrameIOClient.defaultBaseURL)); the catalog was not touched.
+                """
         )
     }
 
@@ -261,7 +290,10 @@ struct CrawlCommand: AsyncParsableCommand {
             guard let clientID else {
                 throw ConfigurationError(
                     description:
-                        "FRAMEIO_REFRESH_TOKEN is set but FRAMEIO_CLIENT_ID is not. Set it to the client id of your Adobe Developer Console project (and FRAMEIO_CLIENT_SECRET for a confidential client), then run the crawl again; the catalog was not touched."
+                        """
+                        FRAMEIO_REFRESH_TOKEN is set but FRAMEIO_CLIENT_ID is not. Set it to the client id of your Adobe Developer Console \
+                        project (and FRAMEIO_CLIENT_SECRET for a confidential client), then run the crawl again; the catalog was not touched.
+                        """
                 )
             }
             return .refresh(clientID: clientID, clientSecret: clientSecret, refreshToken: refresh, authURL: authURL)
@@ -278,7 +310,11 @@ struct CrawlCommand: AsyncParsableCommand {
         }
         throw ConfigurationError(
             description:
-                "Frame.io V4 is not configured. Run `catalog login frameio` (with FRAMEIO_CLIENT_ID set), or set FRAMEIO_TOKEN to an access token, FRAMEIO_REFRESH_TOKEN with FRAMEIO_CLIENT_ID, or FRAMEIO_CLIENT_ID with FRAMEIO_CLIENT_SECRET, then run the crawl again; the catalog was not touched."
+                """
+                Frame.io V4 is not configured. Run `catalog login frameio` (with FRAMEIO_CLIENT_ID set), or set FRAMEIO_TOKEN to an access \
+                token, FRAMEIO_REFRESH_TOKEN with FRAMEIO_CLIENT_ID, or FRAMEIO_CLIENT_ID with FRAMEIO_CLIENT_SECRET, then run the crawl \
+                again; the catalog was not touched.
+                """
         )
     }
 
@@ -291,7 +327,10 @@ struct CrawlCommand: AsyncParsableCommand {
         guard value.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
             throw ConfigurationError(
                 description:
-                    "\(name) holds a line break, a control character, a space or a non-ASCII character, which no token has. Set it to the token alone (e.g. export \(name)=\"$(cat token.txt | tr -d '\\r\\n')\") and run the command again; the catalog was not touched."
+                    """
+                    \(name) holds a line break, a control character, a space or a non-ASCII character, which no token has. Set it to the token \
+                    alone (e.g. export \(name)=\"$(cat token.txt | tr -d '\\r\\n')\") and run the command again; the catalog was not touched.
+                    """
             )
         }
         return value
@@ -313,7 +352,10 @@ struct CrawlCommand: AsyncParsableCommand {
         guard let token = try Self.secret("FRAMEIO_TOKEN", in: environment) else {
             throw ConfigurationError(
                 description:
-                    "FRAMEIO_TOKEN is not set. Export a Frame.io developer token (https://developer.frame.io) as FRAMEIO_TOKEN and run the crawl again; the catalog was not touched."
+                    """
+                    FRAMEIO_TOKEN is not set. Export a Frame.io developer token (https://developer.frame.io) as FRAMEIO_TOKEN and run the \
+                    crawl again; the catalog was not touched.
+                    """
             )
         }
         let crawler = CrawlerFactory.frameIO(token: token, baseURL: baseURL, database: database, options: options, pageSize: pageSize, retry: retry)
@@ -333,7 +375,10 @@ struct CrawlCommand: AsyncParsableCommand {
             else {
                 throw ConfigurationError(
                     description:
-                        "DASH_REFRESH_TOKEN is set but DASH_CLIENT_ID or DASH_CLIENT_SECRET is not. Set both (from your Dash custom integration settings) and run the crawl again; the catalog was not touched."
+                        """
+                        DASH_REFRESH_TOKEN is set but DASH_CLIENT_ID or DASH_CLIENT_SECRET is not. Set both (from your Dash custom integration \
+                        settings) and run the crawl again; the catalog was not touched.
+                        """
                 )
             }
             let authURL = try Self.url(value("DASH_AUTH_URL"), default: DashClient.defaultAuthURL, name: "DASH_AUTH_URL")
@@ -341,7 +386,10 @@ struct CrawlCommand: AsyncParsableCommand {
         } else {
             throw ConfigurationError(
                 description:
-                    "Dash is not configured. Set DASH_TOKEN to a bearer token, or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and DASH_CLIENT_SECRET, and run the crawl again; the catalog was not touched."
+                    """
+                    Dash is not configured. Set DASH_TOKEN to a bearer token, or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and \
+                    DASH_CLIENT_SECRET, and run the crawl again; the catalog was not touched.
+                    """
             )
         }
         let baseURL = try Self.url(dashURL ?? value("DASH_API_URL"), default: DashClient.defaultBaseURL, name: "--dash-url or DASH_API_URL")
@@ -382,10 +430,13 @@ enum Summary {
         let (c, h) = (s.changes, s.http)
         let g = Count.grouped
         return
-            "\(report.source) \(report.mode): \(g(s.items)) items (\(g(c.added)) new, \(g(c.changed - c.moved)) changed, \(g(c.moved)) moved, \(g(c.deleted)) deleted, \(g(c.unchanged)) unchanged), "
-            + "\(g(h.requests)) requests (minimum \(g(report.minimumRequests))), \(g(h.retries)) retries, \(g(h.throttled)) throttled (429), "
-            + "\(h.rateLimitWaits) rate-limit waits, " + String(format: "%.1fs (store %.1fs)", report.elapsed, report.storeSeconds)
-            + (report.thumbnails.map(thumbnails) ?? "") + warnings(count: s.warningCount, kept: s.warnings)
+            """
+            \(report.source) \(report.mode): \(g(s.items)) items (\(g(c.added)) new, \(g(c.changed - c.moved)) changed, \(g(c.moved)) moved, \
+            \(g(c.deleted)) deleted, \(g(c.unchanged)) unchanged), 
+            """
+                + "\(g(h.requests)) requests (minimum \(g(report.minimumRequests))), \(g(h.retries)) retries, \(g(h.throttled)) throttled (429), "
+                + "\(h.rateLimitWaits) rate-limit waits, " + String(format: "%.1fs (store %.1fs)", report.elapsed, report.storeSeconds)
+                + (report.thumbnails.map(thumbnails) ?? "") + warnings(count: s.warningCount, kept: s.warnings)
     }
 
     /// `local scan: 2,000 files (20.0 GB) in 12 folders on 1 volume; 1,990 hashed (19.9 GB at 512.0 MB/s), 10 reused; …`.
@@ -400,20 +451,26 @@ enum Summary {
         if local.otherVolumes > 0 { left.append("\(g(local.otherVolumes)) other volumes") }
         if local.unreadable > 0 { left.append("\(g(local.unreadable)) unreadable") }
         return
-            "local scan: \(Count.of(local.files, "file")) (\(ByteCount.format(local.bytes))) in \(Count.of(local.folders, "folder")) on \(Count.of(local.volumes, "volume")); "
-            + "\(g(local.hashed)) hashed (\(ByteCount.format(local.hashedBytes))\(rate)), \(g(local.reused)) reused"
-            + (local.fromHashLists > 0 ? ", \(g(local.fromHashLists)) from hash lists" : "")
-            + (local.failed > 0 ? ", \(g(local.failed)) unreadable files" : "")
-            + (left.isEmpty ? "" : "; left out: " + left.joined(separator: ", "))
-            + "; \(g(c.added)) new, \(g(c.changed - c.moved)) changed, \(g(c.moved)) moved, \(g(c.deleted)) deleted, \(g(c.unchanged)) unchanged; "
-            + String(format: "%.1fs (store %.1fs)", report.elapsed, report.storeSeconds) + warnings(count: s.warningCount, kept: s.warnings)
+            """
+            local scan: \(Count.of(local.files, "file")) (\(ByteCount.format(local.bytes))) in \(Count.of(local.folders, "folder")) on \
+            \(Count.of(local.volumes, "volume")); 
+            """
+                + "\(g(local.hashed)) hashed (\(ByteCount.format(local.hashedBytes))\(rate)), \(g(local.reused)) reused"
+                + (local.fromHashLists > 0 ? ", \(g(local.fromHashLists)) from hash lists" : "")
+                + (local.failed > 0 ? ", \(g(local.failed)) unreadable files" : "")
+                + (left.isEmpty ? "" : "; left out: " + left.joined(separator: ", "))
+                + "; \(g(c.added)) new, \(g(c.changed - c.moved)) changed, \(g(c.moved)) moved, \(g(c.deleted)) deleted, \(g(c.unchanged)) unchanged; "
+                + String(format: "%.1fs (store %.1fs)", report.elapsed, report.storeSeconds) + warnings(count: s.warningCount, kept: s.warnings)
     }
 
     /// `, thumbnails: N fetched, N current, N failed, N evicted (cache N pictures, N MB)`.
     static func thumbnails(_ t: ThumbnailCounts) -> String {
         let g = Count.grouped
         return
-            ", thumbnails: \(g(t.fetched)) fetched, \(g(t.current)) current, \(g(t.failed)) failed, \(g(t.evicted)) evicted (cache \(g(t.files)) pictures, \(ByteCount.format(t.bytes)))"
+            """
+            , thumbnails: \(g(t.fetched)) fetched, \(g(t.current)) current, \(g(t.failed)) failed, \(g(t.evicted)) evicted (cache \
+            \(g(t.files)) pictures, \(ByteCount.format(t.bytes)))
+            """
     }
 
     /// `, N warnings` and the first few, one per line (the rest are in `catalog status`).

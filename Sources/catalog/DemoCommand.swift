@@ -27,7 +27,10 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Also write a camera card (A002) to this new folder, some of its files uploaded to the sandbox's Dash and Frame.io V4, and run catalog where on it.",
+            """
+            Also write a camera card (A002) to this new folder, some of its files uploaded to the sandbox's Dash and Frame.io V4, and run \
+            catalog where on it.
+            """,
             valueName: "folder"), completion: .directory)
     var card: String?
 

@@ -37,7 +37,10 @@ struct DupesCommand: AsyncParsableCommand {
         commandName: "dupes",
         abstract: "List groups of files with the same content (XXH64 for Frame.io, MD5 for Dash), most wasted bytes first.",
         discussion: """
-            Each group gives its copies' paths, the size of one copy and the wasted bytes (size × (places − 1)); versions inside one version stack count as one place. An item carrying both digests joins groups across sources. The summary line goes to standard error for json, ndjson and csv. Formats: docs/reports.md.
+            Each group gives its copies' paths, the size of one copy and the wasted bytes (size × (places − 1)); \
+            versions inside one version stack \
+            count as one place. An item carrying both digests joins groups across sources. The summary line goes to standard error for json, ndjson \
+            and csv. Formats: docs/reports.md.
             """)
 
     @OptionGroup var global: GlobalOptions

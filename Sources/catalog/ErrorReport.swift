@@ -48,15 +48,25 @@ extension Remedy {
         case .writeAQuery:
             "See `catalog search --help`."
         case .credentials(.frameIOV4, signIn: false):
-            "Sign in again with `catalog login frameio`, or set FRAMEIO_REFRESH_TOKEN with FRAMEIO_CLIENT_ID (and FRAMEIO_CLIENT_SECRET), or a fresh FRAMEIO_TOKEN from the Adobe Developer Console, then run the crawl again. (A v2 developer token works only for an account not yet moved to V4: set FRAMEIO_API_URL=https://api.frame.io/v2 for it.)"
+            """
+            Sign in again with `catalog login frameio`, or set FRAMEIO_REFRESH_TOKEN with FRAMEIO_CLIENT_ID (and FRAMEIO_CLIENT_SECRET), or a \
+            fresh FRAMEIO_TOKEN from the Adobe Developer Console, then run the crawl again. (A v2 developer token works only for an account \
+            not yet moved to V4: set FRAMEIO_API_URL=https://api.frame.io/v2 for it.)
+            """
         case .credentials(.frameIOV4, signIn: true):
-            "Run `catalog login frameio` to sign in again (or set a new FRAMEIO_REFRESH_TOKEN, or FRAMEIO_CLIENT_ID with FRAMEIO_CLIENT_SECRET for a server-to-server credential), then run the crawl again."
+            """
+            Run `catalog login frameio` to sign in again (or set a new FRAMEIO_REFRESH_TOKEN, or FRAMEIO_CLIENT_ID with FRAMEIO_CLIENT_SECRET \
+            for a server-to-server credential), then run the crawl again.
+            """
         case .credentials(.frameIOV2, _):
             "Set FRAMEIO_TOKEN to a valid Frame.io developer or OAuth token (https://developer.frame.io), then run the crawl again."
         case .credentials(.dash, signIn: false):
             "Set DASH_TOKEN to a valid bearer token, or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and DASH_CLIENT_SECRET, then run the crawl again."
         case .credentials(.dash, signIn: true):
-            "The refresh token, client id or client secret was refused: sign in again to get a new DASH_REFRESH_TOKEN (or set DASH_TOKEN), then run the crawl again."
+            """
+            The refresh token, client id or client secret was refused: sign in again to get a new DASH_REFRESH_TOKEN (or set DASH_TOKEN), then \
+            run the crawl again.
+            """
         }
     }
 }

@@ -10,7 +10,9 @@ struct ExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Write a report — inventory (every item), search QUERY, dupes or changes — as NDJSON, JSON or CSV.",
         discussion: """
-            Examples: `catalog export inventory --format csv -o inventory.csv`, `catalog export search 'kind:file size:>1GB' --format json`, `catalog export dupes --min-size 100MB`, `catalog export changes --since 12`. Inventory, search and changes stream in constant memory. With --output the file is written to a temporary name and renamed when complete. Columns and keys: docs/reports.md.
+            Examples: `catalog export inventory --format csv -o inventory.csv`, `catalog export search 'kind:file size:>1GB' --format json`, \
+            `catalog export dupes --min-size 100MB`, `catalog export changes --since 12`. Inventory, search and changes stream in constant memory. \
+            With --output the file is written to a temporary name and renamed when complete. Columns and keys: docs/reports.md.
             """)
 
     enum Report: String, ExpressibleByArgument, CaseIterable {

@@ -11,7 +11,8 @@ struct FieldsCommand: AsyncParsableCommand {
         commandName: "fields",
         abstract: "List the custom fields (Dash, Frame.io V4): type, options, and how many items hold each value; or one field's values.",
         discussion: """
-            Each field's name is a search filter (`"Review Status":Approved`, `Brand:Acme`). The table shows each field's most used values; json gives every field with all its options and values; csv one row per field and value (options no item holds have a count of 0).
+            Each field's name is a search filter (`"Review Status":Approved`, `Brand:Acme`). The table shows each field's most used values; json \
+            gives every field with all its options and values; csv one row per field and value (options no item holds have a count of 0).
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -44,8 +44,11 @@ struct ItemAmbiguous: Error, CatalogFailure, CustomStringConvertible {
         let shown = candidates.prefix(10).map { "\n  \($0.source.rawValue) \(TerminalText.sanitize($0.id))  \(TerminalText.sanitize($0.path))" }
             .joined()
         return
-            "\(candidates.count > 10 ? "more than 10" : String(candidates.count)) items \(by) '\(TerminalText.sanitize(reference))'; give one's id or path:"
-            + shown
+            """
+            \(candidates.count > 10 ? "more than 10" : String(candidates.count)) items \(by) '\(TerminalText.sanitize(reference))'; give one's \
+            id or path:
+            """
+                + shown
     }
 }
 

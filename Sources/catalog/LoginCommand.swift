@@ -17,7 +17,12 @@ struct LoginCommand: AsyncParsableCommand {
         commandName: "login",
         abstract: "Sign in to Frame.io V4 (Adobe IMS) and keep the refresh token for crawls.",
         discussion: """
-            Needs FRAMEIO_CLIENT_ID (the client id of your Adobe Developer Console project, whose redirect URI allows http://127.0.0.1), and FRAMEIO_CLIENT_SECRET for a confidential client. Prints a URL to open in a browser; after you sign in, the browser is sent back to a listener on 127.0.0.1 and the sign-in completes by itself. On a machine without a browser, open the URL elsewhere and paste the address you were sent to (or its code) here. FRAMEIO_AUTH_URL (default \(IMSAuth.defaultAuthURL)) and FRAMEIO_SCOPES (default \(IMSAuth.defaultUserScopes)) change where and what it asks. The refresh token is written to the credentials file ($CATALOG_CREDENTIALS, else ~/.config/catalog/credentials.json), never printed.
+            Needs FRAMEIO_CLIENT_ID (the client id of your Adobe Developer Console project, whose redirect URI allows http://127.0.0.1), and \
+            FRAMEIO_CLIENT_SECRET for a confidential client. Prints a URL to open in a browser; after you sign in, the browser is sent back to a \
+            listener on 127.0.0.1 and the sign-in completes by itself. On a machine without a browser, open the URL elsewhere and paste the address \
+            you were sent to (or its code) here. FRAMEIO_AUTH_URL (default \(IMSAuth.defaultAuthURL)) and FRAMEIO_SCOPES (default \
+            \(IMSAuth.defaultUserScopes)) change where and what it asks. The refresh token is written to the credentials file ($CATALOG_CREDENTIALS, \
+            else ~/.config/catalog/credentials.json), never printed.
             """)
 
     @Argument(help: "The service to sign in to: frameio.")
@@ -45,7 +50,10 @@ struct LoginCommand: AsyncParsableCommand {
         guard let clientID = try CrawlCommand.secret("FRAMEIO_CLIENT_ID", in: environment) else {
             throw ConfigurationError(
                 description:
-                    "FRAMEIO_CLIENT_ID is not set. Set it to the client id of your Adobe Developer Console project (with a redirect URI allowing http://127.0.0.1) and run `catalog login frameio` again."
+                    """
+                    FRAMEIO_CLIENT_ID is not set. Set it to the client id of your Adobe Developer Console project (with a redirect URI \
+                    allowing http://127.0.0.1) and run `catalog login frameio` again.
+                    """
             )
         }
         let clientSecret = try CrawlCommand.secret("FRAMEIO_CLIENT_SECRET", in: environment)
@@ -99,7 +107,10 @@ struct LoginCommand: AsyncParsableCommand {
             var text = "Open this address in a browser and sign in to Frame.io:\n\n  \(url)\n\n"
             if let listening {
                 text +=
-                    "Waiting for the browser to come back to \(listening) … (on a machine without a browser, paste the address you were sent to, or its code, and press Enter)\n"
+                    """
+                    Waiting for the browser to come back to \(listening) … (on a machine without a browser, paste the address you were sent \
+                    to, or its code, and press Enter)\n
+                    """
             } else {
                 text += "Then paste the address the browser was sent to (it may not load; that is fine), or its code, and press Enter:\n"
             }
@@ -120,7 +131,10 @@ struct LoginCommand: AsyncParsableCommand {
             try await exchange(answer.code, answer.redirect)
             if !quiet {
                 Terminal.output(
-                    "Signed in to Frame.io through Adobe IMS. The refresh token is kept in \(credentials.path) (readable by you alone); `catalog crawl frameio` uses it."
+                    """
+                    Signed in to Frame.io through Adobe IMS. The refresh token is kept in \(credentials.path) (readable by you alone); \
+                    `catalog crawl frameio` uses it.
+                    """
                 )
             }
             Foundation.exit(0)

@@ -10,7 +10,8 @@ struct LsCommand: AsyncParsableCommand {
         commandName: "ls",
         abstract: "List what the catalog holds in a folder, like ls.",
         discussion: """
-            PATH is a path as search shows it (`catalog ls "Northlight Studio/Post Production"`); without one, the top: Frame.io accounts and Dash's top folders. Folders end in /. Dash folders exist only in assets' paths, so they are listed from those.
+            PATH is a path as search shows it (`catalog ls "Northlight Studio/Post Production"`); without one, the top: Frame.io accounts and Dash's \
+            top folders. Folders end in /. Dash folders exist only in assets' paths, so they are listed from those.
             """)
 
     @OptionGroup var global: GlobalOptions

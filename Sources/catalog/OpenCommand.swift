@@ -9,7 +9,9 @@ struct OpenCommand: AsyncParsableCommand {
         commandName: "open",
         abstract: "Open an item's page in the Frame.io or Dash web app (or print its address).",
         discussion: """
-            The address is printed on stdout and, where a desktop is available ($BROWSER, or xdg-open with a display, or macOS's open), opened in the browser. Frame.io V4 items carry their address; v2 addresses are made from ids. Dash's API names none: set DASH_ASSET_URL to an asset page's address with {id} where the id goes (e.g. https://acme.dash.app/asset/{id}).
+            The address is printed on stdout and, where a desktop is available ($BROWSER, or xdg-open with a display, or macOS's open), opened in \
+            the browser. Frame.io V4 items carry their address; v2 addresses are made from ids. Dash's API names none: set DASH_ASSET_URL to an \
+            asset page's address with {id} where the id goes (e.g. https://acme.dash.app/asset/{id}).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -77,7 +79,10 @@ struct NoWebPage: Error, CatalogFailure, CustomStringConvertible {
     var description: String {
         if item.source == .dash && !dashConfigured {
             return
-                "Dash's API gives no web address for its assets. Set DASH_ASSET_URL to the address of an asset page with {id} where the id goes (open an asset in Dash and copy the address bar, e.g. https://acme.dash.app/asset/{id})."
+                """
+                Dash's API gives no web address for its assets. Set DASH_ASSET_URL to the address of an asset page with {id} where the id goes \
+                (open an asset in Dash and copy the address bar, e.g. https://acme.dash.app/asset/{id}).
+                """
         }
         return
             "\(item.kind.displayName) '\(TerminalText.sanitize(item.name))' has no page of its own in the \(item.source.displayName) web app."

@@ -59,7 +59,10 @@ struct SandboxOptions: ParsableArguments {
 
     @Flag(
         help:
-            "Limit endpoints as the Frame.io v2 reference documents: children 40 a minute, asset reads 5 a second, search 200 a minute (each its own bucket)."
+            """
+            Limit endpoints as the Frame.io v2 reference documents: children 40 a minute, asset reads 5 a second, search 200 a minute (each \
+            its own bucket).
+            """
     )
     var serviceRateLimits = false
 
@@ -84,7 +87,10 @@ struct SandboxOptions: ParsableArguments {
     @Option(
         name: .customLong("fault"),
         help: ArgumentHelp(
-            "Inject a fault into this fraction of requests (repeatable), e.g. truncated=0.05. Faults: \(SandboxFault.allCases.map(\.rawValue).joined(separator: ", ")).",
+            """
+            Inject a fault into this fraction of requests (repeatable), e.g. truncated=0.05. Faults: \
+            \(SandboxFault.allCases.map(\.rawValue).joined(separator: ", ")).
+            """,
             valueName: "name=rate"))
     var faults: [String] = []
 
@@ -105,7 +111,10 @@ struct SandboxOptions: ParsableArguments {
         for text in faults {
             guard let (fault, rate) = SandboxFault.parse(text) else {
                 throw ValidationError(
-                    "--fault \(text): expected NAME=RATE with a rate from 0 to 1 and NAME one of \(SandboxFault.allCases.map(\.rawValue).joined(separator: ", "))"
+                    """
+                    --fault \(text): expected NAME=RATE with a rate from 0 to 1 and NAME one of \
+                    \(SandboxFault.allCases.map(\.rawValue).joined(separator: ", "))
+                    """
                 )
             }
             parsed[fault] = rate

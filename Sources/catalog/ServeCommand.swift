@@ -11,7 +11,11 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Browse and search the catalog in a web browser (read-only).",
         discussion: """
-            Serves search (the same query language, with facets), item pages, a folder browser, duplicates, changes and status at http://127.0.0.1:8420, and their JSON under /api (/api/openapi.json). The catalog is opened read-only: serve runs while crawls write. Listening on another address needs a token (--token or CATALOG_SERVE_TOKEN), which every request must carry (Authorization: Bearer TOKEN, or the token as the password a browser asks for). Without a token, only requests addressed to loopback (127.0.0.1, localhost, [::1]) or a name given with --allow-host are answered: a web page whose domain resolves to 127.0.0.1 cannot read the catalog.
+            Serves search (the same query language, with facets), item pages, a folder browser, duplicates, changes and status at \
+            http://127.0.0.1:8420, and their JSON under /api (/api/openapi.json). The catalog is opened read-only: serve runs while crawls write. \
+            Listening on another address needs a token (--token or CATALOG_SERVE_TOKEN), which every request must carry (Authorization: Bearer \
+            TOKEN, or the token as the password a browser asks for). Without a token, only requests addressed to loopback (127.0.0.1, localhost, \
+            [::1]) or a name given with --allow-host are answered: a web page whose domain resolves to 127.0.0.1 cannot read the catalog.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -45,7 +49,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard token != nil || CatalogServer.isLoopback(host) else {
             throw ConfigurationError(
                 description:
-                    "serving on \(host) would show the catalog to anyone who can reach it. Give a token (--token or CATALOG_SERVE_TOKEN) that every request must carry, or serve on 127.0.0.1."
+                    """
+                    serving on \(host) would show the catalog to anyone who can reach it. Give a token (--token or CATALOG_SERVE_TOKEN) that \
+                    every request must carry, or serve on 127.0.0.1.
+                    """
             )
         }
         if let token, token.count < 16 || token.unicodeScalars.contains(where: { !(0x21...0x7E).contains($0.value) }) {

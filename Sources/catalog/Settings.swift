@@ -114,13 +114,20 @@ struct Settings: Sendable {
                 if secret {
                     throw ConfigurationError(
                         description:
-                            "the config file \(path) holds \(name), a secret. Secrets stay out of config files: set it in the environment, or sign in with `catalog login frameio` (the credentials file is 0600). Remove it from the file."
+                            """
+                            the config file \(path) holds \(name), a secret. Secrets stay out of config files: set it in the environment, or \
+                            sign in with `catalog login frameio` (the credentials file is 0600). Remove it from the file.
+                            """
                     )
                 }
                 let close = Suggestions.closest(to: name, among: keys.map(\.name))
                 throw ConfigurationError(
                     description:
-                        "the config file \(path) has an unknown setting '\(TerminalText.sanitize(name))'.\(close.isEmpty ? "" : " Did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))?") Settings: \(keys.map(\.name).joined(separator: ", "))."
+                        """
+                        the config file \(path) has an unknown setting \
+                        '\(TerminalText.sanitize(name))'.\(close.isEmpty ? "" : " Did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))?") \
+                        Settings: \(keys.map(\.name).joined(separator: ", ")).
+                        """
                 )
             }
             values[key.variable] = value.text

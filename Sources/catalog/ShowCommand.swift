@@ -10,7 +10,10 @@ struct ShowCommand: AsyncParsableCommand {
         commandName: "show",
         abstract: "Show every field of one item, its versions, its duplicates and its history.",
         discussion: """
-            ID|PATH is the item's id or its whole path, as search shows them (`catalog search clip --format json`). An id or path found in both sources shows both; --source chooses. JSON: {"version":1,"report":"show","items":[{"item":{…},"versions":[…],"same_content":[…],"changes":[…]}]} with the item keys of docs/reports.md.
+            ID|PATH is the item's id or its whole path, as search shows them (`catalog search clip --format json`). An id or path found in both \
+            sources shows both; --source chooses. JSON: \
+            {"version":1,"report":"show","items":[{"item":{…},"versions":[…],"same_content":[…],"changes":[…]}]} with the item keys of \
+            docs/reports.md.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -89,7 +92,10 @@ struct ShowCommand: AsyncParsableCommand {
             if !versions.isEmpty {
                 lines.append("  versions (\(versions.count), newest first)")
                 lines += versions.map { version in
-                    "    \(version.id == item.id ? "▸ " : "  ")\(clean(version.name))  \(version.size.map(ByteCount.format) ?? "")  \(version.createdAt.map { String(Timestamp.format($0).prefix(10)) } ?? "")"
+                    """
+                        \(version.id == item.id ? "▸ " : "  ")\(clean(version.name))  \(version.size.map(ByteCount.format) ?? "")  \
+                    \(version.createdAt.map { String(Timestamp.format($0).prefix(10)) } ?? "")
+                    """
                 }
             }
             if !sameContent.isEmpty {

@@ -32,7 +32,10 @@ struct StatusCommand: AsyncParsableCommand {
             let scanned = status.scannedAt.map { RelativeTime.since(Timestamp.format($0), now: now) } ?? "never"
             let place = status.online ? "online at \(TerminalText.sanitize(status.mountedAt ?? "?"))" : "offline"
             return [
-                "  volume \(TerminalText.sanitize(entry.volume.name)) (\(TerminalText.sanitize(entry.volume.id))): \(Count.of(entry.files, "file")), \(ByteCount.format(entry.bytes))",
+                """
+                  volume \(TerminalText.sanitize(entry.volume.name)) (\(TerminalText.sanitize(entry.volume.id))): \
+                \(Count.of(entry.files, "file")), \(ByteCount.format(entry.bytes))
+                """,
                 "    \(place); scanned \(scanned)",
             ]
         }
@@ -69,7 +72,10 @@ struct StatusCommand: AsyncParsableCommand {
         }
         if let last = status.lastAttempt, last.status != .complete {
             lines.append(
-                "  latest crawl #\(last.id) \(last.status) \(RelativeTime.since(last.finishedAt ?? last.startedAt, now: now))\(last.error.map { ": \($0)" } ?? "")"
+                """
+                  latest crawl #\(last.id) \(last.status) \
+                \(RelativeTime.since(last.finishedAt ?? last.startedAt, now: now))\(last.error.map { ": \($0)" } ?? "")
+                """
             )
         }
         return lines

@@ -14,11 +14,19 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Read every file under a folder again and compare it with its hash lists and the catalog.",
         discussion: """
-            Every file under PATH is read (XXH64, and whatever else a record gives it in: MD5, SHA-1, XXH3, XXH128, C4) and held against the folder's hash lists (ASC MHL ascmhl/ histories, MHL 1.1 .mhl files) and what `catalog crawl local` last recorded for it. Each file is verified, mismatched (a record says X, the file is Y), missing (on record, not on the volume), new (on no record) or unreadable.
+            Every file under PATH is read (XXH64, and whatever else a record gives it in: MD5, SHA-1, XXH3, XXH128, C4) and held against the \
+            folder's hash lists (ASC MHL ascmhl/ histories, MHL 1.1 .mhl files) and what `catalog crawl local` last recorded for it. Each file is \
+            verified, mismatched (a record says X, the file is Y), missing (on record, not on the volume), new (on no record) or unreadable.
 
-            With --seal, a new ASC MHL generation is then written for PATH (its ascmhl/ folder, created if need be), which the reference tool (ascmhl) verifies. A subfolder with a history of its own gets its own generation, which PATH's names by reference, as ascmhl does; directory hashes are recorded as ascmhl computes them.
+            With --seal, a new ASC MHL generation is then written for PATH (its ascmhl/ folder, created if need be), which the reference tool \
+            (ascmhl) verifies. A subfolder with a history of its own gets its own generation, which PATH's names by reference, as ascmhl does; \
+            directory hashes are recorded as ascmhl computes them.
 
-            A one-line verdict goes to standard error. Exit 0 only when nothing mismatched, went missing or could not be read (hash lists included) and something was held against a record (every file new: 1, unless --seal starts their history); else 1. Hidden files a record names are verified; other hidden files are left out unless --include-hidden. As with ascmhl, links to files are followed and what a history's ignore patterns name is left out. Without a catalog (none at --db or the default place), only the hash lists are used. Formats: docs/reports.md.
+            A one-line verdict goes to standard error. Exit 0 only when nothing mismatched, went missing or could not be read (hash lists included) \
+            and something was held against a record (every file new: 1, unless --seal starts their history); else 1. Hidden files a record names are \
+            verified; other hidden files are left out unless --include-hidden. As with ascmhl, links to files are followed and what a history's \
+            ignore patterns name is left out. Without a catalog (none at --db or the default place), only the hash lists are used. Formats: \
+            docs/reports.md.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -28,7 +36,10 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @Flag(
         help:
-            "Then write a new ASC MHL generation for PATH (PATH/ascmhl/): every file's XXH64, verified, failed (it differs from the history) or original; hidden files included, .DS_Store left out, as ascmhl does."
+            """
+            Then write a new ASC MHL generation for PATH (PATH/ascmhl/): every file's XXH64, verified, failed (it differs from the history) or \
+            original; hidden files included, .DS_Store left out, as ascmhl does.
+            """
     )
     var seal = false
 
@@ -80,15 +91,21 @@ struct VerifyCommand: AsyncParsableCommand {
             if !unread.isEmpty {
                 throw ASCMHLWriter.Failure(
                     reason:
-                        "\(unread.count == 1 ? "1 file or folder" : "\(Count.grouped(unread.count)) files or folders") could not be read, and a new generation would leave \(unread.count == 1 ? "it" : "them") out: "
-                        + unread.prefix(3).map { TerminalText.sanitize($0) }.joined(separator: ", ") + (unread.count > 3 ? ", …" : "")
-                        + "; nothing was written")
+                        """
+                        \(unread.count == 1 ? "1 file or folder" : "\(Count.grouped(unread.count)) files or folders") could not be read, and a \
+                        new generation would leave \(unread.count == 1 ? "it" : "them") out: 
+                        """
+                            + unread.prefix(3).map { TerminalText.sanitize($0) }.joined(separator: ", ") + (unread.count > 3 ? ", …" : "")
+                            + "; nothing was written")
             }
             // Nor while a hash list could not be read: what it holds was not checked.
             if !outcome.unusableLists.isEmpty {
                 throw ASCMHLWriter.Failure(
                     reason:
-                        "\(Count.of(outcome.unusableLists.count, "hash list")) could not be read, so the files were not all checked; nothing was written"
+                        """
+                        \(Count.of(outcome.unusableLists.count, "hash list")) could not be read, so the files were not all checked; nothing \
+                        was written
+                        """
                 )
             }
             let sealed = files.compactMap { file -> ASCMHLWriter.File? in

@@ -13,11 +13,16 @@ struct WhereCommand: AsyncParsableCommand {
         commandName: "where",
         abstract: "Is every file under a folder (a card, a drive) already in Frame.io or Dash?",
         discussion: """
-            For every file under PATH: where the same content is catalogued. Exact: Frame.io v2 by XXH64, Dash by MD5. Probable: Frame.io V4 keeps no checksum, so the same name and size. Pending: a Frame.io v2 file of that name and size whose checksum is not computed yet. Missing: none of these.
+            For every file under PATH: where the same content is catalogued. Exact: Frame.io v2 by XXH64, Dash by MD5. Probable: Frame.io V4 keeps \
+            no checksum, so the same name and size. Pending: a Frame.io v2 file of that name and size whose checksum is not computed yet. Missing: \
+            none of these.
 
-            Digests come from the catalog for files `catalog crawl local` scanned and that are unchanged (size, modification time, inode), or from a hash list on the volume (ASC MHL ascmhl/, MHL 1.1 .mhl) that describes the file as it is; other files are read (XXH64, and MD5 when the catalog holds Dash), several at once. The hash lists themselves are not checked.
+            Digests come from the catalog for files `catalog crawl local` scanned and that are unchanged (size, modification time, inode), or from a \
+            hash list on the volume (ASC MHL ascmhl/, MHL 1.1 .mhl) that describes the file as it is; other files are read (XXH64, and MD5 when the \
+            catalog holds Dash), several at once. The hash lists themselves are not checked.
 
-            A one-line verdict goes to standard error. Exit 0 only when every file has an exact copy (with --allow-probable, an exact or probable one), else 1 (an empty folder too): scriptable before wiping a card. Formats: docs/reports.md.
+            A one-line verdict goes to standard error. Exit 0 only when every file has an exact copy (with --allow-probable, an exact or probable \
+            one), else 1 (an empty folder too): scriptable before wiping a card. Formats: docs/reports.md.
             """)
 
     @OptionGroup var global: GlobalOptions

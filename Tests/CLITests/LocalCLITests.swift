@@ -391,7 +391,10 @@ import Testing
         #expect(safe.status == 0, "\(safe.stderr)")
         #expect(
             safe.stderr.contains(
-                "3 of 3 files are in Frame.io or Dash: 3 exact; 1 hidden or system file left out (CLIPS/.DS_Store; --include-hidden checks them); digests of "
+                """
+                3 of 3 files are in Frame.io or Dash: 3 exact; 1 hidden or system file left out (CLIPS/.DS_Store; --include-hidden checks \
+                them); digests of 
+                """
             ), "\(safe.stderr)")
         // A clip damaged in place: same size, same time.
         let damaged = card + "/CLIPS/D001C002.mov"

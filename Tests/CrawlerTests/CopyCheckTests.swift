@@ -61,7 +61,10 @@ import Testing
         #expect(totals.exact == 2 && totals.pending == 1 && totals.missing == 2 && !totals.allSafe(acceptingProbable: true))
         #expect(
             CopyCheckWriter.verdict(totals)
-                == "2 of 5 files are in Frame.io or Dash: 2 exact; 1 pending (still uploading, or checksum not yet computed): CLIPS/A001C003.mov; 2 missing: CLIPS/A001C004.mov (its Frame.io copy differs), CLIPS/A001C005.mov"
+                == """
+                2 of 5 files are in Frame.io or Dash: 2 exact; 1 pending (still uploading, or checksum not yet computed): CLIPS/A001C003.mov; \
+                2 missing: CLIPS/A001C004.mov (its Frame.io copy differs), CLIPS/A001C005.mov
+                """
         )
         #expect(String(decoding: lines, as: UTF8.self).split(whereSeparator: \.isNewline).count == 6)
         // The same catalogue read through Frame.io V4 (no checksums): name and size are a probable copy.
@@ -127,7 +130,10 @@ import Testing
         #expect(!totals.allSafe(acceptingProbable: true))
         #expect(
             CopyCheckWriter.verdict(totals, acceptingProbable: true)
-                == "0 of 3 files are in Frame.io or Dash; 1 pending (still uploading, or checksum not yet computed): A003C003.mov; 2 missing: A003C001.mov (its Dash asset is in the bin (BINNED)), A003C002.mov (its Dash asset is not live (STAGED))"
+                == """
+                0 of 3 files are in Frame.io or Dash; 1 pending (still uploading, or checksum not yet computed): A003C003.mov; 2 missing: \
+                A003C001.mov (its Dash asset is in the bin (BINNED)), A003C002.mov (its Dash asset is not live (STAGED))
+                """
         )
         // Live again, but of another size: still not a copy of this file.
         let live = try CatalogDatabase(path: try temporaryDatabasePath())
@@ -165,7 +171,10 @@ import Testing
         totals.exact = 1
         #expect(
             CopyCheckWriter.verdict(totals)
-                == "1 of 1 file is in Frame.io or Dash: 1 exact; 1 hidden or system file left out (CLIPS/.DS_Store; --include-hidden checks them); digests of 2 files from the hash lists on the volume, not read now (--rehash reads every file)"
+                == """
+                1 of 1 file is in Frame.io or Dash: 1 exact; 1 hidden or system file left out (CLIPS/.DS_Store; --include-hidden checks them); \
+                digests of 2 files from the hash lists on the volume, not read now (--rehash reads every file)
+                """
         )
     }
 

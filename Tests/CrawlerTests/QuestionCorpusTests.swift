@@ -207,7 +207,10 @@ import Testing
             let found = try database.search(query, order: .path, limit: 100_000).map { "\($0.source.rawValue):\($0.id)" }
             #expect(
                 Set(found) == expected,
-                "\(text): \(found.count) found, \(expected.count) expected; missing \(expected.subtracting(found).prefix(3)), extra \(Set(found).subtracting(expected).prefix(3))"
+                """
+                \(text): \(found.count) found, \(expected.count) expected; missing \(expected.subtracting(found).prefix(3)), extra \
+                \(Set(found).subtracting(expected).prefix(3))
+                """
             )
             #expect(found.count == Set(found).count, "\(text): an item listed twice")
             let counted = try database.count(query, cap: 1_000_000, budget: .seconds(60))

@@ -178,7 +178,10 @@ final class RawHTTPServer: @unchecked Sendable {
                 // To another origin, keeping the method and body (a 307).
                 RawHTTPServer.write(
                     fd,
-                    "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:\(other.port)/steal\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+                    """
+                    HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:\(other.port)/steal\r\nConnection: close\r\nContent-Length: \
+                    0\r\n\r\n
+                    """
                 )
             }
         }

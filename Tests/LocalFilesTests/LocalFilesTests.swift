@@ -217,7 +217,10 @@ func scratchFolder() throws -> String {
             text += "  </hashes>\n</hashlist>\n"
             try text.write(toFile: folder + "/ascmhl/" + name, atomically: true, encoding: .utf8)
             chain +=
-                "  <hashlist sequencenr=\"\(index + 1)\">\n    <path>\(name)</path>\n    <c4>\(ASCMHLWriter.c4(of: Data(text.utf8)))</c4>\n  </hashlist>\n"
+                """
+                  <hashlist sequencenr=\"\(index + 1)\">\n    <path>\(name)</path>\n    <c4>\(ASCMHLWriter.c4(of: Data(text.utf8)))</c4>\n  \
+                </hashlist>\n
+                """
         }
         try (chain + "</ascmhldirectory>\n").write(toFile: folder + "/ascmhl/ascmhl_chain.xml", atomically: true, encoding: .utf8)
     }
@@ -414,7 +417,10 @@ extension IgnorePatternTests {
         try FileManager.default.createDirectory(atPath: folder + "/ascmhl", withIntermediateDirectories: true)
         let patterns = (0..<1_000_000).map { "<pattern>take_\($0).tmp</pattern>" }.joined()
         let text =
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hashlist version=\"2.0\" xmlns=\"urn:ASC:MHL:v2.0\">\n<processinfo><ignore>\(patterns)</ignore></processinfo>\n"
+            """
+            <?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hashlist version=\"2.0\" \
+            xmlns=\"urn:ASC:MHL:v2.0\">\n<processinfo><ignore>\(patterns)</ignore></processinfo>\n
+            """
             + "<hashes><hash><path size=\"4\" lastmodificationdate=\"2026-11-30T10:00:00+00:00\">clip.mov</path>"
             + "<xxh64 action=\"original\">aaaaaaaaaaaaaaaa</xxh64></hash></hashes>\n</hashlist>\n"
         #expect(text.utf8.count > 20_000_000)

@@ -35,7 +35,10 @@ public enum SearchQueryError: CatalogFailure, Sendable, Equatable {
             return text
         case .tooLong(let length, let maximum):
             return
-                "the query is \(length) characters long, more than the \(maximum) accepted. Search for fewer words: a few distinctive ones find as much."
+                """
+                the query is \(length) characters long, more than the \(maximum) accepted. Search for fewer words: a few distinctive ones find \
+                as much.
+                """
         case .unknownValue(let field, let value, let suggestions):
             var text = "\(Self.quoted(field)) has no option '\(value)', so nothing could match."
             if !suggestions.isEmpty { text += " Did you mean \(suggestions.map { "'\($0)'" }.joined(separator: " or "))?" }

@@ -451,7 +451,11 @@ public struct SearchQueryParser: Sendable {
             throw .invalidValue(
                 filter: field.name, value: value,
                 expected:
-                    "a value (\(field.name) holds \(field.kind == .options ? "options" : field.kind == .people ? "people" : field.kind == .toggle ? "true or false" : "text"), so it cannot be compared; comparisons work on number and date fields)"
+                    """
+                    a value (\(field.name) holds \
+                    \(field.kind == .options ? "options" : field.kind == .people ? "people" : field.kind == .toggle ? "true or false" : "text"), \
+                    so it cannot be compared; comparisons work on number and date fields)
+                    """
             )
         }
     }
