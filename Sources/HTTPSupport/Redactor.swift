@@ -41,7 +41,9 @@ public struct Redactor: Sendable {
     nonisolated(unsafe) private static let shapes: [NSRegularExpression] = [
         try! NSRegularExpression(pattern: #"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"#),
         try! NSRegularExpression(pattern: #"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"#),
-        try! NSRegularExpression(pattern: #"(?i)((?:access|refresh)_token["=:\s]+"?)[A-Za-z0-9._~+/=-]+"#),
+        // `access_token=…`, `"refresh_token": "…"`, `access_token: …`; not prose that names one
+        // (`DASH_REFRESH_TOKEN with DASH_CLIENT_ID` lost its "with").
+        try! NSRegularExpression(pattern: #"(?i)((?:access|refresh)_token"?\s*[=:]\s*"?)[A-Za-z0-9._~+/=-]+"#),
     ]
 
     /// `text` with every secret replaced by `[REDACTED]`.

@@ -10,9 +10,10 @@ import FrameIOV4Client
 import HTTPSupport
 import LocalFiles
 
-/// `catalog crawl [frameio|dash]`: refresh the catalog from the services; `catalog crawl local
-/// PATH…`: scan folders on local volumes.
-struct CrawlCommand: AsyncParsableCommand {
+/// `catalog crawl`: refreshes the catalog from every configured service; `catalog crawl frameio`
+/// and `catalog crawl dash` from one; `catalog crawl local PATH…` (``LocalCrawlCommand``) scans
+/// folders on local volumes.
+struct CrawlCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crawl",
         abstract: "Snapshot whole Frame.io trees and Dash tenants, or local drives and cards, into the catalog.",
@@ -31,32 +32,49 @@ struct CrawlCommand: AsyncParsableCommand {
             Dash: DASH_TOKEN, or DASH_REFRESH_TOKEN + DASH_CLIENT_ID + DASH_CLIENT_SECRET (exchanged at DASH_AUTH_URL, default \
             \(DashClient.defaultAuthURL)); DASH_API_URL (default \(DashClient.defaultBaseURL)).
 
-            Local: `catalog crawl local PATH…` scans folders (a camera card's or drive's root, or folders on it): every file's size, modification \
-            time and XXH64 (with --md5 also MD5, which Dash keeps), read once, files in parallel (--concurrency, default one per core). A file whose \
-            size, modification time and inode are unchanged keeps its digests, and one an ASC MHL history (ascmhl/) or MHL 1.1 list on the volume \
-            describes as it is (size, modification second) takes the list's (--rehash reads every file). Items are kept relative to the volume (its \
-            filesystem UUID or label, else the folder), so a card mounted elsewhere is the same volume and an unplugged one stays searchable; only \
-            what is under the scanned folders is replaced. Hidden and system files are left out (--include-hidden), links are not followed.
+            Local drives and cards: `catalog crawl local PATH…`. Each kind of crawl lists its flags: `catalog crawl frameio --help`, \
+            `catalog crawl local --help`.
 
             Nothing in the catalog changes until a crawl has read everything; a failed or interrupted crawl leaves the previous catalog searchable.
-            """)
+            """,
+        subcommands: [AllCrawlCommand.self, FrameIOCrawlCommand.self, DashCrawlCommand.self, LocalCrawlCommand.self],
+        defaultSubcommand: AllCrawlCommand.self)
+}
+
+/// `catalog crawl [all]`: every configured service, one after the other.
+struct AllCrawlCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "all", abstract: "Crawl every configured service, one after the other (the default).")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var crawl: CloudCrawlOptions
 
-    @Argument(help: "The source to crawl: frameio, dash, or local and the folders to scan (default: every configured service).")
-    var source: Source?
+    func run() async throws { try await crawl.crawl(nil, global: global) }
+}
 
-    @Argument(help: ArgumentHelp("local: the folders to scan (a card's or drive's root, or folders on it).", valueName: "path"))
-    var paths: [String] = []
+/// `catalog crawl frameio`: Frame.io alone.
+struct FrameIOCrawlCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frameio", abstract: "Crawl Frame.io (V4, or v2 when FRAMEIO_API_URL ends in /v2).")
 
-    @Flag(help: "local: also compute MD5 (what Dash keeps; matches Dash assets), in the same read as XXH64.")
-    var md5 = false
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var crawl: CloudCrawlOptions
 
-    @Flag(help: "local: include hidden and system files and folders (.DS_Store, .Trashes, System Volume Information).")
-    var includeHidden = false
+    func run() async throws { try await crawl.crawl(.frameio, global: global) }
+}
 
-    @Flag(help: "local: read every file, even one unchanged since the last scan or described by a hash list (ASC MHL, MHL 1.1).")
-    var rehash = false
+/// `catalog crawl dash`: Dash alone.
+struct DashCrawlCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dash", abstract: "Crawl Dash.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var crawl: CloudCrawlOptions
+
+    func run() async throws { try await crawl.crawl(.dash, global: global) }
+}
+
+/// The flags of a Frame.io or Dash crawl, and the crawl itself.
+struct CloudCrawlOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("The Frame.io API base URL, ending in /v4 or /v2 (overrides FRAMEIO_API_URL).", valueName: "url"))
     var frameioURL: String?
@@ -64,13 +82,7 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The Dash API base URL (overrides DASH_API_URL).", valueName: "url"))
     var dashURL: String?
 
-    @Option(
-        help:
-            """
-            Pages fetched at once (default: CATALOG_CONCURRENCY, the config file's crawl.concurrency, else 8); local: files read at once \
-            (default: one per core).
-            """
-    )
+    @Option(help: "Pages fetched at once (default: CATALOG_CONCURRENCY, the config file's crawl.concurrency, else 8).")
     var concurrency: Int?
 
     @Flag(help: "A full crawl even when a delta refresh is possible.")
@@ -88,13 +100,7 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(help: "Page size asked of the service (it may honour less).")
     var pageSize = FrameIOClient.defaultPageSize
 
-    @Option(
-        help: ArgumentHelp(
-            """
-            When stderr is not a terminal (a log, cron): a progress line this often (30s, 1m, 5m; 0 for none; default CATALOG_STATS, \
-            crawl.stats, else 1m). On a terminal the line is redrawn live.
-            """,
-            valueName: "interval"))
+    @Option(help: StatsInterval.help)
     var stats: StatsInterval?
 
     @Option(help: "Seconds one request may take before it is abandoned and retried.")
@@ -121,18 +127,6 @@ struct CrawlCommand: AsyncParsableCommand {
     var retry: RetryPolicy { RetryPolicy(timeout: .milliseconds(Int64(timeout * 1000))) }
 
     func validate() throws {
-        if source == .local {
-            guard !paths.isEmpty else { throw ValidationError("catalog crawl local needs the folders to scan, e.g. catalog crawl local /media/A001") }
-            for (flag, given) in [("--full", full), ("--verify", verify), ("--since", since != nil), ("--thumbnails", thumbnails)] where given {
-                throw ValidationError(
-                    "\(flag) is for Frame.io and Dash; a local crawl reads the folders it is given whole (--rehash reads every file again)")
-            }
-        } else {
-            if let path = paths.first { throw ValidationError("unexpected argument '\(path)': only catalog crawl local takes folders") }
-            for (flag, given) in [("--md5", md5), ("--include-hidden", includeHidden), ("--rehash", rehash)] where given {
-                throw ValidationError("\(flag) is for catalog crawl local")
-            }
-        }
         if let concurrency, !(1...64).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 64") }
         if let since, Timestamp.parse(since) == nil {
             throw ValidationError("--since takes a date such as 2026-11-01 or 2026-11-01T09:00:00Z")
@@ -142,14 +136,15 @@ struct CrawlCommand: AsyncParsableCommand {
         guard (0.1...3600).contains(timeout) else { throw ValidationError("--timeout must be between 0.1 and 3600 seconds") }
     }
 
-    func run() async throws {
-        Catalog.bootstrapLogging(verbose: global.verbose)
-        let environment = try Settings.environment()
+    /// Crawls `service`, or every configured service when nil.
+    func crawl(_ service: Source?, global: GlobalOptions) async throws {
+        let runner = try CrawlRunner(global: global, stats: stats)
+        let environment = runner.environment
         let sources: [Source]
-        if let source {
-            sources = [source]
+        if let service {
+            sources = [service]
         } else {
-            sources = Source.allCases.filter { Self.isConfigured($0, environment) }
+            sources = Source.allCases.filter { SignIn.isConfigured($0, environment) }
             guard !sources.isEmpty else {
                 throw ConfigurationError(
                     description:
@@ -160,44 +155,17 @@ struct CrawlCommand: AsyncParsableCommand {
                 )
             }
         }
-        let path = try global.databasePath().path
-        // The crawl's staging file (CatalogStore's `<catalog>.staging`) goes if it is interrupted.
-        Interrupts.removeOnInterrupt(path + ".staging")
-        let existed = FileManager.default.fileExists(atPath: path)
-        // Nor does a first crawl's new catalog, which holds nothing complete until it commits.
-        let created = existed ? [] : [path, path + "-wal", path + "-shm", path + ".lock"]
-        created.forEach(Interrupts.removeOnInterrupt)
-        let database = try global.openDatabase(.readWrite)
-        do {
-            try await crawl(sources, into: database, environment: environment) { created.forEach(Interrupts.written) }
-        } catch {
-            // A first crawl that failed leaves no catalog behind: nothing would be in it.
-            if !existed, (try? Source.allCases.allSatisfy({ try database.lastCompleteCrawl(source: $0) == nil })) == true {
-                for file in [path, path + "-wal", path + "-shm", path + ".lock"] { try? FileManager.default.removeItem(atPath: file) }
-            }
-            throw error
-        }
-    }
-
-    /// Crawls each of `sources` into `database` in turn, printing each one's summary.
-    /// `committed` is called after the first source's crawl commits.
-    func crawl(
-        _ sources: [Source], into database: CatalogDatabase, environment: [String: String], committed: () -> Void = {}
-    ) async throws {
         let concurrency =
             try self.concurrency
-            ?? Self.setting("CATALOG_CONCURRENCY", in: environment, default: 8) { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } }
-        let stats =
-            try self.stats ?? Self.setting("CATALOG_STATS", in: environment, default: StatsInterval(seconds: 60)) { StatsInterval(argument: $0) }
+            ?? Settings.setting("CATALOG_CONCURRENCY", in: environment, default: 8) { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } }
         let fetchThumbnails =
             try thumbnails
-            || Self.setting("CATALOG_THUMBNAILS", in: environment, default: false) { ["true": true, "false": false][$0.lowercased()] }
+            || Settings.setting("CATALOG_THUMBNAILS", in: environment, default: false) { ["true": true, "false": false][$0.lowercased()] }
         let cacheSize =
             try thumbnailCacheSize?.bytes
-            ?? Self.setting("CATALOG_THUMBNAIL_CACHE_SIZE", in: environment, default: ThumbnailCache.defaultCapacity) { ByteSize($0)?.bytes }
-        for source in sources {
-            let display = ProgressDisplay(quiet: global.quiet, statsInterval: stats.seconds)
-            var options = CrawlOptions(concurrency: concurrency, progress: display.callback)
+            ?? Settings.setting("CATALOG_THUMBNAIL_CACHE_SIZE", in: environment, default: ThumbnailCache.defaultCapacity) { ByteSize($0)?.bytes }
+        try await runner.run(sources) { source, database, progress in
+            var options = CrawlOptions(concurrency: concurrency, progress: progress)
             options.mode = full || verify ? .full : .automatic
             options.since = since.flatMap(Timestamp.parse)
             options.force = force
@@ -208,148 +176,26 @@ struct CrawlCommand: AsyncParsableCommand {
                 options.thumbnails = ThumbnailFetcher(
                     cache: ThumbnailCache(database: database, capacity: cacheSize), timeout: .milliseconds(Int64(min(timeout, 20) * 1000)))
             }
-            display.start()
-            let report: CrawlReport
-            do {
-                report =
-                    switch source {
-                    case .frameio: try await crawlFrameIO(environment, database: database, options: options)
-                    case .dash: try await crawlDash(environment, database: database, options: options)
-                    case .local:
-                        try await LocalCrawler(
-                            folders: paths, database: database, options: options,
-                            scan: LocalScanOptions(
-                                md5: md5, includeHidden: includeHidden, rehash: rehash,
-                                hashers: self.concurrency ?? ProcessInfo.processInfo.activeProcessorCount)
-                        ).run()
-                    }
-                display.finish()
-                committed()
-            } catch {
-                display.finish()
-                throw error
-            }
-            if !global.quiet { Terminal.error(Summary.text(report, terminal: Terminal.stderrIsTerminal)) }
-            if global.verbose {
-                Terminal.error(
-                    String(
-                        format: "%@ timing: wall %.2f s, store %.2f s, HTTP %.2f s summed over concurrent requests",
-                        report.source, report.elapsed, report.storeSeconds, report.transportSeconds))
-            }
+            return source == .frameio
+                ? try await crawlFrameIO(environment, database: database, options: options)
+                : try await crawlDash(environment, database: database, options: options)
         }
-    }
-
-    /// The setting in `variable` (from the environment or the config file) read by `parse`, or
-    /// `fallback` when unset; a value `parse` refuses is a configuration error naming both.
-    static func setting<T>(_ variable: String, in environment: [String: String], default fallback: T, _ parse: (String) -> T?) throws -> T {
-        guard let text = environment[variable]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return fallback }
-        guard let value = parse(text) else {
-            let key = Settings.keys.first { $0.variable == variable }.map { " (the config file's \($0.name))" } ?? ""
-            throw ConfigurationError(
-                description:
-                    "\(variable)\(key) is '\(TerminalText.sanitize(text))', which is not a value it takes. Fix it, or unset it for the default.")
-        }
-        return value
-    }
-
-    static func isConfigured(_ source: Source, _ environment: [String: String]) -> Bool {
-        func set(_ name: String) -> Bool { !(environment[name] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
-        switch source {
-        case .frameio:
-            return set("FRAMEIO_TOKEN") || set("FRAMEIO_REFRESH_TOKEN") || set("FRAMEIO_CLIENT_ID")
-                || CredentialsFile.fromEnvironment(environment).section(IMSAuth.credentialsSection)["refresh_token"] != nil
-        case .dash: return set("DASH_TOKEN") || set("DASH_REFRESH_TOKEN")
-        case .local: return false  // a local crawl is given its folders
-        }
-    }
-
-    /// The Frame.io API a base URL names: `…/v4` or `…/v2`; anything else is refused, naming both.
-    static func frameIOAPI(_ url: String, name: String) throws -> ServiceAPI {
-        let trimmed = APIURL.base(url)
-        if trimmed.hasSuffix("/v4") { return .v4 }
-        if trimmed.hasSuffix("/v2") { return .v2 }
-        throw ConfigurationError(
-            description:
-                """
-                '\(url)' names neither Frame.io API: \(name) must end in /v4 for Frame.io V4 (e.g. \(FrameIOV4Client.defaultBaseURL)) or /v2 \
-                for accounts not yet moved to V4 (e.g. \(FrameIOClient.defaultBaseURL)); the catalog was not touched.
-                """
-        )
-    }
-
-    /// How Frame.io V4 signs in, from the environment or the saved `catalog login frameio`.
-    static func imsMode(_ environment: [String: String]) throws -> IMSAuth.Mode {
-        func value(_ name: String) -> String? {
-            environment[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
-        }
-        let authURL = try url(value("FRAMEIO_AUTH_URL"), default: IMSAuth.defaultAuthURL, name: "FRAMEIO_AUTH_URL")
-        if let token = try secret("FRAMEIO_TOKEN", in: environment) { return .token(token) }
-        let clientID = try secret("FRAMEIO_CLIENT_ID", in: environment)
-        let clientSecret = try secret("FRAMEIO_CLIENT_SECRET", in: environment)
-        if let refresh = try secret("FRAMEIO_REFRESH_TOKEN", in: environment) {
-            guard let clientID else {
-                throw ConfigurationError(
-                    description:
-                        """
-                        FRAMEIO_REFRESH_TOKEN is set but FRAMEIO_CLIENT_ID is not. Set it to the client id of your Adobe Developer Console \
-                        project (and FRAMEIO_CLIENT_SECRET for a confidential client), then run the crawl again; the catalog was not touched.
-                        """
-                )
-            }
-            return .refresh(clientID: clientID, clientSecret: clientSecret, refreshToken: refresh, authURL: authURL)
-        }
-        let saved = CredentialsFile.fromEnvironment(environment).section(IMSAuth.credentialsSection)
-        if let refresh = saved["refresh_token"], let savedClient = saved["client_id"], clientID == nil || clientID == savedClient {
-            return .refresh(
-                clientID: savedClient, clientSecret: clientSecret, refreshToken: refresh,
-                authURL: value("FRAMEIO_AUTH_URL") == nil ? (saved["auth_url"] ?? authURL) : authURL)
-        }
-        if let clientID, let clientSecret {
-            return .clientCredentials(
-                clientID: clientID, clientSecret: clientSecret, scopes: value("FRAMEIO_SCOPES") ?? IMSAuth.defaultServerScopes, authURL: authURL)
-        }
-        throw ConfigurationError(
-            description:
-                """
-                Frame.io V4 is not configured. Run `catalog login frameio` (with FRAMEIO_CLIENT_ID set), or set FRAMEIO_TOKEN to an access \
-                token, FRAMEIO_REFRESH_TOKEN with FRAMEIO_CLIENT_ID, or FRAMEIO_CLIENT_ID with FRAMEIO_CLIENT_SECRET, then run the crawl \
-                again; the catalog was not touched.
-                """
-        )
-    }
-
-    /// The secret in the environment variable `name` (spaces around it trimmed), or nil when unset
-    /// or blank. A secret holding a control character (a CR or LF pasted with it), a space or a
-    /// non-ASCII character cannot be sent in an HTTP header: refused before any request, naming
-    /// the variable and never the value.
-    static func secret(_ name: String, in environment: [String: String]) throws -> String? {
-        guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        guard value.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
-            throw ConfigurationError(
-                description:
-                    """
-                    \(name) holds a line break, a control character, a space or a non-ASCII character, which no token has. Set it to the token \
-                    alone (e.g. export \(name)=\"$(cat token.txt | tr -d '\\r\\n')\") and run the command again; the catalog was not touched.
-                    """
-            )
-        }
-        return value
     }
 
     func crawlFrameIO(_ environment: [String: String], database: CatalogDatabase, options: CrawlOptions) async throws -> CrawlReport {
         let name = frameioURL != nil ? "--frameio-url" : "FRAMEIO_API_URL"
-        let baseURL = try Self.url(frameioURL ?? environment["FRAMEIO_API_URL"], default: FrameIOV4Client.defaultBaseURL, name: name)
-        guard try Self.frameIOAPI(baseURL, name: name) == .v2 else {
+        let baseURL = try SignIn.url(frameioURL ?? environment["FRAMEIO_API_URL"], default: FrameIOV4Client.defaultBaseURL, name: name)
+        guard try SignIn.frameIOAPI(baseURL, name: name) == .v2 else {
             let transport = AsyncHTTPClientTransport()
             let auth = IMSAuth(
-                mode: try Self.imsMode(environment), transport: transport, credentials: CredentialsFile.fromEnvironment(environment),
+                mode: try SignIn.imsMode(environment), transport: transport, credentials: CredentialsFile.fromEnvironment(environment),
                 timeout: .milliseconds(Int64(timeout * 1000)))
             let crawler = CrawlerFactory.frameIOV4(
                 auth: auth, baseURL: baseURL, database: database, options: options, pageSize: min(pageSize, FrameIOV4Client.maxPageSize),
                 transport: transport, retry: retry)
             return try await crawler.run()
         }
-        guard let token = try Self.secret("FRAMEIO_TOKEN", in: environment) else {
+        guard let token = try SignIn.secret("FRAMEIO_TOKEN", in: environment) else {
             throw ConfigurationError(
                 description:
                     """
@@ -363,36 +209,9 @@ struct CrawlCommand: AsyncParsableCommand {
     }
 
     func crawlDash(_ environment: [String: String], database: CatalogDatabase, options: CrawlOptions) async throws -> CrawlReport {
-        func value(_ name: String) -> String? {
-            environment[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        }
-        let mode: DashAuth.Mode
-        if let token = try Self.secret("DASH_TOKEN", in: environment) {
-            mode = .token(token)
-        } else if let refresh = try Self.secret("DASH_REFRESH_TOKEN", in: environment) {
-            guard let clientID = try Self.secret("DASH_CLIENT_ID", in: environment),
-                let secret = try Self.secret("DASH_CLIENT_SECRET", in: environment)
-            else {
-                throw ConfigurationError(
-                    description:
-                        """
-                        DASH_REFRESH_TOKEN is set but DASH_CLIENT_ID or DASH_CLIENT_SECRET is not. Set both (from your Dash custom integration \
-                        settings) and run the crawl again; the catalog was not touched.
-                        """
-                )
-            }
-            let authURL = try Self.url(value("DASH_AUTH_URL"), default: DashClient.defaultAuthURL, name: "DASH_AUTH_URL")
-            mode = .refresh(clientID: clientID, clientSecret: secret, refreshToken: refresh, authURL: authURL)
-        } else {
-            throw ConfigurationError(
-                description:
-                    """
-                    Dash is not configured. Set DASH_TOKEN to a bearer token, or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and \
-                    DASH_CLIENT_SECRET, and run the crawl again; the catalog was not touched.
-                    """
-            )
-        }
-        let baseURL = try Self.url(dashURL ?? value("DASH_API_URL"), default: DashClient.defaultBaseURL, name: "--dash-url or DASH_API_URL")
+        let mode = try SignIn.dashMode(environment)
+        let baseURL = try SignIn.url(
+            dashURL ?? SignIn.value("DASH_API_URL", in: environment), default: DashClient.defaultBaseURL, name: "--dash-url or DASH_API_URL")
         let transport = AsyncHTTPClientTransport()
         let auth = DashAuth(
             mode: mode, transport: transport, credentials: CredentialsFile.fromEnvironment(environment), timeout: .milliseconds(Int64(timeout * 1000))
@@ -403,14 +222,6 @@ struct CrawlCommand: AsyncParsableCommand {
         return try await crawler.run()
     }
 
-    /// A checked http(s) base URL from a flag or the environment, or the default.
-    static func url(_ given: String?, default fallback: String, name: String) throws -> String {
-        let text = given.flatMap { $0.isEmpty ? nil : $0 } ?? fallback
-        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-            throw ConfigurationError(description: "'\(text)' is not an http(s) URL. Fix \(name).")
-        }
-        return text
-    }
 }
 
 /// The one-line crawl summary.
@@ -498,4 +309,12 @@ struct StatsInterval: ExpressibleByArgument {
     }
 
     var defaultValueDescription: String { seconds.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(seconds / 60))m" : "\(Int(seconds))s" }
+
+    /// The `--stats` flag's help, the same for every crawl.
+    static let help = ArgumentHelp(
+        """
+        When stderr is not a terminal (a log, cron): a progress line this often (30s, 1m, 5m; 0 for none; default CATALOG_STATS, \
+        crawl.stats, else 1m). On a terminal the line is redrawn live.
+        """,
+        valueName: "interval")
 }

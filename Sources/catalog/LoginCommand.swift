@@ -47,7 +47,7 @@ struct LoginCommand: AsyncParsableCommand {
     func run() async throws {
         Catalog.bootstrapLogging(verbose: false)
         let environment = try Settings.environment()
-        guard let clientID = try CrawlCommand.secret("FRAMEIO_CLIENT_ID", in: environment) else {
+        guard let clientID = try SignIn.secret("FRAMEIO_CLIENT_ID", in: environment) else {
             throw ConfigurationError(
                 description:
                     """
@@ -56,8 +56,8 @@ struct LoginCommand: AsyncParsableCommand {
                     """
             )
         }
-        let clientSecret = try CrawlCommand.secret("FRAMEIO_CLIENT_SECRET", in: environment)
-        let authURL = try CrawlCommand.url(
+        let clientSecret = try SignIn.secret("FRAMEIO_CLIENT_SECRET", in: environment)
+        let authURL = try SignIn.url(
             environment["FRAMEIO_AUTH_URL"].flatMap { $0.isEmpty ? nil : $0 }, default: IMSAuth.defaultAuthURL, name: "FRAMEIO_AUTH_URL")
         let scopes = environment["FRAMEIO_SCOPES"].flatMap { $0.isEmpty ? nil : $0 } ?? IMSAuth.defaultUserScopes
         let verifier = PKCE.verifier()

@@ -257,3 +257,18 @@ enum TOMLSubset {
         }
     }
 }
+
+extension Settings {
+    /// The setting in `variable` (from the environment or the config file) read by `parse`, or
+    /// `fallback` when unset; a value `parse` refuses is a configuration error naming both.
+    static func setting<T>(_ variable: String, in environment: [String: String], default fallback: T, _ parse: (String) -> T?) throws -> T {
+        guard let text = environment[variable]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return fallback }
+        guard let value = parse(text) else {
+            let key = Settings.keys.first { $0.variable == variable }.map { " (the config file's \($0.name))" } ?? ""
+            throw ConfigurationError(
+                description:
+                    "\(variable)\(key) is '\(TerminalText.sanitize(text))', which is not a value it takes. Fix it, or unset it for the default.")
+        }
+        return value
+    }
+}

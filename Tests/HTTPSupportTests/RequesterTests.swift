@@ -264,6 +264,10 @@ final class ScriptedTransport: HTTPTransport {
         #expect(!text.contains("eyJhbGciOiJIUzI1"))
         #expect(text.contains("Bearer [REDACTED]") && text.contains("failed with [REDACTED]"))
         #expect(redact("nothing secret here: 12:30, file.mov") == "nothing secret here: 12:30, file.mov")
+        #expect(redact("access_token=abc.def&x=1") == "access_token=[REDACTED]&x=1")
+        // Prose that names a variable keeps its words.
+        let advice = "set DASH_REFRESH_TOKEN with DASH_CLIENT_ID, or FRAMEIO_ACCESS_TOKEN alone"
+        #expect(redact(advice) == advice)
     }
 }
 
