@@ -39,7 +39,7 @@ protocol SourceWalk {
 enum CrawlRun {
     static func run<Walk: SourceWalk>(
         source: Source, api: ServiceAPI = .v2, canDelta: Bool = true, scan: Bool = false, database: CatalogDatabase, options: CrawlOptions,
-        makeWalk: (CrawlSession) -> Walk
+        requests: RequestStats = RequestStats(), started: Date, makeWalk: (CrawlSession, CrawlRecorder) -> Walk
     ) async throws -> CrawlReport {
         let previousAPI = try database.lastCompleteCrawl(source: source)?.api
         let catalogued = try database.itemCount(source: source)
@@ -47,7 +47,8 @@ enum CrawlRun {
         let since = replacing || !canDelta || scan ? nil : try options.deltaStart(of: source, in: database)
         let mode: CrawlMode = scan ? .scan : replacing ? .replace : since != nil ? .delta : .full
         let session = try database.beginCrawl(source: source, mode: mode, since: since, api: api)
-        var walk = makeWalk(session)
+        var walk = makeWalk(
+            session, CrawlRecorder(source: source, database: database, session: session, options: options, requests: requests, started: started))
         do {
             walk.recorder.phase = since == nil ? .listing : .readingChanges
             walk.recorder.report(estimatedTotal: nil)

@@ -16,8 +16,9 @@ public enum CrawlerFactory {
     ) -> FrameIOCrawler {
         let requester = APIRequester(
             service: "Frame.io", credentials: .frameIOV2, transport: transport, auth: FixedToken(token), retry: retry, logger: logger)
-        let client = FrameIOClient(baseURL: baseURL, requester: requester, pageSize: pageSize)
-        return FrameIOCrawler(client: client, database: database, options: options, logger: logger)
+        return FrameIOCrawler(
+            client: FrameIOClient(baseURL: baseURL, requester: requester, pageSize: pageSize),
+            setup: CrawlSetup(database: database, options: options, logger: logger))
     }
 
     /// A Frame.io V4 crawler signing in through `auth` against `baseURL` (ending in `/v4`).
@@ -28,8 +29,9 @@ public enum CrawlerFactory {
     ) -> FrameIOV4Crawler {
         let requester = APIRequester(
             service: "Frame.io V4", credentials: .frameIOV4, transport: transport, auth: auth, retry: retry, logger: logger)
-        let client = FrameIOV4Client(baseURL: baseURL, requester: requester, pageSize: pageSize, thumbnails: options.thumbnails != nil)
-        return FrameIOV4Crawler(client: client, database: database, options: options, logger: logger)
+        return FrameIOV4Crawler(
+            client: FrameIOV4Client(baseURL: baseURL, requester: requester, pageSize: pageSize, thumbnails: options.thumbnails != nil),
+            setup: CrawlSetup(database: database, options: options, logger: logger))
     }
 
     /// A Dash crawler signing in through `auth` against `baseURL`.
@@ -39,7 +41,8 @@ public enum CrawlerFactory {
         logger: Logger = Logger(label: "catalog.crawl")
     ) -> DashCrawler {
         let requester = APIRequester(service: "Dash", credentials: .dash, transport: transport, auth: auth, retry: retry, logger: logger)
-        let client = DashClient(baseURL: baseURL, requester: requester, pageSize: pageSize)
-        return DashCrawler(client: client, database: database, options: options, logger: logger)
+        return DashCrawler(
+            client: DashClient(baseURL: baseURL, requester: requester, pageSize: pageSize),
+            setup: CrawlSetup(database: database, options: options, logger: logger))
     }
 }

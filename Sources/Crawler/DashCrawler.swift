@@ -13,21 +13,23 @@ import Logging
 /// two at the midpoint of its own earliest and latest times, until every window fits. Windows
 /// are sorted by `ADDED_ORDER`, results de-duplicated by id, and the number of distinct assets
 /// read is checked against the tenant's total before anything is committed.
-public struct DashCrawler: Sendable {
+public struct DashCrawler: ServiceCrawler {
     let client: DashClient
-    let database: CatalogDatabase
-    let options: CrawlOptions
-    let logger: Logger
+    let setup: CrawlSetup
 
-    /// Creates a crawler.
-    public init(
-        client: DashClient, database: CatalogDatabase, options: CrawlOptions = CrawlOptions(), logger: Logger = Logger(label: "catalog.crawl.dash")
-    ) {
+    public init(client: DashClient, setup: CrawlSetup) {
         self.client = client
-        self.database = database
-        self.options = options
-        self.logger = logger
+        self.setup = setup
     }
+
+    static let source = Source.dash
+    static let api = ServiceAPI.v2
+    var requests: RequestStats { client.requester.stats }
+    func signedInUser() async throws -> String { try await client.currentUser().id }
+    func walk(_ session: CrawlSession, recorder: CrawlRecorder) -> Walk { Walk(crawler: self, session: session, recorder: recorder) }
+
+    /// Runs a crawl and commits it; throws (leaving the catalog as it was) if any page cannot be read.
+    public func run() async throws -> CrawlReport { try await runCrawl() }
 
     /// Why a Dash crawl could not be completed.
     public enum Failure: CatalogFailure, Sendable {
@@ -56,15 +58,6 @@ public struct DashCrawler: Sendable {
         }
     }
 
-    /// Runs a full crawl and commits it. Throws (leaving the catalog as it was) if any page cannot be read.
-    public func run() async throws -> CrawlReport {
-        let started = Date()
-        let user = try await client.currentUser()  // checks the token before the catalog is touched
-        logger.info("crawling Dash", metadata: ["user": "\(user.id)"])
-        return try await CrawlRun.run(source: .dash, database: database, options: options) {
-            Walk(crawler: self, session: $0, started: started)
-        }
-    }
 }
 
 extension DashCrawler {
@@ -86,7 +79,6 @@ extension DashCrawler {
     struct Walk: SourceWalk {
         let crawler: DashCrawler
         let session: CrawlSession
-        let started: Date
         var recorder: CrawlRecorder
         /// In a delta: the items staged and their modification second.
         var touched: [String: Int64] = [:]
@@ -95,14 +87,14 @@ extension DashCrawler {
         /// How many results a search page really holds, once a page has shown it.
         var servedPageSize: Int?
 
-        init(crawler: DashCrawler, session: CrawlSession, started: Date) {
+        init(crawler: DashCrawler, session: CrawlSession, recorder: CrawlRecorder) {
             self.crawler = crawler
             self.session = session
-            self.started = started
-            recorder = CrawlRecorder(
-                source: .dash, database: crawler.database, session: session, options: crawler.options,
-                requests: crawler.client.requester.stats, started: started)
+            self.recorder = recorder
         }
+
+        /// When the crawl began.
+        var started: Date { recorder.started }
 
         var client: DashClient { crawler.client }
 

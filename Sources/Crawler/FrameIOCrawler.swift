@@ -12,34 +12,24 @@ import Logging
 /// pages it has, the rest are queued. Items are staged in batches and merged into the catalog
 /// in one transaction at the end, so an interrupted or failed crawl leaves the previous catalog
 /// as it was.
-public struct FrameIOCrawler: Sendable {
+public struct FrameIOCrawler: ServiceCrawler {
     let client: FrameIOClient
-    let database: CatalogDatabase
-    let options: CrawlOptions
+    let setup: CrawlSetup
     let mapper = FrameIOItemMapper()
-    let logger: Logger
 
-    /// Creates a crawler.
-    public init(
-        client: FrameIOClient, database: CatalogDatabase, options: CrawlOptions = CrawlOptions(),
-        logger: Logger = Logger(label: "catalog.crawl.frameio")
-    ) {
+    public init(client: FrameIOClient, setup: CrawlSetup) {
         self.client = client
-        self.database = database
-        self.options = options
-        self.logger = logger
+        self.setup = setup
     }
 
-    /// Runs a full crawl and commits it. Throws (leaving the catalog as it was) if any page cannot be read.
-    public func run() async throws -> CrawlReport {
-        let started = Date()
-        // Check the token before touching the catalog.
-        let user = try await client.me()
-        logger.info("crawling Frame.io", metadata: ["user": "\(user.id)"])
-        return try await CrawlRun.run(source: .frameio, database: database, options: options) {
-            Walk(crawler: self, session: $0, started: started)
-        }
-    }
+    static let source = Source.frameio
+    static let api = ServiceAPI.v2
+    var requests: RequestStats { client.requester.stats }
+    func signedInUser() async throws -> String { try await client.me().id }
+    func walk(_ session: CrawlSession, recorder: CrawlRecorder) -> Walk { Walk(crawler: self, session: session, recorder: recorder) }
+
+    /// Runs a crawl and commits it; throws (leaving the catalog as it was) if any page cannot be read.
+    public func run() async throws -> CrawlReport { try await runCrawl() }
 }
 
 /// A project as listed, with what a delta needs to know of it.
@@ -70,7 +60,6 @@ extension FrameIOCrawler {
     struct Walk: SourceWalk {
         let crawler: FrameIOCrawler
         let session: CrawlSession
-        let started: Date
         var recorder: CrawlRecorder
         var minimumRequests = 1  // /me
         var estimatedTotal: Int?
@@ -91,14 +80,14 @@ extension FrameIOCrawler {
         /// id listed at two places keeps the same path, its descendants too, on every crawl.
         var smallerPaths: [String: Container] = [:]
 
-        init(crawler: FrameIOCrawler, session: CrawlSession, started: Date) {
+        init(crawler: FrameIOCrawler, session: CrawlSession, recorder: CrawlRecorder) {
             self.crawler = crawler
             self.session = session
-            self.started = started
-            recorder = CrawlRecorder(
-                source: .frameio, database: crawler.database, session: session, options: crawler.options,
-                requests: crawler.client.requester.stats, started: started)
+            self.recorder = recorder
         }
+
+        /// When the crawl began.
+        var started: Date { recorder.started }
 
         var client: FrameIOClient { crawler.client }
 

@@ -24,31 +24,23 @@ import Logging
 /// its own queue and its own share of the concurrency, so a bucket that is waiting never holds
 /// up the others. Every list is read to its end by cursor and checked to add up against its
 /// `total_count`; one that does not is read again.
-public struct FrameIOV4Crawler: Sendable {
+public struct FrameIOV4Crawler: ServiceCrawler {
     let client: FrameIOV4Client
-    let database: CatalogDatabase
-    let options: CrawlOptions
-    let logger: Logger
+    let setup: CrawlSetup
 
-    public init(
-        client: FrameIOV4Client, database: CatalogDatabase, options: CrawlOptions = CrawlOptions(),
-        logger: Logger = Logger(label: "catalog.crawl.frameio")
-    ) {
+    public init(client: FrameIOV4Client, setup: CrawlSetup) {
         self.client = client
-        self.database = database
-        self.options = options
-        self.logger = logger
+        self.setup = setup
     }
+
+    static let source = Source.frameio
+    static let api = ServiceAPI.v4
+    var requests: RequestStats { client.requester.stats }
+    func signedInUser() async throws -> String { try await client.me().id }
+    func walk(_ session: CrawlSession, recorder: CrawlRecorder) -> Walk { Walk(crawler: self, session: session, recorder: recorder) }
 
     /// Runs a crawl, full or (after a complete V4 crawl) a delta refresh, and commits it.
-    public func run() async throws -> CrawlReport {
-        let started = Date()
-        let user = try await client.me()
-        logger.info("crawling Frame.io V4", metadata: ["user": "\(user.id)"])
-        return try await CrawlRun.run(source: .frameio, api: .v4, database: database, options: options) {
-            Walk(crawler: self, session: $0, started: started)
-        }
-    }
+    public func run() async throws -> CrawlReport { try await runCrawl() }
 }
 
 extension FrameIOV4Crawler {
@@ -109,12 +101,10 @@ extension FrameIOV4Crawler {
         /// read (``walkAssets(_:)`` collects here instead of staging while it is set).
         var collected: [String: V4Asset]?
 
-        init(crawler: FrameIOV4Crawler, session: CrawlSession, started: Date) {
+        init(crawler: FrameIOV4Crawler, session: CrawlSession, recorder: CrawlRecorder) {
             self.crawler = crawler
             self.session = session
-            recorder = CrawlRecorder(
-                source: .frameio, database: crawler.database, session: session, options: crawler.options, requests: crawler.client.requester.stats,
-                started: started)
+            self.recorder = recorder
         }
 
         var client: FrameIOV4Client { crawler.client }

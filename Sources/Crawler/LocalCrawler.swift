@@ -78,9 +78,9 @@ public struct LocalCrawler: Sendable {
     public func run() async throws -> CrawlReport {
         let started = Date()
         let targets = try targets()
-        let report = try await CrawlRun.run(source: .local, scan: true, database: database, options: options) { session in
-            var recorder = CrawlRecorder(
-                source: .local, database: database, session: session, options: options, requests: RequestStats(), started: started)
+        let report = try await CrawlRun.run(source: .local, scan: true, database: database, options: options, started: started) {
+            session, recorder in
+            var recorder = recorder
             recorder.hashing = HashProgress()
             return Walk(crawler: self, targets: targets, recorder: recorder)
         }
