@@ -45,7 +45,7 @@ struct API: Sendable {
         group.get("openapi.json") { _, _ in
             CatalogServer.asset(PackageResources.openapi_json, type: "application/json")
         }
-        group.get("**") { request, _ in APIAnswer.error(.notFound, "no API at \(request.uri.path); see /api/openapi.json") }
+        group.get("**") { request, _ -> Response in throw APIProblem(.notFound, "no API at \(request.uri.path); see /api/openapi.json") }
     }
 
     // MARK: - Parameters
@@ -56,8 +56,6 @@ struct API: Sendable {
     static func parameters(_ request: Request, context: some RequestContext) throws -> [String: String] {
         do {
             return try request.uri.decodeQuery(as: [String: String].self, context: context)
-        } catch let error as HTTPError {
-            throw error
         } catch {
             throw APIAnswer.bad("the query string cannot be read: \(error)")
         }
@@ -81,7 +79,7 @@ struct API: Sendable {
     }
 
     /// The query in `parameters["q"]` (none or blank: every item); a query the language refuses
-    /// throws ``QueryRefused``.
+    /// throws the refusal as an ``APIProblem``.
     func query(_ parameters: [String: String]) throws -> SearchQuery {
         let text = parameters["q"] ?? ""
         guard !text.allSatisfy(\.isWhitespace) else { return SearchQuery() }
@@ -90,7 +88,7 @@ struct API: Sendable {
         } catch SearchQueryError.empty {
             return SearchQuery()  // nothing but characters no index holds: as blank
         } catch let error as SearchQueryError {
-            throw QueryRefused(error: error)
+            throw queryRefused(error)
         }
     }
 
@@ -212,7 +210,7 @@ struct API: Sendable {
     /// same content, its change history and its ancestors (for the path's links).
     func item(source: Source, id: String) throws -> Response {
         guard let item = try database.items(id: id, source: source).first else {
-            return APIAnswer.error(.notFound, "no \(source) item has the id '\(id)'")
+            throw APIProblem(.notFound, "no \(source) item has the id '\(id)'")
         }
         let details = try database.details(of: item)
         var w = JSONWriter()
@@ -246,7 +244,7 @@ struct API: Sendable {
         let entries = try database.list(path, source: try Self.source(parameters), limit: 10_000)
         let here = path.isEmpty ? [] : try database.items(path: path)
         guard !entries.isEmpty || path.isEmpty || !here.isEmpty else {
-            return APIAnswer.error(.notFound, "nothing is catalogued at '\(path)'")
+            throw APIProblem(.notFound, "nothing is catalogued at '\(path)'")
         }
         var w = JSONWriter()
         w.appendRaw("{\"version\":1,\"path\":")
@@ -366,37 +364,50 @@ struct API: Sendable {
     }
 }
 
-/// JSON answers and errors.
 /// A query the language refuses: a 400 with the parser's message and, for an unknown filter, the
 /// filters it may have meant (the CLI's suggestions).
-struct QueryRefused: Error {
-    let error: SearchQueryError
+func queryRefused(_ error: SearchQueryError) -> APIProblem {
+    var suggestions: [String] = []
+    if case .unknownFilter(_, let close, _) = error { suggestions = close }
+    return APIProblem(.badRequest, error.description, suggestions: suggestions)
+}
 
-    var response: Response {
-        var suggestions: [String] = []
-        if case .unknownFilter(_, let close, _) = error { suggestions = close }
-        return APIAnswer.error(.badRequest, error.description, suggestions: suggestions)
+/// An error answer, Hummingbird's `HTTPResponseError`: `{"error": message, "suggestions": [...]}`
+/// with its status and any headers (`Allow`, `WWW-Authenticate`). Every error the server gives
+/// has this body, Hummingbird's own too (``ErrorBodies``).
+struct APIProblem: HTTPResponseError {
+    var status: HTTPResponse.Status
+    var message: String
+    var suggestions: [String] = []
+    var headers: HTTPFields = [:]
+
+    init(_ status: HTTPResponse.Status, _ message: String, suggestions: [String] = [], headers: HTTPFields = [:]) {
+        self.status = status
+        self.message = message
+        self.suggestions = suggestions
+        self.headers = headers
+    }
+
+    /// The body, encoded once as the API's documents are.
+    struct Body: Encodable {
+        var error: String
+        var suggestions: [String]
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = APIAnswer.json(try JSONEncoder().encode(Body(error: message, suggestions: suggestions)), status: status)
+        response.headers.append(contentsOf: headers)
+        return response
     }
 }
 
 enum APIAnswer {
-    static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+    static func json(_ bytes: some Sequence<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    /// `{"error": message, "suggestions": [...]}`.
-    static func error(_ status: HTTPResponse.Status, _ message: String, suggestions: [String] = []) -> Response {
-        var w = JSONWriter()
-        w.appendRaw("{\"error\":")
-        w.writeString(message)
-        w.appendRaw(",\"suggestions\":")
-        w.write(.array(suggestions.map { .string($0) }), canonical: false)
-        w.appendRaw("}")
-        return json(w.bytes, status: status)
-    }
-
     /// A 400 for a bad parameter.
-    static func bad(_ message: String) -> HTTPError { HTTPError(.badRequest, message: message) }
+    static func bad(_ message: String) -> APIProblem { APIProblem(.badRequest, message) }
 }

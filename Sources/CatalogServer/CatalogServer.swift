@@ -47,16 +47,20 @@ public struct CatalogServer: Sendable {
     }
 
     /// The policy every answer carries: only this server's own script, styles and images.
-    static let contentSecurityPolicy =
-        """
-        default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action \
-        'self'; frame-ancestors 'none'
-        """
+    static let contentSecurityPolicy: ContentSecurityPolicy = [
+        .defaultSrc(.none), .scriptSrc(.self), .styleSrc(.self), .imgSrc(.self, .scheme(.init(rawValue: "data:"))), .connectSrc(.self),
+        .baseURI(.none), .formAction(.self), .frameAncestors(.none),
+    ]
 
     /// The router: pages, assets and the API.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: SecurityHeaders())
+        // Outermost first: the headers go on every answer, errors included, because the error
+        // bodies are made inside them.
+        router.add(middleware: ContentSecurityMiddleware(contentSecurityPolicy: Self.contentSecurityPolicy))
+        router.add(middleware: FrameAndReferrerHeaders())
+        router.add(middleware: ErrorBodies())
+        router.add(middleware: ReadOnly())
         if let allowedHosts { router.add(middleware: HostCheck(allowed: allowedHosts)) }
         if let token { router.add(middleware: TokenCheck(token: token)) }
         let api = API(database: database, link: link, thumbnails: thumbnails)
@@ -142,7 +146,7 @@ struct HostCheck: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // HTTP/1.1 carries Host in the authority; a client that sends none is no browser.
         if let authority = request.headers[HTTPField.Name("Host")!] ?? request.head.authority, !allowed.contains(Self.hostname(authority)) {
-            return APIAnswer.error(
+            throw APIProblem(
                 .forbidden,
                 """
                 this catalog server answers only requests for \(allowed.sorted().joined(separator: ", ")) (a page on another domain cannot \
@@ -162,30 +166,47 @@ struct HostCheck: RouterMiddleware {
     }
 }
 
-/// The headers every answer carries.
-struct SecurityHeaders: RouterMiddleware {
+/// The headers the content-security middleware does not set: no referrer leaves the page, and
+/// no other site may frame it.
+struct FrameAndReferrerHeaders: RouterMiddleware {
     typealias Context = BasicRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response: Response
-        do {
-            // Read-only: every page and API answers GET (and HEAD); anything else is refused
-            // before routing, whatever the path.
-            guard request.method == .get || request.method == .head else {
-                throw HTTPError(.methodNotAllowed, headers: [.allow: "GET, HEAD"], message: "this server is read-only: GET only")
-            }
-            response = try await next(request, context)
-        } catch let error as HTTPError {
-            response = APIAnswer.error(error.status, error.body ?? error.status.reasonPhrase)
-            for field in error.headers { response.headers.append(field) }
-        } catch let refusal as QueryRefused {
-            response = refusal.response
-        }
-        response.headers[HTTPField.Name("Content-Security-Policy")!] = CatalogServer.contentSecurityPolicy
-        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        var response = try await next(request, context)
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         return response
+    }
+}
+
+/// Every error as the API documents it (``APIProblem``): those thrown by the routes and the
+/// checks, and Hummingbird's own (no route, a missing path parameter), whose body would
+/// otherwise have another shape.
+struct ErrorBodies: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as APIProblem {
+            return try problem.response(from: request, context: context)
+        } catch let error as HTTPError {
+            return try APIProblem(error.status, error.body ?? error.status.reasonPhrase, headers: error.headers).response(
+                from: request, context: context)
+        }
+    }
+}
+
+/// Read-only: every page and API answers GET (and HEAD); anything else is refused before
+/// routing, whatever the path.
+struct ReadOnly: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .get || request.method == .head else {
+            throw APIProblem(.methodNotAllowed, "this server is read-only: GET only", headers: [.allow: "GET, HEAD"])
+        }
+        return try await next(request, context)
     }
 }
 
@@ -196,10 +217,9 @@ struct TokenCheck: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard Self.carries(request.headers[.authorization], token: token) else {
-            var response = APIAnswer.error(
-                .unauthorized, "this catalog server needs its token: Authorization: Bearer TOKEN, or the token as the password")
-            response.headers[.wwwAuthenticate] = "Basic realm=\"catalog\", charset=\"UTF-8\""
-            return response
+            throw APIProblem(
+                .unauthorized, "this catalog server needs its token: Authorization: Bearer TOKEN, or the token as the password",
+                headers: [.wwwAuthenticate: "Basic realm=\"catalog\", charset=\"UTF-8\""])
         }
         return try await next(request, context)
     }

@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func searchAnswersWithItemsCountsAndFacets() async throws {
-        try await Self.app().test(.live) { client in
+        try await Self.app().test(.router) { client in
             let response = try await client.execute(uri: "/api/search?q=cut&limit=1", method: .get)
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/json; charset=utf-8")
@@ -140,7 +140,7 @@ import Testing
         let v1 = try #require(try database.items(source: .frameio, ids: ["v1"])["v1"])
         try await cache.store(picture, ext: "png", for: v1)
         let server = CatalogServer(database: database, link: WebLink(frameIOAPI: .v2, dashAssetURL: nil), token: nil, thumbnails: cache)
-        try await Application(router: server.router()).test(.live) { client in
+        try await Application(router: server.router()).test(.router) { client in
             let answer = try Self.json(try await client.execute(uri: "/api/search?q=kind:file&sort=size", method: .get))
             let items = answer["items"]?.arrayValue ?? []
             let address = try #require(items.first { $0["id"]?.stringValue == "v1" }?["thumbnail"]?.stringValue)
@@ -159,7 +159,7 @@ import Testing
     }
 
     @Test func badParametersAndQueriesAre400WithAMessage() async throws {
-        try await Self.app().test(.live) { client in
+        try await Self.app().test(.router) { client in
             for (uri, message) in [
                 ("/api/search?q=kind:flie", "invalid value 'flie' for filter 'kind:'"),
                 ("/api/search?q=knd:file", "Did you mean"),
@@ -197,7 +197,7 @@ import Testing
     }
 
     @Test func itemsFoldersDupesChangesAndStatus() async throws {
-        try await Self.app().test(.live) { client in
+        try await Self.app().test(.router) { client in
             let item = try Self.json(try await client.execute(uri: "/api/items/frameio/v1", method: .get))
             #expect(item["item"]?["url"]?.stringValue == "https://app.frame.io/player/v1")
             #expect(item["versions"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["v2", "v1"])
@@ -227,7 +227,7 @@ import Testing
 
     /// A hostile name travels as JSON text; the pages carry a strict policy and draw names as text.
     @Test func hostileNamesStayTextAndPagesCarryAStrictPolicy() async throws {
-        try await Self.app().test(.live) { client in
+        try await Self.app().test(.router) { client in
             let answer = try Self.json(try await client.execute(uri: "/api/search?q=onerror", method: .get))
             #expect(answer["items"]?.arrayValue?.first?["name"]?.stringValue == Self.hostile)
             for page in ["/", "/item/frameio/h", "/browse?path=Studio", "/dupes", "/changes", "/status"] {
@@ -239,12 +239,26 @@ import Testing
             }
             let script = String(buffer: try await client.execute(uri: "/app.js", method: .get).body)
             #expect(script.contains("textContent") && !script.contains("innerHTML") && !script.contains("eval("))
+            // Errors carry the policy and the API's one error body: the API's own 404, a write
+            // (405, with Allow), and Hummingbird's own 404 for a path no route has.
+            for (uri, method, status) in [
+                ("/api/nosuch", HTTPRequest.Method.get, HTTPResponse.Status.notFound), ("/api/search", .post, .methodNotAllowed),
+                ("/no/such/page", .get, .notFound), ("/thumbnails/nosuch.png", .get, .notFound),
+            ] {
+                let response = try await client.execute(uri: uri, method: method)
+                #expect(response.status == status, "\(uri)")
+                let policy = response.headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
+                #expect(policy.contains("default-src 'none'") && response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY", "\(uri)")
+                let body = try Self.json(response)
+                #expect(body["error"]?.stringValue?.isEmpty == false && body["suggestions"]?.arrayValue != nil, "\(uri): \(body)")
+            }
+            #expect(try await client.execute(uri: "/api/search", method: .delete).headers[.allow] == "GET, HEAD")
         }
     }
 
     @Test func aTokenIsRequiredWhenSet() async throws {
         let token = "0123456789abcdef0123"
-        try await Self.app(token: token).test(.live) { client in
+        try await Self.app(token: token).test(.router) { client in
             let refused = try await client.execute(uri: "/api/status", method: .get)
             #expect(refused.status == .unauthorized)
             #expect(refused.headers[.wwwAuthenticate]?.hasPrefix("Basic") == true)
