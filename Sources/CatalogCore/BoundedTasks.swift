@@ -1,16 +1,19 @@
 /// Runs `work` on what `next` hands out, at most `limit` at a time, and gives each result to
 /// `each` on the caller's task, in the order they finish. `next` is asked for work whenever a
 /// place is free: at the start and after every result, so `each` may queue more work (the
-/// children of a folder just listed) that `next` then hands out. `next` answers nil when it has
-/// nothing for now; the group ends when nothing runs and `next` has nothing. The first error
-/// thrown by `work` or `each` cancels the rest and is rethrown.
+/// children of a folder just listed) that `next` then hands out. `then` runs after that refill:
+/// the slow part of handling a result (writing what it held) goes there, so the freed place is
+/// already working again. `next` answers nil when it has nothing for now; the group ends when
+/// nothing runs and `next` has nothing. The first error thrown by `work`, `each` or `then`
+/// cancels the rest and is rethrown.
 ///
 /// The one bounded task group of the crawlers, the hashers and the thumbnail fetcher.
 public func withBoundedTaskGroup<Input: Sendable, Output: Sendable>(
     limit: Int,
     next: () async throws -> Input?,
     work: @escaping @Sendable (Input) async throws -> Output,
-    each: (Output) async throws -> Void
+    each: (Output) async throws -> Void,
+    then: () async throws -> Void = {}
 ) async throws {
     let limit = max(1, limit)
     try await withThrowingTaskGroup(of: Output.self) { group in
@@ -26,18 +29,20 @@ public func withBoundedTaskGroup<Input: Sendable, Output: Sendable>(
                 running += 1
                 group.addTask { try await work(input) }
             }
+            try await then()
         }
     }
 }
 
 /// Runs `work` on every element of `inputs`, at most `limit` at a time, giving each result to
-/// `each` (with its input) in the order they finish.
+/// `each` (with its input) in the order they finish, once the place it freed works again.
 public func forEachConcurrently<Input: Sendable, Output: Sendable>(
     _ inputs: [Input], limit: Int,
     work: @escaping @Sendable (Input) async throws -> Output,
     each: (Input, Output) async throws -> Void
 ) async throws {
     var index = 0
+    var finished: (index: Int, output: Output)?
     try await withBoundedTaskGroup(limit: limit) { () -> Int? in
         guard index < inputs.count else { return nil }
         defer { index += 1 }
@@ -45,6 +50,9 @@ public func forEachConcurrently<Input: Sendable, Output: Sendable>(
     } work: { i in
         (i, try await work(inputs[i]))
     } each: { (i: Int, output: Output) in
-        try await each(inputs[i], output)
+        finished = (i, output)
+    } then: {
+        if let (i, output) = finished { try await each(inputs[i], output) }
+        finished = nil
     }
 }

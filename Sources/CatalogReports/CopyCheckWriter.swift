@@ -145,7 +145,7 @@ public struct CopyCheckWriter {
             line +=
                 """
                 ; \(Count.of(t.unusableLists.count, "hash list")) could not be read, so what \
-                \(t.unusableLists.count == 1 ? "it records" : "they record") is not known (hidden files were checked too): 
+                \(t.unusableLists.count == 1 ? "it records" : "they record") is not known (hidden files were checked too):\u{20}
                 """
                 + t.unusableLists.prefix(3).map { TerminalText.sanitize($0) }.joined(separator: ", ") + (t.unusableLists.count > 3 ? ", …" : "")
         }

@@ -152,7 +152,7 @@ public struct VerificationWriter {
             line +=
                 """
                 ; \(Count.of(unusableLists.count, "hash list")) could not be read, so \(unusableLists.count == 1 ? "its" : "their") files were \
-                not checked against \(unusableLists.count == 1 ? "it" : "them"): 
+                not checked against \(unusableLists.count == 1 ? "it" : "them"):\u{20}
                 """
                 + unusableLists.prefix(3).map { TerminalText.sanitize($0) }.joined(separator: ", ") + (unusableLists.count > 3 ? ", …" : "")
         }

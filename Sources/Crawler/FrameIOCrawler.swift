@@ -284,6 +284,7 @@ extension FrameIOCrawler {
             let client = self.client
             let concurrency = crawler.options.concurrency
             var running = 0
+            var written: [CatalogItem] = []
             /// The next page to ask for: of the newest list with one (depth first).
             func next() -> (Container, page: Int)? {
                 while let id = askable.last {
@@ -373,7 +374,11 @@ extension FrameIOCrawler {
                     }
                     items.append(item)
                 }
-                for item in items { try await emit(item) }
+                written = items
+            } then: {
+                // Written once the freed place asks for its next page.
+                for item in written { try await emit(item) }
+                written = []
                 report(pending: askable.count + running)
             }
         }

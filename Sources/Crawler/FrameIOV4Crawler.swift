@@ -260,6 +260,7 @@ extension FrameIOV4Crawler {
             // not in a delta's reads, which place what they read afterwards.
             let carriesRefusals = collected == nil
             var refusedRoots: [(container: Container, answer: String)] = []
+            var written: [CatalogItem] = []
             // Every bucket's queue, its share of the concurrency at most in flight.
             func next() -> Reading? {
                 for bucket in buckets where running[bucket, default: 0] < shares[bucket, default: 1] {
@@ -333,7 +334,11 @@ extension FrameIOV4Crawler {
                     if let item { items.append(item) }
                 }
                 await route()
-                for item in items { try await emit(item) }
+                written = items
+            } then: {
+                // Written once the freed places ask for their next pages.
+                for item in written { try await emit(item) }
+                written = []
                 recorder.report(estimatedTotal: estimatedTotal, pendingPages: queues.values.reduce(0) { $0 + $1.count })
             }
             if foldersByType > 0 {

@@ -103,8 +103,10 @@ extension LocalCrawler {
             for (volume, folders) in targets {
                 counts.volumes += 1
                 let catalogued = try crawler.database.items(source: .local, projectID: volume.id)
-                let records = Dictionary(
-                    catalogued.compactMap { item in LocalFileRecord(item: item).map { (item.id, $0) } }, uniquingKeysWith: { first, _ in first })
+                let known = KnownDigests(
+                    catalogued: Dictionary(
+                        catalogued.compactMap { item in LocalFileRecord(item: item).map { (item.id, $0) } }, uniquingKeysWith: { first, _ in first }),
+                    lists: nil, volume: volume, md5: crawler.scan.md5, rehash: crawler.scan.rehash)
                 try await recorder.emit(LocalItemMapper.item(for: volume))
                 var emitted: Set<String> = [volume.id]
                 var seen: Set<String> = [volume.id]
@@ -134,7 +136,7 @@ extension LocalCrawler {
                     // describe as it is (size, modification second) takes their digests.
                     let lists = await BlockingIO.run { HashListReader.lists(for: folder, entries: entries, in: volume) }
                     for problem in lists.problems.prefix(20) { recorder.warn("a hash list was not used: \(problem)") }
-                    let known = KnownDigests(catalogued: records, lists: lists, volume: volume, md5: crawler.scan.md5, rehash: crawler.scan.rehash)
+                    let knownHere = known.using(lists)
                     var toHash: [LocalEntry] = []
                     for entry in entries {
                         let id = LocalItemMapper.id(of: entry.relativePath, in: volume)
@@ -146,7 +148,7 @@ extension LocalCrawler {
                         }
                         counts.files += 1
                         counts.bytes = counts.bytes.addingClamped(entry.size)
-                        if let known = known.digests(for: entry) {
+                        if let known = knownHere.digests(for: entry) {
                             if known.origin == .catalog { counts.reused += 1 } else { counts.fromHashLists += 1 }
                             try await recorder.emit(LocalItemMapper.item(for: entry, in: volume, digests: (known.xxh64, known.md5)))
                         } else {

@@ -128,7 +128,7 @@ public enum ASCMHLWriter {
                         \(unproven.count == 1 ? "1 file does" : "\(unproven.count) files do") not match \
                         \(unproven.count == 1 ? "its" : "their") record and the history has none to hold \
                         \(unproven.count == 1 ? "it" : "them") against, so a new generation would record \
-                        \(unproven.count == 1 ? "it as it is" : "them as they are") now: 
+                        \(unproven.count == 1 ? "it as it is" : "them as they are") now:\u{20}
                         """
                             + unproven.prefix(3).map { TerminalText.sanitize(history.isEmpty ? $0 : history + "/" + $0) }.joined(separator: ", ")
                             + (unproven.count > 3 ? ", …" : "") + "; nothing was written")

@@ -11,8 +11,8 @@ public struct KnownDigests: Sendable {
     }
 
     private let catalogued: [String: LocalFileRecord]
-    private let byInode: [UInt64: LocalFileRecord]
-    private let lists: HashLists?
+    private let byInode: [UInt64: [LocalFileRecord]]
+    private var lists: HashLists?
     private let volume: Volume
     private let md5: Bool
     private let rehash: Bool
@@ -23,20 +23,29 @@ public struct KnownDigests: Sendable {
     ///   - md5: digests without an MD5 are not enough (the MD5 is wanted too).
     public init(catalogued: [String: LocalFileRecord], lists: HashLists?, volume: Volume, md5: Bool, rehash: Bool) {
         self.catalogued = catalogued
-        byInode =
-            volume.hasStableInodes
-            ? Dictionary(catalogued.values.map { ($0.inode, $0) }, uniquingKeysWith: { first, _ in first }) : [:]
+        byInode = volume.hasStableInodes ? Dictionary(grouping: catalogued.values, by: \.inode) : [:]
         self.lists = lists
         self.volume = volume
         self.md5 = md5
         self.rehash = rehash
     }
 
+    /// The same decision with other hash lists (those of another folder of the volume); the
+    /// catalogued files are not indexed again.
+    public func using(_ lists: HashLists?) -> KnownDigests {
+        var copy = self
+        copy.lists = lists
+        return copy
+    }
+
     /// The digests `entry` has without being read, and where they came from; nil when it must be read.
     public func digests(for entry: LocalEntry) -> (xxh64: String, md5: String?, origin: Origin)? {
         guard !rehash, !entry.isFolder else { return nil }
-        if let old = catalogued[LocalItemMapper.id(of: entry.relativePath, in: volume)] ?? byInode[entry.inode],
-            old.matches(entry, on: volume), let xxh64 = old.xxh64, old.md5 != nil || !md5
+        // The record at the file's own path decides; only a path the catalog does not know is
+        // looked up by inode (a file renamed or moved on the volume).
+        let candidates = catalogued[LocalItemMapper.id(of: entry.relativePath, in: volume)].map { [$0] } ?? byInode[entry.inode] ?? []
+        if let old = candidates.first(where: { $0.matches(entry, on: volume) && $0.xxh64 != nil && ($0.md5 != nil || !md5) }),
+            let xxh64 = old.xxh64
         {
             return (xxh64, old.md5, .catalog)
         }

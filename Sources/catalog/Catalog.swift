@@ -48,12 +48,12 @@ struct Catalog: AsyncParsableCommand {
         }
         var command: any ParsableCommand
         do {
-            command = try parseAsRoot(SearchCommand.arranged(arguments))
+            command = try parseAsRoot(CrawlCommand.arranged(SearchCommand.arranged(arguments)))
         } catch {
             exit(withError: error)
         }
-        // Every catalog command is asynchronous; any other is the parser's own (`catalog help
-        // search`), whose outcome is its to print.
+        // Every catalog command that runs is asynchronous (`crawl` only groups its subcommands);
+        // any other is the parser's own (`catalog help search`), whose outcome is its to print.
         guard var ours = command as? any AsyncParsableCommand else {
             do { try command.run() } catch { exit(withError: error) }
             return

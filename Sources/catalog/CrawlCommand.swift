@@ -39,6 +39,33 @@ struct CrawlCommand: ParsableCommand {
             """,
         subcommands: [AllCrawlCommand.self, FrameIOCrawlCommand.self, DashCrawlCommand.self, LocalCrawlCommand.self],
         defaultSubcommand: AllCrawlCommand.self)
+
+    /// The options of the crawl commands that take a value (`--db PATH`): their values are not
+    /// what is crawled.
+    static let valueOptions: Set<String> = [
+        "--db", "--frameio-url", "--dash-url", "--concurrency", "--since", "--page-size", "--stats", "--timeout", "--thumbnail-cache-size",
+    ]
+
+    /// `arguments` with what to crawl moved next to `crawl`, where the parser looks for it:
+    /// `catalog crawl --full dash` and `catalog crawl --db X local /card` read as they did when
+    /// crawl was one command.
+    static func arranged(_ arguments: [String]) -> [String] {
+        guard arguments.first == "crawl" else { return arguments }
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+        var index = 1
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--" { break }
+            if names.contains(argument) {
+                var moved = arguments
+                moved.remove(at: index)
+                moved.insert(argument, at: 1)
+                return moved
+            }
+            index += valueOptions.contains(argument) ? 2 : 1
+        }
+        return arguments
+    }
 }
 
 /// `catalog crawl [all]`: every configured service, one after the other.
@@ -243,7 +270,7 @@ enum Summary {
         return
             """
             \(report.source) \(report.mode): \(g(s.items)) items (\(g(c.added)) new, \(g(c.changed - c.moved)) changed, \(g(c.moved)) moved, \
-            \(g(c.deleted)) deleted, \(g(c.unchanged)) unchanged), 
+            \(g(c.deleted)) deleted, \(g(c.unchanged)) unchanged),\u{20}
             """
                 + "\(g(h.requests)) requests (minimum \(g(report.minimumRequests))), \(g(h.retries)) retries, \(g(h.throttled)) throttled (429), "
                 + "\(h.rateLimitWaits) rate-limit waits, " + String(format: "%.1fs (store %.1fs)", report.elapsed, report.storeSeconds)
@@ -264,7 +291,7 @@ enum Summary {
         return
             """
             local scan: \(Count.of(local.files, "file")) (\(ByteCount.format(local.bytes))) in \(Count.of(local.folders, "folder")) on \
-            \(Count.of(local.volumes, "volume")); 
+            \(Count.of(local.volumes, "volume"));\u{20}
             """
                 + "\(g(local.hashed)) hashed (\(ByteCount.format(local.hashedBytes))\(rate)), \(g(local.reused)) reused"
                 + (local.fromHashLists > 0 ? ", \(g(local.fromHashLists)) from hash lists" : "")

@@ -93,7 +93,7 @@ struct VerifyCommand: AsyncParsableCommand {
                     reason:
                         """
                         \(unread.count == 1 ? "1 file or folder" : "\(Count.grouped(unread.count)) files or folders") could not be read, and a \
-                        new generation would leave \(unread.count == 1 ? "it" : "them") out: 
+                        new generation would leave \(unread.count == 1 ? "it" : "them") out:\u{20}
                         """
                             + unread.prefix(3).map { TerminalText.sanitize($0) }.joined(separator: ", ") + (unread.count > 3 ? ", …" : "")
                             + "; nothing was written")

@@ -17,7 +17,8 @@ struct WhereCommand: AsyncParsableCommand {
             no checksum, so the same name and size. Pending: a Frame.io v2 file of that name and size whose checksum is not computed yet. Missing: \
             none of these.
 
-            Digests come from the catalog for files `catalog crawl local` scanned and that are unchanged (size, modification time, inode), or from a \
+            Digests come from the catalog for files `catalog crawl local` scanned and that are unchanged (size, modification time, inode; a file \
+            renamed on a drive whose inode numbers last is found by its inode), or from a \
             hash list on the volume (ASC MHL ascmhl/, MHL 1.1 .mhl) that describes the file as it is; other files are read (XXH64, and MD5 when the \
             catalog holds Dash), several at once. The hash lists themselves are not checked.
 

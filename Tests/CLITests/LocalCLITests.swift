@@ -22,6 +22,11 @@ import Testing
         #expect(md5.status == 64 && md5.stderr.contains("Unknown option '--md5'"), "\(md5.stderr)")
         let allMD5 = try await runCatalog(["crawl", "--md5", "--db", path])
         #expect(allMD5.status == 64 && allMD5.stderr.contains("Unknown option '--md5'"), "\(allMD5.stderr)")
+        // What to crawl may follow the options, as when crawl was one command.
+        let late = try await runCatalog(["crawl", "--db", path, "local", "/no/such/card"])
+        #expect(late.status == 64 && late.stderr.contains("is the drive mounted?"), "\(late.stderr)")
+        let lateDash = try await runCatalog(["crawl", "--full", "dash", "--db", path])
+        #expect(lateDash.status == 2 && lateDash.stderr.contains("Dash is not configured"), "\(lateDash.stderr)")
         let missing = try await runCatalog(["crawl", "local", "/no/such/card", "--db", path])
         #expect(missing.status == 64 && missing.stderr.contains("is the drive mounted?"), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: path))
@@ -398,7 +403,7 @@ import Testing
             safe.stderr.contains(
                 """
                 3 of 3 files are in Frame.io or Dash: 3 exact; 1 hidden or system file left out (CLIPS/.DS_Store; --include-hidden checks \
-                them); digests of 
+                them); digests of\u{20}
                 """
             ), "\(safe.stderr)")
         // A clip damaged in place: same size, same time.
