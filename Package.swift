@@ -232,7 +232,8 @@ let package = Package(
             name: "CrawlerTests",
             dependencies: [
                 "TestSupport",
-                "Crawler", "LocalChecks", "LocalFiles", "CatalogStore", "CatalogSandbox", "FrameIOClient", "FrameIOV4Client", "DashClient", "HTTPSupport",
+                "Crawler", "LocalChecks", "LocalFiles", "CatalogStore", "CatalogSandbox", "FrameIOClient", "FrameIOV4Client", "DashClient",
+                "HTTPSupport",
                 "CatalogCore", "CatalogReports", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
