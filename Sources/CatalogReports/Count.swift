@@ -16,6 +16,8 @@ public enum Count {
 
     public static func plural(_ noun: String) -> String {
         if noun.hasSuffix("s") || noun.hasSuffix("sh") || noun.hasSuffix("ch") { return noun + "es" }
+        // `copy` → `copies` (a consonant before the y; `day` → `days`).
+        if noun.hasSuffix("y"), let before = noun.dropLast().last, !"aeiou".contains(before) { return noun.dropLast() + "ies" }
         return noun + "s"
     }
 }

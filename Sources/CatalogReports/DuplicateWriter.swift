@@ -40,6 +40,11 @@ public struct DuplicateWriter {
     }
 
     /// Writes one group.
+    /// Counts a group in the totals without writing it (one past `--limit`).
+    public mutating func count(_ group: DuplicateGroup) {
+        summary.add(group)
+    }
+
     public mutating func write(_ group: DuplicateGroup) throws {
         summary.add(group)
         switch format {
@@ -91,11 +96,16 @@ public struct DuplicateWriter {
         try flush()
     }
 
-    /// "N groups, M redundant copies, X GB reclaimable" (and the probable groups, when any).
+    /// "2 groups, 3 redundant copies, 8.4 MB reclaimable", in the table's units, and the
+    /// probable groups apart (they prove nothing, so they are not counted as reclaimable).
     public static func summaryLine(_ summary: DuplicateSummary) -> String {
-        let gigabytes = String(format: "%.2f", Double(summary.reclaimableBytes) / 1_000_000_000)
-        var line = "\(summary.groups) groups, \(summary.redundantCopies) redundant copies, \(gigabytes) GB reclaimable"
-        if summary.probableGroups > 0 { line += " (and \(summary.probableGroups) probable groups without a digest, not counted)" }
+        let probable = Count.of(summary.probableGroups, "probable group") + " of the same name and size without a digest"
+        guard summary.groups > 0 || summary.probableGroups == 0 else { return "no proven duplicates; \(probable), not counted" }
+        var line = [
+            Count.of(summary.groups, "group"), Count.of(summary.redundantCopies, "redundant copy"),
+            "\(ByteCount.format(summary.reclaimableBytes)) reclaimable",
+        ].joined(separator: ", ")
+        if summary.probableGroups > 0 { line += " (and \(probable), not counted)" }
         return line
     }
 

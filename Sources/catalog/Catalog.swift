@@ -1,5 +1,6 @@
 import ArgumentParser
 import CatalogCore
+import CatalogReports
 import Foundation
 import Logging
 
@@ -50,6 +51,10 @@ struct Catalog: AsyncParsableCommand {
         do {
             command = try parseAsRoot(CrawlCommand.arranged(SearchCommand.arranged(arguments)))
         } catch {
+            if let message = formatFlagMessage(fullMessage(for: error)) {
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+                Foundation.exit(exitCode(for: error).rawValue)
+            }
             exit(withError: error)
         }
         // Every catalog command that runs is asynchronous (`crawl` only groups its subcommands);
@@ -70,6 +75,17 @@ struct Catalog: AsyncParsableCommand {
         } catch {
             Foundation.exit(ErrorReport.exit(error).rawValue)
         }
+    }
+
+    /// The parser's message for `--json` (`--csv`, `--ndjson`, `--table`), which a user of gh or
+    /// Datasette types: it is a value of `--format`, not the option the parser guessed.
+    static func formatFlagMessage(_ message: String) -> String? {
+        guard let format = OutputFormat.allCases.first(where: { message.contains("Unknown option '--\($0.rawValue)'") }) else { return nil }
+        let unknown = "Unknown option '--\(format.rawValue)'"
+        // The parser's guess (`Did you mean '--sort'?`) is dropped: the format is what was meant.
+        let guessed = message.replacing(#/ Did you mean '[^']*'\?/#, with: "")
+        return guessed.replacingOccurrences(of: unknown, with: unknown + ": the format is a value, --format \(format.rawValue)")
+            .replacingOccurrences(of: "\(format.rawValue)..", with: "\(format.rawValue).")
     }
 
     /// The subcommands' names.

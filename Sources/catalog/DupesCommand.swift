@@ -49,29 +49,44 @@ struct DupesCommand: AsyncParsableCommand {
     @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
     var format: OutputFormat?
 
+    @Option(help: "The most groups shown, most wasted bytes first; 0 for all. The summary counts every group.")
+    var limit = 0
+
     @OptionGroup var output: OutputOptions
 
-    func validate() throws { _ = try options.filter() }
+    func validate() throws {
+        _ = try options.filter()
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
+    }
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let database = try global.openDatabase()
         let chosen = Terminal.format(format, toStdout: output.isStdout)
-        let summary = try Self.write(
-            database: database, filter: try options.filter(), format: chosen, output: output.target)
+        let (summary, shown) = try Self.write(
+            database: database, filter: try options.filter(), format: chosen, output: output.target, limit: limit)
         if chosen != .table { Terminal.error(DuplicateWriter.summaryLine(summary)) }
+        let groups = summary.groups + summary.probableGroups
+        if shown < groups { Terminal.error("\(Count.grouped(shown)) of \(Count.of(groups, "group")) shown (--limit 0 for all)") }
     }
 
-    static func write(database: CatalogDatabase, filter: DuplicateFilter, format: OutputFormat, output: OutputTarget) throws -> DuplicateSummary {
+    /// Writes the duplicate groups (the first `limit`, when not 0; every group is counted in the
+    /// totals); returns the totals and how many groups were written.
+    @discardableResult
+    static func write(
+        database: CatalogDatabase, filter: DuplicateFilter, format: OutputFormat, output: OutputTarget, limit: Int = 0
+    ) throws -> (totals: DuplicateSummary, written: Int) {
         let groups = try database.duplicateGroups(filter)
         var summary = DuplicateSummary()
+        let written = limit == 0 ? groups.count : min(limit, groups.count)
         try AtomicOutput.write(to: output) { sink in
             var writer = DuplicateWriter(format: format, width: Terminal.columns, sink: sink)
             try writer.begin()
-            for group in groups { try writer.write(group) }
+            for group in groups[..<written] { try writer.write(group) }
+            for group in groups[written...] { writer.count(group) }
             try writer.end()
             summary = writer.totals
         }
-        return summary
+        return (summary, written)
     }
 }

@@ -27,8 +27,21 @@ struct ExportCommand: AsyncParsableCommand {
     @Argument(help: "For search: the query (several arguments are joined with spaces).")
     var query: [String] = []
 
+    /// What export writes: data for programs (a table is for the terminal: `catalog search`).
+    enum Format: String, CaseIterable, ExpressibleByArgument {
+        case ndjson, json, csv
+
+        var output: OutputFormat {
+            switch self {
+            case .ndjson: .ndjson
+            case .json: .json
+            case .csv: .csv
+            }
+        }
+    }
+
     @Option(help: "ndjson (default), json or csv.")
-    var format: OutputFormat = .ndjson
+    var format: Format = .ndjson
 
     @OptionGroup var output: OutputOptions
 
@@ -41,7 +54,6 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup(title: "For dupes (--source also for changes)") var dupes: DupesOptions
 
     func validate() throws {
-        if format == .table { throw ValidationError("--format table is for the terminal; export writes ndjson, json or csv") }
         if report == .search, query.isEmpty { throw ValidationError("export search needs a query, e.g. catalog export search 'kind:file ext:mov'") }
         if report != .search, !query.isEmpty {
             throw ValidationError("unexpected argument '\(query.joined(separator: " "))': only export search takes a query")
@@ -53,6 +65,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
+        let format = self.format.output
         if output.isStdout { Terminal.indentJSON(format) }
         let database = try global.openDatabase()
         switch report {
@@ -73,7 +86,7 @@ struct ExportCommand: AsyncParsableCommand {
                 try writer.end()
             }
         case .dupes:
-            let summary = try DupesCommand.write(
+            let (summary, _) = try DupesCommand.write(
                 database: database, filter: try dupes.filter(), format: format, output: output.target)
             Terminal.error(DuplicateWriter.summaryLine(summary))
         case .changes:

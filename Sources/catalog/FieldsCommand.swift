@@ -23,12 +23,10 @@ struct FieldsCommand: AsyncParsableCommand {
     @Option(help: "Only this source.")
     var source: Source?
 
-    @Option(help: "table (default on a terminal), json (default when piped) or csv.")
+    @Option(help: "table (default on a terminal), json, ndjson (default when piped: one field a line) or csv.")
     var format: OutputFormat?
 
-    func validate() throws {
-        if format == .ndjson { throw ValidationError("--format for fields is table, json or csv") }
-    }
+    @OptionGroup var output: OutputOptions
 
     struct Listed {
         var field: CatalogField
@@ -62,9 +60,16 @@ struct FieldsCommand: AsyncParsableCommand {
             values += options.filter { !held.contains($0.path) }.map { ($0.path, 0) }
             listed.append(Listed(field: field, options: options, values: values))
         }
-        let chosen = Terminal.format(format, piped: .json)
-        switch chosen {
-        case .table where name != nil:
+        let chosen = Terminal.format(format, toStdout: output.isStdout)
+        try AtomicOutput.write(to: output.target) { sink in try Self.write(listed, one: name != nil, format: chosen, to: sink) }
+    }
+
+    /// The fields listed, in `format`: a table of every field (or, for `one`, of its values), a
+    /// JSON array of fields, one field a line, or a CSV of field values.
+    static func write(_ listed: [Listed], one: Bool, format: OutputFormat, to sink: (borrowing [UInt8]) throws -> Void) throws {
+        func line(_ text: String) throws { try sink(Array((text + "\n").utf8)) }
+        switch format {
+        case .table where one:
             // One field: every value, the items holding it, and the filter that finds them.
             let rows = listed.flatMap { entry in
                 entry.values.map { value -> [String] in
@@ -74,39 +79,42 @@ struct FieldsCommand: AsyncParsableCommand {
                     ]
                 }
             }
-            Terminal.output(
+            try line(
                 TableRenderer.grid(
                     header: ["SOURCE", "VALUE", "ITEMS", "FILTER"], rows: rows, limits: [7, 40, 8, 60], rightAligned: [2],
                     fitting: Terminal.columns))
         case .table:
             guard !listed.isEmpty else {
-                Terminal.output("no custom fields in the catalog (Dash fields and Frame.io V4 metadata fields come with a crawl)")
+                try line("no custom fields in the catalog (Dash fields and Frame.io V4 metadata fields come with a crawl)")
                 return
             }
             let rows = listed.map { entry -> [String] in
                 let used = entry.values.filter { $0.items > 0 }
                 let top = used.prefix(3).map { "\($0.value) (\($0.items))" }.joined(separator: ", ") + (used.count > 3 ? ", …" : "")
                 return [
-                    entry.field.source.rawValue, entry.field.name, Self.type(of: entry.field),
+                    entry.field.source.rawValue, TerminalText.sanitize(entry.field.name), TerminalText.sanitize(Self.type(of: entry.field)),
                     entry.options.isEmpty ? "" : String(entry.options.count),
-                    String(used.count), top,
+                    String(used.count), TerminalText.sanitize(top),
                 ]
             }
-            Terminal.output(
+            try line(
                 TableRenderer.grid(
                     header: ["SOURCE", "FIELD", "TYPE", "OPTIONS", "VALUES", "MOST USED"], rows: rows, limits: [7, 30, 16, 7, 6, 60],
-                    rightAligned: [3, 4]))
+                    rightAligned: [3, 4], fitting: Terminal.columns))
         case .json, .ndjson:
-            let document = JSONValue.array(
-                listed.map { entry in
-                    .object([
-                        ("source", .string(entry.field.source.rawValue)), ("id", .string(entry.field.id)), ("name", .string(entry.field.name)),
-                        ("type", .string(Self.type(of: entry.field))), ("multi_value", .bool(entry.field.multiValue)),
-                        ("options", .array(entry.options.map { .object([("id", .string($0.id)), ("value", .string($0.path))]) })),
-                        ("values", .array(entry.values.map { .object([("value", .string($0.value)), ("items", .number(String($0.items)))]) })),
-                    ])
-                })
-            Terminal.output(JSONWriter.string(document, canonical: false))
+            let documents = listed.map { entry -> JSONValue in
+                .object([
+                    ("source", .string(entry.field.source.rawValue)), ("id", .string(entry.field.id)), ("name", .string(entry.field.name)),
+                    ("type", .string(Self.type(of: entry.field))), ("multi_value", .bool(entry.field.multiValue)),
+                    ("options", .array(entry.options.map { .object([("id", .string($0.id)), ("value", .string($0.path))]) })),
+                    ("values", .array(entry.values.map { .object([("value", .string($0.value)), ("items", .number(String($0.items)))]) })),
+                ])
+            }
+            if format == .json {
+                try line(JSONWriter.string(.array(documents), canonical: false))
+            } else {
+                for document in documents { try line(JSONWriter.string(document, canonical: false)) }
+            }
         case .csv:
             var bytes: [UInt8] = []
             CSV.appendRow(["source", "field", "type", "value", "items"], to: &bytes)
@@ -116,7 +124,7 @@ struct FieldsCommand: AsyncParsableCommand {
                         [entry.field.source.rawValue, entry.field.name, Self.type(of: entry.field), value.value, String(value.items)], to: &bytes)
                 }
             }
-            Terminal.writeOutput(bytes)
+            try sink(bytes)
         }
     }
 

@@ -34,7 +34,7 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(help: "Do not listen for the redirect: paste the address (or code) instead.")
     var paste = false
 
-    @Flag(help: "Print less.")
+    @Flag(name: .shortAndLong, help: "Print less.")
     var quiet = false
 
     func validate() throws {

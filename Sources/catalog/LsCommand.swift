@@ -25,11 +25,20 @@ struct LsCommand: AsyncParsableCommand {
     @Option(help: "Only this source.")
     var source: Source?
 
-    @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
+    @Option(help: "table (names one per line, as ls writes them, on a terminal and piped), json, ndjson or csv.")
     var format: OutputFormat?
 
     @Option(help: ArgumentHelp("For json, ndjson and csv: the fields, comma-separated (as search --fields).", valueName: "list"))
     var fields: ItemFields?
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if fields != nil, format == nil || format == .table {
+            throw ValidationError(
+                "--fields picks the fields of json, ndjson and csv; a listing shows names (-l: kind, size, date). Add --format ndjson")
+        }
+    }
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
@@ -42,19 +51,20 @@ struct LsCommand: AsyncParsableCommand {
             guard !here.isEmpty else { throw NothingAtPath(path: folder) }
             entries = here.filter { !$0.kind.isContainer }.map { ListingEntry(source: $0.source, name: $0.name, path: $0.path, item: $0) }
         }
-        let chosen = Terminal.format(format)
+        // Piped too, a listing is names one per line, as `ls | grep` expects; data is `--format ndjson`.
+        let chosen = Terminal.format(format, toStdout: output.isStdout, piped: .table)
         let link = try global.webLink(database)
-        switch chosen {
-        case .table:
-            Terminal.writeOutput(Array(Self.text(entries, long: long, width: Terminal.columns).utf8))
-        case .json, .ndjson, .csv:
-            let projects = try database.projectNames(of: entries.compactMap(\.item))
-            var writer = ItemWriter(format: chosen, report: "ls", fields: fields?.fields, link: link, projects: projects) {
-                Terminal.writeOutput($0)
+        let projects = chosen == .table ? [:] : try database.projectNames(of: entries.compactMap(\.item))
+        try AtomicOutput.write(to: output.target) { sink in
+            switch chosen {
+            case .table:
+                try sink(Array(Self.text(entries, long: long, width: Terminal.columns).utf8))
+            case .json, .ndjson, .csv:
+                var writer = ItemWriter(format: chosen, report: "ls", fields: fields?.fields, link: link, projects: projects, sink: sink)
+                try writer.begin()
+                for entry in entries { try writer.write(entry.item ?? Self.pathFolder(entry)) }
+                try writer.end()
             }
-            try writer.begin()
-            for entry in entries { try writer.write(entry.item ?? Self.pathFolder(entry)) }
-            try writer.end()
         }
     }
 

@@ -34,8 +34,8 @@ struct SearchCommand: AsyncParsableCommand {
     var query: [String] = []
 
     /// The options that take a value, and the flags (with their short names).
-    static let valueOptions: Set<String> = ["--db", "--format", "--limit", "--offset", "--sort", "--fields"]
-    static let flags: Set<String> = ["--quiet", "-q", "--verbose", "-v", "--reverse", "--help", "-h", "-qv", "-vq"]
+    static let valueOptions: Set<String> = ["--db", "--format", "--limit", "--offset", "--sort", "--fields", "--output", "-o"]
+    static let flags: Set<String> = ["--quiet", "-q", "--verbose", "-v", "--reverse", "--replace-link", "--help", "-h", "-qv", "-vq"]
 
     /// `catalog search …`'s arguments with its options first and every other argument after a
     /// `--`, so a word starting with `-` anywhere (`catalog search -draft kind:file`,
@@ -90,11 +90,17 @@ struct SearchCommand: AsyncParsableCommand {
             valueName: "list"))
     var fields: ItemFields?
 
+    @OptionGroup var output: OutputOptions
+
     func validate() throws {
         // `--limt 5` is a mistyped option, not a query: only single-dash words are exclusions.
         if let option = query.first(where: { $0.hasPrefix("--") && $0.count > 2 }) {
+            if let format = OutputFormat(rawValue: String(option.dropFirst(2))) {
+                throw ValidationError("unknown option '\(option)': the format is a value, --format \(format.rawValue)")
+            }
             throw ValidationError(
-                "unknown option '\(option)' (search's options: --format, --limit, --offset, --sort, --reverse, --fields, --db, --quiet, --verbose)")
+                "unknown option '\(option)' (search's options: --format, --limit, --offset, --sort, --reverse, --fields, --output, --db, --quiet, --verbose)"
+            )
         }
         guard (0...1_000_000).contains(limit) else { throw ValidationError("--limit must be between 0 (all) and 1000000") }
         guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
@@ -121,7 +127,8 @@ struct SearchCommand: AsyncParsableCommand {
         let more = limit > 0 && items.count > limit
         if more { items.removeLast() }
         try Self.print(
-            items, of: parsed, format: Terminal.format(format), fields: fields?.fields, link: try global.webLink(database), from: database)
+            items, of: parsed, format: Terminal.format(format, toStdout: output.isStdout), fields: fields?.fields,
+            link: try global.webLink(database), from: database, to: output.target)
         guard !global.quiet else { return }
         if items.isEmpty, offset == 0, try database.itemCount() == 0 {
             Terminal.error("the catalog is empty: run `catalog crawl` to fill it (`catalog status` shows what it holds)")
@@ -143,23 +150,25 @@ struct SearchCommand: AsyncParsableCommand {
     /// `folder:` filter matched.
     static func print(
         _ items: [CatalogItem], of query: SearchQuery, format: OutputFormat, fields: [ItemField]? = nil, link: WebLink? = nil,
-        from database: CatalogDatabase
+        from database: CatalogDatabase, to output: OutputTarget = OutputTarget()
     ) throws {
         let columns = fields ?? (format == .table ? columns(for: query, items: items) : nil)
         // Project names are looked up only when a column or the JSON and CSV defaults show them.
         let showsProject = columns.map { $0.contains(.project) } ?? (format != .table)
         let projects = showsProject ? try database.projectNames(of: items) : nil
-        var writer = ItemWriter(format: format, report: "search", fields: columns, link: link, projects: projects, width: Terminal.columns) {
-            bytes in Terminal.writeOutput(bytes)
-        }
-        if format == .table, columns?.contains(.id) == true { writer.shortIDs = try database.shortIDs(of: items) }
-        try writer.begin()
+        let shortIDs = format == .table && columns?.contains(.id) == true ? try database.shortIDs(of: items) : [:]
         let folders = query.filters.flatMap { clause -> [String] in
             if case .folder(let paths) = clause.filter, !clause.isNegated { return paths }
             return []
         }
-        for item in items { try writer.write(format == .table ? showingMatchedFolder(item, folders) : item) }
-        try writer.end()
+        try AtomicOutput.write(to: output) { sink in
+            var writer = ItemWriter(
+                format: format, report: "search", fields: columns, link: link, projects: projects, width: Terminal.columns, sink: sink)
+            writer.shortIDs = shortIDs
+            try writer.begin()
+            for item in items { try writer.write(format == .table ? showingMatchedFolder(item, folders) : item) }
+            try writer.end()
+        }
     }
 
     /// The most matches counted for "50 of N" (counting costs as much as reading the matches:

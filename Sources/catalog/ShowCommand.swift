@@ -19,31 +19,44 @@ struct ShowCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var reference: ItemReference
 
-    @Option(help: "table (text for a person; default on a terminal), json or ndjson (default when piped).")
-    var format: OutputFormat?
+    /// What show writes: text for a person, or JSON (a CSV of items is `catalog search --format csv`).
+    enum Format: String, CaseIterable, ExpressibleByArgument {
+        case table, json, ndjson
 
-    func validate() throws {
-        if format == .csv { throw ValidationError("show writes text, json or ndjson; for a CSV of items use `catalog search --format csv`") }
+        var output: OutputFormat {
+            switch self {
+            case .table: .table
+            case .json: .json
+            case .ndjson: .ndjson
+            }
+        }
     }
+
+    @Option(help: "table (text for a person; default on a terminal), json or ndjson (default when piped).")
+    var format: Format?
+
+    @OptionGroup var output: OutputOptions
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let database = try global.openDatabase()
         let link = try global.webLink(database)
-        let chosen = Terminal.format(format)
+        let chosen = Terminal.format(format?.output, toStdout: output.isStdout)
         let shown = try reference.items(in: database).map { try Shown(item: $0, database: database) }
-        switch chosen {
-        case .table, .csv:
-            Terminal.writeOutput(Array(shown.map { $0.text(link: link, width: Terminal.columns) }.joined(separator: "\n").utf8))
-        case .json, .ndjson:
-            var w = JSONWriter()
-            if chosen == .json { w.appendRaw("{\"version\":\(ItemWriter.schemaVersion),\"report\":\"show\",\"items\":[") }
-            for (i, one) in shown.enumerated() {
-                if i > 0 { w.appendRaw(chosen == .json ? "," : "\n") }
-                one.writeJSON(link: link, to: &w)
+        try AtomicOutput.write(to: output.target) { sink in
+            switch chosen {
+            case .table, .csv:
+                try sink(Array(shown.map { $0.text(link: link, width: Terminal.columns) }.joined(separator: "\n").utf8))
+            case .json, .ndjson:
+                var w = JSONWriter()
+                if chosen == .json { w.appendRaw("{\"version\":\(ItemWriter.schemaVersion),\"report\":\"show\",\"items\":[") }
+                for (i, one) in shown.enumerated() {
+                    if i > 0 { w.appendRaw(chosen == .json ? "," : "\n") }
+                    one.writeJSON(link: link, to: &w)
+                }
+                w.appendRaw(chosen == .json ? "]}\n" : "\n")
+                try sink(w.bytes)
             }
-            w.appendRaw(chosen == .json ? "]}\n" : "\n")
-            Terminal.writeOutput(w.bytes)
         }
     }
 

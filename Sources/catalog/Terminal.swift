@@ -45,7 +45,8 @@ enum Terminal {
                 defer { state = indenter }
                 return indenter.feed(chunk)
             }
-            let text = shown.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+            // CSV's CRLF line ends shown as line ends, not as a CR picture before each.
+            let text = shown.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }.replacingOccurrences(of: "\r\n", with: "\n")
             FileHandle.standardOutput.write(Data(TerminalText.sanitize(text, keepingLines: true).utf8))
         } else {
             bytes.withUnsafeBytes { FileHandle.standardOutput.write(Data($0)) }
