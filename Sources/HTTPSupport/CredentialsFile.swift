@@ -34,13 +34,26 @@ public struct CredentialsFile: Sendable {
 
     /// Replaces the section `name`, keeping the others.
     public func write(section name: String, _ values: [String: String]) throws {
+        try rewrite(without: name, adding: (name, .object(values.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+    }
+
+    /// Forgets the section `name`, keeping the others; whether there was one.
+    @discardableResult
+    public func remove(section name: String) throws -> Bool {
+        guard !section(name).isEmpty else { return false }
+        try rewrite(without: name, adding: nil)
+        return true
+    }
+
+    /// Writes the file again (0600, atomically) without the section `name`, with `added` last.
+    private func rewrite(without name: String, adding added: (key: String, value: JSONValue)?) throws {
         var members: [(key: String, value: JSONValue)] = []
         if let data = FileManager.default.contents(atPath: path), let json = try? JSONParser.parse(Array(data)),
             let existing = json.objectMembers
         {
             members = existing.filter { $0.key != name }
         }
-        members.append((name, .object(values.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        if let added { members.append(added) }
         let bytes = Array(JSONWriter.string(.object(members)).utf8) + [0x0A]
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

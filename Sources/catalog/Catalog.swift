@@ -21,7 +21,9 @@ struct Catalog: AsyncParsableCommand {
         subcommands: [
             CrawlCommand.self, SearchCommand.self, ShowCommand.self, LsCommand.self, OpenCommand.self, ServeCommand.self, DupesCommand.self,
             ChangesCommand.self, WhereCommand.self, VerifyCommand.self,
-            ExportCommand.self, FieldsCommand.self, StatusCommand.self, ConfigCommand.self, LoginCommand.self, SandboxCommand.self, DemoCommand.self,
+            ExportCommand.self, FieldsCommand.self, StatusCommand.self, ConfigCommand.self, LoginCommand.self, LogoutCommand.self,
+            SandboxCommand.self,
+            DemoCommand.self,
         ]
     )
 
@@ -47,20 +49,24 @@ struct Catalog: AsyncParsableCommand {
             Terminal.error("catalog: \(problem)")
             Foundation.exit(64)
         }
+        let arranged = CrawlCommand.arranged(SearchCommand.arranged(arguments))
         var command: any ParsableCommand
         do {
-            command = try parseAsRoot(CrawlCommand.arranged(SearchCommand.arranged(arguments)))
+            command = try parseAsRoot(arranged)
         } catch {
-            if let message = formatFlagMessage(fullMessage(for: error)) {
-                FileHandle.standardError.write(Data((message + "\n").utf8))
-                Foundation.exit(exitCode(for: error).rawValue)
-            }
-            exit(withError: error)
+            report(parsing: error)
         }
         // Every catalog command that runs is asynchronous (`crawl` only groups its subcommands);
         // any other is the parser's own (`catalog help search`), whose outcome is its to print.
         guard var ours = command as? any AsyncParsableCommand else {
-            do { try command.run() } catch { exit(withError: error) }
+            // `--help` and `catalog help X` come back as the parser's own help command: the same
+            // help, with its usage line wrapped like the rest.
+            if String(describing: type(of: command)) == "HelpCommand" {
+                let help = helpMessage(for: helpedCommand(arranged), columns: Terminal.columns)
+                FileHandle.standardOutput.write(Data((wrappingUsage(help, width: Terminal.columns) + "\n").utf8))
+                return
+            }
+            do { try command.run() } catch { report(parsing: error) }
             return
         }
         // Every command's errors are reported here, once: in this command line's words, with
@@ -71,10 +77,63 @@ struct Catalog: AsyncParsableCommand {
         } catch let status as ExitCode {
             Foundation.exit(status.rawValue)
         } catch let clean as CleanExit {
-            exit(withError: clean)
+            report(parsing: clean)
         } catch {
             Foundation.exit(ErrorReport.exit(error).rawValue)
         }
+    }
+
+    /// What the parser has to say (help, the version, a usage mistake), in catalog's style: help
+    /// and the version on stdout; a mistake on stderr as every error is, `catalog: …` wrapped at
+    /// words to the terminal, then the usage, whose line wraps between its options too.
+    static func report(parsing error: any Error) -> Never {
+        let code = exitCode(for: error)
+        let message = fullMessage(for: error)
+        if code == .success {
+            FileHandle.standardOutput.write(Data((wrappingUsage(message, width: Terminal.columns) + "\n").utf8))
+            Foundation.exit(code.rawValue)
+        }
+        var lines = (formatFlagMessage(message) ?? message).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let first = lines.first, first.hasPrefix("Error: ") {
+            let line = "catalog: " + first.dropFirst("Error: ".count)
+            lines[0] = Terminal.stderrIsTerminal ? DisplayWidth.wrap(line, width: Terminal.errorColumns, indent: 2).joined(separator: "\n") : line
+        }
+        Terminal.error(wrappingUsage(lines.joined(separator: "\n"), width: Terminal.errorColumns))
+        Foundation.exit(code.rawValue)
+    }
+
+    /// `text` with its usage line (`USAGE: catalog dupes [--db <path>] …`) wrapped to `width`
+    /// between its options, a bracketed option (`[--db <path>]`) never cut, continuation lines
+    /// indented under the first option; every other line as it is.
+    static func wrappingUsage(_ text: String, width: Int) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.hasPrefix("USAGE: ") || line.hasPrefix("Usage: "), DisplayWidth.of(String(line)) > width else { return String(line) }
+            var tokens: [String] = []
+            var token = ""
+            var depth = 0
+            for character in line {
+                if character == " " && depth == 0 {
+                    if !token.isEmpty { tokens.append(token) }
+                    token = ""
+                    continue
+                }
+                if "[<(".contains(character) { depth += 1 } else if "]>)".contains(character) { depth = max(0, depth - 1) }
+                token.append(character)
+            }
+            if !token.isEmpty { tokens.append(token) }
+            // `USAGE: catalog dupes` stays together; what follows is indented under its options.
+            let head = tokens.prefix { !$0.hasPrefix("[") && !$0.hasPrefix("<") && !$0.hasPrefix("-") }
+            let indent = String(repeating: " ", count: min(DisplayWidth.of(head.joined(separator: " ")) + 1, width / 2))
+            var lines = [head.joined(separator: " ")]
+            for token in tokens.dropFirst(head.count) {
+                if DisplayWidth.of(lines[lines.count - 1]) + 1 + DisplayWidth.of(token) > width, lines[lines.count - 1] != indent {
+                    lines.append(indent + token)
+                } else {
+                    lines[lines.count - 1] += (lines[lines.count - 1] == indent ? "" : " ") + token
+                }
+            }
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n")
     }
 
     /// The parser's message for `--json` (`--csv`, `--ndjson`, `--table`), which a user of gh or
@@ -86,6 +145,17 @@ struct Catalog: AsyncParsableCommand {
         let guessed = message.replacing(#/ Did you mean '[^']*'\?/#, with: "")
         return guessed.replacingOccurrences(of: unknown, with: unknown + ": the format is a value, --format \(format.rawValue)")
             .replacingOccurrences(of: "\(format.rawValue)..", with: "\(format.rawValue).")
+    }
+
+    /// The command whose help `arguments` ask for (`dupes --help`, `help crawl local`, `crawl
+    /// local -h`): the deepest subcommand their words name.
+    static func helpedCommand(_ arguments: [String]) -> any ParsableCommand.Type {
+        var command: any ParsableCommand.Type = Catalog.self
+        for word in arguments where !word.hasPrefix("-") && word != "help" {
+            guard let sub = command.configuration.subcommands.first(where: { $0.configuration.commandName == word }) else { break }
+            command = sub
+        }
+        return command
     }
 
     /// The subcommands' names.

@@ -176,8 +176,9 @@ struct CloudCrawlOptions: ParsableArguments {
                 throw ConfigurationError(
                     description:
                         """
-                        no source is configured. Set FRAMEIO_TOKEN for Frame.io, and/or DASH_TOKEN (or DASH_REFRESH_TOKEN with DASH_CLIENT_ID \
-                        and DASH_CLIENT_SECRET) for Dash, then run the crawl again.
+                        no source is configured. Frame.io: `catalog login frameio` (with FRAMEIO_CLIENT_ID set), or FRAMEIO_TOKEN; Dash: \
+                        DASH_TOKEN (or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and DASH_CLIENT_SECRET); local drives: `catalog crawl local \
+                        PATH`. To try catalog without an account: `catalog demo`.
                         """
                 )
             }

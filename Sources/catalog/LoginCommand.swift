@@ -92,7 +92,10 @@ struct LoginCommand: AsyncParsableCommand {
         }
         // Pasted answers: the address the browser was sent to, or the code alone.
         let pasteRedirect = "http://127.0.0.1:\(port == 0 ? 8400 : port)/callback"
+        let paste = self.paste
         Thread.detachNewThread {
+            // Pasting is the only way back: the end of the input ends the wait (nothing was pasted).
+            defer { if paste { codes.continuation.finish() } }
             while let line = readLine() {
                 let text = line.trimmingCharacters(in: .whitespaces)
                 guard !text.isEmpty else { continue }
@@ -139,6 +142,36 @@ struct LoginCommand: AsyncParsableCommand {
             }
             Foundation.exit(0)
         }
+        throw ConfigurationError(
+            description: "the sign-in was not finished: the input ended before an address or code was pasted. Run `catalog login frameio` again.")
+    }
+}
+
+/// `catalog logout frameio`: forgets the sign-in `catalog login` kept.
+struct LogoutCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logout", abstract: "Forget the Frame.io sign-in `catalog login frameio` kept (its refresh token).")
+
+    @Argument(help: "The service: frameio.")
+    var service = "frameio"
+
+    @Flag(name: .shortAndLong, help: "Print nothing.")
+    var quiet = false
+
+    func validate() throws {
+        guard service.lowercased() == "frameio" else {
+            throw ValidationError("unknown service '\(service)': `catalog logout` forgets the frameio sign-in (Dash is signed in by its variables)")
+        }
+    }
+
+    func run() async throws {
+        let credentials = CredentialsFile.fromEnvironment(try Settings.environment())
+        let forgotten = try credentials.remove(section: IMSAuth.credentialsSection)
+        guard !quiet else { return }
+        Terminal.error(
+            forgotten
+                ? "Signed out of Frame.io: the refresh token is gone from \(credentials.path). (Adobe IMS still lists the sign-in until it expires.)"
+                : "No Frame.io sign-in is kept in \(credentials.path); nothing to forget.")
     }
 }
 

@@ -28,7 +28,9 @@ struct LsCommand: AsyncParsableCommand {
     @Option(help: "table (names one per line, as ls writes them, on a terminal and piped), json, ndjson or csv.")
     var format: OutputFormat?
 
-    @Option(help: ArgumentHelp("For json, ndjson and csv: the fields, comma-separated (as search --fields).", valueName: "list"))
+    @Option(
+        help: ArgumentHelp("For json, ndjson and csv: the fields, comma-separated (as search --fields).", valueName: "list"),
+        completion: .list(ItemField.allCases.map(\.rawValue)), transform: ItemFields.parse)
     var fields: ItemFields?
 
     @OptionGroup var output: OutputOptions

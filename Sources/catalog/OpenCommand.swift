@@ -27,6 +27,18 @@ struct OpenCommand: AsyncParsableCommand {
         let items = try reference.items(in: database)
         // Each address is made once (a V4 one parses the item's record).
         let pages = items.compactMap { item in link.url(for: item).map { (item: item, url: $0) } }
+        if pages.isEmpty, let local = items.first(where: { $0.source == .local }) {
+            // A file on a drive has no web page: where it is on disk, and its folder opened.
+            let (path, mounted) = try Self.localPath(of: local, in: database)
+            Terminal.output(path)
+            if !mounted {
+                Terminal.error("\(TerminalText.sanitize(local.path)) is on a volume that is not mounted there now (it was when last scanned)")
+            } else if !print, let launcher = Self.launcher() {
+                try Self.launch(launcher, local.kind.isContainer ? path : (path as NSString).deletingLastPathComponent)
+                if !global.quiet { Terminal.error("opened the folder of \(local.name)") }
+            }
+            return
+        }
         guard let (item, first) = pages.first else {
             throw NoWebPage(item: items[0], dashConfigured: link.dashAssetURL != nil)
         }
@@ -36,6 +48,17 @@ struct OpenCommand: AsyncParsableCommand {
             try Self.launch(launcher, first)
             if !global.quiet { Terminal.error("opened \(item.name) in the browser") }
         }
+    }
+
+    /// Where a local item is on disk: its volume's mount point when last scanned, then its path
+    /// inside the volume; and whether it is there now.
+    static func localPath(of item: CatalogItem, in database: CatalogDatabase) throws -> (path: String, mounted: Bool) {
+        let volumeID = item.projectID ?? item.id
+        let volume = try database.items(source: .local, ids: [volumeID])[volumeID]
+        let root = volume.flatMap { try? JSONParser.parse($0.record) }?["mounted_at"]?.stringValue ?? "/"
+        let relative = item.id == volumeID ? "" : String(item.id.dropFirst(volumeID.count + 1))
+        let path = relative.isEmpty ? root : (root == "/" ? "/" : root + "/") + relative
+        return (path, FileManager.default.fileExists(atPath: path))
     }
 
     /// The program that opens an address in a browser here: `$BROWSER`, else on Linux

@@ -87,7 +87,7 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "The fields shown, comma-separated (e.g. name,size,path; all: docs/reports.md): table and CSV columns, JSON keys.",
-            valueName: "list"))
+            valueName: "list"), completion: .list(ItemField.allCases.map(\.rawValue)), transform: ItemFields.parse)
     var fields: ItemFields?
 
     @OptionGroup var output: OutputOptions
@@ -210,15 +210,19 @@ struct SearchCommand: AsyncParsableCommand {
 }
 
 /// Item fields given as one comma-separated value (`--fields name,size,path`).
-struct ItemFields: ExpressibleByArgument {
+struct ItemFields {
     var fields: [ItemField]
 
-    init?(argument: String) {
-        guard let fields = ItemField.parse(list: argument) else { return nil }
-        self.fields = fields
+    /// The fields of a `--fields` list; one that is not a field is refused naming every field.
+    static func parse(_ argument: String) throws -> ItemFields {
+        if let fields = ItemField.parse(list: argument) { return ItemFields(fields: fields) }
+        let unknown = argument.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { ItemField.parse(list: $0) == nil }
+        let named = unknown.map { $0.isEmpty ? "an empty name" : "'\(TerminalText.sanitize($0))'" }.joined(separator: ", ")
+        throw ValidationError(
+            "\(named) \(unknown.count == 1 ? "is not a field" : "are not fields"); the fields: "
+                + ItemField.allCases.map(\.rawValue).joined(separator: ", ") + " (a custom field's values are in metadata)")
     }
-
-    static var defaultCompletionKind: CompletionKind { .list(ItemField.allCases.map(\.rawValue)) }
 }
 
 extension SearchOrder: ExpressibleByArgument {}

@@ -68,10 +68,26 @@ struct ServeCommand: AsyncParsableCommand {
             allowHosts: token != nil && allowHosts.isEmpty ? [] : allowHosts + [bound])
         let quiet = global.quiet
         let openIt = open
-        try await server.application(host: host, port: port) { url in
-            if !quiet { Terminal.error("catalog serve: \(database.path) at \(url) (read-only; Ctrl-C stops)") }
-            Terminal.output(url)
-            if openIt, let launcher = OpenCommand.launcher() { try? OpenCommand.launch(launcher, url) }
-        }.runService()
+        try await PortInUse.naming(host: host, port: port) {
+            try await server.application(host: host, port: port) { url in
+                if !quiet { Terminal.error("catalog serve: \(database.path) at \(url) (read-only; Ctrl-C stops)") }
+                Terminal.output(url)
+                if openIt, let launcher = OpenCommand.launcher() { try? OpenCommand.launch(launcher, url) }
+            }.runService()
+        }
+    }
+}
+
+/// A port another program listens on: said so, with what to do, instead of the socket call's
+/// words (`bind(descriptor:ptr:bytes:): Address already in use) (errno: 98)`).
+enum PortInUse {
+    static func naming(host: String, port: Int, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch  where "\(error)".contains("Address already in use") {
+            throw ConfigurationError(
+                description:
+                    "port \(port) on \(host) is taken (another catalog serve or sandbox?). Choose another with --port, or --port 0 for any free one.")
+        }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 /// Issue 33: the same flag means the same thing in every command, help lists exactly what is
 /// accepted, piped output follows one rule, and the summary lines count in words and units.
 @Suite(.serialized) struct ConsistencyCLITests {
-    static func catalog() async throws -> String { try await BrowseCLITests.catalog() }
+    static func catalog() async throws -> String { try await ownDemo("consistency") }
 
     @Test func formatsAreWhatHelpListsAndNoMore() async throws {
         let db = try await Self.catalog()
@@ -67,5 +67,84 @@ import Testing
         // Piped, CSV keeps its CRLF line ends (RFC 4180).
         let piped = try await runCatalog(["search", "kind:file", "--format", "csv", "--db", db])
         #expect(piped.stdout.contains("\r\n"), "\(piped.stdout.prefix(200))")
+    }
+}
+
+/// A demo catalog of a suite's own: suites run side by side, and two demos on one file collide.
+func ownDemo(_ name: String) async throws -> String {
+    let path = NSTemporaryDirectory() + "catalog-\(name)-\(getpid()).sqlite"
+    if !FileManager.default.fileExists(atPath: path) {
+        let run = try await runCatalog(["demo", "--db", path])
+        #expect(run.status == 0, "\(run.stderr)")
+    }
+    return path
+}
+
+/// Issue 33: errors say what to do, in one style, and fit the terminal.
+@Suite(.serialized) struct ErrorsAndPromptsCLITests {
+    @Test func parseErrorsAndHelpWrapToTheTerminal() async throws {
+        let db = try await ownDemo("errors")
+        // A usage mistake: `catalog:` like every error, the usage wrapped between its options.
+        let wrong = try await runCatalog(["dupes", "--frob", "--db", db], environment: ["COLUMNS": "80"])
+        #expect(wrong.status == 64 && wrong.stderr.hasPrefix("catalog: Unknown option '--frob'"), "\(wrong.stderr)")
+        #expect(wrong.stderr.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(wrong.stderr)")
+        for arguments in [["dupes", "--help"], ["crawl", "local", "--help"], ["help", "search"], ["search", "--help"]] {
+            let help = try await runCatalog(arguments, environment: ["COLUMNS": "80"])
+            #expect(help.status == 0 && help.stdout.contains("USAGE: catalog"), "\(arguments): \(help.stdout.prefix(200))")
+            let wide = help.stdout.split(separator: "\n").filter { $0.count > 80 }
+            #expect(wide.isEmpty, "\(arguments): \(wide)")
+        }
+        // A wrong field names every field.
+        let fields = try await runCatalog(["search", "x", "--fields", "id,name,metadata.Rating", "--db", db])
+        #expect(fields.status == 64 && fields.stderr.contains("'metadata.Rating' is not a field; the fields: source, id, kind"), "\(fields.stderr)")
+    }
+
+    @Test func aTakenPortIsSaidSo() async throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        _ = listen(listener, 1)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let db = try await ownDemo("errors")
+        for arguments in [["serve", "--db", db, "--port", "\(port)"], ["sandbox", "--port", "\(port)"]] {
+            let run = try await runCatalog(arguments)
+            #expect(run.status == 2 && run.stderr.contains("port \(port) on 127.0.0.1 is taken"), "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains("--port 0") && !run.stderr.contains("errno"), "\(run.stderr)")
+        }
+    }
+
+    @Test func aPastedSignInEndsWithItsInputAndLogoutForgets() async throws {
+        let home = try scratchDirectory()
+        let environment = ["HOME": home, "XDG_CONFIG_HOME": home + "/config", "FRAMEIO_CLIENT_ID": "client-1"]
+        // stdin is /dev/null: the input ends at once; the sign-in ends with it (it waited forever).
+        let login = try await runCatalog(["login", "frameio", "--paste"], environment: environment)
+        #expect(login.status == 2 && login.stderr.contains("the input ended before an address or code was pasted"), "\(login.stderr)")
+        let nothing = try await runCatalog(["logout"], environment: environment)
+        #expect(nothing.status == 0 && nothing.stderr.contains("No Frame.io sign-in is kept"), "\(nothing.stderr)")
+        let file = home + "/config/catalog/credentials.json"
+        try FileManager.default.createDirectory(atPath: home + "/config/catalog", withIntermediateDirectories: true)
+        try #"{"dash":{"refresh_token":"d"},"frameio":{"client_id":"client-1","refresh_token":"r-1"}}"#.write(
+            toFile: file, atomically: true, encoding: .utf8)
+        let out = try await runCatalog(["logout", "frameio"], environment: environment)
+        #expect(out.status == 0 && out.stderr.contains("Signed out of Frame.io"), "\(out.stderr)")
+        let kept = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        #expect(!kept.contains("r-1") && kept.contains("\"dash\""), "\(kept)")
+    }
+
+    @Test func openOnALocalFilePrintsWhereItIs() async throws {
+        let directory = try scratchDirectory()
+        let card = directory + "/CARD"
+        try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
+        try Data("take".utf8).write(to: URL(fileURLWithPath: card + "/CLIPS/A001.mov"))
+        let db = directory + "/local.sqlite"
+        let crawl = try await runCatalog(["crawl", "local", card, "--db", db, "-q"])
+        #expect(crawl.status == 0, "\(crawl.stderr)")
+        let open = try await runCatalog(["open", "A001.mov", "--db", db, "--print"])
+        #expect(open.status == 0 && open.stdout == card + "/CLIPS/A001.mov\n", "\(open.stdout) \(open.stderr)")
     }
 }
