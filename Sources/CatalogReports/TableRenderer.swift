@@ -17,7 +17,8 @@ public enum TableRenderer {
         _ items: [CatalogItem], fields: [ItemField] = defaultFields, link: WebLink? = nil, projects: [String: String] = [:],
         shortIDs: [ItemKey: String] = [:], width: Int = 160
     ) -> String {
-        guard !items.isEmpty else { return "no items found\n" }
+        // Nothing at all: the command says "no results" on stderr; stdout carries results only.
+        guard !items.isEmpty else { return "" }
         let fields = fields.isEmpty ? defaultFields : fields
         let rows = items.map { item in
             fields.map { field in

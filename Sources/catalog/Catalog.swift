@@ -46,7 +46,9 @@ struct Catalog: AsyncParsableCommand {
             Foundation.exit(64)
         }
         if let problem = unknownCommand(arguments) {
-            Terminal.error("catalog: \(problem)")
+            let line = "catalog: \(problem)"
+            Terminal.error(
+                Terminal.stderrIsTerminal ? DisplayWidth.wrap(line, width: Terminal.errorColumns, indent: 2).joined(separator: "\n") : line)
             Foundation.exit(64)
         }
         let arranged = CrawlCommand.arranged(SearchCommand.arranged(arguments))

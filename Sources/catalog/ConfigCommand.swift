@@ -19,17 +19,20 @@ struct ConfigCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings.current.get()
         Terminal.output(
-            "config file   \(settings.path) (\(settings.fileExists ? "read" : "none; every setting below is from the environment or a default"))")
+            Terminal.fitted(
+                "config file   \(settings.path) (\(settings.fileExists ? "read" : "none; every setting below is from the environment or a default"))")
+        )
         let credentials = CredentialsFile.fromEnvironment(settings.environment)
         let saved = ["frameio": "Frame.io", "dash": "Dash"].sorted { $0.key > $1.key }.compactMap { section, name in
             credentials.section(section)["refresh_token"] == nil ? nil : name
         }
         Terminal.output(
-            """
-            credentials   \(credentials.path) \
-            (\(saved.isEmpty ? "no refresh token saved" : "refresh tokens saved for \(saved.joined(separator: " and "))"); 0600)
-            """
-        )
+            Terminal.fitted(
+                """
+                credentials   \(credentials.path) \
+                (\(saved.isEmpty ? "no refresh token saved" : "refresh tokens saved for \(saved.joined(separator: " and "))"); 0600)
+                """
+            ))
         Terminal.output("")
         var rows: [[String]] = []
         for key in Settings.keys {
@@ -46,8 +49,9 @@ struct ConfigCommand: AsyncParsableCommand {
             let set = !(settings.processEnvironment[secret] ?? "").isEmpty
             rows.append([secret, set ? "•••••• (set)" : "not set", set ? "environment" : "—"])
         }
-        let width = Terminal.columns
-        let table = TableRenderer.grid(header: ["SETTING", "VALUE", "FROM"], rows: rows, limits: [22, max(20, width - 22 - 32 - 4), 32])
+        // Values are what people came for: they take the room FROM does not need.
+        let table = TableRenderer.grid(
+            header: ["SETTING", "VALUE", "FROM"], rows: rows, limits: [22, 20, 32], paths: [1], fitting: Terminal.columns)
         Terminal.output(String(table.dropLast()))
     }
 }

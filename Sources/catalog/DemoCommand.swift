@@ -57,7 +57,7 @@ struct DemoCommand: AsyncParsableCommand {
         let database = try CatalogDatabase(path: db)
         let text = query.joined(separator: " ")
         let reports = try await server.withRunning { urls in
-            Terminal.output("sandbox listening at \(urls.frameIOV4) (Frame.io V4) and \(urls.dash) (Dash); crawling into \(database.path)")
+            Self.say("sandbox listening at \(urls.frameIOV4) (Frame.io V4) and \(urls.dash) (Dash); crawling into \(database.path)")
             let display = ProgressDisplay(quiet: false, statsInterval: 0)
             var options = CrawlOptions(progress: display.callback)
             // Each run starts a new sandbox: a delta from the last run's would be held against
@@ -73,10 +73,13 @@ struct DemoCommand: AsyncParsableCommand {
             let dash = try await CrawlerFactory.dash(auth: auth, baseURL: urls.dash, database: database, options: options).run()
             return [frameIO, dash]
         }
-        for report in reports { Terminal.output(Summary.text(report, terminal: Terminal.stdoutIsTerminal, width: Terminal.columns)) }
+        // What the crawls did goes where every crawl's summary goes, stderr: stdout is results.
+        for report in reports { Terminal.error(Summary.text(report, terminal: Terminal.stderrIsTerminal)) }
         let parsed = try database.parseQuery(text)
         Terminal.output("\n$ catalog search --db \(db) \(text)")
-        try SearchCommand.print(try database.search(parsed, limit: 20), of: parsed, format: .table, from: database)
+        let found = try database.search(parsed, limit: 20)
+        try SearchCommand.print(found, of: parsed, format: .table, from: database)
+        if found.isEmpty { Self.say("no results") }
         if let card {
             Terminal.output("\n$ catalog where --db \(db) \(card)")
             var checks: [CopyCheck] = []
@@ -85,12 +88,16 @@ struct DemoCommand: AsyncParsableCommand {
             try writer.begin()
             for check in checks { try writer.write(check) }
             try writer.end()
-            let verdict = CopyCheckWriter.verdict(writer.totals)
-            Terminal.output(
-                Terminal.stdoutIsTerminal ? DisplayWidth.wrap(verdict, width: Terminal.columns, indent: 2).joined(separator: "\n") : verdict)
+            // The verdict goes where `catalog where` puts it: stderr.
+            Self.say(CopyCheckWriter.verdict(writer.totals))
         }
         // One command per line, each ready to paste.
         let queries = ["'kind:file ext:mov'", "'\"Review Status\":Approved'", "'size:>1GB' --format json", "'Brand:Acme state:live'"]
-        Terminal.output("\nTry more:\n" + queries.map { "  catalog search --db \(db) \($0)" }.joined(separator: "\n"))
+        Terminal.error("\nTry more:\n" + queries.map { "  catalog search --db \(db) \($0)" }.joined(separator: "\n"))
+    }
+
+    /// A line for the person watching, on stderr, wrapped at words on a terminal.
+    static func say(_ text: String) {
+        Terminal.error(Terminal.stderrIsTerminal ? DisplayWidth.wrap(text, width: Terminal.errorColumns, indent: 2).joined(separator: "\n") : text)
     }
 }

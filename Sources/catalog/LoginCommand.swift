@@ -117,7 +117,7 @@ struct LoginCommand: AsyncParsableCommand {
             } else {
                 text += "Then paste the address the browser was sent to (it may not load; that is fine), or its code, and press Enter:\n"
             }
-            FileHandle.standardOutput.write(Data(text.utf8))
+            FileHandle.standardOutput.write(Data(Terminal.fitted(text).utf8))
         }
         if paste {
             instructions(authorizeURL(redirect: pasteRedirect), nil)

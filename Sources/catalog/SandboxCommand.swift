@@ -10,7 +10,8 @@ struct SandboxCommand: AsyncParsableCommand {
         discussion: """
             Prints the base URLs, then serves until interrupted. Point a crawl at it:
 
-              FRAMEIO_TOKEN=any FRAMEIO_API_URL=<printed /v4 or /v2 URL> DASH_TOKEN=any DASH_API_URL=<printed /dash URL> catalog crawl
+              FRAMEIO_TOKEN=any FRAMEIO_API_URL=<printed /v4 URL> \\
+              DASH_TOKEN=any DASH_API_URL=<printed /dash URL> catalog crawl
             """)
 
     @OptionGroup var sandbox: SandboxOptions
@@ -49,7 +50,8 @@ struct SandboxCommand: AsyncParsableCommand {
                     (\(v4.assets.count) assets in \(v4.projects.count) projects)
                     Frame.io v2:  \(urls.frameIO)  (\(dataset.liveAssetCount) assets in \(dataset.projects.count) projects)
                     Dash:         \(urls.dash)  (\(dash.assets.count) assets, \(dash.fields.count) fields, \(dash.options.count) options)
-                    Crawl with:   \(frameIOAuth) FRAMEIO_API_URL=\(urls.frameIOV4) \(dashAuth) DASH_API_URL=\(urls.dash) catalog crawl
+                    Crawl with:   \(frameIOAuth) FRAMEIO_API_URL=\(urls.frameIOV4) \\
+                                  \(dashAuth) DASH_API_URL=\(urls.dash) catalog crawl
 
                     """
                 FileHandle.standardOutput.write(Data(text.utf8))

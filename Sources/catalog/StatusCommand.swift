@@ -22,7 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         // Read by people, not a data format: a service's text (an asset type, a warning, an
         // error) is made harmless even when the output goes to a file replayed later.
-        Terminal.output(TerminalText.sanitize(lines.joined(separator: "\n"), keepingLines: true))
+        Terminal.output(Terminal.fitted(TerminalText.sanitize(lines.joined(separator: "\n"), keepingLines: true)))
     }
 
     /// Each volume: its files, whether it is mounted now, its last scan.

@@ -70,6 +70,16 @@ enum Terminal {
         jsonIndenter.withLock { $0 = format == .json && stdoutIsTerminal ? JSONIndenter() : nil }
     }
 
+    /// `text`'s lines as a person reads them on stdout: on a terminal each wrapped at words to
+    /// its width, a continuation indented two past the line's own indent; piped, as they are.
+    static func fitted(_ text: String) -> String {
+        guard stdoutIsTerminal else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let indent = line.prefix { $0 == " " }.count
+            return DisplayWidth.wrap(String(line), width: columns, indent: indent + 2).joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+
     /// Writes a message to stderr through ``TerminalText/sanitize(_:keepingLines:)``, always:
     /// messages carry text from servers (error bodies, names, ids), and stderr is read by people.
     static func error(_ text: String) {
