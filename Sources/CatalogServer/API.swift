@@ -45,8 +45,24 @@ struct API: Sendable {
         group.get("openapi.json") { _, _ in
             CatalogServer.asset(PackageResources.openapi_json, type: "application/json")
         }
+        // `/api` itself: the endpoints, read from the OpenAPI document (so the two cannot differ).
+        let index = Self.index
+        group.get { _, _ in APIAnswer.json(index) }
         group.get("**") { request, _ -> Response in throw APIProblem(.notFound, "no API at \(request.uri.path); see /api/openapi.json") }
     }
+
+    /// `GET /api`: `{"version":1,"openapi":"/api/openapi.json","endpoints":[{"path","summary"}…]}`.
+    static let index: [UInt8] = {
+        let document = try? JSONParser.parse(PackageResources.openapi_json)
+        let endpoints = (document?["paths"]?.objectMembers ?? []).map { path, operations -> JSONValue in
+            .object([("path", .string(path)), ("summary", .string(operations["get"]?["summary"]?.stringValue ?? ""))])
+        }
+        return Array(
+            JSONWriter.string(
+                .object([("version", .number("1")), ("openapi", .string("/api/openapi.json")), ("endpoints", .array(endpoints))]),
+                canonical: false
+            ).utf8)
+    }()
 
     // MARK: - Parameters
 

@@ -54,7 +54,8 @@ public struct CatalogServer: Sendable {
 
     /// The router: pages, assets and the API.
     public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+        // HEAD is answered as GET is, without the body (Hummingbird makes each GET's HEAD).
+        let router = Router(options: .autoGenerateHeadEndpoints)
         // Outermost first: the headers go on every answer, errors included, because the error
         // bodies are made inside them.
         router.add(middleware: ContentSecurityMiddleware(contentSecurityPolicy: Self.contentSecurityPolicy))
@@ -65,8 +66,15 @@ public struct CatalogServer: Sendable {
         if let token { router.add(middleware: TokenCheck(token: token)) }
         let api = API(database: database, link: link, thumbnails: thumbnails)
         api.addRoutes(to: router.group("api"))
-        for page in ["/", "/item/{source}/{id}", "/browse", "/dupes", "/changes", "/status"] {
-            router.get(RouterPath(page)) { _, _ in Self.asset(PackageResources.index_html, type: "text/html; charset=utf-8") }
+        let pages = Pages(api: api)
+        for page in ["/item/{source}/{id}", "/browse", "/dupes", "/changes", "/status"] {
+            router.get(RouterPath(page)) { _, _ in pages.page() }
+        }
+        // The search page holds its results for `?q=` as plain HTML, so curl, text browsers and
+        // screen readers get them without the script (which draws over them when it runs).
+        router.get("/") { request, context in
+            let parameters = try API.parameters(request, context: context)
+            return try await BlockingIO.run { try pages.search(parameters["q"] ?? "") }
         }
         router.get("/app.js") { _, _ in Self.asset(PackageResources.app_js, type: "text/javascript; charset=utf-8") }
         router.get("/app.css") { _, _ in Self.asset(PackageResources.app_css, type: "text/css; charset=utf-8") }

@@ -219,7 +219,7 @@ import Testing
             let paths = Set(openAPI["paths"]?.objectMembers?.map(\.key) ?? [])
             #expect(
                 paths == [
-                    "/api/search", "/api/summary", "/api/items/{source}/{id}", "/api/ls", "/api/status", "/api/dupes", "/api/changes",
+                    "/api", "/api/search", "/api/summary", "/api/items/{source}/{id}", "/api/ls", "/api/status", "/api/dupes", "/api/changes",
                     "/api/openapi.json",
                 ])
         }
@@ -253,6 +253,27 @@ import Testing
                 #expect(body["error"]?.stringValue?.isEmpty == false && body["suggestions"]?.arrayValue != nil, "\(uri): \(body)")
             }
             #expect(try await client.execute(uri: "/api/search", method: .delete).headers[.allow] == "GET, HEAD")
+        }
+    }
+
+    /// `/api` lists the endpoints the OpenAPI document has; HEAD answers as GET without the body;
+    /// the search page holds its results as escaped HTML for readers without the script.
+    @Test func theAPIIndexHeadAndThePlainSearchPage() async throws {
+        try await Self.app().test(.router) { client in
+            let index = try Self.json(try await client.execute(uri: "/api", method: .get))
+            let paths = index["endpoints"]?.arrayValue?.compactMap { $0["path"]?.stringValue } ?? []
+            #expect(paths.contains("/api/search") && paths.contains("/api/status") && index["openapi"]?.stringValue == "/api/openapi.json")
+            let document = try Self.json(try await client.execute(uri: "/api/openapi.json", method: .get))
+            #expect(Set(paths) == Set(document["paths"]?.objectMembers?.map(\.key) ?? []), "\(paths)")
+            for uri in ["/", "/api/status", "/app.js"] {
+                let head = try await client.execute(uri: uri, method: .head)
+                #expect(head.status == .ok && head.body.readableBytes == 0, "\(uri)")
+            }
+            let page = String(buffer: try await client.execute(uri: "/?q=onerror", method: .get).body)
+            #expect(page.contains("&lt;img src=x onerror=alert(1)&gt;.mov") && !page.contains("<img src=x"), "\(page)")
+            #expect(page.contains(#"<a href="/item/frameio/h">"#) && page.contains("1 result"), "\(page)")
+            let refused = String(buffer: try await client.execute(uri: "/?q=nosuchfield:x", method: .get).body)
+            #expect(refused.contains("nosuchfield") && refused.contains("<form"), "\(refused)")
         }
     }
 

@@ -1,0 +1,67 @@
+import CatalogCore
+import CatalogReports
+import CatalogStore
+import Foundation
+import Hummingbird
+
+/// The HTML pages: one page the script draws every view into; the search page also holds its
+/// results as plain HTML (escaped: every name is text), for readers without the script.
+struct Pages: Sendable {
+    let api: API
+
+    /// The most results the plain search page lists.
+    static let plainResults = 50
+
+    /// A page whose content the script draws.
+    func page() -> Response { Self.html(main: #"<p class="muted">Loading…</p>"#) }
+
+    /// The search page for `query`: a form, and the first results when there is a query.
+    func search(_ query: String) throws -> Response {
+        var main = #"<form action="/" method="get"><input type="search" name="q" value="\#(Self.escape(query))" aria-label="Search"> "#
+        main += #"<button type="submit">Search</button></form>"#
+        guard !query.allSatisfy(\.isWhitespace) else { return Self.html(main: main) }
+        let parsed: SearchQuery
+        do {
+            parsed = try api.database.parseQuery(query)
+        } catch let error as SearchQueryError {
+            return Self.html(main: main + "<p>\(Self.escape(error.description))</p>")
+        }
+        let items = try api.database.search(parsed, limit: Self.plainResults + 1)
+        let shown = items.prefix(Self.plainResults)
+        main +=
+            "<p>\(items.isEmpty ? "No results" : items.count > Self.plainResults ? "The first \(Self.plainResults) results" : "\(items.count) result\(items.count == 1 ? "" : "s")")</p><ol>"
+        for item in shown {
+            let link =
+                "/item/\(item.source.rawValue)/\(item.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? "")"
+            var details = [item.kind.rawValue]
+            if let size = item.size { details.append(ByteCount.format(size)) }
+            details.append(item.path)
+            main += #"<li><a href="\#(Self.escape(link))">\#(Self.escape(item.name))</a> — \#(Self.escape(details.joined(separator: ", ")))</li>"#
+        }
+        return Self.html(main: main + "</ol>")
+    }
+
+    /// The page with `main` in its main element (the script replaces it when it runs).
+    static func html(main: String) -> Response {
+        let page = String(decoding: PackageResources.index_html, as: UTF8.self)
+            .replacingOccurrences(of: #"<main id="main"><p class="muted">Loading…</p></main>"#, with: #"<main id="main">\#(main)</main>"#)
+        return CatalogServer.asset(Array(page.utf8), type: "text/html; charset=utf-8")
+    }
+
+    /// `text` as HTML text or an attribute value: `&`, `<`, `>`, `"` and `'` escaped.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
