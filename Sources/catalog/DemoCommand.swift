@@ -20,7 +20,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The catalog file for the demo.", valueName: "path"), completion: .file())
     var db = "catalog-demo.sqlite"
 
-    @OptionGroup var sandbox: SandboxOptions
+    @OptionGroup var data: SandboxData
 
     @Argument(help: "The search to run after the crawl.")
     var query: [String] = ["A001"]
@@ -42,15 +42,16 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: false)
-        let dataset = try sandbox.dataset()
-        var v4 = sandbox.v4Dataset()
-        var dash = try sandbox.dashDataset()
+        let dataset = try data.dataset()
+        var v4 = data.v4Dataset()
+        var dash = try data.dashDataset()
         let demoCard = SandboxCard.generated()
         if let card {
             try demoCard.write(to: card)
             demoCard.upload(to: &dash, &v4)
         }
-        var configuration = try sandbox.configuration()
+        // The demo's sandbox: no limits, no faults, no sign-in (those are `catalog sandbox`'s flags).
+        var configuration = try SandboxOptions.parse([]).configuration()
         configuration.dashAuth = nil  // the demo signs in with plain tokens
         configuration.ims = nil
         let server = SandboxServer(frameIO: dataset, frameIOV4: v4, dash: dash, configuration: configuration)

@@ -40,7 +40,7 @@ struct DupesCommand: AsyncParsableCommand {
             Each group gives its copies' paths, the size of one copy and the wasted bytes (size × (places − 1)); \
             versions inside one version stack \
             count as one place. An item carrying both digests joins groups across sources. The summary line goes to standard error for json, ndjson \
-            and csv. Formats: docs/reports.md.
+            and csv. Formats: reports.md (in share/doc/catalog).
             """)
 
     @OptionGroup var global: GlobalOptions

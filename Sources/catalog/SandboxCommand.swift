@@ -14,6 +14,7 @@ struct SandboxCommand: AsyncParsableCommand {
               DASH_TOKEN=any DASH_API_URL=<printed /dash URL> catalog crawl
             """)
 
+    @OptionGroup var data: SandboxData
     @OptionGroup var sandbox: SandboxOptions
 
     @Option(help: "Port to listen on (0 picks a free one).")
@@ -23,9 +24,9 @@ struct SandboxCommand: AsyncParsableCommand {
     var host = "127.0.0.1"
 
     func run() async throws {
-        let dataset = try sandbox.dataset()
-        let v4 = sandbox.v4Dataset()
-        let dash = try sandbox.dashDataset()
+        let dataset = try data.dataset()
+        let v4 = data.v4Dataset()
+        let dash = try data.dashDataset()
         let configuration = try sandbox.configuration(host: host, port: port)
         let server = SandboxServer(frameIO: dataset, frameIOV4: v4, dash: dash, configuration: configuration)
         try await PortInUse.naming(host: host, port: port) {

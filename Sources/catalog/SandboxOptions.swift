@@ -1,14 +1,8 @@
 import ArgumentParser
 import CatalogSandbox
 
-/// The flags that choose the sandbox's dataset, limits and faults.
+/// The flags that choose the sandbox's limits, sign-in and faults (`catalog sandbox` only).
 struct SandboxOptions: ParsableArguments {
-    @Option(help: "Serve a generated tree of about this many assets instead of the hand-written fixture.")
-    var assets: Int?
-
-    @Option(help: "Serve a generated Dash tenant of this many assets instead of the hand-written fixture.")
-    var dashAssets: Int?
-
     @Option(help: "Dash: require OAuth — issue access tokens to this client id at <dash-login>/oauth/token.")
     var dashClientID: String?
 
@@ -20,14 +14,6 @@ struct SandboxOptions: ParsableArguments {
 
     @Option(help: "Dash: seconds an issued access token lives.")
     var dashTokenLifetime = 300.0
-
-    @Option(help: "Serve a generated Frame.io V4 account of about this many assets instead of the hand-written V4 fixture.")
-    var v4Assets: Int?
-
-    @Option(
-        help: ArgumentHelp(
-            "With --v4-assets: version stacks per 100 assets placed (default 2; 0: folders and files only).", valueName: "percent"))
-    var v4Stacks = 2
 
     @Option(help: "V4: require Adobe IMS tokens — a fake IMS under /ims issues them to this client id.")
     var imsClientID: String?
@@ -47,9 +33,6 @@ struct SandboxOptions: ParsableArguments {
 
     @Flag(help: "V4: refuse the audit log (403), as the service does for a user who is not an account admin.")
     var v4AuditForbidden = false
-
-    @Option(help: "Seed of the generated tree and tenant.")
-    var seed: UInt64 = 1
 
     @Option(help: "Largest page_size honoured.")
     var maxPageSize = 500
@@ -124,10 +107,6 @@ struct SandboxOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if let assets, !(0...5_000_000).contains(assets) { throw ValidationError("--assets must be between 0 and 5000000") }
-        if let dashAssets, !(0...5_000_000).contains(dashAssets) { throw ValidationError("--dash-assets must be between 0 and 5000000") }
-        if let v4Assets, !(0...5_000_000).contains(v4Assets) { throw ValidationError("--v4-assets must be between 0 and 5000000") }
-        guard (0...95).contains(v4Stacks) else { throw ValidationError("--v4-stacks must be between 0 and 95") }
         guard imsTokenLifetime >= 1 else { throw ValidationError("--ims-token-lifetime must be at least 1 second") }
         guard (0.001...10_000).contains(rateSpeedup) else { throw ValidationError("--rate-speedup must be between 0.001 and 10000") }
         guard dashTokenLifetime >= 1 else { throw ValidationError("--dash-token-lifetime must be at least 1 second") }
@@ -172,6 +151,34 @@ struct SandboxOptions: ParsableArguments {
                 clientID: imsClientID, clientSecret: imsClientSecret, refreshToken: imsRefreshToken, accessTokenLifetime: imsTokenLifetime)
         }
         return configuration
+    }
+}
+
+/// The flags that choose the sandbox's data: the hand-written fixtures, or generated ones of a
+/// size (`catalog sandbox` and `catalog demo`).
+struct SandboxData: ParsableArguments {
+    @Option(help: "Serve a generated tree of about this many assets instead of the hand-written fixture.")
+    var assets: Int?
+
+    @Option(help: "Serve a generated Dash tenant of this many assets instead of the hand-written fixture.")
+    var dashAssets: Int?
+
+    @Option(help: "Serve a generated Frame.io V4 account of about this many assets instead of the hand-written V4 fixture.")
+    var v4Assets: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --v4-assets: version stacks per 100 assets placed (default 2; 0: folders and files only).", valueName: "percent"))
+    var v4Stacks = 2
+
+    @Option(help: "Seed of the generated tree and tenant.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        if let assets, !(0...5_000_000).contains(assets) { throw ValidationError("--assets must be between 0 and 5000000") }
+        if let dashAssets, !(0...5_000_000).contains(dashAssets) { throw ValidationError("--dash-assets must be between 0 and 5000000") }
+        if let v4Assets, !(0...5_000_000).contains(v4Assets) { throw ValidationError("--v4-assets must be between 0 and 5000000") }
+        guard (0...95).contains(v4Stacks) else { throw ValidationError("--v4-stacks must be between 0 and 95") }
     }
 
     func v4Dataset() -> FrameIOV4Dataset {

@@ -23,7 +23,7 @@ struct SearchCommand: AsyncParsableCommand {
               xxh64:HEX  md5:HEX  folder:"Campaigns/2026"
               and custom fields: Brand:Acme  "Usage Rights":"Web only"
 
-            Full reference: docs/query-language.md.
+            Full reference: query-language.md (in share/doc/catalog).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -86,7 +86,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The fields shown, comma-separated (e.g. name,size,path; all: docs/reports.md): table and CSV columns, JSON keys.",
+            "The fields shown, comma-separated (e.g. name,size,path; all: reports.md (in share/doc/catalog)): table and CSV columns, JSON keys.",
             valueName: "list"), completion: .list(ItemField.allCases.map(\.rawValue)), transform: ItemFields.parse)
     var fields: ItemFields?
 

@@ -13,7 +13,7 @@ struct ShowCommand: AsyncParsableCommand {
             ID|PATH is the item's id or its whole path, as search shows them (`catalog search clip --format json`). An id or path found in both \
             sources shows both; --source chooses. JSON: \
             {"version":1,"report":"show","items":[{"item":{…},"versions":[…],"same_content":[…],"changes":[…]}]} with the item keys of \
-            docs/reports.md.
+            reports.md (in share/doc/catalog).
             """)
 
     @OptionGroup var global: GlobalOptions
