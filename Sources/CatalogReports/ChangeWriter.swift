@@ -252,10 +252,14 @@ public struct ChangeWriter {
         let fields = min(widest(pathColumn + 1), max(10, width / 6))
         var limits = header.indices.map(widest)
         limits[pathColumn + 1] = fields
-        let rest = max(
-            24,
-            width - limits.enumerated().filter { $0.offset != pathColumn && header[$0.offset] != "NAME" }.reduce(0) { $0 + $1.element } - 2
-                * (header.count - 1))
+        func others() -> Int {
+            limits.enumerated().filter { $0.offset != pathColumn && header[$0.offset] != "NAME" }.reduce(0) { $0 + $1.element }
+                + 2 * (header.count - 1)
+        }
+        // The path needs 24 cells; FIELDS gives up what it must for them (to 6), so the table
+        // never passes the width.
+        if width - others() < 24 { limits[pathColumn + 1] = max(6, limits[pathColumn + 1] - (24 - (width - others()))) }
+        let rest = max(10, width - others())
         if let name = header.firstIndex(of: "NAME") {
             limits[name] = min(widest(name), max(10, rest / 3))
             limits[pathColumn] = max(20, rest - limits[name])

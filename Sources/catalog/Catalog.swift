@@ -96,9 +96,13 @@ struct Catalog: AsyncParsableCommand {
             Foundation.exit(code.rawValue)
         }
         var lines = (formatFlagMessage(message) ?? message).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if let first = lines.first, first.hasPrefix("Error: ") {
-            let line = "catalog: " + first.dropFirst("Error: ".count)
-            lines[0] = Terminal.stderrIsTerminal ? DisplayWidth.wrap(line, width: Terminal.errorColumns, indent: 2).joined(separator: "\n") : line
+        if let first = lines.first, first.hasPrefix("Error: ") { lines[0] = "catalog: " + first.dropFirst("Error: ".count) }
+        // The message and the parser's `Help:` line wrap at words, as every error does.
+        if Terminal.stderrIsTerminal {
+            lines = lines.map { line in
+                guard line.hasPrefix("catalog: ") || line.hasPrefix("Help: ") else { return line }
+                return DisplayWidth.wrap(line, width: Terminal.errorColumns, indent: 2).joined(separator: "\n")
+            }
         }
         Terminal.error(wrappingUsage(lines.joined(separator: "\n"), width: Terminal.errorColumns))
         Foundation.exit(code.rawValue)

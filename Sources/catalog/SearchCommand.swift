@@ -86,7 +86,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The fields shown, comma-separated (e.g. name,size,path; all: reports.md (in share/doc/catalog)): table and CSV columns, JSON keys.",
+            "The fields shown, comma-separated (e.g. name,size,path): table and CSV columns, JSON keys.",
             valueName: "list"), completion: .list(ItemField.allCases.map(\.rawValue)), transform: ItemFields.parse)
     var fields: ItemFields?
 
