@@ -45,6 +45,21 @@ public enum TableRenderer {
         // Paths and names are cut in the middle: their ends (a file name, its extension, a take
         // number) tell rows apart.
         let paths = Set(fields.indices.filter { fields[$0] == .path || fields[$0] == .name })
+        // A path cut between its folders may come out shorter than its column: the cells it
+        // leaves go to the other columns that were cut, so no name is cut beside empty space.
+        var spare = 0
+        for column in paths.sorted() where fields[column] == .path && natural[column] > limits[column] {
+            let used = rows.reduce(DisplayWidth.of(header[column])) {
+                max($0, DisplayWidth.of(DisplayWidth.elidePath($1[column], to: limits[column])))
+            }
+            spare += limits[column] - used
+            limits[column] = used
+        }
+        for column in flexible where spare > 0 && natural[column] > limits[column] && fields[column] != .path {
+            let grow = min(spare, natural[column] - limits[column])
+            limits[column] += grow
+            spare -= grow
+        }
         let right = Set(fields.indices.filter { fields[$0] == .size })
         return grid(header: header, rows: rows, limits: limits, rightAligned: right, paths: paths)
     }

@@ -46,7 +46,7 @@ public struct CrawlProgress: Sendable {
             case .readingChanges: "reading changes"
             case .readingFields: "reading fields"
             case .hashing: "hashing"
-            case .saving(let items): "saving \(items) item\(items == 1 ? "" : "s")"
+            case .saving(let items): "saving \(Count.of(items, "item"))"
             }
         }
     }

@@ -5,6 +5,10 @@ import Foundation
 import GRDB
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Paths that are not what they seem: pipes, devices, links, other programs' databases, catalogs
 /// that cannot be written. Each is refused with a message saying what is wrong, or used without
 /// being changed into something else.

@@ -29,7 +29,7 @@ public enum SearchQueryError: CatalogFailure, Sendable, Equatable {
             text += " Known filters: \(Filter.names.joined(separator: ", "))."
             if !fields.isEmpty {
                 let shown = fields.prefix(20).map(Self.quoted).joined(separator: ", ")
-                text += " Dash fields: \(shown)\(fields.count > 20 ? ", …" : "")."
+                text += " Custom fields: \(shown)\(fields.count > 20 ? ", …" : "")."
             }
             text += " To search for the text itself, put it in quotes: \"\(name):…\"."
             return text
