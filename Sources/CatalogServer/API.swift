@@ -290,45 +290,9 @@ struct API: Sendable {
         return APIAnswer.json(w.bytes)
     }
 
-    /// `GET /api/status`: each source's items, bytes and last crawls.
-    func status() throws -> Response {
-        var w = JSONWriter()
-        w.appendRaw("{\"version\":1,\"sources\":[")
-        for (i, status) in try database.status().enumerated() {
-            if i > 0 { w.appendRaw(",") }
-            w.appendRaw("{\"source\":")
-            w.writeString(status.source.rawValue)
-            w.appendRaw(",\"items\":\(status.counts.values.reduce(0, +)),\"bytes\":\(status.bytes),\"kinds\":{")
-            for (j, (kind, count)) in status.counts.sorted(by: { $0.key.rawValue < $1.key.rawValue }).enumerated() {
-                if j > 0 { w.appendRaw(",") }
-                w.writeString(kind.rawValue)
-                w.appendRaw(":\(count)")
-            }
-            w.appendRaw("},\"last_complete\":")
-            Self.writeCrawl(status.lastComplete, to: &w)
-            w.appendRaw(",\"last_attempt\":")
-            Self.writeCrawl(status.lastAttempt, to: &w)
-            w.appendRaw("}")
-        }
-        w.appendRaw("]}")
-        return APIAnswer.json(w.bytes)
-    }
-
-    static func writeCrawl(_ crawl: CrawlRecord?, to w: inout JSONWriter) {
-        guard let crawl else { return w.appendRaw("null") }
-        w.appendRaw("{\"id\":\(crawl.id),\"mode\":")
-        w.writeString(crawl.mode.rawValue)
-        w.appendRaw(",\"status\":")
-        w.writeString(crawl.status.rawValue)
-        w.appendRaw(",\"api\":")
-        w.writeString(crawl.api.rawValue)
-        w.appendRaw(",\"started_at\":")
-        w.writeString(crawl.startedAt)
-        w.appendRaw(",\"finished_at\":")
-        if let finished = crawl.finishedAt { w.writeString(finished) } else { w.appendRaw("null") }
-        w.appendRaw(",\"items\":\(crawl.itemCount),\"added\":\(crawl.added),\"changed\":\(crawl.changed),\"moved\":\(crawl.moved),")
-        w.appendRaw("\"deleted\":\(crawl.deleted),\"requests\":\(crawl.requests)}")
-    }
+    /// `GET /api/status`: each source's items, bytes and last crawls (``StatusWriter``, as
+    /// `catalog status --format json` writes them).
+    func status() throws -> Response { APIAnswer.json(StatusWriter.json(try database.status())) }
 
     /// `GET /api/dupes?probable=&min_size=&source=`: duplicate groups, most wasted bytes first.
     func dupes(_ parameters: [String: String]) throws -> Response {

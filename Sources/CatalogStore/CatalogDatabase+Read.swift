@@ -2,73 +2,7 @@ import CatalogCore
 import Foundation
 import GRDB
 
-/// One source's state in the catalog, for `catalog status`.
-public struct SourceStatus: Sendable, Equatable {
-    /// The source.
-    public var source: Source
-    /// Items of the source in the catalog, by kind.
-    public var counts: [ItemKind: Int]
-    /// The bytes of its files (the sizes the service gives).
-    public var bytes: Int64 = 0
-    /// The last complete crawl, if any.
-    public var lastComplete: CrawlRecord?
-    /// The most recent crawl of any status, if any.
-    public var lastAttempt: CrawlRecord?
-}
-
-/// Where a crawl stands.
-public enum CrawlStatus: String, Sendable {
-    /// Under way (or its process was killed: then read as ``interrupted``).
-    case running
-    /// Merged into the catalog.
-    case complete
-    /// Ended without changing the catalog.
-    case failed
-    /// Left `running` by a process that no longer holds the crawl lock.
-    case interrupted
-}
-
-/// A row of the `crawl` table.
-public struct CrawlRecord: Sendable, Equatable {
-    /// Its id.
-    public var id: Int64
-    /// The source crawled.
-    public var source: Source
-    /// How its items replaced the catalog's.
-    public var mode: CrawlMode
-    /// When it started (UTC, ISO 8601).
-    public var startedAt: String
-    /// When it ended, if it did.
-    public var finishedAt: String?
-    /// Where it stands.
-    public var status: CrawlStatus
-    /// Items seen.
-    public var itemCount: Int
-    /// Items added.
-    public var added: Int
-    /// Items changed.
-    public var changed: Int
-    /// Items deleted.
-    public var deleted: Int
-    /// Requests sent.
-    public var requests: Int
-    /// Retries.
-    public var retries: Int
-    /// Why it failed, if it did.
-    public var error: String?
-    /// Items moved (counted among the changed).
-    public var moved: Int
-    /// For a delta: the time it asked for changes from.
-    public var since: String?
-    /// The API the crawl read through (`v2` for crawls made before V4 was known).
-    public var api: ServiceAPI
-    /// What it carried past instead of failing on (an unknown type, repaired text, …).
-    public var warningCount: Int
-    /// The first of those warnings, one per line.
-    public var warnings: [String]
-
-    /// Reads a row strictly: a source, mode, status or API this version does not know is an
-    /// error naming it (a catalog written by a newer `catalog`), never a guess.
+extension CrawlRecord {
     init(row: Row) throws {
         func known<Value: RawRepresentable<String>>(_ column: String) throws -> Value {
             let text: String = try row.decode(forColumn: column)
@@ -77,25 +11,14 @@ public struct CrawlRecord: Sendable, Equatable {
             }
             return value
         }
-        id = row["id"]
-        source = try known("source")
-        mode = try known("mode")
-        startedAt = row["started_at"]
-        finishedAt = row["finished_at"]
-        status = try known("status")
-        itemCount = row["item_count"]
-        added = row["added_count"]
-        changed = row["changed_count"]
-        deleted = row["deleted_count"]
-        requests = row["request_count"]
-        retries = row["retry_count"]
-        error = row["error"]
-        moved = row["moved_count"]
-        since = row["since"]
         // Crawls made before the catalog knew V4 (schema v10) have none: they read v2.
-        api = (row["api"] as String?) == nil ? .v2 : try known("api")
-        warningCount = row["warning_count"] ?? 0
-        warnings = (row["warnings"] as String?).map { $0.split(separator: "\n").map(String.init) } ?? []
+        self.init(
+            id: row["id"], source: try known("source"), mode: try known("mode"), startedAt: row["started_at"], finishedAt: row["finished_at"],
+            status: try known("status"), itemCount: row["item_count"], added: row["added_count"], changed: row["changed_count"],
+            deleted: row["deleted_count"], requests: row["request_count"], retries: row["retry_count"], error: row["error"],
+            moved: row["moved_count"], since: row["since"], api: (row["api"] as String?) == nil ? .v2 : try known("api"),
+            warningCount: row["warning_count"] ?? 0,
+            warnings: (row["warnings"] as String?).map { $0.split(separator: "\n").map(String.init) } ?? [])
     }
 }
 

@@ -16,8 +16,28 @@ struct ConfigCommand: AsyncParsableCommand {
             there: they stay in the environment or the 0600 credentials file. Example: configuration.md (in share/doc/catalog).
             """)
 
+    /// What config writes: text for a person, or JSON for a script.
+    enum Format: String, CaseIterable, ExpressibleByArgument {
+        case table, json
+    }
+
+    @Option(help: "table (the default, piped too) or json: {config_file, credentials, settings: [{name, value, from}]} (secrets: set or not).")
+    var format: Format = .table
+
     func run() async throws {
         let settings = try Settings.current.get()
+        let rows = Self.rows(settings)
+        if format == .json {
+            let credentials = CredentialsFile.fromEnvironment(settings.environment)
+            let entries = rows.map { JSONValue.object([("name", .string($0.name)), ("value", .string($0.value)), ("from", .string($0.from))]) }
+            let document = JSONValue.object([
+                ("config_file", .string(settings.path)), ("config_file_exists", .bool(settings.fileExists)),
+                ("credentials", .string(credentials.path)), ("settings", .array(entries)),
+            ])
+            Terminal.indentJSON(.json)
+            Terminal.writeOutput(Array((JSONWriter.string(document, canonical: false) + "\n").utf8))
+            return
+        }
         Terminal.output(
             Terminal.fitted(
                 "config file   \(settings.path) (\(settings.fileExists ? "read" : "none; every setting below is from the environment or a default"))")
@@ -34,8 +54,17 @@ struct ConfigCommand: AsyncParsableCommand {
                 """
             ))
         Terminal.output("")
-        var rows: [[String]] = []
-        for key in Settings.keys {
+        // Values are what people came for: they take the room FROM does not need.
+        let table = TableRenderer.grid(
+            header: ["SETTING", "VALUE", "FROM"], rows: rows.map { [$0.name, TerminalText.sanitize($0.shown), $0.from] }, limits: [22, 20, 32],
+            paths: [1], fitting: Terminal.columns)
+        Terminal.output(String(table.dropLast()))
+    }
+
+    /// Every setting: its value (`shown` as the table shows it: a secret's value never), and
+    /// where it came from.
+    static func rows(_ settings: Settings) -> [(name: String, value: String, shown: String, from: String)] {
+        var rows = Settings.keys.map { key -> (name: String, value: String, shown: String, from: String) in
             let (value, origin) = settings.value(key)
             let from =
                 switch origin {
@@ -43,15 +72,12 @@ struct ConfigCommand: AsyncParsableCommand {
                 case .file: "config file"
                 case .fallback: "default"
                 }
-            rows.append([key.name, TerminalText.sanitize(value), from])
+            return (key.name, value, value, from)
         }
         for secret in Settings.secrets {
             let set = !(settings.processEnvironment[secret] ?? "").isEmpty
-            rows.append([secret, set ? "•••••• (set)" : "not set", set ? "environment" : "—"])
+            rows.append((secret, set ? "set" : "not set", set ? "•••••• (set)" : "not set", set ? "environment" : "—"))
         }
-        // Values are what people came for: they take the room FROM does not need.
-        let table = TableRenderer.grid(
-            header: ["SETTING", "VALUE", "FROM"], rows: rows, limits: [22, 20, 32], paths: [1], fitting: Terminal.columns)
-        Terminal.output(String(table.dropLast()))
+        return rows
     }
 }

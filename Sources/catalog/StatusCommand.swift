@@ -12,9 +12,22 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    /// What status writes: text for a person, or the JSON `/api/status` answers.
+    enum Format: String, CaseIterable, ExpressibleByArgument {
+        case table, json
+    }
+
+    @Option(help: "table (text for a person; the default, piped too) or json (the document /api/status answers).")
+    var format: Format = .table
+
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let database = try global.openDatabase()
+        if format == .json {
+            Terminal.indentJSON(.json)
+            Terminal.writeOutput(StatusWriter.json(try database.status()) + [0x0A])
+            return
+        }
         var lines = ["catalog: \(database.path) (\(ByteCount.format(database.fileSize)))"]
         for status in try database.status() {
             lines += Self.lines(for: status, now: Date())

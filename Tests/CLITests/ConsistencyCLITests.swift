@@ -60,6 +60,23 @@ import Testing
         #expect(one.stderr.contains("1 of \(groups) groups shown (--limit 0 for all)"), "\(one.stderr)")
     }
 
+    @Test func statusAndConfigWriteJSONForScripts() async throws {
+        let db = try await Self.catalog()
+        let status = try await runCatalog(["status", "--format", "json", "--db", db])
+        let document = try JSONParser.parse(status.stdout)
+        let sources = document["sources"]?.arrayValue?.compactMap { $0["source"]?.stringValue }
+        #expect(status.status == 0 && sources == ["frameio", "dash"], "\(status.stdout)")
+        #expect(document["sources"]?.arrayValue?.first?["last_complete"]?["api"]?.stringValue == "v4", "\(status.stdout)")
+        let refused = try await runCatalog(["status", "--format", "csv", "--db", db])
+        #expect(refused.status == 64 && refused.stderr.contains("one of 'table' and 'json'"), "\(refused.stderr)")
+        let secret = "do-not-print-\(UUID().uuidString)"
+        let config = try await runCatalog(["config", "--format", "json"], environment: ["DASH_TOKEN": secret, "HOME": try scratchDirectory()])
+        let settings = try JSONParser.parse(config.stdout)["settings"]?.arrayValue ?? []
+        #expect(settings.contains { $0["name"]?.stringValue == "DASH_TOKEN" && $0["value"]?.stringValue == "set" }, "\(config.stdout)")
+        #expect(settings.contains { $0["name"]?.stringValue == "crawl.concurrency" && $0["value"]?.stringValue == "8" }, "\(config.stdout)")
+        #expect(!config.stdout.contains(secret))
+    }
+
     @Test func csvOnATerminalHasNoCarriageReturnPictures() async throws {
         let db = try await Self.catalog()
         let shown = try await runScript("\(catalogBinary) search kind:file --format csv --db \(db)")
