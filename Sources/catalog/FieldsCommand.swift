@@ -92,14 +92,14 @@ struct FieldsCommand: AsyncParsableCommand {
                 let used = entry.values.filter { $0.items > 0 }
                 let top = used.prefix(3).map { "\($0.value) (\($0.items))" }.joined(separator: ", ") + (used.count > 3 ? ", …" : "")
                 return [
-                    entry.field.source.rawValue, TerminalText.sanitize(entry.field.name), TerminalText.sanitize(Self.type(of: entry.field)),
+                    entry.field.source.rawValue, TerminalText.sanitize(entry.field.name), TerminalText.sanitize(Self.kind(of: entry.field)),
                     entry.options.isEmpty ? "" : String(entry.options.count),
                     String(used.count), TerminalText.sanitize(top),
                 ]
             }
             try line(
                 TableRenderer.grid(
-                    header: ["SOURCE", "FIELD", "TYPE", "OPTIONS", "VALUES", "MOST USED"], rows: rows, limits: [7, 30, 16, 7, 6, 60],
+                    header: ["SOURCE", "FIELD", "TYPE", "OPTIONS", "VALUES", "MOST USED"], rows: rows, limits: [7, 30, 17, 7, 6, 60],
                     rightAligned: [3, 4], fitting: Terminal.columns))
         case .json, .ndjson:
             let documents = listed.map { entry -> JSONValue in
@@ -125,6 +125,28 @@ struct FieldsCommand: AsyncParsableCommand {
                 }
             }
             try sink(bytes)
+        }
+    }
+
+    /// What the field holds, in one vocabulary for every source (the table's TYPE): Dash's
+    /// `DROPDOWN` and Frame.io's `select` are both `options`; the service's own name is the JSON's
+    /// and CSV's `type`.
+    static func kind(of field: CatalogField) -> String {
+        if field.isFolders { return "folders" }
+        switch field.type.lowercased() {
+        case "dropdown", "select", "select_single": return "options"
+        case "checkbox", "select_multi": return "options (several)"
+        case "tags": return "tags (several)"
+        case "text": return "text"
+        case "text_area", "long_text": return "long text"
+        case "user_single", "user": return "person"
+        case "user_multi", "users": return "people"
+        case "date": return "date"
+        case "number": return "number"
+        case "rating": return "rating"
+        case "toggle", "boolean": return "yes/no"
+        case "": return type(of: field)
+        default: return field.type.lowercased().replacingOccurrences(of: "_", with: " ")
         }
     }
 

@@ -174,6 +174,11 @@ func curl(_ arguments: [String]) async throws -> String {
             Set(fields.compactMap { $0["type"] as? String }).isSuperset(of: [
                 "text", "long_text", "select", "select_multi", "rating", "number", "toggle", "date", "user_single", "user_multi",
             ]))
+        // The table names types in one vocabulary for every source (Dash's CHECKBOX and Frame.io's
+        // select_multi are both options (several)); JSON and CSV keep the service's own name.
+        let table = try await runScript("COLUMNS=100 \(catalogBinary) fields --db \(directory)/c.sqlite")
+        let tags = table.split(whereSeparator: \.isNewline).first { $0.contains("Tags") }.map(String.init) ?? ""
+        #expect(tags.contains("options (several)") && !table.contains("select_multi"), "\(table)")
         // One field: what can I type? Every value, the items holding it, the filter.
         let one = try await runScript("COLUMNS=100 \(catalogBinary) fields 'review status' --db \(directory)/c.sqlite")
         #expect(one.contains("Approved") && one.contains("\"Review Status\":Approved") && one.contains("Needs Review"), "\(one)")
