@@ -234,7 +234,7 @@ public struct ChangeWriter {
             header.insert("SOURCE", at: 2)
             rows = zip(rows, sources).map { row, source in
                 var row = row
-                row.insert(source.displayName, at: 2)
+                row.insert(source.rawValue, at: 2)  // as search's SOURCE column and --source spell it
                 return row
             }
         }

@@ -61,7 +61,7 @@ import Testing
         #expect(none.status == 64 && none.stderr.contains("no project is called 'Nope'"), "\(none.stderr)")
         // A table of both sources says which each change came from.
         let table = try await runScript("COLUMNS=100 \(catalogBinary) changes --since 0 --db \(path)")
-        #expect(table.contains("SOURCE") && table.contains("Dash") && table.contains("Frame.io"), "\(table)")
+        #expect(table.contains("SOURCE") && table.contains(" dash ") && table.contains(" frameio "), "\(table)")
     }
 
     @Test func aWeekdayIsItsLastMidnight() throws {
