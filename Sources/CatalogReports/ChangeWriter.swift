@@ -114,7 +114,8 @@ public struct ChangeWriter {
     /// items`); and items changed only through a rename elsewhere (their record unchanged, the
     /// folders or metadata it names renamed) are one row per kind and fields.
     static func table(_ changes: [CatalogChange], width: Int) -> String {
-        guard !changes.isEmpty else { return "no changes\n" }
+        // Nothing: the command says "no changes" on stderr; stdout carries results only.
+        guard !changes.isEmpty else { return "" }
         func key(_ change: CatalogChange, _ from: String, _ to: String) -> String {
             "\(change.crawlID)\u{0}\(change.source)\u{0}\(from)\u{0}\(to)"
         }

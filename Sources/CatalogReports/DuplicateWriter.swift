@@ -90,7 +90,7 @@ public struct DuplicateWriter {
                         limits: [6, 10, 6, 9, 9, 7, max(24, width - 58)], paths: [6], fitting: width
                     ).utf8)
             }
-            buffer += Array((Self.summaryLine(summary) + "\n").utf8)
+            buffer += Array((DisplayWidth.wrap(Self.summaryLine(summary), width: width, indent: 2).joined(separator: "\n") + "\n").utf8)
         case .csv, .ndjson: break
         }
         try flush()

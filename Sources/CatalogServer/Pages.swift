@@ -28,15 +28,20 @@ struct Pages: Sendable {
         }
         let items = try api.database.search(parsed, limit: Self.plainResults + 1)
         let shown = items.prefix(Self.plainResults)
-        main +=
-            "<p>\(items.isEmpty ? "No results" : items.count > Self.plainResults ? "The first \(Self.plainResults) results" : "\(items.count) result\(items.count == 1 ? "" : "s")")</p><ol>"
+        guard !items.isEmpty else { return Self.html(main: main + "<p>No results</p>") }
+        let counted =
+            items.count > Self.plainResults ? "The first \(Self.plainResults) results" : "\(items.count) result\(items.count == 1 ? "" : "s")"
+        main += "<p>\(counted)</p><ol>"
         for item in shown {
             let link =
                 "/item/\(item.source.rawValue)/\(item.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? "")"
             var details = [item.kind.rawValue]
             if let size = item.size { details.append(ByteCount.format(size)) }
             details.append(item.path)
-            main += #"<li><a href="\#(Self.escape(link))">\#(Self.escape(item.name))</a> — \#(Self.escape(details.joined(separator: ", ")))</li>"#
+            // Control and bidi characters shown, not obeyed (an RLO would reverse what follows it).
+            let name = Self.escape(TerminalText.sanitize(item.name))
+            let rest = Self.escape(TerminalText.sanitize(details.joined(separator: ", ")))
+            main += #"<li><a href="\#(Self.escape(link))">\#(name)</a> — \#(rest)</li>"#
         }
         return Self.html(main: main + "</ol>")
     }

@@ -62,7 +62,8 @@ enum AtomicOutput {
             // under the umask (0644 usually); only while it is written is it private.
             var existing = stat()
             let mode: mode_t
-            if lstat(path, &existing) == 0 {
+            // A link replaced (--replace-link) has no permissions of its own (they read 0777).
+            if lstat(path, &existing) == 0, existing.st_mode & S_IFMT == S_IFREG {
                 mode = existing.st_mode & 0o777
             } else {
                 let mask = umask(0)

@@ -64,8 +64,8 @@ struct Catalog: AsyncParsableCommand {
             // `--help` and `catalog help X` come back as the parser's own help command: the same
             // help, with its usage line wrapped like the rest.
             if String(describing: type(of: command)) == "HelpCommand" {
-                let help = helpMessage(for: helpedCommand(arranged), columns: Terminal.columns)
-                FileHandle.standardOutput.write(Data((wrappingUsage(help, width: Terminal.columns) + "\n").utf8))
+                let help = helpMessage(for: helpedCommand(arranged), columns: Terminal.helpColumns)
+                Terminal.writeQuietly(wrappingUsage(help, width: Terminal.helpColumns) + "\n")
                 return
             }
             do { try command.run() } catch { report(parsing: error) }
@@ -92,7 +92,7 @@ struct Catalog: AsyncParsableCommand {
         let code = exitCode(for: error)
         let message = fullMessage(for: error)
         if code == .success {
-            FileHandle.standardOutput.write(Data((wrappingUsage(message, width: Terminal.columns) + "\n").utf8))
+            Terminal.writeQuietly(wrappingUsage(message, width: Terminal.helpColumns) + "\n")
             Foundation.exit(code.rawValue)
         }
         var lines = (formatFlagMessage(message) ?? message).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -13,7 +13,7 @@ struct ConfigCommand: AsyncParsableCommand {
             Settings come from flags, then environment variables, then the config file ($CATALOG_CONFIG, else $XDG_CONFIG_HOME/catalog/config.toml, \
             else ~/.config/catalog/config.toml), then defaults. The file takes `db = "…"` and tables [frameio] (api_url, client_id, auth_url, \
             scopes), [dash] (api_url, auth_url, client_id, asset_url) and [crawl] (concurrency, stats). Secrets (tokens, client secrets) are refused \
-            there: they stay in the environment or the 0600 credentials file. Example: configuration.md (in share/doc/catalog).
+            there: they stay in the environment or the 0600 credentials file. Example: configuration.md (in share/doc/catalog/docs).
             """)
 
     /// What config writes: text for a person, or JSON for a script.

@@ -259,8 +259,11 @@ enum Summary {
     static func text(_ report: CrawlReport, terminal: Bool, width: Int = Terminal.errorColumns) -> String {
         let line = line(report)
         guard terminal else { return line }
-        let first = line.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? line
-        return DisplayWidth.wrap(first, width: width, indent: 2).joined(separator: "\n") + line.dropFirst(first.count)
+        // Each line wrapped at words: the summary, then each warning under its own indent.
+        return line.split(separator: "\n", omittingEmptySubsequences: false).map { part in
+            let indent = part.prefix { $0 == " " }.count
+            return DisplayWidth.wrap(String(part), width: width, indent: indent + 2).joined(separator: "\n")
+        }.joined(separator: "\n")
     }
 
     static func line(_ report: CrawlReport) -> String {

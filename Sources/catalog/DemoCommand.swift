@@ -58,7 +58,7 @@ struct DemoCommand: AsyncParsableCommand {
         let database = try CatalogDatabase(path: db)
         let text = query.joined(separator: " ")
         let reports = try await server.withRunning { urls in
-            Self.say("sandbox listening at \(urls.frameIOV4) (Frame.io V4) and \(urls.dash) (Dash); crawling into \(database.path)")
+            Terminal.say("sandbox listening at \(urls.frameIOV4) (Frame.io V4) and \(urls.dash) (Dash); crawling into \(database.path)")
             let display = ProgressDisplay(quiet: false, statsInterval: 0)
             var options = CrawlOptions(progress: display.callback)
             // Each run starts a new sandbox: a delta from the last run's would be held against
@@ -80,7 +80,7 @@ struct DemoCommand: AsyncParsableCommand {
         Terminal.output("\n$ catalog search --db \(db) \(text)")
         let found = try database.search(parsed, limit: 20)
         try SearchCommand.print(found, of: parsed, format: .table, from: database)
-        if found.isEmpty { Self.say("no results") }
+        if found.isEmpty { Terminal.say("no results") }
         if let card {
             Terminal.output("\n$ catalog where --db \(db) \(card)")
             var checks: [CopyCheck] = []
@@ -90,15 +90,10 @@ struct DemoCommand: AsyncParsableCommand {
             for check in checks { try writer.write(check) }
             try writer.end()
             // The verdict goes where `catalog where` puts it: stderr.
-            Self.say(CopyCheckWriter.verdict(writer.totals))
+            Terminal.say(CopyCheckWriter.verdict(writer.totals))
         }
         // One command per line, each ready to paste.
         let queries = ["'kind:file ext:mov'", "'\"Review Status\":Approved'", "'size:>1GB' --format json", "'Brand:Acme state:live'"]
         Terminal.error("\nTry more:\n" + queries.map { "  catalog search --db \(db) \($0)" }.joined(separator: "\n"))
-    }
-
-    /// A line for the person watching, on stderr, wrapped at words on a terminal.
-    static func say(_ text: String) {
-        Terminal.error(Terminal.stderrIsTerminal ? DisplayWidth.wrap(text, width: Terminal.errorColumns, indent: 2).joined(separator: "\n") : text)
     }
 }

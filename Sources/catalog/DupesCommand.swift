@@ -40,7 +40,7 @@ struct DupesCommand: AsyncParsableCommand {
             Each group gives its copies' paths, the size of one copy and the wasted bytes (size × (places − 1)); \
             versions inside one version stack \
             count as one place. An item carrying both digests joins groups across sources. The summary line goes to standard error for json, ndjson \
-            and csv. Formats: reports.md (in share/doc/catalog).
+            and csv. Formats: reports.md (in share/doc/catalog/docs).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -65,9 +65,12 @@ struct DupesCommand: AsyncParsableCommand {
         let chosen = Terminal.format(format, toStdout: output.isStdout)
         let (summary, shown) = try Self.write(
             database: database, filter: try options.filter(), format: chosen, output: output.target, limit: limit)
-        if chosen != .table { Terminal.error(DuplicateWriter.summaryLine(summary)) }
+        if chosen != .table { Terminal.say(DuplicateWriter.summaryLine(summary)) }
         let groups = summary.groups + summary.probableGroups
-        if shown < groups { Terminal.error("\(Count.grouped(shown)) of \(Count.of(groups, "group")) shown (--limit 0 for all)") }
+        if shown < groups {
+            let probable = summary.probableGroups > 0 ? ", \(Count.grouped(summary.probableGroups)) of them probable," : ""
+            Terminal.say("\(Count.grouped(shown)) of \(Count.of(groups, "group"))\(probable) shown (--limit 0 for all)")
+        }
     }
 
     /// Writes the duplicate groups (the first `limit`, when not 0; every group is counted in the

@@ -12,7 +12,7 @@ struct ExportCommand: AsyncParsableCommand {
         discussion: """
             Examples: `catalog export inventory --format csv -o inventory.csv`, `catalog export search 'kind:file size:>1GB' --format json`, \
             `catalog export dupes --min-size 100MB`, `catalog export changes --since 12`. Inventory, search and changes stream in constant memory. \
-            With --output the file is written to a temporary name and renamed when complete. Columns and keys: reports.md (in share/doc/catalog).
+            With --output the file is written to a temporary name and renamed when complete. Columns and keys: reports.md (in share/doc/catalog/docs).
             """)
 
     enum Report: String, ExpressibleByArgument, CaseIterable {

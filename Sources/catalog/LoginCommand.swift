@@ -107,7 +107,9 @@ struct LoginCommand: AsyncParsableCommand {
             }
         }
         let instructions: @Sendable (String, String?) -> Void = { url, listening in
-            var text = "Open this address in a browser and sign in to Frame.io:\n\n  \(url)\n\n"
+            // The address on a line of its own, never wrapped: it is copied or clicked whole.
+            let address = "Open this address in a browser and sign in to Frame.io:\n\n  \(url)\n\n"
+            var text = ""
             if let listening {
                 text +=
                     """
@@ -117,7 +119,7 @@ struct LoginCommand: AsyncParsableCommand {
             } else {
                 text += "Then paste the address the browser was sent to (it may not load; that is fine), or its code, and press Enter:\n"
             }
-            FileHandle.standardOutput.write(Data(Terminal.fitted(text).utf8))
+            FileHandle.standardOutput.write(Data((address + Terminal.fitted(text)).utf8))
         }
         if paste {
             instructions(authorizeURL(redirect: pasteRedirect), nil)
@@ -168,7 +170,7 @@ struct LogoutCommand: AsyncParsableCommand {
         let credentials = CredentialsFile.fromEnvironment(try Settings.environment())
         let forgotten = try credentials.remove(section: IMSAuth.credentialsSection)
         guard !quiet else { return }
-        Terminal.error(
+        Terminal.say(
             forgotten
                 ? "Signed out of Frame.io: the refresh token is gone from \(credentials.path). (Adobe IMS still lists the sign-in until it expires.)"
                 : "No Frame.io sign-in is kept in \(credentials.path); nothing to forget.")

@@ -7,7 +7,7 @@ import Foundation
 struct OpenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open",
-        abstract: "Open an item's page in the Frame.io or Dash web app (or print its address).",
+        abstract: "Open an item's page in the Frame.io or Dash web app (or print its address); a drive's file: its path.",
         discussion: """
             The address is printed on stdout and, where a desktop is available ($BROWSER, or xdg-open with a display, or macOS's open), opened in \
             the browser. Frame.io V4 items carry their address; v2 addresses are made from ids. Dash's API names none: set DASH_ASSET_URL to an \

@@ -52,7 +52,8 @@ struct SandboxCommand: AsyncParsableCommand {
                     Frame.io v2:  \(urls.frameIO)  (\(dataset.liveAssetCount) assets in \(dataset.projects.count) projects)
                     Dash:         \(urls.dash)  (\(dash.assets.count) assets, \(dash.fields.count) fields, \(dash.options.count) options)
                     Crawl with:   \(frameIOAuth) FRAMEIO_API_URL=\(urls.frameIOV4) \\
-                                  \(dashAuth) DASH_API_URL=\(urls.dash) catalog crawl
+                                  \(dashAuth) DASH_API_URL=\(urls.dash) \\
+                                  catalog crawl
 
                     """
                 FileHandle.standardOutput.write(Data(text.utf8))

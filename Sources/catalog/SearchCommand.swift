@@ -23,7 +23,7 @@ struct SearchCommand: AsyncParsableCommand {
               xxh64:HEX  md5:HEX  folder:"Campaigns/2026"
               and custom fields: Brand:Acme  "Usage Rights":"Web only"
 
-            Full reference: query-language.md (in share/doc/catalog).
+            Full reference: query-language.md (in share/doc/catalog/docs).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -35,7 +35,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     /// The options that take a value, and the flags (with their short names).
     static let valueOptions: Set<String> = ["--db", "--format", "--limit", "--offset", "--sort", "--fields", "--output", "-o"]
-    static let flags: Set<String> = ["--quiet", "-q", "--verbose", "-v", "--reverse", "--replace-link", "--help", "-h", "-qv", "-vq"]
+    static let flags: Set<String> = ["--quiet", "-q", "--verbose", "-v", "--reverse", "--replace-link", "--help", "-h", "--version", "-qv", "-vq"]
 
     /// `catalog search …`'s arguments with its options first and every other argument after a
     /// `--`, so a word starting with `-` anywhere (`catalog search -draft kind:file`,

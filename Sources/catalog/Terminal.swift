@@ -13,6 +13,24 @@ enum Terminal {
     /// width, else 160 (a table written to a file or pipe).
     static let columns = width(of: STDOUT_FILENO)
 
+    /// The width help is written at: the terminal's, or `COLUMNS`; piped without `COLUMNS`, 80
+    /// (what the argument parser does), not the 160 data tables get.
+    static let helpColumns: Int = {
+        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let value = Int(text), (20...1000).contains(value) { return value }
+        return stdoutIsTerminal ? columns : 80
+    }()
+
+    /// Writes to stdout, quietly: a closed or full stdout (`--help > /dev/full`) is the reader's
+    /// choice, not a crash.
+    static func writeQuietly(_ text: String) {
+        try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+    }
+
+    /// A line for the person watching, on stderr, wrapped at words on a terminal.
+    static func say(_ text: String) {
+        error(stderrIsTerminal ? DisplayWidth.wrap(text, width: errorColumns, indent: 2).joined(separator: "\n") : text)
+    }
+
     /// The width messages on stderr are wrapped to, measured on stderr itself (with stdout piped
     /// to a file, errors on the terminal still wrap at the terminal's width).
     static let errorColumns = width(of: STDERR_FILENO)

@@ -26,7 +26,7 @@ struct VerifyCommand: AsyncParsableCommand {
             and something was held against a record (every file new: 1, unless --seal starts their history); else 1. Hidden files a record names are \
             verified; other hidden files are left out unless --include-hidden. As with ascmhl, links to files are followed and what a history's \
             ignore patterns name is left out. Without a catalog (none at --db or the default place), only the hash lists are used. Formats: \
-            reports.md (in share/doc/catalog).
+            reports.md (in share/doc/catalog/docs).
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -23,7 +23,7 @@ struct WhereCommand: AsyncParsableCommand {
             catalog holds Dash), several at once. The hash lists themselves are not checked.
 
             A one-line verdict goes to standard error. Exit 0 only when every file has an exact copy (with --allow-probable, an exact or probable \
-            one), else 1 (an empty folder too): scriptable before wiping a card. Formats: reports.md (in share/doc/catalog).
+            one), else 1 (an empty folder too): scriptable before wiping a card. Formats: reports.md (in share/doc/catalog/docs).
             """)
 
     @OptionGroup var global: GlobalOptions
