@@ -70,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         let openIt = open
         try await PortInUse.naming(host: host, port: port) {
             try await server.application(host: host, port: port) { url in
-                if !quiet { Terminal.error("catalog serve: \(database.path) at \(url) (read-only; Ctrl-C stops)") }
+                if !quiet { Terminal.say("catalog serve: \(database.path) at \(url) (read-only; Ctrl-C stops)") }
                 Terminal.output(url)
                 if openIt, let launcher = OpenCommand.launcher() { try? OpenCommand.launch(launcher, url) }
             }.runService()
