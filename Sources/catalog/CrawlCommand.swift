@@ -18,24 +18,15 @@ struct CrawlCommand: ParsableCommand {
         commandName: "crawl",
         abstract: "Snapshot whole Frame.io trees and Dash tenants, or local drives and cards, into the catalog.",
         discussion: """
-            After a complete crawl of a source, the next crawl of it is a delta refresh (only what changed since the last crawl started, minus 10 \
-            minutes; Frame.io V4 reads it from the accounts' audit logs); --full or --verify force a full pass.
+            After a service's first complete crawl, each crawl is a delta of what changed (Frame.io V4 reads it from the \
+            accounts' audit logs); --full reads everything again. With no service named, every configured one is crawled: \
+            Frame.io after `catalog login frameio` or with FRAMEIO_TOKEN, Dash with DASH_TOKEN (every variable: usage.md \
+            in share/doc/catalog/docs). Nothing in the catalog changes until a crawl has read everything.
 
-            With no source, crawls every configured one: Frame.io when FRAMEIO_TOKEN, FRAMEIO_REFRESH_TOKEN or FRAMEIO_CLIENT_ID is set (or `catalog \
-            login frameio` saved a sign-in), Dash when DASH_TOKEN or DASH_REFRESH_TOKEN is set.
-
-            Frame.io: FRAMEIO_API_URL (default \(FrameIOV4Client.defaultBaseURL)) ends in /v4 for Frame.io V4 or /v2 for accounts not yet moved. V4 \
-            signs in through Adobe IMS (FRAMEIO_AUTH_URL, default \(IMSAuth.defaultAuthURL)): FRAMEIO_TOKEN (an access token, used as is), or \
-            FRAMEIO_REFRESH_TOKEN + FRAMEIO_CLIENT_ID (+ FRAMEIO_CLIENT_SECRET), or FRAMEIO_CLIENT_ID + FRAMEIO_CLIENT_SECRET for server-to-server \
-            (FRAMEIO_SCOPES, default \(IMSAuth.defaultServerScopes)), or the sign-in `catalog login frameio` saved. v2 takes FRAMEIO_TOKEN.
-
-            Dash: DASH_TOKEN, or DASH_REFRESH_TOKEN + DASH_CLIENT_ID + DASH_CLIENT_SECRET (exchanged at DASH_AUTH_URL, default \
-            \(DashClient.defaultAuthURL)); DASH_API_URL (default \(DashClient.defaultBaseURL)).
-
-            Local drives and cards: `catalog crawl local PATH…`. Each kind of crawl lists its flags: `catalog crawl frameio --help`, \
-            `catalog crawl local --help`.
-
-            Nothing in the catalog changes until a crawl has read everything; a failed or interrupted crawl leaves the previous catalog searchable.
+            Examples:
+              catalog crawl                          # every configured service
+              catalog crawl frameio --full           # Frame.io, read whole
+              catalog crawl local /media/$USER/A001  # a card: see its --help
             """,
         subcommands: [AllCrawlCommand.self, FrameIOCrawlCommand.self, DashCrawlCommand.self, LocalCrawlCommand.self],
         defaultSubcommand: AllCrawlCommand.self)

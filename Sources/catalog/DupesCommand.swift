@@ -37,10 +37,13 @@ struct DupesCommand: AsyncParsableCommand {
         commandName: "dupes",
         abstract: "List groups of files with the same content (XXH64 for Frame.io, MD5 for Dash), most wasted bytes first.",
         discussion: """
-            Each group gives its copies' paths, the size of one copy and the wasted bytes (size × (places − 1)); \
-            versions inside one version stack \
-            count as one place. An item carrying both digests joins groups across sources. The summary line goes to standard error for json, ndjson \
-            and csv. Formats: reports.md (in share/doc/catalog/docs).
+            Each group gives its copies' paths, the size of one copy and the wasted bytes (size × (places − 1)); versions inside \
+            one version stack count as one place. An item carrying both digests joins groups across sources. The summary line goes \
+            to standard error for json, ndjson and csv. Formats: reports.md (in share/doc/catalog/docs).
+
+            Examples:
+              catalog dupes --min-size 100MB --limit 20
+              catalog dupes --source local --format csv -o card-dupes.csv
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -24,6 +24,10 @@ struct SearchCommand: AsyncParsableCommand {
               and custom fields: Brand:Acme  "Usage Rights":"Web only"
 
             Full reference: query-language.md (in share/doc/catalog/docs).
+
+            Examples:
+              catalog search interview 'drone*' -draft kind:file
+              catalog search 'Brand:Acme size:>1GB' --sort size --format csv -o big.csv
             """)
 
     @OptionGroup var global: GlobalOptions

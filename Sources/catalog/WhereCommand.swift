@@ -24,6 +24,10 @@ struct WhereCommand: AsyncParsableCommand {
 
             A one-line verdict goes to standard error. Exit 0 only when every file has an exact copy (with --allow-probable, an exact or probable \
             one), else 1 (an empty folder too): scriptable before wiping a card. Formats: reports.md (in share/doc/catalog/docs).
+
+            Examples:
+              catalog where /media/$USER/A001 && echo safe to wipe
+              catalog where /media/$USER/A001 --rehash --format csv -o A001-copies.csv
             """)
 
     @OptionGroup var global: GlobalOptions
