@@ -33,9 +33,13 @@ struct ChangesCommand: AsyncParsableCommand {
     @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
     var format: OutputFormat?
 
+    @Option(help: "The most changes shown, in the order crawls made them; 0 for all. The count says how many there are.")
+    var limit = 0
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
         if let since, Int64(since) == nil, SearchQueryParser().moment(since) == nil {
             throw ValidationError(
                 """
@@ -57,40 +61,47 @@ struct ChangesCommand: AsyncParsableCommand {
             throw UsageError(description: "no project is called '\(TerminalText.sanitize(project))' (`catalog search kind:project` lists them)")
         }
         let totals = try Self.write(
-            database: database, since: since, source: source, projects: projects, format: chosen, output: output.target)
+            database: database, since: since, source: source, projects: projects, format: chosen, output: output.target, limit: limit)
         if !global.quiet {
-            Terminal.error(
-                totals.changes == 0
+            let shown = totals.all > totals.changes ? " (the first \(Count.grouped(totals.changes)) shown; --limit 0 for all)" : ""
+            Terminal.say(
+                totals.all == 0
                     ? "no changes"
-                    : Count.of(totals.changes, "change") + (totals.rows != totals.changes ? " in \(Count.of(totals.rows, "row"))" : ""))
+                    : Count.of(totals.all, "change") + (totals.rows != totals.changes ? " in \(Count.of(totals.rows, "row"))" : "") + shown)
         }
     }
 
     /// Writes the changes after crawl `since` (an id), since a moment, or of each source's last
-    /// crawl; inside the project folders `projects` when given. Returns how many changes were
-    /// written, in how many rows.
+    /// crawl; inside the project folders `projects` when given; the first `limit` (0: all).
+    /// Returns how many changes were written, in how many rows, and how many there are.
     @discardableResult
     static func write(
-        database: CatalogDatabase, since: String?, source only: Source?, projects: [String]? = nil, format: OutputFormat, output: OutputTarget
-    ) throws -> (changes: Int, rows: Int) {
-        var totals = (changes: 0, rows: 0)
+        database: CatalogDatabase, since: String?, source only: Source?, projects: [String]? = nil, format: OutputFormat, output: OutputTarget,
+        limit: Int = 0
+    ) throws -> (changes: Int, rows: Int, all: Int) {
+        var totals = (changes: 0, rows: 0, all: 0)
         try AtomicOutput.write(to: output) { sink in
             var writer = ChangeWriter(format: format, width: Terminal.columns, sink: sink)
             try writer.begin()
+            var all = 0
+            func take(_ change: CatalogChange) throws {
+                all += 1
+                if limit == 0 || all <= limit { try writer.write(change) }
+            }
             if let since, let crawlID = Int64(since) {
-                try database.forEachChange(afterCrawl: crawlID, source: only, under: projects) { try writer.write($0) }
+                try database.forEachChange(afterCrawl: crawlID, source: only, under: projects) { try take($0) }
             } else if let since, let date = SearchQueryParser().moment(since) {
-                try database.forEachChange(since: date, source: only, under: projects) { try writer.write($0) }
+                try database.forEachChange(since: date, source: only, under: projects) { try take($0) }
             } else {
                 for source in only.map({ [$0] }) ?? Source.allCases {
                     guard let last = try database.lastCompleteCrawl(source: source) else { continue }
                     try database.forEachChange(afterCrawl: last.id - 1, source: source, under: projects) { change in
-                        if change.crawlID == last.id { try writer.write(change) }
+                        if change.crawlID == last.id { try take(change) }
                     }
                 }
             }
             try writer.end()
-            totals = (writer.changeCount, writer.rowsWritten)
+            totals = (writer.changeCount, writer.rowsWritten, all)
         }
         return totals
     }

@@ -38,7 +38,7 @@ struct SearchCommand: AsyncParsableCommand {
     var query: [String] = []
 
     /// The options that take a value, and the flags (with their short names).
-    static let valueOptions: Set<String> = ["--db", "--format", "--limit", "--offset", "--sort", "--fields", "--output", "-o"]
+    static let valueOptions: Set<String> = ["--db", "--format", "--limit", "--offset", "--sort", "--fields", "--output", "-o", "--source"]
     static let flags: Set<String> = ["--quiet", "-q", "--verbose", "-v", "--reverse", "--replace-link", "--help", "-h", "--version", "-qv", "-vq"]
 
     /// `catalog search …`'s arguments with its options first and every other argument after a
@@ -94,6 +94,9 @@ struct SearchCommand: AsyncParsableCommand {
             valueName: "list"), completion: .list(ItemField.allCases.map(\.rawValue)), transform: ItemFields.parse)
     var fields: ItemFields?
 
+    @Option(help: "Only this source (as source:NAME in the query).")
+    var source: Source?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -103,7 +106,7 @@ struct SearchCommand: AsyncParsableCommand {
                 throw ValidationError("unknown option '\(option)': the format is a value, --format \(format.rawValue)")
             }
             throw ValidationError(
-                "unknown option '\(option)' (search's options: --format, --limit, --offset, --sort, --reverse, --fields, --output, --db, --quiet, --verbose)"
+                "unknown option '\(option)' (search's options: --format, --limit, --offset, --sort, --reverse, --fields, --source, --output, --db, --quiet, --verbose)"
             )
         }
         guard (0...1_000_000).contains(limit) else { throw ValidationError("--limit must be between 0 (all) and 1000000") }
@@ -113,7 +116,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
-        let text = query.filter { $0 != "--" }.joined(separator: " ")
+        let text = (query.filter { $0 != "--" } + (source.map { ["source:\($0.rawValue)"] } ?? [])).joined(separator: " ")
         let database: CatalogDatabase
         do {
             database = try global.openDatabase()

@@ -46,6 +46,10 @@ import Testing
         #expect(all.status == 0, "\(all.stderr)")
         #expect(all.stdout.split(whereSeparator: \.isNewline).count == 4, "\(all.stdout)")  // header, a, b, d2
         #expect(all.stderr.contains("3 changes"), "\(all.stderr)")
+        // The first two only; the count still says how many there are.
+        let two = try await runCatalog(["changes", "--since", "0", "--limit", "2", "--format", "csv", "--db", path])
+        #expect(two.stdout.split(whereSeparator: \.isNewline).count == 3, "\(two.stdout)")
+        #expect(two.stderr.contains("3 changes (the first 2 shown; --limit 0 for all)"), "\(two.stderr)")
         let project = try await runCatalog(["changes", "--since", "monday", "--project", "feature*", "--format", "csv", "--db", path])
         #expect(project.status == 0, "\(project.stderr)")
         let rows = project.stdout.split(whereSeparator: \.isNewline).dropFirst()

@@ -60,6 +60,15 @@ import Testing
         #expect(one.stderr.contains("1 of \(groups) groups, 1 of them probable, shown (--limit 0 for all)"), "\(one.stderr)")
     }
 
+    @Test func searchTakesSourceAsTheOtherCommandsDo() async throws {
+        let db = try await Self.catalog()
+        let dash = try await runCatalog(["search", "--source", "dash", "--format", "csv", "--fields", "source", "--limit", "0", "--db", db])
+        let sources = Set(dash.stdout.split(whereSeparator: \.isNewline).dropFirst().map(String.init))
+        #expect(dash.status == 0 && sources == ["dash"], "\(dash.stdout) \(dash.stderr)")
+        let both = try await runCatalog(["search", "kind:file", "--source", "frameio", "--format", "csv", "--fields", "source", "--db", db])
+        #expect(Set(both.stdout.split(whereSeparator: \.isNewline).dropFirst().map(String.init)) == ["frameio"], "\(both.stdout)")
+    }
+
     @Test func statusAndConfigWriteJSONForScripts() async throws {
         let db = try await Self.catalog()
         let status = try await runCatalog(["status", "--format", "json", "--db", db])
