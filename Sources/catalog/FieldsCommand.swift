@@ -67,7 +67,8 @@ struct FieldsCommand: AsyncParsableCommand {
     /// The fields listed, in `format`: a table of every field (or, for `one`, of its values), a
     /// JSON array of fields, one field a line, or a CSV of field values.
     static func write(_ listed: [Listed], one: Bool, format: OutputFormat, to sink: (borrowing [UInt8]) throws -> Void) throws {
-        func line(_ text: String) throws { try sink(Array((text + "\n").utf8)) }
+        /// A line, or a table (which ends in its own line break).
+        func line(_ text: String) throws { try sink(Array((text.hasSuffix("\n") ? text : text + "\n").utf8)) }
         switch format {
         case .table where one:
             // One field: every value, the items holding it, and the filter that finds them.
