@@ -20,7 +20,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The catalog file for the demo.", valueName: "path"), completion: .file())
     var db = "catalog-demo.sqlite"
 
-    @OptionGroup var data: SandboxData
+    @OptionGroup(title: "The data served") var data: SandboxData
 
     @Argument(help: "The search to run after the crawl.")
     var query: [String] = ["A001"]

@@ -14,8 +14,8 @@ struct SandboxCommand: AsyncParsableCommand {
               DASH_TOKEN=any DASH_API_URL=<printed /dash URL> catalog crawl
             """)
 
-    @OptionGroup var data: SandboxData
-    @OptionGroup var sandbox: SandboxOptions
+    @OptionGroup(title: "The data served") var data: SandboxData
+    @OptionGroup(title: "Limits, sign-in and faults (to test a crawler against)") var sandbox: SandboxOptions
 
     @Option(help: "Port to listen on (0 picks a free one).")
     var port = 8421
