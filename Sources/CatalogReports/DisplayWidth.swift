@@ -15,6 +15,14 @@ public enum DisplayWidth {
         return scalars.allSatisfy(isZeroWidth) ? 0 : 1
     }
 
+    /// Each of `text`'s lines wrapped to `width` cells (``wrap(_:width:indent:)``), a continuation
+    /// indented two past its line's own indent: a message, a summary and its indented warnings.
+    public static func wrapLines(_ text: String, width: Int) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            wrap(String(line), width: width, indent: line.prefix { $0 == " " }.count + 2).joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+
     /// `text` in lines of at most `width` cells: broken at spaces (a word longer than a line,
     /// such as a path or an address, anywhere), lines after the first starting with `indent` spaces.
     public static func wrap(_ text: String, width: Int, indent: Int = 2) -> [String] {

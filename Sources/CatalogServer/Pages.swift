@@ -13,7 +13,7 @@ struct Pages: Sendable {
     static let plainResults = 50
 
     /// A page whose content the script draws.
-    func page() -> Response { Self.html(main: #"<p class="muted">Loading…</p>"#) }
+    func page() -> Response { CatalogServer.asset(PackageResources.index_html, type: "text/html; charset=utf-8") }
 
     /// The search page for `query`: a form, and the first results when there is a query.
     func search(_ query: String) throws -> Response {
@@ -48,10 +48,16 @@ struct Pages: Sendable {
 
     /// The page with `main` in its main element (the script replaces it when it runs).
     static func html(main: String) -> Response {
-        let page = String(decoding: PackageResources.index_html, as: UTF8.self)
-            .replacingOccurrences(of: #"<main id="main"><p class="muted">Loading…</p></main>"#, with: #"<main id="main">\#(main)</main>"#)
-        return CatalogServer.asset(Array(page.utf8), type: "text/html; charset=utf-8")
+        CatalogServer.asset(Array((around.before + main + around.after).utf8), type: "text/html; charset=utf-8")
     }
+
+    /// The page around its main element's content, split once (not on every request).
+    private static let around: (before: String, after: String) = {
+        let page = String(decoding: PackageResources.index_html, as: UTF8.self)
+        let loading = #"<p class="muted">Loading…</p>"#
+        guard let range = page.range(of: #"<main id="main">"# + loading) else { return (page, "") }
+        return (String(page[..<range.upperBound].dropLast(loading.count)), String(page[range.upperBound...]))
+    }()
 
     /// `text` as HTML text or an attribute value: `&`, `<`, `>`, `"` and `'` escaped.
     static func escape(_ text: String) -> String {

@@ -17,16 +17,10 @@ public struct DashCrawler: ServiceCrawler {
     let client: DashClient
     let setup: CrawlSetup
 
-    public init(client: DashClient, setup: CrawlSetup) {
-        self.client = client
-        self.setup = setup
-    }
-
     static let source = Source.dash
     static let api = ServiceAPI.v2
     var requests: RequestStats { client.requester.stats }
     func signedInUser() async throws -> String { try await client.currentUser().id }
-    func walk(_ session: CrawlSession, recorder: CrawlRecorder) -> Walk { Walk(crawler: self, session: session, recorder: recorder) }
 
     /// Runs a crawl and commits it; throws (leaving the catalog as it was) if any page cannot be read.
     public func run() async throws -> CrawlReport { try await runCrawl() }
@@ -76,7 +70,7 @@ extension DashCrawler {
         var label: String { "assets modified \(from.map(DashTime.format) ?? "*") … \(to.map(DashTime.format) ?? "*")" }
     }
 
-    struct Walk: SourceWalk {
+    struct Walk: ServiceWalk {
         let crawler: DashCrawler
         let session: CrawlSession
         var recorder: CrawlRecorder

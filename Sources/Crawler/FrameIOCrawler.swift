@@ -17,16 +17,10 @@ public struct FrameIOCrawler: ServiceCrawler {
     let setup: CrawlSetup
     let mapper = FrameIOItemMapper()
 
-    public init(client: FrameIOClient, setup: CrawlSetup) {
-        self.client = client
-        self.setup = setup
-    }
-
     static let source = Source.frameio
     static let api = ServiceAPI.v2
     var requests: RequestStats { client.requester.stats }
     func signedInUser() async throws -> String { try await client.me().id }
-    func walk(_ session: CrawlSession, recorder: CrawlRecorder) -> Walk { Walk(crawler: self, session: session, recorder: recorder) }
 
     /// Runs a crawl and commits it; throws (leaving the catalog as it was) if any page cannot be read.
     public func run() async throws -> CrawlReport { try await runCrawl() }
@@ -57,7 +51,7 @@ struct Container: Sendable {
 
 extension FrameIOCrawler {
     /// The state of one crawl: the queue of pages, the staged batch, counters.
-    struct Walk: SourceWalk {
+    struct Walk: ServiceWalk {
         let crawler: FrameIOCrawler
         let session: CrawlSession
         var recorder: CrawlRecorder

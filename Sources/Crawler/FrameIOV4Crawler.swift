@@ -28,16 +28,10 @@ public struct FrameIOV4Crawler: ServiceCrawler {
     let client: FrameIOV4Client
     let setup: CrawlSetup
 
-    public init(client: FrameIOV4Client, setup: CrawlSetup) {
-        self.client = client
-        self.setup = setup
-    }
-
     static let source = Source.frameio
     static let api = ServiceAPI.v4
     var requests: RequestStats { client.requester.stats }
     func signedInUser() async throws -> String { try await client.me().id }
-    func walk(_ session: CrawlSession, recorder: CrawlRecorder) -> Walk { Walk(crawler: self, session: session, recorder: recorder) }
 
     /// Runs a crawl, full or (after a complete V4 crawl) a delta refresh, and commits it.
     public func run() async throws -> CrawlReport { try await runCrawl() }
@@ -80,7 +74,7 @@ extension FrameIOV4Crawler {
         var refusal: String? = nil
     }
 
-    struct Walk: SourceWalk {
+    struct Walk: ServiceWalk {
         let crawler: FrameIOV4Crawler
         let session: CrawlSession
         var recorder: CrawlRecorder

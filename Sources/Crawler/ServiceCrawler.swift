@@ -22,7 +22,7 @@ public struct CrawlSetup: Sendable {
 /// checked before the catalog is touched, then ``CrawlRun`` begins, walks, commits or fails.
 /// A new service is a client, a walk, and a type conforming to this.
 protocol ServiceCrawler: Sendable {
-    associatedtype Walk: SourceWalk
+    associatedtype Walk: ServiceWalk<Self>
     var setup: CrawlSetup { get }
     /// The source and API the crawl records.
     static var source: Source { get }
@@ -32,8 +32,12 @@ protocol ServiceCrawler: Sendable {
     /// Asks the service who the token belongs to (a bad token fails here, before the catalog is
     /// touched); the user's id, for the log.
     func signedInUser() async throws -> String
-    /// The walk of one crawl.
-    func walk(_ session: CrawlSession, recorder: CrawlRecorder) -> Walk
+}
+
+/// The walk of one crawl of a ``ServiceCrawler``.
+protocol ServiceWalk<Crawler>: SourceWalk {
+    associatedtype Crawler
+    init(crawler: Crawler, session: CrawlSession, recorder: CrawlRecorder)
 }
 
 extension ServiceCrawler {
@@ -49,7 +53,7 @@ extension ServiceCrawler {
         return try await CrawlRun.run(
             source: Self.source, api: Self.api, database: database, options: options, requests: requests, started: started
         ) { session, recorder in
-            walk(session, recorder: recorder)
+            Walk(crawler: self, session: session, recorder: recorder)
         }
     }
 }

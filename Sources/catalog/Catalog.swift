@@ -46,9 +46,7 @@ struct Catalog: AsyncParsableCommand {
             Foundation.exit(64)
         }
         if let problem = unknownCommand(arguments) {
-            let line = "catalog: \(problem)"
-            Terminal.error(
-                Terminal.stderrIsTerminal ? DisplayWidth.wrap(line, width: Terminal.errorColumns, indent: 2).joined(separator: "\n") : line)
+            Terminal.say("catalog: \(problem)")
             Foundation.exit(64)
         }
         let arranged = CrawlCommand.arranged(SearchCommand.arranged(arguments))
@@ -95,16 +93,10 @@ struct Catalog: AsyncParsableCommand {
             Terminal.writeQuietly(wrappingUsage(message, width: Terminal.helpColumns) + "\n")
             Foundation.exit(code.rawValue)
         }
-        var lines = (formatFlagMessage(message) ?? message).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if let first = lines.first, first.hasPrefix("Error: ") { lines[0] = "catalog: " + first.dropFirst("Error: ".count) }
-        // The message and the parser's `Help:` line wrap at words, as every error does.
-        if Terminal.stderrIsTerminal {
-            lines = lines.map { line in
-                guard line.hasPrefix("catalog: ") || line.hasPrefix("Help: ") else { return line }
-                return DisplayWidth.wrap(line, width: Terminal.errorColumns, indent: 2).joined(separator: "\n")
-            }
-        }
-        Terminal.error(wrappingUsage(lines.joined(separator: "\n"), width: Terminal.errorColumns))
+        var text = formatFlagMessage(message) ?? message
+        if text.hasPrefix("Error: ") { text = "catalog: " + text.dropFirst("Error: ".count) }
+        // The usage line wraps between its options; then every line at words, as every error does.
+        Terminal.say(wrappingUsage(text, width: Terminal.errorColumns))
         Foundation.exit(code.rawValue)
     }
 

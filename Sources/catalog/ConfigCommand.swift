@@ -17,7 +17,7 @@ struct ConfigCommand: AsyncParsableCommand {
             """)
 
     /// What config writes: text for a person, or JSON for a script.
-    enum Format: String, CaseIterable, ExpressibleByArgument {
+    enum Format: String, FormatChoice {
         case table, json
     }
 

@@ -248,13 +248,8 @@ enum Summary {
     /// The summary for a terminal (wrapped at words to its width) or a log (one line per crawl,
     /// then its warnings).
     static func text(_ report: CrawlReport, terminal: Bool, width: Int = Terminal.errorColumns) -> String {
-        let line = line(report)
-        guard terminal else { return line }
         // Each line wrapped at words: the summary, then each warning under its own indent.
-        return line.split(separator: "\n", omittingEmptySubsequences: false).map { part in
-            let indent = part.prefix { $0 == " " }.count
-            return DisplayWidth.wrap(String(part), width: width, indent: indent + 2).joined(separator: "\n")
-        }.joined(separator: "\n")
+        terminal ? DisplayWidth.wrapLines(line(report), width: width) : line(report)
     }
 
     static func line(_ report: CrawlReport) -> String {

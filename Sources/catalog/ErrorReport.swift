@@ -16,10 +16,7 @@ enum ErrorReport {
         if let remedy = failure?.remedy { message += " " + remedy.words }
         // On a terminal, wrapped at words to its width (a path or name too long for a line is
         // cut where it must be); piped, one line for a script to read.
-        let line = "catalog: \(message)"
-        Terminal.error(
-            Terminal.stderrIsTerminal && !line.contains("\n")
-                ? DisplayWidth.wrap(line, width: Terminal.errorColumns, indent: 2).joined(separator: "\n") : line)
+        Terminal.say("catalog: \(message)")
         // A usage mistake found while running (a flag's value checked against the catalog) is
         // a usage error, as one found while parsing is.
         let usage = error is ValidationError ? FailureClass.usage : nil

@@ -28,16 +28,8 @@ struct ExportCommand: AsyncParsableCommand {
     var query: [String] = []
 
     /// What export writes: data for programs (a table is for the terminal: `catalog search`).
-    enum Format: String, CaseIterable, ExpressibleByArgument {
+    enum Format: String, FormatChoice {
         case ndjson, json, csv
-
-        var output: OutputFormat {
-            switch self {
-            case .ndjson: .ndjson
-            case .json: .json
-            case .csv: .csv
-            }
-        }
     }
 
     @Option(help: "ndjson (default), json or csv.")

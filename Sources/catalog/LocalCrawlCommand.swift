@@ -30,26 +30,21 @@ struct LocalCrawlCommand: AsyncParsableCommand {
     @Flag(help: "Also compute MD5 (what Dash keeps; matches Dash assets), in the same read as XXH64.")
     var md5 = false
 
-    @Flag(help: "Include hidden and system files and folders (.DS_Store, .Trashes, System Volume Information).")
-    var includeHidden = false
-
     @Flag(help: "Read every file, even one unchanged since the last scan or described by a hash list (ASC MHL, MHL 1.1).")
     var rehash = false
 
-    @Option(help: "Files read at once (default: one per core).")
-    var concurrency: Int?
+    /// --include-hidden and --concurrency, as `where` and `verify` read folders.
+    @OptionGroup var reading: LocalReadOptions
 
     @Option(help: StatsInterval.help)
     var stats: StatsInterval?
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("catalog crawl local needs the folders to scan, e.g. catalog crawl local /media/A001") }
-        if let concurrency, !(1...64).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 64") }
     }
 
     func run() async throws {
-        let scan = LocalScanOptions(
-            md5: md5, includeHidden: includeHidden, rehash: rehash, hashers: concurrency ?? ProcessInfo.processInfo.activeProcessorCount)
+        let scan = LocalScanOptions(md5: md5, includeHidden: reading.includeHidden, rehash: rehash, hashers: reading.hashers)
         try await CrawlRunner(global: global, stats: stats).run([.local]) { _, database, progress in
             try await LocalCrawler(folders: paths, database: database, options: CrawlOptions(progress: progress), scan: scan).run()
         }

@@ -41,6 +41,6 @@ enum LocalReading {
     /// (the exit status stays).
     static func verdict(_ line: String, quiet: Bool) {
         guard !quiet else { return }
-        Terminal.error(Terminal.stderrIsTerminal ? DisplayWidth.wrap(line, width: Terminal.errorColumns, indent: 2).joined(separator: "\n") : line)
+        Terminal.say(line)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CatalogReports
 
 /// Where a report goes: stdout, a file written atomically, or straight through to a pipe or device.
 struct OutputTarget {
@@ -25,4 +26,13 @@ struct OutputOptions: ParsableArguments {
 
     /// Where the report goes.
     var target: OutputTarget { OutputTarget(path: output, replacingLink: replaceLink) }
+}
+
+/// The `--format` values of a command that writes only some of the formats: its help lists
+/// exactly those, and the parser refuses the others. Each case is named as the format it is.
+protocol FormatChoice: CaseIterable, ExpressibleByArgument, RawRepresentable<String> {}
+
+extension FormatChoice {
+    /// The format written (every case's name is one of ``OutputFormat``'s).
+    var output: OutputFormat { OutputFormat(rawValue: rawValue) ?? .table }
 }

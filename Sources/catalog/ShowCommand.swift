@@ -19,16 +19,8 @@ struct ShowCommand: AsyncParsableCommand {
     @OptionGroup var reference: ItemReference
 
     /// What show writes: text for a person, or JSON (a CSV of items is `catalog search --format csv`).
-    enum Format: String, CaseIterable, ExpressibleByArgument {
+    enum Format: String, FormatChoice {
         case table, json, ndjson
-
-        var output: OutputFormat {
-            switch self {
-            case .table: .table
-            case .json: .json
-            case .ndjson: .ndjson
-            }
-        }
     }
 
     @Option(help: "table (text for a person; default on a terminal), json or ndjson (default when piped).")

@@ -11,7 +11,7 @@ import HTTPSupport
 enum SignIn {
     /// Whether `source` has what it needs to be crawled without naming it.
     static func isConfigured(_ source: Source, _ environment: [String: String]) -> Bool {
-        func set(_ name: String) -> Bool { !(environment[name] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+        func set(_ name: String) -> Bool { value(name, in: environment) != nil }
         switch source {
         case .frameio:
             return set("FRAMEIO_TOKEN") || set("FRAMEIO_REFRESH_TOKEN") || set("FRAMEIO_CLIENT_ID")

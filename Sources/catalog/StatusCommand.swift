@@ -13,7 +13,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     /// What status writes: text for a person, or the JSON `/api/status` answers.
-    enum Format: String, CaseIterable, ExpressibleByArgument {
+    enum Format: String, FormatChoice {
         case table, json
     }
 

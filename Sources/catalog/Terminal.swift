@@ -26,9 +26,10 @@ enum Terminal {
         try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
     }
 
-    /// A line for the person watching, on stderr, wrapped at words on a terminal.
+    /// A message for the person watching, on stderr: on a terminal each line wrapped at words
+    /// (``DisplayWidth/wrapLines(_:width:)``); piped, one line a message for a script to read.
     static func say(_ text: String) {
-        error(stderrIsTerminal ? DisplayWidth.wrap(text, width: errorColumns, indent: 2).joined(separator: "\n") : text)
+        error(stderrIsTerminal ? DisplayWidth.wrapLines(text, width: errorColumns) : text)
     }
 
     /// The width messages on stderr are wrapped to, measured on stderr itself (with stdout piped
@@ -91,11 +92,7 @@ enum Terminal {
     /// `text`'s lines as a person reads them on stdout: on a terminal each wrapped at words to
     /// its width, a continuation indented two past the line's own indent; piped, as they are.
     static func fitted(_ text: String) -> String {
-        guard stdoutIsTerminal else { return text }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            let indent = line.prefix { $0 == " " }.count
-            return DisplayWidth.wrap(String(line), width: columns, indent: indent + 2).joined(separator: "\n")
-        }.joined(separator: "\n")
+        stdoutIsTerminal ? DisplayWidth.wrapLines(text, width: columns) : text
     }
 
     /// Writes a message to stderr through ``TerminalText/sanitize(_:keepingLines:)``, always:
