@@ -32,12 +32,12 @@ public enum TableRenderer {
         var limits = natural
         let flexible = fields.indices.filter { !fields[$0].isShort }
         let fixed = fields.indices.filter { fields[$0].isShort }.reduce(0) { $0 + natural[$1] } + 2 * (fields.count - 1)
-        // Share what the short columns leave, by weight, never giving a column more than it needs.
+        // Share what the short columns leave equally, never giving a column more than it needs
+        // (the narrowest first, so what they leave goes to the others).
         var rest = max(10 * flexible.count, width - fixed)
-        var open = flexible.sorted { natural[$0] * weight(fields[$1]) < natural[$1] * weight(fields[$0]) }
+        var open = flexible.sorted { natural[$0] < natural[$1] }
         while let column = open.first {
-            let total = open.reduce(0) { $0 + weight(fields[$1]) }
-            let share = max(10, rest * weight(fields[column]) / max(1, total))
+            let share = max(10, rest / open.count)
             limits[column] = min(natural[column], share)
             rest -= limits[column]
             open.removeFirst()
@@ -63,9 +63,6 @@ public enum TableRenderer {
         let right = Set(fields.indices.filter { fields[$0] == .size })
         return grid(header: header, rows: rows, limits: limits, rightAligned: right, paths: paths)
     }
-
-    /// A column's share of the width left by the short ones, against the others': equal.
-    private static func weight(_ field: ItemField) -> Int { 1 }
 
     /// What a table shows of `field` for `item`.
     public static func cell(_ field: ItemField, of item: CatalogItem, link: WebLink? = nil, projects: [String: String] = [:]) -> String {

@@ -95,19 +95,17 @@ extension CatalogDatabase {
                 }
                 var shared = 0
                 for source in Source.allCases {
+                    // In another source the next id may be this one: then only the whole id (and
+                    // `--source`) tells them apart, and the shared start is all of it.
+                    let next = source == item.source ? ">" : ">="
                     for sql in [
                         "SELECT id FROM item WHERE source = ? AND id < ? ORDER BY id DESC LIMIT 1",
-                        "SELECT id FROM item WHERE source = ? AND id > ? ORDER BY id LIMIT 1",
+                        "SELECT id FROM item WHERE source = ? AND id \(next) ? ORDER BY id LIMIT 1",
                     ] {
-                        guard let neighbour = try String.fetchOne(db, sql: sql, arguments: [source.rawValue, item.id]) else { continue }
+                        guard let neighbour = try String.fetchOne(db.cachedStatement(sql: sql), arguments: [source.rawValue, item.id]) else {
+                            continue
+                        }
                         shared = max(shared, Self.commonPrefixLength(item.id, neighbour))
-                    }
-                    // The same id in another source: only the whole id (and `--source`) tells them apart.
-                    if source != item.source,
-                        try Bool.fetchOne(
-                            db, sql: "SELECT EXISTS (SELECT 1 FROM item WHERE source = ? AND id = ?)", arguments: [source.rawValue, item.id]) ?? false
-                    {
-                        shared = item.id.unicodeScalars.count
                     }
                 }
                 var scalars = String.UnicodeScalarView()

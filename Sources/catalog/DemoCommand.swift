@@ -84,13 +84,10 @@ struct DemoCommand: AsyncParsableCommand {
         if let card {
             Terminal.output("\n$ catalog where --db \(db) \(card)")
             var checks: [CopyCheck] = []
-            try await CopyChecker(database: database).check(card) { checks.append($0) }
-            var writer = CopyCheckWriter(format: .table, width: Terminal.columns) { Terminal.writeOutput($0) }
-            try writer.begin()
-            for check in checks { try writer.write(check) }
-            try writer.end()
+            let outcome = try await CopyChecker(database: database).check(card) { checks.append($0) }
+            let totals = try WhereCommand.write(checks, outcome, format: .table, to: OutputTarget())
             // The verdict goes where `catalog where` puts it: stderr.
-            Terminal.say(CopyCheckWriter.verdict(writer.totals))
+            Terminal.say(CopyCheckWriter.verdict(totals))
         }
         // One command per line, each ready to paste.
         let queries = ["'kind:file ext:mov'", "'\"Review Status\":Approved'", "'size:>1GB' --format json", "'Brand:Acme state:live'"]

@@ -59,9 +59,19 @@ struct WhereCommand: AsyncParsableCommand {
         let outcome = try await LocalReading.withProgress("where", quiet: global.quiet) { hashing in
             try await checker.check(path, progress: hashing) { checks.append($0) }
         }
+        totals = try Self.write(checks, outcome, format: chosen, to: output.target)
+        LocalReading.verdict(CopyCheckWriter.verdict(totals, acceptingProbable: allowProbable), quiet: global.quiet)
+        if !totals.allSafe(acceptingProbable: allowProbable) { throw ExitCode(1) }
+    }
+
+    /// Writes each file's answer and returns the totals the verdict is made of: the answers',
+    /// and what the check left out and took without reading (`catalog where` and `demo --card`).
+    static func write(_ checks: [CopyCheck], _ outcome: CopyChecker.Outcome, format: OutputFormat, to output: OutputTarget) throws
+        -> CopyCheckTotals
+    {
         var written = CopyCheckTotals()
-        try AtomicOutput.write(to: output.target) { sink in
-            var writer = CopyCheckWriter(format: chosen, width: Terminal.columns, sink: sink)
+        try AtomicOutput.write(to: output) { sink in
+            var writer = CopyCheckWriter(format: format, width: Terminal.columns, sink: sink)
             try writer.begin()
             for check in checks { try writer.write(check) }
             try writer.end()
@@ -74,8 +84,6 @@ struct WhereCommand: AsyncParsableCommand {
         written.fromHashLists = outcome.fromHashLists
         written.unusableLists = outcome.unusableLists.map(\.description)
         written.catalogued = outcome.catalogued.map { ($0.service, $0.finished.map { Date().timeIntervalSince($0) }, $0.laterFailed) }
-        totals = written
-        LocalReading.verdict(CopyCheckWriter.verdict(totals, acceptingProbable: allowProbable), quiet: global.quiet)
-        if !totals.allSafe(acceptingProbable: allowProbable) { throw ExitCode(1) }
+        return written
     }
 }

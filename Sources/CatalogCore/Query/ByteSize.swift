@@ -15,8 +15,6 @@ public struct ByteSize: Sendable, Hashable {
         "kib": 1024, "mib": 1_048_576, "gib": 1_073_741_824, "tib": 1_099_511_627_776,
     ]
 
-    public init(bytes: Int64) { self.bytes = bytes }
-
     /// `text` read as a size, nil when it is none (a sign, an unknown unit, more than 9 EB).
     public init?(_ text: String) {
         let numberPart = text.prefix { $0.isNumber || $0 == "." }
