@@ -72,6 +72,7 @@ public struct SandboxConfiguration: Sendable {
         "v4:files": (5, 1_000), "v4:folders": (5, 1_000), "v4:version_stacks": (5, 1_000), "v4:version_stack_children": (100, 60_000),
         "v4:file": (10, 1_000), "v4:folder": (100, 60_000), "v4:version_stack": (100, 60_000), "v4:field_definitions": (100, 60_000),
         "v4:file_metadata": (100, 60_000), "v4:recently_deleted": (5, 1_000), "v4:audit_logs": (100, 60_000),
+        "v4:comments": (100, 60_000), "v4:comment": (100, 60_000),
     ]
 
     /// The documented limits of every API (v2 and V4), each window divided by `speedup` (60: a

@@ -273,6 +273,88 @@ enum CatalogSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        // Review comments (Frame.io V4) and their replies, searchable on their own; the passes
+        // that read them, and which file each pass has read (an interrupted pass resumes there);
+        // what each pass changed (`catalog changes`). Comments are written as they are read, not
+        // staged: a file's comments are replaced in one transaction.
+        migrator.registerMigration("v17-comments") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE comment (
+                        seq INTEGER PRIMARY KEY,
+                        source TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        file_id TEXT NOT NULL,
+                        parent_id TEXT,
+                        text TEXT NOT NULL,
+                        author_name TEXT,
+                        author_email TEXT,
+                        timestamp INTEGER,
+                        duration INTEGER,
+                        timecode TEXT,
+                        page INTEGER,
+                        completed_at TEXT,
+                        completer_id TEXT,
+                        created_at TEXT,
+                        updated_at TEXT,
+                        text_edited_at TEXT,
+                        digest TEXT NOT NULL,
+                        record TEXT NOT NULL,
+                        pass_id INTEGER NOT NULL,
+                        UNIQUE (source, id)
+                    );
+                    CREATE INDEX comment_by_file ON comment(source, file_id);
+                    CREATE INDEX comment_open ON comment(source, file_id) WHERE completed_at IS NULL AND parent_id IS NULL;
+                    CREATE VIRTUAL TABLE comment_fts USING fts5(
+                        text, author_name,
+                        content = 'comment', content_rowid = 'seq',
+                        tokenize = 'unicode61 remove_diacritics 2',
+                        prefix = '2 3'
+                    );
+                    CREATE TRIGGER comment_fts_insert AFTER INSERT ON comment BEGIN
+                        INSERT INTO comment_fts(rowid, text, author_name) VALUES (new.seq, new.text, new.author_name);
+                    END;
+                    CREATE TRIGGER comment_fts_delete AFTER DELETE ON comment BEGIN
+                        INSERT INTO comment_fts(comment_fts, rowid, text, author_name) VALUES ('delete', old.seq, old.text, old.author_name);
+                    END;
+                    CREATE TRIGGER comment_fts_update AFTER UPDATE OF text, author_name ON comment BEGIN
+                        INSERT INTO comment_fts(comment_fts, rowid, text, author_name) VALUES ('delete', old.seq, old.text, old.author_name);
+                        INSERT INTO comment_fts(rowid, text, author_name) VALUES (new.seq, new.text, new.author_name);
+                    END;
+
+                    CREATE TABLE comment_pass (
+                        id INTEGER PRIMARY KEY,
+                        source TEXT NOT NULL,
+                        mode TEXT NOT NULL CHECK (mode IN ('full', 'delta')),
+                        started_at TEXT NOT NULL,
+                        finished_at TEXT,
+                        since TEXT,
+                        status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
+                        files_read INTEGER NOT NULL DEFAULT 0,
+                        files_failed INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE TABLE comment_file (
+                        source TEXT NOT NULL,
+                        file_id TEXT NOT NULL,
+                        pass_id INTEGER NOT NULL,
+                        comment_count INTEGER NOT NULL,
+                        read_at TEXT NOT NULL,
+                        error TEXT,
+                        PRIMARY KEY (source, file_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE comment_change (
+                        seq INTEGER PRIMARY KEY,
+                        pass_id INTEGER NOT NULL,
+                        source TEXT NOT NULL,
+                        comment_id TEXT NOT NULL,
+                        file_id TEXT NOT NULL,
+                        change TEXT NOT NULL CHECK (change IN ('added', 'changed', 'deleted')),
+                        at TEXT NOT NULL,
+                        text TEXT NOT NULL
+                    );
+                    CREATE INDEX comment_change_pass ON comment_change(pass_id);
+                    """)
+        }
         return migrator
     }
 

@@ -20,6 +20,10 @@ public struct CrawlOptions: Sendable {
     /// list has no room (FrameIOV4Crawler); false lists every folder through `children`
     /// (`CATALOG_V4_LISTS=children`: what the benchmark compares with).
     public var typedLists = true
+    /// Frame.io V4: also read every file's review comments (`--comments`; FrameIOV4Comments.swift).
+    public var comments = false
+    /// Said once, before a long part of the crawl begins (what reading comments will cost).
+    public var notice: @Sendable (String) -> Void = { _ in }
 
     /// Full or delta.
     public enum ModeChoice: Sendable {

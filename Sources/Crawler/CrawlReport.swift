@@ -23,4 +23,6 @@ public struct CrawlReport: Sendable {
     public var thumbnails: ThumbnailCounts?
     /// What a local crawl found, hashed and reused.
     public var local: LocalScanCounts?
+    /// What a crawl with `--comments` did with comments.
+    public var comments: CommentCounts?
 }

@@ -14,6 +14,8 @@ struct WalkOutcome: Sendable {
     var people: [CatalogPerson]?
     /// What a local crawl found and hashed.
     var local: LocalScanCounts?
+    /// With `--comments`: the comments pass, completed once the crawl is committed.
+    var comments: (pass: CommentPass, counts: CommentCounts)?
 }
 
 /// One crawl of one source, full or delta: reads the service and stages what it reads through
@@ -84,6 +86,12 @@ enum CrawlRun {
             walk.recorder.storeSeconds += Date().timeIntervalSince(storeStart)
             var report = walk.recorder.report(merge: merge, minimumRequests: walk.minimumRequests)
             report.local = outcome.local
+            if let (pass, counts) = outcome.comments {
+                // Comments of files the committed catalog no longer holds go with them.
+                var counts = counts
+                counts.changes.deleted += try await database.completeCommentPass(pass)
+                report.comments = counts
+            }
             if let cache = options.thumbnails?.cache, var counts = report.thumbnails {
                 // The cache is kept under its size after the commit (a deleted item's picture goes too).
                 counts.evicted = (try? await cache.evict()) ?? 0

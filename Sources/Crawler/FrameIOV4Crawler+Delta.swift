@@ -31,11 +31,19 @@ extension FrameIOV4Crawler.Walk {
         // 2. The audit logs, from the watermark's day; events before the watermark are dropped.
         var events: [V4AuditEvent] = []
         var readable = true
+        // A comments delta may reach further back than the tree's (the last crawl read no comments).
+        let from = Swift.min(since, commentsSince ?? since)
         for accountID in accountIDs {
             do {
-                events += try await readList("audit log of account \(accountID)") {
-                    try await client.auditLog(accountID: accountID, from: since, after: $0)
+                let read = try await readList("audit log of account \(accountID)") {
+                    try await client.auditLog(accountID: accountID, from: from, after: $0)
                 }
+                if let commentsSince {
+                    commentEvents += read.filter { $0.resourceType == "comment" && ($0.insertedAt ?? .distantFuture) >= commentsSince }.map {
+                        (accountID, $0)
+                    }
+                }
+                events += read
             } catch  where FrameIOV4Client.isForbidden(error) {
                 readable = false
                 recorder.warn(
@@ -48,13 +56,17 @@ extension FrameIOV4Crawler.Walk {
             }
         }
         guard readable else {
+            // Every file's comments are read again too (the walk hands each to the reader).
+            commentsFollowWalk = comments != nil
+            commentEvents = []
             try await walkAssets(listedProjects.values.map(\.root).sorted { $0.projectID < $1.projectID })
             try database.forEachItem(source: .frameio, records: false) { item in
                 if !(emitted?.contains(item.id) ?? false) { gone.insert(item.id) }
             }
             return gone.subtracting(emitted ?? [])
         }
-        events = events.filter { ($0.insertedAt ?? .distantFuture) >= since }.sorted {
+        // Comments change nothing the tree holds (their events are read above).
+        events = events.filter { $0.resourceType != "comment" && ($0.insertedAt ?? .distantFuture) >= since }.sorted {
             ($0.insertedAt ?? .distantPast) < ($1.insertedAt ?? .distantPast)
         }
         // The last event of each asset decides: deleted, or to be read as it is now.
@@ -154,5 +166,39 @@ extension FrameIOV4Crawler.Walk {
             for item in try database.items(source: .frameio, kind: kind) where !(emitted?.contains(item.id) ?? false) { gone.insert(item.id) }
         }
         return gone.subtracting(emitted ?? [])
+    }
+}
+
+extension FrameIOV4Crawler.Walk {
+    /// A comments delta: the files whose comments the audit log says changed, each read once.
+    /// A comment the catalog holds names its file; a new one is asked for (`GET /comments/{id}`),
+    /// and one the service no longer has (404) was deleted before it was ever catalogued. Files
+    /// gone in this delta are not read: their comments go with them when the crawl commits.
+    mutating func readChangedComments(gone: Set<String>) async throws {
+        guard let comments, !commentEvents.isEmpty else { return }
+        let database = crawler.database
+        let ids = Array(Set(commentEvents.map(\.event.resourceID)))
+        let known = try database.commentFiles(source: .frameio, ids: ids)
+        var files: [String: String] = [:]  // file id → account id
+        var asked = Set<String>()
+        for (accountID, event) in commentEvents {
+            let id = event.resourceID
+            if let file = known[id] {
+                files[file] = accountID
+                continue
+            }
+            guard !Self.isDeletion(event.eventType), asked.insert(id).inserted else { continue }
+            do {
+                let comment = try await client.comment(accountID: accountID, id: id)
+                minimumRequests += 1
+                if let file = comment.fileID { files[file] = accountID }
+            } catch  where FrameIOV4Client.isGone(error) {
+                minimumRequests += 1
+            }
+        }
+        let catalogued = try database.items(source: .frameio, ids: Array(files.keys))
+        for (fileID, accountID) in files.sorted(by: { $0.key < $1.key }) where !gone.contains(fileID) {
+            comments.enqueue(CommentedFile(accountID: accountID, fileID: fileID, mime: stagedFiles[fileID]?.mime ?? catalogued[fileID]?.mime))
+        }
     }
 }

@@ -94,6 +94,17 @@ extension FrameIOV4Crawler {
         /// In a delta's reads: the assets listed or read, by id, kept to be placed once all are
         /// read (``walkAssets(_:)`` collects here instead of staging while it is set).
         var collected: [String: V4Asset]?
+        /// With `--comments`: the reader of files' comments, and whether every file the walk
+        /// lists goes to it (a full pass) or only those the audit log names (a delta).
+        var comments: CommentReader?
+        var commentsFollowWalk = false
+        /// A comments delta: the comment events from here on (the last complete pass's start),
+        /// and those the audit log holds, with their account.
+        var commentsSince: Date?
+        var commentEvents: [(accountID: String, event: V4AuditEvent)] = []
+        /// With comments, a delta's files as staged: their project and media type (the frame rate
+        /// of their comments' timecodes).
+        var stagedFiles: [String: (projectID: String?, mime: String?)] = [:]
 
         init(crawler: FrameIOV4Crawler, session: CrawlSession, recorder: CrawlRecorder) {
             self.crawler = crawler
@@ -104,17 +115,86 @@ extension FrameIOV4Crawler {
         var client: FrameIOV4Client { crawler.client }
 
         mutating func walk(since: Date?) async throws -> WalkOutcome {
+            do {
+                var outcome = try await walkTree(since: since)
+                if let comments {
+                    let (counts, warnings) = try await comments.finish()
+                    for warning in warnings { recorder.warn(warning) }
+                    outcome.comments = (comments.pass, counts)
+                }
+                return outcome
+            } catch {
+                if let comments {
+                    await comments.cancel()
+                    try? await crawler.database.failCommentPass(comments.pass)
+                }
+                throw error
+            }
+        }
+
+        mutating func walkTree(since: Date?) async throws -> WalkOutcome {
             guard let since else {
+                if crawler.options.comments { try await startComments(mode: .full, since: nil) }
                 let roots = try await walkHierarchy()
                 try await walkAssets(roots)
                 let (fields, options) = mapper.fields(definitions)
                 return WalkOutcome(fields: fields, fieldOptions: options, people: people)
             }
             emitted = []
+            // A comments delta reads the audit log from the last complete comments pass; without
+            // one (or after an interrupted full pass), every file's comments are read.
+            var fullComments = false
+            if crawler.options.comments {
+                if let last = try crawler.database.lastCompleteCommentPass(source: .frameio),
+                    try !crawler.database.hasUnfinishedFullCommentPass(source: .frameio)
+                {
+                    commentsSince = last.startedAt.addingTimeInterval(-CrawlOptions.deltaOverlap)
+                    try await startComments(mode: .delta, since: commentsSince)
+                    commentsFollowWalk = false
+                } else {
+                    fullComments = true
+                    try await startComments(mode: .full, since: nil)
+                    commentsFollowWalk = false
+                }
+            }
             _ = try await walkHierarchy()
             let deletions = try await refresh(since: since)
+            if fullComments {
+                try await readEveryFilesComments(except: deletions)
+            } else {
+                try await readChangedComments(gone: deletions)
+            }
             let (fields, options) = mapper.fields(definitions)
             return WalkOutcome(deletions: deletions, fields: fields, fieldOptions: options, people: people)
+        }
+
+        /// Begins (or resumes) a comments pass and its reader; says what it will cost.
+        mutating func startComments(mode: CommentPass.Mode, since: Date?) async throws {
+            let pass = try await crawler.database.beginCommentPass(source: .frameio, mode: mode, since: since)
+            comments = CommentReader(
+                client: client, database: crawler.database, pass: pass, concurrency: Swift.max(1, crawler.options.concurrency / 2))
+            commentsFollowWalk = mode == .full
+            if mode == .full {
+                // The catalog's files (a first crawl knows none yet: the cost per file is said).
+                let files = try crawler.database.fileCount(source: .frameio)
+                crawler.options.notice(
+                    CommentCost.describe(files: Swift.max(0, files - pass.alreadyRead.count), resumed: pass.alreadyRead.count, callsPerMinute: 100))
+            }
+        }
+
+        /// A full comments pass during a delta: every catalogued file still there, and the files
+        /// the delta staged.
+        mutating func readEveryFilesComments(except gone: Set<String>) async throws {
+            guard let comments else { return }
+            let accounts = Dictionary(listedProjects.map { ($0.key, $0.value.root.accountID) }, uniquingKeysWith: { a, _ in a })
+            for (id, file) in stagedFiles.sorted(by: { $0.key < $1.key }) {
+                guard let account = file.projectID.flatMap({ accounts[$0] }) else { continue }
+                comments.enqueue(CommentedFile(accountID: account, fileID: id, mime: file.mime))
+            }
+            try crawler.database.forEachItem(source: .frameio, records: false) { item in
+                guard item.kind == .file, !gone.contains(item.id), let account = item.projectID.flatMap({ accounts[$0] }) else { return }
+                comments.enqueue(CommentedFile(accountID: account, fileID: item.id, mime: item.mime))
+            }
         }
 
         /// The fewest requests a cursor list of `count` elements takes.
@@ -314,6 +394,9 @@ extension FrameIOV4Crawler {
                         if case .other(let type) = asset.type { recorder.keptUnknownType(type) }
                         item = mapper.item(
                             for: asset, parentID: container.parentItemID, parentPath: container.path, projectID: container.projectID)
+                        if commentsFollowWalk, asset.type == .file {
+                            comments?.enqueue(CommentedFile(accountID: container.accountID, asset: asset))
+                        }
                     }
                     if asset.isContainer {
                         let child = Container(
@@ -352,6 +435,7 @@ extension FrameIOV4Crawler {
 
         mutating func emit(_ item: CatalogItem) async throws {
             emitted?.insert(item.id)
+            if emitted != nil, comments != nil, item.kind == .file { stagedFiles[item.id] = (item.projectID, item.mime) }
             try await recorder.emit(item)
         }
     }

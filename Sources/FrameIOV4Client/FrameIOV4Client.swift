@@ -130,6 +130,25 @@ public struct FrameIOV4Client: Sendable {
         ) { try V4DeletedAsset(json: $0, what: $1) }
     }
 
+    /// A file's comments, oldest first, each with its author and its replies (100 calls a
+    /// minute). `include` goes out again with every page: `links.next` carries only the cursor.
+    public func comments(accountID: String, fileID: String, after cursor: String?) async throws -> V4Page<V4Comment> {
+        try await list(
+            "/accounts/\(escape(accountID))/files/\(escape(fileID))/comments",
+            query: [("include", "owner,replies"), ("sort", "created_at_asc")], group: "v4:comments", cursor: cursor,
+            what: "comments of file \(fileID)"
+        ) { try V4Comment(json: $0, what: $1) }
+    }
+
+    /// `GET /accounts/{a}/comments/{id}`: one comment (to learn the file of a new one).
+    public func comment(accountID: String, id: String) async throws -> V4Comment {
+        let what = "comment \(id)"
+        return try await getData(
+            "/accounts/\(escape(accountID))/comments/\(escape(id))", query: [("include", "owner,replies")], rateLimitGroup: "v4:comment",
+            what: what
+        ) { try V4Comment(json: $0, what: what) }
+    }
+
     /// `GET /accounts/{a}/folders/{id}` (a project's root folder too).
     public func folder(accountID: String, id: String) async throws -> V4Asset {
         try await asset("folders", group: "v4:folder", accountID: accountID, id: id, what: "folder \(id)")

@@ -123,3 +123,28 @@ public struct FrameIOV4ItemMapper: Sendable {
         return (fields, options)
     }
 }
+
+extension FrameIOV4ItemMapper {
+    /// A file's comments and their replies, each a ``CatalogComment`` (a reply's parent is the
+    /// comment it came under; a reply without author or file takes none, and the file's id). A
+    /// frame number gets a timecode at the file's assumed rate (``Timecode``); a timecode the
+    /// service sent is kept as sent.
+    public func comments(_ comments: [V4Comment], fileID: String, mime: String?) -> [CatalogComment] {
+        let fps = Timecode.framesPerSecond(mime: mime)
+        func one(_ comment: V4Comment, parent: String?) -> CatalogComment {
+            CatalogComment(
+                source: .frameio, id: comment.id, fileID: fileID, parentID: parent, text: comment.text, authorName: comment.ownerName,
+                authorEmail: comment.ownerEmail, timestamp: comment.timestamp, duration: comment.duration,
+                timecode: comment.timestamp.flatMap { Timecode.format(frames: $0, fps: fps) } ?? comment.timestampText, page: comment.page,
+                completedAt: comment.completedAt, completerID: comment.completerID, createdAt: comment.createdAt, updatedAt: comment.updatedAt,
+                textEditedAt: comment.textEditedAt, record: canonicalizer.canonicalText(comment.record))
+        }
+        var all: [CatalogComment] = []
+        var seen = Set<String>()
+        for comment in comments where seen.insert(comment.id).inserted {
+            all.append(one(comment, parent: nil))
+            for reply in comment.replies where seen.insert(reply.id).inserted { all.append(one(reply, parent: comment.id)) }
+        }
+        return all
+    }
+}

@@ -124,3 +124,43 @@ extension V4DeletedAsset {
         deletedAt = reader.date("deleted_at")
     }
 }
+
+extension V4Comment {
+    init(json: JSONValue, what: String, nested: Bool = false) throws {
+        let reader = try JSONObjectReader(json, service: service, what: what)
+        id = try reader.requiredString("id")
+        fileID = reader.nonEmptyString("file_id")
+        text = reader.string("text") ?? ""
+        // An integer frame number, or (timestamp_as_timecode) a string; anything else is dropped.
+        switch json["timestamp"] {
+        case .number?: timestamp = reader.int64("timestamp").flatMap { Int(exactly: $0) }
+        case .string(let text)?: timestampText = text
+        default: break
+        }
+        duration = reader.int64("duration").flatMap { Int(exactly: $0) }
+        page = reader.int64("page").flatMap { Int(exactly: $0) }
+        completedAt = reader.date("completed_at")
+        completerID = reader.nonEmptyString("completer_id")
+        createdAt = reader.date("created_at")
+        updatedAt = reader.date("updated_at")
+        textEditedAt = reader.date("text_edited_at")
+        let owner = json["owner"].flatMap { $0.isNull ? nil : $0 }
+        ownerName = owner?["name"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        ownerEmail = owner?["email"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        var replies: [V4Comment] = []
+        if let list = json["replies"], !list.isNull {
+            // Replies of replies are not documented: a reply's own replies are an error, not a
+            // tree walked without end.
+            guard !nested, let entries = list.arrayValue else {
+                throw APIError.malformedResponse(
+                    service: service, what: what,
+                    detail: "comment \(id): replies is \(nested ? "nested in a reply" : list.typeName), expected an array")
+            }
+            for (index, entry) in entries.enumerated() {
+                replies.append(try V4Comment(json: entry, what: "\(what), comment \(id), reply \(index)", nested: true))
+            }
+        }
+        self.replies = replies
+        record = .object((json.objectMembers ?? []).filter { $0.key != "replies" })
+    }
+}

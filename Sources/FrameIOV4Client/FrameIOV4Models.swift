@@ -137,3 +137,29 @@ public struct V4DeletedAsset: Listed, Equatable {
     public var projectID: String?
     public var deletedAt: Date?
 }
+
+/// A comment on a file (`GET /accounts/{a}/files/{f}/comments` with `include=owner,replies`),
+/// its replies nested under it. The service names no parent: a reply's is the comment it came
+/// under.
+public struct V4Comment: Listed, Equatable {
+    public var id: String
+    public var fileID: String?
+    public var text: String
+    /// The frame it points at; the service may send a timecode string instead.
+    public var timestamp: Int?
+    public var timestampText: String?
+    public var duration: Int?
+    public var page: Int?
+    public var completedAt: Date?
+    public var completerID: String?
+    public var createdAt: Date?
+    public var updatedAt: Date?
+    public var textEditedAt: Date?
+    /// `owner` (with `include=owner`; replies have none).
+    public var ownerName: String?
+    public var ownerEmail: String?
+    /// With `include=replies`.
+    public var replies: [V4Comment]
+    /// The comment as sent, its replies removed.
+    public var record: JSONValue
+}

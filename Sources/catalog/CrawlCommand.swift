@@ -133,6 +133,14 @@ struct CloudCrawlOptions: ParsableArguments {
         ))
     var thumbnails = false
 
+    @Flag(
+        help: ArgumentHelp(
+            """
+            Frame.io V4: also read every file's review comments and replies, for comment: searches and catalog comments. One call             per file at 100 calls a minute: the first pass of a large account takes hours (it says how long, and resumes if             interrupted); later crawls read only the files whose comments changed (default: CATALOG_COMMENTS, crawl.comments,             else off).
+            """
+        ))
+    var comments = false
+
     @Option(
         help: ArgumentHelp(
             """
@@ -180,6 +188,13 @@ struct CloudCrawlOptions: ParsableArguments {
         let fetchThumbnails =
             try thumbnails
             || Settings.setting("CATALOG_THUMBNAILS", in: environment, default: false) { ["true": true, "false": false][$0.lowercased()] }
+        let readComments =
+            try comments
+            || Settings.setting("CATALOG_COMMENTS", in: environment, default: false) { ["true": true, "false": false][$0.lowercased()] }
+        if readComments, service == .dash, comments {
+            throw ValidationError(
+                "--comments reads Frame.io V4 review comments; Dash has none to read (its API documents asset comments as coming soon)")
+        }
         let cacheSize =
             try thumbnailCacheSize?.bytes
             ?? Settings.setting("CATALOG_THUMBNAIL_CACHE_SIZE", in: environment, default: ThumbnailCache.defaultCapacity) { ByteSize($0)?.bytes }
@@ -189,6 +204,8 @@ struct CloudCrawlOptions: ParsableArguments {
             options.since = since.flatMap(Timestamp.parse)
             options.force = force
             options.typedLists = environment["CATALOG_V4_LISTS"] != "children"
+            options.comments = readComments && source == .frameio
+            options.notice = { Terminal.say($0) }
             // Pictures follow --timeout too (at most 20 s each: a thumbnail is small), and are
             // read no further than the picture limit.
             if fetchThumbnails {
@@ -213,6 +230,9 @@ struct CloudCrawlOptions: ParsableArguments {
                 auth: auth, baseURL: baseURL, database: database, options: options, pageSize: min(pageSize, FrameIOV4Client.maxPageSize),
                 transport: transport, retry: retry)
             return try await crawler.run()
+        }
+        if options.comments && comments {
+            throw ValidationError("--comments reads Frame.io V4 review comments; \(baseURL) is the v2 API, which has ended")
         }
         guard let token = try SignIn.secret("FRAMEIO_TOKEN", in: environment) else {
             throw ConfigurationError(
@@ -264,7 +284,20 @@ enum Summary {
             """
                 + "\(g(h.requests)) requests (minimum \(g(report.minimumRequests))), \(g(h.retries)) retries, \(g(h.throttled)) throttled (429), "
                 + "\(h.rateLimitWaits) rate-limit waits, " + String(format: "%.1fs (store %.1fs)", report.elapsed, report.storeSeconds)
-                + (report.thumbnails.map(thumbnails) ?? "") + warnings(count: s.warningCount, kept: s.warnings)
+                + (report.thumbnails.map(thumbnails) ?? "") + (report.comments.map(comments) ?? "")
+                + warnings(count: s.warningCount, kept: s.warnings)
+    }
+
+    /// `, comments (delta): N files read, N skipped, N failed; N comments (N new, N changed, N deleted)`.
+    static func comments(_ c: CommentCounts) -> String {
+        let g = Count.grouped
+        let skipped = c.filesSkipped > 0 ? ", \(g(c.filesSkipped)) skipped" : ""
+        let failed = c.filesFailed > 0 ? ", \(g(c.filesFailed)) failed" : ""
+        return
+            """
+            , comments (\(c.mode)): \(Count.of(c.filesRead, "file")) read\(skipped)\(failed); \(Count.of(c.comments, "comment")) listed \
+            (\(g(c.changes.added)) new, \(g(c.changes.changed)) changed, \(g(c.changes.deleted)) deleted)
+            """
     }
 
     /// `local scan: 2,000 files (20.0 GB) in 12 folders on 1 volume; 1,990 hashed (19.9 GB at 512.0 MB/s), 10 reused; …`.

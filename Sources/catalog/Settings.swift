@@ -37,6 +37,7 @@ struct Settings: Sendable {
         Key(name: "crawl.concurrency", variable: "CATALOG_CONCURRENCY", fallback: "8"),
         Key(name: "crawl.stats", variable: "CATALOG_STATS", fallback: "1m"),
         Key(name: "crawl.thumbnails", variable: "CATALOG_THUMBNAILS", fallback: "false"),
+        Key(name: "crawl.comments", variable: "CATALOG_COMMENTS", fallback: "false"),
         Key(name: "crawl.thumbnail_cache_size", variable: "CATALOG_THUMBNAIL_CACHE_SIZE", fallback: "1GB"),
     ]
 

@@ -130,6 +130,7 @@ extension FrameIOV4Dataset {
         folder("f-deliver", "Deliverables", in: "root-invited", "prj-invited")
         file("file-launch", "launch_film_v7.mp4", in: "f-deliver", "prj-invited", size: 750_000_000, media: "video/mp4")
         data.assets = assets
+        data.comments = fixtureComments(users: data.users)
         return data
     }
 }

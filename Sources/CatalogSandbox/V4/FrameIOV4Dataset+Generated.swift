@@ -7,8 +7,8 @@ extension FrameIOV4Dataset {
     /// project, `max(2, target / 5000)` projects (the second inactive), folders up to four deep,
     /// version stacks of two to four versions (`stacks` in 100 assets placed, 2 by default: 0 for
     /// an account of folders and files), uploads in progress, and metadata values on a third of
-    /// the files.
-    public static func generated(assets target: Int, seed: UInt64 = 1, stacks: Int = 2) -> FrameIOV4Dataset {
+    /// the files; comments on `comments` of the files (a share, 0.15 by default).
+    public static func generated(assets target: Int, seed: UInt64 = 1, stacks: Int = 2, comments: Double = 0.15) -> FrameIOV4Dataset {
         var rng = SeededGenerator(seed: seed ^ 0x5634)
         func id(_ namespace: UInt64, _ number: UInt64) -> String { FrameIODataset.uuid(namespace, number, seed) }
         func date() -> String {
@@ -110,6 +110,7 @@ extension FrameIOV4Dataset {
             made += produced
         }
         data.assets = assets
+        data.comments = generatedComments(assets: assets, users: data.users, rate: comments, seed: seed)
         return data
     }
 }

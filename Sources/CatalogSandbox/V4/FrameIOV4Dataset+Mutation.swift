@@ -26,7 +26,8 @@ extension FrameIOV4Dataset {
     /// Changes about `rate` of the live assets, as people do between two crawls, each change
     /// stamped `now` and written to the account's audit log: renames, moves, metadata edits,
     /// uploads, new versions, deleted files and whole folders (into the project's recently
-    /// deleted), a renamed folder, a restored file and a new project.
+    /// deleted), a renamed folder, a restored file and a new project; and comments (see
+    /// ``mutateComments(rate:seed:stamp:)``).
     @discardableResult
     public mutating func mutate(
         rate: Double, seed: UInt64, now: Date = Date(), spread: FrameIOV4MutationSpread = .clustered
@@ -203,6 +204,11 @@ extension FrameIOV4Dataset {
             log("project_created", "project", id, project: id)
             report.counts["newProjects", default: 0] += 1
         }
+        // Reviewers' comments change too (after the assets, from a generator of their own, so the
+        // assets' changes are the same with comments or without).
+        let (commentCounts, commentEvents) = mutateComments(rate: rate, seed: seed, stamp: stamp)
+        for event in commentEvents { log(event.type, "comment", event.id, project: assetIndex[event.fileID].map { self.assets[$0].projectID }) }
+        report.counts.merge(commentCounts) { $0 + $1 }
         report.counts["events"] = events
         return report
     }

@@ -108,6 +108,12 @@ public struct FrameIOV4Dataset: Sendable {
     public var fields: [FieldDefinition] = []
     /// The audit log, oldest first.
     public var auditLog: [AuditEvent] = []
+    /// Review comments and replies (see FrameIOV4Dataset+Comments.swift).
+    public var comments: [Comment] = [] {
+        didSet { commentsByFile = Dictionary(grouping: comments.indices) { comments[$0].fileID } }
+    }
+    /// Comment positions by file id.
+    public private(set) var commentsByFile: [String: [Int]] = [:]
 
     /// Asset positions by id, and children positions by parent id, in listing order.
     public private(set) var assetIndex: [String: Int] = [:]

@@ -85,6 +85,8 @@ public final class FrameIOV4SandboxAPI: Sendable {
         get("accounts/:account/version_stacks/:stack", "version_stack") { view, request in view.asset(request, type: "version_stack") }
         get("accounts/:account/files/:id/metadata", "file_metadata") { view, request in view.fileMetadata(request) }
         get("accounts/:account/projects/:project/recently_deleted", "recently_deleted") { view, request in view.recentlyDeleted(request) }
+        get("accounts/:account/files/:id/comments", "comments") { view, request in view.comments(request) }
+        get("accounts/:account/comments/:comment", "comment") { view, request in view.comment(request) }
         let auditForbidden = configuration.auditLogForbidden
         get("accounts/:account/audit_logs", "audit_logs") { view, request in
             auditForbidden
@@ -361,6 +363,67 @@ struct FrameIOV4SandboxView {
         }
     }
 
+    static let commentSorts = ["owner_asc", "owner_desc", "completed_at_asc", "completed_at_desc", "created_at_asc", "created_at_desc"]
+
+    /// A file's comments (not replies), each with its `owner` and its `replies` when included.
+    func comments(_ request: SandboxRequest) -> SandboxResponse {
+        if let refusal = checkList(request, sorts: Self.commentSorts, includes: ["owner", "replies"]) { return refusal }
+        if let refusal = checkTimecodeFlag(request) { return refusal }
+        let id = request.parameter("id")
+        guard let index = dataset.assetIndex[id], dataset.assets[index].type == "file", inAccount(dataset.assets[index], request),
+            dataset.isLive(index)
+        else { return notFound(request) }
+        var threads = dataset.comments(of: id)
+        if let sort = request.query["sort"] {
+            let descending = sort.hasSuffix("_desc")
+            let key: (FrameIOV4Dataset.Comment) -> String =
+                switch sort.replacingOccurrences(of: "_desc", with: "").replacingOccurrences(of: "_asc", with: "") {
+                case "owner": { $0.ownerID }
+                case "completed_at": { $0.completedAt ?? "" }
+                default: { $0.createdAt }
+                }
+            threads = threads.enumerated().sorted { a, b in
+                let (x, y) = (key(a.element.comment), key(b.element.comment))
+                if x != y { return descending ? x > y : x < y }
+                return a.offset < b.offset
+            }.map(\.element)
+        }
+        let includes = includes(request)
+        let fps = Timecode.framesPerSecond(mime: dataset.assets[index].mediaType)
+        let timecodes = request.query["timestamp_as_timecode"] == "true"
+        return page(threads, request) { thread in
+            render(
+                thread.comment, replies: includes.contains("replies") ? thread.replies : nil, owner: includes.contains("owner"),
+                timecode: timecodes ? fps : nil)
+        }
+    }
+
+    /// One comment (a reply too), with its replies and owner when included.
+    func comment(_ request: SandboxRequest) -> SandboxResponse {
+        let includes = includes(request)
+        if let include = request.query["include"] {
+            for value in include.split(separator: ",", omittingEmptySubsequences: false) where !["owner", "replies"].contains(String(value)) {
+                return Self.invalid("include", String(value), "owner, replies")
+            }
+        }
+        if let refusal = checkTimecodeFlag(request) { return refusal }
+        let id = request.parameter("comment")
+        guard let comment = dataset.comments.first(where: { $0.id == id }), let index = dataset.assetIndex[comment.fileID],
+            inAccount(dataset.assets[index], request), dataset.commentFileIsLive(comment)
+        else { return notFound(request) }
+        let replies = dataset.comments.filter { $0.parentID == id }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        let fps = Timecode.framesPerSecond(mime: dataset.assets[index].mediaType)
+        return Self.one(
+            render(
+                comment, replies: includes.contains("replies") ? replies : nil, owner: includes.contains("owner"),
+                timecode: request.query["timestamp_as_timecode"] == "true" ? fps : nil))
+    }
+
+    func checkTimecodeFlag(_ request: SandboxRequest) -> SandboxResponse? {
+        guard let flag = request.query["timestamp_as_timecode"], flag != "true", flag != "false" else { return nil }
+        return Self.invalid("timestamp_as_timecode", flag, "true or false")
+    }
+
     // MARK: Helpers
 
     func includes(_ request: SandboxRequest) -> Set<String> {
@@ -467,6 +530,36 @@ struct FrameIOV4SandboxView {
                 if field.fieldType.hasPrefix("user") { members.append(("member_options_type", .string("all_project_members"))) }
                 return .object(members)
             })
+    }
+
+    /// A comment as the SDK's `CommentWithIncludes` (a reply as a plain `Comment`: no owner).
+    func render(_ comment: FrameIOV4Dataset.Comment, replies: [FrameIOV4Dataset.Comment]?, owner: Bool, timecode fps: Int?) -> JSONValue {
+        let timestamp: JSONValue =
+            if let frames = comment.timestamp {
+                fps.flatMap { Timecode.format(frames: frames, fps: $0) }.map(JSONValue.string) ?? .integer(frames)
+            } else { .null }
+        var members: [(key: String, value: JSONValue)] = [
+            ("id", .string(comment.id)), ("file_id", .string(comment.fileID)), ("text", .string(comment.text)), ("timestamp", timestamp),
+            ("duration", comment.timestamp == nil ? .null : .integer(comment.duration.map(Int64.init))),
+            ("page", .integer(comment.page.map(Int64.init))),
+            ("anchor", .null), ("annotation", .null), ("attachments", .array([])), ("mentions", .array([])), ("links", .array([])),
+            ("text_review_annotation", .null), ("completed_at", .text(comment.completedAt)), ("completer_id", .text(comment.completerID)),
+            ("text_edited_at", .text(comment.textEditedAt)), ("created_at", .string(comment.createdAt)),
+            ("updated_at", .string(comment.updatedAt)),
+        ]
+        if owner, replies != nil || comment.parentID == nil {
+            let user = dataset.users.first { $0.id == comment.ownerID }
+            members.append(
+                (
+                    "owner",
+                    .object([
+                        ("id", .string(comment.ownerID)), ("name", .text(user?.name)), ("email", .text(user?.email)), ("avatar_url", .null),
+                        ("active", .bool(true)), ("adobe_user_id", .null),
+                    ])
+                ))
+        }
+        if let replies { members.append(("replies", .array(replies.map { render($0, replies: nil, owner: false, timecode: fps) }))) }
+        return .object(members)
     }
 
     /// The hidden root folder of a project (`GET /folders/{root_folder_id}`).
