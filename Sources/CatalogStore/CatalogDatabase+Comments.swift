@@ -28,14 +28,6 @@ public struct CommentChanges: Sendable, Equatable {
     }
 }
 
-/// A comment with where its file is, as `catalog comments`, `show` and the reports list it.
-public struct ListedComment: Sendable, Equatable {
-    public var comment: CatalogComment
-    /// The file's catalog path and project, nil when the file is not (or no longer) catalogued.
-    public var path: String?
-    public var projectID: String?
-}
-
 /// What `catalog comments` lists.
 public struct CommentFilter: Sendable {
     /// An FTS5 expression on the comments' text and author (already checked), or nil.
@@ -48,7 +40,35 @@ public struct CommentFilter: Sendable {
     public var openOnly = false
     /// Only the comments of this file.
     public var fileID: String?
+    /// The service whose comments are listed.
+    public var source = Source.frameio
     public init() {}
+
+    /// The FTS5 expression for words a person typed: each word, or each "quoted phrase", must
+    /// be in the comment (its text or its author), a trailing `*` a prefix; nil when `text` has
+    /// no word.
+    public static func matching(_ text: String) -> String? {
+        var terms: [SearchQuery.Term] = []
+        var rest = Substring(text)
+        while let start = rest.firstIndex(where: { !$0.isWhitespace }) {
+            rest = rest[start...]
+            let word: Substring
+            if rest.first == "\"" {
+                let body = rest.dropFirst()
+                let end = body.firstIndex(of: "\"") ?? body.endIndex
+                word = body[..<end]
+                rest = end < body.endIndex ? body[body.index(after: end)...] : body[end...]
+            } else {
+                let end = rest.firstIndex(where: \.isWhitespace) ?? rest.endIndex
+                word = rest[..<end]
+                rest = rest[end...]
+            }
+            let prefix = word.hasSuffix("*")
+            let bare = prefix ? String(word.dropLast()) : String(word)
+            if bare.contains(where: { $0.isLetter || $0.isNumber }) { terms.append(SearchQuery.Term(text: bare, isPhrase: true, isPrefix: prefix)) }
+        }
+        return terms.isEmpty ? nil : terms.map(SearchSQL.literal).joined(separator: " AND ")
+    }
 }
 
 extension CatalogDatabase {
@@ -251,7 +271,8 @@ extension CatalogDatabase {
 
     /// Calls `body` with the comments `filter` selects, each file's together, in path order and
     /// by creation within a file (a reply after the comment it answers).
-    public func forEachComment(_ filter: CommentFilter, source: Source = .frameio, _ body: (ListedComment) throws -> Void) throws {
+    public func forEachComment(_ filter: CommentFilter, _ body: (ListedComment) throws -> Void) throws {
+        let source = filter.source
         guard try hasComments() else { return }
         var conditions = ["c.source = ?"]
         var arguments: [any DatabaseValueConvertible] = [source.rawValue]

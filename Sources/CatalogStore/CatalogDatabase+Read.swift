@@ -151,6 +151,25 @@ extension CatalogDatabase {
                             reason: "no project in the catalog has that name (`catalog search kind:project` lists them)",
                             suggestions: Suggestions.closest(to: name, among: projects))
                     }
+                case .comment, .commented(true), .openComments(true), .commentCount(.greater, _), .commentCount(.greaterOrEqual, 1...),
+                    .commentCount(.equal, 1...):
+                    let any = try db.tableExists("comment") && (try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM comment)") ?? false)
+                    guard !any else { continue }
+                    let (name, value): (String, String) =
+                        switch filter {
+                        case .comment(let terms): ("comment", terms.map(\.text).joined(separator: ","))
+                        case .commentCount(let comparison, let count): ("comments", (comparison == .equal ? "" : comparison.rawValue) + String(count))
+                        case .openComments: ("open_comments", "true")
+                        default: ("commented", "true")
+                        }
+                    throw SearchQueryError.unsatisfiable(
+                        filter: name, value: value,
+                        reason:
+                            """
+                            the catalog holds no review comments: they are read from Frame.io V4 by `catalog crawl frameio --comments` \
+                            (or crawl.comments = true in the config file)
+                            """,
+                        suggestions: [])
                 default: continue
                 }
             }
@@ -607,13 +626,18 @@ extension CatalogDatabase {
 
     /// The paths of the projects whose names match `names` as `project:` matches them (case and
     /// diacritics aside, `*` a wildcard).
-    public func projectPaths(named names: [String]) throws(StoreError) -> [String] {
+    public func projectPaths(named names: [String]) throws(StoreError) -> [String] { try projects(named: names, column: "path") }
+
+    /// The ids of the projects whose names match `names` as `project:` matches them.
+    public func projectIDs(named names: [String]) throws(StoreError) -> [String] { try projects(named: names, column: "id") }
+
+    private func projects(named names: [String], column: String) throws(StoreError) -> [String] {
         try read { db in
             let patterns = names.map { SearchSQL.likePattern(TextFolding.fold($0)) }
             guard !patterns.isEmpty else { return [] }
             return try String.fetchAll(
                 db,
-                sql: "SELECT path FROM item WHERE kind = 'project' AND ("
+                sql: "SELECT \(column) FROM item WHERE kind = 'project' AND ("
                     + patterns.map { _ in "catalog_fold(name) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ") ORDER BY path",
                 arguments: StatementArguments(patterns))
         }

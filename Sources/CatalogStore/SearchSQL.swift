@@ -82,6 +82,9 @@ struct SearchSQL {
         var dashFolders: [String: [String]] = [:]
         /// The sources that have a custom field of each name: only their items are looked at.
         var fieldSources: [String: [String]] = [:]
+        /// Whether the catalog has the comment tables (one made before them, opened read-only,
+        /// has not: its comment filters match no file).
+        var hasComments = true
     }
 
     /// The most items a `folder:` value's subtrees may hold to be read range by range.
@@ -140,6 +143,8 @@ struct SearchSQL {
             case .field(let name, _), .fieldNumber(let name, _, _), .fieldDate(let name, _, _):
                 context.fieldSources[name] = try String.fetchAll(
                     db, sql: "SELECT DISTINCT source FROM field WHERE name = ? COLLATE NOCASE ORDER BY source", arguments: [name])
+            case .comment, .commented, .commentCount, .openComments:
+                context.hasComments = try db.tableExists("comment")
             default: break
             }
         }
@@ -647,7 +652,50 @@ struct SearchSQL {
                 arguments += [Timestamp.format(upper)]
             }
             return fieldValues(name, where: comparison, arguments, sources: context.fieldSources[name])
+        case .comment(let terms):
+            guard context.hasComments else { return ("0", []) }
+            return (commentedFiles(where: "c.seq IN (SELECT rowid FROM comment_fts WHERE comment_fts MATCH ?)"), [alternatives(terms)])
+        case .commented(let flag):
+            guard context.hasComments else { return (flag ? "0" : Self.commentable, []) }
+            return (flag ? commentedFiles(where: "1") : "\(Self.commentable) AND NOT \(commentedFiles(where: "1"))", [])
+        case .openComments(let flag):
+            let open = "c.parent_id IS NULL AND c.completed_at IS NULL"
+            guard context.hasComments else { return (flag ? "0" : Self.commentable, []) }
+            return (flag ? commentedFiles(where: open) : "\(Self.commentable) AND NOT \(commentedFiles(where: open))", [])
+        case .commentCount(let comparison, let count):
+            // Counts that leave out 0 read the files with comments; the others test each file.
+            let zeroMatches =
+                switch comparison {
+                case .less, .lessOrEqual: true
+                case .equal, .greaterOrEqual: count == 0
+                case .greater: false
+                }
+            guard context.hasComments else { return (zeroMatches ? Self.commentable : "0", []) }
+            if zeroMatches {
+                return (
+                    "\(Self.commentable) AND (SELECT count(*) FROM comment c WHERE c.source = item.source AND c.file_id = item.id) "
+                        + "\(comparison.rawValue) ?", [count]
+                )
+            }
+            return (
+                """
+                item.seq IN (SELECT i.seq FROM (SELECT source, file_id FROM comment GROUP BY source, file_id HAVING count(*) \
+                \(comparison.rawValue) ?) AS c JOIN item AS i ON i.source = c.source AND i.id = c.file_id)
+                """, [count]
+            )
         }
+    }
+
+    /// The items whose comments the catalog reads: Frame.io files.
+    static let commentable = "(item.source = 'frameio' AND item.kind = 'file')"
+
+    /// The files with a comment meeting `condition` (on `c`, a row of `comment`), as a condition
+    /// on `item` that reads them from the comments, not item by item.
+    static func commentedFiles(where condition: String) -> String {
+        """
+        item.seq IN (SELECT i.seq FROM comment AS c JOIN item AS i ON i.source = c.source AND i.id = c.file_id \
+        WHERE \(condition))
+        """
     }
 
     /// `column` equal to one of `count` arguments: `= ?` for one, which SQLite's planner takes

@@ -20,7 +20,7 @@ struct Catalog: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             CrawlCommand.self, SearchCommand.self, ShowCommand.self, LsCommand.self, OpenCommand.self, ServeCommand.self, DupesCommand.self,
-            ChangesCommand.self, WhereCommand.self, VerifyCommand.self,
+            ChangesCommand.self, CommentsCommand.self, WhereCommand.self, VerifyCommand.self,
             ExportCommand.self, FieldsCommand.self, StatusCommand.self, ConfigCommand.self, LoginCommand.self, LogoutCommand.self,
             SandboxCommand.self,
             DemoCommand.self,

@@ -8,23 +8,24 @@ import Foundation
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write a report — inventory (every item), search QUERY, dupes or changes — as NDJSON, JSON or CSV.",
+        abstract: "Write a report — inventory (every item), search QUERY, dupes, changes or comments — as NDJSON, JSON or CSV.",
         discussion: """
             Examples: `catalog export inventory --format csv -o inventory.csv`, `catalog export search 'kind:file size:>1GB' --format json`, \
-            `catalog export dupes --min-size 100MB`, `catalog export changes --since 12`. Inventory, search and changes stream in constant memory. \
+            `catalog export dupes --min-size 100MB`, `catalog export changes --since 12`, `catalog export comments logo --since 7d`. Inventory, \
+            search, changes and comments stream in constant memory. \
             With --output the file is written to a temporary name and renamed when complete. Columns and keys: reports.md (in share/doc/catalog/docs).
             """)
 
     enum Report: String, ExpressibleByArgument, CaseIterable {
-        case inventory, search, dupes, changes
+        case inventory, search, dupes, changes, comments
     }
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "inventory (default), search, dupes or changes.")
+    @Argument(help: "inventory (default), search, dupes, changes or comments.")
     var report: Report = .inventory
 
-    @Argument(help: "For search: the query (several arguments are joined with spaces).")
+    @Argument(help: "For search: the query; for comments: words the comments hold (several arguments are joined with spaces).")
     var query: [String] = []
 
     /// What export writes: data for programs (a table is for the terminal: `catalog search`).
@@ -40,18 +41,28 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "For search: the most results written.")
     var limit = 1_000_000
 
-    @Option(help: ArgumentHelp("For changes: a crawl id (changes after it) or a date (changes since it).", valueName: "crawl-id|date"))
+    @Option(
+        help: ArgumentHelp(
+            "For changes: a crawl id (changes after it) or a date (changes since it); for comments: a date or an age (7d).",
+            valueName: "crawl-id|date"))
     var since: String?
 
-    @OptionGroup(title: "For dupes (--source also for changes)") var dupes: DupesOptions
+    @Flag(help: "For comments: only the notes still to address.")
+    var open = false
+
+    @OptionGroup(title: "For dupes (--source also for changes, --project also for comments)") var dupes: DupesOptions
 
     func validate() throws {
         if report == .search, query.isEmpty { throw ValidationError("export search needs a query, e.g. catalog export search 'kind:file ext:mov'") }
-        if report != .search, !query.isEmpty {
-            throw ValidationError("unexpected argument '\(query.joined(separator: " "))': only export search takes a query")
+        if report != .search, report != .comments, !query.isEmpty {
+            throw ValidationError("unexpected argument '\(query.joined(separator: " "))': only export search and export comments take a query")
         }
+        if open, report != .comments { throw ValidationError("--open is for export comments") }
         guard (0...10_000_000).contains(limit) else { throw ValidationError("--limit must be between 0 and 10000000") }
-        if since != nil, report != .changes { throw ValidationError("--since is for export changes") }
+        if since != nil, report != .changes, report != .comments { throw ValidationError("--since is for export changes and export comments") }
+        if report == .comments, let since, SearchQueryParser().moment(since) == nil {
+            throw ValidationError("--since for comments takes a date (2026-11-01) or an age (7d, 12h, 2w), today, yesterday or a weekday")
+        }
         _ = try dupes.filter()
     }
 
@@ -85,6 +96,9 @@ struct ExportCommand: AsyncParsableCommand {
             try ChangesCommand.write(
                 database: database, since: since, source: try dupes.filter().source, format: format,
                 output: output.target)
+        case .comments:
+            let filter = try CommentsCommand.filter(database: database, query: query, project: dupes.project, since: since, open: open)
+            try CommentsCommand.write(database: database, filter: filter, format: format, output: output.target)
         }
     }
 }

@@ -79,3 +79,17 @@ public enum Timecode {
         return "\(two(hours)):\(two(minutes)):\(two(seconds % 60)):\(two(frames % fps))"
     }
 }
+
+/// A comment with where its file is, as `catalog comments`, `show` and the reports list it.
+public struct ListedComment: Sendable, Equatable {
+    public var comment: CatalogComment
+    /// The file's catalog path and project, nil when the file is not (or no longer) catalogued.
+    public var path: String?
+    public var projectID: String?
+
+    public init(comment: CatalogComment, path: String?, projectID: String?) {
+        self.comment = comment
+        self.path = path
+        self.projectID = projectID
+    }
+}

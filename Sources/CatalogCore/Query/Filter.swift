@@ -34,6 +34,23 @@ public enum Filter: Sendable, Equatable {
     case fieldNumber(name: String, lower: Bound?, upper: Bound?)
     /// `"Air Date":>=2026-03-01`: a date field holding a date in `[lower, upper)`.
     case fieldDate(name: String, lower: Date?, upper: Date?)
+    /// `comment:logo`, `comment:"too small"`: a file with a comment or reply whose text (or
+    /// author) matches one of these terms (full-text, as the free text is).
+    case comment([SearchQuery.Term])
+    /// `commented:true`: a Frame.io file with comments (false: one without).
+    case commented(Bool)
+    /// `comments:>3`: a Frame.io file with so many comments and replies.
+    case commentCount(Comparison, Int)
+    /// `open_comments:true`: a file with a comment not yet completed (false: none open).
+    case openComments(Bool)
+
+    /// Whether it asks about comments (the catalog must have read some to answer).
+    public var isAboutComments: Bool {
+        switch self {
+        case .comment, .commented, .commentCount, .openComments: true
+        default: false
+        }
+    }
 
     /// One end of a number range.
     public struct Bound: Sendable, Equatable {
@@ -73,6 +90,7 @@ public enum Filter: Sendable, Equatable {
     /// The filter names the query language knows, for help and suggestions.
     public static let names = [
         "kind", "source", "project", "ext", "label", "size", "created", "updated", "uploaded", "xxh64", "md5", "state", "type", "folder",
+        "comment", "commented", "comments", "open_comments",
     ]
 
     /// The values `type:` accepts.

@@ -255,8 +255,10 @@ public struct SearchQueryParser: Sendable {
         return values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    /// A filter name is ASCII letters (and `_`), 2 to 32 of them, so `12:30` or `C:\x` stay text.
+    /// A filter name is ASCII letters (and `_`), 2 to 32 of them, so `12:30` or `C:\x` stay text;
+    /// `open-comments` is `open_comments` spelt with a hyphen.
     private func isFilterName(_ word: String.UnicodeScalarView) -> Bool {
+        if String(word).lowercased() == "open-comments" { return true }
         guard word.count >= 2, word.count <= 32 else { return false }
         return word.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || $0 == "_" }
     }
@@ -266,7 +268,7 @@ public struct SearchQueryParser: Sendable {
     /// The condition of `name:values`: one filter, or (for filters of one value each, such as
     /// `size:` and dates) any of several.
     private func filterCondition(name rawName: String, values: [String], quotedName: Bool) throws(SearchQueryError) -> SearchQuery.Condition {
-        let name = rawName.lowercased()
+        let name = rawName.lowercased() == "open-comments" && !quotedName ? "open_comments" : rawName.lowercased()
         // A quoted name is always a custom field, so a field called "Type" stays reachable ("Type":x).
         if quotedName || !Filter.names.contains(name) {
             guard let field = searchFields.first(where: { $0.name.lowercased() == name }) else {
@@ -314,6 +316,29 @@ public struct SearchQueryParser: Sendable {
             guard let dateField = Filter.DateField(rawValue: name) else { throw .unknownFilter(name: rawName, suggestions: [], fields: fields) }
             return try anyOf(values, name: name, expected: "a date such as >=2025-01-01") { value throws(SearchQueryError) in
                 try parseDate(field: dateField, value: value)
+            }
+        case "comment":
+            // Each value a phrase of its words (`*` at the end: a prefix), any of them.
+            let terms = values.map { value in
+                value.hasSuffix("*")
+                    ? SearchQuery.Term(text: String(value.dropLast()), isPhrase: true, isPrefix: true) : SearchQuery.Term(text: value, isPhrase: true)
+            }
+            guard !terms.isEmpty, terms.allSatisfy({ $0.text.contains { $0.isLetter || $0.isNumber } }) else {
+                throw .invalidValue(filter: name, value: joined, expected: "words a comment holds, such as logo or \"too small\"")
+            }
+            return .filter(.comment(terms))
+        case "commented", "open_comments":
+            guard let flag = ["true": true, "yes": true, "false": false, "no": false][joined.lowercased()] else {
+                throw .invalidValue(filter: name, value: joined, expected: "true or false")
+            }
+            return .filter(name == "commented" ? .commented(flag) : .openComments(flag))
+        case "comments":
+            return try anyOf(values, name: name, expected: "a number of comments such as >3, 0 or <=2") { value throws(SearchQueryError) in
+                let (op, rest) = splitComparison(value)
+                guard let count = Int(rest), count >= 0, count <= 1_000_000 else {
+                    throw .invalidValue(filter: name, value: value, expected: "a number of comments such as >3, 0 or <=2")
+                }
+                return .commentCount(op, count)
             }
         case "xxh64":
             return try anyOf(values, name: name, expected: "16 hex digits") { value throws(SearchQueryError) in

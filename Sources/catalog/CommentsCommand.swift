@@ -1,0 +1,111 @@
+import ArgumentParser
+import CatalogCore
+import CatalogReports
+import CatalogStore
+import Foundation
+
+/// `catalog comments [QUERY]`: the review comments the catalog holds.
+struct CommentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "comments",
+        abstract: "List review comments (Frame.io V4): the file, where in it, who, whether done, and what was said.",
+        discussion: """
+            The words of QUERY must all be in a comment (its text or its author; "a phrase" quoted, logo* a prefix); \
+            with none, every comment. Replies follow the comment they answer. Comments are read by `catalog crawl \
+            frameio --comments`; to find the files instead, search them: `catalog search comment:logo`. Columns and \
+            keys: reports.md (in share/doc/catalog/docs).
+
+            Examples:
+              catalog comments logo                    # every note that says logo
+              catalog comments --open --project "Spring Campaign"
+              catalog comments --since 7d --format csv -o notes.csv
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Words the comments hold (several arguments are joined with spaces).")
+    var query: [String] = []
+
+    @Option(help: ArgumentHelp("Only comments on files in projects of this name (* a wildcard; several: a,b).", valueName: "name"))
+    var project: String?
+
+    @Option(help: ArgumentHelp("Only comments written or edited since: a date, 7d, 12h, 2w, today, yesterday, monday.", valueName: "when"))
+    var since: String?
+
+    @Flag(help: "Only the notes still to address (not completed), with their replies.")
+    var open = false
+
+    @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
+    var format: OutputFormat?
+
+    @Option(help: "The most comments shown; 0 for all. The count says how many there are.")
+    var limit = 0
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
+        if let since, SearchQueryParser().moment(since) == nil {
+            throw ValidationError(
+                "--since takes a date (2026-11-01, 2026-11-01T09:00:00Z), an age (7d, 12h, 2w), today, yesterday or a weekday (monday)")
+        }
+        let words = query.joined(separator: " ")
+        if !words.trimmingCharacters(in: .whitespaces).isEmpty, CommentFilter.matching(words) == nil {
+            throw ValidationError("'\(TerminalText.sanitize(words))' has no word to look for in comments")
+        }
+    }
+
+    func run() async throws {
+        Catalog.bootstrapLogging(verbose: global.verbose)
+        let database = try global.openDatabase()
+        let chosen = Terminal.format(format, toStdout: output.isStdout)
+        var filter = try Self.filter(database: database, query: query, project: project, since: since, open: open)
+        filter.source = .frameio
+        guard try database.commentCount() > 0 else {
+            throw UsageError(
+                description: "the catalog holds no review comments: read them with `catalog crawl frameio --comments` (Frame.io V4)")
+        }
+        let (shown, all) = try Self.write(database: database, filter: filter, format: chosen, output: output.target, limit: limit)
+        if !global.quiet {
+            let more = all > shown ? " (the first \(Count.grouped(shown)) shown; --limit 0 for all)" : ""
+            Terminal.say(all == 0 ? "no comments match" : Count.of(all, "comment") + more)
+        }
+    }
+
+    /// The filter of the command's (or the export's) options; an unknown project is refused.
+    static func filter(database: CatalogDatabase, query: [String], project: String?, since: String?, open: Bool) throws -> CommentFilter {
+        var filter = CommentFilter()
+        filter.match = CommentFilter.matching(query.joined(separator: " "))
+        if let project {
+            let ids = try database.projectIDs(named: project.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            guard !ids.isEmpty else {
+                throw UsageError(description: "no project is called '\(TerminalText.sanitize(project))' (`catalog search kind:project` lists them)")
+            }
+            filter.projectIDs = ids
+        }
+        filter.since = since.flatMap { SearchQueryParser().moment($0) }
+        filter.openOnly = open
+        return filter
+    }
+
+    /// Writes the comments `filter` selects, the first `limit` (0: all); how many were written,
+    /// and how many there are.
+    @discardableResult
+    static func write(
+        database: CatalogDatabase, filter: CommentFilter, format: OutputFormat, output: OutputTarget, limit: Int = 0
+    ) throws -> (shown: Int, all: Int) {
+        var totals = (shown: 0, all: 0)
+        try AtomicOutput.write(to: output) { sink in
+            var writer = CommentWriter(format: format, width: Terminal.columns, sink: sink)
+            try writer.begin()
+            var all = 0
+            try database.forEachComment(filter) { listed in
+                all += 1
+                if limit == 0 || all <= limit { try writer.write(listed) }
+            }
+            try writer.end()
+            totals = (writer.commentCount, all)
+        }
+        return totals
+    }
+}
