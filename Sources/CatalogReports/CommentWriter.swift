@@ -101,7 +101,7 @@ public struct CommentWriter {
     }
 
     /// Where in the file a comment points: its timecode, or its page.
-    static func place(_ comment: CatalogComment) -> String {
+    public static func place(_ comment: CatalogComment) -> String {
         if let timecode = comment.timecode { return timecode }
         if let page = comment.page { return "p. \(page)" }
         return ""

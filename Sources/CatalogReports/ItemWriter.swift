@@ -102,7 +102,7 @@ public struct ItemWriter {
     /// (`{"item":…,"versions":[…],"same_content":[…],"changes":[…]`, left open for more keys).
     public static func writeDetailsJSON(
         item: CatalogItem, versions: [CatalogItem], sameContent: [CatalogItem], changes: [CatalogChange], link: WebLink?,
-        projects: [String: String] = [:], thumbnails: [ItemKey: String]? = nil, to w: inout JSONWriter
+        projects: [String: String] = [:], thumbnails: [ItemKey: String]? = nil, comments: [ListedComment] = [], to w: inout JSONWriter
     ) {
         w.appendRaw("{\"item\":")
         writeJSON(item, fields: ItemField.allCases, link: link, projects: projects, thumbnails: thumbnails, to: &w)
@@ -118,6 +118,13 @@ public struct ItemWriter {
         for (i, change) in changes.enumerated() {
             if i > 0 { w.appendRaw(",") }
             ChangeWriter.writeJSON(change, to: &w)
+        }
+        // Its review comments and replies (docs/reports.md, comments), each reply after the
+        // comment it answers.
+        w.appendRaw("],\"comments\":[")
+        for (i, comment) in comments.enumerated() {
+            if i > 0 { w.appendRaw(",") }
+            CommentWriter.writeJSON(comment, to: &w)
         }
         w.appendRaw("]")
     }

@@ -120,6 +120,8 @@ extension FrameIOV4Crawler {
                 if let comments {
                     let (counts, warnings) = try await comments.finish()
                     for warning in warnings { recorder.warn(warning) }
+                    // One list a file at least (a file of more than a page of comments takes more).
+                    minimumRequests += counts.filesRead + counts.filesFailed
                     outcome.comments = (comments.pass, counts)
                 }
                 return outcome

@@ -59,6 +59,8 @@ struct ShowCommand: AsyncParsableCommand {
         var sameContent: [CatalogItem]
         var changes: [CatalogChange]
         var projects: [String: String]
+        /// Its review comments and replies (a Frame.io file's, when comments were crawled).
+        var comments: [ListedComment] = []
 
         init(item: CatalogItem, database: CatalogDatabase) throws {
             let details = try database.details(of: item)
@@ -67,6 +69,12 @@ struct ShowCommand: AsyncParsableCommand {
             versions = details.versions
             sameContent = details.sameContent
             changes = details.changes
+            if item.kind == .file {
+                var filter = CommentFilter()
+                filter.source = item.source
+                filter.fileID = item.id
+                try database.forEachComment(filter) { comments.append($0) }
+            }
         }
 
         /// The item as lines of text for a person: its fields (absent ones left out), metadata,
@@ -106,6 +114,17 @@ struct ShowCommand: AsyncParsableCommand {
                 lines.append("  same content (\(sameContent.count))")
                 lines += sameContent.map { "    \($0.source.rawValue)  \(clean($0.path))" }
             }
+            if !comments.isEmpty {
+                lines.append("  comments (\(comments.count))")
+                lines += comments.map { listed in
+                    let c = listed.comment
+                    let place = CommentWriter.place(c)
+                    let head = [place, c.authorName ?? "", c.isCompleted ? "✓ done" : ""].filter { !$0.isEmpty }.joined(separator: "  ")
+                    let text = clean(c.text.split(whereSeparator: \.isNewline).joined(separator: " "))
+                    let indent = c.parentID == nil ? "    " : "      ↳ "
+                    return DisplayWidth.truncate(indent + (head.isEmpty ? "" : clean(head) + "  ") + text, to: max(20, width))
+                }
+            }
             lines.append(changes.isEmpty ? "  history: no changes since the first crawl that saw it" : "  history")
             lines += changes.map { change in
                 let when = change.finishedAt.map { String(Timestamp.format($0).prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? "?"
@@ -138,7 +157,8 @@ struct ShowCommand: AsyncParsableCommand {
         /// The item and what surrounds it as one JSON object.
         func writeJSON(link: WebLink, to w: inout JSONWriter) {
             ItemWriter.writeDetailsJSON(
-                item: item, versions: versions, sameContent: sameContent, changes: changes, link: link, projects: projects, to: &w)
+                item: item, versions: versions, sameContent: sameContent, changes: changes, link: link, projects: projects,
+                comments: comments, to: &w)
             w.appendRaw("}")
         }
     }

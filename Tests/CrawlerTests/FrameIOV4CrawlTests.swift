@@ -53,10 +53,11 @@ func crawlV4(
     _ url: String, into database: CatalogDatabase, mode: IMSAuth.Mode = .token("sandbox-v4-token"),
     transport: any HTTPTransport = AsyncHTTPClientTransport(),
     credentials: CredentialsFile? = nil, concurrency: Int = 8, pageSize: Int = 100, full: Bool = false,
-    retry: RetryPolicy = RetryPolicy(maxAttempts: 6, baseDelay: 0.01, throttleDelay: 0.05, maxDelay: 0.5)
+    retry: RetryPolicy = RetryPolicy(maxAttempts: 6, baseDelay: 0.01, throttleDelay: 0.05, maxDelay: 0.5), comments: Bool = false
 ) async throws -> CrawlReport {
     let auth = IMSAuth(mode: mode, transport: transport, credentials: credentials)
     var options = CrawlOptions(concurrency: concurrency)
+    options.comments = comments
     if full { options.mode = .full }
     options.force = full
     return try await CrawlerFactory.frameIOV4(

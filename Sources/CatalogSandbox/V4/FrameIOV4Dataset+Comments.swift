@@ -71,7 +71,7 @@ extension FrameIOV4Dataset {
                 created: "2026-06-20T10:00:00.000000Z"),
             note(
                 "cmt-launch", on: "file-launch", "Client: approved, ship it", by: vera, at: 86_400 * 24 + 5,
-                created: "2026-06-21T09:00:00.000000Z"),
+                completed: "2026-06-22T09:00:00.000000Z", created: "2026-06-21T09:00:00.000000Z"),
         ]
     }
 

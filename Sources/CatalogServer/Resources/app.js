@@ -187,6 +187,12 @@ async function itemPage(source, id) {
     if ((item.folders || []).length > 1) parts.push(el("h2", {}, "Folders"), el("ul", {}, item.folders.map((f) => el("li", {}, el("a", { href: browseHref(f) }, f)))));
     if (answer.versions.length) parts.push(el("h2", {}, `Versions (${answer.versions.length})`), itemTable(answer.versions));
     if (answer.same_content.length) parts.push(el("h2", {}, `Same content (${answer.same_content.length})`), itemTable(answer.same_content));
+    const comments = answer.comments || [];
+    if (comments.length) {
+      parts.push(el("h2", {}, `Comments (${comments.length})`), el("table", {}, el("tbody", {}, comments.map((c) => el("tr", {},
+        el("td", {}, c.timecode || (c.page ? `p. ${c.page}` : "")), el("td", {}, c.author || ""), el("td", {}, c.completed ? "✓ done" : ""),
+        el("td", {}, (c.parent_id ? "↳ " : "") + c.text))))));
+    }
     parts.push(el("h2", {}, "History"));
     parts.push(answer.changes.length
       ? el("table", {}, el("tbody", {}, answer.changes.map((c) => el("tr", {}, el("td", {}, day(c.finished_at)), el("td", {}, `crawl ${c.crawl_id}`), el("td", {}, c.change), el("td", { class: "path" }, c.change === "moved" ? `${c.old_path} → ${c.new_path}` : (c.fields || []).join(", "))))))
