@@ -136,7 +136,10 @@ struct CloudCrawlOptions: ParsableArguments {
     @Flag(
         help: ArgumentHelp(
             """
-            Frame.io V4: also read every file's review comments and replies, for comment: searches and catalog comments. One call             per file at 100 calls a minute: the first pass of a large account takes hours (it says how long, and resumes if             interrupted); later crawls read only the files whose comments changed (default: CATALOG_COMMENTS, crawl.comments,             else off).
+            Frame.io V4: also read every file's review comments and replies, for comment: searches and catalog comments. One call \
+            per file at 100 calls a minute: the first pass of a large account takes hours (it says how long, and resumes if \
+            interrupted); later crawls read only the files whose comments changed (default: CATALOG_COMMENTS, crawl.comments, else \
+            off).
             """
         ))
     var comments = false
@@ -205,7 +208,7 @@ struct CloudCrawlOptions: ParsableArguments {
             options.force = force
             options.typedLists = environment["CATALOG_V4_LISTS"] != "children"
             options.comments = readComments && source == .frameio
-            options.notice = { Terminal.say($0) }
+            if !global.quiet { options.notice = { Terminal.say($0) } }
             // Pictures follow --timeout too (at most 20 s each: a thumbnail is small), and are
             // read no further than the picture limit.
             if fetchThumbnails {

@@ -88,6 +88,20 @@ import Testing
                 source: .dash, id: "b\(index)", fieldID: "brand", parentID: nil, value: name, position: index, path: name, record: "{}")
         }
         try await database.complete(dash, stats: CrawlStats(), fields: [brand], options: brands)
+        // Review comments: two notes and a reply on f1 (one done), one open note on f2.
+        let pass = try await database.beginCommentPass(source: .frameio, mode: .full, since: nil)
+        func note(_ id: String, _ file: String, _ text: String, parent: String? = nil, done: Bool = false) -> CatalogComment {
+            CatalogComment(
+                source: .frameio, id: id, fileID: file, parentID: parent, text: text, authorName: parent == nil ? "Ravi Producer" : nil,
+                completedAt: done ? Date(timeIntervalSince1970: 1_780_000_000) : nil, record: "{\"id\":\"\(id)\"}")
+        }
+        _ = try await database.replaceComments(
+            [
+                note("c1", "f1", "Logo too small at the end"), note("c2", "f1", "Flicker fixed", done: true),
+                note("c3", "f1", "Agreed, the logo", parent: "c1"),
+            ], source: .frameio, fileID: "f1", pass: pass.id)
+        _ = try await database.replaceComments([note("c4", "f2", "Sound drops out")], source: .frameio, fileID: "f2", pass: pass.id)
+        _ = try await database.completeCommentPass(pass)
         return database
     }
 
@@ -125,6 +139,14 @@ import Testing
         // A Frame.io V4 file still uploading; what changed in the last week.
         ("state:created", ["f4"]),
         ("kind:file updated:>7d", ["f1", "f2", "f3", "f4"]),
+        // Review comments: words, counts, open notes, and files without any.
+        ("comment:logo", ["f1"]),
+        (#"comment:"drops out",flicker"#, ["f1", "f2"]),
+        ("comments:>=3", ["f1"]),
+        ("commented:true Rating:3", ["f2"]),
+        ("open_comments:true", ["f1", "f2"]),
+        ("commented:false", ["f3", "f4"]),
+        ("comment:Ravi -comment:logo", ["f2"]),
     ])
     func aQuestionGetsItsAnswer(_ text: String, _ expected: [String]) async throws {
         let database = try await Self.catalog()
