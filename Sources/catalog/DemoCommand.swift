@@ -66,10 +66,14 @@ struct DemoCommand: AsyncParsableCommand {
             options.mode = .full
             // The sandbox serves a picture per file: the demo's catalog shows them in catalog serve.
             options.thumbnails = ThumbnailFetcher(cache: ThumbnailCache(database: database))
+            // And its review comments, for `catalog comments` and `comment:` searches.
+            var frameIOOptions = options
+            frameIOOptions.comments = true
             display.start()
             defer { display.finish() }
             let ims = IMSAuth(mode: .token("sandbox-demo-token"), transport: AsyncHTTPClientTransport(), credentials: nil)
-            let frameIO = try await CrawlerFactory.frameIOV4(auth: ims, baseURL: urls.frameIOV4, database: database, options: options).run()
+            let frameIO = try await CrawlerFactory.frameIOV4(auth: ims, baseURL: urls.frameIOV4, database: database, options: frameIOOptions)
+                .run()
             let auth = DashAuth(mode: .token("sandbox-demo-token"), transport: AsyncHTTPClientTransport(), credentials: nil)
             let dash = try await CrawlerFactory.dash(auth: auth, baseURL: urls.dash, database: database, options: options).run()
             return [frameIO, dash]
