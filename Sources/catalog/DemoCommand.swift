@@ -95,6 +95,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
         // One command per line, each ready to paste.
         let queries = ["'kind:file ext:mov'", "'\"Review Status\":Approved'", "'size:>1GB' --format json", "'Brand:Acme state:live'"]
-        Terminal.error("\nTry more:\n" + queries.map { "  catalog search --db \(db) \($0)" }.joined(separator: "\n"))
+        Terminal.error(
+            "\nTry more:\n" + queries.map { "  catalog search --db \(db) \($0)" }.joined(separator: "\n")
+                + "\n  catalog comments --db \(db) logo   # review notes")
     }
 }
