@@ -229,17 +229,11 @@ struct API: Sendable {
             throw APIProblem(.notFound, "no \(source) item has the id '\(id)'")
         }
         let details = try database.details(of: item)
-        var comments: [ListedComment] = []
-        if item.kind == .file {
-            var filter = CommentFilter()
-            filter.source = item.source
-            filter.fileID = item.id
-            try database.forEachComment(filter) { comments.append($0) }
-        }
         var w = JSONWriter()
         ItemWriter.writeDetailsJSON(
             item: item, versions: details.versions, sameContent: details.sameContent, changes: details.changes, link: link,
-            projects: details.projects, thumbnails: pictures(of: [item] + details.versions + details.sameContent), comments: comments, to: &w)
+            projects: details.projects, thumbnails: pictures(of: [item] + details.versions + details.sameContent), comments: details.comments,
+            to: &w)
         w.appendRaw(",\"ancestors\":")
         Self.writeAncestors(of: item.path, to: &w)
         w.appendRaw("}")

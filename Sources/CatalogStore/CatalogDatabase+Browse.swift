@@ -265,10 +265,12 @@ public struct ItemDetails: Sendable {
     public var changes: [CatalogChange]
     /// The names of the projects of these items, by project id.
     public var projects: [String: String]
+    /// A file's review comments and replies (each reply after the comment it answers).
+    public var comments: [ListedComment]
 }
 
 extension CatalogDatabase {
-    /// The versions, same-content items and history of `item`.
+    /// The versions, same-content items, history and comments of `item`.
     public func details(of item: CatalogItem) throws -> ItemDetails {
         var stack: String?
         if item.kind == .versionStack {
@@ -282,7 +284,15 @@ extension CatalogDatabase {
         var changes: [CatalogChange] = []
         try forEachChange(source: item.source, itemID: item.id) { changes.append($0) }
         let same = try sameContent(as: item)
+        var comments: [ListedComment] = []
+        if item.kind == .file {
+            var filter = CommentFilter()
+            filter.source = item.source
+            filter.fileID = item.id
+            try forEachComment(filter) { comments.append($0) }
+        }
         return ItemDetails(
-            item: item, versions: versions, sameContent: same, changes: changes, projects: try projectNames(of: [item] + versions + same))
+            item: item, versions: versions, sameContent: same, changes: changes, projects: try projectNames(of: [item] + versions + same),
+            comments: comments)
     }
 }

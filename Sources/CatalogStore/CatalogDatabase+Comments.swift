@@ -44,31 +44,10 @@ public struct CommentFilter: Sendable {
     public var source = Source.frameio
     public init() {}
 
-    /// The FTS5 expression for words a person typed: each word, or each "quoted phrase", must
-    /// be in the comment (its text or its author), a trailing `*` a prefix; nil when `text` has
-    /// no word.
-    public static func matching(_ text: String) -> String? {
-        var terms: [SearchQuery.Term] = []
-        var rest = Substring(text)
-        while let start = rest.firstIndex(where: { !$0.isWhitespace }) {
-            rest = rest[start...]
-            let word: Substring
-            if rest.first == "\"" {
-                let body = rest.dropFirst()
-                let end = body.firstIndex(of: "\"") ?? body.endIndex
-                word = body[..<end]
-                rest = end < body.endIndex ? body[body.index(after: end)...] : body[end...]
-            } else {
-                let end = rest.firstIndex(where: \.isWhitespace) ?? rest.endIndex
-                word = rest[..<end]
-                rest = rest[end...]
-            }
-            let prefix = word.hasSuffix("*")
-            let bare = prefix ? String(word.dropLast()) : String(word)
-            if bare.contains(where: { $0.isLetter || $0.isNumber }) { terms.append(SearchQuery.Term(text: bare, isPhrase: true, isPrefix: prefix)) }
-        }
-        return terms.isEmpty ? nil : terms.map(SearchSQL.literal).joined(separator: " AND ")
-    }
+    /// The FTS5 expression of a query's words (each word or "quoted phrase" in the comment's
+    /// text or author, `word*` a prefix, `OR` and `-word` as in a search), as a search matches
+    /// items' text; nil when it has no word to look for. Its filters are not comments' to answer.
+    public static func matching(_ query: SearchQuery) -> String? { SearchSQL.textMatch(query) }
 }
 
 extension CatalogDatabase {
@@ -77,28 +56,20 @@ extension CatalogDatabase {
         try read { db in try db.tableExists("comment") }
     }
 
-    /// The last complete comments pass of `source`, if any.
-    public func lastCompleteCommentPass(source: Source) throws(StoreError) -> (id: Int64, startedAt: Date)? {
+    /// Where a comments delta of `source` starts: the start of its last complete comments pass;
+    /// nil when there is none, or when the last pass is a full one that did not complete (the
+    /// next pass is full, and resumes it).
+    public func commentWatermark(source: Source) throws(StoreError) -> Date? {
         try read { db in
             guard try db.tableExists("comment_pass"),
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT id, started_at FROM comment_pass WHERE source = ? AND status = 'complete' ORDER BY id DESC LIMIT 1",
-                    arguments: [source.rawValue]),
-                let started = (row["started_at"] as String?).flatMap(Timestamp.parse)
+                let last = try Row.fetchOne(
+                    db, sql: "SELECT mode, status FROM comment_pass WHERE source = ? ORDER BY id DESC LIMIT 1", arguments: [source.rawValue]),
+                last["mode"] as String != "full" || last["status"] as String == "complete"
             else { return nil }
-            return (row["id"], started)
-        }
-    }
-
-    /// Whether the last comments pass of `source` is a full one that did not complete (the next
-    /// full pass resumes it).
-    public func hasUnfinishedFullCommentPass(source: Source) throws(StoreError) -> Bool {
-        try read { db in
-            guard try db.tableExists("comment_pass"),
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT mode, status FROM comment_pass WHERE source = ? ORDER BY id DESC LIMIT 1", arguments: [source.rawValue])
-            else { return false }
-            return row["mode"] as String == "full" && row["status"] as String != "complete"
+            let started = try String.fetchOne(
+                db, sql: "SELECT started_at FROM comment_pass WHERE source = ? AND status = 'complete' ORDER BY id DESC LIMIT 1",
+                arguments: [source.rawValue])
+            return started.flatMap(Timestamp.parse)
         }
     }
 

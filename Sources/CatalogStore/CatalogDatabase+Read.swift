@@ -151,8 +151,7 @@ extension CatalogDatabase {
                             reason: "no project in the catalog has that name (`catalog search kind:project` lists them)",
                             suggestions: Suggestions.closest(to: name, among: projects))
                     }
-                case .comment, .commented(true), .openComments(true), .commentCount(.greater, _), .commentCount(.greaterOrEqual, 1...),
-                    .commentCount(.equal, 1...):
+                case let filter where filter.matchesFilesWithoutComments == false:
                     let any = try db.tableExists("comment") && (try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM comment)") ?? false)
                     guard !any else { continue }
                     let (name, value): (String, String) =

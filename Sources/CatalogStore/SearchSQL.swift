@@ -112,7 +112,7 @@ struct SearchSQL {
         self.limit = limit
         hasPrefix = query.clauses.contains { $0.contains(where: \.isPrefix) }
         let positive = Self.matchExpression(query.clauses)
-        let negative = query.exclusions.isEmpty ? nil : Self.alternatives(query.exclusions)
+        let negative = Self.exclusion(query)
         self.negative = negative
         sizeRange =
             positive == nil
@@ -121,7 +121,7 @@ struct SearchSQL {
                 return Self.condition(for: clause.filter, in: context)
             }.first : nil
         if let positive {
-            match = negative.map { "(\(positive)) NOT \($0)" } ?? positive
+            match = Self.textMatch(query)
             nameMatch = positive
         } else {
             match = nil
@@ -143,7 +143,7 @@ struct SearchSQL {
             case .field(let name, _), .fieldNumber(let name, _, _), .fieldDate(let name, _, _):
                 context.fieldSources[name] = try String.fetchAll(
                     db, sql: "SELECT DISTINCT source FROM field WHERE name = ? COLLATE NOCASE ORDER BY source", arguments: [name])
-            case .comment, .commented, .commentCount, .openComments:
+            case let filter where filter.isAboutComments:
                 context.hasComments = try db.tableExists("comment")
             default: break
             }
@@ -388,6 +388,15 @@ struct SearchSQL {
         guard !clauses.isEmpty else { return nil }
         return clauses.map { $0.count == 1 ? literal($0[0]) : alternatives($0) }.joined(separator: " AND ")
     }
+
+    /// The FTS5 expression of `query`'s words: its clauses, less its exclusions; nil without clauses.
+    static func textMatch(_ query: SearchQuery) -> String? {
+        guard let positive = matchExpression(query.clauses) else { return nil }
+        return exclusion(query).map { "(\(positive)) NOT \($0)" } ?? positive
+    }
+
+    /// The words `query` excludes, as alternatives; nil when none.
+    static func exclusion(_ query: SearchQuery) -> String? { query.exclusions.isEmpty ? nil : alternatives(query.exclusions) }
 
     /// `(t1 OR t2 …)`.
     static func alternatives(_ terms: [SearchQuery.Term]) -> String {
@@ -664,12 +673,7 @@ struct SearchSQL {
             return (flag ? commentedFiles(where: open) : "\(Self.commentable) AND NOT \(commentedFiles(where: open))", [])
         case .commentCount(let comparison, let count):
             // Counts that leave out 0 read the files with comments; the others test each file.
-            let zeroMatches =
-                switch comparison {
-                case .less, .lessOrEqual: true
-                case .equal, .greaterOrEqual: count == 0
-                case .greater: false
-                }
+            let zeroMatches = filter.matchesFilesWithoutComments == true
             guard context.hasComments else { return (zeroMatches ? Self.commentable : "0", []) }
             if zeroMatches {
                 return (

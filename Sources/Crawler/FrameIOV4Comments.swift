@@ -46,7 +46,6 @@ final class CommentReader: Sendable {
 
     struct State {
         var queued = Set<String>()
-        var read = 0
         var warnings: [String] = []
     }
 
@@ -105,7 +104,6 @@ final class CommentReader: Sendable {
                     counts.filesFailed += 1
                     state.withLock { $0.warnings.append(warning) }
                 }
-                state.withLock { $0.read += 1 }
             }
             return counts
         }
@@ -123,9 +121,6 @@ final class CommentReader: Sendable {
         continuation.yield(file)
     }
 
-    /// Files handed over, and files done.
-    var progress: (queued: Int, done: Int) { state.withLock { ($0.queued.count, $0.read) } }
-
     /// No more files: waits for those handed over; what was done, and the warnings.
     func finish() async throws -> (CommentCounts, [String]) {
         continuation.finish()
@@ -142,11 +137,12 @@ final class CommentReader: Sendable {
 }
 
 extension CommentedFile {
-    /// The file `asset` as the walk lists it, with the comment count its metadata says, if any.
-    init(accountID: String, asset: V4Asset) {
+    /// The file `asset` as the walk lists it (of media type `mime`), with the comment count its
+    /// metadata says, if any.
+    init(accountID: String, asset: V4Asset, mime: String?) {
         self.accountID = accountID
         fileID = asset.id
-        mime = asset.record["media_type"]?.stringValue
+        self.mime = mime
         knownCount = asset.metadata.first { $0.fieldName == "Comment Count" }?.value.int64Value.flatMap { Int(exactly: $0) }
     }
 }

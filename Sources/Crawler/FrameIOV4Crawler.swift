@@ -136,7 +136,11 @@ extension FrameIOV4Crawler {
 
         mutating func walkTree(since: Date?) async throws -> WalkOutcome {
             guard let since else {
-                if crawler.options.comments { try await startComments(mode: .full, since: nil) }
+                if crawler.options.comments {
+                    // Every file the walk lists goes to the reader as it is listed.
+                    try await startComments(mode: .full, since: nil)
+                    commentsFollowWalk = true
+                }
                 let roots = try await walkHierarchy()
                 try await walkAssets(roots)
                 let (fields, options) = mapper.fields(definitions)
@@ -147,17 +151,9 @@ extension FrameIOV4Crawler {
             // one (or after an interrupted full pass), every file's comments are read.
             var fullComments = false
             if crawler.options.comments {
-                if let last = try crawler.database.lastCompleteCommentPass(source: .frameio),
-                    try !crawler.database.hasUnfinishedFullCommentPass(source: .frameio)
-                {
-                    commentsSince = last.startedAt.addingTimeInterval(-CrawlOptions.deltaOverlap)
-                    try await startComments(mode: .delta, since: commentsSince)
-                    commentsFollowWalk = false
-                } else {
-                    fullComments = true
-                    try await startComments(mode: .full, since: nil)
-                    commentsFollowWalk = false
-                }
+                commentsSince = try crawler.database.commentWatermark(source: .frameio)?.addingTimeInterval(-CrawlOptions.deltaOverlap)
+                fullComments = commentsSince == nil
+                try await startComments(mode: fullComments ? .full : .delta, since: commentsSince)
             }
             _ = try await walkHierarchy()
             let deletions = try await refresh(since: since)
@@ -175,7 +171,6 @@ extension FrameIOV4Crawler {
             let pass = try await crawler.database.beginCommentPass(source: .frameio, mode: mode, since: since)
             comments = CommentReader(
                 client: client, database: crawler.database, pass: pass, concurrency: Swift.max(1, crawler.options.concurrency / 2))
-            commentsFollowWalk = mode == .full
             if mode == .full {
                 // The catalog's files (a first crawl knows none yet: the cost per file is said).
                 let files = try crawler.database.fileCount(source: .frameio)
@@ -396,8 +391,8 @@ extension FrameIOV4Crawler {
                         if case .other(let type) = asset.type { recorder.keptUnknownType(type) }
                         item = mapper.item(
                             for: asset, parentID: container.parentItemID, parentPath: container.path, projectID: container.projectID)
-                        if commentsFollowWalk, asset.type == .file {
-                            comments?.enqueue(CommentedFile(accountID: container.accountID, asset: asset))
+                        if commentsFollowWalk, asset.type == .file, let item {
+                            comments?.enqueue(CommentedFile(accountID: container.accountID, asset: asset, mime: item.mime))
                         }
                     }
                     if asset.isContainer {

@@ -144,9 +144,10 @@ extension V4Comment {
         createdAt = reader.date("created_at")
         updatedAt = reader.date("updated_at")
         textEditedAt = reader.date("text_edited_at")
-        let owner = json["owner"].flatMap { $0.isNull ? nil : $0 }
-        ownerName = owner?["name"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        ownerEmail = owner?["email"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let ownerWhat = "\(what), comment \(id), owner"
+        let owner = try reader.object("owner").map { try JSONObjectReader($0, service: service, what: ownerWhat) }
+        ownerName = owner?.nonEmptyString("name")
+        ownerEmail = owner?.nonEmptyString("email")
         var replies: [V4Comment] = []
         if let list = json["replies"], !list.isNull {
             // Replies of replies are not documented: a reply's own replies are an error, not a

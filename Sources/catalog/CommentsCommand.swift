@@ -45,14 +45,37 @@ struct CommentsCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
-        if let since, SearchQueryParser().moment(since) == nil {
+        try Self.checkSince(since)
+        _ = try Self.words(query)
+    }
+
+    /// `--since` for comments: a moment as search's dates take it.
+    static func checkSince(_ since: String?) throws {
+        guard let since, SearchQueryParser().moment(since) == nil else { return }
+        throw ValidationError(
+            "--since takes a date (2026-11-01, 2026-11-01T09:00:00Z), an age (7d, 12h, 2w), today, yesterday or a weekday (monday)")
+    }
+
+    /// The FTS5 expression of the query's words, read as search reads words (a "phrase",
+    /// word*, OR, -word); nil for no query. Filters are refused: they are search's.
+    static func words(_ query: [String]) throws -> String? {
+        let text = query.joined(separator: " ")
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        guard SearchQuery.isSearchable(text) else {
+            throw ValidationError("'\(TerminalText.sanitize(text))' has no word to look for in comments")
+        }
+        let parsed = try SearchQueryParser().parse(text)
+        guard parsed.filters.isEmpty, parsed.groups.isEmpty else {
             throw ValidationError(
-                "--since takes a date (2026-11-01, 2026-11-01T09:00:00Z), an age (7d, 12h, 2w), today, yesterday or a weekday (monday)")
+                """
+                catalog comments takes words, not filters: to find files by their comments, catalog search \
+                'comment:WORD kind:file …'
+                """)
         }
-        let words = query.joined(separator: " ")
-        if !words.trimmingCharacters(in: .whitespaces).isEmpty, CommentFilter.matching(words) == nil {
-            throw ValidationError("'\(TerminalText.sanitize(words))' has no word to look for in comments")
+        guard let match = CommentFilter.matching(parsed) else {
+            throw ValidationError("'\(TerminalText.sanitize(text))' has no word to look for in comments")
         }
+        return match
     }
 
     func run() async throws {
@@ -75,7 +98,7 @@ struct CommentsCommand: AsyncParsableCommand {
     /// The filter of the command's (or the export's) options; an unknown project is refused.
     static func filter(database: CatalogDatabase, query: [String], project: String?, since: String?, open: Bool) throws -> CommentFilter {
         var filter = CommentFilter()
-        filter.match = CommentFilter.matching(query.joined(separator: " "))
+        filter.match = try words(query)
         if let project {
             let ids = try database.projectIDs(named: project.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
             guard !ids.isEmpty else {

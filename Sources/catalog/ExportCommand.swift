@@ -60,8 +60,9 @@ struct ExportCommand: AsyncParsableCommand {
         if open, report != .comments { throw ValidationError("--open is for export comments") }
         guard (0...10_000_000).contains(limit) else { throw ValidationError("--limit must be between 0 and 10000000") }
         if since != nil, report != .changes, report != .comments { throw ValidationError("--since is for export changes and export comments") }
-        if report == .comments, let since, SearchQueryParser().moment(since) == nil {
-            throw ValidationError("--since for comments takes a date (2026-11-01) or an age (7d, 12h, 2w), today, yesterday or a weekday")
+        if report == .comments {
+            try CommentsCommand.checkSince(since)
+            _ = try CommentsCommand.words(query)
         }
         _ = try dupes.filter()
     }

@@ -60,7 +60,7 @@ struct ShowCommand: AsyncParsableCommand {
         var changes: [CatalogChange]
         var projects: [String: String]
         /// Its review comments and replies (a Frame.io file's, when comments were crawled).
-        var comments: [ListedComment] = []
+        var comments: [ListedComment]
 
         init(item: CatalogItem, database: CatalogDatabase) throws {
             let details = try database.details(of: item)
@@ -69,12 +69,7 @@ struct ShowCommand: AsyncParsableCommand {
             versions = details.versions
             sameContent = details.sameContent
             changes = details.changes
-            if item.kind == .file {
-                var filter = CommentFilter()
-                filter.source = item.source
-                filter.fileID = item.id
-                try database.forEachComment(filter) { comments.append($0) }
-            }
+            comments = details.comments
         }
 
         /// The item as lines of text for a person: its fields (absent ones left out), metadata,

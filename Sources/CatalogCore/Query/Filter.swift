@@ -44,11 +44,23 @@ public enum Filter: Sendable, Equatable {
     /// `open_comments:true`: a file with a comment not yet completed (false: none open).
     case openComments(Bool)
 
-    /// Whether it asks about comments (the catalog must have read some to answer).
-    public var isAboutComments: Bool {
+    /// Whether it asks about comments (the catalog's comment tables answer it).
+    public var isAboutComments: Bool { matchesFilesWithoutComments != nil }
+
+    /// For a filter about comments, whether a file without any comment matches it
+    /// (`commented:false`, `comments:<3`); nil for any other filter. A filter no such file
+    /// matches can match nothing in a catalog that holds no comments.
+    public var matchesFilesWithoutComments: Bool? {
         switch self {
-        case .comment, .commented, .commentCount, .openComments: true
-        default: false
+        case .comment: false
+        case .commented(let flag), .openComments(let flag): !flag
+        case .commentCount(let comparison, let count):
+            switch comparison {
+            case .less, .lessOrEqual: true
+            case .equal, .greaterOrEqual: count == 0
+            case .greater: false
+            }
+        default: nil
         }
     }
 

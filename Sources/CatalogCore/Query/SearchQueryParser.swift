@@ -323,7 +323,7 @@ public struct SearchQueryParser: Sendable {
                 value.hasSuffix("*")
                     ? SearchQuery.Term(text: String(value.dropLast()), isPhrase: true, isPrefix: true) : SearchQuery.Term(text: value, isPhrase: true)
             }
-            guard !terms.isEmpty, terms.allSatisfy({ $0.text.contains { $0.isLetter || $0.isNumber } }) else {
+            guard !terms.isEmpty, terms.allSatisfy({ SearchQuery.isSearchable($0.text) }) else {
                 throw .invalidValue(filter: name, value: joined, expected: "words a comment holds, such as logo or \"too small\"")
             }
             return .filter(.comment(terms))

@@ -144,16 +144,21 @@ struct FrameIOV4SandboxView {
             return Self.invalid("page_size", size, "an integer from 1 to \(FrameIOV4SandboxAPI.maxPageSize)")
         }
         if let sort = query["sort"], !sorts.contains(sort) { return Self.invalid("sort", sort, sorts.joined(separator: ", ")) }
-        if let include = query["include"] {
-            for value in include.split(separator: ",", omittingEmptySubsequences: false) where !includes.contains(String(value)) {
-                return Self.invalid("include", String(value), includes.sorted().joined(separator: ", "))
-            }
-        }
+        if let refusal = checkIncludes(request, includes) { return refusal }
         if let count = query["include_total_count"], count != "true" && count != "false" {
             return Self.invalid("include_total_count", count, "true or false")
         }
         if let after = query["after"], Self.offset(cursor: after, path: request.path) == nil {
             return Self.invalid("after", after, "a cursor from links.next of this list")
+        }
+        return nil
+    }
+
+    /// Refuses an `include` naming anything but `includes`.
+    func checkIncludes(_ request: SandboxRequest, _ includes: Set<String>) -> SandboxResponse? {
+        guard let include = request.query["include"] else { return nil }
+        for value in include.split(separator: ",", omittingEmptySubsequences: false) where !includes.contains(String(value)) {
+            return Self.invalid("include", String(value), includes.sorted().joined(separator: ", "))
         }
         return nil
     }
@@ -373,20 +378,12 @@ struct FrameIOV4SandboxView {
         guard let index = dataset.assetIndex[id], dataset.assets[index].type == "file", inAccount(dataset.assets[index], request),
             dataset.isLive(index)
         else { return notFound(request) }
-        var threads = dataset.comments(of: id)
-        if let sort = request.query["sort"] {
-            let descending = sort.hasSuffix("_desc")
-            let key: (FrameIOV4Dataset.Comment) -> String =
-                switch sort.replacingOccurrences(of: "_desc", with: "").replacingOccurrences(of: "_asc", with: "") {
-                case "owner": { $0.ownerID }
-                case "completed_at": { $0.completedAt ?? "" }
-                default: { $0.createdAt }
-                }
-            threads = threads.enumerated().sorted { a, b in
-                let (x, y) = (key(a.element.comment), key(b.element.comment))
-                if x != y { return descending ? x > y : x < y }
-                return a.offset < b.offset
-            }.map(\.element)
+        let threads = Self.sorted(dataset.comments(of: id), request.query["sort"]) { field, thread in
+            switch field {
+            case "owner": thread.comment.ownerID
+            case "completed_at": thread.comment.completedAt ?? ""
+            default: thread.comment.createdAt
+            }
         }
         let includes = includes(request)
         let fps = Timecode.framesPerSecond(mime: dataset.assets[index].mediaType)
@@ -401,12 +398,7 @@ struct FrameIOV4SandboxView {
     /// One comment (a reply too), with its replies and owner when included.
     func comment(_ request: SandboxRequest) -> SandboxResponse {
         let includes = includes(request)
-        if let include = request.query["include"] {
-            for value in include.split(separator: ",", omittingEmptySubsequences: false) where !["owner", "replies"].contains(String(value)) {
-                return Self.invalid("include", String(value), "owner, replies")
-            }
-        }
-        if let refusal = checkTimecodeFlag(request) { return refusal }
+        if let refusal = checkIncludes(request, ["owner", "replies"]) ?? checkTimecodeFlag(request) { return refusal }
         let id = request.parameter("comment")
         guard let comment = dataset.comments.first(where: { $0.id == id }), let index = dataset.assetIndex[comment.fileID],
             inAccount(dataset.assets[index], request), dataset.commentFileIsLive(comment)
@@ -442,16 +434,23 @@ struct FrameIOV4SandboxView {
     }
 
     static func sorted(_ assets: [FrameIOV4Dataset.Asset], _ sort: String?) -> [FrameIOV4Dataset.Asset] {
-        guard let sort else { return assets }
-        let descending = sort.hasSuffix("_desc")
-        let key: (FrameIOV4Dataset.Asset) -> String =
-            switch sort.replacingOccurrences(of: "_desc", with: "").replacingOccurrences(of: "_asc", with: "") {
-            case "name": { $0.name.lowercased() }
-            case "created_at": { $0.createdAt }
-            default: { $0.updatedAt }
+        sorted(assets, sort) { field, asset in
+            switch field {
+            case "name": asset.name.lowercased()
+            case "created_at": asset.createdAt
+            default: asset.updatedAt
             }
-        return assets.enumerated().sorted { a, b in
-            let (x, y) = (key(a.element), key(b.element))
+        }
+    }
+
+    /// `elements` in the order `sort` asks (`FIELD_asc` or `FIELD_desc`; `key` gives an
+    /// element's value of a field), stable; as they are without `sort`.
+    static func sorted<Element>(_ elements: [Element], _ sort: String?, key: (String, Element) -> String) -> [Element] {
+        guard let sort else { return elements }
+        let descending = sort.hasSuffix("_desc")
+        let field = sort.replacingOccurrences(of: "_desc", with: "").replacingOccurrences(of: "_asc", with: "")
+        return elements.enumerated().sorted { a, b in
+            let (x, y) = (key(field, a.element), key(field, b.element))
             if x != y { return descending ? x > y : x < y }
             return a.offset < b.offset
         }.map(\.element)
