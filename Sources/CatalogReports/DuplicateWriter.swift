@@ -39,12 +39,12 @@ public struct DuplicateWriter {
         }
     }
 
-    /// Writes one group.
     /// Counts a group in the totals without writing it (one past `--limit`).
     public mutating func count(_ group: DuplicateGroup) {
         summary.add(group)
     }
 
+    /// Writes one group.
     public mutating func write(_ group: DuplicateGroup) throws {
         summary.add(group)
         switch format {

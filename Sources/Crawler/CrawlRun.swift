@@ -40,13 +40,13 @@ protocol SourceWalk {
 /// many were replaced.
 enum CrawlRun {
     static func run<Walk: SourceWalk>(
-        source: Source, api: ServiceAPI = .v2, canDelta: Bool = true, scan: Bool = false, database: CatalogDatabase, options: CrawlOptions,
+        source: Source, api: ServiceAPI = .v2, scan: Bool = false, database: CatalogDatabase, options: CrawlOptions,
         requests: RequestStats = RequestStats(), started: Date, makeWalk: (CrawlSession, CrawlRecorder) -> Walk
     ) async throws -> CrawlReport {
         let previousAPI = try database.lastCompleteCrawl(source: source)?.api
         let catalogued = try database.itemCount(source: source)
         let replacing = previousAPI != nil && previousAPI != api && catalogued > 0
-        let since = replacing || !canDelta || scan ? nil : try options.deltaStart(of: source, in: database)
+        let since = replacing || scan ? nil : try options.deltaStart(of: source, in: database)
         let mode: CrawlMode = scan ? .scan : replacing ? .replace : since != nil ? .delta : .full
         let session = try database.beginCrawl(source: source, mode: mode, since: since, api: api)
         var walk = makeWalk(

@@ -10,7 +10,8 @@ struct CommentsCommand: AsyncParsableCommand {
         commandName: "comments",
         abstract: "List review comments (Frame.io V4): the file, where in it, who, whether done, and what was said.",
         discussion: """
-            The words of QUERY must all be in a comment (its text or its author; "a phrase" quoted, logo* a prefix); \
+            The words of QUERY must all be in a comment (its text or its author), read as search reads words: "a \
+            phrase" quoted, logo* a prefix, OR between alternatives, -word (quoted: 'logo -flicker') to leave out; \
             with none, every comment. Replies follow the comment they answer. Comments are read by `catalog crawl \
             frameio --comments`; to find the files instead, search them: `catalog search comment:logo`. Columns and \
             keys: reports.md (in share/doc/catalog/docs).

@@ -190,10 +190,10 @@ struct CloudCrawlOptions: ParsableArguments {
             ?? Settings.setting("CATALOG_CONCURRENCY", in: environment, default: 8) { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } }
         let fetchThumbnails =
             try thumbnails
-            || Settings.setting("CATALOG_THUMBNAILS", in: environment, default: false) { ["true": true, "false": false][$0.lowercased()] }
+            || Settings.flag("CATALOG_THUMBNAILS", in: environment)
         let readComments =
             try comments
-            || Settings.setting("CATALOG_COMMENTS", in: environment, default: false) { ["true": true, "false": false][$0.lowercased()] }
+            || Settings.flag("CATALOG_COMMENTS", in: environment)
         if readComments, service == .dash, comments {
             throw ValidationError(
                 "--comments reads Frame.io V4 review comments; Dash has none to read (its API documents asset comments as coming soon)")
@@ -268,13 +268,6 @@ struct CloudCrawlOptions: ParsableArguments {
 
 /// The one-line crawl summary.
 enum Summary {
-    /// The summary for a terminal (wrapped at words to its width) or a log (one line per crawl,
-    /// then its warnings).
-    static func text(_ report: CrawlReport, terminal: Bool, width: Int = Terminal.errorColumns) -> String {
-        // Each line wrapped at words: the summary, then each warning under its own indent.
-        terminal ? DisplayWidth.wrapLines(line(report), width: width) : line(report)
-    }
-
     static func line(_ report: CrawlReport) -> String {
         if let local = report.local { return localLine(report, local) }
         let s = report.stats

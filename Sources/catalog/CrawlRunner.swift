@@ -47,7 +47,7 @@ struct CrawlRunner {
                     display.finish()
                     throw error
                 }
-                if !global.quiet { Terminal.error(Summary.text(report, terminal: Terminal.stderrIsTerminal)) }
+                if !global.quiet { Terminal.say(Summary.line(report)) }
                 if global.verbose {
                     Terminal.error(
                         String(

@@ -79,7 +79,7 @@ struct DemoCommand: AsyncParsableCommand {
             return [frameIO, dash]
         }
         // What the crawls did goes where every crawl's summary goes, stderr: stdout is results.
-        for report in reports { Terminal.error(Summary.text(report, terminal: Terminal.stderrIsTerminal)) }
+        for report in reports { Terminal.say(Summary.line(report)) }
         let parsed = try database.parseQuery(text)
         Terminal.output("\n$ catalog search --db \(db) \(text)")
         let found = try database.search(parsed, limit: 20)

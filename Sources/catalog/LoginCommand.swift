@@ -59,7 +59,7 @@ struct LoginCommand: AsyncParsableCommand {
         let clientSecret = try SignIn.secret("FRAMEIO_CLIENT_SECRET", in: environment)
         let authURL = try SignIn.url(
             SignIn.value("FRAMEIO_AUTH_URL", in: environment), default: IMSAuth.defaultAuthURL, name: "FRAMEIO_AUTH_URL")
-        let scopes = environment["FRAMEIO_SCOPES"].flatMap { $0.isEmpty ? nil : $0 } ?? IMSAuth.defaultUserScopes
+        let scopes = SignIn.value("FRAMEIO_SCOPES", in: environment) ?? IMSAuth.defaultUserScopes
         let verifier = PKCE.verifier()
         let state = PKCE.verifier(length: 24)
         let codes = AsyncStream<(code: String, state: String?, redirect: String)>.makeStream()

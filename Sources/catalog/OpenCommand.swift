@@ -2,6 +2,7 @@ import ArgumentParser
 import CatalogCore
 import CatalogStore
 import Foundation
+import LocalFiles
 
 /// `catalog open ID|PATH`: the item's page in the Frame.io or Dash web app.
 struct OpenCommand: AsyncParsableCommand {
@@ -54,11 +55,13 @@ struct OpenCommand: AsyncParsableCommand {
     /// inside the volume; and whether it is there now.
     static func localPath(of item: CatalogItem, in database: CatalogDatabase) throws -> (path: String, mounted: Bool) {
         let volumeID = item.projectID ?? item.id
-        let volume = try database.items(source: .local, ids: [volumeID])[volumeID]
-        let root = volume.flatMap { try? JSONParser.parse($0.record) }?["mounted_at"]?.stringValue ?? "/"
+        // Mounted: the volume is where it was scanned (the same volume, not another card in its
+        // place), and the file is on it.
+        let status = try database.items(source: .local, ids: [volumeID])[volumeID].map { VolumeStatus(item: $0) }
+        let root = status?.mountedAt ?? "/"
         let relative = item.id == volumeID ? "" : String(item.id.dropFirst(volumeID.count + 1))
         let path = relative.isEmpty ? root : (root == "/" ? "/" : root + "/") + relative
-        return (path, FileManager.default.fileExists(atPath: path))
+        return (path, status?.online == true && FileManager.default.fileExists(atPath: path))
     }
 
     /// The program that opens an address in a browser here: `$BROWSER`, else on Linux

@@ -262,6 +262,11 @@ enum TOMLSubset {
 extension Settings {
     /// The setting in `variable` (from the environment or the config file) read by `parse`, or
     /// `fallback` when unset; a value `parse` refuses is a configuration error naming both.
+    /// A yes/no setting (`true` or `false`, any case), off when unset.
+    static func flag(_ variable: String, in environment: [String: String]) throws -> Bool {
+        try setting(variable, in: environment, default: false) { ["true": true, "false": false][$0.lowercased()] }
+    }
+
     static func setting<T>(_ variable: String, in environment: [String: String], default fallback: T, _ parse: (String) -> T?) throws -> T {
         guard let text = environment[variable]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return fallback }
         guard let value = parse(text) else {

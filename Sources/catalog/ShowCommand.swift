@@ -11,8 +11,8 @@ struct ShowCommand: AsyncParsableCommand {
         abstract: "Show every field of one item, its versions, its duplicates and its history.",
         discussion: """
             ID|PATH is the item's id or its whole path, as search shows them (`catalog search clip --format json`). An id or path found in both \
-            sources shows both; --source chooses. JSON: one object an item, with its item, versions, same_content and changes \
-            (reports.md in share/doc/catalog).
+            sources shows both; --source chooses. JSON: one object an item, with its item, versions, same_content, changes and \
+            comments; keys: reports.md (in share/doc/catalog/docs).
             """)
 
     @OptionGroup var global: GlobalOptions

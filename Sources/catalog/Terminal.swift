@@ -15,10 +15,12 @@ enum Terminal {
 
     /// The width help is written at: the terminal's, or `COLUMNS`; piped without `COLUMNS`, 80
     /// (what the argument parser does), not the 160 data tables get.
-    static let helpColumns: Int = {
-        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let value = Int(text), (20...1000).contains(value) { return value }
-        return stdoutIsTerminal ? columns : 80
-    }()
+    static let helpColumns = columnsVariable ?? (stdoutIsTerminal ? columns : 80)
+
+    /// `COLUMNS`, when it holds a sane number.
+    private static let columnsVariable = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init).flatMap {
+        (20...1000).contains($0) ? $0 : nil
+    }
 
     /// Writes to stdout, quietly: a closed or full stdout (`--help > /dev/full`) is the reader's
     /// choice, not a crash.
@@ -39,7 +41,7 @@ enum Terminal {
     /// `COLUMNS` when it holds a sane number, else the width of the terminal `descriptor` writes
     /// to, else 160.
     private static func width(of descriptor: Int32) -> Int {
-        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let value = Int(text), (20...1000).contains(value) { return value }
+        if let columnsVariable { return columnsVariable }
         var size = winsize()
         if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 20 { return Int(size.ws_col) }
         return 160
