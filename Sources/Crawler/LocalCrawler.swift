@@ -103,10 +103,7 @@ extension LocalCrawler {
             for (volume, folders) in targets {
                 counts.volumes += 1
                 let catalogued = try crawler.database.items(source: .local, projectID: volume.id)
-                let known = KnownDigests(
-                    catalogued: Dictionary(
-                        catalogued.compactMap { item in LocalFileRecord(item: item).map { (item.id, $0) } }, uniquingKeysWith: { first, _ in first }),
-                    lists: nil, volume: volume, md5: crawler.scan.md5, rehash: crawler.scan.rehash)
+                let known = KnownDigests(items: catalogued, lists: nil, volume: volume, md5: crawler.scan.md5, rehash: crawler.scan.rehash)
                 try await recorder.emit(LocalItemMapper.item(for: volume))
                 var emitted: Set<String> = [volume.id]
                 var seen: Set<String> = [volume.id]

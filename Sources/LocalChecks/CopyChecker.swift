@@ -94,10 +94,7 @@ public struct CopyChecker: Sendable {
             }
         }
         // Digests the catalog already holds for unchanged files.
-        var catalogued: [String: LocalFileRecord] = [:]
-        try database.forEachItem(source: .local, projectID: volume.id) { item in
-            if catalogued[item.id] == nil, let record = LocalFileRecord(item: item) { catalogued[item.id] = record }
-        }
+        let catalogued = try database.items(source: .local, projectID: volume.id)
         // And those the volume's hash lists (ASC MHL, MHL 1.1) give for files as they are.
         let allLists = await BlockingIO.run { [entries] in HashListReader.lists(for: resolved, entries: entries, in: volume) }
         func shown(_ relative: String) -> String { base.isEmpty ? relative : String(relative.dropFirst(base.count + 1)) }
@@ -119,7 +116,7 @@ public struct CopyChecker: Sendable {
         }
         var digests: [String: (xxh64: String?, md5: String?, unreadable: String?)] = [:]
         var toHash: [(entry: LocalEntry, path: String)] = []
-        let known = KnownDigests(catalogued: catalogued, lists: allLists, volume: volume, md5: dash, rehash: scan.rehash)
+        let known = KnownDigests(items: catalogued, lists: allLists, volume: volume, md5: dash, rehash: scan.rehash)
         for entry in entries {
             if let found = known.digests(for: entry) {
                 digests[entry.relativePath] = (found.xxh64, found.md5, nil)

@@ -1,3 +1,5 @@
+import CatalogCore
+
 /// The digests of a file that need not be read, the one decision of `crawl local` and `where`:
 /// the catalog's, when the last scan saw the file as it is (same size and modification time
 /// and, on a volume whose inode numbers last, the same inode; a file moved or renamed there is
@@ -28,6 +30,18 @@ public struct KnownDigests: Sendable {
         self.volume = volume
         self.md5 = md5
         self.rehash = rehash
+    }
+
+    /// The decision over the volume's catalogued `items` (the first record of an id counts);
+    /// with `rehash` none is looked at, as every file is read.
+    public init(items: some Sequence<CatalogItem>, lists: HashLists?, volume: Volume, md5: Bool, rehash: Bool) {
+        var catalogued: [String: LocalFileRecord] = [:]
+        if !rehash {
+            for item in items where catalogued[item.id] == nil {
+                if let record = LocalFileRecord(item: item) { catalogued[item.id] = record }
+            }
+        }
+        self.init(catalogued: catalogued, lists: lists, volume: volume, md5: md5, rehash: rehash)
     }
 
     /// The same decision with other hash lists (those of another folder of the volume); the
