@@ -268,13 +268,14 @@ extension FrameIOV4Crawler {
             let typed = crawler.options.typedLists ? FrameIOV4Crawler.typedLists.map(\.rawValue) : []
             let children = FrameIOV4Client.ChildList.all.rawValue
             let buckets = [children] + typed + ["versions"]
-            // `--concurrency` shared out: half each to `children` and the versions, as before
-            // the typed lists (without rate limits they are all there is), and a quarter to each
-            // typed list besides (at 5 calls a second, one call in flight at a time would leave
-            // their pace to the latency); the typed lists run only while `children` waits.
+            // `--concurrency` shared out: half each to `children` and the versions (without rate
+            // limits they are all there is), and half to each typed list besides, which run only
+            // while `children`'s calls wait for its bucket (off the wire): at 5 calls a second a
+            // list needs several in flight to keep its pace when answers are slow (at a quarter
+            // the benchmark's typed lists used 88% of their buckets, docs/benchmarks.md).
             let concurrency = crawler.options.concurrency
             var shares: [String: Int] = [:]
-            for bucket in buckets { shares[bucket] = Swift.max(1, concurrency / (typed.contains(bucket) ? 4 : 2)) }
+            for bucket in buckets { shares[bucket] = Swift.max(1, concurrency / 2) }
             let childrenPacer = await client.requester.pacers.pacer(for: "v4:\(children)")
             var folders: [Container] = []
             var foldersByType = 0
