@@ -56,3 +56,17 @@ public func forEachConcurrently<Input: Sendable, Output: Sendable>(
         finished = nil
     }
 }
+
+/// `work` over every element of `inputs`, at most `limit` at a time; the results in the inputs'
+/// order.
+public func mapConcurrently<Input: Sendable, Output: Sendable>(
+    _ inputs: [Input], limit: Int, _ work: @escaping @Sendable (Input) async throws -> Output
+) async throws -> [Output] {
+    var results: [Output?] = Array(repeating: nil, count: inputs.count)
+    try await forEachConcurrently(Array(inputs.indices), limit: limit) {
+        try await work(inputs[$0])
+    } each: {
+        results[$0] = $1
+    }
+    return results.compactMap { $0 }
+}

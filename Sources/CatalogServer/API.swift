@@ -334,13 +334,14 @@ struct API: Sendable {
         var count = 0
         var w = JSONWriter()
         w.appendRaw("{\"version\":1,\"changes\":[")
-        try database.forEachChange(afterCrawl: afterCrawl, since: since, source: source) { change in
-            guard count < limit else { return }
-            if count > 0 { w.appendRaw(",") }
-            ChangeWriter.writeJSON(change, to: &w)
+        // One more than the limit is read, to tell whether there are more.
+        try database.forEachChange(.init(afterCrawl: afterCrawl, since: since, source: source), limit: limit + 1) { change in
             count += 1
+            guard count <= limit else { return }
+            if count > 1 { w.appendRaw(",") }
+            ChangeWriter.writeJSON(change, to: &w)
         }
-        w.appendRaw("],\"truncated\":\(count >= limit)}")
+        w.appendRaw("],\"truncated\":\(count > limit)}")
         return APIAnswer.json(w.bytes)
     }
 }

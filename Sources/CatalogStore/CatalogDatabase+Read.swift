@@ -561,43 +561,73 @@ extension CatalogDatabase {
         }
     }
 
-    /// Calls `body` with every change made by the complete crawls after crawl `afterCrawl` (or
-    /// finished at or after `since`), of one source or all (of one item with `itemID`), oldest first, streaming.
-    public func forEachChange(
-        afterCrawl: Int64? = nil, since: Date? = nil, source: Source? = nil, itemID: String? = nil, under folders: [String]? = nil,
-        _ body: (CatalogChange) throws -> Void
-    ) throws {
-        var conditions = ["c.status = 'complete'"]
-        var arguments = StatementArguments()
-        if let folders {
-            // Inside one of the folders before or after the change (a move out counts too).
-            var inside: [String] = []
-            for folder in folders {
-                inside.append("(ch.new_path >= ? AND ch.new_path < ?) OR (ch.old_path >= ? AND ch.old_path < ?)")
-                arguments += [folder + "/", folder + "0", folder + "/", folder + "0"]
+    /// Which changes to read: those of the complete crawls after crawl `afterCrawl` (of crawl
+    /// `crawl` alone, or finished at or after `since`), of one source or all, of one item with
+    /// `itemID`, inside one of `folders` before or after the change (a move out counts too).
+    public struct ChangeFilter: Sendable {
+        public var afterCrawl: Int64?
+        public var crawl: Int64?
+        public var since: Date?
+        public var source: Source?
+        public var itemID: String?
+        public var folders: [String]?
+
+        public init(
+            afterCrawl: Int64? = nil, crawl: Int64? = nil, since: Date? = nil, source: Source? = nil, itemID: String? = nil,
+            under folders: [String]? = nil
+        ) {
+            self.afterCrawl = afterCrawl
+            self.crawl = crawl
+            self.since = since
+            self.source = source
+            self.itemID = itemID
+            self.folders = folders
+        }
+
+        /// The `WHERE` clause over `item_change ch JOIN crawl c`, and its arguments.
+        var condition: (sql: String, arguments: StatementArguments) {
+            var conditions = ["c.status = 'complete'"]
+            var arguments = StatementArguments()
+            if let folders {
+                var inside: [String] = []
+                for folder in folders {
+                    inside.append("(ch.new_path >= ? AND ch.new_path < ?) OR (ch.old_path >= ? AND ch.old_path < ?)")
+                    arguments += [folder + "/", folder + "0", folder + "/", folder + "0"]
+                }
+                conditions.append("(" + (inside.isEmpty ? "0" : inside.joined(separator: " OR ")) + ")")
             }
-            conditions.append("(" + (inside.isEmpty ? "0" : inside.joined(separator: " OR ")) + ")")
+            if let afterCrawl {
+                conditions.append("ch.crawl_id > ?")
+                arguments += [afterCrawl]
+            }
+            if let crawl {
+                conditions.append("ch.crawl_id = ?")
+                arguments += [crawl]
+            }
+            if let since {
+                conditions.append("c.finished_at >= ?")
+                arguments += [Timestamp.format(since)]
+            }
+            if let source {
+                conditions.append("ch.source = ?")
+                arguments += [source.rawValue]
+            }
+            if let itemID {
+                conditions.append("ch.id = ?")
+                arguments += [itemID]
+            }
+            return (conditions.joined(separator: " AND "), arguments)
         }
-        if let afterCrawl {
-            conditions.append("c.id > ?")
-            arguments += [afterCrawl]
-        }
-        if let since {
-            conditions.append("c.finished_at >= ?")
-            arguments += [Timestamp.format(since)]
-        }
-        if let source {
-            conditions.append("ch.source = ?")
-            arguments += [source.rawValue]
-        }
-        if let itemID {
-            conditions.append("ch.id = ?")
-            arguments += [itemID]
-        }
+    }
+
+    /// Calls `body` with every change `filter` selects, oldest first, streaming; the first
+    /// `limit` only when given.
+    public func forEachChange(_ filter: ChangeFilter, limit: Int? = nil, _ body: (CatalogChange) throws -> Void) throws {
+        let (condition, arguments) = filter.condition
         let sql = """
             SELECT ch.*, c.finished_at FROM item_change ch JOIN crawl c ON c.id = ch.crawl_id
-            WHERE \(conditions.joined(separator: " AND ")) ORDER BY ch.crawl_id, ch.change, coalesce(ch.new_path, ch.old_path), ch.id
-            """
+            WHERE \(condition) ORDER BY ch.crawl_id, ch.change, coalesce(ch.new_path, ch.old_path), ch.id
+            """ + (limit.map { " LIMIT \($0)" } ?? "")
         do {
             try writer.unsafeReentrantRead { db in
                 let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
@@ -613,6 +643,25 @@ extension CatalogDatabase {
             }
         } catch let error as DatabaseError {
             throw Self.map(error, path: path)
+        }
+    }
+
+    /// Calls `body` with every change made by the complete crawls after crawl `afterCrawl` (or
+    /// finished at or after `since`), of one source or all (of one item with `itemID`), oldest first, streaming.
+    public func forEachChange(
+        afterCrawl: Int64? = nil, since: Date? = nil, source: Source? = nil, itemID: String? = nil, under folders: [String]? = nil,
+        _ body: (CatalogChange) throws -> Void
+    ) throws {
+        try forEachChange(ChangeFilter(afterCrawl: afterCrawl, since: since, source: source, itemID: itemID, under: folders), body)
+    }
+
+    /// How many changes `filter` selects, counted by the database.
+    public func changeCount(_ filter: ChangeFilter) throws(StoreError) -> Int {
+        let (condition, arguments) = filter.condition
+        return try read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM item_change ch JOIN crawl c ON c.id = ch.crawl_id WHERE \(condition)", arguments: arguments)
+                ?? 0
         }
     }
 

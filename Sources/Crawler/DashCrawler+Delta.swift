@@ -147,7 +147,7 @@ extension DashCrawler.Walk {
             // so it is asked for by id before it is called deleted.
             let client = self.client
             let unlisted = found.missing.subtracting(found.moved.keys).sorted()
-            let answers = try await DashCrawler.Walk.bounded(unlisted, concurrency: crawler.options.concurrency) { id in
+            let answers = try await mapConcurrently(unlisted, limit: crawler.options.concurrency) { id in
                 (id, try await client.asset(id: id))
             }
             minimumRequests += answers.count

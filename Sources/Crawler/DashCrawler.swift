@@ -121,7 +121,7 @@ extension DashCrawler {
             let concurrency = crawler.options.concurrency
             while !level.isEmpty {
                 var next: [(String, String?)] = []
-                let results = try await Self.bounded(level, concurrency: concurrency) { node in
+                let results = try await mapConcurrently(level, limit: concurrency) { node in
                     try await Self.allOptions(client, fieldID: node.fieldID, parentID: node.parentID)
                 }
                 for (node, (options, requests)) in zip(level, results) {
@@ -334,19 +334,6 @@ extension DashCrawler {
 
         func count(_ criterion: JSONValue, what: String) async throws -> Int {
             try await client.searchAssets(criterion: criterion, sorts: [], from: 0, pageSize: 0, what: "the number of \(what)").totalResults
-        }
-
-        /// Runs `body` over `inputs` with at most `concurrency` at once; results in input order.
-        static func bounded<Input: Sendable, Output: Sendable>(
-            _ inputs: [Input], concurrency: Int, _ body: @escaping @Sendable (Input) async throws -> Output
-        ) async throws -> [Output] {
-            var results: [Int: Output] = [:]
-            try await forEachConcurrently(Array(inputs.indices), limit: concurrency) {
-                try await body(inputs[$0])
-            } each: {
-                results[$0] = $1
-            }
-            return inputs.indices.compactMap { results[$0] }
         }
 
         mutating func emit(_ item: CatalogItem) async throws {

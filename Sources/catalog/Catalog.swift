@@ -61,7 +61,7 @@ struct Catalog: AsyncParsableCommand {
         guard var ours = command as? any AsyncParsableCommand else {
             // `--help` and `catalog help X` come back as the parser's own help command: the same
             // help, with its usage line wrapped like the rest.
-            if String(describing: type(of: command)) == "HelpCommand" {
+            if type(of: command).configuration.commandName == "help" {
                 let help = helpMessage(for: helpedCommand(arranged), columns: Terminal.helpColumns)
                 Terminal.writeQuietly(wrappingUsage(help, width: Terminal.helpColumns) + "\n")
                 return

@@ -79,29 +79,35 @@ struct ChangesCommand: AsyncParsableCommand {
         database: CatalogDatabase, since: String?, source only: Source?, projects: [String]? = nil, format: OutputFormat, output: OutputTarget,
         limit: Int = 0
     ) throws -> (changes: Int, rows: Int, all: Int) {
+        // What to read: the changes after a crawl, since a moment, or of each source's last
+        // complete crawl; the first `limit` read, all of them counted by the database.
+        var filters: [CatalogDatabase.ChangeFilter] = []
+        if let since, let crawlID = Int64(since) {
+            filters = [.init(afterCrawl: crawlID, source: only, under: projects)]
+        } else if let since, let date = SearchQueryParser().moment(since) {
+            filters = [.init(since: date, source: only, under: projects)]
+        } else {
+            for source in only.map({ [$0] }) ?? Source.allCases {
+                guard let last = try database.lastCompleteCrawl(source: source) else { continue }
+                filters.append(.init(crawl: last.id, source: source, under: projects))
+            }
+        }
         var totals = (changes: 0, rows: 0, all: 0)
         try AtomicOutput.write(to: output) { sink in
             var writer = ChangeWriter(format: format, width: Terminal.columns, sink: sink)
             try writer.begin()
-            var all = 0
-            func take(_ change: CatalogChange) throws {
-                all += 1
-                if limit == 0 || all <= limit { try writer.write(change) }
-            }
-            if let since, let crawlID = Int64(since) {
-                try database.forEachChange(afterCrawl: crawlID, source: only, under: projects) { try take($0) }
-            } else if let since, let date = SearchQueryParser().moment(since) {
-                try database.forEachChange(since: date, source: only, under: projects) { try take($0) }
-            } else {
-                for source in only.map({ [$0] }) ?? Source.allCases {
-                    guard let last = try database.lastCompleteCrawl(source: source) else { continue }
-                    try database.forEachChange(afterCrawl: last.id - 1, source: source, under: projects) { change in
-                        if change.crawlID == last.id { try take(change) }
-                    }
+            var left = limit == 0 ? Int.max : limit
+            for filter in filters where left > 0 {
+                try database.forEachChange(filter, limit: limit == 0 ? nil : left) { change in
+                    try writer.write(change)
+                    left -= 1
                 }
             }
             try writer.end()
-            totals = (writer.changeCount, writer.rowsWritten, all)
+            totals = (writer.changeCount, writer.rowsWritten, writer.changeCount)
+        }
+        if limit > 0, totals.changes == limit {
+            totals.all = try filters.reduce(0) { try $0 + database.changeCount($1) }
         }
         return totals
     }

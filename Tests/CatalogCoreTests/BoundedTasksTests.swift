@@ -61,6 +61,15 @@ import Testing
         #expect(outputs.allSatisfy { $0.value == "\($0.key * $0.key)" })
     }
 
+    @Test func mappedResultsKeepTheInputsOrderWhateverOrderTheyFinishIn() async throws {
+        // Earlier inputs sleep longer, so they finish last.
+        let mapped = try await mapConcurrently(Array(0..<20), limit: 5) { input in
+            try await Task.sleep(for: .milliseconds(20 - input))
+            return input * 10
+        }
+        #expect(mapped == (0..<20).map { $0 * 10 })
+    }
+
     @Test func aLimitBelowOneRunsOneAtATime() async throws {
         let gauge = Gauge()
         try await forEachConcurrently(Array(0..<10), limit: 0) { _ in

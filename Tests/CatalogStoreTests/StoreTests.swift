@@ -302,6 +302,13 @@ func makeItem(
         #expect(log["3"]?.change == .deleted && log["3"]?.newPath == nil)
         #expect(log["5"]?.change == .added)
         #expect(log["4"] == nil)
+        // Counted by the database, read a few at a time, or those of one crawl alone.
+        #expect(try database.changeCount(.init(afterCrawl: first.id)) == 4)
+        var firstTwo: [String] = []
+        try database.forEachChange(.init(afterCrawl: first.id), limit: 2) { firstTwo.append($0.id) }
+        #expect(firstTwo.count == 2 && Set(firstTwo).isSubset(of: ["1", "2", "3", "5"]))
+        #expect(try database.changeCount(.init(crawl: first.id)) == 0, "a first crawl logs no changes")
+        #expect(try database.changeCount(.init(crawl: second.id, source: .dash)) == 0)
 
         // A delta: only what is staged changes, and only what is marked deleted goes.
         let delta = try database.beginCrawl(source: .frameio, mode: .delta)
