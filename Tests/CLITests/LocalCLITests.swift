@@ -27,6 +27,12 @@ import Testing
         #expect(late.status == 64 && late.stderr.contains("is the drive mounted?"), "\(late.stderr)")
         let lateDash = try await runCatalog(["crawl", "--full", "dash", "--db", path])
         #expect(lateDash.status == 2 && lateDash.stderr.contains("Dash is not configured"), "\(lateDash.stderr)")
+        // The value of an option is never taken for what to crawl, whichever option it is (the
+        // options that take values are read from the parser, not from a list kept by hand).
+        for option in ["--timeout", "--page-size", "--thumbnail-cache-size", "--stats", "--concurrency"] {
+            let value = try await runCatalog(["crawl", option, "local", "--db", path])
+            #expect(value.status == 64 && value.stderr.contains("The value 'local' is invalid for '\(option)"), "\(option): \(value.stderr)")
+        }
         let missing = try await runCatalog(["crawl", "local", "/no/such/card", "--db", path])
         #expect(missing.status == 64 && missing.stderr.contains("is the drive mounted?"), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: path))
