@@ -27,8 +27,8 @@ struct ConfigCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings.current.get()
         let rows = Self.rows(settings)
+        let credentials = CredentialsFile.fromEnvironment(settings.environment)
         if format == .json {
-            let credentials = CredentialsFile.fromEnvironment(settings.environment)
             let entries = rows.map { JSONValue.object([("name", .string($0.name)), ("value", .string($0.value)), ("from", .string($0.from))]) }
             let document = JSONValue.object([
                 ("config_file", .string(settings.path)), ("config_file_exists", .bool(settings.fileExists)),
@@ -42,7 +42,6 @@ struct ConfigCommand: AsyncParsableCommand {
             Terminal.fitted(
                 "config file   \(settings.path) (\(settings.fileExists ? "read" : "none; every setting below is from the environment or a default"))")
         )
-        let credentials = CredentialsFile.fromEnvironment(settings.environment)
         let saved = ["frameio": "Frame.io", "dash": "Dash"].sorted { $0.key > $1.key }.compactMap { section, name in
             credentials.section(section)["refresh_token"] == nil ? nil : name
         }
