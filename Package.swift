@@ -132,6 +132,18 @@ let package = Package(
             resources: [.embedInCode("Resources/frameio-tree.json"), .embedInCode("Resources/dash-tenant.json")],
             swiftSettings: swiftSettings
         ),
+        // `catalog pull`: a team host's snapshot downloaded, checked and put in place.
+        .target(
+            name: "CatalogPull",
+            dependencies: [
+                "CatalogCore",
+                "CatalogStore",
+                "CatalogReports",
+                "HTTPSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CatalogServer",
             dependencies: [
@@ -152,6 +164,7 @@ let package = Package(
             name: "catalog",
             dependencies: [
                 "CatalogCore",
+                "CatalogPull",
                 "CatalogServer",
                 "CatalogStore",
                 "Crawler",

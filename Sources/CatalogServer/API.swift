@@ -14,6 +14,8 @@ struct API: Sendable {
     let link: WebLink
     /// The catalog's thumbnail cache, whose pictures items name (`thumbnail`).
     let thumbnails: ThumbnailCache
+    /// The snapshots `catalog pull` downloads (`/api/snapshot`).
+    let snapshots: Snapshots
 
     /// The cached pictures of `items` (none when the cache cannot be read: a catalog from
     /// before thumbnails, opened read-only, has no table for them).
@@ -42,6 +44,9 @@ struct API: Sendable {
         group.get("status") { _, _ in try await BlockingIO.run { try status() } }
         get("dupes", in: group) { try dupes($0) }
         get("changes", in: group) { try changes($0) }
+        // The whole catalog, for `catalog pull` (docs/team.md).
+        let snapshots = self.snapshots
+        group.get("snapshot") { request, context in try await snapshots.response(to: request, context: context) }
         group.get("openapi.json") { _, _ in
             CatalogServer.asset(PackageResources.openapi_json, type: "application/json")
         }

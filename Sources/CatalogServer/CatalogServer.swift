@@ -24,6 +24,8 @@ public struct CatalogServer: Sendable {
     let logger: Logger
     /// The host names a request's `Host` may give (lower case, no port); nil: any.
     let allowedHosts: Set<String>?
+    /// The snapshots of the catalog that `catalog pull` downloads.
+    let snapshots: Snapshots
 
     /// The names loopback answers to.
     public static let loopbackNames = ["localhost", "127.0.0.1", "[::1]"]
@@ -44,7 +46,14 @@ public struct CatalogServer: Sendable {
         self.logger = logger
         let given = allowHosts.map { $0.lowercased() }
         self.allowedHosts = self.token == nil || !given.isEmpty ? Set(Self.loopbackNames + given) : nil
+        self.snapshots = Snapshots(database: database)
     }
+
+    /// Where the snapshots made for `catalog pull` are written (`CATALOG.snapshots`).
+    public var snapshotDirectory: String { snapshots.directory }
+
+    /// Removes the snapshots made for `catalog pull` (when the server stops).
+    public func removeSnapshots() async { await snapshots.removeAll() }
 
     /// The policy every answer carries: only this server's own script, styles and images.
     static let contentSecurityPolicy: ContentSecurityPolicy = [
@@ -64,7 +73,7 @@ public struct CatalogServer: Sendable {
         router.add(middleware: ReadOnly())
         if let allowedHosts { router.add(middleware: HostCheck(allowed: allowedHosts)) }
         if let token { router.add(middleware: TokenCheck(token: token)) }
-        let api = API(database: database, link: link, thumbnails: thumbnails)
+        let api = API(database: database, link: link, thumbnails: thumbnails, snapshots: snapshots)
         api.addRoutes(to: router.group("api"))
         let pages = Pages(api: api)
         for page in ["/item/{source}/{id}", "/browse", "/dupes", "/changes", "/status"] {

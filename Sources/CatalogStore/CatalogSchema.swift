@@ -355,6 +355,20 @@ enum CatalogSchema {
                     CREATE INDEX comment_change_pass ON comment_change(pass_id);
                     """)
         }
+        // Where a pulled catalog came from (`catalog pull`): one row, none in a host's own catalog.
+        migrator.registerMigration("v18-pull-origin") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE pull_origin (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        url TEXT NOT NULL,
+                        snapshot TEXT NOT NULL,
+                        generation TEXT NOT NULL,
+                        pulled_at TEXT NOT NULL,
+                        bytes INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 

@@ -199,7 +199,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     }
 
     /// A connection error as people say it.
-    static func unreachable(_ code: CInt) -> String {
+    public static func unreachable(_ code: CInt) -> String {
         switch code {
         case ECONNREFUSED: "connection refused"
         case EHOSTUNREACH: "no route to the host"

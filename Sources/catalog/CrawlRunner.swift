@@ -34,6 +34,15 @@ struct CrawlRunner {
         let created = existed ? [] : [path, path + "-wal", path + "-shm", path + ".lock"]
         created.forEach(Interrupts.removeOnInterrupt)
         let database = try global.openDatabase(.readWrite)
+        // A pulled catalog is the host's: its services are crawled there (a crawl here would
+        // mix this machine's credentials into the host's copy, and the next pull replace it).
+        if let origin = try database.pullOrigin(), let service = sources.first(where: { $0 != .local }) {
+            throw UsageError(
+                description: """
+                    \(path) is pulled from the team host \(origin.url): \(service.displayName) is crawled there, and `catalog pull` \
+                    brings the result here. To crawl it yourself, use another catalog (--db).
+                    """)
+        }
         do {
             for source in sources {
                 let display = ProgressDisplay(quiet: global.quiet, statsInterval: stats.seconds)

@@ -66,6 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = CatalogServer(
             database: database, link: try global.webLink(database), token: token,
             allowHosts: token != nil && allowHosts.isEmpty ? [] : allowHosts + [bound])
+        Interrupts.removeFolderOnInterrupt(server.snapshotDirectory)
         let quiet = global.quiet
         let openIt = open
         try await PortInUse.naming(host: host, port: port) {
@@ -75,6 +76,8 @@ struct ServeCommand: AsyncParsableCommand {
                 if openIt, let launcher = OpenCommand.launcher() { try? OpenCommand.launch(launcher, url) }
             }.runService()
         }
+        // The snapshots made for `catalog pull` are the server's own: they go with it.
+        await server.removeSnapshots()
     }
 }
 

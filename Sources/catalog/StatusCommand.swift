@@ -29,6 +29,10 @@ struct StatusCommand: AsyncParsableCommand {
             return
         }
         var lines = ["catalog: \(database.path) (\(ByteCount.format(database.fileSize)))"]
+        if let origin = try database.pullOrigin() {
+            lines.append(
+                "  pulled from \(origin.url) \(RelativeTime.since(Timestamp.format(origin.pulledAt), now: Date())) (catalog pull refreshes it)")
+        }
         for status in try database.status() {
             lines += Self.lines(for: status, now: Date())
             if status.source == .local { lines += try Self.volumeLines(database.volumes(), now: Date()) }

@@ -1,4 +1,5 @@
 import CXXHash
+import Foundation
 
 /// Streaming XXH3 (libxxhash, seed 0), 64 or 128 bits: ASC MHL's `xxh3` and `xxh128`.
 /// (A class, so several can be kept side by side in a list; its state is not shared.)
@@ -41,5 +42,21 @@ public final class XXH3Hasher {
             let value = XXH3_128bits_digest(state)
             return Digest.hex64(value.high64) + Digest.hex64(value.low64)
         }
+    }
+}
+
+extension XXH3Hasher {
+    /// The digest of the file at `path`, read in 1 MiB chunks (a catalog snapshot, which may
+    /// be larger than memory); throws the system's reason when it cannot be read.
+    public static func digest(ofFileAt path: String, width: Width = .bits128) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+        }
+        defer { try? handle.close() }
+        let hasher = XXH3Hasher(width)
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            chunk.withUnsafeBytes { hasher.update($0) }
+        }
+        return hasher.finalize()
     }
 }

@@ -1,0 +1,300 @@
+import AsyncHTTPClient
+import CatalogCore
+import CatalogReports
+import CatalogStore
+import Foundation
+import HTTPSupport
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// `catalog pull`: makes or refreshes a local catalog from a team host's (`catalog serve`).
+///
+/// The host's snapshot (`GET /api/snapshot`, one consistent copy of its catalog) is downloaded
+/// beside the catalog (`CATALOG.pull`), resumed after a dropped connection (`Range` with
+/// `If-Range`, so the rest is of the same snapshot or the whole is sent again), checked (its
+/// size, its XXH3-128 digest against the host's `ETag`, SQLite's `integrity_check`, a catalog's
+/// application id and schema), then put in the old catalog's place in one rename. Until then
+/// the old catalog is untouched and answers every command.
+public struct CatalogPuller: Sendable {
+    /// The host's address (`http://host:8420`), without `/api/snapshot`.
+    public let host: String
+    /// The token the host asks for, if any.
+    public let token: String?
+    /// The catalog to make or replace.
+    public let databasePath: String
+    /// Replace a catalog that was not pulled from this host (a catalog of its own crawls, or
+    /// one pulled from elsewhere).
+    public let replace: Bool
+    let client: HTTPClient
+
+    /// The download's progress: bytes received of the snapshot's size, and how many of them
+    /// were already on disk from an earlier, interrupted pull.
+    public struct Progress: Sendable {
+        public var received: Int64
+        public var total: Int64
+        public var resumedFrom: Int64
+        /// What is happening: downloading, then checking.
+        public var phase: String
+    }
+
+    /// What a pull did.
+    public struct Report: Sendable {
+        /// Whether the catalog was already the host's latest snapshot (nothing was downloaded).
+        public var upToDate: Bool
+        /// Bytes received in this run (a resumed pull receives only the rest).
+        public var transferred: Int64
+        /// The snapshot's size.
+        public var size: Int64
+        /// Bytes of an interrupted pull reused.
+        public var resumedFrom: Int64
+        /// Items in the pulled catalog.
+        public var items: Int
+        public var origin: PullOrigin
+    }
+
+    public init(host: String, token: String?, databasePath: String, replace: Bool = false) throws(PullError) {
+        var trimmed = host.trimmingCharacters(in: .whitespaces)
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil,
+            url.query == nil, url.user == nil
+        else {
+            throw .badHost(host)
+        }
+        self.host = trimmed
+        self.token = token.flatMap { $0.isEmpty ? nil : $0 }
+        self.databasePath = databasePath
+        self.replace = replace
+        client = AsyncHTTPClientTransport.sharedClient
+        Secrets.register(self.token)
+    }
+
+    /// The partial download and what it is a part of (`ETag` and host), beside the catalog.
+    var partialPath: String { databasePath + ".pull" }
+    var partialStatePath: String { databasePath + ".pull.etag" }
+
+    /// Pulls the host's latest snapshot into the catalog; `progress` is called as bytes arrive.
+    public func pull(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> Report {
+        let existing = try existingOrigin()
+        // What is already here: a complete snapshot (the catalog) or part of one (an interrupted pull).
+        var resumeFrom: Int64 = 0
+        var resumeTag: String?
+        if let state = try? String(contentsOfFile: partialStatePath, encoding: .utf8) {
+            let lines = state.split(separator: "\n").map(String.init)
+            let size = (try? FileManager.default.attributesOfItem(atPath: partialPath)[.size] as? Int64) ?? 0
+            if lines.count == 2, lines[1] == host, size > 0 {
+                resumeTag = lines[0]
+                resumeFrom = size
+            }
+        }
+        var request = HTTPClientRequest(url: host + "/api/snapshot")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let existing, existing.url == host { request.headers.add(name: "If-None-Match", value: "\"\(existing.snapshot)\"") }
+        if let resumeTag {
+            request.headers.add(name: "Range", value: "bytes=\(resumeFrom)-")
+            request.headers.add(name: "If-Range", value: resumeTag)
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .seconds(24 * 3600))
+        } catch let error as IOError where [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL].contains(error.errnoCode) {
+            throw PullError.unreachable(host, reason: AsyncHTTPClientTransport.unreachable(error.errnoCode))
+        } catch {
+            throw PullError.unreachable(host, reason: Secrets.redact("\(error)"))
+        }
+        switch response.status.code {
+        case 304:
+            guard let existing else { throw PullError.refused(host, status: 304, message: "not modified, but there is no catalog here") }
+            return Report(upToDate: true, transferred: 0, size: existing.bytes, resumedFrom: 0, items: try itemCount(), origin: existing)
+        case 200:
+            resumeFrom = 0
+        case 206:
+            guard let range = response.headers.first(name: "Content-Range"), range.hasPrefix("bytes \(resumeFrom)-") else {
+                throw PullError.refused(host, status: 206, message: "a part that does not follow what was received")
+            }
+        case 401, 403:
+            throw PullError.tokenRefused(host, hadToken: token != nil)
+        case 404:
+            throw PullError.notAHost(host)
+        case 300..<400:
+            throw PullError.redirected(host, to: response.headers.first(name: "Location") ?? "elsewhere")
+        default:
+            let body = try? await response.body.collect(upTo: 64 << 10)
+            let text = body.map { String(buffer: $0) } ?? ""
+            throw PullError.refused(host, status: Int(response.status.code), message: Self.message(fromProblem: text))
+        }
+        guard let tag = response.headers.first(name: "ETag"), let digest = Self.digest(fromETag: tag) else {
+            throw PullError.notAHost(host)
+        }
+        let generation = response.headers.first(name: "X-Catalog-Generation") ?? ""
+        guard let length = response.headers.first(name: "Content-Length").flatMap(Int64.init) else {
+            throw PullError.refused(host, status: Int(response.status.code), message: "the snapshot came without its length")
+        }
+        let total = resumeFrom + length
+        // The part on disk is of this snapshot, at this host: said before any byte is written,
+        // so that a pull cut now resumes with the right If-Range.
+        try write(state: "\(tag)\n\(host)")
+        let file = try openPartial(truncating: resumeFrom == 0)
+        var received = resumeFrom
+        var last = ContinuousClock.now
+        progress(Progress(received: received, total: total, resumedFrom: resumeFrom, phase: "downloading"))
+        do {
+            defer { try? file.close() }
+            for try await buffer in response.body {
+                try file.write(contentsOf: Data(buffer.readableBytesView))
+                received += Int64(buffer.readableBytes)
+                if ContinuousClock.now - last > .milliseconds(100) {
+                    last = ContinuousClock.now
+                    progress(Progress(received: received, total: total, resumedFrom: resumeFrom, phase: "downloading"))
+                }
+            }
+            try file.synchronize()
+        } catch let error as PullError {
+            throw error
+        } catch {
+            throw PullError.interrupted(host, received: received, total: total, reason: Secrets.redact("\(error)"))
+        }
+        guard received == total else {
+            throw PullError.interrupted(host, received: received, total: total, reason: "the connection ended early")
+        }
+        progress(Progress(received: received, total: total, resumedFrom: resumeFrom, phase: "checking"))
+        let partial = partialPath
+        let actual = try await BlockingIO.run { try XXH3Hasher.digest(ofFileAt: partial) }
+        guard "xxh3_128:" + actual == digest else {
+            discardPartial()
+            throw PullError.damaged(host, expected: digest, actual: "xxh3_128:" + actual)
+        }
+        let items: Int
+        do {
+            items = try await BlockingIO.run { try CatalogDatabase.checkSnapshot(at: partial) }
+        } catch {
+            discardPartial()
+            throw error
+        }
+        let origin = PullOrigin(url: host, snapshot: digest, generation: generation, pulledAt: Date(), bytes: total)
+        try CatalogDatabase.recordOrigin(origin, inSnapshotAt: partial)
+        try CatalogDatabase.install(snapshot: partial, at: databasePath)
+        try? FileManager.default.removeItem(atPath: partialStatePath)
+        return Report(upToDate: false, transferred: received - resumeFrom, size: total, resumedFrom: resumeFrom, items: items, origin: origin)
+    }
+
+    /// Where the catalog at the path came from; refuses to replace a catalog that is not a pull
+    /// of this host (unless ``replace``).
+    func existingOrigin() throws -> PullOrigin? {
+        guard FileManager.default.fileExists(atPath: databasePath) else { return nil }
+        let database = try CatalogDatabase(path: databasePath, access: .readOnly)
+        let origin = try database.pullOrigin()
+        guard !replace else { return origin }
+        if let origin {
+            guard origin.url == host else { throw PullError.pulledElsewhere(databasePath, from: origin.url, host: host) }
+            let scans = try database.crawlsSince(generation: origin.generation)
+            guard scans == 0 else { throw PullError.localScans(databasePath, count: scans) }
+            return origin
+        }
+        let items = try database.itemCount()
+        guard items == 0 else { throw PullError.ownCatalog(databasePath, items: items) }
+        return nil
+    }
+
+    func itemCount() throws -> Int { try CatalogDatabase(path: databasePath, access: .readOnly).itemCount() }
+
+    func write(state: String) throws {
+        do {
+            try Data(state.utf8).write(to: URL(fileURLWithPath: partialStatePath), options: .atomic)
+        } catch {
+            throw StoreError.writeFailed(path: partialStatePath, reason: error.localizedDescription)
+        }
+    }
+
+    /// The partial download, opened for appending (made 0600, emptied when starting over).
+    func openPartial(truncating: Bool) throws -> FileHandle {
+        let fd = open(partialPath, O_CREAT | O_WRONLY | O_CLOEXEC | (truncating ? O_TRUNC : 0), 0o600)
+        guard fd >= 0 else { throw StoreError.cannotOpen(path: partialPath, reason: String(cString: strerror(errno))) }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        do {
+            try handle.seekToEnd()
+        } catch {
+            throw StoreError.writeFailed(path: partialPath, reason: error.localizedDescription)
+        }
+        return handle
+    }
+
+    func discardPartial() {
+        try? FileManager.default.removeItem(atPath: partialPath)
+        try? FileManager.default.removeItem(atPath: partialStatePath)
+    }
+
+    /// `xxh3_128:HEX` from an `ETag` (`"xxh3_128:HEX"`); nil for another kind of tag.
+    static func digest(fromETag tag: String) -> String? {
+        let value = tag.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        guard value.hasPrefix("xxh3_128:"), value.count == 9 + 32, value.dropFirst(9).allSatisfy(\.isHexDigit) else { return nil }
+        return value
+    }
+
+    /// The `error` of the host's problem document, or the body's start.
+    static func message(fromProblem text: String) -> String {
+        if let value = try? JSONParser.parse(text), let message = value["error"]?.stringValue { return TerminalText.sanitize(message) }
+        return TerminalText.sanitize(String(text.prefix(200)))
+    }
+}
+
+/// Why a pull stopped; the catalog that was there is intact in every case.
+public enum PullError: CatalogFailure, Sendable {
+    case badHost(String)
+    case unreachable(String, reason: String)
+    case tokenRefused(String, hadToken: Bool)
+    case notAHost(String)
+    case redirected(String, to: String)
+    case refused(String, status: Int, message: String)
+    case interrupted(String, received: Int64, total: Int64, reason: String)
+    case damaged(String, expected: String, actual: String)
+    case ownCatalog(String, items: Int)
+    case pulledElsewhere(String, from: String, host: String)
+    case localScans(String, count: Int)
+
+    public var description: String {
+        switch self {
+        case .badHost(let host):
+            "'\(TerminalText.sanitize(host))' is not a team host's address: give its http:// or https:// address, e.g. http://catalog.local:8420"
+        case .unreachable(let host, let reason):
+            "cannot reach the team host \(host): \(reason). Is `catalog serve` running there, and this machine on its network?"
+        case .tokenRefused(let host, let hadToken):
+            hadToken
+                ? "the team host \(host) refused the token: ask for a new one (it may have been revoked)."
+                : "the team host \(host) needs a token: --token or CATALOG_PULL_TOKEN."
+        case .notAHost(let host):
+            "\(host) is not a catalog team host (no snapshot at /api/snapshot): give the address `catalog serve` prints there, a catalog as new as this one."
+        case .redirected(let host, let location):
+            "the team host \(host) answered with a redirect to \(TerminalText.sanitize(location)): give that address (the token is never sent on)."
+        case .refused(let host, let status, let message):
+            "the team host \(host) answered \(status): \(message)"
+        case .interrupted(let host, let received, let total, let reason):
+            """
+            the pull from \(host) stopped at \(ByteCount.format(received)) of \(ByteCount.format(total)) (\(reason)); the catalog here is \
+            as it was. Run catalog pull again to fetch the rest.
+            """
+        case .damaged(let host, let expected, let actual):
+            "the snapshot from \(host) arrived damaged (digest \(actual), the host said \(expected)); it was discarded. Run catalog pull again."
+        case .ownCatalog(let path, let items):
+            """
+            \(path) holds a catalog of this machine's own crawls (\(Count.of(items, "item"))): pull into another catalog (--db), or give \
+            --replace to replace it with the host's.
+            """
+        case .pulledElsewhere(let path, let from, let host):
+            "\(path) was pulled from \(from), not \(host): pull into another catalog (--db), or give --replace."
+        case .localScans(let path, let count):
+            """
+            \(path) holds \(Count.of(count, "scan")) made here since the last pull (crawl local): the host's snapshot would replace them. \
+            Give --replace, then scan the drives again.
+            """
+        }
+    }
+
+    public var failureClass: FailureClass {
+        switch self {
+        case .badHost, .tokenRefused: .configuration
+        case .ownCatalog, .pulledElsewhere, .localScans: .usage
+        case .unreachable, .notAHost, .redirected, .refused, .interrupted, .damaged: .service
+        }
+    }
+}

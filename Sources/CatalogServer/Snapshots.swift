@@ -1,0 +1,116 @@
+import CatalogCore
+import CatalogStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The snapshots a team host serves to `catalog pull` (`GET /api/snapshot`): one consistent,
+/// compacted copy of the catalog (`VACUUM INTO`) per generation, made when first asked for
+/// after a crawl changed the catalog, and kept until the next, so that a pull cut halfway can
+/// ask for the rest of the same bytes (`Range` with `If-Range`).
+actor Snapshots {
+    /// A snapshot on disk.
+    struct Snapshot: Sendable {
+        let path: String
+        /// `xxh3_128:HEX` of the file: its `ETag`, and what `catalog pull` checks.
+        let digest: String
+        let size: Int64
+        /// The catalog's generation it was made at (``CatalogDatabase/generation()``).
+        let generation: String
+    }
+
+    let database: CatalogDatabase
+    /// Where snapshots are written: `CATALOG.snapshots/` beside the catalog, mode 0700.
+    let directory: String
+    private var current: Snapshot?
+    private var making: (generation: String, task: Task<Snapshot, any Error>)?
+
+    init(database: CatalogDatabase) {
+        self.database = database
+        directory = database.path + ".snapshots"
+    }
+
+    /// The snapshot of the catalog as it is now: the last one made, unless a crawl changed the
+    /// catalog since. Requests that arrive while one is being made wait for it.
+    func latest() async throws -> Snapshot {
+        let database = self.database
+        let generation = try await BlockingIO.run { try database.generation() }
+        if let current, current.generation == generation, FileManager.default.fileExists(atPath: current.path) { return current }
+        if let making, making.generation == generation { return try await making.task.value }
+        let directory = self.directory
+        let task = Task { try await BlockingIO.run { try Self.make(database, generation: generation, in: directory) } }
+        making = (generation, task)
+        defer { if making?.generation == generation { making = nil } }
+        let made = try await task.value
+        // The one before is removed: a download of it already open goes on reading it (the file
+        // lives until closed); a later `If-Range` naming it gets the new one whole.
+        if let previous = current, previous.path != made.path { try? FileManager.default.removeItem(atPath: previous.path) }
+        current = made
+        return made
+    }
+
+    /// Writes the snapshot of `generation` into `directory` (through a temporary name, renamed
+    /// when complete) and digests it.
+    static func make(_ database: CatalogDatabase, generation: String, in directory: String) throws -> Snapshot {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let name = "catalog-" + Digest.xxh64(generation).hex
+        let path = directory + "/" + name + ".sqlite"
+        let partial = directory + "/" + name + ".partial"
+        try? FileManager.default.removeItem(atPath: partial)
+        try database.writeSnapshot(to: partial)
+        let digest = "xxh3_128:" + (try XXH3Hasher.digest(ofFileAt: partial))
+        let size = (try FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int64) ?? 0
+        guard rename(partial, path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        return Snapshot(path: path, digest: digest, size: size, generation: generation)
+    }
+
+    /// Removes every snapshot (when the server stops).
+    func removeAll() {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// `GET /api/snapshot`: the whole snapshot (200), or from a byte on (`Range: bytes=N-`,
+    /// 206) when `If-Range` names this snapshot or is absent; a `Range` past its end is a 416.
+    func response(to request: Request, context: some RequestContext) async throws -> Response {
+        let snapshot = try await latest()
+        var headers: HTTPFields = [
+            .contentType: "application/vnd.sqlite3", .eTag: "\"\(snapshot.digest)\"", .acceptRanges: "bytes", .cacheControl: "no-store",
+            .contentDisposition: "attachment; filename=\"catalog.sqlite\"",
+        ]
+        headers[HTTPField.Name("X-Catalog-Generation")!] = snapshot.generation
+        // A laptop that holds this snapshot already learns so without the bytes.
+        if let held = request.headers[.ifNoneMatch], held.trimmingCharacters(in: .whitespaces) == "\"\(snapshot.digest)\"" {
+            return Response(status: .notModified, headers: headers)
+        }
+        let fileIO = FileIO()
+        let whole = 0...max(0, Int(snapshot.size) - 1)
+        guard let range = request.headers[.range], Self.ifRangeHolds(request.headers[.ifRange], digest: snapshot.digest) else {
+            return Response(status: .ok, headers: headers, body: try await fileIO.loadFile(path: snapshot.path, range: whole, context: context))
+        }
+        guard let first = Self.firstByte(ofRange: range) else {
+            throw APIProblem(.badRequest, "Range must be bytes=N- (the first byte not yet received)")
+        }
+        guard first < snapshot.size else {
+            throw APIProblem(.rangeNotSatisfiable, "the snapshot has \(snapshot.size) bytes", headers: [.contentRange: "bytes */\(snapshot.size)"])
+        }
+        headers[.contentRange] = "bytes \(first)-\(snapshot.size - 1)/\(snapshot.size)"
+        return Response(
+            status: .partialContent, headers: headers,
+            body: try await fileIO.loadFile(path: snapshot.path, range: Int(first)...Int(snapshot.size - 1), context: context))
+    }
+
+    /// Whether an `If-Range` allows a partial answer: absent, or naming this snapshot.
+    static func ifRangeHolds(_ value: String?, digest: String) -> Bool {
+        guard let value else { return true }
+        return value.trimmingCharacters(in: .whitespaces) == "\"\(digest)\""
+    }
+
+    /// N of `bytes=N-` (or `bytes=N-M`, answered to the end all the same); nil for anything else.
+    static func firstByte(ofRange value: String) -> Int64? {
+        let text = value.trimmingCharacters(in: .whitespaces)
+        guard text.hasPrefix("bytes="), !text.contains(",") else { return nil }
+        let spec = text.dropFirst("bytes=".count)
+        guard let dash = spec.firstIndex(of: "-"), let first = Int64(spec[..<dash]), first >= 0 else { return nil }
+        return first
+    }
+}

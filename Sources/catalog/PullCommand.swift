@@ -1,0 +1,130 @@
+import ArgumentParser
+import CatalogCore
+import CatalogPull
+import CatalogReports
+import CatalogStore
+import Foundation
+import Synchronization
+
+/// `catalog pull`: a team host's catalog onto this machine, for searching offline.
+struct PullCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pull",
+        abstract: "Copy a team host's catalog onto this machine, for searching offline.",
+        discussion: """
+            Downloads the catalog that `catalog serve` keeps on a team host (its latest snapshot), checks it (size, XXH3-128 digest, \
+            SQLite's integrity check) and puts it in place of this machine's catalog in one step: until then the catalog here is as it \
+            was, and a pull cut short resumes where it stopped. A catalog already as new as the host's is left as it is. A pulled \
+            catalog answers every command as the host's does; crawls of Frame.io and Dash happen on the host (scans of local drives \
+            still work here). The host's setup, tokens and what they show: team.md (in share/doc/catalog/docs).
+
+            Examples:
+              catalog pull http://catalog.studio.lan:8420 --token "$TOKEN"
+              catalog pull                    # again from where it came
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(
+        help: ArgumentHelp(
+            "The team host's address, as its `catalog serve` prints it (default: where this catalog was pulled from).", valueName: "url"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("The token the host gave you (default: CATALOG_PULL_TOKEN).", valueName: "token"))
+    var token: String?
+
+    @Flag(help: "Replace a catalog of this machine's own crawls, or one pulled from another host.")
+    var replace = false
+
+    func run() async throws {
+        let (path, isDefault) = try global.databasePath()
+        if isDefault {
+            try? FileManager.default.createDirectory(
+                atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+        }
+        let environment = try Settings.environment()
+        var address = host
+        if address == nil, FileManager.default.fileExists(atPath: path) {
+            address = try CatalogDatabase(path: path, access: .readOnly).pullOrigin()?.url
+        }
+        guard let address else {
+            throw ValidationError(
+                "give the team host's address, e.g. catalog pull http://catalog.studio.lan:8420 (this catalog was not pulled before)")
+        }
+        let token = self.token ?? environment["CATALOG_PULL_TOKEN"]
+        let puller = try CatalogPuller(host: address, token: token, databasePath: path, replace: replace)
+        let display = PullDisplay(enabled: !global.quiet && Terminal.stderrIsTerminal)
+        let report: CatalogPuller.Report
+        do {
+            report = try await puller.pull(progress: display.update)
+            display.finish()
+        } catch {
+            display.finish()
+            throw error
+        }
+        guard !global.quiet else { return }
+        if report.upToDate {
+            Terminal.say("\(path) is up to date with \(report.origin.url) (\(Count.of(report.items, "item"))).")
+            return
+        }
+        let resumed = report.resumedFrom > 0 ? ", \(ByteCount.format(report.resumedFrom)) of it from the pull before" : ""
+        Terminal.say(
+            """
+            pulled \(Count.of(report.items, "item")) from \(report.origin.url) (\(ByteCount.format(report.size))\(resumed)) into \(path); \
+            checked and in place.
+            """)
+    }
+}
+
+/// The download on one line of a terminal, redrawn as bytes arrive (at most four times a
+/// second): phase, bytes of the total, rate, time left.
+final class PullDisplay: Sendable {
+    private struct State {
+        var drawnAt: ContinuousClock.Instant?
+        var samples: [(seconds: Double, bytes: Int64)] = []
+        var drawn = false
+    }
+
+    private let enabled: Bool
+    private let started = ContinuousClock.now
+    private let state = Mutex(State())
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    var update: @Sendable (CatalogPuller.Progress) -> Void { { [self] in draw($0) } }
+
+    private func draw(_ progress: CatalogPuller.Progress) {
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        let elapsed = Double((now - started).components.seconds) + Double((now - started).components.attoseconds) / 1e18
+        let line: String? = state.withLock { state in
+            if let at = state.drawnAt, now - at < .milliseconds(250), progress.phase == "downloading" { return nil }
+            state.drawnAt = now
+            state.samples.append((elapsed, progress.received))
+            state.samples.removeAll { elapsed - $0.seconds > 10 }
+            state.drawn = true
+            var parts = ["pull: \(progress.phase)"]
+            let share = progress.total > 0 ? " (\(Int(100 * Double(progress.received) / Double(progress.total)))%)" : ""
+            parts.append("\(ByteCount.format(progress.received)) of \(ByteCount.format(progress.total))\(share)")
+            if let first = state.samples.first, let last = state.samples.last, last.seconds - first.seconds >= 1 {
+                let rate = Double(last.bytes - first.bytes) / (last.seconds - first.seconds)
+                if rate > 0 {
+                    parts.append("\(ByteCount.format(Int64(rate)))/s")
+                    if progress.total > progress.received {
+                        parts.append("ETA \(ProgressDisplay.duration(Double(progress.total - progress.received) / rate))")
+                    }
+                }
+            }
+            parts.append(ProgressDisplay.duration(elapsed))
+            return "\r\u{1B}[2K" + DisplayWidth.truncate(parts.joined(separator: " · "), to: max(20, Terminal.errorColumns - 1))
+        }
+        if let line { FileHandle.standardError.write(Data(line.utf8)) }
+    }
+
+    /// Clears the line.
+    func finish() {
+        let drawn = state.withLock { $0.drawn }
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    }
+}

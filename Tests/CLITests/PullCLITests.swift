@@ -1,0 +1,192 @@
+import CatalogCore
+import CatalogStore
+import Foundation
+import Testing
+
+/// `catalog serve` on a team host, `catalog pull` on a laptop (issue 35): the pulled catalog
+/// answers as the host's, byte for byte; a cut pull leaves the old catalog; a pull resumes.
+@Suite(.serialized) struct PullCLITests {
+    /// A `catalog serve` of `db` on a free port, with its address; stopped by `stop`.
+    final class Host {
+        let process = Process()
+        let url: String
+
+        init(db: String, arguments: [String] = []) async throws {
+            process.executableURL = URL(fileURLWithPath: catalogBinary)
+            process.arguments = ["serve", "--db", db, "--port", "0", "--quiet"] + arguments
+            process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // The first line on stdout is the address it listens at.
+            let line = await withCheckedContinuation { continuation in
+                Thread.detachNewThread {
+                    var bytes: [UInt8] = []
+                    while let byte = try? out.fileHandleForReading.read(upToCount: 1), let first = byte.first, first != 0x0A { bytes.append(first) }
+                    continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
+                }
+            }
+            url = line
+        }
+
+        func stop() {
+            process.interrupt()
+            process.waitUntilExit()
+        }
+    }
+
+    /// What a person compares: every export format and a search, as bytes.
+    static func answers(_ db: String) async throws -> [String] {
+        var outputs: [String] = []
+        for arguments in [
+            ["export", "--format", "ndjson"], ["export", "--format", "csv"], ["search", "kind:file", "--limit", "0", "--format", "json"],
+        ] {
+            let run = try await runCatalog(arguments + ["--db", db])
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            outputs.append(run.stdout)
+        }
+        return outputs
+    }
+
+    @Test func aPulledCatalogAnswersAsTheHostsAndOnlyScansDrives() async throws {
+        let host = try await ownDemo("pull-host")
+        let server = try await Host(db: host)
+        defer { server.stop() }
+        #expect(server.url.hasPrefix("http://127.0.0.1:"), "\(server.url)")
+        let laptop = try scratchDirectory() + "/laptop.sqlite"
+        let pulled = try await runCatalog(["pull", server.url, "--db", laptop])
+        #expect(pulled.status == 0 && pulled.stderr.contains("pulled ") && pulled.stderr.contains("checked and in place"), "\(pulled.stderr)")
+        let expected = try await Self.answers(host)
+        #expect(!expected[0].isEmpty)
+        #expect(try await Self.answers(laptop) == expected)
+        // Pulled again unchanged: nothing is downloaded; with no address, from where it came.
+        let again = try await runCatalog(["pull", "--db", laptop])
+        #expect(again.status == 0 && again.stderr.contains("is up to date with \(server.url)"), "\(again.stderr)")
+        let status = try await runCatalog(["status", "--db", laptop])
+        #expect(status.stdout.contains("pulled from \(server.url) just now"), "\(status.stdout)")
+        // The services are crawled on the host; drives are scanned here.
+        let crawl = try await runCatalog(["crawl", "frameio", "--db", laptop], environment: ["FRAMEIO_TOKEN": "mine"])
+        #expect(crawl.status == 64 && crawl.stderr.contains("is pulled from the team host \(server.url)"), "\(crawl.stderr)")
+        let card = try scratchDirectory()
+        try Data("take".utf8).write(to: URL(fileURLWithPath: card + "/A001C001.mov"))
+        let scan = try await runCatalog(["crawl", "local", card, "--db", laptop, "--quiet"])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        // A pull would replace that scan: said, and done only when asked.
+        let refused = try await runCatalog(["pull", "--db", laptop])
+        #expect(refused.status == 64 && refused.stderr.contains("1 scan made here since the last pull"), "\(refused.stderr)")
+        // The host changes (a scan there): the next pull brings the change, exactly.
+        let hostScan = try await runCatalog(["crawl", "local", card, "--db", host, "--quiet"])
+        #expect(hostScan.status == 0, "\(hostScan.stderr)")
+        let replaced = try await runCatalog(["pull", "--replace", "--db", laptop])
+        #expect(replaced.status == 0 && replaced.stderr.contains("pulled "), "\(replaced.stderr)")
+        let changed = try await Self.answers(host)
+        #expect(changed != expected)
+        #expect(try await Self.answers(laptop) == changed)
+        // A catalog of one's own crawls is not replaced unasked.
+        let own = try await runCatalog(["pull", server.url, "--db", host])
+        #expect(own.status == 64 && own.stderr.contains("holds a catalog of this machine's own crawls"), "\(own.stderr)")
+    }
+
+    @Test func aHostWithATokenRefusesPullsWithoutIt() async throws {
+        let host = try await ownDemo("pull-host")
+        let token = "team-token-0123456789abcdef"
+        let server = try await Host(db: host, arguments: ["--token", token])
+        defer { server.stop() }
+        let laptop = try scratchDirectory() + "/laptop.sqlite"
+        let none = try await runCatalog(["pull", server.url, "--db", laptop])
+        #expect(none.status == 2 && none.stderr.contains("needs a token: --token or CATALOG_PULL_TOKEN"), "\(none.stderr)")
+        let wrong = try await runCatalog(["pull", server.url, "--db", laptop, "--token", "not-the-token-at-all"])
+        #expect(wrong.status == 2 && wrong.stderr.contains("refused the token"), "\(wrong.stderr)")
+        #expect(!wrong.stderr.contains("not-the-token-at-all"))
+        #expect(!FileManager.default.fileExists(atPath: laptop), "nothing is made without the host's catalog")
+        let right = try await runCatalog(["pull", server.url, "--db", laptop], environment: ["CATALOG_PULL_TOKEN": token])
+        #expect(right.status == 0, "\(right.stderr)")
+        #expect(try await Self.answers(laptop) == (try await Self.answers(host)))
+    }
+
+    /// A connection cut halfway: the catalog here is as it was and the part received is kept;
+    /// the next pull from the host asks only for the rest (`Range`, `If-Range`).
+    @Test func aCutPullLeavesTheOldCatalogAndTheNextOneResumes() async throws {
+        let host = try await ownDemo("pull-host")
+        let server = try await Host(db: host)
+        defer { server.stop() }
+        let laptop = try scratchDirectory() + "/laptop.sqlite"
+        #expect(try await runCatalog(["pull", server.url, "--db", laptop]).status == 0)
+        let before = try await Self.answers(laptop)
+        // The host's snapshot, as it serves it.
+        let snapshots = host + ".snapshots"
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: snapshots).first { $0.hasSuffix(".sqlite") })
+        let snapshot = try #require(FileManager.default.contents(atPath: snapshots + "/" + name))
+        let tag = "\"xxh3_128:" + (try XXH3Hasher.digest(ofFileAt: snapshots + "/" + name)) + "\""
+        // A server that sends the headers and half the bytes, then hangs up.
+        let cut = try CutServer(
+            head: "HTTP/1.1 200 OK\r\nContent-Length: \(snapshot.count)\r\nETag: \(tag)\r\nX-Catalog-Generation: g\r\n\r\n",
+            body: snapshot.prefix(snapshot.count / 2))
+        let other = try scratchDirectory() + "/other.sqlite"
+        let cutRun = try await runCatalog(["pull", "http://127.0.0.1:\(cut.port)", "--db", other])
+        #expect(cutRun.status == 4 && cutRun.stderr.contains("stopped at") && cutRun.stderr.contains("Run catalog pull again"), "\(cutRun.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: other), "no catalog is made from half a snapshot")
+        let kept = (try? FileManager.default.attributesOfItem(atPath: other + ".pull")[.size] as? Int) ?? 0
+        // What arrived before the cut is kept for the next pull (the last bytes in flight may be lost with it).
+        #expect(kept > 0 && kept <= snapshot.count / 2, "\(kept)")
+        // The laptop's catalog, refreshed from a pull interrupted at the host itself: the part on
+        // disk is the host's snapshot's first half; the rest is asked for and the whole checked.
+        try Data(snapshot.prefix(snapshot.count / 3)).write(to: URL(fileURLWithPath: laptop + ".pull"))
+        try "\(tag)\n\(server.url)".write(toFile: laptop + ".pull.etag", atomically: true, encoding: .utf8)
+        let hostScan = try await runCatalog(["crawl", "local", try scratchDirectory(), "--db", host, "--quiet"])
+        #expect(hostScan.status == 0)
+        #expect(try await Self.answers(laptop) == before, "the catalog here answers as before meanwhile")
+        // The host made a new snapshot for its scan: the part on disk is of the old one, so the
+        // whole new one comes (If-Range does not hold), and the result is exact.
+        let fresh = try await runCatalog(["pull", "--db", laptop])
+        #expect(fresh.status == 0 && !fresh.stderr.contains("from the pull before"), "\(fresh.stderr)")
+        #expect(try await Self.answers(laptop) == (try await Self.answers(host)))
+        // Now a part of the current snapshot: only the rest is fetched.
+        let current = try #require(try FileManager.default.contentsOfDirectory(atPath: snapshots).first { $0.hasSuffix(".sqlite") })
+        let whole = try #require(FileManager.default.contents(atPath: snapshots + "/" + current))
+        let currentTag = "\"xxh3_128:" + (try XXH3Hasher.digest(ofFileAt: snapshots + "/" + current)) + "\""
+        let third = try scratchDirectory() + "/third.sqlite"
+        try Data(whole.prefix(whole.count / 2)).write(to: URL(fileURLWithPath: third + ".pull"))
+        try "\(currentTag)\n\(server.url)".write(toFile: third + ".pull.etag", atomically: true, encoding: .utf8)
+        let resumed = try await runCatalog(["pull", server.url, "--db", third])
+        #expect(resumed.status == 0 && resumed.stderr.contains("of it from the pull before"), "\(resumed.stderr)")
+        #expect(try await Self.answers(third) == (try await Self.answers(host)))
+        #expect(!FileManager.default.fileExists(atPath: third + ".pull") && !FileManager.default.fileExists(atPath: third + ".pull.etag"))
+    }
+
+    /// A one-connection server that answers with `head` and `body`, then closes.
+    final class CutServer: @unchecked Sendable {
+        let port: Int
+        private let listener: Int32
+
+        init(head: String, body: Data) throws {
+            let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            self.listener = listener
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+            _ = listen(listener, 4)
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+            port = Int(UInt16(bigEndian: address.sin_port))
+            let answer = Array(head.utf8) + Array(body)
+            Thread.detachNewThread {
+                let connection = accept(listener, nil, nil)
+                guard connection >= 0 else { return }
+                var request = [UInt8](repeating: 0, count: 4096)
+                _ = read(connection, &request, request.count)
+                var sent = 0
+                while sent < answer.count {
+                    let written = answer[sent...].withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
+                    guard written > 0 else { break }
+                    sent += written
+                }
+                close(connection)
+            }
+        }
+
+        deinit { close(listener) }
+    }
+}
