@@ -51,6 +51,10 @@ public struct CatalogPuller: Sendable {
         /// Items in the pulled catalog.
         public var items: Int
         public var origin: PullOrigin
+        /// Rows replayed when only what changed was pulled; nil for a whole snapshot.
+        public var changedRows: Int?
+        /// Why the snapshot was taken where what changed was asked for (the host's words).
+        public var snapshotReason: String?
     }
 
     public init(host: String, token: String?, databasePath: String, replace: Bool = false) throws(PullError) {
@@ -73,9 +77,117 @@ public struct CatalogPuller: Sendable {
     var partialPath: String { databasePath + ".pull" }
     var partialStatePath: String { databasePath + ".pull.etag" }
 
-    /// Pulls the host's latest snapshot into the catalog; `progress` is called as bytes arrive.
+    /// Brings the catalog up to the host's: what changed since the last pull when it was
+    /// pulled from this host before and the host can say, else the whole snapshot; `progress`
+    /// is called as bytes arrive.
     public func pull(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> Report {
         let existing = try existingOrigin()
+        var reason: String?
+        if let existing, existing.url == host {
+            switch try await pullChanges(since: existing, progress: progress) {
+            case .done(let report): return report
+            case .snapshotNeeded(let why): reason = why
+            }
+        }
+        var report = try await pullSnapshot(existing: existing, progress: progress)
+        report.snapshotReason = reason
+        return report
+    }
+
+    enum ChangesOutcome {
+        case done(Report)
+        case snapshotNeeded(String)
+    }
+
+    /// `GET /api/sync`: what changed since `origin`'s generation, downloaded beside the catalog
+    /// (`CATALOG.sync`), replayed in one transaction and checked against the host's digest.
+    func pullChanges(since origin: PullOrigin, progress: @escaping @Sendable (Progress) -> Void) async throws -> ChangesOutcome {
+        let schema = try CatalogDatabase(path: databasePath, access: .readOnly).schemaIdentifier()
+        var components = URLComponents(string: host + "/api/sync")
+        components?.queryItems = [URLQueryItem(name: "since", value: origin.generation), URLQueryItem(name: "schema", value: schema)]
+        guard let url = components?.url?.absoluteString else { throw PullError.badHost(host) }
+        var request = HTTPClientRequest(url: url)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let response = try await send(request)
+        switch response.status.code {
+        case 304:
+            return .done(Report(upToDate: true, transferred: 0, size: 0, resumedFrom: 0, items: try itemCount(), origin: origin))
+        case 200:
+            break
+        case 404:
+            return .snapshotNeeded("the host sends whole snapshots only")
+        case 409:
+            let body = try? await response.body.collect(upTo: 64 << 10)
+            return .snapshotNeeded(Self.message(fromProblem: body.map { String(buffer: $0) } ?? ""))
+        default:
+            try await refuse(response)
+        }
+        let path = databasePath + ".sync"
+        let file = try open(path, truncating: true)
+        var received: Int64 = 0
+        do {
+            defer { try? file.close() }
+            for try await buffer in response.body {
+                try file.write(contentsOf: Data(buffer.readableBytesView))
+                received += Int64(buffer.readableBytes)
+                progress(Progress(received: received, total: received, resumedFrom: 0, phase: "downloading changes"))
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw PullError.interrupted(host, received: received, total: received, reason: Secrets.redact("\(error)"))
+        }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        progress(Progress(received: received, total: received, resumedFrom: 0, phase: "applying changes"))
+        let databasePath = self.databasePath
+        let host = self.host
+        do {
+            let (items, applied, database) = try await BlockingIO.run {
+                () throws -> (Int, (generation: String, digest: String, rows: Int), CatalogDatabase) in
+                let database = try CatalogDatabase(path: databasePath)
+                let applied = try database.applySync(from: path)
+                return (try database.itemCount(), applied, database)
+            }
+            let now = PullOrigin(url: host, snapshot: applied.digest, generation: applied.generation, pulledAt: Date(), bytes: received)
+            try await database.recordOrigin(now)
+            // Part of an older snapshot is of no use now.
+            discardPartial()
+            return .done(
+                Report(upToDate: false, transferred: received, size: received, resumedFrom: 0, items: items, origin: now, changedRows: applied.rows))
+        } catch let damaged as CatalogDatabase.SyncDamaged {
+            // Nothing of it was kept; the whole snapshot is exact whatever went wrong.
+            return .snapshotNeeded(damaged.description)
+        }
+    }
+
+    /// Sends `request`, saying plainly when the host cannot be reached.
+    func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
+        do {
+            return try await client.execute(request, timeout: .seconds(24 * 3600))
+        } catch let error as IOError where [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL].contains(error.errnoCode) {
+            throw PullError.unreachable(host, reason: AsyncHTTPClientTransport.unreachable(error.errnoCode))
+        } catch {
+            throw PullError.unreachable(host, reason: Secrets.redact("\(error)"))
+        }
+    }
+
+    /// The error an answer that is not the snapshot or the changes is.
+    func refuse(_ response: HTTPClientResponse) async throws -> Never {
+        switch response.status.code {
+        case 401, 403:
+            throw PullError.tokenRefused(host, hadToken: token != nil)
+        case 404:
+            throw PullError.notAHost(host)
+        case 300..<400:
+            throw PullError.redirected(host, to: response.headers.first(name: "Location") ?? "elsewhere")
+        default:
+            let body = try? await response.body.collect(upTo: 64 << 10)
+            let text = body.map { String(buffer: $0) } ?? ""
+            throw PullError.refused(host, status: Int(response.status.code), message: Self.message(fromProblem: text))
+        }
+    }
+
+    /// `GET /api/snapshot`: the host's whole catalog, resumed when part of it is here already.
+    func pullSnapshot(existing: PullOrigin?, progress: @escaping @Sendable (Progress) -> Void) async throws -> Report {
         // What is already here: a complete snapshot (the catalog) or part of one (an interrupted pull).
         var resumeFrom: Int64 = 0
         var resumeTag: String?
@@ -94,14 +206,7 @@ public struct CatalogPuller: Sendable {
             request.headers.add(name: "Range", value: "bytes=\(resumeFrom)-")
             request.headers.add(name: "If-Range", value: resumeTag)
         }
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, timeout: .seconds(24 * 3600))
-        } catch let error as IOError where [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL].contains(error.errnoCode) {
-            throw PullError.unreachable(host, reason: AsyncHTTPClientTransport.unreachable(error.errnoCode))
-        } catch {
-            throw PullError.unreachable(host, reason: Secrets.redact("\(error)"))
-        }
+        let response = try await send(request)
         switch response.status.code {
         case 304:
             guard let existing else { throw PullError.refused(host, status: 304, message: "not modified, but there is no catalog here") }
@@ -112,16 +217,8 @@ public struct CatalogPuller: Sendable {
             guard let range = response.headers.first(name: "Content-Range"), range.hasPrefix("bytes \(resumeFrom)-") else {
                 throw PullError.refused(host, status: 206, message: "a part that does not follow what was received")
             }
-        case 401, 403:
-            throw PullError.tokenRefused(host, hadToken: token != nil)
-        case 404:
-            throw PullError.notAHost(host)
-        case 300..<400:
-            throw PullError.redirected(host, to: response.headers.first(name: "Location") ?? "elsewhere")
         default:
-            let body = try? await response.body.collect(upTo: 64 << 10)
-            let text = body.map { String(buffer: $0) } ?? ""
-            throw PullError.refused(host, status: Int(response.status.code), message: Self.message(fromProblem: text))
+            try await refuse(response)
         }
         guard let tag = response.headers.first(name: "ETag"), let digest = Self.digest(fromETag: tag) else {
             throw PullError.notAHost(host)
@@ -134,7 +231,7 @@ public struct CatalogPuller: Sendable {
         // The part on disk is of this snapshot, at this host: said before any byte is written,
         // so that a pull cut now resumes with the right If-Range.
         try write(state: "\(tag)\n\(host)")
-        let file = try openPartial(truncating: resumeFrom == 0)
+        let file = try open(partialPath, truncating: resumeFrom == 0)
         var received = resumeFrom
         var last = ContinuousClock.now
         progress(Progress(received: received, total: total, resumedFrom: resumeFrom, phase: "downloading"))
@@ -206,15 +303,15 @@ public struct CatalogPuller: Sendable {
         }
     }
 
-    /// The partial download, opened for appending (made 0600, emptied when starting over).
-    func openPartial(truncating: Bool) throws -> FileHandle {
-        let fd = open(partialPath, O_CREAT | O_WRONLY | O_CLOEXEC | (truncating ? O_TRUNC : 0), 0o600)
-        guard fd >= 0 else { throw StoreError.cannotOpen(path: partialPath, reason: String(cString: strerror(errno))) }
+    /// A download's file, opened for appending (made 0600, emptied when starting over).
+    func open(_ path: String, truncating: Bool) throws -> FileHandle {
+        let fd = Glibc.open(path, O_CREAT | O_WRONLY | O_CLOEXEC | (truncating ? O_TRUNC : 0), 0o600)
+        guard fd >= 0 else { throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         do {
             try handle.seekToEnd()
         } catch {
-            throw StoreError.writeFailed(path: partialPath, reason: error.localizedDescription)
+            throw StoreError.writeFailed(path: path, reason: error.localizedDescription)
         }
         return handle
     }

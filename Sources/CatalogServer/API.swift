@@ -47,6 +47,13 @@ struct API: Sendable {
         // The whole catalog, for `catalog pull` (docs/team.md).
         let snapshots = self.snapshots
         group.get("snapshot") { request, context in try await snapshots.response(to: request, context: context) }
+        group.get("sync") { request, context in
+            let parameters = try Self.parameters(request, context: context)
+            guard let since = parameters["since"], let schema = parameters["schema"] else {
+                throw APIAnswer.bad("sync needs since (the generation of the last pull) and schema (its last migration)")
+            }
+            return try await snapshots.changesResponse(since: since, schema: schema, context: context)
+        }
         group.get("openapi.json") { _, _ in
             CatalogServer.asset(PackageResources.openapi_json, type: "application/json")
         }

@@ -64,6 +64,48 @@ actor Snapshots {
         return Snapshot(path: path, digest: digest, size: size, generation: generation)
     }
 
+    /// The changes files made for laptops, by the generation they start from and the one they
+    /// bring (removed when the catalog moves on).
+    private var changes: [String: (generation: String, path: String)] = [:]
+
+    /// `GET /api/sync?since=GENERATION&schema=MIGRATION`: what changed since a laptop's pull,
+    /// as NDJSON (``CatalogDatabase/writeSync(since:schema:to:)``); 304 when nothing did; 409
+    /// with the reason when only the snapshot will do.
+    func changesResponse(since: String, schema: String, context: some RequestContext) async throws -> Response {
+        let database = self.database
+        let generation = try await BlockingIO.run { try database.generation() }
+        if since == generation { return Response(status: .notModified, headers: [.cacheControl: "no-store"]) }
+        let key = Digest.xxh64(since + "\n" + generation + "\n" + schema).hex
+        var path = changes[key]?.path
+        var made = generation
+        if path == nil || !FileManager.default.fileExists(atPath: path ?? "") {
+            let directory = self.directory
+            let file = directory + "/changes-" + key + ".ndjson"
+            do {
+                made = try await BlockingIO.run {
+                    try FileManager.default.createDirectory(
+                        atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                    return try database.writeSync(since: since, schema: schema, to: file).generation
+                }
+            } catch let needed as CatalogDatabase.SnapshotNeeded {
+                try? FileManager.default.removeItem(atPath: file)
+                throw APIProblem(.conflict, "take the snapshot (/api/snapshot): \(needed.description)")
+            }
+            // Files of generations gone by are of no use to anyone (one per laptop's starting
+            // point is kept for the current one).
+            for (old, entry) in changes where entry.generation != made {
+                try? FileManager.default.removeItem(atPath: entry.path)
+                changes[old] = nil
+            }
+            changes[key] = (made, file)
+            path = file
+        }
+        guard let path else { throw APIProblem(.internalServerError, "the changes could not be written") }
+        var headers: HTTPFields = [.contentType: "application/x-ndjson", .cacheControl: "no-store"]
+        headers[HTTPField.Name("X-Catalog-Generation")!] = made
+        return Response(status: .ok, headers: headers, body: try await FileIO().loadFile(path: path, context: context))
+    }
+
     /// Removes every snapshot (when the server stops).
     func removeAll() {
         try? FileManager.default.removeItem(atPath: directory)

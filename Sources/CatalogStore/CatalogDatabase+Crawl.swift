@@ -174,7 +174,7 @@ extension CatalogDatabase {
     private static let ftsColumns = "name, path, label, text"
 
     /// The full-text indexes over `item` and the columns each holds.
-    private static let ftsIndexes = [("item_fts", ftsColumns), ("item_name_fts", "name")]
+    static let ftsIndexes = [("item_fts", ftsColumns), ("item_name_fts", "name")]
 
     /// Replaces a source's people (as small as its fields, and read with every crawl).
     private static func replacePeople(_ people: [CatalogPerson], source: String, db: Database) throws {

@@ -29,19 +29,7 @@ extension CatalogDatabase {
     /// begins or ends (every change to the catalog's contents happens inside one): the
     /// snapshot a host serves is made again only when this has changed.
     public func generation() throws(StoreError) -> String {
-        try read { db in
-            let crawls =
-                try String.fetchOne(
-                    db, sql: "SELECT coalesce(max(id), 0) || '.' || count(*) || '.' || coalesce(max(finished_at), '') FROM crawl") ?? ""
-            let passes =
-                try String.fetchOne(
-                    db,
-                    sql: """
-                        SELECT coalesce(max(id), 0) || '.' || count(*) || '.' || coalesce(max(finished_at), '')
-                        FROM comment_pass
-                        """) ?? ""
-            return crawls + "/" + passes
-        }
+        try read { db in try Self.generation(db) }
     }
 
     /// Writes a consistent copy of the catalog, compacted, to `path` (which must not exist)
@@ -87,6 +75,8 @@ extension CatalogDatabase {
             let queue = try DatabaseQueue(path: path)
             try CatalogSchema.migrator.migrate(queue)
             try queue.write { db in
+                // The pictures stay on the host (`catalog serve` there shows them).
+                try db.execute(sql: "DELETE FROM thumbnail")
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO pull_origin (id, url, snapshot, generation, pulled_at, bytes) VALUES (1, ?, ?, ?, ?, ?)",
                     arguments: [origin.url, origin.snapshot, origin.generation, Timestamp.format(origin.pulledAt), origin.bytes])
@@ -94,6 +84,15 @@ extension CatalogDatabase {
             try queue.close()
         } catch {
             throw map(error, path: path)
+        }
+    }
+
+    /// Records where this catalog now stands with its host (after a pull of what changed).
+    public func recordOrigin(_ origin: PullOrigin) async throws(StoreError) {
+        try await write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO pull_origin (id, url, snapshot, generation, pulled_at, bytes) VALUES (1, ?, ?, ?, ?, ?)",
+                arguments: [origin.url, origin.snapshot, origin.generation, Timestamp.format(origin.pulledAt), origin.bytes])
         }
     }
 

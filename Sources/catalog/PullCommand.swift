@@ -68,6 +68,15 @@ struct PullCommand: AsyncParsableCommand {
             Terminal.say("\(path) is up to date with \(report.origin.url) (\(Count.of(report.items, "item"))).")
             return
         }
+        if let rows = report.changedRows {
+            Terminal.say(
+                """
+                pulled what changed from \(report.origin.url): \(Count.of(rows, "row")) in \(ByteCount.format(report.transferred)); \
+                \(path) holds \(Count.of(report.items, "item")), checked against the host's digest.
+                """)
+            return
+        }
+        if let reason = report.snapshotReason { Terminal.say("the whole catalog is pulled: \(reason)") }
         let resumed = report.resumedFrom > 0 ? ", \(ByteCount.format(report.resumedFrom)) of it from the pull before" : ""
         Terminal.say(
             """

@@ -1,4 +1,5 @@
 import CatalogCore
+import CatalogSandbox
 import CatalogStore
 import Foundation
 import Testing
@@ -88,6 +89,39 @@ import Testing
         #expect(own.status == 64 && own.stderr.contains("holds a catalog of this machine's own crawls"), "\(own.stderr)")
     }
 
+    /// The host refreshes a V4 account (5% of it changed, comments too); the laptop's next pull
+    /// brings only the rows that changed, and answers as the host does again.
+    @Test func aRefreshedHostIsPulledByItsChangesAlone() async throws {
+        let sandbox = SandboxServer(
+            frameIO: try FrameIODataset.bundledFixture(), frameIOV4: FrameIOV4Dataset.generated(assets: 2000, seed: 5),
+            configuration: SandboxConfiguration())
+        try await sandbox.withRunning { urls in
+            let environment = ["FRAMEIO_TOKEN": "sandbox", "FRAMEIO_API_URL": urls.frameIOV4]
+            let host = try scratchDirectory() + "/host.sqlite"
+            let full = try await runCatalog(["crawl", "frameio", "--comments", "--db", host, "--quiet"], environment: environment)
+            #expect(full.status == 0, "\(full.stderr)")
+            let server = try await Host(db: host)
+            defer { server.stop() }
+            let laptop = try scratchDirectory() + "/laptop.sqlite"
+            let first = try await runCatalog(["pull", server.url, "--db", laptop])
+            #expect(first.status == 0 && first.stderr.contains("checked and in place"), "\(first.stderr)")
+            let snapshotBytes = try #require(try FileManager.default.attributesOfItem(atPath: laptop)[.size] as? Int)
+            sandbox.frameIOV4.mutate(rate: 0.05, seed: 9)
+            let delta = try await runCatalog(["crawl", "frameio", "--comments", "--db", host], environment: environment)
+            #expect(delta.status == 0, "\(delta.stderr)")
+            let changes = try await runCatalog(["changes", "--db", host, "--format", "csv"])
+            #expect(changes.stdout.split(whereSeparator: \.isNewline).count > 20, "the host refresh: \(delta.stderr) \(changes.stderr)")
+            let second = try await runCatalog(["pull", "--db", laptop])
+            #expect(second.status == 0 && second.stderr.contains("pulled what changed from \(server.url)"), "\(second.stderr)")
+            let size = try #require(second.stderr.firstMatch(of: /rows in ([0-9.]+) (KB|MB)/))
+            let bytes = (Double(size.1) ?? 0) * (size.2 == "MB" ? 1_000_000 : 1000)
+            #expect(bytes < Double(snapshotBytes) / 10, "\(bytes) bytes of changes against a snapshot of \(snapshotBytes)")
+            #expect(try await Self.answers(laptop) == (try await Self.answers(host)))
+            let again = try await runCatalog(["pull", "--db", laptop])
+            #expect(again.stderr.contains("is up to date"), "\(again.stderr)")
+        }
+    }
+
     @Test func aHostWithATokenRefusesPullsWithoutIt() async throws {
         let host = try await ownDemo("pull-host")
         let token = "team-token-0123456789abcdef"
@@ -142,7 +176,9 @@ import Testing
         let fresh = try await runCatalog(["pull", "--db", laptop])
         #expect(fresh.status == 0 && !fresh.stderr.contains("from the pull before"), "\(fresh.stderr)")
         #expect(try await Self.answers(laptop) == (try await Self.answers(host)))
-        // Now a part of the current snapshot: only the rest is fetched.
+        #expect(!FileManager.default.fileExists(atPath: laptop + ".pull"), "the part of an older snapshot is removed")
+        // Now a part of the current snapshot (made for a new laptop): only the rest is fetched.
+        #expect(try await runCatalog(["pull", server.url, "--db", try scratchDirectory() + "/fourth.sqlite"]).status == 0)
         let current = try #require(try FileManager.default.contentsOfDirectory(atPath: snapshots).first { $0.hasSuffix(".sqlite") })
         let whole = try #require(FileManager.default.contents(atPath: snapshots + "/" + current))
         let currentTag = "\"xxh3_128:" + (try XXH3Hasher.digest(ofFileAt: snapshots + "/" + current)) + "\""
