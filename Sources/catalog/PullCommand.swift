@@ -12,11 +12,12 @@ struct PullCommand: AsyncParsableCommand {
         commandName: "pull",
         abstract: "Copy a team host's catalog onto this machine, for searching offline.",
         discussion: """
-            Downloads the catalog that `catalog serve` keeps on a team host (its latest snapshot), checks it (size, XXH3-128 digest, \
-            SQLite's integrity check) and puts it in place of this machine's catalog in one step: until then the catalog here is as it \
-            was, and a pull cut short resumes where it stopped. A catalog already as new as the host's is left as it is. A pulled \
-            catalog answers every command as the host's does; crawls of Frame.io and Dash happen on the host (scans of local drives \
-            still work here). The host's setup, tokens and what they show: team.md (in share/doc/catalog/docs).
+            The first pull downloads the catalog that `catalog serve` keeps on a team host (a snapshot of it), with progress; a pull \
+            cut short resumes where it stopped. Later pulls bring only what the host's crawls changed since. Either is checked (the \
+            snapshot's size, XXH3-128 digest and integrity; the changed catalog's digest against the host's) before it replaces \
+            anything: until then the catalog here is as it was. A pulled catalog answers every command as the host's does; Frame.io \
+            and Dash are crawled on the host, drives can still be scanned here. The host's setup, tokens and what they show: \
+            team.md (in share/doc/catalog/docs).
 
             Examples:
               catalog pull http://catalog.studio.lan:8420 --token "$TOKEN"

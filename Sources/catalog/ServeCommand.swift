@@ -15,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
             http://127.0.0.1:8420, and their JSON under /api (/api/openapi.json). The catalog is opened read-only: serve runs while crawls write. \
             Listening on another address needs a token (--token or CATALOG_SERVE_TOKEN), which every request must carry (Authorization: Bearer \
             TOKEN, or the token as the password a browser asks for). Without a token, only requests addressed to loopback (127.0.0.1, localhost, \
-            [::1]) or a name given with --allow-host are answered: a web page whose domain resolves to 127.0.0.1 cannot read the catalog.
+            [::1]) or a name given with --allow-host are answered: a web page whose domain resolves to 127.0.0.1 cannot read the catalog. \
+            Laptops copy the catalog with `catalog pull` (/api/snapshot, /api/sync; team.md in share/doc/catalog/docs).
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -220,6 +220,7 @@ import Testing
             #expect(
                 paths == [
                     "/api", "/api/search", "/api/summary", "/api/items/{source}/{id}", "/api/ls", "/api/status", "/api/dupes", "/api/changes",
+                    "/api/snapshot", "/api/sync",
                     "/api/openapi.json",
                 ])
         }
