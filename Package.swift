@@ -148,6 +148,7 @@ let package = Package(
             name: "CatalogServer",
             dependencies: [
                 "CatalogCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 "CatalogStore",
                 "CatalogReports",
                 .product(name: "HTTPTypes", package: "swift-http-types"),

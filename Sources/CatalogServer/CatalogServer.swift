@@ -26,6 +26,11 @@ public struct CatalogServer: Sendable {
     let allowedHosts: Set<String>?
     /// The snapshots of the catalog that `catalog pull` downloads.
     let snapshots: Snapshots
+    /// The tokens requests may carry (none: requests carry none).
+    let book: TokenBook
+    /// Where a line goes for each request a token answered: who (the token's name), what, and
+    /// the answer's status; never the token.
+    let accessLog: (@Sendable (String) -> Void)?
 
     /// The names loopback answers to.
     public static let loopbackNames = ["localhost", "127.0.0.1", "[::1]"]
@@ -36,16 +41,18 @@ public struct CatalogServer: Sendable {
     /// rebinds to 127.0.0.1 gets a 403, not the catalog. With a token, `Host` is checked only
     /// when `allowHosts` are given.
     public init(
-        database: CatalogDatabase, link: WebLink, token: String?, thumbnails: ThumbnailCache? = nil, allowHosts: [String] = [],
-        logger: Logger = Logger(label: "catalog.serve")
+        database: CatalogDatabase, link: WebLink, token: String?, tokens: ReaderTokens? = nil, thumbnails: ThumbnailCache? = nil,
+        allowHosts: [String] = [], logger: Logger = Logger(label: "catalog.serve"), accessLog: (@Sendable (String) -> Void)? = nil
     ) {
         self.database = database
         self.link = link
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
+        self.book = TokenBook(shared: self.token, file: tokens)
+        self.accessLog = accessLog
         self.thumbnails = thumbnails ?? ThumbnailCache(database: database)
         self.logger = logger
         let given = allowHosts.map { $0.lowercased() }
-        self.allowedHosts = self.token == nil || !given.isEmpty ? Set(Self.loopbackNames + given) : nil
+        self.allowedHosts = book.isEmpty || !given.isEmpty ? Set(Self.loopbackNames + given) : nil
         self.snapshots = Snapshots(database: database)
     }
 
@@ -72,7 +79,7 @@ public struct CatalogServer: Sendable {
         router.add(middleware: ErrorBodies())
         router.add(middleware: ReadOnly())
         if let allowedHosts { router.add(middleware: HostCheck(allowed: allowedHosts)) }
-        if let token { router.add(middleware: TokenCheck(token: token)) }
+        if !book.isEmpty { router.add(middleware: TokenCheck(book: book, accessLog: accessLog)) }
         let api = API(database: database, link: link, thumbnails: thumbnails, snapshots: snapshots)
         api.addRoutes(to: router.group("api"))
         let pages = Pages(api: api)
@@ -227,35 +234,54 @@ struct ReadOnly: RouterMiddleware {
     }
 }
 
-/// Requests without the token are refused (401, asking for Basic so a browser prompts).
+/// Requests without one of the tokens are refused (401, asking for Basic so a browser
+/// prompts); each request a token answered is logged under the token's name.
 struct TokenCheck: RouterMiddleware {
     typealias Context = BasicRequestContext
-    let token: String
+    let book: TokenBook
+    let accessLog: (@Sendable (String) -> Void)?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard Self.carries(request.headers[.authorization], token: token) else {
+        guard let given = Self.presented(request.headers[.authorization]), let name = book.name(of: given) else {
             throw APIProblem(
                 .unauthorized, "this catalog server needs its token: Authorization: Bearer TOKEN, or the token as the password",
                 headers: [.wwwAuthenticate: "Basic realm=\"catalog\", charset=\"UTF-8\""])
         }
-        return try await next(request, context)
+        guard let accessLog else { return try await next(request, context) }
+        let what = "\(name) \(request.method.rawValue) \(TerminalText.sanitize(request.uri.description))"
+        do {
+            let response = try await next(request, context)
+            accessLog("\(what) \(response.status.code)")
+            return response
+        } catch let error as HTTPResponseError {
+            accessLog("\(what) \(error.status.code)")
+            throw error
+        }
     }
 
-    /// Whether `authorization` holds `token` (as a bearer token or a Basic password), compared
-    /// in constant time.
-    static func carries(_ authorization: String?, token: String) -> Bool {
-        guard let authorization else { return false }
-        var given: String?
+    /// The token `authorization` carries: a bearer token, or a Basic password.
+    static func presented(_ authorization: String?) -> String? {
+        guard let authorization else { return nil }
         if authorization.lowercased().hasPrefix("bearer ") {
-            given = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        } else if authorization.lowercased().hasPrefix("basic "), let data = Data(base64Encoded: String(authorization.dropFirst(6))),
+            return String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        }
+        if authorization.lowercased().hasPrefix("basic "), let data = Data(base64Encoded: String(authorization.dropFirst(6))),
             let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":")
         {
-            given = String(pair[pair.index(after: colon)...])
+            return String(pair[pair.index(after: colon)...])
         }
-        guard let given else { return false }
+        return nil
+    }
+
+    /// Whether `authorization` holds `token` (as a bearer token or a Basic password).
+    static func carries(_ authorization: String?, token: String) -> Bool {
+        presented(authorization).map { same($0, token) } ?? false
+    }
+
+    /// Whether two strings are equal, compared in constant time.
+    static func same(_ given: String, _ expected: String) -> Bool {
         let a = Array(given.utf8)
-        let b = Array(token.utf8)
+        let b = Array(expected.utf8)
         var difference = a.count ^ b.count
         for i in 0..<max(a.count, b.count) { difference |= Int((i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)) }
         return difference == 0

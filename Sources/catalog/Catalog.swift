@@ -21,7 +21,8 @@ struct Catalog: AsyncParsableCommand {
         subcommands: [
             CrawlCommand.self, SearchCommand.self, ShowCommand.self, LsCommand.self, OpenCommand.self, ServeCommand.self, DupesCommand.self,
             ChangesCommand.self, CommentsCommand.self, WhereCommand.self, VerifyCommand.self,
-            ExportCommand.self, FieldsCommand.self, StatusCommand.self, PullCommand.self, ConfigCommand.self, LoginCommand.self, LogoutCommand.self,
+            ExportCommand.self, FieldsCommand.self, StatusCommand.self, PullCommand.self, TokensCommand.self, ConfigCommand.self, LoginCommand.self,
+            LogoutCommand.self,
             SandboxCommand.self,
             DemoCommand.self,
         ]

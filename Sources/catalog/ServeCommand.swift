@@ -13,8 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Serves search (the same query language, with facets), item pages, a folder browser, duplicates, changes and status at \
             http://127.0.0.1:8420, and their JSON under /api (/api/openapi.json). The catalog is opened read-only: serve runs while crawls write. \
-            Listening on another address needs a token (--token or CATALOG_SERVE_TOKEN), which every request must carry (Authorization: Bearer \
-            TOKEN, or the token as the password a browser asks for). Without a token, only requests addressed to loopback (127.0.0.1, localhost, \
+            Listening on another address needs a token (--token or CATALOG_SERVE_TOKEN, or the named ones of `catalog tokens add`), \
+            which every request must carry (Authorization: Bearer TOKEN, or the token as the password a browser asks for); each request a \
+            token answered is logged on stderr under its name. Without a token, only requests addressed to loopback (127.0.0.1, localhost, \
             [::1]) or a name given with --allow-host are answered: a web page whose domain resolves to 127.0.0.1 cannot read the catalog. \
             Laptops copy the catalog with `catalog pull` (/api/snapshot, /api/sync; team.md in share/doc/catalog/docs).
             """)
@@ -47,7 +48,11 @@ struct ServeCommand: AsyncParsableCommand {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let environment = try Settings.environment()
         let token = self.token ?? environment["CATALOG_SERVE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        guard token != nil || CatalogServer.isLoopback(host) else {
+        // The named tokens (`catalog tokens add NAME`), when their file exists.
+        let file = ReaderTokens.fromEnvironment(environment)
+        let tokens = FileManager.default.fileExists(atPath: file.path) ? file : nil
+        let named = try tokens?.entries().count ?? 0
+        guard token != nil || named > 0 || CatalogServer.isLoopback(host) else {
             throw ConfigurationError(
                 description:
                     """
@@ -64,9 +69,12 @@ struct ServeCommand: AsyncParsableCommand {
         // The address it listens on is a name requests may use too. With a token and no
         // --allow-host, any name is answered (the token is the guard).
         let bound = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        let logLine: @Sendable (String) -> Void = { line in Terminal.error(Timestamp.format(Date()) + " " + line) }
+        let accessLog = global.quiet ? nil : logLine
+        let guarded = token != nil || tokens != nil
         let server = CatalogServer(
-            database: database, link: try global.webLink(database), token: token,
-            allowHosts: token != nil && allowHosts.isEmpty ? [] : allowHosts + [bound])
+            database: database, link: try global.webLink(database), token: token, tokens: tokens,
+            allowHosts: guarded && allowHosts.isEmpty ? [] : allowHosts + [bound], accessLog: accessLog)
         Interrupts.removeFolderOnInterrupt(server.snapshotDirectory)
         let quiet = global.quiet
         let openIt = open

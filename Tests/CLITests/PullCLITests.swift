@@ -12,13 +12,18 @@ import Testing
         let process = Process()
         let url: String
 
-        init(db: String, arguments: [String] = []) async throws {
+        /// What it wrote on stderr (its access log), read after ``stop()``.
+        let log: String
+
+        init(db: String, arguments: [String] = ["--quiet"], environment: [String: String] = [:]) async throws {
             process.executableURL = URL(fileURLWithPath: catalogBinary)
-            process.arguments = ["serve", "--db", db, "--port", "0", "--quiet"] + arguments
-            process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+            process.arguments = ["serve", "--db", db, "--port", "0"] + arguments
+            process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]) { a, _ in a }
             let out = Pipe()
             process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
+            log = try scratchDirectory() + "/serve.log"
+            FileManager.default.createFile(atPath: log, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: log)
             try process.run()
             // The first line on stdout is the address it listens at.
             let line = await withCheckedContinuation { continuation in
@@ -125,7 +130,7 @@ import Testing
     @Test func aHostWithATokenRefusesPullsWithoutIt() async throws {
         let host = try await ownDemo("pull-host")
         let token = "team-token-0123456789abcdef"
-        let server = try await Host(db: host, arguments: ["--token", token])
+        let server = try await Host(db: host, arguments: ["--token", token, "--quiet"])
         defer { server.stop() }
         let laptop = try scratchDirectory() + "/laptop.sqlite"
         let none = try await runCatalog(["pull", server.url, "--db", laptop])
@@ -137,6 +142,44 @@ import Testing
         let right = try await runCatalog(["pull", server.url, "--db", laptop], environment: ["CATALOG_PULL_TOKEN": token])
         #expect(right.status == 0, "\(right.stderr)")
         #expect(try await Self.answers(laptop) == (try await Self.answers(host)))
+    }
+
+    /// Named tokens: each reader their own, each request logged under its name (never the
+    /// token), one revoked without the others, from the next request on.
+    @Test func aRevokedTokenIsRefusedAndTheOthersStillPull() async throws {
+        let host = try await ownDemo("pull-host")
+        let file = try scratchDirectory() + "/tokens.json"
+        let environment = ["CATALOG_SERVE_TOKENS": file]
+        let mei = try await runCatalog(["tokens", "add", "mei"], environment: environment)
+        let ana = try await runCatalog(["tokens", "add", "ana", "-q"], environment: environment)
+        #expect(mei.status == 0 && ana.status == 0 && ana.stderr.isEmpty, "\(mei.stderr) \(ana.stderr)")
+        let meiToken = mei.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let anaToken = ana.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(meiToken.count >= 40 && meiToken != anaToken)
+        let kept = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(!kept.contains(meiToken) && kept.contains("\"mei\""), "only the hash is kept")
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+        let twice = try await runCatalog(["tokens", "add", "mei"], environment: environment)
+        #expect(twice.status == 64 && twice.stderr.contains("there is a token named mei already"), "\(twice.stderr)")
+        let server = try await Host(db: host, arguments: [], environment: environment)
+        let laptop = try scratchDirectory() + "/laptop.sqlite"
+        let meiPull = try await runCatalog(["pull", server.url, "--db", laptop, "--token", meiToken])
+        #expect(meiPull.status == 0, "\(meiPull.stderr)")
+        let none = try await runCatalog(["pull", server.url, "--db", try scratchDirectory() + "/x.sqlite"])
+        #expect(none.status == 2 && none.stderr.contains("needs a token"), "a host with named tokens asks for one: \(none.stderr)")
+        let revoke = try await runCatalog(["tokens", "revoke", "mei"], environment: environment)
+        #expect(revoke.status == 0, "\(revoke.stderr)")
+        let refused = try await runCatalog(["pull", "--db", laptop, "--token", meiToken])
+        #expect(refused.status == 2 && refused.stderr.contains("refused the token"), "\(refused.stderr)")
+        let anaPull = try await runCatalog(["pull", server.url, "--db", try scratchDirectory() + "/ana.sqlite", "--token", anaToken])
+        #expect(anaPull.status == 0, "\(anaPull.stderr)")
+        let list = try await runCatalog(["tokens", "list"], environment: environment)
+        #expect(list.stdout.contains("ana") && !list.stdout.contains("mei"), "\(list.stdout)")
+        server.stop()
+        let log = try String(contentsOfFile: server.log, encoding: .utf8)
+        #expect(log.contains(" mei GET /api/snapshot 200") && log.contains(" ana GET /api/snapshot 200"), "\(log)")
+        #expect(!log.contains(meiToken) && !log.contains(anaToken))
     }
 
     /// A connection cut halfway: the catalog here is as it was and the part received is kept;
