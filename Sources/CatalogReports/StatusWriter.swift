@@ -4,7 +4,7 @@ import CatalogCore
 /// writer so the two agree. `{"version":1,"sources":[{"source","items","bytes","kinds":{…},
 /// "last_complete":{…}|null,"last_attempt":{…}|null}]}`.
 public enum StatusWriter {
-    public static func json(_ statuses: [SourceStatus]) -> [UInt8] {
+    public static func json(_ statuses: [SourceStatus], extra: [(key: String, value: JSONValue)] = []) -> [UInt8] {
         var w = JSONWriter()
         w.appendRaw("{\"version\":1,\"sources\":[")
         for (i, status) in statuses.enumerated() {
@@ -23,7 +23,14 @@ public enum StatusWriter {
             writeCrawl(status.lastAttempt, to: &w)
             w.appendRaw("}")
         }
-        w.appendRaw("]}")
+        w.appendRaw("]")
+        for (key, value) in extra {
+            w.appendRaw(",")
+            w.writeString(key)
+            w.appendRaw(":")
+            w.write(value, canonical: false)
+        }
+        w.appendRaw("}")
         return w.bytes
     }
 

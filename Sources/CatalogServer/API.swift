@@ -16,6 +16,8 @@ struct API: Sendable {
     let thumbnails: ThumbnailCache
     /// The snapshots `catalog pull` downloads (`/api/snapshot`).
     let snapshots: Snapshots
+    /// The host's own refreshes (`catalog serve --refresh`), when it runs them.
+    let refresh: RefreshState?
 
     /// The cached pictures of `items` (none when the cache cannot be read: a catalog from
     /// before thumbnails, opened read-only, has no table for them).
@@ -305,7 +307,9 @@ struct API: Sendable {
 
     /// `GET /api/status`: each source's items, bytes and last crawls (``StatusWriter``, as
     /// `catalog status --format json` writes them).
-    func status() throws -> Response { APIAnswer.json(StatusWriter.json(try database.status())) }
+    func status() throws -> Response {
+        APIAnswer.json(StatusWriter.json(try database.status(), extra: refresh.map { [("refresh", $0.json)] } ?? []))
+    }
 
     /// `GET /api/dupes?probable=&min_size=&source=`: duplicate groups, most wasted bytes first.
     func dupes(_ parameters: [String: String]) throws -> Response {

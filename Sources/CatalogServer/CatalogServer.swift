@@ -28,6 +28,8 @@ public struct CatalogServer: Sendable {
     let snapshots: Snapshots
     /// The tokens requests may carry (none: requests carry none).
     let book: TokenBook
+    /// The host's own refreshes, shown on `/api/status`.
+    let refresh: RefreshState?
     /// Where a line goes for each request a token answered: who (the token's name), what, and
     /// the answer's status; never the token.
     let accessLog: (@Sendable (String) -> Void)?
@@ -42,8 +44,10 @@ public struct CatalogServer: Sendable {
     /// when `allowHosts` are given.
     public init(
         database: CatalogDatabase, link: WebLink, token: String?, tokens: ReaderTokens? = nil, thumbnails: ThumbnailCache? = nil,
-        allowHosts: [String] = [], logger: Logger = Logger(label: "catalog.serve"), accessLog: (@Sendable (String) -> Void)? = nil
+        allowHosts: [String] = [], logger: Logger = Logger(label: "catalog.serve"), accessLog: (@Sendable (String) -> Void)? = nil,
+        refresh: RefreshState? = nil
     ) {
+        self.refresh = refresh
         self.database = database
         self.link = link
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
@@ -80,7 +84,7 @@ public struct CatalogServer: Sendable {
         router.add(middleware: ReadOnly())
         if let allowedHosts { router.add(middleware: HostCheck(allowed: allowedHosts)) }
         if !book.isEmpty { router.add(middleware: TokenCheck(book: book, accessLog: accessLog)) }
-        let api = API(database: database, link: link, thumbnails: thumbnails, snapshots: snapshots)
+        let api = API(database: database, link: link, thumbnails: thumbnails, snapshots: snapshots, refresh: refresh)
         api.addRoutes(to: router.group("api"))
         let pages = Pages(api: api)
         for page in ["/item/{source}/{id}", "/browse", "/dupes", "/changes", "/status"] {

@@ -3,6 +3,7 @@ import CatalogCore
 import CatalogReports
 import Foundation
 import Logging
+import Synchronization
 
 /// `catalog`: an offline, searchable copy of a team's Frame.io and Dash holdings.
 @main
@@ -177,7 +178,16 @@ struct Catalog: AsyncParsableCommand {
 
     /// `--verbose` logs at debug level; `CATALOG_LOG_LEVEL` (trace, debug, info, notice, warning,
     /// error, critical) overrides either, e.g. `trace` logs every request.
+    private static let loggingBootstrapped = Mutex(false)
+
     static func bootstrapLogging(verbose: Bool) {
+        // Once per process: `serve --refresh` runs crawls, which set it up too.
+        guard
+            loggingBootstrapped.withLock({ done in
+                defer { done = true }
+                return !done
+            })
+        else { return }
         let named = ProcessInfo.processInfo.environment["CATALOG_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) }
         let level = named ?? (verbose ? .debug : .warning)
         LoggingSystem.bootstrap { label in

@@ -184,7 +184,7 @@ struct CloudCrawlOptions: ParsableArguments {
     }
 
     /// Crawls `service`, or every configured service when nil.
-    func crawl(_ service: Source?, global: GlobalOptions) async throws {
+    func crawl(_ service: Source?, global: GlobalOptions, reports: ((CrawlReport) -> Void)? = nil) async throws {
         let runner = try CrawlRunner(global: global, stats: stats)
         let environment = runner.environment
         let sources: [Source]
@@ -219,7 +219,7 @@ struct CloudCrawlOptions: ParsableArguments {
         let cacheSize =
             try thumbnailCacheSize?.bytes
             ?? Settings.setting("CATALOG_THUMBNAIL_CACHE_SIZE", in: environment, default: ThumbnailCache.defaultCapacity) { ByteSize($0)?.bytes }
-        try await runner.run(sources) { source, database, progress in
+        try await runner.run(sources, reports: reports) { source, database, progress in
             var options = CrawlOptions(concurrency: concurrency, progress: progress)
             options.mode = full || verify ? .full : .automatic
             options.since = since.flatMap(Timestamp.parse)

@@ -24,7 +24,8 @@ struct CrawlRunner {
     /// Crawls each of `sources` into the catalog in turn; `crawl` runs one source's crawl with
     /// the catalog and the callback of its progress line.
     func run(
-        _ sources: [Source], crawl: (Source, CatalogDatabase, @escaping @Sendable (CrawlProgress) -> Void) async throws -> CrawlReport
+        _ sources: [Source], reports: ((CrawlReport) -> Void)? = nil,
+        crawl: (Source, CatalogDatabase, @escaping @Sendable (CrawlProgress) -> Void) async throws -> CrawlReport
     ) async throws {
         let path = try global.databasePath().path
         // The crawl's staging file (CatalogStore's `<catalog>.staging`) goes if it is interrupted.
@@ -57,6 +58,7 @@ struct CrawlRunner {
                     throw error
                 }
                 if !global.quiet { Terminal.say(Summary.line(report)) }
+                reports?(report)
                 if global.verbose {
                     Terminal.error(
                         String(

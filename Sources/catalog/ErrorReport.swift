@@ -11,9 +11,7 @@ import HTTPSupport
 enum ErrorReport {
     static func exit(_ error: any Error) -> ExitCode {
         let failure = error as? any CatalogFailure
-        // No secret the process holds or received ever reaches the screen.
-        var message = Secrets.redact("\(error)")
-        if let remedy = failure?.remedy { message += " " + remedy.words }
+        let message = self.message(error)
         // On a terminal, wrapped at words to its width (a path or name too long for a line is
         // cut where it must be); piped, one line for a script to read.
         Terminal.say("catalog: \(message)")
@@ -21,6 +19,15 @@ enum ErrorReport {
         // a usage error, as one found while parsing is.
         let usage = error is ValidationError ? FailureClass.usage : nil
         return ExitCode(usage?.rawValue ?? failure?.failureClass.rawValue ?? FailureClass.failure.rawValue)
+    }
+}
+
+extension ErrorReport {
+    /// What an error says, with its remedy; no secret the process holds or received.
+    static func message(_ error: any Error) -> String {
+        var message = Secrets.redact("\(error)")
+        if let remedy = (error as? any CatalogFailure)?.remedy { message += " " + remedy.words }
+        return message
     }
 }
 

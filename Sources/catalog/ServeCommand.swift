@@ -37,6 +37,14 @@ struct ServeCommand: AsyncParsableCommand {
             "A host name requests may be addressed to besides loopback (repeatable), e.g. the machine's name on the network.", valueName: "name"))
     var allowHosts: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            Keep the catalog fresh: crawl each configured service (Frame.io, Dash) this often, one at a time, a delta after the first \
+            (e.g. 15m, 1h; default CATALOG_SERVE_REFRESH, the config file's serve.refresh, else never).
+            """, valueName: "interval"))
+    var refresh: StatsInterval?
+
     @Flag(help: "Open the search page in the browser once listening.")
     var open = false
 
@@ -72,12 +80,35 @@ struct ServeCommand: AsyncParsableCommand {
         let logLine: @Sendable (String) -> Void = { line in Terminal.error(Timestamp.format(Date()) + " " + line) }
         let accessLog = global.quiet ? nil : logLine
         let guarded = token != nil || tokens != nil
+        // The host's own refreshes, when asked for and something is configured to crawl.
+        let every =
+            try refresh
+            ?? Settings.setting("CATALOG_SERVE_REFRESH", in: environment, default: StatsInterval(seconds: 0)) {
+                StatsInterval(argument: $0)
+            }
+        var refreshState: RefreshState?
+        if every.seconds > 0 {
+            guard every.seconds >= 10 else { throw ValidationError("--refresh must be at least 10s (each refresh is a crawl)") }
+            let sources = TeamRefresher.sources(environment)
+            guard !sources.isEmpty else {
+                throw ConfigurationError(
+                    description: """
+                        --refresh crawls the configured services, and none is: `catalog login frameio` or FRAMEIO_TOKEN, DASH_TOKEN \
+                        (usage.md in share/doc/catalog/docs).
+                        """)
+            }
+            refreshState = RefreshState(interval: every.seconds, sources: sources)
+        }
         let server = CatalogServer(
             database: database, link: try global.webLink(database), token: token, tokens: tokens,
-            allowHosts: guarded && allowHosts.isEmpty ? [] : allowHosts + [bound], accessLog: accessLog)
+            allowHosts: guarded && allowHosts.isEmpty ? [] : allowHosts + [bound], accessLog: accessLog, refresh: refreshState)
         Interrupts.removeFolderOnInterrupt(server.snapshotDirectory)
         let quiet = global.quiet
         let openIt = open
+        let (path, _) = try global.databasePath()
+        let refresher = refreshState.map { TeamRefresher(state: $0, databasePath: path, quiet: global.quiet) }
+        let refreshing = Task { await refresher?.run() }
+        defer { refreshing.cancel() }
         try await PortInUse.naming(host: host, port: port) {
             try await server.application(host: host, port: port) { url in
                 if !quiet { Terminal.say("catalog serve: \(database.path) at \(url) (read-only; Ctrl-C stops)") }

@@ -127,6 +127,78 @@ import Testing
         }
     }
 
+    /// `GET url` with curl, the body as text.
+    static func get(_ url: String) async throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["curl", "-s", "--max-time", "10", url]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let body = await drain(out)
+        process.waitUntilExit()
+        return String(decoding: body, as: UTF8.self)
+    }
+
+    /// The refresh entry of `source` in the host's `/api/status`.
+    static func refresh(_ url: String, _ source: String) async throws -> JSONValue? {
+        let status = try JSONParser.parse(try await get(url + "/api/status"))
+        return status["refresh"]?["sources"]?.arrayValue?.first { $0["source"]?.stringValue == source }
+    }
+
+    /// `serve --refresh`: the host crawls by itself, says so on /api/status, and a change in the
+    /// service reaches a laptop through the host's next refresh and a pull; a service that does
+    /// not answer is retried after twice the interval.
+    @Test func aHostRefreshesItselfOnSchedule() async throws {
+        let sandbox = SandboxServer(
+            frameIO: try FrameIODataset.bundledFixture(), frameIOV4: FrameIOV4Dataset.generated(assets: 300, seed: 7),
+            configuration: SandboxConfiguration())
+        try await sandbox.withRunning { urls in
+            let environment = ["FRAMEIO_TOKEN": "sandbox", "FRAMEIO_API_URL": urls.frameIOV4]
+            let host = try scratchDirectory() + "/host.sqlite"
+            #expect(try await runCatalog(["crawl", "frameio", "--db", host, "--quiet"], environment: environment).status == 0)
+            let server = try await Host(db: host, arguments: ["--refresh", "10s"], environment: environment)
+            var first: JSONValue?
+            for _ in 0..<100 where first?["result"]?.stringValue == nil {
+                try await Task.sleep(for: .milliseconds(100))
+                first = try await Self.refresh(server.url, "frameio")
+            }
+            #expect(first?["result"]?.stringValue == "complete", "\(String(describing: first))")
+            #expect(first?["message"]?.stringValue?.hasPrefix("frameio delta:") == true, "\(String(describing: first))")
+            let laptop = try scratchDirectory() + "/laptop.sqlite"
+            #expect(try await runCatalog(["pull", server.url, "--db", laptop]).status == 0)
+            sandbox.frameIOV4.mutate(rate: 0.05, seed: 3)
+            let started = first?["last_started"]?.stringValue ?? ""
+            var next = first
+            for _ in 0..<300 where next?["last_started"]?.stringValue == started || next?["running"]?.boolValue == true {
+                try await Task.sleep(for: .milliseconds(100))
+                next = try await Self.refresh(server.url, "frameio")
+            }
+            #expect(next?["result"]?.stringValue == "complete" && next?["last_started"]?.stringValue != started, "\(String(describing: next))")
+            let pulled = try await runCatalog(["pull", "--db", laptop])
+            #expect(pulled.stderr.contains("pulled what changed"), "\(pulled.stderr)")
+            #expect(try await Self.answers(laptop) == (try await Self.answers(host)))
+            server.stop()
+            let log = try String(contentsOfFile: server.log, encoding: .utf8)
+            #expect(log.contains("catalog serve: refresh of Frame.io complete: frameio delta:"), "\(log)")
+        }
+        // A service that does not answer: the refresh fails, said so, and waits twice as long.
+        let host = try await ownDemo("pull-host")
+        let dead = try await Host(
+            db: host, arguments: ["--refresh", "10s", "--quiet"],
+            environment: ["FRAMEIO_TOKEN": "sandbox", "FRAMEIO_API_URL": "http://127.0.0.1:1/v4"])
+        defer { dead.stop() }
+        var failed: JSONValue?
+        for _ in 0..<200 where failed?["result"]?.stringValue == nil {
+            try await Task.sleep(for: .milliseconds(100))
+            failed = try await Self.refresh(dead.url, "frameio")
+        }
+        #expect(failed?["result"]?.stringValue == "failed", "\(String(describing: failed))")
+        let finished = failed?["last_finished"]?.stringValue.flatMap(Timestamp.parse)
+        let next = failed?["next"]?.stringValue.flatMap(Timestamp.parse)
+        #expect(finished != nil && next.map { $0.timeIntervalSince(finished ?? $0) } == 20, "\(String(describing: failed))")
+    }
+
     @Test func aHostWithATokenRefusesPullsWithoutIt() async throws {
         let host = try await ownDemo("pull-host")
         let token = "team-token-0123456789abcdef"

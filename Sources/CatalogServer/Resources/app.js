@@ -260,7 +260,12 @@ async function statusPage() {
     main.replaceChildren(el("h1", {}, "Status"), ...answer.sources.map((s) => el("section", {},
       el("h2", {}, s.source), el("p", {}, `${s.items.toLocaleString()} items, ${bytes(s.bytes)} in files`),
       el("p", { class: "muted" }, Object.entries(s.kinds).map(([k, n]) => `${n.toLocaleString()} ${k}`).join(", ")),
-      s.last_complete ? el("p", {}, `Last complete crawl #${s.last_complete.id} (${s.last_complete.mode}, ${s.last_complete.api}) finished ${s.last_complete.finished_at}: ${s.last_complete.added} new, ${s.last_complete.changed} changed, ${s.last_complete.deleted} deleted.`) : el("p", { class: "muted" }, "Never crawled completely."))));
+      s.last_complete ? el("p", {}, `Last complete crawl #${s.last_complete.id} (${s.last_complete.mode}, ${s.last_complete.api}) finished ${s.last_complete.finished_at}: ${s.last_complete.added} new, ${s.last_complete.changed} changed, ${s.last_complete.deleted} deleted.`) : el("p", { class: "muted" }, "Never crawled completely."))),
+      ...(answer.refresh ? [el("section", {}, el("h2", {}, "Refreshes"),
+        el("p", { class: "muted" }, `This host crawls each service every ${Math.round(answer.refresh.interval_seconds / 60)} min, one at a time.`),
+        ...answer.refresh.sources.map((r) => el("p", {},
+          `${r.source}: ${r.running ? "refreshing now" : r.result ? `last ${r.result} at ${r.last_finished}` : "not refreshed yet"}` +
+          (r.next && !r.running ? `; next at ${r.next}` : "") + (r.message ? `. ${r.message.split("\n")[0]}` : ""))))] : []));
   } catch (error) {
     showError(main, error);
   }
