@@ -39,7 +39,7 @@ struct Settings: Sendable {
         Key(name: "crawl.thumbnails", variable: "CATALOG_THUMBNAILS", fallback: "false"),
         Key(name: "crawl.comments", variable: "CATALOG_COMMENTS", fallback: "false"),
         Key(name: "crawl.thumbnail_cache_size", variable: "CATALOG_THUMBNAIL_CACHE_SIZE", fallback: "1GB"),
-        Key(name: "serve.refresh", variable: "CATALOG_SERVE_REFRESH", fallback: "never (crawl by cron or a timer)"),
+        Key(name: "serve.refresh", variable: "CATALOG_SERVE_REFRESH", fallback: "never"),
     ]
 
     /// The secrets, which only the environment (or the credentials file) may hold.
