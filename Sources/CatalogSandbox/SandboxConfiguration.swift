@@ -63,6 +63,9 @@ public struct SandboxConfiguration: Sendable {
     public var ims: OAuthClientSettings? = nil
     /// V4: refuse the audit log (403), as the service does for a user who is not an account admin.
     public var auditLogForbidden = false
+    /// V4: every file's metadata carries the referee's system field `Comment Count` (its live
+    /// comments and replies), which the real API may or may not send.
+    public var commentCounts = false
 
     /// The V4 limits the official SDK's docstrings give, per user: most calls 100 a minute, the
     /// typed folder lists 5 a second each, a file read 10 a second.

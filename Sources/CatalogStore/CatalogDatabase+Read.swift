@@ -625,7 +625,7 @@ extension CatalogDatabase {
     public func forEachChange(_ filter: ChangeFilter, limit: Int? = nil, _ body: (CatalogChange) throws -> Void) throws {
         let (condition, arguments) = filter.condition
         let sql = """
-            SELECT ch.*, c.finished_at FROM item_change ch JOIN crawl c ON c.id = ch.crawl_id
+            SELECT ch.*, c.finished_at FROM \(Self.changeRows) ch JOIN crawl c ON c.id = ch.crawl_id
             WHERE \(condition) ORDER BY ch.crawl_id, ch.change, coalesce(ch.new_path, ch.old_path), ch.id
             """ + (limit.map { " LIMIT \($0)" } ?? "")
         do {
@@ -655,12 +655,26 @@ extension CatalogDatabase {
         try forEachChange(ChangeFilter(afterCrawl: afterCrawl, since: since, source: source, itemID: itemID, under: folders), body)
     }
 
+    /// Every change as a row of `item_change`: the items' own, and the review comments' (kind
+    /// `comment`, its text as the name, the file's path as its path; `changed` as `modified`),
+    /// each comment change under the crawl of its source that was running when its pass began.
+    static let changeRows = """
+        (SELECT crawl_id, source, id, change, kind, name, old_path, new_path, old_digest, new_digest, fields FROM item_change
+        UNION ALL
+        SELECT (SELECT max(k.id) FROM crawl k WHERE k.source = p.source AND k.started_at <= p.started_at), cc.source, cc.comment_id,
+            CASE cc.change WHEN 'changed' THEN 'modified' ELSE cc.change END, 'comment', cc.text,
+            CASE WHEN cc.change = 'added' THEN NULL ELSE i.path END, CASE WHEN cc.change = 'deleted' THEN NULL ELSE i.path END,
+            NULL, NULL, NULL
+        FROM comment_change cc JOIN comment_pass p ON p.id = cc.pass_id
+        LEFT JOIN item i ON i.source = cc.source AND i.id = cc.file_id)
+        """
+
     /// How many changes `filter` selects, counted by the database.
     public func changeCount(_ filter: ChangeFilter) throws(StoreError) -> Int {
         let (condition, arguments) = filter.condition
         return try read { db in
             try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM item_change ch JOIN crawl c ON c.id = ch.crawl_id WHERE \(condition)", arguments: arguments)
+                db, sql: "SELECT count(*) FROM \(Self.changeRows) ch JOIN crawl c ON c.id = ch.crawl_id WHERE \(condition)", arguments: arguments)
                 ?? 0
         }
     }

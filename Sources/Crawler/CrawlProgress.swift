@@ -1,6 +1,7 @@
 import CatalogCore
 import HTTPSupport
 import LocalFiles
+import Synchronization
 
 /// A crawl's progress, reported after every page.
 public struct CrawlProgress: Sendable {
@@ -23,6 +24,8 @@ public struct CrawlProgress: Sendable {
     public var elapsed = 0.0
     /// A local crawl's hashing, live: bytes to read and read so far.
     public var hashing: HashProgress?
+    /// A Frame.io V4 crawl's comments (`--comments`), live: files handed to the reader and read.
+    public var comments: CommentProgress?
 
     /// Progress of `source` (a source's name, or what is being done, such as `where`).
     public init(source: String) { self.source = source }
@@ -50,4 +53,18 @@ public struct CrawlProgress: Sendable {
             }
         }
     }
+}
+
+/// The comments a crawl reads beside its walk, live: the files handed over so far and those
+/// whose comments were read (or skipped); what the progress line shows as `comments 312/1 873`.
+public final class CommentProgress: Sendable {
+    private let counts = Mutex((handed: 0, done: 0))
+
+    public init() {}
+
+    /// (files handed over, files done).
+    public var snapshot: (handed: Int, done: Int) { counts.withLock { $0 } }
+
+    func handed() { counts.withLock { $0.handed += 1 } }
+    func done() { counts.withLock { $0.done += 1 } }
 }

@@ -24,6 +24,8 @@ struct CrawlRecorder {
     var phase = CrawlProgress.Phase.listing
     /// A local crawl's hashing, for progress reports.
     var hashing: HashProgress?
+    /// The comments read beside the walk (`--comments`), when they are.
+    var comments: CommentProgress?
     /// Seconds spent writing to the store.
     var storeSeconds = 0.0
     /// What the crawl carried past instead of failing on.
@@ -189,6 +191,7 @@ struct CrawlRecorder {
         progress.http = snapshot
         progress.pendingPages = pendingPages
         progress.hashing = hashing
+        progress.comments = comments
         progress.elapsed = Date().timeIntervalSince(started)
         options.progress(progress)
     }

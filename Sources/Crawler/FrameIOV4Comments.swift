@@ -43,6 +43,8 @@ final class CommentReader: Sendable {
     private let task: Task<CommentCounts, any Error>
     private let state = Shared()
     let pass: CommentPass
+    /// Files handed over and done, for the progress line.
+    let progress = CommentProgress()
 
     struct State {
         var queued = Set<String>()
@@ -58,6 +60,7 @@ final class CommentReader: Sendable {
     init(client: FrameIOV4Client, database: CatalogDatabase, pass: CommentPass, concurrency: Int) {
         self.pass = pass
         let state = self.state
+        let progress = self.progress
         let (stream, continuation) = AsyncStream.makeStream(of: CommentedFile.self)
         self.continuation = continuation
         task = Task {
@@ -69,6 +72,7 @@ final class CommentReader: Sendable {
                 while let file = await files.next() {
                     if pass.alreadyRead.contains(file.fileID) {
                         counts.filesSkipped += 1
+                        progress.done()
                         continue
                     }
                     return file
@@ -92,6 +96,7 @@ final class CommentReader: Sendable {
                     return .failed("the comments of file \(file.fileID) could not be read (their catalogued comments are kept): \(error)")
                 }
             } each: { outcome in
+                progress.done()
                 switch outcome {
                 case .read(let comments, let changes):
                     counts.filesRead += 1
@@ -118,6 +123,7 @@ final class CommentReader: Sendable {
     /// Hands a file over (each file once per crawl).
     func enqueue(_ file: CommentedFile) {
         guard state.withLock({ $0.queued.insert(file.fileID).inserted }) else { return }
+        progress.handed()
         continuation.yield(file)
     }
 

@@ -169,8 +169,10 @@ extension FrameIOV4Crawler {
         /// Begins (or resumes) a comments pass and its reader; says what it will cost.
         mutating func startComments(mode: CommentPass.Mode, since: Date?) async throws {
             let pass = try await crawler.database.beginCommentPass(source: .frameio, mode: mode, since: since)
-            comments = CommentReader(
+            let reader = CommentReader(
                 client: client, database: crawler.database, pass: pass, concurrency: Swift.max(1, crawler.options.concurrency / 2))
+            comments = reader
+            recorder.comments = reader.progress
             if mode == .full {
                 // The catalog's files (a first crawl knows none yet: the cost per file is said).
                 let files = try crawler.database.fileCount(source: .frameio)

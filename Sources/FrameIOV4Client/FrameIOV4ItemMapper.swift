@@ -60,19 +60,38 @@ public struct FrameIOV4ItemMapper: Sendable {
             case .other: .other
             }
         let name = asset.name.isEmpty ? asset.id : asset.name
-        let metadata = resolved(asset.metadata)
+        let metadata = resolved(asset.metadata.filter { !Self.volatileFields.contains($0.fieldName) })
         var text = metadata.sorted { $0.key < $1.key }.flatMap { field in field.value.map { "\(field.key): \($0)" } }
         if let description = reader?.nonEmptyString("description") { text.insert(description, at: 0) }
         var item = CatalogItem(
             source: .frameio, id: asset.id, kind: kind, name: name, parentID: parentID, projectID: projectID,
             path: ItemPath.join(parentPath, name), size: asset.type == .file ? reader?.int64("file_size").flatMap(CatalogItem.plausibleSize) : nil,
             mime: reader?.nonEmptyString("media_type"), createdAt: reader?.date("created_at"), updatedAt: reader?.date("updated_at"),
-            text: text.joined(separator: "\n"), record: canonicalizer.canonicalText(asset.record), state: reader?.nonEmptyString("status"),
+            text: text.joined(separator: "\n"), record: canonicalizer.canonicalText(Self.withoutVolatileFields(asset.record)),
+            state: reader?.nonEmptyString("status"),
             metadata: metadata)
         if asset.type == .file {
             item.thumbnailURL = asset.record["media_links"]?["thumbnail"]?["url"]?.stringValue.flatMap(ThumbnailAddress.http)
         }
         return item
+    }
+
+    /// Metadata fields that change without the file changing: the system field `Comment Count`
+    /// moves with every comment (the crawl reads it to skip files without comments, before it
+    /// is dropped from the item).
+    public static let volatileFields: Set<String> = ["Comment Count"]
+
+    /// `record` without the entries of ``volatileFields`` in its `metadata`.
+    static func withoutVolatileFields(_ record: JSONValue) -> JSONValue {
+        guard case .object(var members) = record, let index = members.firstIndex(where: { $0.key == "metadata" }),
+            case .array(let entries) = members[index].value
+        else { return record }
+        let kept = entries.filter { entry in
+            !(entry["field_definition_name"]?.stringValue.map(volatileFields.contains) ?? false)
+        }
+        guard kept.count != entries.count else { return record }
+        members[index].value = .array(kept)
+        return .object(members)
     }
 
     /// Field name → values as text: select options by name, people by name, numbers as sent,

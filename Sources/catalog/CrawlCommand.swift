@@ -34,26 +34,9 @@ struct CrawlCommand: ParsableCommand {
     /// The options of the crawl commands that take a value (`--db PATH`): their values are not
     /// what is crawled. Read from the parser's own description of each subcommand (the JSON
     /// `--experimental-dump-help` prints), so an option added to a crawl command is known here.
-    static let valueOptions: Set<String> = {
-        var names: Set<String> = []
-        for subcommand in configuration.subcommands {
-            let description: String
-            do {
-                _ = try parseAsRoot([subcommand._commandName, "--experimental-dump-help"])
-                continue
-            } catch {
-                description = fullMessage(for: error)
-            }
-            guard let arguments = (try? JSONParser.parse(description))?["command"]?["arguments"]?.arrayValue else { continue }
-            for argument in arguments where argument["kind"]?.stringValue == "option" {
-                for name in argument["names"]?.arrayValue ?? [] {
-                    guard let text = name["name"]?.stringValue else { continue }
-                    names.insert((name["kind"]?.stringValue == "short" ? "-" : "--") + text)
-                }
-            }
-        }
-        return names
-    }()
+    static let valueOptions: Set<String> = configuration.subcommands.reduce(into: []) { names, subcommand in
+        names.formUnion(CommandOptions.names(under: CrawlCommand.self, path: [subcommand._commandName]).values)
+    }
 
     /// `arguments` with what to crawl moved next to `crawl`, where the parser looks for it:
     /// `catalog crawl --full dash` and `catalog crawl --db X local /card` read as they did when

@@ -110,6 +110,9 @@ final class ProgressDisplay: Sendable {
         }
         parts.append(items)
         if let rate { parts.append("\(Count.grouped(Int(rate.rounded())))/s") }
+        if let comments = progress.comments?.snapshot, comments.handed > 0 {
+            parts.append("comments of \(Count.grouped(comments.done))/\(Count.grouped(comments.handed)) files")
+        }
         parts.append(Count.of(counts.requests, "request"))
         if counts.retries > 0 { parts.append(Count.of(counts.retries, "retry").replacingOccurrences(of: "retrys", with: "retries")) }
         if counts.throttled > 0 { parts.append("\(Count.grouped(counts.throttled)) throttled") }

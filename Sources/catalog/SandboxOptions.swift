@@ -34,6 +34,9 @@ struct SandboxOptions: ParsableArguments {
     @Flag(help: "V4: refuse the audit log (403), as the service does for a user who is not an account admin.")
     var v4AuditForbidden = false
 
+    @Flag(help: "V4: every file's metadata carries the system field Comment Count, which the real API may not send.")
+    var v4CommentCounts = false
+
     @Option(help: "Largest page_size honoured.")
     var maxPageSize = 500
 
@@ -146,6 +149,7 @@ struct SandboxOptions: ParsableArguments {
                 accessTokenLifetime: dashTokenLifetime)
         }
         configuration.auditLogForbidden = v4AuditForbidden
+        configuration.commentCounts = v4CommentCounts
         if let imsClientID {
             configuration.ims = OAuthClientSettings(
                 clientID: imsClientID, clientSecret: imsClientSecret, refreshToken: imsRefreshToken, accessTokenLifetime: imsTokenLifetime)

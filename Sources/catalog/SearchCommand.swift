@@ -37,41 +37,25 @@ struct SearchCommand: AsyncParsableCommand {
     @Argument(help: "The query (several arguments are joined with spaces; -word excludes a word, unquoted too).")
     var query: [String] = []
 
-    /// The options that take a value, and the flags (with their short names).
-    static let valueOptions: Set<String> = ["--db", "--format", "--limit", "--offset", "--sort", "--fields", "--output", "-o", "--source"]
-    static let flags: Set<String> = ["--quiet", "-q", "--verbose", "-v", "--reverse", "--replace-link", "--help", "-h", "--version", "-qv", "-vq"]
-
     /// `catalog search …`'s arguments with its options first and every other argument after a
     /// `--`, so a word starting with `-` anywhere (`catalog search -draft kind:file`,
     /// `catalog search interview -bravo`) is a query word: the argument parser took `-bravo` for
-    /// the flags `-b -r -a -v -o`. Other commands' arguments are returned as they are.
+    /// the flags `-b -r -a -v -o`. `catalog comments …` the same. Other commands' arguments are
+    /// returned as they are.
     static func arranged(_ arguments: [String]) -> [String] {
-        guard arguments.first == "search" else { return arguments }
-        var options: [String] = []
-        var words: [String] = []
-        var index = 1
-        while index < arguments.count {
-            let argument = arguments[index]
-            index += 1
-            if argument == "--" {
-                words += arguments[index...]
-                break
-            }
-            let name = String(argument.prefix { $0 != "=" })
-            if valueOptions.contains(name) {
-                options.append(argument)
-                if name == argument, index < arguments.count {
-                    options.append(arguments[index])
-                    index += 1
-                }
-            } else if flags.contains(argument) {
-                options.append(argument)
-            } else {
-                words.append(argument)
-            }
+        switch arguments.first {
+        case "search":
+            CommandOptions.queryWordsLast(arguments, values: options.values, flags: options.flags)
+        case "comments":
+            CommandOptions.queryWordsLast(arguments, values: commentsOptions.values, flags: commentsOptions.flags)
+        default:
+            arguments
         }
-        return ["search"] + options + (words.isEmpty ? [] : ["--"] + words)
     }
+
+    /// The options and flags of `search` and of `comments`, as the parser has them.
+    static let options = CommandOptions.names(under: Catalog.self, path: ["search"])
+    static let commentsOptions = CommandOptions.names(under: Catalog.self, path: ["comments"])
 
     @Option(help: "table (default on a terminal), json, ndjson or csv (default when piped: ndjson).")
     var format: OutputFormat?

@@ -125,6 +125,18 @@ func ownDemo(_ name: String) async throws -> String {
         #expect(fields.status == 64 && fields.stderr.contains("'metadata.Rating' is not a field; the fields: source, id, kind"), "\(fields.stderr)")
     }
 
+    /// `catalog comments` reads its words as search does: `-focus` unquoted, anywhere, is an
+    /// exclusion, not the flags `-f -o -c -u -s`; a run of short flags (`-q`) stays a flag.
+    @Test func commentsWordsMayStartWithADash() async throws {
+        let db = try await ownDemo("errors")
+        let logo = try await runCatalog(["comments", "logo", "--db", db, "--format", "csv"])
+        #expect(logo.status == 0 && logo.stdout.contains("cmt-focus,") && logo.stdout.contains("cmt-cut,"), "\(logo.stdout) \(logo.stderr)")
+        let excluded = try await runCatalog(["comments", "logo", "-focus", "--db", db, "--format", "csv"])
+        #expect(excluded.status == 0 && !excluded.stdout.contains("cmt-focus,") && excluded.stdout.contains("cmt-cut,"), "\(excluded.stderr)")
+        let first = try await runCatalog(["comments", "-focus", "-q", "logo", "--db", db, "--format", "csv"])
+        #expect(first.status == 0 && first.stdout == excluded.stdout && first.stderr.isEmpty, "\(first.stderr)")
+    }
+
     @Test func aTakenPortIsSaidSo() async throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(listener) }

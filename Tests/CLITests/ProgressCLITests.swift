@@ -30,6 +30,16 @@ func withSlowV4Sandbox(latency: Int, _ body: @Sendable ([String: String]) async 
                 ["crawl", "frameio", "--db", try scratchDirectory() + "/b.sqlite", "--stats", "0", "--concurrency", "16"], environment: environment)
             #expect(silent.status == 0 && silent.stderr.split(separator: "\n").count == 1, "only the summary: \(silent.stderr)")
         }
+        // With --comments, the line counts the files whose comments were read beside the walk.
+        try await withSlowV4Sandbox(latency: 40) { environment in
+            let logged = try await runCatalog(
+                ["crawl", "frameio", "--comments", "--db", try scratchDirectory() + "/c.sqlite", "--stats", "1s", "--concurrency", "2"],
+                environment: environment)
+            #expect(logged.status == 0, "\(logged.stderr)")
+            let counted = logged.stderr.split(separator: "\n").compactMap { $0.firstMatch(of: /comments of (\d+)\/(\d+) files/) }
+            #expect(!counted.isEmpty, "\(logged.stderr)")
+            #expect(counted.allSatisfy { (Int($0.1) ?? 0) <= (Int($0.2) ?? 0) }, "\(logged.stderr)")
+        }
         let bad = try await runCatalog(["crawl", "frameio", "--stats", "often"])
         #expect(bad.status == 64 && bad.stderr.contains("--stats"), "\(bad.stderr)")
     }

@@ -108,7 +108,8 @@ public final class FrameIOV4SandboxAPI: Sendable {
             refuse: { FrameIOV4SandboxView.error($0, SandboxGate.title(of: $0), $1, headers: $2) },
             answer: { pageFault in
                 let view = FrameIOV4SandboxView(
-                    dataset: state.withLock { $0 }, pageFault: pageFault, nextRandom: { [self] in random.withLock { $0.next() } }, media: media)
+                    dataset: state.withLock { $0 }, pageFault: pageFault, nextRandom: { [self] in random.withLock { $0.next() } }, media: media,
+                    commentCounts: configuration.commentCounts)
                 return answer(view, request)
             })
     }
@@ -121,6 +122,8 @@ struct FrameIOV4SandboxView {
     let nextRandom: @Sendable () -> UInt64
     /// Where signed media addresses point.
     let media: SandboxMedia
+    /// Whether files' metadata carries `Comment Count`.
+    var commentCounts = false
 
     /// The V4 error body `{"errors": [{"title", "detail", "source": {"pointer"}}]}`.
     static func error(
@@ -517,18 +520,29 @@ struct FrameIOV4SandboxView {
         ])
     }
 
-    /// A file's metadata list: every field of its account with a value on it.
+    /// A file's metadata list: every field of its account with a value on it (and, with
+    /// ``SandboxConfiguration/commentCounts``, a file's `Comment Count`).
     func metadata(_ asset: FrameIOV4Dataset.Asset) -> JSONValue {
-        .array(
-            asset.metadata.compactMap { entry in
-                guard let field = dataset.fields.first(where: { $0.id == entry.fieldID }) else { return nil }
-                var members: [(key: String, value: JSONValue)] = [
-                    ("field_definition_id", .string(field.id)), ("field_definition_name", .string(field.name)),
-                    ("field_type", .string(field.fieldType)), ("mutable", .bool(field.mutable)), ("value", entry.value),
-                ]
-                if field.fieldType.hasPrefix("user") { members.append(("member_options_type", .string("all_project_members"))) }
-                return .object(members)
-            })
+        var counted: [JSONValue] = []
+        if commentCounts, asset.type == "file" {
+            counted.append(
+                .object([
+                    ("field_definition_id", .string("system-comment-count")), ("field_definition_name", .string("Comment Count")),
+                    ("field_type", .string("number")), ("mutable", .bool(false)),
+                    ("value", .number(String(dataset.commentCount(of: asset.id)))),
+                ]))
+        }
+        return .array(
+            counted
+                + asset.metadata.compactMap { entry in
+                    guard let field = dataset.fields.first(where: { $0.id == entry.fieldID }) else { return nil }
+                    var members: [(key: String, value: JSONValue)] = [
+                        ("field_definition_id", .string(field.id)), ("field_definition_name", .string(field.name)),
+                        ("field_type", .string(field.fieldType)), ("mutable", .bool(field.mutable)), ("value", entry.value),
+                    ]
+                    if field.fieldType.hasPrefix("user") { members.append(("member_options_type", .string("all_project_members"))) }
+                    return .object(members)
+                })
     }
 
     /// A comment as the SDK's `CommentWithIncludes` (a reply as a plain `Comment`: no owner).
