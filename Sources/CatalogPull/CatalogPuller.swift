@@ -76,11 +76,23 @@ public struct CatalogPuller: Sendable {
     /// The partial download and what it is a part of (`ETag` and host), beside the catalog.
     var partialPath: String { databasePath + ".pull" }
     var partialStatePath: String { databasePath + ".pull.etag" }
+    /// A complete snapshot whose digest was checked, being put in place (never resumed).
+    var checkedPath: String { databasePath + ".pull.checked" }
+
+    /// The largest snapshot taken: 1 TiB, far past any catalog (a host announcing more is lying).
+    static let maxSnapshotBytes: Int64 = 1 << 40
+
+    /// The largest answer of changes taken (the snapshot is the way for more).
+    static let maxChangesBytes: Int64 = 4 << 30
 
     /// Brings the catalog up to the host's: what changed since the last pull when it was
     /// pulled from this host before and the host can say, else the whole snapshot; `progress`
     /// is called as bytes arrive.
     public func pull(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> Report {
+        // One pull of a catalog at a time: two would write the same download.
+        let lock = try PullLock(databasePath: databasePath)
+        defer { lock.release() }
+        try? FileManager.default.removeItem(atPath: checkedPath)
         let existing = try existingOrigin()
         var reason: String?
         if let existing, existing.url == host {
@@ -130,6 +142,10 @@ public struct CatalogPuller: Sendable {
             for try await buffer in response.body {
                 try file.write(contentsOf: Data(buffer.readableBytesView))
                 received += Int64(buffer.readableBytes)
+                guard received <= Self.maxChangesBytes else {
+                    try? FileManager.default.removeItem(atPath: path)
+                    return .snapshotNeeded("the changes grew past \(Self.maxChangesBytes >> 30) GiB")
+                }
                 progress(Progress(received: received, total: received, resumedFrom: 0, phase: "downloading changes"))
             }
         } catch {
@@ -141,14 +157,14 @@ public struct CatalogPuller: Sendable {
         let databasePath = self.databasePath
         let host = self.host
         do {
-            let (items, applied, database) = try await BlockingIO.run {
-                () throws -> (Int, (generation: String, digest: String, rows: Int), CatalogDatabase) in
+            let pulling = PullOrigin(url: host, snapshot: "", generation: "", pulledAt: Date(), bytes: received)
+            let (items, applied) = try await BlockingIO.run { () throws -> (Int, (generation: String, digest: String, rows: Int)) in
                 let database = try CatalogDatabase(path: databasePath)
-                let applied = try database.applySync(from: path)
-                return (try database.itemCount(), applied, database)
+                let applied = try database.applySync(from: path, origin: pulling)
+                return (try database.itemCount(), applied)
             }
-            let now = PullOrigin(url: host, snapshot: applied.digest, generation: applied.generation, pulledAt: Date(), bytes: received)
-            try await database.recordOrigin(now)
+            let now = PullOrigin(
+                url: host, snapshot: applied.digest, generation: applied.generation, pulledAt: pulling.pulledAt, bytes: received)
             // Part of an older snapshot is of no use now.
             discardPartial()
             return .done(
@@ -156,6 +172,12 @@ public struct CatalogPuller: Sendable {
         } catch let damaged as CatalogDatabase.SyncDamaged {
             // Nothing of it was kept; the whole snapshot is exact whatever went wrong.
             return .snapshotNeeded(damaged.description)
+        } catch let refused as StoreError where refused.isCatalogBusy {
+            throw refused
+        } catch let error as StoreError {
+            // The rows would not go in (a constraint, a column this catalog lacks): nothing was
+            // kept, and the snapshot will do.
+            return .snapshotNeeded("the changes could not be applied (\(error))")
         }
     }
 
@@ -188,10 +210,21 @@ public struct CatalogPuller: Sendable {
 
     /// `GET /api/snapshot`: the host's whole catalog, resumed when part of it is here already.
     func pullSnapshot(existing: PullOrigin?, progress: @escaping @Sendable (Progress) -> Void) async throws -> Report {
+        do {
+            return try await pullSnapshot(existing: existing, resuming: true, progress: progress)
+        } catch PullError.refused(_, 416, _) {
+            // The part here is as long as the snapshot or longer (cut while it was checked):
+            // the whole again.
+            discardPartial()
+            return try await pullSnapshot(existing: existing, resuming: false, progress: progress)
+        }
+    }
+
+    func pullSnapshot(existing: PullOrigin?, resuming: Bool, progress: @escaping @Sendable (Progress) -> Void) async throws -> Report {
         // What is already here: a complete snapshot (the catalog) or part of one (an interrupted pull).
         var resumeFrom: Int64 = 0
         var resumeTag: String?
-        if let state = try? String(contentsOfFile: partialStatePath, encoding: .utf8) {
+        if resuming, let state = try? String(contentsOfFile: partialStatePath, encoding: .utf8) {
             let lines = state.split(separator: "\n").map(String.init)
             let size = (try? FileManager.default.attributesOfItem(atPath: partialPath)[.size] as? Int64) ?? 0
             if lines.count == 2, lines[1] == host, size > 0 {
@@ -224,10 +257,13 @@ public struct CatalogPuller: Sendable {
             throw PullError.notAHost(host)
         }
         let generation = response.headers.first(name: "X-Catalog-Generation") ?? ""
-        guard let length = response.headers.first(name: "Content-Length").flatMap(Int64.init) else {
+        guard let length = response.headers.first(name: "Content-Length").flatMap(Int64.init), length >= 0 else {
             throw PullError.refused(host, status: Int(response.status.code), message: "the snapshot came without its length")
         }
-        let total = resumeFrom + length
+        let (total, overflow) = resumeFrom.addingReportingOverflow(length)
+        guard !overflow, total <= Self.maxSnapshotBytes else {
+            throw PullError.refused(host, status: Int(response.status.code), message: "a snapshot of \(length) bytes, more than any catalog")
+        }
         // The part on disk is of this snapshot, at this host: said before any byte is written,
         // so that a pull cut now resumes with the right If-Range.
         try write(state: "\(tag)\n\(host)")
@@ -240,6 +276,7 @@ public struct CatalogPuller: Sendable {
             for try await buffer in response.body {
                 try file.write(contentsOf: Data(buffer.readableBytesView))
                 received += Int64(buffer.readableBytes)
+                guard received <= total else { break }
                 if ContinuousClock.now - last > .milliseconds(100) {
                     last = ContinuousClock.now
                     progress(Progress(received: received, total: total, resumedFrom: resumeFrom, phase: "downloading"))
@@ -261,17 +298,22 @@ public struct CatalogPuller: Sendable {
             discardPartial()
             throw PullError.damaged(host, expected: digest, actual: "xxh3_128:" + actual)
         }
+        // Checked: from here on it is never resumed (it will be written to).
+        let checked = checkedPath
+        guard rename(partial, checked) == 0 else {
+            throw StoreError.writeFailed(path: checked, reason: String(cString: strerror(errno)))
+        }
+        try? FileManager.default.removeItem(atPath: partialStatePath)
+        let origin = PullOrigin(url: host, snapshot: digest, generation: generation, pulledAt: Date(), bytes: total)
         let items: Int
         do {
-            items = try await BlockingIO.run { try CatalogDatabase.checkSnapshot(at: partial) }
+            items = try await BlockingIO.run { try CatalogDatabase.checkSnapshot(at: checked) }
+            try CatalogDatabase.recordOrigin(origin, inSnapshotAt: checked)
+            try CatalogDatabase.install(snapshot: checked, at: databasePath)
         } catch {
-            discardPartial()
+            try? FileManager.default.removeItem(atPath: checked)
             throw error
         }
-        let origin = PullOrigin(url: host, snapshot: digest, generation: generation, pulledAt: Date(), bytes: total)
-        try CatalogDatabase.recordOrigin(origin, inSnapshotAt: partial)
-        try CatalogDatabase.install(snapshot: partial, at: databasePath)
-        try? FileManager.default.removeItem(atPath: partialStatePath)
         return Report(upToDate: false, transferred: received - resumeFrom, size: total, resumedFrom: resumeFrom, items: items, origin: origin)
     }
 
@@ -284,7 +326,7 @@ public struct CatalogPuller: Sendable {
         guard !replace else { return origin }
         if let origin {
             guard origin.url == host else { throw PullError.pulledElsewhere(databasePath, from: origin.url, host: host) }
-            let scans = try database.crawlsSince(generation: origin.generation)
+            let scans = try database.crawlsMadeHere()
             guard scans == 0 else { throw PullError.localScans(databasePath, count: scans) }
             return origin
         }

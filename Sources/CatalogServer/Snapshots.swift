@@ -39,15 +39,29 @@ actor Snapshots {
         if let making, making.generation == generation { return try await making.task.value }
         let directory = self.directory
         let task = Task { try await BlockingIO.run { try Self.make(database, generation: generation, in: directory) } }
+        made += 1
+        let order = made
         making = (generation, task)
         defer { if making?.generation == generation { making = nil } }
-        let made = try await task.value
-        // The one before is removed: a download of it already open goes on reading it (the file
-        // lives until closed); a later `If-Range` naming it gets the new one whole.
-        if let previous = current, previous.path != made.path { try? FileManager.default.removeItem(atPath: previous.path) }
-        current = made
-        return made
+        let snapshot = try await task.value
+        // Made while another was made too (the actor let both run): the later one counts.
+        guard order > currentOrder else { return snapshot }
+        // The one before stays (a download of it may still be opening it: Hummingbird opens the
+        // file when the body starts); the one before that goes.
+        if let older = previous, older.path != snapshot.path, older.path != current?.path {
+            try? FileManager.default.removeItem(atPath: older.path)
+        }
+        if current?.path != snapshot.path { previous = current }
+        current = snapshot
+        currentOrder = order
+        return snapshot
     }
+
+    /// How many snapshots were begun, and the order of ``current``'s.
+    private var made = 0
+    private var currentOrder = 0
+    /// The snapshot before ``current``, kept while downloads of it may still start.
+    private var previous: Snapshot?
 
     /// Writes the snapshot of `generation` into `directory` (through a temporary name, renamed
     /// when complete) and digests it.
@@ -58,10 +72,12 @@ actor Snapshots {
         let partial = directory + "/" + name + ".partial"
         try? FileManager.default.removeItem(atPath: partial)
         try database.writeSnapshot(to: partial)
+        // What the file holds: a crawl that began since `generation` was read may be in it.
+        let held = try CatalogDatabase.generation(ofSnapshotAt: partial)
         let digest = "xxh3_128:" + (try XXH3Hasher.digest(ofFileAt: partial))
         let size = (try FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int64) ?? 0
         guard rename(partial, path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
-        return Snapshot(path: path, digest: digest, size: size, generation: generation)
+        return Snapshot(path: path, digest: digest, size: size, generation: held)
     }
 
     /// The changes files made for laptops, by the generation they start from and the one they
@@ -75,36 +91,56 @@ actor Snapshots {
         let database = self.database
         let generation = try await BlockingIO.run { try database.generation() }
         if since == generation { return Response(status: .notModified, headers: [.cacheControl: "no-store"]) }
+        guard CatalogDatabase.SyncPoint(generation: since) != nil else {
+            throw APIProblem(.conflict, "take the snapshot (/api/snapshot): '\(since)' is not a generation of this host")
+        }
         let key = Digest.xxh64(since + "\n" + generation + "\n" + schema).hex
-        var path = changes[key]?.path
-        var made = generation
-        if path == nil || !FileManager.default.fileExists(atPath: path ?? "") {
+        let entry: (generation: String, path: String)
+        if let cached = changes[key], FileManager.default.fileExists(atPath: cached.path) {
+            entry = cached
+        } else if let running = writing[key] {
+            entry = try await running.value
+        } else {
             let directory = self.directory
             let file = directory + "/changes-" + key + ".ndjson"
-            do {
-                made = try await BlockingIO.run {
+            // Written under a name of its own, then renamed: a request for the same changes
+            // waits for this one (`writing`) instead of writing the same file.
+            let task = Task {
+                try await BlockingIO.run { () throws -> (generation: String, path: String) in
                     try FileManager.default.createDirectory(
                         atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-                    return try database.writeSync(since: since, schema: schema, to: file).generation
+                    let partial = file + ".partial-" + UUID().uuidString
+                    defer { try? FileManager.default.removeItem(atPath: partial) }
+                    let made = try database.writeSync(since: since, schema: schema, to: partial).generation
+                    guard rename(partial, file) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file]) }
+                    return (made, file)
                 }
+            }
+            writing[key] = task
+            defer { writing[key] = nil }
+            do {
+                entry = try await task.value
             } catch let needed as CatalogDatabase.SnapshotNeeded {
-                try? FileManager.default.removeItem(atPath: file)
                 throw APIProblem(.conflict, "take the snapshot (/api/snapshot): \(needed.description)")
             }
-            // Files of generations gone by are of no use to anyone (one per laptop's starting
-            // point is kept for the current one).
-            for (old, entry) in changes where entry.generation != made {
-                try? FileManager.default.removeItem(atPath: entry.path)
+            // Files of generations gone by are of no use to anyone; of the current one, those of
+            // the last few starting points are kept.
+            for (old, kept) in changes where kept.generation != entry.generation || changes.count >= Self.keptChanges {
+                guard old != key else { continue }
+                try? FileManager.default.removeItem(atPath: kept.path)
                 changes[old] = nil
             }
-            changes[key] = (made, file)
-            path = file
+            changes[key] = entry
         }
-        guard let path else { throw APIProblem(.internalServerError, "the changes could not be written") }
         var headers: HTTPFields = [.contentType: "application/x-ndjson", .cacheControl: "no-store"]
-        headers[HTTPField.Name("X-Catalog-Generation")!] = made
-        return Response(status: .ok, headers: headers, body: try await FileIO().loadFile(path: path, context: context))
+        headers[HTTPField.Name("X-Catalog-Generation")!] = entry.generation
+        return Response(status: .ok, headers: headers, body: try await FileIO().loadFile(path: entry.path, context: context))
     }
+
+    /// The changes files being written, by key.
+    private var writing: [String: Task<(generation: String, path: String), any Error>] = [:]
+    /// The most changes files kept for the current generation.
+    static let keptChanges = 8
 
     /// Removes every snapshot (when the server stops).
     func removeAll() {

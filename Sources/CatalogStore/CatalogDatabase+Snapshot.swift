@@ -77,9 +77,7 @@ extension CatalogDatabase {
             try queue.write { db in
                 // The pictures stay on the host (`catalog serve` there shows them).
                 try db.execute(sql: "DELETE FROM thumbnail")
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO pull_origin (id, url, snapshot, generation, pulled_at, bytes) VALUES (1, ?, ?, ?, ?, ?)",
-                    arguments: [origin.url, origin.snapshot, origin.generation, Timestamp.format(origin.pulledAt), origin.bytes])
+                try Self.writeOrigin(origin, db: db)
             }
             try queue.close()
         } catch {
@@ -87,13 +85,15 @@ extension CatalogDatabase {
         }
     }
 
-    /// Records where this catalog now stands with its host (after a pull of what changed).
-    public func recordOrigin(_ origin: PullOrigin) async throws(StoreError) {
-        try await write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO pull_origin (id, url, snapshot, generation, pulled_at, bytes) VALUES (1, ?, ?, ?, ?, ?)",
-                arguments: [origin.url, origin.snapshot, origin.generation, Timestamp.format(origin.pulledAt), origin.bytes])
-        }
+    /// Writes `origin`, with the last crawl the catalog holds now (the host's: later ones are
+    /// this machine's own).
+    static func writeOrigin(_ origin: PullOrigin, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO pull_origin (id, url, snapshot, generation, pulled_at, bytes, last_crawl)
+                VALUES (1, ?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM crawl))
+                """,
+            arguments: [origin.url, origin.snapshot, origin.generation, Timestamp.format(origin.pulledAt), origin.bytes])
     }
 
     /// Where this catalog was pulled from; nil for a catalog of its own crawls.
@@ -109,10 +109,26 @@ extension CatalogDatabase {
     }
 
     /// How many crawls (scans of local drives: the services are the host's) were made here
-    /// after the snapshot of `generation` was pulled.
-    public func crawlsSince(generation: String) throws(StoreError) -> Int {
-        let hostLast = Int64(generation.prefix { $0 != "." }) ?? 0
-        return try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM crawl WHERE id > ?", arguments: [hostLast]) ?? 0 }
+    /// since the last pull.
+    public func crawlsMadeHere() throws(StoreError) -> Int {
+        try read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM crawl WHERE id > coalesce((SELECT last_crawl FROM pull_origin WHERE id = 1), 0)") ?? 0
+        }
+    }
+
+    /// The generation of the snapshot at `path` (what it holds, whatever the catalog it was
+    /// made from did meanwhile).
+    public static func generation(ofSnapshotAt path: String) throws(StoreError) -> String {
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            return try queue.read { db in try Self.generation(db) }
+        } catch {
+            throw map(error, path: path)
+        }
     }
 
     /// Writes what is in the write-ahead log into the file and empties it, so that the file

@@ -29,7 +29,9 @@ extension CatalogDatabase {
             guard halves.count == 2 else { return nil }
             func parts(_ text: Substring) -> (Int64, String)? {
                 let fields = text.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
-                guard fields.count == 3, let id = Int64(fields[0]), Int(fields[1]) != nil else { return nil }
+                guard fields.count == 3, let id = Int64(fields[0]), id >= 0, Int(fields[1]) != nil,
+                    fields[2].isEmpty || Timestamp.parse(String(fields[2])) != nil
+                else { return nil }
                 return (id, String(fields[2]))
             }
             guard let crawls = parts(halves[0]), let passes = parts(halves[1]) else { return nil }
@@ -122,7 +124,7 @@ extension CatalogDatabase {
     /// replaced by their keys (and their full-text entries with them), deletions applied, the
     /// host's logs appended; then the whole catalog's digest must be the host's, or nothing is
     /// kept. Returns the generation the catalog is now at and the rows applied.
-    public func applySync(from path: String) throws -> (generation: String, digest: String, rows: Int) {
+    public func applySync(from path: String, origin: PullOrigin) throws -> (generation: String, digest: String, rows: Int) {
         let lock = self.path == ":memory:" ? nil : try CrawlLock(databasePath: self.path)
         defer { lock?.release() }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw StoreError.cannotOpen(path: path, reason: "no such file") }
@@ -132,6 +134,23 @@ extension CatalogDatabase {
             let generation = header["generation"]?.stringValue, let digest = header["digest"]?.stringValue,
             SyncPoint(generation: generation) != nil
         else { throw SyncDamaged(reason: "it does not start with a sync header") }
+        do {
+            return try replay(&reader, generation: generation, digest: digest, origin: origin)
+        } catch let damaged as SyncDamaged {
+            throw damaged
+        } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) {
+            throw Self.map(error, path: self.path)
+        } catch let error as DatabaseError {
+            // A row that would not go in (a constraint, a column this catalog lacks): nothing was kept.
+            throw SyncDamaged(reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    private func replay(_ reader: inout LineReader, generation: String, digest: String, origin: PullOrigin) throws -> (
+        generation: String, digest: String, rows: Int
+    ) {
+        var lines = reader
+        defer { reader = lines }
         return try writer.write { db -> (generation: String, digest: String, rows: Int) in
             var table = ""
             var columns: [String] = []
@@ -139,7 +158,7 @@ extension CatalogDatabase {
             var rows = 0
             var ended = false
             let point = try Self.syncPoint(db)
-            while let line = try reader.next() {
+            while let line = try lines.next() {
                 guard let value = try? JSONParser.parse(line) else { throw SyncDamaged(reason: "a line is not JSON") }
                 if let name = value["table"]?.stringValue {
                     guard Self.syncedTables.contains(name), let names = value["columns"]?.arrayValue?.compactMap(\.stringValue) else {
@@ -182,6 +201,12 @@ extension CatalogDatabase {
             try db.execute(sql: "DELETE FROM thumbnail")
             let ours = try Self.catalogDigest(db)
             guard ours == digest else { throw SyncDamaged(reason: "after the changes the catalog's digest is \(ours), the host's \(digest)") }
+            // Where the catalog now stands, in the same transaction: a pull cut after the
+            // changes never leaves the old generation recorded with the new rows.
+            var now = origin
+            now.snapshot = digest
+            now.generation = generation
+            try Self.writeOrigin(now, db: db)
             return (generation, digest, rows)
         }
     }
@@ -326,13 +351,28 @@ extension CatalogDatabase {
         return "xxh3_128:" + hasher.finalize()
     }
 
-    /// ``generation()`` inside a transaction already open.
+    /// ``generation()`` inside a transaction already open: `X.crawls.lastFinished/P.passes.lastFinished`,
+    /// where X is the last crawl that can no longer write (below the first one running) and P
+    /// the last comments pass that can no longer write (below the first one running, or the
+    /// full pass that will be resumed): a sync from this generation sends everything written
+    /// by those after them, even what they wrote before the generation was taken.
     static func generation(_ db: Database) throws -> String {
         let crawls =
-            try String.fetchOne(db, sql: "SELECT coalesce(max(id), 0) || '.' || count(*) || '.' || coalesce(max(finished_at), '') FROM crawl") ?? ""
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT coalesce((SELECT min(id) - 1 FROM crawl WHERE status = 'running'), max(id), 0) || '.' || count(*) || '.' ||
+                        coalesce(max(finished_at), '') FROM crawl
+                    """) ?? ""
         let passes =
             try String.fetchOne(
-                db, sql: "SELECT coalesce(max(id), 0) || '.' || count(*) || '.' || coalesce(max(finished_at), '') FROM comment_pass") ?? ""
+                db,
+                sql: """
+                    SELECT coalesce(
+                        (SELECT min(p.id) - 1 FROM comment_pass p WHERE p.status = 'running' OR (p.mode = 'full' AND p.status != 'complete'
+                            AND p.id = (SELECT max(q.id) FROM comment_pass q WHERE q.source = p.source))),
+                        max(id), 0) || '.' || count(*) || '.' || coalesce(max(finished_at), '') FROM comment_pass
+                    """) ?? ""
         return crawls + "/" + passes
     }
 
@@ -379,27 +419,40 @@ struct SyncWriter {
     }
 }
 
-/// Lines of a file, read in 1 MiB chunks.
+/// Lines of a file, read in 1 MiB chunks; a line longer than ``maxLine`` is refused (a file
+/// that is one endless line must not fill the memory).
 struct LineReader {
     let handle: FileHandle
     var buffer: [UInt8] = []
     var start = 0
+    /// Where the search for the next newline goes on (what before it was searched already).
+    var searched = 0
     var atEnd = false
+
+    static let maxLine = 64 << 20
 
     init(handle: FileHandle) { self.handle = handle }
 
     mutating func next() throws -> String? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
-                defer { start = newline + 1 }
+            if let newline = buffer[max(start, searched)...].firstIndex(of: 0x0A) {
+                defer {
+                    start = newline + 1
+                    searched = start
+                }
                 return String(decoding: buffer[start..<newline], as: UTF8.self)
             }
+            searched = buffer.count
             if atEnd {
                 guard start < buffer.count else { return nil }
                 defer { start = buffer.count }
                 return String(decoding: buffer[start...], as: UTF8.self)
             }
+            guard buffer.count - start <= Self.maxLine else {
+                throw CatalogDatabase.SyncDamaged(reason: "a line longer than \(Self.maxLine >> 20) MiB")
+            }
             buffer.removeFirst(start)
+            searched -= start
             start = 0
             if let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { buffer += chunk } else { atEnd = true }
         }

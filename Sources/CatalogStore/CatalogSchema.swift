@@ -369,6 +369,10 @@ enum CatalogSchema {
                     );
                     """)
         }
+        // The last crawl a pull brought: crawls after it were made here (scans of drives).
+        migrator.registerMigration("v19-pull-origin-last-crawl") { db in
+            try db.execute(sql: "ALTER TABLE pull_origin ADD COLUMN last_crawl INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

@@ -11,17 +11,17 @@ final class CrawlLock: Sendable {
     ///
     /// The lock file sits beside the resolved file, so two paths to one catalog (a symbolic link,
     /// `a/../b`) share one lock.
-    init(databasePath: String) throws(StoreError) {
+    init(databasePath: String, suffix: String = ".lock", busy: (String) -> StoreError = StoreError.crawlInProgress) throws(StoreError) {
         let resolved = realpath(databasePath, nil).map { pointer in
             defer { free(pointer) }
             return String(cString: pointer)
         }
-        let lockPath = (resolved ?? databasePath) + ".lock"
+        let lockPath = (resolved ?? databasePath) + suffix
         let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .cannotOpen(path: lockPath, reason: String(cString: strerror(errno))) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
-            throw .crawlInProgress(path: databasePath)
+            throw busy(databasePath)
         }
         self.fd = Mutex(fd)
     }
@@ -53,4 +53,19 @@ final class CrawlLock: Sendable {
     }
 
     deinit { release() }
+}
+
+/// The lock of a `catalog pull` (`<catalog>.pull.lock`), held from its first request to its
+/// last write: a second pull of the same catalog is refused rather than writing the same
+/// download.
+public final class PullLock: Sendable {
+    private let lock: CrawlLock
+
+    /// Takes the lock, or throws ``StoreError/pullInProgress(path:)``.
+    public init(databasePath: String) throws(StoreError) {
+        lock = try CrawlLock(databasePath: databasePath, suffix: ".pull.lock", busy: StoreError.pullInProgress)
+    }
+
+    /// Releases it (idempotent; also when the lock goes).
+    public func release() { lock.release() }
 }

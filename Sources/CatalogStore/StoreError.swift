@@ -20,6 +20,8 @@ public enum StoreError: CatalogFailure, Sendable {
     case locked(path: String)
     /// Another crawl of this catalog is running.
     case crawlInProgress(path: String)
+    /// Another `catalog pull` of this catalog is running.
+    case pullInProgress(path: String)
     /// The disk is full.
     case diskFull(path: String)
     /// Writing the file failed (an I/O error, a file-size limit, a disk that went away).
@@ -52,6 +54,8 @@ public enum StoreError: CatalogFailure, Sendable {
             "the catalog \(path) is locked by another process. Wait for it to finish and try again."
         case .crawlInProgress(let path):
             "another crawl is already writing to \(path). Wait for it to finish (searches work meanwhile)."
+        case .pullInProgress(let path):
+            "another catalog pull is already bringing \(path) up to date. Wait for it to finish (searches work meanwhile)."
         case .diskFull(let path):
             "the disk holding \(path) is full. Free some space and run the command again; the catalog was left as it was."
         case .writeFailed(let path, let reason):
@@ -65,6 +69,15 @@ public enum StoreError: CatalogFailure, Sendable {
             "\(name) is set to \"\(value)\", which is not \(expected). Fix or unset it."
         case .database(let message):
             "catalog database error: \(message)"
+        }
+    }
+
+    /// Whether another process holds the catalog (a crawl, a pull, a lock): worth waiting for,
+    /// not a reason to do something else.
+    public var isCatalogBusy: Bool {
+        switch self {
+        case .locked, .crawlInProgress, .pullInProgress: true
+        default: false
         }
     }
 

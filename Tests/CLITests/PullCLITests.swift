@@ -304,6 +304,13 @@ import Testing
         #expect(resumed.status == 0 && resumed.stderr.contains("of it from the pull before"), "\(resumed.stderr)")
         #expect(try await Self.answers(third) == (try await Self.answers(host)))
         #expect(!FileManager.default.fileExists(atPath: third + ".pull") && !FileManager.default.fileExists(atPath: third + ".pull.etag"))
+        // A part as long as the whole (a pull cut while it checked what it had): the whole again.
+        let fifth = try scratchDirectory() + "/fifth.sqlite"
+        try whole.write(to: URL(fileURLWithPath: fifth + ".pull"))
+        try "\(currentTag)\n\(server.url)".write(toFile: fifth + ".pull.etag", atomically: true, encoding: .utf8)
+        let whole416 = try await runCatalog(["pull", server.url, "--db", fifth])
+        #expect(whole416.status == 0 && !whole416.stderr.contains("from the pull before"), "\(whole416.stderr)")
+        #expect(try await Self.answers(fifth) == (try await Self.answers(host)))
     }
 
     /// A one-connection server that answers with `head` and `body`, then closes.

@@ -319,6 +319,23 @@ func makeItem(
         #expect(try database.itemCount(source: .frameio) == 4)  // 1, 2, 4, 6
     }
 
+    /// A generation (what `catalog pull` syncs from) stops before a crawl still running: its
+    /// rows, written when it commits, are sent by the next sync.
+    @Test func aGenerationStopsBeforeACrawlStillRunning() async throws {
+        let database = try CatalogDatabase.inMemory()
+        let first = try database.beginCrawl(source: .frameio)
+        try await database.stage([makeItem("1", name: "a.mov")], in: first)
+        try await database.complete(first, stats: CrawlStats())
+        let running = try database.beginCrawl(source: .dash)
+        let during = try #require(CatalogDatabase.SyncPoint(generation: try database.generation()))
+        #expect(during.crawl == first.id && running.id > first.id)
+        try await database.complete(running, stats: CrawlStats())
+        let after = try #require(CatalogDatabase.SyncPoint(generation: try database.generation()))
+        #expect(after.crawl == running.id && !after.crawlFinished.isEmpty)
+        #expect(CatalogDatabase.SyncPoint(generation: "3.3.not-a-time/0.0.") == nil)
+        #expect(CatalogDatabase.SyncPoint(generation: "-1.0./0.0.") == nil)
+    }
+
     /// A record that did not change, whose resolved folders or metadata did (a Dash folder or
     /// option renamed), is logged as modified in `folders` or `metadata`, not with no fields.
     @Test func aChangeOnlyInWhatTheRecordNamesSaysWhichField() async throws {
