@@ -95,7 +95,8 @@ public struct CatalogPuller: Sendable {
         try? FileManager.default.removeItem(atPath: checkedPath)
         let existing = try existingOrigin()
         var reason: String?
-        if let existing, existing.url == host {
+        // --replace takes the whole snapshot: what is here is not kept, scans of drives included.
+        if let existing, existing.url == host, !replace {
             switch try await pullChanges(since: existing, progress: progress) {
             case .done(let report): return report
             case .snapshotNeeded(let why): reason = why
@@ -234,7 +235,7 @@ public struct CatalogPuller: Sendable {
         }
         var request = HTTPClientRequest(url: host + "/api/snapshot")
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let existing, existing.url == host { request.headers.add(name: "If-None-Match", value: "\"\(existing.snapshot)\"") }
+        if let existing, existing.url == host, !replace { request.headers.add(name: "If-None-Match", value: "\"\(existing.snapshot)\"") }
         if let resumeTag {
             request.headers.add(name: "Range", value: "bytes=\(resumeFrom)-")
             request.headers.add(name: "If-Range", value: resumeTag)
@@ -309,6 +310,9 @@ public struct CatalogPuller: Sendable {
         do {
             items = try await BlockingIO.run { try CatalogDatabase.checkSnapshot(at: checked) }
             try CatalogDatabase.recordOrigin(origin, inSnapshotAt: checked)
+            // The drives scanned here since the last pull go into the new catalog too.
+            let own = replace || existing == nil ? nil : try CatalogDatabase(path: databasePath, access: .readOnly).ownScans()
+            if let own { try CatalogDatabase.restore(own, inSnapshotAt: checked) }
             try CatalogDatabase.install(snapshot: checked, at: databasePath)
         } catch {
             try? FileManager.default.removeItem(atPath: checked)
@@ -326,8 +330,12 @@ public struct CatalogPuller: Sendable {
         guard !replace else { return origin }
         if let origin {
             guard origin.url == host else { throw PullError.pulledElsewhere(databasePath, from: origin.url, host: host) }
-            let scans = try database.crawlsMadeHere()
-            guard scans == 0 else { throw PullError.localScans(databasePath, count: scans) }
+            // Drives scanned here are carried across the pull when the host holds none of them.
+            do {
+                _ = try database.ownScans()
+            } catch let scans as CatalogDatabase.ScansOfHostVolumes {
+                throw PullError.localScans(databasePath, count: scans.count)
+            }
             return origin
         }
         let items = try database.itemCount()
@@ -423,8 +431,8 @@ public enum PullError: CatalogFailure, Sendable {
             "\(path) was pulled from \(from), not \(host): pull into another catalog (--db), or give --replace."
         case .localScans(let path, let count):
             """
-            \(path) holds \(Count.of(count, "scan")) made here since the last pull (crawl local): the host's snapshot would replace them. \
-            Give --replace, then scan the drives again.
+            \(path) holds \(Count.of(count, "scan")) made here since the last pull of drives the host holds too (crawl local): the host's \
+            catalog would undo them. Give --replace, then scan the drives again.
             """
         }
     }

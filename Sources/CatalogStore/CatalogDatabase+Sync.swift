@@ -152,6 +152,10 @@ extension CatalogDatabase {
         var lines = reader
         defer { reader = lines }
         return try writer.write { db -> (generation: String, digest: String, rows: Int) in
+            // Drives scanned here since the last pull are set aside: what is left is the host's
+            // catalog as last pulled, which the changes are from.
+            let own = try Self.ownScans(db)
+            try Self.setAside(own, db: db)
             var table = ""
             var columns: [String] = []
             var insert: Statement?
@@ -207,6 +211,7 @@ extension CatalogDatabase {
             now.snapshot = digest
             now.generation = generation
             try Self.writeOrigin(now, db: db)
+            try Self.restore(own, db: db)
             return (generation, digest, rows)
         }
     }

@@ -2,6 +2,7 @@ import CatalogCore
 import CatalogSandbox
 import CatalogStore
 import Foundation
+import GRDB
 import Testing
 
 /// `catalog serve` on a team host, `catalog pull` on a laptop (issue 35): the pulled catalog
@@ -43,14 +44,22 @@ import Testing
     }
 
     /// What a person compares: every export format and a search, as bytes.
-    static func answers(_ db: String) async throws -> [String] {
+    static func answers(_ db: String, excluding word: String? = nil) async throws -> [String] {
         var outputs: [String] = []
         for arguments in [
-            ["export", "--format", "ndjson"], ["export", "--format", "csv"], ["search", "kind:file", "--limit", "0", "--format", "json"],
+            ["export", "--format", "ndjson"], ["export", "--format", "csv"], ["changes", "--since", "0", "--format", "ndjson"],
+            ["comments", "--format", "ndjson"], ["search", "kind:file", "-A001C001", "--limit", "0", "--format", "json"],
         ] {
             let run = try await runCatalog(arguments + ["--db", db])
-            #expect(run.status == 0, "\(arguments): \(run.stderr)")
-            outputs.append(run.stdout)
+            #expect(run.status == 0 || arguments[0] == "comments", "\(arguments): \(run.stderr)")
+            // Rows of a drive scanned on one side only are left out when asked.
+            guard let word else {
+                outputs.append("\(run.status)\n" + run.stdout)  // byte for byte
+                continue
+            }
+            // (Lines as a person sees them: CSV's CRLF ends one too.)
+            let kept = run.stdout.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).filter { !$0.contains(word) }
+            outputs.append("\(run.status)\n" + kept.joined(separator: "\n"))
         }
         return outputs
     }
@@ -74,20 +83,42 @@ import Testing
         // The services are crawled on the host; drives are scanned here.
         let crawl = try await runCatalog(["crawl", "frameio", "--db", laptop], environment: ["FRAMEIO_TOKEN": "mine"])
         #expect(crawl.status == 64 && crawl.stderr.contains("is pulled from the team host \(server.url)"), "\(crawl.stderr)")
+        // A card scanned here: kept by a pull that finds nothing new, and by one that brings changes.
         let card = try scratchDirectory()
         try Data("take".utf8).write(to: URL(fileURLWithPath: card + "/A001C001.mov"))
         let scan = try await runCatalog(["crawl", "local", card, "--db", laptop, "--quiet"])
         #expect(scan.status == 0, "\(scan.stderr)")
-        // A pull would replace that scan: said, and done only when asked.
-        let refused = try await runCatalog(["pull", "--db", laptop])
-        #expect(refused.status == 64 && refused.stderr.contains("1 scan made here since the last pull"), "\(refused.stderr)")
-        // The host changes (a scan there): the next pull brings the change, exactly.
-        let hostScan = try await runCatalog(["crawl", "local", card, "--db", host, "--quiet"])
+        let unchanged = try await runCatalog(["pull", "--db", laptop])
+        #expect(unchanged.status == 0 && unchanged.stderr.contains("is up to date"), "\(unchanged.stderr)")
+        let found = try await runCatalog(["search", "A001C001", "--db", laptop, "--format", "csv"])
+        #expect(found.stdout.contains("A001C001.mov"), "\(found.stdout)")
+        // The host changes (a scan of another drive there: /dev/shm is a filesystem of its own).
+        let other = "/dev/shm/catalog-pull-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        try Data("roll".utf8).write(to: URL(fileURLWithPath: other + "/B001C001.mov"))
+        let hostScan = try await runCatalog(["crawl", "local", other, "--db", host, "--quiet"])
         #expect(hostScan.status == 0, "\(hostScan.stderr)")
-        let replaced = try await runCatalog(["pull", "--replace", "--db", laptop])
-        #expect(replaced.status == 0 && replaced.stderr.contains("pulled "), "\(replaced.stderr)")
+        let carried = try await runCatalog(["pull", "--db", laptop])
+        #expect(carried.status == 0 && carried.stderr.contains("pulled what changed"), "\(carried.stderr)")
         let changed = try await Self.answers(host)
         #expect(changed != expected)
+        // The laptop answers as the host does, and holds the card's volume besides.
+        let volume = try #require(
+            try await DatabaseQueue(path: laptop).read { db in
+                try String.fetchOne(db, sql: "SELECT project_id FROM item WHERE name = 'A001C001.mov'")
+            })
+        let answered = try await Self.answers(laptop, excluding: volume)
+        #expect(answered == (try await Self.answers(host, excluding: volume)), "the host's catalog, and the card scanned here")
+        #expect(try await runCatalog(["search", "A001C001", "--db", laptop, "--format", "csv"]).stdout.contains("A001C001.mov"))
+        // A drive the host holds, scanned here: the host's catalog would undo it, so the pull
+        // says so and waits for --replace.
+        try Data("more".utf8).write(to: URL(fileURLWithPath: other + "/B001C002.mov"))
+        #expect(try await runCatalog(["crawl", "local", other, "--db", laptop, "--quiet"]).status == 0)
+        let refused = try await runCatalog(["pull", "--db", laptop])
+        #expect(refused.status == 64 && refused.stderr.contains("of drives the host holds too"), "\(refused.stderr)")
+        let replaced = try await runCatalog(["pull", "--replace", "--db", laptop])
+        #expect(replaced.status == 0 && replaced.stderr.contains("pulled "), "\(replaced.stderr)")
         #expect(try await Self.answers(laptop) == changed)
         // A catalog of one's own crawls is not replaced unasked.
         let own = try await runCatalog(["pull", server.url, "--db", host])
@@ -265,7 +296,7 @@ import Testing
         let before = try await Self.answers(laptop)
         // The host's snapshot, as it serves it.
         let snapshots = host + ".snapshots"
-        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: snapshots).first { $0.hasSuffix(".sqlite") })
+        let name = try #require(try Self.newestSnapshot(in: snapshots))
         let snapshot = try #require(FileManager.default.contents(atPath: snapshots + "/" + name))
         let tag = "\"xxh3_128:" + (try XXH3Hasher.digest(ofFileAt: snapshots + "/" + name)) + "\""
         // A server that sends the headers and half the bytes, then hangs up.
@@ -294,7 +325,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: laptop + ".pull"), "the part of an older snapshot is removed")
         // Now a part of the current snapshot (made for a new laptop): only the rest is fetched.
         #expect(try await runCatalog(["pull", server.url, "--db", try scratchDirectory() + "/fourth.sqlite"]).status == 0)
-        let current = try #require(try FileManager.default.contentsOfDirectory(atPath: snapshots).first { $0.hasSuffix(".sqlite") })
+        let current = try #require(try Self.newestSnapshot(in: snapshots))
         let whole = try #require(FileManager.default.contents(atPath: snapshots + "/" + current))
         let currentTag = "\"xxh3_128:" + (try XXH3Hasher.digest(ofFileAt: snapshots + "/" + current)) + "\""
         let third = try scratchDirectory() + "/third.sqlite"
@@ -311,6 +342,15 @@ import Testing
         let whole416 = try await runCatalog(["pull", server.url, "--db", fifth])
         #expect(whole416.status == 0 && !whole416.stderr.contains("from the pull before"), "\(whole416.stderr)")
         #expect(try await Self.answers(fifth) == (try await Self.answers(host)))
+    }
+
+    /// The name of the newest snapshot a host keeps (it keeps the one before too).
+    static func newestSnapshot(in directory: String) throws -> String? {
+        try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".sqlite") }.max { a, b in
+            let dateA = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + a)[.modificationDate] as? Date) ?? .distantPast
+            let dateB = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + b)[.modificationDate] as? Date) ?? .distantPast
+            return dateA < dateB
+        }
     }
 
     /// A one-connection server that answers with `head` and `body`, then closes.
