@@ -58,19 +58,26 @@ public struct CatalogPuller: Sendable {
     }
 
     public init(host: String, token: String?, databasePath: String, replace: Bool = false) throws(PullError) {
-        var trimmed = host.trimmingCharacters(in: .whitespaces)
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil,
-            url.query == nil, url.user == nil
-        else {
-            throw .badHost(host)
-        }
-        self.host = trimmed
+        self.host = try Self.normalized(host)
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         self.databasePath = databasePath
         self.replace = replace
         client = AsyncHTTPClientTransport.sharedClient
         Secrets.register(self.token)
+    }
+
+    /// `host` as a pull keeps it: no trailing `/` or `/api` (the API's address given for the
+    /// host's); refused unless it is an http(s) address with a host and nothing else.
+    public static func normalized(_ host: String) throws(PullError) -> String {
+        var trimmed = host.trimmingCharacters(in: .whitespaces)
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        if trimmed.hasSuffix("/api") { trimmed.removeLast(4) }
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil,
+            url.query == nil, url.user == nil
+        else {
+            throw .badHost(host)
+        }
+        return trimmed
     }
 
     /// The partial download and what it is a part of (`ETag` and host), beside the catalog.
@@ -91,7 +98,11 @@ public struct CatalogPuller: Sendable {
     public func pull(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> Report {
         // One pull of a catalog at a time: two would write the same download.
         let lock = try PullLock(databasePath: databasePath)
-        defer { lock.release() }
+        defer {
+            lock.release()
+            // A first pull that made nothing leaves nothing beside where the catalog would be.
+            if !FileManager.default.fileExists(atPath: databasePath) { unlink(databasePath + ".pull.lock") }
+        }
         try? FileManager.default.removeItem(atPath: checkedPath)
         let existing = try existingOrigin()
         var reason: String?
@@ -188,6 +199,8 @@ public struct CatalogPuller: Sendable {
             return try await client.execute(request, timeout: .seconds(24 * 3600))
         } catch let error as IOError where [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL].contains(error.errnoCode) {
             throw PullError.unreachable(host, reason: AsyncHTTPClientTransport.unreachable(error.errnoCode))
+        } catch  where "\(error)".contains("UnknownHost") {
+            throw PullError.unreachable(host, reason: "no computer of that name is known (DNS)")
         } catch {
             throw PullError.unreachable(host, reason: Secrets.redact("\(error)"))
         }
@@ -256,6 +269,9 @@ public struct CatalogPuller: Sendable {
         }
         guard let tag = response.headers.first(name: "ETag"), let digest = Self.digest(fromETag: tag) else {
             throw PullError.notAHost(host)
+        }
+        if let served = response.headers.first(name: "X-Catalog-File"), served == CatalogDatabase.fileIdentity(databasePath) {
+            throw PullError.ownHost(databasePath)
         }
         let generation = response.headers.first(name: "X-Catalog-Generation") ?? ""
         guard let length = response.headers.first(name: "Content-Length").flatMap(Int64.init), length >= 0 else {
@@ -398,11 +414,12 @@ public enum PullError: CatalogFailure, Sendable {
     case ownCatalog(String, items: Int)
     case pulledElsewhere(String, from: String, host: String)
     case localScans(String, count: Int)
+    case ownHost(String)
 
     public var description: String {
         switch self {
         case .badHost(let host):
-            "'\(TerminalText.sanitize(host))' is not a team host's address: give its http:// or https:// address, e.g. http://catalog.local:8420"
+            "'\(TerminalText.sanitize(host))' is not a team host's address: give its http:// or https:// address, e.g. http://catalog.studio.lan:8420"
         case .unreachable(let host, let reason):
             "cannot reach the team host \(host): \(reason). Is `catalog serve` running there, and this machine on its network?"
         case .tokenRefused(let host, let hadToken):
@@ -410,7 +427,10 @@ public enum PullError: CatalogFailure, Sendable {
                 ? "the team host \(host) refused the token: ask for a new one (it may have been revoked)."
                 : "the team host \(host) needs a token: --token or CATALOG_PULL_TOKEN."
         case .notAHost(let host):
-            "\(host) is not a catalog team host (no snapshot at /api/snapshot): give the address `catalog serve` prints there, a catalog as new as this one."
+            """
+            \(host) is not a catalog team host (nothing answers at \(host)/api/snapshot): give the address its `catalog serve` prints, \
+            such as http://catalog.studio.lan:8420 (its catalog must be as new as this one's).
+            """
         case .redirected(let host, let location):
             "the team host \(host) answered with a redirect to \(TerminalText.sanitize(location)): give that address (the token is never sent on)."
         case .refused(let host, let status, let message):
@@ -429,6 +449,8 @@ public enum PullError: CatalogFailure, Sendable {
             """
         case .pulledElsewhere(let path, let from, let host):
             "\(path) was pulled from \(from), not \(host): pull into another catalog (--db), or give --replace."
+        case .ownHost(let path):
+            "\(path) is the catalog this host serves: a pull would replace it with itself. Pull into another catalog (--db)."
         case .localScans(let path, let count):
             """
             \(path) holds \(Count.of(count, "scan")) made here since the last pull of drives the host holds too (crawl local): the host's \
@@ -439,9 +461,9 @@ public enum PullError: CatalogFailure, Sendable {
 
     public var failureClass: FailureClass {
         switch self {
-        case .badHost, .tokenRefused: .configuration
+        case .badHost, .tokenRefused, .notAHost, .ownHost: .configuration
         case .ownCatalog, .pulledElsewhere, .localScans: .usage
-        case .unreachable, .notAHost, .redirected, .refused, .interrupted, .damaged: .service
+        case .unreachable, .redirected, .refused, .interrupted, .damaged: .service
         }
     }
 }

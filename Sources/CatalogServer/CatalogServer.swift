@@ -247,6 +247,9 @@ struct TokenCheck: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let given = Self.presented(request.headers[.authorization]), let name = book.name(of: given) else {
+            // Refused requests are logged too (a revoked token still trying shows), under no name.
+            let who = request.headers[.authorization] == nil ? "(no token)" : "(refused token)"
+            accessLog?("\(who) \(request.method.rawValue) \(TerminalText.sanitize(request.uri.description)) 401")
             throw APIProblem(
                 .unauthorized, "this catalog server needs its token: Authorization: Bearer TOKEN, or the token as the password",
                 headers: [.wwwAuthenticate: "Basic realm=\"catalog\", charset=\"UTF-8\""])

@@ -76,6 +76,7 @@ actor Snapshots {
         let held = try CatalogDatabase.generation(ofSnapshotAt: partial)
         let digest = "xxh3_128:" + (try XXH3Hasher.digest(ofFileAt: partial))
         let size = (try FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int64) ?? 0
+        chmod(partial, 0o600)
         guard rename(partial, path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         return Snapshot(path: path, digest: digest, size: size, generation: held)
     }
@@ -156,6 +157,7 @@ actor Snapshots {
             .contentDisposition: "attachment; filename=\"catalog.sqlite\"",
         ]
         headers[HTTPField.Name("X-Catalog-Generation")!] = snapshot.generation
+        if let identity = CatalogDatabase.fileIdentity(database.path) { headers[HTTPField.Name("X-Catalog-File")!] = identity }
         // A laptop that holds this snapshot already learns so without the bytes.
         if let held = request.headers[.ifNoneMatch], held.trimmingCharacters(in: .whitespaces) == "\"\(snapshot.digest)\"" {
             return Response(status: .notModified, headers: headers)

@@ -32,6 +32,15 @@ extension CatalogDatabase {
         try read { db in try Self.generation(db) }
     }
 
+    /// Which file `path` is, whatever it is called (its device and inode, hashed): a host names
+    /// its catalog so (`X-Catalog-File`), and a pull refuses to replace the very file it pulls.
+    public static func fileIdentity(_ path: String) -> String? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let device = attributes[.systemNumber] as? Int, let inode = attributes[.systemFileNumber] as? Int
+        else { return nil }
+        return Digest.xxh64("\(device):\(inode)").hex
+    }
+
     /// Writes a consistent copy of the catalog, compacted, to `path` (which must not exist)
     /// with SQLite's `VACUUM INTO`: one committed state even while a crawl writes, in rollback
     /// mode (no `-wal` to carry), and readable from a catalog opened read-only.

@@ -4,6 +4,7 @@ import CatalogPull
 import CatalogReports
 import CatalogStore
 import Foundation
+import HTTPSupport
 import Synchronization
 
 /// `catalog pull`: a team host's catalog onto this machine, for searching offline.
@@ -21,7 +22,7 @@ struct PullCommand: AsyncParsableCommand {
 
             Examples:
               catalog pull http://catalog.studio.lan:8420 --token "$TOKEN"
-              catalog pull                    # again from where it came
+              catalog pull                    # again from where it came (the token is kept, 0600)
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -53,8 +54,14 @@ struct PullCommand: AsyncParsableCommand {
             throw ValidationError(
                 "give the team host's address, e.g. catalog pull http://catalog.studio.lan:8420 (this catalog was not pulled before)")
         }
-        let token = self.token ?? environment["CATALOG_PULL_TOKEN"]
-        let puller = try CatalogPuller(host: address, token: token, databasePath: path, replace: replace)
+        // The token given (or CATALOG_PULL_TOKEN), else the one kept for this host by the last
+        // pull that was given one (the 0600 credentials file).
+        let credentials = CredentialsFile.fromEnvironment(environment)
+        let host = try CatalogPuller.normalized(address)
+        let given = self.token ?? environment["CATALOG_PULL_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let kept = credentials.section("pull")
+        let token = given ?? (kept["url"] == host ? kept["token"] : nil)
+        let puller = try CatalogPuller(host: host, token: token, databasePath: path, replace: replace)
         let display = PullDisplay(enabled: !global.quiet && Terminal.stderrIsTerminal)
         let report: CatalogPuller.Report
         do {
@@ -63,6 +70,10 @@ struct PullCommand: AsyncParsableCommand {
         } catch {
             display.finish()
             throw error
+        }
+        if let given, given != kept["token"] || kept["url"] != host {
+            // Kept for the next `catalog pull` (a failure to keep it costs nothing now).
+            try? credentials.write(section: "pull", ["url": host, "token": given])
         }
         guard !global.quiet else { return }
         if report.upToDate {

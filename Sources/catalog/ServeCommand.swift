@@ -105,13 +105,17 @@ struct ServeCommand: AsyncParsableCommand {
         Interrupts.removeFolderOnInterrupt(server.snapshotDirectory)
         let quiet = global.quiet
         let openIt = open
+        // What the start line says it does: read, or crawl too; and which tokens it asks for.
+        var mode = refreshState.map { "crawled every \(StatsInterval(seconds: $0.interval).defaultValueDescription)" } ?? "read-only"
+        if named > 0 { mode += ", \(Count.of(named, "named token"))" + (token != nil ? " and the shared one" : "") }
+        let startMode = mode
         let (path, _) = try global.databasePath()
         let refresher = refreshState.map { TeamRefresher(state: $0, databasePath: path, quiet: global.quiet) }
         let refreshing = Task { await refresher?.run() }
         defer { refreshing.cancel() }
         try await PortInUse.naming(host: host, port: port) {
             try await server.application(host: host, port: port) { url in
-                if !quiet { Terminal.say("catalog serve: \(database.path) at \(url) (read-only; Ctrl-C stops)") }
+                if !quiet { Terminal.say("catalog serve: \(database.path) at \(url) (\(startMode); Ctrl-C stops)") }
                 Terminal.output(url)
                 if openIt, let launcher = OpenCommand.launcher() { try? OpenCommand.launch(launcher, url) }
             }.runService()

@@ -29,12 +29,13 @@ struct StatusCommand: AsyncParsableCommand {
             return
         }
         var lines = ["catalog: \(database.path) (\(ByteCount.format(database.fileSize)))"]
-        if let origin = try database.pullOrigin() {
+        let origin = try database.pullOrigin()
+        if let origin {
             lines.append(
                 "  pulled from \(origin.url) \(RelativeTime.since(Timestamp.format(origin.pulledAt), now: Date())) (catalog pull refreshes it)")
         }
         for status in try database.status() {
-            lines += Self.lines(for: status, now: Date())
+            lines += Self.lines(for: status, now: Date(), pulled: origin != nil)
             if status.source == .local { lines += try Self.volumeLines(database.volumes(), now: Date()) }
         }
         // Read by people, not a data format: a service's text (an asset type, a warning, an
@@ -59,7 +60,7 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     /// One source's part of the status, short enough for 80 columns (warnings aside).
-    static func lines(for status: SourceStatus, now: Date) -> [String] {
+    static func lines(for status: SourceStatus, now: Date, pulled: Bool = false) -> [String] {
         let total = status.counts.values.reduce(0, +)
         var lines: [String] = []
         guard total > 0 || status.lastAttempt != nil else { return ["\(status.source): empty, never crawled"] }
@@ -83,7 +84,8 @@ struct StatusCommand: AsyncParsableCommand {
                 if crawl.warningCount > crawl.warnings.count { lines.append("    … and \(crawl.warningCount - crawl.warnings.count) more") }
             }
             let from = Timestamp.parse(crawl.startedAt).map { Timestamp.format($0.addingTimeInterval(-CrawlOptions.deltaOverlap)) } ?? crawl.startedAt
-            if status.source != .local { lines.append("  next refresh: a delta of what changed since \(from)") }
+            // A pulled catalog is refreshed by `catalog pull`, not by crawls here.
+            if status.source != .local, !pulled { lines.append("  next refresh: a delta of what changed since \(from)") }
         } else {
             lines.append("  never crawled completely")
         }

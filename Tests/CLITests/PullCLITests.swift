@@ -43,6 +43,14 @@ import Testing
         }
     }
 
+    /// This test's credentials file, where pulls keep a host's token (apart from other tests').
+    let credentials = NSTemporaryDirectory() + "catalog-pull-credentials-\(UUID().uuidString).json"
+
+    /// `catalog pull` with this test's credentials file (unless `environment` names another).
+    func pull(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+        try await runCatalog(["pull"] + arguments, environment: environment.merging(["CATALOG_CREDENTIALS": credentials]) { given, _ in given })
+    }
+
     /// What a person compares: every export format and a search, as bytes.
     static func answers(_ db: String, excluding word: String? = nil) async throws -> [String] {
         var outputs: [String] = []
@@ -70,13 +78,13 @@ import Testing
         defer { server.stop() }
         #expect(server.url.hasPrefix("http://127.0.0.1:"), "\(server.url)")
         let laptop = try scratchDirectory() + "/laptop.sqlite"
-        let pulled = try await runCatalog(["pull", server.url, "--db", laptop])
+        let pulled = try await pull([server.url, "--db", laptop])
         #expect(pulled.status == 0 && pulled.stderr.contains("pulled ") && pulled.stderr.contains("checked and in place"), "\(pulled.stderr)")
         let expected = try await Self.answers(host)
         #expect(!expected[0].isEmpty)
         #expect(try await Self.answers(laptop) == expected)
         // Pulled again unchanged: nothing is downloaded; with no address, from where it came.
-        let again = try await runCatalog(["pull", "--db", laptop])
+        let again = try await pull(["--db", laptop])
         #expect(again.status == 0 && again.stderr.contains("is up to date with \(server.url)"), "\(again.stderr)")
         let status = try await runCatalog(["status", "--db", laptop])
         #expect(status.stdout.contains("pulled from \(server.url) just now"), "\(status.stdout)")
@@ -88,7 +96,7 @@ import Testing
         try Data("take".utf8).write(to: URL(fileURLWithPath: card + "/A001C001.mov"))
         let scan = try await runCatalog(["crawl", "local", card, "--db", laptop, "--quiet"])
         #expect(scan.status == 0, "\(scan.stderr)")
-        let unchanged = try await runCatalog(["pull", "--db", laptop])
+        let unchanged = try await pull(["--db", laptop])
         #expect(unchanged.status == 0 && unchanged.stderr.contains("is up to date"), "\(unchanged.stderr)")
         let found = try await runCatalog(["search", "A001C001", "--db", laptop, "--format", "csv"])
         #expect(found.stdout.contains("A001C001.mov"), "\(found.stdout)")
@@ -99,7 +107,7 @@ import Testing
         try Data("roll".utf8).write(to: URL(fileURLWithPath: other + "/B001C001.mov"))
         let hostScan = try await runCatalog(["crawl", "local", other, "--db", host, "--quiet"])
         #expect(hostScan.status == 0, "\(hostScan.stderr)")
-        let carried = try await runCatalog(["pull", "--db", laptop])
+        let carried = try await pull(["--db", laptop])
         #expect(carried.status == 0 && carried.stderr.contains("pulled what changed"), "\(carried.stderr)")
         let changed = try await Self.answers(host)
         #expect(changed != expected)
@@ -115,14 +123,18 @@ import Testing
         // says so and waits for --replace.
         try Data("more".utf8).write(to: URL(fileURLWithPath: other + "/B001C002.mov"))
         #expect(try await runCatalog(["crawl", "local", other, "--db", laptop, "--quiet"]).status == 0)
-        let refused = try await runCatalog(["pull", "--db", laptop])
+        let refused = try await pull(["--db", laptop])
         #expect(refused.status == 64 && refused.stderr.contains("of drives the host holds too"), "\(refused.stderr)")
-        let replaced = try await runCatalog(["pull", "--replace", "--db", laptop])
+        let replaced = try await pull(["--replace", "--db", laptop])
         #expect(replaced.status == 0 && replaced.stderr.contains("pulled "), "\(replaced.stderr)")
         #expect(try await Self.answers(laptop) == changed)
         // A catalog of one's own crawls is not replaced unasked.
-        let own = try await runCatalog(["pull", server.url, "--db", host])
+        let own = try await pull([server.url, "--db", host])
         #expect(own.status == 64 && own.stderr.contains("holds a catalog of this machine's own crawls"), "\(own.stderr)")
+        // Not even when asked: it is the very file the host serves.
+        let itself = try await pull([server.url, "--db", host, "--replace"])
+        #expect(itself.status == 2 && itself.stderr.contains("is the catalog this host serves"), "\(itself.stderr)")
+        #expect(try await runCatalog(["status", "--db", host]).stdout.contains("pulled from") == false)
     }
 
     /// The host refreshes a V4 account (5% of it changed, comments too); the laptop's next pull
@@ -139,7 +151,7 @@ import Testing
             let server = try await Host(db: host)
             defer { server.stop() }
             let laptop = try scratchDirectory() + "/laptop.sqlite"
-            let first = try await runCatalog(["pull", server.url, "--db", laptop])
+            let first = try await pull([server.url, "--db", laptop])
             #expect(first.status == 0 && first.stderr.contains("checked and in place"), "\(first.stderr)")
             let snapshotBytes = try #require(try FileManager.default.attributesOfItem(atPath: laptop)[.size] as? Int)
             sandbox.frameIOV4.mutate(rate: 0.05, seed: 9)
@@ -147,13 +159,13 @@ import Testing
             #expect(delta.status == 0, "\(delta.stderr)")
             let changes = try await runCatalog(["changes", "--db", host, "--format", "csv"])
             #expect(changes.stdout.split(whereSeparator: \.isNewline).count > 20, "the host refresh: \(delta.stderr) \(changes.stderr)")
-            let second = try await runCatalog(["pull", "--db", laptop])
+            let second = try await pull(["--db", laptop])
             #expect(second.status == 0 && second.stderr.contains("pulled what changed from \(server.url)"), "\(second.stderr)")
             let size = try #require(second.stderr.firstMatch(of: /rows in ([0-9.]+) (KB|MB)/))
             let bytes = (Double(size.1) ?? 0) * (size.2 == "MB" ? 1_000_000 : 1000)
             #expect(bytes < Double(snapshotBytes) / 10, "\(bytes) bytes of changes against a snapshot of \(snapshotBytes)")
             #expect(try await Self.answers(laptop) == (try await Self.answers(host)))
-            let again = try await runCatalog(["pull", "--db", laptop])
+            let again = try await pull(["--db", laptop])
             #expect(again.stderr.contains("is up to date"), "\(again.stderr)")
         }
     }
@@ -197,7 +209,7 @@ import Testing
             #expect(first?["result"]?.stringValue == "complete", "\(String(describing: first))")
             #expect(first?["message"]?.stringValue?.hasPrefix("frameio delta:") == true, "\(String(describing: first))")
             let laptop = try scratchDirectory() + "/laptop.sqlite"
-            #expect(try await runCatalog(["pull", server.url, "--db", laptop]).status == 0)
+            #expect(try await pull([server.url, "--db", laptop]).status == 0)
             sandbox.frameIOV4.mutate(rate: 0.05, seed: 3)
             let started = first?["last_started"]?.stringValue ?? ""
             var next = first
@@ -206,7 +218,7 @@ import Testing
                 next = try await Self.refresh(server.url, "frameio")
             }
             #expect(next?["result"]?.stringValue == "complete" && next?["last_started"]?.stringValue != started, "\(String(describing: next))")
-            let pulled = try await runCatalog(["pull", "--db", laptop])
+            let pulled = try await pull(["--db", laptop])
             #expect(pulled.stderr.contains("pulled what changed"), "\(pulled.stderr)")
             #expect(try await Self.answers(laptop) == (try await Self.answers(host)))
             server.stop()
@@ -236,14 +248,19 @@ import Testing
         let server = try await Host(db: host, arguments: ["--token", token, "--quiet"])
         defer { server.stop() }
         let laptop = try scratchDirectory() + "/laptop.sqlite"
-        let none = try await runCatalog(["pull", server.url, "--db", laptop])
+        let none = try await pull([server.url, "--db", laptop])
         #expect(none.status == 2 && none.stderr.contains("needs a token: --token or CATALOG_PULL_TOKEN"), "\(none.stderr)")
-        let wrong = try await runCatalog(["pull", server.url, "--db", laptop, "--token", "not-the-token-at-all"])
+        let wrong = try await pull([server.url, "--db", laptop, "--token", "not-the-token-at-all"])
         #expect(wrong.status == 2 && wrong.stderr.contains("refused the token"), "\(wrong.stderr)")
         #expect(!wrong.stderr.contains("not-the-token-at-all"))
         #expect(!FileManager.default.fileExists(atPath: laptop), "nothing is made without the host's catalog")
-        let right = try await runCatalog(["pull", server.url, "--db", laptop], environment: ["CATALOG_PULL_TOKEN": token])
+        let right = try await pull([server.url, "--db", laptop], environment: ["CATALOG_PULL_TOKEN": token])
         #expect(right.status == 0, "\(right.stderr)")
+        // The token is kept (0600) for the next pull from this host, which needs none given.
+        let later = try await pull(["--db", laptop])
+        #expect(later.status == 0 && later.stderr.contains("is up to date"), "\(later.stderr)")
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: credentials)[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
         #expect(try await Self.answers(laptop) == (try await Self.answers(host)))
     }
 
@@ -267,15 +284,16 @@ import Testing
         #expect(twice.status == 64 && twice.stderr.contains("there is a token named mei already"), "\(twice.stderr)")
         let server = try await Host(db: host, arguments: [], environment: environment)
         let laptop = try scratchDirectory() + "/laptop.sqlite"
-        let meiPull = try await runCatalog(["pull", server.url, "--db", laptop, "--token", meiToken])
+        let meiPull = try await pull([server.url, "--db", laptop, "--token", meiToken])
         #expect(meiPull.status == 0, "\(meiPull.stderr)")
-        let none = try await runCatalog(["pull", server.url, "--db", try scratchDirectory() + "/x.sqlite"])
+        let none = try await pull(
+            [server.url, "--db", try scratchDirectory() + "/x.sqlite"], environment: ["CATALOG_CREDENTIALS": try scratchDirectory() + "/none.json"])
         #expect(none.status == 2 && none.stderr.contains("needs a token"), "a host with named tokens asks for one: \(none.stderr)")
         let revoke = try await runCatalog(["tokens", "revoke", "mei"], environment: environment)
         #expect(revoke.status == 0, "\(revoke.stderr)")
-        let refused = try await runCatalog(["pull", "--db", laptop, "--token", meiToken])
+        let refused = try await pull(["--db", laptop, "--token", meiToken])
         #expect(refused.status == 2 && refused.stderr.contains("refused the token"), "\(refused.stderr)")
-        let anaPull = try await runCatalog(["pull", server.url, "--db", try scratchDirectory() + "/ana.sqlite", "--token", anaToken])
+        let anaPull = try await pull([server.url, "--db", try scratchDirectory() + "/ana.sqlite", "--token", anaToken])
         #expect(anaPull.status == 0, "\(anaPull.stderr)")
         let list = try await runCatalog(["tokens", "list"], environment: environment)
         #expect(list.stdout.contains("ana") && !list.stdout.contains("mei"), "\(list.stdout)")
@@ -283,6 +301,8 @@ import Testing
         let log = try String(contentsOfFile: server.log, encoding: .utf8)
         #expect(log.contains(" mei GET /api/snapshot 200") && log.contains(" ana GET /api/snapshot 200"), "\(log)")
         #expect(!log.contains(meiToken) && !log.contains(anaToken))
+        // Refused requests are logged too, under no name: a revoked token still trying shows.
+        #expect(log.contains(" (refused token) GET /api/sync?") && log.contains(" (no token) GET /api/"), "\(log)")
     }
 
     /// A connection cut halfway: the catalog here is as it was and the part received is kept;
@@ -292,7 +312,7 @@ import Testing
         let server = try await Host(db: host)
         defer { server.stop() }
         let laptop = try scratchDirectory() + "/laptop.sqlite"
-        #expect(try await runCatalog(["pull", server.url, "--db", laptop]).status == 0)
+        #expect(try await pull([server.url, "--db", laptop]).status == 0)
         let before = try await Self.answers(laptop)
         // The host's snapshot, as it serves it.
         let snapshots = host + ".snapshots"
@@ -304,7 +324,7 @@ import Testing
             head: "HTTP/1.1 200 OK\r\nContent-Length: \(snapshot.count)\r\nETag: \(tag)\r\nX-Catalog-Generation: g\r\n\r\n",
             body: snapshot.prefix(snapshot.count / 2))
         let other = try scratchDirectory() + "/other.sqlite"
-        let cutRun = try await runCatalog(["pull", "http://127.0.0.1:\(cut.port)", "--db", other])
+        let cutRun = try await pull(["http://127.0.0.1:\(cut.port)", "--db", other])
         #expect(cutRun.status == 4 && cutRun.stderr.contains("stopped at") && cutRun.stderr.contains("Run catalog pull again"), "\(cutRun.stderr)")
         #expect(!FileManager.default.fileExists(atPath: other), "no catalog is made from half a snapshot")
         let kept = (try? FileManager.default.attributesOfItem(atPath: other + ".pull")[.size] as? Int) ?? 0
@@ -319,19 +339,19 @@ import Testing
         #expect(try await Self.answers(laptop) == before, "the catalog here answers as before meanwhile")
         // The host made a new snapshot for its scan: the part on disk is of the old one, so the
         // whole new one comes (If-Range does not hold), and the result is exact.
-        let fresh = try await runCatalog(["pull", "--db", laptop])
+        let fresh = try await pull(["--db", laptop])
         #expect(fresh.status == 0 && !fresh.stderr.contains("from the pull before"), "\(fresh.stderr)")
         #expect(try await Self.answers(laptop) == (try await Self.answers(host)))
         #expect(!FileManager.default.fileExists(atPath: laptop + ".pull"), "the part of an older snapshot is removed")
         // Now a part of the current snapshot (made for a new laptop): only the rest is fetched.
-        #expect(try await runCatalog(["pull", server.url, "--db", try scratchDirectory() + "/fourth.sqlite"]).status == 0)
+        #expect(try await pull([server.url, "--db", try scratchDirectory() + "/fourth.sqlite"]).status == 0)
         let current = try #require(try Self.newestSnapshot(in: snapshots))
         let whole = try #require(FileManager.default.contents(atPath: snapshots + "/" + current))
         let currentTag = "\"xxh3_128:" + (try XXH3Hasher.digest(ofFileAt: snapshots + "/" + current)) + "\""
         let third = try scratchDirectory() + "/third.sqlite"
         try Data(whole.prefix(whole.count / 2)).write(to: URL(fileURLWithPath: third + ".pull"))
         try "\(currentTag)\n\(server.url)".write(toFile: third + ".pull.etag", atomically: true, encoding: .utf8)
-        let resumed = try await runCatalog(["pull", server.url, "--db", third])
+        let resumed = try await pull([server.url, "--db", third])
         #expect(resumed.status == 0 && resumed.stderr.contains("of it from the pull before"), "\(resumed.stderr)")
         #expect(try await Self.answers(third) == (try await Self.answers(host)))
         #expect(!FileManager.default.fileExists(atPath: third + ".pull") && !FileManager.default.fileExists(atPath: third + ".pull.etag"))
@@ -339,7 +359,7 @@ import Testing
         let fifth = try scratchDirectory() + "/fifth.sqlite"
         try whole.write(to: URL(fileURLWithPath: fifth + ".pull"))
         try "\(currentTag)\n\(server.url)".write(toFile: fifth + ".pull.etag", atomically: true, encoding: .utf8)
-        let whole416 = try await runCatalog(["pull", server.url, "--db", fifth])
+        let whole416 = try await pull([server.url, "--db", fifth])
         #expect(whole416.status == 0 && !whole416.stderr.contains("from the pull before"), "\(whole416.stderr)")
         #expect(try await Self.answers(fifth) == (try await Self.answers(host)))
     }
