@@ -15,6 +15,10 @@ struct ChangesCommand: AsyncParsableCommand {
             yesterday or a weekday (monday: the last one). --project NAME keeps the changes inside projects of that name (as project: in a search: \
             case-insensitive, * a wildcard, several separated by commas). A first crawl into an empty catalog is not itemised (everything was \
             added): use `catalog export` for it.
+
+            Examples:
+              catalog changes
+              catalog changes --since monday --project "Spring Spot" --format csv -o week.csv
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -14,6 +14,10 @@ struct ConfigCommand: AsyncParsableCommand {
             else ~/.config/catalog/config.toml), then defaults. The file takes `db = "…"` and tables [frameio] (api_url, client_id, auth_url, \
             scopes), [dash] (api_url, auth_url, client_id, asset_url) and [crawl] (concurrency, stats). Secrets (tokens, client secrets) are refused \
             there: they stay in the environment or the 0600 credentials file. Example: configuration.md (in share/doc/catalog/docs).
+
+            Examples:
+              catalog config
+              catalog config --format json | jq .settings
             """)
 
     /// What config writes: text for a person, or JSON for a script.

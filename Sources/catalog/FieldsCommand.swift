@@ -13,6 +13,10 @@ struct FieldsCommand: AsyncParsableCommand {
         discussion: """
             Each field's name is a search filter (`"Review Status":Approved`, `Brand:Acme`). The table shows each field's most used values; json \
             gives every field with all its options and values; csv one row per field and value (options no item holds have a count of 0).
+
+            Examples:
+              catalog fields
+              catalog fields "Review Status" --format json
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -25,6 +29,9 @@ struct FieldsCommand: AsyncParsableCommand {
 
     @Option(help: "table (default on a terminal), json, ndjson (default when piped: one field a line) or csv.")
     var format: OutputFormat?
+
+    @Option(help: "The most fields listed (with NAME: the most values of it, most used first); 0 for all.")
+    var limit = 0
 
     @OptionGroup var output: OutputOptions
 
@@ -60,8 +67,22 @@ struct FieldsCommand: AsyncParsableCommand {
             values += options.filter { !held.contains($0.path) }.map { ($0.path, 0) }
             listed.append(Listed(field: field, options: options, values: values))
         }
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
+        // The first `limit` fields, or values of the one named; the count says how many there are.
+        var shown = (listed.count, listed.count, "field")
+        if limit > 0, name == nil, listed.count > limit {
+            listed = Array(listed.prefix(limit))
+            shown.0 = limit
+        } else if limit > 0, name != nil {
+            let values = listed.reduce(0) { $0 + $1.values.count }
+            shown = (min(values, limit), values, "value")
+            for index in listed.indices { listed[index].values = Array(listed[index].values.prefix(limit)) }
+        }
         let chosen = Terminal.format(format, toStdout: output.isStdout)
         try AtomicOutput.write(to: output.target) { sink in try Self.write(listed, one: name != nil, format: chosen, to: sink) }
+        if shown.0 < shown.1, !global.quiet {
+            Terminal.say("\(Count.grouped(shown.0)) of \(Count.of(shown.1, shown.2)) shown (--limit 0 for all)")
+        }
     }
 
     /// The fields listed, in `format`: a table of every field (or, for `one`, of its values), a

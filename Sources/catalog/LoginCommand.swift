@@ -23,6 +23,10 @@ struct LoginCommand: AsyncParsableCommand {
             you were sent to (or its code) here. FRAMEIO_AUTH_URL (default \(IMSAuth.defaultAuthURL)) and FRAMEIO_SCOPES (default \
             \(IMSAuth.defaultUserScopes)) change where and what it asks. The refresh token is written to the credentials file ($CATALOG_CREDENTIALS, \
             else ~/.config/catalog/credentials.json), never printed.
+
+            Examples:
+              catalog login frameio
+              catalog login frameio --paste      # on a machine without a browser
             """)
 
     @Argument(help: "The service to sign in to: frameio.")

@@ -12,6 +12,10 @@ struct LsCommand: AsyncParsableCommand {
         discussion: """
             PATH is a path as search shows it (`catalog ls "Northlight Studio/Post Production"`); without one, the top: Frame.io accounts and Dash's \
             top folders. Folders end in /. Dash folders exist only in assets' paths, so they are listed from those.
+
+            Examples:
+              catalog ls "Northlight Studio/Post Production" -l
+              catalog ls --source dash | grep -i logo
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -33,9 +37,13 @@ struct LsCommand: AsyncParsableCommand {
         completion: .list(ItemField.allCases.map(\.rawValue)), transform: ItemFields.parse)
     var fields: ItemFields?
 
+    @Option(help: "The most entries listed, in name order; 0 for all. The count says how many there are.")
+    var limit = 0
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
         if fields != nil, format == nil || format == .table {
             throw ValidationError(
                 "--fields picks the fields of json, ndjson and csv; a listing shows names (-l: kind, size, date). Add --format ndjson")
@@ -52,6 +60,13 @@ struct LsCommand: AsyncParsableCommand {
             let here = try database.items(path: folder, source: source)
             guard !here.isEmpty else { throw NothingAtPath(path: folder) }
             entries = here.filter { !$0.kind.isContainer }.map { ListingEntry(source: $0.source, name: $0.name, path: $0.path, item: $0) }
+        }
+        let all = entries.count
+        if limit > 0, all > limit { entries = Array(entries.prefix(limit)) }
+        defer {
+            if entries.count < all, !global.quiet {
+                Terminal.say("\(Count.grouped(entries.count)) of \(Count.of(all, "entry")) shown (--limit 0 for all)")
+            }
         }
         // Piped too, a listing is names one per line, as `ls | grep` expects; data is `--format ndjson`.
         let chosen = Terminal.format(format, toStdout: output.isStdout, piped: .table)

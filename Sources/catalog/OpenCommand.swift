@@ -13,6 +13,10 @@ struct OpenCommand: AsyncParsableCommand {
             The address is printed on stdout and, where a desktop is available ($BROWSER, or xdg-open with a display, or macOS's open), opened in \
             the browser. Frame.io V4 items carry their address; v2 addresses are made from ids. Dash's API names none: set DASH_ASSET_URL to an \
             asset page's address with {id} where the id goes (e.g. https://acme.dash.app/asset/{id}).
+
+            Examples:
+              catalog open A001_C001_0301.mov
+              catalog open file-a001 --print
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -18,6 +18,10 @@ struct ServeCommand: AsyncParsableCommand {
             token answered is logged on stderr under its name. Without a token, only requests addressed to loopback (127.0.0.1, localhost, \
             [::1]) or a name given with --allow-host are answered: a web page whose domain resolves to 127.0.0.1 cannot read the catalog. \
             Laptops copy the catalog with `catalog pull` (/api/snapshot, /api/sync; team.md in share/doc/catalog/docs).
+
+            Examples:
+              catalog serve --open
+              catalog serve --host 0.0.0.0 --refresh 15m   # a team host (team.md)
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -13,6 +13,10 @@ struct ShowCommand: AsyncParsableCommand {
             ID|PATH is the item's id or its whole path, as search shows them (`catalog search clip --format json`). An id or path found in both \
             sources shows both; --source chooses. JSON: one object an item, with its item, versions, same_content, changes and \
             comments; keys: reports.md (in share/doc/catalog/docs).
+
+            Examples:
+              catalog show A001_C001_0301.mov
+              catalog show file-a001 --format json | jq .metadata
             """)
 
     @OptionGroup var global: GlobalOptions

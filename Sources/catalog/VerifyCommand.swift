@@ -27,6 +27,10 @@ struct VerifyCommand: AsyncParsableCommand {
             verified; other hidden files are left out unless --include-hidden. As with ascmhl, links to files are followed and what a history's \
             ignore patterns name is left out. Without a catalog (none at --db or the default place), only the hash lists are used. Formats: \
             reports.md (in share/doc/catalog/docs).
+
+            Examples:
+              catalog verify /media/$USER/A001
+              catalog verify /media/$USER/A001 --seal
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -137,6 +137,23 @@ func ownDemo(_ name: String) async throws -> String {
         #expect(first.status == 0 && first.stdout == excluded.stdout && first.stderr.isEmpty, "\(first.stderr)")
     }
 
+    /// `--limit` on ls and fields too, counted as everywhere: "N of M shown (--limit 0 for all)".
+    @Test func lsAndFieldsTakeALimit() async throws {
+        let db = try await ownDemo("errors")
+        let ls = try await runCatalog(["ls", "--limit", "1", "--db", db])
+        #expect(ls.status == 0 && ls.stdout.split(separator: "\n").count == 1, "\(ls.stdout)")
+        #expect(ls.stderr.contains("1 of ") && ls.stderr.contains(" entries shown (--limit 0 for all)"), "\(ls.stderr)")
+        let fields = try await runCatalog(["fields", "--limit", "2", "--format", "ndjson", "--db", db])
+        #expect(fields.status == 0 && fields.stdout.split(separator: "\n").count == 2, "\(fields.stdout)")
+        #expect(fields.stderr.contains("2 of ") && fields.stderr.contains(" fields shown"), "\(fields.stderr)")
+        let all = try await runCatalog(["ls", "--limit", "0", "--db", db])
+        #expect(all.stdout.split(separator: "\n").count > 1 && all.stderr.isEmpty, "\(all.stderr)")
+        for command in ["ls", "fields"] {
+            let negative = try await runCatalog([command, "--limit=-1", "--db", db])
+            #expect(negative.status == 64 && negative.stderr.contains("--limit must be 0 (all) or more"), "\(command): \(negative.stderr)")
+        }
+    }
+
     @Test func aTakenPortIsSaidSo() async throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(listener) }
