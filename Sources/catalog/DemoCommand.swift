@@ -15,7 +15,13 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Start the embedded sandbox, crawl it into a catalog, and run a search.",
-        discussion: "Uses ./catalog-demo.sqlite unless --db is given; your real catalog is not touched.")
+        discussion: """
+            Uses ./catalog-demo.sqlite unless --db is given; your real catalog is not touched.
+
+            Examples:
+              catalog demo
+              catalog demo 'kind:file Rating:>=4' --db /tmp/demo.sqlite
+            """)
 
     @Option(name: .long, help: ArgumentHelp("The catalog file for the demo.", valueName: "path"), completion: .file())
     var db = "catalog-demo.sqlite"

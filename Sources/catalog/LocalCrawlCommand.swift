@@ -20,6 +20,10 @@ struct LocalCrawlCommand: AsyncParsableCommand {
 
             Nothing in the catalog changes until the scan has read everything; a failed or interrupted scan leaves the previous catalog \
             searchable.
+
+            Examples:
+              catalog crawl local /media/$USER/A001
+              catalog crawl local /mnt/raid/Project --md5 --concurrency 8
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -8,7 +8,16 @@ import LocalFiles
 
 /// `catalog status`: what the catalog holds and when it was last refreshed.
 struct StatusCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the catalog's path, size and each source's last crawl.")
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show the catalog's path, size and each source's last crawl.",
+        discussion: """
+            Per source: items by kind, bytes in files, the last complete crawl and what it changed, where the next delta starts, and \
+            the latest crawl when it did not complete; drives with their last scan; where a pulled catalog came from.
+
+            Examples:
+              catalog status
+              catalog status --format json | jq '.sources[] | {source, items}'
+            """)
 
     @OptionGroup var global: GlobalOptions
 
