@@ -28,20 +28,9 @@ public enum TableRenderer {
         }
         // Dates are headed UPDATED, CREATED, UPLOADED; every other column by its field's name.
         let header = fields.map { $0.rawValue.uppercased().replacingOccurrences(of: "_AT", with: "") }
-        let natural = fields.indices.map { column in rows.reduce(DisplayWidth.of(header[column])) { max($0, DisplayWidth.of($1[column])) } }
-        var limits = natural
+        let natural = naturalWidths(header: header, rows: rows)
         let flexible = fields.indices.filter { !fields[$0].isShort }
-        let fixed = fields.indices.filter { fields[$0].isShort }.reduce(0) { $0 + natural[$1] } + 2 * (fields.count - 1)
-        // Share what the short columns leave equally, never giving a column more than it needs
-        // (the narrowest first, so what they leave goes to the others).
-        var rest = max(10 * flexible.count, width - fixed)
-        var open = flexible.sorted { natural[$0] < natural[$1] }
-        while let column = open.first {
-            let share = max(10, rest / open.count)
-            limits[column] = min(natural[column], share)
-            rest -= limits[column]
-            open.removeFirst()
-        }
+        var limits = fit(header: header, rows: rows, limits: natural, flexible: flexible, width: width)
         // Paths and names are cut in the middle: their ends (a file name, its extension, a take
         // number) tell rows apart.
         let paths = Set(fields.indices.filter { fields[$0] == .path || fields[$0] == .name })
@@ -62,6 +51,28 @@ public enum TableRenderer {
         }
         let right = Set(fields.indices.filter { fields[$0] == .size })
         return grid(header: header, rows: rows, limits: limits, rightAligned: right, paths: paths)
+    }
+
+    /// Each column's widest cell (its header's included), in terminal cells.
+    static func naturalWidths(header: [String], rows: [[String]]) -> [Int] {
+        header.indices.map { column in rows.reduce(DisplayWidth.of(header[column])) { max($0, DisplayWidth.of($1[column])) } }
+    }
+
+    /// The widths of a table's columns within `width` (two cells between columns): each column
+    /// as wide as its widest cell up to its limit; the `flexible` columns share what the others
+    /// leave equally, never more than they need (the narrowest first, so what they leave goes to
+    /// the others) and never less than 10 cells. The one way every table is fitted.
+    public static func fit(header: [String], rows: [[String]], limits: [Int], flexible: [Int], width: Int) -> [Int] {
+        var widths = zip(naturalWidths(header: header, rows: rows), limits).map { min($0, $1) }
+        let fixed = widths.indices.filter { !flexible.contains($0) }.reduce(0) { $0 + widths[$1] } + 2 * max(0, widths.count - 1)
+        var rest = max(10 * flexible.count, width - fixed)
+        var open = flexible.sorted { widths[$0] < widths[$1] }
+        while let column = open.first {
+            widths[column] = min(widths[column], max(10, rest / open.count))
+            rest -= widths[column]
+            open.removeFirst()
+        }
+        return widths
     }
 
     /// What a table shows of `field` for `item`.

@@ -104,8 +104,10 @@ struct FieldsCommand: AsyncParsableCommand {
             try line(
                 TableRenderer.grid(
                     header: ["SOURCE", "VALUE", "ITEMS", "FILTER"], rows: rows,
-                    limits: fitted([7, 40, 8, 60], sharing: [1, 3], header: ["SOURCE", "VALUE", "ITEMS", "FILTER"], rows: rows), rightAligned: [2],
-                    fitting: Terminal.columns))
+                    limits: TableRenderer.fit(
+                        header: ["SOURCE", "VALUE", "ITEMS", "FILTER"], rows: rows, limits: [7, 40, 8, 60], flexible: [1, 3], width: Terminal.columns),
+                    rightAligned: [2],
+                ))
         case .table:
             guard !listed.isEmpty else {
                 try line("no custom fields in the catalog (Dash fields and Frame.io V4 metadata fields come with a crawl)")
@@ -123,9 +125,10 @@ struct FieldsCommand: AsyncParsableCommand {
             try line(
                 TableRenderer.grid(
                     header: ["SOURCE", "FIELD", "TYPE", "OPTIONS", "VALUES", "MOST USED"], rows: rows,
-                    limits: fitted(
-                        [7, 30, 17, 7, 6, 60], sharing: [1, 5], header: ["SOURCE", "FIELD", "TYPE", "OPTIONS", "VALUES", "MOST USED"], rows: rows),
-                    rightAligned: [3, 4], fitting: Terminal.columns))
+                    limits: TableRenderer.fit(
+                        header: ["SOURCE", "FIELD", "TYPE", "OPTIONS", "VALUES", "MOST USED"], rows: rows, limits: [7, 30, 17, 7, 6, 60],
+                        flexible: [1, 5], width: Terminal.columns),
+                    rightAligned: [3, 4]))
         case .json, .ndjson:
             let documents = listed.map { entry -> JSONValue in
                 .object([
@@ -151,21 +154,6 @@ struct FieldsCommand: AsyncParsableCommand {
             }
             try sink(bytes)
         }
-    }
-
-    /// Column limits that fit the terminal: the columns in `sharing` split what the others
-    /// leave (each at least 10, the first no wider than it needs), never more than `limits`.
-    static func fitted(_ limits: [Int], sharing: [Int], header: [String], rows: [[String]], width: Int = Terminal.columns) -> [Int] {
-        let natural = header.indices.map { column in rows.reduce(DisplayWidth.of(header[column])) { max($0, DisplayWidth.of($1[column])) } }
-        var fitted = zip(limits, natural).map { min($0, $1) }
-        let others = fitted.indices.filter { !sharing.contains($0) }.reduce(0) { $0 + fitted[$1] } + 2 * (limits.count - 1)
-        var rest = max(10 * sharing.count, width - others)
-        for (n, column) in sharing.enumerated() {
-            let share = n == sharing.count - 1 ? rest : min(fitted[column], max(10, rest / (sharing.count - n)))
-            fitted[column] = max(min(10, natural[column]), min(fitted[column], share))
-            rest -= fitted[column]
-        }
-        return fitted
     }
 
     /// What the field holds, in one vocabulary for every source (the table's TYPE): Dash's

@@ -76,7 +76,7 @@ struct TokensListCommand: AsyncParsableCommand {
             return
         }
         let table = TableRenderer.grid(
-            header: ["NAME", "MADE"], rows: entries.map { [TerminalText.sanitize($0.name), $0.created] }, limits: [64, 20], fitting: Terminal.columns)
+            header: ["NAME", "MADE"], rows: entries.map { [TerminalText.sanitize($0.name), $0.created] }, limits: [64, 20])
         Terminal.output(String(table.dropLast()))
     }
 }
