@@ -62,7 +62,7 @@ struct PullCommand: AsyncParsableCommand {
         let kept = credentials.section("pull")
         let token = given ?? (kept["url"] == host ? kept["token"] : nil)
         let puller = try CatalogPuller(host: host, token: token, databasePath: path, replace: replace)
-        let display = PullDisplay(enabled: !global.quiet && Terminal.stderrIsTerminal)
+        let display = PullDisplay(enabled: !global.quiet, onTerminal: Terminal.stderrIsTerminal)
         let report: CatalogPuller.Report
         do {
             report = try await puller.pull(progress: display.update)
@@ -99,7 +99,8 @@ struct PullCommand: AsyncParsableCommand {
 }
 
 /// The download on one line of a terminal, redrawn as bytes arrive (at most four times a
-/// second): phase, bytes of the total, rate, time left.
+/// second), or in a log a line every 10 s and at each phase: phase, bytes of the total, rate,
+/// time left, time so far.
 final class PullDisplay: Sendable {
     private struct State {
         var drawnAt: ContinuousClock.Instant?
@@ -108,10 +109,18 @@ final class PullDisplay: Sendable {
     }
 
     private let enabled: Bool
+    /// On a terminal one line redrawn; in a log (cron, systemd) a line every ``logInterval``.
+    private let onTerminal: Bool
     private let started = ContinuousClock.now
     private let state = Mutex(State())
 
-    init(enabled: Bool) { self.enabled = enabled }
+    /// How often a log gets a line.
+    static let logInterval: Duration = .seconds(10)
+
+    init(enabled: Bool, onTerminal: Bool) {
+        self.enabled = enabled
+        self.onTerminal = onTerminal
+    }
 
     var update: @Sendable (CatalogPuller.Progress) -> Void { { [self] in draw($0) } }
 
@@ -120,11 +129,12 @@ final class PullDisplay: Sendable {
         let now = ContinuousClock.now
         let elapsed = Double((now - started).components.seconds) + Double((now - started).components.attoseconds) / 1e18
         let line: String? = state.withLock { state in
-            if let at = state.drawnAt, now - at < .milliseconds(250), progress.phase == "downloading" { return nil }
+            let every = onTerminal ? Duration.milliseconds(250) : Self.logInterval
+            if let at = state.drawnAt, now - at < every, progress.phase == "downloading" { return nil }
             state.drawnAt = now
             state.samples.append((elapsed, progress.received))
             state.samples.removeAll { elapsed - $0.seconds > 10 }
-            state.drawn = true
+            state.drawn = onTerminal
             var parts = ["pull: \(progress.phase)"]
             let share = progress.total > 0 ? " (\(Int(100 * Double(progress.received) / Double(progress.total)))%)" : ""
             parts.append("\(ByteCount.format(progress.received)) of \(ByteCount.format(progress.total))\(share)")
@@ -138,6 +148,7 @@ final class PullDisplay: Sendable {
                 }
             }
             parts.append(ProgressDisplay.duration(elapsed))
+            guard onTerminal else { return Timestamp.format(Date()) + " " + parts.joined(separator: ", ") + "\n" }
             return "\r\u{1B}[2K" + DisplayWidth.truncate(parts.joined(separator: " · "), to: max(20, Terminal.errorColumns - 1))
         }
         if let line { FileHandle.standardError.write(Data(line.utf8)) }

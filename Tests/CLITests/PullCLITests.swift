@@ -80,6 +80,10 @@ import Testing
         let laptop = try scratchDirectory() + "/laptop.sqlite"
         let pulled = try await pull([server.url, "--db", laptop])
         #expect(pulled.status == 0 && pulled.stderr.contains("pulled ") && pulled.stderr.contains("checked and in place"), "\(pulled.stderr)")
+        // In a log (stderr not a terminal): a dated line for each phase, bytes of the total.
+        let logged = pulled.stderr.split(separator: "\n").filter { $0.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ pull: .*/) != nil }
+        #expect(logged.contains { $0.contains("pull: downloading") } && logged.contains { $0.contains("pull: checking, ") }, "\(pulled.stderr)")
+        #expect(logged.allSatisfy { $0.contains(" of ") }, "\(logged)")
         let expected = try await Self.answers(host)
         #expect(!expected[0].isEmpty)
         #expect(try await Self.answers(laptop) == expected)
