@@ -86,6 +86,14 @@ struct CommentsCommand: AsyncParsableCommand {
         var filter = try Self.filter(database: database, query: query, project: project, since: since, open: open)
         filter.source = .frameio
         guard try database.commentCount() > 0 else {
+            // A pulled catalog's comments are read on its host.
+            if let origin = try database.pullOrigin() {
+                throw UsageError(
+                    description: """
+                        the catalog pulled from \(origin.url) holds no review comments: the host reads them (`catalog crawl frameio \
+                        --comments` there, or crawl.comments = true), and the next `catalog pull` brings them.
+                        """)
+            }
             throw UsageError(
                 description: "the catalog holds no review comments: read them with `catalog crawl frameio --comments` (Frame.io V4)")
         }

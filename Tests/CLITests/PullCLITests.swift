@@ -224,6 +224,9 @@ import Testing
             #expect(next?["result"]?.stringValue == "complete" && next?["last_started"]?.stringValue != started, "\(String(describing: next))")
             let pulled = try await pull(["--db", laptop])
             #expect(pulled.stderr.contains("pulled what changed"), "\(pulled.stderr)")
+            // This host reads no comments: the laptop says where they would be read.
+            let comments = try await runCatalog(["comments", "--db", laptop])
+            #expect(comments.status == 64 && comments.stderr.contains("the host reads them"), "\(comments.stderr)")
             #expect(try await Self.answers(laptop) == (try await Self.answers(host)))
             server.stop()
             let log = try String(contentsOfFile: server.log, encoding: .utf8)
