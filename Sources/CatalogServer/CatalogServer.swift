@@ -280,11 +280,6 @@ struct TokenCheck: RouterMiddleware {
         return nil
     }
 
-    /// Whether `authorization` holds `token` (as a bearer token or a Basic password).
-    static func carries(_ authorization: String?, token: String) -> Bool {
-        presented(authorization).map { same($0, token) } ?? false
-    }
-
     /// Whether two strings are equal, compared in constant time.
     static func same(_ given: String, _ expected: String) -> Bool {
         let a = Array(given.utf8)

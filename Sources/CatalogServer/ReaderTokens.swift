@@ -24,10 +24,7 @@ public struct ReaderTokens: Sendable {
     /// The file the environment names (see the type's documentation).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ReaderTokens {
         if let explicit = environment["CATALOG_SERVE_TOKENS"], !explicit.isEmpty { return ReaderTokens(path: explicit) }
-        let config =
-            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
-        return ReaderTokens(path: config + "/catalog/serve-tokens.json")
+        return ReaderTokens(path: ConfigDirectory.path(environment) + "/serve-tokens.json")
     }
 
     /// A file that cannot be used as it is.

@@ -58,11 +58,7 @@ extension CatalogDatabase {
     /// `integrity_check`, a catalog's application id, and a schema this catalog can read
     /// (migrated when older, refused when newer). Returns the number of items it holds.
     public static func checkSnapshot(at path: String) throws(StoreError) -> Int {
-        do {
-            var configuration = Configuration()
-            configuration.readonly = true
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            defer { try? queue.close() }
+        try readingSnapshot(at: path) { queue in
             try identify(queue, path: path)
             return try queue.read { db in
                 let verdict = try String.fetchAll(db, sql: "PRAGMA integrity_check")
@@ -72,8 +68,6 @@ extension CatalogDatabase {
                 guard try Int32.fetchOne(db, sql: "PRAGMA application_id") == applicationID else { throw StoreError.notACatalog(path: path) }
                 return try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0
             }
-        } catch {
-            throw map(error, path: path)
         }
     }
 
@@ -117,24 +111,20 @@ extension CatalogDatabase {
         }
     }
 
-    /// How many crawls (scans of local drives: the services are the host's) were made here
-    /// since the last pull.
-    public func crawlsMadeHere() throws(StoreError) -> Int {
-        try read { db in
-            try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM crawl WHERE id > coalesce((SELECT last_crawl FROM pull_origin WHERE id = 1), 0)") ?? 0
-        }
-    }
-
     /// The generation of the snapshot at `path` (what it holds, whatever the catalog it was
     /// made from did meanwhile).
     public static func generation(ofSnapshotAt path: String) throws(StoreError) -> String {
+        try readingSnapshot(at: path) { queue in try queue.read { db in try Self.generation(db) } }
+    }
+
+    /// `body` with the snapshot at `path` opened read-only, closed after.
+    private static func readingSnapshot<T>(at path: String, _ body: (DatabaseQueue) throws -> T) throws(StoreError) -> T {
         do {
             var configuration = Configuration()
             configuration.readonly = true
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             defer { try? queue.close() }
-            return try queue.read { db in try Self.generation(db) }
+            return try body(queue)
         } catch {
             throw map(error, path: path)
         }

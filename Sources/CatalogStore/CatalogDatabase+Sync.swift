@@ -380,9 +380,6 @@ extension CatalogDatabase {
                     """) ?? ""
         return crawls + "/" + passes
     }
-
-    /// The logical digest of the catalog now (what a pull compares).
-    public func catalogDigest() throws(StoreError) -> String { try read { db in try Self.catalogDigest(db) } }
 }
 
 /// Writes a sync file's lines, buffered.

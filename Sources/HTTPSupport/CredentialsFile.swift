@@ -16,10 +16,7 @@ public struct CredentialsFile: Sendable {
     /// The file the environment names (see the type's documentation).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> CredentialsFile {
         if let explicit = environment["CATALOG_CREDENTIALS"], !explicit.isEmpty { return CredentialsFile(path: explicit) }
-        let config =
-            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
-        return CredentialsFile(path: config + "/catalog/credentials.json")
+        return CredentialsFile(path: ConfigDirectory.path(environment) + "/credentials.json")
     }
 
     /// The section `name` (e.g. `dash`): string keys to string values; empty when absent.

@@ -87,10 +87,7 @@ struct Settings: Sendable {
     /// Where the config file is for `environment`.
     static func path(environment: [String: String]) -> String {
         if let explicit = environment["CATALOG_CONFIG"], !explicit.isEmpty { return explicit }
-        let base =
-            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
-        return base + "/catalog/config.toml"
+        return ConfigDirectory.path(environment) + "/config.toml"
     }
 
     /// Reads the config file for `environment` (none is fine: every setting then has its default).
