@@ -103,7 +103,7 @@ public struct CatalogServer: Sendable {
             // Only a cache file's own name (hex digest and extension): nothing else on disk is reachable.
             let name = try context.parameters.require("file")
             guard ThumbnailCache.isFileName(name), let type = ThumbnailCache.mediaType(ofFile: name), let path = try? thumbnails.filePath(name),
-                let data = try await BlockingIO.run({ FileManager.default.contents(atPath: path) })
+                let data = await BlockingIO.run({ FileManager.default.contents(atPath: path) })
             else { throw HTTPError(.notFound, message: "no thumbnail '\(name)' in the cache") }
             // Named by its content: it never changes, so browsers may keep it.
             return Response(
@@ -260,7 +260,7 @@ struct TokenCheck: RouterMiddleware {
             let response = try await next(request, context)
             accessLog("\(what) \(response.status.code)")
             return response
-        } catch let error as HTTPResponseError {
+        } catch let error as any HTTPResponseError {
             accessLog("\(what) \(error.status.code)")
             throw error
         }
