@@ -248,26 +248,14 @@ public struct ChangeWriter {
                 return row
             }
         }
+        // FIELDS up to a sixth of the width; CHANGE, KIND, SOURCE and CRAWL as wide as they
+        // need; the name and the path share the rest (TableRenderer.fit, as every table).
         let pathColumn = header.firstIndex(of: "PATH") ?? 2
-        func widest(_ column: Int) -> Int { rows.reduce(DisplayWidth.of(header[column])) { max($0, DisplayWidth.of($1[column])) } }
-        let fields = min(widest(pathColumn + 1), max(10, width / 6))
-        var limits = header.indices.map(widest)
-        limits[pathColumn + 1] = fields
-        func others() -> Int {
-            limits.enumerated().filter { $0.offset != pathColumn && header[$0.offset] != "NAME" }.reduce(0) { $0 + $1.element }
-                + 2 * (header.count - 1)
-        }
-        // The path needs 24 cells; FIELDS gives up what it must for them (to 6), so the table
-        // never passes the width.
-        if width - others() < 24 { limits[pathColumn + 1] = max(6, limits[pathColumn + 1] - (24 - (width - others()))) }
-        let rest = max(10, width - others())
-        if let name = header.firstIndex(of: "NAME") {
-            limits[name] = min(widest(name), max(10, rest / 3))
-            limits[pathColumn] = max(20, rest - limits[name])
-        } else {
-            limits[pathColumn] = rest
-        }
-        return TableRenderer.grid(header: header, rows: rows, limits: limits, paths: [pathColumn])
+        var limits = TableRenderer.naturalWidths(header: header, rows: rows)
+        limits[pathColumn + 1] = min(limits[pathColumn + 1], max(10, width / 6))
+        let flexible = [header.firstIndex(of: "NAME"), pathColumn].compactMap { $0 }
+        limits = TableRenderer.fit(header: header, rows: rows, limits: limits, flexible: flexible, width: width)
+        return TableRenderer.grid(header: header, rows: rows, limits: limits, paths: [pathColumn], fitting: width)
     }
 
     /// The folder rename or move that took `old` to `new`: the paths less the file and folder

@@ -12,6 +12,9 @@ public struct CommentPass: Sendable, Equatable {
     public var startedAt: Date
     /// A full pass resumed after an interruption: the files it had read, which are not read again.
     public var alreadyRead: Set<String>
+    /// Whether the pass logs what it changes (`catalog changes`): not on the source's first
+    /// pass, whose comments are all new, as a first crawl's items are not itemised.
+    public var logsChanges: Bool
 }
 
 /// What writing one file's comments changed.
@@ -86,6 +89,12 @@ extension CatalogDatabase {
         -> CommentPass
     {
         try await write { db in
+            // Whether the catalog holds a complete reading of the source's comments already.
+            func completed() throws -> Bool {
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM comment_pass WHERE source = ? AND status = 'complete')", arguments: [source.rawValue])
+                    ?? false
+            }
             if mode == .full,
                 let row = try Row.fetchOne(
                     db, sql: "SELECT id, mode, status, started_at FROM comment_pass WHERE source = ? ORDER BY id DESC LIMIT 1",
@@ -97,19 +106,20 @@ extension CatalogDatabase {
                 try db.execute(sql: "UPDATE comment_pass SET status = 'running', finished_at = NULL WHERE id = ?", arguments: [id])
                 let read = try String.fetchSet(
                     db, sql: "SELECT file_id FROM comment_file WHERE source = ? AND pass_id = ?", arguments: [source.rawValue, id])
-                return CommentPass(id: id, source: source, mode: .full, startedAt: started, alreadyRead: read)
+                return CommentPass(id: id, source: source, mode: .full, startedAt: started, alreadyRead: read, logsChanges: try completed())
             }
+            let earlier = try completed()
             try db.execute(
                 sql: "INSERT INTO comment_pass (source, mode, started_at, since, status) VALUES (?, ?, ?, ?, 'running')",
                 arguments: [source.rawValue, mode.rawValue, Timestamp.format(now), since.map(Timestamp.format)])
-            return CommentPass(id: db.lastInsertedRowID, source: source, mode: mode, startedAt: now, alreadyRead: [])
+            return CommentPass(id: db.lastInsertedRowID, source: source, mode: mode, startedAt: now, alreadyRead: [], logsChanges: earlier)
         }
     }
 
     /// Replaces the comments of file `fileID` with `comments` (what the service lists now) in
     /// one transaction, records the file as read by `pass`, and logs what changed.
     public func replaceComments(
-        _ comments: [CatalogComment], source: Source, fileID: String, pass: Int64, at now: Date = Date()
+        _ comments: [CatalogComment], source: Source, fileID: String, pass: CommentPass, at now: Date = Date()
     ) async throws(StoreError) -> CommentChanges {
         try await write { db in
             var changes = CommentChanges()
@@ -121,9 +131,10 @@ extension CatalogDatabase {
                 old[row["id"]] = (row["digest"], row["text"])
             }
             func log(_ id: String, _ change: String, _ text: String) throws {
+                guard pass.logsChanges else { return }
                 try db.execute(
                     sql: "INSERT INTO comment_change (pass_id, source, comment_id, file_id, change, at, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [pass, source.rawValue, id, fileID, change, stamp, text])
+                    arguments: [pass.id, source.rawValue, id, fileID, change, stamp, text])
             }
             var listed = Set<String>()
             for comment in comments {
@@ -148,7 +159,7 @@ extension CatalogDatabase {
                         source.rawValue, comment.id, fileID, comment.parentID, comment.text, comment.authorName, comment.authorEmail,
                         comment.timestamp, comment.duration, comment.timecode, comment.page, comment.completedAt.map(Timestamp.format),
                         comment.completerID, comment.createdAt.map(Timestamp.format), comment.updatedAt.map(Timestamp.format),
-                        comment.textEditedAt.map(Timestamp.format), digest, comment.record, pass,
+                        comment.textEditedAt.map(Timestamp.format), digest, comment.record, pass.id,
                     ])
                 if previous == nil {
                     changes.added += 1
@@ -169,8 +180,8 @@ extension CatalogDatabase {
                     ON CONFLICT (source, file_id) DO UPDATE SET pass_id = excluded.pass_id, comment_count = excluded.comment_count,
                         read_at = excluded.read_at, error = NULL
                     """,
-                arguments: [source.rawValue, fileID, pass, comments.count, stamp])
-            try db.execute(sql: "UPDATE comment_pass SET files_read = files_read + 1 WHERE id = ?", arguments: [pass])
+                arguments: [source.rawValue, fileID, pass.id, comments.count, stamp])
+            try db.execute(sql: "UPDATE comment_pass SET files_read = files_read + 1 WHERE id = ?", arguments: [pass.id])
             return changes
         }
     }
@@ -196,12 +207,14 @@ extension CatalogDatabase {
         try await write { db in
             let stamp = Timestamp.format(now)
             let orphan = "NOT EXISTS (SELECT 1 FROM item WHERE item.source = comment.source AND item.id = comment.file_id)"
-            try db.execute(
-                sql: """
-                    INSERT INTO comment_change (pass_id, source, comment_id, file_id, change, at, text)
-                    SELECT ?, source, id, file_id, 'deleted', ?, text FROM comment WHERE source = ? AND \(orphan)
-                    """,
-                arguments: [pass.id, stamp, pass.source.rawValue])
+            if pass.logsChanges {
+                try db.execute(
+                    sql: """
+                        INSERT INTO comment_change (pass_id, source, comment_id, file_id, change, at, text)
+                        SELECT ?, source, id, file_id, 'deleted', ?, text FROM comment WHERE source = ? AND \(orphan)
+                        """,
+                    arguments: [pass.id, stamp, pass.source.rawValue])
+            }
             try db.execute(sql: "DELETE FROM comment WHERE source = ? AND \(orphan)", arguments: [pass.source.rawValue])
             let removed = db.changesCount
             try db.execute(

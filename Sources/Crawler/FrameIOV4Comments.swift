@@ -80,7 +80,7 @@ final class CommentReader: Sendable {
                 return nil
             } work: { file -> Outcome in
                 if file.knownCount == 0 {
-                    let changes = try await database.replaceComments([], source: .frameio, fileID: file.fileID, pass: pass.id)
+                    let changes = try await database.replaceComments([], source: .frameio, fileID: file.fileID, pass: pass)
                     return .skipped(changes)
                 }
                 do {
@@ -89,7 +89,7 @@ final class CommentReader: Sendable {
                         try await client.comments(accountID: file.accountID, fileID: file.fileID, after: $0)
                     }
                     let comments = mapper.comments(listed, fileID: file.fileID, mime: file.mime)
-                    let changes = try await database.replaceComments(comments, source: .frameio, fileID: file.fileID, pass: pass.id)
+                    let changes = try await database.replaceComments(comments, source: .frameio, fileID: file.fileID, pass: pass)
                     return .read(comments: comments.count, changes)
                 } catch  where FrameIOV4Client.isGone(error) || FrameIOV4Client.isForbidden(error) {
                     try await database.recordCommentFailure(source: .frameio, fileID: file.fileID, pass: pass.id, error: "\(error)")

@@ -99,8 +99,8 @@ import Testing
             [
                 note("c1", "f1", "Logo too small at the end"), note("c2", "f1", "Flicker fixed", done: true),
                 note("c3", "f1", "Agreed, the logo", parent: "c1"),
-            ], source: .frameio, fileID: "f1", pass: pass.id)
-        _ = try await database.replaceComments([note("c4", "f2", "Sound drops out")], source: .frameio, fileID: "f2", pass: pass.id)
+            ], source: .frameio, fileID: "f1", pass: pass)
+        _ = try await database.replaceComments([note("c4", "f2", "Sound drops out")], source: .frameio, fileID: "f2", pass: pass)
         _ = try await database.completeCommentPass(pass)
         return database
     }

@@ -208,14 +208,18 @@ final class CommentFaults: HTTPTransport, Sendable {
         let server = SandboxServer(frameIO: FrameIODataset.generated(assets: 0, seed: 1), frameIOV4: dataset, configuration: SandboxConfiguration())
         let database = try CatalogDatabase(path: try temporaryDatabasePath())
         let fresh = try CatalogDatabase(path: try temporaryDatabasePath())
-        let (delta, full) = try await server.withRunning { urls in
-            _ = try await crawlV4(urls.frameIOV4, into: database, comments: true)
+        let (first, delta, full) = try await server.withRunning { urls in
+            let first = try await crawlV4(urls.frameIOV4, into: database, comments: true)
             let changes = server.frameIOV4.mutate(rate: 0.05, seed: 5)
             #expect((changes.counts["comments added"] ?? 0) > 0 && (changes.counts["comments deleted"] ?? 0) > 0)
             let delta = try await crawlV4(urls.frameIOV4, into: database, comments: true)
             let full = try await crawlV4(urls.frameIOV4, into: fresh, comments: true)
-            return (delta, full)
+            return (first, delta, full)
         }
+        // The first pass is not itemised (every comment is new), as a first crawl's items are not.
+        var firstLogged = 0
+        try database.forEachChange(.init(crawl: first.crawlID)) { change in firstLogged += change.kind == "comment" ? 1 : 0 }
+        #expect(try #require(first.comments).changes.added > 50 && firstLogged == 0)
         #expect(delta.mode == "delta")
         let deltaComments = try #require(delta.comments)
         #expect(deltaComments.mode == "delta")
