@@ -25,11 +25,12 @@ struct API: Sendable {
         (try? thumbnails.files(of: items)) ?? [:]
     }
 
-    /// A `GET` answered from the query string's parameters, on a thread for blocking reads.
+    /// A `GET` answered from the query string's parameters, on a reader connection of GRDB's
+    /// (``CatalogDatabase/reading(_:)``).
     func get(_ path: RouterPath, in group: RouterGroup<BasicRequestContext>, _ answer: @escaping @Sendable ([String: String]) throws -> Response) {
         group.get(path) { request, context in
             let parameters = try Self.parameters(request, context: context)
-            return try await BlockingIO.run { try answer(parameters) }
+            return try await database.reading { try answer(parameters) }
         }
     }
 
@@ -40,10 +41,10 @@ struct API: Sendable {
             let sourceName = try context.parameters.require("source")
             guard let source = Source(name: sourceName) else { throw APIAnswer.bad("no source '\(sourceName)': frameio or dash") }
             let id = try context.parameters.require("id")
-            return try await BlockingIO.run { try item(source: source, id: id) }
+            return try await database.reading { try item(source: source, id: id) }
         }
         get("ls", in: group) { try ls($0) }
-        group.get("status") { _, _ in try await BlockingIO.run { try status() } }
+        group.get("status") { _, _ in try await database.reading { try status() } }
         get("dupes", in: group) { try dupes($0) }
         get("changes", in: group) { try changes($0) }
         // The whole catalog, for `catalog pull` (docs/team.md).
@@ -61,21 +62,27 @@ struct API: Sendable {
         }
         // `/api` itself: the endpoints, read from the OpenAPI document (so the two cannot differ).
         let index = Self.index
-        group.get { _, _ in APIAnswer.json(index) }
+        group.get { _, _ in try APIAnswer.encoded(index) }
         group.get("**") { request, _ -> Response in throw APIProblem(.notFound, "no API at \(request.uri.path); see /api/openapi.json") }
     }
 
     /// `GET /api`: `{"version":1,"openapi":"/api/openapi.json","endpoints":[{"path","summary"}…]}`.
-    static let index: [UInt8] = {
-        let document = try? JSONParser.parse(PackageResources.openapi_json)
-        let endpoints = (document?["paths"]?.objectMembers ?? []).map { path, operations -> JSONValue in
-            .object([("path", .string(path)), ("summary", .string(operations["get"]?["summary"]?.stringValue ?? ""))])
+    struct Index: Encodable {
+        struct Endpoint: Encodable {
+            var path: String
+            var summary: String
         }
-        return Array(
-            JSONWriter.string(
-                .object([("version", .number("1")), ("openapi", .string("/api/openapi.json")), ("endpoints", .array(endpoints))]),
-                canonical: false
-            ).utf8)
+        var version = 1
+        var openapi = "/api/openapi.json"
+        var endpoints: [Endpoint]
+    }
+
+    static let index: Index = {
+        let document = try? JSONParser.parse(PackageResources.openapi_json)
+        return Index(
+            endpoints: (document?["paths"]?.objectMembers ?? []).map { path, operations in
+                Index.Endpoint(path: path, summary: operations["get"]?["summary"]?.stringValue ?? "")
+            })
     }()
 
     // MARK: - Parameters
@@ -152,18 +159,23 @@ struct API: Sendable {
         let items = try database.search(query, order: order, reverse: reverse && order != .relevance, limit: limit + 1, offset: offset)
         let more = items.count > limit
         let shown = Array(items.prefix(limit))
-        var w = JSONWriter()
-        w.appendRaw("{\"version\":1,\"query\":")
-        w.writeString(text)
-        w.appendRaw(",\"offset\":\(offset),\"limit\":\(limit),\"more\":\(more),")
+        let total: Total
         if !more {
-            Self.writeTotal(MatchCount(count: offset + shown.count, isExact: true), to: &w)
+            total = Total(MatchCount(count: offset + shown.count, isExact: true))
         } else if counting {
             let counted = try database.count(query, cap: offset + Self.countCap)
-            Self.writeTotal(MatchCount(count: max(counted.count, offset + shown.count + 1), isExact: counted.isExact), to: &w)
+            total = Total(MatchCount(count: max(counted.count, offset + shown.count + 1), isExact: counted.isExact))
         } else {
-            w.appendRaw("\"total\":null,\"total_is_at_least\":false")
+            total = Total(count: nil, isAtLeast: false)
         }
+        // The envelope's members are typed (``Page``, ``Total``, ``Facets``); the items are written
+        // by the CLI's ``ItemWriter``, so `/api/search` and `catalog search --format json` agree
+        // and records keep the numbers the services sent, digit for digit.
+        var w = JSONWriter()
+        w.appendRaw("{")
+        try w.appendMembers(of: Page(query: text, offset: offset, limit: limit, more: more))
+        w.appendRaw(",")
+        try w.appendMembers(of: total)
         w.appendRaw(",\"items\":[")
         let projects = try database.projectNames(of: shown)
         let pictures = pictures(of: shown)
@@ -174,66 +186,113 @@ struct API: Sendable {
         w.appendRaw("]")
         if withFacets {
             w.appendRaw(",")
-            try writeFacets(query, to: &w)
+            try w.appendMembers(of: try facets(query))
         }
         w.appendRaw("}")
         return APIAnswer.json(w.bytes)
+    }
+
+    /// The start of a page of search results.
+    struct Page: Encodable {
+        var version = 1
+        var query: String
+        var offset: Int
+        var limit: Int
+        var more: Bool
     }
 
     /// `GET /api/summary?q=`: how many items match (up to 10 000) and the facets of the matches,
     /// what the search page draws beside its results once they are shown.
     func summary(_ parameters: [String: String]) throws -> Response {
         let query = try self.query(parameters)
-        var w = JSONWriter()
-        w.appendRaw("{\"version\":1,\"query\":")
-        w.writeString(parameters["q"] ?? "")
-        w.appendRaw(",")
-        Self.writeTotal(try database.count(query, cap: Self.countCap), to: &w)
-        w.appendRaw(",")
-        try writeFacets(query, to: &w)
-        w.appendRaw("}")
-        return APIAnswer.json(w.bytes)
+        return try APIAnswer.encoded(
+            Summary(query: parameters["q"] ?? "", total: Total(try database.count(query, cap: Self.countCap)), facets: facets(query)))
+    }
+
+    /// `{"version":1,"query",…Total,…Facets}`.
+    struct Summary: Encodable {
+        var query: String
+        var total: Total
+        var facets: Facets
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(1, forKey: Key("version"))
+            try container.encode(query, forKey: Key("query"))
+            try total.encode(to: encoder)
+            try facets.encode(to: encoder)
+        }
     }
 
     /// `"total":N,"total_is_at_least":B`: at least, when counting reached its cap or its time
-    /// budget (25 ms).
-    static func writeTotal(_ total: MatchCount, to w: inout JSONWriter) {
-        w.appendRaw("\"total\":\(total.count),\"total_is_at_least\":\(!total.isExact)")
+    /// budget (25 ms); null when the page did not ask for it.
+    struct Total: Encodable {
+        var count: Int?
+        var isAtLeast: Bool
+
+        init(count: Int?, isAtLeast: Bool) {
+            self.count = count
+            self.isAtLeast = isAtLeast
+        }
+
+        init(_ total: MatchCount) { self.init(count: total.count, isAtLeast: !total.isExact) }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(count, forKey: Key("total"))
+            try container.encode(isAtLeast, forKey: Key("total_is_at_least"))
+        }
     }
 
-    /// `"facets":{…},"field_facets":[…]`: for each facet, then for the custom fields the most
-    /// matches have, the values among the matches read within the budget (at most 5 000) and their counts.
-    func writeFacets(_ query: SearchQuery, to w: inout JSONWriter) throws {
+    /// `"facets_are_estimates":B,"facets":{…},"field_facets":[…]`: for each facet, then for the
+    /// custom fields the most matches have, the values among the matches read within the budget
+    /// (at most 5 000), their counts and the filter that selects them.
+    struct Facets: Encodable {
+        struct Value: Encodable {
+            var value: String
+            var count: Int
+            var filter: String
+        }
+        struct Field: Encodable {
+            var field: String
+            var values: [Value]
+        }
+        var areEstimates: Bool
+        /// Each facet's values (the page shows them in ``SearchFacet`` order).
+        var builtIn: [(facet: String, values: [Value])]
+        var fields: [Field]
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(areEstimates, forKey: Key("facets_are_estimates"))
+            var facets = container.nestedContainer(keyedBy: Key.self, forKey: Key("facets"))
+            for (facet, values) in builtIn { try facets.encode(values, forKey: Key(facet)) }
+            try container.encode(fields, forKey: Key("field_facets"))
+        }
+    }
+
+    /// The facets of the items `query` matches.
+    func facets(_ query: SearchQuery) throws -> Facets {
         let facets = try database.facets(query)
-        w.appendRaw("\"facets_are_estimates\":\(facets.isEstimate),\"facets\":{")
-        func write(_ entries: [(value: String, count: Int)], filter: (String) -> String) {
-            w.appendRaw(":[")
-            for (j, entry) in entries.enumerated() {
-                if j > 0 { w.appendRaw(",") }
-                w.appendRaw("{\"value\":")
-                w.writeString(entry.value)
-                w.appendRaw(",\"count\":\(entry.count),\"filter\":")
-                w.writeString(filter(entry.value))
-                w.appendRaw("}")
-            }
-            w.appendRaw("]")
+        func values(_ entries: [(value: String, count: Int)], filter: (String) -> String) -> [Facets.Value] {
+            entries.map { Facets.Value(value: $0.value, count: $0.count, filter: filter($0.value)) }
         }
-        for (i, facet) in SearchFacet.allCases.enumerated() {
-            if i > 0 { w.appendRaw(",") }
-            w.writeString(facet.rawValue)
-            write(facets.builtIn[facet] ?? [], filter: facet.filter)
-        }
-        // Custom fields, apart: a field may be called `kind` too.
-        w.appendRaw("},\"field_facets\":[")
-        for (i, field) in facets.fields.enumerated() {
-            if i > 0 { w.appendRaw(",") }
-            w.appendRaw("{\"field\":")
-            w.writeString(field.name)
-            w.appendRaw(",\"values\"")
-            write(field.values) { SearchFacet.fieldFilter(name: field.name, value: $0) }
-            w.appendRaw("}")
-        }
-        w.appendRaw("]")
+        return Facets(
+            areEstimates: facets.isEstimate,
+            builtIn: SearchFacet.allCases.map { facet in (facet.rawValue, values(facets.builtIn[facet] ?? [], filter: facet.filter)) },
+            // Custom fields, apart: a field may be called `kind` too.
+            fields: facets.fields.map { field in
+                Facets.Field(field: field.name, values: values(field.values) { SearchFacet.fieldFilter(name: field.name, value: $0) })
+            })
+    }
+
+    /// A JSON object key of any name (members whose names are data, or not Swift names).
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     /// `GET /api/items/{source}/{id}`: the item, the versions of its stack, the items with the
@@ -248,25 +307,22 @@ struct API: Sendable {
             item: item, versions: details.versions, sameContent: details.sameContent, changes: details.changes, link: link,
             projects: details.projects, thumbnails: pictures(of: [item] + details.versions + details.sameContent), comments: details.comments,
             to: &w)
-        w.appendRaw(",\"ancestors\":")
-        Self.writeAncestors(of: item.path, to: &w)
+        w.appendRaw(",")
+        try w.appendMembers(of: ["ancestors": Self.ancestors(of: item.path)])
         w.appendRaw("}")
         return APIAnswer.json(w.bytes)
     }
 
-    /// The folders above `path`, each `{"name", "path"}`, top first.
-    static func writeAncestors(of path: String, to w: inout JSONWriter) {
+    /// A folder above an item, for its path's links.
+    struct Ancestor: Encodable {
+        var name: String
+        var path: String
+    }
+
+    /// The folders above `path`, top first.
+    static func ancestors(of path: String) -> [Ancestor] {
         let components = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init).dropLast()
-        w.appendRaw("[")
-        for index in components.indices {
-            if index > 0 { w.appendRaw(",") }
-            w.appendRaw("{\"name\":")
-            w.writeString(components[index])
-            w.appendRaw(",\"path\":")
-            w.writeString(components[...index].joined(separator: "/"))
-            w.appendRaw("}")
-        }
-        w.appendRaw("]")
+        return components.indices.map { Ancestor(name: components[$0], path: components[...$0].joined(separator: "/")) }
     }
 
     /// `GET /api/ls?path=&source=`: what a folder holds.
@@ -278,22 +334,16 @@ struct API: Sendable {
             throw APIProblem(.notFound, "nothing is catalogued at '\(path)'")
         }
         var w = JSONWriter()
-        w.appendRaw("{\"version\":1,\"path\":")
-        w.writeString(path)
-        w.appendRaw(",\"ancestors\":")
-        Self.writeAncestors(of: path.isEmpty ? "" : path + "/", to: &w)
+        w.appendRaw("{")
+        try w.appendMembers(of: Folder(path: path, ancestors: Self.ancestors(of: path.isEmpty ? "" : path + "/")))
         let projects = try database.projectNames(of: entries.compactMap(\.item))
         let pictures = pictures(of: entries.compactMap(\.item))
         w.appendRaw(",\"entries\":[")
         for (i, entry) in entries.enumerated() {
             if i > 0 { w.appendRaw(",") }
-            w.appendRaw("{\"name\":")
-            w.writeString(entry.name)
-            w.appendRaw(",\"path\":")
-            w.writeString(entry.path)
-            w.appendRaw(",\"source\":")
-            w.writeString(entry.source.rawValue)
-            w.appendRaw(",\"folder\":\(entry.isFolder),\"item\":")
+            w.appendRaw("{")
+            try w.appendMembers(of: Entry(name: entry.name, path: entry.path, source: entry.source.rawValue, folder: entry.isFolder))
+            w.appendRaw(",\"item\":")
             if let item = entry.item {
                 ItemWriter.writeJSON(item, fields: ItemField.allCases, link: link, projects: projects, thumbnails: pictures, to: &w)
             } else {
@@ -303,6 +353,21 @@ struct API: Sendable {
         }
         w.appendRaw("]}")
         return APIAnswer.json(w.bytes)
+    }
+
+    /// The start of `/api/ls`'s answer.
+    struct Folder: Encodable {
+        var version = 1
+        var path: String
+        var ancestors: [Ancestor]
+    }
+
+    /// A folder's entry, before its item (written by ``ItemWriter``).
+    struct Entry: Encodable {
+        var name: String
+        var path: String
+        var source: String
+        var folder: Bool
     }
 
     /// `GET /api/status`: each source's items, bytes and last crawls (``StatusWriter``, as
@@ -357,7 +422,9 @@ struct API: Sendable {
             if count > 1 { w.appendRaw(",") }
             ChangeWriter.writeJSON(change, to: &w)
         }
-        w.appendRaw("],\"truncated\":\(count > limit)}")
+        w.appendRaw("],")
+        try w.appendMembers(of: ["truncated": count > limit])
+        w.appendRaw("}")
         return APIAnswer.json(w.bytes)
     }
 }
@@ -393,13 +460,38 @@ struct APIProblem: HTTPResponseError {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = APIAnswer.json(try JSONEncoder().encode(Body(error: message, suggestions: suggestions)), status: status)
+        var response = try APIAnswer.encoded(Body(error: message, suggestions: suggestions), status: status)
         response.headers.append(contentsOf: headers)
         return response
     }
 }
 
+extension JSONWriter {
+    /// Appends the members of `value`'s JSON object (without its braces), encoded by Foundation's
+    /// `JSONEncoder`: the typed parts of an answer whose items ``ItemWriter`` writes.
+    mutating func appendMembers(of value: some Encodable) throws {
+        let object = try APIAnswer.encoder().encode(value)
+        guard object.first == UInt8(ascii: "{"), object.last == UInt8(ascii: "}") else {
+            throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "not a JSON object"))
+        }
+        appendRaw(String(decoding: object.dropFirst().dropLast(), as: UTF8.self))
+    }
+}
+
 enum APIAnswer {
+    /// A typed answer, encoded by Foundation's `JSONEncoder`.
+    static func encoded(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        json(try encoder().encode(value), status: status)
+    }
+
+    /// The answers' encoder: members sorted by name (the same bytes for the same answer), `/`
+    /// unescaped (paths).
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
     static func json(_ bytes: some Sequence<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],

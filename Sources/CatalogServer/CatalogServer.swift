@@ -94,7 +94,7 @@ public struct CatalogServer: Sendable {
         // screen readers get them without the script (which draws over them when it runs).
         router.get("/") { request, context in
             let parameters = try API.parameters(request, context: context)
-            return try await BlockingIO.run { try pages.search(parameters["q"] ?? "") }
+            return try await database.reading { try pages.search(parameters["q"] ?? "") }
         }
         router.get("/app.js") { _, _ in Self.asset(PackageResources.app_js, type: "text/javascript; charset=utf-8") }
         router.get("/app.css") { _, _ in Self.asset(PackageResources.app_css, type: "text/css; charset=utf-8") }

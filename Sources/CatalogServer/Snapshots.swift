@@ -34,7 +34,7 @@ actor Snapshots {
     /// catalog since. Requests that arrive while one is being made wait for it.
     func latest() async throws -> Snapshot {
         let database = self.database
-        let generation = try await BlockingIO.run { try database.generation() }
+        let generation = try await database.reading { try database.generation() }
         if let current, current.generation == generation, FileManager.default.fileExists(atPath: current.path) { return current }
         if let making, making.generation == generation { return try await making.task.value }
         let directory = self.directory
@@ -90,7 +90,7 @@ actor Snapshots {
     /// with the reason when only the snapshot will do.
     func changesResponse(since: String, schema: String, context: some RequestContext) async throws -> Response {
         let database = self.database
-        let generation = try await BlockingIO.run { try database.generation() }
+        let generation = try await database.reading { try database.generation() }
         if since == generation { return Response(status: .notModified, headers: [.cacheControl: "no-store"]) }
         guard CatalogDatabase.SyncPoint(generation: since) != nil else {
             throw APIProblem(.conflict, "take the snapshot (/api/snapshot): '\(since)' is not a generation of this host")

@@ -267,10 +267,37 @@ public final class CatalogDatabase: Sendable {
         return .database("\(error)")
     }
 
-    /// Runs a read, mapping failures to ``StoreError``.
+    /// Runs a read, mapping failures to ``StoreError``; inside ``reading(_:)``, on its connection.
     func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
+        if let bound = Self.bound, bound.catalog == ObjectIdentifier(self) {
+            do { return try body(bound.db) } catch { throw Self.map(error, path: path) }
+        }
         do { return try writer.read(body) } catch { throw Self.map(error, path: path) }
     }
+
+    /// Runs `body` on one of GRDB's reader connections, off the caller's executor (GRDB's async
+    /// read): every read of this catalog `body` makes goes through that connection, in one
+    /// transaction, so it sees one state of the catalog (a page's results and their count agree).
+    /// For the server, whose requests must not hold Swift's few cooperative threads while SQLite
+    /// reads. Errors `body` throws come out as they are.
+    public func reading<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let catalog = ObjectIdentifier(self)
+        let outcome: Result<T, any Error>
+        do {
+            outcome = try await writer.read { db in Self.$bound.withValue(Bound(catalog: catalog, db: db)) { Result(catching: body) } }
+        } catch {
+            throw Self.map(error, path: path)
+        }
+        return try outcome.get()
+    }
+
+    /// The connection of the ``reading(_:)`` block running on this thread, and its catalog. Only
+    /// ever used on the thread GRDB runs that block on, while it runs.
+    private struct Bound: @unchecked Sendable {
+        let catalog: ObjectIdentifier
+        let db: Database
+    }
+    @TaskLocal private static var bound: Bound?
 
     /// Runs a write transaction off the caller's executor, mapping failures to ``StoreError``.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {

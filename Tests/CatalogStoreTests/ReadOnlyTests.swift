@@ -34,4 +34,32 @@ import Testing
         #expect(count == 1)
         #expect(try await first.value, "the second read waited for the first one's connection")
     }
+
+    /// The server's reads run on GRDB's reader connections (`reading`): every read inside one
+    /// block sees the same state of the catalog, even while a crawl commits; errors come out as
+    /// they were thrown.
+    @Test func aReadingBlockSeesOneStateOfTheCatalog() async throws {
+        struct Refused: Error {}
+        let path = try temporaryDatabasePath()
+        let writer = try CatalogDatabase(path: path)
+        let crawl = try writer.beginCrawl(source: .frameio)
+        try await writer.stage([makeItem("1", name: "a.mov")], in: crawl)
+        try await writer.complete(crawl, stats: CrawlStats())
+        let reader = try CatalogDatabase(path: path, access: .readOnly)
+        let (before, after) = try await reader.reading {
+            let before = try reader.itemCount()
+            // Another connection commits an item between the block's two reads.
+            try writer.writeSync { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO item (source, id, kind, name, path, record, digest, crawl_id)
+                        SELECT source, '2', kind, 'b.mov', path, record, digest, crawl_id FROM item WHERE id = '1'
+                        """)
+            }
+            return (before, try reader.itemCount())
+        }
+        #expect(before == 1 && after == 1, "a block's second read saw a later state")
+        #expect(try reader.itemCount() == 2)
+        await #expect(throws: Refused.self) { try await reader.reading { () throws -> Int in throw Refused() } }
+    }
 }

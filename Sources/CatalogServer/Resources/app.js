@@ -120,7 +120,11 @@ async function searchPage() {
   function drawFacets(where, all, fields) {
     where.replaceChildren();
     // The built-in facets, then the custom fields (Dash, Frame.io V4 metadata) the most matches have.
-    const groups = Object.entries(all).concat(fields.map((f) => [f.field, f.values]));
+    // The built-in ones in this order (JSON objects have none).
+    const order = ["source", "kind", "project", "ext", "label", "state", "type"];
+    const rank = (name) => (order.indexOf(name) + order.length + 1) % (order.length + 1);
+    const builtIn = Object.entries(all).sort((a, b) => rank(a[0]) - rank(b[0]));
+    const groups = builtIn.concat(fields.map((f) => [f.field, f.values]));
     for (const [name, values] of groups) {
       if (!values.length) continue;
       where.append(el("h3", {}, name));
