@@ -5,7 +5,9 @@ import CatalogStore
 import Foundation
 
 /// `catalog changes`: what crawls added, modified, moved and deleted.
-struct ChangesCommand: AsyncParsableCommand {
+struct ChangesCommand: AsyncParsableCommand, Listing {
+    static let limitHelp = "The most changes shown, in the order crawls made them; 0 for all. The count says how many there are."
+
     static let configuration = CommandConfiguration(
         commandName: "changes",
         abstract: "List what crawls added, modified (which fields), moved (old → new path) and deleted.",
@@ -28,22 +30,14 @@ struct ChangesCommand: AsyncParsableCommand {
             "A crawl id (changes after it), or since when: a date, 7d, 12h, 2w, today, yesterday, monday.", valueName: "crawl-id|when"))
     var since: String?
 
-    @Option(help: "Only this source.")
-    var source: Source?
+    @OptionGroup var only: SourceOption
 
     @Option(help: ArgumentHelp("Only changes inside projects of this name (* a wildcard; several: a,b).", valueName: "name"))
     var project: String?
 
-    @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
-    var format: OutputFormat?
-
-    @Option(help: "The most changes shown, in the order crawls made them; 0 for all. The count says how many there are.")
-    var limit = 0
-
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var listing: ListingOptions<Self>
 
     func validate() throws {
-        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
         if let since, Int64(since) == nil, SearchQueryParser().moment(since) == nil {
             throw ValidationError(
                 """
@@ -57,7 +51,7 @@ struct ChangesCommand: AsyncParsableCommand {
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let database = try global.openDatabase()
-        let chosen = Terminal.format(format, toStdout: output.isStdout)
+        let chosen = listing.chosenFormat()
         let projects = try project.map { names in
             try database.projectPaths(named: names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
@@ -65,7 +59,8 @@ struct ChangesCommand: AsyncParsableCommand {
             throw UsageError(description: "no project is called '\(TerminalText.sanitize(project))' (`catalog search kind:project` lists them)")
         }
         let totals = try Self.write(
-            database: database, since: since, source: source, projects: projects, format: chosen, output: output.target, limit: limit)
+            database: database, since: since, source: only.source, projects: projects, format: chosen, output: listing.output.target,
+            limit: listing.limit)
         if !global.quiet {
             let shown = totals.all > totals.changes ? " (the first \(Count.grouped(totals.changes)) shown; --limit 0 for all)" : ""
             Terminal.say(

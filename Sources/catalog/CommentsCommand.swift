@@ -5,7 +5,9 @@ import CatalogStore
 import Foundation
 
 /// `catalog comments [QUERY]`: the review comments the catalog holds.
-struct CommentsCommand: AsyncParsableCommand {
+struct CommentsCommand: AsyncParsableCommand, Listing {
+    static let limitHelp = "The most comments shown; 0 for all. The count says how many there are."
+
     static let configuration = CommandConfiguration(
         commandName: "comments",
         abstract: "List review comments (Frame.io V4): the file, where in it, who, whether done, and what was said.",
@@ -36,16 +38,9 @@ struct CommentsCommand: AsyncParsableCommand {
     @Flag(help: "Only the notes still to address (not completed), with their replies.")
     var open = false
 
-    @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
-    var format: OutputFormat?
-
-    @Option(help: "The most comments shown; 0 for all. The count says how many there are.")
-    var limit = 0
-
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var listing: ListingOptions<Self>
 
     func validate() throws {
-        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
         try Self.checkSince(since)
         _ = try Self.words(query)
     }
@@ -82,7 +77,7 @@ struct CommentsCommand: AsyncParsableCommand {
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let database = try global.openDatabase()
-        let chosen = Terminal.format(format, toStdout: output.isStdout)
+        let chosen = listing.chosenFormat()
         var filter = try Self.filter(database: database, query: query, project: project, since: since, open: open)
         filter.source = .frameio
         guard try database.commentCount() > 0 else {
@@ -97,7 +92,7 @@ struct CommentsCommand: AsyncParsableCommand {
             throw UsageError(
                 description: "the catalog holds no review comments: read them with `catalog crawl frameio --comments` (Frame.io V4)")
         }
-        let (shown, all) = try Self.write(database: database, filter: filter, format: chosen, output: output.target, limit: limit)
+        let (shown, all) = try Self.write(database: database, filter: filter, format: chosen, output: listing.output.target, limit: listing.limit)
         if !global.quiet {
             let more = all > shown ? " (the first \(Count.grouped(shown)) shown; --limit 0 for all)" : ""
             Terminal.say(all == 0 ? "no comments match" : Count.of(all, "comment") + more)

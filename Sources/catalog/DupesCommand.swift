@@ -32,7 +32,9 @@ struct DupesOptions: ParsableArguments {
 }
 
 /// `catalog dupes`: groups of items with the same content.
-struct DupesCommand: AsyncParsableCommand {
+struct DupesCommand: AsyncParsableCommand, Listing {
+    static let limitHelp = "The most groups shown, most wasted bytes first; 0 for all. The summary counts every group."
+
     static let configuration = CommandConfiguration(
         commandName: "dupes",
         abstract: "List groups of files with the same content (XXH64 for Frame.io, MD5 for Dash), most wasted bytes first.",
@@ -49,25 +51,18 @@ struct DupesCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: DupesOptions
 
-    @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
-    var format: OutputFormat?
-
-    @Option(help: "The most groups shown, most wasted bytes first; 0 for all. The summary counts every group.")
-    var limit = 0
-
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var listing: ListingOptions<Self>
 
     func validate() throws {
         _ = try options.filter()
-        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
     }
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let database = try global.openDatabase()
-        let chosen = Terminal.format(format, toStdout: output.isStdout)
+        let chosen = listing.chosenFormat()
         let (summary, shown) = try Self.write(
-            database: database, filter: try options.filter(), format: chosen, output: output.target, limit: limit)
+            database: database, filter: try options.filter(), format: chosen, output: listing.output.target, limit: listing.limit)
         if chosen != .table { Terminal.say(DuplicateWriter.summaryLine(summary)) }
         let groups = summary.groups + summary.probableGroups
         if shown < groups {

@@ -6,7 +6,10 @@ import Foundation
 
 /// `catalog fields`: every custom field of the catalogued sources (Dash fields, Frame.io V4
 /// metadata fields), with its type, its options, and how many items hold each value.
-struct FieldsCommand: AsyncParsableCommand {
+struct FieldsCommand: AsyncParsableCommand, Listing {
+    static let limitHelp = "The most fields listed (with NAME: the most values of it, most used first); 0 for all."
+    static let formatHelp = "table (default on a terminal), json, ndjson (default when piped: one field a line) or csv."
+
     static let configuration = CommandConfiguration(
         commandName: "fields",
         abstract: "List the custom fields (Dash, Frame.io V4): type, options, and how many items hold each value; or one field's values.",
@@ -24,16 +27,9 @@ struct FieldsCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("One field: every value it holds or offers, with how many items hold each (what can I type?).", valueName: "name"))
     var name: String?
 
-    @Option(help: "Only this source.")
-    var source: Source?
+    @OptionGroup var only: SourceOption
 
-    @Option(help: "table (default on a terminal), json, ndjson (default when piped: one field a line) or csv.")
-    var format: OutputFormat?
-
-    @Option(help: "The most fields listed (with NAME: the most values of it, most used first); 0 for all.")
-    var limit = 0
-
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var listing: ListingOptions<Self>
 
     struct Listed {
         var field: CatalogField
@@ -45,7 +41,7 @@ struct FieldsCommand: AsyncParsableCommand {
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let database = try global.openDatabase()
-        let only = source
+        let only = self.only.source
         let counts = try database.fieldValueCounts(source: only)
         var listed: [Listed] = []
         var fields = try database.fields(source: only)
@@ -67,7 +63,7 @@ struct FieldsCommand: AsyncParsableCommand {
             values += options.filter { !held.contains($0.path) }.map { ($0.path, 0) }
             listed.append(Listed(field: field, options: options, values: values))
         }
-        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
+        let limit = listing.limit
         // The first `limit` fields, or values of the one named; the count says how many there are.
         var shown = (listed.count, listed.count, "field")
         if limit > 0, name == nil, listed.count > limit {
@@ -78,8 +74,8 @@ struct FieldsCommand: AsyncParsableCommand {
             shown = (min(values, limit), values, "value")
             for index in listed.indices { listed[index].values = Array(listed[index].values.prefix(limit)) }
         }
-        let chosen = Terminal.format(format, toStdout: output.isStdout)
-        try AtomicOutput.write(to: output.target) { sink in try Self.write(listed, one: name != nil, format: chosen, to: sink) }
+        let chosen = listing.chosenFormat()
+        try AtomicOutput.write(to: listing.output.target) { sink in try Self.write(listed, one: name != nil, format: chosen, to: sink) }
         if shown.0 < shown.1, !global.quiet {
             Terminal.say("\(Count.grouped(shown.0)) of \(Count.of(shown.1, shown.2)) shown (--limit 0 for all)")
         }

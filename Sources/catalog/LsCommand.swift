@@ -5,7 +5,10 @@ import CatalogStore
 import Foundation
 
 /// `catalog ls [PATH]`: browse the catalogued tree like a file system.
-struct LsCommand: AsyncParsableCommand {
+struct LsCommand: AsyncParsableCommand, Listing {
+    static let limitHelp = "The most entries listed, in name order; 0 for all. The count says how many there are."
+    static let formatHelp = "table (names one per line, as ls writes them, on a terminal and piped), json, ndjson or csv."
+
     static let configuration = CommandConfiguration(
         commandName: "ls",
         abstract: "List what the catalog holds in a folder, like ls.",
@@ -26,25 +29,17 @@ struct LsCommand: AsyncParsableCommand {
     @Flag(name: .short, help: "Long listing: kind, size, date updated and name.")
     var long = false
 
-    @Option(help: "Only this source.")
-    var source: Source?
+    @OptionGroup var only: SourceOption
 
-    @Option(help: "table (names one per line, as ls writes them, on a terminal and piped), json, ndjson or csv.")
-    var format: OutputFormat?
+    @OptionGroup var listing: ListingOptions<Self>
 
     @Option(
         help: ArgumentHelp("For json, ndjson and csv: the fields, comma-separated (as search --fields).", valueName: "list"),
         completion: .list(ItemField.allCases.map(\.rawValue)), transform: ItemFields.parse)
     var fields: ItemFields?
 
-    @Option(help: "The most entries listed, in name order; 0 for all. The count says how many there are.")
-    var limit = 0
-
-    @OptionGroup var output: OutputOptions
-
     func validate() throws {
-        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
-        if fields != nil, format == nil || format == .table {
+        if fields != nil, listing.format == nil || listing.format == .table {
             throw ValidationError(
                 "--fields picks the fields of json, ndjson and csv; a listing shows names (-l: kind, size, date). Add --format ndjson")
         }
@@ -54,25 +49,25 @@ struct LsCommand: AsyncParsableCommand {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let database = try global.openDatabase()
         let folder = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path == "/" ? "" : path
-        var entries = try database.list(folder, source: source)
+        var entries = try database.list(folder, source: only.source)
         if entries.isEmpty, !folder.isEmpty {
             // A file lists as itself, as ls does; nothing at all is an error.
-            let here = try database.items(path: folder, source: source)
+            let here = try database.items(path: folder, source: only.source)
             guard !here.isEmpty else { throw NothingAtPath(path: folder) }
             entries = here.filter { !$0.kind.isContainer }.map { ListingEntry(source: $0.source, name: $0.name, path: $0.path, item: $0) }
         }
         let all = entries.count
-        if limit > 0, all > limit { entries = Array(entries.prefix(limit)) }
+        if listing.limit > 0, all > listing.limit { entries = Array(entries.prefix(listing.limit)) }
         defer {
             if entries.count < all, !global.quiet {
                 Terminal.say("\(Count.grouped(entries.count)) of \(Count.of(all, "entry")) shown (--limit 0 for all)")
             }
         }
         // Piped too, a listing is names one per line, as `ls | grep` expects; data is `--format ndjson`.
-        let chosen = Terminal.format(format, toStdout: output.isStdout, piped: .table)
+        let chosen = listing.chosenFormat(piped: .table)
         let link = try global.webLink(database)
         let projects = chosen == .table ? [:] : try database.projectNames(of: entries.compactMap(\.item))
-        try AtomicOutput.write(to: output.target) { sink in
+        try AtomicOutput.write(to: listing.output.target) { sink in
             switch chosen {
             case .table:
                 try sink(Array(Self.text(entries, long: long, width: Terminal.columns).utf8))

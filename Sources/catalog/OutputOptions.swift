@@ -1,4 +1,5 @@
 import ArgumentParser
+import CatalogCore
 import CatalogReports
 
 /// Where a report goes: stdout, a file written atomically, or straight through to a pipe or device.
@@ -35,4 +36,53 @@ protocol FormatChoice: CaseIterable, ExpressibleByArgument, RawRepresentable<Str
 extension FormatChoice {
     /// The format written (every case's name is one of ``OutputFormat``'s).
     var output: OutputFormat { OutputFormat(rawValue: rawValue) ?? .table }
+}
+
+/// What a listing command says of its `--format` and `--limit` (``ListingOptions``).
+protocol Listing {
+    /// The `--format` help: which format is the default where.
+    static var formatHelp: String { get }
+    /// The `--limit` help: what is counted, in which order.
+    static var limitHelp: String { get }
+    /// The rows shown without `--limit` (0: all).
+    static var defaultLimit: Int { get }
+}
+
+extension Listing {
+    static var formatHelp: String { "table (default on a terminal), json, ndjson (default when piped) or csv." }
+    static var defaultLimit: Int { 0 }
+}
+
+/// `--format`, `--limit` and `--output`, the flags every command that lists rows shares
+/// (search, ls, changes, comments, dupes, fields): the same names, values and checks everywhere;
+/// each command says in its own words what it lists (``Listing``).
+struct ListingOptions<Command: Listing>: ParsableArguments {
+    @Option(help: ArgumentHelp(Command.formatHelp, valueName: "format"))
+    var format: OutputFormat?
+
+    @Option(help: ArgumentHelp(Command.limitHelp, valueName: "n"))
+    var limit = Command.defaultLimit
+
+    @OptionGroup var output: OutputOptions
+
+    /// The most `--limit` takes.
+    static var maxLimit: Int { 1_000_000 }
+
+    func validate() throws {
+        guard (0...Self.maxLimit).contains(limit) else {
+            throw ValidationError("--limit must be between 0 (all) and \(Count.grouped(Self.maxLimit))")
+        }
+    }
+
+    /// The format written: `--format`, else a table on a terminal and `piped` (NDJSON unless the
+    /// command says otherwise) to a pipe or file.
+    func chosenFormat(piped: OutputFormat = .ndjson) -> OutputFormat {
+        Terminal.format(format, toStdout: output.isStdout, piped: piped)
+    }
+}
+
+/// `--source`, for the commands that can keep to one service's items.
+struct SourceOption: ParsableArguments {
+    @Option(help: "Only this source.")
+    var source: Source?
 }

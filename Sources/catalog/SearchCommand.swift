@@ -7,7 +7,10 @@ import Foundation
 extension OutputFormat: ExpressibleByArgument {}
 
 /// `catalog search QUERY`: query the catalog offline.
-struct SearchCommand: AsyncParsableCommand {
+struct SearchCommand: AsyncParsableCommand, Listing {
+    static let limitHelp = "The most results shown; 0 for all."
+    static let defaultLimit = 50
+
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Search the catalog offline.",
@@ -57,11 +60,7 @@ struct SearchCommand: AsyncParsableCommand {
     static let options = CommandOptions.names(under: Catalog.self, path: ["search"])
     static let commentsOptions = CommandOptions.names(under: Catalog.self, path: ["comments"])
 
-    @Option(help: "table (default on a terminal), json, ndjson or csv (default when piped: ndjson).")
-    var format: OutputFormat?
-
-    @Option(help: "The most results shown; 0 for all.")
-    var limit = 50
+    @OptionGroup var listing: ListingOptions<Self>
 
     @Option(help: "Skip this many results first (the next page: --offset 50).")
     var offset = 0
@@ -78,10 +77,7 @@ struct SearchCommand: AsyncParsableCommand {
             valueName: "list"), completion: .list(ItemField.allCases.map(\.rawValue)), transform: ItemFields.parse)
     var fields: ItemFields?
 
-    @Option(help: "Only this source (as source:NAME in the query).")
-    var source: Source?
-
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var only: SourceOption
 
     func validate() throws {
         // `--limt 5` is a mistyped option, not a query: only single-dash words are exclusions.
@@ -93,14 +89,13 @@ struct SearchCommand: AsyncParsableCommand {
                 "unknown option '\(option)' (search's options: --format, --limit, --offset, --sort, --reverse, --fields, --source, --output, --db, --quiet, --verbose)"
             )
         }
-        guard (0...1_000_000).contains(limit) else { throw ValidationError("--limit must be between 0 (all) and 1000000") }
         guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
         if reverse && sort == .relevance { throw ValidationError("--reverse turns a --sort order round: give --sort name, size, updated or path") }
     }
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
-        let text = (query.filter { $0 != "--" } + (source.map { ["source:\($0.rawValue)"] } ?? [])).joined(separator: " ")
+        let text = (query.filter { $0 != "--" } + (only.source.map { ["source:\($0.rawValue)"] } ?? [])).joined(separator: " ")
         let database: CatalogDatabase
         do {
             database = try global.openDatabase()
@@ -114,12 +109,13 @@ struct SearchCommand: AsyncParsableCommand {
         }
         let parsed = try database.parseQuery(text)
         // One more than shown tells whether more match, at the cost of one row.
+        let limit = listing.limit
         var items = try database.search(parsed, order: sort, reverse: reverse, limit: limit == 0 ? Int.max : limit + 1, offset: offset)
         let more = limit > 0 && items.count > limit
         if more { items.removeLast() }
         try Self.print(
-            items, of: parsed, format: Terminal.format(format, toStdout: output.isStdout), fields: fields?.fields,
-            link: try global.webLink(database), from: database, to: output.target)
+            items, of: parsed, format: listing.chosenFormat(), fields: fields?.fields, link: try global.webLink(database), from: database,
+            to: listing.output.target)
         guard !global.quiet else { return }
         if items.isEmpty, offset == 0, try database.itemCount() == 0 {
             Terminal.error("the catalog is empty: run `catalog crawl` to fill it (`catalog status` shows what it holds)")
