@@ -159,8 +159,8 @@ enum CommentCost {
     /// pass had read already).
     static func describe(files: Int, resumed: Int, callsPerMinute: Int) -> String {
         guard files > 0 else {
-            return
-                "comments of every file listed: one call per file at \(callsPerMinute) calls/min (about \(1_000 / callsPerMinute) min per 1 000 files)"
+            let perThousand = 1_000 / callsPerMinute
+            return "comments of every file listed: one call per file at \(callsPerMinute) calls/min (about \(perThousand) min per 1 000 files)"
         }
         let minutes = (files + callsPerMinute - 1) / callsPerMinute
         let time = minutes < 1 ? "under a minute" : minutes < 60 ? "about \(minutes) min" : "about \(minutes / 60) h \(minutes % 60) min"

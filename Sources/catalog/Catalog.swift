@@ -168,7 +168,7 @@ struct Catalog: AsyncParsableCommand {
         if words.first == "help" { words.removeFirst() }
         guard let first = words.first, !first.hasPrefix("-"), !commandNames.contains(first) else { return nil }
         let close = Suggestions.closest(to: first, among: commandNames)
-        let suggestion = close.isEmpty ? "" : " Did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))?"
+        let suggestion = Suggestions.didYouMean(close)
         return
             """
             '\(TerminalText.sanitize(first))' is not a catalog command.\(suggestion) Commands: \(commandNames.joined(separator: ", ")); see \

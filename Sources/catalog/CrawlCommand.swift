@@ -318,7 +318,8 @@ enum Summary {
                 + (local.failed > 0 ? ", \(g(local.failed)) unreadable files" : "")
                 + (left.isEmpty ? "" : "; left out: " + left.joined(separator: ", "))
                 // Items: the files and the folders (the counts before are files).
-                + "; items: \(g(c.added)) new, \(g(c.changed - c.moved)) changed, \(g(c.moved)) moved, \(g(c.deleted)) deleted, \(g(c.unchanged)) unchanged; "
+                + "; items: \(g(c.added)) new, \(g(c.changed - c.moved)) changed, \(g(c.moved)) moved, "
+                + "\(g(c.deleted)) deleted, \(g(c.unchanged)) unchanged; "
                 + String(format: "%.1fs (store %.1fs)", report.elapsed, report.storeSeconds) + warnings(count: s.warningCount, kept: s.warnings)
     }
 

@@ -51,7 +51,7 @@ struct FieldsCommand: AsyncParsableCommand, Listing {
                 let close = Suggestions.closest(to: name, among: fields.map(\.name))
                 throw UsageError(
                     description: "no custom field is called '\(TerminalText.sanitize(name))'."
-                        + (close.isEmpty ? "" : " Did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))?")
+                        + Suggestions.didYouMean(close)
                         + " `catalog fields` lists them.")
             }
             fields = named
@@ -101,7 +101,8 @@ struct FieldsCommand: AsyncParsableCommand, Listing {
                 TableRenderer.grid(
                     header: ["SOURCE", "VALUE", "ITEMS", "FILTER"], rows: rows,
                     limits: TableRenderer.fit(
-                        header: ["SOURCE", "VALUE", "ITEMS", "FILTER"], rows: rows, limits: [7, 40, 8, 60], flexible: [1, 3], width: Terminal.columns),
+                        header: ["SOURCE", "VALUE", "ITEMS", "FILTER"], rows: rows, limits: [7, 40, 8, 60], flexible: [1, 3],
+                        width: Terminal.columns),
                     rightAligned: [2],
                 ))
         case .table:

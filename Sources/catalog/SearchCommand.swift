@@ -85,9 +85,10 @@ struct SearchCommand: AsyncParsableCommand, Listing {
             if let format = OutputFormat(rawValue: String(option.dropFirst(2))) {
                 throw ValidationError("unknown option '\(option)': the format is a value, --format \(format.rawValue)")
             }
+            let known = Self.options.values.union(Self.options.flags).filter { $0.hasPrefix("--") && $0 != "--help" }.sorted()
             throw ValidationError(
-                "unknown option '\(option)' (search's options: --format, --limit, --offset, --sort, --reverse, --fields, --source, --output, --db, --quiet, --verbose)"
-            )
+                "unknown option '\(option)'.\(Suggestions.didYouMean(Suggestions.closest(to: option, among: known))) "
+                    + "search's options: \(known.joined(separator: ", ")).")
         }
         guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
         if reverse && sort == .relevance { throw ValidationError("--reverse turns a --sort order round: give --sort name, size, updated or path") }

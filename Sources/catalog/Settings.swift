@@ -124,7 +124,7 @@ struct Settings: Sendable {
                     description:
                         """
                         the config file \(path) has an unknown setting \
-                        '\(TerminalText.sanitize(name))'.\(close.isEmpty ? "" : " Did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))?") \
+                        '\(TerminalText.sanitize(name))'.\(Suggestions.didYouMean(close)) \
                         Settings: \(keys.map(\.name).joined(separator: ", ")).
                         """
                 )

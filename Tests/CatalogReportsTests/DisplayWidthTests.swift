@@ -46,7 +46,8 @@ struct DisplayWidthTests {
     }
 
     @Test func aTableFitsItsWidthWhateverTheNames() {
-        let items = ["東京ロケ_シーン12_テイク3.mov", "🎬 Director's cut final FINAL v7.mov", "e\u{301}te\u{301}.wav"].enumerated().map { index, name in
+        let names = ["東京ロケ_シーン12_テイク3.mov", "🎬 Director's cut final FINAL v7.mov", "e\u{301}te\u{301}.wav"]
+        let items = names.enumerated().map { index, name in
             CatalogItem(
                 source: .frameio, id: "\(index)", kind: .file, name: name, parentID: "p", projectID: "p",
                 path: "Studio/Project/Very Long Folder Name \(index)/Another Level/\(name)", size: 1_234_567, record: "{}")

@@ -23,7 +23,8 @@ import Testing
         let lines = csv.components(separatedBy: "\r\n")
         #expect(
             lines[0]
-                == "source,id,kind,name,path,parent_id,project_id,size,mime,created_at,updated_at,uploaded_at,label,xxh64,md5,digest,state,folders,metadata"
+                == "source,id,kind,name,path,parent_id,project_id,size,mime,created_at,updated_at,uploaded_at,label,"
+                + "xxh64,md5,digest,state,folders,metadata"
         )
         #expect(csv.contains(#""'=HYPERLINK(""x""), ""q"""#))
         #expect(csv.contains(",'=x,") == false && csv.contains("A/B/=x"))

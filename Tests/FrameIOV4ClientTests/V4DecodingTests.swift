@@ -31,14 +31,16 @@ func v4Client(_ transport: CannedTransport) -> FrameIOV4Client {
         #expect(file.metadata.map(\.fieldName) == ["Review Status", "Rating", "Reel", "Circled", "Assignee", "Notes"])
         #expect(
             transport.urls.withLock { $0 } == [
-                "https://api.frame.io/v4/accounts/acc-1/folders/5a8b3c1e-0000-4c2d-9e4f-0000000000ff/children?include=metadata&page_size=100&include_total_count=true"
+                "https://api.frame.io/v4/accounts/acc-1/folders/5a8b3c1e-0000-4c2d-9e4f-0000000000ff/children"
+                    + "?include=metadata&page_size=100&include_total_count=true"
             ])
         // The next page: the cursor, and every parameter again.
         _ = try await v4Client(transport).folderChildren(
             .all, accountID: "acc-1", folderID: "5a8b3c1e-0000-4c2d-9e4f-0000000000ff", after: "g3QAAAACZAAC")
         #expect(
             transport.urls.withLock { $0 }.last
-                == "https://api.frame.io/v4/accounts/acc-1/folders/5a8b3c1e-0000-4c2d-9e4f-0000000000ff/children?include=metadata&page_size=100&after=g3QAAAACZAAC"
+                == "https://api.frame.io/v4/accounts/acc-1/folders/5a8b3c1e-0000-4c2d-9e4f-0000000000ff/children"
+                + "?include=metadata&page_size=100&after=g3QAAAACZAAC"
         )
     }
 

@@ -256,7 +256,8 @@ final class ScriptedTransport: HTTPTransport {
     @Test func removesConfiguredSecretsAndCredentialShapes() {
         let redact = Redactor(secrets: ["s3cret-value"])
         let text = redact(
-            #"failed with s3cret-value; Authorization: Bearer dash-access-7-abc; {"access_token":"zz9","refresh_token": "rt-1"} eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.sig"#
+            #"failed with s3cret-value; Authorization: Bearer dash-access-7-abc; {"access_token":"zz9","refresh_token": "rt-1"} "#
+                + "eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.sig"
         )
         #expect(!text.contains("s3cret-value"))
         #expect(!text.contains("dash-access-7-abc"))

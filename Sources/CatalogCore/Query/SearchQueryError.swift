@@ -25,7 +25,7 @@ public enum SearchQueryError: CatalogFailure, Sendable, Equatable {
                 "the query is empty. Give words to find and/or filters, e.g. `interview kind:file ext:mov`."
         case .unknownFilter(let name, let suggestions, let fields):
             var text = "unknown filter '\(name):'."
-            if !suggestions.isEmpty { text += " Did you mean \(suggestions.map { "'\(Self.quoted($0)):'" }.joined(separator: " or "))?" }
+            text += Suggestions.didYouMean(suggestions) { "'\(Self.quoted($0)):'" }
             text += " Known filters: \(Filter.names.joined(separator: ", "))."
             if !fields.isEmpty {
                 let shown = fields.prefix(20).map(Self.quoted).joined(separator: ", ")
@@ -41,11 +41,11 @@ public enum SearchQueryError: CatalogFailure, Sendable, Equatable {
                 """
         case .unknownValue(let field, let value, let suggestions):
             var text = "\(Self.quoted(field)) has no option '\(value)', so nothing could match."
-            if !suggestions.isEmpty { text += " Did you mean \(suggestions.map { "'\($0)'" }.joined(separator: " or "))?" }
+            text += Suggestions.didYouMean(suggestions)
             return text + " `catalog fields \"\(field)\"` lists its options."
         case .unsatisfiable(let filter, let value, let reason, let suggestions):
             var text = "'\(filter):\(value)' can match nothing: \(reason)."
-            if !suggestions.isEmpty { text += " Did you mean \(suggestions.map { "'\($0)'" }.joined(separator: " or "))?" }
+            text += Suggestions.didYouMean(suggestions)
             return text
         case .invalidValue(let filter, let value, let expected):
             let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value

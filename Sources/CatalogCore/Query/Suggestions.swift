@@ -32,3 +32,11 @@ public enum Suggestions {
         return previous[b.count]
     }
 }
+
+extension Suggestions {
+    /// ` Did you mean 'a' or 'b'?` for the names in `close` (each as `quote` writes it), or
+    /// nothing when there are none: the one way every message offers what was meant.
+    public static func didYouMean(_ close: [String], quote: (String) -> String = { "'\($0)'" }) -> String {
+        close.isEmpty ? "" : " Did you mean \(close.map(quote).joined(separator: " or "))?"
+    }
+}
