@@ -85,7 +85,7 @@ final class ProgressDisplay: Sendable {
             state.drawn = true
             return
                 onTerminal
-                ? "\r\u{1B}[2K" + DisplayWidth.truncate(Self.line(progress, elapsed: now, rate: rate), to: max(20, Terminal.columns - 1))
+                ? "\r\u{1B}[2K" + DisplayWidth.truncate(Self.line(progress, elapsed: now, rate: rate), to: max(20, Terminal.errorColumns - 1))
                 : Self.statsLine(progress, elapsed: now, rate: rate, at: Date()) + "\n"
         }
         if let line { FileHandle.standardError.write(Data(line.utf8)) }
