@@ -151,13 +151,12 @@ extension CatalogDatabase {
             let wanted = TextFolding.fold(name)
             let phrase = SearchSQL.literal(SearchQuery.Term(text: name, isPhrase: true))
             var found: [CatalogItem] = []
-            let rows = try Row.fetchCursor(
+            let records = try ItemRecord.fetchCursor(
                 db,
                 sql: "SELECT \(ItemRecord.selection) FROM item_name_fts CROSS JOIN item ON item.seq = item_name_fts.rowid WHERE item_name_fts MATCH ?"
                     + (source == nil ? "" : " AND item.source = ?") + " ORDER BY item.path",
                 arguments: StatementArguments([phrase] + (source.map { [$0.rawValue] } ?? [])))
-            while let row = try rows.next(), found.count < limit {
-                let item = try ItemRecord(row: row).item
+            while let item = try records.next()?.item, found.count < limit {
                 if TextFolding.fold(item.name) == wanted { found.append(item) }
             }
             return found
@@ -191,13 +190,13 @@ extension CatalogDatabase {
             var entries: [ListingEntry] = []
             for source in sources where entries.count < limit {
                 if source.catalogsContainers {
-                    let rows: [Row]
+                    let records: [ItemRecord]
                     if path.isEmpty {
-                        rows = try Row.fetchAll(
+                        records = try ItemRecord.fetchAll(
                             db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE source = ? AND parent_id IS NULL LIMIT ?",
                             arguments: [source.rawValue, limit])
                     } else {
-                        rows = try Row.fetchAll(
+                        records = try ItemRecord.fetchAll(
                             db,
                             sql: """
                                 SELECT \(ItemRecord.selection) FROM item WHERE source = ? AND parent_id IN
@@ -205,8 +204,7 @@ extension CatalogDatabase {
                                 """,
                             arguments: [source.rawValue, source.rawValue, path, limit])
                     }
-                    for row in rows {
-                        let item = try ItemRecord(row: row).item
+                    for item in records.map(\.item) {
                         entries.append(ListingEntry(source: source, name: item.name, path: item.path, item: item))
                     }
                 } else {
@@ -241,10 +239,9 @@ extension CatalogDatabase {
                 cursor = prefix + name + "0"
                 inclusive = true
             } else {
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE source = ? AND path = ?", arguments: [source.rawValue, next])
-                {
-                    let item = try ItemRecord(row: row).item
+                for item in try ItemRecord.fetchAll(
+                    db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE source = ? AND path = ?", arguments: [source.rawValue, next]
+                ).map(\.item) {
                     entries.append(ListingEntry(source: source, name: item.name, path: item.path, item: item))
                 }
                 cursor = next

@@ -13,10 +13,9 @@ extension CatalogDatabase {
             var found: [CloudCopy] = []
             var seen = Set<String>()
             func add(_ sql: String, _ arguments: StatementArguments, _ match: CopyMatch) throws {
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE \(sql) ORDER BY source, path", arguments: arguments)
-                {
-                    let item = try ItemRecord(row: row).item
+                for item in try ItemRecord.fetchAll(
+                    db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE \(sql) ORDER BY source, path", arguments: arguments
+                ).map(\.item) {
                     if seen.insert(item.source.rawValue + "\u{0}" + item.id).inserted { found.append(CloudCopy(item: item, match: match)) }
                 }
             }

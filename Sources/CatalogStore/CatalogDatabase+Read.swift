@@ -372,16 +372,14 @@ extension CatalogDatabase {
         let selection = records ? ItemRecord.selection : ItemRecord.selection(withRecords: false)
         do {
             try writer.unsafeReentrantRead { db in
-                let rows =
+                let records =
                     if let source {
-                        try Row.fetchCursor(
+                        try ItemRecord.fetchCursor(
                             db, sql: "SELECT \(selection) FROM item WHERE source = ? ORDER BY path, id", arguments: [source.rawValue])
                     } else {
-                        try Row.fetchCursor(db, sql: "SELECT \(selection) FROM item ORDER BY source, path, id")
+                        try ItemRecord.fetchCursor(db, sql: "SELECT \(selection) FROM item ORDER BY source, path, id")
                     }
-                while let row = try rows.next() {
-                    try body(ItemRecord(row: row).item)
-                }
+                while let record = try records.next() { try body(record.item) }
             }
         } catch let error as DatabaseError {
             throw Self.map(error, path: path)
@@ -395,7 +393,7 @@ extension CatalogDatabase {
             var found: [String: CatalogItem] = [:]
             let statement = try db.cachedStatement(sql: "SELECT \(ItemRecord.selection) FROM item WHERE source = ? AND id = ?")
             for id in ids {
-                if let row = try Row.fetchOne(statement, arguments: [source.rawValue, id]) { found[id] = try ItemRecord(row: row).item }
+                found[id] = try ItemRecord.fetchOne(statement, arguments: [source.rawValue, id])?.item
             }
             return found
         }
@@ -451,9 +449,9 @@ extension CatalogDatabase {
     public func forEachItem(source: Source, projectID: String, _ body: (CatalogItem) throws -> Void) throws {
         do {
             try writer.unsafeReentrantRead { db in
-                let rows = try Row.fetchCursor(
+                let records = try ItemRecord.fetchCursor(
                     db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE project_id = ? AND source = ?", arguments: [projectID, source.rawValue])
-                while let row = try rows.next() { try body(ItemRecord(row: row).item) }
+                while let record = try records.next() { try body(record.item) }
             }
         } catch let error as DatabaseError {
             throw Self.map(error, path: path)
@@ -484,12 +482,14 @@ extension CatalogDatabase {
                         """
                 ).map { row -> (String, (Int, Int64)) in (row["project_id"] ?? "", (row["files"], row["bytes"])) },
                 uniquingKeysWith: { first, _ in first })
-            return try Row.fetchAll(db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE source = 'local' AND kind = 'volume' ORDER BY name, id")
-                .map { row in
-                    let volume = try ItemRecord(row: row).item
-                    let (files, bytes) = counts[volume.id] ?? (0, 0)
-                    return (volume, files, bytes)
-                }
+            return try ItemRecord.fetchAll(
+                db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE source = 'local' AND kind = 'volume' ORDER BY name, id"
+            )
+            .map { record in
+                let volume = record.item
+                let (files, bytes) = counts[volume.id] ?? (0, 0)
+                return (volume, files, bytes)
+            }
         }
     }
 
