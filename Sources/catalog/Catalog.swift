@@ -64,7 +64,8 @@ struct Catalog: AsyncParsableCommand {
             // `--help` and `catalog help X` come back as the parser's own help command: the same
             // help, with its usage line wrapped like the rest.
             if type(of: command).configuration.commandName == "help" {
-                let help = helpMessage(for: helpedCommand(arranged), columns: Terminal.helpColumns)
+                let hidden = arranged.contains("--help-hidden")
+                let help = helpMessage(for: helpedCommand(arranged), includeHidden: hidden, columns: Terminal.helpColumns)
                 Terminal.writeQuietly(wrappingUsage(help, width: Terminal.helpColumns) + "\n")
                 return
             }

@@ -12,6 +12,8 @@ struct SandboxCommand: AsyncParsableCommand {
 
               FRAMEIO_TOKEN=any FRAMEIO_API_URL=<printed /v4 URL> \\
               DASH_TOKEN=any DASH_API_URL=<printed /dash URL> catalog crawl
+
+            Its limits, sign-in and faults, to test a crawler against: catalog sandbox --help-hidden.
             """)
 
     @OptionGroup(title: "The data served") var data: SandboxData

@@ -3,71 +3,77 @@ import CatalogSandbox
 
 /// The flags that choose the sandbox's limits, sign-in and faults (`catalog sandbox` only).
 struct SandboxOptions: ParsableArguments {
-    @Option(help: "Dash: require OAuth — issue access tokens to this client id at <dash-login>/oauth/token.")
+    @Option(help: ArgumentHelp("Dash: require OAuth — issue access tokens to this client id at <dash-login>/oauth/token.", visibility: .hidden))
     var dashClientID: String?
 
-    @Option(help: "Dash: the client secret the token endpoint accepts (with --dash-client-id).")
+    @Option(help: ArgumentHelp("Dash: the client secret the token endpoint accepts (with --dash-client-id).", visibility: .hidden))
     var dashClientSecret = "sandbox-secret"
 
-    @Option(help: "Dash: the first refresh token the token endpoint accepts; each use rotates it (with --dash-client-id).")
+    @Option(
+        help: ArgumentHelp(
+            "Dash: the first refresh token the token endpoint accepts; each use rotates it (with --dash-client-id).", visibility: .hidden))
     var dashRefreshToken = "sandbox-refresh-1"
 
-    @Option(help: "Dash: seconds an issued access token lives.")
+    @Option(help: ArgumentHelp("Dash: seconds an issued access token lives.", visibility: .hidden))
     var dashTokenLifetime = 300.0
 
-    @Option(help: "V4: require Adobe IMS tokens — a fake IMS under /ims issues them to this client id.")
+    @Option(help: ArgumentHelp("V4: require Adobe IMS tokens — a fake IMS under /ims issues them to this client id.", visibility: .hidden))
     var imsClientID: String?
 
-    @Option(help: "V4: the client secret the fake IMS accepts (with --ims-client-id).")
+    @Option(help: ArgumentHelp("V4: the client secret the fake IMS accepts (with --ims-client-id).", visibility: .hidden))
     var imsClientSecret = "sandbox-ims-secret"
 
-    @Option(help: "V4: the first refresh token the fake IMS accepts; each use rotates it (with --ims-client-id).")
+    @Option(help: ArgumentHelp("V4: the first refresh token the fake IMS accepts; each use rotates it (with --ims-client-id).", visibility: .hidden))
     var imsRefreshToken = "sandbox-ims-refresh-1"
 
-    @Option(help: "V4: seconds an IMS access token lives.")
+    @Option(help: ArgumentHelp("V4: seconds an IMS access token lives.", visibility: .hidden))
     var imsTokenLifetime = 3600.0
 
     @Option(
-        help: ArgumentHelp("With --service-rate-limits: every window divided by this (60: a minute's allowance each second).", valueName: "factor"))
+        help: ArgumentHelp(
+            "With --service-rate-limits: every window divided by this (60: a minute's allowance each second).", valueName: "factor",
+            visibility: .hidden))
     var rateSpeedup = 1.0
 
-    @Flag(help: "V4: refuse the audit log (403), as the service does for a user who is not an account admin.")
+    @Flag(help: ArgumentHelp("V4: refuse the audit log (403), as the service does for a user who is not an account admin.", visibility: .hidden))
     var v4AuditForbidden = false
 
-    @Flag(help: "V4: every file's metadata carries the system field Comment Count, which the real API may not send.")
+    @Flag(
+        help: ArgumentHelp("V4: every file's metadata carries the system field Comment Count, which the real API may not send.", visibility: .hidden))
     var v4CommentCounts = false
 
-    @Option(help: "Largest page_size honoured.")
+    @Option(help: ArgumentHelp("Largest page_size honoured.", visibility: .hidden))
     var maxPageSize = 500
 
-    @Option(help: "Requests allowed per window on each endpoint, per user (leaky bucket); unlimited when absent.")
+    @Option(help: ArgumentHelp("Requests allowed per window on each endpoint, per user (leaky bucket); unlimited when absent.", visibility: .hidden))
     var rateLimit: Int?
 
     @Flag(
-        help:
+        help: ArgumentHelp(
             """
             Limit endpoints as the Frame.io v2 reference documents: children 40 a minute, asset reads 5 a second, search 200 a minute (each \
             its own bucket).
-            """
+            """, visibility: .hidden)
     )
     var serviceRateLimits = false
 
-    @Option(help: ArgumentHelp("Refuse (422) a page_size above this, as a service that will not clamp it would.", valueName: "n"))
+    @Option(
+        help: ArgumentHelp("Refuse (422) a page_size above this, as a service that will not clamp it would.", valueName: "n", visibility: .hidden))
     var refusePageSizeAbove: Int?
 
-    @Option(help: "The rate-limit window in milliseconds.")
+    @Option(help: ArgumentHelp("The rate-limit window in milliseconds.", visibility: .hidden))
     var rateWindowMs = 1000
 
-    @Flag(help: "Send Retry-After with 429 responses.")
+    @Flag(help: ArgumentHelp("Send Retry-After with 429 responses.", visibility: .hidden))
     var retryAfter = false
 
-    @Option(help: "Latency added to every response, in milliseconds.")
+    @Option(help: ArgumentHelp("Latency added to every response, in milliseconds.", visibility: .hidden))
     var latencyMs = 0
 
-    @Option(help: "Fraction of requests answered 500/502/503 (0 to 1).")
+    @Option(help: ArgumentHelp("Fraction of requests answered 500/502/503 (0 to 1).", visibility: .hidden))
     var failRate = 0.0
 
-    @Option(help: "Accept only this bearer token (default: any).")
+    @Option(help: ArgumentHelp("Accept only this bearer token (default: any).", visibility: .hidden))
     var requireToken: String?
 
     @Option(
@@ -77,19 +83,22 @@ struct SandboxOptions: ParsableArguments {
             Inject a fault into this fraction of requests (repeatable), e.g. truncated=0.05. Faults: \
             \(SandboxFault.allCases.map(\.rawValue).joined(separator: ", ")).
             """,
-            valueName: "name=rate"))
+            valueName: "name=rate", visibility: .hidden))
     var faults: [String] = []
 
-    @Option(help: "How long a 'slow' fault makes a response wait, in milliseconds.")
+    @Option(help: ArgumentHelp("How long a 'slow' fault makes a response wait, in milliseconds.", visibility: .hidden))
     var slowMs = 3000
 
-    @Option(help: "How many consecutive 429s a 'throttle-burst' fault sends.")
+    @Option(help: ArgumentHelp("How many consecutive 429s a 'throttle-burst' fault sends.", visibility: .hidden))
     var burstLength = 5
 
-    @Option(help: "Refuse every static bearer token with 401 after this many requests, as if it had expired.")
+    @Option(help: ArgumentHelp("Refuse every static bearer token with 401 after this many requests, as if it had expired.", visibility: .hidden))
     var tokenExpiresAfter: Int?
 
-    @Option(help: "Fraction of files whose thumbnail address the sandbox's CDN refuses as expired (403), the same files every time (0 to 1).")
+    @Option(
+        help: ArgumentHelp(
+            "Fraction of files whose thumbnail address the sandbox's CDN refuses as expired (403), the same files every time (0 to 1).",
+            visibility: .hidden))
     var expiredThumbnails = 0.0
 
     func parsedFaults() throws -> [SandboxFault: Double] {

@@ -41,7 +41,8 @@ import Testing
         // Each case: the arguments to try in turn (one must be taken), and what it checks.
         var cases: [(flag: String, tries: [[String]], label: String)] = []
         for command in Self.commands(tree, path: []) {
-            let arguments = command.arguments.filter { $0["shouldDisplay"] as? Bool ?? true }
+            // Those --help-hidden lists too (the sandbox's faults).
+            let arguments = command.arguments
             // Required positionals get a value (the first it lists, else a word).
             let positionals = arguments.filter { $0["kind"] as? String == "positional" && !($0["isOptional"] as? Bool ?? true) }.map {
                 ($0["allValues"] as? [String])?.first ?? "x"
