@@ -54,7 +54,7 @@ public enum TableRenderer {
     }
 
     /// Each column's widest cell (its header's included), in terminal cells.
-    static func naturalWidths(header: [String], rows: [[String]]) -> [Int] {
+    public static func naturalWidths(header: [String], rows: [[String]]) -> [Int] {
         header.indices.map { column in rows.reduce(DisplayWidth.of(header[column])) { max($0, DisplayWidth.of($1[column])) } }
     }
 

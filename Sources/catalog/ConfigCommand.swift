@@ -57,10 +57,15 @@ struct ConfigCommand: AsyncParsableCommand {
                 """
             ))
         Terminal.output("")
-        // Values are what people came for: they take the room FROM does not need.
+        // Values are what people came for: they are shown whole where the width allows, FROM
+        // giving up room for them (down to 10 cells), then cut in their middle.
+        let header = ["SETTING", "VALUE", "FROM"]
+        let cells = rows.map { [$0.name, TerminalText.sanitize($0.shown), $0.from] }
+        let natural = TableRenderer.naturalWidths(header: header, rows: cells)
+        let room = Terminal.columns - natural[0] - 4
+        let from = max(10, min(natural[2], room - natural[1]))
         let table = TableRenderer.grid(
-            header: ["SETTING", "VALUE", "FROM"], rows: rows.map { [$0.name, TerminalText.sanitize($0.shown), $0.from] }, limits: [22, 20, 32],
-            paths: [1], fitting: Terminal.columns)
+            header: header, rows: cells, limits: [natural[0], max(10, room - from), from], paths: [1], fitting: Terminal.columns)
         Terminal.output(String(table.dropLast()))
     }
 

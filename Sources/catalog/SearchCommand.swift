@@ -163,7 +163,7 @@ struct SearchCommand: AsyncParsableCommand, Listing {
     /// "more than 10 000" is as useful as an exact count of a million, and takes milliseconds).
     static let countCap = 10_000
 
-    /// A table's columns: name, kind, size, path, updated, with SOURCE when the results span
+    /// A table's columns: name (not under ``idColumnWidth``), kind, size, path, updated, with SOURCE when the results span
     /// sources, LABEL when the query asks about labels and PROJECT when it asks about projects,
     /// and first a short ID (what `show` and `open` take) when the terminal has room for it
     /// (``idColumnWidth`` columns) or two results have the same name, unless the results are
@@ -176,6 +176,9 @@ struct SearchCommand: AsyncParsableCommand, Listing {
         if Set(items.map(\.source)).count > 1 { columns.insert(.source, at: after) }
         if query.filters.contains(where: { if case .label = $0.filter { true } else { false } }) { columns.insert(.label, at: after) }
         if query.filters.contains(where: { if case .project = $0.filter { true } else { false } }) { columns.insert(.project, at: after) }
+        // Narrower than the ID's width, the name goes (the path ends in it), as in the changes
+        // table: the path then has room for its top folders as well as the file's name.
+        if width < idColumnWidth { columns.removeAll { $0 == .name } }
         return columns
     }
 
