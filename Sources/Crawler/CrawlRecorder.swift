@@ -8,7 +8,7 @@ import LocalFiles
 /// counters, and progress reports built from the requests' statistics (none for a local scan).
 struct CrawlRecorder {
     let source: Source
-    let database: CatalogDatabase
+    let database: any CrawlStore
     let session: CrawlSession
     let options: CrawlOptions
     /// The crawl's HTTP requests (a local scan makes none).
@@ -37,7 +37,7 @@ struct CrawlRecorder {
     private var thumbnailing: Task<ThumbnailCounts, Never>?
     private(set) var thumbnails = ThumbnailCounts()
 
-    init(source: Source, database: CatalogDatabase, session: CrawlSession, options: CrawlOptions, requests: RequestStats, started: Date) {
+    init(source: Source, database: any CrawlStore, session: CrawlSession, options: CrawlOptions, requests: RequestStats, started: Date) {
         self.source = source
         self.database = database
         self.session = session

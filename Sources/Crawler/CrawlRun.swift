@@ -40,7 +40,7 @@ protocol SourceWalk {
 /// many were replaced.
 enum CrawlRun {
     static func run<Walk: SourceWalk>(
-        source: Source, api: ServiceAPI = .v2, scan: Bool = false, database: CatalogDatabase, options: CrawlOptions,
+        source: Source, api: ServiceAPI = .v2, scan: Bool = false, database: any CrawlStore, options: CrawlOptions,
         requests: RequestStats = RequestStats(), started: Date, makeWalk: (CrawlSession, CrawlRecorder) -> Walk
     ) async throws -> CrawlReport {
         let previousAPI = try database.lastCompleteCrawl(source: source)?.api

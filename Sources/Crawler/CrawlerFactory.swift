@@ -10,7 +10,7 @@ import Logging
 public enum CrawlerFactory {
     /// A Frame.io crawler for `token` against `baseURL`.
     public static func frameIO(
-        token: String, baseURL: String, database: CatalogDatabase, options: CrawlOptions,
+        token: String, baseURL: String, database: any CrawlStore, options: CrawlOptions,
         pageSize: Int = FrameIOClient.defaultPageSize, transport: any HTTPTransport = AsyncHTTPClientTransport(),
         retry: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "catalog.crawl")
     ) -> FrameIOCrawler {
@@ -23,7 +23,7 @@ public enum CrawlerFactory {
 
     /// A Frame.io V4 crawler signing in through `auth` against `baseURL` (ending in `/v4`).
     public static func frameIOV4(
-        auth: IMSAuth, baseURL: String, database: CatalogDatabase, options: CrawlOptions, pageSize: Int = FrameIOV4Client.maxPageSize,
+        auth: IMSAuth, baseURL: String, database: any CrawlStore, options: CrawlOptions, pageSize: Int = FrameIOV4Client.maxPageSize,
         transport: any HTTPTransport = AsyncHTTPClientTransport(), retry: RetryPolicy = RetryPolicy(),
         logger: Logger = Logger(label: "catalog.crawl")
     ) -> FrameIOV4Crawler {
@@ -36,7 +36,7 @@ public enum CrawlerFactory {
 
     /// A Dash crawler signing in through `auth` against `baseURL`.
     public static func dash(
-        auth: DashAuth, baseURL: String, database: CatalogDatabase, options: CrawlOptions, pageSize: Int = DashClient.defaultPageSize,
+        auth: DashAuth, baseURL: String, database: any CrawlStore, options: CrawlOptions, pageSize: Int = DashClient.defaultPageSize,
         transport: any HTTPTransport = AsyncHTTPClientTransport(), retry: RetryPolicy = RetryPolicy(),
         logger: Logger = Logger(label: "catalog.crawl")
     ) -> DashCrawler {

@@ -14,7 +14,7 @@ public enum DeltaRefusal: CatalogFailure, Sendable {
 
     /// The same guard for a full crawl (`--full`, Dash `--verify`, or a first crawl after a failed
     /// one): what it staged is compared with what the catalog holds before anything is deleted.
-    static func checkFull(_ session: CrawlSession, database: CatalogDatabase, force: Bool) throws {
+    static func checkFull(_ session: CrawlSession, database: any CrawlStore, force: Bool) throws {
         guard !force else { return }
         let catalogued = try database.itemCount(source: session.source)
         guard catalogued > 0 else { return }
@@ -46,7 +46,7 @@ public enum DeltaRefusal: CatalogFailure, Sendable {
 extension CrawlOptions {
     /// Where a delta of `source` starts (the last complete crawl's start minus the overlap, or
     /// `--since`), or nil when this crawl must be full.
-    func deltaStart(of source: Source, in database: CatalogDatabase) throws -> Date? {
+    func deltaStart(of source: Source, in database: any CrawlStore) throws -> Date? {
         guard mode == .automatic, let last = try database.lastCompleteCrawl(source: source), let lastStart = Timestamp.parse(last.startedAt)
         else { return nil }
         return since ?? lastStart.addingTimeInterval(-Self.deltaOverlap)

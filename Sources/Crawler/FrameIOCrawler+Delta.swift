@@ -11,13 +11,13 @@ import Logging
 /// whose change the search cannot account for is re-walked, alone.
 /// What the catalog held before a Frame.io delta, read lazily.
 struct FrameIODelta {
-    let database: CatalogDatabase
+    let database: any CrawlStore
     /// Catalogued items looked up so far (nil: not catalogued).
     private var cache: [String: CatalogItem?] = [:]
     /// Catalogued projects by id.
     let catalogProjects: [String: CatalogItem]
 
-    init(database: CatalogDatabase) throws {
+    init(database: any CrawlStore) throws {
         self.database = database
         catalogProjects = Dictionary(try database.items(source: .frameio, kind: .project).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }

@@ -57,7 +57,7 @@ final class CommentReader: Sendable {
         func withLock<T>(_ body: (inout State) -> T) -> T { mutex.withLock { body(&$0) } }
     }
 
-    init(client: FrameIOV4Client, database: CatalogDatabase, pass: CommentPass, concurrency: Int) {
+    init(client: FrameIOV4Client, database: any CrawlStore, pass: CommentPass, concurrency: Int) {
         self.pass = pass
         let state = self.state
         let progress = self.progress

@@ -39,13 +39,13 @@ public struct LocalScanCounts: Sendable, Equatable {
 /// what the catalog holds under those folders, leaving every other volume and folder as it was.
 public struct LocalCrawler: Sendable {
     let folders: [String]
-    let database: CatalogDatabase
+    let database: any CrawlStore
     let options: CrawlOptions
     let scan: LocalScanOptions
     let resolver: VolumeResolver
 
     public init(
-        folders: [String], database: CatalogDatabase, options: CrawlOptions, scan: LocalScanOptions = LocalScanOptions(),
+        folders: [String], database: any CrawlStore, options: CrawlOptions, scan: LocalScanOptions = LocalScanOptions(),
         resolver: VolumeResolver = VolumeResolver()
     ) {
         self.folders = folders

@@ -6,11 +6,11 @@ import Logging
 
 /// What every crawler is given besides its client: the catalog, the crawl's options, the logger.
 public struct CrawlSetup: Sendable {
-    public var database: CatalogDatabase
+    public var database: any CrawlStore
     public var options: CrawlOptions
     public var logger: Logger
 
-    public init(database: CatalogDatabase, options: CrawlOptions = CrawlOptions(), logger: Logger = Logger(label: "catalog.crawl")) {
+    public init(database: any CrawlStore, options: CrawlOptions = CrawlOptions(), logger: Logger = Logger(label: "catalog.crawl")) {
         self.database = database
         self.options = options
         self.logger = logger
@@ -41,7 +41,7 @@ protocol ServiceWalk<Crawler>: SourceWalk {
 }
 
 extension ServiceCrawler {
-    var database: CatalogDatabase { setup.database }
+    var database: any CrawlStore { setup.database }
     var options: CrawlOptions { setup.options }
     var logger: Logger { setup.logger }
 

@@ -25,11 +25,11 @@ public enum CopyCheckError: CatalogFailure, Sendable {
 /// list on the volume that describes it as it is, else from one read of the file, many files
 /// at once.
 public struct CopyChecker: Sendable {
-    let database: CatalogDatabase
+    let database: (any CopyReader)
     let scan: LocalScanOptions
     let resolver: VolumeResolver
 
-    public init(database: CatalogDatabase, scan: LocalScanOptions = LocalScanOptions(), resolver: VolumeResolver = VolumeResolver()) {
+    public init(database: (any CopyReader), scan: LocalScanOptions = LocalScanOptions(), resolver: VolumeResolver = VolumeResolver()) {
         self.database = database
         self.scan = scan
         self.resolver = resolver

@@ -7,11 +7,11 @@ import LocalFiles
 /// the folder's hash lists (ASC MHL, MHL 1.1) and the catalog's last scan say.
 public struct Verifier: Sendable {
     /// The catalog, when there is one (without it, only the hash lists are held against).
-    let database: CatalogDatabase?
+    let database: (any CopyReader)?
     let scan: LocalScanOptions
     let resolver: VolumeResolver
 
-    public init(database: CatalogDatabase?, scan: LocalScanOptions = LocalScanOptions(), resolver: VolumeResolver = VolumeResolver()) {
+    public init(database: (any CopyReader)?, scan: LocalScanOptions = LocalScanOptions(), resolver: VolumeResolver = VolumeResolver()) {
         self.database = database
         self.scan = scan
         self.resolver = resolver
