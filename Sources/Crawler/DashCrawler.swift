@@ -162,22 +162,16 @@ extension DashCrawler {
         static func optionList(_ client: DashClient, criterion: JSONValue, sorts: [JSONValue], what: String) async throws -> (
             options: [DashFieldOption]?, requests: Int
         ) {
-            var tally = ListTally(what: what)
             var requests = 0
-            while true {
-                var options: [DashFieldOption] = []
-                var seen = Set<String>()
-                var expected: Int?
-                while true {
-                    let page = try await client.searchOptions(criterion: criterion, sorts: sorts, from: options.count, what: what)
+            var paging = Offsets<DashFieldOption>(cap: DashClient.pagingCap)
+            do {
+                let options = try await ListReader.read(what, paging: &paging) { from in
                     requests += 1
-                    guard page.totalResults <= DashClient.pagingCap else { return (nil, requests) }
-                    expected = expected ?? page.totalResults
-                    tally.add(total: page.totalResults, ids: page.elements.lazy.map(\.id))
-                    for option in page.elements where seen.insert(option.id).inserted { options.append(option) }
-                    if page.elements.isEmpty || options.count >= expected ?? 0 { break }
+                    return try await client.searchOptions(criterion: criterion, sorts: sorts, from: from, what: what)
                 }
-                if try tally.finish() == .complete { return (options, requests) }
+                return (options, requests)
+            } catch is Offsets<DashFieldOption>.TooLong {
+                return (nil, requests)
             }
         }
 

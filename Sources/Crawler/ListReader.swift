@@ -1,9 +1,11 @@
 import CatalogCore
+import DashClient
 import FrameIOClient
 import FrameIOV4Client
 
 /// How a list is paged: where a reading starts, and after each page, where the next one is.
-/// Frame.io v2 pages by number (``PageNumbers``), V4 by cursor (``Cursors``).
+/// Frame.io v2 pages by number (``PageNumbers``), V4 by cursor (``Cursors``), Dash's searches
+/// by offset (``Offsets``).
 protocol ListPaging {
     associatedtype Element: Listed
     associatedtype Page
@@ -78,6 +80,26 @@ struct Cursors<Element: Listed>: ListPaging {
     func next(after page: V4Page<Element>, readFrom cursor: String?, pages: Int, tally: inout ListTally) throws -> String?? {
         try tally.add(page, readFrom: cursor, pages: pages)
         return page.nextCursor.map { .some($0) }
+    }
+}
+
+/// Dash's searches, paged by offset (`from`): every page reports the search's count; the list
+/// ends on an empty page or at that count. A search counting more than `cap` (what a search can
+/// page through) throws ``TooLong``: it must be read in narrower windows.
+struct Offsets<Element: Listed>: ListPaging {
+    struct TooLong: Error {}
+    let cap: Int
+
+    var start: Int { 0 }
+
+    func elements(of page: DashPage<Element>) -> [Element] { page.elements }
+
+    func next(after page: DashPage<Element>, readFrom from: Int, pages: Int, tally: inout ListTally) throws -> Int? {
+        guard page.totalResults <= cap else { throw TooLong() }
+        tally.add(total: page.totalResults, ids: page.elements.lazy.map(\.id))
+        try tally.checkBounds(fullPages: pages)
+        let next = from + page.elements.count
+        return page.elements.isEmpty || next >= page.totalResults ? nil : next
     }
 }
 

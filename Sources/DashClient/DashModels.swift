@@ -27,7 +27,7 @@ public struct DashField: Sendable, Equatable {
 }
 
 /// A field option (`POST /field-option-searches`).
-public struct DashFieldOption: Sendable, Equatable {
+public struct DashFieldOption: Listed, Equatable {
     /// The option's id.
     public var id: String
     /// Its value.
@@ -53,7 +53,7 @@ public struct DashFieldOption: Sendable, Equatable {
 }
 
 /// An asset (`POST /asset-searches`): the parts the catalog reads, plus the object as sent.
-public struct DashAsset: Sendable, Equatable {
+public struct DashAsset: Listed, Equatable {
     /// The asset's id.
     public var id: String
     /// `lifecycleStatus.state` (LIVE, STAGED, PENDING_APPROVAL, BINNED …).
