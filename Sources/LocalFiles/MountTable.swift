@@ -71,24 +71,11 @@ public enum MountTable {
 
     /// `\NNN` (three octal digits) decoded; everything else as written.
     static func unescape(_ text: Substring) -> String {
-        guard text.contains("\\") else { return String(text) }
-        var bytes: [UInt8] = []
-        let utf8 = Array(text.utf8)
-        var i = 0
-        while i < utf8.count {
-            if utf8[i] == UInt8(ascii: "\\"), let value = octal(utf8[(i + 1)..<min(i + 4, utf8.count)]) {
-                bytes.append(value)
-                i += 4
-            } else {
-                bytes.append(utf8[i])
-                i += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        BackslashEscapes.decode(String(text), octal)
     }
 
     /// Three octal digits as a byte, or nil.
-    private static func octal(_ digits: ArraySlice<UInt8>) -> UInt8? {
+    static func octal(_ digits: ArraySlice<UInt8>) -> UInt8? {
         guard digits.count == 3 else { return nil }
         var value = 0
         for digit in digits {
@@ -96,5 +83,28 @@ public enum MountTable {
             value = value * 8 + Int(digit - UInt8(ascii: "0"))
         }
         return value <= 255 ? UInt8(value) : nil
+    }
+}
+
+/// Names written with four-byte backslash escapes: the kernel's `\NNN` (mountinfo), udev's
+/// `\xHH` (`/dev/disk/by-label`).
+enum BackslashEscapes {
+    /// `text` with each backslash and the three bytes after it that `value` reads as a byte
+    /// replaced by that byte; everything else as written.
+    static func decode(_ text: String, _ value: (ArraySlice<UInt8>) -> UInt8?) -> String {
+        guard text.contains("\\") else { return text }
+        var bytes: [UInt8] = []
+        let utf8 = Array(text.utf8)
+        var i = 0
+        while i < utf8.count {
+            if utf8[i] == UInt8(ascii: "\\"), i + 3 < utf8.count, let byte = value(utf8[(i + 1)...(i + 3)]) {
+                bytes.append(byte)
+                i += 4
+            } else {
+                bytes.append(utf8[i])
+                i += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

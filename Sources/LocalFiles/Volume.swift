@@ -127,22 +127,10 @@ public struct VolumeResolver: Sendable {
 
     /// `\x20` → a space, and so on.
     static func unescapeUdev(_ name: String) -> String {
-        guard name.contains("\\x") else { return name }
-        var bytes: [UInt8] = []
-        let utf8 = Array(name.utf8)
-        var i = 0
-        while i < utf8.count {
-            if utf8[i] == UInt8(ascii: "\\"), i + 3 < utf8.count, utf8[i + 1] == UInt8(ascii: "x"),
-                let value = UInt8(String(decoding: utf8[(i + 2)...(i + 3)], as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-                i += 4
-            } else {
-                bytes.append(utf8[i])
-                i += 1
-            }
+        BackslashEscapes.decode(name) { escape in
+            guard escape.first == UInt8(ascii: "x") else { return nil }
+            return UInt8(String(decoding: escape.dropFirst(), as: UTF8.self), radix: 16)
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The block device a path names (following links), nil when it is not one.

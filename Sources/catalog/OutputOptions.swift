@@ -81,6 +81,18 @@ struct ListingOptions<Command: Listing>: ParsableArguments {
     }
 }
 
+/// `--format` and `--output`, for the reports that list every row they check (`where`,
+/// `verify`): a table on a terminal, NDJSON piped.
+struct ReportOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("table (default on a terminal), json, ndjson (default when piped) or csv.", valueName: "format"))
+    var format: OutputFormat?
+
+    @OptionGroup var output: OutputOptions
+
+    /// The format written: `--format`, else a table on a terminal and NDJSON to a pipe or file.
+    var chosenFormat: OutputFormat { Terminal.format(format, toStdout: output.isStdout) }
+}
+
 /// `--source`, for the commands that can keep to one service's items.
 struct SourceOption: ParsableArguments {
     @Option(help: "Only this source.")

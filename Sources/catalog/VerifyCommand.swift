@@ -49,10 +49,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @OptionGroup var reading: LocalReadOptions
 
-    @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
-    var format: OutputFormat?
-
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var report: ReportOptions
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
@@ -64,7 +61,7 @@ struct VerifyCommand: AsyncParsableCommand {
         if database == nil, !isDefault, !global.quiet {
             Terminal.error("no catalog at \(TerminalText.sanitize(catalogPath)): the files are held against their hash lists only")
         }
-        let chosen = Terminal.format(format, toStdout: output.isStdout)
+        let chosen = report.chosenFormat
         let verifier = Verifier(
             database: database, scan: LocalScanOptions(includeHidden: reading.includeHidden || seal, hashers: reading.hashers))
         var files: [FileVerification] = []
@@ -76,7 +73,7 @@ struct VerifyCommand: AsyncParsableCommand {
         if seal { files.removeAll { $0.status == .new && ASCMHLWriter.isLeftOut($0.path) } }
         var verdict = ""
         var isClean = true
-        try AtomicOutput.write(to: output.target) { sink in
+        try AtomicOutput.write(to: report.output.target) { sink in
             var writer = VerificationWriter(format: chosen, width: Terminal.columns, sink: sink)
             writer.unusableLists = outcome.unusableLists.map(\.description)
             writer.ignoredFiles = outcome.ignoredFiles

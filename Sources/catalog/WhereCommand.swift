@@ -43,23 +43,20 @@ struct WhereCommand: AsyncParsableCommand {
 
     @OptionGroup var reading: LocalReadOptions
 
-    @Option(help: "table (default on a terminal), json, ndjson (default when piped) or csv.")
-    var format: OutputFormat?
-
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var report: ReportOptions
 
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let totals: CopyCheckTotals
         let database = try global.openDatabase()
-        let chosen = Terminal.format(format, toStdout: output.isStdout)
+        let chosen = report.chosenFormat
         let checker = CopyChecker(
             database: database, scan: LocalScanOptions(includeHidden: reading.includeHidden, rehash: rehash, hashers: reading.hashers))
         var checks: [CopyCheck] = []
         let outcome = try await LocalReading.withProgress("where", quiet: global.quiet) { hashing in
             try await checker.check(path, progress: hashing) { checks.append($0) }
         }
-        totals = try Self.write(checks, outcome, format: chosen, to: output.target)
+        totals = try Self.write(checks, outcome, format: chosen, to: report.output.target)
         LocalReading.verdict(CopyCheckWriter.verdict(totals, acceptingProbable: allowProbable), quiet: global.quiet)
         if !totals.allSafe(acceptingProbable: allowProbable) { throw ExitCode(1) }
     }
