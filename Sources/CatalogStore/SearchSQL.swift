@@ -213,13 +213,11 @@ struct SearchSQL {
     /// words, `item` itself (through the size index when ``drivenBySize``), less the exclusions.
     private var membership: (clause: String, arguments: StatementArguments) {
         if let match {
+            let range = rowidRange("item_fts.rowid")
             var arguments: StatementArguments = [match]
-            arguments += boundArguments
+            arguments += range.arguments
             arguments += conditionArguments
-            return (
-                " item_fts CROSS JOIN item ON item.seq = item_fts.rowid WHERE item_fts MATCH ?" + bound("item_fts.rowid") + andConditions,
-                arguments
-            )
+            return (" item_fts CROSS JOIN item ON item.seq = item_fts.rowid WHERE item_fts MATCH ?" + range.sql + andConditions, arguments)
         }
         var conditions: [String] = []
         var arguments = StatementArguments()
@@ -232,14 +230,29 @@ struct SearchSQL {
         return (" " + table + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")), arguments)
     }
 
-    /// The condition bounding `column` (a full-text index's rowid) to ``seqBounds``, or nothing.
-    private func bound(_ column: String) -> String {
-        seqBounds == nil ? "" : " AND \(column) BETWEEN ? AND ?"
-    }
-
-    /// The arguments of ``bound(_:)``.
-    private var boundArguments: StatementArguments {
-        seqBounds.map { [$0.first, $0.last] } ?? []
+    /// The condition keeping `column` (a full-text index's rowid) after `after` and up to
+    /// `through`, within ``seqBounds``: the one way every full-text read is bounded. The bounds
+    /// are folded into the range's own two ends, so FTS5 seeks to the first row it may return
+    /// (a separate `BETWEEN` after `rowid > ?` read every match before the source's rows: 55 ms
+    /// against 0.06 ms). Nothing when there is nothing to bound.
+    private func rowidRange(_ column: String, after: Int64? = nil, through: Int64? = nil) -> (sql: String, arguments: StatementArguments) {
+        var lower = after
+        var upper = through
+        if let seqBounds {
+            lower = Swift.max(lower ?? Int64.min, seqBounds.first - 1)
+            upper = Swift.min(upper ?? seqBounds.last, seqBounds.last)
+        }
+        var sql = ""
+        var arguments = StatementArguments()
+        if let lower {
+            sql += " AND \(column) > ?"
+            arguments += [lower]
+        }
+        if let upper {
+            sql += " AND \(column) <= ?"
+            arguments += [upper]
+        }
+        return (sql, arguments)
     }
 
     /// The table the rows are read from: `item`, through its size index when ``drivenBySize``.
@@ -309,29 +322,20 @@ struct SearchSQL {
 
     /// Counts the rows matching `expression` in `index` (filters ignored), stopping at ``candidateLimit`` + 1.
     func probe(_ expression: String, in index: String = "item_fts") -> Statement {
-        Statement(
-            sql: "SELECT count(*) FROM (SELECT rowid FROM \(index) WHERE \(index) MATCH ?\(bound("rowid")) LIMIT ?)",
-            arguments: [expression] as StatementArguments + boundArguments + [Self.candidateLimit + 1])
+        let range = rowidRange("rowid")
+        return Statement(
+            sql: "SELECT count(*) FROM (SELECT rowid FROM \(index) WHERE \(index) MATCH ?\(range.sql) LIMIT ?)",
+            arguments: [expression] as StatementArguments + range.arguments + [Self.candidateLimit + 1])
     }
 
     /// The rowid of the ``windowSize``-th row (in rowid order) after `after` matching
     /// `expression` in the full-text index `index`; no row when fewer match. Filters are not
     /// looked at: that would read an `item` row for every match.
     func window(_ expression: String, in index: String, after: Int64) -> Statement {
-        let (from, through) = bounded(after: after, through: nil)
+        let range = rowidRange("rowid", after: after)
         return Statement(
-            sql: "SELECT rowid FROM \(index) WHERE \(index) MATCH ? AND rowid > ?" + (through == nil ? "" : " AND rowid <= ?")
-                + " ORDER BY rowid LIMIT 1 OFFSET ?",
-            arguments: [expression, from] as StatementArguments + StatementArguments(through.map { [$0] } ?? []) + [Self.windowSize - 1])
-    }
-
-    /// A window's rowid range, `after` (exclusive) to `through` (inclusive, nil: the end), within
-    /// ``seqBounds``. The bounds are folded into the range's own two ends: FTS5 seeks to the
-    /// first lower bound it is given and checks any other row by row (a separate `BETWEEN`
-    /// after `rowid > ?` read every match before the source's rows: 55 ms against 0.06 ms).
-    private func bounded(after: Int64, through: Int64?) -> (after: Int64, through: Int64?) {
-        guard let seqBounds else { return (after, through) }
-        return (Swift.max(after, seqBounds.first - 1), Swift.min(through ?? seqBounds.last, seqBounds.last))
+            sql: "SELECT rowid FROM \(index) WHERE \(index) MATCH ?" + range.sql + " ORDER BY rowid LIMIT 1 OFFSET ?",
+            arguments: [expression] as StatementArguments + range.arguments + [Self.windowSize - 1])
     }
 
     /// A broad query's tier, one window of candidates: the first `limit` rows by `order` (then
@@ -343,18 +347,16 @@ struct SearchSQL {
     func tier(
         _ expression: String, in index: String, after: Int64, through: Int64?, order: String, alsoMatching: String?, limit: Int
     ) -> Statement {
-        let (after, through) = bounded(after: after, through: through)
-        func range(_ column: String) -> String { "\(column) > ?" + (through == nil ? "" : " AND \(column) <= ?") }
-        var bounds: StatementArguments = [after]
-        if let through { bounds += [through] }
+        let range = rowidRange("\(index).rowid", after: after, through: through)
         var inner = "SELECT item.seq AS hit, \(order) AS o, item.path AS path FROM \(index) JOIN item ON item.seq = \(index).rowid"
-        inner += " WHERE \(index) MATCH ? AND " + range("\(index).rowid")
+        inner += " WHERE \(index) MATCH ?" + range.sql
         var arguments: StatementArguments = [expression]
-        arguments += bounds
+        arguments += range.arguments
         if let alsoMatching {
-            inner += " AND item.seq IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ? AND " + range("rowid") + ")"
+            let also = rowidRange("rowid", after: after, through: through)
+            inner += " AND item.seq IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ?" + also.sql + ")"
             arguments += [alsoMatching]
-            arguments += bounds
+            arguments += also.arguments
         }
         inner += andConditions + " ORDER BY o, path LIMIT ?"
         arguments += conditionArguments
@@ -368,14 +370,15 @@ struct SearchSQL {
     /// inner query, full rows only for the page. Without filters the inner query never reads
     /// `item` (equal scores are then cut by rowid, and ordered by path within the page).
     func ranked(_ expression: String, limit: Int) -> Statement {
+        let range = rowidRange(conditions.isEmpty ? "rowid" : "item_fts.rowid")
         let inner =
             conditions.isEmpty
-            ? "SELECT rowid AS hit, bm25(item_fts, \(Self.weights)) AS score FROM item_fts WHERE item_fts MATCH ?\(bound("rowid"))"
+            ? "SELECT rowid AS hit, bm25(item_fts, \(Self.weights)) AS score FROM item_fts WHERE item_fts MATCH ?\(range.sql)"
                 + " ORDER BY score, rowid LIMIT ?"
             : "SELECT item.seq AS hit, bm25(item_fts, \(Self.weights)) AS score FROM item_fts JOIN item ON item.seq = item_fts.rowid"
-                + " WHERE item_fts MATCH ?" + bound("item_fts.rowid") + andConditions + " ORDER BY score, item.path LIMIT ?"
+                + " WHERE item_fts MATCH ?" + range.sql + andConditions + " ORDER BY score, item.path LIMIT ?"
         var arguments = StatementArguments([expression])
-        arguments += boundArguments
+        arguments += range.arguments
         arguments += conditionArguments
         arguments += [limit]
         return Statement(
