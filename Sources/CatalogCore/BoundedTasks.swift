@@ -1,19 +1,19 @@
 /// Runs `work` on what `next` hands out, at most `limit` at a time, and gives each result to
 /// `each` on the caller's task, in the order they finish. `next` is asked for work whenever a
 /// place is free: at the start and after every result, so `each` may queue more work (the
-/// children of a folder just listed) that `next` then hands out. `then` runs after that refill:
-/// the slow part of handling a result (writing what it held) goes there, so the freed place is
-/// already working again. `next` answers nil when it has nothing for now; the group ends when
+/// children of a folder just listed) that `next` then hands out. `then` runs after that refill,
+/// with what `each` returned: the slow part of handling a result (writing what it held) goes
+/// there, so the freed place is already working again. `next` answers nil when it has nothing for now; the group ends when
 /// nothing runs and `next` has nothing. The first error thrown by `work`, `each` or `then`
 /// cancels the rest and is rethrown.
 ///
 /// The one bounded task group of the crawlers, the hashers and the thumbnail fetcher.
-public func withBoundedTaskGroup<Input: Sendable, Output: Sendable>(
+public func withBoundedTaskGroup<Input: Sendable, Output: Sendable, Handed>(
     limit: Int,
     next: () async throws -> Input?,
     work: @escaping @Sendable (Input) async throws -> Output,
-    each: (Output) async throws -> Void,
-    then: () async throws -> Void = {}
+    each: (Output) async throws -> Handed,
+    then: (Handed) async throws -> Void = { _ in }
 ) async throws {
     let limit = max(1, limit)
     try await withThrowingTaskGroup(of: Output.self) { group in
@@ -24,12 +24,12 @@ public func withBoundedTaskGroup<Input: Sendable, Output: Sendable>(
         }
         while let output = try await group.next() {
             running -= 1
-            try await each(output)
+            let handed = try await each(output)
             while running < limit, let input = try await next() {
                 running += 1
                 group.addTask { try await work(input) }
             }
-            try await then()
+            try await then(handed)
         }
     }
 }
@@ -42,7 +42,6 @@ public func forEachConcurrently<Input: Sendable, Output: Sendable>(
     each: (Input, Output) async throws -> Void
 ) async throws {
     var index = 0
-    var finished: (index: Int, output: Output)?
     try await withBoundedTaskGroup(limit: limit) { () -> Int? in
         guard index < inputs.count else { return nil }
         defer { index += 1 }
@@ -50,10 +49,9 @@ public func forEachConcurrently<Input: Sendable, Output: Sendable>(
     } work: { i in
         (i, try await work(inputs[i]))
     } each: { (i: Int, output: Output) in
-        finished = (i, output)
-    } then: {
-        if let (i, output) = finished { try await each(inputs[i], output) }
-        finished = nil
+        (i, output)
+    } then: { i, output in
+        try await each(inputs[i], output)
     }
 }
 

@@ -278,7 +278,6 @@ extension FrameIOCrawler {
             let client = self.client
             let concurrency = crawler.options.concurrency
             var running = 0
-            var written: [CatalogItem] = []
             /// The next page to ask for: of the newest list with one (depth first).
             func next() -> (Container, page: Int)? {
                 while let id = askable.last {
@@ -303,15 +302,15 @@ extension FrameIOCrawler {
                     guard let refusal = Walk.isUnreadableRoot(error, container: container, page: page) else { throw error }
                     return PageResult(container: container, page: nil, refusal: refusal)
                 }
-            } each: { result in
+            } each: { (result: PageResult) -> [CatalogItem] in
                 running -= 1
                 let container = result.container
                 guard let page = result.page else {
                     readings[container.assetID] = nil
                     refusedRoots.append((container, result.refusal.map { "\($0)" } ?? "an error"))
-                    return
+                    return []
                 }
-                guard var reading = readings[container.assetID] else { return }
+                guard var reading = readings[container.assetID] else { return [] }
                 let couldAsk = reading.hasPageToAsk
                 reading.outstanding -= 1
                 if page.pageNumber == 1 {
@@ -368,11 +367,10 @@ extension FrameIOCrawler {
                     }
                     items.append(item)
                 }
-                written = items
-            } then: {
+                return items
+            } then: { items in
                 // Written once the freed place asks for its next page.
-                for item in written { try await emit(item) }
-                written = []
+                for item in items { try await emit(item) }
                 report(pending: askable.count + running)
             }
         }

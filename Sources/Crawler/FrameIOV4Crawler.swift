@@ -334,7 +334,6 @@ extension FrameIOV4Crawler {
             // not in a delta's reads, which place what they read afterwards.
             let carriesRefusals = collected == nil
             var refusedRoots: [(container: Container, answer: String)] = []
-            var written: [CatalogItem] = []
             // Every bucket's queue, its share of the concurrency at most in flight.
             func next() -> Reading? {
                 for bucket in buckets where running[bucket, default: 0] < shares[bucket, default: 1] {
@@ -360,13 +359,13 @@ extension FrameIOV4Crawler {
                     else { throw error }
                     return PageResult(reading: reading, page: nil, refusal: "\(error)")
                 }
-            } each: { result in
+            } each: { (result: PageResult) -> [CatalogItem] in
                 var reading = result.reading
                 running[reading.bucket, default: 0] -= 1
                 guard let page = result.page else {
                     refusedRoots.append((reading.container, result.refusal ?? "an error"))
                     await route()
-                    return
+                    return []
                 }
                 reading.pages += 1
                 reading.count += page.elements.count
@@ -411,11 +410,10 @@ extension FrameIOV4Crawler {
                     if let item { items.append(item) }
                 }
                 await route()
-                written = items
-            } then: {
+                return items
+            } then: { items in
                 // Written once the freed places ask for their next pages.
-                for item in written { try await emit(item) }
-                written = []
+                for item in items { try await emit(item) }
                 recorder.report(estimatedTotal: estimatedTotal, pendingPages: queues.values.reduce(0) { $0 + $1.count })
             }
             if foldersByType > 0 {
