@@ -5,7 +5,7 @@ import Foundation
 import HTTPSupport
 import Logging
 
-/// The Dash delta refresh (docs/architecture.md, "Delta refresh"): only what changed since the
+/// The Dash delta refresh (docs/crawling.md, "Delta refresh"): only what changed since the
 /// last complete crawl, with fields and options re-checked cheaply and deletions found by
 /// comparing counts.
 extension DashCrawler.Walk {
@@ -114,7 +114,7 @@ extension DashCrawler.Walk {
     /// Assets the service no longer has. The total is compared with what the catalog will hold;
     /// when they differ, the catalog's assets (ordered by modification second) are split in
     /// halves, each half's window counted on the service, and only halves holding fewer assets
-    /// there than in the catalog are followed, down to windows one page lists (docs/architecture.md).
+    /// there than in the catalog are followed, down to windows one page lists (docs/crawling.md, "Dash delta").
     /// A mass disappearance is refused (see ``DeltaRefusal``) from the shortfall, before any
     /// request is spent finding it, and again from the deletions found.
     mutating func findDeletions(catalogued: [String: Int64], mapper: DashItemMapper) async throws -> Set<String> {

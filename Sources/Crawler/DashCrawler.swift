@@ -10,7 +10,8 @@ import Logging
 ///
 /// Asset searches page only to 10 000 results, so the assets are read in windows of
 /// `DATE_LAST_MODIFIED`: a window whose count (a `pageSize: 0` search) reaches the cap is split in
-/// two at the midpoint of its own earliest and latest times, until every window fits. Windows
+/// equal slices (2 to 64, enough for each to hold about 70% of the cap) of its own earliest to latest
+/// time, until every window fits; a window whose pages do not add up is read again (up to three times). Windows
 /// are sorted by `ADDED_ORDER`, results de-duplicated by id, and the number of distinct assets
 /// read is checked against the tenant's total before anything is committed.
 public struct DashCrawler: ServiceCrawler {

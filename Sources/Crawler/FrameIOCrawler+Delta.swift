@@ -5,7 +5,7 @@ import FrameIOClient
 import HTTPSupport
 import Logging
 
-/// The Frame.io delta refresh (docs/architecture.md, "Delta refresh"): accounts, teams and
+/// The Frame.io delta refresh (docs/crawling.md, "Delta refresh"): accounts, teams and
 /// projects are re-listed (a few requests), changed assets come from `POST /search/library`
 /// (`updated_at gte` the watermark), deletions from the trash of changed projects, and a project
 /// whose change the search cannot account for is re-walked, alone.

@@ -4,7 +4,7 @@ import Foundation
 import FrameIOV4Client
 import HTTPSupport
 
-/// The Frame.io V4 delta refresh (docs/architecture.md, "Frame.io V4 delta"): the hierarchy is
+/// The Frame.io V4 delta refresh (docs/crawling.md, "Frame.io V4 delta"): the hierarchy is
 /// re-listed (a few requests), what changed comes from each account's audit log since the
 /// watermark, each changed asset is read once in its current state, a renamed or moved folder
 /// carries its catalogued subtree to its new path without a request, deletions come from the log

@@ -4,7 +4,7 @@ import Foundation
 import FrameIOV4Client
 import Logging
 
-/// How a V4 delta reads the assets the audit log names (docs/architecture.md, "Frame.io V4
+/// How a V4 delta reads the assets the audit log names (docs/crawling.md, "Frame.io V4
 /// delta"). V4 has no call that returns many assets by id or by update time (its search takes a
 /// text query and filters only by type), so the cheapest way to many changed assets is the
 /// listing of the folder they share, and people change assets in batches, folder by folder.

@@ -197,7 +197,7 @@ func checkMatches(_ database: CatalogDatabase, _ dataset: DashDataset) throws {
             let delta = try await crawlDash(urls.dash, into: database)
             #expect(delta.mode == "delta")
             // Cost: a fixed part (user, fields, options, counts), the changed pages, and a few
-            // counts per purged or back-dated asset to find it (docs/architecture.md).
+            // counts per purged or back-dated asset to find it (docs/crawling.md, "Dash delta").
             #expect(
                 delta.stats.http.requests * 2 < full.stats.http.requests, "delta \(delta.stats.http.requests) vs full \(full.stats.http.requests)")
             // The change log names what changed.
