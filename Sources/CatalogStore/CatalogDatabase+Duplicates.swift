@@ -20,10 +20,9 @@ extension CatalogDatabase {
             conditions.append("i.size >= ?")
             arguments += [minSize]
         }
-        if let project = filter.project {
-            conditions.append(
-                "(i.project_id = ? OR i.project_id IN (SELECT id FROM item WHERE kind = 'project' AND name = ? COLLATE NOCASE))")
-            arguments += [project, project]
+        if let projects = filter.projectIDs {
+            conditions.append("i.project_id IN (\(projects.map { _ in "?" }.joined(separator: ", ")))")
+            arguments += StatementArguments(projects)
         }
         let candidates = """
             SELECT i.source, i.id, i.kind, i.path, i.project_id, i.size, i.xxh64, i.md5, i.name,

@@ -32,8 +32,7 @@ struct ChangesCommand: AsyncParsableCommand, Listing {
 
     @OptionGroup var only: SourceOption
 
-    @Option(help: ArgumentHelp("Only changes inside projects of this name (* a wildcard; several: a,b).", valueName: "name"))
-    var project: String?
+    @OptionGroup var projects: ProjectOption
 
     @OptionGroup var listing: ListingOptions<Self>
 
@@ -52,14 +51,9 @@ struct ChangesCommand: AsyncParsableCommand, Listing {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let database = try global.openDatabase()
         let chosen = listing.chosenFormat()
-        let projects = try project.map { names in
-            try database.projectPaths(named: names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        }
-        if let project, projects?.isEmpty == true {
-            throw UsageError(description: "no project is called '\(TerminalText.sanitize(project))' (`catalog search kind:project` lists them)")
-        }
         let totals = try Self.write(
-            database: database, since: since, source: only.source, projects: projects, format: chosen, output: listing.output.target,
+            database: database, since: since, source: only.source, projects: try projects.paths(in: database), format: chosen,
+            output: listing.output.target,
             limit: listing.limit)
         if !global.quiet {
             let shown = totals.all > totals.changes ? " (the first \(Count.grouped(totals.changes)) shown; --limit 0 for all)" : ""

@@ -29,8 +29,7 @@ struct CommentsCommand: AsyncParsableCommand, Listing {
     @Argument(help: "Words the comments hold (several arguments are joined with spaces).")
     var query: [String] = []
 
-    @Option(help: ArgumentHelp("Only comments on files in projects of this name (* a wildcard; several: a,b).", valueName: "name"))
-    var project: String?
+    @OptionGroup var projects: ProjectOption
 
     @Option(help: ArgumentHelp("Only comments written or edited since: a date, 7d, 12h, 2w, today, yesterday, monday.", valueName: "when"))
     var since: String?
@@ -78,7 +77,7 @@ struct CommentsCommand: AsyncParsableCommand, Listing {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let database = try global.openDatabase()
         let chosen = listing.chosenFormat()
-        var filter = try Self.filter(database: database, query: query, project: project, since: since, open: open)
+        var filter = try Self.filter(database: database, query: query, projects: projects, since: since, open: open)
         filter.source = .frameio
         guard try database.commentCount() > 0 else {
             // A pulled catalog's comments are read on its host.
@@ -100,16 +99,10 @@ struct CommentsCommand: AsyncParsableCommand, Listing {
     }
 
     /// The filter of the command's (or the export's) options; an unknown project is refused.
-    static func filter(database: CatalogDatabase, query: [String], project: String?, since: String?, open: Bool) throws -> CommentFilter {
+    static func filter(database: CatalogDatabase, query: [String], projects: ProjectOption, since: String?, open: Bool) throws -> CommentFilter {
         var filter = CommentFilter()
         filter.match = try words(query)
-        if let project {
-            let ids = try database.projectIDs(named: project.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-            guard !ids.isEmpty else {
-                throw UsageError(description: "no project is called '\(TerminalText.sanitize(project))' (`catalog search kind:project` lists them)")
-            }
-            filter.projectIDs = ids
-        }
+        filter.projectIDs = try projects.ids(in: database)
         filter.since = since.flatMap { SearchQueryParser().moment($0) }
         filter.openOnly = open
         return filter

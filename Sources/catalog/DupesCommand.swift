@@ -12,8 +12,7 @@ struct DupesOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Leave out files smaller than this (e.g. 100MB, 1GiB).", valueName: "size"))
     var minSize: ByteSize?
 
-    @Option(help: ArgumentHelp("Only this project (its id or its name, case-insensitive).", valueName: "project"))
-    var project: String?
+    @OptionGroup var projects: ProjectOption
 
     @Option(help: ArgumentHelp("Kinds compared, comma-separated: file, asset, version_stack (default file,asset).", valueName: "kinds"))
     var kind: ItemKinds?
@@ -21,11 +20,12 @@ struct DupesOptions: ParsableArguments {
     @Flag(help: "Also group files without a digest by size and name, labelled probable (never mixed with proven groups).")
     var probable = false
 
-    func filter() throws -> DuplicateFilter {
+    /// The filter, with the projects `--project` names looked up in `database`.
+    func filter(in database: CatalogDatabase) throws -> DuplicateFilter {
         var filter = DuplicateFilter(probable: probable)
         filter.source = source
         filter.minSize = minSize?.bytes
-        filter.project = project
+        filter.projectIDs = try projects.ids(in: database)
         if let kind { filter.kinds = kind.kinds }
         return filter
     }
@@ -53,16 +53,12 @@ struct DupesCommand: AsyncParsableCommand, Listing {
 
     @OptionGroup var listing: ListingOptions<Self>
 
-    func validate() throws {
-        _ = try options.filter()
-    }
-
     func run() async throws {
         Catalog.bootstrapLogging(verbose: global.verbose)
         let database = try global.openDatabase()
         let chosen = listing.chosenFormat()
         let (summary, shown) = try Self.write(
-            database: database, filter: try options.filter(), format: chosen, output: listing.output.target, limit: listing.limit)
+            database: database, filter: try options.filter(in: database), format: chosen, output: listing.output.target, limit: listing.limit)
         if chosen != .table { Terminal.say(DuplicateWriter.summaryLine(summary)) }
         let groups = summary.groups + summary.probableGroups
         if shown < groups {

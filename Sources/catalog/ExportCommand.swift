@@ -50,7 +50,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(help: "For comments: only the notes still to address.")
     var open = false
 
-    @OptionGroup(title: "For dupes (--source also for changes, --project also for comments)") var dupes: DupesOptions
+    @OptionGroup(title: "For dupes (--source also for changes, --project for changes and comments too)") var dupes: DupesOptions
 
     func validate() throws {
         if report == .search, query.isEmpty { throw ValidationError("export search needs a query, e.g. catalog export search 'kind:file ext:mov'") }
@@ -64,7 +64,6 @@ struct ExportCommand: AsyncParsableCommand {
             try CommentsCommand.checkSince(since)
             _ = try CommentsCommand.words(query)
         }
-        _ = try dupes.filter()
     }
 
     func run() async throws {
@@ -91,14 +90,14 @@ struct ExportCommand: AsyncParsableCommand {
             }
         case .dupes:
             let (summary, _) = try DupesCommand.write(
-                database: database, filter: try dupes.filter(), format: format, output: output.target)
+                database: database, filter: try dupes.filter(in: database), format: format, output: output.target)
             Terminal.error(DuplicateWriter.summaryLine(summary))
         case .changes:
             try ChangesCommand.write(
-                database: database, since: since, source: try dupes.filter().source, format: format,
+                database: database, since: since, source: dupes.source, projects: try dupes.projects.paths(in: database), format: format,
                 output: output.target)
         case .comments:
-            let filter = try CommentsCommand.filter(database: database, query: query, project: dupes.project, since: since, open: open)
+            let filter = try CommentsCommand.filter(database: database, query: query, projects: dupes.projects, since: since, open: open)
             try CommentsCommand.write(database: database, filter: filter, format: format, output: output.target)
         }
     }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import CatalogCore
 import CatalogReports
+import CatalogStore
+import Foundation
 
 /// Where a report goes: stdout, a file written atomically, or straight through to a pipe or device.
 struct OutputTarget {
@@ -91,6 +93,29 @@ struct ReportOptions: ParsableArguments {
 
     /// The format written: `--format`, else a table on a terminal and NDJSON to a pipe or file.
     var chosenFormat: OutputFormat { Terminal.format(format, toStdout: output.isStdout) }
+}
+
+/// `--project`, read as `project:` is in a search: a project's name, case-insensitive, `*` a
+/// wildcard, several separated by commas (changes, comments, dupes, export).
+struct ProjectOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Only inside projects of this name (as project: in a search: * a wildcard; several: a,b).", valueName: "name"))
+    var project: String?
+
+    /// The ids of the projects named, nil without `--project`; a name no project has is a
+    /// usage error.
+    func ids(in database: CatalogDatabase) throws -> [String]? { try resolve { try database.projectIDs(named: $0) } }
+
+    /// The paths of the projects named (their items are below them), as ``ids(in:)``.
+    func paths(in database: CatalogDatabase) throws -> [String]? { try resolve { try database.projectPaths(named: $0) } }
+
+    private func resolve(_ lookup: ([String]) throws -> [String]) throws -> [String]? {
+        guard let project else { return nil }
+        let found = try lookup(project.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        guard !found.isEmpty else {
+            throw UsageError(description: "no project is called '\(TerminalText.sanitize(project))' (`catalog search kind:project` lists them)")
+        }
+        return found
+    }
 }
 
 /// `--source`, for the commands that can keep to one service's items.

@@ -150,6 +150,23 @@ func ownDemo(_ name: String) async throws -> String {
         #expect(all.stdout.split(separator: "\n").count > 1 && all.stderr.isEmpty, "\(all.stderr)")
     }
 
+    /// --project means what project: means in a search, everywhere: a name, case-insensitive, *
+    /// a wildcard, several with commas; a name no project has is the same usage error.
+    @Test func projectMeansTheSameInEveryCommand() async throws {
+        let db = try await ownDemo("errors")
+        for command in [["dupes"], ["comments"], ["changes"], ["export", "dupes"], ["export", "comments"]] {
+            let named = try await runCatalog(command + ["--project", "FEATURE*,nope", "--format", "csv", "--db", db])
+            #expect(named.status == 0, "\(command): \(named.stderr)")
+            let none = try await runCatalog(command + ["--project", "Nope", "--db", db])
+            #expect(none.status == 64 && none.stderr.contains("no project is called 'Nope'"), "\(command): \(none.stderr)")
+        }
+        // The demo's comments are all in Feature Film and Spring Spot: a project keeps its own.
+        let all = try await runCatalog(["comments", "--format", "csv", "--db", db])
+        let feature = try await runCatalog(["comments", "--project", "feature film", "--format", "csv", "--db", db])
+        let rows = { (run: Run) in run.stdout.split(whereSeparator: \.isNewline).count - 1 }
+        #expect(rows(feature) > 0 && rows(feature) < rows(all), "\(feature.stdout)")
+    }
+
     /// Every command that lists rows takes the same --format, --limit and -o (one option group):
     /// the same values, the same checks, one row with --limit 1 written to the file -o names.
     @Test func everyListingTakesTheSameFormatLimitAndOutput() async throws {

@@ -79,7 +79,10 @@ import Testing
         let database = try await catalog()
         #expect(ids(try database.duplicateGroups(DuplicateFilter(source: .dash))) == [["a2", "a3"]])
         #expect(ids(try database.duplicateGroups(DuplicateFilter(minSize: 60))) == [["d1", "d2"], ["c1", "v1", "v2"]])
-        #expect(ids(try database.duplicateGroups(DuplicateFilter(project: "alpha"))) == [["d1", "d2"], ["c1", "v1", "v2"]])
-        #expect(ids(try database.duplicateGroups(DuplicateFilter(project: "P1", kinds: [.asset]))).isEmpty)
+        #expect(
+            ids(try database.duplicateGroups(DuplicateFilter(projectIDs: try database.projectIDs(named: ["alpha"])))) == [
+                ["d1", "d2"], ["c1", "v1", "v2"],
+            ])
+        #expect(ids(try database.duplicateGroups(DuplicateFilter(projectIDs: ["P1"], kinds: [.asset]))).isEmpty)
     }
 }

@@ -64,18 +64,19 @@ public struct DuplicateFilter: Sendable, Equatable {
     public var source: Source?
     /// Smallest size considered, in bytes.
     public var minSize: Int64?
-    /// A project id, or a project name (case-insensitive).
-    public var project: String?
+    /// Only the items of these projects (their ids).
+    public var projectIDs: [String]?
     /// Item kinds considered (default: files and Dash assets).
     public var kinds: Set<ItemKind>
     /// Also group items without a digest by (size, name), labelled probable.
     public var probable: Bool
 
-    public init(source: Source? = nil, minSize: Int64? = nil, project: String? = nil, kinds: Set<ItemKind> = [.file, .asset], probable: Bool = false)
-    {
+    public init(
+        source: Source? = nil, minSize: Int64? = nil, projectIDs: [String]? = nil, kinds: Set<ItemKind> = [.file, .asset], probable: Bool = false
+    ) {
         self.source = source
         self.minSize = minSize
-        self.project = project
+        self.projectIDs = projectIDs
         self.kinds = kinds
         self.probable = probable
     }
