@@ -203,7 +203,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "CatalogCoreTests",
-            dependencies: ["CatalogCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["CatalogCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -261,7 +261,7 @@ let package = Package(
         .testTarget(
             name: "CatalogServerTests",
             dependencies: [
-                "CatalogServer", "CatalogStore", "CatalogCore", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "CatalogServer", "CatalogStore", "CatalogCore", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

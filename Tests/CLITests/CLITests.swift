@@ -3,6 +3,7 @@ import CatalogSandbox
 import CatalogStore
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 /// The `catalog` executable, built beside this test bundle (it is a dependency of the tests).
@@ -33,7 +34,7 @@ func runCatalog(
     if let uid { argv = ["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups"] + argv }
     process.executableURL = URL(fileURLWithPath: argv[0])
     process.arguments = Array(argv.dropFirst())
-    process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]) { a, _ in a }
+    process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": scratchRoot]) { a, _ in a }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
@@ -63,7 +64,7 @@ func drain(_ pipe: Pipe) async -> Data {
 }
 
 func scratchDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "catalog-cli-\(UUID().uuidString)"
+    let path = scratchRoot + "/cli-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
     return path
 }
@@ -146,7 +147,7 @@ func itemsOnDisk(_ path: String) throws -> [String: String] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: catalogBinary)
             process.arguments = ["crawl", "frameio", "--full", "--db", path, "--quiet"]
-            process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]) { a, _ in a }
+            process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": scratchRoot]) { a, _ in a }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()

@@ -1,5 +1,6 @@
 import CatalogCore
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 33: the same flag means the same thing in every command, help lists exactly what is
@@ -98,7 +99,7 @@ import Testing
 
 /// A demo catalog of a suite's own: suites run side by side, and two demos on one file collide.
 func ownDemo(_ name: String) async throws -> String {
-    let path = NSTemporaryDirectory() + "catalog-\(name)-\(getpid()).sqlite"
+    let path = scratchRoot + "/catalog-\(name)-\(getpid()).sqlite"
     if !FileManager.default.fileExists(atPath: path) {
         let run = try await runCatalog(["demo", "--db", path])
         #expect(run.status == 0, "\(run.stderr)")
@@ -171,7 +172,7 @@ func ownDemo(_ name: String) async throws -> String {
     /// the same values, the same checks, one row with --limit 1 written to the file -o names.
     @Test func everyListingTakesTheSameFormatLimitAndOutput() async throws {
         let db = try await ownDemo("errors")
-        let directory = NSTemporaryDirectory() + "catalog-listing-\(getpid())"
+        let directory = scratchRoot + "/catalog-listing-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for command in [["search", "kind:file"], ["ls", "Northlight Studio"], ["changes", "--since", "0"], ["comments"], ["dupes"], ["fields"]] {
             let name = command[0]

@@ -1,6 +1,7 @@
 import CatalogCore
 import CatalogStore
 import Foundation
+import TestSupport
 import Testing
 
 /// Careless and hostile input through the real executable: a clear message and exit code, and no
@@ -56,7 +57,7 @@ func runScript(_ command: String) async throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
     process.arguments = ["-q", "-e", "-c", command, log]
-    process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "TERM": "xterm"]
+    process.environment = ["PATH": "/usr/bin:/bin", "HOME": scratchRoot, "TERM": "xterm"]
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = FileHandle.nullDevice
     let _: Int32 = try await withCheckedThrowingContinuation { continuation in

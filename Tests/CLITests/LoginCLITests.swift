@@ -1,6 +1,7 @@
 import CatalogSandbox
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 /// `catalog login frameio` end to end against the sandbox's fake Adobe IMS, then crawls signed
@@ -13,7 +14,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: catalogBinary)
         process.arguments = ["login", "frameio"] + arguments
-        process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]) { a, _ in a }
+        process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": scratchRoot]) { a, _ in a }
         let out = Pipe()
         let err = Pipe()
         let inPipe = Pipe()

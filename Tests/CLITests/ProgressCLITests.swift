@@ -1,6 +1,7 @@
 import CatalogSandbox
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 /// Runs `body` with the environment of a crawl of a generated V4 account of 400 assets whose
@@ -59,7 +60,7 @@ func withSlowV4Sandbox(latency: Int, _ body: @Sendable ([String: String]) async 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: catalogBinary)
         process.arguments = arguments
-        process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]) { a, _ in a }
+        process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": scratchRoot]) { a, _ in a }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

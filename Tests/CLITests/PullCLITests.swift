@@ -3,6 +3,7 @@ import CatalogSandbox
 import CatalogStore
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 /// `catalog serve` on a team host, `catalog pull` on a laptop (issue 35): the pulled catalog
@@ -19,7 +20,7 @@ import Testing
         init(db: String, arguments: [String] = ["--quiet"], environment: [String: String] = [:]) async throws {
             process.executableURL = URL(fileURLWithPath: catalogBinary)
             process.arguments = ["serve", "--db", db, "--port", "0"] + arguments
-            process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]) { a, _ in a }
+            process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": scratchRoot]) { a, _ in a }
             let out = Pipe()
             process.standardOutput = out
             log = try scratchDirectory() + "/serve.log"
@@ -44,7 +45,7 @@ import Testing
     }
 
     /// This test's credentials file, where pulls keep a host's token (apart from other tests').
-    let credentials = NSTemporaryDirectory() + "catalog-pull-credentials-\(UUID().uuidString).json"
+    let credentials = scratchRoot + "/catalog-pull-credentials-\(UUID().uuidString).json"
 
     /// `catalog pull` with this test's credentials file (unless `environment` names another).
     func pull(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {

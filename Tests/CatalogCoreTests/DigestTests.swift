@@ -1,5 +1,6 @@
 import CatalogCore
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct DigestTests {
@@ -13,7 +14,7 @@ import Testing
     @Test func streamingFileHashEqualsOneShot() throws {
         var rng = SystemRandomNumberGenerator()
         let bytes = (0..<(3 << 20) + 17).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("xxh-\(UUID().uuidString)").path
+        let path = scratchURL.appendingPathComponent("xxh-\(UUID().uuidString)").path
         FileManager.default.createFile(atPath: path, contents: Data(bytes))
         defer { unlink(path) }
         let streamed = try XXH64Hasher.hashFile(atPath: path, chunkSize: 65_536)

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 @testable import CatalogServer
@@ -134,7 +135,7 @@ import Testing
     /// address; nothing else on disk is reachable through that route.
     @Test func thumbnailsAreServedFromTheCache() async throws {
         let database = try await Self.catalog()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-thumbs-\(UUID().uuidString)").path
+        let directory = scratchURL.appendingPathComponent("catalog-thumbs-\(UUID().uuidString)").path
         let cache = ThumbnailCache(database: database, directory: directory)
         let picture: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 1, 2, 3]
         let v1 = try #require(try database.items(source: .frameio, ids: ["v1"])["v1"])

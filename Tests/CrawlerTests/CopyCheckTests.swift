@@ -28,7 +28,7 @@ import Testing
     /// A card of five clips: one uploaded to Frame.io v2, one to Dash, one whose upload's
     /// checksum is still being computed, one uploaded and then altered on the card, one never uploaded.
     @Test func eachFileOfACardGetsTheVerdictItsCopiesGive() async throws {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-where-\(UUID().uuidString)").path
+        let card = scratchURL.appendingPathComponent("catalog-where-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         let clips = (1...5).map { i in (name: "A001C00\(i).mov", bytes: Data((0..<(1000 * i)).map { UInt8(truncatingIfNeeded: $0 &* i) })) }
         for clip in clips { FileManager.default.createFile(atPath: card + "/CLIPS/" + clip.name, contents: clip.bytes) }
@@ -82,7 +82,7 @@ import Testing
     /// rewritten since with the same size and time still matches what the offload hashed, until
     /// `--rehash` reads it.
     @Test func anASCMHLHistoryAnswersUntilRehashReadsTheFiles() async throws {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-where-mhl-\(UUID().uuidString)/C003").path
+        let card = scratchURL.appendingPathComponent("catalog-where-mhl-\(UUID().uuidString)/C003").path
         try FileManager.default.createDirectory(atPath: card, withIntermediateDirectories: true)
         let original = Data("offloaded take".utf8)
         FileManager.default.createFile(atPath: card + "/C003C001.mov", contents: original)
@@ -222,7 +222,7 @@ import Testing
 
     /// A card folder under a new scratch folder, holding `files` (path → content).
     func scratchCard(_ files: [String: String]) throws -> String {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-where-\(UUID().uuidString)/CARD").path
+        let card = scratchURL.appendingPathComponent("catalog-where-\(UUID().uuidString)/CARD").path
         for (path, text) in files {
             let url = URL(fileURLWithPath: card + "/" + path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

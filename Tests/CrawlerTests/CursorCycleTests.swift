@@ -49,7 +49,7 @@ import Testing
 @Suite struct ThumbnailBoundTests {
     @Test func picturesAreReadNoFurtherThanTheirLimit() throws {
         let database = try CatalogDatabase.inMemory()
-        let fetcher = ThumbnailFetcher(cache: ThumbnailCache(database: database, directory: NSTemporaryDirectory() + "/thumbs-\(UUID().uuidString)"))
+        let fetcher = ThumbnailFetcher(cache: ThumbnailCache(database: database, directory: scratchRoot + "/thumbs-\(UUID().uuidString)"))
         let transport = try #require(fetcher.transport as? AsyncHTTPClientTransport)
         #expect(transport.maxBodyBytes == ThumbnailCache.maxPictureBytes)
         #expect(ThumbnailCache.maxPictureBytes < AsyncHTTPClientTransport.defaultMaxBodyBytes / 10)

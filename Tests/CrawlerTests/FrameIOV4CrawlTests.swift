@@ -178,7 +178,7 @@ func crawlV4(
         var configuration = SandboxConfiguration()
         configuration.ims = OAuthClientSettings(clientID: "cid", clientSecret: "csecret", refreshToken: "refresh-0", accessTokenLifetime: 3600)
         let server = SandboxServer(frameIO: try FrameIODataset.bundledFixture(), configuration: configuration)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("creds-\(UUID().uuidString)").path
+        let directory = scratchURL.appendingPathComponent("creds-\(UUID().uuidString)").path
         let credentials = CredentialsFile(path: directory + "/credentials.json")
         let database = try CatalogDatabase(path: try temporaryDatabasePath())
         try await server.withRunning { urls in

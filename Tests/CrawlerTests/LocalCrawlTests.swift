@@ -11,7 +11,7 @@ import Testing
 @Suite struct LocalCrawlTests {
     /// A card: `DCIM/A001` with three clips of known bytes, a hidden file and a link.
     static func makeCard() throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-card-\(UUID().uuidString)/A001_CARD").path
+        let root = scratchURL.appendingPathComponent("catalog-card-\(UUID().uuidString)/A001_CARD").path
         try FileManager.default.createDirectory(atPath: root + "/DCIM/A001", withIntermediateDirectories: true)
         for (i, size) in [1000, 5_000_000, 3].enumerated() {
             FileManager.default.createFile(
@@ -100,7 +100,7 @@ import Testing
     /// A card whose offload left an ASC MHL history (made by the reference tool, XXH64 then MD5):
     /// the files it describes as they are take its digests unread; a file touched since is read.
     @Test func filesAnASCMHLHistoryDescribesAreNotRead() async throws {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-mhl-\(UUID().uuidString)/B002").path
+        let card = scratchURL.appendingPathComponent("catalog-mhl-\(UUID().uuidString)/B002").path
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         let clips = (1...3).map { i in Data((0..<(700 * i)).map { UInt8(truncatingIfNeeded: $0 &* (i + 7)) }) }
         for (i, bytes) in clips.enumerated() { FileManager.default.createFile(atPath: card + "/CLIPS/B002C00\(i + 1).mov", contents: bytes) }
@@ -124,7 +124,7 @@ import Testing
     /// the clips' by reference instead of listing them. Every file still takes its list's digests,
     /// from the history nearest to it, whether the card or only the clip folder is scanned.
     @Test func nestedHistoriesDescribeTheirOwnFolders() async throws {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-nested-\(UUID().uuidString)/H008").path
+        let card = scratchURL.appendingPathComponent("catalog-nested-\(UUID().uuidString)/H008").path
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: card + "/CLIPS/H008C001.mov", contents: Data("first take".utf8))
         FileManager.default.createFile(atPath: card + "/CLIPS/H008C002.mov", contents: Data("second take".utf8))

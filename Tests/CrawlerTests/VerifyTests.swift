@@ -11,7 +11,7 @@ import Testing
 /// `catalog verify`: a card held against the ASC MHL history `ascmhl` wrote and the catalog's scan.
 @Suite struct VerifyTests {
     @Test func aCardIsHeldAgainstItsHistoryAndTheCatalog() async throws {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/D004").path
+        let card = scratchURL.appendingPathComponent("catalog-verify-\(UUID().uuidString)/D004").path
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         for name in ["D004C001.mov", "D004C002.mov", "D004C003.mov"] {
             FileManager.default.createFile(atPath: card + "/CLIPS/" + name, contents: Data("take \(name)".utf8))
@@ -45,7 +45,7 @@ import Testing
     /// A file ascmhl recorded as renamed (`create -dr` writes `<previousPath>`) is verified
     /// under its new name, and its old name is not missing; a seal then builds on it.
     @Test func aRenameAscmhlRecordedIsFollowed() async throws {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/G007").path
+        let card = scratchURL.appendingPathComponent("catalog-verify-\(UUID().uuidString)/G007").path
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         for name in ["G007C001.mov", "G007C002.mov"] {
             FileManager.default.createFile(atPath: card + "/CLIPS/" + name, contents: Data("take \(name)".utf8))
@@ -64,7 +64,7 @@ import Testing
     /// leave out is not verified or sealed, the seal carries the patterns on, and ascmhl (with
     /// directory hashes) accepts it.
     @Test func ignorePatternsOfAHistoryAreHonouredAndCarriedOn() async throws {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/H008").path
+        let card = scratchURL.appendingPathComponent("catalog-verify-\(UUID().uuidString)/H008").path
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: card + "/cache", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: card + "/CLIPS/H008C001.mov", contents: Data("take".utf8))
@@ -97,7 +97,7 @@ import Testing
     /// file's digest): verified, sealed, and accepted by ascmhl. It was `missing` (exit 1), and a
     /// seal left it out, which ascmhl refused ("found new file").
     @Test func linksToFilesAreFollowedAsAscmhlFollowsThem() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)").path
+        let root = scratchURL.appendingPathComponent("catalog-verify-\(UUID().uuidString)").path
         let resolver = VolumeResolver(mounts: [], deviceAt: { _ in nil })
         for (card, historyFirst) in [(root + "/J009", true), (root + "/J010", false)] {
             try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
@@ -121,7 +121,7 @@ import Testing
     /// An MHL 1.1 list beside an ASC MHL history is a record too: when it says another digest
     /// than the file has, the file is mismatched, though the history agrees with the file.
     @Test func everyListDescribingAFileIsHeldAgainstIt() async throws {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/K011").path
+        let card = scratchURL.appendingPathComponent("catalog-verify-\(UUID().uuidString)/K011").path
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: card + "/CLIPS/K011C001.mov", contents: Data("take".utf8))
         try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
@@ -143,7 +143,7 @@ import Testing
     /// out and it records the files: what a history records is verified whatever its patterns
     /// say, so damage to such a file is caught.
     @Test func filesAHistoryRecordsAreVerifiedWhateverItsPatternsSay() async throws {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/L012").path
+        let card = scratchURL.appendingPathComponent("catalog-verify-\(UUID().uuidString)/L012").path
         try FileManager.default.createDirectory(atPath: card + "/CLIP", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: card + "/CLIP/L012C001.mov", contents: Data("take".utf8))
         try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", "-i", "CLIP/**", card])
@@ -158,7 +158,7 @@ import Testing
     /// a history, and not sealed over: its generations cannot be told from files put there
     /// since.
     @Test func aHistoryWithoutItsChainIsNotUsedNorSealedOver() async throws {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/M013").path
+        let card = scratchURL.appendingPathComponent("catalog-verify-\(UUID().uuidString)/M013").path
         try FileManager.default.createDirectory(atPath: card + "/CLIP", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: card + "/CLIP/M013C001.mov", contents: Data("take".utf8))
         try await LocalCrawlTests.tool(["ascmhl", "create", "-h", "xxh64", card])
@@ -180,7 +180,7 @@ import Testing
     /// renamed precomposed) is the same file to catalog; the seal records the rename
     /// (`previousPath`) so ascmhl, which tells the two apart, follows it.
     @Test func aNameInAnotherUnicodeFormIsSealedAsARename() async throws {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/N014").path
+        let card = scratchURL.appendingPathComponent("catalog-verify-\(UUID().uuidString)/N014").path
         try FileManager.default.createDirectory(atPath: card + "/CLIP", withIntermediateDirectories: true)
         let decomposed = card + "/CLIP/Cafe\u{301}.mov"
         FileManager.default.createFile(atPath: decomposed, contents: Data("take".utf8))
@@ -202,7 +202,7 @@ import Testing
     /// a changed file's digest is the one ascmhl gives the new content.
     @Test(arguments: ["md5", "sha1", "xxh3", "xxh128", "c4"])
     func historiesInEachAlgorithmAreVerified(_ algorithm: String) async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(algorithm)-\(UUID().uuidString)").path
+        let root = scratchURL.appendingPathComponent("catalog-verify-\(algorithm)-\(UUID().uuidString)").path
         let card = root + "/F006"
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         // A file larger than one read, so the digests are fed in several chunks.
@@ -234,7 +234,7 @@ import Testing
     /// returned as a problem, never passed over: the files it describes were not checked.
     /// Hidden files it records are verified, though hidden files are otherwise left out.
     @Test func anUnreadableHistoryIsReportedAndHiddenFilesOnRecordAreVerified() async throws {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-broken-\(UUID().uuidString)/J010").path
+        let card = scratchURL.appendingPathComponent("catalog-broken-\(UUID().uuidString)/J010").path
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: card + "/CLIPS/J010C001.mov", contents: Data("take".utf8))
         FileManager.default.createFile(atPath: card + "/CLIPS/._J010C001.mov", contents: Data("resource fork".utf8))
@@ -261,7 +261,7 @@ import Testing
     /// card catalog sealed (a name with XML's special characters, a hidden file), `ascmhl create`
     /// builds on it, and a file changed since fails ascmhl's verification.
     @Test func ascmhlVerifiesWhatASealWrote() async throws {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-seal-\(UUID().uuidString)/E005").path
+        let card = scratchURL.appendingPathComponent("catalog-seal-\(UUID().uuidString)/E005").path
         try FileManager.default.createDirectory(atPath: card + "/CLIPS", withIntermediateDirectories: true)
         let files = ["CLIPS/E005C001.mov": "first take", "CLIPS/E005 & <2>.mov": "second \"take\"", ".hidden": "h"]
         for (path, text) in files { FileManager.default.createFile(atPath: card + "/" + path, contents: Data(text.utf8)) }
@@ -285,7 +285,7 @@ import Testing
     /// does; ascmhl verifies both, and catches a clip changed since through the reference. The
     /// directory hashes (an empty folder among them) are ascmhl's, and `verify -dh` checks them.
     @Test func nestedHistoriesAreSealedByReference() async throws {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-nested-\(UUID().uuidString)/G007").path
+        let card = scratchURL.appendingPathComponent("catalog-nested-\(UUID().uuidString)/G007").path
         let files = ["CLIPS/G007C001.mov": "first take", "CLIPS/G007C002.mov": "second take", "SOUND/G007S001.wav": "room tone"]
         for (path, text) in files {
             try FileManager.default.createDirectory(
@@ -327,7 +327,7 @@ import Testing
     /// other content, both recorded by ascmhl: each is held against its own record (issue 30,
     /// defect 2: the NFD one was `mismatched` against the NFC one's).
     @Test func namesInTwoUnicodeFormsAreEachHeldAgainstTheirOwnRecord() async throws {
-        let card = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)/K011").path
+        let card = scratchURL.appendingPathComponent("catalog-verify-\(UUID().uuidString)/K011").path
         try FileManager.default.createDirectory(atPath: card, withIntermediateDirectories: true)
         let (nfc, nfd) = ("Caf\u{E9}.mov", "Cafe\u{301}.mov")
         #expect(nfc == nfd && Array(nfc.utf8) != Array(nfd.utf8))
@@ -350,7 +350,7 @@ import Testing
     /// `ascmhl flatten` writes a packing list (an ASC MHL document, `.mhl`) outside any history:
     /// verify holds the card against it (issue 30, defect 6: it was passed over, "2 new").
     @Test func aFlattenedPackingListIsRead() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-verify-\(UUID().uuidString)").path
+        let root = scratchURL.appendingPathComponent("catalog-verify-\(UUID().uuidString)").path
         let (offload, card) = (root + "/OFFLOAD", root + "/L012")
         try FileManager.default.createDirectory(atPath: offload + "/CLIPS", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: card, withIntermediateDirectories: true)

@@ -7,7 +7,7 @@ import Testing
 
 /// A new empty folder under the temporary directory.
 func scratchFolder() throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-local-\(UUID().uuidString)").path
+    let path = scratchURL.appendingPathComponent("catalog-local-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }

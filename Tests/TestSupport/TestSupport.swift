@@ -34,9 +34,23 @@ public func fixture(_ path: String) throws -> [UInt8] {
     Array(try Data(contentsOf: fixturesDirectory.appendingPathComponent(path)))
 }
 
+/// The folder every test's scratch files go in (catalogs, cards, homes): one per test process,
+/// removed when the process exits, so a test run leaves nothing behind in the temporary folder.
+public let scratchRoot: String = {
+    let root = scratchRootPath()
+    try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(atPath: scratchRootPath()) }
+    return root
+}()
+
+/// ``scratchRoot`` as a file URL.
+public var scratchURL: URL { URL(fileURLWithPath: scratchRoot, isDirectory: true) }
+
+private func scratchRootPath() -> String { NSTemporaryDirectory() + "catalog-tests-\(getpid())" }
+
 /// A catalog path in a new, empty temporary directory.
 public func temporaryDatabasePath() throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-tests-\(UUID().uuidString)")
+    let directory = scratchURL.appendingPathComponent("catalog-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     return directory.appendingPathComponent("catalog.sqlite").path
 }
