@@ -255,6 +255,11 @@ public struct ChangeWriter {
         limits[pathColumn + 1] = min(limits[pathColumn + 1], max(10, width / 6))
         let flexible = [header.firstIndex(of: "NAME"), pathColumn].compactMap { $0 }
         limits = TableRenderer.fit(header: header, rows: rows, limits: limits, flexible: flexible, width: width)
+        // On a narrow terminal FIELDS gives up cells (down to 6) for a cut path to have 24.
+        let pathWanted = min(24, TableRenderer.naturalWidths(header: header, rows: rows)[pathColumn])
+        let short = min(max(0, pathWanted - limits[pathColumn]), max(0, limits[pathColumn + 1] - 6))
+        limits[pathColumn + 1] -= short
+        limits[pathColumn] += short
         return TableRenderer.grid(header: header, rows: rows, limits: limits, paths: [pathColumn], fitting: width)
     }
 

@@ -12,8 +12,9 @@ public struct CommentPass: Sendable, Equatable {
     public var startedAt: Date
     /// A full pass resumed after an interruption: the files it had read, which are not read again.
     public var alreadyRead: Set<String>
-    /// Whether the pass logs what it changes (`catalog changes`): not on the source's first
-    /// pass, whose comments are all new, as a first crawl's items are not itemised.
+    /// Whether the pass logs the comments it adds and edits (`catalog changes`): not on the
+    /// source's first pass, whose comments are all new, as a first crawl's items are not
+    /// itemised. Deletions are logged always (`catalog pull` learns of them from the log).
     public var logsChanges: Bool
 }
 
@@ -131,7 +132,8 @@ extension CatalogDatabase {
                 old[row["id"]] = (row["digest"], row["text"])
             }
             func log(_ id: String, _ change: String, _ text: String) throws {
-                guard pass.logsChanges else { return }
+                // Deletions always: a laptop that pulled during a first pass learns of them only here.
+                guard pass.logsChanges || change == "deleted" else { return }
                 try db.execute(
                     sql: "INSERT INTO comment_change (pass_id, source, comment_id, file_id, change, at, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     arguments: [pass.id, source.rawValue, id, fileID, change, stamp, text])
@@ -207,14 +209,12 @@ extension CatalogDatabase {
         try await write { db in
             let stamp = Timestamp.format(now)
             let orphan = "NOT EXISTS (SELECT 1 FROM item WHERE item.source = comment.source AND item.id = comment.file_id)"
-            if pass.logsChanges {
-                try db.execute(
-                    sql: """
-                        INSERT INTO comment_change (pass_id, source, comment_id, file_id, change, at, text)
-                        SELECT ?, source, id, file_id, 'deleted', ?, text FROM comment WHERE source = ? AND \(orphan)
-                        """,
-                    arguments: [pass.id, stamp, pass.source.rawValue])
-            }
+            try db.execute(
+                sql: """
+                    INSERT INTO comment_change (pass_id, source, comment_id, file_id, change, at, text)
+                    SELECT ?, source, id, file_id, 'deleted', ?, text FROM comment WHERE source = ? AND \(orphan)
+                    """,
+                arguments: [pass.id, stamp, pass.source.rawValue])
             try db.execute(sql: "DELETE FROM comment WHERE source = ? AND \(orphan)", arguments: [pass.source.rawValue])
             let removed = db.changesCount
             try db.execute(

@@ -687,21 +687,25 @@ extension CatalogDatabase {
     }
 
     /// The paths of the projects whose names match `names` as `project:` matches them (case and
-    /// diacritics aside, `*` a wildcard).
+    /// diacritics aside, `*` a wildcard), or whose id, or a scanned drive's, is one of `names`.
     public func projectPaths(named names: [String]) throws(StoreError) -> [String] { try projects(named: names, column: "path") }
 
-    /// The ids of the projects whose names match `names` as `project:` matches them.
+    /// The ids of the projects (or drives) ``projectPaths(named:)`` finds.
     public func projectIDs(named names: [String]) throws(StoreError) -> [String] { try projects(named: names, column: "id") }
 
     private func projects(named names: [String], column: String) throws(StoreError) -> [String] {
         try read { db in
             let patterns = names.map { SearchSQL.likePattern(TextFolding.fold($0)) }
             guard !patterns.isEmpty else { return [] }
+            let byName = patterns.map { _ in "catalog_fold(name) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ")
+            let byID = names.map { _ in "?" }.joined(separator: ", ")
             return try String.fetchAll(
                 db,
-                sql: "SELECT \(column) FROM item WHERE kind = 'project' AND ("
-                    + patterns.map { _ in "catalog_fold(name) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ") ORDER BY path",
-                arguments: StatementArguments(patterns))
+                sql: """
+                    SELECT \(column) FROM item WHERE (kind = 'project' AND (\(byName)))
+                    OR (kind IN ('project', 'volume') AND id IN (\(byID))) ORDER BY path
+                    """,
+                arguments: StatementArguments(patterns) + StatementArguments(names))
         }
     }
 

@@ -279,7 +279,9 @@ public final class CatalogDatabase: Sendable {
     /// read): every read of this catalog `body` makes goes through that connection, in one
     /// transaction, so it sees one state of the catalog (a page's results and their count agree).
     /// For the server, whose requests must not hold Swift's few cooperative threads while SQLite
-    /// reads. Errors `body` throws come out as they are.
+    /// reads. Errors `body` throws come out as they are. `body` starts no task of its own (the
+    /// connection is the block's alone), and calls nothing that reads through GRDB's writer
+    /// directly in a transaction of its own (``ownScans()``, ``writeSync(since:schema:to:)``).
     public func reading<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         let catalog = ObjectIdentifier(self)
         let outcome: Result<T, any Error>

@@ -19,10 +19,35 @@ struct ItemRecord: FetchableRecord {
         case uploadedAt = "uploaded_at"
         case label, xxh64, md5, text, digest, record, state, folders, metadata
 
-        /// The column's position in a row selected through ``selection`` (after `source`, 0).
-        var position: Int { Self.positions[self] ?? 0 }
-
-        private static let positions = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0 + 1) })
+        /// The column's position in a row selected through ``selection`` (after `source`, 0): its
+        /// place in `allCases`, written out because it is asked for every column of every row
+        /// read (a lookup would hash the column's name each time). `ItemRecordTests` checks the
+        /// two agree.
+        var position: Int {
+            switch self {
+            case .id: 1
+            case .kind: 2
+            case .name: 3
+            case .parentID: 4
+            case .projectID: 5
+            case .path: 6
+            case .size: 7
+            case .mime: 8
+            case .ext: 9
+            case .createdAt: 10
+            case .updatedAt: 11
+            case .uploadedAt: 12
+            case .label: 13
+            case .xxh64: 14
+            case .md5: 15
+            case .text: 16
+            case .digest: 17
+            case .record: 18
+            case .state: 19
+            case .folders: 20
+            case .metadata: 21
+            }
+        }
     }
 
     /// The `source` column of `item` (staging holds one source, so it has none).

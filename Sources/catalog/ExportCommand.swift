@@ -60,6 +60,12 @@ struct ExportCommand: AsyncParsableCommand {
         if open, report != .comments { throw ValidationError("--open is for export comments") }
         guard (0...10_000_000).contains(limit) else { throw ValidationError("--limit must be between 0 and 10000000") }
         if since != nil, report != .changes, report != .comments { throw ValidationError("--since is for export changes and export comments") }
+        if dupes.projects.project != nil, ![.dupes, .changes, .comments].contains(report) {
+            throw ValidationError("--project is for export dupes, export changes and export comments")
+        }
+        if dupes.source != nil, ![.dupes, .changes].contains(report) {
+            throw ValidationError("--source is for export dupes and export changes (a search takes source:NAME)")
+        }
         if report == .comments {
             try CommentsCommand.checkSince(since)
             _ = try CommentsCommand.words(query)

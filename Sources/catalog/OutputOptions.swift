@@ -96,9 +96,13 @@ struct ReportOptions: ParsableArguments {
 }
 
 /// `--project`, read as `project:` is in a search: a project's name, case-insensitive, `*` a
-/// wildcard, several separated by commas (changes, comments, dupes, export).
+/// wildcard, several separated by commas; or a project's or a scanned drive's id (changes,
+/// comments, dupes, export).
 struct ProjectOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Only inside projects of this name (as project: in a search: * a wildcard; several: a,b).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Only inside projects of this name (as project: in a search: * a wildcard; several: a,b), or this project's or drive's id.",
+            valueName: "name"))
     var project: String?
 
     /// The ids of the projects named, nil without `--project`; a name no project has is a

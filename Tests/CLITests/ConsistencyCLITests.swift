@@ -155,12 +155,17 @@ func ownDemo(_ name: String) async throws -> String {
     /// a wildcard, several with commas; a name no project has is the same usage error.
     @Test func projectMeansTheSameInEveryCommand() async throws {
         let db = try await ownDemo("errors")
-        for command in [["dupes"], ["comments"], ["changes"], ["export", "dupes"], ["export", "comments"]] {
+        for command in [["dupes"], ["comments"], ["changes"], ["export", "dupes"], ["export", "changes"], ["export", "comments"]] {
             let named = try await runCatalog(command + ["--project", "FEATURE*,nope", "--format", "csv", "--db", db])
             #expect(named.status == 0, "\(command): \(named.stderr)")
             let none = try await runCatalog(command + ["--project", "Nope", "--db", db])
             #expect(none.status == 64 && none.stderr.contains("no project is called 'Nope'"), "\(command): \(none.stderr)")
         }
+        // A project's id works too; an export that lists no projects refuses the flag.
+        let byID = try await runCatalog(["dupes", "--project", "prj-feature", "--format", "csv", "--db", db])
+        #expect(byID.status == 0, "\(byID.stderr)")
+        let refused = try await runCatalog(["export", "inventory", "--project", "Feature Film", "--db", db])
+        #expect(refused.status == 64 && refused.stderr.contains("--project is for export dupes"), "\(refused.stderr)")
         // The demo's comments are all in Feature Film and Spring Spot: a project keeps its own.
         let all = try await runCatalog(["comments", "--format", "csv", "--db", db])
         let feature = try await runCatalog(["comments", "--project", "feature film", "--format", "csv", "--db", db])

@@ -83,6 +83,18 @@ import Testing
             #expect(lines.dropFirst().allSatisfy { $0.contains(".mov") }, "file names stay whole: \(lines)")
             #expect(lines.first?.contains("NAME") == (width >= 120), "narrow tables drop the name, which ends the path: \(lines)")
         }
+        // At 60 cells FIELDS gives up room (down to 6) for a cut path: 20 cells here, not 16.
+        let stacks = changes.map { change in
+            var change = change
+            change.kind = "version_stack"
+            return change
+        }
+        let narrow = ChangeWriter.table(stacks, width: 60).split(separator: "\n").map(String.init)
+        #expect(narrow.allSatisfy { DisplayWidth.of($0) <= 60 }, "\(narrow)")
+        let header = narrow.first ?? ""
+        let pathStart = header.range(of: "PATH").map { header.distance(from: header.startIndex, to: $0.lowerBound) } ?? 0
+        let fieldsStart = header.range(of: "FIELDS").map { header.distance(from: header.startIndex, to: $0.lowerBound) } ?? 0
+        #expect(fieldsStart - pathStart - 2 >= 20, "\(narrow)")
     }
 }
 

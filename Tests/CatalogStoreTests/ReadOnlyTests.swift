@@ -62,4 +62,30 @@ import Testing
         #expect(try reader.itemCount() == 2)
         await #expect(throws: Refused.self) { try await reader.reading { () throws -> Int in throw Refused() } }
     }
+
+    /// Reads that stream (forEachItem, forEachChange) re-enter the block's connection.
+    @Test func streamingReadsInsideAReadingBlockUseItsConnection() async throws {
+        let path = try temporaryDatabasePath()
+        let writer = try CatalogDatabase(path: path)
+        let crawl = try writer.beginCrawl(source: .frameio)
+        try await writer.stage([makeItem("1", name: "a.mov"), makeItem("2", name: "b.mov")], in: crawl)
+        try await writer.complete(crawl, stats: CrawlStats())
+        let reader = try CatalogDatabase(path: path, access: .readOnly)
+        let (items, changes, count) = try await reader.reading {
+            var items = 0
+            try reader.forEachItem { _ in items += 1 }
+            var changes = 0
+            try reader.forEachChange(.init(afterCrawl: 0)) { _ in changes += 1 }
+            return (items, changes, try reader.itemCount())
+        }
+        #expect(items == 2 && count == 2 && changes == 0)
+    }
+
+    /// A row's columns are read by position: the written-out positions are `allCases`'s order.
+    @Test func columnPositionsFollowTheirOrder() {
+        for (index, column) in ItemRecord.Columns.allCases.enumerated() {
+            #expect(column.position == index + 1, "\(column)")
+        }
+        #expect(ItemRecord.selection.split(separator: ",").count == ItemRecord.Columns.allCases.count + 1)
+    }
 }

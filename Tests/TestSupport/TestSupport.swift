@@ -38,7 +38,8 @@ public func fixture(_ path: String) throws -> [UInt8] {
 /// removed when the process exits, so a test run leaves nothing behind in the temporary folder.
 public let scratchRoot: String = {
     let root = scratchRootPath()
-    try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    // Open to all, as the temporary folder is: some tests run catalog as another user.
+    try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
     atexit { try? FileManager.default.removeItem(atPath: scratchRootPath()) }
     return root
 }()
