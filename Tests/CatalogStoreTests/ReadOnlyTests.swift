@@ -8,16 +8,21 @@ import Testing
 @testable import CatalogStore
 
 @Suite struct ReadOnlyTests {
+    /// A catalog file holding `items` from one crawl, its writer and a read-only reader of it.
+    static func catalog(with items: [CatalogItem]) async throws -> (writer: CatalogDatabase, reader: CatalogDatabase) {
+        let path = try temporaryDatabasePath()
+        let writer = try CatalogDatabase(path: path)
+        let crawl = try writer.beginCrawl(source: .frameio)
+        try await writer.stage(items, in: crawl)
+        try await writer.complete(crawl, stats: CrawlStats())
+        return (writer, try CatalogDatabase(path: path, access: .readOnly))
+    }
+
     /// `catalog serve` answers many requests at once from a read-only catalog: its reads ran one
     /// at a time on a single connection (p99 55 ms under 8 clients at 1M items; 22–32 ms with
     /// readers side by side, docs/benchmarks.md).
     @Test func readOnlyReadsRunSideBySide() async throws {
-        let path = try temporaryDatabasePath()
-        let writer = try CatalogDatabase(path: path)
-        let crawl = try writer.beginCrawl(source: .frameio)
-        try await writer.stage([makeItem("1", name: "a.mov")], in: crawl)
-        try await writer.complete(crawl, stats: CrawlStats())
-        let reader = try CatalogDatabase(path: path, access: .readOnly)
+        let (writer, reader) = try await Self.catalog(with: [makeItem("1", name: "a.mov")])
         let entered = DispatchSemaphore(value: 0)
         let secondDone = DispatchSemaphore(value: 0)
         // The first read holds its connection until the second read has finished (or 30 s pass,
@@ -40,12 +45,7 @@ import Testing
     /// they were thrown.
     @Test func aReadingBlockSeesOneStateOfTheCatalog() async throws {
         struct Refused: Error {}
-        let path = try temporaryDatabasePath()
-        let writer = try CatalogDatabase(path: path)
-        let crawl = try writer.beginCrawl(source: .frameio)
-        try await writer.stage([makeItem("1", name: "a.mov")], in: crawl)
-        try await writer.complete(crawl, stats: CrawlStats())
-        let reader = try CatalogDatabase(path: path, access: .readOnly)
+        let (writer, reader) = try await Self.catalog(with: [makeItem("1", name: "a.mov")])
         let (before, after) = try await reader.reading {
             let before = try reader.itemCount()
             // Another connection commits an item between the block's two reads.
@@ -65,12 +65,7 @@ import Testing
 
     /// Reads that stream (forEachItem, forEachChange) re-enter the block's connection.
     @Test func streamingReadsInsideAReadingBlockUseItsConnection() async throws {
-        let path = try temporaryDatabasePath()
-        let writer = try CatalogDatabase(path: path)
-        let crawl = try writer.beginCrawl(source: .frameio)
-        try await writer.stage([makeItem("1", name: "a.mov"), makeItem("2", name: "b.mov")], in: crawl)
-        try await writer.complete(crawl, stats: CrawlStats())
-        let reader = try CatalogDatabase(path: path, access: .readOnly)
+        let (writer, reader) = try await Self.catalog(with: [makeItem("1", name: "a.mov"), makeItem("2", name: "b.mov")])
         let (items, changes, count) = try await reader.reading {
             var items = 0
             try reader.forEachItem { _ in items += 1 }
