@@ -10,7 +10,7 @@ import Hummingbird
 /// `/api/openapi.json`). Parameters are checked: a bad one is a 400 naming it, as a query the
 /// language refuses is, with the CLI's message and suggestions.
 struct API: Sendable {
-    let database: CatalogDatabase
+    let database: any CatalogReader
     let link: WebLink
     /// The catalog's thumbnail cache, whose pictures items name (`thumbnail`).
     let thumbnails: ThumbnailCache

@@ -196,6 +196,16 @@ extension CatalogDatabase {
         return Array(try ranked(query, limit: overflow ? Int.max : sum).dropFirst(offset))
     }
 
+    /// How far ``facets(_:cap:limit:fieldLimit:budget:probeBudget:)`` reads by default: the
+    /// matches it looks at, the values and custom fields it keeps, and its time budgets.
+    public enum FacetBounds {
+        public static let cap = 5_000
+        public static let limit = 12
+        public static let fieldLimit = 8
+        public static let budget = Duration.milliseconds(30)
+        public static let probeBudget = Duration.milliseconds(20)
+    }
+
     /// For each facet, the values the matches of `query` have and how many have each, most first
     /// (at most `limit` values), counted over the first `cap` matches in catalog order (a broad
     /// query's counts are then those of a sample) in one pass.
@@ -203,8 +213,8 @@ extension CatalogDatabase {
     /// Custom fields (Dash, Frame.io V4 metadata) are counted in the same pass: the `fieldLimit`
     /// fields the most matches have, each with its `limit` most frequent values.
     public func facets(
-        _ query: SearchQuery, cap: Int = 5_000, limit: Int = 12, fieldLimit: Int = 8, budget: Duration = .milliseconds(30),
-        probeBudget: Duration = .milliseconds(20)
+        _ query: SearchQuery, cap: Int = FacetBounds.cap, limit: Int = FacetBounds.limit, fieldLimit: Int = FacetBounds.fieldLimit,
+        budget: Duration = FacetBounds.budget, probeBudget: Duration = FacetBounds.probeBudget
     ) throws(StoreError) -> SearchFacetCounts {
         try read { db in
             let plan = try SearchSQL.planned(query, limit: 0, in: db)

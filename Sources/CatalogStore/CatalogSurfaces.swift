@@ -60,7 +60,44 @@ public protocol CopyReader: Sendable {
     func forEachItem(source: Source, projectID: String, _ body: (CatalogItem) throws -> Void) throws
 }
 
-extension CatalogDatabase: CrawlStore, CopyReader {}
+/// What reading the catalog takes (`catalog serve`'s API and pages): a query parsed against the
+/// catalog's fields, its results, count and facets; an item with its details; a folder's
+/// listing; the reports (status, duplicates, changes); all inside one ``reading(_:)`` block per
+/// request.
+public protocol CatalogReader: Sendable {
+    func reading<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T
+    func parseQuery(_ text: String) throws -> SearchQuery
+    func search(_ query: SearchQuery, order: SearchOrder, reverse: Bool, limit: Int, offset: Int) throws(StoreError) -> [CatalogItem]
+    func count(_ query: SearchQuery, cap: Int, budget: Duration) throws(StoreError) -> MatchCount
+    func facets(
+        _ query: SearchQuery, cap: Int, limit: Int, fieldLimit: Int, budget: Duration, probeBudget: Duration
+    ) throws(StoreError) -> SearchFacetCounts
+    func projectNames(of items: [CatalogItem]) throws(StoreError) -> [String: String]
+    func items(id: String, source: Source?) throws(StoreError) -> [CatalogItem]
+    func items(path: String, source: Source?) throws(StoreError) -> [CatalogItem]
+    func details(of item: CatalogItem) throws -> ItemDetails
+    func list(_ path: String, source: Source?, limit: Int) throws(StoreError) -> [ListingEntry]
+    func status() throws(StoreError) -> [SourceStatus]
+    func duplicateGroups(_ filter: DuplicateFilter) throws(StoreError) -> [DuplicateGroup]
+    func forEachChange(_ filter: CatalogDatabase.ChangeFilter, limit: Int?, _ body: (CatalogChange) throws -> Void) throws
+    func lastCompleteCrawl(source: Source) throws(StoreError) -> CrawlRecord?
+}
+
+extension CatalogDatabase: CrawlStore, CopyReader, CatalogReader {}
+
+// The short forms readers use, with `CatalogDatabase`'s defaults.
+extension CatalogReader {
+    public func search(_ query: SearchQuery, limit: Int) throws(StoreError) -> [CatalogItem] {
+        try search(query, order: .relevance, reverse: false, limit: limit, offset: 0)
+    }
+    public func count(_ query: SearchQuery, cap: Int) throws(StoreError) -> MatchCount { try count(query, cap: cap, budget: MatchCount.budget) }
+    public func facets(_ query: SearchQuery) throws(StoreError) -> SearchFacetCounts {
+        typealias Bounds = CatalogDatabase.FacetBounds
+        return try facets(
+            query, cap: Bounds.cap, limit: Bounds.limit, fieldLimit: Bounds.fieldLimit, budget: Bounds.budget, probeBudget: Bounds.probeBudget)
+    }
+    public func items(path: String) throws(StoreError) -> [CatalogItem] { try items(path: path, source: nil) }
+}
 
 // The short forms callers use, as `CatalogDatabase` spells them with its defaults.
 extension CrawlStore {
