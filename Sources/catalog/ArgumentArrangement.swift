@@ -1,9 +1,35 @@
 import ArgumentParser
 import CatalogCore
+import CatalogReports
 
 /// What a command's options are, read from the parser's own description of it (the JSON of
 /// `--experimental-dump-help`), so the arrangements below never keep a list by hand.
 enum CommandOptions {
+    /// Refuses a `--word` among a command's query words: a mistyped option (`--limt 5`), never a
+    /// query (only single-dash words are exclusions). Says which was meant and lists `known`,
+    /// the command's options; `--project` and `--json` get what to write instead.
+    /// `known` is read only when there is something to refuse: reading it parses the command
+    /// line's description, which validates this command again.
+    static func refuseOptions(
+        among words: [String], command: String, known: @autoclosure () -> (values: Set<String>, flags: Set<String>)
+    ) throws {
+        let dashed = words.prefix(while: { $0 != "--" }).filter { $0.hasPrefix("--") && $0.count > 2 }
+        guard !dashed.isEmpty else { return }
+        let known = known()
+        // A known option among the words was written after `--`: it is the query's.
+        guard let option = dashed.first(where: { !known.values.contains($0) && !known.flags.contains($0) }) else { return }
+        if let format = OutputFormat(rawValue: String(option.dropFirst(2))) {
+            throw ValidationError("unknown option '\(option)': the format is a value, --format \(format.rawValue)")
+        }
+        if option == "--project", command == "search" {
+            throw ValidationError("unknown option '--project': a search names projects in its query, project:NAME (project:\"Spring Spot\")")
+        }
+        let names = known.values.union(known.flags).filter { $0.hasPrefix("--") && $0 != "--help" }.sorted()
+        throw ValidationError(
+            "unknown option '\(option)'.\(Suggestions.didYouMean(Suggestions.closest(to: option, among: names))) "
+                + "\(command)'s options: \(names.joined(separator: ", ")).")
+    }
+
     /// The names (`--db`, `-o`) of the options that take a value and of the flags of the
     /// command at `path` under `root`.
     static func names(under root: any ParsableCommand.Type, path: [String]) -> (

@@ -40,6 +40,7 @@ struct CommentsCommand: AsyncParsableCommand, Listing {
     @OptionGroup var listing: ListingOptions<Self>
 
     func validate() throws {
+        try CommandOptions.refuseOptions(among: query, command: "comments", known: SearchCommand.commentsOptions)
         try Self.checkSince(since)
         _ = try Self.words(query)
     }

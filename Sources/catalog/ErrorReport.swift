@@ -65,7 +65,7 @@ extension Remedy {
         case .credentials(.frameIOV2, _):
             "Set FRAMEIO_TOKEN to a valid Frame.io developer or OAuth token (https://developer.frame.io), then run the crawl again."
         case .credentials(.dash, signIn: false):
-            "Set DASH_TOKEN to a valid bearer token, or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and DASH_CLIENT_SECRET, then run the crawl again."
+            "Set DASH_TOKEN to a valid Dash access token, or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and DASH_CLIENT_SECRET, then run the crawl again."
         case .credentials(.dash, signIn: true):
             """
             The refresh token, client id or client secret was refused: sign in again to get a new DASH_REFRESH_TOKEN (or set DASH_TOKEN), then \

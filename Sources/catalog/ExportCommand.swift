@@ -38,8 +38,8 @@ struct ExportCommand: AsyncParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "For search: the most results written.")
-    var limit = 1_000_000
+    @Option(help: ArgumentHelp("The most rows written; 0 for all (the default, but for search: 1000000).", valueName: "n"))
+    var limit: Int?
 
     @Option(
         help: ArgumentHelp(
@@ -58,7 +58,7 @@ struct ExportCommand: AsyncParsableCommand {
             throw ValidationError("unexpected argument '\(query.joined(separator: " "))': only export search and export comments take a query")
         }
         if open, report != .comments { throw ValidationError("--open is for export comments") }
-        guard (0...10_000_000).contains(limit) else { throw ValidationError("--limit must be between 0 and 10000000") }
+        if let limit, !(0...10_000_000).contains(limit) { throw ValidationError("--limit must be between 0 (all) and 10 000 000") }
         if since != nil, report != .changes, report != .comments { throw ValidationError("--since is for export changes and export comments") }
         if dupes.projects.project != nil, ![.dupes, .changes, .comments].contains(report) {
             throw ValidationError("--project is for export dupes, export changes and export comments")
@@ -77,17 +77,27 @@ struct ExportCommand: AsyncParsableCommand {
         let format = self.format.output
         if output.isStdout { Terminal.indentJSON(format) }
         let database = try global.openDatabase()
+        // The rows written: --limit, 0 for all; without it all, but a search's first million.
+        let most = limit ?? (report == .search ? 1_000_000 : 0)
         switch report {
         case .inventory:
+            struct Enough: Error {}
             try AtomicOutput.write(to: output.target) { sink in
                 var writer = ItemWriter(format: format, report: "inventory", width: Terminal.columns, sink: sink)
                 try writer.begin()
-                try database.forEachItem(records: false) { try writer.write($0) }
+                var written = 0
+                do {
+                    try database.forEachItem(records: false) { item in
+                        guard most == 0 || written < most else { throw Enough() }
+                        try writer.write(item)
+                        written += 1
+                    }
+                } catch is Enough {}
                 try writer.end()
             }
         case .search:
             let parsed = try database.parseQuery(query.joined(separator: " "))
-            let items = try database.search(parsed, limit: limit)
+            let items = try database.search(parsed, limit: most == 0 ? Int.max : most)
             try AtomicOutput.write(to: output.target) { sink in
                 var writer = ItemWriter(format: format, report: "search", width: Terminal.columns, sink: sink)
                 try writer.begin()
@@ -96,15 +106,15 @@ struct ExportCommand: AsyncParsableCommand {
             }
         case .dupes:
             let (summary, _) = try DupesCommand.write(
-                database: database, filter: try dupes.filter(in: database), format: format, output: output.target)
+                database: database, filter: try dupes.filter(in: database), format: format, output: output.target, limit: most)
             Terminal.error(DuplicateWriter.summaryLine(summary))
         case .changes:
             try ChangesCommand.write(
                 database: database, since: since, source: dupes.source, projects: try dupes.projects.paths(in: database), format: format,
-                output: output.target)
+                output: output.target, limit: most)
         case .comments:
             let filter = try CommentsCommand.filter(database: database, query: query, projects: dupes.projects, since: since, open: open)
-            try CommentsCommand.write(database: database, filter: filter, format: format, output: output.target)
+            try CommentsCommand.write(database: database, filter: filter, format: format, output: output.target, limit: most)
         }
     }
 }

@@ -81,15 +81,7 @@ struct SearchCommand: AsyncParsableCommand, Listing {
 
     func validate() throws {
         // `--limt 5` is a mistyped option, not a query: only single-dash words are exclusions.
-        if let option = query.first(where: { $0.hasPrefix("--") && $0.count > 2 }) {
-            if let format = OutputFormat(rawValue: String(option.dropFirst(2))) {
-                throw ValidationError("unknown option '\(option)': the format is a value, --format \(format.rawValue)")
-            }
-            let known = Self.options.values.union(Self.options.flags).filter { $0.hasPrefix("--") && $0 != "--help" }.sorted()
-            throw ValidationError(
-                "unknown option '\(option)'.\(Suggestions.didYouMean(Suggestions.closest(to: option, among: known))) "
-                    + "search's options: \(known.joined(separator: ", ")).")
-        }
+        try CommandOptions.refuseOptions(among: query, command: "search", known: Self.options)
         guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
         if reverse && sort == .relevance { throw ValidationError("--reverse turns a --sort order round: give --sort name, size, updated or path") }
     }
@@ -166,12 +158,12 @@ struct SearchCommand: AsyncParsableCommand, Listing {
     /// A table's columns: name (not under ``idColumnWidth``), kind, size, path, updated, with SOURCE when the results span
     /// sources, LABEL when the query asks about labels and PROJECT when it asks about projects,
     /// and first a short ID (what `show` and `open` take) when the terminal has room for it
-    /// (``idColumnWidth`` columns) or two results have the same name, unless the results are
-    /// local files (their ids are their paths).
+    /// (``idColumnWidth`` columns) or two results have the same name, unless every result is a
+    /// local file (their ids are their paths).
     static func columns(for query: SearchQuery, items: [CatalogItem], width: Int = Terminal.columns) -> [ItemField] {
         var columns = TableRenderer.defaultFields
         let sameName = Set(items.map(\.name)).count < items.count
-        if width >= idColumnWidth || sameName, !items.contains(where: { $0.source == .local }) { columns.insert(.id, at: 0) }
+        if width >= idColumnWidth || sameName, !items.allSatisfy({ $0.source == .local }) { columns.insert(.id, at: 0) }
         let after = (columns.firstIndex(of: .kind) ?? 0) + 1
         if Set(items.map(\.source)).count > 1 { columns.insert(.source, at: after) }
         if query.filters.contains(where: { if case .label = $0.filter { true } else { false } }) { columns.insert(.label, at: after) }

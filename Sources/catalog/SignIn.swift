@@ -99,7 +99,7 @@ enum SignIn {
             throw ConfigurationError(
                 description:
                     """
-                    Dash is not configured. Set DASH_TOKEN to a bearer token, or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and \
+                    Dash is not configured. Set DASH_TOKEN to a Dash access token, or DASH_REFRESH_TOKEN with DASH_CLIENT_ID and \
                     DASH_CLIENT_SECRET, and run the crawl again; the catalog was not touched.
                     """
             )

@@ -151,6 +151,24 @@ func ownDemo(_ name: String) async throws -> String {
         #expect(all.stdout.split(separator: "\n").count > 1 && all.stderr.isEmpty, "\(all.stderr)")
     }
 
+    /// export's --limit is every listing's: the most rows, 0 for all (its default, but a
+    /// search's first million); a mistyped option among comments' words is refused as search
+    /// refuses it, and search points --project at project:.
+    @Test func exportLimitsAndMistypedOptionsAreAsEverywhere() async throws {
+        let db = try await ownDemo("errors")
+        let one = try await runCatalog(["export", "inventory", "--limit", "1", "--db", db])
+        #expect(one.status == 0 && one.stdout.split(separator: "\n").count == 1, "\(one.stdout)")
+        let all = try await runCatalog(["export", "search", "A001", "--limit", "0", "--db", db])
+        #expect(all.status == 0 && all.stdout.split(separator: "\n").count == 3, "\(all.stdout) \(all.stderr)")
+        let bogus = try await runCatalog(["comments", "logo", "--bogus", "--db", db])
+        #expect(
+            bogus.status == 64 && bogus.stderr.contains("unknown option '--bogus'") && bogus.stderr.contains("comments's options"), "\(bogus.stderr)")
+        let worded = try await runCatalog(["comments", "--db", db, "--format", "csv", "--", "--open"])
+        #expect(worded.status == 0, "after --, words are the query's: \(worded.stderr)")
+        let project = try await runCatalog(["search", "A001", "--project", "Feature Film", "--db", db])
+        #expect(project.status == 64 && project.stderr.contains("project:NAME"), "\(project.stderr)")
+    }
+
     /// --project means what project: means in a search, everywhere: a name, case-insensitive, *
     /// a wildcard, several with commas; a name no project has is the same usage error.
     @Test func projectMeansTheSameInEveryCommand() async throws {
