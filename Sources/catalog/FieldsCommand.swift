@@ -8,7 +8,7 @@ import Foundation
 /// metadata fields), with its type, its options, and how many items hold each value.
 struct FieldsCommand: AsyncParsableCommand, Listing {
     static let limitHelp = "The most fields listed (with NAME: the most values of it, most used first); 0 for all."
-    static let formatHelp = "table (default on a terminal), json, ndjson (default when piped: one field a line) or csv."
+    static let formatHelp = "table (default on a terminal), json, ndjson (default when piped: one field a line) or csv; -o FILE.csv names it too."
 
     static let configuration = CommandConfiguration(
         commandName: "fields",

@@ -7,7 +7,7 @@ import Foundation
 /// `catalog ls [PATH]`: browse the catalogued tree like a file system.
 struct LsCommand: AsyncParsableCommand, Listing {
     static let limitHelp = "The most entries listed, in name order; 0 for all. The count says how many there are."
-    static let formatHelp = "table (names one per line, as ls writes them, on a terminal and piped), json, ndjson or csv."
+    static let formatHelp = "table (names one per line, as ls writes them, on a terminal and piped), json, ndjson or csv; -o FILE.csv names it too."
 
     static let configuration = CommandConfiguration(
         commandName: "ls",

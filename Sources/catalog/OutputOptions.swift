@@ -27,6 +27,18 @@ struct OutputOptions: ParsableArguments {
     /// Whether the report goes to stdout (no `--output`, or `-`).
     var isStdout: Bool { output == nil || output == "-" }
 
+    /// The format the `--output` file's extension names (`.csv`, `.json`, `.ndjson` or `.jsonl`),
+    /// for when `--format` is not given.
+    var impliedFormat: OutputFormat? {
+        guard let output, !isStdout else { return nil }
+        switch (output as NSString).pathExtension.lowercased() {
+        case "csv": return .csv
+        case "json": return .json
+        case "ndjson", "jsonl": return .ndjson
+        default: return nil
+        }
+    }
+
     /// Where the report goes.
     var target: OutputTarget { OutputTarget(path: output, replacingLink: replaceLink) }
 }
@@ -51,7 +63,7 @@ protocol Listing {
 }
 
 extension Listing {
-    static var formatHelp: String { "table (default on a terminal), json, ndjson (default when piped) or csv." }
+    static var formatHelp: String { "table (default on a terminal), json, ndjson (default when piped) or csv; -o FILE.csv names it too." }
     static var defaultLimit: Int { 0 }
 }
 
@@ -76,23 +88,26 @@ struct ListingOptions<Command: Listing>: ParsableArguments {
         }
     }
 
-    /// The format written: `--format`, else a table on a terminal and `piped` (NDJSON unless the
-    /// command says otherwise) to a pipe or file.
+    /// The format written: `--format`, else the one the `--output` file's extension names, else
+    /// a table on a terminal and `piped` (NDJSON unless the command says otherwise) to a pipe
+    /// or file.
     func chosenFormat(piped: OutputFormat = .ndjson) -> OutputFormat {
-        Terminal.format(format, toStdout: output.isStdout, piped: piped)
+        Terminal.format(format ?? output.impliedFormat, toStdout: output.isStdout, piped: piped)
     }
 }
 
 /// `--format` and `--output`, for the reports that list every row they check (`where`,
 /// `verify`): a table on a terminal, NDJSON piped.
 struct ReportOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("table (default on a terminal), json, ndjson (default when piped) or csv.", valueName: "format"))
+    @Option(
+        help: ArgumentHelp("table (default on a terminal), json, ndjson (default when piped) or csv; -o FILE.csv names it too.", valueName: "format"))
     var format: OutputFormat?
 
     @OptionGroup var output: OutputOptions
 
-    /// The format written: `--format`, else a table on a terminal and NDJSON to a pipe or file.
-    var chosenFormat: OutputFormat { Terminal.format(format, toStdout: output.isStdout) }
+    /// The format written: `--format`, else the one the `--output` file's extension names, else
+    /// a table on a terminal and NDJSON to a pipe or file.
+    var chosenFormat: OutputFormat { Terminal.format(format ?? output.impliedFormat, toStdout: output.isStdout) }
 }
 
 /// `--project`, read as `project:` is in a search: a project's name, case-insensitive, `*` a

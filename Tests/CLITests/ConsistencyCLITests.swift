@@ -206,6 +206,12 @@ func ownDemo(_ name: String) async throws -> String {
             // The demo is one crawl: it has no changes to list (a first crawl is not itemised).
             let rows = name == "changes" ? 0 : 1
             #expect(written.split(separator: "\n").count == rows && (rows == 0 || written.hasPrefix("{")), "\(name): \(written.prefix(200))")
+            // Without --format, the file's extension names it.
+            let csvFile = directory + "/" + name + ".csv"
+            let csv = try await runCatalog(command + ["--limit", "1", "-o", csvFile, "--db", db])
+            let csvText = (try? String(contentsOfFile: csvFile, encoding: .utf8)) ?? ""
+            let header = csvText.split(whereSeparator: \.isNewline).first ?? ""
+            #expect(csv.status == 0 && header.contains(",") && !header.hasPrefix("{"), "\(name): \(csvText.prefix(200))")
             let negative = try await runCatalog(command + ["--limit=-1", "--db", db])
             #expect(negative.status == 64 && negative.stderr.contains("--limit must be between 0 (all) and 1"), "\(name): \(negative.stderr)")
             let unknown = try await runCatalog(command + ["--format", "xml", "--db", db])
