@@ -251,12 +251,13 @@ public struct ChangeWriter {
         // FIELDS up to a sixth of the width; CHANGE, KIND, SOURCE and CRAWL as wide as they
         // need; the name and the path share the rest (TableRenderer.fit, as every table).
         let pathColumn = header.firstIndex(of: "PATH") ?? 2
-        var limits = TableRenderer.naturalWidths(header: header, rows: rows)
+        let natural = TableRenderer.naturalWidths(header: header, rows: rows)
+        var limits = natural
         limits[pathColumn + 1] = min(limits[pathColumn + 1], max(10, width / 6))
         let flexible = [header.firstIndex(of: "NAME"), pathColumn].compactMap { $0 }
         limits = TableRenderer.fit(header: header, rows: rows, limits: limits, flexible: flexible, width: width)
         // On a narrow terminal FIELDS gives up cells (down to 6) for a cut path to have 24.
-        let pathWanted = min(24, TableRenderer.naturalWidths(header: header, rows: rows)[pathColumn])
+        let pathWanted = min(24, natural[pathColumn])
         let short = min(max(0, pathWanted - limits[pathColumn]), max(0, limits[pathColumn + 1] - 6))
         limits[pathColumn + 1] -= short
         limits[pathColumn] += short

@@ -63,7 +63,7 @@ protocol Listing {
 }
 
 extension Listing {
-    static var formatHelp: String { "table (default on a terminal), json, ndjson (default when piped) or csv; -o FILE.csv names it too." }
+    static var formatHelp: String { ReportOptions.formatHelp }
     static var defaultLimit: Int { 0 }
 }
 
@@ -99,8 +99,11 @@ struct ListingOptions<Command: Listing>: ParsableArguments {
 /// `--format` and `--output`, for the reports that list every row they check (`where`,
 /// `verify`): a table on a terminal, NDJSON piped.
 struct ReportOptions: ParsableArguments {
+    /// What `--format` says of a report's formats (every listing's too, unless it says more).
+    static let formatHelp = "table (default on a terminal), json, ndjson (default when piped) or csv; -o FILE.csv names it too."
+
     @Option(
-        help: ArgumentHelp("table (default on a terminal), json, ndjson (default when piped) or csv; -o FILE.csv names it too.", valueName: "format"))
+        help: ArgumentHelp(Self.formatHelp, valueName: "format"))
     var format: OutputFormat?
 
     @OptionGroup var output: OutputOptions
